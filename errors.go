@@ -1,0 +1,74 @@
+// Package badged holds what every part of badged shares: the error type
+// that carries a kind for the web layer and a message for people.
+//
+// The domain lives in its own packages: credential (Open Badges 3.0 and
+// VC 2.0 types and proofs), did, verifier, and the issuing and wallet
+// services. cmd/badged wires them together.
+package badged
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an [Error] so the web layer can choose a status code and
+// the CLI an exit message without parsing text.
+type Kind string
+
+// Kinds of error.
+const (
+	Invalid      Kind = "invalid"      // the input is wrong; Message says how
+	NotFound     Kind = "not_found"    // the thing asked for does not exist
+	Conflict     Kind = "conflict"     // the change clashes with current state
+	Unauthorized Kind = "unauthorized" // the caller is not known
+	Forbidden    Kind = "forbidden"    // the caller may not do this
+	TooLarge     Kind = "too_large"    // the input exceeds a limit
+	Unavailable  Kind = "unavailable"  // a dependency (network, store) failed
+	Internal     Kind = "internal"     // a bug or an unexpected failure
+)
+
+// Error is badged's error. Message is shown to people; Err is the cause,
+// logged but never shown when Kind is Internal.
+type Error struct {
+	Kind    Kind
+	Message string
+	Err     error
+}
+
+// Errorf returns an *Error of the given kind with a formatted message.
+func Errorf(kind Kind, format string, args ...any) *Error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wrap returns an *Error of the given kind and message caused by err.
+func Wrap(kind Kind, err error, message string) *Error {
+	return &Error{Kind: kind, Message: message, Err: err}
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf returns the kind of the first *Error in err's chain, or Internal.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return Internal
+}
+
+// MessageOf returns the message meant for people: the *Error's message, or
+// "internal error" when err is not an *Error or is Internal.
+func MessageOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Kind != Internal {
+		return e.Message
+	}
+	return "internal error"
+}
