@@ -1,0 +1,172 @@
+package credential
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/contexts"
+)
+
+var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+
+func testAchievement() Achievement {
+	return Achievement{
+		ID:          "https://badges.example.edu/achievements/1",
+		Name:        "Data Science Basics",
+		Description: "Basic data science skills.",
+		Criteria:    &Criteria{Narrative: "Pass the final assignment."},
+	}
+}
+
+func testIssuer() Profile {
+	return Profile{ID: "https://badges.example.edu/issuers/1", Name: "Example University"}
+}
+
+func TestNewValidates(t *testing.T) {
+	ects, eqf := 2.5, 6
+	id, err := NewIdentityObject(IdentityEmail, "student@example.edu", bytes.NewReader(make([]byte, 16)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withExt := testAchievement()
+	withExt.ECTSCredits, withExt.EQFLevel = &ects, &eqf
+
+	tests := map[string]struct {
+		a         Achievement
+		r         Recipient
+		opts      []Option
+		extension bool
+	}{
+		"ok/did":        {a: testAchievement(), r: Recipient{DID: "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}},
+		"ok/identifier": {a: testAchievement(), r: Recipient{Identifiers: []IdentityObject{id}}},
+		"ok/extension":  {a: withExt, r: Recipient{Identifiers: []IdentityObject{id}}, extension: true},
+		"ok/everything": {a: testAchievement(), r: Recipient{DID: "did:example:1", Identifiers: []IdentityObject{id}}, opts: []Option{
+			WithExpiry(365 * 24 * time.Hour), WithAwardedDate(testNow), WithEvidence(Evidence{ID: "https://example.edu/e/1"}),
+			WithResults(Result{Value: "8"}), WithStatus(StatusEntry{ID: "https://example.edu/status/1#7", Type: TypeBitstringStatusEntry,
+				StatusPurpose: "revocation", StatusListIndex: "7", StatusListCredential: "https://example.edu/status/1"}),
+			WithCredentialSchema(CredentialSchema{ID: SchemaURL, Type: TypeJSONSchemaValidator}),
+			WithImage(Image{ID: "https://example.edu/badge.png", Type: TypeImage}),
+		}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			opts := append([]Option{WithClock(func() time.Time { return testNow }), WithRand(bytes.NewReader(make([]byte, 16)))}, tt.opts...)
+			c, err := New(tt.a, testIssuer(), tt.r, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.ID != "urn:uuid:00000000-0000-4000-8000-000000000000" || c.ValidFrom != "2026-09-01T12:00:00Z" {
+				t.Errorf("id %s validFrom %s", c.ID, c.ValidFrom)
+			}
+			if got := slices.Contains(c.Context, any(contexts.Badged)); got != tt.extension {
+				t.Errorf("badged context present = %v, want %v", got, tt.extension)
+			}
+			m, err := c.Map()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ps := Validate(m); len(ps) != 0 {
+				t.Fatalf("built credential has problems:\n%s", dump(ps))
+			}
+			// Parse(JSON(c)) gives c back.
+			b, _ := json.Marshal(c)
+			back, err := Parse(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b2, _ := json.Marshal(back)
+			if !bytes.Equal(b, b2) {
+				t.Errorf("round trip differs:\n%s\n%s", b, b2)
+			}
+		})
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	noCriteria := testAchievement()
+	noCriteria.Criteria = nil
+	tests := map[string]struct {
+		a    Achievement
+		is   Profile
+		r    Recipient
+		opts []Option
+	}{
+		"fail/no-recipient": {a: testAchievement(), is: testIssuer()},
+		"fail/no-criteria":  {a: noCriteria, is: testIssuer(), r: Recipient{DID: "did:example:1"}},
+		"fail/no-issuer-id": {a: testAchievement(), r: Recipient{DID: "did:example:1"}},
+		"fail/until-before": {a: testAchievement(), is: testIssuer(), r: Recipient{DID: "did:example:1"}, opts: []Option{WithValidUntil(testNow.Add(-time.Hour))}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			opts := append([]Option{WithClock(func() time.Time { return testNow })}, tt.opts...)
+			_, err := New(tt.a, tt.is, tt.r, opts...)
+			if badged.KindOf(err) != badged.Invalid {
+				t.Fatalf("err = %v, want an Invalid error", err)
+			}
+		})
+	}
+}
+
+func TestNewCopiesInputs(t *testing.T) {
+	a := testAchievement()
+	c, err := New(a, testIssuer(), Recipient{DID: "did:example:1"}, WithClock(func() time.Time { return testNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Criteria.Narrative = "changed"
+	if c.CredentialSubject.Achievement.Criteria.Narrative == "changed" {
+		t.Error("the credential shares memory with the achievement given to New")
+	}
+}
+
+func TestParse(t *testing.T) {
+	c, err := Parse(mustRead(t, fixtures+"simple-did-web-method.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Proof) != 1 || c.Proof[0]["cryptosuite"] != "eddsa-rdfc-2022" {
+		t.Errorf("single proof object not read as an array: %v", c.Proof)
+	}
+	v1, err := Parse(mustRead(t, fixtures+"simple_v1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v1.ValidFrom != "2010-01-01T00:00:00Z" || !v1.Type.Has(TypeOpenBadgeCredential) {
+		t.Errorf("VC 1.1 issuanceDate not read as validFrom: %+v", v1)
+	}
+	for _, bad := range []string{``, `[]`, `"x"`, `{"type": 3}`, `{"credentialSubject": []}`} {
+		_, err := Parse([]byte(bad))
+		var e *badged.Error
+		if !errors.As(err, &e) || e.Kind != badged.Invalid {
+			t.Errorf("Parse(%q) err = %v, want Invalid", bad, err)
+		}
+	}
+}
+
+func TestTypes(t *testing.T) {
+	var ts Types
+	if err := json.Unmarshal([]byte(`"Achievement"`), &ts); err != nil || !ts.Has("Achievement") {
+		t.Fatalf("%v %v", ts, err)
+	}
+	if b, _ := json.Marshal(ts); string(b) != `["Achievement"]` {
+		t.Errorf("marshal = %s", b)
+	}
+	if err := json.Unmarshal([]byte(`{}`), &ts); err == nil {
+		t.Error("accepted an object")
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

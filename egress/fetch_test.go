@@ -1,0 +1,265 @@
+package egress_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/egress"
+)
+
+// newServer starts a test server on loopback and returns it with its
+// host:port.
+func newServer(t *testing.T, h http.Handler) (*httptest.Server, string) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, u.Host
+}
+
+func hello(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprint(w, `{"hello":"world"}`)
+}
+
+// checkErr fails unless err is a *badged.Error of kind, whose message
+// contains msg.
+func checkErr(t *testing.T, err error, kind badged.Kind, msg string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got no error, want %s %q", kind, msg)
+	}
+	var be *badged.Error
+	if !errors.As(err, &be) {
+		t.Fatalf("error %v (%T) is not a *badged.Error", err, err)
+	}
+	if be.Kind != kind {
+		t.Errorf("kind = %s, want %s (error: %v)", be.Kind, kind, err)
+	}
+	if !strings.Contains(be.Message, msg) {
+		t.Errorf("message %q does not contain %q", be.Message, msg)
+	}
+	if got, want := errors.Is(err, egress.ErrRefused), kind == badged.Forbidden; got != want {
+		t.Errorf("errors.Is(err, ErrRefused) = %v, want %v", got, want)
+	}
+}
+
+func policy(mod func(*egress.Policy)) egress.Policy {
+	p := egress.DefaultPolicy()
+	if mod != nil {
+		mod(&p)
+	}
+	return p
+}
+
+func TestFetchAddressPolicy(t *testing.T) {
+	srv, host := newServer(t, http.HandlerFunc(hello))
+	_, port, _ := strings.Cut(host, ":")
+	localhost := "http://localhost:" + port + "/"
+
+	tests := []struct {
+		name   string
+		policy egress.Policy
+		url    string
+		msg    string // empty: success
+	}{
+		{"fail/loopback by default", policy(nil), srv.URL, "address 127.0.0.1 is not allowed (loopback)"},
+		{"fail/localhost by default", policy(nil), localhost, "is not allowed (loopback)"},
+		{"fail/other port of allowed host", policy(func(p *egress.Policy) { p.AllowHosts = []string{"127.0.0.1:1"} }), srv.URL, "not allowed (loopback)"},
+		{"ok/AllowPrivate", policy(func(p *egress.Policy) { p.AllowPrivate = true }), srv.URL, ""},
+		{"ok/AllowPrivate localhost", policy(func(p *egress.Policy) { p.AllowPrivate = true }), localhost, ""},
+		{"ok/AllowHosts host:port", policy(func(p *egress.Policy) { p.AllowHosts = []string{host} }), srv.URL, ""},
+		{"ok/AllowHosts host", policy(func(p *egress.Policy) { p.AllowHosts = []string{"127.0.0.1"} }), srv.URL, ""},
+		{"ok/AllowHosts name", policy(func(p *egress.Policy) { p.AllowHosts = []string{"LocalHost"} }), localhost, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, hdr, err := egress.Fetch(t.Context(), egress.NewClient(tt.policy), tt.url, 0, "application/json")
+			if tt.msg != "" {
+				checkErr(t, err, badged.Forbidden, tt.msg)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(body) != `{"hello":"world"}` {
+				t.Errorf("body = %q", body)
+			}
+			if ct := hdr.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type = %q", ct)
+			}
+		})
+	}
+}
+
+func TestFetchRedirects(t *testing.T) {
+	refused, _ := newServer(t, http.HandlerFunc(hello))
+	mux := http.NewServeMux()
+	srv, host := newServer(t, mux)
+	mux.HandleFunc("/ok", hello)
+	mux.HandleFunc("/to-refused", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, refused.URL+"/", http.StatusFound)
+	})
+	mux.HandleFunc("/to-file", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	})
+	mux.HandleFunc("/hop/{n}", func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		fmt.Sscan(r.PathValue("n"), &n)
+		if n == 0 {
+			hello(w, r)
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/hop/%d", n-1), http.StatusFound)
+	})
+	c := egress.NewClient(policy(func(p *egress.Policy) { p.AllowHosts = []string{host} }))
+
+	tests := []struct {
+		name string
+		path string
+		kind badged.Kind // empty: success
+		msg  string
+	}{
+		{"ok/three redirects", "/hop/3", "", ""},
+		{"fail/four redirects", "/hop/4", badged.Unavailable, "stopped after 3 redirects"},
+		{"fail/redirect to refused address", "/to-refused", badged.Forbidden, "address 127.0.0.1 is not allowed (loopback)"},
+		{"fail/redirect to file scheme", "/to-file", badged.Forbidden, `redirect to scheme "file" is not allowed`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, _, err := egress.Fetch(t.Context(), c, srv.URL+tt.path, 0, "")
+			if tt.kind != "" {
+				checkErr(t, err, tt.kind, tt.msg)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(body) != `{"hello":"world"}` {
+				t.Errorf("body = %q", body)
+			}
+		})
+	}
+}
+
+func TestFetchLimits(t *testing.T) {
+	mux := http.NewServeMux()
+	srv, _ := newServer(t, mux)
+	mux.HandleFunc("/10", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("0123456789"))
+	})
+	mux.HandleFunc("/chunked", func(w http.ResponseWriter, r *http.Request) {
+		for range 10 {
+			w.Write([]byte("0123456789"))
+			w.(http.Flusher).Flush()
+		}
+	})
+	mux.HandleFunc("/missing", http.NotFound)
+
+	allowed := egress.NewClient(policy(func(p *egress.Policy) { p.AllowPrivate = true }))
+	backstop := egress.NewClient(policy(func(p *egress.Policy) { p.AllowPrivate = true; p.MaxBytes = 50 }))
+	tests := []struct {
+		name     string
+		client   *http.Client
+		path     string
+		maxBytes int64
+		kind     badged.Kind // empty: success
+		msg      string
+	}{
+		{"ok/exactly the limit", allowed, "/10", 10, "", ""},
+		{"fail/over the limit", allowed, "/10", 9, badged.TooLarge, "response body exceeds 9 bytes"},
+		{"fail/chunked over the limit", allowed, "/chunked", 55, badged.TooLarge, "response body exceeds 55 bytes"},
+		{"ok/chunked within the limit", allowed, "/chunked", 100, "", ""},
+		{"fail/policy MaxBytes", backstop, "/chunked", 1000, badged.TooLarge, "response body exceeds 50 bytes"},
+		{"ok/policy MaxBytes exactly", egress.NewClient(policy(func(p *egress.Policy) { p.AllowPrivate = true; p.MaxBytes = 10 })), "/10", 1000, "", ""},
+		{"fail/status 404", allowed, "/missing", 0, badged.Unavailable, "status 404 Not Found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := egress.Fetch(t.Context(), tt.client, srv.URL+tt.path, tt.maxBytes, "")
+			if tt.kind != "" {
+				checkErr(t, err, tt.kind, tt.msg)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestFetchBadURL(t *testing.T) {
+	c := egress.NewClient(egress.DefaultPolicy())
+	tests := []struct {
+		name string
+		url  string
+		msg  string
+	}{
+		{"fail/file scheme", "file:///etc/passwd", `scheme "file" is not allowed`},
+		{"fail/ftp scheme", "ftp://example.com/x", `scheme "ftp" is not allowed`},
+		{"fail/no scheme", "example.com/did.json", `scheme "" is not allowed`},
+		{"fail/no host", "https:///did.json", "URL has no host"},
+		{"fail/not a URL", "https://exa mple.com/\x00", "not a valid URL"},
+		{"fail/metadata address", "http://169.254.169.254/latest/meta-data/", "address 169.254.169.254 is not allowed (link-local)"},
+		{"fail/unspecified", "http://0.0.0.0:1/", "address 0.0.0.0 is not allowed (unspecified)"},
+		{"fail/mapped v6 loopback", "http://[::ffff:127.0.0.1]:1/", "address 127.0.0.1 is not allowed (loopback)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := egress.Fetch(t.Context(), c, tt.url, 0, "")
+			checkErr(t, err, badged.Forbidden, tt.msg)
+		})
+	}
+}
+
+func TestFetchTimeout(t *testing.T) {
+	done := make(chan struct{})
+	_, host := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-done:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(done) }) // runs before the server's Close
+
+	t.Run("fail/policy timeout", func(t *testing.T) {
+		c := egress.NewClient(policy(func(p *egress.Policy) { p.AllowHosts = []string{host}; p.Timeout = 100 * time.Millisecond }))
+		_, _, err := egress.Fetch(t.Context(), c, "http://"+host+"/", 0, "")
+		checkErr(t, err, badged.Unavailable, "timed out")
+	})
+	t.Run("fail/context deadline", func(t *testing.T) {
+		c := egress.NewClient(policy(func(p *egress.Policy) { p.AllowHosts = []string{host} }))
+		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+		defer cancel()
+		_, _, err := egress.Fetch(ctx, c, "http://"+host+"/", 0, "")
+		checkErr(t, err, badged.Unavailable, "timed out")
+	})
+	t.Run("fail/context canceled", func(t *testing.T) {
+		c := egress.NewClient(policy(func(p *egress.Policy) { p.AllowHosts = []string{host} }))
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		_, _, err := egress.Fetch(ctx, c, "http://"+host+"/", 0, "")
+		checkErr(t, err, badged.Unavailable, "canceled")
+	})
+}
+
+func ExampleFetch() {
+	c := egress.NewClient(egress.DefaultPolicy())
+	_, _, err := egress.Fetch(context.Background(), c, "http://127.0.0.1:1/did.json", 0, "application/did+json")
+	fmt.Println(badged.KindOf(err), errors.Is(err, egress.ErrRefused))
+	fmt.Println(badged.MessageOf(err))
+	// Output:
+	// forbidden true
+	// fetch http://127.0.0.1:1/did.json: address 127.0.0.1 is not allowed (loopback)
+}

@@ -1,0 +1,280 @@
+package verifier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/credential"
+	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/did"
+	"github.com/badged/badged/jsonld"
+)
+
+// obTypes are the types that make a credential an Open Badge.
+var obTypes = []string{credential.TypeOpenBadgeCredential, credential.TypeAchievementCredential, credential.TypeEndorsementCredential}
+
+// credential verifies a credential with embedded proofs.
+func (v *Verifier) credential(ctx context.Context, doc map[string]any, rep *report, res *Result) *Result {
+	res.Kind = "credential"
+	res.Credential = doc
+	rep.add(CheckFormat, Pass, "read as a JSON-LD credential")
+	if !hasType(doc, "VerifiableCredential") {
+		rep.add(CheckType, Fail, "the document's type does not include VerifiableCredential")
+		return rep.result(res)
+	}
+	v.structure(doc, rep, res)
+
+	proofs, err := dataintegrity.Proofs(doc)
+	switch {
+	case err != nil:
+		rep.add(CheckProof, Fail, err.Error())
+	case len(proofs) == 0:
+		rep.add(CheckProof, Fail, "the credential has no proof: nothing shows who issued it")
+	default:
+		v.dataIntegrity(ctx, doc, proofs, rep, res)
+	}
+	v.validity(doc, rep)
+	v.checkStatus(ctx, doc, rep, res)
+	return rep.result(res)
+}
+
+// structure runs the structural rules (Open Badges 3.0 for Open Badges,
+// VC 2.0 for other credentials) and records the issuer.
+func (v *Verifier) structure(doc map[string]any, rep *report, res *Result) {
+	res.Issuer, res.IssuerName = issuerOf(doc)
+	var problems []credential.Problem
+	if hasType(doc, obTypes...) || usesOBContext(doc) {
+		problems = credential.Validate(doc)
+	} else {
+		problems = credential.ValidateVC(doc)
+	}
+	for _, p := range problems {
+		verdict := Fail
+		if p.Warning {
+			verdict = Warning
+		}
+		msg := p.Message
+		if p.Path != "" && p.Path != "/" {
+			msg = p.Path + ": " + msg
+		}
+		id := p.Check
+		switch id {
+		case credential.CheckValidity, credential.CheckProof, credential.CheckStatus,
+			credential.CheckContext, credential.CheckType, credential.CheckSchema,
+			credential.CheckIssuer, credential.CheckSubject, credential.CheckEvidence:
+		default:
+			id = CheckSchema
+		}
+		rep.add(id, verdict, msg)
+	}
+	if hasType(doc, obTypes...) || usesOBContext(doc) {
+		rep.otherwise(CheckSchema, Pass, "conforms to the Open Badges 3.0 JSON schema")
+	} else {
+		rep.otherwise(CheckSchema, Pass, "not an Open Badge: the VC 2.0 rules apply")
+	}
+	for _, id := range []string{CheckContext, CheckType, CheckIssuer, CheckSubject, CheckEvidence} {
+		rep.otherwise(id, Pass, "as the standard requires")
+	}
+}
+
+// usesOBContext reports whether the credential declares an Open Badges
+// context: then it must be an Open Badge, and is judged as one.
+func usesOBContext(doc map[string]any) bool {
+	for _, c := range asList(doc["@context"]) {
+		if s, ok := c.(string); ok && strings.HasPrefix(s, "https://purl.imsglobal.org/spec/ob/v3p0/context") {
+			return true
+		}
+	}
+	return false
+}
+
+// issuerOf returns the issuer id and name of a credential (issuer is a URL
+// or a Profile object).
+func issuerOf(doc map[string]any) (id, name string) {
+	switch is := doc["issuer"].(type) {
+	case string:
+		return is, ""
+	case map[string]any:
+		id, _ = is["id"].(string)
+		switch n := is["name"].(type) {
+		case string:
+			name = n
+		case map[string]any:
+			for _, lang := range []string{"en", "nl"} {
+				if s, ok := n[lang].(string); ok {
+					return id, s
+				}
+			}
+		}
+	}
+	return id, name
+}
+
+// dataIntegrity verifies the embedded proofs: the credential is signed when
+// at least one supported proof verifies and none fails; proofs of a type
+// badged does not know are reported as not checked.
+func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs []map[string]any, rep *report, res *Result) {
+	docChecked := false
+	verified := 0
+	for i, proof := range proofs {
+		label := "the proof"
+		if len(proofs) > 1 {
+			label = fmt.Sprintf("proof %d", i+1)
+		}
+		suite := dataintegrity.SuiteOf(proof)
+		if res.Securing == "" {
+			res.Securing = suite
+		}
+		vm, _ := proof["verificationMethod"].(string)
+		if !supportedProof(proof) {
+			rep.add(CheckProof, Warning, fmt.Sprintf("%s has type %v, which badged does not check", label, proof["type"]))
+			v.checkProofJSONLD(doc, proof, rep)
+			continue
+		}
+		key, err := v.resolve(ctx, vm)
+		if err != nil {
+			rep.add(CheckProof, Fail, fmt.Sprintf("%s: the key %s could not be found: %s", label, vm, badged.MessageOf(err)))
+			v.checkProofJSONLD(doc, proof, rep)
+			continue
+		}
+		warnings, err := v.proofs.Verify(doc, proof, key.PublicKey, dataintegrity.VerifyOptions{Purpose: dataintegrity.AssertionMethod})
+		var de *dataintegrity.Error
+		switch {
+		case errors.As(err, &de) && de.Reason == dataintegrity.ReasonJSONLD:
+			rep.add(CheckJSONLD, Fail, de.Msg)
+			rep.add(CheckProof, Fail, label+" was not checked: the document is not sound JSON-LD, so its signature would not cover all of it")
+			docChecked = true
+			continue
+		case err != nil:
+			rep.add(CheckProof, Fail, label+": "+err.Error())
+			if suite == dataintegrity.JCS {
+				v.checkProofJSONLD(doc, proof, rep)
+			}
+			continue
+		}
+		if suite != dataintegrity.JCS {
+			// RDF canonicalization of the document and of this proof's
+			// configuration succeeded: both are sound JSON-LD.
+			docChecked = true
+		} else {
+			v.checkProofJSONLD(doc, proof, rep)
+		}
+		verified++
+		res.Signer = vm
+		for _, w := range warnings {
+			rep.add(CheckProof, Warning, w)
+		}
+		rep.add(CheckProof, Pass, fmt.Sprintf("%s (%s) is a valid signature by %s", label, suite, vm))
+		v.signer(doc, key, rep)
+	}
+	if !docChecked {
+		if err := v.ld.Check(withoutProofs(doc)); err != nil {
+			rep.add(CheckJSONLD, Fail, jsonldMessage(err))
+		}
+	}
+	if verified == 0 && rep.checks[CheckProof] != nil && rep.checks[CheckProof].Verdict != Fail {
+		rep.add(CheckProof, Fail, "no proof badged can check verifies the credential")
+	}
+	rep.otherwise(CheckJSONLD, Pass, "every term is defined by a known context and every IRI is absolute")
+	rep.otherwise(CheckSigner, Skipped, "no verified proof")
+}
+
+func supportedProof(proof map[string]any) bool {
+	t, _ := proof["type"].(string)
+	return t == dataintegrity.ProofType || t == dataintegrity.Ed25519Signature2020
+}
+
+// checkProofJSONLD checks that a proof object is sound JSON-LD in the
+// document's context, for proofs whose configuration was not canonicalized.
+func (v *Verifier) checkProofJSONLD(doc, proof map[string]any, rep *report) {
+	mini := map[string]any{"@context": doc["@context"], "type": doc["type"], "proof": proof}
+	if err := v.ld.Check(mini); err != nil {
+		rep.add(CheckJSONLD, Fail, "proof: "+jsonldMessage(err))
+	}
+}
+
+func jsonldMessage(err error) string {
+	var je *jsonld.Error
+	if errors.As(err, &je) {
+		return je.Msg
+	}
+	return err.Error()
+}
+
+func withoutProofs(doc map[string]any) map[string]any {
+	out := make(map[string]any, len(doc))
+	for k, val := range doc {
+		if k != "proof" {
+			out[k] = val
+		}
+	}
+	return out
+}
+
+func (v *Verifier) resolve(ctx context.Context, vm string) (*did.Key, error) {
+	if vm == "" {
+		return nil, badged.Errorf(badged.Invalid, "the proof names no verification method")
+	}
+	if v.keys == nil {
+		return nil, badged.Errorf(badged.Unavailable, "no key resolver is configured")
+	}
+	return v.keys.ResolveKey(ctx, vm)
+}
+
+// signer decides whether the key that signed belongs to the issuer.
+func (v *Verifier) signer(doc map[string]any, key *did.Key, rep *report) {
+	issuer, _ := issuerOf(doc)
+	switch {
+	case issuer == "":
+		rep.add(CheckSigner, Fail, "the credential names no issuer")
+	case key.Controller != issuer && !canPublishKeys(issuer):
+		rep.add(CheckSigner, Warning, fmt.Sprintf("the issuer %s is not a DID or https URL, so it publishes no keys; the credential was signed by %s, which nothing ties to the issuer", issuer, key.Controller))
+	case key.Controller != issuer:
+		rep.add(CheckSigner, Fail, fmt.Sprintf("the key belongs to %s, not to the issuer %s", key.Controller, issuer))
+	case key.SelfAsserted:
+		rep.add(CheckSigner, Warning, fmt.Sprintf("the key comes with the credential itself (in the verification method's URL or the token's header); nothing %s publishes confirms it is theirs", issuer))
+	case !key.AssertionMethod:
+		rep.add(CheckSigner, Fail, fmt.Sprintf("%s does not list the key as one that may issue credentials (assertionMethod)", issuer))
+	default:
+		rep.add(CheckSigner, Pass, fmt.Sprintf("the key is one %s lists for issuing credentials", issuer))
+	}
+}
+
+// canPublishKeys reports whether an issuer id is one that can publish keys
+// (a DID or an https URL), so that a signature by anyone else is a forgery.
+func canPublishKeys(issuer string) bool {
+	return strings.HasPrefix(issuer, "did:") || strings.HasPrefix(issuer, "https://")
+}
+
+// validity judges validFrom and validUntil (issuanceDate and
+// expirationDate in VC 1.1) against the clock.
+func (v *Verifier) validity(doc map[string]any, rep *report) {
+	now := v.now()
+	from, fromName := dateOf(doc, "validFrom", "issuanceDate")
+	until, untilName := dateOf(doc, "validUntil", "expirationDate")
+	switch {
+	case !from.IsZero() && now.Before(from):
+		rep.add(CheckValidity, Fail, fmt.Sprintf("not yet valid: %s is %s", fromName, from.Format(time.RFC3339)))
+	case !until.IsZero() && !now.Before(until):
+		rep.add(CheckValidity, Fail, fmt.Sprintf("expired: %s is %s", untilName, until.Format(time.RFC3339)))
+	case !until.IsZero():
+		rep.add(CheckValidity, Pass, fmt.Sprintf("valid until %s", until.Format(time.RFC3339)))
+	default:
+		rep.add(CheckValidity, Pass, "valid now, with no end date")
+	}
+}
+
+func dateOf(doc map[string]any, names ...string) (time.Time, string) {
+	for _, n := range names {
+		if s, ok := doc[n].(string); ok {
+			if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s)); err == nil {
+				return t, n
+			}
+		}
+	}
+	return time.Time{}, ""
+}

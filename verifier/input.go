@@ -1,0 +1,170 @@
+package verifier
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/bake"
+)
+
+// Verify reads input as whatever a person may hold and verifies it: a
+// JSON-LD credential or presentation, a compact JWT, or a PNG or SVG image
+// with a baked credential. It never fails: every problem, from unreadable
+// input to a revoked credential, is a failed check in the Result.
+func (v *Verifier) Verify(ctx context.Context, input []byte) *Result {
+	rep := newReport()
+	res := &Result{}
+	if len(input) > v.maxInput {
+		rep.add(CheckFormat, Fail, fmt.Sprintf("the input is %d bytes; the limit is %d", len(input), v.maxInput))
+		return rep.result(res)
+	}
+	payload := input
+	res.Container = "json"
+	if bytes.HasPrefix(input, []byte("\x89PNG")) || looksLikeXML(input) {
+		p, kind, err := bake.Extract(input)
+		if err != nil {
+			rep.add(CheckFormat, Fail, "no credential could be read from the image: "+badged.MessageOf(err))
+			return rep.result(res)
+		}
+		payload, res.Container = p, kind
+	}
+	payload = bytes.TrimSpace(payload)
+	if len(payload) > 0 && payload[0] == '{' {
+		doc, err := v.decode(payload)
+		if err != nil {
+			rep.add(CheckFormat, Fail, err.Error())
+			return rep.result(res)
+		}
+		if isPresentation(doc) {
+			return v.presentation(ctx, doc, PresentationOptions{}, rep, res)
+		}
+		return v.credential(ctx, doc, rep, res)
+	}
+	if looksLikeJWT(payload) {
+		if res.Container == "json" {
+			res.Container = "jwt"
+		}
+		return v.jwt(ctx, string(payload), rep, res)
+	}
+	rep.add(CheckFormat, Fail, "the input is not a JSON credential, a JWT, or a PNG or SVG image with a credential")
+	return rep.result(res)
+}
+
+// VerifyCredential verifies a credential secured with an embedded Data
+// Integrity proof, already decoded from JSON.
+func (v *Verifier) VerifyCredential(ctx context.Context, doc map[string]any) *Result {
+	return v.credential(ctx, doc, newReport(), &Result{Container: "json"})
+}
+
+// VerifyJWT verifies a credential secured as a compact JWT (VC-JWT as Open
+// Badges 3.0 defines it, or VC-JOSE).
+func (v *Verifier) VerifyJWT(ctx context.Context, token string) *Result {
+	return v.jwt(ctx, token, newReport(), &Result{Container: "jwt"})
+}
+
+// decode parses JSON after checking it is UTF-8 and not nested too deeply,
+// so hostile input fails fast and clearly.
+func (v *Verifier) decode(b []byte) (map[string]any, error) {
+	if !utf8.Valid(b) {
+		return nil, fmt.Errorf("the input is not valid UTF-8")
+	}
+	if d := depth(b); d > v.maxDepth {
+		return nil, fmt.Errorf("the JSON is nested %d levels deep or more; the limit is %d", d, v.maxDepth)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("the input is not a JSON object: %v", err)
+	}
+	return doc, nil
+}
+
+// depth returns how deeply JSON objects and arrays nest in b, stopping
+// early once it passes DefaultMaxDepth by far.
+func depth(b []byte) int {
+	d, maxD := 0, 0
+	inString, escaped := false, false
+	for _, c := range b {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			d++
+			if d > maxD {
+				maxD = d
+				if maxD > 4*DefaultMaxDepth {
+					return maxD
+				}
+			}
+		case '}', ']':
+			d--
+		}
+	}
+	return maxD
+}
+
+func looksLikeXML(b []byte) bool {
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && b[0] == '<'
+}
+
+// looksLikeJWT reports whether b has the shape of a compact JWS: three
+// base64url parts separated by dots (the JOSE parser says the rest).
+func looksLikeJWT(b []byte) bool {
+	if bytes.Count(b, []byte(".")) < 2 {
+		return false
+	}
+	for _, c := range b {
+		if !(c == '.' || c == '-' || c == '_' || c == '=' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// types returns the type values of a JSON-LD node (a string or a list).
+func types(doc map[string]any) []string {
+	switch t := doc["type"].(type) {
+	case string:
+		return []string{t}
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, e := range t {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func hasType(doc map[string]any, want ...string) bool {
+	for _, t := range types(doc) {
+		for _, w := range want {
+			if t == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isPresentation(doc map[string]any) bool {
+	return hasType(doc, "VerifiablePresentation")
+}

@@ -1,0 +1,90 @@
+package verifier
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/credential/jose"
+	"github.com/badged/badged/did"
+)
+
+// jwt verifies a credential secured as a compact JWS.
+func (v *Verifier) jwt(ctx context.Context, token string, rep *report, res *Result) *Result {
+	res.Kind = "credential"
+	if len(token) > v.maxInput {
+		rep.add(CheckFormat, Fail, fmt.Sprintf("the token is %d bytes; the limit is %d", len(token), v.maxInput))
+		return rep.result(res)
+	}
+	t, err := jose.Parse(token)
+	if err != nil {
+		rep.add(CheckFormat, Fail, "the JWT cannot be read: "+badged.MessageOf(err))
+		return rep.result(res)
+	}
+	res.Securing = "vc-jwt"
+	if t.Format == jose.VCJOSE {
+		res.Securing = "vc-jose"
+	}
+	doc := t.Credential
+	res.Credential = doc
+	rep.add(CheckFormat, Pass, fmt.Sprintf("read as a %s credential (%s)", res.Securing, t.Header.Alg))
+	for _, w := range t.Warnings {
+		rep.add(CheckFormat, Warning, w)
+	}
+	if !hasType(doc, "VerifiableCredential") {
+		rep.add(CheckType, Fail, "the credential's type does not include VerifiableCredential")
+		return rep.result(res)
+	}
+	v.structure(doc, rep, res)
+	if err := v.ld.Check(withoutProofs(doc)); err != nil {
+		rep.add(CheckJSONLD, Fail, jsonldMessage(err))
+	} else {
+		rep.add(CheckJSONLD, Pass, "every term is defined by a known context and every IRI is absolute")
+	}
+
+	key, err := v.jwtKey(ctx, t)
+	if err != nil {
+		rep.add(CheckProof, Fail, badged.MessageOf(err))
+		rep.add(CheckSigner, Skipped, "no verified signature")
+	} else if err := t.Verify(key.PublicKey); err != nil {
+		rep.add(CheckProof, Fail, badged.MessageOf(err))
+		rep.add(CheckSigner, Skipped, "no verified signature")
+	} else {
+		res.Signer = key.ID
+		rep.add(CheckProof, Pass, fmt.Sprintf("a valid %s signature by %s", t.Header.Alg, key.ID))
+		v.signer(doc, key, rep)
+	}
+	for _, p := range t.CheckClaims(v.now()) {
+		rep.add(CheckProof, Fail, "JWT claims: "+p)
+	}
+	v.validity(doc, rep)
+	v.checkStatus(ctx, doc, rep, res)
+	return rep.result(res)
+}
+
+// jwtKey finds the key a token was signed with: the kid's verification
+// method, or a key embedded in the header when its kid is absent. An
+// embedded key is only as trustworthy as its link to the issuer, which the
+// signer check judges (a did:jwk of it, or nothing).
+func (v *Verifier) jwtKey(ctx context.Context, t *jose.Token) (*did.Key, error) {
+	if t.Header.Kid != "" {
+		key, err := v.resolve(ctx, t.Header.Kid)
+		if err != nil {
+			return nil, badged.Errorf(badged.Invalid, "the key %s could not be found: %s", t.Header.Kid, badged.MessageOf(err))
+		}
+		return key, nil
+	}
+	if len(t.Header.JWK) > 0 {
+		pub, err := t.EmbeddedKey()
+		if err != nil {
+			return nil, err
+		}
+		// The key vouches only for itself: nothing the issuer publishes links
+		// it to them, which the signer check reports (as for keys written
+		// into a verification method's URL).
+		issuer, _ := issuerOf(t.Credential)
+		return &did.Key{VerificationMethod: did.VerificationMethod{ID: "the key embedded in the token's header"},
+			PublicKey: pub, Controller: issuer, SelfAsserted: true}, nil
+	}
+	return nil, badged.Errorf(badged.Invalid, "the token names no key (no kid and no jwk in its header), so its signature cannot be checked")
+}

@@ -1,0 +1,97 @@
+package verifier
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/credential/dataintegrity"
+)
+
+// PresentationOptions are what the verifier asked the holder for.
+type PresentationOptions struct {
+	Challenge string // required to match when set
+	Domain    string // required to match when set
+}
+
+// VerifyPresentation verifies a verifiable presentation: its own proof
+// (purpose authentication, with the expected challenge and domain), that
+// the key that signed it is the holder's, and each credential it carries.
+func (v *Verifier) VerifyPresentation(ctx context.Context, doc map[string]any, o PresentationOptions) *Result {
+	return v.presentation(ctx, doc, o, newReport(), &Result{Container: "json"})
+}
+
+func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o PresentationOptions, rep *report, res *Result) *Result {
+	res.Kind = "presentation"
+	res.Credential = doc
+	rep.add(CheckFormat, Pass, "read as a JSON-LD verifiable presentation")
+	holder, _ := doc["holder"].(string)
+	if h, ok := doc["holder"].(map[string]any); ok {
+		holder, _ = h["id"].(string)
+	}
+
+	proofs, err := dataintegrity.Proofs(doc)
+	switch {
+	case err != nil:
+		rep.add(CheckHolder, Fail, err.Error())
+	case len(proofs) == 0:
+		rep.add(CheckHolder, Fail, "the presentation has no proof: nothing binds it to its holder")
+	default:
+		v.presentationProof(ctx, doc, proofs[0], holder, o, rep, res)
+	}
+
+	for i, c := range asList(doc["verifiableCredential"]) {
+		var r *Result
+		switch c := c.(type) {
+		case map[string]any:
+			r = v.VerifyCredential(ctx, c)
+		case string:
+			r = v.VerifyJWT(ctx, c)
+		default:
+			r = &Result{Checks: []Check{{ID: CheckFormat, Verdict: Fail, Message: "not a credential"}}}
+		}
+		res.Credentials = append(res.Credentials, r)
+		if !r.Verified {
+			rep.add(CheckHolder, Fail, fmt.Sprintf("credential %d does not verify", i+1))
+		}
+	}
+	if len(res.Credentials) == 0 {
+		rep.add(CheckHolder, Warning, "the presentation carries no credentials")
+	}
+	return rep.result(res)
+}
+
+func (v *Verifier) presentationProof(ctx context.Context, doc, proof map[string]any, holder string, o PresentationOptions, rep *report, res *Result) {
+	vm, _ := proof["verificationMethod"].(string)
+	res.Securing = dataintegrity.SuiteOf(proof)
+	key, err := v.resolve(ctx, vm)
+	if err != nil {
+		rep.add(CheckHolder, Fail, fmt.Sprintf("the presentation's key %s could not be found: %s", vm, badged.MessageOf(err)))
+		return
+	}
+	vo := dataintegrity.VerifyOptions{Purpose: dataintegrity.Authentication, Challenge: o.Challenge, Domain: o.Domain}
+	if _, err := v.proofs.Verify(doc, proof, key.PublicKey, vo); err != nil {
+		rep.add(CheckHolder, Fail, "the presentation's proof: "+err.Error())
+		return
+	}
+	res.Signer = vm
+	if holder != "" && key.Controller != holder {
+		rep.add(CheckHolder, Fail, fmt.Sprintf("the presentation was signed by %s, not by its holder %s", key.Controller, holder))
+		return
+	}
+	msg := "signed by the holder " + key.Controller
+	if o.Challenge != "" {
+		msg += ", for the expected challenge"
+	}
+	rep.add(CheckHolder, Pass, msg)
+}
+
+func asList(v any) []any {
+	switch l := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return l
+	}
+	return []any{v}
+}

@@ -1,0 +1,231 @@
+// Package verifier tells whether a credential is genuine, current and not
+// revoked. It takes whatever a person may hold (a JSON-LD credential or
+// presentation, a VC-JWT, a baked PNG or SVG) and returns a list of checks,
+// each with a stable id, a verdict and a message meant for people.
+//
+// The verifier is stateless: it never reads badged's storage. Keys are
+// resolved through a [KeyResolver] (did:key and did:jwk locally, did:web
+// through the guarded HTTP client of package egress) and status lists
+// through a [Fetcher]. The same verifier serves the CLI, the API, the
+// verify page and wallet import.
+package verifier
+
+import (
+	"context"
+	"time"
+
+	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/did"
+	"github.com/badged/badged/jsonld"
+)
+
+// Check ids. They are stable: scripts, the VC-API and the pages depend on
+// them.
+const (
+	CheckFormat   = "format"   // the input could be read (JSON, JWT, PNG, SVG; size, depth, UTF-8)
+	CheckContext  = "context"  // @context is right for the credential's kind
+	CheckType     = "type"     // the credential's type
+	CheckJSONLD   = "jsonld"   // every term defined, every IRI absolute: nothing escapes the signature
+	CheckSchema   = "schema"   // the Open Badges 3.0 JSON schema and credentialSchema entries
+	CheckIssuer   = "issuer"   // the issuer profile's structure
+	CheckSubject  = "subject"  // credentialSubject, achievement, identifiers, results
+	CheckEvidence = "evidence" // evidence entries
+	CheckProof    = "proof"    // the signature (Data Integrity or JOSE)
+	CheckSigner   = "signer"   // the signing key belongs to the issuer
+	CheckValidity = "validity" // validFrom / validUntil against the clock
+	CheckStatus   = "status"   // revocation or suspension through the status list
+	CheckHolder   = "holder"   // a presentation: its proof, challenge, domain and holder
+)
+
+// order is the order checks are reported in.
+var order = []string{CheckFormat, CheckContext, CheckType, CheckJSONLD, CheckSchema, CheckIssuer,
+	CheckSubject, CheckEvidence, CheckProof, CheckSigner, CheckValidity, CheckStatus, CheckHolder}
+
+// Verdict is the outcome of one check.
+type Verdict string
+
+// Verdicts. A credential is verified when no check failed; warnings and
+// skipped checks do not make it invalid.
+const (
+	Pass    Verdict = "pass"
+	Warning Verdict = "warning"
+	Fail    Verdict = "fail"
+	Skipped Verdict = "skipped"
+)
+
+// Check is one finding.
+type Check struct {
+	ID      string  `json:"id"`
+	Verdict Verdict `json:"verdict"`
+	Message string  `json:"message"`
+}
+
+// Result is the verification of one input.
+type Result struct {
+	// Verified is true when no check failed.
+	Verified bool `json:"verified"`
+	// Container is how the input came: "json", "jwt", "png" or "svg".
+	Container string `json:"container,omitempty"`
+	// Securing is the proof format: "eddsa-rdfc-2022", "eddsa-jcs-2022",
+	// "Ed25519Signature2020", "eddsa-2022", "vc-jwt", "vc-jose" or "" when
+	// there is none.
+	Securing string `json:"securing,omitempty"`
+	// Kind is "credential" or "presentation".
+	Kind string `json:"kind,omitempty"`
+	// Issuer is the issuer's id, and IssuerName its name, as the credential
+	// states them (trust them only when Verified).
+	Issuer     string `json:"issuer,omitempty"`
+	IssuerName string `json:"issuerName,omitempty"`
+	// Signer is the verification method that signed.
+	Signer string  `json:"signer,omitempty"`
+	Checks []Check `json:"checks"`
+	// Credential is the credential as read (the JWT payload's credential
+	// for JWTs); nil when the input could not be read.
+	Credential map[string]any `json:"credential,omitempty"`
+	// Credentials are the results of a presentation's credentials.
+	Credentials []*Result `json:"credentials,omitempty"`
+}
+
+// Check returns the check with the given id, if reported.
+func (r *Result) Check(id string) (Check, bool) {
+	for _, c := range r.Checks {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Check{}, false
+}
+
+// Failed returns the checks that failed.
+func (r *Result) Failed() []Check {
+	var out []Check
+	for _, c := range r.Checks {
+		if c.Verdict == Fail {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// KeyResolver finds the public key of a verification method. *did.Resolver
+// implements it.
+type KeyResolver interface {
+	ResolveKey(ctx context.Context, verificationMethod string) (*did.Key, error)
+}
+
+// Fetcher gets a document (a status list credential, a revocation list) by
+// URL. Implementations must apply the operator's egress policy.
+type Fetcher interface {
+	Fetch(ctx context.Context, url string) ([]byte, error)
+}
+
+// Verifier verifies credentials and presentations. It is safe for
+// concurrent use.
+type Verifier struct {
+	ld       *jsonld.Processor
+	proofs   *dataintegrity.Suite
+	keys     KeyResolver
+	status   Fetcher
+	now      func() time.Time
+	maxInput int
+	maxDepth int
+}
+
+// Limits on input.
+const (
+	DefaultMaxInput = 1 << 20 // bytes, after extraction from an image too
+	DefaultMaxDepth = 64      // nesting of JSON objects and arrays
+)
+
+// Option configures a Verifier.
+type Option func(*Verifier)
+
+// WithStatus makes the verifier check credentialStatus through f. Without
+// it the status check is reported as skipped.
+func WithStatus(f Fetcher) Option { return func(v *Verifier) { v.status = f } }
+
+// WithClock sets the clock validity is judged against.
+func WithClock(now func() time.Time) Option { return func(v *Verifier) { v.now = now } }
+
+// WithMaxInput sets the largest input accepted, in bytes.
+func WithMaxInput(n int) Option { return func(v *Verifier) { v.maxInput = n } }
+
+// New returns a Verifier that canonicalizes with p and resolves keys with
+// keys.
+func New(p *jsonld.Processor, keys KeyResolver, opts ...Option) *Verifier {
+	v := &Verifier{
+		ld:       p,
+		proofs:   dataintegrity.New(p),
+		keys:     keys,
+		now:      time.Now,
+		maxInput: DefaultMaxInput,
+		maxDepth: DefaultMaxDepth,
+	}
+	for _, o := range opts {
+		o(v)
+	}
+	return v
+}
+
+// report collects checks while a verification runs.
+type report struct {
+	checks map[string]*Check
+}
+
+func newReport() *report { return &report{checks: map[string]*Check{}} }
+
+// add records a finding for a check; a check keeps its worst verdict and
+// all messages.
+func (r *report) add(id string, verdict Verdict, message string) {
+	c, ok := r.checks[id]
+	if !ok {
+		r.checks[id] = &Check{ID: id, Verdict: verdict, Message: message}
+		return
+	}
+	if rank(verdict) > rank(c.Verdict) {
+		c.Verdict = verdict
+	}
+	switch {
+	case c.Message == "":
+		c.Message = message
+	case message != "" && message != c.Message:
+		c.Message += "; " + message
+	}
+}
+
+// otherwise records a finding only if the check has none yet: the verdict
+// for a check that nothing contradicted.
+func (r *report) otherwise(id string, verdict Verdict, message string) {
+	if _, ok := r.checks[id]; !ok {
+		r.checks[id] = &Check{ID: id, Verdict: verdict, Message: message}
+	}
+}
+
+func rank(v Verdict) int {
+	switch v {
+	case Fail:
+		return 3
+	case Warning:
+		return 2
+	case Pass:
+		return 1
+	}
+	return 0
+}
+
+// result turns the report into a Result, checks in their fixed order.
+func (r *report) result(res *Result) *Result {
+	res.Checks = res.Checks[:0]
+	res.Verified = true
+	for _, id := range order {
+		c, ok := r.checks[id]
+		if !ok {
+			continue
+		}
+		res.Checks = append(res.Checks, *c)
+		if c.Verdict == Fail {
+			res.Verified = false
+		}
+	}
+	return res
+}
