@@ -114,11 +114,10 @@ func New(achievement Achievement, issuer Profile, recipient Recipient, opts ...O
 
 	id := o.id
 	if id == "" {
-		u, err := newUUID(o.rand)
-		if err != nil {
+		var err error
+		if id, err = NewID(o.rand); err != nil {
 			return nil, fmt.Errorf("credential id: %w", err)
 		}
-		id = "urn:uuid:" + u
 	}
 	from := o.validFrom
 	if from.IsZero() {
@@ -229,15 +228,16 @@ func deepCopy[T any](v T) T {
 	return out
 }
 
-// newUUID returns a random (version 4) UUID read from r.
-func newUUID(r io.Reader) (string, error) {
+// NewID returns a credential id: a urn:uuid with a random (version 4) UUID
+// read from r. It fails only if r does.
+func NewID(r io.Reader) (string, error) {
 	var b [16]byte
 	if _, err := io.ReadFull(r, b[:]); err != nil {
 		return "", err
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
 }
 
 // Map returns c as a generic JSON map, the form proof suites sign and

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every fuzz target briefly (FUZZTIME each, default 10s): the parsers of
+# everything a verifier reads from strangers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${FUZZTIME:-10s}
+targets=(
+  "./credential FuzzParse"
+  "./credential/jose FuzzParse"
+  "./did FuzzDecodeMultikey"
+  "./did FuzzResolveKeyDIDKey"
+  "./bake FuzzExtractPNG"
+  "./bake FuzzExtractSVG"
+  "./statuslist FuzzDecode"
+)
+for t in "${targets[@]}"; do
+  set -- $t
+  if ! grep -q "func $2(" "$1"/*_test.go; then
+    echo "fuzz target $2 not found in $1" >&2
+    exit 1
+  fi
+  echo "fuzz $1 $2 ($fuzztime)"
+  go test "$1" -run '^$' -fuzz "^$2\$" -fuzztime "$fuzztime" -fuzzminimizetime 100x
+done
