@@ -12,6 +12,7 @@ targets=(
   "./bake FuzzExtractPNG"
   "./bake FuzzExtractSVG"
   "./statuslist FuzzDecode"
+  "./verifier FuzzVerify"
 )
 for t in "${targets[@]}"; do
   set -- $t

@@ -57,7 +57,11 @@ func (v *Verifier) Verify(ctx context.Context, input []byte) *Result {
 // VerifyCredential verifies a credential secured with an embedded Data
 // Integrity proof, already decoded from JSON.
 func (v *Verifier) VerifyCredential(ctx context.Context, doc map[string]any) *Result {
-	return v.credential(ctx, doc, newReport(), &Result{Container: "json"})
+	rep, res := newReport(), &Result{Container: "json"}
+	if v.tooDeep(doc, rep) {
+		return rep.result(res)
+	}
+	return v.credential(ctx, doc, rep, res)
 }
 
 // VerifyJWT verifies a credential secured as a compact JWT (VC-JWT as Open
@@ -80,6 +84,16 @@ func (v *Verifier) decode(b []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("the input is not a JSON object: %v", err)
 	}
 	return doc, nil
+}
+
+// tooDeep reports, as a failed format check, a document decoded by the
+// caller that nests more deeply than Verify would have accepted.
+func (v *Verifier) tooDeep(doc map[string]any, rep *report) bool {
+	if d := nesting(doc, v.maxDepth); d > v.maxDepth {
+		rep.add(CheckFormat, Fail, fmt.Sprintf("the JSON is nested %d levels deep or more; the limit is %d", d, v.maxDepth))
+		return true
+	}
+	return false
 }
 
 // depth returns how deeply JSON objects and arrays nest in b, stopping

@@ -3,6 +3,7 @@ package verifier
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/credential/jose"
@@ -19,6 +20,11 @@ func (v *Verifier) jwt(ctx context.Context, token string, rep *report, res *Resu
 	t, err := jose.Parse(token)
 	if err != nil {
 		rep.add(CheckFormat, Fail, "the JWT cannot be read: "+badged.MessageOf(err))
+		return rep.result(res)
+	}
+	// The payload was decoded without the depth limit JSON input gets;
+	// refuse it here, before the schema and JSON-LD walk it.
+	if v.tooDeep(t.Claims, rep) {
 		return rep.result(res)
 	}
 	res.Securing = "vc-jwt"
@@ -42,6 +48,7 @@ func (v *Verifier) jwt(ctx context.Context, token string, rep *report, res *Resu
 		rep.add(CheckJSONLD, Pass, "every term is defined by a known context and every IRI is absolute")
 	}
 
+	claims, dates := splitClaims(t.CheckClaims(v.now()))
 	key, err := v.jwtKey(ctx, t)
 	if err != nil {
 		rep.add(CheckProof, Fail, badged.MessageOf(err))
@@ -51,13 +58,23 @@ func (v *Verifier) jwt(ctx context.Context, token string, rep *report, res *Resu
 		rep.add(CheckSigner, Skipped, "no verified signature")
 	} else {
 		res.Signer = key.ID
-		rep.add(CheckProof, Pass, fmt.Sprintf("a valid %s signature by %s", t.Header.Alg, key.ID))
+		if len(claims) == 0 {
+			rep.add(CheckProof, Pass, fmt.Sprintf("a valid %s signature by %s", t.Header.Alg, key.ID))
+		}
 		v.signer(doc, key, rep)
 	}
-	for _, p := range t.CheckClaims(v.now()) {
-		rep.add(CheckProof, Fail, "JWT claims: "+p)
+	if len(claims) > 0 {
+		// The claims are signed too: one that contradicts the credential
+		// means the token does not secure what it appears to.
+		rep.add(CheckProof, Fail, "the JWT claims contradict the credential: "+strings.Join(claims, "; "))
 	}
 	v.validity(doc, rep)
+	if c := rep.checks[CheckValidity]; len(dates) > 0 && c.Verdict != Fail {
+		// The token's own dates (exp, nbf, iat) are judged even when the
+		// credential states none; they are about when, not who, so they are
+		// the validity check's, never a failed proof.
+		*c = Check{ID: CheckValidity, Verdict: Fail, Message: "the token " + strings.Join(dates, "; ")}
+	}
 	v.checkStatus(ctx, doc, rep, res)
 	return rep.result(res)
 }
@@ -87,4 +104,48 @@ func (v *Verifier) jwtKey(ctx context.Context, t *jose.Token) (*did.Key, error) 
 			PublicKey: pub, Controller: issuer, SelfAsserted: true}, nil
 	}
 	return nil, badged.Errorf(badged.Invalid, "the token names no key (no kid and no jwk in its header), so its signature cannot be checked")
+}
+
+// splitClaims separates the problems jose.Token.CheckClaims reports into
+// those that make the claims contradict the credential and those about the
+// token's dates against the clock (phrased "token expired at...", "token is
+// not valid before...", "token was issued in the future..."), which are
+// returned without their "token " prefix.
+func splitClaims(problems []string) (claims, dates []string) {
+	for _, p := range problems {
+		if rest, ok := strings.CutPrefix(p, "token "); ok {
+			dates = append(dates, rest)
+		} else {
+			claims = append(claims, p)
+		}
+	}
+	return claims, dates
+}
+
+// nesting returns how deeply objects and arrays nest in a decoded JSON
+// value, counting no further than limit+1.
+func nesting(v any, limit int) int {
+	if limit < 0 {
+		return 0
+	}
+	deepest := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for _, e := range v {
+			deepest = max(deepest, nesting(e, limit-1))
+			if deepest >= limit {
+				break
+			}
+		}
+	case []any:
+		for _, e := range v {
+			deepest = max(deepest, nesting(e, limit-1))
+			if deepest >= limit {
+				break
+			}
+		}
+	default:
+		return 0
+	}
+	return deepest + 1
 }

@@ -18,7 +18,11 @@ type PresentationOptions struct {
 // (purpose authentication, with the expected challenge and domain), that
 // the key that signed it is the holder's, and each credential it carries.
 func (v *Verifier) VerifyPresentation(ctx context.Context, doc map[string]any, o PresentationOptions) *Result {
-	return v.presentation(ctx, doc, o, newReport(), &Result{Container: "json"})
+	rep, res := newReport(), &Result{Container: "json"}
+	if v.tooDeep(doc, rep) {
+		return rep.result(res)
+	}
+	return v.presentation(ctx, doc, o, rep, res)
 }
 
 func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o PresentationOptions, rep *report, res *Result) *Result {
