@@ -48,7 +48,7 @@ func (v *Verifier) jwt(ctx context.Context, token string, rep *report, res *Resu
 		rep.add(CheckJSONLD, Pass, "every term is defined by a known context and every IRI is absolute")
 	}
 
-	claims, dates := splitClaims(t.CheckClaims(v.now()))
+	claims, dates := t.Conflicts(), t.Timing(v.now())
 	key, err := v.jwtKey(ctx, t)
 	if err != nil {
 		rep.add(CheckProof, Fail, badged.MessageOf(err))
@@ -73,7 +73,7 @@ func (v *Verifier) jwt(ctx context.Context, token string, rep *report, res *Resu
 		// The token's own dates (exp, nbf, iat) are judged even when the
 		// credential states none; they are about when, not who, so they are
 		// the validity check's, never a failed proof.
-		*c = Check{ID: CheckValidity, Verdict: Fail, Message: "the token " + strings.Join(dates, "; ")}
+		*c = Check{ID: CheckValidity, Verdict: Fail, Message: "the JWT says " + strings.Join(dates, "; ")}
 	}
 	v.checkStatus(ctx, doc, rep, res)
 	return rep.result(res)
@@ -104,22 +104,6 @@ func (v *Verifier) jwtKey(ctx context.Context, t *jose.Token) (*did.Key, error) 
 			PublicKey: pub, Controller: issuer, SelfAsserted: true}, nil
 	}
 	return nil, badged.Errorf(badged.Invalid, "the token names no key (no kid and no jwk in its header), so its signature cannot be checked")
-}
-
-// splitClaims separates the problems jose.Token.CheckClaims reports into
-// those that make the claims contradict the credential and those about the
-// token's dates against the clock (phrased "token expired at...", "token is
-// not valid before...", "token was issued in the future..."), which are
-// returned without their "token " prefix.
-func splitClaims(problems []string) (claims, dates []string) {
-	for _, p := range problems {
-		if rest, ok := strings.CutPrefix(p, "token "); ok {
-			dates = append(dates, rest)
-		} else {
-			claims = append(claims, p)
-		}
-	}
-	return claims, dates
 }
 
 // nesting returns how deeply objects and arrays nest in a decoded JSON

@@ -27,8 +27,35 @@ const vc11Context = "https://www.w3.org/2018/credentials/v1"
 //
 // A missing jti or sub is not a problem: 1EdTech's own fixtures omit sub.
 // For [VCJOSE] every claim is optional and only conflicts are reported.
-// CheckClaims does not validate the credential itself.
+// CheckClaims does not validate the credential itself. It is
+// [Token.Conflicts] followed by [Token.Timing].
 func (t *Token) CheckClaims(now time.Time) []string {
+	return append(t.Conflicts(), t.Timing(now)...)
+}
+
+// Timing returns the problems of the token's own dates against now: not
+// yet valid (nbf), expired (exp) or issued in the future (iat), give or take
+// [Leeway]. Malformed dates are Conflicts.
+func (t *Token) Timing(now time.Time) []string {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if nbf, ok, err := numericDate(t.Claims, "nbf"); err == nil && ok && nbf.After(now.Add(Leeway)) {
+		add("token is not valid before %s", stamp(nbf))
+	}
+	if exp, ok, err := numericDate(t.Claims, "exp"); err == nil && ok && !now.Before(exp.Add(Leeway)) {
+		add("token expired at %s", stamp(exp))
+	}
+	if iat, ok, err := numericDate(t.Claims, "iat"); err == nil && ok && iat.After(now.Add(Leeway)) {
+		add("token was issued in the future (iat %s)", stamp(iat))
+	}
+	return problems
+}
+
+// Conflicts returns the claims that contradict the credential they carry,
+// malformed date claims, and the claims OB 3.0 requires that are missing
+// (see [Token.CheckClaims]). The claims are signed with the credential, so
+// any conflict means the token does not secure what it appears to.
+func (t *Token) Conflicts() []string {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	c, cred := t.Claims, t.Credential
@@ -67,9 +94,6 @@ func (t *Token) CheckClaims(now time.Time) []string {
 				add("nbf %s does not match %s %s", stamp(nbf), name, from)
 			}
 		}
-		if nbf.After(now.Add(Leeway)) {
-			add("token is not valid before %s", stamp(nbf))
-		}
 	} else if ob && err == nil {
 		add("nbf claim is missing (OB 3.0 requires it)")
 	}
@@ -87,17 +111,12 @@ func (t *Token) CheckClaims(now time.Time) []string {
 				add("exp %s does not match %s %s", stamp(exp), name, until)
 			}
 		}
-		if !now.Before(exp.Add(Leeway)) {
-			add("token expired at %s", stamp(exp))
-		}
 	} else if ob && err == nil && until != "" {
 		add("exp claim is missing although the credential has %s %s", name, until)
 	}
 
-	if iat, ok, err := numericDate(c, "iat"); err != nil {
+	if _, _, err := numericDate(c, "iat"); err != nil {
 		add("%v", err)
-	} else if ok && iat.After(now.Add(Leeway)) {
-		add("token was issued in the future (iat %s)", stamp(iat))
 	}
 	return problems
 }
