@@ -94,7 +94,8 @@ func WithCredentialSchema(s ...CredentialSchema) Option {
 
 // New builds an unsigned OpenBadgeCredential awarding achievement, issued by
 // issuer to recipient: @context [VC 2.0, OB 3.0.3] (plus the badged context
-// when an extension field is set), type [VerifiableCredential,
+// when an extension field is set, and OB's extensions context with
+// [WithCredentialSchema]), type [VerifiableCredential,
 // OpenBadgeCredential], a urn:uuid id unless [WithID] is given, and
 // validFrom from the clock. Missing type values of the achievement, issuer
 // and identifiers are filled in. The inputs are copied, not shared.
@@ -156,6 +157,11 @@ func New(achievement Achievement, issuer Profile, recipient Recipient, opts ...O
 	ctx := []any{contexts.VCv2, contexts.OB303}
 	if achievement.usesExtension() || issuer.usesExtension() {
 		ctx = append(ctx, contexts.Badged)
+	}
+	if len(o.schemas) > 0 {
+		// 1EdTechJsonSchemaValidator2019 is defined by OB's extensions
+		// context only; without it the credential would not be sound JSON-LD.
+		ctx = append(ctx, contexts.OBExtensions)
 	}
 	c := &Credential{
 		Context:     ctx,
