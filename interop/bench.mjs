@@ -5,12 +5,15 @@
 //
 // Usage: node bench.mjs [--seconds S] [--warmup S] [--key KEY.json]
 //                       [CREDENTIAL.json]
-//   CREDENTIAL.json  unsigned credential (default testdata/credential-3kb.json,
-//                    a ~3 KB Open Badges 3.0 credential)
+//   CREDENTIAL.json  unsigned credential (default: the repository's
+//                    testdata/credential-3kb.json, a ~3 KB Open Badges 3.0
+//                    credential, the one badged's Go benchmarks use)
 //   --seconds        measured time per operation (default 2)
 //   --warmup         warm-up time per operation, not measured (default 0.5)
 //   --key            {publicKeyMultibase, secretKeyMultibase} (default: a
-//                    fixed test key, the W3C vc-di-eddsa vectors' key)
+//                    fresh Ed25519 key generated in memory; no key file)
+// The key's verification method is did:key:<pub>#<pub>, resolved locally by
+// the offline document loader (no network, no DID registry).
 // Each operation runs sequentially (one at a time, awaited) for the warm-up,
 // then for the measured time; ops/s = completed ops / elapsed seconds.
 // Prints one JSON object on stdout, ops/s rounded to 0.1:
@@ -23,7 +26,8 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import jsonld from 'jsonld';
-import {createDocumentLoader, keyPairFromFile, REPO} from './lib/loader.mjs';
+import {createDocumentLoader, keyPairFromFile, generateKeyPair, REPO} from
+  './lib/loader.mjs';
 import {signSuite, signDataIntegrity, verifyDataIntegrity, verifySuites,
   signJwt, verifyJwt, joseSigningKey} from './lib/suites.mjs';
 
@@ -33,8 +37,7 @@ const {values: o, positionals} = parseArgs({
   options: {
     seconds: {type: 'string', default: '2'},
     warmup: {type: 'string', default: '0.5'},
-    key: {type: 'string',
-      default: path.join(REPO, 'testdata/vectors/eddsa-rdfc-2022/keyPair.json')},
+    key: {type: 'string'},
   },
 });
 const seconds = Number(o.seconds);
@@ -44,11 +47,12 @@ if(!(seconds > 0) || !(warmup >= 0) || positionals.length > 1) {
     '[--key KEY.json] [CREDENTIAL.json]\n');
   process.exit(2);
 }
-const credFile = positionals[0] ?? path.join(here, 'testdata',
+const credFile = positionals[0] ?? path.join(REPO, 'testdata',
   'credential-3kb.json');
 const credText = readFileSync(credFile, 'utf8');
 const credential = JSON.parse(credText);
-const keyPair = await keyPairFromFile(o.key);
+const keyPair = o.key ? await keyPairFromFile(o.key) :
+  await generateKeyPair();
 const joseKey = await joseSigningKey(keyPair);
 
 async function runFor(secs, fn) {

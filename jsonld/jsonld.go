@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/piprate/json-gold/ld"
 
@@ -33,7 +34,9 @@ type Processor struct {
 	opts *ld.JsonLdOptions
 
 	mu    sync.RWMutex
-	cache map[string]*ld.Context
+	cache map[string]*activeCtx
+
+	derivedCount atomic.Int64 // scoped contexts remembered, see derive
 }
 
 // New returns a Processor that resolves contexts with loader only.
@@ -43,7 +46,7 @@ func New(loader *contexts.Loader) *Processor {
 	opts.SafeMode = true
 	opts.Algorithm = ld.AlgorithmURDNA2015
 	opts.ProcessingMode = ld.JsonLd_1_1
-	return &Processor{opts: opts, cache: make(map[string]*ld.Context)}
+	return &Processor{opts: opts, cache: make(map[string]*activeCtx)}
 }
 
 // Error is a JSON-LD problem with the document itself (as opposed to a bug):
@@ -59,7 +62,7 @@ func invalid(format string, args ...any) error {
 }
 
 // activeContext returns the parsed context for a document's @context value.
-func (p *Processor) activeContext(ctxVal any) (*ld.Context, error) {
+func (p *Processor) activeContext(ctxVal any) (*activeCtx, error) {
 	key, err := contextKey(ctxVal)
 	if err != nil {
 		return nil, err
@@ -70,10 +73,11 @@ func (p *Processor) activeContext(ctxVal any) (*ld.Context, error) {
 	if ok {
 		return c, nil
 	}
-	c, err = ld.NewContext(nil, p.opts).Parse(ctxVal)
+	parsed, err := ld.NewContext(nil, p.opts).Parse(ctxVal)
 	if err != nil {
 		return nil, invalid("@context: %v", describe(err))
 	}
+	c = newActiveCtx(parsed, nil)
 	p.mu.Lock()
 	if len(p.cache) < maxCachedContexts {
 		p.cache[key] = c
@@ -155,7 +159,10 @@ func (p *Processor) expand(doc map[string]any) ([]any, error) {
 			body[k] = v
 		}
 	}
-	expanded, err := ld.NewJsonLdApi().Expand(active, "", body, p.opts, false, nil)
+	expanded, err := p.fastExpand(active, body)
+	if err == errSlowPath {
+		expanded, err = ld.NewJsonLdApi().Expand(active.c, "", body, p.opts, false, nil)
+	}
 	if err != nil {
 		return nil, invalid("%s", describe(err))
 	}
@@ -196,17 +203,11 @@ func (p *Processor) CanonicalizeExpanded(expanded []any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opts := *p.opts
-	opts.Format = "application/n-quads"
-	out, err := ld.NewJsonLdApi().Normalize(dataset, &opts)
-	if err != nil {
-		return "", invalid("canonicalize: %s", describe(err))
-	}
-	s, ok := out.(string)
-	if !ok {
-		return "", errors.New("canonicalize: json-gold returned no N-Quads")
-	}
-	return s, nil
+	// json-gold's Normalize joins the sorted N-Quads with += (quadratic in
+	// the number of statements); run its algorithm and write them out here.
+	na := ld.NewNormalisationAlgorithm(ld.AlgorithmURDNA2015)
+	na.Normalize(dataset)
+	return nquads(na.Quads()), nil
 }
 
 // describe turns a json-gold error into a sentence without its Go detail.

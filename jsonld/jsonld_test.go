@@ -1,6 +1,8 @@
 package jsonld_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -58,12 +60,12 @@ func readText(t testing.TB, path string) string {
 
 func TestCanonicalizeVectors(t *testing.T) {
 	p := testProcessor(t)
-	tests := []struct{ name, doc, canon string }{
-		{"alumni/document", "eddsa-rdfc-2022/unsigned.json", "eddsa-rdfc-2022/canonDocDataInt.txt"},
-		{"alumni/proof", "eddsa-rdfc-2022/proofConfigDataInt.json", "eddsa-rdfc-2022/proofCanonDataInt.txt"},
-		{"employ/document", "eddsa-rdfc-2022/employmentAuth.json", "eddsa-rdfc-2022/employ/canonDocDataInt.txt"},
-		{"employ/proof", "eddsa-rdfc-2022/employ/proofConfigDataInt.json", "eddsa-rdfc-2022/employ/proofCanonDataInt.txt"},
-		{"ob3/document", "ob3-examples/ob3-spec-ldp-testvector-signed.json", "ob3-examples/ob3-spec-ldp-testvector-document-canon.txt"},
+	tests := []struct{ name, doc, canon, hash string }{
+		{"alumni/document", "eddsa-rdfc-2022/unsigned.json", "eddsa-rdfc-2022/canonDocDataInt.txt", "eddsa-rdfc-2022/docHashDataInt.txt"},
+		{"alumni/proof", "eddsa-rdfc-2022/proofConfigDataInt.json", "eddsa-rdfc-2022/proofCanonDataInt.txt", "eddsa-rdfc-2022/proofHashDataInt.txt"},
+		{"employ/document", "eddsa-rdfc-2022/employmentAuth.json", "eddsa-rdfc-2022/employ/canonDocDataInt.txt", "eddsa-rdfc-2022/employ/docHashDataInt.txt"},
+		{"employ/proof", "eddsa-rdfc-2022/employ/proofConfigDataInt.json", "eddsa-rdfc-2022/employ/proofCanonDataInt.txt", "eddsa-rdfc-2022/employ/proofHashDataInt.txt"},
+		{"ob3/document", "ob3-examples/ob3-spec-ldp-testvector-signed.json", "ob3-examples/ob3-spec-ldp-testvector-document-canon.txt", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,6 +78,12 @@ func TestCanonicalizeVectors(t *testing.T) {
 			want := readText(t, filepath.Join(vectors, tt.canon))
 			if got != want {
 				t.Errorf("canonical form differs\n got: %q\nwant: %q", got, want)
+			}
+			sum := sha256.Sum256([]byte(got))
+			if tt.hash != "" {
+				if want := strings.TrimSpace(readText(t, filepath.Join(vectors, tt.hash))); hex.EncodeToString(sum[:]) != want {
+					t.Errorf("sha256 = %x, want %s", sum, want)
+				}
 			}
 		})
 	}

@@ -171,3 +171,20 @@ export async function keyPairFromFile(file) {
     secretKeyMultibase: secret,
   });
 }
+
+// Returns a fresh Ed25519 Multikey key pair, generated in memory, whose id
+// is did:key:<pub>#<pub> (as keyPairFromFile's).
+export async function generateKeyPair() {
+  const k = await Ed25519Multikey.generate();
+  const {publicKeyMultibase, secretKeyMultibase} =
+    await k.export({publicKey: true, secretKey: true});
+  const controller = `did:key:${publicKeyMultibase}`;
+  return Ed25519Multikey.from({
+    '@context': MULTIKEY_V1,
+    type: 'Multikey',
+    id: `${controller}#${publicKeyMultibase}`,
+    controller,
+    publicKeyMultibase,
+    secretKeyMultibase,
+  });
+}

@@ -211,7 +211,14 @@ export async function signJwt(credential, keyPair, {privateKey} = {}) {
   return jwt.sign(key);
 }
 
+// Returns keyPair's secret key for jose. A JWK's `d` is the 32-byte seed;
+// key pairs made by Ed25519Multikey.generate (and 64-byte secretKeyMultibase
+// values, "zrv...") hold seed || public key, so `d` is cut to the seed.
 export async function joseSigningKey(keyPair) {
   const jwk = await Ed25519Multikey.toJwk({keyPair, secretKey: true});
+  const d = Buffer.from(jwk.d, 'base64url');
+  if(d.length === 64) {
+    jwk.d = d.subarray(0, 32).toString('base64url');
+  }
   return jose.importJWK({...jwk, alg: 'EdDSA'}, 'EdDSA');
 }
