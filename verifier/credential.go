@@ -189,10 +189,16 @@ func supportedProof(proof map[string]any) bool {
 }
 
 // checkProofJSONLD checks that a proof object is sound JSON-LD in the
-// document's context, for proofs whose configuration was not canonicalized.
+// document's context, for proofs whose configuration was not canonicalized:
+// the proof is checked as a node of its own with the document's @context,
+// as eddsa-rdfc-2022 canonicalizes a proof configuration.
 func (v *Verifier) checkProofJSONLD(doc, proof map[string]any, rep *report) {
-	mini := map[string]any{"@context": doc["@context"], "type": doc["type"], "proof": proof}
-	if err := v.ld.Check(mini); err != nil {
+	config := make(map[string]any, len(proof)+1)
+	for k, val := range proof {
+		config[k] = val
+	}
+	config["@context"] = doc["@context"]
+	if err := v.ld.Check(config); err != nil {
 		rep.add(CheckJSONLD, Fail, "proof: "+jsonldMessage(err))
 	}
 }
