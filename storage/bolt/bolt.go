@@ -1,0 +1,180 @@
+// Package bolt stores badged's records in a bbolt file, the embedded
+// default store: one bucket of JSON records per entity, and index buckets
+// whose keys order children and memberships by creation time.
+package bolt
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/storage/internal/record"
+	bolt "go.etcd.io/bbolt"
+)
+
+var _ issuer.Store = (*DB)(nil)
+
+// Buckets. Records are JSON by ID; index keys are
+// parent ID, 0x00, creation time (8 bytes, big-endian), record ID.
+var (
+	bktInstitutions = []byte("institutions")
+	bktGroups       = []byte("groups")
+	bktIssuers      = []byte("issuers")
+	bktBadgeClasses = []byte("badgeclasses")
+	bktMemberships  = []byte("memberships")
+
+	idxInstitutions  = []byte("idx:institutions")
+	idxGroups        = []byte("idx:groups:institution")
+	idxIssuers       = []byte("idx:issuers:group")
+	idxBadgeClasses  = []byte("idx:badgeclasses:issuer")
+	idxMembersByNode = []byte("idx:memberships:node")
+	idxMembersByUser = []byte("idx:memberships:user")
+	idxInvitations   = []byte("idx:memberships:email") // pending only
+)
+
+var allBuckets = [][]byte{
+	bktInstitutions, bktGroups, bktIssuers, bktBadgeClasses, bktMemberships,
+	idxInstitutions, idxGroups, idxIssuers, idxBadgeClasses, idxMembersByNode, idxMembersByUser, idxInvitations,
+}
+
+// DB is a bbolt database file.
+type DB struct {
+	bolt *bolt.DB
+}
+
+// Open opens (creating when needed) the database file at path. It waits up
+// to a second for another process holding the file to let go, then fails.
+func Open(path string) (*DB, error) {
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open %s: create buckets: %w", path, err)
+	}
+	return &DB{bolt: b}, nil
+}
+
+// Close closes the file.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Update(fn)
+}
+
+func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.View(fn)
+}
+
+// indexKey returns parent, 0x00, created (order-preserving), id.
+func indexKey(parent string, created time.Time, id string) []byte {
+	k := make([]byte, 0, len(parent)+1+8+len(id))
+	k = append(k, parent...)
+	k = append(k, 0)
+	k = binary.BigEndian.AppendUint64(k, uint64(created.UnixNano())^(1<<63))
+	return append(k, id...)
+}
+
+func prefix(parent string) []byte { return append([]byte(parent), 0) }
+
+func notFound(what, id string) error {
+	return badged.Errorf(badged.NotFound, "%s %s not found", what, id)
+}
+
+func conflict(what, id string, stored, given int64) error {
+	return badged.Errorf(badged.Conflict, "%s %s was changed by someone else (version %d, not %d); reload and try again", what, id, stored, given)
+}
+
+func checkID(what, id string) error {
+	if id == "" {
+		return badged.Errorf(badged.Invalid, "%s without an ID", what)
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] == 0 {
+			return badged.Errorf(badged.Invalid, "%s ID contains a NUL byte", what)
+		}
+	}
+	return nil
+}
+
+// get decodes the record id of bucket into r.
+func get(tx *bolt.Tx, bucket []byte, what, id string, r any) error {
+	data := tx.Bucket(bucket).Get([]byte(id))
+	if data == nil {
+		return notFound(what, id)
+	}
+	if err := record.Decode(data, r); err != nil {
+		return badged.Wrap(badged.Internal, fmt.Errorf("%s %s: %w", what, id, err), "stored record unreadable")
+	}
+	return nil
+}
+
+func exists(tx *bolt.Tx, bucket []byte, what, id string) error {
+	if id == "" || tx.Bucket(bucket).Get([]byte(id)) == nil {
+		return notFound(what, id)
+	}
+	return nil
+}
+
+func put(tx *bolt.Tx, bucket []byte, id string, r any) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", id, err)
+	}
+	return tx.Bucket(bucket).Put([]byte(id), data)
+}
+
+// insert puts a new record, failing with Conflict when the ID is taken.
+func insert(tx *bolt.Tx, bucket []byte, what, id string, r any) error {
+	if err := checkID(what, id); err != nil {
+		return err
+	}
+	if tx.Bucket(bucket).Get([]byte(id)) != nil {
+		return badged.Errorf(badged.Conflict, "%s %s already exists", what, id)
+	}
+	return put(tx, bucket, id, r)
+}
+
+// list decodes, in index order, the records whose index keys start with
+// parent.
+func list[R any, D any](ctx context.Context, db *DB, index, bucket []byte, what, parent string, domain func(*R) D) ([]D, error) {
+	out := []D{}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		p := prefix(parent)
+		c := tx.Bucket(index).Cursor()
+		records := tx.Bucket(bucket)
+		for k, _ := c.Seek(p); k != nil && len(k) >= len(p)+8 && string(k[:len(p)]) == string(p); k, _ = c.Next() {
+			id := string(k[len(p)+8:])
+			var r R
+			data := records.Get([]byte(id))
+			if data == nil {
+				return badged.Errorf(badged.Internal, "index %s names missing %s %s", index, what, id)
+			}
+			if err := record.Decode(data, &r); err != nil {
+				return badged.Wrap(badged.Internal, fmt.Errorf("%s %s: %w", what, id, err), "stored record unreadable")
+			}
+			out = append(out, domain(&r))
+		}
+		return nil
+	})
+	return out, err
+}
