@@ -1,0 +1,59 @@
+package issuer
+
+import (
+	"context"
+	"time"
+)
+
+// CredentialIssuer turns an accepted award into a signed Open Badges 3.0
+// credential and revokes it later. The awards flows call it; package
+// issuance implements it (keys, status lists, signing), so that this
+// package stays free of cryptography and storage of credentials.
+type CredentialIssuer interface {
+	// Issue signs a credential for the award and records it. It is
+	// idempotent per IssueRequest.AwardID: issuing an award twice returns
+	// the credential issued the first time, so a retried bulk job never
+	// issues twice.
+	Issue(ctx context.Context, r IssueRequest) (*IssuedCredential, error)
+	// Revoke sets the revocation bit of the award's credential and
+	// re-signs its status list. Revoking twice is not an error.
+	Revoke(ctx context.Context, awardID, reason string) error
+}
+
+// IssueRequest is everything a credential states, taken from the
+// hierarchy and the award at the moment of issuance.
+type IssueRequest struct {
+	AwardID     string
+	Institution *Institution
+	Group       *Group
+	Issuer      *Issuer
+	BadgeClass  *BadgeClass
+	Recipient   Recipient
+	Narrative   string   // the award's narrative (credentialSubject's narrative / evidence)
+	EvidenceURL []string // evidence URLs given with the award
+	Grade       string   // the grade achieved, when given
+	IssuedAt    time.Time
+}
+
+// Recipient identifies who receives an award. At least one identifier is
+// set. The credential names the learner by salted hashes of these
+// identifiers, and by HolderDID when the learner's wallet has one.
+type Recipient struct {
+	UserID    string // the learner's account, once known
+	EduID     string // the eduID subject identifier (pairwise per relying party)
+	EPPN      string // eduPersonPrincipalName from an institution account
+	Email     string // lower case
+	Name      string // display name, never put in the credential unhashed
+	HolderDID string // the learner wallet's DID, when known
+}
+
+// IssuedCredential is a signed credential as stored.
+type IssuedCredential struct {
+	ID         string // the credential's id (a URL or urn:uuid)
+	AwardID    string
+	JSON       []byte // the signed credential, eddsa-rdfc-2022
+	ValidUntil time.Time
+	StatusList string // URL of the status list credential
+	StatusIdx  int
+	IssuedAt   time.Time
+}
