@@ -143,7 +143,8 @@ func differentialDocs(t *testing.T) map[string]map[string]any {
 // TestFastPathMatchesJSONGold is the guard on the fast expansion path: for
 // every document, expansion must equal json-gold's, and the canonical
 // N-Quads must equal plain json-gold's URDNA2015 Normalize with the same
-// loader.
+// loader, except for documents with a control character in a string, which
+// json-gold does not escape as RDFC-1.0 says (rdfc_test.go covers those).
 func TestFastPathMatchesJSONGold(t *testing.T) {
 	loader := fastPathLoader(t)
 	p := New(loader)
@@ -192,6 +193,12 @@ func TestFastPathMatchesJSONGold(t *testing.T) {
 				t.Logf("Canonicalize refuses: %v", err)
 				return
 			}
+			if hasControlChars(doc) {
+				// json-gold writes these characters raw (and hashes them
+				// so): it is the one that is wrong there, see rdfc.go.
+				t.Logf("not compared with json-gold: a string holds a control character")
+				return
+			}
 			nq, err := gold.Normalize(doc, opts)
 			if err != nil {
 				t.Fatalf("json-gold Normalize: %v", err)
@@ -206,4 +213,32 @@ func TestFastPathMatchesJSONGold(t *testing.T) {
 	if fast == 0 {
 		t.Error("no document took the fast path")
 	}
+}
+
+// hasControlChars reports whether a string in v (a key or a value) holds a
+// character json-gold's N-Quads escaping gets wrong: U+0000..U+001F other
+// than tab, line feed and carriage return, or U+007F.
+func hasControlChars(v any) bool {
+	bad := func(s string) bool {
+		return strings.IndexFunc(s, func(r rune) bool {
+			return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f
+		}) >= 0
+	}
+	switch x := v.(type) {
+	case string:
+		return bad(x)
+	case []any:
+		for _, e := range x {
+			if hasControlChars(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if bad(k) || hasControlChars(e) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -5,10 +5,11 @@
 // fast (parsed top-level contexts are cached).
 //
 // It is built on piprate/json-gold and works around the traps listed in
-// STANDARDS.md: URDNA2015 (RDFC-1.0) is selected explicitly, N-Quads are
-// produced as a string, the loader never reaches the network, SafeMode
-// expansion runs before canonicalization, and the RDF is checked for
-// relative and invalid IRIs.
+// STANDARDS.md: the loader never reaches the network, SafeMode expansion
+// runs before canonicalization, and the RDF is checked for relative and
+// invalid IRIs. Canonicalization is its own RDFC-1.0 (rdfc.go), not
+// json-gold's URDNA2015, whose N-Quads escaping of control characters is
+// not the canonical one.
 package jsonld
 
 import (
@@ -203,11 +204,19 @@ func (p *Processor) CanonicalizeExpanded(expanded []any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// json-gold's Normalize joins the sorted N-Quads with += (quadratic in
-	// the number of statements); run its algorithm and write them out here.
-	na := ld.NewNormalisationAlgorithm(ld.AlgorithmURDNA2015)
-	na.Normalize(dataset)
-	return nquads(na.Quads()), nil
+	// Not json-gold's Normalize: its N-Quads escaping is not RDFC-1.0's
+	// (see rdfc.go), and it joins the lines with += (quadratic).
+	var quads []*ld.Quad
+	if len(dataset.Graphs) == 1 {
+		for _, g := range dataset.Graphs {
+			quads = g
+		}
+	} else {
+		for _, g := range dataset.Graphs {
+			quads = append(quads, g...)
+		}
+	}
+	return canonicalNQuads(quads)
 }
 
 // describe turns a json-gold error into a sentence without its Go detail.
