@@ -13,6 +13,7 @@ targets=(
   "./bake FuzzExtractSVG"
   "./statuslist FuzzDecode"
   "./verifier FuzzVerify"
+  "./credential/ecdsasd FuzzParseDerived"
 )
 for t in "${targets[@]}"; do
   set -- $t

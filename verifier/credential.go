@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/credential/ecdsasd"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/jsonld"
 )
@@ -141,7 +143,12 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 			v.checkProofJSONLD(doc, proof, rep)
 			continue
 		}
-		warnings, err := v.proofs.Verify(doc, proof, key.PublicKey, dataintegrity.VerifyOptions{Purpose: dataintegrity.AssertionMethod})
+		var warnings []string
+		if suite == ecdsasd.Cryptosuite {
+			err = v.verifyECDSASD(doc, proof, key)
+		} else {
+			warnings, err = v.proofs.Verify(doc, proof, key.PublicKey, dataintegrity.VerifyOptions{Purpose: dataintegrity.AssertionMethod})
+		}
 		var de *dataintegrity.Error
 		switch {
 		case errors.As(err, &de) && de.Reason == dataintegrity.ReasonJSONLD:
@@ -181,6 +188,17 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 	}
 	rep.otherwise(CheckJSONLD, Pass, "every term is defined by a known context and every IRI is absolute")
 	rep.otherwise(CheckSigner, Skipped, "no verified proof")
+}
+
+// verifyECDSASD verifies an ecdsa-sd-2023 derived proof, which must be
+// made for assertionMethod with a P-256 key. Errors are
+// *dataintegrity.Error, as for the other cryptosuites.
+func (v *Verifier) verifyECDSASD(doc, proof map[string]any, key *did.Key) error {
+	if p, _ := proof["proofPurpose"].(string); p != "" && p != dataintegrity.AssertionMethod {
+		return &dataintegrity.Error{Reason: dataintegrity.ReasonPurpose, Msg: fmt.Sprintf("proofPurpose is %s, expected %s", p, dataintegrity.AssertionMethod)}
+	}
+	pub, _ := key.PublicKey.(*ecdsa.PublicKey)
+	return ecdsasd.Verify(v.ld, doc, proof, pub)
 }
 
 func supportedProof(proof map[string]any) bool {
