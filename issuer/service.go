@@ -34,6 +34,7 @@ type Service struct {
 	store Store
 	now   func() time.Time
 	newID func() string
+	award awardSettings // award flows' settings, see award_service.go
 }
 
 // Option sets an optional dependency of a [Service].

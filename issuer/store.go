@@ -26,6 +26,8 @@ var ErrLastAdmin = &badged.Error{
 // stored ones. Lists are ordered by Created, then ID, and are empty, not an
 // error, when nothing matches.
 type Store interface {
+	AwardStore
+
 	CreateInstitution(ctx context.Context, in *Institution) error
 	Institution(ctx context.Context, id string) (*Institution, error)
 	UpdateInstitution(ctx context.Context, in *Institution) error

@@ -39,6 +39,7 @@ var (
 var allBuckets = [][]byte{
 	bktInstitutions, bktGroups, bktIssuers, bktBadgeClasses, bktMemberships,
 	idxInstitutions, idxGroups, idxIssuers, idxBadgeClasses, idxMembersByNode, idxMembersByUser, idxInvitations,
+	bktAwards, idxAwardsByClass, idxAwardsByBundle, idxAwardsByRecipient, idxAwardsScheduled, idxAwardsDeadline, idxAwardsUnissued, idxAwardsOpenRequest,
 }
 
 // DB is a bbolt database file.

@@ -26,3 +26,7 @@ func newStore(t *testing.T) issuer.Store {
 func TestStore(t *testing.T) {
 	storagetest.Run(t, newStore)
 }
+
+func TestAwardStore(t *testing.T) {
+	storagetest.RunAwards(t, newStore)
+}

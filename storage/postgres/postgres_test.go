@@ -119,6 +119,10 @@ func TestStore(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) issuer.Store { return open(t, freshSchema(t)) })
 }
 
+func TestAwardStore(t *testing.T) {
+	storagetest.RunAwards(t, func(t *testing.T) issuer.Store { return open(t, freshSchema(t)) })
+}
+
 // TestMigrateConcurrently opens one fresh schema from several processes'
 // worth of pools at once, then again: every open succeeds and each
 // migration is recorded once.

@@ -1,0 +1,334 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/storage/internal/record"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Award buckets. Index keys are those of [indexKey]: a parent (badge
+// class, bundle, a recipient identifier with a one-letter kind, or "" for
+// the time-ordered due indexes), 0x00, a time, the award ID.
+var (
+	bktAwards = []byte("awards")
+
+	idxAwardsByClass     = []byte("idx:awards:badgeclass")
+	idxAwardsByBundle    = []byte("idx:awards:bundle")
+	idxAwardsByRecipient = []byte("idx:awards:recipient")   // "u:"+user, "d:"+eduID, "p:"+EPPN, "e:"+email
+	idxAwardsScheduled   = []byte("idx:awards:scheduled")   // by ScheduledFor, while scheduled
+	idxAwardsDeadline    = []byte("idx:awards:deadline")    // by ClaimDeadline, while sent
+	idxAwardsUnissued    = []byte("idx:awards:unissued")    // by Created, while accepted without credential
+	idxAwardsOpenRequest = []byte("idx:awards:openrequest") // badge class, 0x00, user → award ID
+)
+
+var _ issuer.AwardStore = (*DB)(nil)
+
+func recipientKeys(r record.Recipient) []string {
+	var ks []string
+	for _, k := range []string{"u:" + r.UserID, "d:" + r.EduID, "p:" + r.EPPN, "e:" + r.Email} {
+		if len(k) > 2 {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
+func openRequestKey(r *record.Award) []byte {
+	return append(prefix(r.BadgeClassID), r.Recipient.UserID...)
+}
+
+// indexAward adds (or, with del, removes) r's index entries. Adding an
+// open request that exists fails with Conflict.
+func indexAward(tx *bolt.Tx, r *record.Award, del bool) error {
+	type entry struct {
+		bucket []byte
+		key    []byte
+	}
+	entries := []entry{{idxAwardsByClass, indexKey(r.BadgeClassID, r.Created, r.ID)}}
+	if r.BundleID != "" {
+		entries = append(entries, entry{idxAwardsByBundle, indexKey(r.BundleID, r.Created, r.ID)})
+	}
+	for _, k := range recipientKeys(r.Recipient) {
+		entries = append(entries, entry{idxAwardsByRecipient, indexKey(k, r.Created, r.ID)})
+	}
+	switch {
+	case r.State == string(issuer.AwardScheduled):
+		entries = append(entries, entry{idxAwardsScheduled, indexKey("", r.ScheduledFor, r.ID)})
+	case r.State == string(issuer.AwardSent):
+		entries = append(entries, entry{idxAwardsDeadline, indexKey("", r.ClaimDeadline, r.ID)})
+	case r.Unissued():
+		entries = append(entries, entry{idxAwardsUnissued, indexKey("", r.Created, r.ID)})
+	}
+	for _, e := range entries {
+		var err error
+		if del {
+			err = tx.Bucket(e.bucket).Delete(e.key)
+		} else {
+			err = tx.Bucket(e.bucket).Put(e.key, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !r.OpenRequest() {
+		return nil
+	}
+	b, k := tx.Bucket(idxAwardsOpenRequest), openRequestKey(r)
+	if del {
+		return b.Delete(k)
+	}
+	if id := b.Get(k); id != nil && string(id) != r.ID {
+		return badged.Errorf(badged.Conflict, "an open request for badge class %s by %s exists", r.BadgeClassID, r.Recipient.UserID)
+	}
+	return b.Put(k, []byte(r.ID))
+}
+
+// checkAward refuses identifiers the index keys cannot hold.
+func checkAward(r *record.Award) error {
+	if err := checkID("award", r.ID); err != nil {
+		return err
+	}
+	for _, s := range []string{r.BadgeClassID, r.BundleID, r.Recipient.UserID, r.Recipient.EduID, r.Recipient.EPPN, r.Recipient.Email} {
+		if strings.IndexByte(s, 0) >= 0 {
+			return badged.Errorf(badged.Invalid, "award %s: an identifier contains a NUL byte", r.ID)
+		}
+	}
+	return nil
+}
+
+// CreateAwards implements [issuer.AwardStore].
+func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award) error {
+	rs := make([]*record.Award, len(awards))
+	for i, a := range awards {
+		rs[i] = record.FromAward(a)
+		rs[i].Version = 1
+		if err := checkAward(rs[i]); err != nil {
+			return err
+		}
+	}
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		classes := map[string]bool{}
+		for _, r := range rs {
+			if !classes[r.BadgeClassID] {
+				if err := exists(tx, bktBadgeClasses, "badge class", r.BadgeClassID); err != nil {
+					return err
+				}
+				classes[r.BadgeClassID] = true
+			}
+			if err := insert(tx, bktAwards, "award", r.ID, r); err != nil {
+				return err
+			}
+			if err := indexAward(tx, r, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		for _, a := range awards {
+			a.Version = 1
+		}
+	}
+	return err
+}
+
+// Award implements [issuer.AwardStore].
+func (db *DB) Award(ctx context.Context, id string) (*issuer.Award, error) {
+	var r record.Award
+	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktAwards, "award", id, &r) }); err != nil {
+		return nil, err
+	}
+	return r.Domain(), nil
+}
+
+// UpdateAward implements [issuer.AwardStore].
+func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award) error {
+	r := record.FromAward(a)
+	if err := checkAward(r); err != nil {
+		return err
+	}
+	var old record.Award
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		if err := get(tx, bktAwards, "award", a.ID, &old); err != nil {
+			return err
+		}
+		if old.Version != a.Version {
+			return conflict("award", a.ID, old.Version, a.Version)
+		}
+		r.Version, r.Created, r.Kind, r.BundleID = old.Version+1, old.Created, old.Kind, old.BundleID
+		r.InstitutionID, r.GroupID, r.IssuerID, r.BadgeClassID = old.InstitutionID, old.GroupID, old.IssuerID, old.BadgeClassID
+		if err := indexAward(tx, &old, true); err != nil {
+			return err
+		}
+		if err := put(tx, bktAwards, a.ID, r); err != nil {
+			return err
+		}
+		return indexAward(tx, r, false)
+	})
+	if err == nil {
+		a.Version, a.Created, a.Kind, a.BundleID = r.Version, r.Created, issuer.AwardKind(r.Kind), r.BundleID
+		a.InstitutionID, a.GroupID, a.IssuerID, a.BadgeClassID = r.InstitutionID, r.GroupID, r.IssuerID, r.BadgeClassID
+	}
+	return err
+}
+
+// position returns the part of an index key after its parent: the time
+// and the ID.
+func position(t time.Time, id string) []byte {
+	return indexKey("", t, id)[1:]
+}
+
+// tail returns, in order, the positions of the index entries under parent
+// that come after the position after (nil: from the start).
+func tail(tx *bolt.Tx, index []byte, parent string, after []byte) [][]byte {
+	p := prefix(parent)
+	c := tx.Bucket(index).Cursor()
+	start := p
+	if after != nil {
+		start = append(slices.Clip(p), after...)
+	}
+	var out [][]byte
+	for k, _ := c.Seek(start); k != nil && bytes.HasPrefix(k, p) && len(k) >= len(p)+8; k, _ = c.Next() {
+		pos := k[len(p):]
+		if after != nil && bytes.Equal(pos, after) {
+			continue
+		}
+		out = append(out, slices.Clone(pos))
+	}
+	return out
+}
+
+func awardAt(tx *bolt.Tx, pos []byte) (*record.Award, error) {
+	var r record.Award
+	if err := get(tx, bktAwards, "award", string(pos[8:]), &r); err != nil {
+		if badged.KindOf(err) == badged.NotFound {
+			return nil, badged.Errorf(badged.Internal, "an award index names missing award %s", pos[8:])
+		}
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Awards implements [issuer.AwardStore].
+func (db *DB) Awards(ctx context.Context, q issuer.AwardQuery) ([]*issuer.Award, error) {
+	var (
+		index   []byte
+		parents []string
+		n       int
+	)
+	if q.BadgeClassID != "" {
+		index, parents, n = idxAwardsByClass, []string{q.BadgeClassID}, n+1
+	}
+	if q.BundleID != "" {
+		index, parents, n = idxAwardsByBundle, []string{q.BundleID}, n+1
+	}
+	if q.Learner != nil {
+		index, parents, n = idxAwardsByRecipient, nil, n+1
+		l := q.Learner
+		parents = recipientKeys(record.Recipient{UserID: l.UserID, EduID: l.EduID})
+		for _, e := range l.Emails {
+			parents = append(parents, "e:"+e)
+		}
+		for _, e := range l.EPPNs {
+			parents = append(parents, "p:"+e)
+		}
+	}
+	if n != 1 {
+		return nil, badged.Errorf(badged.Invalid, "select awards by one of badge class, bundle or learner")
+	}
+	var after []byte
+	if !q.After.IsZero() {
+		after = position(q.After.Created, q.After.ID)
+	}
+	out := []*issuer.Award{}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var positions [][]byte
+		for _, p := range parents {
+			if strings.IndexByte(p, 0) >= 0 {
+				continue
+			}
+			positions = append(positions, tail(tx, index, p, after)...)
+		}
+		if len(parents) > 1 {
+			slices.SortFunc(positions, bytes.Compare)
+			positions = slices.CompactFunc(positions, bytes.Equal)
+		}
+		for _, pos := range positions {
+			r, err := awardAt(tx, pos)
+			if err != nil {
+				return err
+			}
+			if len(q.States) > 0 && !slices.Contains(q.States, issuer.AwardState(r.State)) {
+				continue
+			}
+			out = append(out, r.Domain())
+			if q.Limit > 0 && len(out) == q.Limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// due lists, in order, the awards of a time-ordered index whose time is
+// in (from, to], that keep says to, at most limit (0: all).
+func (db *DB) due(ctx context.Context, index []byte, from, to time.Time, limit int, keep func(*record.Award) bool) ([]*issuer.Award, error) {
+	out := []*issuer.Award{}
+	end := position(to, "")[:8]
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(index).Cursor()
+		var start []byte
+		if !from.IsZero() {
+			start = indexKey("", from.Add(time.Nanosecond), "")
+		}
+		for k, _ := c.Seek(start); k != nil && len(k) >= 9; k, _ = c.Next() {
+			pos := k[1:]
+			if bytes.Compare(pos[:8], end) > 0 {
+				break
+			}
+			r, err := awardAt(tx, pos)
+			if err != nil {
+				return err
+			}
+			if keep != nil && !keep(r) {
+				continue
+			}
+			out = append(out, r.Domain())
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ScheduledDue implements [issuer.AwardStore].
+func (db *DB) ScheduledDue(ctx context.Context, t time.Time, limit int) ([]*issuer.Award, error) {
+	return db.due(ctx, idxAwardsScheduled, time.Time{}, t, limit, nil)
+}
+
+// ExpiryDue implements [issuer.AwardStore].
+func (db *DB) ExpiryDue(ctx context.Context, t time.Time, limit int) ([]*issuer.Award, error) {
+	return db.due(ctx, idxAwardsDeadline, time.Time{}, t, limit, nil)
+}
+
+// RemindersDue implements [issuer.AwardStore].
+func (db *DB) RemindersDue(ctx context.Context, t time.Time, daysLeft, limit int) ([]*issuer.Award, error) {
+	return db.due(ctx, idxAwardsDeadline, t, t.Add(time.Duration(daysLeft)*24*time.Hour), limit,
+		func(r *record.Award) bool { return !slices.Contains(r.Reminders, daysLeft) })
+}
+
+// Unissued implements [issuer.AwardStore].
+func (db *DB) Unissued(ctx context.Context, limit int) ([]*issuer.Award, error) {
+	max := time.Unix(0, 1<<63-1)
+	return db.due(ctx, idxAwardsUnissued, time.Time{}, max, limit, nil)
+}
