@@ -33,11 +33,15 @@ const (
 	RoleBadgeClassEditor  Role = "badgeclass_editor"
 	RoleBadgeClassAwarder Role = "badgeclass_awarder"
 	RoleViewer            Role = "viewer" // read-only, at institution level
+	// RoleInstitutionAwarder may read, award and sign anywhere in an
+	// institution. It is held by the system clients (an SIS) of package
+	// auth, as the user "client:<id>".
+	RoleInstitutionAwarder Role = "institution_awarder"
 )
 
 // Roles lists every role, from the top of the hierarchy down.
 var Roles = []Role{
-	RoleInstitutionAdmin, RoleViewer,
+	RoleInstitutionAdmin, RoleViewer, RoleInstitutionAwarder,
 	RoleGroupAdmin, RoleGroupAwarder,
 	RoleIssuerAdmin, RoleIssuerAwarder,
 	RoleBadgeClassOwner, RoleBadgeClassEditor, RoleBadgeClassAwarder,
@@ -52,15 +56,16 @@ var (
 	all     = Actions
 	awarder = []Action{ActionRead, ActionAward, ActionSign}
 	roles   = map[Role]roleDef{
-		RoleInstitutionAdmin:  {LevelInstitution, all},
-		RoleViewer:            {LevelInstitution, []Action{ActionRead}},
-		RoleGroupAdmin:        {LevelGroup, all},
-		RoleGroupAwarder:      {LevelGroup, awarder},
-		RoleIssuerAdmin:       {LevelIssuer, all},
-		RoleIssuerAwarder:     {LevelIssuer, awarder},
-		RoleBadgeClassOwner:   {LevelBadgeClass, all},
-		RoleBadgeClassEditor:  {LevelBadgeClass, []Action{ActionCreate, ActionRead, ActionUpdate, ActionAward, ActionSign}},
-		RoleBadgeClassAwarder: {LevelBadgeClass, awarder},
+		RoleInstitutionAdmin:   {LevelInstitution, all},
+		RoleViewer:             {LevelInstitution, []Action{ActionRead}},
+		RoleInstitutionAwarder: {LevelInstitution, awarder},
+		RoleGroupAdmin:         {LevelGroup, all},
+		RoleGroupAwarder:       {LevelGroup, awarder},
+		RoleIssuerAdmin:        {LevelIssuer, all},
+		RoleIssuerAwarder:      {LevelIssuer, awarder},
+		RoleBadgeClassOwner:    {LevelBadgeClass, all},
+		RoleBadgeClassEditor:   {LevelBadgeClass, []Action{ActionCreate, ActionRead, ActionUpdate, ActionAward, ActionSign}},
+		RoleBadgeClassAwarder:  {LevelBadgeClass, awarder},
 	}
 )
 

@@ -11,15 +11,16 @@ import (
 // The permission matrix, written out independently of the implementation:
 // C create, R read, U update, D delete, A award, S sign, M administrate users.
 var matrix = map[issuer.Role]string{
-	issuer.RoleInstitutionAdmin:  "CRUDASM",
-	issuer.RoleViewer:            "R",
-	issuer.RoleGroupAdmin:        "CRUDASM",
-	issuer.RoleGroupAwarder:      "RAS",
-	issuer.RoleIssuerAdmin:       "CRUDASM",
-	issuer.RoleIssuerAwarder:     "RAS",
-	issuer.RoleBadgeClassOwner:   "CRUDASM",
-	issuer.RoleBadgeClassEditor:  "CRUAS",
-	issuer.RoleBadgeClassAwarder: "RAS",
+	issuer.RoleInstitutionAdmin:   "CRUDASM",
+	issuer.RoleViewer:             "R",
+	issuer.RoleInstitutionAwarder: "RAS",
+	issuer.RoleGroupAdmin:         "CRUDASM",
+	issuer.RoleGroupAwarder:       "RAS",
+	issuer.RoleIssuerAdmin:        "CRUDASM",
+	issuer.RoleIssuerAwarder:      "RAS",
+	issuer.RoleBadgeClassOwner:    "CRUDASM",
+	issuer.RoleBadgeClassEditor:   "CRUAS",
+	issuer.RoleBadgeClassAwarder:  "RAS",
 }
 
 var letter = map[issuer.Action]string{

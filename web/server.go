@@ -16,24 +16,57 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/badged/badged/auth"
 	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/issuer"
 )
 
 // Server holds the services the handlers use and the router built on them.
 type Server struct {
 	Version string
 	Log     *slog.Logger
+	// BaseURL is the public URL of the server: an https one makes the
+	// session cookie Secure, and its origin is trusted for state-changing
+	// requests.
+	BaseURL      string
+	Issuer       *issuer.Service
+	Auth         *auth.Service
+	Institutions InstitutionLister
+	// MaxBodyBytes bounds request bodies (default 1 MiB).
+	MaxBodyBytes int64
 
 	router chi.Router
 }
 
+// InstitutionLister lists every institution, for a platform
+// administrator's list. issuer.Store implements it. (issuer.Service has no
+// list of institutions yet; when it has, this goes.)
+type InstitutionLister interface {
+	Institutions(ctx context.Context) ([]*issuer.Institution, error)
+}
+
+// API is what the JSON API needs; every field but BaseURL is required.
+type API struct {
+	BaseURL      string
+	Issuer       *issuer.Service
+	Auth         *auth.Service
+	Institutions InstitutionLister
+}
+
+// DefaultMaxBodyBytes bounds a request body unless Server.MaxBodyBytes says
+// otherwise.
+const DefaultMaxBodyBytes = 1 << 20
+
 // NewServer builds the router. It does not listen; see [Server.Serve].
-func NewServer(version string, log *slog.Logger) *Server {
-	s := &Server{Version: version, Log: log}
+func NewServer(version string, log *slog.Logger, api API) *Server {
+	s := &Server{Version: version, Log: log, BaseURL: api.BaseURL, Issuer: api.Issuer, Auth: api.Auth,
+		Institutions: api.Institutions, MaxBodyBytes: DefaultMaxBodyBytes}
 	r := chi.NewRouter()
-	r.Use(middleware.RealIP, middleware.Recoverer)
+	r.Use(middleware.RealIP, requestID, middleware.Recoverer, s.crossOrigin(), s.limitBody)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
+	s.registerOAuthRoutes(r)
+	r.Route("/api/v1", s.registerAPIRoutes)
 	s.router = r
 	return s
 }

@@ -12,11 +12,14 @@ import (
 // Config is everything badged serve and the verifier can be told, built
 // from DefaultConfig, then BADGED_* environment variables, then flags.
 type Config struct {
-	Addr      string        // BADGED_ADDR
-	DataDir   string        // BADGED_DATA
-	BaseURL   string        // BADGED_BASE_URL
-	MasterKey string        // BADGED_MASTER_KEY
-	Egress    egress.Policy // BADGED_EGRESS_*
+	Addr      string // BADGED_ADDR
+	DataDir   string // BADGED_DATA
+	BaseURL   string // BADGED_BASE_URL
+	MasterKey string // BADGED_MASTER_KEY
+	// DatabaseURL, when set, is a PostgreSQL URL used instead of the
+	// bbolt file in DataDir.
+	DatabaseURL string        // BADGED_DATABASE_URL
+	Egress      egress.Policy // BADGED_EGRESS_*
 }
 
 // DefaultConfig is the embedded default: loopback, ./data, demo mode.
@@ -43,6 +46,10 @@ var envVars = []envVar{
 	}},
 	{"BADGED_MASTER_KEY", "base64 of 32 random bytes that encrypt signing keys at rest (demo mode generates one in the data directory)", func(c *Config, v string) error {
 		c.MasterKey = v
+		return nil
+	}},
+	{"BADGED_DATABASE_URL", "PostgreSQL URL (postgres://user@host:5432/db) to store records in instead of DATA/badged.db", func(c *Config, v string) error {
+		c.DatabaseURL = v // checked by serve, whose errors do not quote it: it may hold a password
 		return nil
 	}},
 	{"BADGED_EGRESS_ALLOW_PRIVATE", "true to let the verifier fetch DID documents and status lists from private, loopback and link-local addresses (default false)", func(c *Config, v string) error {

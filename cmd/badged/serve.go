@@ -13,7 +13,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/badged/badged/auth"
+	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/keys"
+	"github.com/badged/badged/storage/bolt"
+	"github.com/badged/badged/storage/postgres"
 	"github.com/badged/badged/web"
 )
 
@@ -51,8 +55,43 @@ other service needed. Flags override the environment.
 	if base == "" {
 		base = "http://" + l.Addr().String()
 	}
+	st, closeStore, err := openStore(ctx, cfg)
+	if err != nil {
+		l.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer closeStore()
+	is := issuer.NewService(st)
+	api := web.API{BaseURL: base, Issuer: is, Auth: auth.NewService(st, is), Institutions: st}
 	log.Info("badged listening", "addr", l.Addr().String(), "url", base, "data", cfg.DataDir, "version", version)
-	return web.NewServer(version, log).Serve(ctx, l)
+	return web.NewServer(version, log, api).Serve(ctx, l)
+}
+
+// store is what serve keeps its records in: bbolt or PostgreSQL.
+type store interface {
+	issuer.Store
+	auth.Store
+}
+
+// openStore opens PostgreSQL when BADGED_DATABASE_URL is set, else the
+// bbolt file badged.db in the data directory. Errors never quote the URL,
+// which may hold a password.
+func openStore(ctx context.Context, cfg Config) (store, func(), error) {
+	if u := cfg.DatabaseURL; u != "" {
+		if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+			return nil, nil, errors.New("BADGED_DATABASE_URL: not a postgres:// URL")
+		}
+		db, err := postgres.Open(ctx, u)
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, db.Close, nil
+	}
+	db, err := bolt.Open(filepath.Join(cfg.DataDir, "badged.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, func() { db.Close() }, nil
 }
 
 // masterKey returns the key that seals signing keys at rest: the operator's

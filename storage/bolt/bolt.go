@@ -40,6 +40,7 @@ var allBuckets = [][]byte{
 	bktInstitutions, bktGroups, bktIssuers, bktBadgeClasses, bktMemberships,
 	idxInstitutions, idxGroups, idxIssuers, idxBadgeClasses, idxMembersByNode, idxMembersByUser, idxInvitations,
 	bktAwards, idxAwardsByClass, idxAwardsByBundle, idxAwardsByRecipient, idxAwardsScheduled, idxAwardsDeadline, idxAwardsUnissued, idxAwardsOpenRequest,
+	bktSessions, bktClients, bktAccessTokens, idxClientSecrets, idxClientsByInst, // auth.go
 }
 
 // DB is a bbolt database file.

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged/issuer"
+)
+
+// registerAPIRoutes builds the JSON API under /api/v1. Every route needs
+// an authenticated caller and sends JSON; each handler calls a service
+// with the caller's actor, and the service decides what it may do.
+//
+// Every route must also have an entry in the authorization matrix
+// (authz_test.go), or the tests fail.
+func (s *Server) registerAPIRoutes(r chi.Router) {
+	r.Use(s.requireJSON, s.authenticate)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, &statusError{Status: http.StatusNotFound, Kind: "not_found", Detail: "no such API route"})
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, &statusError{Status: http.StatusMethodNotAllowed, Kind: "method_not_allowed", Detail: r.Method + " is not allowed here"})
+	})
+	s.registerMeRoutes(r)
+	s.registerInstitutionRoutes(r)
+	s.registerGroupRoutes(r)
+	s.registerIssuerRoutes(r)
+	s.registerBadgeClassRoutes(r)
+	s.registerStaffRoutes(r)
+	s.registerClientRoutes(r)
+	// Awards (requests, approvals, direct and bulk awards, claims,
+	// revocation) come with the award flows: s.registerAwardRoutes(r), in
+	// award.go, under /badgeclasses/{badgeClassID}/awards and /awards.
+}
+
+// actor is the issuer actor of the request's caller.
+func actor(r *http.Request) issuer.Actor { return principal(r).Actor() }
+
+// created sends v with 201 and its location.
+func created(w http.ResponseWriter, location string, v any) {
+	w.Header().Set("Location", location)
+	writeJSON(w, http.StatusCreated, v)
+}

@@ -1,0 +1,247 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged/issuer"
+)
+
+// union returns the callers of every list, once each.
+func union(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		for _, c := range l {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// Who may do what, written from the roles of issue 3 (and issuer's
+// role_test.go), not from the handlers: reading a node is for every role
+// at it or above it and the institution's own SIS; changing it is for the
+// admins at it or above it; a badge-class editor may also update.
+var (
+	everyone = []string{allowAll}
+	signedIn = []string{allowSigned}
+	onlySU   = []string{superuser}
+	readI    = []string{superuser, instAdmin, viewer, instAward, ownSIS}
+	readG    = union(readI, []string{groupAdmin, groupAward})
+	readS    = union(readG, []string{issAdmin, issAward})
+	readB    = union(readS, []string{bcOwner, bcEditor, bcAward})
+	adminI   = []string{superuser, instAdmin}
+	adminG   = union(adminI, []string{groupAdmin})
+	adminS   = union(adminG, []string{issAdmin})
+	adminB   = union(adminS, []string{bcOwner})
+	editB    = union(adminB, []string{bcEditor})
+)
+
+// matrixCase is one route: who may call it, and how to build a request
+// that succeeds for them. build runs before each call, against state reset
+// by env.reset, and may create what the call consumes.
+type matrixCase struct {
+	allow []string
+	build func(e *env) (path string, body any)
+}
+
+func fixed(path func(e *env) string) func(e *env) (string, any) {
+	return func(e *env) (string, any) { return path(e), nil }
+}
+
+func (e *env) next() int { e.n++; return e.n }
+
+func matrix() map[string]matrixCase {
+	ctx := context.Background()
+	return map[string]matrixCase{
+		"GET /healthz":      {everyone, fixed(func(e *env) string { return "/healthz" })},
+		"GET /ns/badged/v1": {everyone, fixed(func(e *env) string { return "/ns/badged/v1" })},
+		// The token endpoint authenticates the client in the request
+		// itself, whoever sends it (oauth_test.go covers its refusals).
+		"POST /oauth/token": {everyone, nil},
+
+		"GET /api/v1/me":           {signedIn, fixed(func(e *env) string { return "/api/v1/me" })},
+		"GET /api/v1/institutions": {signedIn, fixed(func(e *env) string { return "/api/v1/institutions" })},
+		"POST /api/v1/institutions": {onlySU, func(e *env) (string, any) {
+			return "/api/v1/institutions", institutionView(ptr(institutionFixture(fmt.Sprintf("n%d.example.edu", e.next()))))
+		}},
+		"GET /api/v1/institutions/{institutionID}": {readI, fixed(func(e *env) string { return "/api/v1/institutions/" + e.I.ID })},
+		"PUT /api/v1/institutions/{institutionID}": {adminI, func(e *env) (string, any) {
+			in := must(e.db.Institution(ctx, e.I.ID))
+			return "/api/v1/institutions/" + in.ID, institutionView(in)
+		}},
+		"GET /api/v1/institutions/{institutionID}/groups": {readI, fixed(func(e *env) string { return "/api/v1/institutions/" + e.I.ID + "/groups" })},
+		"POST /api/v1/institutions/{institutionID}/groups": {adminI, func(e *env) (string, any) {
+			return "/api/v1/institutions/" + e.I.ID + "/groups", map[string]any{"name": map[string]string{"en": "New faculty"}}
+		}},
+		"GET /api/v1/institutions/{institutionID}/staff":   {adminI, fixed(func(e *env) string { return "/api/v1/institutions/" + e.I.ID + "/staff" })},
+		"GET /api/v1/institutions/{institutionID}/clients": {adminI, fixed(func(e *env) string { return "/api/v1/institutions/" + e.I.ID + "/clients" })},
+		"POST /api/v1/institutions/{institutionID}/clients": {adminI, func(e *env) (string, any) {
+			return "/api/v1/institutions/" + e.I.ID + "/clients", map[string]string{"name": "LMS"}
+		}},
+		"DELETE /api/v1/institutions/{institutionID}/clients/{clientID}": {adminI, func(e *env) (string, any) {
+			c, _ := e.client(e.I.ID)
+			return "/api/v1/institutions/" + e.I.ID + "/clients/" + c.ID, nil
+		}},
+
+		"GET /api/v1/groups/{groupID}": {readG, fixed(func(e *env) string { return "/api/v1/groups/" + e.G.ID })},
+		"PUT /api/v1/groups/{groupID}": {adminG, func(e *env) (string, any) {
+			return "/api/v1/groups/" + e.G.ID, groupView(must(e.db.Group(ctx, e.G.ID)))
+		}},
+		"POST /api/v1/groups/{groupID}/archive": {adminG, func(e *env) (string, any) {
+			return "/api/v1/groups/" + e.G.ID + "/archive", map[string]int64{"version": must(e.db.Group(ctx, e.G.ID)).Version}
+		}},
+		"GET /api/v1/groups/{groupID}/issuers": {readG, fixed(func(e *env) string { return "/api/v1/groups/" + e.G.ID + "/issuers" })},
+		"POST /api/v1/groups/{groupID}/issuers": {adminG, func(e *env) (string, any) {
+			return "/api/v1/groups/" + e.G.ID + "/issuers", map[string]any{"name": map[string]string{"en": "New issuer"}}
+		}},
+		"GET /api/v1/groups/{groupID}/staff": {adminG, fixed(func(e *env) string { return "/api/v1/groups/" + e.G.ID + "/staff" })},
+
+		"GET /api/v1/issuers/{issuerID}": {readS, fixed(func(e *env) string { return "/api/v1/issuers/" + e.S.ID })},
+		"PUT /api/v1/issuers/{issuerID}": {adminS, func(e *env) (string, any) {
+			return "/api/v1/issuers/" + e.S.ID, issuerView(must(e.db.Issuer(ctx, e.S.ID)))
+		}},
+		"POST /api/v1/issuers/{issuerID}/archive": {adminS, func(e *env) (string, any) {
+			return "/api/v1/issuers/" + e.S.ID + "/archive", map[string]int64{"version": must(e.db.Issuer(ctx, e.S.ID)).Version}
+		}},
+		"GET /api/v1/issuers/{issuerID}/badgeclasses": {readS, fixed(func(e *env) string { return "/api/v1/issuers/" + e.S.ID + "/badgeclasses" })},
+		"POST /api/v1/issuers/{issuerID}/badgeclasses": {adminS, func(e *env) (string, any) {
+			return "/api/v1/issuers/" + e.S.ID + "/badgeclasses", badgeClassView(ptr(badgeClassFixture(e.S.ID)))
+		}},
+		"GET /api/v1/issuers/{issuerID}/staff": {adminS, fixed(func(e *env) string { return "/api/v1/issuers/" + e.S.ID + "/staff" })},
+
+		"GET /api/v1/badgeclasses/{badgeClassID}": {readB, fixed(func(e *env) string { return "/api/v1/badgeclasses/" + e.B.ID })},
+		"PUT /api/v1/badgeclasses/{badgeClassID}": {editB, func(e *env) (string, any) {
+			return "/api/v1/badgeclasses/" + e.B.ID, badgeClassView(must(e.db.BadgeClass(ctx, e.B.ID)))
+		}},
+		"POST /api/v1/badgeclasses/{badgeClassID}/publish": {editB, func(e *env) (string, any) {
+			return "/api/v1/badgeclasses/" + e.B.ID + "/publish", map[string]int64{"version": must(e.db.BadgeClass(ctx, e.B.ID)).Version}
+		}},
+		"POST /api/v1/badgeclasses/{badgeClassID}/archive": {adminB, func(e *env) (string, any) {
+			return "/api/v1/badgeclasses/" + e.B.ID + "/archive", map[string]int64{"version": must(e.db.BadgeClass(ctx, e.B.ID)).Version}
+		}},
+		"GET /api/v1/badgeclasses/{badgeClassID}/staff": {adminB, fixed(func(e *env) string { return "/api/v1/badgeclasses/" + e.B.ID + "/staff" })},
+
+		// Staff changes at badge class B: for whoever administrates users there.
+		"POST /api/v1/staff": {adminB, func(e *env) (string, any) {
+			return "/api/v1/staff", map[string]string{"email": fmt.Sprintf("invitee%d@example.org", e.next()),
+				"role": string(issuer.RoleBadgeClassAwarder), "nodeId": e.B.ID}
+		}},
+		"PATCH /api/v1/staff/{membershipID}": {adminB, func(e *env) (string, any) {
+			m := e.target()
+			return "/api/v1/staff/" + m.ID, map[string]any{"role": issuer.RoleBadgeClassEditor, "version": m.Version}
+		}},
+		"DELETE /api/v1/staff/{membershipID}": {adminB, func(e *env) (string, any) {
+			m := e.target()
+			return fmt.Sprintf("/api/v1/staff/%s?version=%d", m.ID, m.Version), nil
+		}},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// target grants a fresh user a role at B, for a staff change to act on.
+func (e *env) target() *issuer.Membership {
+	return must(e.is.GrantRole(context.Background(), root, fmt.Sprintf("target-%d", e.next()), issuer.RoleBadgeClassAwarder, e.B.ID))
+}
+
+// reset undoes what the calls before may have changed: G and S are not
+// archived and B is a draft again.
+func (e *env) reset() {
+	ctx := context.Background()
+	if g := must(e.db.Group(ctx, e.G.ID)); g.Archived {
+		g.Archived = false
+		must(0, e.db.UpdateGroup(ctx, g))
+	}
+	if s := must(e.db.Issuer(ctx, e.S.ID)); s.Archived {
+		s.Archived = false
+		must(0, e.db.UpdateIssuer(ctx, s))
+	}
+	if b := must(e.db.BadgeClass(ctx, e.B.ID)); b.State != issuer.Draft {
+		b.State = issuer.Draft
+		must(0, e.db.UpdateBadgeClass(ctx, b))
+	}
+}
+
+func allowed(entry []string, caller string) bool {
+	switch {
+	case slices.Contains(entry, allowAll):
+		return true
+	case slices.Contains(entry, allowSigned):
+		return caller != anonymous
+	}
+	return slices.Contains(entry, caller)
+}
+
+// TestAuthorizationMatrix calls every route of the router as every kind of
+// caller, over HTTP on a bbolt store, and checks that exactly the callers
+// the matrix allows get a 2xx; the others get 401 (anonymous) or 403/404.
+// A route without a matrix entry fails the test: a new route cannot be
+// added without deciding who may call it.
+func TestAuthorizationMatrix(t *testing.T) {
+	e := newEnv(t)
+	m := matrix()
+	var routes []string
+	err := chi.Walk(e.srv.router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		routes = append(routes, method+" "+strings.TrimSuffix(route, "/"))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key := range m {
+		if !slices.Contains(routes, key) {
+			t.Errorf("matrix entry %q names no route", key)
+		}
+	}
+	cells := 0
+	for _, route := range routes {
+		c, ok := m[route]
+		if !ok {
+			t.Errorf("route %q has no entry in the authorization matrix", route)
+			continue
+		}
+		method := strings.Fields(route)[0]
+		for _, caller := range callers {
+			cells++
+			t.Run(route+"/"+caller, func(t *testing.T) {
+				e.t = t
+				e.reset()
+				var resp *http.Response
+				var body []byte
+				if c.build == nil { // the token endpoint
+					form := url.Values{"grant_type": {"client_credentials"}, "client_id": {e.ownClient.ID}, "client_secret": {e.ownClientSecret}}
+					req := e.request(caller, method, "/oauth/token", nil)
+					req.Body, req.ContentLength = readCloser(form.Encode())
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					resp, body = e.send(req)
+				} else {
+					path, reqBody := c.build(e)
+					resp, body = e.do(caller, method, path, reqBody)
+				}
+				want := allowed(c.allow, caller)
+				got := resp.StatusCode
+				switch {
+				case want && (got < 200 || got > 299):
+					t.Errorf("%s: status %d, want 2xx; %s", caller, got, body)
+				case !want && caller == anonymous && got != http.StatusUnauthorized:
+					t.Errorf("anonymous: status %d, want 401; %s", got, body)
+				case !want && caller != anonymous && got != http.StatusForbidden && got != http.StatusNotFound:
+					t.Errorf("%s: status %d, want 403 or 404; %s", caller, got, body)
+				case !want:
+					problemOf(t, resp, body)
+				}
+			})
+		}
+	}
+	t.Logf("authorization matrix: %d routes × %d callers = %d cells", len(routes), len(callers), cells)
+}

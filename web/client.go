@@ -1,0 +1,59 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged/auth"
+)
+
+func (s *Server) registerClientRoutes(r chi.Router) {
+	r.Get("/institutions/{institutionID}/clients", s.handleClients)
+	r.Post("/institutions/{institutionID}/clients", s.handleCreateClient)
+	r.Delete("/institutions/{institutionID}/clients/{clientID}", s.handleRevokeClient)
+}
+
+func (s *Server) handleClients(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Auth.Clients(r.Context(), actor(r), chi.URLParam(r, "institutionID"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writePage(s, w, r, list, func(c *auth.Client) string { return c.ID }, clientView)
+}
+
+type newClientJSON struct {
+	Name string `json:"name"`
+}
+
+// createdClientJSON is a new client with its secret, sent this once.
+type createdClientJSON struct {
+	*clientJSON
+	Secret string `json:"clientSecret"`
+}
+
+func (s *Server) handleCreateClient(w http.ResponseWriter, r *http.Request) {
+	var in newClientJSON
+	if err := decode(r, "API client", &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	institutionID := chi.URLParam(r, "institutionID")
+	c, secret, err := s.Auth.CreateClient(r.Context(), actor(r), institutionID, in.Name)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	created(w, "/api/v1/institutions/"+institutionID+"/clients/"+c.ID, createdClientJSON{clientView(c), secret})
+}
+
+func (s *Server) handleRevokeClient(w http.ResponseWriter, r *http.Request) {
+	err := s.Auth.RevokeClient(r.Context(), actor(r), chi.URLParam(r, "institutionID"), chi.URLParam(r, "clientID"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

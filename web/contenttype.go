@@ -1,0 +1,29 @@
+package web
+
+import (
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// requireJSON refuses, with 415, a request that sends a body (POST, PUT,
+// PATCH, DELETE) in anything but JSON. Requests without a body pass.
+func (s *Server) requireJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			if r.ContentLength != 0 && !isJSON(r.Header.Get("Content-Type")) {
+				s.writeError(w, r, &statusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
+					Detail: "send the request body as application/json"})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}

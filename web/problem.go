@@ -1,0 +1,130 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/badged/badged"
+)
+
+// statusOf maps each kind of error to its HTTP status: the one table.
+var statusOf = map[badged.Kind]int{
+	badged.Invalid:      http.StatusBadRequest,
+	badged.NotFound:     http.StatusNotFound,
+	badged.Conflict:     http.StatusConflict,
+	badged.Unauthorized: http.StatusUnauthorized,
+	badged.Forbidden:    http.StatusForbidden,
+	badged.TooLarge:     http.StatusRequestEntityTooLarge,
+	badged.Unavailable:  http.StatusServiceUnavailable,
+	badged.Internal:     http.StatusInternalServerError,
+}
+
+// ProblemType is the prefix of the type URI of each problem; the kind
+// follows it, e.g. "urn:badged:problem:forbidden".
+const ProblemType = "urn:badged:problem:"
+
+// Problem is an RFC 9457 problem detail, as the API sends every error.
+type Problem struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail,omitempty"`
+	Instance  string         `json:"instance,omitempty"`
+	RequestID string         `json:"requestId,omitempty"`
+	Errors    []FieldProblem `json:"errors,omitempty"` // the invalid fields, for an invalid request
+}
+
+// FieldProblem says what is wrong with one field of a request.
+type FieldProblem struct {
+	Field  string `json:"field"`
+	Detail string `json:"detail"`
+}
+
+// statusError is an HTTP-level refusal that has no badged.Kind, such as
+// an unsupported media type.
+type statusError struct {
+	Status int
+	Kind   string
+	Detail string
+}
+
+func (e *statusError) Error() string { return e.Detail }
+
+// fieldsError is an invalid request with the problem of each field.
+type fieldsError struct {
+	what   string
+	fields []FieldProblem
+}
+
+func invalidFields(what string, fields ...FieldProblem) error { return &fieldsError{what, fields} }
+
+func (e *fieldsError) Error() string {
+	var b strings.Builder
+	b.WriteString("invalid " + e.what + ": ")
+	for i, f := range e.fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Field + ": " + f.Detail)
+	}
+	return b.String()
+}
+
+func (e *fieldsError) Unwrap() error { return &badged.Error{Kind: badged.Invalid, Message: e.Error()} }
+
+// writeError sends err as application/problem+json. Its status comes from
+// statusOf; only Internal errors are logged, and their detail is never
+// sent.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	p := Problem{Instance: r.URL.Path, RequestID: RequestID(r.Context())}
+	var se *statusError
+	if errors.As(err, &se) {
+		p.Type, p.Status, p.Detail = ProblemType+se.Kind, se.Status, se.Detail
+	} else {
+		kind := badged.KindOf(err)
+		p.Type, p.Status, p.Detail = ProblemType+string(kind), statusOf[kind], badged.MessageOf(err)
+		if p.Status == 0 {
+			p.Status = http.StatusInternalServerError
+		}
+		if kind == badged.Invalid {
+			p.Errors = fieldProblems(err)
+		}
+		if kind == badged.Internal && s.Log != nil {
+			s.Log.Error("internal error", "method", r.Method, "path", r.URL.Path, "request_id", p.RequestID, "err", err)
+		}
+	}
+	p.Title = http.StatusText(p.Status)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}
+
+// fieldProblems lists the invalid fields of an Invalid error: a
+// fieldsError's own, or those of the issuer's messages, which read
+// "invalid <what>: <field>: <problem>; <field>: <problem>".
+func fieldProblems(err error) []FieldProblem {
+	var fe *fieldsError
+	if errors.As(err, &fe) {
+		return fe.fields
+	}
+	msg := badged.MessageOf(err)
+	if !strings.HasPrefix(msg, "invalid ") {
+		return nil
+	}
+	_, rest, ok := strings.Cut(msg, ": ")
+	if !ok {
+		return nil
+	}
+	var out []FieldProblem
+	for _, part := range strings.Split(rest, "; ") {
+		field, detail, ok := strings.Cut(part, ": ")
+		if !ok || field == "" || strings.ContainsRune(field, ' ') {
+			return nil // not the field list it looked like
+		}
+		out = append(out, FieldProblem{Field: field, Detail: detail})
+	}
+	return out
+}

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged/issuer"
+)
+
+func (s *Server) registerStaffRoutes(r chi.Router) {
+	r.Post("/staff", s.handleInviteStaff)
+	r.Patch("/staff/{membershipID}", s.handleChangeRole)
+	r.Delete("/staff/{membershipID}", s.handleRevokeRole)
+}
+
+// handleStaff lists the memberships at a node of the given level, whose ID
+// is the URL parameter param.
+func (s *Server) handleStaff(l issuer.Level, param string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		list, err := s.Issuer.Staff(r.Context(), actor(r), l, chi.URLParam(r, param))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writePage(s, w, r, list, func(m *issuer.Membership) string { return m.ID }, membershipView)
+	}
+}
+
+type inviteJSON struct {
+	Email  string `json:"email"`
+	Role   string `json:"role"`
+	NodeID string `json:"nodeId"` // the institution, group, issuer or badge class, by the role's level
+}
+
+// handleInviteStaff invites someone by email to a role.
+func (s *Server) handleInviteStaff(w http.ResponseWriter, r *http.Request) {
+	var in inviteJSON
+	if err := decode(r, "invitation", &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	m, err := s.Issuer.InviteStaff(r.Context(), actor(r), in.Email, issuer.Role(in.Role), in.NodeID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	created(w, "/api/v1/staff/"+m.ID, membershipView(m))
+}
+
+type changeRoleJSON struct {
+	Role    string `json:"role"`
+	Version *int64 `json:"version"`
+}
+
+func (s *Server) handleChangeRole(w http.ResponseWriter, r *http.Request) {
+	var in changeRoleJSON
+	if err := decode(r, "role change", &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if in.Version == nil {
+		s.writeError(w, r, invalidFields("role change", FieldProblem{"version", "required: the version you last read"}))
+		return
+	}
+	m, err := s.Issuer.ChangeRole(r.Context(), actor(r), chi.URLParam(r, "membershipID"), *in.Version, issuer.Role(in.Role))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, membershipView(m))
+}
+
+// handleRevokeRole removes a membership or withdraws an invitation at
+// ?version=.
+func (s *Server) handleRevokeRole(w http.ResponseWriter, r *http.Request) {
+	v, err := queryVersion(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Issuer.RevokeRole(r.Context(), actor(r), chi.URLParam(r, "membershipID"), v); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
