@@ -264,7 +264,7 @@ type Achievement struct {
 	// badged extension.
 	ECTSCredits                 *float64 `json:"ectsCredits,omitempty"`                // ECTS credits
 	EQFLevel                    *int     `json:"eqfLevel,omitempty"`                   // European Qualifications Framework level, 1-8
-	NLQFLevel                   *int     `json:"nlqfLevel,omitempty"`                  // Dutch (NLQF) level, 1-8
+	NLQFLevel                   string   `json:"nlqfLevel,omitempty"`                  // Dutch (NLQF) level: 1-8, or entry-1 to entry-3
 	StudyLoad                   *int     `json:"studyLoad,omitempty"`                  // study load in hours
 	TimeInvestment              *int     `json:"timeInvestment,omitempty"`             // time investment in hours
 	EducationProgramIdentifier  string   `json:"educationProgramIdentifier,omitempty"` // CROHO/CREBO code
@@ -282,7 +282,7 @@ type Achievement struct {
 }
 
 func (a *Achievement) usesExtension() bool {
-	return a.ECTSCredits != nil || a.EQFLevel != nil || a.NLQFLevel != nil || a.StudyLoad != nil ||
+	return a.ECTSCredits != nil || a.EQFLevel != nil || a.NLQFLevel != "" || a.StudyLoad != nil ||
 		a.TimeInvestment != nil || a.EducationProgramIdentifier != "" || a.LearningOutcome != "" ||
 		a.AssessmentType != "" || a.AssessmentSupervised != nil || a.AssessmentIdentityVerified != nil ||
 		a.QualityAssuranceName != "" || a.QualityAssuranceURL != "" || a.QualityAssuranceDescription != "" ||

@@ -114,7 +114,7 @@ func credentials(t *testing.T, issuer string) []testCredential {
 		}(), recipient: holder},
 		{name: "ects-eqf", achievement: func() credential.Achievement {
 			a := achievement("ects", "Microcredential Data Literacy")
-			a.ECTSCredits, a.EQFLevel, a.NLQFLevel = ptr(7.5), iptr(6), iptr(6)
+			a.ECTSCredits, a.EQFLevel, a.NLQFLevel = ptr(7.5), iptr(6), "6"
 			a.StudyLoad, a.TimeInvestment = iptr(210), iptr(180)
 			a.EducationProgramIdentifier = "56978"
 			a.Microcredential = bptr(true)

@@ -41,6 +41,7 @@ var allBuckets = [][]byte{
 	idxInstitutions, idxGroups, idxIssuers, idxBadgeClasses, idxMembersByNode, idxMembersByUser, idxInvitations,
 	bktAwards, idxAwardsByClass, idxAwardsByBundle, idxAwardsByRecipient, idxAwardsScheduled, idxAwardsDeadline, idxAwardsUnissued, idxAwardsOpenRequest,
 	bktSessions, bktClients, bktAccessTokens, idxClientSecrets, idxClientsByInst, // auth.go
+	bktKeyRings, bktStatusLists, bktCredentials, idxCurrentList, idxSlots, idxSlotOfAward, idxCredentials, // issuance.go
 }
 
 // DB is a bbolt database file.

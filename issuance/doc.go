@@ -1,0 +1,31 @@
+// Package issuance turns awards into signed Open Badges 3.0 credentials:
+// it implements [issuer.CredentialIssuer] for the award flows of package
+// issuer, which stays free of keys and proofs.
+//
+// It owns three things:
+//
+//   - Identity. Every issuer (the unit that awards) is a did:web under
+//     badged's base URL, did:web:<host>:issuers:<issuerID>, served at
+//     <base>/issuers/<issuerID>/did.json. Its DID document lists the
+//     signing keys of the issuer's institution, current and retired, so
+//     that a key rotation never breaks a credential signed before it. The
+//     keys are a [keys.Ring] per institution, sealed under the operator's
+//     master key and created on first use.
+//   - Status. Each credential gets a BitstringStatusListEntry at an index
+//     allocated at random, and never reused, in its issuer's current status
+//     list of [statuslist.MinSize] entries; a full list is followed by a new
+//     one. The store allocates atomically, so several badged nodes can issue
+//     at once. Revoking sets the bit and re-signs the list credential served
+//     at <base>/status/<listID>.
+//   - Credentials. [Service.Issue] maps a badge class to an Achievement
+//     (with badged's extension context for what OB 3.0 lacks), names the
+//     recipient by salted hashes only, signs with eddsa-rdfc-2022 and stores
+//     the result by award, so issuing an award twice returns the first
+//     credential.
+//
+// # Storage
+//
+// [Store] is declared here and implemented by storage/bolt and
+// storage/postgres; storage/storagetest.RunIssuance is its conformance
+// suite.
+package issuance

@@ -1,0 +1,291 @@
+package issuance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/credential"
+	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/statuslist"
+)
+
+// Identity types of a recipient's identifiers besides email.
+const (
+	IdentityEduID = "ext:eduID" // the eduID subject identifier
+	IdentityEPPN  = "ext:eppn"  // eduPersonPrincipalName
+)
+
+// Issue signs an OpenBadgeCredential for the award and stores it; see
+// [issuer.CredentialIssuer]. Issuing an award again returns the stored
+// credential, also when two calls race. The error is Invalid when the
+// request lacks its award, hierarchy or a recipient identifier, or when the
+// badge class cannot make a valid achievement (no name, description or
+// criteria); otherwise it is the store's or a signing failure.
+func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.IssuedCredential, error) {
+	if err := checkRequest(&r); err != nil {
+		return nil, err
+	}
+	if c, err := s.store.CredentialByAward(ctx, r.AwardID); err == nil {
+		return issued(c), nil
+	} else if badged.KindOf(err) != badged.NotFound {
+		return nil, err
+	}
+	issuedAt := r.IssuedAt
+	if issuedAt.IsZero() {
+		issuedAt = s.now()
+	}
+	issuedAt = issuedAt.UTC().Truncate(time.Second)
+
+	key, vm, err := s.signer(ctx, r.Institution.ID, r.Issuer.ID)
+	if err != nil {
+		return nil, err
+	}
+	slot, err := s.allocate(ctx, r.AwardID, r.Issuer.ID)
+	if err != nil {
+		return nil, err
+	}
+	if slot.NewList {
+		// Publish the new list at once; StatusListCredential would also
+		// sign it on first request.
+		if _, _, err := s.StatusListCredential(ctx, slot.ListID); err != nil {
+			return nil, fmt.Errorf("sign new status list: %w", err)
+		}
+	}
+	uuid, err := credential.NewID(s.rand)
+	if err != nil {
+		return nil, fmt.Errorf("credential id: %w", err)
+	}
+	id := s.base + "/credentials/" + uuid[len("urn:uuid:"):]
+	listURL := s.StatusListURL(slot.ListID)
+	doc, validUntil, err := s.build(r, id, issuedAt, credential.StatusEntry{
+		ID:                   fmt.Sprintf("%s#%d", listURL, slot.Index),
+		Type:                 statuslist.TypeBitstring,
+		StatusPurpose:        statuslist.PurposeRevocation,
+		StatusListIndex:      fmt.Sprint(slot.Index),
+		StatusListCredential: listURL,
+	})
+	if err != nil {
+		return nil, err
+	}
+	signed, err := s.proofs.Sign(doc, key, dataintegrity.Options{
+		Cryptosuite:        dataintegrity.RDFC,
+		VerificationMethod: vm,
+		Created:            s.now(),
+	})
+	if err != nil {
+		return nil, badged.Wrap(badged.Internal, err, "the credential could not be signed")
+	}
+	raw, err := json.Marshal(signed)
+	if err != nil {
+		return nil, fmt.Errorf("encode credential: %w", err)
+	}
+	c := &Credential{
+		IssuedCredential: issuer.IssuedCredential{
+			ID: id, AwardID: r.AwardID, JSON: raw, ValidUntil: validUntil,
+			StatusList: listURL, StatusIdx: slot.Index, IssuedAt: issuedAt,
+		},
+		IssuerID: r.Issuer.ID,
+		ListID:   slot.ListID,
+	}
+	if err := s.store.CreateCredential(ctx, c); err != nil {
+		if badged.KindOf(err) == badged.Conflict {
+			// Another call issued this award first: its credential stands.
+			if stored, serr := s.store.CredentialByAward(ctx, r.AwardID); serr == nil {
+				return issued(stored), nil
+			}
+		}
+		return nil, fmt.Errorf("store credential: %w", err)
+	}
+	return issued(c), nil
+}
+
+func checkRequest(r *issuer.IssueRequest) error {
+	switch {
+	case r.AwardID == "":
+		return badged.Errorf(badged.Invalid, "issue: the award has no ID")
+	case r.Institution == nil || r.Issuer == nil || r.BadgeClass == nil:
+		return badged.Errorf(badged.Invalid, "issue: the institution, issuer and badge class are required")
+	case r.Issuer.InstitutionID != r.Institution.ID || r.BadgeClass.IssuerID != r.Issuer.ID:
+		return badged.Errorf(badged.Invalid, "issue: the badge class, issuer and institution do not belong together")
+	case r.Recipient.EduID == "" && r.Recipient.Email == "" && r.Recipient.EPPN == "" && r.Recipient.HolderDID == "":
+		return badged.Errorf(badged.Invalid, "issue: the recipient has no eduID, email, EPPN or DID")
+	}
+	return nil
+}
+
+// issued returns a copy of c's IssuedCredential.
+func issued(c *Credential) *issuer.IssuedCredential {
+	ic := c.IssuedCredential
+	ic.JSON = append([]byte(nil), c.JSON...)
+	return &ic
+}
+
+func (s *Service) allocate(ctx context.Context, awardID, issuerID string) (Slot, error) {
+	newList, err := credential.NewID(s.rand)
+	if err != nil {
+		return Slot{}, fmt.Errorf("status list id: %w", err)
+	}
+	slot, err := s.store.Allocate(ctx, &Allocation{
+		AwardID: awardID, IssuerID: issuerID, Purpose: statuslist.PurposeRevocation,
+		NewListID: newList[len("urn:uuid:"):], Size: statuslist.MinSize, EmptyList: s.emptyList,
+		Random: s.rand, Now: s.now(),
+	})
+	if err != nil {
+		return Slot{}, fmt.Errorf("allocate a status list index: %w", err)
+	}
+	return slot, nil
+}
+
+// build returns the unsigned credential as a JSON map, and its validUntil.
+func (s *Service) build(r issuer.IssueRequest, id string, issuedAt time.Time, status credential.StatusEntry) (map[string]any, time.Time, error) {
+	bc := r.BadgeClass
+	lang := bc.Language
+	if lang == "" {
+		lang = r.Institution.DefaultLanguage
+	}
+	achievement := s.achievement(bc, lang, r.Grade != "")
+
+	var rcpt credential.Recipient
+	rcpt.DID = r.Recipient.HolderDID
+	for _, ident := range []struct{ typ, value string }{
+		{IdentityEduID, r.Recipient.EduID},
+		{credential.IdentityEmail, r.Recipient.Email},
+		{IdentityEPPN, r.Recipient.EPPN},
+	} {
+		if ident.value == "" {
+			continue
+		}
+		o, err := credential.NewIdentityObject(ident.typ, ident.value, s.rand)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		rcpt.Identifiers = append(rcpt.Identifiers, o)
+	}
+
+	opts := []credential.Option{
+		credential.WithID(id),
+		credential.WithValidFrom(issuedAt),
+		credential.WithAwardedDate(issuedAt),
+		credential.WithStatus(status),
+		credential.WithRand(s.rand),
+	}
+	var validUntil time.Time
+	if bc.ExpiryDays > 0 {
+		validUntil = issuedAt.AddDate(0, 0, bc.ExpiryDays)
+		opts = append(opts, credential.WithValidUntil(validUntil))
+	}
+	if im := image(bc.ImageURL); im != nil {
+		opts = append(opts, credential.WithImage(*im))
+	}
+	if r.Grade != "" {
+		opts = append(opts, credential.WithResults(credential.Result{
+			Type:              credential.Types{credential.TypeResult},
+			ResultDescription: achievement.ResultDescription[0].ID,
+			Value:             r.Grade,
+		}))
+	}
+	opts = append(opts, credential.WithEvidence(evidence(r.EvidenceURL, r.Narrative)...))
+
+	c, err := credential.New(*achievement, *s.profile(r.Institution, r.Issuer, lang), rcpt, opts...)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	doc, err := c.Map()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return doc, validUntil, nil
+}
+
+// evidence returns one Evidence per URL, the narrative on the first, or
+// a narrative-only Evidence when there is no URL.
+func evidence(urls []string, narrative string) []credential.Evidence {
+	var out []credential.Evidence
+	for _, u := range urls {
+		if u == "" {
+			continue
+		}
+		out = append(out, credential.Evidence{ID: u, Type: credential.Types{credential.TypeEvidence}})
+	}
+	if narrative != "" {
+		if len(out) > 0 {
+			out[0].Narrative = narrative
+		} else {
+			out = append(out, credential.Evidence{Type: credential.Types{credential.TypeEvidence}, Narrative: narrative})
+		}
+	}
+	return out
+}
+
+// Achievement types written for badge classes.
+const (
+	achievementBadge           = "Badge"
+	achievementMicrocredential = "MicroCredential"
+)
+
+// achievement maps a badge class to an Achievement, one field to one
+// field; see issuer.BadgeClass.
+func (s *Service) achievement(bc *issuer.BadgeClass, lang string, graded bool) *credential.Achievement {
+	a := &credential.Achievement{
+		ID:              s.base + "/badgeclasses/" + url.PathEscape(bc.ID),
+		Type:            credential.Types{credential.TypeAchievement},
+		AchievementType: achievementBadge,
+		Name:            bc.Name.In(lang),
+		Description:     bc.Description.In(lang),
+		Image:           image(bc.ImageURL),
+		InLanguage:      bc.Language,
+		Tag:             append([]string(nil), bc.Tags...),
+
+		ECTSCredits:                 bc.ECTSCredits,
+		CreditsAvailable:            bc.ECTSCredits,
+		EQFLevel:                    bc.EQFLevel,
+		NLQFLevel:                   string(bc.NLQFLevel),
+		StudyLoad:                   bc.StudyLoad,
+		TimeInvestment:              bc.TimeInvestment,
+		EducationProgramIdentifier:  bc.EducationProgramIdentifier,
+		LearningOutcome:             bc.LearningOutcome,
+		AssessmentType:              bc.AssessmentType,
+		AssessmentSupervised:        bc.AssessmentSupervised,
+		AssessmentIdentityVerified:  bc.AssessmentIdentityVerified,
+		QualityAssuranceName:        bc.QualityAssurance.Name,
+		QualityAssuranceURL:         bc.QualityAssurance.URL,
+		QualityAssuranceDescription: bc.QualityAssurance.Description,
+		Participation:               bc.Participation,
+		Stackable:                   bc.Stackable,
+	}
+	if bc.Criteria.URL != "" || bc.Criteria.Narrative != "" {
+		a.Criteria = &credential.Criteria{ID: bc.Criteria.URL, Narrative: bc.Criteria.Narrative}
+	}
+	if bc.Microcredential {
+		a.AchievementType = achievementMicrocredential
+		a.Microcredential = ptr(true)
+	}
+	if bc.GradeAchievedRequired {
+		a.GradeAchievedRequired = ptr(true)
+	}
+	for _, al := range bc.Alignments {
+		a.Alignment = append(a.Alignment, credential.Alignment{
+			Type:       credential.Types{credential.TypeAlignment},
+			TargetName: al.TargetName, TargetURL: al.TargetURL, TargetDescription: al.TargetDescription,
+			TargetFramework: al.TargetFramework, TargetCode: al.TargetCode,
+		})
+	}
+	if !graded && !bc.GradeAchievedRequired {
+		return a
+	}
+	// A grade is a result the achievement describes.
+	a.ResultDescription = []credential.ResultDescription{{
+		ID:         a.ID + "#grade",
+		Type:       credential.Types{credential.TypeResultDescription},
+		Name:       map[bool]string{true: "Cijfer", false: "Grade"}[lang == issuer.LangNL],
+		ResultType: "Result",
+	}}
+	return a
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,199 @@
+package issuance
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/did"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/jsonld"
+	"github.com/badged/badged/keys"
+	"github.com/badged/badged/statuslist"
+)
+
+var _ issuer.CredentialIssuer = (*Service)(nil)
+
+// Service issues and revokes credentials, and publishes what verifiers
+// fetch: issuers' DID documents and profiles, and status lists. It is safe
+// for concurrent use, also by several processes sharing one store.
+type Service struct {
+	store  Store
+	sealer *keys.Sealer
+	proofs *dataintegrity.Suite
+	base   string // base URL without a trailing slash
+	host   string // host[:port] of base
+	path   []string
+	now    func() time.Time
+	rand   io.Reader
+	// emptyList is the encodedList of a new status list, computed once:
+	// GZIP setup costs more than the rest of an allocation.
+	emptyList string
+}
+
+// Option sets an optional property of a [Service].
+type Option func(*Service)
+
+// WithClock sets the clock (default time.Now): key creation and rotation,
+// proof creation, revocation, and IssuedAt when a request has none.
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithRand sets the randomness (default crypto/rand): keys, salts,
+// credential and list ids, status list indexes. It must be safe for
+// concurrent use.
+func WithRand(r io.Reader) Option { return func(s *Service) { s.rand = r } }
+
+// New returns a Service storing in store, sealing keys with sealer,
+// publishing under baseURL (the https URL badged is reached at, e.g.
+// https://badges.example.edu, which did:web names derive from) and
+// canonicalizing with p. The error is Invalid when baseURL is not an
+// absolute http(s) URL without query or fragment.
+func New(store Store, sealer *keys.Sealer, baseURL string, p *jsonld.Processor, opts ...Option) (*Service, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, badged.Errorf(badged.Invalid, "the base URL %q must be an absolute https URL without query or fragment", baseURL)
+	}
+	s := &Service{
+		store:  store,
+		sealer: sealer,
+		proofs: dataintegrity.New(p),
+		base:   strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"),
+		host:   u.Host,
+		now:    time.Now,
+		rand:   rand.Reader,
+	}
+	if s.emptyList, err = statuslist.New(statuslist.MinSize).Encode(); err != nil {
+		return nil, err
+	}
+	for _, seg := range strings.Split(strings.Trim(u.Path, "/"), "/") {
+		if seg != "" {
+			s.path = append(s.path, seg)
+		}
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
+}
+
+// IssuerDID returns the did:web of an issuer: did:web:<host>:issuers:<id>
+// (with the base URL's path segments, if any, before "issuers"), whose
+// document is served at <base>/issuers/<id>/did.json.
+func (s *Service) IssuerDID(issuerID string) string {
+	return did.WebDID(s.host, append(append([]string(nil), s.path...), "issuers", issuerID)...)
+}
+
+// StatusListURL returns the URL a status list credential is served at.
+func (s *Service) StatusListURL(listID string) string {
+	return s.base + "/status/" + url.PathEscape(listID)
+}
+
+// ring returns the institution's key ring, creating it with a first key
+// when it has none.
+func (s *Service) ring(ctx context.Context, institutionID string) (*keys.Ring, error) {
+	for range 5 {
+		r, _, err := s.store.KeyRing(ctx, institutionID)
+		if err == nil {
+			return r, nil
+		}
+		if badged.KindOf(err) != badged.NotFound {
+			return nil, fmt.Errorf("key ring of %s: %w", institutionID, err)
+		}
+		r = &keys.Ring{}
+		if err := r.Rotate(s.rand, s.sealer, s.now()); err != nil {
+			return nil, err
+		}
+		_, err = s.store.PutKeyRing(ctx, institutionID, r, 0)
+		if err == nil {
+			return r, nil
+		}
+		if badged.KindOf(err) != badged.Conflict { // Conflict: another node made it first
+			return nil, fmt.Errorf("create key ring of %s: %w", institutionID, err)
+		}
+	}
+	return nil, badged.Errorf(badged.Unavailable, "the key ring of %s keeps changing; try again", institutionID)
+}
+
+// RotateKey makes a new signing key the current one of the institution's
+// ring, retiring the previous one (which stays in its issuers' DID
+// documents). It creates the ring when the institution has none. The error
+// is the store's (Unavailable on repeated concurrent rotations).
+func (s *Service) RotateKey(ctx context.Context, institutionID string) error {
+	if institutionID == "" {
+		return badged.Errorf(badged.Invalid, "rotate a key: no institution given")
+	}
+	for range 5 {
+		r, version, err := s.store.KeyRing(ctx, institutionID)
+		if err != nil && badged.KindOf(err) != badged.NotFound {
+			return fmt.Errorf("key ring of %s: %w", institutionID, err)
+		}
+		if err != nil {
+			r, version = &keys.Ring{}, 0
+		}
+		if err := r.Rotate(s.rand, s.sealer, s.now()); err != nil {
+			return err
+		}
+		_, err = s.store.PutKeyRing(ctx, institutionID, r, version)
+		if err == nil {
+			return nil
+		}
+		if badged.KindOf(err) != badged.Conflict {
+			return fmt.Errorf("rotate key of %s: %w", institutionID, err)
+		}
+	}
+	return badged.Errorf(badged.Unavailable, "the key ring of %s keeps changing; try again", institutionID)
+}
+
+// signer returns the current key of the institution and the
+// verification method an issuer signs with.
+func (s *Service) signer(ctx context.Context, institutionID, issuerID string) (crypto.Signer, string, error) {
+	r, err := s.ring(ctx, institutionID)
+	if err != nil {
+		return nil, "", err
+	}
+	key, mk, err := r.Signer(s.sealer)
+	if err != nil {
+		if errors.Is(err, keys.ErrUnknownKey) || errors.Is(err, keys.ErrCorrupt) {
+			return nil, "", badged.Wrap(badged.Internal, err, "the signing key cannot be unsealed with the configured master key")
+		}
+		return nil, "", err
+	}
+	return key, s.IssuerDID(issuerID) + "#" + mk, nil
+}
+
+// DIDDocument returns the did:web document of an issuer: the keys of its
+// institution's ring, current first, then retired ones, under
+// verificationMethod and assertionMethod. It creates the ring when the
+// institution has none. The error is NotFound for an unknown issuer.
+func (s *Service) DIDDocument(ctx context.Context, issuerID string) (*did.Document, error) {
+	is, err := s.store.Issuer(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.ring(ctx, is.InstitutionID)
+	if err != nil {
+		return nil, err
+	}
+	pubs, err := r.Public()
+	if err != nil {
+		return nil, badged.Wrap(badged.Internal, err, "the key ring is unreadable")
+	}
+	id := s.IssuerDID(issuerID)
+	methods := make([]did.VerificationMethod, 0, len(pubs))
+	for _, p := range pubs {
+		vm, err := did.NewMultikeyMethod(id, p.Key)
+		if err != nil {
+			return nil, err
+		}
+		methods = append(methods, vm)
+	}
+	return did.WebDocument(id, methods[0], methods[1:]...)
+}

@@ -1,0 +1,77 @@
+package issuance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/statuslist"
+)
+
+// Revoke sets the revocation bit of the award's credential and re-signs
+// its status list; see [issuer.CredentialIssuer]. Revoking twice is not an
+// error. The error is NotFound when the award has no credential.
+func (s *Service) Revoke(ctx context.Context, awardID, reason string) error {
+	l, err := s.store.Revoke(ctx, awardID, reason, s.now())
+	if err != nil {
+		return err
+	}
+	if l.CredentialVersion >= l.Version {
+		return nil
+	}
+	_, err = s.signList(ctx, l)
+	return err
+}
+
+// StatusListCredential returns the signed BitstringStatusListCredential
+// of a list, as served at [Service.StatusListURL], and when it was signed
+// (for Last-Modified and ETag). A list whose stored credential is missing or
+// older than its bits (after a crash between revoking and signing) is
+// signed again first. The error is NotFound for an unknown list.
+func (s *Service) StatusListCredential(ctx context.Context, listID string) ([]byte, time.Time, error) {
+	l, err := s.store.StatusList(ctx, listID)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if l.Credential == nil || l.CredentialVersion < l.Version {
+		if l, err = s.signList(ctx, l); err != nil {
+			return nil, time.Time{}, err
+		}
+	}
+	return append([]byte(nil), l.Credential...), l.Signed, nil
+}
+
+// signList signs l at its version, stores the credential, and returns the
+// list as stored afterwards (a concurrent signer may have stored a later
+// version).
+func (s *Service) signList(ctx context.Context, l *StatusList) (*StatusList, error) {
+	is, err := s.store.Issuer(ctx, l.IssuerID)
+	if err != nil {
+		return nil, fmt.Errorf("issuer of status list %s: %w", l.ID, err)
+	}
+	key, vm, err := s.signer(ctx, is.InstitutionID, is.ID)
+	if err != nil {
+		return nil, err
+	}
+	bits, err := statuslist.Decode(l.Encoded)
+	if err != nil {
+		return nil, badged.Wrap(badged.Internal, err, "a stored status list is unreadable")
+	}
+	now := s.now()
+	doc := statuslist.ListCredential(s.StatusListURL(l.ID), s.IssuerDID(is.ID), l.Purpose, bits, now)
+	signed, err := s.proofs.Sign(doc, key, dataintegrity.Options{VerificationMethod: vm, Created: now})
+	if err != nil {
+		return nil, badged.Wrap(badged.Internal, err, "the status list could not be signed")
+	}
+	raw, err := json.Marshal(signed)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.PutListCredential(ctx, l.ID, l.Version, raw, now); err != nil {
+		return nil, fmt.Errorf("store status list %s: %w", l.ID, err)
+	}
+	return s.store.StatusList(ctx, l.ID)
+}

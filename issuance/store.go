@@ -1,0 +1,169 @@
+package issuance
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/keys"
+	"github.com/badged/badged/statuslist"
+)
+
+// Store keeps what issuance needs: key rings, status lists with their
+// allocations, and issued credentials. It reads the issuing hierarchy too.
+// storage/bolt and storage/postgres implement it, and
+// storage/storagetest.RunIssuance checks them.
+//
+// Error contract, for every method: a record that does not exist gives a
+// [badged.NotFound] *badged.Error, and a write that clashes with the stored
+// state (a version that moved on, an id that is taken) a
+// [badged.Conflict].
+type Store interface {
+	// Institution and Issuer read the hierarchy (see issuer.Store).
+	Institution(ctx context.Context, id string) (*issuer.Institution, error)
+	Issuer(ctx context.Context, id string) (*issuer.Issuer, error)
+
+	// KeyRing returns an institution's key ring and its version.
+	KeyRing(ctx context.Context, institutionID string) (*keys.Ring, int64, error)
+	// PutKeyRing stores ring when the stored version is version (0: there
+	// is no ring yet) and returns the new version; otherwise it fails with
+	// Conflict and stores nothing.
+	PutKeyRing(ctx context.Context, institutionID string, ring *keys.Ring, version int64) (int64, error)
+
+	// Allocate reserves a status list index for an award, atomically: no
+	// two calls, on any node, ever get the same index of the same list,
+	// and an index is never handed out again. The index is drawn at random
+	// (see [Allocation.Candidate]) among the free ones of the issuer's
+	// current list for the purpose; when that list is full, or the issuer
+	// has none, the store first creates a list with id a.NewListID. An
+	// award that already has an index gets the same one back.
+	Allocate(ctx context.Context, a *Allocation) (Slot, error)
+	// StatusList returns a status list.
+	StatusList(ctx context.Context, id string) (*StatusList, error)
+	// PutListCredential stores the signed credential of list id, stating
+	// the list at version, unless the stored one states a later or the
+	// same version (then it does nothing, without error).
+	PutListCredential(ctx context.Context, id string, version int64, credential []byte, signed time.Time) error
+
+	// CreateCredential stores an issued credential. It fails with
+	// Conflict when its award or its id already has one.
+	CreateCredential(ctx context.Context, c *Credential) error
+	// CredentialByAward returns the credential issued for an award.
+	CredentialByAward(ctx context.Context, awardID string) (*Credential, error)
+	// Credential returns the credential with the given id.
+	Credential(ctx context.Context, id string) (*Credential, error)
+	// Revoke marks the award's credential revoked (at, reason) and sets its
+	// bit in its status list (see [SetBit]), in one transaction, and
+	// returns the list as it is afterwards. Revoking a revoked credential
+	// changes nothing and returns the list.
+	Revoke(ctx context.Context, awardID, reason string, at time.Time) (*StatusList, error)
+}
+
+// Credential is an issued credential as stored.
+type Credential struct {
+	issuer.IssuedCredential
+	IssuerID         string
+	ListID           string // the status list's id (StatusList holds its URL)
+	Revoked          time.Time
+	RevocationReason string
+}
+
+// Allocation asks [Store.Allocate] for an index.
+type Allocation struct {
+	AwardID  string
+	IssuerID string
+	Purpose  string // statuslist.PurposeRevocation
+	// NewListID, Size and EmptyList describe the list the store creates
+	// when it needs a new one: its id, its number of entries and its
+	// encodedList with no bit set.
+	NewListID string
+	Size      int
+	EmptyList string
+	// Random is read for candidate indexes; it must be safe for
+	// concurrent use when the store is shared (crypto/rand is).
+	Random io.Reader
+	Now    time.Time
+}
+
+// Candidate returns an index drawn uniformly at random in [0, size) from
+// a.Random. The error is the reader's.
+func (a *Allocation) Candidate(size int) (int, error) {
+	if size <= 0 {
+		return 0, badged.Errorf(badged.Invalid, "a status list of %d entries has no index", size)
+	}
+	r := a.Random
+	if r == nil {
+		r = rand.Reader
+	}
+	// Rejection sampling: no modulo bias.
+	limit := ^uint64(0) - ^uint64(0)%uint64(size)
+	var b [8]byte
+	for {
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return 0, fmt.Errorf("random index: %w", err)
+		}
+		if v := binary.BigEndian.Uint64(b[:]); v < limit {
+			return int(v % uint64(size)), nil
+		}
+	}
+}
+
+// Probes is how many random candidates a store tries before it scans for
+// a free index from a random start (which only happens in a nearly full
+// list).
+const Probes = 32
+
+// Slot is an allocated status list index.
+type Slot struct {
+	ListID  string
+	Index   int
+	NewList bool // the allocation created the list
+}
+
+// StatusList is a status list as stored.
+type StatusList struct {
+	ID        string
+	IssuerID  string
+	Purpose   string
+	Seq       int // 1 for the issuer's first list of the purpose
+	Size      int // entries
+	Allocated int // entries handed out
+	Encoded   string
+	// Version counts the changes of the bits: 1 at creation.
+	Version int64
+	// Credential is the signed list credential stating the list at
+	// CredentialVersion, signed at Signed; nil until first signed.
+	Credential        []byte
+	CredentialVersion int64
+	Signed            time.Time
+	Created           time.Time
+}
+
+// SetBit sets bit idx of l's encoded list and increments its Version,
+// reporting whether the bit changed (when not, l is unchanged). Stores call
+// it from [Store.Revoke]. The error is Invalid for a bad index or list.
+func SetBit(l *StatusList, idx int) (bool, error) {
+	bits, err := statuslist.Decode(l.Encoded)
+	if err != nil {
+		return false, err
+	}
+	set, err := bits.Get(idx)
+	if err != nil || set {
+		return false, err
+	}
+	if err := bits.Set(idx, true); err != nil {
+		return false, err
+	}
+	enc, err := bits.Encode()
+	if err != nil {
+		return false, err
+	}
+	l.Encoded = enc
+	l.Version++
+	return true, nil
+}

@@ -1,0 +1,351 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/issuance"
+	"github.com/badged/badged/keys"
+	bolt "go.etcd.io/bbolt"
+)
+
+var _ issuance.Store = (*DB)(nil)
+
+// Buckets of package issuance.
+var (
+	bktKeyRings    = []byte("issuance:keyrings")       // institution ID → keyRingRecord
+	bktStatusLists = []byte("issuance:statuslists")    // list ID → statusListRecord
+	bktCredentials = []byte("issuance:credentials")    // award ID → credentialRecord
+	idxCurrentList = []byte("idx:statuslists:current") // issuer ID, 0x00, purpose → list ID
+	idxSlots       = []byte("idx:statuslists:slots")   // list ID, 0x00, index (4 bytes) → award ID
+	idxSlotOfAward = []byte("idx:statuslists:award")   // award ID → slotRecord
+	idxCredentials = []byte("idx:credentials:id")      // credential ID → award ID
+)
+
+// issuanceFormat is the format number of the records below.
+const issuanceFormat = 1
+
+type keyRingRecord struct {
+	Format  int             `json:"format"`
+	Version int64           `json:"version"`
+	Ring    json.RawMessage `json:"ring"` // keys.Ring, itself versioned
+}
+
+type statusListRecord struct {
+	Format            int       `json:"format"`
+	ID                string    `json:"id"`
+	IssuerID          string    `json:"issuer"`
+	Purpose           string    `json:"purpose"`
+	Seq               int       `json:"seq"`
+	Size              int       `json:"size"`
+	Allocated         int       `json:"allocated"`
+	Encoded           string    `json:"encodedList"`
+	Version           int64     `json:"version"`
+	Credential        []byte    `json:"credential,omitempty"`
+	CredentialVersion int64     `json:"credentialVersion,omitempty"`
+	Signed            time.Time `json:"signed,omitzero"`
+	Created           time.Time `json:"created"`
+}
+
+type slotRecord struct {
+	Format int    `json:"format"`
+	ListID string `json:"list"`
+	Index  int    `json:"index"`
+}
+
+type credentialRecord struct {
+	Format           int             `json:"format"`
+	ID               string          `json:"id"`
+	AwardID          string          `json:"award"`
+	IssuerID         string          `json:"issuer"`
+	ListID           string          `json:"list"`
+	StatusList       string          `json:"statusList"`
+	StatusIdx        int             `json:"statusIndex"`
+	IssuedAt         time.Time       `json:"issuedAt"`
+	ValidUntil       time.Time       `json:"validUntil,omitzero"`
+	Revoked          time.Time       `json:"revoked,omitzero"`
+	RevocationReason string          `json:"revocationReason,omitempty"`
+	JSON             json.RawMessage `json:"credential"`
+}
+
+func (r *statusListRecord) domain() *issuance.StatusList {
+	return &issuance.StatusList{
+		ID: r.ID, IssuerID: r.IssuerID, Purpose: r.Purpose, Seq: r.Seq, Size: r.Size, Allocated: r.Allocated,
+		Encoded: r.Encoded, Version: r.Version, Credential: bytes.Clone(r.Credential),
+		CredentialVersion: r.CredentialVersion, Signed: r.Signed, Created: r.Created,
+	}
+}
+
+func (r *credentialRecord) domain() *issuance.Credential {
+	c := &issuance.Credential{IssuerID: r.IssuerID, ListID: r.ListID, Revoked: r.Revoked, RevocationReason: r.RevocationReason}
+	c.ID, c.AwardID, c.JSON, c.ValidUntil = r.ID, r.AwardID, bytes.Clone(r.JSON), r.ValidUntil
+	c.StatusList, c.StatusIdx, c.IssuedAt = r.StatusList, r.StatusIdx, r.IssuedAt
+	return c
+}
+
+// decodeIssuance reads a record of this file, checking its format.
+func decodeIssuance(data []byte, what, id string, r any) error {
+	var f struct {
+		Format int `json:"format"`
+	}
+	err := json.Unmarshal(data, &f)
+	if err == nil && f.Format != issuanceFormat {
+		err = fmt.Errorf("unknown format %d", f.Format)
+	}
+	if err == nil {
+		err = json.Unmarshal(data, r)
+	}
+	if err != nil {
+		return badged.Wrap(badged.Internal, fmt.Errorf("%s %s: %v", what, id, err), "stored record unreadable")
+	}
+	return nil
+}
+
+func getIssuance(tx *bolt.Tx, bucket []byte, what, id string, r any) error {
+	data := tx.Bucket(bucket).Get([]byte(id))
+	if data == nil {
+		return notFound(what, id)
+	}
+	return decodeIssuance(data, what, id, r)
+}
+
+// KeyRing implements [issuance.Store].
+func (db *DB) KeyRing(ctx context.Context, institutionID string) (*keys.Ring, int64, error) {
+	var r keyRingRecord
+	if err := db.view(ctx, func(tx *bolt.Tx) error {
+		return getIssuance(tx, bktKeyRings, "key ring of institution", institutionID, &r)
+	}); err != nil {
+		return nil, 0, err
+	}
+	var ring keys.Ring
+	if err := json.Unmarshal(r.Ring, &ring); err != nil {
+		return nil, 0, badged.Wrap(badged.Internal, fmt.Errorf("key ring of %s: %v", institutionID, err), "stored record unreadable")
+	}
+	return &ring, r.Version, nil
+}
+
+// PutKeyRing implements [issuance.Store].
+func (db *DB) PutKeyRing(ctx context.Context, institutionID string, ring *keys.Ring, version int64) (int64, error) {
+	if err := checkID("key ring of institution", institutionID); err != nil {
+		return 0, err
+	}
+	raw, err := json.Marshal(ring)
+	if err != nil {
+		return 0, fmt.Errorf("encode key ring: %w", err)
+	}
+	next := version + 1
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		var stored int64
+		if data := tx.Bucket(bktKeyRings).Get([]byte(institutionID)); data != nil {
+			var old keyRingRecord
+			if err := decodeIssuance(data, "key ring of institution", institutionID, &old); err != nil {
+				return err
+			}
+			stored = old.Version
+		}
+		if stored != version {
+			return conflict("key ring of institution", institutionID, stored, version)
+		}
+		return put(tx, bktKeyRings, institutionID, keyRingRecord{Format: issuanceFormat, Version: next, Ring: raw})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return next, nil
+}
+
+func slotKey(listID string, idx int) []byte {
+	k := make([]byte, 0, len(listID)+5)
+	k = append(k, listID...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint32(k, uint32(idx))
+}
+
+// Allocate implements [issuance.Store]: everything happens in one bbolt
+// write transaction, which bbolt serializes.
+func (db *DB) Allocate(ctx context.Context, a *issuance.Allocation) (issuance.Slot, error) {
+	if err := checkID("award", a.AwardID); err != nil {
+		return issuance.Slot{}, err
+	}
+	if err := checkID("issuer", a.IssuerID); err != nil {
+		return issuance.Slot{}, err
+	}
+	var slot issuance.Slot
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		if data := tx.Bucket(idxSlotOfAward).Get([]byte(a.AwardID)); data != nil {
+			var s slotRecord
+			if err := decodeIssuance(data, "status slot of award", a.AwardID, &s); err != nil {
+				return err
+			}
+			slot = issuance.Slot{ListID: s.ListID, Index: s.Index}
+			return nil
+		}
+		curKey := append(append([]byte(a.IssuerID), 0), a.Purpose...)
+		var l statusListRecord
+		if id := tx.Bucket(idxCurrentList).Get(curKey); id != nil {
+			if err := getIssuance(tx, bktStatusLists, "status list", string(id), &l); err != nil {
+				return err
+			}
+		}
+		if l.ID == "" || l.Allocated >= l.Size {
+			if err := checkID("status list", a.NewListID); err != nil {
+				return err
+			}
+			if tx.Bucket(bktStatusLists).Get([]byte(a.NewListID)) != nil {
+				return badged.Errorf(badged.Conflict, "status list %s already exists", a.NewListID)
+			}
+			l = statusListRecord{
+				Format: issuanceFormat, ID: a.NewListID, IssuerID: a.IssuerID, Purpose: a.Purpose,
+				Seq: l.Seq + 1, Size: a.Size, Encoded: a.EmptyList, Version: 1, Created: a.Now,
+			}
+			if err := tx.Bucket(idxCurrentList).Put(curKey, []byte(l.ID)); err != nil {
+				return err
+			}
+			slot.NewList = true
+		}
+		slots := tx.Bucket(idxSlots)
+		idx, err := freeIndex(a, l.Size, func(i int) bool { return slots.Get(slotKey(l.ID, i)) != nil })
+		if err != nil {
+			return err
+		}
+		if err := slots.Put(slotKey(l.ID, idx), []byte(a.AwardID)); err != nil {
+			return err
+		}
+		if err := put(tx, idxSlotOfAward, a.AwardID, slotRecord{Format: issuanceFormat, ListID: l.ID, Index: idx}); err != nil {
+			return err
+		}
+		l.Allocated++
+		slot.ListID, slot.Index = l.ID, idx
+		return put(tx, bktStatusLists, l.ID, l)
+	})
+	return slot, err
+}
+
+// freeIndex draws random candidates until taken reports one free, then
+// scans from a random start (only a nearly full list gets there).
+func freeIndex(a *issuance.Allocation, size int, taken func(int) bool) (int, error) {
+	for range issuance.Probes {
+		i, err := a.Candidate(size)
+		if err != nil {
+			return 0, err
+		}
+		if !taken(i) {
+			return i, nil
+		}
+	}
+	start, err := a.Candidate(size)
+	if err != nil {
+		return 0, err
+	}
+	for n := range size {
+		if i := (start + n) % size; !taken(i) {
+			return i, nil
+		}
+	}
+	return 0, badged.Errorf(badged.Internal, "status list is full although its count says otherwise")
+}
+
+// StatusList implements [issuance.Store].
+func (db *DB) StatusList(ctx context.Context, id string) (*issuance.StatusList, error) {
+	var l statusListRecord
+	if err := db.view(ctx, func(tx *bolt.Tx) error { return getIssuance(tx, bktStatusLists, "status list", id, &l) }); err != nil {
+		return nil, err
+	}
+	return l.domain(), nil
+}
+
+// PutListCredential implements [issuance.Store].
+func (db *DB) PutListCredential(ctx context.Context, id string, version int64, credential []byte, signed time.Time) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		var l statusListRecord
+		if err := getIssuance(tx, bktStatusLists, "status list", id, &l); err != nil {
+			return err
+		}
+		if l.Credential != nil && l.CredentialVersion >= version {
+			return nil
+		}
+		l.Credential, l.CredentialVersion, l.Signed = bytes.Clone(credential), version, signed
+		return put(tx, bktStatusLists, id, l)
+	})
+}
+
+// CreateCredential implements [issuance.Store].
+func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) error {
+	if err := checkID("credential", c.ID); err != nil {
+		return err
+	}
+	r := credentialRecord{
+		Format: issuanceFormat, ID: c.ID, AwardID: c.AwardID, IssuerID: c.IssuerID, ListID: c.ListID,
+		StatusList: c.StatusList, StatusIdx: c.StatusIdx, IssuedAt: c.IssuedAt, ValidUntil: c.ValidUntil,
+		Revoked: c.Revoked, RevocationReason: c.RevocationReason, JSON: bytes.Clone(c.JSON),
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		if tx.Bucket(idxCredentials).Get([]byte(c.ID)) != nil {
+			return badged.Errorf(badged.Conflict, "credential %s already exists", c.ID)
+		}
+		if err := insert(tx, bktCredentials, "credential of award", c.AwardID, r); err != nil {
+			return err
+		}
+		return tx.Bucket(idxCredentials).Put([]byte(c.ID), []byte(c.AwardID))
+	})
+}
+
+// CredentialByAward implements [issuance.Store].
+func (db *DB) CredentialByAward(ctx context.Context, awardID string) (*issuance.Credential, error) {
+	var r credentialRecord
+	if err := db.view(ctx, func(tx *bolt.Tx) error {
+		return getIssuance(tx, bktCredentials, "credential of award", awardID, &r)
+	}); err != nil {
+		return nil, err
+	}
+	return r.domain(), nil
+}
+
+// Credential implements [issuance.Store].
+func (db *DB) Credential(ctx context.Context, id string) (*issuance.Credential, error) {
+	var r credentialRecord
+	if err := db.view(ctx, func(tx *bolt.Tx) error {
+		award := tx.Bucket(idxCredentials).Get([]byte(id))
+		if award == nil {
+			return notFound("credential", id)
+		}
+		return getIssuance(tx, bktCredentials, "credential of award", string(award), &r)
+	}); err != nil {
+		return nil, err
+	}
+	return r.domain(), nil
+}
+
+// Revoke implements [issuance.Store].
+func (db *DB) Revoke(ctx context.Context, awardID, reason string, at time.Time) (*issuance.StatusList, error) {
+	var out *issuance.StatusList
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		var c credentialRecord
+		if err := getIssuance(tx, bktCredentials, "credential of award", awardID, &c); err != nil {
+			return err
+		}
+		var l statusListRecord
+		if err := getIssuance(tx, bktStatusLists, "status list", c.ListID, &l); err != nil {
+			return err
+		}
+		out = l.domain()
+		if !c.Revoked.IsZero() {
+			return nil
+		}
+		c.Revoked, c.RevocationReason = at, reason
+		if err := put(tx, bktCredentials, awardID, c); err != nil {
+			return err
+		}
+		if _, err := issuance.SetBit(out, c.StatusIdx); err != nil {
+			return err
+		}
+		l.Encoded, l.Version = out.Encoded, out.Version
+		return put(tx, bktStatusLists, l.ID, l)
+	})
+	return out, err
+}

@@ -1,0 +1,337 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/issuance"
+	"github.com/badged/badged/keys"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+var _ issuance.Store = (*DB)(nil)
+
+// issuanceError translates pgx errors of the issuance tables.
+func issuanceError(err error, what, id string) error {
+	var be *badged.Error
+	if errors.As(err, &be) {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return notFound(what, id)
+	}
+	if isUniqueViolation(err) {
+		return badged.Errorf(badged.Conflict, "%s %s already exists", what, id)
+	}
+	return badged.Wrap(badged.Unavailable, err, "the database failed")
+}
+
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// optTime maps the zero time to NULL.
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func fromOptTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// KeyRing implements [issuance.Store].
+func (db *DB) KeyRing(ctx context.Context, institutionID string) (*keys.Ring, int64, error) {
+	var (
+		raw     []byte
+		version int64
+	)
+	err := db.pool.QueryRow(ctx, "SELECT ring, version FROM issuance_key_rings WHERE institution_id = $1", institutionID).Scan(&raw, &version)
+	if err != nil {
+		return nil, 0, issuanceError(err, "key ring of institution", institutionID)
+	}
+	var ring keys.Ring
+	if err := json.Unmarshal(raw, &ring); err != nil {
+		return nil, 0, badged.Wrap(badged.Internal, fmt.Errorf("key ring of %s: %v", institutionID, err), "stored record unreadable")
+	}
+	return &ring, version, nil
+}
+
+// PutKeyRing implements [issuance.Store].
+func (db *DB) PutKeyRing(ctx context.Context, institutionID string, ring *keys.Ring, version int64) (int64, error) {
+	if institutionID == "" {
+		return 0, badged.Errorf(badged.Invalid, "key ring without an institution")
+	}
+	raw, err := json.Marshal(ring)
+	if err != nil {
+		return 0, fmt.Errorf("encode key ring: %w", err)
+	}
+	var tag pgconn.CommandTag
+	if version == 0 {
+		tag, err = db.pool.Exec(ctx, `INSERT INTO issuance_key_rings (institution_id, version, ring) VALUES ($1, 1, $2)
+			ON CONFLICT (institution_id) DO NOTHING`, institutionID, raw)
+	} else {
+		tag, err = db.pool.Exec(ctx, `UPDATE issuance_key_rings SET ring = $2, version = version + 1
+			WHERE institution_id = $1 AND version = $3`, institutionID, raw, version)
+	}
+	if err != nil {
+		return 0, issuanceError(err, "key ring of institution", institutionID)
+	}
+	if tag.RowsAffected() != 1 {
+		return 0, badged.Errorf(badged.Conflict, "the key ring of institution %s was changed by someone else; reload and try again", institutionID)
+	}
+	return version + 1, nil
+}
+
+// Allocate implements [issuance.Store]. The transaction locks the issuer's
+// current list row (SELECT … FOR UPDATE), so allocations in one list take
+// turns; the primary key (list_id, idx) of issuance_status_slots and the
+// unique (issuer_id, purpose, seq) of the lists make a duplicate index or
+// a second new list impossible even so: a transaction that hits one is
+// retried from the start.
+func (db *DB) Allocate(ctx context.Context, a *issuance.Allocation) (issuance.Slot, error) {
+	if a.AwardID == "" || a.IssuerID == "" {
+		return issuance.Slot{}, badged.Errorf(badged.Invalid, "an allocation needs an award and an issuer")
+	}
+	var err error
+	for range 20 {
+		var slot issuance.Slot
+		err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+			var e error
+			slot, e = allocate(ctx, tx, a)
+			return e
+		})
+		if err == nil {
+			return slot, nil
+		}
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.ConstraintName == "issuance_status_lists_pkey" {
+			return issuance.Slot{}, badged.Errorf(badged.Conflict, "status list %s already exists", a.NewListID)
+		}
+		if !isUniqueViolation(err) {
+			return issuance.Slot{}, issuanceError(err, "status list slot of award", a.AwardID)
+		}
+	}
+	return issuance.Slot{}, badged.Wrap(badged.Unavailable, err, "status list allocation keeps colliding; try again")
+}
+
+func allocate(ctx context.Context, tx pgx.Tx, a *issuance.Allocation) (issuance.Slot, error) {
+	var slot issuance.Slot
+	err := tx.QueryRow(ctx, "SELECT list_id, idx FROM issuance_status_slots WHERE award_id = $1", a.AwardID).Scan(&slot.ListID, &slot.Index)
+	if err == nil {
+		return slot, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return slot, err
+	}
+	var (
+		id                   string
+		seq, size, allocated int
+	)
+	err = tx.QueryRow(ctx, `SELECT id, seq, size, allocated FROM issuance_status_lists
+		WHERE issuer_id = $1 AND purpose = $2 ORDER BY seq DESC LIMIT 1 FOR UPDATE`, a.IssuerID, a.Purpose).Scan(&id, &seq, &size, &allocated)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return slot, err
+	}
+	if id == "" || allocated >= size {
+		if a.NewListID == "" || a.Size <= 0 {
+			return slot, badged.Errorf(badged.Invalid, "a new status list needs an id and a size")
+		}
+		id, seq, size = a.NewListID, seq+1, a.Size
+		_, err := tx.Exec(ctx, `INSERT INTO issuance_status_lists (id, issuer_id, purpose, seq, size, encoded_list, version, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 1, $7)`, id, a.IssuerID, a.Purpose, seq, size, a.EmptyList, a.Now)
+		if err != nil {
+			return slot, err
+		}
+		slot.NewList = true
+	}
+	claim := func(i int) (bool, error) {
+		tag, err := tx.Exec(ctx, `INSERT INTO issuance_status_slots (list_id, idx, award_id) VALUES ($1, $2, $3)
+			ON CONFLICT (list_id, idx) DO NOTHING`, id, i, a.AwardID)
+		return err == nil && tag.RowsAffected() == 1, err
+	}
+	idx := -1
+	for range issuance.Probes {
+		i, err := a.Candidate(size)
+		if err != nil {
+			return slot, err
+		}
+		ok, err := claim(i)
+		if err != nil {
+			return slot, err
+		}
+		if ok {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		// A nearly full list: the first free index from a random start.
+		start, err := a.Candidate(size)
+		if err != nil {
+			return slot, err
+		}
+		err = tx.QueryRow(ctx, `SELECT i FROM generate_series(0, $2::int - 1) AS i
+			WHERE NOT EXISTS (SELECT 1 FROM issuance_status_slots WHERE list_id = $1 AND idx = i)
+			ORDER BY (i < $3::int), i LIMIT 1`, id, size, start).Scan(&idx)
+		if err != nil {
+			return slot, err
+		}
+		if ok, err := claim(idx); err != nil || !ok {
+			return slot, errors.Join(err, badged.Errorf(badged.Internal, "status list %s: free index %d was taken", id, idx))
+		}
+	}
+	if _, err := tx.Exec(ctx, "UPDATE issuance_status_lists SET allocated = allocated + 1 WHERE id = $1", id); err != nil {
+		return slot, err
+	}
+	slot.ListID, slot.Index = id, idx
+	return slot, nil
+}
+
+const statusListColumns = `id, issuer_id, purpose, seq, size, allocated, encoded_list, version, credential, credential_version, signed_at, created_at`
+
+func scanStatusList(row pgx.Row) (*issuance.StatusList, error) {
+	var (
+		l              issuance.StatusList
+		signed         *time.Time
+		created        time.Time
+		credentialJSON []byte
+	)
+	err := row.Scan(&l.ID, &l.IssuerID, &l.Purpose, &l.Seq, &l.Size, &l.Allocated, &l.Encoded, &l.Version,
+		&credentialJSON, &l.CredentialVersion, &signed, &created)
+	if err != nil {
+		return nil, err
+	}
+	l.Credential, l.Signed, l.Created = credentialJSON, fromOptTime(signed), created.UTC()
+	return &l, nil
+}
+
+// StatusList implements [issuance.Store].
+func (db *DB) StatusList(ctx context.Context, id string) (*issuance.StatusList, error) {
+	l, err := scanStatusList(db.pool.QueryRow(ctx, "SELECT "+statusListColumns+" FROM issuance_status_lists WHERE id = $1", id))
+	if err != nil {
+		return nil, issuanceError(err, "status list", id)
+	}
+	return l, nil
+}
+
+// PutListCredential implements [issuance.Store].
+func (db *DB) PutListCredential(ctx context.Context, id string, version int64, credential []byte, signed time.Time) error {
+	tag, err := db.pool.Exec(ctx, `UPDATE issuance_status_lists SET credential = $2, credential_version = $3, signed_at = $4
+		WHERE id = $1 AND (credential IS NULL OR credential_version < $3)`, id, bytes.Clone(credential), version, signed)
+	if err != nil {
+		return issuanceError(err, "status list", id)
+	}
+	if tag.RowsAffected() == 0 {
+		var one int
+		if err := db.pool.QueryRow(ctx, "SELECT 1 FROM issuance_status_lists WHERE id = $1", id).Scan(&one); err != nil {
+			return issuanceError(err, "status list", id)
+		}
+	}
+	return nil
+}
+
+// CreateCredential implements [issuance.Store].
+func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) error {
+	if c.ID == "" || c.AwardID == "" {
+		return badged.Errorf(badged.Invalid, "a credential needs an id and an award")
+	}
+	_, err := db.pool.Exec(ctx, `INSERT INTO issuance_credentials
+		(award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		c.AwardID, c.ID, c.IssuerID, c.ListID, c.StatusList, c.StatusIdx, c.IssuedAt, optTime(c.ValidUntil),
+		optTime(c.Revoked), c.RevocationReason, c.JSON)
+	if err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23503" {
+			return badged.Errorf(badged.NotFound, "status list %s not found", c.ListID)
+		}
+		return issuanceError(err, "credential", c.ID)
+	}
+	return nil
+}
+
+const credentialColumns = `award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential`
+
+func scanCredential(row pgx.Row) (*issuance.Credential, error) {
+	var (
+		c              issuance.Credential
+		issued         time.Time
+		until, revoked *time.Time
+	)
+	err := row.Scan(&c.AwardID, &c.ID, &c.IssuerID, &c.ListID, &c.StatusList, &c.StatusIdx, &issued, &until, &revoked,
+		&c.RevocationReason, &c.JSON)
+	if err != nil {
+		return nil, err
+	}
+	c.IssuedAt, c.ValidUntil, c.Revoked = issued.UTC(), fromOptTime(until), fromOptTime(revoked)
+	return &c, nil
+}
+
+// CredentialByAward implements [issuance.Store].
+func (db *DB) CredentialByAward(ctx context.Context, awardID string) (*issuance.Credential, error) {
+	c, err := scanCredential(db.pool.QueryRow(ctx, "SELECT "+credentialColumns+" FROM issuance_credentials WHERE award_id = $1", awardID))
+	if err != nil {
+		return nil, issuanceError(err, "credential of award", awardID)
+	}
+	return c, nil
+}
+
+// Credential implements [issuance.Store].
+func (db *DB) Credential(ctx context.Context, id string) (*issuance.Credential, error) {
+	c, err := scanCredential(db.pool.QueryRow(ctx, "SELECT "+credentialColumns+" FROM issuance_credentials WHERE id = $1", id))
+	if err != nil {
+		return nil, issuanceError(err, "credential", id)
+	}
+	return c, nil
+}
+
+// Revoke implements [issuance.Store]: the credential's row and then its
+// list's row are locked, in that order, for the change.
+func (db *DB) Revoke(ctx context.Context, awardID, reason string, at time.Time) (*issuance.StatusList, error) {
+	var out *issuance.StatusList
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var (
+			listID  string
+			idx     int
+			revoked *time.Time
+		)
+		err := tx.QueryRow(ctx, "SELECT list_id, idx, revoked_at FROM issuance_credentials WHERE award_id = $1 FOR UPDATE", awardID).
+			Scan(&listID, &idx, &revoked)
+		if err != nil {
+			return issuanceError(err, "credential of award", awardID)
+		}
+		l, err := scanStatusList(tx.QueryRow(ctx, "SELECT "+statusListColumns+" FROM issuance_status_lists WHERE id = $1 FOR UPDATE", listID))
+		if err != nil {
+			return issuanceError(err, "status list", listID)
+		}
+		out = l
+		if revoked != nil {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, "UPDATE issuance_credentials SET revoked_at = $2, revocation_reason = $3 WHERE award_id = $1", awardID, at, reason); err != nil {
+			return err
+		}
+		if _, err := issuance.SetBit(l, idx); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "UPDATE issuance_status_lists SET encoded_list = $2, version = $3 WHERE id = $1", listID, l.Encoded, l.Version)
+		return err
+	})
+	if err != nil {
+		return nil, issuanceError(err, "credential of award", awardID)
+	}
+	return out, nil
+}
