@@ -42,6 +42,8 @@ var allBuckets = [][]byte{
 	bktAwards, idxAwardsByClass, idxAwardsByBundle, idxAwardsByRecipient, idxAwardsScheduled, idxAwardsDeadline, idxAwardsUnissued, idxAwardsOpenRequest,
 	bktSessions, bktClients, bktAccessTokens, idxClientSecrets, idxClientsByInst, // auth.go
 	bktKeyRings, bktStatusLists, bktCredentials, idxCurrentList, idxSlots, idxSlotOfAward, idxCredentials, // issuance.go
+	bktMails, idxMailsDue, idxMailsByInst, // notify.go
+	bktAudit, idxAuditIDs, // audit.go
 }
 
 // DB is a bbolt database file.
