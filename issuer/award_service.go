@@ -329,6 +329,10 @@ func (s *Service) DenyRequest(ctx context.Context, actor Actor, id, reason strin
 // DirectAwardInput is one row of a direct award: who receives it (by
 // eduID, EPPN or email; at least one) and what it says.
 type DirectAwardInput struct {
+	// ID, when set, is the award's ID, chosen by the caller so that a
+	// retry of the same rows is idempotent (see [Service.DirectAwardBundle]);
+	// empty gets a new random ID.
+	ID          string
 	Recipient   Recipient
 	Narrative   string
 	EvidenceURL string
@@ -347,6 +351,38 @@ type DirectAwardInput struct {
 // Conflict when the class is not published; TooLarge beyond
 // [MaxDirectAwards] rows.
 func (s *Service) DirectAward(ctx context.Context, actor Actor, badgeClassID string, rows []DirectAwardInput, scheduledAt time.Time) ([]*Award, error) {
+	return s.DirectAwardBundle(ctx, actor, badgeClassID, "", rows, scheduledAt)
+}
+
+// DirectAwardTarget returns the badge class badgeClassID and its
+// institution when the actor may direct-award it now: what a caller checks
+// before it prepares rows, as the bulk awards do before reading a file.
+// Errors: NotFound; Forbidden without the award permission; Conflict when
+// the class is not published.
+func (s *Service) DirectAwardTarget(ctx context.Context, actor Actor, badgeClassID string) (*BadgeClass, *Institution, error) {
+	bc, err := s.store.BadgeClass(ctx, badgeClassID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.authorize(ctx, actor, ActionAward, bc.Path()); err != nil {
+		return nil, nil, err
+	}
+	if bc, err = s.awardable(ctx, badgeClassID); err != nil {
+		return nil, nil, err
+	}
+	in, err := s.store.Institution(ctx, bc.InstitutionID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("institution of badge class %s: %w", bc.ID, err)
+	}
+	return bc, in, nil
+}
+
+// DirectAwardBundle is [Service.DirectAward] into the bundle bundleID
+// (empty: a new one), with the award IDs the rows' ID fields choose. It is
+// idempotent for chosen IDs: a row whose award ID exists is skipped, a
+// no-op success, so that a job retrying rows after a crash never awards
+// twice. It returns the awards it created.
+func (s *Service) DirectAwardBundle(ctx context.Context, actor Actor, badgeClassID, bundleID string, rows []DirectAwardInput, scheduledAt time.Time) ([]*Award, error) {
 	bc, err := s.store.BadgeClass(ctx, badgeClassID)
 	if err != nil {
 		return nil, err
@@ -414,11 +450,11 @@ func (s *Service) DirectAward(ctx context.Context, actor Actor, badgeClassID str
 
 	now := s.timestamp()
 	scheduledAt = scheduledAt.UTC().Truncate(time.Microsecond)
-	bundle := s.newID()
+	bundle := cmp.Or(bundleID, s.newID())
 	awards := make([]*Award, len(rows))
 	for i, row := range rows {
 		a := &Award{
-			ID: s.newID(), InstitutionID: bc.InstitutionID, GroupID: bc.GroupID, IssuerID: bc.IssuerID, BadgeClassID: bc.ID,
+			ID: cmp.Or(strings.TrimSpace(row.ID), s.newID()), InstitutionID: bc.InstitutionID, GroupID: bc.GroupID, IssuerID: bc.IssuerID, BadgeClassID: bc.ID,
 			Kind: KindDirect, BundleID: bundle, Recipient: recipients[i], Narrative: strings.TrimSpace(row.Narrative),
 			Grade: strings.TrimSpace(row.Grade), AwardedBy: actor.UserID, Created: now, Updated: now,
 		}
@@ -434,7 +470,29 @@ func (s *Service) DirectAward(ctx context.Context, actor Actor, badgeClassID str
 		awards[i] = a
 	}
 	if err := s.store.CreateAwards(ctx, awards); err != nil {
-		return nil, fmt.Errorf("direct award: %w", err)
+		if badged.KindOf(err) != badged.Conflict || !slices.ContainsFunc(rows, func(r DirectAwardInput) bool { return r.ID != "" }) {
+			return nil, fmt.Errorf("direct award: %w", err)
+		}
+		// Some chosen IDs exist: a retry. Create only the missing ones.
+		var missing []*Award
+		for i, a := range awards {
+			_, gerr := s.store.Award(ctx, a.ID)
+			switch {
+			case gerr == nil && rows[i].ID != "":
+				continue
+			case gerr == nil || badged.KindOf(gerr) == badged.NotFound:
+				missing = append(missing, a)
+			default:
+				return nil, fmt.Errorf("direct award: %w", gerr)
+			}
+		}
+		if len(missing) == len(awards) {
+			return nil, fmt.Errorf("direct award: %w", err)
+		}
+		awards = missing
+		if err := s.store.CreateAwards(ctx, awards); err != nil {
+			return nil, fmt.Errorf("direct award: %w", err)
+		}
 	}
 	for _, a := range awards {
 		kind := EventDirectAwardSent

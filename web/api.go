@@ -15,7 +15,7 @@ import (
 // Every route must also have an entry in the authorization matrix
 // (authz_test.go), or the tests fail.
 func (s *Server) registerAPIRoutes(r chi.Router) {
-	r.Use(s.requireJSON, s.authenticate)
+	r.Use(s.requireJSONOrUpload, s.authenticate)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &statusError{Status: http.StatusNotFound, Kind: "not_found", Detail: "no such API route"})
 	})
@@ -29,6 +29,9 @@ func (s *Server) registerAPIRoutes(r chi.Router) {
 	s.registerBadgeClassRoutes(r)
 	s.registerStaffRoutes(r)
 	s.registerClientRoutes(r)
+	s.registerInsightsRoutes(r)
+	s.registerBulkRoutes(r)
+	s.registerWalletRoutes(r)
 	// Awards (requests, approvals, direct and bulk awards, claims,
 	// revocation) come with the award flows: s.registerAwardRoutes(r), in
 	// award.go, under /badgeclasses/{badgeClassID}/awards and /awards.

@@ -8,9 +8,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/issuer"
 )
 
@@ -44,6 +46,9 @@ var (
 	adminS   = union(adminG, []string{issAdmin})
 	adminB   = union(adminS, []string{bcOwner})
 	editB    = union(adminB, []string{bcEditor})
+	// awardB may award at B: every role at it or above it but the viewer,
+	// and the institution's own SIS.
+	awardB = union(editB, []string{instAward, groupAward, issAward, bcAward, ownSIS})
 )
 
 // matrixCase is one route: who may call it, and how to build a request
@@ -69,6 +74,34 @@ func matrix() map[string]matrixCase {
 		// itself, whoever sends it (oauth_test.go covers its refusals).
 		"POST /oauth/token": {everyone, nil},
 
+		// Sign-in is public (login_test.go covers its refusals): each call
+		// runs a real flow with devidp and follows the redirects.
+		"GET /login":                     {everyone, fixed(func(e *env) string { return "/login" })},
+		"GET /login/{provider}":          {everyone, fixed(func(e *env) string { return "/login/demo" })},
+		"GET /login/{provider}/callback": {everyone, func(e *env) (string, any) { return e.matrixCallback(), nil }},
+		"POST /logout":                   {everyone, fixed(func(e *env) string { return "/logout" })},
+		// The public documents credentials point at (public.go).
+		"GET /issuers/{issuerID}/did.json":  {everyone, fixed(func(e *env) string { return "/issuers/" + e.S.ID + "/did.json" })},
+		"GET /issuers/{issuerID}":           {everyone, fixed(func(e *env) string { return "/issuers/" + e.S.ID })},
+		"GET /institutions/{institutionID}": {everyone, fixed(func(e *env) string { return "/institutions/" + e.I.ID })},
+		"GET /status/{listID}":              {everyone, fixed(func(e *env) string { return e.statusPath() })},
+
+		// The verifier is public (vcapi.go, verify.go); issuing through
+		// the VC-API is for the institution's own systems.
+		"POST /credentials/verify": {everyone, func(e *env) (string, any) {
+			return "/credentials/verify", map[string]any{"verifiableCredential": genericVC()}
+		}},
+		"POST /presentations/verify": {everyone, func(e *env) (string, any) {
+			return "/presentations/verify", map[string]any{"verifiablePresentation": map[string]any{
+				"@context": []any{"https://www.w3.org/ns/credentials/v2"}, "type": "VerifiablePresentation"}}
+		}},
+		"POST /credentials/issue": {[]string{ownSIS}, func(e *env) (string, any) {
+			return "/credentials/issue", map[string]any{"credential": genericVC(), "options": map[string]any{"issuer": e.S.ID}}
+		}},
+		"GET /verify":            {everyone, fixed(func(e *env) string { return "/verify" })},
+		"POST /verify":           {everyone, func(e *env) (string, any) { return "/verify", genericVC() }},
+		"GET /static/verify.css": {everyone, fixed(func(e *env) string { return "/static/verify.css" })},
+
 		"GET /api/v1/me":           {signedIn, fixed(func(e *env) string { return "/api/v1/me" })},
 		"GET /api/v1/institutions": {signedIn, fixed(func(e *env) string { return "/api/v1/institutions" })},
 		"POST /api/v1/institutions": {onlySU, func(e *env) (string, any) {
@@ -83,6 +116,10 @@ func matrix() map[string]matrixCase {
 		"POST /api/v1/institutions/{institutionID}/groups": {adminI, func(e *env) (string, any) {
 			return "/api/v1/institutions/" + e.I.ID + "/groups", map[string]any{"name": map[string]string{"en": "New faculty"}}
 		}},
+		// Insights: whoever may read the institution, viewers included.
+		"GET /api/v1/institutions/{institutionID}/insights": {readI, fixed(func(e *env) string {
+			return "/api/v1/institutions/" + e.I.ID + "/insights?level=badgeclass&format=csv"
+		})},
 		"GET /api/v1/institutions/{institutionID}/staff":   {adminI, fixed(func(e *env) string { return "/api/v1/institutions/" + e.I.ID + "/staff" })},
 		"GET /api/v1/institutions/{institutionID}/clients": {adminI, fixed(func(e *env) string { return "/api/v1/institutions/" + e.I.ID + "/clients" })},
 		"POST /api/v1/institutions/{institutionID}/clients": {adminI, func(e *env) (string, any) {
@@ -131,6 +168,17 @@ func matrix() map[string]matrixCase {
 		}},
 		"GET /api/v1/badgeclasses/{badgeClassID}/staff": {adminB, fixed(func(e *env) string { return "/api/v1/badgeclasses/" + e.B.ID + "/staff" })},
 
+		// Bulk direct awards at B: uploading needs the award permission
+		// (and B published); reading progress, read permission.
+		"POST /api/v1/badgeclasses/{badgeClassID}/bulk-awards": {awardB, func(e *env) (string, any) {
+			e.publishB()
+			return "/api/v1/badgeclasses/" + e.B.ID + "/bulk-awards",
+				map[string]string{"csv": fmt.Sprintf("email;grade\nlearner%d@example.org;8\n", e.next())}
+		}},
+		"GET /api/v1/badgeclasses/{badgeClassID}/bulk-awards": {readB, fixed(func(e *env) string { return "/api/v1/badgeclasses/" + e.B.ID + "/bulk-awards" })},
+		"GET /api/v1/bulk-awards/{jobID}":                     {readB, fixed(func(e *env) string { return "/api/v1/bulk-awards/" + e.bulkJob().ID })},
+		"GET /api/v1/bulk-awards/{jobID}/report":              {readB, fixed(func(e *env) string { return "/api/v1/bulk-awards/" + e.bulkJob().ID + "/report" })},
+
 		// Staff changes at badge class B: for whoever administrates users there.
 		"POST /api/v1/staff": {adminB, func(e *env) (string, any) {
 			return "/api/v1/staff", map[string]string{"email": fmt.Sprintf("invitee%d@example.org", e.next()),
@@ -148,6 +196,20 @@ func matrix() map[string]matrixCase {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// publishB publishes badge class B, which reset makes a draft again.
+func (e *env) publishB() {
+	b := must(e.db.BadgeClass(context.Background(), e.B.ID))
+	b.State = issuer.Published
+	must(0, e.db.UpdateBadgeClass(context.Background(), b))
+}
+
+// bulkJob submits a bulk award of one row at B.
+func (e *env) bulkJob() *bulk.Job {
+	e.publishB()
+	file := fmt.Sprintf("email\nbulk%d@example.org\n", e.next())
+	return must(e.srv.Bulk.Submit(context.Background(), root, e.B.ID, strings.NewReader(file), time.Time{}))
+}
 
 // target grants a fresh user a role at B, for a staff change to act on.
 func (e *env) target() *issuer.Membership {
@@ -189,7 +251,15 @@ func allowed(entry []string, caller string) bool {
 // added without deciding who may call it.
 func TestAuthorizationMatrix(t *testing.T) {
 	e := newEnv(t)
+	e.enableIssuance()
+	e.public()
+	e.srv.Bulk = bulk.NewService(e.db, e.is)
+	e.enableLogin()
+	e.wallet()
 	m := matrix()
+	for k, v := range walletMatrix() {
+		m[k] = v
+	}
 	var routes []string
 	err := chi.Walk(e.srv.router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		routes = append(routes, method+" "+strings.TrimSuffix(route, "/"))
@@ -216,6 +286,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Run(route+"/"+caller, func(t *testing.T) {
 				e.t = t
 				e.reset()
+				e.walletReset(caller)
 				var resp *http.Response
 				var body []byte
 				if c.build == nil { // the token endpoint
@@ -226,7 +297,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 					resp, body = e.send(req)
 				} else {
 					path, reqBody := c.build(e)
-					resp, body = e.do(caller, method, path, reqBody)
+					req := e.request(caller, method, path, reqBody)
+					if prepare := matrixPrepare[route]; prepare != nil {
+						prepare(e, caller, req)
+					}
+					resp, body = e.send(req)
 				}
 				want := allowed(c.allow, caller)
 				got := resp.StatusCode

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,8 +18,13 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/login"
+	"github.com/badged/badged/verifier"
+	"github.com/badged/badged/wallet"
 )
 
 // Server holds the services the handlers use and the router built on them.
@@ -32,8 +38,37 @@ type Server struct {
 	Issuer       *issuer.Service
 	Auth         *auth.Service
 	Institutions InstitutionLister
+	// Bulk runs bulk direct awards; without it their routes answer 503.
+	Bulk *bulk.Service
+	// Publisher builds the public documents (DID documents, profiles,
+	// status lists) and InstitutionRecords the institution profiles;
+	// without them those routes answer 404.
+	Publisher          Publisher
+	InstitutionRecords InstitutionReader
+	// Insights builds the award statistics; without it its route answers
+	// 503.
+	Insights *insights.Service
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
 	MaxBodyBytes int64
+	// Verifier verifies for the VC-API and the verify page; Egress is the
+	// guarded client the page fetches shared links with; Issuers says who
+	// an issuer is; Credentials signs for /credentials/issue (nil: the
+	// route answers 503). See API.
+	Verifier    *verifier.Verifier
+	Egress      *http.Client
+	Issuers     IssuerDirectory
+	Credentials CredentialSigner
+	// ReadHeaderTimeout bounds the reading of a request's headers, which
+	// cuts off slow-loris clients (default 5 seconds).
+	ReadHeaderTimeout time.Duration
+	// Login signs people in with OpenID Connect (nil: no provider, and
+	// /login/{provider} answers 404); Demo says its providers are demo
+	// accounts, which the login page tells.
+	Login *login.Service
+	Demo  bool
+	// Wallet is the learners' backpack (nil: its routes answer 503, and
+	// the public share and presentation links 404).
+	Wallet *wallet.Service
 
 	router chi.Router
 }
@@ -51,6 +86,27 @@ type API struct {
 	Issuer       *issuer.Service
 	Auth         *auth.Service
 	Institutions InstitutionLister
+	Bulk         *bulk.Service // optional: bulk direct awards
+	// Optional: the public documents and the institution profiles.
+	Publisher          Publisher
+	InstitutionRecords InstitutionReader
+	Insights           *insights.Service // optional: award statistics
+	// Optional, for the verifier: a nil Verifier is [DefaultVerifier] on
+	// Egress, a nil Egress is egress.NewClient(egress.DefaultPolicy()),
+	// without Issuers no issuer is known, and without Credentials
+	// /credentials/issue answers 503.
+	Verifier    *verifier.Verifier
+	Egress      *http.Client
+	Issuers     IssuerDirectory
+	Credentials CredentialSigner
+	// Optional: sign-in. DevIDP, the built-in demo OpenID provider, is
+	// mounted under /devidp when set; Demo marks the logins as demo
+	// accounts.
+	Login  *login.Service
+	DevIDP http.Handler
+	Demo   bool
+	// Optional: the learners' backpack.
+	Wallet *wallet.Service
 }
 
 // DefaultMaxBodyBytes bounds a request body unless Server.MaxBodyBytes says
@@ -60,13 +116,26 @@ const DefaultMaxBodyBytes = 1 << 20
 // NewServer builds the router. It does not listen; see [Server.Serve].
 func NewServer(version string, log *slog.Logger, api API) *Server {
 	s := &Server{Version: version, Log: log, BaseURL: api.BaseURL, Issuer: api.Issuer, Auth: api.Auth,
-		Institutions: api.Institutions, MaxBodyBytes: DefaultMaxBodyBytes}
+		Institutions: api.Institutions, Bulk: api.Bulk, MaxBodyBytes: DefaultMaxBodyBytes}
+	s.Publisher, s.InstitutionRecords, s.Insights = api.Publisher, api.InstitutionRecords, api.Insights
+	s.setVerifier(api)
+	s.Login, s.Demo = api.Login, api.Demo
+	s.Wallet = api.Wallet
 	r := chi.NewRouter()
-	r.Use(middleware.RealIP, requestID, middleware.Recoverer, s.crossOrigin(), s.limitBody)
+	r.Use(middleware.RealIP, requestID, middleware.Recoverer, s.crossOrigin(), s.limitBodyOrUpload)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
 	s.registerOAuthRoutes(r)
+	s.registerPublicRoutes(r)
 	r.Route("/api/v1", s.registerAPIRoutes)
+	s.registerVCAPIRoutes(r)
+	s.registerVCAPIIssueRoutes(r)
+	s.registerVerifyRoutes(r)
+	s.registerLoginRoutes(r)
+	s.registerWalletPublicRoutes(r)
+	if api.DevIDP != nil {
+		r.Mount("/devidp", api.DevIDP)
+	}
 	s.router = r
 	return s
 }
@@ -79,7 +148,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	hs := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: cmp.Or(s.ReadHeaderTimeout, 5*time.Second),
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,

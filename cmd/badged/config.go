@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/badged/badged/egress"
+	"github.com/badged/badged/notify"
 )
 
 // Config is everything badged serve and the verifier can be told, built
@@ -20,6 +21,17 @@ type Config struct {
 	// bbolt file in DataDir.
 	DatabaseURL string        // BADGED_DATABASE_URL
 	Egress      egress.Policy // BADGED_EGRESS_*
+	// TrustedIssuers is a JSON file of issuer id (DID or URL) → name that
+	// the verifier names as known issuers.
+	TrustedIssuers string // BADGED_TRUSTED_ISSUERS
+	// SMTP is where mail goes; without a host it stays in the outbox.
+	SMTP notify.Config // BADGED_SMTP_*
+	// DueInterval is how often scheduled sends, reminders and expiries
+	// of awards are run.
+	DueInterval time.Duration // BADGED_DUE_INTERVAL
+	// OIDCProviders are the OpenID providers people sign in with; none
+	// means demo mode, with the built-in demo provider under /devidp.
+	OIDCProviders string // BADGED_OIDC_PROVIDERS: JSON, or a file path
 }
 
 // DefaultConfig is the embedded default: loopback, ./data, demo mode.
@@ -28,6 +40,8 @@ func DefaultConfig() Config {
 		Addr:    "127.0.0.1:8080",
 		DataDir: "data",
 		Egress:  egress.DefaultPolicy(),
+		// DueInterval: every minute, as edubadges' cron runs its jobs.
+		DueInterval: time.Minute,
 	}
 }
 
@@ -63,6 +77,45 @@ var envVars = []envVar{
 				c.Egress.AllowHosts = append(c.Egress.AllowHosts, h)
 			}
 		}
+		return nil
+	}},
+	{"BADGED_TRUSTED_ISSUERS", "JSON file of trusted issuers, {\"<issuer DID or URL>\": \"<name>\"}, that the verifier names as known", func(c *Config, v string) error {
+		c.TrustedIssuers = v
+		return nil
+	}},
+	{"BADGED_SMTP_HOST", "SMTP server to deliver mail through; unset keeps mail in the outbox, readable by admins (demo)", func(c *Config, v string) error {
+		c.SMTP.Host = v
+		return nil
+	}},
+	{"BADGED_SMTP_PORT", "SMTP port (default 587, or 465 with BADGED_SMTP_TLS=tls)", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err == nil && (n < 1 || n > 65535) {
+			err = fmt.Errorf("not a port")
+		}
+		c.SMTP.Port = n
+		return err
+	}},
+	{"BADGED_SMTP_USERNAME", "SMTP user name for AUTH PLAIN (default: no AUTH)", func(c *Config, v string) error { c.SMTP.Username = v; return nil }},
+	{"BADGED_SMTP_PASSWORD", "SMTP password, sent only over TLS or to localhost", func(c *Config, v string) error { c.SMTP.Password = v; return nil }},
+	{"BADGED_SMTP_FROM", "From address of the mail, \"Name <addr>\" or addr", func(c *Config, v string) error { c.SMTP.From = v; return nil }},
+	{"BADGED_SMTP_TLS", "auto (STARTTLS when offered, the default), starttls, tls (port 465) or none", func(c *Config, v string) error {
+		switch m := notify.TLSMode(v); m {
+		case notify.TLSAuto, notify.TLSStartTLS, notify.TLSImplicit, notify.TLSNone:
+			c.SMTP.TLS = m
+			return nil
+		}
+		return fmt.Errorf("not auto, starttls, tls or none")
+	}},
+	{"BADGED_DUE_INTERVAL", "how often scheduled awards are sent, reminders mailed and unclaimed awards expired (default 1m)", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err == nil && d <= 0 {
+			err = fmt.Errorf("not positive")
+		}
+		c.DueInterval = d
+		return err
+	}},
+	{"BADGED_OIDC_PROVIDERS", "OpenID providers to sign in with: a JSON array, or the path of a file holding one, of {name, label, kind (learner|staff), issuer, clientId, clientSecret, scopes, userinfo, institutionClaim (default schac_home_organization), eduidClaim, emailClaim, emailVerifiedClaim, trustEmail, nameClaim, eppnClaim}; redirect URI BASE_URL/login/NAME/callback (default: demo mode, the built-in demo provider at /devidp)", func(c *Config, v string) error {
+		c.OIDCProviders = v // parsed by serve, whose errors do not quote it: it holds client secrets
 		return nil
 	}},
 	{"BADGED_EGRESS_TIMEOUT", "timeout of one outbound fetch (default 5s)", func(c *Config, v string) error {

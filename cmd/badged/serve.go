@@ -1,23 +1,43 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/devidp"
+	"github.com/badged/badged/egress"
+	"github.com/badged/badged/insights"
+	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
+	"github.com/badged/badged/login"
+	"github.com/badged/badged/notify"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/storage/postgres"
+	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web"
 )
 
@@ -34,18 +54,33 @@ other service needed. Flags override the environment.
 `+envHelp())
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (BADGED_ADDR)")
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (BADGED_DATA)")
+	verifierOnly := fs.Bool("verifier-only", false, "run a stateless verifier node: /healthz, /verify, /credentials/verify,\n/presentations/verify and /ns/badged/v1, with no database and no data directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
+	if *verifierOnly {
+		return serveVerifier(ctx, cfg, env)
+	}
 	log := slog.New(slog.NewTextHandler(env.stdout, nil))
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("serve: data directory: %w", err)
 	}
-	if _, err := masterKey(cfg, log); err != nil {
+	mk, err := masterKey(cfg, log)
+	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	sealer, err := keys.NewSealer(mk)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	var smtp *notify.SMTP
+	if cfg.SMTP.Enabled() {
+		if smtp, err = notify.NewSMTP(cfg.SMTP); err != nil {
+			return fmt.Errorf("serve: BADGED_SMTP_*: %w", err)
+		}
 	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -53,7 +88,7 @@ other service needed. Flags override the environment.
 	}
 	base := cfg.BaseURL
 	if base == "" {
-		base = "http://" + l.Addr().String()
+		base = localBaseURL(l.Addr())
 	}
 	st, closeStore, err := openStore(ctx, cfg)
 	if err != nil {
@@ -61,16 +96,145 @@ other service needed. Flags override the environment.
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer closeStore()
-	is := issuer.NewService(st)
-	api := web.API{BaseURL: base, Issuer: is, Auth: auth.NewService(st, is), Institutions: st}
+	// The background loops below stop, and are waited for, before the
+	// store closes.
+	var loops sync.WaitGroup
+	loopCtx, stopLoops := context.WithCancel(ctx)
+	defer func() { stopLoops(); loops.Wait() }()
+
+	iss, err := issuance.New(st, sealer, base, jsonld.New(contexts.NewLoader()))
+	if err != nil {
+		l.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	outbox, err := notify.NewOutbox(st)
+	if err != nil {
+		l.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	events := &awardEvents{store: st, outbox: outbox, audit: audit.New(st), base: base, log: log}
+	is := issuer.NewService(st, issuer.WithCredentialIssuer(iss), issuer.WithEvents(events.handle))
+	loops.Add(1)
+	go func() { defer loops.Done(); processDue(loopCtx, is, cfg.DueInterval, log) }()
+	if smtp != nil {
+		d := notify.NewDeliverer(st, smtp, notify.WithLogger(log))
+		loops.Add(1)
+		go func() { defer loops.Done(); d.Run(loopCtx, mailInterval, time.Now) }()
+		log.Info("delivering mail over SMTP", "smtp", cfg.SMTP)
+	} else {
+		log.Warn("no SMTP configured (BADGED_SMTP_HOST): mail stays in the outbox")
+	}
+	worker := bulk.NewWorker(st, is, bulk.WithLogger(log))
+	api := web.API{BaseURL: base, Issuer: is, Auth: auth.NewService(st, is), Institutions: st,
+		Bulk: bulk.NewService(st, is, bulk.WithWake(worker.Wake))}
+	api.Publisher, api.InstitutionRecords, api.Insights = iss, st, insights.New(st, is)
+	if err := withLogin(ctx, &api, cfg, st, mk, log); err != nil {
+		l.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	if err := withVerifier(&api, cfg, st, iss); err != nil {
+		l.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	if api.Wallet, err = wallet.New(st, is, st, sealer, api.Verifier, jsonld.New(contexts.NewLoader()), base,
+		wallet.WithUsers(st), wallet.WithAccounts(st), wallet.WithEgress(api.Egress)); err != nil {
+		l.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	workerDone := make(chan error, 1)
+	go func() { workerDone <- worker.Run(ctx) }()
 	log.Info("badged listening", "addr", l.Addr().String(), "url", base, "data", cfg.DataDir, "version", version)
-	return web.NewServer(version, log, api).Serve(ctx, l)
+	err = web.NewServer(version, log, api).Serve(ctx, l)
+	if werr := <-workerDone; err == nil {
+		err = werr
+	}
+	return err
 }
 
 // store is what serve keeps its records in: bbolt or PostgreSQL.
 type store interface {
 	issuer.Store
 	auth.Store
+	login.Store
+	issuance.Store
+	bulk.Store
+	insights.Store
+	notify.Store
+	audit.Store
+	wallet.Store
+	wallet.Accounts
+}
+
+// withLogin adds sign-in to api: with the providers of
+// BADGED_OIDC_PROVIDERS, or in demo mode with the built-in demo provider
+// mounted at /devidp, reached over HTTP like any other, a learner and a
+// staff provider on it, and the demo institution its staff belong to. The
+// flow key is derived from the master key, so that every instance shares
+// it.
+func withLogin(ctx context.Context, api *web.API, cfg Config, st store, mk []byte, log *slog.Logger) error {
+	flowKey, err := hkdf.Key(sha256.New, mk, nil, "badged login flow key", 32)
+	if err != nil {
+		return err
+	}
+	var providers []login.ProviderConfig
+	if v := strings.TrimSpace(cfg.OIDCProviders); v != "" {
+		data := []byte(v)
+		if !strings.HasPrefix(v, "[") {
+			if data, err = os.ReadFile(v); err != nil {
+				return fmt.Errorf("BADGED_OIDC_PROVIDERS: %w", err)
+			}
+		}
+		if providers, err = login.ParseProviders(data); err != nil {
+			return fmt.Errorf("BADGED_OIDC_PROVIDERS: %v", err)
+		}
+	} else {
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return err
+		}
+		client := devidp.Client{ID: "badged", Secret: base64.RawURLEncoding.EncodeToString(secret),
+			RedirectURIs: []string{api.BaseURL + "/login/demo-eduid/callback", api.BaseURL + "/login/demo-staff/callback"}}
+		idp, err := devidp.New(api.BaseURL+"/devidp", []devidp.Client{client})
+		if err != nil {
+			return err
+		}
+		providers = []login.ProviderConfig{
+			{Name: "demo-eduid", Label: "eduID (demo learners)", Kind: login.Learner, Issuer: idp.Issuer(),
+				ClientID: client.ID, ClientSecret: client.Secret, EduIDClaim: "eduid", UserInfo: true},
+			{Name: "demo-staff", Label: "Demo University (demo staff)", Kind: login.Staff, Issuer: idp.Issuer(),
+				ClientID: client.ID, ClientSecret: client.Secret},
+		}
+		api.DevIDP, api.Demo = idp, true
+		if err := seedDemoInstitution(ctx, api.Issuer, st); err != nil {
+			return fmt.Errorf("demo institution: %w", err)
+		}
+		log.Warn("demo mode: sign-in uses the built-in demo OpenID provider at /devidp; set BADGED_OIDC_PROVIDERS in production")
+	}
+	api.Login, err = login.NewService(providers, api.BaseURL, st, api.Auth, api.Issuer, st, login.WithFlowKey(flowKey))
+	return err
+}
+
+// seedDemoInstitution creates, once, the institution the demo staff belong
+// to, and invites the demo admin as its institution admin.
+func seedDemoInstitution(ctx context.Context, is *issuer.Service, st store) error {
+	ins, err := st.Institutions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, in := range ins {
+		if in.SCHACHome == devidp.DemoSCHACHome {
+			return nil
+		}
+	}
+	system := issuer.Actor{UserID: "system:demo", Superuser: true}
+	in, err := is.CreateInstitution(ctx, system, issuer.Institution{
+		Name: issuer.Text{EN: "Demo University", NL: "Demo Universiteit"}, SCHACHome: devidp.DemoSCHACHome,
+		BRIN: "00AA", Type: issuer.WO, Country: "NL", DefaultLanguage: issuer.LangEN})
+	if err != nil {
+		return err
+	}
+	_, err = is.InviteStaff(ctx, system, devidp.DemoUsers()[3].Email, issuer.RoleInstitutionAdmin, in.ID)
+	return err
 }
 
 // openStore opens PostgreSQL when BADGED_DATABASE_URL is set, else the
@@ -128,4 +292,257 @@ func masterKey(cfg Config, log *slog.Logger) ([]byte, error) {
 	}
 	log.Warn("demo mode: using the master key kept in the data directory; set BADGED_MASTER_KEY in production", "file", path)
 	return k, nil
+}
+
+// serveVerifier runs a stateless verifier node: no store is opened and
+// nothing is written; keys and status lists come through the egress
+// policy of cfg, and issuers are known only from BADGED_TRUSTED_ISSUERS.
+func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
+	log := slog.New(slog.NewTextHandler(env.stdout, nil))
+	trusted, err := trustedIssuers(cfg)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = "http://" + l.Addr().String()
+	}
+	client := egress.NewClient(cfg.Egress)
+	api := web.API{BaseURL: base, Egress: client, Verifier: web.DefaultVerifier(client)}
+	if trusted != nil {
+		api.Issuers = trusted
+	}
+	log.Info("badged verifier listening", "addr", l.Addr().String(), "url", base, "trusted_issuers", len(trusted), "version", version)
+	return web.NewVerifierServer(version, log, api).Serve(ctx, l)
+}
+
+// withVerifier adds the verifier to api: keys and status lists through the
+// egress policy of cfg, issuers known from this platform's store and from
+// BADGED_TRUSTED_ISSUERS, and /credentials/issue signing through iss.
+func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service) error {
+	trusted, err := trustedIssuers(cfg)
+	if err != nil {
+		return err
+	}
+	client := egress.NewClient(cfg.Egress)
+	dirs := web.IssuerDirectories{web.PlatformIssuers{DID: iss.IssuerDID, Store: st}}
+	if trusted != nil {
+		dirs = append(dirs, trusted)
+	}
+	api.Egress, api.Verifier, api.Issuers, api.Credentials = client, web.DefaultVerifier(client), dirs, iss
+	return nil
+}
+
+// trustedIssuers reads the operator's list of trusted issuers, or returns
+// nil when BADGED_TRUSTED_ISSUERS is not set.
+func trustedIssuers(cfg Config) (web.TrustedIssuers, error) {
+	if cfg.TrustedIssuers == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(cfg.TrustedIssuers)
+	if err != nil {
+		return nil, fmt.Errorf("BADGED_TRUSTED_ISSUERS: %w", err)
+	}
+	t, err := web.ParseTrustedIssuers(b)
+	if err != nil {
+		return nil, fmt.Errorf("BADGED_TRUSTED_ISSUERS %s: %w", cfg.TrustedIssuers, err)
+	}
+	return t, nil
+}
+
+// localBaseURL is the base URL when BADGED_BASE_URL is not set:
+// http://ADDR, with a loopback IP written localhost, since a did:web may
+// not name an IP address (did.WebURL refuses it). A did:web always
+// resolves over https, so a verifier of a local badged needs a transport
+// that sends https://localhost:PORT to http (see web/public_test.go).
+func localBaseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// mailInterval is how often the outbox is delivered when SMTP is
+// configured.
+const mailInterval = 30 * time.Second
+
+// processDue runs the award flows' due work (scheduled sends, reminders,
+// expiries, retried issuance) every interval until ctx ends. Several
+// nodes may run it against one store at once: ProcessDue is idempotent
+// (running it again at the same time does nothing) and every change is a
+// versioned update, so of two nodes acting on one award exactly one wins
+// and the other skips it; each event is therefore reported once.
+func processDue(ctx context.Context, is *issuer.Service, interval time.Duration, log *slog.Logger) {
+	if interval <= 0 {
+		interval = time.Minute
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		events, err := is.ProcessDue(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("award due work failed", "err", err, "events", len(events))
+		case len(events) > 0:
+			log.Info("award due work done", "events", len(events))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// awardEvents routes the award flows' events to the audit trail, which
+// records every one (who, what, when), and to the outbox, which gets the
+// learner's email for those that have one. It runs in the goroutine that
+// made the change, after the change is stored; a failure is logged and
+// does not undo the change. Entries and mails have IDs derived from the
+// event, so a repeated event is recorded and mailed once.
+type awardEvents struct {
+	store  store
+	outbox *notify.Outbox
+	audit  *audit.Log
+	base   string
+	log    *slog.Logger
+}
+
+// handle is the issuer.WithEvents callback.
+func (h *awardEvents) handle(e issuer.Event) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.record(ctx, e); err != nil {
+		h.log.Error("audit: award event not recorded", "award", e.AwardID, "event", e.Kind, "err", err)
+	}
+	if err := h.mail(ctx, e); err != nil {
+		h.log.Error("notify: award email not enqueued", "award", e.AwardID, "event", e.Kind, "err", err)
+	}
+}
+
+// auditActions names the audit action of each event kind.
+var auditActions = map[issuer.EventKind]string{
+	issuer.EventRequested:       "award.request",
+	issuer.EventRequestDenied:   audit.ActionAwardDeny,
+	issuer.EventScheduled:       audit.ActionAwardCreate,
+	issuer.EventDirectAwardSent: "award.send",
+	issuer.EventReminder:        "award.remind",
+	issuer.EventExpired:         audit.ActionAwardExpire,
+	issuer.EventRejected:        audit.ActionAwardReject,
+	issuer.EventDeleted:         "award.delete",
+	issuer.EventAccepted:        audit.ActionAwardClaim,
+	issuer.EventIssued:          "award.issue",
+	issuer.EventRevoked:         audit.ActionAwardRevoke,
+}
+
+func (h *awardEvents) record(ctx context.Context, e issuer.Event) error {
+	action, ok := auditActions[e.Kind]
+	if !ok {
+		action = "award." + strings.ReplaceAll(string(e.Kind), "-", "_")
+	}
+	switch {
+	case e.Kind == issuer.EventAccepted && e.From == issuer.AwardRequested:
+		action = audit.ActionAwardApprove
+	case e.Kind == issuer.EventDirectAwardSent && e.From == "":
+		action = audit.ActionAwardCreate // sent at once, not after a schedule
+	}
+	details := map[string]any{"event": e.Kind, "badgeClass": e.BadgeClassID}
+	if e.From != "" || e.To != "" {
+		details["from"], details["to"] = e.From, e.To
+	}
+	if e.BundleID != "" {
+		details["bundle"] = e.BundleID
+	}
+	if e.Reason != "" {
+		details["reason"] = e.Reason
+	}
+	if e.DaysLeft != 0 {
+		details["daysLeft"] = e.DaysLeft
+	}
+	if e.CredentialID != "" {
+		details["credential"] = e.CredentialID
+	}
+	b, err := json.Marshal(details)
+	if err != nil {
+		return err
+	}
+	_, err = h.audit.Record(ctx, audit.Entry{
+		ID: eventID(e), Time: e.At, InstitutionID: e.InstitutionID, Actor: cmp.Or(e.ActorID, "system"),
+		Action: action, Target: audit.Target{Kind: "award", ID: e.AwardID}, Details: b,
+	})
+	return err
+}
+
+// eventID identifies an event for idempotency: its award, kind, mark and
+// time.
+func eventID(e issuer.Event) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d", e.AwardID, e.Kind, e.DaysLeft, e.At.UnixNano()))
+	return hex.EncodeToString(sum[:16])
+}
+
+// mail enqueues the learner's email for an event that has one, in the
+// language of the institution (there is no per-learner language yet),
+// Dutch when it has none.
+func (h *awardEvents) mail(ctx context.Context, e issuer.Event) error {
+	switch e.Kind {
+	case issuer.EventDirectAwardSent, issuer.EventReminder, issuer.EventExpired, issuer.EventRequestDenied,
+		issuer.EventRevoked, issuer.EventIssued:
+	default:
+		return nil
+	}
+	if e.Recipient.Email == "" {
+		return nil // a recipient known only by eduID or EPPN: no address to write to
+	}
+	a, err := h.store.Award(ctx, e.AwardID)
+	if err != nil {
+		return err
+	}
+	in, err := h.store.Institution(ctx, a.InstitutionID)
+	if err != nil {
+		return err
+	}
+	is, err := h.store.Issuer(ctx, a.IssuerID)
+	if err != nil {
+		return err
+	}
+	bc, err := h.store.BadgeClass(ctx, a.BadgeClassID)
+	if err != nil {
+		return err
+	}
+	lang := notify.Lang(cmp.Or(in.DefaultLanguage, notify.LangNL))
+	badge := notify.Badge{Name: bc.Name.In(lang), IssuerName: is.Name.In(lang), InstitutionName: in.Name.In(lang)}
+	// The backpack pages are not served yet; this is where they will be.
+	awardURL := h.base + "/backpack/awards/" + url.PathEscape(a.ID)
+	name := e.Recipient.Name
+	var (
+		tmpl notify.Template
+		data any
+	)
+	switch e.Kind {
+	case issuer.EventDirectAwardSent:
+		tmpl, data = notify.TemplateAwardWaiting, notify.AwardWaiting{RecipientName: name, Badge: badge, ClaimURL: awardURL, Expires: a.ClaimDeadline}
+	case issuer.EventReminder:
+		tmpl, data = notify.TemplateAwardReminder, notify.AwardReminder{RecipientName: name, Badge: badge, ClaimURL: awardURL,
+			DaysLeft: e.DaysLeft, Expires: a.ClaimDeadline}
+	case issuer.EventExpired:
+		tmpl, data = notify.TemplateAwardExpired, notify.AwardExpired{RecipientName: name, Badge: badge}
+	case issuer.EventRequestDenied:
+		tmpl, data = notify.TemplateRequestDenied, notify.RequestDenied{RecipientName: name, Badge: badge, Reason: e.Reason, URL: awardURL}
+	case issuer.EventRevoked:
+		tmpl, data = notify.TemplateRevoked, notify.Revoked{RecipientName: name, Badge: badge, Reason: e.Reason}
+	case issuer.EventIssued:
+		tmpl, data = notify.TemplateBadgeReceived, notify.BadgeReceived{RecipientName: name, Badge: badge, URL: awardURL}
+	}
+	return h.outbox.Enqueue(ctx, notify.Message{
+		ID: string(e.Kind) + ":" + e.AwardID + ":" + strconv.Itoa(e.DaysLeft), InstitutionID: a.InstitutionID,
+		To: e.Recipient.Email, Lang: lang, Template: tmpl, Data: data,
+	})
 }

@@ -44,6 +44,9 @@ var allBuckets = [][]byte{
 	bktKeyRings, bktStatusLists, bktCredentials, idxCurrentList, idxSlots, idxSlotOfAward, idxCredentials, // issuance.go
 	bktMails, idxMailsDue, idxMailsByInst, // notify.go
 	bktAudit, idxAuditIDs, // audit.go
+	bktBulkJobs, bktBulkRows, idxBulkByClass, idxBulkActive, // bulk.go
+	bktLoginUsers, idxLoginSubjects, // login.go
+	bktWalletKeys, bktWalletItems, idxWalletIDs, // wallet.go
 }
 
 // DB is a bbolt database file.

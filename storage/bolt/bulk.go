@@ -1,0 +1,257 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/storage/internal/record"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Bulk award buckets: jobs by ID; rows by job ID, 0x00, row index (8
+// bytes, big-endian); jobs by badge class ([indexKey]); and the jobs a
+// worker may still claim (queued or running), by creation.
+var (
+	bktBulkJobs    = []byte("bulk:jobs")
+	bktBulkRows    = []byte("bulk:rows")
+	idxBulkByClass = []byte("idx:bulk:badgeclass")
+	idxBulkActive  = []byte("idx:bulk:active")
+)
+
+var (
+	_ bulk.Store         = (*DB)(nil)
+	_ bulk.LeaseResetter = (*DB)(nil)
+)
+
+// bulkJob is the stored form of bulk.Job.
+type bulkJob struct {
+	record.Meta
+	InstitutionID string         `json:"institution"`
+	BadgeClassID  string         `json:"badgeClass"`
+	CreatedBy     string         `json:"createdBy"`
+	Superuser     bool           `json:"superuser,omitempty"`
+	State         string         `json:"state"`
+	Total         int            `json:"total"`
+	Done          int            `json:"done"`
+	Report        []bulk.Problem `json:"report,omitempty"`
+	ScheduledAt   time.Time      `json:"scheduledAt,omitzero"`
+	LeaseOwner    string         `json:"leaseOwner,omitempty"`
+	LeaseUntil    time.Time      `json:"leaseUntil,omitzero"`
+}
+
+func fromJob(j *bulk.Job) *bulkJob {
+	return &bulkJob{
+		Meta:          record.Meta{Format: record.Format, ID: j.ID, Version: j.Version, Created: j.Created, Updated: j.Updated},
+		InstitutionID: j.InstitutionID, BadgeClassID: j.BadgeClassID, CreatedBy: j.CreatedBy, Superuser: j.Superuser,
+		State: string(j.State), Total: j.Total, Done: j.Done, Report: j.Report, ScheduledAt: j.ScheduledAt,
+		LeaseOwner: j.LeaseOwner, LeaseUntil: j.LeaseUntil,
+	}
+}
+
+func (r *bulkJob) domain() *bulk.Job {
+	return &bulk.Job{
+		ID: r.ID, InstitutionID: r.InstitutionID, BadgeClassID: r.BadgeClassID, CreatedBy: r.CreatedBy, Superuser: r.Superuser,
+		State: bulk.State(r.State), Total: r.Total, Done: r.Done, Report: r.Report, ScheduledAt: r.ScheduledAt,
+		LeaseOwner: r.LeaseOwner, LeaseUntil: r.LeaseUntil, Version: r.Version, Created: r.Created, Updated: r.Updated,
+	}
+}
+
+func (r *bulkJob) active() bool {
+	return r.State == string(bulk.Queued) || r.State == string(bulk.Running)
+}
+
+// bulkRow is the stored form of bulk.Row.
+type bulkRow struct {
+	Format int `json:"format"`
+	bulk.Row
+}
+
+func rowKey(jobID string, i int) []byte {
+	return binary.BigEndian.AppendUint64(prefix(jobID), uint64(i))
+}
+
+// CreateJob implements [bulk.Store].
+func (db *DB) CreateJob(ctx context.Context, j *bulk.Job, rows []bulk.Row) error {
+	r := fromJob(j)
+	r.Version = 1
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		if err := insert(tx, bktBulkJobs, "bulk award", r.ID, r); err != nil {
+			return err
+		}
+		if err := tx.Bucket(idxBulkByClass).Put(indexKey(r.BadgeClassID, r.Created, r.ID), nil); err != nil {
+			return err
+		}
+		if r.active() {
+			if err := tx.Bucket(idxBulkActive).Put(indexKey("", r.Created, r.ID), nil); err != nil {
+				return err
+			}
+		}
+		b := tx.Bucket(bktBulkRows)
+		b.FillPercent = 0.9 // appended in key order
+		for i, row := range rows {
+			data, err := json.Marshal(bulkRow{Format: record.Format, Row: row})
+			if err != nil {
+				return err
+			}
+			if err := b.Put(rowKey(r.ID, i), data); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		j.Version = 1
+	}
+	return err
+}
+
+func (db *DB) job(tx *bolt.Tx, id string) (*bulkJob, error) {
+	var r bulkJob
+	if err := get(tx, bktBulkJobs, "bulk award", id, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Job implements [bulk.Store].
+func (db *DB) Job(ctx context.Context, id string) (*bulk.Job, error) {
+	var r *bulkJob
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) { r, err = db.job(tx, id); return err })
+	if err != nil {
+		return nil, err
+	}
+	return r.domain(), nil
+}
+
+// Jobs implements [bulk.Store].
+func (db *DB) Jobs(ctx context.Context, badgeClassID string) ([]*bulk.Job, error) {
+	var out []*bulk.Job
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		idx := tx.Bucket(idxBulkByClass)
+		p := prefix(badgeClassID)
+		c := idx.Cursor()
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+			r, err := db.job(tx, string(k[len(p)+8:]))
+			if err != nil {
+				return err
+			}
+			out = append(out, r.domain())
+		}
+		return nil
+	})
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 { // newest first
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
+}
+
+// JobRows implements [bulk.Store].
+func (db *DB) JobRows(ctx context.Context, id string, skip, limit int) ([]bulk.Row, error) {
+	var out []bulk.Row
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktBulkRows)
+		p := prefix(id)
+		c := b.Cursor()
+		for k, v := c.Seek(rowKey(id, skip)); k != nil && bytes.HasPrefix(k, p) && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+			var r bulkRow
+			if err := record.Decode(v, &r); err != nil {
+				return badged.Wrap(badged.Internal, fmt.Errorf("bulk award %s row: %w", id, err), "stored record unreadable")
+			}
+			out = append(out, r.Row)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ClaimJob implements [bulk.Store]. A bbolt file has one process, whose
+// transactions are serialised, so claiming needs nothing more.
+func (db *DB) ClaimJob(ctx context.Context, owner string, now time.Time, lease time.Duration) (*bulk.Job, error) {
+	var got *bulkJob
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(idxBulkActive).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			r, err := db.job(tx, string(k[1+8:]))
+			if err != nil {
+				return err
+			}
+			if r.State == string(bulk.Running) && !r.LeaseUntil.Before(now) {
+				continue
+			}
+			r.State, r.LeaseOwner, r.LeaseUntil, r.Updated = string(bulk.Running), owner, now.Add(lease), now
+			r.Version++
+			if err := put(tx, bktBulkJobs, r.ID, r); err != nil {
+				return err
+			}
+			got = r
+			return nil
+		}
+		return nil
+	})
+	if err != nil || got == nil {
+		return nil, err
+	}
+	return got.domain(), nil
+}
+
+// UpdateJob implements [bulk.Store].
+func (db *DB) UpdateJob(ctx context.Context, j *bulk.Job, owner string) error {
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		r, err := db.job(tx, j.ID)
+		if err != nil {
+			return err
+		}
+		if r.LeaseOwner != "" && r.LeaseOwner != owner {
+			return badged.Errorf(badged.Conflict, "bulk award %s is being worked on by another worker", j.ID)
+		}
+		wasActive := r.active()
+		r.State, r.Done, r.Report, r.LeaseUntil, r.Updated = string(j.State), j.Done, j.Report, j.LeaseUntil, j.Updated
+		if j.State.Final() {
+			r.LeaseOwner, r.LeaseUntil = "", time.Time{}
+		}
+		r.Version++
+		if err := put(tx, bktBulkJobs, r.ID, r); err != nil {
+			return err
+		}
+		switch k := indexKey("", r.Created, r.ID); {
+		case wasActive && !r.active():
+			return tx.Bucket(idxBulkActive).Delete(k)
+		case !wasActive && r.active():
+			return tx.Bucket(idxBulkActive).Put(k, nil)
+		}
+		return nil
+	})
+	if err == nil {
+		j.Version++
+	}
+	return err
+}
+
+// ResetLeases implements [bulk.LeaseResetter]: only one process can open
+// a bbolt file, so the leases found when a worker starts are a dead
+// process's.
+func (db *DB) ResetLeases(ctx context.Context) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(idxBulkActive).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			r, err := db.job(tx, string(k[1+8:]))
+			if err != nil {
+				return err
+			}
+			if r.LeaseOwner == "" {
+				continue
+			}
+			r.LeaseOwner, r.LeaseUntil = "", time.Time{}
+			if err := put(tx, bktBulkJobs, r.ID, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

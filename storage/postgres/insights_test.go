@@ -1,0 +1,11 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/badged/badged/storage/storagetest"
+)
+
+func TestInsightsStore(t *testing.T) {
+	storagetest.RunInsights(t, func(t *testing.T) storagetest.InsightsStore { return open(t, freshSchema(t)) })
+}

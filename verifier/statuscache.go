@@ -1,0 +1,151 @@
+package verifier
+
+import (
+	"container/list"
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pquerna/cachecontrol/cacheobject"
+
+	"github.com/badged/badged/egress"
+)
+
+// CachingFetcher is a [Fetcher] that fetches status lists with a client
+// that applies the operator's egress policy, as [HTTPFetcher] does, and
+// keeps them as HTTP caching allows: for the response's Cache-Control
+// max-age (capped at MaxTTL), for DefaultTTL when the response says
+// nothing, and not at all for no-store or no-cache. The cache is bounded,
+// least recently used evicted first, so a stateless verifier node can
+// answer many verifications of one issuer's credentials with one fetch of
+// its list. Errors are not cached. It is safe for concurrent use.
+type CachingFetcher struct {
+	client     *http.Client
+	maxBytes   int64
+	defaultTTL time.Duration
+	maxTTL     time.Duration
+	maxEntries int
+	now        func() time.Time
+
+	mu    sync.Mutex
+	byURL map[string]*list.Element // of *fetched
+	lru   *list.List
+}
+
+type fetched struct {
+	url     string
+	body    []byte
+	expires time.Time
+}
+
+// Defaults of a CachingFetcher.
+const (
+	DefaultStatusTTL     = time.Minute
+	DefaultStatusMaxTTL  = time.Hour
+	DefaultStatusEntries = 1000
+)
+
+// CacheOption sets an optional parameter of a CachingFetcher.
+type CacheOption func(*CachingFetcher)
+
+// WithCacheClock sets the clock of cache expiry (default time.Now).
+func WithCacheClock(now func() time.Time) CacheOption {
+	return func(f *CachingFetcher) { f.now = now }
+}
+
+// WithCacheEntries bounds the number of cached lists (default 1000); zero or
+// less disables caching.
+func WithCacheEntries(n int) CacheOption { return func(f *CachingFetcher) { f.maxEntries = n } }
+
+// WithCacheTTL sets how long a list is kept when its response has no
+// max-age (default one minute), and the cap on a max-age (default one
+// hour).
+func WithCacheTTL(def, max time.Duration) CacheOption {
+	return func(f *CachingFetcher) { f.defaultTTL, f.maxTTL = def, max }
+}
+
+// WithFetchLimit bounds a fetched list's size (default: egress's).
+func WithFetchLimit(n int64) CacheOption { return func(f *CachingFetcher) { f.maxBytes = n } }
+
+// NewCachingFetcher returns a CachingFetcher that fetches with client,
+// which should come from egress.NewClient.
+func NewCachingFetcher(client *http.Client, opts ...CacheOption) *CachingFetcher {
+	f := &CachingFetcher{
+		client:     client,
+		defaultTTL: DefaultStatusTTL,
+		maxTTL:     DefaultStatusMaxTTL,
+		maxEntries: DefaultStatusEntries,
+		now:        time.Now,
+		byURL:      map[string]*list.Element{},
+		lru:        list.New(),
+	}
+	for _, o := range opts {
+		o(f)
+	}
+	return f
+}
+
+// Fetch returns the document at url, from the cache while it is fresh.
+// Errors are those of egress.Fetch. The returned bytes are the caller's.
+func (f *CachingFetcher) Fetch(ctx context.Context, url string) ([]byte, error) {
+	if b, ok := f.cached(url); ok {
+		return b, nil
+	}
+	body, header, err := egress.Fetch(ctx, f.client, url, f.maxBytes, "application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7")
+	if err != nil {
+		return nil, err
+	}
+	if ttl := f.ttlOf(header); ttl > 0 {
+		f.store(url, body, f.now().Add(ttl))
+	}
+	return body, nil
+}
+
+func (f *CachingFetcher) ttlOf(header http.Header) time.Duration {
+	cc, err := cacheobject.ParseResponseCacheControl(strings.Join(header.Values("Cache-Control"), ", "))
+	switch {
+	case err != nil:
+		return f.defaultTTL
+	case cc.NoStore || cc.NoCachePresent:
+		return 0
+	case cc.MaxAge >= 0:
+		return min(time.Duration(cc.MaxAge)*time.Second, f.maxTTL)
+	}
+	return f.defaultTTL
+}
+
+func (f *CachingFetcher) cached(url string) ([]byte, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	el, ok := f.byURL[url]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*fetched)
+	if !f.now().Before(e.expires) {
+		f.lru.Remove(el)
+		delete(f.byURL, url)
+		return nil, false
+	}
+	f.lru.MoveToFront(el)
+	return append([]byte(nil), e.body...), true
+}
+
+func (f *CachingFetcher) store(url string, body []byte, expires time.Time) {
+	if f.maxEntries <= 0 {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if el, ok := f.byURL[url]; ok {
+		f.lru.Remove(el)
+	}
+	f.byURL[url] = f.lru.PushFront(&fetched{url: url, body: append([]byte(nil), body...), expires: expires})
+	for f.lru.Len() > f.maxEntries {
+		last := f.lru.Back()
+		f.lru.Remove(last)
+		delete(f.byURL, last.Value.(*fetched).url)
+	}
+}

@@ -1,0 +1,328 @@
+package wallet
+
+import (
+	"cmp"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/verifier"
+)
+
+// Filter narrows a list of holdings. Empty fields match everything.
+type Filter struct {
+	Issuer string // the issuer's id or a part of its name, ignoring case
+	State  string // StateIssued, StateRevoked, StateExpired or StateInvalid
+	Text   string // in the name, description, issuer name or tags, ignoring case
+	Tag    string // one of the achievement's tags, ignoring case
+}
+
+// Holdings lists every credential the learner holds: those issued to any
+// of their identifiers on this platform, then the imported ones, each
+// verified (or its recent result reused) and narrowed by f. Errors:
+// Unauthorized; Invalid for an unknown state; the stores'.
+func (s *Service) Holdings(ctx context.Context, l issuer.Learner, f Filter) ([]*Holding, error) {
+	if err := unauthorized(l); err != nil {
+		return nil, err
+	}
+	switch f.State {
+	case "", StateIssued, StateRevoked, StateExpired, StateInvalid:
+	default:
+		return nil, badged.Errorf(badged.Invalid, "unknown state %q: use issued, revoked, expired or invalid", f.State)
+	}
+	all, err := s.holdings(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	out := []*Holding{}
+	for _, h := range all {
+		s.check(ctx, h)
+		if f.matches(h) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+func (f Filter) matches(h *Holding) bool {
+	sum := h.Summary
+	has := func(s, part string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(part)) }
+	switch {
+	case f.State != "" && h.State != f.State:
+		return false
+	case f.Issuer != "" && sum.IssuerID != f.Issuer && !has(sum.IssuerName, f.Issuer):
+		return false
+	case f.Tag != "" && !slices.ContainsFunc(sum.Tags, func(t string) bool { return strings.EqualFold(t, f.Tag) }):
+		return false
+	case f.Text != "" && !has(sum.Name, f.Text) && !has(sum.Description, f.Text) && !has(sum.IssuerName, f.Text) &&
+		!slices.ContainsFunc(sum.Tags, func(t string) bool { return has(t, f.Text) }):
+		return false
+	}
+	return true
+}
+
+// Holding returns one of the learner's holdings, verified. Errors:
+// Unauthorized; NotFound, also when the holding is someone else's.
+func (s *Service) Holding(ctx context.Context, l issuer.Learner, id string) (*Holding, error) {
+	h, err := s.holding(ctx, l, id)
+	if err != nil {
+		return nil, err
+	}
+	s.check(ctx, h)
+	return h, nil
+}
+
+// holding finds one holding of the learner, unverified.
+func (s *Service) holding(ctx context.Context, l issuer.Learner, id string) (*Holding, error) {
+	if err := unauthorized(l); err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(id, importPrefix) {
+		im, err := s.store.Import(ctx, l.UserID, id)
+		if err != nil {
+			return nil, err
+		}
+		h := importHolding(im)
+		s.attachShare(ctx, h, l.UserID)
+		return h, nil
+	}
+	all, err := s.platformHoldings(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range all {
+		if h.ID == id {
+			s.attachShare(ctx, h, l.UserID)
+			return h, nil
+		}
+	}
+	return nil, badged.Errorf(badged.NotFound, "credential %s not found", id)
+}
+
+func (s *Service) attachShare(ctx context.Context, h *Holding, userID string) {
+	if sh, err := s.store.Share(ctx, userID, h.ID); err == nil {
+		h.Share = sh
+	}
+}
+
+// holdings returns every holding of the learner, with shares, unverified.
+func (s *Service) holdings(ctx context.Context, l issuer.Learner) ([]*Holding, error) {
+	out, err := s.platformHoldings(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	ims, err := s.store.Imports(ctx, l.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("imports: %w", err)
+	}
+	for _, im := range ims {
+		out = append(out, importHolding(im))
+	}
+	shares, err := s.store.Shares(ctx, l.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("shares: %w", err)
+	}
+	for _, h := range out {
+		for _, sh := range shares {
+			if sh.HoldingID == h.ID {
+				h.Share = sh
+			}
+		}
+	}
+	return out, nil
+}
+
+// platformHoldings reads the learner's accepted and revoked awards that
+// have a credential.
+func (s *Service) platformHoldings(ctx context.Context, l issuer.Learner) ([]*Holding, error) {
+	var out []*Holding
+	f := issuer.AwardFilter{States: []issuer.AwardState{issuer.AwardAccepted, issuer.AwardRevoked}, Limit: 1000}
+	for {
+		page, err := s.awards.LearnerAwards(ctx, l, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page.Awards {
+			if a.CredentialID == "" {
+				continue // still being issued
+			}
+			c, err := s.creds.CredentialByAward(ctx, a.ID)
+			if badged.KindOf(err) == badged.NotFound {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("credential of award %s: %w", a.ID, err)
+			}
+			h := &Holding{
+				ID: a.ID, Source: SourcePlatform, AwardID: a.ID, CredentialID: c.ID, Format: FormatJSON,
+				Credential: append([]byte(nil), c.JSON...), Created: c.IssuedAt,
+			}
+			var doc map[string]any
+			if json.Unmarshal(c.JSON, &doc) == nil {
+				h.Summary = summarize(doc)
+			}
+			h.State = StateIssued
+			if a.State == issuer.AwardRevoked || !c.Revoked.IsZero() {
+				h.State = StateRevoked
+			} else if !c.ValidUntil.IsZero() && !s.now().Before(c.ValidUntil) {
+				h.State = StateExpired
+			}
+			out = append(out, h)
+		}
+		if page.Next.IsZero() {
+			return out, nil
+		}
+		f.After = page.Next
+	}
+}
+
+func importHolding(im *Import) *Holding {
+	h := &Holding{
+		ID: im.ID, Source: SourceImport, Format: im.Format, Credential: append([]byte(nil), im.Credential...),
+		Verification: im.Verification, Created: im.Created, State: StateIssued,
+	}
+	if doc := credentialOf(im.Credential, im.Verification); doc != nil {
+		h.Summary = summarize(doc)
+		h.CredentialID, _ = doc["id"].(string)
+	}
+	return h
+}
+
+// credentialOf returns the credential document of held bytes: the JSON
+// itself, or a JWT's credential as the verifier read it.
+func credentialOf(b []byte, res *verifier.Result) map[string]any {
+	var doc map[string]any
+	if json.Unmarshal(b, &doc) == nil {
+		return doc
+	}
+	if res != nil && res.Credential != nil {
+		return res.Credential
+	}
+	if parts := strings.Split(string(b), "."); len(parts) == 3 {
+		if p, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil && json.Unmarshal(p, &doc) == nil {
+			if vc, ok := doc["vc"].(map[string]any); ok {
+				return vc
+			}
+			return doc
+		}
+	}
+	return nil
+}
+
+// check verifies h, or reuses a recent result, and sets its state from
+// the result: a failed status check is revoked, a failed validity check
+// expired, another failure invalid.
+func (s *Service) check(ctx context.Context, h *Holding) {
+	key := h.ID + "\x00" + h.CredentialID
+	s.mu.Lock()
+	c, ok := s.cache[key]
+	s.mu.Unlock()
+	now := s.now()
+	if !ok || !now.Before(c.expires) {
+		c = cached{res: s.verify.Verify(ctx, h.Credential), expires: now.Add(s.ttl)}
+		s.mu.Lock()
+		if len(s.cache) > 10000 {
+			clear(s.cache)
+		}
+		s.cache[key] = c
+		s.mu.Unlock()
+	}
+	h.Verification = c.res
+	h.State = cmp.Or(stateOf(c.res), h.State)
+}
+
+// stateOf says what a verification result means for a holding's state;
+// "" when it verified.
+func stateOf(res *verifier.Result) string {
+	if res == nil || res.Verified {
+		return ""
+	}
+	if c, ok := res.Check(verifier.CheckStatus); ok && c.Verdict == verifier.Fail {
+		return StateRevoked
+	}
+	if c, ok := res.Check(verifier.CheckValidity); ok && c.Verdict == verifier.Fail {
+		return StateExpired
+	}
+	return StateInvalid
+}
+
+// summarize reads what a credential says for people.
+func summarize(doc map[string]any) Summary {
+	var s Summary
+	str := func(m map[string]any, k string) string { v, _ := m[k].(string); return v }
+	num := func(m map[string]any, k string) *float64 {
+		if v, ok := m[k].(float64); ok {
+			return &v
+		}
+		return nil
+	}
+	s.Issued = cmp.Or(str(doc, "validFrom"), str(doc, "issuanceDate"))
+	s.ValidUntil = cmp.Or(str(doc, "validUntil"), str(doc, "expirationDate"))
+	switch is := doc["issuer"].(type) {
+	case string:
+		s.IssuerID = is
+	case map[string]any:
+		s.IssuerID, s.IssuerName, s.IssuerURL = str(is, "id"), str(is, "name"), str(is, "url")
+	}
+	subj, _ := doc["credentialSubject"].(map[string]any)
+	if l, ok := doc["credentialSubject"].([]any); ok && len(l) > 0 {
+		subj, _ = l[0].(map[string]any)
+	}
+	if subj == nil {
+		s.Name = str(doc, "name")
+		return s
+	}
+	if rs, ok := subj["result"].([]any); ok && len(rs) > 0 {
+		if r, ok := rs[0].(map[string]any); ok {
+			s.Grade = str(r, "value")
+		}
+	}
+	a, _ := subj["achievement"].(map[string]any)
+	if a == nil {
+		s.Name = str(doc, "name")
+		return s
+	}
+	s.Name = cmp.Or(str(a, "name"), str(doc, "name"))
+	s.Description = str(a, "description")
+	s.AchievementID, s.AchievementType = str(a, "id"), str(a, "achievementType")
+	s.Language = str(a, "inLanguage")
+	switch im := a["image"].(type) {
+	case string:
+		s.Image = im
+	case map[string]any:
+		s.Image = str(im, "id")
+	}
+	if s.Image == "" {
+		if im, ok := doc["image"].(map[string]any); ok {
+			s.Image = str(im, "id")
+		}
+	}
+	if c, ok := a["criteria"].(map[string]any); ok {
+		s.Criteria, s.CriteriaURL = str(c, "narrative"), str(c, "id")
+	}
+	s.ECTS = num(a, "ectsCredits")
+	s.EQFLevel = num(a, "eqfLevel")
+	s.StudyLoad = num(a, "studyLoad")
+	s.NLQFLevel = str(a, "nlqfLevel")
+	s.Microcredential, _ = a["microcredential"].(bool)
+	if tags, ok := a["tag"].([]any); ok {
+		for _, t := range tags {
+			if t, ok := t.(string); ok {
+				s.Tags = append(s.Tags, t)
+			}
+		}
+	}
+	return s
+}
+
+// issuedTime parses a summary's Issued date.
+func issuedTime(sum Summary) time.Time {
+	t, _ := time.Parse(time.RFC3339, sum.Issued)
+	return t
+}

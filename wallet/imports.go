@@ -1,0 +1,118 @@
+package wallet
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/bake"
+	"github.com/badged/badged/egress"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/verifier"
+)
+
+const importPrefix = "imp_"
+
+// MaxImport is the largest input an import reads.
+const MaxImport = bake.MaxImageSize
+
+// Import verifies a credential issued elsewhere, given as it is held (a
+// JSON-LD credential, a compact VC-JWT, or a PNG or SVG badge image with
+// one baked in), and keeps it with the result. A credential that does not
+// verify is refused. Errors: Unauthorized; TooLarge; Invalid for what is
+// not a credential, a presentation, or a credential that fails
+// verification, whose message names the failing checks and why.
+func (s *Service) Import(ctx context.Context, l issuer.Learner, input []byte) (*Holding, error) {
+	return s.importBytes(ctx, l, input, "")
+}
+
+// ImportURL fetches a credential (or a baked image) from an address, with
+// the guarded egress client, and imports it as [Service.Import] does.
+// Errors: those of Import; Invalid for a URL that is not https;
+// Unavailable without an egress client or when the fetch fails.
+func (s *Service) ImportURL(ctx context.Context, l issuer.Learner, rawURL string) (*Holding, error) {
+	if err := unauthorized(l); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, badged.Errorf(badged.Invalid, "give an https address of the credential")
+	}
+	if s.egress == nil {
+		return nil, badged.Errorf(badged.Unavailable, "this server does not fetch credentials from other addresses")
+	}
+	b, _, err := egress.Fetch(ctx, s.egress, u.String(), MaxImport, "application/vc+ld+json, application/ld+json, application/json, application/vc+jwt, image/png, image/svg+xml")
+	if err != nil {
+		return nil, badged.Wrap(badged.Unavailable, err, "the credential could not be fetched: "+badged.MessageOf(err))
+	}
+	return s.importBytes(ctx, l, b, u.String())
+}
+
+func (s *Service) importBytes(ctx context.Context, l issuer.Learner, input []byte, from string) (*Holding, error) {
+	if err := unauthorized(l); err != nil {
+		return nil, err
+	}
+	if len(input) > MaxImport {
+		return nil, badged.Errorf(badged.TooLarge, "the file is larger than %d bytes", MaxImport)
+	}
+	input = bytes.TrimSpace(input)
+	if len(input) == 0 {
+		return nil, badged.Errorf(badged.Invalid, "nothing to import: give a credential, a JWT or a badge image")
+	}
+	res := s.verify.Verify(ctx, input)
+	if res.Kind == "presentation" {
+		return nil, badged.Errorf(badged.Invalid, "this is a presentation; import the credentials it carries one by one")
+	}
+	if !res.Verified {
+		return nil, Refused(res)
+	}
+	payload, source := input, res.Container
+	if source == bake.KindPNG || source == bake.KindSVG {
+		p, _, err := bake.Extract(input)
+		if err != nil {
+			return nil, err
+		}
+		payload = bytes.TrimSpace(p)
+	}
+	format := FormatJSON
+	if len(payload) > 0 && payload[0] != '{' {
+		format = FormatJWT
+	}
+	if from != "" {
+		source = "url"
+	}
+	id, err := s.newID(importPrefix)
+	if err != nil {
+		return nil, err
+	}
+	im := &Import{ID: id, UserID: l.UserID, Source: source, URL: from, Credential: payload, Format: format,
+		Verification: res, Created: s.timestamp()}
+	if err := s.store.CreateImport(ctx, im); err != nil {
+		return nil, fmt.Errorf("store import: %w", err)
+	}
+	h := importHolding(im)
+	s.check(ctx, h)
+	return h, nil
+}
+
+// Refused returns the Invalid error of a credential that did not verify,
+// naming each failing check and why.
+func Refused(res *verifier.Result) error {
+	var why []string
+	for _, c := range res.Failed() {
+		why = append(why, c.ID+": "+c.Message)
+	}
+	return badged.Errorf(badged.Invalid, "the credential was refused, it does not verify: %s", strings.Join(why, "; "))
+}
+
+// DeleteImport removes an imported credential, and its share. Errors:
+// Unauthorized; NotFound, also for someone else's.
+func (s *Service) DeleteImport(ctx context.Context, l issuer.Learner, id string) error {
+	if err := unauthorized(l); err != nil {
+		return err
+	}
+	return s.store.DeleteImport(ctx, l.UserID, id)
+}

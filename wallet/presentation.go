@@ -1,0 +1,142 @@
+package wallet
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/verifier"
+)
+
+// PresentationRequest is what a learner asks to present.
+type PresentationRequest struct {
+	HoldingIDs []string
+	Challenge  string        // the verifier's challenge; required
+	Domain     string        // the verifier's domain; optional
+	TTL        time.Duration // how long the link lives; 0: DefaultPresentationTTL
+}
+
+// Limits of a presentation request.
+const (
+	maxPresented = 50
+	maxChallenge = 512
+)
+
+// CreatePresentation builds a verifiable presentation of the learner's
+// chosen holdings, held by their wallet DID and signed with its key
+// (eddsa-rdfc-2022, proofPurpose authentication, with the challenge and
+// domain), and keeps it to be shared as a link until it expires. Errors:
+// Unauthorized; Invalid without holdings or challenge, for too many, for
+// a VC-JWT holding (which a Data Integrity presentation cannot carry yet)
+// or a TTL out of range; NotFound when a holding is not the learner's.
+func (s *Service) CreatePresentation(ctx context.Context, l issuer.Learner, req PresentationRequest) (*Presentation, error) {
+	if err := unauthorized(l); err != nil {
+		return nil, err
+	}
+	req.Challenge, req.Domain = strings.TrimSpace(req.Challenge), strings.TrimSpace(req.Domain)
+	switch {
+	case len(req.HoldingIDs) == 0:
+		return nil, badged.Errorf(badged.Invalid, "choose at least one credential to present")
+	case len(req.HoldingIDs) > maxPresented:
+		return nil, badged.Errorf(badged.Invalid, "present at most %d credentials at once", maxPresented)
+	case req.Challenge == "":
+		return nil, badged.Errorf(badged.Invalid, "the challenge is required: the verifier gives it, so that a presentation cannot be replayed")
+	case len(req.Challenge) > maxChallenge || len(req.Domain) > maxChallenge:
+		return nil, badged.Errorf(badged.Invalid, "the challenge and domain are at most %d bytes", maxChallenge)
+	case req.TTL < 0 || req.TTL > MaxPresentationTTL:
+		return nil, badged.Errorf(badged.Invalid, "a presentation lives at most %d days", int(MaxPresentationTTL.Hours()/24))
+	}
+	var creds []any
+	for _, id := range req.HoldingIDs {
+		h, err := s.holding(ctx, l, id)
+		if err != nil {
+			return nil, err
+		}
+		if h.Format != FormatJSON {
+			return nil, badged.Errorf(badged.Invalid, "credential %s is a VC-JWT, which a Data Integrity presentation cannot carry; present it on its own", id)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(h.Credential, &doc); err != nil {
+			return nil, badged.Wrap(badged.Internal, fmt.Errorf("holding %s: %v", id, err), "a stored credential is unreadable")
+		}
+		creds = append(creds, doc)
+	}
+	key, k, err := s.signer(ctx, l.UserID)
+	if err != nil {
+		return nil, err
+	}
+	id, err := s.newID("vp_")
+	if err != nil {
+		return nil, err
+	}
+	doc := map[string]any{
+		"@context":             []any{"https://www.w3.org/ns/credentials/v2"},
+		"id":                   s.PresentationURL(id),
+		"type":                 []any{"VerifiablePresentation"},
+		"holder":               k.DID,
+		"verifiableCredential": creds,
+	}
+	signed, err := s.proofs.Sign(doc, key, dataintegrity.Options{
+		Cryptosuite: dataintegrity.RDFC, VerificationMethod: k.VerificationMethod(), Created: s.now(),
+		ProofPurpose: dataintegrity.Authentication, Challenge: req.Challenge, Domain: req.Domain,
+	})
+	if err != nil {
+		return nil, badged.Wrap(badged.Internal, err, "the presentation could not be signed")
+	}
+	raw, err := json.Marshal(signed)
+	if err != nil {
+		return nil, fmt.Errorf("encode presentation: %w", err)
+	}
+	now := s.timestamp()
+	ttl := req.TTL
+	if ttl == 0 {
+		ttl = s.presTTL
+	}
+	p := &Presentation{ID: id, UserID: l.UserID, HoldingIDs: append([]string(nil), req.HoldingIDs...),
+		Challenge: req.Challenge, Domain: req.Domain, JSON: raw, Created: now, Expires: now.Add(ttl)}
+	if err := s.store.CreatePresentation(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Presentations lists the learner's presentations, expired ones
+// included. Errors: Unauthorized; the store's.
+func (s *Service) Presentations(ctx context.Context, l issuer.Learner) ([]*Presentation, error) {
+	if err := unauthorized(l); err != nil {
+		return nil, err
+	}
+	return s.store.Presentations(ctx, l.UserID)
+}
+
+// DeletePresentation withdraws a presentation's link. Errors:
+// Unauthorized; NotFound, also for someone else's.
+func (s *Service) DeletePresentation(ctx context.Context, l issuer.Learner, id string) error {
+	if err := unauthorized(l); err != nil {
+		return err
+	}
+	return s.store.DeletePresentation(ctx, l.UserID, id)
+}
+
+// PublicPresentation returns a presentation shared as a link, for anyone,
+// and its verification against its own challenge and domain. Errors:
+// NotFound when there is none or it expired.
+func (s *Service) PublicPresentation(ctx context.Context, id string) (*Presentation, *verifier.Result, error) {
+	p, err := s.store.Presentation(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !s.now().Before(p.Expires) {
+		return nil, nil, badged.Errorf(badged.NotFound, "presentation %s not found", id)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(p.JSON, &doc); err != nil {
+		return nil, nil, badged.Wrap(badged.Internal, err, "a stored presentation is unreadable")
+	}
+	return p, s.verify.VerifyPresentation(ctx, doc, verifier.PresentationOptions{Challenge: p.Challenge, Domain: p.Domain}), nil
+}

@@ -1,0 +1,126 @@
+package wallet
+
+import (
+	"time"
+
+	"github.com/badged/badged/verifier"
+)
+
+// Key is a learner's wallet key: an Ed25519 key, sealed, and its did:key.
+type Key struct {
+	UserID  string
+	DID     string // did:key:z6Mk...
+	Sealed  []byte // the private key (seed), sealed with the operator's master key
+	Created time.Time
+}
+
+// VerificationMethod returns the DID URL of the key.
+func (k *Key) VerificationMethod() string { return k.DID + "#" + k.DID[len("did:key:"):] }
+
+// Share says whether one holding of a user is public. Its ID is the
+// unguessable part of the public URL, kept when the share is turned off
+// and on again.
+type Share struct {
+	ID        string
+	UserID    string
+	HoldingID string
+	Public    bool
+	Created   time.Time
+	Updated   time.Time
+}
+
+// Import is a credential issued elsewhere that the learner brought in.
+type Import struct {
+	ID         string // "imp_…"
+	UserID     string
+	Source     string // "json", "jwt", "png", "svg" or "url"
+	URL        string // where it was fetched from, for Source "url"
+	Credential []byte // the credential as held: JSON, or a compact JWT
+	Format     string // FormatJSON or FormatJWT
+	// Verification is the result at import.
+	Verification *verifier.Result
+	Created      time.Time
+}
+
+// Credential formats of a holding.
+const (
+	FormatJSON = "json" // JSON-LD with an embedded proof
+	FormatJWT  = "jwt"  // a compact VC-JWT / VC-JOSE
+)
+
+// Presentation is a verifiable presentation the learner signed, kept to
+// be shared as a link until it expires.
+type Presentation struct {
+	ID         string // "vp_…"
+	UserID     string
+	HoldingIDs []string
+	Challenge  string
+	Domain     string
+	JSON       []byte // the signed presentation
+	Created    time.Time
+	Expires    time.Time
+}
+
+// Collection is a named group of the learner's holdings.
+type Collection struct {
+	ID         string
+	UserID     string
+	Name       string
+	HoldingIDs []string
+	Created    time.Time
+	Updated    time.Time
+}
+
+// Holding states.
+const (
+	StateIssued  = "issued"
+	StateRevoked = "revoked"
+	StateExpired = "expired"
+	StateInvalid = "invalid" // an import that no longer verifies for another reason
+)
+
+// Holding sources.
+const (
+	SourcePlatform = "platform"
+	SourceImport   = "import"
+)
+
+// Holding is a credential the learner holds, with what it means and
+// whether it verifies now.
+type Holding struct {
+	ID           string
+	Source       string // SourcePlatform or SourceImport
+	AwardID      string // platform holdings
+	CredentialID string
+	Format       string // FormatJSON or FormatJWT
+	Credential   []byte // the credential as held (JSON or a JWT)
+	Summary      Summary
+	State        string
+	Verification *verifier.Result
+	Share        *Share // nil: private, never shared
+	Created      time.Time
+}
+
+// Summary is what a credential says, read from it for people.
+type Summary struct {
+	Name            string   `json:"name"`
+	Description     string   `json:"description,omitempty"`
+	Image           string   `json:"image,omitempty"`
+	IssuerID        string   `json:"issuerId,omitempty"`
+	IssuerName      string   `json:"issuerName,omitempty"`
+	IssuerURL       string   `json:"issuerUrl,omitempty"`
+	AchievementID   string   `json:"achievementId,omitempty"`
+	AchievementType string   `json:"achievementType,omitempty"`
+	Criteria        string   `json:"criteria,omitempty"`
+	CriteriaURL     string   `json:"criteriaUrl,omitempty"`
+	ECTS            *float64 `json:"ects,omitempty"`
+	EQFLevel        *float64 `json:"eqfLevel,omitempty"`
+	NLQFLevel       string   `json:"nlqfLevel,omitempty"`
+	StudyLoad       *float64 `json:"studyLoad,omitempty"`
+	Language        string   `json:"language,omitempty"`
+	Tags            []string `json:"tags,omitempty"`
+	Microcredential bool     `json:"microcredential,omitempty"`
+	Grade           string   `json:"grade,omitempty"`
+	Issued          string   `json:"issued,omitempty"`
+	ValidUntil      string   `json:"validUntil,omitempty"`
+}

@@ -1,0 +1,272 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/bulk"
+)
+
+// registerBulkRoutes serves bulk direct awards: the upload of a CSV file,
+// which is checked whole and answered with 202 and the queued job, or 422
+// with the per-row report of a rejected file; and the progress of jobs.
+func (s *Server) registerBulkRoutes(r chi.Router) {
+	r.Post("/badgeclasses/{badgeClassID}/bulk-awards", s.handleSubmitBulk)
+	r.Get("/badgeclasses/{badgeClassID}/bulk-awards", s.handleBulkJobs)
+	r.Get("/bulk-awards/{jobID}", s.handleBulkJob)
+	r.Get("/bulk-awards/{jobID}/report", s.handleBulkReport)
+}
+
+// isBulkUpload reports whether r is an upload of a bulk award file, which
+// may be larger than other bodies and need not be JSON.
+func isBulkUpload(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/api/v1/badgeclasses/")
+	if !ok {
+		return false
+	}
+	id, tail, _ := strings.Cut(rest, "/")
+	return id != "" && strings.TrimSuffix(tail, "/") == "bulk-awards"
+}
+
+// limitBodyOrUpload is limitBody for every request but a bulk upload, whose
+// handler bounds the body itself.
+func (s *Server) limitBodyOrUpload(next http.Handler) http.Handler {
+	limited := s.limitBody(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isBulkUpload(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		limited.ServeHTTP(w, r)
+	})
+}
+
+// requireJSONOrUpload is requireJSON for every request but a bulk upload,
+// which may also be text/csv or multipart/form-data.
+func (s *Server) requireJSONOrUpload(next http.Handler) http.Handler {
+	strict := s.requireJSON(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isBulkUpload(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		strict.ServeHTTP(w, r)
+	})
+}
+
+// uploadSlack is what a multipart or JSON envelope may add to a file.
+const uploadSlack = 1 << 20
+
+type bulkJobJSON struct {
+	ID           string      `json:"id"`
+	BadgeClassID string      `json:"badgeClassId"`
+	CreatedBy    string      `json:"createdBy"`
+	State        bulk.State  `json:"state"`
+	Total        int         `json:"total"`
+	Done         int         `json:"done"`
+	Report       bulk.Report `json:"report"`
+	ScheduledAt  *time.Time  `json:"scheduledAt,omitempty"`
+	Created      time.Time   `json:"created"`
+	Updated      time.Time   `json:"updated"`
+	// BundleID is the bundle of the job's awards: the job ID.
+	BundleID string `json:"bundleId"`
+}
+
+func bulkJobView(j *bulk.Job) bulkJobJSON {
+	v := bulkJobJSON{ID: j.ID, BadgeClassID: j.BadgeClassID, CreatedBy: j.CreatedBy, State: j.State, Total: j.Total,
+		Done: j.Done, Report: j.Report, Created: j.Created, Updated: j.Updated, BundleID: j.ID}
+	if v.Report == nil {
+		v.Report = bulk.Report{}
+	}
+	if !j.ScheduledAt.IsZero() {
+		v.ScheduledAt = &j.ScheduledAt
+	}
+	return v
+}
+
+// bulkUploadJSON is the JSON form of an upload, for systems.
+type bulkUploadJSON struct {
+	CSV         string     `json:"csv"`
+	ScheduledAt *time.Time `json:"scheduledAt"`
+}
+
+// handleSubmitBulk takes the file as the body (text/csv), as the "file"
+// part of multipart/form-data, or as the "csv" member of a JSON object;
+// scheduledAt (RFC 3339) comes from the query, a form field or the JSON.
+func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
+	if s.Bulk == nil {
+		s.writeError(w, r, badged.Errorf(badged.Unavailable, "bulk awards are not configured"))
+		return
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	max := int64(bulk.MaxFileBytes + uploadSlack)
+	if isJSON(mt) {
+		max = 2*bulk.MaxFileBytes + uploadSlack // escaping may double a file
+	}
+	if r.ContentLength > max {
+		s.writeError(w, r, badged.Errorf(badged.TooLarge, "the file is larger than %d MB", bulk.MaxFileBytes>>20))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, max)
+	var (
+		file      io.Reader
+		scheduled time.Time
+		err       error
+	)
+	if v := r.URL.Query().Get("scheduledAt"); v != "" {
+		if scheduled, err = time.Parse(time.RFC3339, v); err != nil {
+			s.writeError(w, r, invalidFields("bulk award", FieldProblem{"scheduledAt", "must be an RFC 3339 time"}))
+			return
+		}
+	}
+	switch {
+	case mt == "text/csv" || mt == "text/plain" || mt == "application/csv":
+		file = r.Body
+	case mt == "multipart/form-data":
+		mr, err := r.MultipartReader()
+		if err != nil {
+			s.writeError(w, r, invalidFields("bulk award", FieldProblem{"body", "not multipart/form-data"}))
+			return
+		}
+		for {
+			part, err := mr.NextPart()
+			if err != nil {
+				s.writeError(w, r, uploadError(err, "no file part: send the CSV as the form field \"file\""))
+				return
+			}
+			if part.FormName() == "scheduledAt" {
+				b, _ := io.ReadAll(io.LimitReader(part, 100))
+				if scheduled, err = time.Parse(time.RFC3339, strings.TrimSpace(string(b))); err != nil {
+					s.writeError(w, r, invalidFields("bulk award", FieldProblem{"scheduledAt", "must be an RFC 3339 time"}))
+					return
+				}
+				continue
+			}
+			if part.FormName() == "file" {
+				file = part
+				break
+			}
+		}
+	case isJSON(mt):
+		var in bulkUploadJSON
+		if err := decode(r, "bulk award", &in); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		file = strings.NewReader(in.CSV)
+		if in.ScheduledAt != nil {
+			scheduled = *in.ScheduledAt
+		}
+	default:
+		s.writeError(w, r, &statusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
+			Detail: "send the file as text/csv, as the field \"file\" of multipart/form-data, or as {\"csv\": …} in JSON"})
+		return
+	}
+	job, err := s.Bulk.Submit(r.Context(), actor(r), chi.URLParam(r, "badgeClassID"), file, scheduled)
+	var rej *bulk.RejectedError
+	switch {
+	case errors.As(err, &rej):
+		s.writeRejected(w, r, rej.Job)
+		return
+	case err != nil:
+		s.writeError(w, r, uploadError(err, ""))
+		return
+	}
+	w.Header().Set("Location", "/api/v1/bulk-awards/"+job.ID)
+	writeJSON(w, http.StatusAccepted, bulkJobView(job))
+}
+
+// uploadError turns a body cut at the limit into TooLarge, and a body
+// that ended early into Invalid with msg.
+func uploadError(err error, msg string) error {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return badged.Errorf(badged.TooLarge, "the file is larger than %d MB", bulk.MaxFileBytes>>20)
+	case msg != "" && errors.Is(err, io.EOF):
+		return invalidFields("bulk award", FieldProblem{"file", msg})
+	}
+	return err
+}
+
+// rejectedProblem is the problem of a rejected file: every row's problems
+// in report, and the stored job.
+type rejectedProblem struct {
+	Problem
+	Report bulk.Report `json:"report"`
+	Job    bulkJobJSON `json:"job"`
+}
+
+func (s *Server) writeRejected(w http.ResponseWriter, r *http.Request, j *bulk.Job) {
+	p := rejectedProblem{
+		Problem: Problem{Type: ProblemType + "rejected_file", Title: http.StatusText(http.StatusUnprocessableEntity),
+			Status: http.StatusUnprocessableEntity, Instance: r.URL.Path, RequestID: RequestID(r.Context()),
+			Detail: (&bulk.RejectedError{Job: j}).Error()},
+		Report: j.Report, Job: bulkJobView(j),
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func (s *Server) bulkService(w http.ResponseWriter, r *http.Request) bool {
+	if s.Bulk == nil {
+		s.writeError(w, r, badged.Errorf(badged.Unavailable, "bulk awards are not configured"))
+		return false
+	}
+	return true
+}
+
+func (s *Server) handleBulkJobs(w http.ResponseWriter, r *http.Request) {
+	if !s.bulkService(w, r) {
+		return
+	}
+	jobs, err := s.Bulk.Jobs(r.Context(), actor(r), chi.URLParam(r, "badgeClassID"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writePage(s, w, r, jobs, func(j *bulk.Job) string { return j.ID }, bulkJobView)
+}
+
+func (s *Server) handleBulkJob(w http.ResponseWriter, r *http.Request) {
+	if !s.bulkService(w, r) {
+		return
+	}
+	j, err := s.Bulk.Job(r.Context(), actor(r), chi.URLParam(r, "jobID"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, bulkJobView(j))
+}
+
+// handleBulkReport exports a job's report as CSV, every cell escaped
+// against spreadsheet formulas.
+func (s *Server) handleBulkReport(w http.ResponseWriter, r *http.Request) {
+	if !s.bulkService(w, r) {
+		return
+	}
+	j, err := s.Bulk.Job(r.Context(), actor(r), chi.URLParam(r, "jobID"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="bulk-award-`+j.ID+`-report.csv"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	bulk.WriteReportCSV(w, j.Report)
+}

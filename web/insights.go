@@ -1,0 +1,129 @@
+package web
+
+import (
+	"bytes"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/insights"
+)
+
+func (s *Server) registerInsightsRoutes(r chi.Router) {
+	r.Get("/institutions/{institutionID}/insights", s.handleInsights)
+}
+
+type insightsCountsJSON struct {
+	insights.Counts
+	// ClaimRate is claimed / sent, null when nothing was sent.
+	ClaimRate *float64 `json:"claimRate"`
+}
+
+func countsView(c insights.Counts) insightsCountsJSON {
+	v := insightsCountsJSON{Counts: c}
+	if r, ok := c.ClaimRate(); ok {
+		v.ClaimRate = &r
+	}
+	return v
+}
+
+type insightsRowJSON struct {
+	Month string `json:"month"`
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	insightsCountsJSON
+}
+
+type insightsJSON struct {
+	Institution string             `json:"institution"`
+	Level       string             `json:"level"`
+	From        string             `json:"from"`
+	To          string             `json:"to"`
+	Rows        []insightsRowJSON  `json:"rows"`
+	Total       insightsCountsJSON `json:"total"`
+}
+
+// handleInsights answers GET /institutions/{id}/insights?from=YYYY-MM&
+// to=YYYY-MM&level=institution|issuer|badgeclass, as JSON, or as CSV with
+// format=csv or Accept: text/csv. Whoever may read the institution may
+// read its insights (viewers included); insights.Service decides.
+func (s *Server) handleInsights(w http.ResponseWriter, r *http.Request) {
+	if s.Insights == nil {
+		s.writeError(w, r, badged.Errorf(badged.Unavailable, "insights are not configured"))
+		return
+	}
+	q := r.URL.Query()
+	query := insights.Query{
+		InstitutionID: chi.URLParam(r, "institutionID"),
+		From:          insights.Month(q.Get("from")),
+		To:            insights.Month(q.Get("to")),
+		Level:         insights.Level(q.Get("level")),
+	}
+	var format string
+	switch f := q.Get("format"); f {
+	case "", "json", "csv":
+		format = f
+	default:
+		s.writeError(w, r, invalidFields("query", FieldProblem{Field: "format", Detail: "not json or csv"}))
+		return
+	}
+	if format == "" && wantsCSV(r.Header.Get("Accept")) {
+		format = "csv"
+	}
+	rep, err := s.Insights.Report(r.Context(), actor(r), query)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if format == "csv" {
+		var b bytes.Buffer
+		if err := rep.WriteCSV(&b); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="insights-`+string(rep.From)+`-`+string(rep.To)+`.csv"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+		w.Write(b.Bytes())
+		return
+	}
+	v := insightsJSON{Institution: rep.InstitutionID, Level: string(rep.Level), From: string(rep.From), To: string(rep.To),
+		Rows: []insightsRowJSON{}, Total: countsView(rep.Total)}
+	for _, row := range rep.Rows {
+		v.Rows = append(v.Rows, insightsRowJSON{Month: string(row.Month), ID: row.ID, Name: row.Name, insightsCountsJSON: countsView(row.Counts)})
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, v)
+}
+
+// wantsCSV reports whether an Accept header prefers text/csv to JSON: it
+// names text/csv with a q above that of any JSON type it names.
+func wantsCSV(accept string) bool {
+	csvQ, jsonQ := -1.0, -1.0
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		qv := 1.0
+		if s, ok := params["q"]; ok {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				continue
+			}
+			qv = v
+		}
+		switch {
+		case mt == "text/csv":
+			csvQ = max(csvQ, qv)
+		case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+			jsonQ = max(jsonQ, qv)
+		}
+	}
+	return csvQ > 0 && csvQ > jsonQ
+}

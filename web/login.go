@@ -1,0 +1,156 @@
+package web
+
+import (
+	"embed"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/login"
+)
+
+// LoginCookie is the name of the cookie that carries a sign-in in progress
+// (sealed state, nonce and PKCE verifier) from /login/{provider} to its
+// callback.
+const LoginCookie = "badged_login"
+
+//go:embed templates/login.html
+var loginAssets embed.FS
+
+var loginTemplate = template.Must(template.ParseFS(loginAssets, "templates/login.html"))
+
+// registerLoginRoutes adds the sign-in pages: the list of providers, the
+// redirect to one, its callback, and sign-out. They are public: the
+// callback signs in whoever completes a flow this browser started.
+func (s *Server) registerLoginRoutes(r chi.Router) {
+	r.Get("/login", s.handleLoginPage)
+	r.Get("/login/{provider}", s.handleLoginStart)
+	r.Get("/login/{provider}/callback", s.handleLoginCallback)
+	r.Post("/logout", s.handleLogout)
+}
+
+type loginLink struct{ Name, Label, URL string }
+
+type loginPage struct {
+	Demo            bool
+	Error           string
+	Learners, Staff []loginLink
+	SignedIn        bool
+}
+
+// renderLogin shows the login page, with an error when err is not nil.
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, err error) {
+	page := loginPage{Demo: s.Demo}
+	if err != nil {
+		kind := badged.KindOf(err)
+		if status = statusOf[kind]; status == 0 {
+			status = http.StatusInternalServerError
+		}
+		page.Error = badged.MessageOf(err)
+		if s.Log == nil {
+		} else if kind == badged.Internal || kind == badged.Unavailable {
+			s.Log.Error("sign-in failed", "path", r.URL.Path, "request_id", RequestID(r.Context()), "err", err)
+		} else {
+			s.Log.Info("sign-in refused", "path", r.URL.Path, "request_id", RequestID(r.Context()), "err", err)
+		}
+	}
+	next := login.SafeNext(r.URL.Query().Get("next"))
+	if s.Login != nil {
+		for _, p := range s.Login.Providers() {
+			u := "/login/" + url.PathEscape(p.Name)
+			if next != "/" {
+				u += "?next=" + url.QueryEscape(next)
+			}
+			l := loginLink{Name: p.Name, Label: p.Label, URL: u}
+			if p.Kind == login.Staff {
+				page.Staff = append(page.Staff, l)
+			} else {
+				page.Learners = append(page.Learners, l)
+			}
+		}
+	}
+	if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
+		page.SignedIn = true
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	w.WriteHeader(status)
+	loginTemplate.Execute(w, page)
+}
+
+func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	s.renderLogin(w, r, http.StatusOK, nil)
+}
+
+// loginCookie returns the cookie of a sign-in in progress: HttpOnly,
+// Secure as the session cookie, and SameSite=Lax, since the provider
+// sends the browser back with a cross-site top-level GET. An empty value
+// deletes it.
+func (s *Server) loginCookie(value string, ttl time.Duration) *http.Cookie {
+	c := &http.Cookie{Name: LoginCookie, Value: value, Path: "/login/", MaxAge: int(ttl / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(s.BaseURL, "https://")}
+	if value == "" {
+		c.MaxAge = -1
+	}
+	return c
+}
+
+func (s *Server) handleLoginStart(w http.ResponseWriter, r *http.Request) {
+	if s.Login == nil {
+		s.renderLogin(w, r, 0, badged.Errorf(badged.NotFound, "no sign-in provider is configured"))
+		return
+	}
+	authURL, sealed, err := s.Login.Begin(r.Context(), chi.URLParam(r, "provider"), r.URL.Query().Get("next"))
+	if err != nil {
+		s.renderLogin(w, r, 0, err)
+		return
+	}
+	http.SetCookie(w, s.loginCookie(sealed, s.Login.FlowTTL()))
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, authURL, http.StatusSeeOther)
+}
+
+func (s *Server) handleLoginCallback(w http.ResponseWriter, r *http.Request) {
+	if s.Login == nil {
+		s.renderLogin(w, r, 0, badged.Errorf(badged.NotFound, "no sign-in provider is configured"))
+		return
+	}
+	var sealed string
+	if c, err := r.Cookie(LoginCookie); err == nil {
+		sealed = c.Value
+	}
+	http.SetCookie(w, s.loginCookie("", 0)) // a flow finishes once, either way
+	res, err := s.Login.Finish(r.Context(), chi.URLParam(r, "provider"), sealed, r.URL.Query())
+	if err != nil {
+		s.renderLogin(w, r, 0, err)
+		return
+	}
+	if s.Log != nil {
+		s.Log.Info("signed in", "user", res.User.ID, "kind", res.User.Kind, "provider", res.User.Provider,
+			"invitations_bound", len(res.Bound), "request_id", RequestID(r.Context()))
+	}
+	http.SetCookie(w, s.SessionCookie(res.Token, res.Session.Expires))
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, res.Next, http.StatusSeeOther)
+}
+
+// handleLogout ends the session of the cookie, if any, clears the cookie
+// and goes to the login page. Cross-origin posts are refused by the
+// router's cross-origin protection.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		if err := s.Auth.RevokeSession(r.Context(), c.Value); err != nil {
+			s.renderLogin(w, r, 0, err)
+			return
+		}
+	}
+	http.SetCookie(w, s.SessionCookie("", time.Time{}))
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}

@@ -1,0 +1,440 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/verifier"
+)
+
+// The W3C VC-API: verification for anyone, issuance for institutions'
+// systems. Request and response shapes are the VC-API's; badged adds its
+// full list of checks, with verdicts and messages, as "results".
+
+// CredentialSigner signs a credential composed by an institution's system
+// for one of its issuers. issuance.Service implements it.
+type CredentialSigner interface {
+	// IssuerDID returns the DID an issuer signs as.
+	IssuerDID(issuerID string) string
+	// SignCredential signs doc as issuerID; see issuance.Service. Invalid
+	// errors say what is wrong with doc.
+	SignCredential(ctx context.Context, issuerID string, doc map[string]any) (map[string]any, error)
+}
+
+// registerVCAPIRoutes adds the VC-API's verify endpoints, public and with
+// no account.
+func (s *Server) registerVCAPIRoutes(r chi.Router) {
+	r.With(s.requireJSON).Post("/credentials/verify", s.handleVerifyCredential)
+	r.With(s.requireJSON).Post("/presentations/verify", s.handleVerifyPresentation)
+}
+
+// registerVCAPIIssueRoutes adds /credentials/issue, for institutions'
+// systems with a bearer token.
+func (s *Server) registerVCAPIIssueRoutes(r chi.Router) {
+	r.With(s.requireJSON, s.authenticate).Post("/credentials/issue", s.handleIssueCredential)
+}
+
+// VerifyResponse is the VC-API's verification result: verified, the names
+// of the checks that passed, and the warnings and errors. badged adds the
+// verdict of every check (Results), what it read, and who the issuer is
+// when it knows.
+type VerifyResponse struct {
+	Verified bool           `json:"verified"`
+	Checks   []string       `json:"checks"`
+	Warnings []CheckProblem `json:"warnings"`
+	Errors   []CheckProblem `json:"errors"`
+
+	Results     []verifier.Check  `json:"results"`
+	Kind        string            `json:"kind,omitempty"`
+	Container   string            `json:"container,omitempty"`
+	Securing    string            `json:"securing,omitempty"`
+	Issuer      string            `json:"issuer,omitempty"`
+	IssuerName  string            `json:"issuerName,omitempty"`
+	Signer      string            `json:"signer,omitempty"`
+	KnownIssuer *KnownIssuerView  `json:"knownIssuer,omitempty"`
+	Credentials []*VerifyResponse `json:"credentials,omitempty"`
+}
+
+// CheckProblem is a warning or an error of a verification, in the shape
+// of an RFC 9457 problem detail (type, title, detail) with badged's stable
+// check id and message.
+type CheckProblem struct {
+	Type    string `json:"type"`
+	Title   string `json:"title"`
+	Detail  string `json:"detail"`
+	ID      string `json:"id"`
+	Message string `json:"message"`
+}
+
+// CheckType is the prefix of the type URI of a check's problem; the check
+// id follows it.
+const CheckType = "urn:badged:check:"
+
+// KnownIssuerView says who badged knows an issuer to be.
+type KnownIssuerView struct {
+	Name   string `json:"name"`
+	Source string `json:"source"` // "platform" or "trusted-list"
+}
+
+// vcResponse turns a verifier result into the VC-API's shape.
+func (s *Server) vcResponse(ctx context.Context, res *verifier.Result) *VerifyResponse {
+	out := &VerifyResponse{
+		Verified: res.Verified, Checks: []string{}, Warnings: []CheckProblem{}, Errors: []CheckProblem{},
+		Results: res.Checks, Kind: res.Kind, Container: res.Container, Securing: res.Securing,
+		Issuer: res.Issuer, IssuerName: res.IssuerName, Signer: res.Signer,
+	}
+	if out.Results == nil {
+		out.Results = []verifier.Check{}
+	}
+	for _, c := range res.Checks {
+		p := CheckProblem{Type: CheckType + c.ID, Title: c.ID + " " + string(c.Verdict), Detail: c.Message, ID: c.ID, Message: c.Message}
+		switch c.Verdict {
+		case verifier.Pass:
+			out.Checks = append(out.Checks, c.ID)
+		case verifier.Fail:
+			out.Errors = append(out.Errors, p)
+		default: // warning, or skipped: not checked is worth saying
+			out.Warnings = append(out.Warnings, p)
+		}
+	}
+	if k, ok := s.knownIssuer(ctx, res); ok {
+		out.KnownIssuer = &KnownIssuerView{Name: k.Name.EN, Source: k.Source}
+		if out.KnownIssuer.Name == "" {
+			out.KnownIssuer.Name = k.Name.NL
+		}
+	}
+	for _, sub := range res.Credentials {
+		out.Credentials = append(out.Credentials, s.vcResponse(ctx, sub))
+	}
+	return out
+}
+
+// knownIssuer looks the issuer of a result up, only when its signature is
+// valid and its key is the issuer's: otherwise the issuer named is just a
+// claim.
+func (s *Server) knownIssuer(ctx context.Context, res *verifier.Result) (KnownIssuer, bool) {
+	if s.Issuers == nil || res.Issuer == "" || !signedByIssuer(res) {
+		return KnownIssuer{}, false
+	}
+	return s.Issuers.KnownIssuer(ctx, res.Issuer)
+}
+
+// signedByIssuer reports whether the proof verified and its key belongs
+// to the issuer (a warning, such as a key in the URL, is not a failure).
+func signedByIssuer(res *verifier.Result) bool {
+	p, ok := res.Check(verifier.CheckProof)
+	if !ok || p.Verdict == verifier.Fail {
+		return false
+	}
+	sg, ok := res.Check(verifier.CheckSigner)
+	return ok && (sg.Verdict == verifier.Pass || sg.Verdict == verifier.Warning)
+}
+
+// maxEnvelopeDepth is how deeply a VC-API request may nest: a credential's
+// limit plus the request's own levels.
+const maxEnvelopeDepth = verifier.DefaultMaxDepth + 4
+
+// readJSON reads a VC-API request body and checks, before decoding, that
+// it is UTF-8 and not nested too deeply, so hostile input fails fast.
+func readJSON(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return nil, badged.Errorf(badged.TooLarge, "the request body is larger than %d bytes", mbe.Limit)
+	case err != nil:
+		return nil, badged.Wrap(badged.Invalid, err, "the request body could not be read")
+	case len(bytes.TrimSpace(b)) == 0:
+		return nil, invalidFields("request", FieldProblem{"body", "empty; send a JSON object"})
+	case !utf8.Valid(b):
+		return nil, invalidFields("request", FieldProblem{"body", "not valid UTF-8"})
+	}
+	if d := jsonDepth(b, maxEnvelopeDepth); d > maxEnvelopeDepth {
+		return nil, invalidFields("request", FieldProblem{"body", "JSON nested more than " + itoa(maxEnvelopeDepth) + " levels deep"})
+	}
+	return b, nil
+}
+
+// jsonDepth returns how deeply objects and arrays nest in b, stopping once
+// it passes limit.
+func jsonDepth(b []byte, limit int) int {
+	d, maxD := 0, 0
+	inString, escaped := false, false
+	for _, c := range b {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			d++
+			if d > maxD {
+				if maxD = d; maxD > limit {
+					return maxD
+				}
+			}
+		case '}', ']':
+			d--
+		}
+	}
+	return maxD
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// verifyCredentialRequest is the body of POST /credentials/verify.
+type verifyCredentialRequest struct {
+	VerifiableCredential json.RawMessage `json:"verifiableCredential"`
+	Options              json.RawMessage `json:"options"`
+}
+
+// handleVerifyCredential verifies a credential: a JSON-LD credential, a
+// VC-JWT string or, as an extension, a baked PNG or SVG given as a data:
+// URL or in base64. 200 with the result, verified or not; 400 for a
+// request that is not one; 422 for a credential that cannot be read.
+func (s *Server) handleVerifyCredential(w http.ResponseWriter, r *http.Request) {
+	body, err := readJSON(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req verifyCredentialRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		s.writeError(w, r, invalidFields("request", FieldProblem{"body", "not a JSON object with verifiableCredential"}))
+		return
+	}
+	input, err := credentialInput(req.VerifiableCredential, "verifiableCredential")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res := s.Verifier.Verify(r.Context(), input)
+	if unreadable(res) {
+		s.writeError(w, r, unprocessable(res))
+		return
+	}
+	if res.Kind == "presentation" {
+		s.writeError(w, r, &statusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
+			Detail: "verifiableCredential is a presentation; send it to /presentations/verify"})
+		return
+	}
+	writeJSON(w, http.StatusOK, s.vcResponse(r.Context(), res))
+}
+
+// credentialInput returns what the verifier reads from a request's
+// credential field: the JSON object itself, or the string (a JWT, or an
+// image as a data: URL or base64).
+func credentialInput(raw json.RawMessage, field string) ([]byte, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil, invalidFields("request", FieldProblem{field, "required"})
+	}
+	switch raw[0] {
+	case '{':
+		return raw, nil
+	case '"':
+		var str string
+		if err := json.Unmarshal(raw, &str); err != nil {
+			return nil, invalidFields("request", FieldProblem{field, "not a valid JSON string"})
+		}
+		return stringInput(str), nil
+	}
+	return nil, invalidFields("request", FieldProblem{field, "must be a credential (a JSON object) or a JWT (a string)"})
+}
+
+// stringInput decodes an image given as a data: URL or in base64; any
+// other string is passed on as is (a JWT).
+func stringInput(str string) []byte {
+	str = strings.TrimSpace(str)
+	if rest, ok := strings.CutPrefix(str, "data:"); ok {
+		if _, data, ok := strings.Cut(rest, ";base64,"); ok {
+			if b, err := base64.StdEncoding.DecodeString(data); err == nil {
+				return b
+			}
+		}
+		return []byte(str)
+	}
+	if strings.Count(str, ".") < 2 {
+		if b, err := base64.StdEncoding.DecodeString(str); err == nil && (bytes.HasPrefix(b, []byte("\x89PNG")) || bytes.HasPrefix(bytes.TrimSpace(b), []byte("<"))) {
+			return b
+		}
+	}
+	return []byte(str)
+}
+
+// unreadable reports whether the verifier could not read the input at all.
+func unreadable(res *verifier.Result) bool {
+	c, ok := res.Check(verifier.CheckFormat)
+	return ok && c.Verdict == verifier.Fail
+}
+
+func unprocessable(res *verifier.Result) error {
+	c, _ := res.Check(verifier.CheckFormat)
+	return &statusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable", Detail: c.Message}
+}
+
+// verifyPresentationRequest is the body of POST /presentations/verify.
+type verifyPresentationRequest struct {
+	VerifiablePresentation json.RawMessage `json:"verifiablePresentation"`
+	Options                struct {
+		Challenge string `json:"challenge"`
+		Domain    string `json:"domain"`
+	} `json:"options"`
+}
+
+// handleVerifyPresentation verifies a presentation, its proof made for the
+// challenge and domain in options, and each credential it carries.
+func (s *Server) handleVerifyPresentation(w http.ResponseWriter, r *http.Request) {
+	body, err := readJSON(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req verifyPresentationRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		s.writeError(w, r, invalidFields("request", FieldProblem{"body", "not a JSON object with verifiablePresentation and options"}))
+		return
+	}
+	raw := bytes.TrimSpace(req.VerifiablePresentation)
+	if len(raw) == 0 || raw[0] != '{' {
+		s.writeError(w, r, invalidFields("request", FieldProblem{"verifiablePresentation", "required: a JSON-LD presentation with a Data Integrity proof"}))
+		return
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		s.writeError(w, r, invalidFields("request", FieldProblem{"verifiablePresentation", "not a JSON object"}))
+		return
+	}
+	if !hasJSONType(doc, "VerifiablePresentation") {
+		s.writeError(w, r, &statusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
+			Detail: "verifiablePresentation's type does not include VerifiablePresentation"})
+		return
+	}
+	res := s.Verifier.VerifyPresentation(r.Context(), doc, verifier.PresentationOptions{Challenge: req.Options.Challenge, Domain: req.Options.Domain})
+	if unreadable(res) {
+		s.writeError(w, r, unprocessable(res))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.vcResponse(r.Context(), res))
+}
+
+func hasJSONType(doc map[string]any, want string) bool {
+	switch t := doc["type"].(type) {
+	case string:
+		return t == want
+	case []any:
+		for _, e := range t {
+			if e == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// issueRequest is the body of POST /credentials/issue.
+type issueRequest struct {
+	Credential map[string]any `json:"credential"`
+	Options    struct {
+		// Issuer is the id of the issuer to sign as; without it, the
+		// credential's issuer must be the DID of one of the institution's
+		// issuers.
+		Issuer string `json:"issuer"`
+	} `json:"options"`
+}
+
+// handleIssueCredential signs a credential for an institution's system
+// (an OAuth client or API token of the institution), as one of the
+// institution's issuers: 201 with {verifiableCredential}. People, and
+// clients of other institutions, are refused.
+func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	if p == nil || !p.System() {
+		s.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) issues through the VC-API"))
+		return
+	}
+	if s.Credentials == nil || s.Issuer == nil {
+		s.writeError(w, r, badged.Errorf(badged.Unavailable, "this server does not issue credentials"))
+		return
+	}
+	body, err := readJSON(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req issueRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		s.writeError(w, r, invalidFields("request", FieldProblem{"body", "not a JSON object with credential and options"}))
+		return
+	}
+	if req.Credential == nil {
+		s.writeError(w, r, invalidFields("request", FieldProblem{"credential", "required: the unsigned credential"}))
+		return
+	}
+	issuerID := req.Options.Issuer
+	if issuerID == "" {
+		issuerID = s.issuerIDOf(req.Credential)
+	}
+	if issuerID == "" {
+		s.writeError(w, r, invalidFields("request", FieldProblem{"options.issuer", "required unless credential.issuer is the DID of one of your issuers"}))
+		return
+	}
+	is, err := s.Issuer.Issuer(r.Context(), actor(r), issuerID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if is.InstitutionID != p.Client.InstitutionID {
+		s.writeError(w, r, badged.Errorf(badged.Forbidden, "issuer %s is not of your institution", issuerID))
+		return
+	}
+	signed, err := s.Credentials.SignCredential(r.Context(), is.ID, req.Credential)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"verifiableCredential": signed})
+}
+
+// issuerIDOf returns the platform issuer id whose DID the credential names
+// as its issuer, or "".
+func (s *Server) issuerIDOf(doc map[string]any) string {
+	var id string
+	switch is := doc["issuer"].(type) {
+	case string:
+		id = is
+	case map[string]any:
+		id, _ = is["id"].(string)
+	}
+	i := strings.LastIndex(id, ":issuers:")
+	if i < 0 {
+		return ""
+	}
+	cand := id[i+len(":issuers:"):]
+	if cand == "" || s.Credentials.IssuerDID(cand) != id {
+		return ""
+	}
+	return cand
+}

@@ -1,0 +1,364 @@
+package web
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/did"
+	"github.com/badged/badged/jsonld"
+	"github.com/badged/badged/verifier"
+)
+
+func decodeVerify(t *testing.T, resp *http.Response, body []byte) VerifyResponse {
+	t.Helper()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", resp.StatusCode, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	var v VerifyResponse
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatal(err)
+	}
+	// The VC-API shape: every field present, every check listed once, in
+	// checks (passed), warnings or errors, by its stable id.
+	var raw map[string]json.RawMessage
+	json.Unmarshal(body, &raw)
+	for _, f := range []string{"verified", "checks", "warnings", "errors", "results"} {
+		if _, ok := raw[f]; !ok {
+			t.Errorf("response has no %q: %s", f, body)
+		}
+	}
+	listed := 0
+	for _, c := range v.Results {
+		var where []string
+		switch c.Verdict {
+		case verifier.Pass:
+			where = v.Checks
+		case verifier.Fail:
+			where = ids(v.Errors)
+		default:
+			where = ids(v.Warnings)
+		}
+		if !slices.Contains(where, c.ID) {
+			t.Errorf("check %s (%s) is not listed where it belongs: %s", c.ID, c.Verdict, body)
+		}
+		listed++
+	}
+	if listed != len(v.Checks)+len(v.Errors)+len(v.Warnings) || listed == 0 {
+		t.Errorf("%d results, but %d checks + %d errors + %d warnings", listed, len(v.Checks), len(v.Errors), len(v.Warnings))
+	}
+	for _, p := range append(append([]CheckProblem(nil), v.Errors...), v.Warnings...) {
+		if p.ID == "" || p.Message == "" || p.Type != CheckType+p.ID {
+			t.Errorf("problem %+v incomplete", p)
+		}
+	}
+	return v
+}
+
+func ids(ps []CheckProblem) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+func failedOf(v VerifyResponse) map[string]bool {
+	out := map[string]bool{}
+	for _, e := range v.Errors {
+		out[e.ID] = true
+	}
+	return out
+}
+
+// TestVerifyCredentialAPI is acceptance 1: valid, tampered, expired,
+// revoked (the status list from a test server), unknown and known issuer,
+// through POST /credentials/verify.
+func TestVerifyCredentialAPI(t *testing.T) {
+	e := newVerifyEnv(t, false)
+	trusted := newVerifyEnv(t, true)
+	c := e.creds
+	tests := []struct {
+		name     string
+		env      *verifyEnv
+		cred     any
+		verified bool
+		failed   []string
+		check    func(t *testing.T, v VerifyResponse)
+	}{
+		{name: "ok/eddsa-rdfc-2022", env: e, cred: json.RawMessage(c.valid), verified: true, check: func(t *testing.T, v VerifyResponse) {
+			for _, id := range []string{verifier.CheckProof, verifier.CheckSigner, verifier.CheckValidity, verifier.CheckStatus, verifier.CheckSchema} {
+				if !slices.Contains(v.Checks, id) {
+					t.Errorf("%s not among the passed checks %v", id, v.Checks)
+				}
+			}
+			if v.Securing != dataintegrity.RDFC || v.Issuer != c.issuer || v.Signer != c.vm {
+				t.Errorf("securing %q issuer %q signer %q", v.Securing, v.Issuer, v.Signer)
+			}
+			if v.KnownIssuer != nil {
+				t.Errorf("unknown issuer reported as known: %+v", v.KnownIssuer)
+			}
+		}},
+		{name: "ok/vc-jwt", env: e, cred: c.jwt, verified: true, check: func(t *testing.T, v VerifyResponse) {
+			if v.Securing != "vc-jwt" || v.Container != "jwt" {
+				t.Errorf("securing %q container %q", v.Securing, v.Container)
+			}
+		}},
+		{name: "ok/trusted-issuer", env: trusted, cred: json.RawMessage(c.valid), verified: true, check: func(t *testing.T, v VerifyResponse) {
+			if v.KnownIssuer == nil || v.KnownIssuer.Name != "Example University" || v.KnownIssuer.Source != SourceTrusted {
+				t.Errorf("known issuer %+v", v.KnownIssuer)
+			}
+		}},
+		{name: "fail/tampered", env: e, cred: json.RawMessage(c.tampered), failed: []string{verifier.CheckProof}},
+		{name: "fail/tampered-trusted-issuer-not-named", env: trusted, cred: json.RawMessage(c.tampered), failed: []string{verifier.CheckProof},
+			check: func(t *testing.T, v VerifyResponse) {
+				if v.KnownIssuer != nil {
+					t.Errorf("a tampered credential's issuer is named as known: %+v", v.KnownIssuer)
+				}
+			}},
+		{name: "fail/expired", env: e, cred: json.RawMessage(c.expired), failed: []string{verifier.CheckValidity}},
+		{name: "fail/revoked", env: e, cred: json.RawMessage(c.revoked), failed: []string{verifier.CheckStatus}, check: func(t *testing.T, v VerifyResponse) {
+			for _, p := range v.Errors {
+				if p.ID == verifier.CheckStatus && !strings.Contains(p.Message, "revoked") {
+					t.Errorf("status message %q", p.Message)
+				}
+			}
+		}},
+		{name: "fail/issuer-key-not-found", env: e, cred: json.RawMessage(c.unknownKey), failed: []string{verifier.CheckProof}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := post(t, tt.env.ts, "/credentials/verify", map[string]any{"verifiableCredential": tt.cred, "options": map[string]any{}})
+			v := decodeVerify(t, resp, body)
+			if v.Verified != tt.verified {
+				t.Errorf("verified = %v, want %v: %s", v.Verified, tt.verified, body)
+			}
+			failed := failedOf(v)
+			for _, id := range tt.failed {
+				if !failed[id] {
+					t.Errorf("check %s did not fail: %s", id, body)
+				}
+			}
+			if len(failed) != len(tt.failed) {
+				t.Errorf("failed %v, want %v: %s", failed, tt.failed, body)
+			}
+			if tt.check != nil {
+				tt.check(t, v)
+			}
+		})
+	}
+}
+
+// TestStatusListCached: a status list served with max-age is fetched once
+// for many verifications.
+func TestStatusListCached(t *testing.T) {
+	e := newVerifyEnv(t, false)
+	for range 3 {
+		resp, body := post(t, e.ts, "/credentials/verify", map[string]any{"verifiableCredential": json.RawMessage(e.creds.valid)})
+		v := decodeVerify(t, resp, body)
+		if !v.Verified {
+			t.Fatal("not verified")
+		}
+	}
+	if n := e.remote.hitsOf(listURL); n != 1 {
+		t.Errorf("status list fetched %d times, want 1 (max-age=300)", n)
+	}
+	// The revoked list has no Cache-Control: kept for the default minute.
+	for range 2 {
+		post(t, e.ts, "/credentials/verify", map[string]any{"verifiableCredential": json.RawMessage(e.creds.revoked)})
+	}
+	if n := e.remote.hitsOf(revokedListURL); n != 1 {
+		t.Errorf("revoked list fetched %d times, want 1", n)
+	}
+}
+
+func TestCachingFetcherHonoursCacheControl(t *testing.T) {
+	r := newRemoteDocs(t)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	f := verifier.NewCachingFetcher(r.client(), verifier.WithCacheClock(clock), verifier.WithCacheEntries(2))
+	r.serve("https://a.example/max-age", []byte(`{"a":1}`), http.Header{"Cache-Control": {"public, max-age=60"}})
+	r.serve("https://a.example/no-store", []byte(`{"b":1}`), http.Header{"Cache-Control": {"no-store"}})
+	r.serve("https://a.example/c", []byte(`{}`), nil)
+	r.serve("https://a.example/d", []byte(`{}`), nil)
+	ctx := context.Background()
+	fetch := func(u string) {
+		t.Helper()
+		if _, err := f.Fetch(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fetch("https://a.example/max-age")
+	fetch("https://a.example/max-age")
+	fetch("https://a.example/no-store")
+	fetch("https://a.example/no-store")
+	if got := r.hitsOf("https://a.example/max-age"); got != 1 {
+		t.Errorf("max-age: %d fetches, want 1", got)
+	}
+	if got := r.hitsOf("https://a.example/no-store"); got != 2 {
+		t.Errorf("no-store: %d fetches, want 2", got)
+	}
+	now = now.Add(61 * time.Second)
+	fetch("https://a.example/max-age")
+	if got := r.hitsOf("https://a.example/max-age"); got != 2 {
+		t.Errorf("after max-age: %d fetches, want 2", got)
+	}
+	// Bounded: two more entries evict the least recently used.
+	fetch("https://a.example/c")
+	fetch("https://a.example/d")
+	fetch("https://a.example/max-age")
+	if got := r.hitsOf("https://a.example/max-age"); got != 3 {
+		t.Errorf("after eviction: %d fetches, want 3", got)
+	}
+}
+
+// signedPresentation returns a presentation of cred signed by a did:key
+// holder for challenge and domain.
+func signedPresentation(t *testing.T, cred []byte, challenge, domain string) []byte {
+	t.Helper()
+	seed := make([]byte, ed25519.SeedSize)
+	seed[0] = 7
+	key := ed25519.NewKeyFromSeed(seed)
+	holder, err := did.KeyDID(key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	json.Unmarshal(cred, &c)
+	vp := map[string]any{
+		"@context":             []any{"https://www.w3.org/ns/credentials/v2"},
+		"type":                 []any{"VerifiablePresentation"},
+		"holder":               holder,
+		"verifiableCredential": []any{c},
+	}
+	signed, err := dataintegrity.New(jsonld.New(contexts.NewLoader())).Sign(vp, key, dataintegrity.Options{
+		VerificationMethod: holder + "#" + strings.TrimPrefix(holder, "did:key:"),
+		ProofPurpose:       dataintegrity.Authentication, Challenge: challenge, Domain: domain,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(signed)
+	return b
+}
+
+func TestVerifyPresentationAPI(t *testing.T) {
+	e := newVerifyEnv(t, false)
+	vp := signedPresentation(t, e.creds.valid, "c-123", "verifier.example")
+	tests := []struct {
+		name              string
+		challenge, domain string
+		verified          bool
+	}{
+		{"ok/right-challenge", "c-123", "verifier.example", true},
+		{"fail/wrong-challenge", "c-999", "verifier.example", false},
+		{"fail/wrong-domain", "c-123", "other.example", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := post(t, e.ts, "/presentations/verify", map[string]any{
+				"verifiablePresentation": json.RawMessage(vp),
+				"options":                map[string]any{"challenge": tt.challenge, "domain": tt.domain},
+			})
+			v := decodeVerify(t, resp, body)
+			if v.Verified != tt.verified || v.Kind != "presentation" {
+				t.Errorf("verified %v kind %q, want %v: %s", v.Verified, v.Kind, tt.verified, body)
+			}
+			failed := failedOf(v)
+			if tt.verified == failed[verifier.CheckHolder] {
+				t.Errorf("holder check failed = %v: %s", failed[verifier.CheckHolder], body)
+			}
+			if len(v.Credentials) != 1 || !v.Credentials[0].Verified {
+				t.Errorf("the presented credential: %s", body)
+			}
+		})
+	}
+}
+
+// TestVerifyAPIBadRequests: requests that are not VC-API requests get a
+// problem, 400 or 422.
+func TestVerifyAPIBadRequests(t *testing.T) {
+	e := newVerifyEnv(t, false)
+	vp := signedPresentation(t, e.creds.valid, "", "")
+	tests := []struct {
+		name, path string
+		body       any
+		status     int
+	}{
+		{"fail/not-json", "/credentials/verify", "{not json", http.StatusBadRequest},
+		{"fail/empty", "/credentials/verify", " ", http.StatusBadRequest},
+		{"fail/no-credential", "/credentials/verify", map[string]any{"options": map[string]any{}}, http.StatusBadRequest},
+		{"fail/credential-a-number", "/credentials/verify", map[string]any{"verifiableCredential": 7}, http.StatusBadRequest},
+		{"fail/credential-unreadable-string", "/credentials/verify", map[string]any{"verifiableCredential": "hello"}, http.StatusUnprocessableEntity},
+		{"fail/presentation-to-credentials", "/credentials/verify", map[string]any{"verifiableCredential": json.RawMessage(vp)}, http.StatusUnprocessableEntity},
+		{"fail/no-presentation", "/presentations/verify", map[string]any{"options": map[string]any{"challenge": "x"}}, http.StatusBadRequest},
+		{"fail/credential-as-presentation", "/presentations/verify", map[string]any{"verifiablePresentation": json.RawMessage(e.creds.valid)}, http.StatusUnprocessableEntity},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := post(t, e.ts, tt.path, tt.body)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			problemOf(t, resp, body)
+		})
+	}
+	t.Run("fail/not-json-content-type", func(t *testing.T) {
+		resp, err := e.ts.Client().Post(e.ts.URL+"/credentials/verify", "text/plain", strings.NewReader(string(e.creds.valid)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnsupportedMediaType {
+			t.Errorf("status %d, want 415", resp.StatusCode)
+		}
+	})
+}
+
+// fixtureAPIInput is how a fixture is sent to the VC-API: a JSON object
+// as is, a JWT as a string, an image as base64 (badged's extension).
+func fixtureAPIInput(t *testing.T, file string) any {
+	b := readTestFile(t, filepath.Join(fixtureDir, file))
+	trimmed := strings.TrimSpace(string(b))
+	switch {
+	case strings.HasPrefix(trimmed, "{"):
+		return json.RawMessage(b)
+	case strings.HasSuffix(file, ".png") || strings.HasSuffix(file, ".svg"):
+		return base64.StdEncoding.EncodeToString(b)
+	}
+	return trimmed
+}
+
+// TestFixturesAPI is acceptance 2 through the API: every fixture of
+// 1EdTech's validator gives the outcome verifier's TestFixtures asserts.
+func TestFixturesAPI(t *testing.T) {
+	ts := fixtureServer(t)
+	for _, fc := range fixtureCases {
+		t.Run(fc.file, func(t *testing.T) {
+			resp, body := post(t, ts, "/credentials/verify", map[string]any{"verifiableCredential": fixtureAPIInput(t, fc.file)})
+			v := decodeVerify(t, resp, body)
+			fc.checkOutcome(t, v.Verified, failedOf(v), len(v.Warnings) > 0 && hasVerdict(v.Results, verifier.Warning), string(body))
+		})
+	}
+}
+
+func hasVerdict(cs []verifier.Check, want verifier.Verdict) bool {
+	for _, c := range cs {
+		if c.Verdict == want {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,364 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"golang.org/x/text/language"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/credential"
+	"github.com/badged/badged/did"
+	"github.com/badged/badged/egress"
+	"github.com/badged/badged/jsonld"
+	"github.com/badged/badged/verifier"
+)
+
+// The public verify page: paste, upload or link a credential and read,
+// in Dutch or English, what was checked. It needs no JavaScript and posts
+// to itself (same origin), so the cross-origin protection lets it through.
+
+//go:embed templates/verify.html static/verify.css
+var verifyAssets embed.FS
+
+// verifyTemplate is parsed once, when the package is loaded: it is
+// embedded, so a parse error is a bug found by every test.
+var verifyTemplate = template.Must(template.New("verify.html").Funcs(template.FuncMap{
+	"args": func(p *verifyPage, r *pageResult) resultArgs { return resultArgs{P: p, R: r} },
+	"inc":  func(i int) int { return i + 1 },
+}).ParseFS(verifyAssets, "templates/verify.html"))
+
+// resultArgs are the arguments of the template "result".
+type resultArgs struct {
+	P *verifyPage
+	R *pageResult
+}
+
+// registerVerifyRoutes adds the verify page and its stylesheet.
+func (s *Server) registerVerifyRoutes(r chi.Router) {
+	r.Get("/verify", s.handleVerifyPage)
+	r.Post("/verify", s.handleVerifyForm)
+	r.Get("/static/verify.css", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := verifyAssets.ReadFile("static/verify.css")
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Write(b)
+	})
+}
+
+// NewVerifierServer builds a stateless verifier node: /healthz, the verify
+// page, the VC-API's verify endpoints and badged's JSON-LD context, and
+// nothing that needs a store. Only api.Verifier, api.Egress and
+// api.Issuers are used; a nil Verifier or Egress gets the defaults of
+// [NewServer].
+func NewVerifierServer(version string, log *slog.Logger, api API) *Server {
+	s := &Server{Version: version, Log: log, BaseURL: api.BaseURL, MaxBodyBytes: DefaultMaxBodyBytes}
+	s.setVerifier(api)
+	r := chi.NewRouter()
+	r.Use(requestID, s.recoverer, s.crossOrigin(), s.limitBody)
+	r.Get("/healthz", s.handleHealth)
+	s.registerContextRoutes(r)
+	s.registerVCAPIRoutes(r)
+	s.registerVerifyRoutes(r)
+	s.router = r
+	return s
+}
+
+// setVerifier takes the verifier's dependencies from api, with defaults:
+// the default egress policy, keys and status lists through it.
+func (s *Server) setVerifier(api API) {
+	s.Egress, s.Verifier, s.Issuers, s.Credentials = api.Egress, api.Verifier, api.Issuers, api.Credentials
+	if s.Egress == nil {
+		s.Egress = egress.NewClient(egress.DefaultPolicy())
+	}
+	if s.Verifier == nil {
+		s.Verifier = DefaultVerifier(s.Egress)
+	}
+}
+
+// recoverer turns a panic into a 500, as chi's Recoverer does, without
+// chi's stack dump to stderr.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.writeError(w, r, badged.Errorf(badged.Internal, "panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Languages of the page, the default first.
+var (
+	pageLanguages = []language.Tag{language.English, language.Dutch}
+	pageMatcher   = language.NewMatcher(pageLanguages)
+)
+
+// pageLang is the page's language: ?lang=, else the form's lang, else
+// Accept-Language.
+func pageLang(r *http.Request) string {
+	for _, l := range []string{r.URL.Query().Get("lang"), r.PostFormValue("lang")} {
+		if l == "nl" || l == "en" {
+			return l
+		}
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	_, i, _ := pageMatcher.Match(tags...)
+	if pageLanguages[i] == language.Dutch {
+		return "nl"
+	}
+	return "en"
+}
+
+// verifyPage is what the template shows.
+type verifyPage struct {
+	Lang     string
+	T        map[string]string
+	Pasted   string
+	URL      string
+	Identity string
+	Error    string
+	Result   *pageResult
+}
+
+// pageResult is one verification in plain words.
+type pageResult struct {
+	Verified   bool
+	Kind       string
+	Securing   string
+	Issuer     string // the id the credential names
+	IssuerName string // the name the credential states
+	Signer     string
+	Signed     bool // the signature is the issuer's
+	Known      *pageKnown
+	Checks     []pageCheck
+	Identity   *pageCheck
+	Others     []*pageResult // a presentation's credentials
+}
+
+type pageKnown struct{ Name, Source string }
+
+// pageCheck is a check in plain words, with badged's message as detail.
+type pageCheck struct {
+	ID, Verdict, Text, Detail string
+}
+
+// handleVerifyPage shows the form, or with ?url= verifies the credential
+// at a shared link, fetched through the guarded egress client.
+func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r)
+	link := strings.TrimSpace(r.URL.Query().Get("url"))
+	if link == "" {
+		s.renderPage(w, http.StatusOK, p)
+		return
+	}
+	p.URL = link
+	body, _, err := egress.Fetch(r.Context(), s.Egress, link, verifier.DefaultMaxInput,
+		"application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7, image/png;q=0.5, image/svg+xml;q=0.5")
+	if err != nil {
+		p.Error = p.T["error.fetch"] + " " + badged.MessageOf(err)
+		status := statusOf[badged.KindOf(err)]
+		if status == 0 || status >= 500 {
+			status = http.StatusBadGateway
+		}
+		s.renderPage(w, status, p)
+		return
+	}
+	p.Result = s.pageResult(r.Context(), p, s.Verifier.Verify(r.Context(), body), "")
+	s.renderPage(w, http.StatusOK, p)
+}
+
+// maxFormMemory is how much of a multipart form is kept in memory; the
+// body limit bounds the rest.
+const maxFormMemory = 2 << 20
+
+// handleVerifyForm verifies what the form sent: an uploaded file (JSON,
+// JWT, PNG, SVG) or else the pasted text, and checks the identity the
+// visitor typed against the credential's subject.
+func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
+	var input []byte
+	var err error
+	ct := r.Header.Get("Content-Type")
+	switch {
+	case strings.HasPrefix(ct, "multipart/form-data"):
+		err = r.ParseMultipartForm(maxFormMemory)
+	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
+		err = r.ParseForm()
+	default:
+		// The credential itself as the body (JSON, a JWT, an image): the
+		// page for a script or a link from a wallet.
+		input, err = io.ReadAll(io.LimitReader(r.Body, verifier.DefaultMaxInput+1))
+	}
+	p := s.newPage(r)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) || errors.Is(err, multipart.ErrMessageTooLarge) {
+		p.Error = p.T["error.toolarge"]
+		s.renderPage(w, http.StatusRequestEntityTooLarge, p)
+		return
+	}
+	if err != nil {
+		p.Error = p.T["error.form"]
+		s.renderPage(w, http.StatusBadRequest, p)
+		return
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	p.Pasted = r.PostFormValue("credential")
+	p.Identity = strings.TrimSpace(r.PostFormValue("identity"))
+	if f, _, ferr := r.FormFile("file"); ferr == nil {
+		input, err = io.ReadAll(io.LimitReader(f, verifier.DefaultMaxInput+1))
+		f.Close()
+		if err != nil {
+			p.Error = p.T["error.form"]
+			s.renderPage(w, http.StatusBadRequest, p)
+			return
+		}
+	}
+	if len(bytes.TrimSpace(input)) == 0 {
+		input = stringInput(p.Pasted)
+	}
+	if len(bytes.TrimSpace(input)) == 0 {
+		p.Error = p.T["error.empty"]
+		s.renderPage(w, http.StatusBadRequest, p)
+		return
+	}
+	p.Result = s.pageResult(r.Context(), p, s.Verifier.Verify(r.Context(), input), p.Identity)
+	s.renderPage(w, http.StatusOK, p)
+}
+
+func (s *Server) newPage(r *http.Request) *verifyPage {
+	lang := pageLang(r)
+	return &verifyPage{Lang: lang, T: pageText[lang]}
+}
+
+func (s *Server) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
+	var b bytes.Buffer
+	if err := verifyTemplate.Execute(&b, p); err != nil {
+		if s.Log != nil {
+			s.Log.Error("render verify page", "err", err)
+		}
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Content-Language", p.Lang)
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// pageResult says a verification result in the page's words.
+func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Result, identity string) *pageResult {
+	out := &pageResult{Verified: res.Verified, Kind: res.Kind, Securing: res.Securing, Issuer: res.Issuer,
+		IssuerName: res.IssuerName, Signer: res.Signer, Signed: signedByIssuer(res)}
+	if k, ok := s.knownIssuer(ctx, res); ok {
+		name := k.Name.EN
+		if p.Lang == "nl" && k.Name.NL != "" || name == "" {
+			name = k.Name.NL
+		}
+		out.Known = &pageKnown{Name: name, Source: k.Source}
+	}
+	for _, c := range res.Checks {
+		out.Checks = append(out.Checks, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: checkText(p.T, c), Detail: c.Message})
+	}
+	if identity != "" && res.Kind == "credential" {
+		out.Identity = identityCheck(p.T, res.Credential, identity)
+	}
+	for _, sub := range res.Credentials {
+		out.Others = append(out.Others, s.pageResult(ctx, p, sub, identity))
+	}
+	return out
+}
+
+// checkText says a check's outcome in plain words.
+func checkText(t map[string]string, c verifier.Check) string {
+	if s, ok := t["check."+c.ID+"."+string(c.Verdict)]; ok {
+		return s
+	}
+	return t["label."+c.ID] + ": " + t["verdict."+string(c.Verdict)]
+}
+
+// identityCheck tells whether identity (an email address or another
+// identifier the visitor typed) is the credential's subject: its id, or
+// one of its identifiers, hashed or not.
+func identityCheck(t map[string]string, cred map[string]any, identity string) *pageCheck {
+	c := &pageCheck{ID: "identity"}
+	var ids []credential.IdentityObject
+	var subjectIDs []string
+	for _, subj := range listOf(cred["credentialSubject"]) {
+		m, ok := subj.(map[string]any)
+		if !ok {
+			continue
+		}
+		if id, ok := m["id"].(string); ok {
+			subjectIDs = append(subjectIDs, id)
+		}
+		for _, raw := range listOf(m["identifier"]) {
+			o, ok := raw.(map[string]any)
+			if !ok {
+				continue
+			}
+			io := credential.IdentityObject{}
+			io.IdentityHash, _ = o["identityHash"].(string)
+			io.IdentityType, _ = o["identityType"].(string)
+			io.Salt, _ = o["salt"].(string)
+			io.Hashed, _ = o["hashed"].(bool)
+			ids = append(ids, io)
+		}
+	}
+	for _, id := range subjectIDs {
+		if id == identity || strings.EqualFold(strings.TrimPrefix(id, "mailto:"), identity) {
+			c.Verdict, c.Text = string(verifier.Pass), t["identity.pass"]
+			return c
+		}
+	}
+	for _, o := range ids {
+		if o.Matches(identity) {
+			c.Verdict, c.Text = string(verifier.Pass), t["identity.pass"]
+			return c
+		}
+	}
+	if len(ids) == 0 && len(subjectIDs) == 0 {
+		c.Verdict, c.Text = string(verifier.Skipped), t["identity.none"]
+		return c
+	}
+	c.Verdict, c.Text = string(verifier.Fail), t["identity.fail"]
+	return c
+}
+
+func listOf(v any) []any {
+	switch l := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return l
+	}
+	return []any{v}
+}
+
+// DefaultVerifier is the verifier the server uses when given none: the
+// embedded contexts, keys (did:key and did:jwk locally, did:web through
+// client) and status lists through client, with caching.
+func DefaultVerifier(client *http.Client) *verifier.Verifier {
+	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
+		verifier.WithStatus(verifier.NewCachingFetcher(client)))
+}

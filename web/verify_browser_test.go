@@ -1,0 +1,105 @@
+package web
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+const chromium = "/usr/bin/chromium"
+
+// TestVerifyPageInBrowser opens the verify page in Debian's Chromium,
+// pastes a credential, submits the form (a same-origin POST, no
+// JavaScript of ours), reads the result, and saves screenshots of both
+// pages to docs/. It skips without Chromium, except in CI.
+func TestVerifyPageInBrowser(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing: install Debian's chromium (.ci/run does)", chromium)
+		}
+		t.Skipf("%s is missing: install Debian's chromium package to run the browser test", chromium)
+	}
+	e := newVerifyEnv(t, true)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1000, 1300),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	// Start the browser on a context without a deadline, then bound the
+	// steps.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelT()
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(e.ts.URL+"/verify?lang=en"),
+		chromedp.WaitVisible("#verify-form"),
+		chromedp.SetValue("#credential", string(e.creds.valid)),
+		chromedp.SendKeys("#identity", recipientEmail),
+	); err != nil {
+		t.Fatal(err)
+	}
+	form, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#submit"), chromedp.WaitVisible("#result")); err != nil {
+		t.Fatal(err)
+	}
+	verdict, err := chromedp.Run(ctx, chromedp.Text("#result .verdict"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	attr, err := chromedp.Run(ctx, chromedp.AttributeValue("#result", "data-verified"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified := attr.Value
+	issuer, err := chromedp.Run(ctx, chromedp.Text("#issuer .known"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	identity, err := chromedp.Run(ctx, chromedp.AttributeValue("#identity-result", "data-verdict"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	result, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if identity.Value != "pass" {
+		t.Errorf("identity verdict %q", identity.Value)
+	}
+	if verified != "true" || !strings.Contains(verdict, pageText["en"]["result.valid"]) || !strings.Contains(issuer, "Example University") {
+		t.Errorf("result: verified %q verdict %q issuer %q", verified, verdict, issuer)
+	}
+	for name, png := range map[string][]byte{"verify-page.png": form, "verify-result.png": result} {
+		if len(png) == 0 {
+			t.Errorf("no screenshot %s", name)
+			continue
+		}
+		if err := os.WriteFile(filepath.Join("..", "docs", name), png, 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}
