@@ -215,7 +215,8 @@ func withLogin(ctx context.Context, api *web.API, cfg Config, st store, mk []byt
 }
 
 // seedDemoInstitution creates, once, the institution the demo staff belong
-// to, and invites the demo admin as its institution admin.
+// to, invites the demo admin as its institution admin, and fills its
+// catalogue (see seedDemoCatalogue).
 func seedDemoInstitution(ctx context.Context, is *issuer.Service, st store) error {
 	ins, err := st.Institutions(ctx)
 	if err != nil {
@@ -233,8 +234,10 @@ func seedDemoInstitution(ctx context.Context, is *issuer.Service, st store) erro
 	if err != nil {
 		return err
 	}
-	_, err = is.InviteStaff(ctx, system, devidp.DemoUsers()[3].Email, issuer.RoleInstitutionAdmin, in.ID)
-	return err
+	if _, err = is.InviteStaff(ctx, system, devidp.DemoUsers()[3].Email, issuer.RoleInstitutionAdmin, in.ID); err != nil {
+		return err
+	}
+	return seedDemoCatalogue(ctx, is, in)
 }
 
 // openStore opens PostgreSQL when BADGED_DATABASE_URL is set, else the
