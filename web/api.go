@@ -32,9 +32,7 @@ func (s *Server) registerAPIRoutes(r chi.Router) {
 	s.registerInsightsRoutes(r)
 	s.registerBulkRoutes(r)
 	s.registerWalletRoutes(r)
-	// Awards (requests, approvals, direct and bulk awards, claims,
-	// revocation) come with the award flows: s.registerAwardRoutes(r), in
-	// award.go, under /badgeclasses/{badgeClassID}/awards and /awards.
+	s.registerAwardRoutes(r)
 }
 
 // actor is the issuer actor of the request's caller.

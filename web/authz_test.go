@@ -102,6 +102,26 @@ func matrix() map[string]matrixCase {
 		"POST /verify":           {everyone, func(e *env) (string, any) { return "/verify", genericVC() }},
 		"GET /static/verify.css": {everyone, fixed(func(e *env) string { return "/static/verify.css" })},
 
+		// The learner's pages (backpack.go, share.go): every person, for
+		// their own records; the forms post as a browser does
+		// (backpackPrepare). A superuser has no address to be awarded at,
+		// so has no award to claim or reject.
+		"GET /static/backpack.css":                 {everyone, fixed(func(e *env) string { return "/static/backpack.css" })},
+		"GET /backpack":                            {persons, fixed(func(e *env) string { return "/backpack" })},
+		"GET /backpack/{holdingID}":                {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) })},
+		"POST /backpack/{holdingID}/share":         {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) + "/share" })},
+		"POST /backpack/{holdingID}/presentations": {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) + "/presentations" })},
+		"POST /backpack/awards/{awardID}/claim":    {personsButSU, fixed(func(e *env) string { return "/backpack/awards/" + e.pendingOf(matrixCaller) + "/claim" })},
+		"POST /backpack/awards/{awardID}/reject":   {personsButSU, fixed(func(e *env) string { return "/backpack/awards/" + e.pendingOf(matrixCaller) + "/reject" })},
+		"GET /backpack/import":                     {persons, fixed(func(e *env) string { return "/backpack/import" })},
+		"POST /backpack/import":                    {persons, fixed(func(e *env) string { return "/backpack/import" })},
+		"GET /backpack/account":                    {persons, fixed(func(e *env) string { return "/backpack/account" })},
+		"GET /backpack/account/delete":             {persons, fixed(func(e *env) string { return "/backpack/account/delete" })},
+		// Only a learner without staff roles deletes their account.
+		"POST /backpack/account/delete": {[]string{learner}, fixed(func(e *env) string { return "/backpack/account/delete" })},
+		"GET /s/{shareID}/image.png":    {everyone, fixed(func(e *env) string { return e.ownerShare() + "/image.png" })},
+		"GET /s/{shareID}/credential":   {everyone, fixed(func(e *env) string { return e.ownerShare() + "/credential" })},
+
 		"GET /api/v1/me":           {signedIn, fixed(func(e *env) string { return "/api/v1/me" })},
 		"GET /api/v1/institutions": {signedIn, fixed(func(e *env) string { return "/api/v1/institutions" })},
 		"POST /api/v1/institutions": {onlySU, func(e *env) (string, any) {
@@ -255,9 +275,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 	e.public()
 	e.srv.Bulk = bulk.NewService(e.db, e.is)
 	e.enableLogin()
-	e.wallet()
+	e.awarding()
 	m := matrix()
 	for k, v := range walletMatrix() {
+		m[k] = v
+	}
+	for k, v := range awardMatrix() {
 		m[k] = v
 	}
 	var routes []string

@@ -133,6 +133,8 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.registerVerifyRoutes(r)
 	s.registerLoginRoutes(r)
 	s.registerWalletPublicRoutes(r)
+	s.registerSharePageRoutes(r)
+	s.registerBackpackRoutes(r)
 	if api.DevIDP != nil {
 		r.Mount("/devidp", api.DevIDP)
 	}

@@ -504,8 +504,14 @@ type publicShareJSON struct {
 }
 
 // handlePublicShare shows a public credential and its live verification;
-// a private or unknown share is 404 alike.
+// a private or unknown share is 404 alike. A browser (a client that
+// prefers HTML) gets the page of share.go instead of the JSON.
 func (s *Server) handlePublicShare(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Accept")
+	if wantsHTML(r) {
+		s.handleSharePage(w, r)
+		return
+	}
 	if s.Wallet == nil {
 		s.writeError(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
 		return

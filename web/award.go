@@ -1,0 +1,495 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/issuer"
+)
+
+// registerAwardRoutes serves the award flows. Staff and the institution's
+// systems, with the award permission on the badge class, make direct
+// awards, decide requests, revoke and withdraw; whoever may read the badge
+// class reads its awards. A signed-in person requests a badge and claims
+// or rejects their own awards under /me/awards; systems may not.
+func (s *Server) registerAwardRoutes(r chi.Router) {
+	r.Post("/badgeclasses/{badgeClassID}/awards", s.handleDirectAward)
+	r.Get("/badgeclasses/{badgeClassID}/awards", s.handleBadgeClassAwards)
+	r.Post("/badgeclasses/{badgeClassID}/requests", s.handleRequestBadge)
+	r.Post("/awards/approve", s.handleApproveRequests)
+	r.Get("/awards/{awardID}", s.handleAward)
+	r.Delete("/awards/{awardID}", s.handleDeleteAward)
+	r.Post("/awards/{awardID}/deny", s.handleDenyRequest)
+	r.Post("/awards/{awardID}/revoke", s.handleRevokeAward)
+	r.Get("/me/awards", s.handleMyAwards)
+	r.Get("/me/awards/{awardID}", s.handleMyAward)
+	r.Post("/me/awards/{awardID}/claim", s.handleClaimAward)
+	r.Post("/me/awards/{awardID}/reject", s.handleRejectAward)
+}
+
+// recipientJSON names who an award is for. The learner's user ID and
+// holder DID are only known once they requested or claimed.
+type recipientJSON struct {
+	Email     string `json:"email,omitempty"`
+	EPPN      string `json:"eppn,omitempty"`
+	EduID     string `json:"eduid,omitempty"`
+	Name      string `json:"name,omitempty"`
+	UserID    string `json:"userId,omitempty"`
+	HolderDID string `json:"holderDid,omitempty"`
+}
+
+type awardJSON struct {
+	ID            string            `json:"id"`
+	InstitutionID string            `json:"institutionId"`
+	GroupID       string            `json:"groupId"`
+	IssuerID      string            `json:"issuerId"`
+	BadgeClassID  string            `json:"badgeClassId"`
+	Kind          issuer.AwardKind  `json:"kind"`
+	State         issuer.AwardState `json:"state"`
+	BundleID      string            `json:"bundleId,omitempty"`
+	Recipient     recipientJSON     `json:"recipient"`
+	Narrative     string            `json:"narrative,omitempty"`
+	Evidence      []string          `json:"evidence"`
+	Grade         string            `json:"grade,omitempty"`
+	DenyReason    string            `json:"denyReason,omitempty"`
+	RevokeReason  string            `json:"revokeReason,omitempty"`
+	TermsVersion  string            `json:"termsVersion,omitempty"`
+	// The staff who acted; left out of a learner's own view.
+	AwardedBy string `json:"awardedBy,omitempty"`
+	DecidedBy string `json:"decidedBy,omitempty"`
+	RevokedBy string `json:"revokedBy,omitempty"`
+
+	Requested     *time.Time `json:"requested,omitempty"`
+	Decided       *time.Time `json:"decided,omitempty"`
+	ScheduledFor  *time.Time `json:"scheduledFor,omitempty"`
+	Sent          *time.Time `json:"sent,omitempty"`
+	ClaimDeadline *time.Time `json:"claimDeadline,omitempty"`
+	Claimed       *time.Time `json:"claimed,omitempty"`
+	RevokedAt     *time.Time `json:"revokedAt,omitempty"`
+	Reminders     []int      `json:"reminders,omitempty"`
+	CredentialID  string     `json:"credentialId,omitempty"`
+	Version       int64      `json:"version"`
+	Created       time.Time  `json:"created"`
+	Updated       time.Time  `json:"updated"`
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// awardView is the staff's view of a.
+func awardView(a *issuer.Award) awardJSON {
+	v := awardJSON{
+		ID: a.ID, InstitutionID: a.InstitutionID, GroupID: a.GroupID, IssuerID: a.IssuerID, BadgeClassID: a.BadgeClassID,
+		Kind: a.Kind, State: a.State, BundleID: a.BundleID,
+		Recipient: recipientJSON{Email: a.Recipient.Email, EPPN: a.Recipient.EPPN, EduID: a.Recipient.EduID,
+			Name: a.Recipient.Name, UserID: a.Recipient.UserID, HolderDID: a.Recipient.HolderDID},
+		Narrative: a.Narrative, Evidence: append([]string{}, a.EvidenceURLs...), Grade: a.Grade,
+		DenyReason: a.DenyReason, RevokeReason: a.RevokeReason, TermsVersion: a.TermsVersion,
+		AwardedBy: a.AwardedBy, DecidedBy: a.DecidedBy, RevokedBy: a.RevokedBy,
+		Requested: timeOrNil(a.Requested), Decided: timeOrNil(a.Decided), ScheduledFor: timeOrNil(a.ScheduledFor),
+		Sent: timeOrNil(a.Sent), ClaimDeadline: timeOrNil(a.ClaimDeadline), Claimed: timeOrNil(a.Claimed),
+		RevokedAt: timeOrNil(a.RevokedAt), Reminders: a.Reminders, CredentialID: a.CredentialID,
+		Version: a.Version, Created: a.Created, Updated: a.Updated,
+	}
+	return v
+}
+
+// learnerAwardView is the learner's view of their own award: the staff's
+// user IDs left out.
+func learnerAwardView(a *issuer.Award) awardJSON {
+	v := awardView(a)
+	v.AwardedBy, v.DecidedBy, v.RevokedBy = "", "", ""
+	return v
+}
+
+// awardFilter reads ?state= (repeated or comma-separated), ?cursor= and
+// ?limit= (1 to maxLimit, default defaultLimit).
+func awardFilter(r *http.Request) (issuer.AwardFilter, error) {
+	q := r.URL.Query()
+	f := issuer.AwardFilter{Limit: defaultLimit}
+	var problems []FieldProblem
+	for _, v := range q["state"] {
+		for st := range strings.SplitSeq(v, ",") {
+			if st = strings.TrimSpace(st); st == "" {
+				continue
+			}
+			if !issuer.AwardState(st).Valid() {
+				problems = append(problems, FieldProblem{"state", "unknown award state " + strconv.Quote(st)})
+				continue
+			}
+			f.States = append(f.States, issuer.AwardState(st))
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			problems = append(problems, FieldProblem{"limit", "must be a whole number from 1 to " + strconv.Itoa(maxLimit)})
+		}
+		f.Limit = n
+	}
+	if v := q.Get("cursor"); v != "" {
+		c, err := issuer.ParseAwardCursor(v)
+		if err != nil {
+			problems = append(problems, FieldProblem{"cursor", "unknown or no longer valid; start from the first page"})
+		}
+		f.After = c
+	}
+	if len(problems) > 0 {
+		return f, invalidFields("page", problems...)
+	}
+	return f, nil
+}
+
+// writeAwardPage sends a page of awards as the other lists are sent: the
+// items, the next cursor, and a Link header to the next page.
+func writeAwardPage(w http.ResponseWriter, r *http.Request, p *issuer.AwardPage, f issuer.AwardFilter, view func(*issuer.Award) awardJSON) {
+	out := Page[awardJSON]{Items: mapSlice(p.Awards, view), Next: p.Next.String()}
+	if out.Next != "" {
+		next := url.Values{}
+		for k, v := range r.URL.Query() {
+			next[k] = v
+		}
+		next.Set("limit", strconv.Itoa(f.Limit))
+		next.Set("cursor", out.Next)
+		w.Header().Set("Link", "<"+r.URL.Path+"?"+next.Encode()+`>; rel="next"`)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, out)
+}
+
+// ---- staff and systems
+
+// directAwardRowJSON is one recipient of a direct award: at least one of
+// email, eppn and eduid.
+type directAwardRowJSON struct {
+	Email     string `json:"email"`
+	EPPN      string `json:"eppn"`
+	EduID     string `json:"eduid"`
+	Name      string `json:"name"`
+	Narrative string `json:"narrative"`
+	Evidence  string `json:"evidence"` // a URL
+	Grade     string `json:"grade"`
+}
+
+type directAwardJSON struct {
+	Recipients  []directAwardRowJSON `json:"recipients"`
+	ScheduledAt *time.Time           `json:"scheduledAt"`
+}
+
+// handleDirectAward awards the badge class to every recipient, as one
+// bundle: 201 with the awards, sent at once or scheduled. A bad row
+// rejects the whole call with every row's problems (400).
+func (s *Server) handleDirectAward(w http.ResponseWriter, r *http.Request) {
+	var in directAwardJSON
+	if err := decode(r, "direct award", &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(in.Recipients) == 0 {
+		s.writeError(w, r, invalidFields("direct award", FieldProblem{"recipients", "name at least one recipient"}))
+		return
+	}
+	rows := make([]issuer.DirectAwardInput, len(in.Recipients))
+	for i, rc := range in.Recipients {
+		rows[i] = issuer.DirectAwardInput{
+			Recipient: issuer.Recipient{Email: strings.ToLower(strings.TrimSpace(rc.Email)), EPPN: strings.TrimSpace(rc.EPPN),
+				EduID: strings.TrimSpace(rc.EduID), Name: strings.TrimSpace(rc.Name)},
+			Narrative: rc.Narrative, EvidenceURL: strings.TrimSpace(rc.Evidence), Grade: strings.TrimSpace(rc.Grade),
+		}
+	}
+	var scheduled time.Time
+	if in.ScheduledAt != nil {
+		scheduled = *in.ScheduledAt
+	}
+	id := chi.URLParam(r, "badgeClassID")
+	awards, err := s.Issuer.DirectAward(r.Context(), actor(r), id, rows, scheduled)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	created(w, "/api/v1/badgeclasses/"+url.PathEscape(id)+"/awards", Page[awardJSON]{Items: mapSlice(awards, awardView)})
+}
+
+func (s *Server) handleBadgeClassAwards(w http.ResponseWriter, r *http.Request) {
+	f, err := awardFilter(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p, err := s.Issuer.BadgeClassAwards(r.Context(), actor(r), chi.URLParam(r, "badgeClassID"), f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeAwardPage(w, r, p, f, awardView)
+}
+
+func (s *Server) handleAward(w http.ResponseWriter, r *http.Request) {
+	a, err := s.Issuer.Award(r.Context(), actor(r), chi.URLParam(r, "awardID"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, awardView(a))
+}
+
+type approveJSON struct {
+	IDs []string `json:"ids"`
+}
+
+// approveResultJSON is the outcome of a batch approval: the approved
+// requests, and what went wrong with those that could not be approved or
+// whose credential is not issued yet (it is retried).
+type approveResultJSON struct {
+	Items  []awardJSON `json:"items"`
+	Errors []string    `json:"errors,omitempty"`
+}
+
+// handleApproveRequests approves a batch of requests: all or none pass
+// the checks (unknown, not permitted or not open fails the call); then
+// each is approved, and the answer lists the approved ones and the
+// errors of the others.
+func (s *Server) handleApproveRequests(w http.ResponseWriter, r *http.Request) {
+	var in approveJSON
+	if err := decode(r, "approval", &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(in.IDs) == 0 {
+		s.writeError(w, r, invalidFields("approval", FieldProblem{"ids", "name at least one request"}))
+		return
+	}
+	if len(in.IDs) > issuer.MaxDirectAwards {
+		s.writeError(w, r, badged.Errorf(badged.TooLarge, "approve at most %d requests at once", issuer.MaxDirectAwards))
+		return
+	}
+	done, err := s.Issuer.ApproveRequests(r.Context(), actor(r), in.IDs...)
+	if err != nil && len(done) == 0 {
+		s.writeError(w, r, err)
+		return
+	}
+	out := approveResultJSON{Items: mapSlice(done, awardView)}
+	if err != nil {
+		if s.Log != nil {
+			s.Log.Warn("approval: some requests failed", "request_id", RequestID(r.Context()), "err", err)
+		}
+		out.Errors = joinedMessages(err)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// joinedMessages returns the user-facing message of each error err joins.
+func joinedMessages(err error) []string {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	out := make([]string, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, badged.MessageOf(e))
+	}
+	return out
+}
+
+type reasonJSON struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) decodeReason(w http.ResponseWriter, r *http.Request, what string) (string, bool) {
+	var in reasonJSON
+	if err := decode(r, what, &in); err != nil {
+		s.writeError(w, r, err)
+		return "", false
+	}
+	if strings.TrimSpace(in.Reason) == "" {
+		s.writeError(w, r, invalidFields(what, FieldProblem{"reason", "required"}))
+		return "", false
+	}
+	return in.Reason, true
+}
+
+func (s *Server) handleDenyRequest(w http.ResponseWriter, r *http.Request) {
+	reason, ok := s.decodeReason(w, r, "denial")
+	if !ok {
+		return
+	}
+	a, err := s.Issuer.DenyRequest(r.Context(), actor(r), chi.URLParam(r, "awardID"), reason)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, awardView(a))
+}
+
+func (s *Server) handleRevokeAward(w http.ResponseWriter, r *http.Request) {
+	reason, ok := s.decodeReason(w, r, "revocation")
+	if !ok {
+		return
+	}
+	a, err := s.Issuer.RevokeAward(r.Context(), actor(r), chi.URLParam(r, "awardID"), reason)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, awardView(a))
+}
+
+// handleDeleteAward withdraws an unclaimed direct award; the answer is
+// the award, now deleted.
+func (s *Server) handleDeleteAward(w http.ResponseWriter, r *http.Request) {
+	a, err := s.Issuer.DeleteDirectAward(r.Context(), actor(r), chi.URLParam(r, "awardID"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, awardView(a))
+}
+
+// ---- learners
+
+// awardLearner returns the learner of the request: the signed-in person
+// (never a system client), completed by the wallet, when there is one,
+// with the identifiers the login recorded and the holder DID, which so
+// reaches the credential.
+func (s *Server) awardLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
+	p := principal(r)
+	if p == nil || p.System() {
+		s.writeError(w, r, badged.Errorf(badged.Forbidden, "badges are requested and claimed by people signed in, not by systems"))
+		return issuer.Learner{}, false
+	}
+	l := issuer.Learner{UserID: p.User.ID}
+	if p.User.Email != "" {
+		l.Emails = []string{p.User.Email}
+	}
+	if s.Wallet != nil {
+		var err error
+		if l, err = s.Wallet.Learner(r.Context(), l); err != nil {
+			s.writeError(w, r, err)
+			return issuer.Learner{}, false
+		}
+	}
+	return l, true
+}
+
+type requestJSON struct {
+	Narrative string   `json:"narrative"`
+	Evidence  []string `json:"evidence"` // URLs
+}
+
+// handleRequestBadge records the signed-in person's request for the badge
+// class: 201 with the request.
+func (s *Server) handleRequestBadge(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.awardLearner(w, r)
+	if !ok {
+		return
+	}
+	var in requestJSON
+	if r.ContentLength != 0 {
+		if err := decode(r, "request", &in); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	a, err := s.Issuer.RequestBadge(r.Context(), l, chi.URLParam(r, "badgeClassID"), in.Narrative, in.Evidence)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	created(w, "/api/v1/me/awards/"+url.PathEscape(a.ID), learnerAwardView(a))
+}
+
+func (s *Server) handleMyAwards(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.awardLearner(w, r)
+	if !ok {
+		return
+	}
+	f, err := awardFilter(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p, err := s.Issuer.LearnerAwards(r.Context(), l, f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeAwardPage(w, r, p, f, learnerAwardView)
+}
+
+func (s *Server) handleMyAward(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.awardLearner(w, r)
+	if !ok {
+		return
+	}
+	a, err := s.Issuer.LearnerAward(r.Context(), l, chi.URLParam(r, "awardID"))
+	if err != nil {
+		s.writeError(w, r, learnerNotFound(err))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, learnerAwardView(a))
+}
+
+type claimJSON struct {
+	TermsVersion string `json:"termsVersion"`
+}
+
+// handleClaimAward claims a direct award for the signed-in person, who
+// accepted the terms of termsVersion: the credential is issued, to the
+// wallet's DID when the learner has one.
+func (s *Server) handleClaimAward(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.awardLearner(w, r)
+	if !ok {
+		return
+	}
+	var in claimJSON
+	if err := decode(r, "claim", &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if strings.TrimSpace(in.TermsVersion) == "" {
+		s.writeError(w, r, invalidFields("claim", FieldProblem{"termsVersion", "required: the version of the terms you accept"}))
+		return
+	}
+	a, err := s.Issuer.ClaimAward(r.Context(), l, chi.URLParam(r, "awardID"), in.TermsVersion)
+	if err != nil {
+		s.writeError(w, r, learnerNotFound(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, learnerAwardView(a))
+}
+
+func (s *Server) handleRejectAward(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.awardLearner(w, r)
+	if !ok {
+		return
+	}
+	a, err := s.Issuer.RejectAward(r.Context(), l, chi.URLParam(r, "awardID"))
+	if err != nil {
+		s.writeError(w, r, learnerNotFound(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, learnerAwardView(a))
+}
+
+// learnerNotFound answers someone else's award as not found, so that a
+// learner cannot tell which award IDs exist.
+func learnerNotFound(err error) error {
+	if badged.KindOf(err) == badged.Forbidden {
+		return badged.Errorf(badged.NotFound, "award not found")
+	}
+	return err
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/badged/badged/issuer"
+)
+
+// TestBackpackInBrowser opens the backpack, a credential and its public
+// page in Debian's Chromium (no JavaScript of ours), as a learner signed
+// in with a session cookie, and saves screenshots of the three to docs/.
+// It skips without Chromium, except in CI.
+func TestBackpackInBrowser(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing: install Debian's chromium (.ci/run does)", chromium)
+		}
+		t.Skipf("%s is missing: install Debian's chromium package to run the browser test", chromium)
+	}
+	we := newWalletEnv(t).backpack()
+	ctx0 := context.Background()
+	a := we.claim(learner)
+	l := must(we.w.Learner(ctx0, issuer.Learner{UserID: "user-" + learner, Emails: []string{learner + "@example.org"}}))
+	sh := must(we.w.SetPublic(ctx0, l, a.ID, true))
+	we.sendAward(learner) // a pending award to claim
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1000, 1300),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelT()
+
+	// The browser reaches the server through a front that signs it in at
+	// /test-signin: it sets the session cookie, as the login callback
+	// does, and goes to the backpack.
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/test-signin" {
+			http.SetCookie(w, we.srv.SessionCookie(we.cookie[learner], time.Now().Add(time.Hour)))
+			http.Redirect(w, r, "/backpack?lang=en", http.StatusSeeOther)
+			return
+		}
+		we.srv.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+
+	shots := map[string][]byte{}
+	shoot := func(name, path, ready string, check func()) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(front.URL+path), chromedp.WaitVisible(ready)); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		check()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		shots[name] = png
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return s
+	}
+	attr := func(sel, name string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.AttributeValue(sel, name))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return v.Value
+	}
+
+	shoot("backpack.png", "/test-signin", "#credentials", func() {
+		if !strings.Contains(text(`li.holding[data-holding="`+a.ID+`"] h3`), "Statistics") {
+			t.Error("the backpack does not list the credential")
+		}
+		if !strings.Contains(text("#pending"), backpackText["en"]["termsAccept"]) {
+			t.Error("no pending award with its terms")
+		}
+	})
+	shoot("backpack-credential.png", "/backpack/"+a.ID, "#verification", func() {
+		if attr("#verification", "data-verified") != "true" || attr("#share-state", "data-public") != "true" {
+			t.Error("the credential page does not show it verified and public")
+		}
+	})
+	shoot("share-page.png", "/s/"+sh.ID, "#verification", func() {
+		if attr("#verification", "data-verified") != "true" || text("h1") != "Statistics" {
+			t.Error("the public page does not show the credential verified")
+		}
+	})
+	for name, png := range shots {
+		if len(png) == 0 {
+			t.Errorf("no screenshot %s", name)
+			continue
+		}
+		if err := os.WriteFile(filepath.Join("..", "docs", name), png, 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}

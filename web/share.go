@@ -1,0 +1,151 @@
+package web
+
+import (
+	"cmp"
+	"encoding/base64"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/wallet"
+)
+
+// The public page of a shared credential. GET /s/{shareID} answers a
+// browser (or a link-preview robot) with this page and anyone else with
+// the JSON of handlePublicShare: one address, two representations. A
+// private or unknown share is 404 alike.
+
+// registerSharePageRoutes adds what the public page links to: its image,
+// for link previews, and the credential itself, to download or to verify
+// elsewhere.
+func (s *Server) registerSharePageRoutes(r chi.Router) {
+	r.Get("/s/{shareID}/image.png", s.handleShareImage)
+	r.Get("/s/{shareID}/credential", s.handleShareCredential)
+}
+
+type sharePage struct {
+	basePage
+	P           *wallet.Public
+	Card        card
+	Meaning     meaning
+	Verified    bool
+	Results     []pageCheck
+	Known       *pageKnown
+	Signed      bool
+	OGImage     string
+	Description string
+	VerifyURL   string
+}
+
+// handleSharePage shows a public credential, what it means and its live
+// verification, with OpenGraph and Twitter card tags for link previews.
+func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
+	if s.Wallet == nil {
+		s.pageError(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
+		return
+	}
+	pub, err := s.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p := &sharePage{basePage: s.basePage(w, r, ""), P: pub}
+	p.SignedIn = false // a public page: no navigation of the backpack
+	sum := pub.Summary
+	p.Title = cmp.Or(sum.Name, p.T["sharedBy"])
+	p.Card = card{Name: p.Title, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID), Issued: dateText(p.Lang, sum.Issued),
+		ValidUntil: dateText(p.Lang, sum.ValidUntil), State: pub.State, Image: imageURL(sum), Public: true}
+	p.Meaning = meaningOf(pub.Credential, pub.Verification, sum)
+	p.Verified, p.Results = verificationOf(p.Checks, pub.Verification)
+	if pub.Verification != nil {
+		vr := s.pageResult(r.Context(), &verifyPage{Lang: p.Lang, T: pageText[p.Lang]}, pub.Verification, "")
+		p.Known, p.Signed = vr.Known, vr.Signed
+	}
+	p.OGImage = pub.URL + "/image.png"
+	if u := httpURL(sum.Image); u != "" {
+		p.OGImage = u
+	}
+	var desc []string
+	if p.Card.Issuer != "" {
+		desc = append(desc, p.T["issuedBy"]+" "+p.Card.Issuer+".")
+	}
+	if p.Verified {
+		desc = append(desc, p.T["verified"])
+	} else {
+		desc = append(desc, p.T["notVerified"])
+	}
+	if sum.Description != "" {
+		desc = append(desc, clip(sum.Description, 200))
+	}
+	p.Description = strings.Join(desc, " ")
+	p.VerifyURL = "/verify?url=" + template.URLQueryEscaper(pub.URL+"/credential")
+	w.Header().Set("Cache-Control", "no-cache")
+	s.renderHTML(w, r, http.StatusOK, "share", p)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// handleShareImage sends the image of a public credential as a PNG for
+// link previews: its own when the credential carries a PNG, else a drawn
+// badge. (An https image is linked directly by og:image.)
+func (s *Server) handleShareImage(w http.ResponseWriter, r *http.Request) {
+	if s.Wallet == nil {
+		s.writeError(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
+		return
+	}
+	pub, err := s.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	b := wallet.DefaultPNG(pub.Summary.Name)
+	if png, ok := dataPNG(pub.Summary.Image); ok {
+		b = png
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(b)
+}
+
+// handleShareCredential sends a public credential as its issuer signed it
+// (JSON-LD or a VC-JWT), to download or to verify elsewhere.
+func (s *Server) handleShareCredential(w http.ResponseWriter, r *http.Request) {
+	if s.Wallet == nil {
+		s.writeError(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
+		return
+	}
+	pub, err := s.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ct, ext := "application/vc+ld+json", "json"
+	if pub.Format == wallet.FormatJWT {
+		ct, ext = "application/vc+jwt", "jwt"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", `inline; filename="credential.`+ext+`"`)
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(pub.Credential)
+}
+
+// dataPNG decodes a data: URL of a PNG.
+func dataPNG(u string) ([]byte, bool) {
+	const prefix = "data:image/png;base64,"
+	if !strings.HasPrefix(u, prefix) {
+		return nil, false
+	}
+	b, err := base64.StdEncoding.DecodeString(u[len(prefix):])
+	return b, err == nil && len(b) > 0
+}
