@@ -205,6 +205,11 @@ func (s *Service) RequestBadge(ctx context.Context, l Learner, badgeClassID, nar
 		return nil, badged.Errorf(badged.Unauthorized, "sign in first")
 	}
 	l = l.normal()
+	if l.EduID == "" && l.HolderDID == "" && len(l.Emails) == 0 && len(l.EPPNs) == 0 {
+		// Approval issues a credential naming the learner by one of these;
+		// without any, the request could never be fulfilled.
+		return nil, badged.Errorf(badged.Forbidden, "your account has no eduID, email address, EPPN or wallet DID to name you in a credential, so it cannot request badges")
+	}
 	bc, err := s.awardable(ctx, badgeClassID)
 	if err != nil {
 		return nil, err

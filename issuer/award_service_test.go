@@ -161,6 +161,8 @@ func TestRequestApprove(t *testing.T) {
 	e := newAwardEnv(t)
 	_, err := e.svc.RequestBadge(ctx, issuer.Learner{}, e.ids["b"], "", nil)
 	wantKind(t, err, badged.Unauthorized)
+	_, err = e.svc.RequestBadge(ctx, issuer.Learner{UserID: "nameless"}, e.ids["b"], "", nil)
+	wantKind(t, err, badged.Forbidden) // nothing to name the learner by in a credential
 	_, err = e.svc.RequestBadge(ctx, alice, e.ids["draft"], "", nil)
 	wantKind(t, err, badged.Conflict)
 	_, err = e.svc.RequestBadge(ctx, alice, "nope", "", nil)
