@@ -19,9 +19,12 @@
 //     at <base>/status/<listID>.
 //   - Credentials. [Service.Issue] maps a badge class to an Achievement
 //     (with badged's extension context for what OB 3.0 lacks), names the
-//     recipient by salted hashes only, signs with eddsa-rdfc-2022 and stores
-//     the result by award, so issuing an award twice returns the first
-//     credential.
+//     recipient by salted hashes only, signs it twice, as eddsa-rdfc-2022
+//     JSON-LD and as an OB 3.0 VC-JWT (EdDSA, the same verification
+//     method), and stores both by award, so issuing an award twice returns
+//     the first credential. The status list index is proposed by the store
+//     before signing and reserved in the same write that stores the
+//     credential: one write per credential.
 //
 // # Storage
 //

@@ -16,6 +16,7 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/credential"
+	"github.com/badged/badged/credential/jose"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/issuance"
@@ -305,6 +306,46 @@ func TestIssueVerifies(t *testing.T) {
 	}
 }
 
+// TestIssueJWT checks the VC-JWT form issued with each credential: the
+// same credential without its proof, signed by the same verification
+// method, and verified (and reported revoked) by badged's verifier.
+func TestIssueJWT(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ic := e.issue(t, e.request("award-1"))
+	res := e.verify(t, ic.JWT)
+	if !res.Verified || res.Securing != "vc-jwt" {
+		t.Fatalf("verified %v, securing %q", res.Verified, res.Securing)
+	}
+	tok, err := jose.Parse(string(ic.JWT))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := decode(t, ic.JSON)
+	proof := doc["proof"].([]any)[0].(map[string]any)
+	if tok.Format != jose.OBJWT || tok.Header.Kid != proof["verificationMethod"] {
+		t.Errorf("format %v, kid %s; want OB VC-JWT, kid %s", tok.Format, tok.Header.Kid, proof["verificationMethod"])
+	}
+	delete(doc, "proof")
+	if got, want := mustJSON(t, tok.Credential), mustJSON(t, doc); got != want {
+		t.Errorf("the JWT's credential\n got %s\nwant %s", got, want)
+	}
+	stored, err := e.db.CredentialByAward(ctx, "award-1")
+	if err != nil || !bytes.Equal(stored.JWT, ic.JWT) {
+		t.Fatalf("stored JWT %q, %v", stored.JWT, err)
+	}
+	if again := e.issue(t, e.request("award-1")); !bytes.Equal(again.JWT, ic.JWT) {
+		t.Error("issuing again gave another JWT")
+	}
+	if err := e.svc.Revoke(ctx, "award-1", "issued in error"); err != nil {
+		t.Fatal(err)
+	}
+	res = e.verify(t, ic.JWT, verifier.CheckStatus)
+	if st, _ := res.Check(verifier.CheckStatus); res.Verified || st.Verdict != verifier.Fail {
+		t.Errorf("revoked JWT: verified %v, status %+v", res.Verified, st)
+	}
+}
+
 func anyStrings(v []any) []string {
 	var out []string
 	for _, x := range v {
@@ -494,8 +535,12 @@ func TestRotateKey(t *testing.T) {
 		!doc.HasAssertionMethod(vm(old.JSON)) || !doc.HasAssertionMethod(vm(next.JSON)) {
 		t.Errorf("DID document = %s", mustJSON(t, doc))
 	}
-	e.verify(t, old.JSON)
-	e.verify(t, next.JSON)
+	for _, raw := range [][]byte{old.JSON, next.JSON, old.JWT, next.JWT} {
+		e.verify(t, raw)
+	}
+	if tok, err := jose.Parse(string(next.JWT)); err != nil || tok.Header.Kid != vm(next.JSON) {
+		t.Errorf("the JWT after rotation: %v, %v; want kid %s", tok, err, vm(next.JSON))
+	}
 	// Rotating an institution without a ring creates one.
 	if err := e.svc.RotateKey(ctx, "new-inst"); err != nil {
 		t.Fatal(err)

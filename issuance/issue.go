@@ -2,14 +2,17 @@ package issuance
 
 import (
 	"context"
+	"crypto"
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/credential/jose"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/statuslist"
 )
@@ -20,7 +23,8 @@ const (
 	IdentityEPPN  = "ext:eppn"  // eduPersonPrincipalName
 )
 
-// Issue signs an OpenBadgeCredential for the award and stores it; see
+// Issue signs an OpenBadgeCredential for the award, as eddsa-rdfc-2022
+// JSON-LD and as an OB 3.0 VC-JWT, and stores both; see
 // [issuer.CredentialIssuer]. Issuing an award again returns the stored
 // credential, also when two calls race. The error is Invalid when the
 // request lacks its award, hierarchy or a recipient identifier, or when the
@@ -45,28 +49,87 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 	if err != nil {
 		return nil, err
 	}
-	slot, err := s.allocate(ctx, r.AwardID, r.Issuer.ID)
-	if err != nil {
-		return nil, err
-	}
-	if slot.NewList {
-		// Publish the new list at once; StatusListCredential would also
-		// sign it on first request.
-		if _, _, err := s.StatusListCredential(ctx, slot.ListID); err != nil {
-			return nil, fmt.Errorf("sign new status list: %w", err)
-		}
-	}
 	uuid, err := credential.NewID(s.rand)
 	if err != nil {
 		return nil, fmt.Errorf("credential id: %w", err)
 	}
 	id := s.base + "/credentials/" + uuid[len("urn:uuid:"):]
+	// The index is proposed, the credential signed, and then the index
+	// reserved and the credential stored in one write. Another issuance
+	// taking the proposed index first (rare: indexes are drawn at random
+	// among some 131,000) makes that write fail with Conflict, and the
+	// credential is signed again with another; the last attempt reserves
+	// through Allocate first.
+	for attempt := 1; ; attempt++ {
+		slot, err := s.slot(ctx, r.AwardID, r.Issuer.ID, attempt == issueAttempts)
+		if err != nil {
+			return nil, err
+		}
+		c, err := s.sign(r, id, issuedAt, slot, key, vm)
+		if err != nil {
+			return nil, err
+		}
+		err = s.store.CreateCredential(ctx, c)
+		if err == nil {
+			return issued(c), nil
+		}
+		if badged.KindOf(err) != badged.Conflict {
+			return nil, fmt.Errorf("store credential: %w", err)
+		}
+		// Another call issued this award first: its credential stands.
+		if stored, serr := s.store.CredentialByAward(ctx, r.AwardID); serr == nil {
+			return issued(stored), nil
+		}
+		if attempt == issueAttempts {
+			return nil, fmt.Errorf("store credential: %w", err)
+		}
+	}
+}
+
+// issueAttempts is how many times Issue signs a credential before it
+// gives up on a status list index that keeps being taken.
+const issueAttempts = 3
+
+// slot returns the status list index a credential of the award gets:
+// proposed by the store, or, when the store has none to propose or
+// reserve is set, reserved through Allocate. A new list is signed at once.
+func (s *Service) slot(ctx context.Context, awardID, issuerID string, reserve bool) (Slot, error) {
+	if !reserve {
+		slot, err := s.store.FreeSlot(ctx, &Allocation{
+			AwardID: awardID, IssuerID: issuerID, Purpose: statuslist.PurposeRevocation,
+			Size: statuslist.MinSize, Random: s.rand, Now: s.now(),
+		})
+		if err == nil {
+			return slot, nil
+		}
+		if badged.KindOf(err) != badged.NotFound {
+			return Slot{}, fmt.Errorf("find a status list index: %w", err)
+		}
+	}
+	slot, err := s.allocate(ctx, awardID, issuerID)
+	if err != nil {
+		return Slot{}, err
+	}
+	if slot.NewList {
+		// Publish the new list at once; StatusListCredential would also
+		// sign it on first request.
+		if _, _, err := s.StatusListCredential(ctx, slot.ListID); err != nil {
+			return Slot{}, fmt.Errorf("sign new status list: %w", err)
+		}
+	}
+	return slot, nil
+}
+
+// sign builds the credential of r with the status entry of slot and
+// signs it twice with key as vm: as eddsa-rdfc-2022 JSON-LD and as an OB
+// 3.0 VC-JWT.
+func (s *Service) sign(r issuer.IssueRequest, id string, issuedAt time.Time, slot Slot, key crypto.Signer, vm string) (*Credential, error) {
 	listURL := s.StatusListURL(slot.ListID)
 	doc, validUntil, err := s.build(r, id, issuedAt, credential.StatusEntry{
-		ID:                   fmt.Sprintf("%s#%d", listURL, slot.Index),
+		ID:                   listURL + "#" + strconv.Itoa(slot.Index),
 		Type:                 statuslist.TypeBitstring,
 		StatusPurpose:        statuslist.PurposeRevocation,
-		StatusListIndex:      fmt.Sprint(slot.Index),
+		StatusListIndex:      strconv.Itoa(slot.Index),
 		StatusListCredential: listURL,
 	})
 	if err != nil {
@@ -84,24 +147,18 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 	if err != nil {
 		return nil, fmt.Errorf("encode credential: %w", err)
 	}
-	c := &Credential{
+	jwt, err := jose.Sign(doc, key, vm, jose.OBJWT)
+	if err != nil {
+		return nil, badged.Wrap(badged.Internal, err, "the credential could not be signed as a VC-JWT")
+	}
+	return &Credential{
 		IssuedCredential: issuer.IssuedCredential{
-			ID: id, AwardID: r.AwardID, JSON: raw, ValidUntil: validUntil,
+			ID: id, AwardID: r.AwardID, JSON: raw, JWT: []byte(jwt), ValidUntil: validUntil,
 			StatusList: listURL, StatusIdx: slot.Index, IssuedAt: issuedAt,
 		},
 		IssuerID: r.Issuer.ID,
 		ListID:   slot.ListID,
-	}
-	if err := s.store.CreateCredential(ctx, c); err != nil {
-		if badged.KindOf(err) == badged.Conflict {
-			// Another call issued this award first: its credential stands.
-			if stored, serr := s.store.CredentialByAward(ctx, r.AwardID); serr == nil {
-				return issued(stored), nil
-			}
-		}
-		return nil, fmt.Errorf("store credential: %w", err)
-	}
-	return issued(c), nil
+	}, nil
 }
 
 func checkRequest(r *issuer.IssueRequest) error {
@@ -122,6 +179,7 @@ func checkRequest(r *issuer.IssueRequest) error {
 func issued(c *Credential) *issuer.IssuedCredential {
 	ic := c.IssuedCredential
 	ic.JSON = append([]byte(nil), c.JSON...)
+	ic.JWT = append([]byte(nil), c.JWT...)
 	return &ic
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/badged/badged"
@@ -37,6 +38,18 @@ type Service struct {
 	// emptyList is the encodedList of a new status list, computed once:
 	// GZIP setup costs more than the rest of an allocation.
 	emptyList string
+
+	// signers caches each institution's unsealed current key by key ring
+	// version, so that issuing reads the ring but unseals (AES-GCM) and
+	// derives the Ed25519 key only when the ring changed.
+	mu      sync.Mutex
+	signers map[string]cachedSigner
+}
+
+type cachedSigner struct {
+	version int64
+	key     crypto.Signer
+	keyID   string
 }
 
 // Option sets an optional property of a [Service].
@@ -62,13 +75,14 @@ func New(store Store, sealer *keys.Sealer, baseURL string, p *jsonld.Processor, 
 		return nil, badged.Errorf(badged.Invalid, "the base URL %q must be an absolute https URL without query or fragment", baseURL)
 	}
 	s := &Service{
-		store:  store,
-		sealer: sealer,
-		proofs: dataintegrity.New(p),
-		base:   strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"),
-		host:   u.Host,
-		now:    time.Now,
-		rand:   rand.Reader,
+		store:   store,
+		sealer:  sealer,
+		proofs:  dataintegrity.New(p),
+		base:    strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"),
+		host:    u.Host,
+		now:     time.Now,
+		rand:    rand.Reader,
+		signers: map[string]cachedSigner{},
 	}
 	if s.emptyList, err = statuslist.New(statuslist.MinSize).Encode(); err != nil {
 		return nil, err
@@ -96,30 +110,30 @@ func (s *Service) StatusListURL(listID string) string {
 	return s.base + "/status/" + url.PathEscape(listID)
 }
 
-// ring returns the institution's key ring, creating it with a first key
-// when it has none.
-func (s *Service) ring(ctx context.Context, institutionID string) (*keys.Ring, error) {
+// ring returns the institution's key ring and its version, creating it
+// with a first key when it has none.
+func (s *Service) ring(ctx context.Context, institutionID string) (*keys.Ring, int64, error) {
 	for range 5 {
-		r, _, err := s.store.KeyRing(ctx, institutionID)
+		r, version, err := s.store.KeyRing(ctx, institutionID)
 		if err == nil {
-			return r, nil
+			return r, version, nil
 		}
 		if badged.KindOf(err) != badged.NotFound {
-			return nil, fmt.Errorf("key ring of %s: %w", institutionID, err)
+			return nil, 0, fmt.Errorf("key ring of %s: %w", institutionID, err)
 		}
 		r = &keys.Ring{}
 		if err := r.Rotate(s.rand, s.sealer, s.now()); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		_, err = s.store.PutKeyRing(ctx, institutionID, r, 0)
+		version, err = s.store.PutKeyRing(ctx, institutionID, r, 0)
 		if err == nil {
-			return r, nil
+			return r, version, nil
 		}
 		if badged.KindOf(err) != badged.Conflict { // Conflict: another node made it first
-			return nil, fmt.Errorf("create key ring of %s: %w", institutionID, err)
+			return nil, 0, fmt.Errorf("create key ring of %s: %w", institutionID, err)
 		}
 	}
-	return nil, badged.Errorf(badged.Unavailable, "the key ring of %s keeps changing; try again", institutionID)
+	return nil, 0, badged.Errorf(badged.Unavailable, "the key ring of %s keeps changing; try again", institutionID)
 }
 
 // RotateKey makes a new signing key the current one of the institution's
@@ -154,19 +168,33 @@ func (s *Service) RotateKey(ctx context.Context, institutionID string) error {
 
 // signer returns the current key of the institution and the
 // verification method an issuer signs with.
+//
+// The ring is read every time, so a rotation by any node is used at once;
+// the unsealed key is cached per ring version.
 func (s *Service) signer(ctx context.Context, institutionID, issuerID string) (crypto.Signer, string, error) {
-	r, err := s.ring(ctx, institutionID)
+	r, version, err := s.ring(ctx, institutionID)
 	if err != nil {
 		return nil, "", err
 	}
-	key, mk, err := r.Signer(s.sealer)
-	if err != nil {
-		if errors.Is(err, keys.ErrUnknownKey) || errors.Is(err, keys.ErrCorrupt) {
-			return nil, "", badged.Wrap(badged.Internal, err, "the signing key cannot be unsealed with the configured master key")
+	s.mu.Lock()
+	c, ok := s.signers[institutionID]
+	s.mu.Unlock()
+	if !ok || c.version != version {
+		key, mk, err := r.Signer(s.sealer)
+		if err != nil {
+			if errors.Is(err, keys.ErrUnknownKey) || errors.Is(err, keys.ErrCorrupt) {
+				return nil, "", badged.Wrap(badged.Internal, err, "the signing key cannot be unsealed with the configured master key")
+			}
+			return nil, "", err
 		}
-		return nil, "", err
+		c = cachedSigner{version: version, key: key, keyID: mk}
+		s.mu.Lock()
+		if cur, ok := s.signers[institutionID]; !ok || cur.version < version {
+			s.signers[institutionID] = c
+		}
+		s.mu.Unlock()
 	}
-	return key, s.IssuerDID(issuerID) + "#" + mk, nil
+	return c.key, s.IssuerDID(issuerID) + "#" + c.keyID, nil
 }
 
 // DIDDocument returns the did:web document of an issuer: the keys of its
@@ -178,7 +206,7 @@ func (s *Service) DIDDocument(ctx context.Context, issuerID string) (*did.Docume
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.ring(ctx, is.InstitutionID)
+	r, _, err := s.ring(ctx, is.InstitutionID)
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,15 @@ type Store interface {
 	// has none, the store first creates a list with id a.NewListID. An
 	// award that already has an index gets the same one back.
 	Allocate(ctx context.Context, a *Allocation) (Slot, error)
+	// FreeSlot proposes a status list index for a without reserving it,
+	// so that the credential can be signed before the one transaction of
+	// [Store.CreateCredential] reserves the index and stores it: the
+	// award's own index when it holds one (Slot.Held), or otherwise an
+	// index drawn as Allocate draws it among the free ones of the issuer's
+	// current list for the purpose. It fails with NotFound when the issuer
+	// has no such list or the list is full: then Allocate, which creates
+	// lists, is the way.
+	FreeSlot(ctx context.Context, a *Allocation) (Slot, error)
 	// StatusList returns a status list.
 	StatusList(ctx context.Context, id string) (*StatusList, error)
 	// PutListCredential stores the signed credential of list id, stating
@@ -50,8 +59,13 @@ type Store interface {
 	// same version (then it does nothing, without error).
 	PutListCredential(ctx context.Context, id string, version int64, credential []byte, signed time.Time) error
 
-	// CreateCredential stores an issued credential. It fails with
-	// Conflict when its award or its id already has one.
+	// CreateCredential stores an issued credential, and reserves its
+	// status list index (ListID, StatusIdx) for its award in the same
+	// transaction unless the award holds it already (from Allocate). It
+	// fails with Conflict when its award or its id already has a
+	// credential, when the index is held by another award or the award
+	// holds another index, or when the list is full; with NotFound when the
+	// list does not exist.
 	CreateCredential(ctx context.Context, c *Credential) error
 	// CredentialByAward returns the credential issued for an award.
 	CredentialByAward(ctx context.Context, awardID string) (*Credential, error)
@@ -123,6 +137,7 @@ type Slot struct {
 	ListID  string
 	Index   int
 	NewList bool // the allocation created the list
+	Held    bool // from FreeSlot: the award holds the index already
 }
 
 // StatusList is a status list as stored.

@@ -49,9 +49,13 @@ type Recipient struct {
 
 // IssuedCredential is a signed credential as stored.
 type IssuedCredential struct {
-	ID         string // the credential's id (a URL or urn:uuid)
-	AwardID    string
-	JSON       []byte // the signed credential, eddsa-rdfc-2022
+	ID      string // the credential's id (a URL or urn:uuid)
+	AwardID string
+	JSON    []byte // the signed credential, eddsa-rdfc-2022
+	// JWT is the same credential signed as an OB 3.0 VC-JWT (EdDSA, the
+	// same verification method as kid); empty for a credential issued
+	// before badged signed both forms.
+	JWT        []byte
 	ValidUntil time.Time
 	StatusList string // URL of the status list credential
 	StatusIdx  int

@@ -71,6 +71,9 @@ type credentialRecord struct {
 	Revoked          time.Time       `json:"revoked,omitzero"`
 	RevocationReason string          `json:"revocationReason,omitempty"`
 	JSON             json.RawMessage `json:"credential"`
+	// JWT is the VC-JWT form; absent from records written before badged
+	// signed both forms, which read as an empty JWT.
+	JWT string `json:"jwt,omitempty"`
 }
 
 func (r *statusListRecord) domain() *issuance.StatusList {
@@ -84,6 +87,9 @@ func (r *statusListRecord) domain() *issuance.StatusList {
 func (r *credentialRecord) domain() *issuance.Credential {
 	c := &issuance.Credential{IssuerID: r.IssuerID, ListID: r.ListID, Revoked: r.Revoked, RevocationReason: r.RevocationReason}
 	c.ID, c.AwardID, c.JSON, c.ValidUntil = r.ID, r.AwardID, bytes.Clone(r.JSON), r.ValidUntil
+	if r.JWT != "" {
+		c.JWT = []byte(r.JWT)
+	}
 	c.StatusList, c.StatusIdx, c.IssuedAt = r.StatusList, r.StatusIdx, r.IssuedAt
 	return c
 }
@@ -274,25 +280,117 @@ func (db *DB) PutListCredential(ctx context.Context, id string, version int64, c
 	})
 }
 
-// CreateCredential implements [issuance.Store].
+// FreeSlot implements [issuance.Store] in a read transaction.
+func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Slot, error) {
+	var slot issuance.Slot
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if data := tx.Bucket(idxSlotOfAward).Get([]byte(a.AwardID)); data != nil {
+			var s slotRecord
+			if err := decodeIssuance(data, "status slot of award", a.AwardID, &s); err != nil {
+				return err
+			}
+			slot = issuance.Slot{ListID: s.ListID, Index: s.Index, Held: true}
+			return nil
+		}
+		curKey := append(append([]byte(a.IssuerID), 0), a.Purpose...)
+		id := tx.Bucket(idxCurrentList).Get(curKey)
+		if id == nil {
+			return notFound("status list of issuer", a.IssuerID)
+		}
+		var l statusListRecord
+		if err := getIssuance(tx, bktStatusLists, "status list", string(id), &l); err != nil {
+			return err
+		}
+		if l.Allocated >= l.Size {
+			return badged.Errorf(badged.NotFound, "status list %s is full", l.ID)
+		}
+		slots := tx.Bucket(idxSlots)
+		idx, err := freeIndex(a, l.Size, func(i int) bool { return slots.Get(slotKey(l.ID, i)) != nil })
+		if err != nil {
+			return err
+		}
+		slot = issuance.Slot{ListID: l.ID, Index: idx}
+		return nil
+	})
+	return slot, err
+}
+
+// CreateCredential implements [issuance.Store]. It runs in a bbolt batch
+// ([bolt.DB.Batch]): concurrent calls share one write transaction, and so
+// one commit's fsyncs.
 func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) error {
 	if err := checkID("credential", c.ID); err != nil {
+		return err
+	}
+	if err := checkID("credential of award", c.AwardID); err != nil {
+		return err
+	}
+	if err := checkID("status list", c.ListID); err != nil {
 		return err
 	}
 	r := credentialRecord{
 		Format: issuanceFormat, ID: c.ID, AwardID: c.AwardID, IssuerID: c.IssuerID, ListID: c.ListID,
 		StatusList: c.StatusList, StatusIdx: c.StatusIdx, IssuedAt: c.IssuedAt, ValidUntil: c.ValidUntil,
-		Revoked: c.Revoked, RevocationReason: c.RevocationReason, JSON: bytes.Clone(c.JSON),
+		Revoked: c.Revoked, RevocationReason: c.RevocationReason, JSON: bytes.Clone(c.JSON), JWT: string(c.JWT),
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// bbolt runs fn again, alone, when it fails in a batch, so fn has no
+	// effect outside tx.
+	return db.bolt.Batch(func(tx *bolt.Tx) error {
+		if tx.Bucket(bktCredentials).Get([]byte(c.AwardID)) != nil {
+			return badged.Errorf(badged.Conflict, "credential of award %s already exists", c.AwardID)
+		}
 		if tx.Bucket(idxCredentials).Get([]byte(c.ID)) != nil {
 			return badged.Errorf(badged.Conflict, "credential %s already exists", c.ID)
 		}
-		if err := insert(tx, bktCredentials, "credential of award", c.AwardID, r); err != nil {
+		if err := reserve(tx, c); err != nil {
+			return err
+		}
+		if err := put(tx, bktCredentials, c.AwardID, r); err != nil {
 			return err
 		}
 		return tx.Bucket(idxCredentials).Put([]byte(c.ID), []byte(c.AwardID))
 	})
+}
+
+// reserve reserves c's status list index for its award, unless the award
+// holds it already.
+func reserve(tx *bolt.Tx, c *issuance.Credential) error {
+	if data := tx.Bucket(idxSlotOfAward).Get([]byte(c.AwardID)); data != nil {
+		var s slotRecord
+		if err := decodeIssuance(data, "status slot of award", c.AwardID, &s); err != nil {
+			return err
+		}
+		if s.ListID != c.ListID || s.Index != c.StatusIdx {
+			return badged.Errorf(badged.Conflict, "award %s holds index %d of status list %s, not %d of %s",
+				c.AwardID, s.Index, s.ListID, c.StatusIdx, c.ListID)
+		}
+		return nil
+	}
+	var l statusListRecord
+	if err := getIssuance(tx, bktStatusLists, "status list", c.ListID, &l); err != nil {
+		return err
+	}
+	switch {
+	case c.StatusIdx < 0 || c.StatusIdx >= l.Size:
+		return badged.Errorf(badged.Invalid, "status list %s has no index %d", l.ID, c.StatusIdx)
+	case l.Allocated >= l.Size:
+		return badged.Errorf(badged.Conflict, "status list %s is full", l.ID)
+	}
+	slots, key := tx.Bucket(idxSlots), slotKey(l.ID, c.StatusIdx)
+	if slots.Get(key) != nil {
+		return badged.Errorf(badged.Conflict, "index %d of status list %s is taken", c.StatusIdx, l.ID)
+	}
+	if err := slots.Put(key, []byte(c.AwardID)); err != nil {
+		return err
+	}
+	if err := put(tx, idxSlotOfAward, c.AwardID, slotRecord{Format: issuanceFormat, ListID: l.ID, Index: c.StatusIdx}); err != nil {
+		return err
+	}
+	l.Allocated++
+	return put(tx, bktStatusLists, l.ID, l)
 }
 
 // CredentialByAward implements [issuance.Store].

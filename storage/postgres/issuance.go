@@ -243,16 +243,66 @@ func (db *DB) PutListCredential(ctx context.Context, id string, version int64, c
 	return nil
 }
 
-// CreateCredential implements [issuance.Store].
+// FreeSlot implements [issuance.Store] with reads only: the award's
+// slot, the issuer's current list, and one probe per candidate index.
+func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Slot, error) {
+	slot := issuance.Slot{Held: true}
+	err := db.pool.QueryRow(ctx, "SELECT list_id, idx FROM issuance_status_slots WHERE award_id = $1", a.AwardID).
+		Scan(&slot.ListID, &slot.Index)
+	if err == nil {
+		return slot, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return issuance.Slot{}, issuanceError(err, "status slot of award", a.AwardID)
+	}
+	var (
+		id              string
+		size, allocated int
+	)
+	err = db.pool.QueryRow(ctx, `SELECT id, size, allocated FROM issuance_status_lists
+		WHERE issuer_id = $1 AND purpose = $2 ORDER BY seq DESC LIMIT 1`, a.IssuerID, a.Purpose).Scan(&id, &size, &allocated)
+	if err != nil {
+		return issuance.Slot{}, issuanceError(err, "status list of issuer", a.IssuerID)
+	}
+	if allocated >= size {
+		return issuance.Slot{}, badged.Errorf(badged.NotFound, "status list %s is full", id)
+	}
+	for range issuance.Probes {
+		i, err := a.Candidate(size)
+		if err != nil {
+			return issuance.Slot{}, err
+		}
+		var taken bool
+		err = db.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM issuance_status_slots WHERE list_id = $1 AND idx = $2)", id, i).Scan(&taken)
+		if err != nil {
+			return issuance.Slot{}, issuanceError(err, "status list", id)
+		}
+		if !taken {
+			return issuance.Slot{ListID: id, Index: i}, nil
+		}
+	}
+	// A nearly full list: Allocate scans for a free index.
+	return issuance.Slot{}, badged.Errorf(badged.NotFound, "status list %s is nearly full", id)
+}
+
+// CreateCredential implements [issuance.Store]: one transaction reserves
+// the index (locking the list's row for its count, as Allocate does) and
+// inserts the credential.
 func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) error {
 	if c.ID == "" || c.AwardID == "" {
 		return badged.Errorf(badged.Invalid, "a credential needs an id and an award")
 	}
-	_, err := db.pool.Exec(ctx, `INSERT INTO issuance_credentials
-		(award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		c.AwardID, c.ID, c.IssuerID, c.ListID, c.StatusList, c.StatusIdx, c.IssuedAt, optTime(c.ValidUntil),
-		optTime(c.Revoked), c.RevocationReason, c.JSON)
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := reserve(ctx, tx, c); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO issuance_credentials
+			(award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential, jwt)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			c.AwardID, c.ID, c.IssuerID, c.ListID, c.StatusList, c.StatusIdx, c.IssuedAt, optTime(c.ValidUntil),
+			optTime(c.Revoked), c.RevocationReason, c.JSON, string(c.JWT))
+		return err
+	})
 	if err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "23503" {
@@ -263,18 +313,63 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 	return nil
 }
 
-const credentialColumns = `award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential`
+// reserve reserves c's status list index for its award in tx, unless the
+// award holds it already.
+func reserve(ctx context.Context, tx pgx.Tx, c *issuance.Credential) error {
+	var (
+		listID string
+		idx    int
+	)
+	err := tx.QueryRow(ctx, "SELECT list_id, idx FROM issuance_status_slots WHERE award_id = $1", c.AwardID).Scan(&listID, &idx)
+	switch {
+	case err == nil && (listID != c.ListID || idx != c.StatusIdx):
+		return badged.Errorf(badged.Conflict, "award %s holds index %d of status list %s, not %d of %s",
+			c.AwardID, idx, listID, c.StatusIdx, c.ListID)
+	case err == nil:
+		return nil
+	case !errors.Is(err, pgx.ErrNoRows):
+		return err
+	}
+	var size, allocated int
+	err = tx.QueryRow(ctx, "SELECT size, allocated FROM issuance_status_lists WHERE id = $1 FOR UPDATE", c.ListID).Scan(&size, &allocated)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return notFound("status list", c.ListID)
+	case err != nil:
+		return err
+	case c.StatusIdx < 0 || c.StatusIdx >= size:
+		return badged.Errorf(badged.Invalid, "status list %s has no index %d", c.ListID, c.StatusIdx)
+	case allocated >= size:
+		return badged.Errorf(badged.Conflict, "status list %s is full", c.ListID)
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO issuance_status_slots (list_id, idx, award_id) VALUES ($1, $2, $3)
+		ON CONFLICT (list_id, idx) DO NOTHING`, c.ListID, c.StatusIdx, c.AwardID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return badged.Errorf(badged.Conflict, "index %d of status list %s is taken", c.StatusIdx, c.ListID)
+	}
+	_, err = tx.Exec(ctx, "UPDATE issuance_status_lists SET allocated = allocated + 1 WHERE id = $1", c.ListID)
+	return err
+}
+
+const credentialColumns = `award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential, jwt`
 
 func scanCredential(row pgx.Row) (*issuance.Credential, error) {
 	var (
 		c              issuance.Credential
 		issued         time.Time
 		until, revoked *time.Time
+		jwt            string
 	)
 	err := row.Scan(&c.AwardID, &c.ID, &c.IssuerID, &c.ListID, &c.StatusList, &c.StatusIdx, &issued, &until, &revoked,
-		&c.RevocationReason, &c.JSON)
+		&c.RevocationReason, &c.JSON, &jwt)
 	if err != nil {
 		return nil, err
+	}
+	if jwt != "" {
+		c.JWT = []byte(jwt)
 	}
 	c.IssuedAt, c.ValidUntil, c.Revoked = issued.UTC(), fromOptTime(until), fromOptTime(revoked)
 	return &c, nil

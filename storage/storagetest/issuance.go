@@ -31,6 +31,8 @@ func RunIssuance(t *testing.T, newStore func(t *testing.T) issuance.Store) {
 		{"AllocateNewListsConcurrently", testAllocateNewListsConcurrently},
 		{"ListCredential", testListCredential},
 		{"Credential", testCredential},
+		{"CredentialReservesSlot", testCredentialReservesSlot},
+		{"CredentialReservesConcurrently", testCredentialReservesConcurrently},
 		{"Revoke", testRevoke},
 	}
 	for _, tt := range tests {
@@ -310,7 +312,8 @@ func testListCredential(t *testing.T, s issuance.Store) {
 func storedCredential(award, id string, slot issuance.Slot) *issuance.Credential {
 	return &issuance.Credential{
 		IssuedCredential: issuer.IssuedCredential{
-			ID: id, AwardID: award, JSON: []byte(`{"id":"` + id + `"}`), ValidUntil: t0.AddDate(1, 0, 0).Truncate(time.Second),
+			ID: id, AwardID: award, JSON: []byte(`{"id":"` + id + `"}`), JWT: []byte("eyJhbGciOiJFZERTQSJ9.e30.c2ln"),
+			ValidUntil: t0.AddDate(1, 0, 0).Truncate(time.Second),
 			StatusList: "https://badges.example.org/status/" + slot.ListID, StatusIdx: slot.Index, IssuedAt: t0.Truncate(time.Second),
 		},
 		IssuerID: "iss",
@@ -320,7 +323,7 @@ func storedCredential(award, id string, slot issuance.Slot) *issuance.Credential
 
 func sameCredential(t *testing.T, got, want *issuance.Credential) {
 	t.Helper()
-	if got.ID != want.ID || got.AwardID != want.AwardID || !bytes.Equal(got.JSON, want.JSON) ||
+	if got.ID != want.ID || got.AwardID != want.AwardID || !bytes.Equal(got.JSON, want.JSON) || !bytes.Equal(got.JWT, want.JWT) ||
 		!got.ValidUntil.Equal(want.ValidUntil) || got.StatusList != want.StatusList || got.StatusIdx != want.StatusIdx ||
 		!got.IssuedAt.Equal(want.IssuedAt) || got.IssuerID != want.IssuerID || got.ListID != want.ListID ||
 		!got.Revoked.Equal(want.Revoked) || got.RevocationReason != want.RevocationReason {
@@ -361,17 +364,126 @@ func testCredential(t *testing.T, s issuance.Store) {
 	dupID := storedCredential("a2", c.ID, slot2)
 	wantKind(t, s.CreateCredential(ctx, dupID), badged.Conflict)
 	noExpiry := storedCredential("a2", "https://badges.example.org/credentials/3", slot2)
-	noExpiry.ValidUntil = time.Time{}
+	noExpiry.ValidUntil, noExpiry.JWT = time.Time{}, nil // and no VC-JWT, as issued before badged signed both
 	if err := s.CreateCredential(ctx, noExpiry); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.CredentialByAward(ctx, "a2"); err != nil || !got.ValidUntil.IsZero() {
-		t.Fatalf("no expiry: %+v, %v", got, err)
+	if got, err := s.CredentialByAward(ctx, "a2"); err != nil || !got.ValidUntil.IsZero() || got.JWT != nil {
+		t.Fatalf("no expiry, no JWT: %+v, %v", got, err)
 	}
 	_, err = s.CredentialByAward(ctx, "nope")
 	wantKind(t, err, badged.NotFound)
 	_, err = s.Credential(ctx, "nope")
 	wantKind(t, err, badged.NotFound)
+}
+
+// testCredentialReservesSlot checks FreeSlot and the reservation
+// CreateCredential makes of an index that Allocate did not.
+func testCredentialReservesSlot(t *testing.T, s issuance.Store) {
+	ctx := context.Background()
+	const size = 4
+	empty := emptyList(t)
+	_, err := s.FreeSlot(ctx, allocation("a0", "iss", "", size, empty))
+	wantKind(t, err, badged.NotFound) // no list yet: Allocate creates it
+	first, err := s.Allocate(ctx, allocation("a0", "iss", "L", size, empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An award holding an index is proposed that index.
+	held, err := s.FreeSlot(ctx, allocation("a0", "iss", "", size, empty))
+	if err != nil || !held.Held || held.ListID != "L" || held.Index != first.Index {
+		t.Fatalf("FreeSlot of a holder = %+v, %v; want %+v held", held, err, first)
+	}
+	// Others are proposed free indexes, which CreateCredential reserves.
+	taken := map[int]string{first.Index: "a0"}
+	for i := 1; i < size; i++ {
+		award := fmt.Sprint("a", i)
+		slot, err := s.FreeSlot(ctx, allocation(award, "iss", "", size, empty))
+		if err != nil || slot.Held || slot.ListID != "L" || taken[slot.Index] != "" {
+			t.Fatalf("FreeSlot %d = %+v, %v (taken: %v)", i, slot, err, taken)
+		}
+		if again, err := s.FreeSlot(ctx, allocation(award, "iss", "", size, empty)); err != nil || again.Held {
+			t.Fatalf("FreeSlot reserved: %+v, %v", again, err)
+		}
+		if i == 1 {
+			// Another award's index, and an award's second index, conflict.
+			other := storedCredential(award, "https://badges.example.org/credentials/x", issuance.Slot{ListID: "L", Index: first.Index})
+			wantKind(t, s.CreateCredential(ctx, other), badged.Conflict)
+			other = storedCredential("a0", "https://badges.example.org/credentials/y", slot)
+			wantKind(t, s.CreateCredential(ctx, other), badged.Conflict)
+			other = storedCredential(award, "https://badges.example.org/credentials/z", issuance.Slot{ListID: "nope"})
+			wantKind(t, s.CreateCredential(ctx, other), badged.NotFound)
+		}
+		if err := s.CreateCredential(ctx, storedCredential(award, fmt.Sprint("https://badges.example.org/credentials/", i), slot)); err != nil {
+			t.Fatal(err)
+		}
+		taken[slot.Index] = award
+		// Allocate sees the reservation.
+		if got, err := s.Allocate(ctx, allocation(award, "iss", "unused", size, empty)); err != nil || got.ListID != "L" || got.Index != slot.Index {
+			t.Fatalf("Allocate after CreateCredential = %+v, %v; want %+v", got, err, slot)
+		}
+	}
+	if err := s.CreateCredential(ctx, storedCredential("a0", "https://badges.example.org/credentials/0", first)); err != nil {
+		t.Fatal(err) // a0 holds its index from Allocate
+	}
+	l, err := s.StatusList(ctx, "L")
+	if err != nil || l.Allocated != size {
+		t.Fatalf("list = %+v, %v; want %d allocated", l, err, size)
+	}
+	_, err = s.FreeSlot(ctx, allocation("a9", "iss", "", size, empty))
+	wantKind(t, err, badged.NotFound) // full
+	full := storedCredential("a9", "https://badges.example.org/credentials/9", issuance.Slot{ListID: "L", Index: 0})
+	wantKind(t, s.CreateCredential(ctx, full), badged.Conflict)
+}
+
+// testCredentialReservesConcurrently stores credentials from several
+// goroutines at indexes FreeSlot proposed: each index is reserved once,
+// and a loser gets Conflict and succeeds with another proposal.
+func testCredentialReservesConcurrently(t *testing.T, s issuance.Store) {
+	ctx := context.Background()
+	const size, workers, each = 64, 4, 12
+	empty := emptyList(t)
+	if _, err := s.Allocate(ctx, allocation("seed", "iss", "L", size, empty)); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu   sync.Mutex
+		seen = map[int]string{}
+		wg   sync.WaitGroup
+	)
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				award := fmt.Sprintf("w%d-%d", w, i)
+				for attempt := 0; ; attempt++ {
+					slot, err := s.FreeSlot(ctx, allocation(award, "iss", "", size, empty))
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					err = s.CreateCredential(ctx, storedCredential(award, "https://badges.example.org/credentials/"+award, slot))
+					if badged.KindOf(err) == badged.Conflict && attempt < 50 {
+						continue
+					}
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					if prev, dup := seen[slot.Index]; dup {
+						t.Errorf("index %d reserved for %s and %s", slot.Index, prev, award)
+					}
+					seen[slot.Index] = award
+					mu.Unlock()
+					break
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if l, err := s.StatusList(ctx, "L"); err != nil || l.Allocated != 1+workers*each {
+		t.Fatalf("list = %+v, %v; want %d allocated", l, err, 1+workers*each)
+	}
 }
 
 func testRevoke(t *testing.T, s issuance.Store) {
