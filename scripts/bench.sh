@@ -215,5 +215,10 @@ awk -v load_before="$load_before" -v load_after="$load_after" -v cpus="$cpus" \
 	}' "$tmp/go.ops" "$tmp/node.ops" >"$tmp/benchmarks.md"
 
 mkdir -p "$(dirname "$out")"
+# The verifier service's load test (scripts/loadtest.sh) has its own
+# section, written from its runs: keep it.
+if [ -f "$out" ] && grep -q '^## Verifier service' "$out"; then
+  { echo; sed -n '/^## Verifier service/,$p' "$out"; } >>"$tmp/benchmarks.md"
+fi
 mv "$tmp/benchmarks.md" "$out"
 echo "bench.sh: wrote $out" >&2
