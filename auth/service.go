@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -52,10 +53,33 @@ type Service struct {
 	rand       io.Reader
 	sessionTTL time.Duration
 	tokenTTL   time.Duration
+	changes    func(issuer.Change)
 }
 
 // Option sets an optional setting of a [Service].
 type Option func(*Service)
+
+// WithChanges makes the service report the creation and revocation of API
+// clients to fn (actions "client.create" and "client.revoke", target kind
+// "client"), after they are stored, as issuer.WithChanges reports the
+// hierarchy's changes.
+func WithChanges(fn func(issuer.Change)) Option { return func(s *Service) { s.changes = fn } }
+
+// clientChanged reports a change to an API client.
+func (s *Service) clientChanged(action string, a issuer.Actor, c *Client, at time.Time) {
+	if s.changes == nil {
+		return
+	}
+	view := struct{ ID, InstitutionID, Name, CreatedBy string }{c.ID, c.InstitutionID, c.Name, c.CreatedBy}
+	ch := issuer.Change{Action: action, InstitutionID: c.InstitutionID, TargetKind: "client", TargetID: c.ID,
+		ActorID: cmp.Or(a.UserID, "system"), At: at}
+	if action == "client.revoke" {
+		ch.Before = view
+	} else {
+		ch.After = view
+	}
+	s.changes(ch)
+}
 
 // WithClock makes the service read the time from now.
 func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
@@ -265,6 +289,7 @@ func (s *Service) CreateClient(ctx context.Context, a issuer.Actor, institutionI
 		}
 		return nil, "", fmt.Errorf("create API client: %w", err)
 	}
+	s.clientChanged("client.create", a, c, c.Created)
 	return c, secret, nil
 }
 
@@ -299,9 +324,11 @@ func (s *Service) RevokeClient(ctx context.Context, a issuer.Actor, institutionI
 	if c.InstitutionID != institutionID {
 		return badged.Errorf(badged.NotFound, "API client %s not found", id)
 	}
-	if err := s.store.RevokeClient(ctx, id, s.timestamp()); err != nil {
+	revoked := s.timestamp()
+	if err := s.store.RevokeClient(ctx, id, revoked); err != nil {
 		return fmt.Errorf("revoke API client %s: %w", id, err)
 	}
+	s.clientChanged("client.revoke", a, c, revoked)
 	for _, m := range staff {
 		if m.UserID == c.UserID() {
 			if err := s.members.RevokeRole(ctx, a, m.ID, m.Version); err != nil {

@@ -35,6 +35,8 @@ type Service struct {
 	now   func() time.Time
 	newID func() string
 	award awardSettings // award flows' settings, see award_service.go
+	// changes receives the hierarchy's changes; see WithChanges.
+	changes func(Change)
 }
 
 // Option sets an optional dependency of a [Service].
@@ -144,6 +146,7 @@ func (s *Service) CreateInstitution(ctx context.Context, a Actor, in Institution
 	if err := s.store.CreateInstitution(ctx, &in); err != nil {
 		return nil, fmt.Errorf("create institution: %w", err)
 	}
+	s.changed(ChangeInstitutionCreate, "institution", in.ID, in.ID, a, nil, ptrCopy(&in), in.Updated)
 	return &in, nil
 }
 
@@ -180,6 +183,7 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, in Institution
 	if err := s.store.UpdateInstitution(ctx, &in); err != nil {
 		return nil, fmt.Errorf("update institution %s: %w", in.ID, err)
 	}
+	s.changed(ChangeInstitutionUpdate, "institution", in.ID, in.ID, a, old, ptrCopy(&in), in.Updated)
 	return &in, nil
 }
 
@@ -204,6 +208,7 @@ func (s *Service) CreateGroup(ctx context.Context, a Actor, g Group) (*Group, er
 	if err := s.store.CreateGroup(ctx, &g); err != nil {
 		return nil, fmt.Errorf("create issuer group: %w", err)
 	}
+	s.changed(ChangeGroupCreate, "group", g.ID, g.InstitutionID, a, nil, ptrCopy(&g), g.Updated)
 	return &g, nil
 }
 
@@ -252,6 +257,7 @@ func (s *Service) UpdateGroup(ctx context.Context, a Actor, g Group) (*Group, er
 	if err := s.store.UpdateGroup(ctx, &g); err != nil {
 		return nil, fmt.Errorf("update issuer group %s: %w", g.ID, err)
 	}
+	s.changed(ChangeGroupUpdate, "group", g.ID, g.InstitutionID, a, old, ptrCopy(&g), g.Updated)
 	return &g, nil
 }
 
@@ -268,10 +274,12 @@ func (s *Service) ArchiveGroup(ctx context.Context, a Actor, id string, version 
 	if err := stale("issuer group", version, g.Version); err != nil {
 		return nil, err
 	}
+	before := ptrCopy(g)
 	g.Archived, g.Updated = true, s.timestamp()
 	if err := s.store.UpdateGroup(ctx, g); err != nil {
 		return nil, fmt.Errorf("archive issuer group %s: %w", id, err)
 	}
+	s.changed(ChangeGroupArchive, "group", g.ID, g.InstitutionID, a, before, ptrCopy(g), g.Updated)
 	return g, nil
 }
 
@@ -301,6 +309,7 @@ func (s *Service) CreateIssuer(ctx context.Context, a Actor, is Issuer) (*Issuer
 	if err := s.store.CreateIssuer(ctx, &is); err != nil {
 		return nil, fmt.Errorf("create issuer: %w", err)
 	}
+	s.changed(ChangeIssuerCreate, "issuer", is.ID, is.InstitutionID, a, nil, ptrCopy(&is), is.Updated)
 	return &is, nil
 }
 
@@ -351,6 +360,7 @@ func (s *Service) UpdateIssuer(ctx context.Context, a Actor, is Issuer) (*Issuer
 	if err := s.store.UpdateIssuer(ctx, &is); err != nil {
 		return nil, fmt.Errorf("update issuer %s: %w", is.ID, err)
 	}
+	s.changed(ChangeIssuerUpdate, "issuer", is.ID, is.InstitutionID, a, old, ptrCopy(&is), is.Updated)
 	return &is, nil
 }
 
@@ -367,10 +377,12 @@ func (s *Service) ArchiveIssuer(ctx context.Context, a Actor, id string, version
 	if err := stale("issuer", version, is.Version); err != nil {
 		return nil, err
 	}
+	before := ptrCopy(is)
 	is.Archived, is.Updated = true, s.timestamp()
 	if err := s.store.UpdateIssuer(ctx, is); err != nil {
 		return nil, fmt.Errorf("archive issuer %s: %w", id, err)
 	}
+	s.changed(ChangeIssuerArchive, "issuer", is.ID, is.InstitutionID, a, before, ptrCopy(is), is.Updated)
 	return is, nil
 }
 
@@ -400,6 +412,7 @@ func (s *Service) CreateBadgeClass(ctx context.Context, a Actor, bc BadgeClass) 
 	if err := s.store.CreateBadgeClass(ctx, &bc); err != nil {
 		return nil, fmt.Errorf("create badge class: %w", err)
 	}
+	s.changed(ChangeBadgeClassCreate, "badgeclass", bc.ID, bc.InstitutionID, a, nil, ptrCopy(&bc), bc.Updated)
 	return &bc, nil
 }
 
@@ -474,6 +487,7 @@ func (s *Service) UpdateBadgeClass(ctx context.Context, a Actor, bc BadgeClass) 
 	if err := s.store.UpdateBadgeClass(ctx, &bc); err != nil {
 		return nil, fmt.Errorf("update badge class %s: %w", bc.ID, err)
 	}
+	s.changed(ChangeBadgeClassUpdate, "badgeclass", bc.ID, bc.InstitutionID, a, old, ptrCopy(&bc), bc.Updated)
 	return &bc, nil
 }
 
@@ -511,9 +525,15 @@ func (s *Service) setState(ctx context.Context, a Actor, id string, version int6
 			return nil, err
 		}
 	}
+	before := ptrCopy(bc)
 	bc.State, bc.Updated = to, s.timestamp()
 	if err := s.store.UpdateBadgeClass(ctx, bc); err != nil {
 		return nil, fmt.Errorf("%s badge class %s: %w", to, id, err)
 	}
+	action := ChangeBadgeClassPublish
+	if to == Archived {
+		action = ChangeBadgeClassArchive
+	}
+	s.changed(action, "badgeclass", bc.ID, bc.InstitutionID, a, before, ptrCopy(bc), bc.Updated)
 	return bc, nil
 }

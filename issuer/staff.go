@@ -45,7 +45,12 @@ func (s *Service) InviteStaff(ctx context.Context, a Actor, email string, role R
 			return nil, badged.Errorf(badged.Conflict, "%s already has a pending invitation here", email)
 		}
 	}
-	return s.createMembership(ctx, &Membership{InstitutionID: p.Institution, Role: role, NodeID: nodeID, Email: email, InvitedBy: a.UserID})
+	m, err := s.createMembership(ctx, &Membership{InstitutionID: p.Institution, Role: role, NodeID: nodeID, Email: email, InvitedBy: a.UserID})
+	if err != nil {
+		return nil, err
+	}
+	s.membershipChanged(ChangeStaffInvite, a, nil, ptrCopy(m))
+	return m, nil
 }
 
 // GrantRole gives the user userID role at the node nodeID. The actor needs
@@ -71,7 +76,12 @@ func (s *Service) GrantRole(ctx context.Context, a Actor, userID string, role Ro
 			return nil, badged.Errorf(badged.Conflict, "the user already is %s here", role)
 		}
 	}
-	return s.createMembership(ctx, &Membership{InstitutionID: p.Institution, Role: role, NodeID: nodeID, UserID: userID, InvitedBy: a.UserID})
+	m, err := s.createMembership(ctx, &Membership{InstitutionID: p.Institution, Role: role, NodeID: nodeID, UserID: userID, InvitedBy: a.UserID})
+	if err != nil {
+		return nil, err
+	}
+	s.membershipChanged(ChangeStaffGrant, a, nil, ptrCopy(m))
+	return m, nil
 }
 
 func (s *Service) createMembership(ctx context.Context, m *Membership) (*Membership, error) {
@@ -105,6 +115,7 @@ func (s *Service) BindInvitations(ctx context.Context, a Actor) ([]*Membership, 
 	}
 	var bound []*Membership
 	for _, m := range invs {
+		before := ptrCopy(m)
 		m.UserID, m.Updated = a.UserID, s.timestamp()
 		if err := s.store.UpdateMembership(ctx, m); err != nil {
 			if badged.KindOf(err) == badged.Conflict {
@@ -112,6 +123,7 @@ func (s *Service) BindInvitations(ctx context.Context, a Actor) ([]*Membership, 
 			}
 			return bound, fmt.Errorf("bind invitation %s: %w", m.ID, err)
 		}
+		s.membershipChanged(ChangeStaffBind, a, before, ptrCopy(m))
 		bound = append(bound, m)
 	}
 	return bound, nil
@@ -175,10 +187,12 @@ func (s *Service) ChangeRole(ctx context.Context, a Actor, id string, version in
 	if err := s.keepAnAdmin(ctx, m); err != nil {
 		return nil, err
 	}
+	before := ptrCopy(m)
 	m.Role, m.Updated = role, s.timestamp()
 	if err := s.store.UpdateMembership(ctx, m); err != nil {
 		return nil, fmt.Errorf("change role of membership %s: %w", id, err)
 	}
+	s.membershipChanged(ChangeStaffChange, a, before, ptrCopy(m))
 	return m, nil
 }
 
@@ -195,6 +209,10 @@ func (s *Service) RevokeRole(ctx context.Context, a Actor, id string, version in
 	}
 	if err := s.store.DeleteMembership(ctx, m); err != nil {
 		return fmt.Errorf("revoke membership %s: %w", id, err)
+	}
+	if s.changes != nil {
+		gone := ptrCopy(m)
+		s.changed(ChangeStaffRevoke, "membership", m.ID, m.InstitutionID, a, gone, nil, s.timestamp())
 	}
 	return nil
 }

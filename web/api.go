@@ -15,7 +15,7 @@ import (
 // Every route must also have an entry in the authorization matrix
 // (authz_test.go), or the tests fail.
 func (s *Server) registerAPIRoutes(r chi.Router) {
-	r.Use(s.requireJSONOrUpload, s.authenticate)
+	r.Use(s.requireJSONOrUpload, s.authenticate, s.auditSubmissions)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &statusError{Status: http.StatusNotFound, Kind: "not_found", Detail: "no such API route"})
 	})
@@ -33,6 +33,8 @@ func (s *Server) registerAPIRoutes(r chi.Router) {
 	s.registerBulkRoutes(r)
 	s.registerWalletRoutes(r)
 	s.registerAwardRoutes(r)
+	s.registerAuditRoutes(r)
+	s.registerOutboxRoutes(r)
 }
 
 // actor is the issuer actor of the request's caller.

@@ -12,8 +12,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/badged/badged/audit"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/notify"
 )
 
 // union returns the callers of every list, once each.
@@ -121,6 +123,22 @@ func matrix() map[string]matrixCase {
 		"POST /backpack/account/delete": {[]string{learner}, fixed(func(e *env) string { return "/backpack/account/delete" })},
 		"GET /s/{shareID}/image.png":    {everyone, fixed(func(e *env) string { return e.ownerShare() + "/image.png" })},
 		"GET /s/{shareID}/credential":   {everyone, fixed(func(e *env) string { return e.ownerShare() + "/credential" })},
+		// The catalogue (catalogue.go) is public; requesting is for every
+		// person signed in, for themselves.
+		"GET /catalogue": {everyone, fixed(func(e *env) string { return "/catalogue" })},
+		"GET /catalogue/{badgeClassID}": {everyone, fixed(func(e *env) string {
+			e.publishB()
+			return "/catalogue/" + e.B.ID
+		})},
+		// A badge class of its own for each cell: a person requests a badge
+		// once.
+		"POST /catalogue/{badgeClassID}/request": {persons, fixed(func(e *env) string {
+			e.wallet()
+			bc := must(e.is.CreateBadgeClass(ctx, root, badgeClassFixture(e.S.ID)))
+			bc.State = issuer.Published
+			must(0, e.db.UpdateBadgeClass(ctx, bc))
+			return "/catalogue/" + bc.ID + "/request"
+		})},
 
 		"GET /api/v1/me":           {signedIn, fixed(func(e *env) string { return "/api/v1/me" })},
 		"GET /api/v1/institutions": {signedIn, fixed(func(e *env) string { return "/api/v1/institutions" })},
@@ -149,6 +167,18 @@ func matrix() map[string]matrixCase {
 			c, _ := e.client(e.I.ID)
 			return "/api/v1/institutions/" + e.I.ID + "/clients/" + c.ID, nil
 		}},
+
+		// The audit trail and the outbox: the institution's admins only.
+		"GET /api/v1/institutions/{institutionID}/audit": {adminI, fixed(func(e *env) string {
+			return "/api/v1/institutions/" + e.I.ID + "/audit?limit=5"
+		})},
+		"GET /api/v1/institutions/{institutionID}/outbox": {adminI, fixed(func(e *env) string { return "/api/v1/institutions/" + e.I.ID + "/outbox" })},
+		"GET /api/v1/institutions/{institutionID}/outbox/{mailID}": {adminI, fixed(func(e *env) string {
+			return "/api/v1/institutions/" + e.I.ID + "/outbox/" + e.mail(false)
+		})},
+		"POST /api/v1/institutions/{institutionID}/outbox/{mailID}/retry": {adminI, fixed(func(e *env) string {
+			return "/api/v1/institutions/" + e.I.ID + "/outbox/" + e.mail(true) + "/retry"
+		})},
 
 		"GET /api/v1/groups/{groupID}": {readG, fixed(func(e *env) string { return "/api/v1/groups/" + e.G.ID })},
 		"PUT /api/v1/groups/{groupID}": {adminG, func(e *env) (string, any) {
@@ -231,6 +261,21 @@ func (e *env) bulkJob() *bulk.Job {
 	return must(e.srv.Bulk.Submit(context.Background(), root, e.B.ID, strings.NewReader(file), time.Time{}))
 }
 
+// mail enqueues a mail in I's outbox, failed when failed says so, and
+// returns its ID.
+func (e *env) mail(failed bool) string {
+	ctx := context.Background()
+	id := fmt.Sprintf("matrix-mail-%d", e.next())
+	must(0, e.srv.Outbox.Enqueue(ctx, notify.Message{ID: id, InstitutionID: e.I.ID, To: "someone@example.org", Lang: "en",
+		Template: notify.TemplateRevoked, Data: notify.Revoked{RecipientName: "Someone", Reason: "test"}}))
+	if failed {
+		m := must(e.db.Mail(ctx, id))
+		m.Status, m.LastError = notify.Failed, "550 no such user"
+		must(0, e.db.UpdateMail(ctx, m))
+	}
+	return id
+}
+
 // target grants a fresh user a role at B, for a staff change to act on.
 func (e *env) target() *issuer.Membership {
 	return must(e.is.GrantRole(context.Background(), root, fmt.Sprintf("target-%d", e.next()), issuer.RoleBadgeClassAwarder, e.B.ID))
@@ -274,6 +319,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	e.enableIssuance()
 	e.public()
 	e.srv.Bulk = bulk.NewService(e.db, e.is)
+	e.srv.Audit, e.srv.Outbox = audit.New(e.db), must(notify.NewOutbox(e.db))
 	e.enableLogin()
 	e.awarding()
 	m := matrix()

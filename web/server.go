@@ -17,12 +17,14 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/notify"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 )
@@ -69,6 +71,10 @@ type Server struct {
 	// Wallet is the learners' backpack (nil: its routes answer 503, and
 	// the public share and presentation links 404).
 	Wallet *wallet.Service
+	// Audit is the audit trail and Outbox the mail outbox, which
+	// institution admins read (nil: their routes answer 503).
+	Audit  *audit.Log
+	Outbox *notify.Outbox
 
 	router chi.Router
 }
@@ -107,6 +113,11 @@ type API struct {
 	Demo   bool
 	// Optional: the learners' backpack.
 	Wallet *wallet.Service
+	// Optional: the audit trail and the outbox, for institution admins;
+	// Audit also records the changes made through the API that no service
+	// reports (bulk award submissions).
+	Audit  *audit.Log
+	Outbox *notify.Outbox
 }
 
 // DefaultMaxBodyBytes bounds a request body unless Server.MaxBodyBytes says
@@ -121,6 +132,7 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.setVerifier(api)
 	s.Login, s.Demo = api.Login, api.Demo
 	s.Wallet = api.Wallet
+	s.Audit, s.Outbox = api.Audit, api.Outbox
 	r := chi.NewRouter()
 	r.Use(middleware.RealIP, requestID, middleware.Recoverer, s.crossOrigin(), s.limitBodyOrUpload)
 	r.Get("/healthz", s.handleHealth)
@@ -135,6 +147,7 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.registerWalletPublicRoutes(r)
 	s.registerSharePageRoutes(r)
 	s.registerBackpackRoutes(r)
+	s.registerCatalogueRoutes(r)
 	if api.DevIDP != nil {
 		r.Mount("/devidp", api.DevIDP)
 	}

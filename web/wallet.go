@@ -43,7 +43,7 @@ func (s *Server) registerWalletRoutes(r chi.Router) {
 }
 
 // registerWalletPublicRoutes adds what anyone may open: a public share and
-// a shared presentation, as JSON (the HTML pages come later).
+// a shared presentation, as JSON or, for a browser, as a page.
 func (s *Server) registerWalletPublicRoutes(r chi.Router) {
 	r.Get("/s/{shareID}", s.handlePublicShare)
 	r.Get("/p/{presentationID}", s.handlePublicPresentation)
@@ -531,7 +531,15 @@ func (s *Server) handlePublicShare(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// handlePublicPresentation shows a shared presentation and its
+// verification against its own challenge and domain; a browser (a client
+// that prefers HTML) gets the page of presentation.go instead.
 func (s *Server) handlePublicPresentation(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Accept")
+	if wantsHTML(r) {
+		s.handlePresentationPage(w, r)
+		return
+	}
 	if s.Wallet == nil {
 		s.writeError(w, r, badged.Errorf(badged.NotFound, "no such presentation"))
 		return

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badged/badged"
+	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/issuer"
@@ -135,17 +137,24 @@ func TestWalletJourney(t *testing.T) {
 		t.Fatalf("public share: %s", body)
 	}
 
-	// QR: PNG and SVG draw the module matrix of the page's URL.
+	// QR: PNG and SVG draw the module matrix of the page's URL, and a QR
+	// decoder reads the URL from each.
 	wantMatrix := must(wallet.QRMatrix(share.ShareURL))
 	resp, body = we.do(learner, "GET", hp+"/qr.png", nil)
 	wantStatus(t, resp, body, 200)
 	if got := pngMatrix(t, body, len(wantMatrix)); !equalMatrix(got, wantMatrix) {
 		t.Error("the QR PNG is not the code of the share URL")
 	}
+	if got := decodeQRPNG(t, body); got != share.ShareURL {
+		t.Errorf("the QR PNG decodes to %q, want the share URL %q", got, share.ShareURL)
+	}
 	resp, body = we.do(learner, "GET", hp+"/qr.svg", nil)
 	wantStatus(t, resp, body, 200)
 	if got := svgMatrix(t, body, len(wantMatrix)); !equalMatrix(got, wantMatrix) {
 		t.Error("the QR SVG is not the code of the share URL")
+	}
+	if got := decodeQRSVG(t, body, len(wantMatrix)); got != share.ShareURL {
+		t.Errorf("the rasterised QR SVG decodes to %q, want the share URL %q", got, share.ShareURL)
 	}
 	resp, body = we.do(learner, "GET", hp+"/linkedin", nil)
 	wantStatus(t, resp, body, 200)
@@ -375,15 +384,44 @@ func TestWalletDeletion(t *testing.T) {
 	we.cookie["deleter"] = we.session(auth.User{ID: userID, Email: email})
 	l := must(we.w.Learner(ctx, issuer.Learner{UserID: userID, Emails: []string{email}}))
 	we.publishB()
-	// A claimed direct award (by EPPN), a pending one (by email) and a
-	// request; a share, a presentation, an import, a collection.
-	as := must(we.is.DirectAward(ctx, root, we.B.ID, []issuer.DirectAwardInput{{Recipient: issuer.Recipient{EPPN: eppn, Name: name}}}, time.Time{}))
+	// The award flows record in the audit trail as serve does: the
+	// learner's own actions under their pseudonym (wallet.AuditActor).
+	trail := audit.New(we.db)
+	is := issuer.NewService(we.db, issuer.WithCredentialIssuer(we.public()), issuer.WithEvents(func(e issuer.Event) {
+		must(trail.Record(ctx, audit.Entry{InstitutionID: e.InstitutionID, Actor: we.w.AuditActor(ctx, e),
+			Action: "award." + strings.ReplaceAll(string(e.Kind), "-", "_"), Target: audit.Target{Kind: "award", ID: e.AwardID},
+			Details: must(json.Marshal(map[string]any{"event": e.Kind, "badgeClass": e.BadgeClassID}))}))
+	}))
+	// A claimed direct award (by EPPN), a pending one (by email), a
+	// rejected one and a request; a share, a presentation, an import, a
+	// collection.
+	as := must(is.DirectAward(ctx, root, we.B.ID, []issuer.DirectAwardInput{{Recipient: issuer.Recipient{EPPN: eppn, Name: name}}}, time.Time{}))
 	l.HolderDID = must(we.w.HolderDID(ctx, userID))
-	a := must(we.is.ClaimAward(ctx, l, as[0].ID, "terms-1"))
-	bc2 := must(we.is.CreateBadgeClass(ctx, root, badgeClassFixture(we.S.ID)))
+	a := must(is.ClaimAward(ctx, l, as[0].ID, "terms-1"))
+	bc2 := must(is.CreateBadgeClass(ctx, root, badgeClassFixture(we.S.ID)))
 	bc2.State = issuer.Published
 	must(0, we.db.UpdateBadgeClass(ctx, bc2))
-	must(we.is.DirectAward(ctx, root, bc2.ID, []issuer.DirectAwardInput{{Recipient: issuer.Recipient{Email: email, Name: name}}}, time.Time{}))
+	must(is.DirectAward(ctx, root, bc2.ID, []issuer.DirectAwardInput{{Recipient: issuer.Recipient{Email: email, Name: name}}}, time.Time{}))
+	rejected := must(is.DirectAward(ctx, root, bc2.ID, []issuer.DirectAwardInput{{Recipient: issuer.Recipient{Email: email, Name: name}}}, time.Time{}))
+	must(is.RejectAward(ctx, l, rejected[0].ID))
+	// The narrative and evidence name the learner: erasure must remove them.
+	must(is.RequestBadge(ctx, l, bc2.ID, "I, "+name+", did the work.", []string{"https://portfolio.example/" + eppn}))
+	entries := must(trail.List(ctx, we.I.ID, audit.Filter{}, audit.Page{Limit: 1000})).Entries
+	learnerActs := map[string]string{}
+	for _, e := range entries {
+		if audit.IsLearner(e.Actor) {
+			learnerActs[e.Action] = e.Actor
+		}
+	}
+	pseudonym := learnerActs["award.requested"]
+	if !strings.HasPrefix(pseudonym, audit.LearnerPrefix) || len(learnerActs) != 4 {
+		t.Fatalf("learner actions in the trail: %v", learnerActs)
+	}
+	for action, actor := range learnerActs {
+		if actor != pseudonym {
+			t.Errorf("%s recorded under %q, the request under %q: one learner, one pseudonym", action, actor, pseudonym)
+		}
+	}
 	must(we.w.SetPublic(ctx, l, a.ID, true))
 	must(we.w.CreatePresentation(ctx, l, wallet.PresentationRequest{HoldingIDs: []string{a.ID}, Challenge: "c"}))
 	js, _, err := we.w.Download(ctx, l, a.ID, wallet.DownloadJSON)
@@ -435,7 +473,15 @@ func TestWalletDeletion(t *testing.T) {
 	if res := we.v.Verify(ctx, c.JSON); !res.Verified {
 		t.Errorf("the issued credential no longer verifies: %+v", res.Failed())
 	}
-	// Scan every bucket of the file.
+	// The trail keeps its entries, under a pseudonym nobody can derive
+	// any more: the wallet key it came from is gone.
+	if after := must(trail.List(ctx, we.I.ID, audit.Filter{}, audit.Page{Limit: 1000})).Entries; len(after) < len(entries) {
+		t.Errorf("the trail lost entries: %d, was %d", len(after), len(entries))
+	}
+	if _, err := we.db.WalletKey(ctx, userID); badged.KindOf(err) != badged.NotFound {
+		t.Errorf("the wallet key, which derives the pseudonym, is still there: %v", err)
+	}
+	// Scan every bucket of the file, the audit trail's included.
 	needles := []string{userID, email, name, eduID, eppn}
 	err = we.db.Scan(ctx, func(bucket, k, v []byte) error {
 		for _, n := range needles {

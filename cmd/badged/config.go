@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,11 @@ type Config struct {
 	// OIDCProviders are the OpenID providers people sign in with; none
 	// means demo mode, with the built-in demo provider under /devidp.
 	OIDCProviders string // BADGED_OIDC_PROVIDERS: JSON, or a file path
+	// ClaimDays is how long a direct award waits for its claim before it
+	// expires, and ReminderDays the days left at which the learner is
+	// reminded (edubadges: 82 days, reminders at 62 and 42 days left).
+	ClaimDays    int   // BADGED_CLAIM_DAYS
+	ReminderDays []int // BADGED_REMINDER_DAYS
 }
 
 // DefaultConfig is the embedded default: loopback, ./data, demo mode.
@@ -41,7 +47,9 @@ func DefaultConfig() Config {
 		DataDir: "data",
 		Egress:  egress.DefaultPolicy(),
 		// DueInterval: every minute, as edubadges' cron runs its jobs.
-		DueInterval: time.Minute,
+		DueInterval:  time.Minute,
+		ClaimDays:    82,
+		ReminderDays: []int{62, 42},
 	}
 }
 
@@ -118,11 +126,54 @@ var envVars = []envVar{
 		c.OIDCProviders = v // parsed by serve, whose errors do not quote it: it holds client secrets
 		return nil
 	}},
+	{"BADGED_CLAIM_DAYS", "days a direct award can be claimed before it expires (default 82)", func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 3650 {
+			return fmt.Errorf("not a whole number of days from 1 to 3650")
+		}
+		c.ClaimDays = n
+		return nil
+	}},
+	{"BADGED_REMINDER_DAYS", "comma-separated days left to claim at which the learner is reminded, \"none\" for no reminders (default 62,42)", func(c *Config, v string) error {
+		days, err := parseReminderDays(v)
+		c.ReminderDays = days
+		return err
+	}},
 	{"BADGED_EGRESS_TIMEOUT", "timeout of one outbound fetch (default 5s)", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		c.Egress.Timeout = d
 		return err
 	}},
+}
+
+// parseReminderDays parses BADGED_REMINDER_DAYS: days left, each a whole
+// number of at least 1, once each; "none" is no reminders.
+func parseReminderDays(v string) ([]int, error) {
+	if strings.EqualFold(strings.TrimSpace(v), "none") {
+		return []int{}, nil
+	}
+	var days []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 3650 {
+			return nil, fmt.Errorf("%q is not a whole number of days from 1 to 3650", strings.TrimSpace(f))
+		}
+		if slices.Contains(days, n) {
+			return nil, fmt.Errorf("%d days is listed twice", n)
+		}
+		days = append(days, n)
+	}
+	return days, nil
+}
+
+// check reports settings that are each valid but not together.
+func (c Config) check() error {
+	for _, d := range c.ReminderDays {
+		if d >= c.ClaimDays {
+			return fmt.Errorf("BADGED_REMINDER_DAYS: a reminder at %d days left comes before the claim period of %d days (BADGED_CLAIM_DAYS) starts", d, c.ClaimDays)
+		}
+	}
+	return nil
 }
 
 // loadConfig applies the BADGED_* variables to DefaultConfig.
@@ -137,7 +188,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("%s=%q: %v", e.name, v, err)
 		}
 	}
-	return c, nil
+	return c, c.check()
 }
 
 func envHelp() string {

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/badged/badged/audit"
@@ -112,8 +113,20 @@ other service needed. Flags override the environment.
 		l.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
-	events := &awardEvents{store: st, outbox: outbox, audit: audit.New(st), base: base, log: log}
-	is := issuer.NewService(st, issuer.WithCredentialIssuer(iss), issuer.WithEvents(events.handle))
+	trail := audit.New(st)
+	events := &awardEvents{store: st, outbox: outbox, audit: trail, base: base, log: log}
+	// Changes to the hierarchy, staff and API clients go to the audit
+	// trail, and staff invitations to the outbox, as award events do.
+	changes := &web.ChangeRecorder{Audit: trail, Outbox: outbox, Hierarchy: st, BaseURL: base, Log: log,
+		Names: func(ctx context.Context, userID string) string {
+			if u, err := st.User(ctx, userID); err == nil {
+				return u.Name
+			}
+			return ""
+		}}
+	is := issuer.NewService(st, issuer.WithCredentialIssuer(iss), issuer.WithEvents(events.handle),
+		issuer.WithChanges(changes.Change), issuer.WithClaimPeriod(time.Duration(cfg.ClaimDays)*24*time.Hour),
+		issuer.WithReminders(cfg.ReminderDays...))
 	loops.Add(1)
 	go func() { defer loops.Done(); processDue(loopCtx, is, cfg.DueInterval, log) }()
 	if smtp != nil {
@@ -125,8 +138,8 @@ other service needed. Flags override the environment.
 		log.Warn("no SMTP configured (BADGED_SMTP_HOST): mail stays in the outbox")
 	}
 	worker := bulk.NewWorker(st, is, bulk.WithLogger(log))
-	api := web.API{BaseURL: base, Issuer: is, Auth: auth.NewService(st, is), Institutions: st,
-		Bulk: bulk.NewService(st, is, bulk.WithWake(worker.Wake))}
+	api := web.API{BaseURL: base, Issuer: is, Auth: auth.NewService(st, is, auth.WithChanges(changes.Change)), Institutions: st,
+		Bulk: bulk.NewService(st, is, bulk.WithWake(worker.Wake)), Audit: trail, Outbox: outbox}
 	api.Publisher, api.InstitutionRecords, api.Insights = iss, st, insights.New(st, is)
 	if err := withLogin(ctx, &api, cfg, st, mk, log); err != nil {
 		l.Close()
@@ -141,6 +154,7 @@ other service needed. Flags override the environment.
 		l.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
+	events.wallet.Store(api.Wallet)
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- worker.Run(ctx) }()
 	log.Info("badged listening", "addr", l.Addr().String(), "url", base, "data", cfg.DataDir, "version", version)
@@ -417,6 +431,10 @@ type awardEvents struct {
 	audit  *audit.Log
 	base   string
 	log    *slog.Logger
+	// wallet derives the pseudonyms learners' own actions are recorded
+	// under (wallet.Service.AuditActor); set once the wallet exists,
+	// before any learner can act.
+	wallet atomic.Pointer[wallet.Service]
 }
 
 // handle is the issuer.WithEvents callback.
@@ -478,7 +496,7 @@ func (h *awardEvents) record(ctx context.Context, e issuer.Event) error {
 		return err
 	}
 	_, err = h.audit.Record(ctx, audit.Entry{
-		ID: eventID(e), Time: e.At, InstitutionID: e.InstitutionID, Actor: cmp.Or(e.ActorID, "system"),
+		ID: eventID(e), Time: e.At, InstitutionID: e.InstitutionID, Actor: h.wallet.Load().AuditActor(ctx, e),
 		Action: action, Target: audit.Target{Kind: "award", ID: e.AwardID}, Details: b,
 	})
 	return err

@@ -51,7 +51,7 @@ func (db *DB) EraseRecipient(ctx context.Context, l issuer.Learner) (int, error)
 			if err := indexAward(tx, &r, true); err != nil {
 				return err
 			}
-			r.Recipient = record.Recipient{}
+			r.EraseLearner()
 			r.Version++
 			if err := put(tx, bktAwards, id, &r); err != nil {
 				return err

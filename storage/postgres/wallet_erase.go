@@ -53,7 +53,7 @@ func (db *DB) EraseRecipient(ctx context.Context, l issuer.Learner) (int, error)
 			if err != nil {
 				return err
 			}
-			r.Recipient = record.Recipient{}
+			r.EraseLearner()
 			r.Version = f.version + 1
 			data, err := encode(r)
 			if err != nil {

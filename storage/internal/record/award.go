@@ -90,3 +90,12 @@ func (r *Award) OpenRequest() bool {
 func (r *Award) Unissued() bool {
 	return r.State == string(issuer.AwardAccepted) && r.CredentialID == ""
 }
+
+// EraseLearner removes what the award says about its learner when they
+// delete their account: who they are, and what they or the institution
+// wrote about them (narrative, evidence, grade, a denial's reason). The
+// award itself stays, for the institution's counts.
+func (r *Award) EraseLearner() {
+	r.Recipient = Recipient{}
+	r.Narrative, r.EvidenceURLs, r.Grade, r.DenyReason = "", nil, "", ""
+}

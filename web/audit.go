@@ -1,0 +1,198 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/audit"
+)
+
+// registerAuditRoutes serves an institution's audit trail to its admins.
+func (s *Server) registerAuditRoutes(r chi.Router) {
+	r.Get("/institutions/{institutionID}/audit", s.handleAudit)
+}
+
+type auditTargetJSON struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+type auditEntryJSON struct {
+	ID      string          `json:"id"`
+	Time    time.Time       `json:"time"`
+	Actor   string          `json:"actor"`
+	Action  string          `json:"action"`
+	Target  auditTargetJSON `json:"target"`
+	Details json.RawMessage `json:"details,omitempty"`
+}
+
+func auditEntryView(e *audit.Entry) auditEntryJSON {
+	return auditEntryJSON{ID: e.ID, Time: e.Time, Actor: e.Actor, Action: e.Action,
+		Target: auditTargetJSON{Kind: e.Target.Kind, ID: e.Target.ID}, Details: e.Details}
+}
+
+// requireInstitutionAdmin answers for r and returns false unless the
+// caller administrates the institution of the URL; what it guards is
+// there (503 otherwise).
+func (s *Server) requireInstitutionAdmin(w http.ResponseWriter, r *http.Request, configured bool, what string) (string, bool) {
+	id := chi.URLParam(r, "institutionID")
+	if err := s.Issuer.AuthorizeInstitutionAdmin(r.Context(), actor(r), id); err != nil {
+		s.writeError(w, r, err)
+		return "", false
+	}
+	if !configured {
+		s.writeError(w, r, badged.Errorf(badged.Unavailable, "the %s is not configured", what))
+		return "", false
+	}
+	return id, true
+}
+
+// queryLimit reads ?limit=: 0 when absent.
+func queryLimit(q url.Values) (int, *FieldProblem) {
+	v := q.Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxLimit {
+		return 0, &FieldProblem{"limit", "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}
+	}
+	return n, nil
+}
+
+// queryTime reads an RFC 3339 time parameter: zero when absent.
+func queryTime(q url.Values, name string, problems *[]FieldProblem) time.Time {
+	v := q.Get(name)
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		*problems = append(*problems, FieldProblem{name, "must be an RFC 3339 time"})
+	}
+	return t
+}
+
+// setNextLink sets the Link header of a page whose next cursor is next.
+func setNextLink(w http.ResponseWriter, r *http.Request, next string) {
+	q := url.Values{}
+	for k, v := range r.URL.Query() {
+		q[k] = v
+	}
+	q.Set("cursor", next)
+	w.Header().Set("Link", "<"+r.URL.Path+"?"+q.Encode()+`>; rel="next"`)
+}
+
+// handleAudit lists the audit trail of an institution, newest first,
+// filtered by ?actor=, ?action=, ?target= (KIND, KIND:ID or :ID), ?since=
+// (inclusive) and ?until= (exclusive), a page of ?limit= at ?cursor=.
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.requireInstitutionAdmin(w, r, s.Audit != nil, "audit trail")
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	var problems []FieldProblem
+	f := audit.Filter{Actor: q.Get("actor"), Action: q.Get("action"),
+		Since: queryTime(q, "since", &problems), Until: queryTime(q, "until", &problems)}
+	if t := q.Get("target"); t != "" {
+		kind, tid, _ := strings.Cut(t, ":")
+		f.Target = audit.Target{Kind: kind, ID: tid}
+	}
+	limit, p := queryLimit(q)
+	if p != nil {
+		problems = append(problems, *p)
+	}
+	after, err := audit.ParseCursor(q.Get("cursor"))
+	if err != nil {
+		problems = append(problems, FieldProblem{"cursor", "not a cursor of this list; start from the first page"})
+	}
+	if len(problems) > 0 {
+		s.writeError(w, r, invalidFields("audit query", problems...))
+		return
+	}
+	list, err := s.Audit.List(r.Context(), id, f, audit.Page{After: after, Limit: limit})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	page := Page[auditEntryJSON]{Items: make([]auditEntryJSON, 0, len(list.Entries)), Next: list.Next.String()}
+	for _, e := range list.Entries {
+		page.Items = append(page.Items, auditEntryView(e))
+	}
+	if page.Next != "" {
+		setNextLink(w, r, page.Next)
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// auditSubmissions records the accepted bulk award submissions in the
+// audit trail: the bulk service reports no changes of its own. The entry
+// ID is the job's, so a job is recorded once.
+func (s *Server) auditSubmissions(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.Audit == nil || !isBulkUpload(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &capture{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.status != http.StatusAccepted {
+			return
+		}
+		var job bulkJobJSON
+		if err := json.Unmarshal(rec.body.Bytes(), &job); err != nil || job.ID == "" {
+			return
+		}
+		bc, err := s.Issuer.BadgeClass(r.Context(), actor(r), job.BadgeClassID)
+		if err != nil {
+			s.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
+			return
+		}
+		details := map[string]any{"badgeClass": job.BadgeClassID, "rows": job.Total}
+		if job.ScheduledAt != nil {
+			details["scheduledAt"] = job.ScheduledAt
+		}
+		b, _ := json.Marshal(details)
+		_, err = s.Audit.Record(r.Context(), audit.Entry{ID: "bulk.submit:" + job.ID, Time: job.Created,
+			InstitutionID: bc.InstitutionID, Actor: actor(r).UserID, Action: "bulk.submit",
+			Target: audit.Target{Kind: "bulkjob", ID: job.ID}, Details: b})
+		if err != nil {
+			s.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
+		}
+	})
+}
+
+// capture passes a response on and keeps its status and (small) body.
+type capture struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (c *capture) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *capture) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	if c.body.Len() < 1<<20 {
+		c.body.Write(b)
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+func (c *capture) Unwrap() http.ResponseWriter { return c.ResponseWriter }

@@ -1,0 +1,147 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged/audit"
+	"github.com/badged/badged/notify"
+)
+
+// registerOutboxRoutes serves an institution's outbox to its admins: the
+// mail badged sent or will send for it, readable in full where no SMTP
+// server is configured (demo), and the retry of a failed mail.
+func (s *Server) registerOutboxRoutes(r chi.Router) {
+	r.Get("/institutions/{institutionID}/outbox", s.handleOutbox)
+	r.Get("/institutions/{institutionID}/outbox/{mailID}", s.handleOutboxMail)
+	r.Post("/institutions/{institutionID}/outbox/{mailID}/retry", s.handleRetryMail)
+}
+
+// mailJSON is a mail in a list: what and to whom, and how its delivery
+// went.
+type mailJSON struct {
+	ID          string        `json:"id"`
+	To          string        `json:"to"`
+	Lang        string        `json:"lang"`
+	Template    string        `json:"template"`
+	Subject     string        `json:"subject"`
+	Status      notify.Status `json:"status"`
+	Attempts    int           `json:"attempts"`
+	NextAttempt *time.Time    `json:"nextAttempt,omitempty"`
+	LastError   string        `json:"lastError,omitempty"`
+	Sent        *time.Time    `json:"sent,omitempty"`
+	Created     time.Time     `json:"created"`
+	Version     int64         `json:"version"`
+}
+
+// mailDetailJSON is one mail with its rendered text and HTML.
+type mailDetailJSON struct {
+	mailJSON
+	Text string `json:"text"`
+	HTML string `json:"html"`
+}
+
+func mailView(m *notify.Mail) mailJSON {
+	v := mailJSON{ID: m.ID, To: m.To, Lang: m.Lang, Template: string(m.Template), Subject: m.Subject,
+		Status: m.Status, Attempts: m.Attempts, LastError: m.LastError, Created: m.Created, Version: m.Version}
+	if m.Status == notify.Pending && !m.NextAttempt.IsZero() {
+		v.NextAttempt = &m.NextAttempt
+	}
+	if !m.Sent.IsZero() {
+		v.Sent = &m.Sent
+	}
+	return v
+}
+
+// handleOutbox lists an institution's mail, newest first, filtered by
+// ?status= (pending, sent, failed) and ?to=, a page of ?limit= at
+// ?cursor=.
+func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.requireInstitutionAdmin(w, r, s.Outbox != nil, "outbox")
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	var problems []FieldProblem
+	status := notify.Status(q.Get("status"))
+	if status != "" && !status.Valid() {
+		problems = append(problems, FieldProblem{"status", "must be pending, sent or failed"})
+	}
+	limit, p := queryLimit(q)
+	if p != nil {
+		problems = append(problems, *p)
+	}
+	after, err := notify.ParseCursor(q.Get("cursor"))
+	if err != nil {
+		problems = append(problems, FieldProblem{"cursor", "not a cursor of this list; start from the first page"})
+	}
+	if len(problems) > 0 {
+		s.writeError(w, r, invalidFields("outbox query", problems...))
+		return
+	}
+	list, err := s.Outbox.List(r.Context(), id, notify.Filter{Status: status, To: q.Get("to")},
+		notify.Page{After: after, Limit: limit})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	page := Page[mailJSON]{Items: make([]mailJSON, 0, len(list.Mails)), Next: list.Next.String()}
+	for _, m := range list.Mails {
+		page.Items = append(page.Items, mailView(m))
+	}
+	if page.Next != "" {
+		setNextLink(w, r, page.Next)
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// handleOutboxMail sends one mail as rendered: subject, text and HTML,
+// with its delivery status.
+func (s *Server) handleOutboxMail(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.requireInstitutionAdmin(w, r, s.Outbox != nil, "outbox")
+	if !ok {
+		return
+	}
+	m, err := s.Outbox.Mail(r.Context(), id, chi.URLParam(r, "mailID"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, mailDetailJSON{mailView(m), m.Text, m.HTML})
+}
+
+// handleRetryMail puts a failed mail back in the queue, with its attempts
+// reset; a mail that has not failed is a Conflict.
+func (s *Server) handleRetryMail(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.requireInstitutionAdmin(w, r, s.Outbox != nil, "outbox")
+	if !ok {
+		return
+	}
+	mailID := chi.URLParam(r, "mailID")
+	if err := s.Outbox.Retry(r.Context(), id, mailID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	m, err := s.Outbox.Mail(r.Context(), id, mailID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if s.Audit != nil {
+		_, err := s.Audit.Record(r.Context(), audit.Entry{InstitutionID: id, Actor: actor(r).UserID, Action: "mail.retry",
+			Target: audit.Target{Kind: "mail", ID: mailID}, Details: mailRetryDetails(m)})
+		if err != nil {
+			s.Log.Error("audit: mail retry not recorded", "mail", mailID, "err", err)
+		}
+	}
+	writeJSON(w, http.StatusOK, mailView(m))
+}
+
+func mailRetryDetails(m *notify.Mail) json.RawMessage {
+	b, _ := json.Marshal(map[string]string{"to": m.To, "template": string(m.Template)})
+	return b
+}

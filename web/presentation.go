@@ -1,0 +1,85 @@
+package web
+
+import (
+	"cmp"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/wallet"
+)
+
+// The public page of a shared presentation: GET /p/{presentationID}
+// answers a browser with this page and anyone else with the JSON of
+// handlePublicPresentation, as /s/{shareID} does. The page shows the
+// presented credentials and the presentation's verification against the
+// challenge and domain it was made for. An expired or unknown
+// presentation is 404 alike.
+
+type presentedCredential struct {
+	T        map[string]string
+	Card     card
+	Meaning  meaning
+	Verified bool
+	Results  []pageCheck
+}
+
+type presentationPage struct {
+	basePage
+	URL, Holder, Challenge, Domain, Expires string
+	Verified                                bool
+	Results                                 []pageCheck
+	Credentials                             []presentedCredential
+}
+
+func (s *Server) handlePresentationPage(w http.ResponseWriter, r *http.Request) {
+	if s.Wallet == nil {
+		s.pageError(w, r, badged.Errorf(badged.NotFound, "no such presentation"))
+		return
+	}
+	vp, res, err := s.Wallet.PublicPresentation(r.Context(), chi.URLParam(r, "presentationID"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p := &presentationPage{basePage: s.basePage(w, r, ""), URL: s.Wallet.PresentationURL(vp.ID), Challenge: vp.Challenge,
+		Domain: vp.Domain}
+	p.SignedIn = false // a public page: no navigation of the backpack
+	p.Title = p.T["presentationTitle"]
+	p.Expires = dateText(p.Lang, vp.Expires.UTC().Format(time.RFC3339))
+	var doc map[string]any
+	if json.Unmarshal(vp.JSON, &doc) == nil {
+		switch h := doc["holder"].(type) {
+		case string:
+			p.Holder = h
+		case map[string]any:
+			p.Holder, _ = h["id"].(string)
+		}
+	}
+	p.Verified, p.Results = verificationOf(p.Checks, res)
+	if res != nil {
+		for _, cr := range res.Credentials {
+			pc := presentedCredential{T: p.T}
+			pc.Verified, pc.Results = verificationOf(p.Checks, cr)
+			var sum wallet.Summary
+			var raw []byte
+			if cr.Credential != nil {
+				sum = wallet.Summarize(cr.Credential)
+				raw, _ = json.Marshal(cr.Credential)
+			}
+			state := wallet.StateIssued
+			if !pc.Verified {
+				state = wallet.StateInvalid
+			}
+			pc.Card = card{Name: cmp.Or(sum.Name, p.T["sharedBy"]), Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
+				Issued: dateText(p.Lang, sum.Issued), ValidUntil: dateText(p.Lang, sum.ValidUntil), State: state, Image: imageURL(sum)}
+			pc.Meaning = meaningOf(raw, cr, sum)
+			p.Credentials = append(p.Credentials, pc)
+		}
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	s.renderHTML(w, r, http.StatusOK, "presentation", p)
+}
