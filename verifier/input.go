@@ -76,7 +76,7 @@ func (v *Verifier) decode(b []byte) (map[string]any, error) {
 	if !utf8.Valid(b) {
 		return nil, fmt.Errorf("the input is not valid UTF-8")
 	}
-	if d := depth(b); d > v.maxDepth {
+	if d := Depth(b, v.maxDepth); d > v.maxDepth {
 		return nil, fmt.Errorf("the JSON is nested %d levels deep or more; the limit is %d", d, v.maxDepth)
 	}
 	var doc map[string]any
@@ -96,9 +96,9 @@ func (v *Verifier) tooDeep(doc map[string]any, rep *report) bool {
 	return false
 }
 
-// depth returns how deeply JSON objects and arrays nest in b, stopping
-// early once it passes DefaultMaxDepth by far.
-func depth(b []byte) int {
+// Depth returns how deeply JSON objects and arrays nest in b, counting no
+// further than limit+1, so hostile input is refused without decoding it.
+func Depth(b []byte, limit int) int {
 	d, maxD := 0, 0
 	inString, escaped := false, false
 	for _, c := range b {
@@ -119,8 +119,7 @@ func depth(b []byte) int {
 		case '{', '[':
 			d++
 			if d > maxD {
-				maxD = d
-				if maxD > 4*DefaultMaxDepth {
+				if maxD = d; maxD > limit {
 					return maxD
 				}
 			}

@@ -159,44 +159,10 @@ func readJSON(r *http.Request) ([]byte, error) {
 	case !utf8.Valid(b):
 		return nil, invalidFields("request", FieldProblem{"body", "not valid UTF-8"})
 	}
-	if d := jsonDepth(b, maxEnvelopeDepth); d > maxEnvelopeDepth {
+	if d := verifier.Depth(b, maxEnvelopeDepth); d > maxEnvelopeDepth {
 		return nil, invalidFields("request", FieldProblem{"body", "JSON nested more than " + itoa(maxEnvelopeDepth) + " levels deep"})
 	}
 	return b, nil
-}
-
-// jsonDepth returns how deeply objects and arrays nest in b, stopping once
-// it passes limit.
-func jsonDepth(b []byte, limit int) int {
-	d, maxD := 0, 0
-	inString, escaped := false, false
-	for _, c := range b {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '{', '[':
-			d++
-			if d > maxD {
-				if maxD = d; maxD > limit {
-					return maxD
-				}
-			}
-		case '}', ']':
-			d--
-		}
-	}
-	return maxD
 }
 
 func itoa(n int) string {
