@@ -15,9 +15,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/insights"
+	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/login"
+	"github.com/badged/badged/notify"
 	"github.com/badged/badged/storage/bolt"
+	"github.com/badged/badged/wallet"
 )
 
 // Callers of the API, one of each kind.
@@ -61,7 +68,7 @@ func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.
 // credential for each caller.
 type env struct {
 	t      *testing.T
-	db     *bolt.DB
+	db     testStore
 	is     *issuer.Service
 	au     *auth.Service
 	srv    *Server
@@ -79,14 +86,40 @@ type env struct {
 	n               int
 }
 
+// testStore is every store the server and its services use: what badged
+// serve opens, bbolt or PostgreSQL.
+type testStore interface {
+	issuer.Store
+	auth.Store
+	login.Store
+	issuance.Store
+	bulk.Store
+	insights.Store
+	notify.Store
+	audit.Store
+	wallet.Store
+	wallet.Accounts
+}
+
+// newEnv is the env on a fresh bbolt file.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := bolt.Open(filepath.Join(dir, "badged.db"))
+	return newEnvOn(t, openBolt(t))
+}
+
+func openBolt(t *testing.T) *bolt.DB {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "badged.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// newEnvOn is the env on db.
+func newEnvOn(t *testing.T, db testStore) *env {
+	t.Helper()
 	clock := &testClock{now: time.Now().UTC()}
 	is := issuer.NewService(db)
 	au := auth.NewService(db, is, auth.WithClock(clock.Now))

@@ -22,6 +22,7 @@ import (
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 )
@@ -366,11 +367,47 @@ func TestWalletIsolation(t *testing.T) {
 	}
 }
 
-// TestWalletDeletion: after deleting the account, no bucket of the bbolt
-// file holds the learner's email, name, eduID subject, EPPN or user ID;
-// the export taken before holds everything they had.
+// TestWalletDeletion: after deleting the account, nothing in the store —
+// no bucket of the bbolt file, no column of any PostgreSQL table — holds
+// the learner's email, name, eduID subject, EPPN or user ID; the export
+// taken before holds everything they had.
 func TestWalletDeletion(t *testing.T) {
-	we := newWalletEnv(t).wallet()
+	t.Run("bbolt", func(t *testing.T) {
+		db := openBolt(t)
+		walletDeletion(t, newEnvOn(t, db).wallet(), func(t *testing.T, needles []string) map[string][]string {
+			return scanBolt(t, db, needles)
+		})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		db, dsn := openPostgres(t)
+		walletDeletion(t, newEnvOn(t, db).wallet(), func(t *testing.T, needles []string) map[string][]string {
+			return scanPostgres(t, dsn, needles)
+		})
+	})
+}
+
+// scanBolt reports, per needle (case-insensitive), the buckets and keys
+// of db holding it, in the key or the value.
+func scanBolt(t *testing.T, db *bolt.DB, needles []string) map[string][]string {
+	t.Helper()
+	found := map[string][]string{}
+	err := db.Scan(context.Background(), func(bucket, k, v []byte) error {
+		for _, n := range needles {
+			if bytes.Contains(bytes.ToLower(k), []byte(strings.ToLower(n))) || bytes.Contains(bytes.ToLower(v), []byte(strings.ToLower(n))) {
+				found[n] = append(found[n], fmt.Sprintf("bucket %s key %q", bucket, k))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+// walletDeletion runs the deletion journey on we; scan reports where the
+// store holds each needle.
+func walletDeletion(t *testing.T, we *walletEnv, scan func(t *testing.T, needles []string) map[string][]string) {
 	ctx := context.Background()
 	const (
 		userID = "usr_deletionlearner"
@@ -461,6 +498,15 @@ func TestWalletDeletion(t *testing.T) {
 		t.Errorf("export lacks the credential of %s; files %v", a.ID, len(files))
 	}
 
+	// The scan finds every value before the deletion: it is not blind.
+	needles := []string{userID, email, name, eduID, eppn}
+	before := scan(t, needles)
+	for _, n := range needles {
+		if len(before[n]) == 0 {
+			t.Errorf("before the deletion the scan finds no %q: it proves nothing", n)
+		}
+	}
+
 	resp, body = we.do("deleter", "GET", "/api/v1/me/account", nil)
 	wantStatus(t, resp, body, 200)
 	resp, body = we.do("deleter", "DELETE", "/api/v1/me/account", nil)
@@ -481,18 +527,11 @@ func TestWalletDeletion(t *testing.T) {
 	if _, err := we.db.WalletKey(ctx, userID); badged.KindOf(err) != badged.NotFound {
 		t.Errorf("the wallet key, which derives the pseudonym, is still there: %v", err)
 	}
-	// Scan every bucket of the file, the audit trail's included.
-	needles := []string{userID, email, name, eduID, eppn}
-	err = we.db.Scan(ctx, func(bucket, k, v []byte) error {
-		for _, n := range needles {
-			if bytes.Contains(bytes.ToLower(k), []byte(strings.ToLower(n))) || bytes.Contains(bytes.ToLower(v), []byte(strings.ToLower(n))) {
-				t.Errorf("bucket %s key %q still holds %q", bucket, k, n)
-			}
+	// Scan the whole store, the audit trail included.
+	for n, places := range scan(t, needles) {
+		for _, p := range places {
+			t.Errorf("%s still holds %q", p, n)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
