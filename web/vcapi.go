@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -160,14 +161,9 @@ func readJSON(r *http.Request) ([]byte, error) {
 		return nil, invalidFields("request", FieldProblem{"body", "not valid UTF-8"})
 	}
 	if d := verifier.Depth(b, maxEnvelopeDepth); d > maxEnvelopeDepth {
-		return nil, invalidFields("request", FieldProblem{"body", "JSON nested more than " + itoa(maxEnvelopeDepth) + " levels deep"})
+		return nil, invalidFields("request", FieldProblem{"body", "JSON nested more than " + strconv.Itoa(maxEnvelopeDepth) + " levels deep"})
 	}
 	return b, nil
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
 
 // verifyCredentialRequest is the body of POST /credentials/verify.
