@@ -523,11 +523,14 @@ func (s *Service) send(a *Award, now time.Time) {
 
 // ClaimAward accepts the direct award id for the learner, who agreed to
 // the terms of version termsVersion, binds it to the learner's account
-// and wallet DID, and issues its credential. Errors: Unauthorized;
-// Invalid without a terms version; NotFound; Forbidden when the award is
-// not the learner's; Conflict when it is not waiting for a claim, has
-// passed its deadline, or was changed meanwhile (an expiry that won the
-// race); the issuer's error, after which the claim stands and
+// and wallet DID, and issues its credential. When the award's institution
+// has terms, termsVersion must be their current version; without them any
+// version, or none, is accepted and recorded. Errors: Unauthorized;
+// Invalid without a terms version when the institution has terms;
+// NotFound; Forbidden when the award is not the learner's; Conflict when
+// the institution's terms have another version, or the award is not
+// waiting for a claim, has passed its deadline, or was changed meanwhile
+// (an expiry that won the race); the issuer's error, after which the claim stands and
 // [Service.ProcessDue] retries the issuance. Without a credential issuer
 // it fails with Unavailable.
 func (s *Service) ClaimAward(ctx context.Context, l Learner, id, termsVersion string) (*Award, error) {
@@ -538,8 +541,18 @@ func (s *Service) ClaimAward(ctx context.Context, l Learner, id, termsVersion st
 	if err != nil {
 		return nil, err
 	}
-	if termsVersion = strings.TrimSpace(termsVersion); termsVersion == "" {
+	in, err := s.store.Institution(ctx, a.InstitutionID)
+	if err != nil {
+		return nil, fmt.Errorf("claim award %s: %w", a.ID, err)
+	}
+	termsVersion = strings.TrimSpace(termsVersion)
+	switch {
+	case in.Terms.Version == "":
+		// The institution has no terms of its own: any version is accepted.
+	case termsVersion == "":
 		return nil, badged.Errorf(badged.Invalid, "accept the terms first")
+	case termsVersion != in.Terms.Version:
+		return nil, badged.Errorf(badged.Conflict, "the terms changed; read and accept the current version")
 	}
 	now, from := s.timestamp(), a.State
 	if a.State == AwardSent && !now.Before(a.ClaimDeadline) {

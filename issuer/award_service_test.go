@@ -267,6 +267,61 @@ func direct(t *testing.T, e *awardEnv, class string, at time.Time, rows ...issue
 	return as
 }
 
+// setTerms gives the award environment's institution terms of version v.
+func setTerms(t *testing.T, e *awardEnv, v string) {
+	t.Helper()
+	in, err := e.svc.Institution(context.Background(), root, e.ids["i"])
+	must(t, err)
+	in.Terms = issuer.Terms{Version: v, Text: issuer.Text{NL: "Voorwaarden " + v, EN: "Terms " + v}}
+	_, err = e.svc.UpdateInstitution(context.Background(), root, *in)
+	must(t, err)
+}
+
+func TestClaimTerms(t *testing.T) {
+	ctx := context.Background()
+	e := newAwardEnv(t)
+	var as []*issuer.Award
+	for range 3 {
+		as = append(as, direct(t, e, "b", time.Time{}, issuer.DirectAwardInput{Recipient: issuer.Recipient{Email: "alice@example.org"}})...)
+	}
+
+	// Without institution terms any version, or none, is accepted.
+	got, err := e.svc.ClaimAward(ctx, alice, as[0].ID, "")
+	must(t, err)
+	if got.State != issuer.AwardAccepted || got.TermsVersion != "" {
+		t.Fatalf("claimed without terms: %s, terms %q", got.State, got.TermsVersion)
+	}
+
+	// Terms of the institution's: the page showed 2026-1, and then the
+	// institution published 2026-2.
+	setTerms(t, e, "2026-1")
+	setTerms(t, e, "2026-2")
+	_, err = e.svc.ClaimAward(ctx, alice, as[1].ID, "2026-1")
+	wantKind(t, err, badged.Conflict)
+	if !strings.Contains(err.Error(), "the terms changed") {
+		t.Errorf("conflict: %v", err)
+	}
+	_, err = e.svc.ClaimAward(ctx, alice, as[1].ID, "")
+	wantKind(t, err, badged.Invalid)
+	got, err = e.svc.ClaimAward(ctx, alice, as[1].ID, "2026-2")
+	must(t, err)
+	if got.TermsVersion != "2026-2" {
+		t.Errorf("terms version %q", got.TermsVersion)
+	}
+
+	// Removing the terms accepts any version again.
+	in, err := e.svc.Institution(ctx, root, e.ids["i"])
+	must(t, err)
+	in.Terms = issuer.Terms{}
+	_, err = e.svc.UpdateInstitution(ctx, root, *in)
+	must(t, err)
+	got, err = e.svc.ClaimAward(ctx, alice, as[2].ID, "whatever")
+	must(t, err)
+	if got.TermsVersion != "whatever" {
+		t.Errorf("terms version %q", got.TermsVersion)
+	}
+}
+
 func TestDirectClaim(t *testing.T) {
 	ctx := context.Background()
 	e := newAwardEnv(t)
@@ -294,11 +349,15 @@ func TestDirectClaim(t *testing.T) {
 	wantKind(t, err, badged.Forbidden)
 	_, err = e.svc.ClaimAward(ctx, issuer.Learner{Emails: []string{"alice@example.org"}}, a.ID, "v1")
 	wantKind(t, err, badged.Unauthorized)
+	// The institution has terms: the claim needs their current version.
+	setTerms(t, e, "terms-v2")
 	_, err = e.svc.ClaimAward(ctx, alice, a.ID, "")
 	wantKind(t, err, badged.Invalid)
+	_, err = e.svc.ClaimAward(ctx, alice, a.ID, "terms-v1")
+	wantKind(t, err, badged.Conflict)
 
 	e.set(start.Add(day(3)))
-	claimed, err := e.svc.ClaimAward(ctx, alice, a.ID, "terms-v2")
+	claimed, err := e.svc.ClaimAward(ctx, alice, a.ID, " terms-v2 ")
 	must(t, err)
 	if claimed.State != issuer.AwardAccepted || claimed.Recipient.UserID != "alice" || claimed.Recipient.HolderDID != "did:key:alice" ||
 		claimed.TermsVersion != "terms-v2" || claimed.CredentialID != "urn:cred:"+a.ID || !claimed.Claimed.Equal(start.Add(day(3))) {

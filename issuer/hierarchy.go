@@ -25,10 +25,24 @@ type Institution struct {
 	Country         string // ISO 3166-1 alpha-2, e.g. "NL"
 	GradingTableURL string
 	DefaultLanguage string // LangNL or LangEN
+	Terms           Terms  // what learners accept to claim a direct award; zero for none
 	Version         int64
 	Created         time.Time
 	Updated         time.Time
 }
+
+// Terms are an institution's terms, which learners accept to claim a
+// direct award from it, and their version, which the award records. Text
+// is plain text, without Markdown. A change of the text needs a new
+// version, so that a learner who read the old one is asked again. The
+// zero Terms means the institution has none.
+type Terms struct {
+	Version string
+	Text    Text
+}
+
+// IsZero reports whether t is no terms.
+func (t Terms) IsZero() bool { return t.Version == "" && t.Text.IsZero() }
 
 // Group is an issuer group: a faculty, or any grouping of issuers, in an
 // institution.

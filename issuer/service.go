@@ -136,7 +136,7 @@ func (s *Service) CreateInstitution(ctx context.Context, a Actor, in Institution
 	if !a.Superuser {
 		return nil, badged.Errorf(badged.Forbidden, "only a platform administrator may create an institution")
 	}
-	in.Name, in.Description = in.Name.trimmed(), in.Description.trimmed()
+	in.Name, in.Description, in.Terms = in.Name.trimmed(), in.Description.trimmed(), in.Terms.trimmed()
 	if err := validateInstitution(&in); err != nil {
 		return nil, err
 	}
@@ -175,9 +175,12 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, in Institution
 	if err := stale("institution", in.Version, old.Version); err != nil {
 		return nil, err
 	}
-	in.Name, in.Description = in.Name.trimmed(), in.Description.trimmed()
+	in.Name, in.Description, in.Terms = in.Name.trimmed(), in.Description.trimmed(), in.Terms.trimmed()
 	if err := validateInstitution(&in); err != nil {
 		return nil, err
+	}
+	if in.Terms.Text != old.Terms.Text && in.Terms.Version != "" && in.Terms.Version == old.Terms.Version {
+		return nil, badged.Errorf(badged.Invalid, "invalid institution: terms.version: the terms' text changed: give it a new version, so that learners accept the new text")
 	}
 	in.Created, in.Updated = old.Created, s.timestamp()
 	if err := s.store.UpdateInstitution(ctx, &in); err != nil {

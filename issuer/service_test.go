@@ -437,3 +437,61 @@ func TestUpdateConflictsAndArchive(t *testing.T) {
 	_, err = e.svc.Groups(ctx, root, "nope")
 	wantKind(t, err, badged.NotFound)
 }
+
+// TestInstitutionTerms checks the rules for an institution's terms: a
+// text needs a version, a version a text, and a changed text a new
+// version.
+func TestInstitutionTerms(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	update := func(terms issuer.Terms) (*issuer.Institution, error) {
+		in, err := e.svc.Institution(ctx, root, e.ids["i"])
+		must(t, err)
+		in.Terms = terms
+		return e.svc.UpdateInstitution(ctx, root, *in)
+	}
+	text := issuer.Text{NL: "Door te accepteren …", EN: "By claiming …"}
+	for name, tt := range map[string]struct {
+		terms issuer.Terms
+		want  string
+	}{
+		"text without version": {issuer.Terms{Text: text, Version: "  "}, "terms.version: required"},
+		"version without text": {issuer.Terms{Version: "2026-1", Text: issuer.Text{EN: " "}}, "terms.text: required"},
+		"long text":            {issuer.Terms{Version: "2026-1", Text: issuer.Text{EN: strings.Repeat("x", 10001)}}, "terms.text.en: longer than"},
+		"long version":         {issuer.Terms{Version: strings.Repeat("1", 256), Text: text}, "terms.version: longer than"},
+	} {
+		_, err := update(tt.terms)
+		wantKind(t, err, badged.Invalid)
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", name, err, tt.want)
+		}
+	}
+
+	got, err := update(issuer.Terms{Version: " 2026-1 ", Text: issuer.Text{NL: text.NL + "\n", EN: text.EN}})
+	must(t, err)
+	if got.Terms != (issuer.Terms{Version: "2026-1", Text: text}) {
+		t.Fatalf("terms %+v", got.Terms)
+	}
+	// The same text again, or a new version of it, is fine; a new text
+	// under the old version is not.
+	_, err = update(issuer.Terms{Version: "2026-1", Text: text})
+	must(t, err)
+	_, err = update(issuer.Terms{Version: "2026-1", Text: issuer.Text{NL: text.NL, EN: "Changed."}})
+	wantKind(t, err, badged.Invalid)
+	if !strings.Contains(err.Error(), "new version") {
+		t.Errorf("changed text, same version: %v", err)
+	}
+	got, err = update(issuer.Terms{Version: "2026-2", Text: issuer.Text{NL: text.NL, EN: "Changed."}})
+	must(t, err)
+	stored, err := e.svc.Institution(ctx, root, e.ids["i"])
+	must(t, err)
+	if stored.Terms != got.Terms || stored.Terms.Version != "2026-2" {
+		t.Errorf("stored terms %+v, want %+v", stored.Terms, got.Terms)
+	}
+	// Terms can be removed.
+	got, err = update(issuer.Terms{})
+	must(t, err)
+	if !got.Terms.IsZero() {
+		t.Errorf("terms %+v after removing them", got.Terms)
+	}
+}

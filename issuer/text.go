@@ -33,6 +33,10 @@ func (t Text) trimmed() Text {
 	return Text{NL: strings.TrimSpace(t.NL), EN: strings.TrimSpace(t.EN)}
 }
 
+func (t Terms) trimmed() Terms {
+	return Terms{Version: strings.TrimSpace(t.Version), Text: t.Text.trimmed()}
+}
+
 // Languages of bilingual texts.
 const (
 	LangNL = "nl"

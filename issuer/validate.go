@@ -53,6 +53,19 @@ func (p *problems) text(field string, t Text, required bool, max int) {
 	p.length(field+".en", t.EN, max)
 }
 
+// terms checks an institution's terms: the text, when set, needs a
+// version, and a version needs a text.
+func (p *problems) terms(t Terms) {
+	p.text("terms.text", t.Text, false, maxDescription)
+	p.length("terms.version", t.Version, maxShort)
+	switch {
+	case !t.Text.IsZero() && t.Version == "":
+		p.add("terms.version", "required with the terms' text, such as 2026-1")
+	case t.Text.IsZero() && t.Version != "":
+		p.add("terms.text", "required in Dutch or English with a terms version")
+	}
+}
+
 func (p *problems) length(field, s string, max int) {
 	if !utf8.ValidString(s) {
 		p.add(field, "not valid UTF-8")
@@ -116,6 +129,7 @@ func validateInstitution(in *Institution) error {
 	if in.DefaultLanguage != LangNL && in.DefaultLanguage != LangEN {
 		p.add("defaultLanguage", "must be nl or en")
 	}
+	p.terms(in.Terms)
 	return p.err("institution")
 }
 

@@ -60,6 +60,9 @@ type awardJSON struct {
 	DenyReason    string            `json:"denyReason,omitempty"`
 	RevokeReason  string            `json:"revokeReason,omitempty"`
 	TermsVersion  string            `json:"termsVersion,omitempty"`
+	// Terms, in a learner's view of a direct award waiting for the claim,
+	// are the institution's terms the claim accepts; absent without them.
+	Terms *termsJSON `json:"terms,omitempty"`
 	// The staff who acted; left out of a learner's own view.
 	AwardedBy string `json:"awardedBy,omitempty"`
 	DecidedBy string `json:"decidedBy,omitempty"`
@@ -439,8 +442,14 @@ func (s *Server) handleMyAward(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, learnerNotFound(err))
 		return
 	}
+	v := learnerAwardView(a)
+	if a.Kind == issuer.KindDirect && a.State == issuer.AwardSent && s.InstitutionRecords != nil {
+		if in, err := s.InstitutionRecords.Institution(r.Context(), a.InstitutionID); err == nil && in.Terms.Version != "" {
+			v.Terms = &termsJSON{Version: in.Terms.Version, Text: textView(in.Terms.Text)}
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, learnerAwardView(a))
+	writeJSON(w, http.StatusOK, v)
 }
 
 type claimJSON struct {
@@ -448,8 +457,9 @@ type claimJSON struct {
 }
 
 // handleClaimAward claims a direct award for the signed-in person, who
-// accepted the terms of termsVersion: the credential is issued, to the
-// wallet's DID when the learner has one.
+// accepted the terms of termsVersion: the institution's current version
+// when it has terms (else 409), anything or nothing when it has none. The
+// credential is issued, to the wallet's DID when the learner has one.
 func (s *Server) handleClaimAward(w http.ResponseWriter, r *http.Request) {
 	l, ok := s.awardLearner(w, r)
 	if !ok {
@@ -458,10 +468,6 @@ func (s *Server) handleClaimAward(w http.ResponseWriter, r *http.Request) {
 	var in claimJSON
 	if err := decode(r, "claim", &in); err != nil {
 		s.writeError(w, r, err)
-		return
-	}
-	if strings.TrimSpace(in.TermsVersion) == "" {
-		s.writeError(w, r, invalidFields("claim", FieldProblem{"termsVersion", "required: the version of the terms you accept"}))
 		return
 	}
 	a, err := s.Issuer.ClaimAward(r.Context(), l, chi.URLParam(r, "awardID"), in.TermsVersion)

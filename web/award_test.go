@@ -198,13 +198,49 @@ func TestAwardFlows(t *testing.T) {
 		// Another person may neither see nor claim it.
 		resp, body = e.do(viewer, http.MethodPost, "/api/v1/me/awards/"+mine.ID+"/claim", map[string]string{"termsVersion": "1"})
 		wantStatus(t, resp, body, http.StatusNotFound)
+
+		// The institution admin gives the institution terms; the learner
+		// reads them with the award and must accept their version.
+		inst := "/api/v1/institutions/" + e.I.ID
+		resp, body = e.do(instAdmin, http.MethodGet, inst, nil)
+		wantStatus(t, resp, body, http.StatusOK)
+		in := decodeJSON[institutionJSON](t, body)
+		if in.Terms != (termsJSON{}) {
+			t.Fatalf("terms before any were set: %s", body)
+		}
+		in.Terms = termsJSON{Version: "2026-1", Text: textJSON{NL: "Voorwaarden", EN: "Terms"}}
+		resp, body = e.do(instAdmin, http.MethodPut, inst, in)
+		wantStatus(t, resp, body, http.StatusOK)
+		in = decodeJSON[institutionJSON](t, body)
+		if in.Terms.Version != "2026-1" || in.Terms.Text.EN != "Terms" {
+			t.Fatalf("terms after the update: %s", body)
+		}
+		changed := in
+		changed.Terms.Text.EN = "Other terms"
+		resp, body = e.do(instAdmin, http.MethodPut, inst, changed)
+		wantStatus(t, resp, body, http.StatusBadRequest) // a new text needs a new version
+		resp, body = e.do(learner, http.MethodGet, "/api/v1/me/awards/"+mine.ID, nil)
+		wantStatus(t, resp, body, http.StatusOK)
+		if v := decodeJSON[awardJSON](t, body); v.Terms == nil || *v.Terms != in.Terms {
+			t.Fatalf("the learner's award without the institution's terms: %s", body)
+		}
+
 		resp, body = e.do(learner, http.MethodPost, "/api/v1/me/awards/"+mine.ID+"/claim", map[string]string{})
 		wantStatus(t, resp, body, http.StatusBadRequest)
 		resp, body = e.do(learner, http.MethodPost, "/api/v1/me/awards/"+mine.ID+"/claim", map[string]string{"termsVersion": "2024-1"})
+		wantStatus(t, resp, body, http.StatusConflict)
+		resp, body = e.do(learner, http.MethodPost, "/api/v1/me/awards/"+mine.ID+"/claim", map[string]string{"termsVersion": "2026-1"})
 		wantStatus(t, resp, body, http.StatusOK)
+		if v := decodeJSON[awardJSON](t, body); v.TermsVersion != "2026-1" || v.Terms != nil {
+			t.Fatalf("claimed %s", body)
+		}
 		if v := decodeJSON[awardJSON](t, body); v.State != issuer.AwardAccepted || v.Recipient.HolderDID != holder || v.CredentialID == "" {
 			t.Fatalf("claimed %s", body)
 		}
+		// The institution's terms removed, any version is accepted again.
+		in.Terms = termsJSON{}
+		resp, body = e.do(instAdmin, http.MethodPut, inst, in)
+		wantStatus(t, resp, body, http.StatusOK)
 		resp, body = e.do(learner, http.MethodPost, "/api/v1/me/awards/"+mine.ID+"/reject", nil)
 		wantStatus(t, resp, body, http.StatusConflict)
 		// A system cannot act as a learner.

@@ -48,7 +48,6 @@ var backpackPages = func() map[string]*template.Template {
 		"state": func(t map[string]string, state string) map[string]string {
 			return map[string]string{"S": state, "T": t["state"+strings.ToUpper(state[:min(1, len(state))])+state[min(1, len(state)):]]}
 		},
-		"terms": func(lang, institution string) string { return fmt.Sprintf(claimTerms.Text[lang], institution) },
 	}).ParseFS(backpackAssets, "templates/backpack_layout.html"))
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"backpack", "backpack_credential", "backpack_import", "backpack_account",
@@ -315,7 +314,8 @@ type card struct {
 type pendingAward struct {
 	ID, Name, Description, Issuer, Institution, Deadline string
 	Image                                                template.URL
-	TermsVersion                                         string
+	Terms                                                string // plain text, in the page's language
+	TermsVersion                                         string // "" for the fallback terms
 	Error                                                string
 }
 
@@ -404,8 +404,8 @@ func (s *Server) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.L
 			switch {
 			case a.Kind == issuer.KindDirect && a.State == issuer.AwardSent:
 				pa := pendingAward{ID: a.ID, Name: name, Description: desc, Image: img,
-					Issuer: s.issuerName(ctx, a.IssuerID, p.Lang), Institution: s.institutionName(ctx, a.InstitutionID, p.Lang),
-					Deadline: dateText(p.Lang, a.ClaimDeadline.Format(time.RFC3339)), TermsVersion: claimTerms.Version}
+					Issuer: s.issuerName(ctx, a.IssuerID, p.Lang), Deadline: dateText(p.Lang, a.ClaimDeadline.Format(time.RFC3339))}
+				pa.Institution, pa.TermsVersion, pa.Terms = s.institutionTerms(ctx, a.InstitutionID, p.Lang)
 				if a.ID == errAward {
 					pa.Error = errText
 				}
@@ -487,6 +487,23 @@ func (s *Server) institutionName(ctx context.Context, id, lang string) string {
 	return backpackText[lang]["institutionUnknown"]
 }
 
+// institutionTerms returns the name of the institution id in lang, and
+// the version and text in lang of the terms a learner accepts to claim a
+// direct award from it: the institution's own, or, when it has none, the
+// fallback terms without a version.
+func (s *Server) institutionTerms(ctx context.Context, id, lang string) (name, version, text string) {
+	name = backpackText[lang]["institutionUnknown"]
+	if s.InstitutionRecords != nil {
+		if in, err := s.InstitutionRecords.Institution(ctx, id); err == nil {
+			name = in.Name.In(lang)
+			if in.Terms.Version != "" {
+				return name, in.Terms.Version, in.Terms.Text.In(lang)
+			}
+		}
+	}
+	return name, "", fmt.Sprintf(fallbackTerms[lang], name)
+}
+
 // handleClaimForm claims a direct award for the learner, who ticked the
 // box accepting the terms of the version the page showed; without the
 // tick, or for older terms, the list comes back with the reason at the
@@ -511,29 +528,41 @@ func (s *Server) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 		p.Error = text
 		s.renderHTML(w, r, status, "backpack", p)
 	}
-	switch {
-	case r.PostFormValue("terms") != "accepted":
+	if r.PostFormValue("terms") != "accepted" {
 		refuse(http.StatusBadRequest, t["termsRequired"])
 		return
-	case r.PostFormValue("terms_version") != claimTerms.Version:
-		refuse(http.StatusConflict, t["termsChanged"])
-		return
 	}
+	version := r.PostFormValue("terms_version")
 	did, err := s.Wallet.HolderDID(r.Context(), l.UserID)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
 	l.HolderDID = did
-	if _, err := s.Issuer.ClaimAward(r.Context(), l, id, claimTerms.Version); err != nil {
+	if _, err := s.Issuer.ClaimAward(r.Context(), l, id, version); err != nil {
 		if k := badged.KindOf(err); k == badged.Conflict || k == badged.Invalid {
-			refuse(statusOf[k], badged.MessageOf(err))
+			text := badged.MessageOf(err)
+			if s.termsChanged(r.Context(), l, id, version) {
+				k, text = badged.Conflict, t["termsChanged"]
+			}
+			refuse(statusOf[k], text)
 			return
 		}
 		s.pageError(w, r, hideForbidden(err))
 		return
 	}
 	seeOther(w, r, "/backpack/"+url.PathEscape(id), "claimed")
+}
+
+// termsChanged reports whether the terms of the award id's institution
+// are no longer those of version, which the learner accepted.
+func (s *Server) termsChanged(ctx context.Context, l issuer.Learner, id, version string) bool {
+	a, err := s.Issuer.LearnerAward(ctx, l, id)
+	if err != nil {
+		return false
+	}
+	_, current, _ := s.institutionTerms(ctx, a.InstitutionID, issuer.LangEN)
+	return current != strings.TrimSpace(version)
 }
 
 // hideForbidden answers "not yours" as "not found": a learner cannot tell

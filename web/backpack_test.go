@@ -125,8 +125,10 @@ func TestBackpackPages(t *testing.T) {
 	if pending.Length() != 1 || pending.Find("h3").Text() != "Statistics" {
 		t.Fatalf("the pending award is not listed: %q", doc.Find("#pending").Text())
 	}
-	if v, _ := pending.Find(`input[name=terms_version]`).Attr("value"); v != claimTerms.Version {
-		t.Errorf("terms version %q", v)
+	// The institution has no terms of its own: the fallback text, naming
+	// it, without a version.
+	if v, ok := pending.Find(`input[name=terms_version]`).Attr("value"); !ok || v != "" || pending.Find("legend .version").Length() != 0 {
+		t.Errorf("terms version %q (%v) for an institution without terms", v, ok)
 	}
 	box := pending.Find(`input[type=checkbox][name=terms]`)
 	id, _ := box.Attr("id")
@@ -134,14 +136,33 @@ func TestBackpackPages(t *testing.T) {
 		t.Error("the terms checkbox has no label, or the terms do not name the institution")
 	}
 
+	// With the institution's terms, the page shows them in the learner's
+	// language and posts their version.
+	in := must(we.is.Institution(ctx, root, a.InstitutionID))
+	in.Terms = issuer.Terms{Version: "2026-1", Text: issuer.Text{NL: "Voorwaarden van de instelling.", EN: "The institution's terms.\nSecond line."}}
+	must(we.is.UpdateInstitution(ctx, root, *in))
+	for lang, text := range map[string]string{"en": "The institution's terms.\nSecond line.", "nl": "Voorwaarden van de instelling."} {
+		resp, doc := we.browse(learner, "GET", "/backpack?lang="+lang, nil, true)
+		wantPage(t, resp, doc, 200)
+		pending := doc.Find(`#pending article[data-award="` + a.ID + `"]`)
+		if got := pending.Find(".terms").Text(); got != text {
+			t.Errorf("%s terms %q, want %q", lang, got, text)
+		}
+		if v, _ := pending.Find(`input[name=terms_version]`).Attr("value"); v != "2026-1" || pending.Find("legend .version").Text() != "(v2026-1)" {
+			t.Errorf("%s terms version %q", lang, v)
+		}
+	}
+	we.browse(learner, "GET", "/backpack?lang=en", nil, true)
+
 	for _, tc := range []struct {
 		name   string
 		form   url.Values
 		status int
 		text   string
 	}{
-		{"fail/terms not ticked", claimForm(false, claimTerms.Version), http.StatusBadRequest, backpackText["en"]["termsRequired"]},
+		{"fail/terms not ticked", claimForm(false, "2026-1"), http.StatusBadRequest, backpackText["en"]["termsRequired"]},
 		{"fail/old terms", claimForm(true, "2001-1"), http.StatusConflict, backpackText["en"]["termsChanged"]},
+		{"fail/fallback terms", claimForm(true, ""), http.StatusConflict, backpackText["en"]["termsChanged"]},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			we.t = t
@@ -158,7 +179,7 @@ func TestBackpackPages(t *testing.T) {
 	we.t = t
 	t.Run("fail/cross-site claim", func(t *testing.T) {
 		we.t = t
-		req, _ := http.NewRequest("POST", we.ts.URL+"/backpack/awards/"+a.ID+"/claim", strings.NewReader(claimForm(true, claimTerms.Version).Encode()))
+		req, _ := http.NewRequest("POST", we.ts.URL+"/backpack/awards/"+a.ID+"/claim", strings.NewReader(claimForm(true, "2026-1").Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: we.cookie[learner]})
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
@@ -168,13 +189,13 @@ func TestBackpackPages(t *testing.T) {
 	we.t = t
 
 	// Claim with the terms: the credential's page.
-	resp, doc = we.browse(learner, "POST", "/backpack/awards/"+a.ID+"/claim", claimForm(true, claimTerms.Version), true)
+	resp, doc = we.browse(learner, "POST", "/backpack/awards/"+a.ID+"/claim", claimForm(true, "2026-1"), true)
 	wantPage(t, resp, doc, 200)
 	if resp.Request.URL.Path != "/backpack/"+a.ID || doc.Find("#notice").Text() != backpackText["en"]["claimed"] ||
 		doc.Find("h1").Text() != "Statistics" {
 		t.Fatalf("after the claim: %s, notice %q, h1 %q", resp.Request.URL, doc.Find("#notice").Text(), doc.Find("h1").Text())
 	}
-	if got := must(we.db.Award(ctx, a.ID)); got.State != issuer.AwardAccepted || got.TermsVersion != claimTerms.Version {
+	if got := must(we.db.Award(ctx, a.ID)); got.State != issuer.AwardAccepted || got.TermsVersion != "2026-1" {
 		t.Errorf("award %s with terms %q", got.State, got.TermsVersion)
 	}
 	if v, _ := doc.Find("#verification").Attr("data-verified"); v != "true" {
@@ -363,7 +384,7 @@ func TestBackpackIsolation(t *testing.T) {
 		{"GET", "/backpack/" + a.ID, nil},
 		{"POST", "/backpack/" + a.ID + "/share", url.Values{"public": {"false"}}},
 		{"POST", "/backpack/" + a.ID + "/presentations", url.Values{"challenge": {"c"}}},
-		{"POST", "/backpack/awards/" + pending.ID + "/claim", claimForm(true, claimTerms.Version)},
+		{"POST", "/backpack/awards/" + pending.ID + "/claim", claimForm(true, "")},
 		{"POST", "/backpack/awards/" + pending.ID + "/reject", url.Values{}},
 	} {
 		t.Run("fail/"+tc.method+" "+tc.path, func(t *testing.T) {
@@ -493,7 +514,7 @@ func TestBackpackText(t *testing.T) {
 				t.Errorf("%q is in %s but not in %s", k, lang, other)
 			}
 		}
-		if _, ok := claimTerms.Text[lang]; !ok {
+		if _, ok := fallbackTerms[lang]; !ok {
 			t.Errorf("no terms in %s", lang)
 		}
 	}
@@ -551,7 +572,7 @@ func (e *env) ownerShare() string {
 var backpackForms = map[string]func(e *env) url.Values{
 	"POST /backpack/{holdingID}/share":         func(*env) url.Values { return url.Values{"public": {"true"}} },
 	"POST /backpack/{holdingID}/presentations": func(*env) url.Values { return url.Values{"challenge": {"c"}} },
-	"POST /backpack/awards/{awardID}/claim":    func(*env) url.Values { return claimForm(true, claimTerms.Version) },
+	"POST /backpack/awards/{awardID}/claim":    func(*env) url.Values { return claimForm(true, "") },
 	"POST /backpack/awards/{awardID}/reject":   func(*env) url.Values { return url.Values{} },
 	"POST /backpack/account/delete":            func(*env) url.Values { return url.Values{"confirm": {"yes"}} },
 	"POST /backpack/import": func(e *env) url.Values {

@@ -219,25 +219,18 @@ var backpackText = map[string]map[string]string{
 	},
 }
 
-// claimTerms are the terms a learner accepts to claim a direct award,
-// with their version, which the award records. A change of the text needs
-// a new version: a learner who read the old text is asked again. "%s" is
-// the institution's name.
-var claimTerms = struct {
-	Version string
-	Text    map[string]string
-}{
-	Version: "2025-1",
-	Text: map[string]string{
-		"en": "%s issues this badge to you as a signed credential. By claiming it you agree that the institution " +
-			"records that you accepted it, with your account's identifiers, and that the credential names you by " +
-			"your wallet's identifier and a salted hash of your email address. You decide whether it is shared; " +
-			"the institution may revoke it if it was awarded in error.",
-		"nl": "%s geeft u deze badge als ondertekend credential. Door hem te accepteren gaat u ermee akkoord dat de " +
-			"instelling vastlegt dat u hem accepteerde, met de identificaties van uw account, en dat het credential " +
-			"u noemt met de identificatie van uw wallet en een gezouten hash van uw e-mailadres. U bepaalt of het " +
-			"gedeeld wordt; de instelling kan het intrekken als het ten onrechte is toegekend.",
-	},
+// fallbackTerms are the terms a learner accepts to claim a direct award
+// from an institution that has none of its own (issuer.Institution.Terms):
+// the claim then posts no version. "%s" is the institution's name.
+var fallbackTerms = map[string]string{
+	"en": "%s issues this badge to you as a signed credential. By claiming it you agree that the institution " +
+		"records that you accepted it, with your account's identifiers, and that the credential names you by " +
+		"your wallet's identifier and a salted hash of your email address. You decide whether it is shared; " +
+		"the institution may revoke it if it was awarded in error.",
+	"nl": "%s geeft u deze badge als ondertekend credential. Door hem te accepteren gaat u ermee akkoord dat de " +
+		"instelling vastlegt dat u hem accepteerde, met de identificaties van uw account, en dat het credential " +
+		"u noemt met de identificatie van uw wallet en een gezouten hash van uw e-mailadres. U bepaalt of het " +
+		"gedeeld wordt; de instelling kan het intrekken als het ten onrechte is toegekend.",
 }
 
 // deletionNoticeNL is wallet.DeletionNotice in Dutch.

@@ -31,21 +31,32 @@ type institutionJSON struct {
 	Country         string    `json:"country"`
 	GradingTableURL string    `json:"gradingTableUrl,omitempty"`
 	DefaultLanguage string    `json:"defaultLanguage"`
+	Terms           termsJSON `json:"terms"`
 	Version         int64     `json:"version"`
 	Created         time.Time `json:"created,omitzero"`
 	Updated         time.Time `json:"updated,omitzero"`
 }
 
+// termsJSON is an institution's terms, which learners accept to claim a
+// direct award: plain text, and the version the claim posts. Both empty
+// mean the institution has none.
+type termsJSON struct {
+	Version string   `json:"version"`
+	Text    textJSON `json:"text"`
+}
+
 func institutionView(in *issuer.Institution) institutionJSON {
 	return institutionJSON{ID: in.ID, Name: textView(in.Name), Description: textView(in.Description), ImageURL: in.ImageURL,
 		SCHACHome: in.SCHACHome, BRIN: in.BRIN, Type: string(in.Type), Country: in.Country, GradingTableURL: in.GradingTableURL,
-		DefaultLanguage: in.DefaultLanguage, Version: in.Version, Created: ts(in.Created), Updated: ts(in.Updated)}
+		DefaultLanguage: in.DefaultLanguage, Terms: termsJSON{Version: in.Terms.Version, Text: textView(in.Terms.Text)},
+		Version: in.Version, Created: ts(in.Created), Updated: ts(in.Updated)}
 }
 
 func (j *institutionJSON) domain() issuer.Institution {
 	return issuer.Institution{Name: j.Name.domain(), Description: j.Description.domain(), ImageURL: j.ImageURL,
 		SCHACHome: j.SCHACHome, BRIN: j.BRIN, Type: issuer.InstitutionType(j.Type), Country: j.Country,
-		GradingTableURL: j.GradingTableURL, DefaultLanguage: j.DefaultLanguage, Version: j.Version}
+		GradingTableURL: j.GradingTableURL, DefaultLanguage: j.DefaultLanguage, Version: j.Version,
+		Terms: issuer.Terms{Version: j.Terms.Version, Text: j.Terms.Text.domain()}}
 }
 
 type groupJSON struct {

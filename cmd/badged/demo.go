@@ -9,6 +9,21 @@ import (
 	"github.com/badged/badged/issuer"
 )
 
+// demoTerms are the demo institution's terms, which the demo learners
+// accept to claim their direct awards.
+var demoTerms = issuer.Terms{Version: "2026-1", Text: issuer.Text{
+	EN: "Demo University issues this badge to you as a signed credential.\n\n" +
+		"By claiming it you agree that Demo University records that you accepted it, with your account's identifiers, " +
+		"and that the credential names you by your wallet's identifier and a salted hash of your email address. " +
+		"You decide whether it is shared; Demo University may revoke it if it was awarded in error.\n\n" +
+		"This is a demonstration: the badges it issues prove nothing.",
+	NL: "Demo Universiteit geeft u deze badge als ondertekend credential.\n\n" +
+		"Door hem te accepteren gaat u ermee akkoord dat Demo Universiteit vastlegt dat u hem accepteerde, met de identificaties van uw account, " +
+		"en dat het credential u noemt met de identificatie van uw wallet en een gezouten hash van uw e-mailadres. " +
+		"U bepaalt of het gedeeld wordt; Demo Universiteit kan het intrekken als het ten onrechte is toegekend.\n\n" +
+		"Dit is een demonstratie: de badges die zij uitgeeft, bewijzen niets.",
+}}
+
 // seedDemoCatalogue gives the demo institution something to look at: a
 // faculty with an issuer, three published badge classes as edubadges
 // institutions write them, the demo teacher as the issuer's awarder, and
@@ -38,26 +53,26 @@ func seedDemoCatalogue(ctx context.Context, is *issuer.Service, in *issuer.Insti
 		{
 			Name:        issuer.Text{EN: "Data Science Foundations", NL: "Grondslagen van data science"},
 			Description: issuer.Text{EN: "Statistics, programming in Python and data visualisation for beginners.", NL: "Statistiek, programmeren in Python en datavisualisatie voor beginners."},
-			Criteria: issuer.Criteria{Narrative: "Pass the supervised final exam with at least a 6.0 and complete three graded lab assignments."},
-			Language: issuer.LangEN, LearningOutcome: "Can clean, analyse and visualise a real data set and report on it.",
+			Criteria:    issuer.Criteria{Narrative: "Pass the supervised final exam with at least a 6.0 and complete three graded lab assignments."},
+			Language:    issuer.LangEN, LearningOutcome: "Can clean, analyse and visualise a real data set and report on it.",
 			ECTSCredits: &ects, EQFLevel: &eqf, NLQFLevel: "6", EducationProgramIdentifier: "34479",
-			Alignments: []issuer.Alignment{{TargetName: "Data science", TargetURL: "http://data.europa.eu/esco/skill/9a4a2b2f-0d2b-4ea6-b67d-2c6a3c1a7c43", TargetFramework: "ESCO"}},
+			Alignments:     []issuer.Alignment{{TargetName: "Data science", TargetURL: "http://data.europa.eu/esco/skill/9a4a2b2f-0d2b-4ea6-b67d-2c6a3c1a7c43", TargetFramework: "ESCO"}},
 			AssessmentType: "written exam", AssessmentSupervised: &yes, AssessmentIdentityVerified: &yes,
 			QualityAssurance: issuer.QualityAssurance{Name: "NVAO", URL: "https://www.nvao.net/"},
-			Stackable: &yes, Participation: issuer.ParticipationBlended, GradeAchievedRequired: true,
+			Stackable:        &yes, Participation: issuer.ParticipationBlended, GradeAchievedRequired: true,
 			Microcredential: true, Tags: []string{"data science", "python", "microcredential"},
 		},
 		{
 			Name:        issuer.Text{EN: "Research Integrity", NL: "Wetenschappelijke integriteit"},
 			Description: issuer.Text{EN: "Took part in the research integrity workshop.", NL: "Heeft deelgenomen aan de workshop wetenschappelijke integriteit."},
-			Criteria: issuer.Criteria{Narrative: "Attend the full workshop and discuss two dilemma cases."},
-			Language: issuer.LangEN, Participation: issuer.ParticipationOnsite, Tags: []string{"research", "ethics"},
+			Criteria:    issuer.Criteria{Narrative: "Attend the full workshop and discuss two dilemma cases."},
+			Language:    issuer.LangEN, Participation: issuer.ParticipationOnsite, Tags: []string{"research", "ethics"},
 		},
 		{
 			Name:        issuer.Text{EN: "Academic Writing", NL: "Academisch schrijven"},
 			Description: issuer.Text{EN: "Writes a clear, well-sourced academic text.", NL: "Schrijft een heldere, goed onderbouwde academische tekst."},
-			Criteria: issuer.Criteria{Narrative: "Submit an essay that meets the rubric; a short motivation is required with the request."},
-			Language: issuer.LangEN, NarrativeRequired: true, ExpiryDays: 5 * 365, Tags: []string{"writing"},
+			Criteria:    issuer.Criteria{Narrative: "Submit an essay that meets the rubric; a short motivation is required with the request."},
+			Language:    issuer.LangEN, NarrativeRequired: true, ExpiryDays: 5 * 365, Tags: []string{"writing"},
 		},
 	}
 	var published []*issuer.BadgeClass

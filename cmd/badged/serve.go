@@ -229,7 +229,7 @@ func withLogin(ctx context.Context, api *web.API, cfg Config, st store, mk []byt
 }
 
 // seedDemoInstitution creates, once, the institution the demo staff belong
-// to, invites the demo admin as its institution admin, and fills its
+// to, with its terms (demoTerms), invites the demo admin as its institution admin, and fills its
 // catalogue (see seedDemoCatalogue).
 func seedDemoInstitution(ctx context.Context, is *issuer.Service, st store) error {
 	ins, err := st.Institutions(ctx)
@@ -244,7 +244,7 @@ func seedDemoInstitution(ctx context.Context, is *issuer.Service, st store) erro
 	system := issuer.Actor{UserID: "system:demo", Superuser: true}
 	in, err := is.CreateInstitution(ctx, system, issuer.Institution{
 		Name: issuer.Text{EN: "Demo University", NL: "Demo Universiteit"}, SCHACHome: devidp.DemoSCHACHome,
-		BRIN: "00AA", Type: issuer.WO, Country: "NL", DefaultLanguage: issuer.LangEN})
+		BRIN: "00AA", Type: issuer.WO, Country: "NL", DefaultLanguage: issuer.LangEN, Terms: demoTerms})
 	if err != nil {
 		return err
 	}

@@ -170,7 +170,22 @@ func testInstitution(t *testing.T, s issuer.Store) {
 		func() (*issuer.Institution, error) { return s.Institution(ctx, "i1") },
 		func(r *issuer.Institution) {
 			r.Name.EN, r.BRIN, r.Type, r.Updated = "Renamed", "00IC", issuer.HBO, t0.Add(time.Hour)
+			r.Terms = issuer.Terms{Version: "2026-1", Text: issuer.Text{NL: "Voorwaarden.\n\nTweede alinea.", EN: "Terms."}}
 		})
+
+	// Terms in one language round-trip, and removing them leaves none.
+	in, err := s.Institution(ctx, "i1")
+	must(t, err)
+	in.Terms = issuer.Terms{Version: "2026-2", Text: issuer.Text{EN: "Only English."}}
+	must(t, s.UpdateInstitution(ctx, in))
+	got, err := s.Institution(ctx, "i1")
+	must(t, err)
+	same(t, got, in)
+	in.Terms = issuer.Terms{}
+	must(t, s.UpdateInstitution(ctx, in))
+	got, err = s.Institution(ctx, "i1")
+	must(t, err)
+	same(t, got, in)
 }
 
 func testGroup(t *testing.T, s issuer.Store) {

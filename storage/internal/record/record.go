@@ -49,13 +49,27 @@ type Institution struct {
 	Country         string `json:"country"`
 	GradingTableURL string `json:"gradingTable,omitempty"`
 	DefaultLanguage string `json:"defaultLanguage"`
+	// Terms are absent from records written before institutions had
+	// terms, and from those of institutions without: both mean none.
+	Terms *Terms `json:"terms,omitempty"`
+}
+
+// Terms is the stored form of issuer.Terms.
+type Terms struct {
+	Version string `json:"version"`
+	Text    Text   `json:"text"`
 }
 
 // FromInstitution returns the stored form of in.
 func FromInstitution(in *issuer.Institution) *Institution {
+	var terms *Terms
+	if !in.Terms.IsZero() {
+		terms = &Terms{Version: in.Terms.Version, Text: text(in.Terms.Text)}
+	}
 	return &Institution{
-		Meta: meta(in.ID, in.Version, in.Created, in.Updated),
-		Name: text(in.Name), Description: text(in.Description), ImageURL: in.ImageURL,
+		Terms: terms,
+		Meta:  meta(in.ID, in.Version, in.Created, in.Updated),
+		Name:  text(in.Name), Description: text(in.Description), ImageURL: in.ImageURL,
 		SCHACHome: in.SCHACHome, BRIN: in.BRIN, Type: string(in.Type), Country: in.Country,
 		GradingTableURL: in.GradingTableURL, DefaultLanguage: in.DefaultLanguage,
 	}
@@ -63,8 +77,13 @@ func FromInstitution(in *issuer.Institution) *Institution {
 
 // Domain returns the domain form of r.
 func (r *Institution) Domain() *issuer.Institution {
+	var terms issuer.Terms
+	if r.Terms != nil {
+		terms = issuer.Terms{Version: r.Terms.Version, Text: r.Terms.Text.text()}
+	}
 	return &issuer.Institution{
-		ID: r.ID, Name: r.Name.text(), Description: r.Description.text(), ImageURL: r.ImageURL,
+		Terms: terms,
+		ID:    r.ID, Name: r.Name.text(), Description: r.Description.text(), ImageURL: r.ImageURL,
 		SCHACHome: r.SCHACHome, BRIN: r.BRIN, Type: issuer.InstitutionType(r.Type), Country: r.Country,
 		GradingTableURL: r.GradingTableURL, DefaultLanguage: r.DefaultLanguage,
 		Version: r.Version, Created: r.Created, Updated: r.Updated,
