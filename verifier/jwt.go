@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"context"
+	"crypto"
 	"fmt"
 	"strings"
 
@@ -96,14 +97,36 @@ func (v *Verifier) jwtKey(ctx context.Context, t *jose.Token) (*did.Key, error) 
 		if err != nil {
 			return nil, err
 		}
-		// The key vouches only for itself: nothing the issuer publishes links
-		// it to them, which the signer check reports (as for keys written
-		// into a verification method's URL).
-		issuer, _ := issuerOf(t.Credential)
-		return &did.Key{VerificationMethod: did.VerificationMethod{ID: "the key embedded in the token's header"},
-			PublicKey: pub, Controller: issuer, SelfAsserted: true}, nil
+		return embeddedKey(t.Credential, pub)
 	}
 	return nil, badged.Errorf(badged.Invalid, "the token names no key (no kid and no jwk in its header), so its signature cannot be checked")
+}
+
+// embeddedKey decides whom a key embedded in a token's header belongs to.
+// The key vouches only for itself, so it may stand for the issuer only when
+// the issuer's id IS that key (a did:jwk or did:key of it), or, as
+// 1EdTech's fixtures do, for an https issuer that publishes nothing badged
+// can check, which the signer check then reports as a warning. For any
+// other issuer (a did:web, say) its controller is its own did:jwk, so the
+// signer check fails: otherwise anyone could sign for that issuer.
+func embeddedKey(cred map[string]any, pub crypto.PublicKey) (*did.Key, error) {
+	issuer, _ := issuerOf(cred)
+	id, err := did.JWKDID(pub)
+	if err != nil {
+		// No DID can name the key (an RSA key, say): it stands only for itself.
+		id = "a key embedded in the token"
+	}
+	key := &did.Key{VerificationMethod: did.VerificationMethod{ID: "the key embedded in the token's header"}, PublicKey: pub, Controller: id}
+	if kd, err := did.KeyDID(pub); err == nil && issuer == kd {
+		id = kd
+	}
+	switch {
+	case issuer == id:
+		key.Controller, key.AssertionMethod = issuer, true
+	case strings.HasPrefix(issuer, "https://"):
+		key.Controller, key.SelfAsserted = issuer, true
+	}
+	return key, nil
 }
 
 // nesting returns how deeply objects and arrays nest in a decoded JSON
