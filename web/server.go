@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
@@ -134,7 +133,7 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.Wallet = api.Wallet
 	s.Audit, s.Outbox = api.Audit, api.Outbox
 	r := chi.NewRouter()
-	r.Use(middleware.RealIP, requestID, middleware.Recoverer, s.crossOrigin(), s.limitBodyOrUpload)
+	r.Use(requestID, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
 	s.registerOAuthRoutes(r)

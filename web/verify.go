@@ -86,21 +86,6 @@ func (s *Server) setVerifier(api API) {
 	}
 }
 
-// recoverer turns a panic into a 500, as chi's Recoverer does, without
-// chi's stack dump to stderr.
-func (s *Server) recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.writeError(w, r, badged.Errorf(badged.Internal, "panic: %v", v))
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
 
 // Languages of the page, the default first.
 var (
