@@ -64,7 +64,9 @@ func (v *Verifier) checkEntry(ctx context.Context, doc map[string]any, e statusl
 
 	// The list is a credential: verify it (without its own status, which
 	// would recurse) and require the credential's issuer to have signed it.
-	listResult := (&Verifier{ld: v.ld, proofs: v.proofs, keys: v.keys, now: v.now, maxInput: v.maxInput, maxDepth: v.maxDepth}).Verify(ctx, body)
+	lv := *v
+	lv.status = nil
+	listResult := lv.Verify(ctx, body)
 	if !listResult.Verified {
 		var why []string
 		for _, c := range listResult.Failed() {
