@@ -80,9 +80,11 @@ type Store interface {
 	// one. It returns nil, nil when no job is waiting.
 	ClaimJob(ctx context.Context, owner string, now time.Time, lease time.Duration) (*Job, error)
 	// UpdateJob stores the State, Done, Report, LeaseUntil and Updated of
-	// j, provided owner still holds its lease (or it is not leased), and
-	// increments j.Version. It fails with [badged.Conflict] when owner
-	// lost the lease.
+	// j, provided owner still holds its lease (or it is not leased), the
+	// stored job is at j.Version and not final, and increments j.Version.
+	// It fails with [badged.Conflict] when owner lost the lease, the job
+	// changed since j was read, or it is already final. Setting a final
+	// state deletes the job's rows in the same transaction.
 	UpdateJob(ctx context.Context, j *Job, owner string) error
 }
 

@@ -210,6 +210,9 @@ func (db *DB) UpdateJob(ctx context.Context, j *bulk.Job, owner string) error {
 		if r.LeaseOwner != "" && r.LeaseOwner != owner {
 			return badged.Errorf(badged.Conflict, "bulk award %s is being worked on by another worker", j.ID)
 		}
+		if r.Version != j.Version || bulk.State(r.State).Final() {
+			return badged.Errorf(badged.Conflict, "bulk award %s was changed by another worker", j.ID)
+		}
 		wasActive := r.active()
 		r.State, r.Done, r.Report, r.LeaseUntil, r.Updated = string(j.State), j.Done, j.Report, j.LeaseUntil, j.Updated
 		if j.State.Final() {
@@ -218,6 +221,11 @@ func (db *DB) UpdateJob(ctx context.Context, j *bulk.Job, owner string) error {
 		r.Version++
 		if err := put(tx, bktBulkJobs, r.ID, r); err != nil {
 			return err
+		}
+		if j.State.Final() { // rows hold personal data, and are read only while the job runs
+			if err := deleteJobRows(tx, r.ID); err != nil {
+				return err
+			}
 		}
 		switch k := indexKey("", r.Created, r.ID); {
 		case wasActive && !r.active():
@@ -231,6 +239,23 @@ func (db *DB) UpdateJob(ctx context.Context, j *bulk.Job, owner string) error {
 		j.Version++
 	}
 	return err
+}
+
+// deleteJobRows deletes the rows of job id.
+func deleteJobRows(tx *bolt.Tx, id string) error {
+	b := tx.Bucket(bktBulkRows)
+	p := prefix(id)
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ResetLeases implements [bulk.LeaseResetter]: only one process can open

@@ -233,12 +233,23 @@ func (db *DB) UpdateJob(ctx context.Context, j *bulk.Job, owner string) error {
 		if r.LeaseOwner != "" && r.LeaseOwner != owner {
 			return badged.Errorf(badged.Conflict, "bulk award %s is being worked on by another worker", j.ID)
 		}
+		if r.Version != j.Version || bulk.State(r.State).Final() {
+			return badged.Errorf(badged.Conflict, "bulk award %s was changed by another worker", j.ID)
+		}
 		r.State, r.Done, r.Report, r.LeaseUntil, r.Updated = string(j.State), j.Done, j.Report, j.LeaseUntil, j.Updated
 		if j.State.Final() {
 			r.LeaseOwner, r.LeaseUntil = "", time.Time{}
 		}
 		r.Version++
-		return db.putJob(ctx, tx, r)
+		if err := db.putJob(ctx, tx, r); err != nil {
+			return err
+		}
+		if j.State.Final() { // rows hold personal data, and are read only while the job runs
+			if _, err := tx.Exec(ctx, "DELETE FROM bulk_rows WHERE job_id = $1", r.ID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		if badged.KindOf(err) != badged.Internal {

@@ -31,6 +31,8 @@ func RunBulk(t *testing.T, newStore func(t *testing.T) BulkStore) {
 		{"Claim", testBulkClaim},
 		{"ClaimConcurrently", testBulkClaimConcurrently},
 		{"LeaseLost", testBulkLeaseLost},
+		{"StaleWorkerAfterDone", testBulkStaleWorkerAfterDone},
+		{"DoneDeletesRows", testBulkDoneDeletesRows},
 		{"Award1000", testBulkAward1000},
 		{"RejectedAppliesNothing", testBulkRejected},
 	}
@@ -181,6 +183,75 @@ func testBulkLeaseLost(t *testing.T, s BulkStore) {
 	}
 }
 
+// testBulkStaleWorkerAfterDone: w1's lease ends, w2 claims the job and
+// finishes it; w1's late progress must not revive it.
+func testBulkStaleWorkerAfterDone(t *testing.T, s BulkStore) {
+	ctx := context.Background()
+	must(t, s.CreateJob(ctx, bulkJob("j1", "b1", t0, 2), bulkRows(2)))
+	j1, err := s.ClaimJob(ctx, "w1", t0, time.Minute)
+	must(t, err)
+	j2, err := s.ClaimJob(ctx, "w2", t0.Add(2*time.Minute), time.Minute)
+	must(t, err)
+	if j2 == nil || j2.ID != "j1" {
+		t.Fatalf("claim after the lease = %+v, want j1", j2)
+	}
+	j2.Done, j2.State, j2.Updated = 2, bulk.Done, t0.Add(2*time.Minute)
+	must(t, s.UpdateJob(ctx, j2, "w2"))
+
+	j1.Done, j1.Updated, j1.LeaseUntil = 1, t0.Add(3*time.Minute), t0.Add(4*time.Minute)
+	wantKind(t, s.UpdateJob(ctx, j1, "w1"), badged.Conflict)
+	// Even with the current version, a final job does not change.
+	cur, err := s.Job(ctx, "j1")
+	must(t, err)
+	cur.State, cur.Done = bulk.Running, 1
+	wantKind(t, s.UpdateJob(ctx, cur, "w1"), badged.Conflict)
+
+	got, err := s.Job(ctx, "j1")
+	must(t, err)
+	if got.State != bulk.Done || got.Done != 2 || got.LeaseOwner != "" {
+		t.Fatalf("after a stale worker's update: %+v", got)
+	}
+	if j, err := s.ClaimJob(ctx, "w3", t0.Add(time.Hour), time.Minute); err != nil || j != nil {
+		t.Fatalf("claim after done = %+v, %v; want none", j, err)
+	}
+}
+
+// testBulkDoneDeletesRows: the rows, personal data, go with the job's
+// final update; a running job keeps them.
+func testBulkDoneDeletesRows(t *testing.T, s BulkStore) {
+	ctx := context.Background()
+	must(t, s.CreateJob(ctx, bulkJob("j1", "b1", t0, 3), bulkRows(3)))
+	must(t, s.CreateJob(ctx, bulkJob("j2", "b1", t0.Add(time.Second), 2), bulkRows(2)))
+	for _, st := range []bulk.State{bulk.Done, bulk.Failed} {
+		j, err := s.ClaimJob(ctx, "w1", t0.Add(time.Hour), time.Minute)
+		must(t, err)
+		if j == nil {
+			t.Fatal("no job to claim")
+		}
+		j.Done, j.Updated = 1, t0.Add(time.Hour)
+		must(t, s.UpdateJob(ctx, j, "w1"))
+		if rows, err := s.JobRows(ctx, j.ID, 0, 0); err != nil || len(rows) != j.Total {
+			t.Fatalf("rows of running job %s: %d, %v; want %d", j.ID, len(rows), err, j.Total)
+		}
+		j.Done, j.State = j.Total, st
+		must(t, s.UpdateJob(ctx, j, "w1"))
+		if rows, err := s.JobRows(ctx, j.ID, 0, 0); err != nil || len(rows) != 0 {
+			t.Fatalf("rows of %s job %s: %d, %v; want none", st, j.ID, len(rows), err)
+		}
+		got, err := s.Job(ctx, j.ID)
+		must(t, err)
+		if got.State != st || got.Done != j.Total {
+			t.Fatalf("%s job = %+v", st, got)
+		}
+	}
+}
+
+// dropProgress is a store whose UpdateJob stores nothing, as when a worker
+// crashes before storing its progress.
+type dropProgress struct{ BulkStore }
+
+func (dropProgress) UpdateJob(context.Context, *bulk.Job, string) error { return nil }
+
 // bulkTree creates the tree with badge class b1 published, and returns an
 // issuer service and a bulk service on s.
 func bulkTree(t *testing.T, s BulkStore) (*issuer.Service, *bulk.Service) {
@@ -228,7 +299,27 @@ func testBulkAward1000(t *testing.T, s BulkStore) {
 	if job.State != bulk.Queued || job.Total != 1000 {
 		t.Fatalf("submitted job = %+v", job)
 	}
-	w := bulk.NewWorker(s, is, bulk.WithBatch(300))
+
+	// A first worker awards every row but crashes before storing its
+	// progress: the job stays running, with its rows, under its lease.
+	now := time.Now().UTC()
+	crashed := bulk.NewWorker(dropProgress{s}, is, bulk.WithBatch(300), bulk.WithLease(time.Minute),
+		bulk.WithClock(func() time.Time { return now }))
+	if worked, err := crashed.RunOnce(ctx); err != nil || !worked {
+		t.Fatalf("first run: %v, %v", worked, err)
+	}
+	if n := bundleCount(t, s, job.ID); n != 1000 {
+		t.Fatalf("%d awards in the bundle, want 1000", n)
+	}
+	got, err := s.Job(ctx, job.ID)
+	must(t, err)
+	if got.State != bulk.Running || got.Done != 0 {
+		t.Fatalf("job after the crash: %s, %d done", got.State, got.Done)
+	}
+
+	// Once the lease ends another worker processes it again: still 1,000
+	// awards.
+	w := bulk.NewWorker(s, is, bulk.WithBatch(300), bulk.WithClock(func() time.Time { return now.Add(2 * time.Minute) }))
 	start := time.Now()
 	worked, err := w.RunOnce(ctx)
 	must(t, err)
@@ -236,34 +327,21 @@ func testBulkAward1000(t *testing.T, s BulkStore) {
 		t.Fatal("the worker found no job")
 	}
 	t.Logf("1,000 rows awarded in %v", time.Since(start).Round(time.Millisecond))
-	got, err := bs.Job(ctx, bulkRoot, job.ID)
+	got, err = bs.Job(ctx, bulkRoot, job.ID)
 	must(t, err)
 	if got.State != bulk.Done || got.Done != 1000 {
 		t.Fatalf("job after the worker: %s, %d done", got.State, got.Done)
 	}
 	if n := bundleCount(t, s, job.ID); n != 1000 {
-		t.Fatalf("%d awards in the bundle, want 1000", n)
+		t.Fatalf("%d awards in the bundle after processing twice, want 1000", n)
 	}
 	a, err := s.Award(ctx, bulk.AwardID(job.ID, 2))
 	must(t, err)
 	if a.Recipient.Email != "learner0@example.org" || a.Recipient.EPPN != "l0@i1.example.org" || a.Grade != "8" || a.State != issuer.AwardSent {
 		t.Fatalf("award of row 2 = %+v", a)
 	}
-
-	// Process it again, as after a crash before the progress was stored:
-	// still 1,000 awards.
-	got.State, got.Done = bulk.Queued, 0
-	must(t, s.UpdateJob(ctx, got, ""))
-	if worked, err := w.RunOnce(ctx); err != nil || !worked {
-		t.Fatalf("second run: %v, %v", worked, err)
-	}
-	if n := bundleCount(t, s, job.ID); n != 1000 {
-		t.Fatalf("%d awards in the bundle after processing twice, want 1000", n)
-	}
-	got, err = s.Job(ctx, job.ID)
-	must(t, err)
-	if got.State != bulk.Done || got.Done != 1000 {
-		t.Fatalf("job after the second run: %s, %d done", got.State, got.Done)
+	if rows, err := s.JobRows(ctx, job.ID, 0, 0); err != nil || len(rows) != 0 {
+		t.Fatalf("rows of the done job: %d, %v; want none", len(rows), err)
 	}
 	if worked, _ := w.RunOnce(ctx); worked {
 		t.Fatal("a done job was processed again")
