@@ -86,7 +86,6 @@ func (s *Server) setVerifier(api API) {
 	}
 }
 
-
 // Languages of the page, the default first.
 var (
 	pageLanguages = []language.Tag{language.English, language.Dutch}
