@@ -7,7 +7,6 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"mime"
@@ -825,10 +824,4 @@ func dateText(lang, s string) string {
 		return ""
 	}
 	return fmt.Sprintf("%d %s %d", t.Day(), monthNames[lang][t.Month()-1], t.Year())
-}
-
-// errorsAsMaxBytes reports whether err is a body over the limit.
-func errorsAsMaxBytes(err error) bool {
-	var mbe *http.MaxBytesError
-	return errors.As(err, &mbe)
 }

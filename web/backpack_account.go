@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -47,7 +48,7 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	} else {
 		err = r.ParseForm()
 	}
-	if errorsAsMaxBytes(err) || err == multipart.ErrMessageTooLarge {
+	if _, over := overLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
 		p.Error = p.T["importTooLarge"]
 		s.renderHTML(w, r, http.StatusRequestEntityTooLarge, "backpack_import", p)
 		return

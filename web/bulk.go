@@ -190,9 +190,9 @@ func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 // uploadError turns a body cut at the limit into TooLarge, and a body
 // that ended early into Invalid with msg.
 func uploadError(err error, msg string) error {
-	var mbe *http.MaxBytesError
+	_, over := overLimit(err)
 	switch {
-	case errors.As(err, &mbe):
+	case over:
 		return badged.Errorf(badged.TooLarge, "the file is larger than %d MB", bulk.MaxFileBytes>>20)
 	case msg != "" && errors.Is(err, io.EOF):
 		return invalidFields("bulk award", FieldProblem{"file", msg})

@@ -24,13 +24,13 @@ func decode(r *http.Request, what string, v any) error {
 		return nil
 	}
 	var (
-		mbe *http.MaxBytesError
 		ute *json.UnmarshalTypeError
 		se  *json.SyntaxError
 	)
+	limit, over := overLimit(err)
 	switch {
-	case errors.As(err, &mbe):
-		return badged.Errorf(badged.TooLarge, "the request body is larger than %d bytes", mbe.Limit)
+	case over:
+		return badged.Errorf(badged.TooLarge, "the request body is larger than %d bytes", limit)
 	case errors.Is(err, io.EOF):
 		return invalidFields(what, FieldProblem{"body", "empty; send a JSON object"})
 	case errors.As(err, &ute):

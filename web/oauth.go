@@ -39,8 +39,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		if _, over := overLimit(err); over {
 			writeOAuthError(w, http.StatusRequestEntityTooLarge, "invalid_request", "the request body is too large")
 			return
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -149,10 +148,10 @@ const maxEnvelopeDepth = verifier.DefaultMaxDepth + 4
 // it is UTF-8 and not nested too deeply, so hostile input fails fast.
 func readJSON(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)
-	var mbe *http.MaxBytesError
+	limit, over := overLimit(err)
 	switch {
-	case errors.As(err, &mbe):
-		return nil, badged.Errorf(badged.TooLarge, "the request body is larger than %d bytes", mbe.Limit)
+	case over:
+		return nil, badged.Errorf(badged.TooLarge, "the request body is larger than %d bytes", limit)
 	case err != nil:
 		return nil, badged.Wrap(badged.Invalid, err, "the request body could not be read")
 	case len(bytes.TrimSpace(b)) == 0:

@@ -188,8 +188,7 @@ func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 		input, err = io.ReadAll(io.LimitReader(r.Body, verifier.DefaultMaxInput+1))
 	}
 	p := s.newPage(r)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) || errors.Is(err, multipart.ErrMessageTooLarge) {
+	if _, over := overLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
 		p.Error = p.T["error.toolarge"]
 		s.renderPage(w, http.StatusRequestEntityTooLarge, p)
 		return
