@@ -266,20 +266,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 // pageLearner returns the signed-in learner of a page request, as
 // [Server.learner] does for the API, answering the errors as pages.
 func (s *Server) pageLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
-	if s.Wallet == nil {
-		s.pageError(w, r, badged.Errorf(badged.Unavailable, "the backpack is not available on this server"))
-		return issuer.Learner{}, false
-	}
-	p := principal(r)
-	if p == nil || p.System() {
-		s.pageError(w, r, badged.Errorf(badged.Forbidden, "the backpack is for people signed in, not for systems"))
-		return issuer.Learner{}, false
-	}
-	l := issuer.Learner{UserID: p.User.ID}
-	if p.User.Email != "" {
-		l.Emails = []string{p.User.Email}
-	}
-	l, err := s.Wallet.Learner(r.Context(), l)
+	l, err := s.walletLearner(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return issuer.Learner{}, false

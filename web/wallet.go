@@ -50,27 +50,32 @@ func (s *Server) registerWalletPublicRoutes(r chi.Router) {
 }
 
 // learner returns the wallet's learner of the request: the signed-in
-// person, never a system client.
+// person, never a system client. It answers the errors itself.
 func (s *Server) learner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
-	if s.Wallet == nil {
-		s.writeError(w, r, badged.Errorf(badged.Unavailable, "the backpack is not available on this server"))
-		return issuer.Learner{}, false
-	}
-	p := principal(r)
-	if p == nil || p.System() {
-		s.writeError(w, r, badged.Errorf(badged.Forbidden, "the backpack is for people signed in, not for systems"))
-		return issuer.Learner{}, false
-	}
-	l := issuer.Learner{UserID: p.User.ID}
-	if p.User.Email != "" {
-		l.Emails = []string{p.User.Email}
-	}
-	l, err := s.Wallet.Learner(r.Context(), l)
+	l, err := s.walletLearner(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return issuer.Learner{}, false
 	}
 	return l, true
+}
+
+// walletLearner returns the signed-in person of the request as the
+// wallet's learner: Unavailable without a wallet, Forbidden for a system
+// client or nobody, else the wallet's errors.
+func (s *Server) walletLearner(r *http.Request) (issuer.Learner, error) {
+	if s.Wallet == nil {
+		return issuer.Learner{}, badged.Errorf(badged.Unavailable, "the backpack is not available on this server")
+	}
+	p := principal(r)
+	if p == nil || p.System() {
+		return issuer.Learner{}, badged.Errorf(badged.Forbidden, "the backpack is for people signed in, not for systems")
+	}
+	l := issuer.Learner{UserID: p.User.ID}
+	if p.User.Email != "" {
+		l.Emails = []string{p.User.Email}
+	}
+	return s.Wallet.Learner(r.Context(), l)
 }
 
 type holdingJSON struct {
