@@ -30,39 +30,10 @@ var (
 )
 
 // bulkJob is the stored form of bulk.Job.
-type bulkJob struct {
-	record.Meta
-	InstitutionID string         `json:"institution"`
-	BadgeClassID  string         `json:"badgeClass"`
-	CreatedBy     string         `json:"createdBy"`
-	Superuser     bool           `json:"superuser,omitempty"`
-	State         string         `json:"state"`
-	Total         int            `json:"total"`
-	Done          int            `json:"done"`
-	Report        []bulk.Problem `json:"report,omitempty"`
-	ScheduledAt   time.Time      `json:"scheduledAt,omitzero"`
-	LeaseOwner    string         `json:"leaseOwner,omitempty"`
-	LeaseUntil    time.Time      `json:"leaseUntil,omitzero"`
-}
+type bulkJob = record.BulkJob
 
-func fromJob(j *bulk.Job) *bulkJob {
-	return &bulkJob{
-		Meta:          record.Meta{Format: record.Format, ID: j.ID, Version: j.Version, Created: j.Created, Updated: j.Updated},
-		InstitutionID: j.InstitutionID, BadgeClassID: j.BadgeClassID, CreatedBy: j.CreatedBy, Superuser: j.Superuser,
-		State: string(j.State), Total: j.Total, Done: j.Done, Report: j.Report, ScheduledAt: j.ScheduledAt,
-		LeaseOwner: j.LeaseOwner, LeaseUntil: j.LeaseUntil,
-	}
-}
-
-func (r *bulkJob) domain() *bulk.Job {
-	return &bulk.Job{
-		ID: r.ID, InstitutionID: r.InstitutionID, BadgeClassID: r.BadgeClassID, CreatedBy: r.CreatedBy, Superuser: r.Superuser,
-		State: bulk.State(r.State), Total: r.Total, Done: r.Done, Report: r.Report, ScheduledAt: r.ScheduledAt,
-		LeaseOwner: r.LeaseOwner, LeaseUntil: r.LeaseUntil, Version: r.Version, Created: r.Created, Updated: r.Updated,
-	}
-}
-
-func (r *bulkJob) active() bool {
+// active reports whether the job is waiting or running.
+func active(r *bulkJob) bool {
 	return r.State == string(bulk.Queued) || r.State == string(bulk.Running)
 }
 
@@ -78,7 +49,7 @@ func rowKey(jobID string, i int) []byte {
 
 // CreateJob implements [bulk.Store].
 func (db *DB) CreateJob(ctx context.Context, j *bulk.Job, rows []bulk.Row) error {
-	r := fromJob(j)
+	r := record.FromJob(j)
 	r.Version = 1
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		if err := insert(tx, bktBulkJobs, "bulk award", r.ID, r); err != nil {
@@ -87,7 +58,7 @@ func (db *DB) CreateJob(ctx context.Context, j *bulk.Job, rows []bulk.Row) error
 		if err := tx.Bucket(idxBulkByClass).Put(indexKey(r.BadgeClassID, r.Created, r.ID), nil); err != nil {
 			return err
 		}
-		if r.active() {
+		if active(r) {
 			if err := tx.Bucket(idxBulkActive).Put(indexKey("", r.Created, r.ID), nil); err != nil {
 				return err
 			}
@@ -126,7 +97,7 @@ func (db *DB) Job(ctx context.Context, id string) (*bulk.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.domain(), nil
+	return r.Domain(), nil
 }
 
 // Jobs implements [bulk.Store].
@@ -141,7 +112,7 @@ func (db *DB) Jobs(ctx context.Context, badgeClassID string) ([]*bulk.Job, error
 			if err != nil {
 				return err
 			}
-			out = append(out, r.domain())
+			out = append(out, r.Domain())
 		}
 		return nil
 	})
@@ -197,7 +168,7 @@ func (db *DB) ClaimJob(ctx context.Context, owner string, now time.Time, lease t
 	if err != nil || got == nil {
 		return nil, err
 	}
-	return got.domain(), nil
+	return got.Domain(), nil
 }
 
 // UpdateJob implements [bulk.Store].
@@ -213,7 +184,7 @@ func (db *DB) UpdateJob(ctx context.Context, j *bulk.Job, owner string) error {
 		if r.Version != j.Version || bulk.State(r.State).Final() {
 			return badged.Errorf(badged.Conflict, "bulk award %s was changed by another worker", j.ID)
 		}
-		wasActive := r.active()
+		wasActive := active(r)
 		r.State, r.Done, r.Report, r.LeaseUntil, r.Updated = string(j.State), j.Done, j.Report, j.LeaseUntil, j.Updated
 		if j.State.Final() {
 			r.LeaseOwner, r.LeaseUntil = "", time.Time{}
@@ -228,9 +199,9 @@ func (db *DB) UpdateJob(ctx context.Context, j *bulk.Job, owner string) error {
 			}
 		}
 		switch k := indexKey("", r.Created, r.ID); {
-		case wasActive && !r.active():
+		case wasActive && !active(r):
 			return tx.Bucket(idxBulkActive).Delete(k)
-		case !wasActive && r.active():
+		case !wasActive && active(r):
 			return tx.Bucket(idxBulkActive).Put(k, nil)
 		}
 		return nil

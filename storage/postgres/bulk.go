@@ -15,38 +15,8 @@ import (
 
 var _ bulk.Store = (*DB)(nil)
 
-// bulkJob is the stored form of bulk.Job, as in storage/bolt.
-type bulkJob struct {
-	record.Meta
-	InstitutionID string         `json:"institution"`
-	BadgeClassID  string         `json:"badgeClass"`
-	CreatedBy     string         `json:"createdBy"`
-	Superuser     bool           `json:"superuser,omitempty"`
-	State         string         `json:"state"`
-	Total         int            `json:"total"`
-	Done          int            `json:"done"`
-	Report        []bulk.Problem `json:"report,omitempty"`
-	ScheduledAt   time.Time      `json:"scheduledAt,omitzero"`
-	LeaseOwner    string         `json:"leaseOwner,omitempty"`
-	LeaseUntil    time.Time      `json:"leaseUntil,omitzero"`
-}
-
-func fromJob(j *bulk.Job) *bulkJob {
-	return &bulkJob{
-		Meta:          record.Meta{Format: record.Format, ID: j.ID, Version: j.Version, Created: j.Created, Updated: j.Updated},
-		InstitutionID: j.InstitutionID, BadgeClassID: j.BadgeClassID, CreatedBy: j.CreatedBy, Superuser: j.Superuser,
-		State: string(j.State), Total: j.Total, Done: j.Done, Report: j.Report, ScheduledAt: j.ScheduledAt,
-		LeaseOwner: j.LeaseOwner, LeaseUntil: j.LeaseUntil,
-	}
-}
-
-func (r *bulkJob) domain() *bulk.Job {
-	return &bulk.Job{
-		ID: r.ID, InstitutionID: r.InstitutionID, BadgeClassID: r.BadgeClassID, CreatedBy: r.CreatedBy, Superuser: r.Superuser,
-		State: bulk.State(r.State), Total: r.Total, Done: r.Done, Report: r.Report, ScheduledAt: r.ScheduledAt,
-		LeaseOwner: r.LeaseOwner, LeaseUntil: r.LeaseUntil, Version: r.Version, Created: r.Created, Updated: r.Updated,
-	}
-}
+// bulkJob is the stored form of bulk.Job.
+type bulkJob = record.BulkJob
 
 func leaseNS(t time.Time) int64 {
 	if t.IsZero() {
@@ -70,7 +40,7 @@ func decodeJob(data []byte) (*bulkJob, error) {
 
 // CreateJob implements [bulk.Store].
 func (db *DB) CreateJob(ctx context.Context, j *bulk.Job, rows []bulk.Row) error {
-	r := fromJob(j)
+	r := record.FromJob(j)
 	r.Version = 1
 	if r.ID == "" {
 		return badged.Errorf(badged.Invalid, "bulk award without an ID")
@@ -119,7 +89,7 @@ func (db *DB) Job(ctx context.Context, id string) (*bulk.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.domain(), nil
+	return r.Domain(), nil
 }
 
 // Jobs implements [bulk.Store].
@@ -138,7 +108,7 @@ func (db *DB) Jobs(ctx context.Context, badgeClassID string) ([]*bulk.Job, error
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, r.domain())
+		out = append(out, r.Domain())
 	}
 	return out, nil
 }
@@ -203,7 +173,7 @@ func (db *DB) ClaimJob(ctx context.Context, owner string, now time.Time, lease t
 	if got == nil {
 		return nil, nil
 	}
-	return got.domain(), nil
+	return got.Domain(), nil
 }
 
 func (db *DB) putJob(ctx context.Context, tx pgx.Tx, r *bulkJob) error {
