@@ -18,6 +18,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=go1.27.3
 out=${1:-docs/benchmarks.md}
 benchtime=${BENCHTIME:-2s}
 credential=testdata/credential-3kb.json

@@ -6,6 +6,7 @@
 # out mid-execution on a loaded machine (golang/go#75804, fixed in Go 1.27).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=go1.27.3
 fuzztime=${FUZZTIME:-5000x}
 targets=(
   "./credential FuzzParse"

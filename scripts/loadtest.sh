@@ -11,6 +11,7 @@
 # Needs wrk (Debian package wrk) and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=go1.27.3
 export PATH=$PATH:/usr/local/go/bin
 DURATION=${1:-20s}
 CONNS=${2:-8}
