@@ -15,8 +15,9 @@ import (
 // established it.
 type Actor struct {
 	UserID string
-	// Email is the user's verified email address; invitations sent to it are
-	// bound to the user by [Service.BindInvitations].
+	// Email is the user's verified email address; invitations sent to it
+	// by the institution whose identity provider vouched for the sign-in
+	// are bound to the user by [Service.BindInvitations].
 	Email string
 	// Superuser marks a platform administrator, who may create institutions
 	// and is allowed every action without a membership.
