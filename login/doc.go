@@ -25,7 +25,7 @@
 // SCHAC home, and the provider vouches for the invited email address
 // (email_verified, or trustEmail). The email alone never binds: the same
 // address signed in through another institution's provider leaves the
-// invitation pending ([Result].Waiting), and a learner provider binds
+// invitation pending ([Result.Waiting]), and a learner provider binds
 // nothing.
 //
 // # The flow

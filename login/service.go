@@ -56,8 +56,8 @@ var (
 // Its errors are *badged.Error values: NotFound for an unknown provider;
 // Unauthorized for a sign-in that fails a check (state, code, ID token,
 // nonce), with a message fit to show; Forbidden for a staff member whose
-// institution badged does not know; Unavailable when a provider cannot be
-// reached.
+// institution badged does not know, or is not one the provider speaks for;
+// Unavailable when a provider cannot be reached.
 type Service struct {
 	providers    []*provider
 	users        Store
