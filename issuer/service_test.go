@@ -179,7 +179,9 @@ func TestServicePermissions(t *testing.T) {
 	})
 	t.Run("fail/admin of another institution", func(t *testing.T) {
 		e := newEnv(t)
-		other, err := e.svc.CreateInstitution(ctx, root, institution())
+		o := institution()
+		o.SCHACHome = "other.example.edu"
+		other, err := e.svc.CreateInstitution(ctx, root, o)
 		must(t, err)
 		_, err = e.svc.GrantRole(ctx, root, "user", issuer.RoleInstitutionAdmin, other.ID)
 		must(t, err)
@@ -221,7 +223,9 @@ func TestInvitation(t *testing.T) {
 
 	// Signed in through another institution's provider, the same address
 	// binds nothing: the invitation waits, and still grants nothing.
-	other, err := e.svc.CreateInstitution(ctx, root, institution())
+	o := institution()
+	o.SCHACHome = "other.example.edu"
+	other, err := e.svc.CreateInstitution(ctx, root, o)
 	must(t, err)
 	bound, waiting, err := e.svc.BindInvitations(ctx, dave, other.ID)
 	must(t, err)
@@ -512,4 +516,52 @@ func TestInstitutionTerms(t *testing.T) {
 	if !got.Terms.IsZero() {
 		t.Errorf("terms %+v after removing them", got.Terms)
 	}
+}
+
+// TestSCHACHome checks that an institution's SCHAC home, which maps staff
+// sign-ins to it (and so decides which identities its invitations bind
+// to), names one institution and is changed by a platform administrator
+// only.
+func TestSCHACHome(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	admin := issuer.Actor{UserID: "admin"}
+	_, err := e.svc.GrantRole(ctx, root, admin.UserID, issuer.RoleInstitutionAdmin, e.ids["i"])
+	must(t, err)
+	o := institution()
+	o.SCHACHome = "other.example.edu"
+	other, err := e.svc.CreateInstitution(ctx, root, o)
+	must(t, err)
+	update := func(a issuer.Actor, home string) error {
+		t.Helper()
+		in, err := e.db.Institution(ctx, e.ids["i"])
+		must(t, err)
+		in.SCHACHome = home
+		_, err = e.svc.UpdateInstitution(ctx, a, *in)
+		return err
+	}
+
+	t.Run("fail/create with another institution's SCHAC home", func(t *testing.T) {
+		dup := institution()
+		dup.SCHACHome = other.SCHACHome
+		_, err := e.svc.CreateInstitution(ctx, root, dup)
+		wantKind(t, err, badged.Conflict)
+	})
+	t.Run("fail/institution admin changes it", func(t *testing.T) {
+		wantKind(t, update(admin, "mine.example.edu"), badged.Forbidden)
+	})
+	t.Run("fail/superuser changes it to another institution's", func(t *testing.T) {
+		wantKind(t, update(root, other.SCHACHome), badged.Conflict)
+	})
+	t.Run("ok/institution admin keeps it", func(t *testing.T) {
+		must(t, update(admin, institution().SCHACHome))
+	})
+	t.Run("ok/superuser changes it", func(t *testing.T) {
+		must(t, update(root, "renamed.example.edu"))
+		in, err := e.db.Institution(ctx, e.ids["i"])
+		must(t, err)
+		if in.SCHACHome != "renamed.example.edu" {
+			t.Errorf("SCHAC home %q", in.SCHACHome)
+		}
+	})
 }

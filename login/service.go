@@ -379,14 +379,18 @@ func (s *Service) signIn(ctx context.Context, p *provider, iss, sub string, clai
 		if err != nil {
 			return nil, fmt.Errorf("sign in: institutions: %w", err)
 		}
+		matches := 0
 		for _, i := range ins {
 			if strings.EqualFold(i.SCHACHome, in.SCHACHome) {
 				in.InstitutionID = i.ID
-				break
+				matches++
 			}
 		}
-		if in.InstitutionID == "" {
-			return nil, badged.Errorf(badged.Forbidden, "your institution (%s) does not use badged yet", in.SCHACHome)
+		switch {
+		case matches == 0:
+			return nil, badged.Errorf(badged.Forbidden, "your institution (%s) does not use badged yet", clip(in.SCHACHome, 100))
+		case matches > 1: // issuer refuses this; a store written otherwise must not pick one at random
+			return nil, badged.Errorf(badged.Forbidden, "more than one institution in badged has the SCHAC home %s; ask the platform administrator to fix that", clip(in.SCHACHome, 100))
 		}
 	}
 	for range 2 { // a concurrent first sign-in may create the record first

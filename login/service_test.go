@@ -194,6 +194,27 @@ func TestSignIn(t *testing.T) {
 		wantKind(t, err, badged.Forbidden)
 	})
 
+	t.Run("fail/two institutions with the same SCHAC home", func(t *testing.T) {
+		e := newRP(t)
+		ctx := context.Background()
+		invite, err := e.is.InviteStaff(ctx, root, "dana.admin@"+devidp.DemoSCHACHome, issuer.RoleInstitutionAdmin, e.inst.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// issuer refuses a second institution with this SCHAC home; a store
+		// written before it did may hold one.
+		dup := *e.inst
+		dup.ID = "dup-institution"
+		if err := e.db.CreateInstitution(ctx, &dup); err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.signIn("staff", "staff-admin")
+		wantKind(t, err, badged.Forbidden)
+		if m, err := e.db.Membership(ctx, invite.ID); err != nil || !m.Pending() || m.Version != invite.Version {
+			t.Errorf("invitation after the refusal: %+v, %v", m, err)
+		}
+	})
+
 	t.Run("fail/staff of an institution the provider does not speak for", func(t *testing.T) {
 		e := newRP(t, devidp.User{ID: "staff-other", Staff: true, Name: "Olga Other", Email: "dana.admin@" + devidp.DemoSCHACHome,
 			SCHACHome: "other.example.org"})
