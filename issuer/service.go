@@ -15,8 +15,9 @@ import (
 // established it.
 type Actor struct {
 	UserID string
-	// Email is the user's verified email address; invitations sent to it are
-	// bound to the user by [Service.BindInvitations].
+	// Email is the user's verified email address; invitations sent to it
+	// by the institution whose identity provider vouched for the sign-in
+	// are bound to the user by [Service.BindInvitations].
 	Email string
 	// Superuser marks a platform administrator, who may create institutions
 	// and is allowed every action without a membership.
@@ -131,13 +132,16 @@ func stale(what string, have, want int64) error {
 
 // CreateInstitution creates an institution. Only a superuser may; the
 // institution then gets its first admin through [Service.InviteStaff] or
-// [Service.GrantRole].
+// [Service.GrantRole]. A SCHAC home another institution has is a Conflict.
 func (s *Service) CreateInstitution(ctx context.Context, a Actor, in Institution) (*Institution, error) {
 	if !a.Superuser {
 		return nil, badged.Errorf(badged.Forbidden, "only a platform administrator may create an institution")
 	}
 	in.Name, in.Description, in.Terms = in.Name.trimmed(), in.Description.trimmed(), in.Terms.trimmed()
 	if err := validateInstitution(&in); err != nil {
+		return nil, err
+	}
+	if err := s.schacHomeFree(ctx, "", in.SCHACHome); err != nil {
 		return nil, err
 	}
 	in.ID, in.Version = s.newID(), 0
@@ -164,6 +168,8 @@ func (s *Service) Institution(ctx context.Context, a Actor, id string) (*Institu
 
 // UpdateInstitution stores new values for an institution's fields; in.ID
 // and in.Version say which record and which version of it was edited.
+// Only a superuser may change the SCHAC home (Forbidden otherwise), and
+// not to one another institution has (Conflict).
 func (s *Service) UpdateInstitution(ctx context.Context, a Actor, in Institution) (*Institution, error) {
 	old, err := s.store.Institution(ctx, in.ID)
 	if err != nil {
@@ -179,6 +185,14 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, in Institution
 	if err := validateInstitution(&in); err != nil {
 		return nil, err
 	}
+	if !strings.EqualFold(in.SCHACHome, old.SCHACHome) {
+		if !a.Superuser {
+			return nil, badged.Errorf(badged.Forbidden, "only a platform administrator may change an institution's SCHAC home: it decides whose staff sign in to the institution")
+		}
+		if err := s.schacHomeFree(ctx, in.ID, in.SCHACHome); err != nil {
+			return nil, err
+		}
+	}
 	if in.Terms.Text != old.Terms.Text && in.Terms.Version != "" && in.Terms.Version == old.Terms.Version {
 		return nil, badged.Errorf(badged.Invalid, "invalid institution: terms.version: the terms' text changed: give it a new version, so that learners accept the new text")
 	}
@@ -188,6 +202,22 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, in Institution
 	}
 	s.changed(ChangeInstitutionUpdate, "institution", in.ID, in.ID, a, old, ptrCopy(&in), in.Updated)
 	return &in, nil
+}
+
+// schacHomeFree fails with Conflict when an institution other than the one
+// with ID id has the SCHAC home home: staff are mapped to their institution
+// by it (see package login), so it names one institution at most.
+func (s *Service) schacHomeFree(ctx context.Context, id, home string) error {
+	ins, err := s.store.Institutions(ctx)
+	if err != nil {
+		return fmt.Errorf("institutions: %w", err)
+	}
+	for _, o := range ins {
+		if o.ID != id && strings.EqualFold(o.SCHACHome, home) {
+			return badged.Errorf(badged.Conflict, "invalid institution: schacHome: %s is already the SCHAC home of another institution", home)
+		}
+	}
+	return nil
 }
 
 // ---- groups

@@ -179,7 +179,9 @@ func TestServicePermissions(t *testing.T) {
 	})
 	t.Run("fail/admin of another institution", func(t *testing.T) {
 		e := newEnv(t)
-		other, err := e.svc.CreateInstitution(ctx, root, institution())
+		o := institution()
+		o.SCHACHome = "other.example.edu"
+		other, err := e.svc.CreateInstitution(ctx, root, o)
 		must(t, err)
 		_, err = e.svc.GrantRole(ctx, root, "user", issuer.RoleInstitutionAdmin, other.ID)
 		must(t, err)
@@ -219,21 +221,41 @@ func TestInvitation(t *testing.T) {
 	_, err = e.svc.Issuer(ctx, dave, e.ids["s"])
 	wantKind(t, err, badged.Forbidden)
 
-	bound, err := e.svc.BindInvitations(ctx, dave)
+	// Signed in through another institution's provider, the same address
+	// binds nothing: the invitation waits, and still grants nothing.
+	o := institution()
+	o.SCHACHome = "other.example.edu"
+	other, err := e.svc.CreateInstitution(ctx, root, o)
 	must(t, err)
-	if len(bound) != 1 || bound[0].UserID != "dave-eduid" {
-		t.Fatalf("bound: %+v", bound)
+	bound, waiting, err := e.svc.BindInvitations(ctx, dave, other.ID)
+	must(t, err)
+	if len(bound) != 0 || len(waiting) != 1 || waiting[0].ID != inv.ID || !waiting[0].Pending() {
+		t.Fatalf("through another institution: bound %+v, waiting %+v", bound, waiting)
+	}
+	if stored, err := e.db.Membership(ctx, inv.ID); err != nil || !stored.Pending() || stored.Version != inv.Version {
+		t.Fatalf("invitation after a refused bind: %+v, %v", stored, err)
+	}
+	_, err = e.svc.Issuer(ctx, dave, e.ids["s"])
+	wantKind(t, err, badged.Forbidden)
+	// Without the institution that vouched for the sign-in, nothing binds.
+	_, _, err = e.svc.BindInvitations(ctx, dave, "")
+	wantKind(t, err, badged.Invalid)
+
+	bound, waiting, err = e.svc.BindInvitations(ctx, dave, e.ids["i"])
+	must(t, err)
+	if len(bound) != 1 || bound[0].UserID != "dave-eduid" || len(waiting) != 0 {
+		t.Fatalf("bound: %+v, waiting %+v", bound, waiting)
 	}
 	if _, err := e.svc.Issuer(ctx, dave, e.ids["s"]); err != nil {
 		t.Fatalf("after binding: %v", err)
 	}
 	// The next sign-in binds nothing more; someone else's address binds nothing.
-	again, err := e.svc.BindInvitations(ctx, dave)
+	again, _, err := e.svc.BindInvitations(ctx, dave, e.ids["i"])
 	must(t, err)
-	other, err := e.svc.BindInvitations(ctx, issuer.Actor{UserID: "eve", Email: "eve@example.edu"})
+	eve, _, err := e.svc.BindInvitations(ctx, issuer.Actor{UserID: "eve", Email: "eve@example.edu"}, e.ids["i"])
 	must(t, err)
-	if len(again)+len(other) != 0 {
-		t.Errorf("bound again: %d, %d", len(again), len(other))
+	if len(again)+len(eve) != 0 {
+		t.Errorf("bound again: %d, %d", len(again), len(eve))
 	}
 	mine, err := e.svc.Memberships(ctx, dave)
 	must(t, err)
@@ -282,7 +304,7 @@ func TestLastAdmin(t *testing.T) {
 	wantKind(t, e.svc.RevokeRole(ctx, alice, m1.ID, m1.Version), badged.Conflict)
 
 	// Bob signs in: now there are two, and alice may step down.
-	_, err = e.svc.BindInvitations(ctx, issuer.Actor{UserID: "bob", Email: "bob@example.edu"})
+	_, _, err = e.svc.BindInvitations(ctx, issuer.Actor{UserID: "bob", Email: "bob@example.edu"}, e.ids["i"])
 	must(t, err)
 	m1, err = e.svc.ChangeRole(ctx, alice, m1.ID, m1.Version, issuer.RoleViewer)
 	must(t, err)
@@ -494,4 +516,52 @@ func TestInstitutionTerms(t *testing.T) {
 	if !got.Terms.IsZero() {
 		t.Errorf("terms %+v after removing them", got.Terms)
 	}
+}
+
+// TestSCHACHome checks that an institution's SCHAC home, which maps staff
+// sign-ins to it (and so decides which identities its invitations bind
+// to), names one institution and is changed by a platform administrator
+// only.
+func TestSCHACHome(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	admin := issuer.Actor{UserID: "admin"}
+	_, err := e.svc.GrantRole(ctx, root, admin.UserID, issuer.RoleInstitutionAdmin, e.ids["i"])
+	must(t, err)
+	o := institution()
+	o.SCHACHome = "other.example.edu"
+	other, err := e.svc.CreateInstitution(ctx, root, o)
+	must(t, err)
+	update := func(a issuer.Actor, home string) error {
+		t.Helper()
+		in, err := e.db.Institution(ctx, e.ids["i"])
+		must(t, err)
+		in.SCHACHome = home
+		_, err = e.svc.UpdateInstitution(ctx, a, *in)
+		return err
+	}
+
+	t.Run("fail/create with another institution's SCHAC home", func(t *testing.T) {
+		dup := institution()
+		dup.SCHACHome = other.SCHACHome
+		_, err := e.svc.CreateInstitution(ctx, root, dup)
+		wantKind(t, err, badged.Conflict)
+	})
+	t.Run("fail/institution admin changes it", func(t *testing.T) {
+		wantKind(t, update(admin, "mine.example.edu"), badged.Forbidden)
+	})
+	t.Run("fail/superuser changes it to another institution's", func(t *testing.T) {
+		wantKind(t, update(root, other.SCHACHome), badged.Conflict)
+	})
+	t.Run("ok/institution admin keeps it", func(t *testing.T) {
+		must(t, update(admin, institution().SCHACHome))
+	})
+	t.Run("ok/superuser changes it", func(t *testing.T) {
+		must(t, update(root, "renamed.example.edu"))
+		in, err := e.db.Institution(ctx, e.ids["i"])
+		must(t, err)
+		if in.SCHACHome != "renamed.example.edu" {
+			t.Errorf("SCHAC home %q", in.SCHACHome)
+		}
+	})
 }

@@ -21,7 +21,7 @@ func (s *Service) node(ctx context.Context, role Role, nodeID string) (Path, err
 // InviteStaff invites the owner of email to take role at the node nodeID
 // (an institution, group, issuer or badge class, by the role's level). The
 // invitation grants nothing until [Service.BindInvitations] binds it at the
-// invitee's sign-in. The actor needs the administrate-users permission on
+// invitee's sign-in through the institution's own identity provider. The actor needs the administrate-users permission on
 // the node. Inviting an address that already has a pending invitation to
 // the same node is a Conflict.
 func (s *Service) InviteStaff(ctx context.Context, a Actor, email string, role Role, nodeID string) (*Membership, error) {
@@ -94,39 +94,51 @@ func (s *Service) createMembership(ctx context.Context, m *Membership) (*Members
 	return m, nil
 }
 
-// BindInvitations binds every pending invitation sent to the actor's
-// verified email address to the actor's user ID, and returns the bound
-// memberships. The login layer calls it at each sign-in; with no pending
-// invitations it does nothing.
-func (s *Service) BindInvitations(ctx context.Context, a Actor) ([]*Membership, error) {
+// BindInvitations binds to the actor's user ID every pending invitation
+// of the institution institutionID sent to the actor's verified email
+// address, and returns the bound memberships. Invitations sent to the
+// same address by other institutions are returned as waiting and stay
+// pending: an invitation never binds on email alone, only to an identity
+// vouched for by the inviting institution's own identity provider. The
+// caller (the login layer, at each staff sign-in) passes the institution
+// that provider vouched for; see package login for the rule. With no
+// pending invitations it does nothing. It fails with Unauthorized for an
+// actor without a user ID, and with Invalid for an empty institutionID.
+func (s *Service) BindInvitations(ctx context.Context, a Actor, institutionID string) (bound, waiting []*Membership, err error) {
 	if a.UserID == "" {
-		return nil, badged.Errorf(badged.Unauthorized, "sign in first")
+		return nil, nil, badged.Errorf(badged.Unauthorized, "sign in first")
+	}
+	if institutionID == "" {
+		return nil, nil, badged.Errorf(badged.Invalid, "an invitation binds only within the institution whose identity provider vouched for the sign-in; none was given")
 	}
 	if a.Email == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	email, err := normalEmail(a.Email)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	invs, err := s.store.Invitations(ctx, email)
 	if err != nil {
-		return nil, fmt.Errorf("invitations for %s: %w", email, err)
+		return nil, nil, fmt.Errorf("invitations for %s: %w", email, err)
 	}
-	var bound []*Membership
 	for _, m := range invs {
+		if m.InstitutionID != institutionID {
+			waiting = append(waiting, m)
+			continue
+		}
 		before := ptrCopy(m)
 		m.UserID, m.Updated = a.UserID, s.timestamp()
 		if err := s.store.UpdateMembership(ctx, m); err != nil {
 			if badged.KindOf(err) == badged.Conflict {
 				continue // bound concurrently, by another sign-in of the same user
 			}
-			return bound, fmt.Errorf("bind invitation %s: %w", m.ID, err)
+			return bound, waiting, fmt.Errorf("bind invitation %s: %w", m.ID, err)
 		}
 		s.membershipChanged(ChangeStaffBind, a, before, ptrCopy(m))
 		bound = append(bound, m)
 	}
-	return bound, nil
+	return bound, waiting, nil
 }
 
 // Memberships lists the actor's own memberships.

@@ -29,6 +29,16 @@ type ProviderConfig struct {
 	// InstitutionClaim maps a staff member to an institution by its SCHAC
 	// home (default schac_home_organization).
 	InstitutionClaim string `json:"institutionClaim,omitempty"`
+	// SCHACHomes are the institutions a staff provider speaks for, by
+	// SCHAC home: the only values of InstitutionClaim it is believed on.
+	// A staff member is signed in, and staff invitations bind, only for
+	// an institution in this list (see the package doc, "Staff and their
+	// institution"). ["*"] believes the provider for every institution:
+	// fit only for a federation that sets the claim itself from its
+	// members' registered metadata (SURFconext), never for one
+	// institution's own provider. Required for staff providers; refused
+	// for learner providers.
+	SCHACHomes []string `json:"schacHomes,omitempty"`
 	// EduIDClaim holds a learner's eduID pairwise subject (eduID: "eduid");
 	// empty means sub.
 	EduIDClaim string `json:"eduidClaim,omitempty"`
@@ -67,6 +77,9 @@ func (c ProviderConfig) withDefaults() (ProviderConfig, error) {
 	if c.ClientID == "" {
 		return c, fmt.Errorf("provider %s: clientId is required", c.Name)
 	}
+	if err := c.checkSCHACHomes(); err != nil {
+		return c, err
+	}
 	if c.Label == "" {
 		c.Label = c.Name
 	}
@@ -87,6 +100,47 @@ func (c ProviderConfig) withDefaults() (ProviderConfig, error) {
 	def(&c.NameClaim, DefaultNameClaim)
 	def(&c.EPPNClaim, DefaultEPPNClaim)
 	return c, nil
+}
+
+// AnySCHACHome in [ProviderConfig.SCHACHomes] believes a federation's
+// provider for every institution.
+const AnySCHACHome = "*"
+
+// checkSCHACHomes normalises SCHACHomes (trimmed, lower case) and checks
+// that a staff provider names the institutions it speaks for, and that a
+// learner provider names none.
+func (c *ProviderConfig) checkSCHACHomes() error {
+	if c.Kind == Learner {
+		if len(c.SCHACHomes) > 0 {
+			return fmt.Errorf("provider %s: schacHomes: a learner provider speaks for no institution; remove it", c.Name)
+		}
+		return nil
+	}
+	if len(c.SCHACHomes) == 0 {
+		return fmt.Errorf("provider %s: schacHomes is required for a staff provider: the SCHAC home(s) of the institution(s) whose staff it signs in, or [%q] for a federation that vouches for every institution's %s", c.Name, AnySCHACHome, DefaultInstitutionClaim)
+	}
+	homes := make([]string, 0, len(c.SCHACHomes))
+	for _, h := range c.SCHACHomes {
+		h = strings.ToLower(strings.TrimSpace(h))
+		switch {
+		case h == "" || len(h) > 253 || strings.ContainsAny(h, " \t\r\n/@"):
+			return fmt.Errorf("provider %s: schacHomes: %q is not a SCHAC home (a domain name such as uva.nl)", c.Name, h)
+		case h == AnySCHACHome && len(c.SCHACHomes) > 1:
+			return fmt.Errorf("provider %s: schacHomes: %q stands alone", c.Name, AnySCHACHome)
+		case slices.Contains(homes, h):
+			return fmt.Errorf("provider %s: schacHomes: %s is listed twice", c.Name, h)
+		}
+		homes = append(homes, h)
+	}
+	c.SCHACHomes = homes
+	return nil
+}
+
+// speaksFor reports whether the provider is believed when it says a staff
+// member's SCHAC home is home.
+func (c *ProviderConfig) speaksFor(home string) bool {
+	home = strings.ToLower(home)
+	return home != "" && (slices.Equal(c.SCHACHomes, []string{AnySCHACHome}) || slices.Contains(c.SCHACHomes, home))
 }
 
 // ParseProviders reads the providers from data: a JSON array of

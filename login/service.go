@@ -26,10 +26,11 @@ type Sessions interface {
 	CreateSession(ctx context.Context, u auth.User) (string, *auth.Session, error)
 }
 
-// Invitations binds pending staff invitations at sign-in. *issuer.Service
+// Invitations binds pending staff invitations at sign-in, only those of
+// the institution the provider vouched for; the others wait. *issuer.Service
 // implements it.
 type Invitations interface {
-	BindInvitations(ctx context.Context, a issuer.Actor) ([]*issuer.Membership, error)
+	BindInvitations(ctx context.Context, a issuer.Actor, institutionID string) (bound, waiting []*issuer.Membership, err error)
 }
 
 // Institutions lists the institutions, to map a staff member's SCHAC home
@@ -55,8 +56,8 @@ var (
 // Its errors are *badged.Error values: NotFound for an unknown provider;
 // Unauthorized for a sign-in that fails a check (state, code, ID token,
 // nonce), with a message fit to show; Forbidden for a staff member whose
-// institution badged does not know; Unavailable when a provider cannot be
-// reached.
+// institution badged does not know, or is not one the provider speaks for;
+// Unavailable when a provider cannot be reached.
 type Service struct {
 	providers    []*provider
 	users        Store
@@ -147,6 +148,7 @@ func (s *Service) Providers() []ProviderConfig {
 	for i, p := range s.providers {
 		out[i] = p.ProviderConfig
 		out[i].Scopes = slices.Clone(p.Scopes)
+		out[i].SCHACHomes = slices.Clone(p.SCHACHomes)
 	}
 	return out
 }
@@ -231,9 +233,12 @@ type Result struct {
 	User    *User
 	Token   string // the session token, for the session cookie
 	Session *auth.Session
-	// Bound are the staff invitations this sign-in bound.
-	Bound []*issuer.Membership
-	Next  string // where to go now: a path on this site
+	// Bound are the staff invitations this sign-in bound. Waiting are the
+	// invitations sent to the same address by other institutions: they
+	// stay pending, and bind only when their invitee signs in through the
+	// inviting institution's own provider.
+	Bound, Waiting []*issuer.Membership
+	Next           string // where to go now: a path on this site
 }
 
 // Finish completes a sign-in with the provider called name: sealed is the
@@ -241,7 +246,8 @@ type Result struct {
 // the redirect back from the provider. It fails with Unauthorized when
 // the provider reports an error, or the state, the code or the ID token
 // fails a check; with Forbidden when a staff member's institution is
-// unknown.
+// unknown, or is not one the provider speaks for
+// ([ProviderConfig.SCHACHomes]). A refused sign-in stores nothing.
 func (s *Service) Finish(ctx context.Context, name, sealed string, query url.Values) (*Result, error) {
 	p, err := s.provider(name)
 	if err != nil {
@@ -333,8 +339,8 @@ func (s *Service) Finish(ctx context.Context, name, sealed string, query url.Val
 		return nil, err
 	}
 	res := &Result{User: u, Next: f.Next}
-	if u.Kind == Staff && u.Email() != "" {
-		if res.Bound, err = s.invitations.BindInvitations(ctx, issuer.Actor{UserID: u.ID, Email: u.Email()}); err != nil {
+	if u.Kind == Staff && u.Email() != "" { // signIn has checked that the provider speaks for u.InstitutionID
+		if res.Bound, res.Waiting, err = s.invitations.BindInvitations(ctx, issuer.Actor{UserID: u.ID, Email: u.Email()}, u.InstitutionID); err != nil {
 			return nil, fmt.Errorf("sign in %s: bind invitations: %w", u.ID, err)
 		}
 	}
@@ -366,18 +372,25 @@ func (s *Service) signIn(ctx context.Context, p *provider, iss, sub string, clai
 		if in.SCHACHome == "" {
 			return nil, badged.Errorf(badged.Forbidden, "the provider did not say which institution you belong to (%s)", p.InstitutionClaim)
 		}
+		if !p.speaksFor(in.SCHACHome) {
+			return nil, badged.Errorf(badged.Forbidden, "%s does not sign in staff of %s: sign in through your own institution's provider", p.Label, clip(in.SCHACHome, 100))
+		}
 		ins, err := s.institutions.Institutions(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("sign in: institutions: %w", err)
 		}
+		matches := 0
 		for _, i := range ins {
 			if strings.EqualFold(i.SCHACHome, in.SCHACHome) {
 				in.InstitutionID = i.ID
-				break
+				matches++
 			}
 		}
-		if in.InstitutionID == "" {
-			return nil, badged.Errorf(badged.Forbidden, "your institution (%s) does not use badged yet", in.SCHACHome)
+		switch {
+		case matches == 0:
+			return nil, badged.Errorf(badged.Forbidden, "your institution (%s) does not use badged yet", clip(in.SCHACHome, 100))
+		case matches > 1: // issuer refuses this; a store written otherwise must not pick one at random
+			return nil, badged.Errorf(badged.Forbidden, "more than one institution in badged has the SCHAC home %s; ask the platform administrator to fix that", clip(in.SCHACHome, 100))
 		}
 	}
 	for range 2 { // a concurrent first sign-in may create the record first

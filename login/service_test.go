@@ -49,7 +49,9 @@ type clock struct {
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
-func newRP(t *testing.T) *rp {
+// newRP returns a relying party whose provider knows the demo people, a
+// stranger of an institution badged does not know, and more.
+func newRP(t *testing.T, more ...devidp.User) *rp {
 	t.Helper()
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "badged.db"))
 	if err != nil {
@@ -65,6 +67,7 @@ func newRP(t *testing.T) *rp {
 	}
 	users := append(devidp.DemoUsers(), devidp.User{ID: "staff-stranger", Staff: true, Name: "Sam Stranger",
 		Email: "sam@elsewhere.example.org", SCHACHome: "elsewhere.example.org"})
+	users = append(users, more...)
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)
@@ -79,7 +82,8 @@ func newRP(t *testing.T) *rp {
 	svc, err := login.NewService([]login.ProviderConfig{
 		{Name: "eduid", Label: "eduID", Kind: login.Learner, Issuer: ts.URL, ClientID: clientID, ClientSecret: secret,
 			Scopes: []string{"openid", "email", "profile", "eduid.nl/links"}, EduIDClaim: "eduid", UserInfo: true},
-		{Name: "staff", Label: "Institution", Kind: login.Staff, Issuer: ts.URL, ClientID: clientID, ClientSecret: secret},
+		{Name: "staff", Label: "Institution", Kind: login.Staff, Issuer: ts.URL, ClientID: clientID, ClientSecret: secret,
+			SCHACHomes: []string{devidp.DemoSCHACHome, "elsewhere.example.org"}},
 	}, rpBase, db, au, is, db, login.WithHTTPClient(ts.Client()), login.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
@@ -188,6 +192,47 @@ func TestSignIn(t *testing.T) {
 	t.Run("fail/staff of an unknown institution", func(t *testing.T) {
 		_, err := e.signIn("staff", "staff-stranger")
 		wantKind(t, err, badged.Forbidden)
+	})
+
+	t.Run("fail/two institutions with the same SCHAC home", func(t *testing.T) {
+		e := newRP(t)
+		ctx := context.Background()
+		invite, err := e.is.InviteStaff(ctx, root, "dana.admin@"+devidp.DemoSCHACHome, issuer.RoleInstitutionAdmin, e.inst.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// issuer refuses a second institution with this SCHAC home; a store
+		// written before it did may hold one.
+		dup := *e.inst
+		dup.ID = "dup-institution"
+		if err := e.db.CreateInstitution(ctx, &dup); err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.signIn("staff", "staff-admin")
+		wantKind(t, err, badged.Forbidden)
+		if m, err := e.db.Membership(ctx, invite.ID); err != nil || !m.Pending() || m.Version != invite.Version {
+			t.Errorf("invitation after the refusal: %+v, %v", m, err)
+		}
+	})
+
+	t.Run("fail/staff of an institution the provider does not speak for", func(t *testing.T) {
+		e := newRP(t, devidp.User{ID: "staff-other", Staff: true, Name: "Olga Other", Email: "dana.admin@" + devidp.DemoSCHACHome,
+			SCHACHome: "other.example.org"})
+		ctx := context.Background()
+		other, err := e.is.CreateInstitution(ctx, root, issuer.Institution{Name: issuer.Text{EN: "Other University"},
+			SCHACHome: "other.example.org", BRIN: "22PB", Type: issuer.WO, Country: "NL", DefaultLanguage: issuer.LangEN})
+		if err != nil {
+			t.Fatal(err)
+		}
+		invite, err := e.is.InviteStaff(ctx, root, "dana.admin@"+devidp.DemoSCHACHome, issuer.RoleInstitutionAdmin, other.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.signIn("staff", "staff-other")
+		wantKind(t, err, badged.Forbidden)
+		if m, err := e.db.Membership(ctx, invite.ID); err != nil || !m.Pending() || m.Version != invite.Version {
+			t.Errorf("invitation after the refusal: %+v, %v", m, err)
+		}
 	})
 }
 
@@ -330,14 +375,21 @@ func TestParseProviders(t *testing.T) {
 		in string
 		ok bool
 	}{
-		"ok/eduid":         {`[{"name":"eduid","kind":"learner","issuer":"https://connect.eduid.nl","clientId":"c","clientSecret":"s","eduidClaim":"eduid"}]`, true},
-		"fail/empty":       {`[]`, false},
-		"fail/unknown":     {`[{"name":"x","kind":"learner","issuer":"https://a.example","clientId":"c","colour":"red"}]`, false},
-		"fail/kind":        {`[{"name":"x","kind":"admin","issuer":"https://a.example","clientId":"c"}]`, false},
-		"fail/issuer":      {`[{"name":"x","kind":"staff","issuer":"ftp://a.example","clientId":"c"}]`, false},
-		"fail/name":        {`[{"name":"X Y","kind":"staff","issuer":"https://a.example","clientId":"c"}]`, false},
-		"fail/duplicate":   {`[{"name":"x","kind":"staff","issuer":"https://a.example","clientId":"c"},{"name":"x","kind":"staff","issuer":"https://b.example","clientId":"c"}]`, false},
-		"fail/no clientId": {`[{"name":"x","kind":"staff","issuer":"https://a.example"}]`, false},
+		"ok/eduid":                               {`[{"name":"eduid","kind":"learner","issuer":"https://connect.eduid.nl","clientId":"c","clientSecret":"s","eduidClaim":"eduid"}]`, true},
+		"ok/staff":                               {`[{"name":"uva","kind":"staff","issuer":"https://a.example","clientId":"c","schacHomes":[" UvA.nl "]}]`, true},
+		"ok/federation":                          {`[{"name":"conext","kind":"staff","issuer":"https://a.example","clientId":"c","schacHomes":["*"]}]`, true},
+		"fail/staff speaking for no institution": {`[{"name":"x","kind":"staff","issuer":"https://a.example","clientId":"c"}]`, false},
+		"fail/empty SCHAC home":                  {`[{"name":"x","kind":"staff","issuer":"https://a.example","clientId":"c","schacHomes":[" "]}]`, false},
+		"fail/star among others":                 {`[{"name":"x","kind":"staff","issuer":"https://a.example","clientId":"c","schacHomes":["*","uva.nl"]}]`, false},
+		"fail/SCHAC home twice":                  {`[{"name":"x","kind":"staff","issuer":"https://a.example","clientId":"c","schacHomes":["uva.nl","UVA.nl"]}]`, false},
+		"fail/learner speaking for institutions": {`[{"name":"x","kind":"learner","issuer":"https://a.example","clientId":"c","schacHomes":["uva.nl"]}]`, false},
+		"fail/empty":                             {`[]`, false},
+		"fail/unknown":                           {`[{"name":"x","kind":"learner","issuer":"https://a.example","clientId":"c","colour":"red"}]`, false},
+		"fail/kind":                              {`[{"name":"x","kind":"admin","issuer":"https://a.example","clientId":"c"}]`, false},
+		"fail/issuer":                            {`[{"name":"x","kind":"staff","issuer":"ftp://a.example","clientId":"c"}]`, false},
+		"fail/name":                              {`[{"name":"X Y","kind":"staff","issuer":"https://a.example","clientId":"c"}]`, false},
+		"fail/duplicate":                         {`[{"name":"x","kind":"staff","issuer":"https://a.example","clientId":"c","schacHomes":["a.nl"]},{"name":"x","kind":"staff","issuer":"https://b.example","clientId":"c","schacHomes":["b.nl"]}]`, false},
+		"fail/no clientId":                       {`[{"name":"x","kind":"staff","issuer":"https://a.example"}]`, false},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -347,6 +399,10 @@ func TestParseProviders(t *testing.T) {
 			}
 			if tt.ok && (ps[0].InstitutionClaim != login.DefaultInstitutionClaim || ps[0].Scopes[0] != "openid") {
 				t.Errorf("defaults not applied: %+v", ps[0])
+			}
+			if tt.ok && ps[0].Kind == login.Staff && (len(ps[0].SCHACHomes) != 1 || ps[0].SCHACHomes[0] != strings.ToLower(strings.TrimSpace(ps[0].SCHACHomes[0])) ||
+				ps[0].SCHACHomes[0] == "") {
+				t.Errorf("SCHAC homes not normalised: %q", ps[0].SCHACHomes)
 			}
 			if err != nil && strings.Contains(err.Error(), `"s"`) {
 				t.Errorf("error quotes the secret: %v", err)

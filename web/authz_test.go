@@ -309,12 +309,10 @@ func allowed(entry []string, caller string) bool {
 	return slices.Contains(entry, caller)
 }
 
-// TestAuthorizationMatrix calls every route of the router as every kind of
-// caller, over HTTP on a bbolt store, and checks that exactly the callers
-// the matrix allows get a 2xx; the others get 401 (anonymous) or 403/404.
-// A route without a matrix entry fails the test: a new route cannot be
-// added without deciding who may call it.
-func TestAuthorizationMatrix(t *testing.T) {
+// matrixEnv is the env every route of the matrix can be called in, and
+// the matrix: who may call each route, and how.
+func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
+	t.Helper()
 	e := newEnv(t)
 	e.enableIssuance()
 	e.public()
@@ -329,14 +327,53 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for k, v := range awardMatrix() {
 		m[k] = v
 	}
+	return e, m
+}
+
+// routesOf lists the routes of router as "METHOD /pattern", by chi.Walk.
+func routesOf(t *testing.T, router chi.Router) []string {
+	t.Helper()
 	var routes []string
-	err := chi.Walk(e.srv.router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+	err := chi.Walk(router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		routes = append(routes, method+" "+strings.TrimSuffix(route, "/"))
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return routes
+}
+
+// callRoute calls route as caller, with the request c builds (after
+// resetting the state calls before may have changed).
+func (e *env) callRoute(route string, c matrixCase, caller string) (*http.Response, []byte) {
+	e.t.Helper()
+	e.reset()
+	e.walletReset(caller)
+	method := strings.Fields(route)[0]
+	if c.build == nil { // the token endpoint
+		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {e.ownClient.ID}, "client_secret": {e.ownClientSecret}}
+		req := e.request(caller, method, "/oauth/token", nil)
+		req.Body, req.ContentLength = readCloser(form.Encode())
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return e.send(req)
+	}
+	path, reqBody := c.build(e)
+	req := e.request(caller, method, path, reqBody)
+	if prepare := matrixPrepare[route]; prepare != nil {
+		prepare(e, caller, req)
+	}
+	return e.send(req)
+}
+
+// TestAuthorizationMatrix calls every route of the router as every kind of
+// caller, over HTTP on a bbolt store, and checks that exactly the callers
+// the matrix allows get a 2xx; the others get 401 (anonymous) or 403/404.
+// A route without a matrix entry fails the test: a new route cannot be
+// added without deciding who may call it.
+func TestAuthorizationMatrix(t *testing.T) {
+	e, m := matrixEnv(t)
+	routes := routesOf(t, e.srv.router)
 	for key := range m {
 		if !slices.Contains(routes, key) {
 			t.Errorf("matrix entry %q names no route", key)
@@ -349,29 +386,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("route %q has no entry in the authorization matrix", route)
 			continue
 		}
-		method := strings.Fields(route)[0]
 		for _, caller := range callers {
 			cells++
 			t.Run(route+"/"+caller, func(t *testing.T) {
 				e.t = t
-				e.reset()
-				e.walletReset(caller)
-				var resp *http.Response
-				var body []byte
-				if c.build == nil { // the token endpoint
-					form := url.Values{"grant_type": {"client_credentials"}, "client_id": {e.ownClient.ID}, "client_secret": {e.ownClientSecret}}
-					req := e.request(caller, method, "/oauth/token", nil)
-					req.Body, req.ContentLength = readCloser(form.Encode())
-					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					resp, body = e.send(req)
-				} else {
-					path, reqBody := c.build(e)
-					req := e.request(caller, method, path, reqBody)
-					if prepare := matrixPrepare[route]; prepare != nil {
-						prepare(e, caller, req)
-					}
-					resp, body = e.send(req)
-				}
+				resp, body := e.callRoute(route, c, caller)
 				want := allowed(c.allow, caller)
 				got := resp.StatusCode
 				switch {

@@ -271,7 +271,9 @@ func (s *Server) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 	slices.SortFunc(p.Cards, func(a, b catalogueCard) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
 	})
-	w.Header().Set("Cache-Control", "no-cache")
+	if principal(r) == nil { // signed in, the page is theirs: no-store, the default
+		w.Header().Set("Cache-Control", "no-cache")
+	}
 	s.renderHTML(w, r, http.StatusOK, "catalogue", p)
 }
 
@@ -312,7 +314,9 @@ func (s *Server) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Request
 		s.pageError(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "no-cache")
+	if principal(r) == nil { // signed in, the page is theirs: no-store, the default
+		w.Header().Set("Cache-Control", "no-cache")
+	}
 	s.renderHTML(w, r, http.StatusOK, "catalogue_badge", p)
 }
 

@@ -134,6 +134,11 @@ func (s *Server) handleLoginCallback(w http.ResponseWriter, r *http.Request) {
 	if s.Log != nil {
 		s.Log.Info("signed in", "user", res.User.ID, "kind", res.User.Kind, "provider", res.User.Provider,
 			"invitations_bound", len(res.Bound), "request_id", RequestID(r.Context()))
+		for _, m := range res.Waiting {
+			s.Log.Info("invitation not bound: it binds only through the inviting institution's own identity provider",
+				"user", res.User.ID, "provider", res.User.Provider, "membership", m.ID, "institution", m.InstitutionID,
+				"signed_in_institution", res.User.InstitutionID, "request_id", RequestID(r.Context()))
+		}
 	}
 	http.SetCookie(w, s.SessionCookie(res.Token, res.Session.Expires))
 	w.Header().Set("Cache-Control", "no-store")

@@ -37,12 +37,19 @@ func (e *env) enableLogin() *devidp.Provider {
 	return idp
 }
 
-// loginFlow runs a sign-in in a browser without a cookie jar: it returns
-// the callback request's response, the login cookie, and the callback URL.
+// loginFlow runs a sign-in with the provider "demo" in a browser without a
+// cookie jar: it returns the callback request's response and the login
+// cookie.
 func (e *env) loginFlow(user, next string) (*http.Response, *http.Cookie) {
 	e.t.Helper()
+	return e.loginFlowAt("demo", user, next)
+}
+
+// loginFlowAt is loginFlow with the provider called provider.
+func (e *env) loginFlowAt(provider, user, next string) (*http.Response, *http.Cookie) {
+	e.t.Helper()
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(e.ts.URL + "/login/demo?next=" + url.QueryEscape(next))
+	resp, err := c.Get(e.ts.URL + "/login/" + provider + "?next=" + url.QueryEscape(next))
 	if err != nil {
 		e.t.Fatal(err)
 	}

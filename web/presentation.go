@@ -80,6 +80,6 @@ func (s *Server) handlePresentationPage(w http.ResponseWriter, r *http.Request) 
 			p.Credentials = append(p.Credentials, pc)
 		}
 	}
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", "no-store")
 	s.renderHTML(w, r, http.StatusOK, "presentation", p)
 }

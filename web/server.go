@@ -133,7 +133,7 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.Wallet = api.Wallet
 	s.Audit, s.Outbox = api.Audit, api.Outbox
 	r := chi.NewRouter()
-	r.Use(requestID, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
+	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
 	s.registerOAuthRoutes(r)

@@ -82,7 +82,7 @@ func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Description = strings.Join(desc, " ")
 	p.VerifyURL = "/verify?url=" + template.URLQueryEscaper(pub.URL+"/credential")
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", "no-store") // a learner's credential, shared until they stop sharing it
 	s.renderHTML(w, r, http.StatusOK, "share", p)
 }
 
@@ -135,7 +135,7 @@ func (s *Server) handleShareCredential(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", `inline; filename="credential.`+ext+`"`)
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(pub.Credential)
 }

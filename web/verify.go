@@ -65,7 +65,7 @@ func NewVerifierServer(version string, log *slog.Logger, api API) *Server {
 	s := &Server{Version: version, Log: log, BaseURL: api.BaseURL, MaxBodyBytes: DefaultMaxBodyBytes}
 	s.setVerifier(api)
 	r := chi.NewRouter()
-	r.Use(requestID, s.recoverer, s.crossOrigin(), s.limitBody)
+	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBody)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
 	s.registerVCAPIRoutes(r)

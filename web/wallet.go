@@ -532,7 +532,7 @@ func (s *Server) handlePublicShare(w http.ResponseWriter, r *http.Request) {
 	} else {
 		out.JWT = string(p.Credential)
 	}
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -554,7 +554,7 @@ func (s *Server) handlePublicPresentation(w http.ResponseWriter, r *http.Request
 		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, map[string]any{"presentation": json.RawMessage(p.JSON), "challenge": p.Challenge,
 		"domain": p.Domain, "expires": p.Expires, "verification": res})
 }

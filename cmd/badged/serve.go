@@ -216,7 +216,7 @@ func withLogin(ctx context.Context, api *web.API, cfg Config, st store, mk []byt
 			{Name: "demo-eduid", Label: "eduID (demo learners)", Kind: login.Learner, Issuer: idp.Issuer(),
 				ClientID: client.ID, ClientSecret: client.Secret, EduIDClaim: "eduid", UserInfo: true},
 			{Name: "demo-staff", Label: "Demo University (demo staff)", Kind: login.Staff, Issuer: idp.Issuer(),
-				ClientID: client.ID, ClientSecret: client.Secret},
+				ClientID: client.ID, ClientSecret: client.Secret, SCHACHomes: []string{devidp.DemoSCHACHome}},
 		}
 		api.DevIDP, api.Demo = idp, true
 		if err := seedDemoInstitution(ctx, api.Issuer, st); err != nil {
