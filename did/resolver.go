@@ -314,11 +314,7 @@ func (r *Resolver) resolveDIDKey(ctx context.Context, vmURL string) (*Key, error
 	if !ok {
 		return nil, badged.Errorf(badged.NotFound, "verification method %s is not in the DID document of %s", short(id), short(did))
 	}
-	pub, err := vm.PublicKey()
-	if err != nil {
-		return nil, err
-	}
-	return &Key{VerificationMethod: vm, PublicKey: pub, Controller: doc.ID, AssertionMethod: doc.HasAssertionMethod(id)}, nil
+	return doc.keyOf(vm)
 }
 
 // fragmentKey reads the key from an https URL whose fragment is a multikey.
