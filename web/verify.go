@@ -20,6 +20,7 @@ import (
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/egress"
+	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
 )
@@ -344,4 +345,15 @@ func listOf(v any) []any {
 func DefaultVerifier(client *http.Client) *verifier.Verifier {
 	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
 		verifier.WithStatus(verifier.NewCachingFetcher(client)))
+}
+
+// ServerVerifier is the verifier of a serving badged, for every use it has
+// (the backpack, share and presentation pages, /verify, the VC-API and
+// wallet import): the DID documents and status lists of its own issuers
+// are read in-process from own (see [issuance.OwnKeys] and
+// [issuance.OwnLists]), never fetched and never cached, so a revocation
+// shows at once; everything else is [DefaultVerifier]'s, through client.
+func ServerVerifier(client *http.Client, own *issuance.Service) *verifier.Verifier {
+	return verifier.New(jsonld.New(contexts.NewLoader()), own.OwnKeys(did.NewResolver(client)),
+		verifier.WithStatus(own.OwnLists(verifier.NewCachingFetcher(client))))
 }
