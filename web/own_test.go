@@ -153,3 +153,45 @@ func TestImportByURL(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifyLink follows the share page's own verify link: the server
+// reads its own share in-process (its base URL, https://badges.test, is
+// not even resolvable here), the result is valid, and after a revocation
+// revoked at once. A link to any other loopback address goes through the
+// real egress policy and is refused with a clear message before any
+// request is made.
+func TestVerifyLink(t *testing.T) {
+	we := newWalletEnv(t).backpack()
+	ctx := context.Background()
+	a := we.claim(learner)
+	resp, body := we.do(learner, "PUT", "/api/v1/me/holdings/"+a.ID+"/share", map[string]bool{"public": true})
+	wantStatus(t, resp, body, 200)
+	sp := "/s/" + decodeJSON[shareJSON](t, body).ShareID
+	_, doc := we.browse(anonymous, "GET", sp, nil, true)
+	link := doc.Find("#share-verify").AttrOr("href", "")
+	if !strings.HasPrefix(link, "/verify?url=") {
+		t.Fatalf("share page verify link %q", link)
+	}
+
+	resp, doc = getPage(t, we.ts, link, nil)
+	verified, verdicts := pageOutcome(t, doc)
+	if resp.StatusCode != http.StatusOK || !verified || verdicts[verifier.CheckStatus] != string(verifier.Pass) {
+		t.Fatalf("own share link: status %d verified %v:\n%s", resp.StatusCode, verified, describePage(doc))
+	}
+	must(we.is.RevokeAward(ctx, root, a.ID, "awarded in error"))
+	_, doc = getPage(t, we.ts, link, nil)
+	if verified, verdicts := pageOutcome(t, doc); verified || verdicts[verifier.CheckStatus] != string(verifier.Fail) {
+		t.Errorf("own share link after revocation: verified %v:\n%s", verified, describePage(doc))
+	}
+
+	var hits atomic.Int64
+	foreign := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(foreign.Close)
+	resp, doc = getPage(t, we.ts, "/verify?url="+url.QueryEscape(foreign.URL+"/s/x/credential"), nil)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(doc.Find("#error").Text(), "loopback") {
+		t.Errorf("loopback link: status %d, error %q", resp.StatusCode, doc.Find("#error").Text())
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the loopback server was reached %d times", n)
+	}
+}
