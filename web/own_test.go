@@ -18,7 +18,8 @@ import (
 // TestRevocationShowsAtOnce: the server reads its own status lists
 // in-process, so a revocation shows on its own pages at the very next
 // look, with no cache to wait for: the public share page and its JSON,
-// the learner's holding, /verify and the VC-API. Before, all of them say
+// the presentation page, the learner's holding and backpack page, /verify
+// and the VC-API. Before, all of them say
 // valid; the clock does not move.
 func TestRevocationShowsAtOnce(t *testing.T) {
 	we := newWalletEnv(t).backpack()
@@ -29,6 +30,11 @@ func TestRevocationShowsAtOnce(t *testing.T) {
 	resp, body := we.do(learner, "PUT", hp+"/share", map[string]bool{"public": true})
 	wantStatus(t, resp, body, 200)
 	sp := "/s/" + decodeJSON[shareJSON](t, body).ShareID
+	_, doc := we.browse(learner, "POST", "/backpack/"+a.ID+"/presentations", url.Values{"challenge": {"c-42"}}, true)
+	pp := strings.TrimPrefix(doc.Find("#presentation-url").AttrOr("value", ""), publicBase)
+	if !strings.HasPrefix(pp, "/p/") {
+		t.Fatalf("presentation link %q", pp)
+	}
 
 	// look returns, for every page and answer, whether it says valid and
 	// its status check ("" where the page shows none).
@@ -43,12 +49,16 @@ func TestRevocationShowsAtOnce(t *testing.T) {
 		wantStatus(t, resp, body, 200)
 		pub := decodeJSON[publicShareJSON](t, body)
 		out["share json"] = seen{pub.Verification.Verified, statusCheck(pub.Verification)}
-		_, doc := we.browse(anonymous, "GET", sp, nil, true)
+		_, doc = we.browse(anonymous, "GET", sp, nil, true)
 		out["share page"] = seen{valid: doc.Find("#verification").AttrOr("data-verified", "") == "true"}
 		resp, body = we.do(learner, "GET", hp, nil)
 		wantStatus(t, resp, body, 200)
 		h := decodeJSON[holdingJSON](t, body)
 		out["holding"] = seen{h.Verification.Verified, statusCheck(h.Verification)}
+		_, doc = we.browse(anonymous, "GET", pp, nil, true)
+		pres := doc.Find(`#credentials article[data-credential="0"]`)
+		out["presentation page"] = seen{pres.AttrOr("data-verified", "") == "true", verifier.Check{ID: verifier.CheckStatus,
+			Verdict: verifier.Verdict(pres.Find(`li.check[data-check="status"]`).AttrOr("data-verdict", ""))}}
 		_, doc = we.browse(learner, "GET", "/backpack/"+a.ID, nil, true)
 		out["backpack page"] = seen{valid: doc.Find("#verification").AttrOr("data-verified", "") == "true"}
 		_, doc = formPost(t, we.ts, "", map[string]string{"credential": string(c.JSON), "lang": "en"}, "", nil, nil)
