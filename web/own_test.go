@@ -104,7 +104,8 @@ func (j jsonRaw) MarshalJSON() ([]byte, error) { return j, nil }
 // TestImportByURL imports a credential from an address through the real
 // egress policy. A loopback address is refused with a clear problem,
 // before any request reaches it; an address that is not https is
-// refused; and from a host the operator allowed (the policy's allow list
+// refused; a public share of this server is read in-process; and from a
+// host the operator allowed (the policy's allow list
 // and its trusted CA, for a server on this machine) the credential is
 // fetched, verified and kept.
 func TestImportByURL(t *testing.T) {
@@ -142,6 +143,22 @@ func TestImportByURL(t *testing.T) {
 		if p := problemOf(t, resp, body); !strings.Contains(p.Detail, "https") {
 			t.Errorf("problem %+v", p)
 		}
+	})
+	t.Run("ok/own-share-link", func(t *testing.T) {
+		// A share of this server is read in-process: its base URL,
+		// https://badges.test, is not even resolvable here.
+		we := newWalletEnv(t).backpack()
+		a := we.claim(bcAward)
+		resp, body := we.do(bcAward, "PUT", "/api/v1/me/holdings/"+a.ID+"/share", map[string]bool{"public": true})
+		wantStatus(t, resp, body, 200)
+		shareURL := decodeJSON[shareJSON](t, body).ShareURL
+		resp, body = we.do(learner, "POST", "/api/v1/me/imports", map[string]string{"url": shareURL + "/credential"})
+		wantStatus(t, resp, body, http.StatusCreated)
+		if h := decodeJSON[holdingJSON](t, body); h.Verification == nil || !h.Verification.Verified {
+			t.Errorf("imported share %s", body)
+		}
+		resp, body = we.do(learner, "POST", "/api/v1/me/imports", map[string]string{"url": publicBase + "/s/no-such-share"})
+		wantStatus(t, resp, body, http.StatusNotFound)
 	})
 	t.Run("ok/allowed-host", func(t *testing.T) {
 		e := newEnv(t)
