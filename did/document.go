@@ -132,6 +132,27 @@ func (d *Document) Method(id string) (VerificationMethod, bool) {
 	return VerificationMethod{}, false
 }
 
+// Key returns the public key of the verification method id (absolute),
+// as [Resolver.ResolveKey] returns it for a resolved document: with d.ID
+// as its controller and whether d lists it under assertionMethod. The
+// error is a *badged.Error: NotFound when d does not list the method,
+// Invalid when its key cannot be read.
+func (d *Document) Key(id string) (*Key, error) {
+	vm, ok := d.Method(id)
+	if !ok {
+		return nil, badged.Errorf(badged.NotFound, "verification method %s is not in the DID document of %s", short(id), short(d.ID))
+	}
+	return d.keyOf(vm)
+}
+
+func (d *Document) keyOf(vm VerificationMethod) (*Key, error) {
+	pub, err := vm.PublicKey()
+	if err != nil {
+		return nil, err
+	}
+	return &Key{VerificationMethod: vm, PublicKey: pub, Controller: d.ID, AssertionMethod: d.HasAssertionMethod(vm.ID)}, nil
+}
+
 // HasAssertionMethod reports whether the method id (absolute) is listed,
 // by reference or embedded, under d's assertionMethod.
 func (d *Document) HasAssertionMethod(id string) bool {

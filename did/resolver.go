@@ -63,6 +63,7 @@ type Resolver struct {
 	ttl        time.Duration
 	maxEntries int
 	maxBytes   int64
+	servedAt   map[string]string // host → origin; see WithServedAt
 
 	mu    sync.Mutex
 	byDID map[string]*list.Element // of *cacheEntry
@@ -94,6 +95,23 @@ func WithCacheSize(n int) Option { return func(r *Resolver) { r.maxEntries = n }
 // WithMaxDocumentBytes bounds the size of a fetched DID document. The
 // default is 256 KiB.
 func WithMaxDocumentBytes(n int64) Option { return func(r *Resolver) { r.maxBytes = n } }
+
+// WithServedAt makes the did:web DIDs of host (a domain name with an
+// optional port, as the DID names it: "localhost:8080") resolve at origin
+// (scheme://host[:port], e.g. "http://localhost:8080") instead of at
+// https://host: did:web:localhost%3A8080:issuers:x is then fetched from
+// http://localhost:8080/issuers/x/did.json. It is for a verifier pointed
+// at one known server (badged verify --server), such as a demo server on
+// the same machine, which serves plain http; the fetch still goes through
+// the Resolver's client and its egress policy.
+func WithServedAt(host, origin string) Option {
+	return func(r *Resolver) {
+		if r.servedAt == nil {
+			r.servedAt = map[string]string{}
+		}
+		r.servedAt[strings.ToLower(host)] = strings.TrimRight(origin, "/")
+	}
+}
 
 // NewResolver returns a Resolver that fetches did:web documents with
 // client, which should come from egress.NewClient so that credentials cannot
@@ -184,6 +202,12 @@ func (r *Resolver) resolveWeb(ctx context.Context, did string, notBefore time.Ti
 	u, err := WebURL(did)
 	if err != nil {
 		return nil, time.Time{}, err
+	}
+	if len(r.servedAt) > 0 {
+		host, path, _ := strings.Cut(strings.TrimPrefix(u, "https://"), "/")
+		if origin, ok := r.servedAt[host]; ok {
+			u = origin + "/" + path
+		}
 	}
 	body, header, err := egress.Fetch(ctx, r.client, u, r.maxBytes, didDocumentAccept)
 	if err != nil {
@@ -314,11 +338,7 @@ func (r *Resolver) resolveDIDKey(ctx context.Context, vmURL string) (*Key, error
 	if !ok {
 		return nil, badged.Errorf(badged.NotFound, "verification method %s is not in the DID document of %s", short(id), short(did))
 	}
-	pub, err := vm.PublicKey()
-	if err != nil {
-		return nil, err
-	}
-	return &Key{VerificationMethod: vm, PublicKey: pub, Controller: doc.ID, AssertionMethod: doc.HasAssertionMethod(id)}, nil
+	return doc.keyOf(vm)
 }
 
 // fragmentKey reads the key from an https URL whose fragment is a multikey.

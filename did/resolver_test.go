@@ -544,3 +544,48 @@ func ExampleKeyDID() {
 	fmt.Println(id)
 	// Output: did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi
 }
+
+// TestResolveServedAt resolves a did:web of a plain-http loopback server
+// that the resolver was pointed at (WithServedAt, as badged verify
+// --server does), through the real egress policy with that host allowed.
+// Without the allowance the guard still refuses it: the mapping says
+// where a document is, not that it may be fetched.
+func TestResolveServedAt(t *testing.T) {
+	pub, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/issuers/x/did.json" {
+			http.NotFound(w, r)
+			return
+		}
+		vm, err := did.NewMultikeyMethod(id, pub)
+		if err != nil {
+			t.Error(err)
+		}
+		doc, err := did.WebDocument(id, vm)
+		if err != nil {
+			t.Error(err)
+		}
+		json.NewEncoder(w).Encode(doc)
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	host := "localhost:" + u.Port()
+	id = did.WebDID(host, "issuers", "x")
+	mk, _ := did.EncodeMultikey(pub)
+
+	allowed := egress.DefaultPolicy()
+	allowed.AllowHosts = []string{host}
+	r := did.NewResolver(egress.NewClient(allowed), did.WithServedAt(host, "http://"+host))
+	k, err := r.ResolveKey(t.Context(), id+"#"+mk)
+	if err != nil || !pub.Equal(k.PublicKey) || k.Controller != id {
+		t.Fatalf("ResolveKey = %+v, %v", k, err)
+	}
+
+	guarded := did.NewResolver(egress.NewClient(egress.DefaultPolicy()), did.WithServedAt(host, "http://"+host))
+	_, err = guarded.ResolveKey(t.Context(), id+"#"+mk)
+	wantKind(t, err, badged.Forbidden, "is not allowed (loopback)")
+}

@@ -2,6 +2,7 @@ package egress_test
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -262,4 +263,24 @@ func ExampleFetch() {
 	// Output:
 	// forbidden true
 	// fetch http://127.0.0.1:1/did.json: address 127.0.0.1 is not allowed (loopback)
+}
+
+// TestRootCAs fetches from an https server whose certificate a private CA
+// signed: refused as unknown with the system's roots, fetched once the
+// operator's policy trusts that CA (and allows the loopback host).
+func TestRootCAs(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	p := egress.DefaultPolicy()
+	p.AllowHosts = []string{u.Host}
+	if _, _, err := egress.Fetch(t.Context(), egress.NewClient(p), srv.URL, 0, ""); badged.KindOf(err) != badged.Unavailable {
+		t.Errorf("untrusted certificate: %v, want Unavailable", err)
+	}
+	p.RootCAs = x509.NewCertPool()
+	p.RootCAs.AddCert(srv.Certificate())
+	body, _, err := egress.Fetch(t.Context(), egress.NewClient(p), srv.URL, 0, "")
+	if err != nil || string(body) != "ok" {
+		t.Errorf("trusted CA: %q, %v", body, err)
+	}
 }

@@ -27,6 +27,8 @@ package egress
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -61,6 +63,10 @@ type Policy struct {
 	// they resolve to internal addresses. Names are compared without
 	// regard to case, as written in the URL (no resolution).
 	AllowHosts []string
+	// RootCAs, when set, are the certificate authorities trusted for
+	// https instead of the system's: for a deployment whose issuers sit
+	// behind a private PKI. Nil means the system's roots.
+	RootCAs *x509.CertPool
 	// Timeout bounds a whole request: connect, redirects, headers and
 	// body. Zero means no timeout.
 	Timeout time.Duration
@@ -104,6 +110,9 @@ func NewClient(p Policy) *http.Client {
 		TLSHandshakeTimeout:    10 * time.Second,
 		ExpectContinueTimeout:  time.Second,
 		MaxResponseHeaderBytes: 64 << 10,
+	}
+	if p.RootCAs != nil {
+		rt.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: p.RootCAs, MinVersion: tls.VersionTLS12}
 	}
 	if p.MaxBytes > 0 {
 		rt = limitTransport{rt: rt, max: p.MaxBytes}

@@ -26,6 +26,17 @@
 //     before signing and reserved in the same write that stores the
 //     credential: one write per credential.
 //
+// # Verifying this server's own credentials
+//
+// A serving badged never fetches its own documents over the network:
+// [Service.OwnKeys] resolves the keys of its issuers' did:web DIDs from
+// the store (every key of the ring, so a credential signed before a
+// rotation still verifies, and a key the ring never held does not), and
+// [Service.OwnLists] reads its status lists from the store, uncached, so
+// a revocation shows at once. Both fall back to the given resolver or
+// fetcher (the egress-guarded ones) for everything foreign, and both
+// implement what package verifier consumes.
+//
 // # Storage
 //
 // [Store] is declared here and implemented by storage/bolt and

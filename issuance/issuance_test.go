@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -35,8 +32,8 @@ var t0 = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 func ptr[T any](v T) *T { return &v }
 
 // env is a badged with one institution, issuer and badge class on bbolt,
-// serving DID documents and status lists from a loopback server, and a
-// verifier whose every request goes to that server.
+// and a verifier that resolves its DID documents and status lists
+// in-process, as a serving badged does.
 type env struct {
 	db       *bolt.DB
 	svc      *issuance.Service
@@ -65,8 +62,11 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	e.hierarchy(t)
-	e.verifier = verifier.New(e.ld, did.NewResolver(e.serve(t)),
-		verifier.WithStatus(verifier.HTTPFetcher{Client: e.serve(t)}),
+	// The server's own DIDs and lists are read in-process; anything else
+	// goes through the real egress policy.
+	client := egress.NewClient(egress.DefaultPolicy())
+	e.verifier = verifier.New(e.ld, e.svc.OwnKeys(did.NewResolver(client)),
+		verifier.WithStatus(e.svc.OwnLists(verifier.HTTPFetcher{Client: client})),
 		verifier.WithClock(func() time.Time { return t0.Add(time.Hour) }))
 	return e
 }
@@ -110,53 +110,6 @@ func (e *env) hierarchy(t testing.TB) {
 		}
 	}
 }
-
-// serve starts the loopback server publishing what the web layer will
-// publish, and returns a client that sends every request to it.
-func (e *env) serve(t testing.TB) *http.Client {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		var (
-			body []byte
-			err  error
-		)
-		switch {
-		case strings.HasPrefix(r.URL.Path, "/issuers/") && strings.HasSuffix(r.URL.Path, "/did.json"):
-			var doc *did.Document
-			doc, err = e.svc.DIDDocument(ctx, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/issuers/"), "/did.json"))
-			if err == nil {
-				body, err = json.Marshal(doc)
-			}
-		case strings.HasPrefix(r.URL.Path, "/status/"):
-			body, _, err = e.svc.StatusListCredential(ctx, strings.TrimPrefix(r.URL.Path, "/status/"))
-		default:
-			http.NotFound(w, r)
-			return
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusNotFound)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(body)
-	}))
-	t.Cleanup(srv.Close)
-	target, _ := url.Parse(srv.URL)
-	c := egress.NewClient(egress.Policy{AllowHosts: []string{target.Host}, Timeout: 5 * time.Second, MaxBytes: 1 << 20})
-	inner := c.Transport
-	c.Transport = roundTripper(func(req *http.Request) (*http.Response, error) {
-		req = req.Clone(req.Context())
-		req.Host = req.URL.Host
-		req.URL.Scheme, req.URL.Host = "http", target.Host
-		return inner.RoundTrip(req)
-	})
-	return c
-}
-
-type roundTripper func(*http.Request) (*http.Response, error)
-
-func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func (e *env) request(award string) issuer.IssueRequest {
 	return issuer.IssueRequest{

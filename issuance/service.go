@@ -202,11 +202,24 @@ func (s *Service) signer(ctx context.Context, institutionID, issuerID string) (c
 // verificationMethod and assertionMethod. It creates the ring when the
 // institution has none. The error is NotFound for an unknown issuer.
 func (s *Service) DIDDocument(ctx context.Context, issuerID string) (*did.Document, error) {
+	return s.document(ctx, issuerID, true)
+}
+
+// document builds the DID document of an issuer. With create, the ring is
+// created when the institution has none; without, such an issuer's
+// document fails with NotFound: it never signed anything, and a
+// verification reads without writing.
+func (s *Service) document(ctx context.Context, issuerID string, create bool) (*did.Document, error) {
 	is, err := s.store.Issuer(ctx, issuerID)
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := s.ring(ctx, is.InstitutionID)
+	var r *keys.Ring
+	if create {
+		r, _, err = s.ring(ctx, is.InstitutionID)
+	} else {
+		r, _, err = s.store.KeyRing(ctx, is.InstitutionID)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -222,6 +235,9 @@ func (s *Service) DIDDocument(ctx context.Context, issuerID string) (*did.Docume
 			return nil, err
 		}
 		methods = append(methods, vm)
+	}
+	if len(methods) == 0 {
+		return nil, badged.Errorf(badged.NotFound, "the issuer %s has no keys", issuerID)
 	}
 	return did.WebDocument(id, methods[0], methods[1:]...)
 }

@@ -13,7 +13,8 @@
 // result of the moment of import; their ID starts with "imp_". Every
 // holding is verified again when it is shown, through the same
 // [verifier.Verifier] as everywhere else, and the result is kept for a
-// short while ([DefaultVerifyTTL]).
+// short while ([DefaultVerifyTTL]) unless the holding's state changes, so
+// a revocation on this platform shows at once.
 //
 // # Holder binding
 //

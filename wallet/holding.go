@@ -219,7 +219,9 @@ func credentialOf(b []byte, res *verifier.Result) map[string]any {
 // the result: a failed status check is revoked, a failed validity check
 // expired, another failure invalid.
 func (s *Service) check(ctx context.Context, h *Holding) {
-	key := h.ID + "\x00" + h.CredentialID
+	// The stored state is part of the key: a revocation on this platform
+	// changes it, so the next look verifies again and shows it at once.
+	key := h.ID + "\x00" + h.CredentialID + "\x00" + h.State
 	s.mu.Lock()
 	c, ok := s.cache[key]
 	s.mu.Unlock()

@@ -30,12 +30,22 @@ func (s *Service) Import(ctx context.Context, l issuer.Learner, input []byte) (*
 }
 
 // ImportURL fetches a credential (or a baked image) from an address, with
-// the guarded egress client, and imports it as [Service.Import] does.
-// Errors: those of Import; Invalid for a URL that is not https;
-// Unavailable without an egress client or when the fetch fails.
+// the guarded egress client, and imports it as [Service.Import] does. A
+// public share of this server ([Service.ShareOf]) is read in-process
+// instead, whatever its scheme. Errors: those of Import; NotFound for a
+// share of this server that is not public; Invalid for another URL that
+// is not https; Unavailable without an egress client or when the fetch
+// fails.
 func (s *Service) ImportURL(ctx context.Context, l issuer.Learner, rawURL string) (*Holding, error) {
 	if err := unauthorized(l); err != nil {
 		return nil, err
+	}
+	if id, ok := s.ShareOf(strings.TrimSpace(rawURL)); ok {
+		pub, err := s.PublicShare(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return s.importBytes(ctx, l, pub.Credential, strings.TrimSpace(rawURL))
 	}
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || u.Scheme != "https" || u.Host == "" {

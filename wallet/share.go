@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
@@ -38,6 +39,23 @@ func (s *Service) SetPublic(ctx context.Context, l issuer.Learner, holdingID str
 
 // ShareURL returns the public page of a share.
 func (s *Service) ShareURL(shareID string) string { return s.base + "/s/" + url.PathEscape(shareID) }
+
+// ShareOf returns the share id of a URL that names one of this server's
+// public shares: its page, [Service.ShareURL], or its credential, the
+// page's URL + "/credential". A reader of such a link reads the share
+// in-process ([Service.PublicShare]) instead of fetching it.
+func (s *Service) ShareOf(rawURL string) (string, bool) {
+	rest, ok := strings.CutPrefix(rawURL, s.base+"/s/")
+	if !ok {
+		return "", false
+	}
+	rest = strings.TrimSuffix(rest, "/credential")
+	id, err := url.PathUnescape(rest)
+	if err != nil || id == "" || s.ShareURL(id) != s.base+"/s/"+rest {
+		return "", false
+	}
+	return id, true
+}
 
 // PresentationURL returns the public link of a presentation.
 func (s *Service) PresentationURL(id string) string { return s.base + "/p/" + url.PathEscape(id) }

@@ -18,6 +18,7 @@ import (
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
@@ -84,6 +85,23 @@ type env struct {
 	ownClient       *auth.Client
 	ownClientSecret string
 	n               int
+	// policy is the egress policy of e.egress (nil: egress.DefaultPolicy),
+	// set before the first use; egressClient is the client made from it.
+	policy       *egress.Policy
+	egressClient *http.Client
+}
+
+// egress returns the env's outbound client: the real egress policy, as an
+// operator configures it, never a transport that rewrites hosts.
+func (e *env) egress() *http.Client {
+	if e.egressClient == nil {
+		p := egress.DefaultPolicy()
+		if e.policy != nil {
+			p = *e.policy
+		}
+		e.egressClient = egress.NewClient(p)
+	}
+	return e.egressClient
 }
 
 // testStore is every store the server and its services use: what badged

@@ -62,9 +62,10 @@ const (
 //   - /issuers/{id}/did.json: the issuer's did:web document. A did:web
 //     always resolves over https (did:web:host%3A8443:issuers:x is
 //     https://host:8443/issuers/x/did.json), and never on an IP address,
-//     so local development uses BADGED_BASE_URL=http://localhost:PORT
-//     and a verifier whose HTTP transport sends https://localhost:PORT to
-//     http (as public_test.go and verifier/verifier_test.go do).
+//     so local development uses BADGED_BASE_URL=http://localhost:PORT.
+//     The server itself reads its own documents in-process
+//     ([ServerVerifier]); another verifier of a local http server is
+//     pointed at it (badged verify --server http://localhost:PORT).
 //   - /issuers/{id}: the issuer's Open Badges 3.0 Profile.
 //   - /institutions/{id}: the institution's Profile, the issuer profile's
 //     parentOrg.

@@ -22,8 +22,8 @@ import (
 )
 
 // publicBase is the base URL the public tests issue under: a name, since a
-// did:web may not name an IP address, and https, since a did:web always
-// resolves over https. [env.publicClient] sends it to the test server.
+// did:web may not name an IP address. Its documents are never fetched: the
+// server reads its own in-process (ServerVerifier).
 const publicBase = "https://badges.test"
 
 // public gives the server what the public documents and the insights
@@ -40,27 +40,6 @@ func (e *env) public() *issuance.Service {
 	e.srv.Insights = insights.New(e.db, e.is, insights.WithClock(e.clock.Now))
 	return iss
 }
-
-// publicClient returns an egress client whose transport sends every
-// request, whatever its host, to the test server over plain HTTP, keeping
-// the original Host: the loopback trick of verifier/verifier_test.go. It
-// is how a verifier reaches a badged on localhost during development.
-func (e *env) publicClient() *http.Client {
-	target := must(url.Parse(e.ts.URL))
-	c := egress.NewClient(egress.Policy{AllowHosts: []string{target.Host}, Timeout: 5 * time.Second, MaxBytes: 1 << 20})
-	base := c.Transport
-	c.Transport = rewrite(func(req *http.Request) (*http.Response, error) {
-		req = req.Clone(req.Context())
-		req.Host = req.URL.Host
-		req.URL.Scheme, req.URL.Host = "http", target.Host
-		return base.RoundTrip(req)
-	})
-	return c
-}
-
-type rewrite func(*http.Request) (*http.Response, error)
-
-func (f rewrite) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // issueB issues a credential for an award of badge class B.
 func (e *env) issueB(iss *issuance.Service, awardID string) *issuer.IssuedCredential {
@@ -99,34 +78,44 @@ func (e *env) get(client *http.Client, rawURL string, header ...string) (*http.R
 }
 
 // TestPublicDocuments issues a credential and verifies it with badged's
-// verifier against the running server: the issuer's did:web resolves
-// through did.Resolver to /issuers/{id}/did.json, and the status list to
-// /status/{id}, at the very URLs issuance wrote. A revocation is then seen
-// through the status list.
+// verifier from outside, as another verifier on this machine does
+// (badged verify --server): the issuer's did:web resolves through
+// did.Resolver to /issuers/{id}/did.json, and the status list to
+// /status/{id}, at the very URLs issuance wrote, under the server's plain
+// http base URL http://localhost:PORT, through the real egress policy
+// with that host allowed. A revocation is then seen through the status
+// list.
 func TestPublicDocuments(t *testing.T) {
 	e := newEnv(t)
-	iss := e.public()
-	client := e.publicClient()
+	host := "localhost:" + must(url.Parse(e.ts.URL)).Port()
+	base := "http://" + host
+	sealer := must(keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize)))
+	iss := must(issuance.New(e.db, sealer, base, jsonld.New(contexts.NewLoader())))
+	e.srv.Publisher, e.srv.InstitutionRecords = iss, e.db
+	policy := egress.DefaultPolicy()
+	policy.AllowHosts = []string{host}
+	client := egress.NewClient(policy)
+	resolver := did.NewResolver(client, did.WithServedAt(host, base))
 	ctx := context.Background()
 	c := e.issueB(iss, "award-1")
 
 	issuerDID := iss.IssuerDID(e.S.ID)
-	wantURL := publicBase + "/issuers/" + e.S.ID + "/did.json"
+	wantURL := "https://" + host + "/issuers/" + e.S.ID + "/did.json"
 	if u, err := did.WebURL(issuerDID); err != nil || u != wantURL {
 		t.Fatalf("WebURL(%s) = %s, %v; want %s", issuerDID, u, err, wantURL)
 	}
-	doc, err := did.NewResolver(client).Resolve(ctx, issuerDID)
+	doc, err := resolver.Resolve(ctx, issuerDID)
 	if err != nil {
 		t.Fatalf("resolve %s: %v", issuerDID, err)
 	}
 	if doc.ID != issuerDID || len(doc.VerificationMethod) != 1 {
 		t.Fatalf("resolved %+v", doc)
 	}
-	if !strings.HasPrefix(c.StatusList, publicBase+"/status/") {
-		t.Fatalf("status list URL %s is not under %s/status/", c.StatusList, publicBase)
+	if !strings.HasPrefix(c.StatusList, base+"/status/") {
+		t.Fatalf("status list URL %s is not under %s/status/", c.StatusList, base)
 	}
 
-	v := verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
+	v := verifier.New(jsonld.New(contexts.NewLoader()), resolver,
 		verifier.WithStatus(verifier.HTTPFetcher{Client: client}))
 	res := v.Verify(ctx, c.JSON)
 	if !res.Verified || res.Issuer != issuerDID {
@@ -145,7 +134,7 @@ func TestPublicDocuments(t *testing.T) {
 	}
 
 	// The issuer profile names the institution profile, which is served.
-	resp, body := e.get(client, publicBase+"/issuers/"+e.S.ID)
+	resp, body := e.get(client, base+"/issuers/"+e.S.ID)
 	var prof struct {
 		Context   []string `json:"@context"`
 		ID        string   `json:"id"`

@@ -20,6 +20,7 @@ import (
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/egress"
+	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
 )
@@ -151,8 +152,7 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.URL = link
-	body, _, err := egress.Fetch(r.Context(), s.Egress, link, verifier.DefaultMaxInput,
-		"application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7, image/png;q=0.5, image/svg+xml;q=0.5")
+	body, err := s.fetchLink(r.Context(), link)
 	if err != nil {
 		p.Error = p.T["error.fetch"] + " " + badged.MessageOf(err)
 		status := statusOf[badged.KindOf(err)]
@@ -164,6 +164,26 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Result = s.pageResult(r.Context(), p, s.Verifier.Verify(r.Context(), body), "")
 	s.renderPage(w, http.StatusOK, p)
+}
+
+// fetchLink returns the credential at a shared link. This server's own
+// shares are read in-process from the wallet, never fetched, so the
+// share page's verify link works on any base URL (a local http one
+// included); any other link is fetched through the guarded egress client.
+// Errors are those of wallet.Service.PublicShare or egress.Fetch.
+func (s *Server) fetchLink(ctx context.Context, link string) ([]byte, error) {
+	if s.Wallet != nil {
+		if id, ok := s.Wallet.ShareOf(link); ok {
+			pub, err := s.Wallet.PublicShare(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return pub.Credential, nil
+		}
+	}
+	body, _, err := egress.Fetch(ctx, s.Egress, link, verifier.DefaultMaxInput,
+		"application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7, image/png;q=0.5, image/svg+xml;q=0.5")
+	return body, err
 }
 
 // maxFormMemory is how much of a multipart form is kept in memory; the
@@ -344,4 +364,15 @@ func listOf(v any) []any {
 func DefaultVerifier(client *http.Client) *verifier.Verifier {
 	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
 		verifier.WithStatus(verifier.NewCachingFetcher(client)))
+}
+
+// ServerVerifier is the verifier of a serving badged, for every use it has
+// (the backpack, share and presentation pages, /verify, the VC-API and
+// wallet import): the DID documents and status lists of its own issuers
+// are read in-process from own (see [issuance.OwnKeys] and
+// [issuance.OwnLists]), never fetched and never cached, so a revocation
+// shows at once; everything else is [DefaultVerifier]'s, through client.
+func ServerVerifier(client *http.Client, own *issuance.Service) *verifier.Verifier {
+	return verifier.New(jsonld.New(contexts.NewLoader()), own.OwnKeys(did.NewResolver(client)),
+		verifier.WithStatus(own.OwnLists(verifier.NewCachingFetcher(client))))
 }

@@ -28,8 +28,8 @@ import (
 )
 
 // walletEnv is the env with a backpack: an issuer service that issues
-// through issuance on the env's store, and a wallet verifying through the
-// test server.
+// through issuance on the env's store, and a wallet verifying as a serving
+// badged does.
 type walletEnv struct {
 	*env
 	is *issuer.Service
@@ -49,12 +49,14 @@ func (e *env) wallet() *walletEnv {
 		return we
 	}
 	iss := e.public()
-	v := DefaultVerifier(e.publicClient())
+	// As serve wires it: this server's issuers resolved in-process,
+	// everything else through the real egress policy (e.egress).
+	v := ServerVerifier(e.egress(), iss)
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{9}, keys.MasterKeySize)))
 	is := issuer.NewService(e.db, issuer.WithCredentialIssuer(iss))
 	w := must(wallet.New(e.db, is, e.db, sealer, v, jsonld.New(contexts.NewLoader()), publicBase,
-		wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(e.publicClient())))
-	e.srv.Wallet, e.srv.Verifier = w, v
+		wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(e.egress())))
+	e.srv.Wallet, e.srv.Verifier, e.srv.Egress = w, v, e.egress()
 	we := &walletEnv{env: e, is: is, w: w, v: v}
 	walletEnvs[e] = we
 	return we

@@ -337,8 +337,9 @@ func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
 	return web.NewVerifierServer(version, log, api).Serve(ctx, l)
 }
 
-// withVerifier adds the verifier to api: keys and status lists through the
-// egress policy of cfg, issuers known from this platform's store and from
+// withVerifier adds the verifier to api, which the wallet uses too: keys
+// and status lists of this server's issuers read from the store, others
+// through the egress policy of cfg, issuers known from this platform's store and from
 // BADGED_TRUSTED_ISSUERS, and /credentials/issue signing through iss.
 func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service) error {
 	trusted, err := trustedIssuers(cfg)
@@ -350,7 +351,8 @@ func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service) err
 	if trusted != nil {
 		dirs = append(dirs, trusted)
 	}
-	api.Egress, api.Verifier, api.Issuers, api.Credentials = client, web.DefaultVerifier(client), dirs, iss
+	// This server's own issuers are resolved in-process (web.ServerVerifier).
+	api.Egress, api.Verifier, api.Issuers, api.Credentials = client, web.ServerVerifier(client, iss), dirs, iss
 	return nil
 }
 

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/badged/badged/contexts"
@@ -14,15 +17,22 @@ import (
 )
 
 func runVerify(ctx context.Context, args []string, env *environment) error {
-	fs := newFlagSet(env, "verify", "[--json] FILE...",
+	fs := newFlagSet(env, "verify", "[--json] [--server URL] FILE...",
 		`Verifies each FILE ("-" for stdin): a JSON-LD credential or presentation, a
 VC-JWT, or a PNG or SVG image with a baked credential. Prints a report of
 every check per input and exits 0 only if every input is valid.
 
 Keys (did:web) and status lists are fetched over HTTPS, never from private,
 loopback or link-local addresses unless BADGED_EGRESS_ALLOW_PRIVATE=true or the
-host is listed in BADGED_EGRESS_ALLOW_HOSTS (comma-separated host[:port]).`)
+host is listed in BADGED_EGRESS_ALLOW_HOSTS (comma-separated host[:port]).
+
+With --server URL, the credentials of the badged server at URL are checked
+against that server: the did:web DIDs of its host are fetched from URL (over
+http when URL says http), and it may be on this machine or this network, so a
+local demo server (--server http://localhost:8080) can be checked. Everything
+else is fetched as without it.`)
 	asJSON := fs.Bool("json", false, "print one JSON result per input (a line each) instead of the report")
+	server := fs.String("server", "", "URL of the badged server whose DID documents and status lists to fetch from it\n(e.g. http://localhost:8080), even on loopback or plain http")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -34,7 +44,10 @@ host is listed in BADGED_EGRESS_ALLOW_HOSTS (comma-separated host[:port]).`)
 	if err != nil {
 		return err
 	}
-	v := newVerifier(cfg)
+	v, err := newVerifier(cfg, *server)
+	if err != nil {
+		return err
+	}
 	failed := 0
 	for _, name := range fs.Args() {
 		input, err := readInput(env, name, verifier.DefaultMaxInput)
@@ -66,12 +79,37 @@ host is listed in BADGED_EGRESS_ALLOW_HOSTS (comma-separated host[:port]).`)
 	return nil
 }
 
-// newVerifier wires the verifier as the server does: embedded contexts,
-// keys and status lists through the egress policy of cfg.
-func newVerifier(cfg Config) *verifier.Verifier {
-	client := egress.NewClient(cfg.Egress)
-	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
-		verifier.WithStatus(verifier.HTTPFetcher{Client: client}))
+// newVerifier wires the verifier as the server does for foreign issuers:
+// embedded contexts, keys and status lists through the egress policy of
+// cfg. A server URL (--server) adds that server's host to the policy's
+// allowed hosts and has its did:web DIDs fetched from the URL's origin
+// (did.WithServedAt); its status lists are at URLs under it already.
+func newVerifier(cfg Config, server string) (*verifier.Verifier, error) {
+	policy := cfg.Egress
+	var opts []did.Option
+	if server != "" {
+		u, err := url.Parse(server)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("verify: --server %q is not an http or https URL of a server", server)
+		}
+		hosts := []string{u.Host}
+		if ip := net.ParseIP(u.Hostname()); ip != nil && ip.IsLoopback() {
+			// A server on a loopback address names itself localhost in
+			// its DIDs (see localBaseURL).
+			local := "localhost"
+			if u.Port() != "" {
+				local = net.JoinHostPort(local, u.Port())
+			}
+			hosts = append(hosts, local)
+		}
+		policy.AllowHosts = append(slices.Clone(policy.AllowHosts), hosts...)
+		for _, h := range hosts {
+			opts = append(opts, did.WithServedAt(h, u.Scheme+"://"+u.Host))
+		}
+	}
+	client := egress.NewClient(policy)
+	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client, opts...),
+		verifier.WithStatus(verifier.HTTPFetcher{Client: client})), nil
 }
 
 var marks = map[verifier.Verdict]string{
