@@ -34,6 +34,10 @@ type Limits struct {
 	DIDs int
 	// URLs is the most distinct status list URLs fetched.
 	URLs int
+	// ListBytes is the most bytes of status lists read, all lists
+	// together: each byte of a list costs several in decoding, JSON-LD
+	// and the bitstring, so this bounds the memory of a verification.
+	ListBytes int
 	// Deadline bounds all the fetches of one verification together: when
 	// it has passed, keys and lists not yet fetched are reported as not
 	// fetched ("timed out").
@@ -57,9 +61,10 @@ func DefaultLimits() Limits {
 		StatusEntries: 8,
 		DIDs:          16,
 		URLs:          16,
+		ListBytes:     2 << 20,
 		Deadline:      10 * time.Second,
 		Parallel:      4,
-		Nodes:         10000,
+		Nodes:         5000,
 	}
 }
 
@@ -80,6 +85,7 @@ func WithLimits(l Limits) Option {
 			StatusEntries: pick(l.StatusEntries, d.StatusEntries),
 			DIDs:          pick(l.DIDs, d.DIDs),
 			URLs:          pick(l.URLs, d.URLs),
+			ListBytes:     pick(l.ListBytes, d.ListBytes),
 			Deadline:      d.Deadline,
 			Parallel:      pick(l.Parallel, d.Parallel),
 			Nodes:         pick(l.Nodes, d.Nodes),
@@ -91,8 +97,8 @@ func WithLimits(l Limits) Option {
 }
 
 // ErrLimit is wrapped by the errors of fetches a [Limits] refused: more
-// distinct DIDs or URLs than allowed, or the verification's deadline
-// passed. The *badged.Error around it has Kind TooLarge (a count) or
+// distinct DIDs or URLs, or more bytes of status lists, than allowed, or
+// the verification's deadline passed. The *badged.Error around it has Kind TooLarge (a count) or
 // Unavailable (the deadline).
 var ErrLimit = errors.New("verification limit reached")
 
@@ -105,10 +111,11 @@ type budget struct {
 	deadline time.Time
 	slots    chan struct{}
 
-	mu   sync.Mutex
-	keys map[string]*call // by verification method URL
-	docs map[string]bool  // distinct DID documents asked for
-	urls map[string]*call // by status list URL
+	mu    sync.Mutex
+	bytes int              // of status lists read
+	keys  map[string]*call // by verification method URL
+	docs  map[string]bool  // distinct DID documents asked for
+	urls  map[string]*call // by status list URL
 }
 
 // call is one lookup, shared by everyone who asks for the same thing.
@@ -202,12 +209,34 @@ func (f budgetFetcher) Fetch(ctx context.Context, url string) ([]byte, error) {
 		return c.body, c.err
 	}
 	c.err = f.b.run(ctx, func(ctx context.Context) error {
+		if !f.b.read(0) {
+			return f.b.tooManyBytes()
+		}
 		var err error
-		c.body, err = f.inner.Fetch(ctx, url)
+		if c.body, err = f.inner.Fetch(ctx, url); err == nil && !f.b.read(len(c.body)) {
+			c.body, err = nil, f.b.tooManyBytes()
+		}
 		return err
 	})
 	close(c.done)
 	return c.body, c.err
+}
+
+// read counts n more bytes of status lists, and reports whether they are
+// within the limit (n = 0: whether any more may be read).
+func (b *budget) read(n int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.bytes >= b.limits.ListBytes {
+		return false
+	}
+	b.bytes += n
+	return b.bytes <= b.limits.ListBytes
+}
+
+func (b *budget) tooManyBytes() error {
+	return &badged.Error{Kind: badged.TooLarge, Err: ErrLimit, Message: fmt.Sprintf(
+		"not read: a verification reads at most %d KiB of status lists, and this one's are larger", b.limits.ListBytes>>10)}
 }
 
 // claim finds the call for id in m, or, when admit allows, makes it: first

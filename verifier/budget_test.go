@@ -43,6 +43,11 @@ func newAbuseWorld(t testing.TB) *abuseWorld {
 	release := make(chan struct{})
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w.hits.Add(1)
+		if strings.HasPrefix(r.URL.Path, "/big/") {
+			rw.Header().Set("Content-Type", "application/json")
+			rw.Write(bigList(r.Host + r.URL.Path))
+			return
+		}
 		if strings.HasPrefix(r.URL.Path, "/slow/") {
 			select {
 			case <-r.Context().Done():
@@ -60,6 +65,16 @@ func newAbuseWorld(t testing.TB) *abuseWorld {
 	w.client = egress.NewClient(egress.Policy{AllowHosts: []string{w.host}, Timeout: 5 * time.Second})
 	w.client.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: pool}
 	return w
+}
+
+// bigList is an unsigned status list credential of almost 1 MiB (egress's
+// default limit), nearly all of it the encoded list.
+func bigList(id string) []byte {
+	return []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"https://` + id + `",` +
+		`"type":["VerifiableCredential","BitstringStatusListCredential"],"issuer":"did:example:x","validFrom":"2026-01-01T00:00:00Z",` +
+		`"credentialSubject":{"id":"https://` + id + `#list","type":"BitstringStatusList","statusPurpose":"revocation","encodedList":"u` +
+		strings.Repeat("H4sI", 250000) + `"},` +
+		`"proof":{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022","proofPurpose":"assertionMethod","verificationMethod":"did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK","proofValue":"z` + strings.Repeat("1", 86) + `"}}`)
 }
 
 // localhostCert returns a self-signed certificate for localhost and the
@@ -141,9 +156,9 @@ type abuseCase struct {
 // every one naming as many distinct DIDs and status list URLs as fit.
 func hostile(t testing.TB, e *negEnv, w *abuseWorld) []abuseCase {
 	t.Helper()
-	statusURLs := e.cred(t, issuedBy(e.other.did()), set("credentialStatus", w.entries("lists", 0, 1500)))
+	statusURLs := e.cred(t, issuedBy(e.other.did()), set("credentialStatus", w.entries("lists", 0, 800)))
 	proofDIDs := e.cred(t, issuedBy(e.other.did()), del("credentialStatus"))
-	proofDIDs["proof"] = w.proofs(0, 1000)
+	proofDIDs["proof"] = w.proofs(0, 600)
 	// small returns a small credential of the i-th did:web issuer, with
 	// proofs by n DIDs of its own and n status entries.
 	small := func(i, n int) map[string]any {
@@ -162,13 +177,20 @@ func hostile(t testing.TB, e *negEnv, w *abuseWorld) []abuseCase {
 		})
 	}
 	var many, capped []any
-	for i := range 150 {
+	for i := range 90 {
 		many = append(many, small(100+i, 1))
 	}
 	// Within the caps on proofs, entries and credentials: 16 credentials
 	// of 8 proofs and 8 entries name 128 DIDs and 128 lists.
 	for i := range verifier.DefaultLimits().Credentials {
 		capped = append(capped, small(1000+i, 8))
+	}
+	// Lists of almost 1 MiB each, as many as may be fetched.
+	var big []any
+	for i := range verifier.DefaultLimits().Credentials {
+		c := small(2000+i, 1)
+		c["credentialStatus"] = w.entries("big", 8*i, 8)
+		big = append(big, c)
 	}
 	// Many values: a credential whose subject holds 80,000 small ones (400 KB).
 	values := e.cred(t, issuedBy(e.other.did()))
@@ -178,7 +200,8 @@ func hostile(t testing.TB, e *negEnv, w *abuseWorld) []abuseCase {
 		{"fail/proofs", marshal(t, proofDIDs), verifier.CheckProof, "at most 8"},
 		{"fail/credentials", vp(many), verifier.CheckHolder, "at most 16"},
 		{"fail/distinct-dids-and-urls", vp(capped), "", "at most 16"},
-		{"fail/values", marshal(t, values), verifier.CheckFormat, "at most 10000"},
+		{"fail/big-lists", vp(big), "", "at most 2048 KiB"},
+		{"fail/values", marshal(t, values), verifier.CheckFormat, "at most 5000"},
 	}
 }
 
