@@ -97,9 +97,10 @@ func WithLimits(l Limits) Option {
 }
 
 // ErrLimit is wrapped by the errors of fetches a [Limits] refused: more
-// distinct DIDs or URLs, or more bytes of status lists, than allowed, or
-// the verification's deadline passed. The *badged.Error around it has Kind TooLarge (a count) or
-// Unavailable (the deadline).
+// distinct DIDs or URLs, or more bytes of status lists, than allowed
+// (the *badged.Error around it has Kind TooLarge), or the verification's
+// deadline passed (Kind Unavailable). Such a check could not be done; it
+// says nothing about the credential.
 var ErrLimit = errors.New("verification limit reached")
 
 // budget is what one verification may still fetch. Its KeyResolver and
