@@ -36,6 +36,8 @@ func (v *Verifier) credential(ctx context.Context, doc map[string]any, rep *repo
 		rep.add(CheckProof, Fail, err.Error())
 	case len(proofs) == 0:
 		rep.add(CheckProof, Fail, "the credential has no proof: nothing shows who issued it")
+	case len(proofs) > v.limits.Proofs:
+		rep.add(CheckProof, Fail, fmt.Sprintf("the credential has %d proofs; badged checks at most %d, so none was checked", len(proofs), v.limits.Proofs))
 	default:
 		v.dataIntegrity(ctx, doc, proofs, rep, res)
 	}

@@ -16,6 +16,7 @@ import (
 // with a baked credential. It never fails: every problem, from unreadable
 // input to a revoked credential, is a failed check in the Result.
 func (v *Verifier) Verify(ctx context.Context, input []byte) *Result {
+	v = v.begin()
 	rep := newReport()
 	res := &Result{}
 	if len(input) > v.maxInput {
@@ -57,6 +58,7 @@ func (v *Verifier) Verify(ctx context.Context, input []byte) *Result {
 // VerifyCredential verifies a credential secured with an embedded Data
 // Integrity proof, already decoded from JSON.
 func (v *Verifier) VerifyCredential(ctx context.Context, doc map[string]any) *Result {
+	v = v.begin()
 	rep, res := newReport(), &Result{Container: "json"}
 	if v.tooDeep(doc, rep) {
 		return rep.result(res)
@@ -67,6 +69,7 @@ func (v *Verifier) VerifyCredential(ctx context.Context, doc map[string]any) *Re
 // VerifyJWT verifies a credential secured as a compact JWT (VC-JWT as Open
 // Badges 3.0 defines it, or VC-JOSE).
 func (v *Verifier) VerifyJWT(ctx context.Context, token string) *Result {
+	v = v.begin()
 	return v.jwt(ctx, token, newReport(), &Result{Container: "jwt"})
 }
 
@@ -83,7 +86,19 @@ func (v *Verifier) decode(b []byte) (map[string]any, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("the input is not a JSON object: %v", err)
 	}
+	if err := v.tooMany(doc); err != nil {
+		return nil, err
+	}
 	return doc, nil
+}
+
+// tooMany refuses a document with more JSON values than the limits allow:
+// JSON-LD expansion and canonicalization, and their memory, grow with them.
+func (v *Verifier) tooMany(doc map[string]any) error {
+	if n := countNodes(doc, v.limits.Nodes); n > v.limits.Nodes {
+		return fmt.Errorf("the JSON holds more than %d values; a verification reads at most %d", v.limits.Nodes, v.limits.Nodes)
+	}
+	return nil
 }
 
 // tooDeep reports, as a failed format check, a document decoded by the
@@ -91,6 +106,10 @@ func (v *Verifier) decode(b []byte) (map[string]any, error) {
 func (v *Verifier) tooDeep(doc map[string]any, rep *report) bool {
 	if d := nesting(doc, v.maxDepth); d > v.maxDepth {
 		rep.add(CheckFormat, Fail, fmt.Sprintf("the JSON is nested %d levels deep or more; the limit is %d", d, v.maxDepth))
+		return true
+	}
+	if err := v.tooMany(doc); err != nil {
+		rep.add(CheckFormat, Fail, err.Error())
 		return true
 	}
 	return false

@@ -18,6 +18,7 @@ type PresentationOptions struct {
 // (purpose authentication, with the expected challenge and domain), that
 // the key that signed it is the holder's, and each credential it carries.
 func (v *Verifier) VerifyPresentation(ctx context.Context, doc map[string]any, o PresentationOptions) *Result {
+	v = v.begin()
 	rep, res := newReport(), &Result{Container: "json"}
 	if v.tooDeep(doc, rep) {
 		return rep.result(res)
@@ -44,7 +45,12 @@ func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o Prese
 		v.presentationProof(ctx, doc, proofs[0], holder, o, rep, res)
 	}
 
-	for i, c := range asList(doc["verifiableCredential"]) {
+	creds := asList(doc["verifiableCredential"])
+	if len(creds) > v.limits.Credentials {
+		rep.add(CheckHolder, Fail, fmt.Sprintf("the presentation carries %d credentials; badged verifies at most %d in one presentation, so none was checked", len(creds), v.limits.Credentials))
+		return rep.result(res)
+	}
+	for i, c := range creds {
 		var r *Result
 		switch c := c.(type) {
 		case map[string]any:

@@ -32,9 +32,11 @@ func (v *Verifier) checkStatus(ctx context.Context, doc map[string]any, rep *rep
 		rep.add(CheckStatus, Skipped, "status lists are not looked up by this verifier")
 		return
 	}
-	for _, e := range entries {
-		v.checkEntry(ctx, doc, e, rep, res)
+	if len(entries) > v.limits.StatusEntries {
+		rep.add(CheckStatus, Fail, fmt.Sprintf("the credential has %d status entries; badged looks up at most %d, so none was checked", len(entries), v.limits.StatusEntries))
+		return
 	}
+	each(len(entries), rep, func(i int, rep *report) { v.checkEntry(ctx, doc, entries[i], rep, res) })
 }
 
 func (v *Verifier) checkEntry(ctx context.Context, doc map[string]any, e statuslist.Entry, rep *report, res *Result) {

@@ -129,6 +129,8 @@ type Verifier struct {
 	now      func() time.Time
 	maxInput int
 	maxDepth int
+	limits   Limits
+	budget   *budget // of the verification under way; nil on the Verifier New returns
 }
 
 // Limits on input.
@@ -160,6 +162,7 @@ func New(p *jsonld.Processor, keys KeyResolver, opts ...Option) *Verifier {
 		now:      time.Now,
 		maxInput: DefaultMaxInput,
 		maxDepth: DefaultMaxDepth,
+		limits:   DefaultLimits(),
 	}
 	for _, o := range opts {
 		o(v)

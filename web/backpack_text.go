@@ -104,6 +104,8 @@ var backpackText = map[string]map[string]string{
 		"deletedText":  "Your personal data is gone from badged. Credentials you already downloaded still verify until their issuer revokes them.",
 
 		"errorTitle": "Something went wrong", "notFoundTitle": "Not found",
+		"tooManyTitle": "Too many requests", "tooManyText": "Too many requests came from your address. Try again in %s.",
+		"busyTitle": "Busy", "busyText": "badged is checking as many credentials as it can right now. Try again in %s.",
 		"notFoundText": "There is nothing here. A credential's public page disappears when its owner makes it private.",
 		"back":         "Back to my credentials",
 
@@ -210,6 +212,8 @@ var backpackText = map[string]map[string]string{
 		"deletedText":  "Uw persoonsgegevens zijn uit badged verwijderd. Credentials die u al downloadde, blijven geldig tot de uitgever ze intrekt.",
 
 		"errorTitle": "Er ging iets mis", "notFoundTitle": "Niet gevonden",
+		"tooManyTitle": "Te veel verzoeken", "tooManyText": "Er kwamen te veel verzoeken van uw adres. Probeer het over %s opnieuw.",
+		"busyTitle": "Druk", "busyText": "badged controleert nu zoveel credentials als het kan. Probeer het over %s opnieuw.",
 		"notFoundText": "Hier is niets. De openbare pagina van een credential verdwijnt wanneer de eigenaar het privé maakt.",
 		"back":         "Terug naar mijn credentials",
 

@@ -141,7 +141,11 @@ func newEnvOn(t *testing.T, db testStore) *env {
 	clock := &testClock{now: time.Now().UTC()}
 	is := issuer.NewService(db)
 	au := auth.NewService(db, is, auth.WithClock(clock.Now))
-	srv := NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Issuer: is, Auth: au, Institutions: db})
+	// The per-client rate limits are off: the authorization matrix sends
+	// every route as every caller from one address. ratelimit_test.go
+	// tests them on this same router.
+	srv := NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Issuer: is, Auth: au, Institutions: db,
+		Throttle: Throttle{Verify: -1, Token: -1, Login: -1}})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	e := &env{t: t, db: db, is: is, au: au, srv: srv, ts: ts, clock: clock,

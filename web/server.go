@@ -75,6 +75,7 @@ type Server struct {
 	Audit  *audit.Log
 	Outbox *notify.Outbox
 
+	rates  *rateLimits
 	router chi.Router
 }
 
@@ -117,6 +118,9 @@ type API struct {
 	// reports (bulk award submissions).
 	Audit  *audit.Log
 	Outbox *notify.Outbox
+	// Optional: the limits on public endpoints (zero fields: the
+	// defaults of [DefaultThrottle]).
+	Throttle Throttle
 }
 
 // DefaultMaxBodyBytes bounds a request body unless Server.MaxBodyBytes says
@@ -134,6 +138,7 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.Audit, s.Outbox = api.Audit, api.Outbox
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
+	r.Use(s.throttle(api.Throttle)...)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
 	s.registerOAuthRoutes(r)

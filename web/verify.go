@@ -59,14 +59,15 @@ func (s *Server) registerVerifyRoutes(r chi.Router) {
 
 // NewVerifierServer builds a stateless verifier node: /healthz, the verify
 // page, the VC-API's verify endpoints and badged's JSON-LD context, and
-// nothing that needs a store. Only api.Verifier, api.Egress and
-// api.Issuers are used; a nil Verifier or Egress gets the defaults of
+// nothing that needs a store. Only api.Verifier, api.Egress, api.Issuers
+// and api.Throttle are used; a nil Verifier or Egress gets the defaults of
 // [NewServer].
 func NewVerifierServer(version string, log *slog.Logger, api API) *Server {
 	s := &Server{Version: version, Log: log, BaseURL: api.BaseURL, MaxBodyBytes: DefaultMaxBodyBytes}
 	s.setVerifier(api)
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBody)
+	r.Use(s.throttle(api.Throttle)...)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
 	s.registerVCAPIRoutes(r)
@@ -360,10 +361,11 @@ func listOf(v any) []any {
 
 // DefaultVerifier is the verifier the server uses when given none: the
 // embedded contexts, keys (did:key and did:jwk locally, did:web through
-// client) and status lists through client, with caching.
-func DefaultVerifier(client *http.Client) *verifier.Verifier {
-	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
-		verifier.WithStatus(verifier.NewCachingFetcher(client)))
+// client) and status lists through client, with caching; opts, such as
+// verifier.WithLimits, come after those.
+func DefaultVerifier(client *http.Client, opts ...verifier.Option) *verifier.Verifier {
+	opts = append([]verifier.Option{verifier.WithStatus(verifier.NewCachingFetcher(client))}, opts...)
+	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client), opts...)
 }
 
 // ServerVerifier is the verifier of a serving badged, for every use it has
@@ -372,7 +374,8 @@ func DefaultVerifier(client *http.Client) *verifier.Verifier {
 // are read in-process from own (see [issuance.OwnKeys] and
 // [issuance.OwnLists]), never fetched and never cached, so a revocation
 // shows at once; everything else is [DefaultVerifier]'s, through client.
-func ServerVerifier(client *http.Client, own *issuance.Service) *verifier.Verifier {
-	return verifier.New(jsonld.New(contexts.NewLoader()), own.OwnKeys(did.NewResolver(client)),
-		verifier.WithStatus(own.OwnLists(verifier.NewCachingFetcher(client))))
+// opts, such as verifier.WithLimits, come after those.
+func ServerVerifier(client *http.Client, own *issuance.Service, opts ...verifier.Option) *verifier.Verifier {
+	opts = append([]verifier.Option{verifier.WithStatus(own.OwnLists(verifier.NewCachingFetcher(client)))}, opts...)
+	return verifier.New(jsonld.New(contexts.NewLoader()), own.OwnKeys(did.NewResolver(client)), opts...)
 }

@@ -3,18 +3,23 @@ package web
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/badged/badged/egress"
 	"github.com/badged/badged/verifier"
 )
 
@@ -227,5 +232,87 @@ func TestSlowLoris(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("verify after the slow client: %d", resp.StatusCode)
+	}
+}
+
+// TestVerifyOutboundBudget is acceptance 5 over HTTP: requests to the
+// VC-API and the verify page that name hundreds of status lists make no
+// more outbound requests than the verifier's limits allow, counted by the
+// loopback server that receives them (reached through the egress policy's
+// allow list, no URL rewritten), and get a verdict that names the limit.
+func TestVerifyOutboundBudget(t *testing.T) {
+	var hits atomic.Int32
+	var served atomic.Value // []byte: what /cred answers
+	lists := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.URL.Path == "/cred" {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(served.Load().([]byte))
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(lists.Close)
+	host := strings.TrimPrefix(lists.URL, "http://")
+	client := egress.NewClient(egress.Policy{AllowHosts: []string{host}, Timeout: 5 * time.Second, MaxBytes: 1 << 20})
+	ts := httptest.NewServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
+		API{Egress: client, Verifier: DefaultVerifier(client, verifier.WithClock(verifyClock))}))
+	t.Cleanup(ts.Close)
+
+	c := newCreds(t, nil)
+	entries := func(first, n int) []any {
+		out := make([]any, n)
+		for i := range out {
+			u := fmt.Sprintf("%s/lists/%d", lists.URL, first+i)
+			out[i] = map[string]any{"id": u + "#1", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+				"statusListIndex": "1", "statusListCredential": u}
+		}
+		return out
+	}
+	l := verifier.DefaultLimits()
+	manyEntries := c.sign(with(c.doc, "credentialStatus", entries(0, 800)), c.vm)
+	var creds []any
+	for i := range l.Credentials {
+		var cred map[string]any
+		json.Unmarshal(c.sign(with(c.doc, "credentialStatus", entries(1000+10*i, l.StatusEntries)), c.vm), &cred)
+		creds = append(creds, cred)
+	}
+	vp, _ := json.Marshal(map[string]any{"@context": []any{"https://www.w3.org/ns/credentials/v2"},
+		"type": []any{"VerifiablePresentation"}, "verifiableCredential": creds})
+	huge, _ := json.Marshal(with(c.doc, "credentialStatus", entries(5000, 2000)))
+
+	tests := []struct {
+		name, method, path string
+		body               string
+		cred               []byte // served at /cred for ?url=
+		status             int
+		want               string
+	}{
+		{"fail/credential-800-entries", http.MethodPost, "/credentials/verify", `{"verifiableCredential":` + string(manyEntries) + `}`, nil, 200, "at most 8"},
+		{"fail/presentation-128-lists", http.MethodPost, "/presentations/verify", `{"verifiablePresentation":` + string(vp) + `}`, nil, 200, "at most 16 status lists"},
+		{"fail/400KB-credential", http.MethodPost, "/credentials/verify", `{"verifiableCredential":` + string(huge) + `}`, nil, 422, "at most 5000"},
+		{"fail/verify-url", http.MethodGet, "/verify?url=" + url.QueryEscape(lists.URL+"/cred"), "", vp, 200, "at most 16 status lists"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			served.Store(tt.cred)
+			before := hits.Load()
+			req, _ := http.NewRequest(tt.method, ts.URL+tt.path, strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			n := int(hits.Load() - before)
+			t.Logf("%d KB: %d outbound requests", len(tt.body)>>10, n)
+			if max := l.URLs + 1; n > max { // +1: the ?url= fetch itself
+				t.Errorf("%d outbound requests; the limits allow %d", n, max)
+			}
+			if resp.StatusCode != tt.status || !strings.Contains(html.UnescapeString(string(body)), tt.want) {
+				t.Errorf("status %d, want %d and %q in: %.600s", resp.StatusCode, tt.status, tt.want, body)
+			}
+		})
 	}
 }

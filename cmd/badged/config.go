@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/verifier"
+	"github.com/badged/badged/web"
 )
 
 // Config is everything badged serve and the verifier can be told, built
@@ -38,6 +41,11 @@ type Config struct {
 	// reminded (edubadges: 82 days, reminders at 62 and 42 days left).
 	ClaimDays    int   // BADGED_CLAIM_DAYS
 	ReminderDays []int // BADGED_REMINDER_DAYS
+	// Throttle limits the public endpoints: verifications at once, and
+	// requests per minute per client on verifying, tokens and login.
+	Throttle web.Throttle // BADGED_MAX_VERIFICATIONS, BADGED_RATE_*, BADGED_TRUSTED_PROXIES
+	// VerifyLimits bound the work of one verification.
+	VerifyLimits verifier.Limits // BADGED_VERIFY_*
 }
 
 // DefaultConfig is the embedded default: loopback, ./data, demo mode.
@@ -50,6 +58,8 @@ func DefaultConfig() Config {
 		DueInterval:  time.Minute,
 		ClaimDays:    82,
 		ReminderDays: []int{62, 42},
+		Throttle:     web.DefaultThrottle(),
+		VerifyLimits: verifier.DefaultLimits(),
 	}
 }
 
@@ -144,6 +154,62 @@ var envVars = []envVar{
 		c.Egress.Timeout = d
 		return err
 	}},
+	{"BADGED_MAX_VERIFICATIONS", "verifications run at once on the public verify endpoints and pages; beyond it they answer 503 with Retry-After (default 32, -1 no limit)", func(c *Config, v string) error {
+		return limit(&c.Throttle.Verifications, v)
+	}},
+	{"BADGED_RATE_VERIFY", "requests per minute per client to /verify, /credentials/verify, /presentations/verify and public share pages; beyond it 429 with Retry-After (default 60, -1 no limit)", func(c *Config, v string) error {
+		return limit(&c.Throttle.Verify, v)
+	}},
+	{"BADGED_RATE_TOKEN", "requests per minute per client to POST /oauth/token (default 30, -1 no limit)", func(c *Config, v string) error {
+		return limit(&c.Throttle.Token, v)
+	}},
+	{"BADGED_RATE_LOGIN", "requests per minute per client to /login/... (default 30, -1 no limit)", func(c *Config, v string) error {
+		return limit(&c.Throttle.Login, v)
+	}},
+	{"BADGED_TRUSTED_PROXIES", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client for rate limits (default none: the connection's address)", func(c *Config, v string) error {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			prefix, err := netip.ParsePrefix(p)
+			if err != nil {
+				a, aerr := netip.ParseAddr(p)
+				if aerr != nil {
+					return fmt.Errorf("%q is not an IP address or CIDR", p)
+				}
+				prefix = netip.PrefixFrom(a, a.BitLen())
+			}
+			c.Throttle.TrustedProxies = append(c.Throttle.TrustedProxies, prefix.Masked())
+		}
+		return nil
+	}},
+	{"BADGED_VERIFY_DEADLINE", "time all the fetches (DID documents, status lists) of one verification may take together (default 10s)", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("not a positive duration such as 10s")
+		}
+		c.VerifyLimits.Deadline = d
+		return nil
+	}},
+	{"BADGED_VERIFY_PARALLEL", "fetches one verification makes at once (default 4)", func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 64 {
+			return fmt.Errorf("not a whole number from 1 to 64")
+		}
+		c.VerifyLimits.Parallel = n
+		return nil
+	}},
+}
+
+// limit parses a limit that may be turned off: a whole number of at least
+// 1, or -1 for none.
+func limit(dst *int, v string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n == 0 || n < -1 {
+		return fmt.Errorf("not a whole number of at least 1, or -1 for no limit")
+	}
+	*dst = n
+	return nil
 }
 
 // parseReminderDays parses BADGED_REMINDER_DAYS: days left, each a whole

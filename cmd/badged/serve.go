@@ -38,6 +38,7 @@ import (
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/storage/postgres"
+	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web"
 )
@@ -329,7 +330,7 @@ func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
 		base = "http://" + l.Addr().String()
 	}
 	client := egress.NewClient(cfg.Egress)
-	api := web.API{BaseURL: base, Egress: client, Verifier: web.DefaultVerifier(client)}
+	api := web.API{BaseURL: base, Egress: client, Verifier: web.DefaultVerifier(client, verifier.WithLimits(cfg.VerifyLimits)), Throttle: cfg.Throttle}
 	if trusted != nil {
 		api.Issuers = trusted
 	}
@@ -352,7 +353,8 @@ func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service) err
 		dirs = append(dirs, trusted)
 	}
 	// This server's own issuers are resolved in-process (web.ServerVerifier).
-	api.Egress, api.Verifier, api.Issuers, api.Credentials = client, web.ServerVerifier(client, iss), dirs, iss
+	api.Egress, api.Verifier, api.Issuers, api.Credentials = client, web.ServerVerifier(client, iss, verifier.WithLimits(cfg.VerifyLimits)), dirs, iss
+	api.Throttle = cfg.Throttle
 	return nil
 }
 
