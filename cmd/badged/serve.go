@@ -14,12 +14,12 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,6 +28,7 @@ import (
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/devidp"
+	"github.com/badged/badged/did"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
@@ -38,6 +39,7 @@ import (
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/storage/postgres"
+	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web"
 )
@@ -66,103 +68,20 @@ other service needed. Flags override the environment.
 		return serveVerifier(ctx, cfg, env)
 	}
 	log := slog.New(slog.NewTextHandler(env.stdout, nil))
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return fmt.Errorf("serve: data directory: %w", err)
-	}
-	mk, err := masterKey(cfg, log)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	sealer, err := keys.NewSealer(mk)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	var smtp *notify.SMTP
-	if cfg.SMTP.Enabled() {
-		if smtp, err = notify.NewSMTP(cfg.SMTP); err != nil {
-			return fmt.Errorf("serve: BADGED_SMTP_*: %w", err)
-		}
-	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	base := cfg.BaseURL
-	if base == "" {
-		base = localBaseURL(l.Addr())
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = localBaseURL(l.Addr())
 	}
-	st, closeStore, err := openStore(ctx, cfg)
+	a, err := newApp(ctx, cfg, deps{Log: log})
 	if err != nil {
 		l.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
-	defer closeStore()
-	// The background loops below stop, and are waited for, before the
-	// store closes.
-	var loops sync.WaitGroup
-	loopCtx, stopLoops := context.WithCancel(ctx)
-	defer func() { stopLoops(); loops.Wait() }()
-
-	iss, err := issuance.New(st, sealer, base, jsonld.New(contexts.NewLoader()))
-	if err != nil {
-		l.Close()
-		return fmt.Errorf("serve: %w", err)
-	}
-	outbox, err := notify.NewOutbox(st)
-	if err != nil {
-		l.Close()
-		return fmt.Errorf("serve: %w", err)
-	}
-	trail := audit.New(st)
-	events := &awardEvents{store: st, outbox: outbox, audit: trail, base: base, log: log}
-	// Changes to the hierarchy, staff and API clients go to the audit
-	// trail, and staff invitations to the outbox, as award events do.
-	changes := &web.ChangeRecorder{Audit: trail, Outbox: outbox, Hierarchy: st, BaseURL: base, Log: log,
-		Names: func(ctx context.Context, userID string) string {
-			if u, err := st.User(ctx, userID); err == nil {
-				return u.Name
-			}
-			return ""
-		}}
-	is := issuer.NewService(st, issuer.WithCredentialIssuer(iss), issuer.WithEvents(events.handle),
-		issuer.WithChanges(changes.Change), issuer.WithClaimPeriod(time.Duration(cfg.ClaimDays)*24*time.Hour),
-		issuer.WithReminders(cfg.ReminderDays...))
-	loops.Add(1)
-	go func() { defer loops.Done(); processDue(loopCtx, is, cfg.DueInterval, log) }()
-	if smtp != nil {
-		d := notify.NewDeliverer(st, smtp, notify.WithLogger(log))
-		loops.Add(1)
-		go func() { defer loops.Done(); d.Run(loopCtx, mailInterval, time.Now) }()
-		log.Info("delivering mail over SMTP", "smtp", cfg.SMTP)
-	} else {
-		log.Warn("no SMTP configured (BADGED_SMTP_HOST): mail stays in the outbox")
-	}
-	worker := bulk.NewWorker(st, is, bulk.WithLogger(log))
-	api := web.API{BaseURL: base, Issuer: is, Auth: auth.NewService(st, is, auth.WithChanges(changes.Change)), Institutions: st,
-		Bulk: bulk.NewService(st, is, bulk.WithWake(worker.Wake)), Audit: trail, Outbox: outbox}
-	api.Publisher, api.InstitutionRecords, api.Insights = iss, st, insights.New(st, is)
-	if err := withLogin(ctx, &api, cfg, st, mk, log); err != nil {
-		l.Close()
-		return fmt.Errorf("serve: %w", err)
-	}
-	if err := withVerifier(&api, cfg, st, iss); err != nil {
-		l.Close()
-		return fmt.Errorf("serve: %w", err)
-	}
-	if api.Wallet, err = wallet.New(st, is, st, sealer, api.Verifier, jsonld.New(contexts.NewLoader()), base,
-		wallet.WithUsers(st), wallet.WithAccounts(st), wallet.WithEgress(api.Egress)); err != nil {
-		l.Close()
-		return fmt.Errorf("serve: %w", err)
-	}
-	events.wallet.Store(api.Wallet)
-	workerDone := make(chan error, 1)
-	go func() { workerDone <- worker.Run(ctx) }()
-	log.Info("badged listening", "addr", l.Addr().String(), "url", base, "data", cfg.DataDir, "version", version)
-	err = web.NewServer(version, log, api).Serve(ctx, l)
-	if werr := <-workerDone; err == nil {
-		err = werr
-	}
-	return err
+	defer a.Close()
+	return a.Run(ctx, l)
 }
 
 // store is what serve keeps its records in: bbolt or PostgreSQL.
@@ -185,7 +104,7 @@ type store interface {
 // staff provider on it, and the demo institution its staff belong to. The
 // flow key is derived from the master key, so that every instance shares
 // it.
-func withLogin(ctx context.Context, api *web.API, cfg Config, st store, mk []byte, log *slog.Logger) error {
+func withLogin(ctx context.Context, api *web.API, cfg Config, demo bool, st store, mk []byte, now func() time.Time, log *slog.Logger) error {
 	flowKey, err := hkdf.Key(sha256.New, mk, nil, "badged login flow key", 32)
 	if err != nil {
 		return err
@@ -201,14 +120,14 @@ func withLogin(ctx context.Context, api *web.API, cfg Config, st store, mk []byt
 		if providers, err = login.ParseProviders(data); err != nil {
 			return fmt.Errorf("BADGED_OIDC_PROVIDERS: %v", err)
 		}
-	} else {
+	} else if demo {
 		secret := make([]byte, 32)
 		if _, err := rand.Read(secret); err != nil {
 			return err
 		}
 		client := devidp.Client{ID: "badged", Secret: base64.RawURLEncoding.EncodeToString(secret),
 			RedirectURIs: []string{api.BaseURL + "/login/demo-eduid/callback", api.BaseURL + "/login/demo-staff/callback"}}
-		idp, err := devidp.New(api.BaseURL+"/devidp", []devidp.Client{client})
+		idp, err := devidp.New(api.BaseURL+"/devidp", []devidp.Client{client}, devidp.WithClock(now))
 		if err != nil {
 			return err
 		}
@@ -224,7 +143,8 @@ func withLogin(ctx context.Context, api *web.API, cfg Config, st store, mk []byt
 		}
 		log.Warn("demo mode: sign-in uses the built-in demo OpenID provider at /devidp; set BADGED_OIDC_PROVIDERS in production")
 	}
-	api.Login, err = login.NewService(providers, api.BaseURL, st, api.Auth, api.Issuer, st, login.WithFlowKey(flowKey))
+	api.Login, err = login.NewService(providers, api.BaseURL, st, api.Auth, api.Issuer, st,
+		login.WithFlowKey(flowKey), login.WithClock(now))
 	return err
 }
 
@@ -340,17 +260,18 @@ func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
 // withVerifier adds the verifier to api: keys and status lists through the
 // egress policy of cfg, issuers known from this platform's store and from
 // BADGED_TRUSTED_ISSUERS, and /credentials/issue signing through iss.
-func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service) error {
+func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service, client *http.Client, now func() time.Time) error {
 	trusted, err := trustedIssuers(cfg)
 	if err != nil {
 		return err
 	}
-	client := egress.NewClient(cfg.Egress)
 	dirs := web.IssuerDirectories{web.PlatformIssuers{DID: iss.IssuerDID, Store: st}}
 	if trusted != nil {
 		dirs = append(dirs, trusted)
 	}
-	api.Egress, api.Verifier, api.Issuers, api.Credentials = client, web.DefaultVerifier(client), dirs, iss
+	v := verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client, did.WithNow(now)),
+		verifier.WithStatus(verifier.NewCachingFetcher(client, verifier.WithCacheClock(now))), verifier.WithClock(now))
+	api.Egress, api.Verifier, api.Issuers, api.Credentials = client, v, dirs, iss
 	return nil
 }
 
@@ -397,14 +318,14 @@ const mailInterval = 30 * time.Second
 // (running it again at the same time does nothing) and every change is a
 // versioned update, so of two nodes acting on one award exactly one wins
 // and the other skips it; each event is therefore reported once.
-func processDue(ctx context.Context, is *issuer.Service, interval time.Duration, log *slog.Logger) {
+func processDue(ctx context.Context, is *issuer.Service, interval time.Duration, now func() time.Time, log *slog.Logger) {
 	if interval <= 0 {
 		interval = time.Minute
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		events, err := is.ProcessDue(ctx, time.Now())
+		events, err := is.ProcessDue(ctx, now())
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("award due work failed", "err", err, "events", len(events))
