@@ -83,9 +83,17 @@ type stack struct {
 // work and delivery themselves at the clock's time.
 func newStack(t *testing.T, kind string) *stack {
 	t.Helper()
+	return newStackAt(t, kind, e2eBase)
+}
+
+// newStackAt is newStack with the public base URL base; "" is serve's
+// default, http://localhost:PORT of the listener, and then the server
+// fetches through the real egress guard instead of the loopback transport.
+func newStackAt(t *testing.T, kind, base string) *stack {
+	t.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir = t.TempDir()
-	cfg.BaseURL = e2eBase
+	cfg.BaseURL = base
 	// The due-work loop runs once at start; the tests run the rest at
 	// the times they set the clock to.
 	cfg.DueInterval = 24 * time.Hour
@@ -103,12 +111,16 @@ func newStack(t *testing.T, kind string) *stack {
 	}
 	serverURL := "http://" + l.Addr().String()
 	client := loopback(serverURL)
+	outbound := client
+	if base == "" {
+		cfg.BaseURL, outbound = localBaseURL(l.Addr()), nil
+	}
 	smtpSrv := newSMTPServer(t)
 	sender, err := notify.NewSMTP(notify.Config{Host: smtpSrv.host, Port: smtpSrv.port, From: "badged <noreply@badges.test>", TLS: notify.TLSNone})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(ctx, cfg, deps{Now: clock.Now, HTTP: client, Sender: sender, Log: log})
+	a, err := newApp(ctx, cfg, deps{Now: clock.Now, HTTP: outbound, Sender: sender, Log: log})
 	if err != nil {
 		l.Close()
 		t.Fatal(err)

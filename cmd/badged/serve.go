@@ -461,7 +461,8 @@ func (h *awardEvents) mail(ctx context.Context, e issuer.Event) error {
 	}
 	lang := notify.Lang(cmp.Or(in.DefaultLanguage, notify.LangNL))
 	badge := notify.Badge{Name: bc.Name.In(lang), IssuerName: is.Name.In(lang), InstitutionName: in.Name.In(lang)}
-	// The backpack pages are not served yet; this is where they will be.
+	// web answers it with the credential once held, else the award in the
+	// backpack (handleAwardLink).
 	awardURL := h.base + "/backpack/awards/" + url.PathEscape(a.ID)
 	name := e.Recipient.Name
 	var (
