@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	domain "github.com/badged/badged"
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
@@ -70,12 +71,15 @@ type app struct {
 // starts nothing: see [app.Run]. The caller closes the app when newApp
 // succeeds. Its errors say what to set when the configuration is not
 // one badged may start with (see [Config.mode]).
-func newApp(ctx context.Context, cfg Config, d deps) (a *app, err error) {
+func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	if cfg.BaseURL == "" {
 		return nil, errors.New("no base URL (BADGED_BASE_URL)")
 	}
-	demo := cfg.OIDCProviders == ""
-	a = &app{cfg: cfg, log: d.Log, now: d.Now, demo: demo}
+	demo, err := cfg.mode()
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: d.Log, now: d.Now, demo: demo}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -113,6 +117,9 @@ func newApp(ctx context.Context, cfg Config, d deps) (a *app, err error) {
 			a.close()
 		}
 	}()
+	if err := checkMasterKey(ctx, a.store, sealer); err != nil {
+		return nil, err
+	}
 	now, log, st, base := a.now, a.log, a.store, cfg.BaseURL
 
 	if a.issuance, err = issuance.New(st, sealer, base, jsonld.New(contexts.NewLoader()), issuance.WithClock(now)); err != nil {
@@ -187,4 +194,33 @@ func (a *app) Run(ctx context.Context, l net.Listener) error {
 		err = werr
 	}
 	return err
+}
+
+// checkMasterKey makes sure the master key opens the signing keys already
+// stored, by unsealing the current key of the first institution key ring
+// it finds, so that a wrong key stops the start instead of failing every
+// claim later. A store without key rings passes.
+func checkMasterKey(ctx context.Context, st store, sealer *keys.Sealer) error {
+	ins, err := st.Institutions(ctx)
+	if err != nil {
+		return fmt.Errorf("check the master key: %w", err)
+	}
+	for _, in := range ins {
+		ring, _, err := st.KeyRing(ctx, in.ID)
+		if domain.KindOf(err) == domain.NotFound || (err == nil && ring.Current == nil) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("check the master key: %w", err)
+		}
+		if _, _, err := ring.Signer(sealer); err != nil {
+			if errors.Is(err, keys.ErrUnknownKey) || errors.Is(err, keys.ErrCorrupt) {
+				return fmt.Errorf("the master key does not open the signing keys stored here (those of institution %s): "+
+					"set BADGED_MASTER_KEY to the key this data was made with (in demo mode: the one in master.key in the data directory)", in.ID)
+			}
+			return fmt.Errorf("check the master key: %w", err)
+		}
+		return nil
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"net"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +35,10 @@ type Config struct {
 	// OIDCProviders are the OpenID providers people sign in with; none
 	// means demo mode, with the built-in demo provider under /devidp.
 	OIDCProviders string // BADGED_OIDC_PROVIDERS: JSON, or a file path
+	// Demo allows demo mode (the built-in OpenID provider, the seeded demo
+	// institution, a master key generated in the data directory) on a base
+	// URL that is not loopback; see [Config.mode].
+	Demo bool // BADGED_DEMO
 	// ClaimDays is how long a direct award waits for its claim before it
 	// expires, and ReminderDays the days left at which the learner is
 	// reminded (edubadges: 82 days, reminders at 62 and 42 days left).
@@ -65,6 +71,11 @@ var envVars = []envVar{
 	{"BADGED_BASE_URL", "public URL of this server, e.g. https://badges.example.edu (default http://ADDR)", func(c *Config, v string) error {
 		c.BaseURL = strings.TrimRight(v, "/")
 		return nil
+	}},
+	{"BADGED_DEMO", "true to run demo mode (built-in login, demo data, generated master key) on a base URL that is not localhost (default false; on localhost demo mode needs no flag)", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.Demo = b
+		return err
 	}},
 	{"BADGED_MASTER_KEY", "base64 of 32 random bytes that encrypt signing keys at rest (demo mode generates one in the data directory)", func(c *Config, v string) error {
 		c.MasterKey = v
@@ -174,6 +185,46 @@ func (c Config) check() error {
 		}
 	}
 	return nil
+}
+
+// mode reports whether c runs in demo mode, or why badged may not start
+// with it. Demo mode fills in what production must be given — the
+// built-in OpenID provider without BADGED_OIDC_PROVIDERS, a master key
+// generated in the data directory without BADGED_MASTER_KEY — and it runs
+// only on a loopback base URL (localhost, 127.0.0.1, [::1]) or when asked
+// for (Demo). Any other base URL without both settings is an error that
+// says what to set. c.BaseURL must be set.
+func (c Config) mode() (demo bool, err error) {
+	var missing []string
+	if strings.TrimSpace(c.OIDCProviders) == "" {
+		missing = append(missing, "BADGED_OIDC_PROVIDERS (the OpenID Connect providers people sign in with, JSON or a file)")
+	}
+	if c.MasterKey == "" {
+		missing = append(missing, "BADGED_MASTER_KEY (base64 of 32 random bytes, e.g. from: head -c 32 /dev/urandom | base64)")
+	}
+	if c.Demo || loopbackURL(c.BaseURL) {
+		return len(missing) > 0, nil
+	}
+	if len(missing) > 0 {
+		return false, fmt.Errorf("refusing to start in demo mode on %s, which is not localhost: set %s; or, to run the demo there, --demo (BADGED_DEMO=true)",
+			c.BaseURL, strings.Join(missing, " and "))
+	}
+	return false, nil
+}
+
+// loopbackURL reports whether u names this machine only: localhost (or a
+// name under .localhost) or a loopback IP address.
+func loopbackURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(strings.TrimSuffix(p.Hostname(), "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // loadConfig applies the BADGED_* variables to DefaultConfig.

@@ -57,6 +57,7 @@ other service needed. Flags override the environment.
 `+envHelp())
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (BADGED_ADDR)")
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (BADGED_DATA)")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "run demo mode even on a base URL that is not localhost (BADGED_DEMO)")
 	verifierOnly := fs.Bool("verifier-only", false, "run a stateless verifier node: /healthz, /verify, /credentials/verify,\n/presentations/verify and /ns/badged/v1, with no database and no data directory")
 	if err := fs.Parse(args); err != nil {
 		return err
