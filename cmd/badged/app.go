@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"golang.org/x/crypto/acme/autocert"
 
 	domain "github.com/badged/badged"
 	"github.com/badged/badged/audit"
@@ -64,6 +67,10 @@ type app struct {
 	deliverer *notify.Deliverer // nil without a Sender
 	worker    *bulk.Worker
 	handler   *web.Server
+	// tls is how Run speaks https (nil: plain http); acme, when set, gets
+	// its certificates (see serverTLS).
+	tls  *tls.Config
+	acme *autocert.Manager
 }
 
 // newApp opens the store of cfg and builds every service on it, and the
@@ -97,6 +104,9 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 			return nil, fmt.Errorf("BADGED_SMTP_*: %w", err)
 		}
 		sender = smtp
+	}
+	if a.tls, a.acme, err = serverTLS(cfg); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
@@ -172,9 +182,12 @@ func (a *app) Close() { a.close() }
 
 // Run starts the background loops — the award flows' due work, mail
 // delivery when there is a sender, the bulk award worker — and serves the
-// handler on l until ctx ends; then it stops the loops, waits for them,
+// handler on l, over https when the configuration says so, until ctx ends; then it stops the loops, waits for them,
 // and returns nil after a clean shutdown. It closes l.
 func (a *app) Run(ctx context.Context, l net.Listener) error {
+	if a.tls != nil {
+		l = tls.NewListener(l, a.tls)
+	}
 	loopCtx, stopLoops := context.WithCancel(ctx)
 	var loops sync.WaitGroup
 	loops.Go(func() { processDue(loopCtx, a.issuer, a.cfg.DueInterval, a.now, a.log) })

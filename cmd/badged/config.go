@@ -39,6 +39,16 @@ type Config struct {
 	// institution, a master key generated in the data directory) on a base
 	// URL that is not loopback; see [Config.mode].
 	Demo bool // BADGED_DEMO
+	// TLSCert and TLSKey are PEM files of the certificate (with its chain)
+	// and key to serve https with.
+	TLSCert string // BADGED_TLS_CERT
+	TLSKey  string // BADGED_TLS_KEY
+	// ACMEHosts are the public host names to get certificates for
+	// automatically (ACME, Let's Encrypt), cached in DataDir/acme; the
+	// HTTP-01 challenge is answered on ACMEHTTPAddr, which redirects every
+	// other request to https.
+	ACMEHosts    []string // BADGED_ACME_HOSTS
+	ACMEHTTPAddr string   // BADGED_ACME_HTTP_ADDR
 	// ClaimDays is how long a direct award waits for its claim before it
 	// expires, and ReminderDays the days left at which the learner is
 	// reminded (edubadges: 82 days, reminders at 62 and 42 days left).
@@ -56,6 +66,7 @@ func DefaultConfig() Config {
 		DueInterval:  time.Minute,
 		ClaimDays:    82,
 		ReminderDays: []int{62, 42},
+		ACMEHTTPAddr: ":80",
 	}
 }
 
@@ -76,6 +87,16 @@ var envVars = []envVar{
 		b, err := strconv.ParseBool(v)
 		c.Demo = b
 		return err
+	}},
+	{"BADGED_TLS_CERT", "PEM file of the certificate (and chain) to serve https with; needs BADGED_TLS_KEY", func(c *Config, v string) error { c.TLSCert = v; return nil }},
+	{"BADGED_TLS_KEY", "PEM file of the private key of BADGED_TLS_CERT", func(c *Config, v string) error { c.TLSKey = v; return nil }},
+	{"BADGED_ACME_HOSTS", "comma-separated public host names to serve https for with certificates from Let's Encrypt (ACME), cached in DATA/acme", func(c *Config, v string) error {
+		c.ACMEHosts = splitHosts(v)
+		return nil
+	}},
+	{"BADGED_ACME_HTTP_ADDR", "address of the plain-http listener that answers the ACME HTTP-01 challenge and redirects to https (default :80)", func(c *Config, v string) error {
+		c.ACMEHTTPAddr = v
+		return nil
 	}},
 	{"BADGED_MASTER_KEY", "base64 of 32 random bytes that encrypt signing keys at rest (demo mode generates one in the data directory)", func(c *Config, v string) error {
 		c.MasterKey = v
@@ -177,8 +198,25 @@ func parseReminderDays(v string) ([]int, error) {
 	return days, nil
 }
 
+// splitHosts reads a comma-separated list of host names.
+func splitHosts(v string) []string {
+	var hosts []string
+	for _, h := range strings.Split(v, ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
+}
+
 // check reports settings that are each valid but not together.
 func (c Config) check() error {
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("BADGED_TLS_CERT and BADGED_TLS_KEY (--tls-cert, --tls-key) go together: set both or neither")
+	}
+	if c.TLSCert != "" && len(c.ACMEHosts) > 0 {
+		return fmt.Errorf("BADGED_TLS_CERT and BADGED_ACME_HOSTS (--tls-cert, --acme-host) exclude each other: serve either your own certificate or automatic ones")
+	}
 	for _, d := range c.ReminderDays {
 		if d >= c.ClaimDays {
 			return fmt.Errorf("BADGED_REMINDER_DAYS: a reminder at %d days left comes before the claim period of %d days (BADGED_CLAIM_DAYS) starts", d, c.ClaimDays)

@@ -58,12 +58,21 @@ other service needed. Flags override the environment.
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (BADGED_ADDR)")
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (BADGED_DATA)")
 	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "run demo mode even on a base URL that is not localhost (BADGED_DEMO)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM file of the certificate to serve https with (BADGED_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM file of the key of --tls-cert (BADGED_TLS_KEY)")
+	fs.Func("acme-host", "public host name to serve https for with a certificate from Let's Encrypt, cached in DATA/acme;\nrepeat or separate by commas (BADGED_ACME_HOSTS); the challenge is answered on BADGED_ACME_HTTP_ADDR (:80)", func(v string) error {
+		cfg.ACMEHosts = append(cfg.ACMEHosts, splitHosts(v)...)
+		return nil
+	})
 	verifierOnly := fs.Bool("verifier-only", false, "run a stateless verifier node: /healthz, /verify, /credentials/verify,\n/presentations/verify and /ns/badged/v1, with no database and no data directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
+	}
+	if err := cfg.check(); err != nil {
+		return fmt.Errorf("serve: %w", err)
 	}
 	if *verifierOnly {
 		return serveVerifier(ctx, cfg, env)
@@ -74,7 +83,7 @@ other service needed. Flags override the environment.
 		return fmt.Errorf("serve: %w", err)
 	}
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = localBaseURL(l.Addr())
+		cfg.BaseURL = defaultBaseURL(cfg, l.Addr())
 	}
 	a, err := newApp(ctx, cfg, deps{Log: log})
 	if err != nil {
@@ -82,6 +91,15 @@ other service needed. Flags override the environment.
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer a.Close()
+	if a.acme != nil {
+		challenge, err := net.Listen("tcp", cfg.ACMEHTTPAddr)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("serve: the ACME challenge listener (BADGED_ACME_HTTP_ADDR): %w", err)
+		}
+		go serveACMEChallenge(ctx, challenge, a.acme, log)
+		log.Info("answering ACME challenges", "addr", challenge.Addr().String(), "hosts", cfg.ACMEHosts)
+	}
 	return a.Run(ctx, l)
 }
 
