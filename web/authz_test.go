@@ -109,6 +109,7 @@ func matrix() map[string]matrixCase {
 		// (backpackPrepare). A superuser has no address to be awarded at,
 		// so has no award to claim or reject.
 		"GET /static/backpack.css":                 {everyone, fixed(func(e *env) string { return "/static/backpack.css" })},
+		"GET /":                                    {persons, fixed(func(e *env) string { return "/" })},
 		"GET /backpack":                            {persons, fixed(func(e *env) string { return "/backpack" })},
 		"GET /backpack/{holdingID}":                {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) })},
 		"POST /backpack/{holdingID}/share":         {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) + "/share" })},
@@ -332,7 +333,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	var routes []string
 	err := chi.Walk(e.srv.router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
-		routes = append(routes, method+" "+strings.TrimSuffix(route, "/"))
+		if route != "/" {
+			route = strings.TrimSuffix(route, "/")
+		}
+		routes = append(routes, method+" "+route)
 		return nil
 	})
 	if err != nil {

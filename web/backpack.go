@@ -64,6 +64,11 @@ func (s *Server) registerBackpackRoutes(r chi.Router) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		w.Write(b)
 	})
+	// The site's root, where sign-in lands without a next page, is the
+	// backpack (which sends a visitor without a session to the login).
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/backpack", http.StatusSeeOther)
+	})
 	r.Route("/backpack", func(r chi.Router) {
 		r.Use(s.pageSession)
 		r.Get("/", s.handleBackpackPage)
