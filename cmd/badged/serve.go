@@ -6,6 +6,7 @@ import (
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -92,13 +93,12 @@ other service needed. Flags override the environment.
 	}
 	defer a.Close()
 	if a.acme != nil {
-		challenge, err := net.Listen("tcp", cfg.ACMEHTTPAddr)
+		wait, err := answerACME(ctx, cfg, a.acme, log)
 		if err != nil {
 			l.Close()
-			return fmt.Errorf("serve: the ACME challenge listener (BADGED_ACME_HTTP_ADDR): %w", err)
+			return fmt.Errorf("serve: %w", err)
 		}
-		go serveACMEChallenge(ctx, challenge, a.acme, log)
-		log.Info("answering ACME challenges", "addr", challenge.Addr().String(), "hosts", cfg.ACMEHosts)
+		defer wait()
 	}
 	return a.Run(ctx, l)
 }
@@ -259,13 +259,28 @@ func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	tc, acme, err := serverTLS(cfg)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	base := cfg.BaseURL
 	if base == "" {
-		base = "http://" + l.Addr().String()
+		base = defaultBaseURL(cfg, l.Addr())
+	}
+	if acme != nil {
+		wait, err := answerACME(ctx, cfg, acme, log)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("serve: %w", err)
+		}
+		defer wait()
+	}
+	if tc != nil {
+		l = tls.NewListener(l, tc)
 	}
 	client := egress.NewClient(cfg.Egress)
 	api := web.API{BaseURL: base, Egress: client, Verifier: web.DefaultVerifier(client)}

@@ -48,6 +48,20 @@ func serverTLS(cfg Config) (*tls.Config, *autocert.Manager, error) {
 	return nil, nil, nil
 }
 
+// answerACME listens on cfg.ACMEHTTPAddr and answers there the ACME
+// HTTP-01 challenges of m, and redirects every other request to https,
+// until ctx ends; wait waits for that end.
+func answerACME(ctx context.Context, cfg Config, m *autocert.Manager, log *slog.Logger) (wait func(), err error) {
+	l, err := net.Listen("tcp", cfg.ACMEHTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("the ACME challenge listener (BADGED_ACME_HTTP_ADDR): %w", err)
+	}
+	log.Info("answering ACME challenges", "addr", l.Addr().String(), "hosts", cfg.ACMEHosts)
+	done := make(chan struct{})
+	go func() { defer close(done); serveACMEChallenge(ctx, l, m, log) }()
+	return func() { <-done }, nil
+}
+
 // serveACMEChallenge answers the ACME HTTP-01 challenge of m on l, and
 // redirects every other request to https, until ctx ends.
 func serveACMEChallenge(ctx context.Context, l net.Listener, m *autocert.Manager, log *slog.Logger) {

@@ -223,3 +223,32 @@ func TestTLSRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifierOnlyTLS: serve --verifier-only still runs a stateless
+// verifier node, with no data directory, no login and no /devidp; over
+// https with --tls-cert and --tls-key too.
+func TestVerifierOnlyTLS(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t, t.TempDir())
+	data := filepath.Join(t.TempDir(), "data")
+	line := serveLogged(t, nil, []string{"--verifier-only", "--addr", "127.0.0.1:0", "--data", data, "--tls-cert", certFile, "--tls-key", keyFile},
+		"badged verifier listening")[0]
+	base := logValue(t, line, "url")
+	if !strings.HasPrefix(base, "https://localhost:") {
+		t.Fatalf("base URL %s, want https://localhost:PORT", base)
+	}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	for path, want := range map[string]int{"/healthz": http.StatusOK, "/verify": http.StatusOK, "/login": http.StatusNotFound,
+		"/devidp/.well-known/openid-configuration": http.StatusNotFound, "/backpack": http.StatusNotFound} {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Errorf("the verifier node made its data directory: %v", err)
+	}
+}
