@@ -103,6 +103,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("BADGED_SMTP_*: %w", err)
 		}
+		smtp.Now = a.now // the Date header
 		sender = smtp
 	}
 	if a.tls, a.acme, err = serverTLS(cfg); err != nil {
