@@ -53,8 +53,7 @@ type app struct {
 	cfg   Config
 	log   *slog.Logger
 	now   func() time.Time
-	store store
-	close func()
+	close func() // closes the store
 	// demo is demo mode: the built-in OpenID provider under /devidp and
 	// the seeded demo institution.
 	demo bool
@@ -62,8 +61,6 @@ type app struct {
 	issuer    *issuer.Service
 	issuance  *issuance.Service
 	auth      *auth.Service
-	wallet    *wallet.Service
-	outbox    *notify.Outbox
 	deliverer *notify.Deliverer // nil without a Sender
 	worker    *bulk.Worker
 	handler   *web.Server
@@ -120,7 +117,8 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.store, a.close, err = openStore(ctx, cfg); err != nil {
+	var st store
+	if st, a.close, err = openStore(ctx, cfg); err != nil {
 		return nil, err
 	}
 	defer func() {
@@ -128,22 +126,23 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 			a.close()
 		}
 	}()
-	if err := checkMasterKey(ctx, a.store, sealer); err != nil {
+	if err := checkMasterKey(ctx, st, sealer); err != nil {
 		return nil, err
 	}
-	now, log, st, base := a.now, a.log, a.store, cfg.BaseURL
+	now, log, base := a.now, a.log, cfg.BaseURL
 
 	if a.issuance, err = issuance.New(st, sealer, base, jsonld.New(contexts.NewLoader()), issuance.WithClock(now)); err != nil {
 		return nil, err
 	}
-	if a.outbox, err = notify.NewOutbox(st, notify.WithClock(now)); err != nil {
+	outbox, err := notify.NewOutbox(st, notify.WithClock(now))
+	if err != nil {
 		return nil, err
 	}
 	trail := audit.New(st, audit.WithClock(now))
-	events := &awardEvents{store: st, outbox: a.outbox, audit: trail, base: base, log: log}
+	events := &awardEvents{store: st, outbox: outbox, audit: trail, base: base, log: log}
 	// Changes to the hierarchy, staff and API clients go to the audit
 	// trail, and staff invitations to the outbox, as award events do.
-	changes := &web.ChangeRecorder{Audit: trail, Outbox: a.outbox, Hierarchy: st, BaseURL: base, Log: log,
+	changes := &web.ChangeRecorder{Audit: trail, Outbox: outbox, Hierarchy: st, BaseURL: base, Log: log,
 		Names: func(ctx context.Context, userID string) string {
 			if u, err := st.User(ctx, userID); err == nil {
 				return u.Name
@@ -160,7 +159,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	a.auth = auth.NewService(st, a.issuer, auth.WithChanges(changes.Change), auth.WithClock(now))
 	api := web.API{BaseURL: base, Issuer: a.issuer, Auth: a.auth, Institutions: st,
 		Bulk:  bulk.NewService(st, a.issuer, bulk.WithWake(a.worker.Wake), bulk.WithClock(now)),
-		Audit: trail, Outbox: a.outbox}
+		Audit: trail, Outbox: outbox}
 	api.Publisher, api.InstitutionRecords, api.Insights = a.issuance, st, insights.New(st, a.issuer, insights.WithClock(now))
 	if err := withLogin(ctx, &api, cfg, demo, st, mk, now, log); err != nil {
 		return nil, err
@@ -168,12 +167,11 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	if err := withVerifier(&api, cfg, st, a.issuance, client, now); err != nil {
 		return nil, err
 	}
-	if a.wallet, err = wallet.New(st, a.issuer, st, sealer, api.Verifier, jsonld.New(contexts.NewLoader()), base,
+	if api.Wallet, err = wallet.New(st, a.issuer, st, sealer, api.Verifier, jsonld.New(contexts.NewLoader()), base,
 		wallet.WithUsers(st), wallet.WithAccounts(st), wallet.WithEgress(api.Egress), wallet.WithClock(now)); err != nil {
 		return nil, err
 	}
-	api.Wallet = a.wallet
-	events.wallet.Store(a.wallet)
+	events.wallet.Store(api.Wallet)
 	a.handler = web.NewServer(version, log, api)
 	return a, nil
 }
