@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +37,9 @@ func serverTLS(cfg Config) (*tls.Config, *autocert.Manager, error) {
 			if loopbackURL("https://"+h) || net.ParseIP(h) != nil || !strings.Contains(h, ".") {
 				return nil, nil, fmt.Errorf("--acme-host (BADGED_ACME_HOSTS): %q is not a public host name a certificate can be got for", h)
 			}
+		}
+		if u, err := url.Parse(cfg.BaseURL); cfg.BaseURL != "" && (err != nil || u.Scheme != "https" || !slices.Contains(cfg.ACMEHosts, strings.ToLower(u.Hostname()))) {
+			return nil, nil, fmt.Errorf("BADGED_BASE_URL %s is not https on one of the --acme-host names (BADGED_ACME_HOSTS) %s", cfg.BaseURL, strings.Join(cfg.ACMEHosts, ", "))
 		}
 		m := &autocert.Manager{
 			Prompt:     autocert.AcceptTOS,

@@ -206,17 +206,26 @@ func TestTLSRefusals(t *testing.T) {
 	certFile, keyFile, _ := selfSigned(t, t.TempDir())
 	for _, c := range []struct {
 		name string
-		args []string
+		args []string // flags, and BADGED_*=VALUE settings
 		want string
 	}{
 		{"fail/cert-without-key", []string{"--tls-cert", certFile}, "BADGED_TLS_CERT and BADGED_TLS_KEY (--tls-cert, --tls-key) go together"},
 		{"fail/cert-and-acme", []string{"--tls-cert", certFile, "--tls-key", keyFile, "--acme-host", "badges.example.edu"}, "exclude each other"},
 		{"fail/key-not-of-cert", []string{"--tls-cert", certFile, "--tls-key", certFile}, "--tls-cert/--tls-key"},
 		{"fail/acme-localhost", []string{"--acme-host", "localhost"}, `"localhost" is not a public host name`},
+		{"fail/acme-other-base-url", []string{"--acme-host", "badges.example.edu", "BADGED_BASE_URL=https://other.example.edu", "BADGED_DEMO=true"},
+			"BADGED_BASE_URL https://other.example.edu is not https on one of the --acme-host names"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, c.args...),
-				func(string) string { return "" }, nil, io.Discard)
+			args, env := []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, map[string]string{}
+			for _, a := range c.args {
+				if k, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(k, "BADGED_") {
+					env[k] = v
+				} else {
+					args = append(args, a)
+				}
+			}
+			err := run(context.Background(), args, func(k string) string { return env[k] }, nil, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("error %v, want %q", err, c.want)
 			}
