@@ -26,6 +26,7 @@ import (
 func TestEmailLinks(t *testing.T) {
 	s := newStackAt(t, "bolt", "")
 	base := s.app.cfg.BaseURL
+	seen := map[string]int{}
 	ctx := context.Background()
 	const mia, noor, staff = "mia@student.example.nl", "noor@student.example.nl", "new-awarder@uu.example.nl"
 	// A session of the learner at the clock's time (the clock moves on
@@ -39,17 +40,17 @@ func TestEmailLinks(t *testing.T) {
 	s.call(s.sis, http.MethodPost, "/api/v1/badgeclasses/"+claimed.ID+"/awards", map[string]any{"recipients": recipients}, http.StatusCreated, &sent)
 	waiting := sent.Items[0]
 	s.deliverMail()
-	s.followLinks(base, mia, session(mia), "/backpack", "award-"+waiting.ID)
+	s.followLinks(seen, base, mia, session(mia), "/backpack", "award-"+waiting.ID)
 	s.clock.Set(waiting.ClaimDeadline.Add(-62*24*time.Hour + time.Hour))
 	s.processDue()
 	s.deliverMail()
-	s.followLinks(base, mia, session(mia), "/backpack", "award-"+waiting.ID)
+	s.followLinks(seen, base, mia, session(mia), "/backpack", "award-"+waiting.ID)
 	s.call(session(mia), http.MethodPost, "/api/v1/me/awards/"+waiting.ID+"/claim", map[string]string{"termsVersion": "1"}, http.StatusOK, nil)
 	s.deliverMail()
-	s.followLinks(base, mia, session(mia), "/backpack/"+waiting.ID, "")
+	s.followLinks(seen, base, mia, session(mia), "/backpack/"+waiting.ID, "")
 	s.call(s.session("staff-awarder", "awarder@uu.example.nl"), http.MethodPost, "/api/v1/awards/"+waiting.ID+"/revoke", map[string]string{"reason": "Fraude"}, http.StatusOK, nil)
 	s.deliverMail()
-	s.followLinks(base, mia, session(mia), "/backpack/"+waiting.ID, "")
+	s.followLinks(seen, base, mia, session(mia), "/backpack/"+waiting.ID, "")
 
 	// A second direct award expires unclaimed.
 	expiring := s.badgeClass("Databases", 0)
@@ -57,7 +58,7 @@ func TestEmailLinks(t *testing.T) {
 	s.clock.Set(sent.Items[0].ClaimDeadline.Add(time.Minute))
 	s.processDue()
 	s.deliverMail()
-	s.followLinks(base, mia, session(mia), "/backpack", "")
+	s.followLinks(seen, base, mia, session(mia), "/backpack", "")
 
 	// A request is denied.
 	denied := s.badgeClass("Kansrekening", 0)
@@ -65,14 +66,14 @@ func TestEmailLinks(t *testing.T) {
 	s.call(session(noor), http.MethodPost, "/api/v1/badgeclasses/"+denied.ID+"/requests", map[string]any{}, http.StatusCreated, &req)
 	s.call(s.session("staff-awarder", "awarder@uu.example.nl"), http.MethodPost, "/api/v1/awards/"+req.ID+"/deny", map[string]string{"reason": "Geen bewijs"}, http.StatusOK, nil)
 	s.deliverMail()
-	s.followLinks(base, noor, session(noor), "/backpack", "")
+	s.followLinks(seen, base, noor, session(noor), "/backpack", "")
 
 	// A staff member is invited.
 	if _, err := s.is.InviteStaff(ctx, e2eRoot, staff, issuer.RoleIssuerAwarder, s.issr.ID); err != nil {
 		t.Fatal(err)
 	}
 	s.deliverMail()
-	s.followLinks(base, staff, "", "/login", "")
+	s.followLinks(seen, base, staff, "", "/login", "")
 
 	want := []string{`Er ligt een badge voor je klaar: "Statistiek"`, `Herinnering: claim "Statistiek"`,
 		`Je hebt de badge "Statistiek" ontvangen`, `Je badge "Statistiek" is ingetrokken`,
@@ -85,19 +86,27 @@ func TestEmailLinks(t *testing.T) {
 // mailLink finds the links in a mail's text.
 var mailLink = regexp.MustCompile(`https?://[^\s<>"]+`)
 
-// followLinks opens every link of the last mail to addr: as a browser
+// followLinks opens every link of the mails to addr that came since the
+// last call (seen counts the mails each address has had opened): as a browser
 // with the recipient's session (when session is set), the link must end,
 // after its redirects, at a page on the server at path (with the element
 // of id anchor on it and named by the URL's fragment, when anchor is
 // set); and without a session at a page too (the login page, for the
 // backpack's links). A mail without links passes.
-func (s *stack) followLinks(base, addr, session, path, anchor string) {
+func (s *stack) followLinks(seen map[string]int, base, addr, session, path, anchor string) {
 	s.t.Helper()
 	mails := s.smtp.to(addr)
-	if len(mails) == 0 {
-		s.t.Fatalf("no mail to %s", addr)
+	if len(mails) <= seen[addr] {
+		s.t.Fatalf("no new mail to %s", addr)
 	}
-	m := mails[len(mails)-1]
+	for _, m := range mails[seen[addr]:] {
+		s.followMailLinks(m, base, addr, session, path, anchor)
+	}
+	seen[addr] = len(mails)
+}
+
+func (s *stack) followMailLinks(m receivedMail, base, addr, session, path, anchor string) {
+	s.t.Helper()
 	links := mailLink.FindAllString(m.Text, -1)
 	for _, link := range links {
 		link = strings.TrimRight(link, ".,;:)")
