@@ -6,6 +6,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,11 +21,17 @@ import (
 // server runs as serve runs it by default, at http://localhost:PORT; the
 // flows send each email template (award waiting, reminder, badge
 // received, revoked, expired, request denied, staff invitation) over SMTP
-// to the test's server, and each link in each mail is opened over real
+// to the test's server, and each link in each mail (its text and its HTML
+// part), on bbolt and PostgreSQL, is opened over real
 // HTTP as its recipient would: with their session, as a browser, following
 // redirects; and without a session, which leads to the login page.
 func TestEmailLinks(t *testing.T) {
-	s := newStackAt(t, "bolt", "")
+	for _, kind := range []string{"bolt", "postgres"} {
+		t.Run(kind, func(t *testing.T) { emailLinks(t, newStackAt(t, kind, "")) })
+	}
+}
+
+func emailLinks(t *testing.T, s *stack) {
 	base := s.app.cfg.BaseURL
 	seen := map[string]int{}
 	ctx := context.Background()
@@ -107,9 +114,20 @@ func (s *stack) followLinks(seen map[string]int, base, addr, session, path, anch
 
 func (s *stack) followMailLinks(m receivedMail, base, addr, session, path, anchor string) {
 	s.t.Helper()
-	links := mailLink.FindAllString(m.Text, -1)
+	var links []string
+	for _, l := range mailLink.FindAllString(m.Text, -1) {
+		links = append(links, strings.TrimRight(l, ".,;:)"))
+	}
+	html, err := goquery.NewDocumentFromReader(strings.NewReader(m.HTML))
+	if err != nil || m.HTML == "" {
+		s.t.Fatalf("mail %q: no HTML part (%v)", m.Subject, err)
+	}
+	html.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
+		if href := a.AttrOr("href", ""); !slices.Contains(links, href) {
+			links = append(links, href)
+		}
+	})
 	for _, link := range links {
-		link = strings.TrimRight(link, ".,;:)")
 		if !strings.HasPrefix(link, base+"/") {
 			s.t.Errorf("mail %q links outside the server (%s): %s", m.Subject, base, link)
 			continue
