@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -191,7 +192,7 @@ func (a *app) Run(ctx context.Context, l net.Listener) error {
 	var loops sync.WaitGroup
 	loops.Go(func() { processDue(loopCtx, a.issuer, a.cfg.DueInterval, a.now, a.log) })
 	if a.deliverer != nil {
-		loops.Go(func() { a.deliverer.Run(loopCtx, mailInterval, a.now) })
+		loops.Go(func() { a.deliverer.Run(loopCtx, cmp.Or(a.cfg.MailInterval, 30*time.Second), a.now) })
 		a.log.Info("delivering mail", "smtp", a.cfg.SMTP)
 	} else {
 		a.log.Warn("no SMTP configured (BADGED_SMTP_HOST): mail stays in the outbox")

@@ -32,6 +32,9 @@ type Config struct {
 	// DueInterval is how often scheduled sends, reminders and expiries
 	// of awards are run.
 	DueInterval time.Duration // BADGED_DUE_INTERVAL
+	// MailInterval is how often the outbox is delivered, when there is an
+	// SMTP server to deliver to.
+	MailInterval time.Duration // BADGED_MAIL_INTERVAL
 	// OIDCProviders are the OpenID providers people sign in with; none
 	// means demo mode, with the built-in demo provider under /devidp.
 	OIDCProviders string // BADGED_OIDC_PROVIDERS: JSON, or a file path
@@ -64,6 +67,7 @@ func DefaultConfig() Config {
 		Egress:  egress.DefaultPolicy(),
 		// DueInterval: every minute, as edubadges' cron runs its jobs.
 		DueInterval:  time.Minute,
+		MailInterval: 30 * time.Second,
 		ClaimDays:    82,
 		ReminderDays: []int{62, 42},
 		ACMEHTTPAddr: ":80",
@@ -152,6 +156,14 @@ var envVars = []envVar{
 			err = fmt.Errorf("not positive")
 		}
 		c.DueInterval = d
+		return err
+	}},
+	{"BADGED_MAIL_INTERVAL", "how often the outbox is delivered over SMTP (default 30s)", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err == nil && d <= 0 {
+			err = fmt.Errorf("not positive")
+		}
+		c.MailInterval = d
 		return err
 	}},
 	{"BADGED_OIDC_PROVIDERS", "OpenID providers to sign in with: a JSON array, or the path of a file holding one, of {name, label, kind (learner|staff), issuer, clientId, clientSecret, scopes, userinfo, institutionClaim (default schac_home_organization), eduidClaim, emailClaim, emailVerifiedClaim, trustEmail, nameClaim, eppnClaim}; redirect URI BASE_URL/login/NAME/callback (default: demo mode, the built-in demo provider at /devidp)", func(c *Config, v string) error {

@@ -94,9 +94,9 @@ func newStackAt(t *testing.T, kind, base string) *stack {
 	cfg := DefaultConfig()
 	cfg.DataDir = t.TempDir()
 	cfg.BaseURL = base
-	// The due-work loop runs once at start; the tests run the rest at
-	// the times they set the clock to.
-	cfg.DueInterval = 24 * time.Hour
+	// The due-work and mail loops run once at start; the tests run the
+	// rest at the times they set the clock to.
+	cfg.DueInterval, cfg.MailInterval = 24*time.Hour, 24*time.Hour
 	cfg.MasterKey = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{3}, keys.MasterKeySize))
 	cfg.OIDCProviders = `[{"name":"eduid","label":"eduID","kind":"learner","issuer":"https://login.test.eduid.nl","clientId":"badged","clientSecret":"s"}]`
 	if kind == "postgres" {

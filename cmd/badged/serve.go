@@ -342,10 +342,6 @@ func localBaseURL(addr net.Addr) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// mailInterval is how often the outbox is delivered when SMTP is
-// configured.
-const mailInterval = 30 * time.Second
-
 // processDue runs the award flows' due work (scheduled sends, reminders,
 // expiries, retried issuance) every interval until ctx ends. Several
 // nodes may run it against one store at once: ProcessDue is idempotent
