@@ -109,10 +109,12 @@ func matrix() map[string]matrixCase {
 		// (backpackPrepare). A superuser has no address to be awarded at,
 		// so has no award to claim or reject.
 		"GET /static/backpack.css":                 {everyone, fixed(func(e *env) string { return "/static/backpack.css" })},
+		"GET /":                                    {persons, fixed(func(e *env) string { return "/" })},
 		"GET /backpack":                            {persons, fixed(func(e *env) string { return "/backpack" })},
 		"GET /backpack/{holdingID}":                {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) })},
 		"POST /backpack/{holdingID}/share":         {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) + "/share" })},
 		"POST /backpack/{holdingID}/presentations": {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) + "/presentations" })},
+		"GET /backpack/awards/{awardID}":           {persons, fixed(func(e *env) string { return "/backpack/awards/" + e.holdingOf(matrixCaller) })},
 		"POST /backpack/awards/{awardID}/claim":    {personsButSU, fixed(func(e *env) string { return "/backpack/awards/" + e.pendingOf(matrixCaller) + "/claim" })},
 		"POST /backpack/awards/{awardID}/reject":   {personsButSU, fixed(func(e *env) string { return "/backpack/awards/" + e.pendingOf(matrixCaller) + "/reject" })},
 		"GET /backpack/import":                     {persons, fixed(func(e *env) string { return "/backpack/import" })},
@@ -335,7 +337,10 @@ func routesOf(t *testing.T, router chi.Router) []string {
 	t.Helper()
 	var routes []string
 	err := chi.Walk(router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
-		routes = append(routes, method+" "+strings.TrimSuffix(route, "/"))
+		if route != "/" {
+			route = strings.TrimSuffix(route, "/")
+		}
+		routes = append(routes, method+" "+route)
 		return nil
 	})
 	if err != nil {

@@ -64,9 +64,15 @@ func (s *Server) registerBackpackRoutes(r chi.Router) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		w.Write(b)
 	})
+	// The site's root, where sign-in lands without a next page, is the
+	// backpack (which sends a visitor without a session to the login).
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/backpack", http.StatusSeeOther)
+	})
 	r.Route("/backpack", func(r chi.Router) {
 		r.Use(s.pageSession)
 		r.Get("/", s.handleBackpackPage)
+		r.Get("/awards/{awardID}", s.handleAwardLink)
 		r.Post("/awards/{awardID}/claim", s.handleClaimForm)
 		r.Post("/awards/{awardID}/reject", s.handleRejectForm)
 		r.Get("/import", s.handleImportPage)
@@ -494,6 +500,28 @@ func (s *Server) institutionTerms(ctx context.Context, id, lang string) (name, v
 // box accepting the terms of the version the page showed; without the
 // tick, or for older terms, the list comes back with the reason at the
 // award.
+// handleAwardLink is where the award emails link to: the credential's
+// page once the learner holds it, else the backpack at the award (a
+// waiting award with its claim and reject forms, or the learner's
+// requests). An award that is not the learner's gives the backpack, which
+// does not show it.
+func (s *Server) handleAwardLink(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.pageLearner(w, r)
+	if !ok {
+		return
+	}
+	id := chi.URLParam(r, "awardID")
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := s.Wallet.Holding(r.Context(), l, id); err == nil {
+		http.Redirect(w, r, "/backpack/"+url.PathEscape(id), http.StatusSeeOther)
+		return
+	} else if badged.KindOf(err) != badged.NotFound {
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/backpack#award-"+url.PathEscape(id), http.StatusSeeOther)
+}
+
 func (s *Server) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 	l, ok := s.pageLearner(w, r)
 	if !ok {

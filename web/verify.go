@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"golang.org/x/text/language"
@@ -374,8 +375,10 @@ func DefaultVerifier(client *http.Client, opts ...verifier.Option) *verifier.Ver
 // are read in-process from own (see [issuance.OwnKeys] and
 // [issuance.OwnLists]), never fetched and never cached, so a revocation
 // shows at once; everything else is [DefaultVerifier]'s, through client.
-// opts, such as verifier.WithLimits, come after those.
-func ServerVerifier(client *http.Client, own *issuance.Service, opts ...verifier.Option) *verifier.Verifier {
-	opts = append([]verifier.Option{verifier.WithStatus(own.OwnLists(verifier.NewCachingFetcher(client)))}, opts...)
-	return verifier.New(jsonld.New(contexts.NewLoader()), own.OwnKeys(did.NewResolver(client)), opts...)
+// now is the clock of validity and of the caches; opts, such as
+// verifier.WithLimits, come after those.
+func ServerVerifier(client *http.Client, own *issuance.Service, now func() time.Time, opts ...verifier.Option) *verifier.Verifier {
+	opts = append([]verifier.Option{verifier.WithStatus(own.OwnLists(verifier.NewCachingFetcher(client, verifier.WithCacheClock(now)))),
+		verifier.WithClock(now)}, opts...)
+	return verifier.New(jsonld.New(contexts.NewLoader()), own.OwnKeys(did.NewResolver(client, did.WithNow(now))), opts...)
 }

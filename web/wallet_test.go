@@ -51,7 +51,7 @@ func (e *env) wallet() *walletEnv {
 	iss := e.public()
 	// As serve wires it: this server's issuers resolved in-process,
 	// everything else through the real egress policy (e.egress).
-	v := ServerVerifier(e.egress(), iss)
+	v := ServerVerifier(e.egress(), iss, time.Now)
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{9}, keys.MasterKeySize)))
 	is := issuer.NewService(e.db, issuer.WithCredentialIssuer(iss))
 	w := must(wallet.New(e.db, is, e.db, sealer, v, jsonld.New(contexts.NewLoader()), publicBase,

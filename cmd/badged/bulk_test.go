@@ -98,11 +98,12 @@ func freshPostgres(t *testing.T) string {
 // server is a running badged serve.
 type server struct {
 	cmd  *exec.Cmd
-	url  string
+	url  string // where it listens: http://127.0.0.1:PORT
+	base string // its public base URL, from its log
 	done chan struct{}
 }
 
-var listening = regexp.MustCompile(`badged listening"? addr=(\S+)`)
+var listening = regexp.MustCompile(`badged listening"? addr=(\S+) url=(\S+)`)
 
 func startServer(t *testing.T, bin, data string, env []string) *server {
 	t.Helper()
@@ -118,12 +119,12 @@ func startServer(t *testing.T, bin, data string, env []string) *server {
 		t.Fatal(err)
 	}
 	s := &server{cmd: cmd, done: make(chan struct{})}
-	addr := make(chan string, 1)
+	addr := make(chan []string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
+				addr <- m[1:]
 			}
 			if strings.Contains(sc.Text(), "level=ERROR") {
 				t.Logf("server: %s", sc.Text())
@@ -133,7 +134,7 @@ func startServer(t *testing.T, bin, data string, env []string) *server {
 	}()
 	select {
 	case a := <-addr:
-		s.url = "http://" + a
+		s.url, s.base = "http://"+a[0], a[1]
 	case <-s.done:
 		cmd.Wait()
 		t.Fatalf("badged serve exited: %s", stderr.String())

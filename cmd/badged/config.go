@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,9 +35,26 @@ type Config struct {
 	// DueInterval is how often scheduled sends, reminders and expiries
 	// of awards are run.
 	DueInterval time.Duration // BADGED_DUE_INTERVAL
+	// MailInterval is how often the outbox is delivered, when there is an
+	// SMTP server to deliver to.
+	MailInterval time.Duration // BADGED_MAIL_INTERVAL
 	// OIDCProviders are the OpenID providers people sign in with; none
 	// means demo mode, with the built-in demo provider under /devidp.
 	OIDCProviders string // BADGED_OIDC_PROVIDERS: JSON, or a file path
+	// Demo allows demo mode (the built-in OpenID provider, the seeded demo
+	// institution, a master key generated in the data directory) on a base
+	// URL that is not loopback; see [Config.mode].
+	Demo bool // BADGED_DEMO
+	// TLSCert and TLSKey are PEM files of the certificate (with its chain)
+	// and key to serve https with.
+	TLSCert string // BADGED_TLS_CERT
+	TLSKey  string // BADGED_TLS_KEY
+	// ACMEHosts are the public host names to get certificates for
+	// automatically (ACME, Let's Encrypt), cached in DataDir/acme; the
+	// HTTP-01 challenge is answered on ACMEHTTPAddr, which redirects every
+	// other request to https.
+	ACMEHosts    []string // BADGED_ACME_HOSTS
+	ACMEHTTPAddr string   // BADGED_ACME_HTTP_ADDR
 	// ClaimDays is how long a direct award waits for its claim before it
 	// expires, and ReminderDays the days left at which the learner is
 	// reminded (edubadges: 82 days, reminders at 62 and 42 days left).
@@ -56,10 +75,12 @@ func DefaultConfig() Config {
 		Egress:  egress.DefaultPolicy(),
 		// DueInterval: every minute, as edubadges' cron runs its jobs.
 		DueInterval:  time.Minute,
+		MailInterval: 30 * time.Second,
 		ClaimDays:    82,
 		ReminderDays: []int{62, 42},
 		Throttle:     web.DefaultThrottle(),
 		VerifyLimits: verifier.DefaultLimits(),
+		ACMEHTTPAddr: ":80",
 	}
 }
 
@@ -74,6 +95,21 @@ var envVars = []envVar{
 	{"BADGED_DATA", "data directory (default ./data)", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"BADGED_BASE_URL", "public URL of this server, e.g. https://badges.example.edu (default http://ADDR)", func(c *Config, v string) error {
 		c.BaseURL = strings.TrimRight(v, "/")
+		return nil
+	}},
+	{"BADGED_DEMO", "true to run demo mode (built-in login, demo data, generated master key) on a base URL that is not localhost (default false; on localhost demo mode needs no flag)", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.Demo = b
+		return err
+	}},
+	{"BADGED_TLS_CERT", "PEM file of the certificate (and chain) to serve https with; needs BADGED_TLS_KEY", func(c *Config, v string) error { c.TLSCert = v; return nil }},
+	{"BADGED_TLS_KEY", "PEM file of the private key of BADGED_TLS_CERT", func(c *Config, v string) error { c.TLSKey = v; return nil }},
+	{"BADGED_ACME_HOSTS", "comma-separated public host names to serve https for with certificates from Let's Encrypt (ACME), cached in DATA/acme", func(c *Config, v string) error {
+		c.ACMEHosts = splitHosts(v)
+		return nil
+	}},
+	{"BADGED_ACME_HTTP_ADDR", "address of the plain-http listener that answers the ACME HTTP-01 challenge and redirects to https (default :80)", func(c *Config, v string) error {
+		c.ACMEHTTPAddr = v
 		return nil
 	}},
 	{"BADGED_MASTER_KEY", "base64 of 32 random bytes that encrypt signing keys at rest (demo mode generates one in the data directory)", func(c *Config, v string) error {
@@ -130,6 +166,14 @@ var envVars = []envVar{
 			err = fmt.Errorf("not positive")
 		}
 		c.DueInterval = d
+		return err
+	}},
+	{"BADGED_MAIL_INTERVAL", "how often the outbox is delivered over SMTP (default 30s)", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err == nil && d <= 0 {
+			err = fmt.Errorf("not positive")
+		}
+		c.MailInterval = d
 		return err
 	}},
 	{"BADGED_OIDC_PROVIDERS", "OpenID providers to sign in with: a JSON array, or the path of a file holding one, of {name, label, kind (learner|staff), issuer, clientId, clientSecret, scopes, userinfo, institutionClaim (default schac_home_organization), schacHomes (staff: the SCHAC homes of the institutions it speaks for, or [\"*\"] for a federation), eduidClaim, emailClaim, emailVerifiedClaim, trustEmail, nameClaim, eppnClaim}; redirect URI BASE_URL/login/NAME/callback (default: demo mode, the built-in demo provider at /devidp)", func(c *Config, v string) error {
@@ -232,14 +276,71 @@ func parseReminderDays(v string) ([]int, error) {
 	return days, nil
 }
 
+// splitHosts reads a comma-separated list of host names.
+func splitHosts(v string) []string {
+	var hosts []string
+	for _, h := range strings.Split(v, ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
+}
+
 // check reports settings that are each valid but not together.
 func (c Config) check() error {
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("BADGED_TLS_CERT and BADGED_TLS_KEY (--tls-cert, --tls-key) go together: set both or neither")
+	}
+	if c.TLSCert != "" && len(c.ACMEHosts) > 0 {
+		return fmt.Errorf("BADGED_TLS_CERT and BADGED_ACME_HOSTS (--tls-cert, --acme-host) exclude each other: serve either your own certificate or automatic ones")
+	}
 	for _, d := range c.ReminderDays {
 		if d >= c.ClaimDays {
 			return fmt.Errorf("BADGED_REMINDER_DAYS: a reminder at %d days left comes before the claim period of %d days (BADGED_CLAIM_DAYS) starts", d, c.ClaimDays)
 		}
 	}
 	return nil
+}
+
+// mode reports whether c runs in demo mode, or why badged may not start
+// with it. Demo mode fills in what production must be given — the
+// built-in OpenID provider without BADGED_OIDC_PROVIDERS, a master key
+// generated in the data directory without BADGED_MASTER_KEY — and it runs
+// only on a loopback base URL (localhost, 127.0.0.1, [::1]) or when asked
+// for (Demo). Any other base URL without both settings is an error that
+// says what to set. c.BaseURL must be set.
+func (c Config) mode() (demo bool, err error) {
+	var missing []string
+	if strings.TrimSpace(c.OIDCProviders) == "" {
+		missing = append(missing, "BADGED_OIDC_PROVIDERS (the OpenID Connect providers people sign in with, JSON or a file)")
+	}
+	if c.MasterKey == "" {
+		missing = append(missing, "BADGED_MASTER_KEY (base64 of 32 random bytes, e.g. from: head -c 32 /dev/urandom | base64)")
+	}
+	if c.Demo || loopbackURL(c.BaseURL) {
+		return len(missing) > 0, nil
+	}
+	if len(missing) > 0 {
+		return false, fmt.Errorf("refusing to start in demo mode on %s, which is not localhost: set %s; or, to run the demo there, --demo (BADGED_DEMO=true)",
+			c.BaseURL, strings.Join(missing, " and "))
+	}
+	return false, nil
+}
+
+// loopbackURL reports whether u names this machine only: localhost (or a
+// name under .localhost) or a loopback IP address.
+func loopbackURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(strings.TrimSuffix(p.Hostname(), "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // loadConfig applies the BADGED_* variables to DefaultConfig.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -30,6 +31,7 @@ type receivedMail struct {
 	To      []string
 	Subject string // decoded
 	Text    string // the text/plain part, decoded
+	HTML    string // the text/html part, decoded
 }
 
 func newSMTPServer(t *testing.T) *smtpServer {
@@ -128,7 +130,8 @@ func (s *smtpServer) serve(t *testing.T, c net.Conn) {
 	}
 }
 
-// readMail decodes a mail's subject and its text/plain part.
+// readMail decodes a mail's subject and its text/plain and text/html
+// parts.
 func readMail(data string) (receivedMail, error) {
 	msg, err := mail.ReadMessage(strings.NewReader(data))
 	if err != nil {
@@ -138,11 +141,20 @@ func readMail(data string) (receivedMail, error) {
 	if m.Subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil {
 		return m, err
 	}
-	m.Text, err = textPart(textproto.MIMEHeader(msg.Header), msg.Body)
+	b, err := io.ReadAll(msg.Body)
+	if err != nil {
+		return m, err
+	}
+	if m.Text, err = mailPart(textproto.MIMEHeader(msg.Header), strings.NewReader(string(b)), "text/plain"); err != nil {
+		return m, err
+	}
+	m.HTML, err = mailPart(textproto.MIMEHeader(msg.Header), strings.NewReader(string(b)), "text/html")
 	return m, err
 }
 
-func textPart(h textproto.MIMEHeader, body io.Reader) (string, error) {
+// mailPart returns the first part of media type want, decoded; "" when
+// there is none.
+func mailPart(h textproto.MIMEHeader, body io.Reader, want string) (string, error) {
 	mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
 	if err != nil {
 		return "", err
@@ -151,15 +163,18 @@ func textPart(h textproto.MIMEHeader, body io.Reader) (string, error) {
 		mr := multipart.NewReader(body, params["boundary"])
 		for {
 			p, err := mr.NextRawPart()
+			if errors.Is(err, io.EOF) {
+				return "", nil
+			}
 			if err != nil {
 				return "", err
 			}
-			if text, err := textPart(p.Header, p); err != nil || text != "" {
+			if text, err := mailPart(p.Header, p, want); err != nil || text != "" {
 				return text, err
 			}
 		}
 	}
-	if mt != "text/plain" {
+	if mt != want {
 		return "", nil
 	}
 	if strings.EqualFold(h.Get("Content-Transfer-Encoding"), "quoted-printable") {

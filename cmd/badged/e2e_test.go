@@ -3,32 +3,30 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/egress"
-	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/verifier"
-	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web"
 )
 
@@ -57,17 +55,18 @@ func (c *e2eClock) Set(t time.Time) {
 	c.mu.Unlock()
 }
 
-// stack is one badged server with its services.
+// stack is one badged server, built by newApp as serve builds it and run
+// by app.Run on a loopback listener.
 type stack struct {
 	t        *testing.T
 	clock    *e2eClock
-	st       store
+	app      *app
 	is       *issuer.Service
 	iss      *issuance.Service
 	au       *auth.Service
 	deliver  *notify.Deliverer
 	smtp     *smtpServer
-	ts       *httptest.Server
+	url      string       // where the server listens: http://127.0.0.1:PORT
 	client   *http.Client // the loopback transport
 	verifier *verifier.Verifier
 
@@ -78,68 +77,65 @@ type stack struct {
 }
 
 // newStack builds the server on a fresh store: bbolt in a temporary
-// directory, or a fresh PostgreSQL schema (required when CI=true).
+// directory, or a fresh PostgreSQL schema (required when CI=true). It has
+// OpenID providers and a master key, as production has; its loops run
+// (due work, mail delivery, bulk awards), and the tests also drive the due
+// work and delivery themselves at the clock's time.
 func newStack(t *testing.T, kind string) *stack {
+	t.Helper()
+	return newStackAt(t, kind, e2eBase)
+}
+
+// newStackAt is newStack with the public base URL base; "" is serve's
+// default, http://localhost:PORT of the listener, and then the server
+// fetches through the real egress guard instead of the loopback transport.
+func newStackAt(t *testing.T, kind, base string) *stack {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir = t.TempDir()
+	cfg.BaseURL = base
+	// The due-work and mail loops run once at start; the tests run the
+	// rest at the times they set the clock to.
+	cfg.DueInterval, cfg.MailInterval = 24*time.Hour, 24*time.Hour
+	cfg.MasterKey = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{3}, keys.MasterKeySize))
+	cfg.OIDCProviders = `[{"name":"eduid","label":"eduID","kind":"learner","issuer":"https://login.test.eduid.nl","clientId":"badged","clientSecret":"s"}]`
 	if kind == "postgres" {
 		cfg.DatabaseURL = freshPostgres(t)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := &e2eClock{now: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
-	st, closeStore, err := openStore(ctx, cfg)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var loops sync.WaitGroup
-	t.Cleanup(func() { cancel(); loops.Wait(); closeStore() })
-
-	sealer, err := keys.NewSealer(bytes.Repeat([]byte{3}, keys.MasterKeySize))
-	if err != nil {
-		t.Fatal(err)
+	serverURL := "http://" + l.Addr().String()
+	client := loopback(serverURL)
+	outbound := client
+	if base == "" {
+		cfg.BaseURL, outbound = localBaseURL(l.Addr()), nil
 	}
-	iss, err := issuance.New(st, sealer, e2eBase, jsonld.New(contexts.NewLoader()), issuance.WithClock(clock.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	outbox, err := notify.NewOutbox(st, notify.WithClock(clock.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	events := &awardEvents{store: st, outbox: outbox, audit: audit.New(st), base: e2eBase, log: log}
-	is := issuer.NewService(st, issuer.WithCredentialIssuer(iss), issuer.WithEvents(events.handle), issuer.WithClock(clock.Now))
-
 	smtpSrv := newSMTPServer(t)
 	sender, err := notify.NewSMTP(notify.Config{Host: smtpSrv.host, Port: smtpSrv.port, From: "badged <noreply@badges.test>", TLS: notify.TLSNone})
 	if err != nil {
 		t.Fatal(err)
 	}
-	worker := bulk.NewWorker(st, is, bulk.WithLogger(log), bulk.WithClock(clock.Now))
-	au := auth.NewService(st, is, auth.WithClock(clock.Now))
-	api := web.API{BaseURL: e2eBase, Issuer: is, Auth: au, Institutions: st,
-		Bulk: bulk.NewService(st, is, bulk.WithWake(worker.Wake), bulk.WithClock(clock.Now))}
-	api.Publisher, api.InstitutionRecords, api.Insights = iss, st, insights.New(st, is, insights.WithClock(clock.Now))
-
-	s := &stack{t: t, clock: clock, st: st, is: is, iss: iss, au: au, smtp: smtpSrv,
-		deliver: notify.NewDeliverer(st, sender, notify.WithLogger(log))}
-	// The server's URL is known once it listens; the handler is set then.
-	var handler http.Handler
-	s.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
-	t.Cleanup(s.ts.Close)
-	s.client = loopback(s.ts.URL)
-	if err := withVerifier(&api, cfg, st, iss); err != nil {
+	a, err := newApp(ctx, cfg, deps{Now: clock.Now, HTTP: outbound, Sender: sender, Log: log})
+	if err != nil {
+		l.Close()
 		t.Fatal(err)
 	}
-	api.Egress, api.Verifier = s.client, web.DefaultVerifier(s.client)
-	if api.Wallet, err = wallet.New(st, is, st, sealer, api.Verifier, jsonld.New(contexts.NewLoader()), e2eBase,
-		wallet.WithUsers(st), wallet.WithAccounts(st), wallet.WithEgress(s.client), wallet.WithClock(clock.Now)); err != nil {
-		t.Fatal(err)
-	}
-	handler = web.NewServer("e2e", log, api)
-	loops.Go(func() { worker.Run(ctx) })
-
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, l) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("app.Run: %v", err)
+		}
+		a.Close()
+	})
+	s := &stack{t: t, clock: clock, app: a, is: a.issuer, iss: a.issuance, au: a.auth, smtp: smtpSrv,
+		deliver: a.deliverer, url: serverURL, client: client}
 	s.verifier = verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(s.client),
 		verifier.WithStatus(verifier.HTTPFetcher{Client: s.client}), verifier.WithClock(clock.Now))
 	s.seed(ctx)
@@ -229,7 +225,7 @@ func (s *stack) call(who, method, path string, body any, want int, out any) http
 		}
 		rd = bytes.NewReader(j)
 	}
-	req, err := http.NewRequest(method, s.ts.URL+path, rd)
+	req, err := http.NewRequest(method, s.url+path, rd)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -241,7 +237,7 @@ func (s *stack) call(who, method, path string, body any, want int, out any) http
 	} else if who != "" {
 		req.Header.Set("Authorization", "Bearer "+who)
 	}
-	resp, err := s.ts.Client().Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -280,9 +276,9 @@ type awardPage struct {
 // backpack.
 func (s *stack) credential(learner, awardID string) []byte {
 	s.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, s.ts.URL+"/api/v1/me/holdings/"+awardID+"/download/json", nil)
+	req, _ := http.NewRequest(http.MethodGet, s.url+"/api/v1/me/holdings/"+awardID+"/download/json", nil)
 	req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: strings.TrimPrefix(learner, "cookie:")})
-	resp, err := s.ts.Client().Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
 	}

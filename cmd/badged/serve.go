@@ -6,6 +6,7 @@ import (
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -14,25 +15,23 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/devidp"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
-	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
@@ -56,6 +55,13 @@ other service needed. Flags override the environment.
 `+envHelp())
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (BADGED_ADDR)")
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (BADGED_DATA)")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "run demo mode even on a base URL that is not localhost (BADGED_DEMO)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM file of the certificate to serve https with (BADGED_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM file of the key of --tls-cert (BADGED_TLS_KEY)")
+	fs.Func("acme-host", "public host name to serve https for with a certificate from Let's Encrypt, cached in DATA/acme;\nrepeat or separate by commas (BADGED_ACME_HOSTS); the challenge is answered on BADGED_ACME_HTTP_ADDR (:80)", func(v string) error {
+		cfg.ACMEHosts = append(cfg.ACMEHosts, splitHosts(v)...)
+		return nil
+	})
 	verifierOnly := fs.Bool("verifier-only", false, "run a stateless verifier node: /healthz, /verify, /credentials/verify,\n/presentations/verify and /ns/badged/v1, with no database and no data directory")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -63,107 +69,35 @@ other service needed. Flags override the environment.
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
+	if err := cfg.check(); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	if *verifierOnly {
 		return serveVerifier(ctx, cfg, env)
 	}
 	log := slog.New(slog.NewTextHandler(env.stdout, nil))
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return fmt.Errorf("serve: data directory: %w", err)
-	}
-	mk, err := masterKey(cfg, log)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	sealer, err := keys.NewSealer(mk)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	var smtp *notify.SMTP
-	if cfg.SMTP.Enabled() {
-		if smtp, err = notify.NewSMTP(cfg.SMTP); err != nil {
-			return fmt.Errorf("serve: BADGED_SMTP_*: %w", err)
-		}
-	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	base := cfg.BaseURL
-	if base == "" {
-		base = localBaseURL(l.Addr())
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = defaultBaseURL(cfg, l.Addr())
 	}
-	st, closeStore, err := openStore(ctx, cfg)
+	a, err := newApp(ctx, cfg, deps{Log: log})
 	if err != nil {
 		l.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
-	defer closeStore()
-	// The background loops below stop, and are waited for, before the
-	// store closes.
-	var loops sync.WaitGroup
-	loopCtx, stopLoops := context.WithCancel(ctx)
-	defer func() { stopLoops(); loops.Wait() }()
-
-	iss, err := issuance.New(st, sealer, base, jsonld.New(contexts.NewLoader()))
-	if err != nil {
-		l.Close()
-		return fmt.Errorf("serve: %w", err)
+	defer a.Close()
+	if a.acme != nil {
+		wait, err := answerACME(ctx, cfg, a.acme, log)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("serve: %w", err)
+		}
+		defer wait()
 	}
-	outbox, err := notify.NewOutbox(st)
-	if err != nil {
-		l.Close()
-		return fmt.Errorf("serve: %w", err)
-	}
-	trail := audit.New(st)
-	events := &awardEvents{store: st, outbox: outbox, audit: trail, base: base, log: log}
-	// Changes to the hierarchy, staff and API clients go to the audit
-	// trail, and staff invitations to the outbox, as award events do.
-	changes := &web.ChangeRecorder{Audit: trail, Outbox: outbox, Hierarchy: st, BaseURL: base, Log: log,
-		Names: func(ctx context.Context, userID string) string {
-			if u, err := st.User(ctx, userID); err == nil {
-				return u.Name
-			}
-			return ""
-		}}
-	is := issuer.NewService(st, issuer.WithCredentialIssuer(iss), issuer.WithEvents(events.handle),
-		issuer.WithChanges(changes.Change), issuer.WithClaimPeriod(time.Duration(cfg.ClaimDays)*24*time.Hour),
-		issuer.WithReminders(cfg.ReminderDays...))
-	loops.Add(1)
-	go func() { defer loops.Done(); processDue(loopCtx, is, cfg.DueInterval, log) }()
-	if smtp != nil {
-		d := notify.NewDeliverer(st, smtp, notify.WithLogger(log))
-		loops.Add(1)
-		go func() { defer loops.Done(); d.Run(loopCtx, mailInterval, time.Now) }()
-		log.Info("delivering mail over SMTP", "smtp", cfg.SMTP)
-	} else {
-		log.Warn("no SMTP configured (BADGED_SMTP_HOST): mail stays in the outbox")
-	}
-	worker := bulk.NewWorker(st, is, bulk.WithLogger(log))
-	api := web.API{BaseURL: base, Issuer: is, Auth: auth.NewService(st, is, auth.WithChanges(changes.Change)), Institutions: st,
-		Bulk: bulk.NewService(st, is, bulk.WithWake(worker.Wake)), Audit: trail, Outbox: outbox}
-	api.Publisher, api.InstitutionRecords, api.Insights = iss, st, insights.New(st, is)
-	if err := withLogin(ctx, &api, cfg, st, mk, log); err != nil {
-		l.Close()
-		return fmt.Errorf("serve: %w", err)
-	}
-	if err := withVerifier(&api, cfg, st, iss); err != nil {
-		l.Close()
-		return fmt.Errorf("serve: %w", err)
-	}
-	if api.Wallet, err = wallet.New(st, is, st, sealer, api.Verifier, jsonld.New(contexts.NewLoader()), base,
-		wallet.WithUsers(st), wallet.WithAccounts(st), wallet.WithEgress(api.Egress)); err != nil {
-		l.Close()
-		return fmt.Errorf("serve: %w", err)
-	}
-	events.wallet.Store(api.Wallet)
-	workerDone := make(chan error, 1)
-	go func() { workerDone <- worker.Run(ctx) }()
-	log.Info("badged listening", "addr", l.Addr().String(), "url", base, "data", cfg.DataDir, "version", version)
-	err = web.NewServer(version, log, api).Serve(ctx, l)
-	if werr := <-workerDone; err == nil {
-		err = werr
-	}
-	return err
+	return a.Run(ctx, l)
 }
 
 // store is what serve keeps its records in: bbolt or PostgreSQL.
@@ -186,7 +120,7 @@ type store interface {
 // staff provider on it, and the demo institution its staff belong to. The
 // flow key is derived from the master key, so that every instance shares
 // it.
-func withLogin(ctx context.Context, api *web.API, cfg Config, st store, mk []byte, log *slog.Logger) error {
+func withLogin(ctx context.Context, api *web.API, cfg Config, demo bool, st store, mk []byte, now func() time.Time, log *slog.Logger) error {
 	flowKey, err := hkdf.Key(sha256.New, mk, nil, "badged login flow key", 32)
 	if err != nil {
 		return err
@@ -202,14 +136,14 @@ func withLogin(ctx context.Context, api *web.API, cfg Config, st store, mk []byt
 		if providers, err = login.ParseProviders(data); err != nil {
 			return fmt.Errorf("BADGED_OIDC_PROVIDERS: %v", err)
 		}
-	} else {
+	} else if demo {
 		secret := make([]byte, 32)
 		if _, err := rand.Read(secret); err != nil {
 			return err
 		}
 		client := devidp.Client{ID: "badged", Secret: base64.RawURLEncoding.EncodeToString(secret),
 			RedirectURIs: []string{api.BaseURL + "/login/demo-eduid/callback", api.BaseURL + "/login/demo-staff/callback"}}
-		idp, err := devidp.New(api.BaseURL+"/devidp", []devidp.Client{client})
+		idp, err := devidp.New(api.BaseURL+"/devidp", []devidp.Client{client}, devidp.WithClock(now))
 		if err != nil {
 			return err
 		}
@@ -225,7 +159,8 @@ func withLogin(ctx context.Context, api *web.API, cfg Config, st store, mk []byt
 		}
 		log.Warn("demo mode: sign-in uses the built-in demo OpenID provider at /devidp; set BADGED_OIDC_PROVIDERS in production")
 	}
-	api.Login, err = login.NewService(providers, api.BaseURL, st, api.Auth, api.Issuer, st, login.WithFlowKey(flowKey))
+	api.Login, err = login.NewService(providers, api.BaseURL, st, api.Auth, api.Issuer, st,
+		login.WithFlowKey(flowKey), login.WithClock(now))
 	return err
 }
 
@@ -321,13 +256,28 @@ func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	tc, acme, err := serverTLS(cfg)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	base := cfg.BaseURL
 	if base == "" {
-		base = "http://" + l.Addr().String()
+		base = defaultBaseURL(cfg, l.Addr())
+	}
+	if acme != nil {
+		wait, err := answerACME(ctx, cfg, acme, log)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("serve: %w", err)
+		}
+		defer wait()
+	}
+	if tc != nil {
+		l = tls.NewListener(l, tc)
 	}
 	client := egress.NewClient(cfg.Egress)
 	api := web.API{BaseURL: base, Egress: client, Verifier: web.DefaultVerifier(client, verifier.WithLimits(cfg.VerifyLimits)), Throttle: cfg.Throttle}
@@ -342,19 +292,18 @@ func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
 // and status lists of this server's issuers read from the store, others
 // through the egress policy of cfg, issuers known from this platform's store and from
 // BADGED_TRUSTED_ISSUERS, and /credentials/issue signing through iss.
-func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service) error {
+func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service, client *http.Client, now func() time.Time) error {
 	trusted, err := trustedIssuers(cfg)
 	if err != nil {
 		return err
 	}
-	client := egress.NewClient(cfg.Egress)
 	dirs := web.IssuerDirectories{web.PlatformIssuers{DID: iss.IssuerDID, Store: st}}
 	if trusted != nil {
 		dirs = append(dirs, trusted)
 	}
 	// This server's own issuers are resolved in-process (web.ServerVerifier).
-	api.Egress, api.Verifier, api.Issuers, api.Credentials = client, web.ServerVerifier(client, iss, verifier.WithLimits(cfg.VerifyLimits)), dirs, iss
-	api.Throttle = cfg.Throttle
+	v := web.ServerVerifier(client, iss, now, verifier.WithLimits(cfg.VerifyLimits))
+	api.Egress, api.Verifier, api.Issuers, api.Credentials, api.Throttle = client, v, dirs, iss, cfg.Throttle
 	return nil
 }
 
@@ -391,24 +340,20 @@ func localBaseURL(addr net.Addr) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// mailInterval is how often the outbox is delivered when SMTP is
-// configured.
-const mailInterval = 30 * time.Second
-
 // processDue runs the award flows' due work (scheduled sends, reminders,
 // expiries, retried issuance) every interval until ctx ends. Several
 // nodes may run it against one store at once: ProcessDue is idempotent
 // (running it again at the same time does nothing) and every change is a
 // versioned update, so of two nodes acting on one award exactly one wins
 // and the other skips it; each event is therefore reported once.
-func processDue(ctx context.Context, is *issuer.Service, interval time.Duration, log *slog.Logger) {
+func processDue(ctx context.Context, is *issuer.Service, interval time.Duration, now func() time.Time, log *slog.Logger) {
 	if interval <= 0 {
 		interval = time.Minute
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		events, err := is.ProcessDue(ctx, time.Now())
+		events, err := is.ProcessDue(ctx, now())
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("award due work failed", "err", err, "events", len(events))
@@ -544,7 +489,8 @@ func (h *awardEvents) mail(ctx context.Context, e issuer.Event) error {
 	}
 	lang := notify.Lang(cmp.Or(in.DefaultLanguage, notify.LangNL))
 	badge := notify.Badge{Name: bc.Name.In(lang), IssuerName: is.Name.In(lang), InstitutionName: in.Name.In(lang)}
-	// The backpack pages are not served yet; this is where they will be.
+	// web answers it with the credential once held, else the award in the
+	// backpack (handleAwardLink).
 	awardURL := h.base + "/backpack/awards/" + url.PathEscape(a.ID)
 	name := e.Recipient.Name
 	var (
