@@ -122,6 +122,7 @@ type verifyPage struct {
 // pageResult is one verification in plain words.
 type pageResult struct {
 	Verified   bool
+	V          verdictView
 	Kind       string
 	Securing   string
 	Issuer     string // the id the credential names
@@ -154,6 +155,9 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 	body, _, err := egress.Fetch(r.Context(), s.Egress, link, verifier.DefaultMaxInput,
 		"application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7, image/png;q=0.5, image/svg+xml;q=0.5")
 	if err != nil {
+		if s.Log != nil {
+			s.Log.Info("verify page: shared link not fetched", "request_id", RequestID(r.Context()), "url", link, "err", err)
+		}
 		p.Error = p.T["error.fetch"] + " " + badged.MessageOf(err)
 		status := statusOf[badged.KindOf(err)]
 		if status == 0 || status >= 500 {
@@ -260,9 +264,7 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 		}
 		out.Known = &pageKnown{Name: name, Source: k.Source}
 	}
-	for _, c := range res.Checks {
-		out.Checks = append(out.Checks, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: checkText(p.T, c), Detail: c.Message})
-	}
+	out.V, out.Checks = verificationOf(p.T, res, s.now())
 	if identity != "" && res.Kind == "credential" {
 		out.Identity = identityCheck(p.T, res.Credential, identity)
 	}
@@ -270,14 +272,6 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 		out.Others = append(out.Others, s.pageResult(ctx, p, sub, identity))
 	}
 	return out
-}
-
-// checkText says a check's outcome in plain words.
-func checkText(t map[string]string, c verifier.Check) string {
-	if s, ok := t["check."+c.ID+"."+string(c.Verdict)]; ok {
-		return s
-	}
-	return t["label."+c.ID] + ": " + t["verdict."+string(c.Verdict)]
 }
 
 // identityCheck tells whether identity (an email address or another
