@@ -45,15 +45,21 @@ func newWalletEnv(t *testing.T) *walletEnv {
 
 // wallet wires the backpack into e's server (once) and returns it.
 func (e *env) wallet() *walletEnv {
+	return e.walletFetching(e.publicClient())
+}
+
+// walletFetching is wallet with a verifier (and imports) that fetch with
+// client.
+func (e *env) walletFetching(client *http.Client) *walletEnv {
 	if we, ok := walletEnvs[e]; ok {
 		return we
 	}
 	iss := e.public()
-	v := DefaultVerifier(e.publicClient())
+	v := DefaultVerifier(client)
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{9}, keys.MasterKeySize)))
 	is := issuer.NewService(e.db, issuer.WithCredentialIssuer(iss))
 	w := must(wallet.New(e.db, is, e.db, sealer, v, jsonld.New(contexts.NewLoader()), publicBase,
-		wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(e.publicClient())))
+		wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(client)))
 	e.srv.Wallet, e.srv.Verifier = w, v
 	we := &walletEnv{env: e, is: is, w: w, v: v}
 	walletEnvs[e] = we
