@@ -37,6 +37,7 @@ type sharePage struct {
 	Results     []pageCheck
 	Known       *pageKnown
 	Signed      bool
+	KeyUnknown  bool
 	OGImage     string
 	Description string
 	VerifyURL   string
@@ -65,7 +66,7 @@ func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
 	p.Verified = p.V.Verdict == string(verifier.Valid)
 	if pub.Verification != nil {
 		vr := s.pageResult(r.Context(), &verifyPage{Lang: p.Lang, T: pageText[p.Lang]}, pub.Verification, "")
-		p.Known, p.Signed = vr.Known, vr.Signed
+		p.Known, p.Signed, p.KeyUnknown = vr.Known, vr.Signed, vr.KeyUnknown
 	}
 	p.OGImage = pub.URL + "/image.png"
 	if u := httpURL(sum.Image); u != "" {

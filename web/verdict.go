@@ -2,7 +2,10 @@ package web
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/badged/badged/verifier"
 )
@@ -20,7 +23,7 @@ type verdictView struct {
 	Title     string   // the verdict in a few words
 	Text      string   // what it means
 	Reasons   []string // what could not be checked, and why
-	StatusAge string   // how old the copy of a foreign status list is; "" when read live
+	StatusAge string   // how old the cached copy of a foreign status list is; "" when read live or just now
 }
 
 // verdictOf says res in the words of t (pageText of a language), at now.
@@ -36,7 +39,10 @@ func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdict
 	case verifier.Indeterminate:
 		v.Mark, v.Title, v.Text = "?", t["result.indeterminate"], t["result.indeterminateText"]
 		for _, c := range res.Unchecked() {
-			v.Reasons = append(v.Reasons, checkText(t, c, "")+" "+c.Message)
+			if c.ID == verifier.CheckSigner && keyUnknown(res) {
+				continue // the proof's reason says it: the key could not be fetched
+			}
+			v.Reasons = append(v.Reasons, sentence(c.Message))
 		}
 	default:
 		v.Verdict = string(verifier.Invalid)
@@ -55,9 +61,10 @@ func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdict
 		}
 	}
 	if !res.StatusFetched.IsZero() {
+		// A list fetched for this verification is as live as one read
+		// in-process: only a cached copy's age is worth saying.
 		switch mins := int(now.Sub(res.StatusFetched) / time.Minute); {
 		case mins < 1:
-			v.StatusAge = t["status.justNow"]
 		case mins == 1:
 			v.StatusAge = t["status.minuteAgo"]
 		default:
@@ -106,6 +113,27 @@ func checkText(t map[string]string, c verifier.Check, status string) string {
 		return s
 	}
 	return t["label."+c.ID] + ": " + t["verdict."+string(c.Verdict)]
+}
+
+// keyUnknown reports whether the issuer's key could not be fetched, so
+// that who signed is not known yet.
+func keyUnknown(res *verifier.Result) bool {
+	c, ok := res.Check(verifier.CheckProof)
+	return ok && c.Verdict == verifier.Unchecked
+}
+
+// sentence makes a verifier message a sentence: capitalized, with a full
+// stop.
+func sentence(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
 }
 
 func failed(res *verifier.Result, id string) bool {

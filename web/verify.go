@@ -129,6 +129,7 @@ type pageResult struct {
 	IssuerName string // the name the credential states
 	Signer     string
 	Signed     bool // the signature is the issuer's
+	KeyUnknown bool // the issuer's key could not be fetched: who signed is not known yet
 	Known      *pageKnown
 	Checks     []pageCheck
 	Identity   *pageCheck
@@ -256,7 +257,7 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
 // pageResult says a verification result in the page's words.
 func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Result, identity string) *pageResult {
 	out := &pageResult{Verified: res.Verified, Kind: res.Kind, Securing: res.Securing, Issuer: res.Issuer,
-		IssuerName: res.IssuerName, Signer: res.Signer, Signed: signedByIssuer(res)}
+		IssuerName: res.IssuerName, Signer: res.Signer, Signed: signedByIssuer(res), KeyUnknown: keyUnknown(res)}
 	if k, ok := s.knownIssuer(ctx, res); ok {
 		name := k.Name.EN
 		if p.Lang == "nl" && k.Name.NL != "" || name == "" {

@@ -49,8 +49,8 @@ func (e *env) wallet() *walletEnv {
 }
 
 // walletFetching is wallet with a verifier (and imports) that fetch with
-// client.
-func (e *env) walletFetching(client *http.Client) *walletEnv {
+// client, and the wallet's options opts.
+func (e *env) walletFetching(client *http.Client, opts ...wallet.Option) *walletEnv {
 	if we, ok := walletEnvs[e]; ok {
 		return we
 	}
@@ -59,7 +59,7 @@ func (e *env) walletFetching(client *http.Client) *walletEnv {
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{9}, keys.MasterKeySize)))
 	is := issuer.NewService(e.db, issuer.WithCredentialIssuer(iss))
 	w := must(wallet.New(e.db, is, e.db, sealer, v, jsonld.New(contexts.NewLoader()), publicBase,
-		wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(client)))
+		append([]wallet.Option{wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(client)}, opts...)...))
 	e.srv.Wallet, e.srv.Verifier = w, v
 	we := &walletEnv{env: e, is: is, w: w, v: v}
 	walletEnvs[e] = we
