@@ -32,8 +32,17 @@ func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdict
 	if res == nil {
 		return verdictView{Verdict: string(verifier.Indeterminate), Mark: "?", Title: t["result.indeterminate"], Text: t["result.indeterminateText"]}
 	}
-	v := verdictView{Verdict: string(res.Verdict)}
-	switch res.Verdict {
+	overall := res.Verdict
+	if overall == "" {
+		// A result stored before there were three verdicts (an import's
+		// verification) had no unchecked checks: verified or not.
+		overall = verifier.Invalid
+		if res.Verified {
+			overall = verifier.Valid
+		}
+	}
+	v := verdictView{Verdict: string(overall)}
+	switch overall {
 	case verifier.Valid:
 		v.Mark, v.Title, v.Text = "✓", t["result.valid"], t["result.validText"]
 	case verifier.Indeterminate:

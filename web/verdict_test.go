@@ -261,3 +261,21 @@ func TestBackpackUnreachableLists(t *testing.T) {
 		t.Errorf("after revocation: state %q, want revoked", s)
 	}
 }
+
+// TestVerdictOfStoredResult: a result stored before there were three
+// verdicts (no verdict field) reads as it did: verified is valid.
+func TestVerdictOfStoredResult(t *testing.T) {
+	T := pageText["en"]
+	for _, tt := range []struct {
+		res  *verifier.Result
+		want string
+	}{
+		{&verifier.Result{Verified: true, Checks: []verifier.Check{{ID: verifier.CheckProof, Verdict: verifier.Pass}}}, "valid"},
+		{&verifier.Result{Checks: []verifier.Check{{ID: verifier.CheckProof, Verdict: verifier.Fail}}}, "invalid"},
+		{nil, "indeterminate"},
+	} {
+		if got := verdictOf(T, tt.res, time.Now()); got.Verdict != tt.want || got.Title == "" || got.Text == "" {
+			t.Errorf("verdictOf(%+v) = %+v, want %s", tt.res, got, tt.want)
+		}
+	}
+}
