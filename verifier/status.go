@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/egress"
@@ -107,11 +108,7 @@ func (v *Verifier) checkEntry(ctx context.Context, doc map[string]any, e statusl
 // fetchStatus fetches a status list, and records in res when a cached
 // list was fetched from its source (the oldest of the lists read).
 func (v *Verifier) fetchStatus(ctx context.Context, url string, res *Result) ([]byte, error) {
-	af, ok := v.status.(AgedFetcher)
-	if !ok {
-		return v.status.Fetch(ctx, url)
-	}
-	body, fetched, err := af.FetchAged(ctx, url)
+	body, fetched, err := FetchAged(ctx, v.status, url)
 	if err == nil && !fetched.IsZero() && (res.StatusFetched.IsZero() || fetched.Before(res.StatusFetched)) {
 		res.StatusFetched = fetched
 	}
@@ -130,6 +127,21 @@ func purposeWord(p string) string {
 		return "suspended"
 	}
 	return "revoked"
+}
+
+// FetchAged fetches url with f, and says when what it returns was fetched
+// from its source when f is an [AgedFetcher] (the zero time otherwise: read
+// live). A Fetcher that wraps another implements AgedFetcher with it:
+//
+//	func (w wrapper) FetchAged(ctx context.Context, url string) ([]byte, time.Time, error) {
+//		return verifier.FetchAged(ctx, w.inner, url)
+//	}
+func FetchAged(ctx context.Context, f Fetcher, url string) ([]byte, time.Time, error) {
+	if af, ok := f.(AgedFetcher); ok {
+		return af.FetchAged(ctx, url)
+	}
+	body, err := f.Fetch(ctx, url)
+	return body, time.Time{}, err
 }
 
 // HTTPFetcher fetches status lists over HTTP with a client that applies the

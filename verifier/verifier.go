@@ -185,8 +185,7 @@ type Fetcher interface {
 // AgedFetcher is a [Fetcher] that may answer from a cache and says when
 // what it returns was fetched from its source (the zero time when it was
 // read live). The verifier reports it as [Result.StatusFetched]. A
-// Fetcher that wraps another should implement it when the wrapped one
-// does.
+// Fetcher that wraps another should implement it, with [FetchAged].
 type AgedFetcher interface {
 	Fetcher
 	FetchAged(ctx context.Context, url string) (body []byte, fetched time.Time, err error)
