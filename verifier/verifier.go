@@ -8,6 +8,16 @@
 // through the guarded HTTP client of package egress) and status lists
 // through a [Fetcher]. The same verifier serves the CLI, the API, the
 // verify page and wallet import.
+//
+// # Verdicts
+//
+// Every check is passed, failed, or could not be checked ([Unchecked]): a
+// key or status list that could not be fetched says nothing against a
+// credential, so it never fails a check (see [KeyResolver] for how errors
+// are told apart). A [Result] is [Valid], [Invalid] or [Indeterminate]
+// (could not be fully checked). Only a set status bit makes a credential
+// revoked or suspended ([Result.Status]); only a signature that does not
+// match fails the proof check.
 package verifier
 
 import (
