@@ -23,6 +23,7 @@ import (
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
+	"github.com/badged/badged/statuslist"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 )
@@ -67,7 +68,7 @@ func newUnreachableIssuer(t *testing.T, live bool) *unreachableIssuer {
 // reached apart: valid; altered; revoked; could not be checked right now,
 // with the reason in plain words and nothing called failed.
 func TestVerifyPageVerdicts(t *testing.T) {
-	e := newVerifyEnv(t, false)
+	e := newLoopbackVerify(t, time.Now)
 	u := newUnreachableIssuer(t, true)
 	for _, lang := range []string{"en", "nl"} {
 		T := pageText[lang]
@@ -80,11 +81,11 @@ func TestVerifyPageVerdicts(t *testing.T) {
 			text    string // the summary
 			checks  map[string]string
 		}{
-			{"genuine", e.ts, e.creds.valid, "valid", T["result.valid"], T["result.validText"],
+			{"genuine", e.ts, e.valid, "valid", T["result.valid"], T["result.validText"],
 				map[string]string{"proof": "pass", "status": "pass"}},
-			{"tampered", e.ts, e.creds.tampered, "invalid", T["result.invalid"], T["result.alteredText"],
+			{"tampered", e.ts, e.tampered, "invalid", T["result.invalid"], T["result.alteredText"],
 				map[string]string{"proof": "fail", "status": "pass"}},
-			{"revoked", e.ts, e.creds.revoked, "invalid", T["result.invalid"], T["result.revokedText"],
+			{"revoked", e.ts, e.revoked, "invalid", T["result.invalid"], T["result.revokedText"],
 				map[string]string{"proof": "pass", "status": "fail"}},
 			{"issuer unreachable", u.ts, u.cred, "indeterminate", T["result.indeterminate"], T["result.indeterminateText"],
 				map[string]string{"proof": "unchecked", "signer": "unchecked"}},
@@ -156,25 +157,67 @@ func noGoErrorText(t *testing.T, doc *goquery.Document) {
 	}
 }
 
-// TestVerifyPageStatusAge: a foreign status list read from the cache is
-// shown with its age; the first verification fetched it, live, and says
-// nothing of age.
-func TestVerifyPageStatusAge(t *testing.T) {
-	r := newRemoteDocs(t)
-	c := newCreds(t, r) // the list is served with max-age=300
-	now := verifyClock()
-	clock := func() time.Time { return now }
-	client := r.client()
+// loopbackVerify is a verifier node whose credentials' status lists are
+// served by a live loopback server, which its egress policy allows by the
+// explicit allow list, as an operator would for an issuer in their own
+// network: no URL is rewritten. The issuer is a did:key.
+type loopbackVerify struct {
+	ts                       *httptest.Server
+	valid, tampered, revoked []byte
+	fetches                  *atomic.Int64 // of status lists
+}
+
+// newLoopbackVerify starts it, with clock as the clock of its status list
+// cache and of its pages.
+func newLoopbackVerify(t *testing.T, clock func() time.Time) *loopbackVerify {
+	t.Helper()
+	c := newCreds(t, nil)
+	lv := &loopbackVerify{fetches: new(atomic.Int64)}
+	served := map[string][]byte{}
+	lists := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lv.fetches.Add(1)
+		w.Header().Set("Cache-Control", "max-age=300")
+		w.Write(served[r.URL.Path])
+	}))
+	t.Cleanup(lists.Close)
+	validFrom := must(time.Parse(time.RFC3339, c.doc["validFrom"].(string)))
+	withList := func(path string, revoked bool) []byte {
+		u := lists.URL + path
+		bits := statuslist.New(131072)
+		if revoked {
+			if err := bits.Set(94567, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		served[path] = c.sign(statuslist.ListCredential(u, c.issuer, "revocation", bits, validFrom), c.vm)
+		return c.sign(with(c.doc, "credentialStatus", map[string]any{"id": u + "#94567", "type": "BitstringStatusListEntry",
+			"statusPurpose": "revocation", "statusListIndex": "94567", "statusListCredential": u}), c.vm)
+	}
+	lv.valid, lv.revoked = withList("/lists/1", false), withList("/lists/2", true)
+	lv.tampered = bytes.Replace(lv.valid, []byte(`"Data Science Foundations"`), []byte(`"Data Science Mastery"`), 1)
+	if bytes.Equal(lv.tampered, lv.valid) {
+		t.Fatal("nothing to tamper with")
+	}
+
+	client := egress.NewClient(egress.Policy{AllowHosts: []string{must(url.Parse(lists.URL)).Host}, Timeout: 5 * time.Second, MaxBytes: 1 << 20})
 	v := verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
 		verifier.WithStatus(verifier.NewCachingFetcher(client, verifier.WithCacheClock(clock))), verifier.WithClock(verifyClock))
 	srv := NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Verifier: v, Egress: client})
 	srv.Now = clock
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	lv.ts = httptest.NewServer(srv)
+	t.Cleanup(lv.ts.Close)
+	return lv
+}
 
+// TestVerifyPageStatusAge: a foreign status list read from the cache is
+// shown with its age; the first verification fetched it, live, and says
+// nothing of age.
+func TestVerifyPageStatusAge(t *testing.T) {
+	now := verifyClock()
+	lv := newLoopbackVerify(t, func() time.Time { return now })
 	age := func() string {
 		t.Helper()
-		_, doc := formPost(t, ts, "?lang=en", map[string]string{"credential": string(c.valid)}, "", nil, nil)
+		_, doc := formPost(t, lv.ts, "?lang=en", map[string]string{"credential": string(lv.valid)}, "", nil, nil)
 		if v := doc.Find("#result").AttrOr("data-verdict", ""); v != "valid" {
 			t.Fatalf("verdict %q\n%s", v, describePage(doc))
 		}
@@ -186,6 +229,9 @@ func TestVerifyPageStatusAge(t *testing.T) {
 	now = now.Add(4 * time.Minute)
 	if got, want := age(), fmt.Sprintf(pageText["en"]["status.minutesAgo"], 4); got != want {
 		t.Errorf("from the cache: %q, want %q", got, want)
+	}
+	if n := lv.fetches.Load(); n != 1 {
+		t.Errorf("the list was fetched %d times, want once", n)
 	}
 }
 
