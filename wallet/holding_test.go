@@ -11,7 +11,9 @@ import (
 // signature is invalid whatever else failed, and a credential that could
 // not be fully checked is unchecked, never revoked.
 func TestStateOf(t *testing.T) {
-	check := func(id string, v verifier.Verdict) verifier.Check { return verifier.Check{ID: id, Verdict: v, Message: "m"} }
+	check := func(id string, v verifier.Verdict) verifier.Check {
+		return verifier.Check{ID: id, Verdict: v, Message: "m"}
+	}
 	tests := []struct {
 		name string
 		res  *verifier.Result
