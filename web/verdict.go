@@ -22,9 +22,13 @@ type verdictView struct {
 	Mark      string   // ✓, ✗ or ?
 	Title     string   // the verdict in a few words
 	Text      string   // what it means
-	Reasons   []string // what could not be checked, and why
+	Reasons   []reason // what could not be checked, and why
 	StatusAge string   // how old the cached copy of a foreign status list is; "" when read live or just now
 }
+
+// reason is a check that could not be made: what, in the page's language,
+// and why, in the verifier's words.
+type reason struct{ Text, Detail string }
 
 // verdictOf says res in the words of t (pageText of a language), at now.
 // A nil res could not be checked at all.
@@ -51,7 +55,7 @@ func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdict
 			if c.ID == verifier.CheckSigner && keyUnknown(res) {
 				continue // the proof's reason says it: the key could not be fetched
 			}
-			v.Reasons = append(v.Reasons, sentence(c.Message))
+			v.Reasons = append(v.Reasons, reason{Text: checkText(t, c, ""), Detail: sentence(c.Message)})
 		}
 	default:
 		v.Verdict = string(verifier.Invalid)
