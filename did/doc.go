@@ -29,7 +29,7 @@
 //
 // Every error is a *badged.Error. Its Kind is Invalid for malformed input
 // (a key, DID, URL or document), NotFound for a verification method a
-// document does not list, and, for fetches, whatever egress reports:
-// Forbidden (refused by policy, wrapping egress.ErrRefused), TooLarge or
-// Unavailable.
+// document does not list, and Unavailable when a did:web document could
+// not be had (refused by policy, wrapping egress.ErrRefused; timed out; an
+// error status; too large; an answer that is not the DID's document).
 package did

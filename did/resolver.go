@@ -139,12 +139,14 @@ func NewResolver(client *http.Client, opts ...Option) *Resolver {
 // Resolve returns the DID document of did (a DID, not a DID URL). The
 // document is the caller's to modify.
 //
-// Errors are *badged.Error values: Invalid for a malformed DID, an
-// unsupported method ("DID method example is not supported"), a document
-// that is not valid JSON or whose id is not the DID; and, for did:web,
-// the kinds egress.Fetch returns: Forbidden (wrapping egress.ErrRefused)
-// when the HTTP client's policy refused the request, TooLarge, and
-// Unavailable when the document cannot be fetched.
+// Errors are *badged.Error values: Invalid for a malformed DID or an
+// unsupported method ("DID method example is not supported"); for did:web,
+// Unavailable when the document could not be had: the HTTP client's
+// policy refused the request (wrapping egress.ErrRefused), it timed out,
+// the answer was an error status, too large, not valid JSON or a document
+// whose id is not the DID. Unavailable says nothing about the DID; a
+// verifier reports a key it could not resolve so as "could not be
+// checked".
 func (r *Resolver) Resolve(ctx context.Context, did string) (*Document, error) {
 	doc, _, err := r.resolve(ctx, did, time.Time{})
 	return doc, err
@@ -212,17 +214,19 @@ func (r *Resolver) resolveWeb(ctx context.Context, did string, notBefore time.Ti
 	body, header, err := egress.Fetch(ctx, r.client, u, r.maxBytes, didDocumentAccept)
 	if err != nil {
 		var be *badged.Error
-		if errors.As(err, &be) {
+		if errors.As(egress.Unreachable(err), &be) {
 			return nil, time.Time{}, &badged.Error{Kind: be.Kind, Message: fmt.Sprintf("resolve %s: %s", did, be.Message), Err: be.Err}
 		}
 		return nil, time.Time{}, badged.Wrap(badged.Unavailable, err, "resolve "+did)
 	}
+	// What the issuer's server answered is not this DID's document: the
+	// DID cannot be resolved now, which says nothing about the DID.
 	var doc Document
 	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, time.Time{}, badged.Wrap(badged.Invalid, err, fmt.Sprintf("resolve %s: the document at %s is not a valid DID document", did, u))
+		return nil, time.Time{}, badged.Wrap(badged.Unavailable, err, fmt.Sprintf("resolve %s: the answer from %s is not a DID document", did, u))
 	}
 	if doc.ID != did {
-		return nil, time.Time{}, badged.Errorf(badged.Invalid, "resolve %s: the document at %s has id %s, not the DID", did, u, short(doc.ID))
+		return nil, time.Time{}, badged.Errorf(badged.Unavailable, "resolve %s: the document at %s has id %s, not the DID", did, u, short(doc.ID))
 	}
 	fetched := r.now()
 	r.store(did, &doc, fetched, r.ttlOf(header))
@@ -299,8 +303,8 @@ func (r *Resolver) store(did string, doc *Document, fetched time.Time, ttl time.
 // Errors are *badged.Error values: NotFound when the document does not
 // list the method; Invalid for a URL of another form, an unsupported DID
 // method ("DID method example is not supported"), or a malformed DID,
-// document or key; and the kinds of [Resolver.Resolve] for did:web
-// fetches (Forbidden, TooLarge, Unavailable).
+// document or key; and Unavailable, as [Resolver.Resolve] says, when a
+// did:web document could not be had.
 func (r *Resolver) ResolveKey(ctx context.Context, vmURL string) (*Key, error) {
 	if strings.HasPrefix(vmURL, "did:") {
 		return r.resolveDIDKey(ctx, vmURL)

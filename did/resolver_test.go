@@ -169,10 +169,10 @@ func TestResolveKeyDIDWeb(t *testing.T) {
 		{"ok/relative id, not for assertions", "did:web:ext.example#auth", "", "", false},
 		{"fail/method not in document", iss.did + "#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2", badged.NotFound, "is not in the DID document of", false},
 		{"fail/no fragment", iss.did, badged.Invalid, "has no fragment", false},
-		{"fail/wrong id in document", "did:web:wrong-id.example#k", badged.Invalid, `has id "did:web:evil.example", not the DID`, false},
-		{"fail/not JSON", "did:web:not-json.example#k", badged.Invalid, "is not a valid DID document", false},
+		{"fail/wrong id in document", "did:web:wrong-id.example#k", badged.Unavailable, `has id "did:web:evil.example", not the DID`, false},
+		{"fail/not JSON", "did:web:not-json.example#k", badged.Unavailable, "is not a DID document", false},
 		{"fail/no document", "did:web:missing.example#k", badged.Unavailable, "status 404", false},
-		{"fail/document too large", "did:web:big.example#k", badged.TooLarge, "exceeds 1500 bytes", false},
+		{"fail/document too large", "did:web:big.example#k", badged.Unavailable, "exceeds 1500 bytes", false},
 		{"fail/bad did:web", "did:web:127.0.0.1#k", badged.Invalid, "is not a domain name", false},
 	}
 	for _, tt := range tests {
@@ -214,7 +214,8 @@ func TestResolveDIDWebRefusedByEgress(t *testing.T) {
 	id := did.WebDID("localhost:" + u.Port())
 	r := did.NewResolver(egress.NewClient(egress.DefaultPolicy()))
 	_, err := r.ResolveKey(t.Context(), id+"#key-1")
-	wantKind(t, err, badged.Forbidden, "is not allowed (loopback)")
+	// Refused is "could not be had", not a verdict on the DID.
+	wantKind(t, err, badged.Unavailable, "is not allowed (loopback)")
 	if !errors.Is(err, egress.ErrRefused) {
 		t.Errorf("errors.Is(err, egress.ErrRefused) = false for %v", err)
 	}

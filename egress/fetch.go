@@ -84,3 +84,24 @@ func fetchError(ctx context.Context, shown string, err error) error {
 	}
 	return badged.Wrap(badged.Unavailable, err, fmt.Sprintf("fetch %s: request failed", shown))
 }
+
+// Unreachable returns err, an error of [Fetch], as one of kind Unavailable
+// with the same message and cause (so errors.Is(err, ErrRefused) still
+// holds), or nil for nil. Fetchers whose callers only need to know that a
+// document could not be had (a verifier's DID documents and status lists:
+// a refusal, a timeout or an error status all mean "could not be checked")
+// use it, so that Forbidden and TooLarge do not read as a verdict on what
+// was asked for.
+func Unreachable(err error) error {
+	if err == nil {
+		return nil
+	}
+	var be *badged.Error
+	if errors.As(err, &be) {
+		if be.Kind == badged.Unavailable {
+			return err
+		}
+		return &badged.Error{Kind: badged.Unavailable, Message: be.Message, Err: be.Err}
+	}
+	return badged.Wrap(badged.Unavailable, err, "the document could not be fetched")
+}

@@ -284,3 +284,45 @@ func TestRootCAs(t *testing.T) {
 		t.Errorf("trusted CA: %q, %v", body, err)
 	}
 }
+
+// TestUnreachable: every error of Fetch, refused, too large or failed,
+// becomes Unavailable with its message, and a refusal still wraps
+// ErrRefused.
+func TestUnreachable(t *testing.T) {
+	big := strings.Repeat("x", 100)
+	srv, host := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big":
+			fmt.Fprint(w, big)
+		default:
+			http.Error(w, "down", http.StatusInternalServerError)
+		}
+	}))
+	allowing := egress.NewClient(policy(func(p *egress.Policy) { p.AllowHosts = []string{host} }))
+	tests := []struct {
+		name    string
+		client  *http.Client
+		url     string
+		refused bool
+		msg     string
+	}{
+		{"refused", egress.NewClient(policy(nil)), srv.URL, true, "not allowed (loopback)"},
+		{"too large", allowing, srv.URL + "/big", false, "exceeds 10 bytes"},
+		{"error status", allowing, srv.URL + "/down", false, "500"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := egress.Fetch(t.Context(), tt.client, tt.url, 10, "")
+			err = egress.Unreachable(err)
+			if k := badged.KindOf(err); k != badged.Unavailable || !strings.Contains(badged.MessageOf(err), tt.msg) {
+				t.Errorf("%s %q, want unavailable mentioning %q", k, badged.MessageOf(err), tt.msg)
+			}
+			if got := errors.Is(err, egress.ErrRefused); got != tt.refused {
+				t.Errorf("errors.Is(err, ErrRefused) = %v, want %v", got, tt.refused)
+			}
+		})
+	}
+	if egress.Unreachable(nil) != nil {
+		t.Error("Unreachable(nil) is not nil")
+	}
+}

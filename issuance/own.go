@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/did"
+	"github.com/badged/badged/verifier"
 )
 
 // KeyResolver finds the public key of a verification method: what
@@ -102,18 +104,26 @@ func (s *Service) OwnLists(next Fetcher) *OwnLists { return &OwnLists{s: s, next
 // the list cannot be signed (it could not be checked). Other URLs get the
 // fallback's errors.
 func (l *OwnLists) Fetch(ctx context.Context, rawURL string) ([]byte, error) {
+	b, _, err := l.FetchAged(ctx, rawURL)
+	return b, err
+}
+
+// FetchAged is Fetch, saying when a cached foreign list was fetched from
+// its source (verifier.AgedFetcher); this server's own lists are read live
+// and have the zero time.
+func (l *OwnLists) FetchAged(ctx context.Context, rawURL string) ([]byte, time.Time, error) {
 	id, ok := l.s.ownList(rawURL)
 	if !ok {
-		return l.next.Fetch(ctx, rawURL)
+		return verifier.FetchAged(ctx, l.next, rawURL)
 	}
 	b, _, err := l.s.StatusListCredential(ctx, id)
 	switch {
 	case err == nil:
-		return b, nil
+		return b, time.Time{}, nil
 	case badged.KindOf(err) == badged.NotFound:
-		return nil, badged.Wrap(badged.NotFound, err, fmt.Sprintf("the status list %s does not exist on this server", rawURL))
+		return nil, time.Time{}, badged.Wrap(badged.NotFound, err, fmt.Sprintf("the status list %s does not exist on this server", rawURL))
 	default:
-		return nil, badged.Wrap(badged.Unavailable, err, fmt.Sprintf("the status list %s could not be read from this server's store", rawURL))
+		return nil, time.Time{}, badged.Wrap(badged.Unavailable, err, fmt.Sprintf("the status list %s could not be read from this server's store", rawURL))
 	}
 }
 

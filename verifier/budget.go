@@ -121,10 +121,11 @@ type budget struct {
 
 // call is one lookup, shared by everyone who asks for the same thing.
 type call struct {
-	done chan struct{}
-	key  *did.Key
-	body []byte
-	err  error
+	done    chan struct{}
+	key     *did.Key
+	body    []byte
+	fetched time.Time // see AgedFetcher
+	err     error
 }
 
 // begin returns the verifier for one verification: v itself when a
@@ -189,13 +190,21 @@ func (k budgetKeys) ResolveKey(ctx context.Context, vm string) (*did.Key, error)
 	return c.key, c.err
 }
 
-// budgetFetcher is a Fetcher within a budget.
+// budgetFetcher is a Fetcher within a budget; an AgedFetcher when its
+// inner one is.
 type budgetFetcher struct {
 	b     *budget
 	inner Fetcher
 }
 
 func (f budgetFetcher) Fetch(ctx context.Context, url string) ([]byte, error) {
+	body, _, err := f.FetchAged(ctx, url)
+	return body, err
+}
+
+// FetchAged is Fetch, saying when the inner fetcher fetched what it
+// returns (see [AgedFetcher]).
+func (f budgetFetcher) FetchAged(ctx context.Context, url string) ([]byte, time.Time, error) {
 	c, first, err := f.b.claim(f.b.urls, url, func() error {
 		if len(f.b.urls) >= f.b.limits.URLs {
 			return &badged.Error{Kind: badged.TooLarge, Err: ErrLimit, Message: fmt.Sprintf(
@@ -205,22 +214,22 @@ func (f budgetFetcher) Fetch(ctx context.Context, url string) ([]byte, error) {
 	})
 	if err != nil || !first {
 		if _, err := f.b.wait(ctx, c, err); err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
-		return c.body, c.err
+		return c.body, c.fetched, c.err
 	}
 	c.err = f.b.run(ctx, func(ctx context.Context) error {
 		if !f.b.read(0) {
 			return f.b.tooManyBytes()
 		}
 		var err error
-		if c.body, err = f.inner.Fetch(ctx, url); err == nil && !f.b.read(len(c.body)) {
+		if c.body, c.fetched, err = FetchAged(ctx, f.inner, url); err == nil && !f.b.read(len(c.body)) {
 			c.body, err = nil, f.b.tooManyBytes()
 		}
 		return err
 	})
 	close(c.done)
-	return c.body, c.err
+	return c.body, c.fetched, c.err
 }
 
 // read counts n more bytes of status lists, and reports whether they are

@@ -141,7 +141,7 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 		}
 		key, err := v.resolve(ctx, vm)
 		if err != nil {
-			rep.add(CheckProof, Fail, fmt.Sprintf("%s: the key %s could not be found: %s", label, vm, badged.MessageOf(err)))
+			rep.add(CheckProof, verdictOf(err), keyMessage(label, vm, err))
 			v.checkProofJSONLD(doc, proof, rep)
 			continue
 		}
@@ -185,11 +185,24 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 			rep.add(CheckJSONLD, Fail, jsonldMessage(err))
 		}
 	}
-	if verified == 0 && rep.checks[CheckProof] != nil && rep.checks[CheckProof].Verdict != Fail {
+	proof := rep.checks[CheckProof]
+	if verified == 0 && proof != nil && proof.Verdict != Fail && proof.Verdict != Unchecked {
 		rep.add(CheckProof, Fail, "no proof badged can check verifies the credential")
 	}
 	rep.otherwise(CheckJSONLD, Pass, "every term is defined by a known context and every IRI is absolute")
+	if verified == 0 && proof != nil && proof.Verdict == Unchecked {
+		rep.otherwise(CheckSigner, Unchecked, "the issuer's key could not be fetched")
+	}
 	rep.otherwise(CheckSigner, Skipped, "no verified proof")
+}
+
+// keyMessage says why the key of a proof could not be had: a definitive
+// answer (no such key) or the reason it could not be fetched.
+func keyMessage(label, vm string, err error) string {
+	if definitive(err) {
+		return fmt.Sprintf("%s: the key %s could not be found: %s", label, vm, badged.MessageOf(err))
+	}
+	return fmt.Sprintf("%s could not be checked: the key %s could not be fetched (%s)", label, vm, badged.MessageOf(err))
 }
 
 // verifyECDSASD verifies an ecdsa-sd-2023 derived proof, which must be

@@ -58,7 +58,7 @@ func FuzzVerify(f *testing.F) {
 		if res == nil || len(res.Checks) == 0 {
 			t.Fatalf("no checks reported")
 		}
-		failed := false
+		failed, unchecked := false, false
 		for _, c := range res.Checks {
 			if !ids[c.ID] {
 				t.Errorf("unknown check id %q", c.ID)
@@ -66,6 +66,8 @@ func FuzzVerify(f *testing.F) {
 			switch c.Verdict {
 			case verifier.Fail:
 				failed = true
+			case verifier.Unchecked:
+				unchecked = true
 			case verifier.Pass, verifier.Warning, verifier.Skipped:
 			default:
 				t.Errorf("check %s: unknown verdict %q", c.ID, c.Verdict)
@@ -74,11 +76,18 @@ func FuzzVerify(f *testing.F) {
 				t.Errorf("check %s has no message", c.ID)
 			}
 		}
-		if res.Verified && failed {
-			t.Errorf("verified with a failed check\n%s", describe(res))
+		want := verifier.Valid
+		switch {
+		case failed:
+			want = verifier.Invalid
+		case unchecked:
+			want = verifier.Indeterminate
 		}
-		if !res.Verified && !failed {
-			t.Errorf("not verified, yet no check failed\n%s", describe(res))
+		if res.Verdict != want || res.Verified != (want == verifier.Valid) {
+			t.Errorf("verdict %s, verified %v; want %s\n%s", res.Verdict, res.Verified, want, describe(res))
+		}
+		if c, _ := res.Check(verifier.CheckStatus); res.Status != "" && c.Verdict != verifier.Fail {
+			t.Errorf("status %q without a failed status check\n%s", res.Status, describe(res))
 		}
 		if res.Verified && res.Signer == "" {
 			t.Errorf("verified, yet no key signed\n%s", describe(res))

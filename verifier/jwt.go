@@ -51,7 +51,10 @@ func (v *Verifier) jwt(ctx context.Context, token string, rep *report, res *Resu
 
 	claims, dates := t.Conflicts(), t.Timing(v.now())
 	key, err := v.jwtKey(ctx, t)
-	if err != nil {
+	if err != nil && !definitive(err) {
+		rep.add(CheckProof, Unchecked, badged.MessageOf(err))
+		rep.add(CheckSigner, Unchecked, "the issuer's key could not be fetched")
+	} else if err != nil {
 		rep.add(CheckProof, Fail, badged.MessageOf(err))
 		rep.add(CheckSigner, Skipped, "no verified signature")
 	} else if err := t.Verify(key.PublicKey); err != nil {
@@ -88,7 +91,7 @@ func (v *Verifier) jwtKey(ctx context.Context, t *jose.Token) (*did.Key, error) 
 	if t.Header.Kid != "" {
 		key, err := v.resolve(ctx, t.Header.Kid)
 		if err != nil {
-			return nil, badged.Errorf(badged.Invalid, "the key %s could not be found: %s", t.Header.Kid, badged.MessageOf(err))
+			return nil, &badged.Error{Kind: badged.KindOf(err), Message: keyMessage("the signature", t.Header.Kid, err), Err: err}
 		}
 		return key, nil
 	}

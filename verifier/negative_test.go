@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"hash/crc32"
 	"image"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +23,7 @@ import (
 	"github.com/badged/badged/credential/dataintegrity"
 	"github.com/badged/badged/credential/jose"
 	"github.com/badged/badged/did"
+	"github.com/badged/badged/egress"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/statuslist"
 	"github.com/badged/badged/verifier"
@@ -345,6 +349,10 @@ func TestNegative(t *testing.T) {
 		input []byte
 		fail  string   // the check that must fail; "" for a credential that verifies
 		also  []string // other checks allowed to fail with it
+		// unchecked is the check that could not be checked, when no check
+		// fails: the credential is indeterminate, never invalid.
+		unchecked string
+		status    string // Result.Status wanted: only a set bit revokes
 	}{
 		{name: "ok/eddsa-rdfc-2022", input: marshal(t, rdfc)},
 		{name: "ok/eddsa-jcs-2022", input: marshal(t, jcs)},
@@ -405,10 +413,12 @@ func TestNegative(t *testing.T) {
 		{name: "fail/not yet valid jwt", input: ascii(signJWT(t, e.cred(t, set("validFrom", "2027-02-01T00:00:00Z"), set("awardedDate", "2027-02-01T00:00:00Z")), sci.key, sci.vm.ID, jose.OBJWT)), fail: verifier.CheckValidity},
 
 		// Status.
-		{name: "fail/revoked", input: marshal(t, e.signDI(t, e.cred(t, listAt("https://badges.example.edu/status/2")), sci, dataintegrity.RDFC)), fail: verifier.CheckStatus},
-		{name: "fail/status list issued by another", input: marshal(t, e.signDI(t, e.cred(t, listAt("https://badges.example.edu/status/3")), sci, dataintegrity.RDFC)), fail: verifier.CheckStatus},
-		{name: "fail/status list signed by a key the issuer does not control", input: marshal(t, e.signDI(t, e.cred(t, listAt("https://badges.example.edu/status/4")), sci, dataintegrity.RDFC)), fail: verifier.CheckStatus},
-		{name: "fail/status list not found", input: marshal(t, e.signDI(t, e.cred(t, listAt("https://badges.example.edu/status/404")), sci, dataintegrity.RDFC)), fail: verifier.CheckStatus},
+		{name: "fail/revoked", input: marshal(t, e.signDI(t, e.cred(t, listAt("https://badges.example.edu/status/2")), sci, dataintegrity.RDFC)), fail: verifier.CheckStatus, status: verifier.StatusRevoked},
+		// A list that cannot be trusted or had leaves the status unknown:
+		// the credential could not be fully checked, it is not revoked.
+		{name: "unchecked/status list issued by another", input: marshal(t, e.signDI(t, e.cred(t, listAt("https://badges.example.edu/status/3")), sci, dataintegrity.RDFC)), unchecked: verifier.CheckStatus},
+		{name: "unchecked/status list signed by a key the issuer does not control", input: marshal(t, e.signDI(t, e.cred(t, listAt("https://badges.example.edu/status/4")), sci, dataintegrity.RDFC)), unchecked: verifier.CheckStatus},
+		{name: "unchecked/status list not found", input: marshal(t, e.signDI(t, e.cred(t, listAt("https://badges.example.edu/status/404")), sci, dataintegrity.RDFC)), unchecked: verifier.CheckStatus},
 
 		// JWT envelopes.
 		{name: "fail/jwt truncated signature", input: ascii(objwt[:len(objwt)-8]), fail: verifier.CheckProof},
@@ -447,8 +457,20 @@ func TestNegative(t *testing.T) {
 			if len(res.Checks) == 0 {
 				t.Fatal("no checks reported")
 			}
+			if res.Status != tt.status {
+				t.Errorf("status %q, want %q\n%s", res.Status, tt.status, describe(res))
+			}
+			if tt.unchecked != "" {
+				if res.Verdict != verifier.Indeterminate || res.Verified || len(res.Failed()) > 0 {
+					t.Fatalf("verdict %s, want indeterminate with no failed check\n%s", res.Verdict, describe(res))
+				}
+				if c, _ := res.Check(tt.unchecked); c.Verdict != verifier.Unchecked || !readable(c.Message) {
+					t.Errorf("check %s: %s %q, want unchecked with a message for people\n%s", tt.unchecked, c.Verdict, c.Message, describe(res))
+				}
+				return
+			}
 			if tt.fail == "" {
-				if !res.Verified {
+				if !res.Verified || res.Verdict != verifier.Valid {
 					t.Fatalf("not verified\n%s", describe(res))
 				}
 				for _, id := range []string{verifier.CheckProof, verifier.CheckSigner, verifier.CheckValidity, verifier.CheckStatus} {
@@ -458,8 +480,8 @@ func TestNegative(t *testing.T) {
 				}
 				return
 			}
-			if res.Verified {
-				t.Fatalf("verified, want check %s to fail\n%s", tt.fail, describe(res))
+			if res.Verified || res.Verdict != verifier.Invalid {
+				t.Fatalf("verdict %s, want check %s to fail\n%s", res.Verdict, tt.fail, describe(res))
 			}
 			c, ok := res.Check(tt.fail)
 			if !ok || c.Verdict != verifier.Fail {
@@ -617,4 +639,222 @@ func TestNegativeDecoded(t *testing.T) {
 			t.Errorf("%s: want only a failed format check\n%s", name, describe(res))
 		}
 	}
+}
+
+// TestNegativeUnreachable gives credentials whose status list or issuer
+// key cannot be had, fetched over real loopback HTTP through the real
+// egress policy: such a credential could not be fully checked; it is never
+// called revoked or altered. Only a set bit revokes, only a changed field
+// fails the proof, and a DID document that was read but lacks the key is a
+// failure.
+func TestNegativeUnreachable(t *testing.T) {
+	e := newNegEnv(t)
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+	// One loopback server with a list per path: nothing set, the entry
+	// set, an error, garbage, and one that never answers in time.
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	signedList := func(path string, revoked bool) []byte {
+		l := statuslist.New(statuslist.MinSize)
+		if revoked {
+			if err := l.Set(94567, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		lc := statuslist.ListCredential(srv.URL+path, scienceDID, statuslist.PurposeRevocation, l, from)
+		return marshal(t, e.signDI(t, lc, e.science, dataintegrity.RDFC))
+	}
+	serve := func(path string, status int, body []byte) {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			w.Write(body)
+		})
+	}
+	serve("/current", http.StatusOK, signedList("/current", false))
+	serve("/revoked", http.StatusOK, signedList("/revoked", true))
+	serve("/error", http.StatusInternalServerError, []byte(`{"error": "database down"}`))
+	serve("/garbage", http.StatusOK, []byte("<html>We'll be back soon</html>"))
+	hang := make(chan struct{})
+	t.Cleanup(func() { close(hang) })
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-hang:
+		}
+	})
+
+	// The egress policy that refuses loopback, and the same policy with
+	// this one server explicitly allowed (what an operator does for an
+	// issuer inside their own network), with a short timeout.
+	refusing := egress.NewClient(egress.DefaultPolicy())
+	allowing := egress.NewClient(egress.Policy{AllowHosts: []string{host}, Timeout: 200 * time.Millisecond, MaxBytes: 1 << 20})
+	keys := did.NewResolver(e.remote.client())
+	verify := func(t *testing.T, client *http.Client, cred map[string]any) *verifier.Result {
+		t.Helper()
+		v := verifier.New(e.ld, keys, verifier.WithStatus(verifier.HTTPFetcher{Client: client}), verifier.WithClock(negClock))
+		res := v.Verify(context.Background(), marshal(t, cred))
+		t.Logf("\n%s", describe(res))
+		return res
+	}
+	credWithList := func(path string) map[string]any {
+		return e.signDI(t, e.cred(t, listAt(srv.URL+path)), e.science, dataintegrity.RDFC)
+	}
+
+	statusCases := []struct {
+		name    string
+		client  *http.Client
+		path    string
+		verdict verifier.Verdict // of the status check
+		status  string
+		message string // in the status check's message
+	}{
+		{"ok/not revoked", allowing, "/current", verifier.Pass, "", "not revoked"},
+		{"fail/bit set", allowing, "/revoked", verifier.Fail, verifier.StatusRevoked, "revoked by the issuer"},
+		{"unchecked/refused by the egress policy", refusing, "/current", verifier.Unchecked, "", "not allowed (loopback)"},
+		{"unchecked/timed out", allowing, "/slow", verifier.Unchecked, "", "timed out"},
+		{"unchecked/500", allowing, "/error", verifier.Unchecked, "", "500"},
+		{"unchecked/garbage", allowing, "/garbage", verifier.Unchecked, "", "could not be trusted"},
+		{"unchecked/nothing there", allowing, "/none", verifier.Unchecked, "", "404"},
+	}
+	for _, tt := range statusCases {
+		t.Run("status/"+tt.name, func(t *testing.T) {
+			res := verify(t, tt.client, credWithList(tt.path))
+			c, _ := res.Check(verifier.CheckStatus)
+			if c.Verdict != tt.verdict || !strings.Contains(c.Message, tt.message) || !readable(c.Message) {
+				t.Errorf("status: %s %q, want %s mentioning %q", c.Verdict, c.Message, tt.verdict, tt.message)
+			}
+			if res.Status != tt.status {
+				t.Errorf("Result.Status %q, want %q", res.Status, tt.status)
+			}
+			want := map[verifier.Verdict]verifier.Overall{verifier.Pass: verifier.Valid, verifier.Fail: verifier.Invalid, verifier.Unchecked: verifier.Indeterminate}[tt.verdict]
+			if res.Verdict != want || res.Verified != (want == verifier.Valid) {
+				t.Errorf("verdict %s (verified %v), want %s", res.Verdict, res.Verified, want)
+			}
+			if p, _ := res.Check(verifier.CheckProof); p.Verdict != verifier.Pass {
+				t.Errorf("proof: %s, want pass", p.Verdict)
+			}
+			if !res.StatusFetched.IsZero() {
+				t.Errorf("StatusFetched %v from a fetcher without a cache", res.StatusFetched)
+			}
+		})
+	}
+
+	t.Run("status/changed field of a credential with a reachable list", func(t *testing.T) {
+		c := credWithList("/current")
+		grade(c)
+		res := verify(t, allowing, c)
+		if p, _ := res.Check(verifier.CheckProof); res.Verdict != verifier.Invalid || p.Verdict != verifier.Fail || res.Status != "" {
+			t.Errorf("verdict %s, proof %s, status %q: want invalid, proof fail, not revoked", res.Verdict, p.Verdict, res.Status)
+		}
+	})
+
+	t.Run("status/cache age", func(t *testing.T) {
+		now := negClock()
+		clock := func() time.Time { return now }
+		fetcher := verifier.NewCachingFetcher(allowing, verifier.WithCacheClock(clock))
+		v := verifier.New(e.ld, keys, verifier.WithStatus(fetcher), verifier.WithClock(negClock))
+		in := marshal(t, credWithList("/current"))
+		if res := v.Verify(context.Background(), in); !res.Verified || !res.StatusFetched.Equal(now) {
+			t.Fatalf("first: verified %v, status fetched %v, want %v\n%s", res.Verified, res.StatusFetched, now, describe(res))
+		}
+		fetchedAt := now
+		now = now.Add(30 * time.Second)
+		if res := v.Verify(context.Background(), in); !res.Verified || !res.StatusFetched.Equal(fetchedAt) {
+			t.Errorf("from the cache: status fetched %v, want %v", res.StatusFetched, fetchedAt)
+		}
+	})
+
+	// did:web issuers on a loopback https server. The server's certificate
+	// is trusted by the test's client, which allows the server's host and
+	// nothing else.
+	tlsMux := http.NewServeMux()
+	tlsSrv := httptest.NewUnstartedServer(tlsMux)
+	cert, roots := localhostCert(t)
+	tlsSrv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	tlsSrv.StartTLS()
+	t.Cleanup(tlsSrv.Close)
+	tlsHost := "localhost:" + tlsSrv.URL[strings.LastIndex(tlsSrv.URL, ":")+1:]
+	trusting := egress.NewClient(egress.Policy{AllowHosts: []string{tlsHost}, Timeout: 2 * time.Second})
+	trusting.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: roots}
+	issuerDID := func(name string) string { return did.WebDID(tlsHost, name) }
+	listed, unlisted := webSigner(t, issuerDID("listed"), 7), webSigner(t, issuerDID("unlisted"), 8)
+	for _, s := range []signer{listed, unlisted} {
+		doc, err := did.WebDocument(s.did(), s.vm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.did() == unlisted.did() {
+			// The document lists another key than the one that signed.
+			other := webSigner(t, s.did(), 9)
+			if doc, err = did.WebDocument(s.did(), other.vm); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := "/" + strings.TrimPrefix(s.did(), "did:web:"+strings.ReplaceAll(tlsHost, ":", "%3A")+":") + "/did.json"
+		body := marshal(t, doc)
+		tlsMux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { w.Write(body) })
+	}
+	down := webSigner(t, issuerDID("down"), 10)
+	tlsMux.HandleFunc("/down/did.json", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "maintenance", http.StatusServiceUnavailable)
+	})
+
+	keyCases := []struct {
+		name    string
+		client  *http.Client
+		s       signer
+		verdict verifier.Verdict // of the proof check
+		message string
+	}{
+		{"ok/key listed", trusting, listed, verifier.Pass, "a valid"},
+		{"fail/document without the key", trusting, unlisted, verifier.Fail, "is not in the DID document"},
+		{"unchecked/refused by the egress policy", refusing, listed, verifier.Unchecked, "not allowed (loopback)"},
+		{"unchecked/issuer's server answers 503", trusting, down, verifier.Unchecked, "503"},
+	}
+	for _, tt := range keyCases {
+		t.Run("key/"+tt.name, func(t *testing.T) {
+			cred := e.signDI(t, e.cred(t, issuedBy(tt.s.did()), del("credentialStatus")), tt.s, dataintegrity.RDFC)
+			v := verifier.New(e.ld, did.NewResolver(tt.client), verifier.WithClock(negClock))
+			for _, res := range []*verifier.Result{
+				v.Verify(context.Background(), marshal(t, cred)),
+				v.Verify(context.Background(), []byte(signJWT(t, e.cred(t, issuedBy(tt.s.did()), del("credentialStatus")), tt.s.key, tt.s.vm.ID, jose.OBJWT))),
+			} {
+				t.Logf("\n%s", describe(res))
+				c, _ := res.Check(verifier.CheckProof)
+				if c.Verdict != tt.verdict || !strings.Contains(c.Message, tt.message) || !readable(c.Message) {
+					t.Errorf("proof (%s): %s %q, want %s mentioning %q", res.Securing, c.Verdict, c.Message, tt.verdict, tt.message)
+				}
+				want := map[verifier.Verdict]verifier.Overall{verifier.Pass: verifier.Valid, verifier.Fail: verifier.Invalid, verifier.Unchecked: verifier.Indeterminate}[tt.verdict]
+				if res.Verdict != want {
+					t.Errorf("verdict %s, want %s", res.Verdict, want)
+				}
+				if tt.verdict == verifier.Unchecked && len(res.Failed()) > 0 {
+					t.Errorf("checks failed for a key that could not be fetched: %v", res.Failed())
+				}
+			}
+		})
+	}
+
+	t.Run("presentation/with a credential whose key could not be fetched", func(t *testing.T) {
+		cred := e.signDI(t, e.cred(t, issuedBy(down.did()), del("credentialStatus")), down, dataintegrity.RDFC)
+		vp, err := e.suite.Sign(map[string]any{
+			"@context":             []any{"https://www.w3.org/ns/credentials/v2"},
+			"type":                 []any{"VerifiablePresentation"},
+			"holder":               e.holder.did(),
+			"verifiableCredential": []any{cred},
+		}, e.holder.key, dataintegrity.Options{VerificationMethod: e.holder.vm.ID, ProofPurpose: dataintegrity.Authentication, Created: negClock()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := verifier.New(e.ld, did.NewResolver(trusting), verifier.WithClock(negClock))
+		res := v.VerifyPresentation(context.Background(), vp, verifier.PresentationOptions{})
+		t.Logf("\n%s", describe(res))
+		if h, _ := res.Check(verifier.CheckHolder); res.Verdict != verifier.Indeterminate || h.Verdict != verifier.Unchecked || len(res.Credentials) != 1 || res.Credentials[0].Verdict != verifier.Indeterminate {
+			t.Errorf("verdict %s, holder %s: want indeterminate, holder unchecked, its credential indeterminate", res.Verdict, h.Verdict)
+		}
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/badged/badged"
 	"github.com/badged/badged/credential/dataintegrity"
 )
 
@@ -58,10 +57,14 @@ func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o Prese
 		case string:
 			r = v.VerifyJWT(ctx, c)
 		default:
-			r = &Result{Checks: []Check{{ID: CheckFormat, Verdict: Fail, Message: "not a credential"}}}
+			r = &Result{Verdict: Invalid, Checks: []Check{{ID: CheckFormat, Verdict: Fail, Message: "not a credential"}}}
 		}
 		res.Credentials = append(res.Credentials, r)
-		if !r.Verified {
+		switch r.Verdict {
+		case Indeterminate:
+			rep.add(CheckHolder, Unchecked, fmt.Sprintf("credential %d could not be fully checked", i+1))
+		case Valid:
+		default:
 			rep.add(CheckHolder, Fail, fmt.Sprintf("credential %d does not verify", i+1))
 		}
 	}
@@ -76,7 +79,7 @@ func (v *Verifier) presentationProof(ctx context.Context, doc, proof map[string]
 	res.Securing = dataintegrity.SuiteOf(proof)
 	key, err := v.resolve(ctx, vm)
 	if err != nil {
-		rep.add(CheckHolder, Fail, fmt.Sprintf("the presentation's key %s could not be found: %s", vm, badged.MessageOf(err)))
+		rep.add(CheckHolder, verdictOf(err), keyMessage("the presentation's proof", vm, err))
 		return
 	}
 	vo := dataintegrity.VerifyOptions{Purpose: dataintegrity.Authentication, Challenge: o.Challenge, Domain: o.Domain}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/egress"
@@ -36,27 +38,46 @@ func (v *Verifier) checkStatus(ctx context.Context, doc map[string]any, rep *rep
 		rep.add(CheckStatus, Fail, fmt.Sprintf("the credential has %d status entries; badged looks up at most %d, so none was checked", len(entries), v.limits.StatusEntries))
 		return
 	}
-	each(len(entries), rep, func(i int, rep *report) { v.checkEntry(ctx, doc, entries[i], rep, res) })
+	// Entries are checked in parallel, each into its own result; what they
+	// found is merged after: revoked over suspended, the oldest list age.
+	found := make([]Result, len(entries))
+	each(len(entries), rep, func(i int, rep *report) {
+		found[i].Issuer = res.Issuer
+		v.checkEntry(ctx, doc, entries[i], rep, &found[i])
+	})
+	for _, f := range found {
+		if f.Status != "" && (res.Status == "" || f.Status == StatusRevoked) {
+			res.Status = f.Status
+		}
+		if !f.StatusFetched.IsZero() && (res.StatusFetched.IsZero() || f.StatusFetched.Before(res.StatusFetched)) {
+			res.StatusFetched = f.StatusFetched
+		}
+	}
 }
 
 func (v *Verifier) checkEntry(ctx context.Context, doc map[string]any, e statuslist.Entry, rep *report, res *Result) {
-	body, err := v.status.Fetch(ctx, e.ListCredential)
+	body, err := v.fetchStatus(ctx, e.ListCredential, res)
 	if err != nil {
-		rep.add(CheckStatus, Fail, fmt.Sprintf("the status list %s could not be read: %s", e.ListCredential, badged.MessageOf(err)))
+		if definitive(err) {
+			rep.add(CheckStatus, Fail, fmt.Sprintf("the status list %s: %s", e.ListCredential, badged.MessageOf(err)))
+		} else {
+			rep.add(CheckStatus, Unchecked, fmt.Sprintf("the status list could not be fetched (%s)", badged.MessageOf(err)))
+		}
 		return
 	}
 	if e.Type == statuslist.TypeRevocationList {
 		list, err := v.decode(body)
 		if err != nil {
-			rep.add(CheckStatus, Fail, fmt.Sprintf("the revocation list %s: %v", e.ListCredential, err))
+			rep.add(CheckStatus, Unchecked, fmt.Sprintf("the revocation list %s could not be read: it is not a JSON document", e.ListCredential))
 			return
 		}
 		id, _ := doc["id"].(string)
 		revoked, reason, err := statuslist.CheckRevocationList(e, id, list)
 		switch {
 		case err != nil:
-			rep.add(CheckStatus, Fail, badged.MessageOf(err))
+			rep.add(CheckStatus, verdictOf(err), badged.MessageOf(err))
 		case revoked:
+			res.Status = StatusRevoked
 			rep.add(CheckStatus, Fail, revokedMessage(reason))
 		default:
 			rep.add(CheckStatus, Pass, "not revoked")
@@ -66,32 +87,48 @@ func (v *Verifier) checkEntry(ctx context.Context, doc map[string]any, e statusl
 
 	// The list is a credential: verify it (without its own status, which
 	// would recurse) and require the credential's issuer to have signed it.
+	// A list that cannot be trusted leaves the status unknown: it says
+	// nothing against the credential, whose issuer chose the list's URL.
 	lv := *v
 	lv.status = nil
 	listResult := lv.Verify(ctx, body)
 	if !listResult.Verified {
 		var why []string
-		for _, c := range listResult.Failed() {
+		for _, c := range append(listResult.Failed(), listResult.Unchecked()...) {
 			why = append(why, c.ID+": "+c.Message)
 		}
-		rep.add(CheckStatus, Fail, fmt.Sprintf("the status list %s does not verify (%v)", e.ListCredential, why))
+		rep.add(CheckStatus, Unchecked, fmt.Sprintf("the status list %s could not be trusted (%s)", e.ListCredential, strings.Join(why, "; ")))
 		return
 	}
 	if listResult.Issuer != res.Issuer {
-		rep.add(CheckStatus, Fail, fmt.Sprintf("the status list %s was issued by %s, not by the credential's issuer", e.ListCredential, listResult.Issuer))
+		rep.add(CheckStatus, Unchecked, fmt.Sprintf("the status list %s was issued by %s, not by the credential's issuer", e.ListCredential, listResult.Issuer))
 		return
 	}
 	set, err := statuslist.Check(e, listResult.Credential)
 	switch {
 	case err != nil:
-		rep.add(CheckStatus, Fail, badged.MessageOf(err))
+		rep.add(CheckStatus, verdictOf(err), badged.MessageOf(err))
 	case set && e.Purpose == "suspension":
+		if res.Status == "" {
+			res.Status = StatusSuspended
+		}
 		rep.add(CheckStatus, Fail, "suspended by the issuer")
 	case set:
+		res.Status = StatusRevoked
 		rep.add(CheckStatus, Fail, revokedMessage(""))
 	default:
 		rep.add(CheckStatus, Pass, fmt.Sprintf("not %s (status list %s, entry %d)", purposeWord(e.Purpose), e.ListCredential, e.Index))
 	}
+}
+
+// fetchStatus fetches a status list, and records in res when a cached
+// list was fetched from its source (the oldest of the lists read).
+func (v *Verifier) fetchStatus(ctx context.Context, url string, res *Result) ([]byte, error) {
+	body, fetched, err := FetchAged(ctx, v.status, url)
+	if err == nil && !fetched.IsZero() && (res.StatusFetched.IsZero() || fetched.Before(res.StatusFetched)) {
+		res.StatusFetched = fetched
+	}
+	return body, err
 }
 
 func revokedMessage(reason string) string {
@@ -108,6 +145,21 @@ func purposeWord(p string) string {
 	return "revoked"
 }
 
+// FetchAged fetches url with f, and says when what it returns was fetched
+// from its source when f is an [AgedFetcher] (the zero time otherwise: read
+// live). A Fetcher that wraps another implements AgedFetcher with it:
+//
+//	func (w wrapper) FetchAged(ctx context.Context, url string) ([]byte, time.Time, error) {
+//		return verifier.FetchAged(ctx, w.inner, url)
+//	}
+func FetchAged(ctx context.Context, f Fetcher, url string) ([]byte, time.Time, error) {
+	if af, ok := f.(AgedFetcher); ok {
+		return af.FetchAged(ctx, url)
+	}
+	body, err := f.Fetch(ctx, url)
+	return body, time.Time{}, err
+}
+
 // HTTPFetcher fetches status lists over HTTP with a client that applies the
 // operator's egress policy (see package egress).
 type HTTPFetcher struct {
@@ -115,8 +167,14 @@ type HTTPFetcher struct {
 	MaxBytes int64 // 0: egress's default
 }
 
-// Fetch GETs url. Errors are those of egress.Fetch.
+// statusAccept is the Accept header of status list fetches.
+const statusAccept = "application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7"
+
+// Fetch GETs url. Every error is a *badged.Error of kind Unavailable (the
+// list could not be had: refused by the egress policy, which it wraps as
+// egress.ErrRefused, timed out, an error status, too large), its message
+// in plain words.
 func (f HTTPFetcher) Fetch(ctx context.Context, url string) ([]byte, error) {
-	body, _, err := egress.Fetch(ctx, f.Client, url, f.MaxBytes, "application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7")
-	return body, err
+	body, _, err := egress.Fetch(ctx, f.Client, url, f.MaxBytes, statusAccept)
+	return body, egress.Unreachable(err)
 }

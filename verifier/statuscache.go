@@ -13,6 +13,8 @@ import (
 	"github.com/badged/badged/egress"
 )
 
+var _ AgedFetcher = (*CachingFetcher)(nil)
+
 // CachingFetcher is a [Fetcher] that fetches status lists with a client
 // that applies the operator's egress policy, as [HTTPFetcher] does, and
 // keeps them as HTTP caching allows: for the response's Cache-Control
@@ -20,7 +22,8 @@ import (
 // nothing, and not at all for no-store or no-cache. The cache is bounded,
 // least recently used evicted first, so a stateless verifier node can
 // answer many verifications of one issuer's credentials with one fetch of
-// its list. Errors are not cached. It is safe for concurrent use.
+// its list. Errors are not cached. It is an [AgedFetcher]: the verifier
+// reports how old a cached list is. It is safe for concurrent use.
 type CachingFetcher struct {
 	client     *http.Client
 	maxBytes   int64
@@ -37,6 +40,7 @@ type CachingFetcher struct {
 type fetched struct {
 	url     string
 	body    []byte
+	fetched time.Time
 	expires time.Time
 }
 
@@ -88,19 +92,29 @@ func NewCachingFetcher(client *http.Client, opts ...CacheOption) *CachingFetcher
 }
 
 // Fetch returns the document at url, from the cache while it is fresh.
-// Errors are those of egress.Fetch. The returned bytes are the caller's.
+// Errors are those of [HTTPFetcher.Fetch]. The returned bytes are the
+// caller's.
 func (f *CachingFetcher) Fetch(ctx context.Context, url string) ([]byte, error) {
-	if b, ok := f.cached(url); ok {
-		return b, nil
+	body, _, err := f.FetchAged(ctx, url)
+	return body, err
+}
+
+// FetchAged is [CachingFetcher.Fetch] that also says when the document was
+// fetched from url: now when it was not cached, earlier when it came from
+// the cache.
+func (f *CachingFetcher) FetchAged(ctx context.Context, url string) ([]byte, time.Time, error) {
+	if b, fetched, ok := f.cached(url); ok {
+		return b, fetched, nil
 	}
-	body, header, err := egress.Fetch(ctx, f.client, url, f.maxBytes, "application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7")
+	body, header, err := egress.Fetch(ctx, f.client, url, f.maxBytes, statusAccept)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, egress.Unreachable(err)
 	}
+	now := f.now()
 	if ttl := f.ttlOf(header); ttl > 0 {
-		f.store(url, body, f.now().Add(ttl))
+		f.store(url, body, now, now.Add(ttl))
 	}
-	return body, nil
+	return body, now, nil
 }
 
 func (f *CachingFetcher) ttlOf(header http.Header) time.Duration {
@@ -116,24 +130,24 @@ func (f *CachingFetcher) ttlOf(header http.Header) time.Duration {
 	return f.defaultTTL
 }
 
-func (f *CachingFetcher) cached(url string) ([]byte, bool) {
+func (f *CachingFetcher) cached(url string) ([]byte, time.Time, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	el, ok := f.byURL[url]
 	if !ok {
-		return nil, false
+		return nil, time.Time{}, false
 	}
 	e := el.Value.(*fetched)
 	if !f.now().Before(e.expires) {
 		f.lru.Remove(el)
 		delete(f.byURL, url)
-		return nil, false
+		return nil, time.Time{}, false
 	}
 	f.lru.MoveToFront(el)
-	return append([]byte(nil), e.body...), true
+	return append([]byte(nil), e.body...), e.fetched, true
 }
 
-func (f *CachingFetcher) store(url string, body []byte, expires time.Time) {
+func (f *CachingFetcher) store(url string, body []byte, at, expires time.Time) {
 	if f.maxEntries <= 0 {
 		return
 	}
@@ -142,7 +156,7 @@ func (f *CachingFetcher) store(url string, body []byte, expires time.Time) {
 	if el, ok := f.byURL[url]; ok {
 		f.lru.Remove(el)
 	}
-	f.byURL[url] = f.lru.PushFront(&fetched{url: url, body: append([]byte(nil), body...), expires: expires})
+	f.byURL[url] = f.lru.PushFront(&fetched{url: url, body: append([]byte(nil), body...), fetched: at, expires: expires})
 	for f.lru.Len() > f.maxEntries {
 		last := f.lru.Back()
 		f.lru.Remove(last)

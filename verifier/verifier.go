@@ -8,12 +8,23 @@
 // through the guarded HTTP client of package egress) and status lists
 // through a [Fetcher]. The same verifier serves the CLI, the API, the
 // verify page and wallet import.
+//
+// # Verdicts
+//
+// Every check is passed, failed, or could not be checked ([Unchecked]): a
+// key or status list that could not be fetched says nothing against a
+// credential, so it never fails a check (see [KeyResolver] for how errors
+// are told apart). A [Result] is [Valid], [Invalid] or [Indeterminate]
+// (could not be fully checked). Only a set status bit makes a credential
+// revoked or suspended ([Result.Status]); only a signature that does not
+// match fails the proof check.
 package verifier
 
 import (
 	"context"
 	"time"
 
+	"github.com/badged/badged"
 	"github.com/badged/badged/credential/dataintegrity"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/jsonld"
@@ -44,13 +55,40 @@ var order = []string{CheckFormat, CheckContext, CheckType, CheckJSONLD, CheckSch
 // Verdict is the outcome of one check.
 type Verdict string
 
-// Verdicts. A credential is verified when no check failed; warnings and
-// skipped checks do not make it invalid.
+// Verdicts of a check. Every check is passed, failed, or could not be
+// checked; warnings and skipped checks do not make a credential invalid.
 const (
 	Pass    Verdict = "pass"
 	Warning Verdict = "warning"
 	Fail    Verdict = "fail"
+	// Skipped: this verifier was configured not to look (no status
+	// fetcher, say), or there was nothing to look at.
 	Skipped Verdict = "skipped"
+	// Unchecked: the check could not be made right now, because a key or
+	// status list could not be fetched or read (refused by the egress
+	// policy, timed out, an error status, garbage). It says nothing
+	// against the credential; trying again later may settle it.
+	Unchecked Verdict = "unchecked"
+)
+
+// Overall is the verdict on a whole credential or presentation.
+type Overall string
+
+// Overall verdicts.
+const (
+	// Valid: every check passed (or only warned, or was skipped).
+	Valid Overall = "valid"
+	// Invalid: at least one check failed.
+	Invalid Overall = "invalid"
+	// Indeterminate: no check failed, but at least one could not be
+	// checked: the credential could not be fully checked.
+	Indeterminate Overall = "indeterminate"
+)
+
+// Status values of [Result.Status].
+const (
+	StatusRevoked   = "revoked"
+	StatusSuspended = "suspended"
 )
 
 // Check is one finding.
@@ -62,8 +100,22 @@ type Check struct {
 
 // Result is the verification of one input.
 type Result struct {
-	// Verified is true when no check failed.
+	// Verified is true only when Verdict is Valid.
 	Verified bool `json:"verified"`
+	// Verdict is Valid, Invalid or Indeterminate: any failed check makes
+	// it Invalid, else any unchecked one Indeterminate. A presentation's
+	// verdict combines its own checks' and its credentials'.
+	Verdict Overall `json:"verdict"`
+	// Status is StatusRevoked or StatusSuspended when, and only when, the
+	// issuer's status list has the credential's bit set (or its 1EdTech
+	// revocation list lists it); "" otherwise.
+	Status string `json:"status,omitempty"`
+	// StatusFetched is when the status list the status check read was
+	// fetched from its issuer, when it came from a cache (see
+	// [CachingFetcher]); the oldest when there were several. It is zero
+	// when the list was read live, for instance in-process by a server
+	// for its own issuers, or no list was read.
+	StatusFetched time.Time `json:"statusFetched,omitzero"`
 	// Container is how the input came: "json", "jwt", "png" or "svg".
 	Container string `json:"container,omitempty"`
 	// Securing is the proof format: "eddsa-rdfc-2022", "eddsa-jcs-2022",
@@ -96,6 +148,17 @@ func (r *Result) Check(id string) (Check, bool) {
 	return Check{}, false
 }
 
+// Unchecked returns the checks that could not be checked.
+func (r *Result) Unchecked() []Check {
+	var out []Check
+	for _, c := range r.Checks {
+		if c.Verdict == Unchecked {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // Failed returns the checks that failed.
 func (r *Result) Failed() []Check {
 	var out []Check
@@ -109,14 +172,52 @@ func (r *Result) Failed() []Check {
 
 // KeyResolver finds the public key of a verification method. *did.Resolver
 // implements it.
+//
+// Its errors, and a [Fetcher]'s, decide a check's verdict: an error whose
+// badged.KindOf is NotFound or Invalid (a DID document that was read but
+// lists no such key, a malformed DID, a list that does not match the
+// entry) fails the check; any other kind, Unavailable above all (refused by
+// the egress policy, timed out, a non-2xx status, too large, an answer that
+// is not a DID document, a store failure), means the check could not be
+// made: it is reported [Unchecked], never failed. Their messages are shown
+// to people, so they are plain words, never a Go error's text.
 type KeyResolver interface {
 	ResolveKey(ctx context.Context, verificationMethod string) (*did.Key, error)
 }
 
 // Fetcher gets a document (a status list credential, a revocation list) by
-// URL. Implementations must apply the operator's egress policy.
+// URL. Implementations must apply the operator's egress policy. See
+// [KeyResolver] for what its errors mean.
 type Fetcher interface {
 	Fetch(ctx context.Context, url string) ([]byte, error)
+}
+
+// AgedFetcher is a [Fetcher] that may answer from a cache and says when
+// what it returns was fetched from its source (the zero time when it was
+// read live). The verifier reports it as [Result.StatusFetched]. A
+// Fetcher that wraps another should implement it, with [FetchAged].
+type AgedFetcher interface {
+	Fetcher
+	FetchAged(ctx context.Context, url string) (body []byte, fetched time.Time, err error)
+}
+
+// definitive reports whether a KeyResolver or Fetcher error settles a
+// check (fails it), rather than leaving it unchecked.
+func definitive(err error) bool {
+	switch badged.KindOf(err) {
+	case badged.NotFound, badged.Invalid:
+		return true
+	}
+	return false
+}
+
+// verdictOf is the verdict of a check that a KeyResolver or Fetcher error
+// stopped.
+func verdictOf(err error) Verdict {
+	if definitive(err) {
+		return Fail
+	}
+	return Unchecked
 }
 
 // Verifier verifies credentials and presentations. It is safe for
@@ -207,6 +308,8 @@ func (r *report) otherwise(id string, verdict Verdict, message string) {
 func rank(v Verdict) int {
 	switch v {
 	case Fail:
+		return 4
+	case Unchecked:
 		return 3
 	case Warning:
 		return 2
@@ -219,16 +322,20 @@ func rank(v Verdict) int {
 // result turns the report into a Result, checks in their fixed order.
 func (r *report) result(res *Result) *Result {
 	res.Checks = res.Checks[:0]
-	res.Verified = true
+	res.Verdict = Valid
 	for _, id := range order {
 		c, ok := r.checks[id]
 		if !ok {
 			continue
 		}
 		res.Checks = append(res.Checks, *c)
-		if c.Verdict == Fail {
-			res.Verified = false
+		switch {
+		case c.Verdict == Fail:
+			res.Verdict = Invalid
+		case c.Verdict == Unchecked && res.Verdict == Valid:
+			res.Verdict = Indeterminate
 		}
 	}
+	res.Verified = res.Verdict == Valid
 	return res
 }

@@ -18,7 +18,7 @@ import (
 // Filter narrows a list of holdings. Empty fields match everything.
 type Filter struct {
 	Issuer string // the issuer's id or a part of its name, ignoring case
-	State  string // StateIssued, StateRevoked, StateExpired or StateInvalid
+	State  string // one of States
 	Text   string // in the name, description, issuer name or tags, ignoring case
 	Tag    string // one of the achievement's tags, ignoring case
 }
@@ -31,10 +31,8 @@ func (s *Service) Holdings(ctx context.Context, l issuer.Learner, f Filter) ([]*
 	if err := unauthorized(l); err != nil {
 		return nil, err
 	}
-	switch f.State {
-	case "", StateIssued, StateRevoked, StateExpired, StateInvalid:
-	default:
-		return nil, badged.Errorf(badged.Invalid, "unknown state %q: use issued, revoked, expired or invalid", f.State)
+	if f.State != "" && !slices.Contains(States, f.State) {
+		return nil, badged.Errorf(badged.Invalid, "unknown state %q: use one of %s", f.State, strings.Join(States, ", "))
 	}
 	all, err := s.holdings(ctx, l)
 	if err != nil {
@@ -216,8 +214,9 @@ func credentialOf(b []byte, res *verifier.Result) map[string]any {
 }
 
 // check verifies h, or reuses a recent result, and sets its state from
-// the result: a failed status check is revoked, a failed validity check
-// expired, another failure invalid.
+// the result (see [StateOf]). A credential of this platform that could not be
+// fully checked keeps the state the platform's own records give it
+// (revoked, expired): those are known without any fetch.
 func (s *Service) check(ctx context.Context, h *Holding) {
 	// The stored state is part of the key: a revocation on this platform
 	// changes it, so the next look verifies again and shows it at once.
@@ -236,19 +235,40 @@ func (s *Service) check(ctx context.Context, h *Holding) {
 		s.mu.Unlock()
 	}
 	h.Verification = c.res
-	h.State = cmp.Or(stateOf(c.res), h.State)
+	state := StateOf(c.res)
+	if state == StateUnchecked && h.Source == SourcePlatform && h.State != StateIssued {
+		state = h.State
+	}
+	h.State = cmp.Or(state, h.State)
 }
 
-// stateOf says what a verification result means for a holding's state;
-// "" when it verified.
-func stateOf(res *verifier.Result) string {
+// StateOf says what a verification result means for a holding's state, ""
+// when it verified: revoked (or suspended) only when the issuer's status
+// list has the credential's bit set; expired when only its dates fail;
+// invalid when anything else failed (the signature above all: altered or
+// not signed by its issuer); unchecked when nothing failed but a check
+// could not be made (a key or status list could not be fetched).
+func StateOf(res *verifier.Result) string {
 	if res == nil || res.Verified {
 		return ""
 	}
-	if c, ok := res.Check(verifier.CheckStatus); ok && c.Verdict == verifier.Fail {
-		return StateRevoked
+	if res.Verdict == verifier.Indeterminate {
+		return StateUnchecked
 	}
-	if c, ok := res.Check(verifier.CheckValidity); ok && c.Verdict == verifier.Fail {
+	for _, c := range res.Failed() {
+		switch {
+		case c.ID == verifier.CheckStatus && res.Status != "":
+		case c.ID == verifier.CheckValidity:
+		default:
+			return StateInvalid
+		}
+	}
+	switch {
+	case res.Status == verifier.StatusRevoked:
+		return StateRevoked
+	case res.Status == verifier.StatusSuspended:
+		return StateSuspended
+	case res.Verdict == verifier.Invalid:
 		return StateExpired
 	}
 	return StateInvalid

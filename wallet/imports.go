@@ -108,10 +108,18 @@ func (s *Service) importBytes(ctx context.Context, l issuer.Learner, input []byt
 	return h, nil
 }
 
-// Refused returns the Invalid error of a credential that did not verify,
-// naming each failing check and why.
+// Refused returns the error of a credential that did not verify: Invalid,
+// naming each failing check and why; or, when no check failed but some
+// could not be made (its issuer's key or status list could not be
+// fetched), Unavailable, naming those: it may be imported later.
 func Refused(res *verifier.Result) error {
 	var why []string
+	if res.Verdict == verifier.Indeterminate {
+		for _, c := range res.Unchecked() {
+			why = append(why, c.ID+": "+c.Message)
+		}
+		return badged.Errorf(badged.Unavailable, "the credential could not be fully checked right now, so it was not imported; try again later: %s", strings.Join(why, "; "))
+	}
 	for _, c := range res.Failed() {
 		why = append(why, c.ID+": "+c.Message)
 	}

@@ -73,11 +73,18 @@ type Collection struct {
 
 // Holding states.
 const (
-	StateIssued  = "issued"
-	StateRevoked = "revoked"
-	StateExpired = "expired"
-	StateInvalid = "invalid" // an import that no longer verifies for another reason
+	StateIssued    = "issued"
+	StateRevoked   = "revoked"   // the issuer's status list has its bit set, or this platform revoked it
+	StateSuspended = "suspended" // the issuer's status list has its suspension bit set
+	StateExpired   = "expired"
+	StateInvalid   = "invalid" // it does not verify for another reason: altered or not signed by its issuer, say
+	// StateUnchecked: it could not be fully checked right now (its issuer's
+	// key or status list could not be fetched); nothing was found against it.
+	StateUnchecked = "unchecked"
 )
+
+// States are the holding states, in the order pages offer them.
+var States = []string{StateIssued, StateRevoked, StateSuspended, StateExpired, StateInvalid, StateUnchecked}
 
 // Holding sources.
 const (

@@ -358,7 +358,7 @@ func (s *Server) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.L
 	q := r.URL.Query()
 	p.Filter = wallet.Filter{Issuer: strings.TrimSpace(q.Get("issuer")), State: q.Get("state"), Text: strings.TrimSpace(q.Get("q"))}
 	p.Filtered = p.Filter != wallet.Filter{}
-	p.States = []string{wallet.StateIssued, wallet.StateRevoked, wallet.StateExpired, wallet.StateInvalid}
+	p.States = wallet.States
 	if !slices.Contains(p.States, p.Filter.State) {
 		p.Filter.State = ""
 	}
@@ -613,6 +613,7 @@ type credentialPage struct {
 	Card         card
 	Meaning      meaning
 	Verified     bool
+	V            verdictView
 	Results      []pageCheck
 	ShareURL     string
 	LinkedIn     string
@@ -666,25 +667,14 @@ func (s *Server) credentialPage(w http.ResponseWriter, r *http.Request, l issuer
 		Issued: dateText(p.Lang, h.Summary.Issued), ValidUntil: dateText(p.Lang, h.Summary.ValidUntil),
 		State: h.State, Source: h.Source, Image: imageURL(h.Summary), Public: h.Share != nil && h.Share.Public}
 	p.Meaning = meaningOf(h.Credential, h.Verification, h.Summary)
-	p.Verified, p.Results = verificationOf(p.Checks, h.Verification)
+	p.V, p.Results = verificationOf(p.Checks, h.Verification, s.now())
+	p.Verified = p.V.Verdict == string(verifier.Valid)
 	if p.Card.Public {
 		p.ShareURL = s.Wallet.ShareURL(h.Share.ID)
 		p.LinkedIn = wallet.LinkedInURL(h.Summary, p.ShareURL, h.CredentialID)
 	}
 	p.JSON, p.JWT = h.Format == wallet.FormatJSON, h.Format == wallet.FormatJWT
 	return p, nil
-}
-
-// verificationOf says a result in the verify page's words.
-func verificationOf(t map[string]string, res *verifier.Result) (bool, []pageCheck) {
-	if res == nil {
-		return false, nil
-	}
-	var out []pageCheck
-	for _, c := range res.Checks {
-		out = append(out, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: checkText(t, c), Detail: c.Message})
-	}
-	return res.Verified, out
 }
 
 func (s *Server) presentationPage(lang string, vp *wallet.Presentation) *presentationPageView {

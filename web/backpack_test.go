@@ -282,7 +282,7 @@ func TestBackpackPages(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
 	}
-	if d := meta("property", "og:description"); !strings.Contains(d, "Department") || !strings.Contains(d, backpackText["en"]["verified"]) {
+	if d := meta("property", "og:description"); !strings.Contains(d, "Department") || !strings.Contains(d, pageText["en"]["result.valid"]) {
 		t.Errorf("og:description %q", d)
 	}
 	if meta("name", "twitter:card") != "summary" || meta("name", "twitter:title") != "Statistics" {

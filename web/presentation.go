@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 )
 
@@ -24,6 +25,7 @@ type presentedCredential struct {
 	Card     card
 	Meaning  meaning
 	Verified bool
+	V        verdictView
 	Results  []pageCheck
 }
 
@@ -31,6 +33,7 @@ type presentationPage struct {
 	basePage
 	URL, Holder, Challenge, Domain, Expires string
 	Verified                                bool
+	V                                       verdictView
 	Results                                 []pageCheck
 	Credentials                             []presentedCredential
 }
@@ -59,21 +62,20 @@ func (s *Server) handlePresentationPage(w http.ResponseWriter, r *http.Request) 
 			p.Holder, _ = h["id"].(string)
 		}
 	}
-	p.Verified, p.Results = verificationOf(p.Checks, res)
+	p.V, p.Results = verificationOf(p.Checks, res, s.now())
+	p.Verified = p.V.Verdict == string(verifier.Valid)
 	if res != nil {
 		for _, cr := range res.Credentials {
 			pc := presentedCredential{T: p.T}
-			pc.Verified, pc.Results = verificationOf(p.Checks, cr)
+			pc.V, pc.Results = verificationOf(p.Checks, cr, s.now())
+			pc.Verified = cr.Verified
 			var sum wallet.Summary
 			var raw []byte
 			if cr.Credential != nil {
 				sum = wallet.Summarize(cr.Credential)
 				raw, _ = json.Marshal(cr.Credential)
 			}
-			state := wallet.StateIssued
-			if !pc.Verified {
-				state = wallet.StateInvalid
-			}
+			state := cmp.Or(wallet.StateOf(cr), wallet.StateIssued)
 			pc.Card = card{Name: cmp.Or(sum.Name, p.T["sharedBy"]), Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
 				Issued: dateText(p.Lang, sum.Issued), ValidUntil: dateText(p.Lang, sum.ValidUntil), State: state, Image: imageURL(sum)}
 			pc.Meaning = meaningOf(raw, cr, sum)

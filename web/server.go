@@ -59,6 +59,9 @@ type Server struct {
 	Egress      *http.Client
 	Issuers     IssuerDirectory
 	Credentials CredentialSigner
+	// Now is the clock pages say ages by (how long ago a foreign status
+	// list was fetched); nil means time.Now.
+	Now func() time.Time
 	// ReadHeaderTimeout bounds the reading of a request's headers, which
 	// cuts off slow-loris clients (default 5 seconds).
 	ReadHeaderTimeout time.Duration
@@ -105,6 +108,9 @@ type API struct {
 	Egress      *http.Client
 	Issuers     IssuerDirectory
 	Credentials CredentialSigner
+	// Now is the clock pages say ages by (how long ago a foreign status
+	// list was fetched); nil means time.Now.
+	Now func() time.Time
 	// Optional: sign-in. DevIDP, the built-in demo OpenID provider, is
 	// mounted under /devidp when set; Demo marks the logins as demo
 	// accounts.

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 )
 
@@ -32,9 +33,11 @@ type sharePage struct {
 	Card        card
 	Meaning     meaning
 	Verified    bool
+	V           verdictView
 	Results     []pageCheck
 	Known       *pageKnown
 	Signed      bool
+	KeyUnknown  bool
 	OGImage     string
 	Description string
 	VerifyURL   string
@@ -59,10 +62,11 @@ func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
 	p.Card = card{Name: p.Title, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID), Issued: dateText(p.Lang, sum.Issued),
 		ValidUntil: dateText(p.Lang, sum.ValidUntil), State: pub.State, Image: imageURL(sum), Public: true}
 	p.Meaning = meaningOf(pub.Credential, pub.Verification, sum)
-	p.Verified, p.Results = verificationOf(p.Checks, pub.Verification)
+	p.V, p.Results = verificationOf(p.Checks, pub.Verification, s.now())
+	p.Verified = p.V.Verdict == string(verifier.Valid)
 	if pub.Verification != nil {
 		vr := s.pageResult(r.Context(), &verifyPage{Lang: p.Lang, T: pageText[p.Lang]}, pub.Verification, "")
-		p.Known, p.Signed = vr.Known, vr.Signed
+		p.Known, p.Signed, p.KeyUnknown = vr.Known, vr.Signed, vr.KeyUnknown
 	}
 	p.OGImage = pub.URL + "/image.png"
 	if u := httpURL(sum.Image); u != "" {
@@ -72,11 +76,7 @@ func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
 	if p.Card.Issuer != "" {
 		desc = append(desc, p.T["issuedBy"]+" "+p.Card.Issuer+".")
 	}
-	if p.Verified {
-		desc = append(desc, p.T["verified"])
-	} else {
-		desc = append(desc, p.T["notVerified"])
-	}
+	desc = append(desc, p.V.Title+": "+p.V.Text)
 	if sum.Description != "" {
 		desc = append(desc, clip(sum.Description, 200))
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -46,13 +47,23 @@ func (s *Server) registerVCAPIIssueRoutes(r chi.Router) {
 
 // VerifyResponse is the VC-API's verification result: verified, the names
 // of the checks that passed, and the warnings and errors. badged adds the
-// verdict of every check (Results), what it read, and who the issuer is
-// when it knows.
+// overall verdict ("valid", "invalid", or "indeterminate": nothing failed
+// but a check could not be made right now, listed under errors with its
+// reason), the verdict of every check (Results), whether the issuer's list
+// revoked or suspended it, what it read, and who the issuer is when it
+// knows.
 type VerifyResponse struct {
-	Verified bool           `json:"verified"`
-	Checks   []string       `json:"checks"`
-	Warnings []CheckProblem `json:"warnings"`
-	Errors   []CheckProblem `json:"errors"`
+	Verified bool             `json:"verified"`
+	Verdict  verifier.Overall `json:"verdict"`
+	// Status is "revoked" or "suspended" only when the issuer's status
+	// list has the credential's bit set.
+	Status string `json:"status,omitempty"`
+	// StatusFetched is when a cached copy of the issuer's status list was
+	// fetched; absent when the list was read live.
+	StatusFetched time.Time      `json:"statusFetched,omitzero"`
+	Checks        []string       `json:"checks"`
+	Warnings      []CheckProblem `json:"warnings"`
+	Errors        []CheckProblem `json:"errors"`
 
 	Results     []verifier.Check  `json:"results"`
 	Kind        string            `json:"kind,omitempty"`
@@ -89,7 +100,8 @@ type KnownIssuerView struct {
 // vcResponse turns a verifier result into the VC-API's shape.
 func (s *Server) vcResponse(ctx context.Context, res *verifier.Result) *VerifyResponse {
 	out := &VerifyResponse{
-		Verified: res.Verified, Checks: []string{}, Warnings: []CheckProblem{}, Errors: []CheckProblem{},
+		Verified: res.Verified, Verdict: res.Verdict, Status: res.Status, StatusFetched: res.StatusFetched,
+		Checks: []string{}, Warnings: []CheckProblem{}, Errors: []CheckProblem{},
 		Results: res.Checks, Kind: res.Kind, Container: res.Container, Securing: res.Securing,
 		Issuer: res.Issuer, IssuerName: res.IssuerName, Signer: res.Signer,
 	}
@@ -101,7 +113,7 @@ func (s *Server) vcResponse(ctx context.Context, res *verifier.Result) *VerifyRe
 		switch c.Verdict {
 		case verifier.Pass:
 			out.Checks = append(out.Checks, c.ID)
-		case verifier.Fail:
+		case verifier.Fail, verifier.Unchecked:
 			out.Errors = append(out.Errors, p)
 		default: // warning, or skipped: not checked is worth saying
 			out.Warnings = append(out.Warnings, p)

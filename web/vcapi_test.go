@@ -35,10 +35,13 @@ func decodeVerify(t *testing.T, resp *http.Response, body []byte) VerifyResponse
 	// checks (passed), warnings or errors, by its stable id.
 	var raw map[string]json.RawMessage
 	json.Unmarshal(body, &raw)
-	for _, f := range []string{"verified", "checks", "warnings", "errors", "results"} {
+	for _, f := range []string{"verified", "verdict", "checks", "warnings", "errors", "results"} {
 		if _, ok := raw[f]; !ok {
 			t.Errorf("response has no %q: %s", f, body)
 		}
+	}
+	if v.Verified != (v.Verdict == verifier.Valid) {
+		t.Errorf("verified %v with verdict %q: %s", v.Verified, v.Verdict, body)
 	}
 	listed := 0
 	for _, c := range v.Results {
@@ -46,7 +49,7 @@ func decodeVerify(t *testing.T, resp *http.Response, body []byte) VerifyResponse
 		switch c.Verdict {
 		case verifier.Pass:
 			where = v.Checks
-		case verifier.Fail:
+		case verifier.Fail, verifier.Unchecked:
 			where = ids(v.Errors)
 		default:
 			where = ids(v.Warnings)
@@ -77,8 +80,10 @@ func ids(ps []CheckProblem) []string {
 
 func failedOf(v VerifyResponse) map[string]bool {
 	out := map[string]bool{}
-	for _, e := range v.Errors {
-		out[e.ID] = true
+	for _, c := range v.Results {
+		if c.Verdict == verifier.Fail {
+			out[c.ID] = true
+		}
 	}
 	return out
 }
@@ -121,7 +126,11 @@ func TestVerifyCredentialAPI(t *testing.T) {
 				t.Errorf("known issuer %+v", v.KnownIssuer)
 			}
 		}},
-		{name: "fail/tampered", env: e, cred: json.RawMessage(c.tampered), failed: []string{verifier.CheckProof}},
+		{name: "fail/tampered", env: e, cred: json.RawMessage(c.tampered), failed: []string{verifier.CheckProof}, check: func(t *testing.T, v VerifyResponse) {
+			if v.Verdict != verifier.Invalid || v.Status != "" {
+				t.Errorf("verdict %q status %q, want invalid and not revoked", v.Verdict, v.Status)
+			}
+		}},
 		{name: "fail/tampered-trusted-issuer-not-named", env: trusted, cred: json.RawMessage(c.tampered), failed: []string{verifier.CheckProof},
 			check: func(t *testing.T, v VerifyResponse) {
 				if v.KnownIssuer != nil {
@@ -135,8 +144,22 @@ func TestVerifyCredentialAPI(t *testing.T) {
 					t.Errorf("status message %q", p.Message)
 				}
 			}
+			if v.Verdict != verifier.Invalid || v.Status != verifier.StatusRevoked {
+				t.Errorf("verdict %q status %q, want invalid and revoked", v.Verdict, v.Status)
+			}
 		}},
-		{name: "fail/issuer-key-not-found", env: e, cred: json.RawMessage(c.unknownKey), failed: []string{verifier.CheckProof}},
+		// The issuer's DID document answers 404: the signature could not be
+		// checked, which says nothing against the credential.
+		{name: "indeterminate/issuer-document-missing", env: e, cred: json.RawMessage(c.unknownKey), check: func(t *testing.T, v VerifyResponse) {
+			if v.Verdict != verifier.Indeterminate || !hasVerdict(v.Results, verifier.Unchecked) {
+				t.Errorf("verdict %q, results %v: want indeterminate, the proof unchecked", v.Verdict, v.Results)
+			}
+			for _, p := range v.Errors {
+				if p.ID == verifier.CheckProof && !strings.Contains(p.Message, "404") {
+					t.Errorf("proof: %q, want the reason (404)", p.Message)
+				}
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

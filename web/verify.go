@@ -125,12 +125,14 @@ type verifyPage struct {
 // pageResult is one verification in plain words.
 type pageResult struct {
 	Verified   bool
+	V          verdictView
 	Kind       string
 	Securing   string
 	Issuer     string // the id the credential names
 	IssuerName string // the name the credential states
 	Signer     string
 	Signed     bool // the signature is the issuer's
+	KeyUnknown bool // the issuer's key could not be fetched: who signed is not known yet
 	Known      *pageKnown
 	Checks     []pageCheck
 	Identity   *pageCheck
@@ -156,6 +158,9 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 	p.URL = link
 	body, err := s.fetchLink(r.Context(), link)
 	if err != nil {
+		if s.Log != nil {
+			s.Log.Info("verify page: shared link not fetched", "request_id", RequestID(r.Context()), "url", link, "err", err)
+		}
 		p.Error = p.T["error.fetch"] + " " + badged.MessageOf(err)
 		status := statusOf[badged.KindOf(err)]
 		if status == 0 || status >= 500 {
@@ -274,7 +279,7 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
 // pageResult says a verification result in the page's words.
 func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Result, identity string) *pageResult {
 	out := &pageResult{Verified: res.Verified, Kind: res.Kind, Securing: res.Securing, Issuer: res.Issuer,
-		IssuerName: res.IssuerName, Signer: res.Signer, Signed: signedByIssuer(res)}
+		IssuerName: res.IssuerName, Signer: res.Signer, Signed: signedByIssuer(res), KeyUnknown: keyUnknown(res)}
 	if k, ok := s.knownIssuer(ctx, res); ok {
 		name := k.Name.EN
 		if p.Lang == "nl" && k.Name.NL != "" || name == "" {
@@ -282,9 +287,7 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 		}
 		out.Known = &pageKnown{Name: name, Source: k.Source}
 	}
-	for _, c := range res.Checks {
-		out.Checks = append(out.Checks, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: checkText(p.T, c), Detail: c.Message})
-	}
+	out.V, out.Checks = verificationOf(p.T, res, s.now())
 	if identity != "" && res.Kind == "credential" {
 		out.Identity = identityCheck(p.T, res.Credential, identity)
 	}
@@ -292,14 +295,6 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 		out.Others = append(out.Others, s.pageResult(ctx, p, sub, identity))
 	}
 	return out
-}
-
-// checkText says a check's outcome in plain words.
-func checkText(t map[string]string, c verifier.Check) string {
-	if s, ok := t["check."+c.ID+"."+string(c.Verdict)]; ok {
-		return s
-	}
-	return t["label."+c.ID] + ": " + t["verdict."+string(c.Verdict)]
 }
 
 // identityCheck tells whether identity (an email address or another

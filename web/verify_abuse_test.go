@@ -92,6 +92,10 @@ func TestVerifyRefusesInternalAddresses(t *testing.T) {
 			if !strings.Contains(msg, tt.want) {
 				t.Errorf("%s: %q, want a refusal by the egress policy", tt.check, msg)
 			}
+			// A refused fetch could not be checked: never revoked or altered.
+			if tt.want == refused && (v.Verdict != verifier.Indeterminate || v.Status != "" || len(failedOf(v)) > 0) {
+				t.Errorf("verdict %q, status %q, failed %v: want indeterminate, nothing failed", v.Verdict, v.Status, failedOf(v))
+			}
 			if d := time.Since(start); d > 3*time.Second {
 				t.Errorf("took %v: refusals must be fast", d)
 			}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +14,10 @@ const chromium = "/usr/bin/chromium"
 
 // TestVerifyPageInBrowser opens the verify page in Debian's Chromium,
 // pastes a credential, submits the form (a same-origin POST, no
-// JavaScript of ours), reads the result, and saves screenshots of both
-// pages to docs/. It skips without Chromium, except in CI.
+// JavaScript of ours), reads the result, does the same for a tampered
+// copy and for a credential whose issuer cannot be reached, and saves
+// screenshots of the form and the three verdicts to docs/. It skips
+// without Chromium, except in CI.
 func TestVerifyPageInBrowser(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -93,13 +94,46 @@ func TestVerifyPageInBrowser(t *testing.T) {
 	if verified != "true" || !strings.Contains(verdict, pageText["en"]["result.valid"]) || !strings.Contains(issuer, "Example University") {
 		t.Errorf("result: verified %q verdict %q issuer %q", verified, verdict, issuer)
 	}
-	for name, png := range map[string][]byte{"verify-page.png": form, "verify-result.png": result} {
-		if len(png) == 0 {
-			t.Errorf("no screenshot %s", name)
-			continue
+	shots := map[string][]byte{"verify-page.png": form, "verify-result.png": result}
+
+	// The three verdicts side by side: a tampered copy is altered; a
+	// credential whose issuer cannot be reached (a did:web on loopback,
+	// refused by the real egress policy) could not be checked right now.
+	u := newUnreachableIssuer(t, false)
+	for _, tt := range []struct {
+		shot, base string
+		cred       []byte
+		verdict    string
+		title      string
+	}{
+		{"verify-tampered.png", e.ts.URL, e.creds.tampered, "invalid", pageText["en"]["result.invalid"]},
+		{"verify-unreachable.png", u.ts.URL, u.cred, "indeterminate", pageText["en"]["result.indeterminate"]},
+	} {
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(tt.base+"/verify?lang=en"),
+			chromedp.WaitVisible("#verify-form"),
+			chromedp.SetValue("#credential", string(tt.cred)),
+			chromedp.Click("#submit"),
+			chromedp.WaitVisible("#result"),
+		); err != nil {
+			t.Fatalf("%s: %v", tt.shot, err)
 		}
-		if err := os.WriteFile(filepath.Join("..", "docs", name), png, 0o644); err != nil {
-			t.Error(err)
+		got, err := chromedp.Run(ctx, chromedp.AttributeValue("#result", "data-verdict"))
+		if err != nil {
+			t.Fatal(err)
 		}
+		heading, err := chromedp.Run(ctx, chromedp.Text("#result .verdict"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Value != tt.verdict || !strings.Contains(heading, tt.title) {
+			t.Errorf("%s: verdict %q heading %q, want %q %q", tt.shot, got.Value, heading, tt.verdict, tt.title)
+		}
+		if shots[tt.shot], err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, png := range shots {
+		saveScreenshot(t, name, png)
 	}
 }

@@ -196,7 +196,7 @@ func TestVerifyPage(t *testing.T) {
 		if verified || verdicts["status"] != "fail" {
 			t.Fatalf("verified %v status %q", verified, verdicts["status"])
 		}
-		if got := strings.TrimSpace(doc.Find(`li.check[data-check="status"] .text`).Text()); got != pageText["nl"]["check.status.fail"] {
+		if got := strings.TrimSpace(doc.Find(`li.check[data-check="status"] .text`).Text()); got != pageText["nl"]["check.status.revoked"] {
 			t.Errorf("status says %q", got)
 		}
 	})

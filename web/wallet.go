@@ -101,7 +101,8 @@ func (s *Server) holdingView(h *wallet.Holding, detail bool) holdingJSON {
 	}
 	if !detail {
 		if h.Verification != nil {
-			v.Verification = &verifier.Result{Verified: h.Verification.Verified, Checks: h.Verification.Checks}
+			v.Verification = &verifier.Result{Verified: h.Verification.Verified, Verdict: h.Verification.Verdict,
+				Status: h.Verification.Status, StatusFetched: h.Verification.StatusFetched, Checks: h.Verification.Checks}
 		}
 		return v
 	}

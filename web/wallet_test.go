@@ -45,17 +45,24 @@ func newWalletEnv(t *testing.T) *walletEnv {
 
 // wallet wires the backpack into e's server (once) and returns it.
 func (e *env) wallet() *walletEnv {
+	return e.walletWith(nil)
+}
+
+// walletWith is wallet with the verifier v (nil: as serve wires it, this
+// server's issuers resolved in-process and everything else through the
+// real egress policy of e.egress) and the wallet's options opts.
+func (e *env) walletWith(v *verifier.Verifier, opts ...wallet.Option) *walletEnv {
 	if we, ok := walletEnvs[e]; ok {
 		return we
 	}
 	iss := e.public()
-	// As serve wires it: this server's issuers resolved in-process,
-	// everything else through the real egress policy (e.egress).
-	v := ServerVerifier(e.egress(), iss, time.Now)
+	if v == nil {
+		v = ServerVerifier(e.egress(), iss, time.Now)
+	}
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{9}, keys.MasterKeySize)))
 	is := issuer.NewService(e.db, issuer.WithCredentialIssuer(iss))
 	w := must(wallet.New(e.db, is, e.db, sealer, v, jsonld.New(contexts.NewLoader()), publicBase,
-		wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(e.egress())))
+		append([]wallet.Option{wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(e.egress())}, opts...)...))
 	e.srv.Wallet, e.srv.Verifier, e.srv.Egress = w, v, e.egress()
 	we := &walletEnv{env: e, is: is, w: w, v: v}
 	walletEnvs[e] = we

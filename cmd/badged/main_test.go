@@ -111,12 +111,13 @@ func TestKeysIssueVerify(t *testing.T) {
 			var res struct {
 				File     string
 				Verified bool
+				Verdict  string
 				Checks   []struct{ ID, Verdict string }
 			}
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("--json output %q: %v", out, err)
 			}
-			if res.Verified || res.File != "-" {
+			if res.Verified || res.Verdict != "invalid" || res.File != "-" {
 				t.Errorf("--json result = %+v", res)
 			}
 		})

@@ -48,17 +48,20 @@ else is fetched as without it.`)
 	if err != nil {
 		return err
 	}
-	failed := 0
+	failed, unchecked := 0, 0
 	for _, name := range fs.Args() {
 		input, err := readInput(env, name, verifier.DefaultMaxInput)
 		var res *verifier.Result
 		if err != nil {
-			res = &verifier.Result{Checks: []verifier.Check{{ID: verifier.CheckFormat, Verdict: verifier.Fail, Message: err.Error()}}}
+			res = &verifier.Result{Verdict: verifier.Invalid, Checks: []verifier.Check{{ID: verifier.CheckFormat, Verdict: verifier.Fail, Message: err.Error()}}}
 		} else {
 			res = v.Verify(ctx, input)
 		}
-		if !res.Verified {
+		switch res.Verdict {
+		case verifier.Invalid:
 			failed++
+		case verifier.Indeterminate:
+			unchecked++
 		}
 		if *asJSON {
 			line, err := json.Marshal(struct {
@@ -73,8 +76,13 @@ else is fetched as without it.`)
 		}
 		printReport(env, name, res)
 	}
-	if failed > 0 {
+	switch {
+	case failed > 0 && unchecked > 0:
+		return fmt.Errorf("%d of %d inputs not valid, %d could not be fully checked", failed, fs.NArg(), unchecked)
+	case failed > 0:
 		return fmt.Errorf("%d of %d inputs not valid", failed, fs.NArg())
+	case unchecked > 0:
+		return fmt.Errorf("%d of %d inputs could not be fully checked right now", unchecked, fs.NArg())
 	}
 	return nil
 }
@@ -113,16 +121,20 @@ func newVerifier(cfg Config, server string) (*verifier.Verifier, error) {
 }
 
 var marks = map[verifier.Verdict]string{
-	verifier.Pass:    "ok  ",
-	verifier.Warning: "warn",
-	verifier.Fail:    "FAIL",
-	verifier.Skipped: "skip",
+	verifier.Pass:      "ok  ",
+	verifier.Warning:   "warn",
+	verifier.Fail:      "FAIL",
+	verifier.Skipped:   "skip",
+	verifier.Unchecked: "????",
 }
 
 func printReport(env *environment, name string, res *verifier.Result) {
 	verdict := "VALID"
-	if !res.Verified {
+	switch res.Verdict {
+	case verifier.Invalid:
 		verdict = "NOT VALID"
+	case verifier.Indeterminate:
+		verdict = "COULD NOT BE FULLY CHECKED"
 	}
 	var about []string
 	if res.Securing != "" {

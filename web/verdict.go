@@ -1,0 +1,155 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/badged/badged/verifier"
+)
+
+// verdictView is the verdict on a credential or presentation in plain
+// words, the same on every page (/verify, the backpack, the share and
+// presentation pages): valid; not valid, saying why when it is one of the
+// reasons people act on (revoked or suspended only when the issuer's list
+// has its bit set, altered only when the signature does not match or is
+// not the issuer's); or could not be fully checked right now, with the
+// plain reasons.
+type verdictView struct {
+	Verdict   string   // "valid", "invalid" or "indeterminate" (verifier.Overall)
+	Mark      string   // ✓, ✗ or ?
+	Title     string   // the verdict in a few words
+	Text      string   // what it means
+	Reasons   []reason // what could not be checked, and why
+	StatusAge string   // how old the cached copy of a foreign status list is; "" when read live or just now
+}
+
+// reason is a check that could not be made: what, in the page's language,
+// and why, in the verifier's words.
+type reason struct{ Text, Detail string }
+
+// verdictOf says res in the words of t (pageText of a language), at now.
+// A nil res could not be checked at all.
+func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdictView {
+	if res == nil {
+		return verdictView{Verdict: string(verifier.Indeterminate), Mark: "?", Title: t["result.indeterminate"], Text: t["result.indeterminateText"]}
+	}
+	overall := res.Verdict
+	if overall == "" {
+		// A result stored before there were three verdicts (an import's
+		// verification) had no unchecked checks: verified or not.
+		overall = verifier.Invalid
+		if res.Verified {
+			overall = verifier.Valid
+		}
+	}
+	v := verdictView{Verdict: string(overall)}
+	switch overall {
+	case verifier.Valid:
+		v.Mark, v.Title, v.Text = "✓", t["result.valid"], t["result.validText"]
+	case verifier.Indeterminate:
+		v.Mark, v.Title, v.Text = "?", t["result.indeterminate"], t["result.indeterminateText"]
+		for _, c := range res.Unchecked() {
+			if c.ID == verifier.CheckSigner && keyUnknown(res) {
+				continue // the proof's reason says it: the key could not be fetched
+			}
+			v.Reasons = append(v.Reasons, reason{Text: checkText(t, c, ""), Detail: sentence(c.Message)})
+		}
+	default:
+		v.Verdict = string(verifier.Invalid)
+		v.Mark, v.Title = "✗", t["result.invalid"]
+		switch {
+		case failed(res, verifier.CheckProof) || failed(res, verifier.CheckSigner):
+			v.Text = t["result.alteredText"]
+		case res.Status == verifier.StatusRevoked:
+			v.Text = t["result.revokedText"]
+		case res.Status == verifier.StatusSuspended:
+			v.Text = t["result.suspendedText"]
+		case len(res.Failed()) == 1 && failed(res, verifier.CheckValidity):
+			v.Text = t["result.expiredText"]
+		default:
+			v.Text = t["result.invalidText"]
+		}
+	}
+	if !res.StatusFetched.IsZero() {
+		// A list fetched for this verification is as live as one read
+		// in-process: only a cached copy's age is worth saying.
+		switch mins := int(now.Sub(res.StatusFetched) / time.Minute); {
+		case mins < 1:
+		case mins == 1:
+			v.StatusAge = t["status.minuteAgo"]
+		default:
+			v.StatusAge = fmt.Sprintf(t["status.minutesAgo"], mins)
+		}
+	}
+	return v
+}
+
+// now is the server's clock.
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// verificationOf says a result in t's words (the verify page's): its
+// verdict and its checks.
+func verificationOf(t map[string]string, res *verifier.Result, now time.Time) (verdictView, []pageCheck) {
+	v := verdictOf(t, res, now)
+	if res == nil {
+		return v, nil
+	}
+	return v, pageChecks(t, res)
+}
+
+// pageChecks says each check of res in t's words, with badged's message as
+// detail.
+func pageChecks(t map[string]string, res *verifier.Result) []pageCheck {
+	var out []pageCheck
+	for _, c := range res.Checks {
+		out = append(out, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: checkText(t, c, res.Status), Detail: c.Message})
+	}
+	return out
+}
+
+// checkText says a check's outcome in plain words. status is the result's
+// Status: a failed status check is said to be revoked or suspended only
+// when the issuer's list has the bit set.
+func checkText(t map[string]string, c verifier.Check, status string) string {
+	if c.ID == verifier.CheckStatus && c.Verdict == verifier.Fail && status != "" {
+		return t["check.status."+status]
+	}
+	if s, ok := t["check."+c.ID+"."+string(c.Verdict)]; ok {
+		return s
+	}
+	return t["label."+c.ID] + ": " + t["verdict."+string(c.Verdict)]
+}
+
+// keyUnknown reports whether the issuer's key could not be fetched, so
+// that who signed is not known yet.
+func keyUnknown(res *verifier.Result) bool {
+	c, ok := res.Check(verifier.CheckProof)
+	return ok && c.Verdict == verifier.Unchecked
+}
+
+// sentence makes a verifier message a sentence: capitalized, with a full
+// stop.
+func sentence(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
+func failed(res *verifier.Result, id string) bool {
+	c, ok := res.Check(id)
+	return ok && c.Verdict == verifier.Fail
+}
