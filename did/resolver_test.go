@@ -588,5 +588,8 @@ func TestResolveServedAt(t *testing.T) {
 
 	guarded := did.NewResolver(egress.NewClient(egress.DefaultPolicy()), did.WithServedAt(host, "http://"+host))
 	_, err = guarded.ResolveKey(t.Context(), id+"#"+mk)
-	wantKind(t, err, badged.Forbidden, "is not allowed (loopback)")
+	wantKind(t, err, badged.Unavailable, "is not allowed (loopback)") // refused: could not be checked
+	if !errors.Is(err, egress.ErrRefused) {
+		t.Errorf("%v does not wrap egress.ErrRefused", err)
+	}
 }
