@@ -19,6 +19,7 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/effects"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
@@ -108,8 +109,8 @@ func newStack(t *testing.T, kind string) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := &awardEvents{store: st, outbox: outbox, audit: audit.New(st), base: e2eBase, log: log}
-	is := issuer.NewService(st, issuer.WithCredentialIssuer(iss), issuer.WithEvents(events.handle), issuer.WithClock(clock.Now))
+	events := effects.New(audit.New(st), outbox, st, e2eBase, effects.WithLogger(log))
+	is := issuer.NewService(st, issuer.WithCredentialIssuer(iss), issuer.WithEffects(events.Awards), issuer.WithClock(clock.Now))
 
 	smtpSrv := newSMTPServer(t)
 	sender, err := notify.NewSMTP(notify.Config{Host: smtpSrv.host, Port: smtpSrv.port, From: "badged <noreply@badges.test>", TLS: notify.TLSNone})
@@ -137,6 +138,7 @@ func newStack(t *testing.T, kind string) *stack {
 		wallet.WithUsers(st), wallet.WithAccounts(st), wallet.WithEgress(s.client), wallet.WithClock(clock.Now)); err != nil {
 		t.Fatal(err)
 	}
+	events.SetActors(api.Wallet)
 	handler = web.NewServer("e2e", log, api)
 	loops.Go(func() { worker.Run(ctx) })
 
