@@ -21,8 +21,8 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/contexts"
-	"github.com/badged/badged/effects"
 	"github.com/badged/badged/devidp"
+	"github.com/badged/badged/effects"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
@@ -415,4 +415,3 @@ func processDue(ctx context.Context, is *issuer.Service, interval time.Duration,
 		}
 	}
 }
-
