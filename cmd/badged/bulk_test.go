@@ -385,9 +385,10 @@ func killAndResume(t *testing.T, bin, data string, env []string, dsn string, ope
 	// window: after a batch's transaction commits and before the job
 	// counts it. On PostgreSQL the test finds that moment by stopping the
 	// process and reading the database; on bbolt, whose file the server
-	// locks, by reading the first award of the next batch over the API,
-	// which may just miss the window: then it tries again (at most five
-	// more times). The middle kill falls at nine tenths of a batch's time.
+	// locks, by reading the first award of the next batch over the API.
+	// Either may just miss the window (the job's update was on its way):
+	// what the kill left decides, and a miss is tried again, at most five
+	// times. The middle kill falls at nine tenths of a batch's time.
 	type killAt struct {
 		rows  int
 		frac  float64 // of a batch's time, after it began
