@@ -26,7 +26,8 @@ func AwardURL(baseURL, id string) string {
 // Awards returns the audit entries and mails of events, ready to be stored
 // with the change they report: the [issuer.EffectsFunc] of
 // [issuer.WithEffects]. Every event gets an entry; see [AwardMessage] for
-// the mails. It reads the institution, issuer and badge class of a mail's
+// the mails, which a recipient whose address is not one email address
+// (no mail could reach it) goes without, logged. It reads the institution, issuer and badge class of a mail's
 // award (once per call), and the learner's pseudonym; it fails when a
 // read fails or an entry or mail is invalid, which fails the change.
 func (r *Recorder) Awards(ctx context.Context, events []issuer.Event) (issuer.Effects, error) {
@@ -39,6 +40,11 @@ func (r *Recorder) Awards(ctx context.Context, events []issuer.Event) (issuer.Ef
 		}
 		fx.Audit = append(fx.Audit, entry)
 		if !mailed(e) {
+			continue
+		}
+		if _, err := notify.Address(e.Recipient.Email); err != nil {
+			// No mail can reach it: the change stands without one.
+			r.logger().Warn("notify: no mail for an award to a malformed address", "award", e.AwardID, "event", e.Kind)
 			continue
 		}
 		lang, badge, err := r.badge(ctx, e, names)

@@ -71,6 +71,7 @@ func TestAwards(t *testing.T) {
 	}{
 		{"ok/sent at once", ev(issuer.EventDirectAwardSent, "", issuer.AwardSent, "staff", "ada@example.org"), audit.ActionAwardCreate, "staff", notify.TemplateAwardWaiting},
 		{"ok/sent after a schedule", ev(issuer.EventDirectAwardSent, issuer.AwardScheduled, issuer.AwardSent, "", "ada@example.org"), "award.send", "system", notify.TemplateAwardWaiting},
+		{"ok/sent to a malformed address", ev(issuer.EventDirectAwardSent, "", issuer.AwardSent, "staff", "Ada <ada@example.org>, bob@example.org"), audit.ActionAwardCreate, "staff", ""},
 		{"ok/sent to an EPPN", ev(issuer.EventDirectAwardSent, "", issuer.AwardSent, "staff", ""), audit.ActionAwardCreate, "staff", ""},
 		{"ok/scheduled", ev(issuer.EventScheduled, "", issuer.AwardScheduled, "staff", "ada@example.org"), audit.ActionAwardCreate, "staff", ""},
 		{"ok/requested", ev(issuer.EventRequested, "", issuer.AwardRequested, "u1", "ada@example.org"), "award.request", audit.LearnerPrefix + "p-u1", ""},

@@ -112,7 +112,7 @@ func (o *Outbox) Prepare(m Message) (*Mail, error) {
 	if m.InstitutionID == "" {
 		return nil, badged.Errorf(badged.Invalid, "message %s has no institution", m.ID)
 	}
-	to, err := address(m.To)
+	to, err := Address(m.To)
 	if err != nil {
 		return nil, err
 	}
@@ -185,8 +185,10 @@ func (o *Outbox) Retry(ctx context.Context, institutionID, id string) error {
 	return o.store.UpdateMail(ctx, m)
 }
 
-// address returns the bare address of s, which must be exactly one.
-func address(s string) (string, error) {
+// Address returns the bare address of s, in lower case, as [Outbox.Prepare]
+// writes to it. It fails with a [badged.Invalid] *badged.Error unless s
+// is exactly one email address.
+func Address(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || strings.ContainsAny(a.Address, "\r\n") {
 		return "", badged.Errorf(badged.Invalid, "%q is not an email address", s)
