@@ -22,25 +22,25 @@ import (
 // change, after the change is stored; a failure is logged and does not
 // undo the change. Entries and mails have IDs derived from the change, so
 // a change reported twice is recorded and mailed once.
-func (h *Recorder) Change(c issuer.Change) {
+func (r *Recorder) Change(c issuer.Change) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := h.record(ctx, c); err != nil {
-		h.logger().Error("audit: change not recorded", "action", c.Action, "target", c.TargetID, "err", err)
+	if err := r.record(ctx, c); err != nil {
+		r.logger().Error("audit: change not recorded", "action", c.Action, "target", c.TargetID, "err", err)
 	}
 	if c.Action == issuer.ChangeStaffInvite {
-		if err := h.invitation(ctx, c); err != nil {
-			h.logger().Error("notify: staff invitation not enqueued", "membership", c.TargetID, "err", err)
+		if err := r.invitation(ctx, c); err != nil {
+			r.logger().Error("notify: staff invitation not enqueued", "membership", c.TargetID, "err", err)
 		}
 	}
 }
 
-func (h *Recorder) record(ctx context.Context, c issuer.Change) error {
+func (r *Recorder) record(ctx context.Context, c issuer.Change) error {
 	details, err := changeDetails(c.Before, c.After)
 	if err != nil {
 		return err
 	}
-	_, err = h.trail.Record(ctx, audit.Entry{ID: ChangeID(c), Time: c.At, InstitutionID: c.InstitutionID,
+	_, err = r.trail.Record(ctx, audit.Entry{ID: ChangeID(c), Time: c.At, InstitutionID: c.InstitutionID,
 		Actor: c.ActorID, Action: c.Action, Target: audit.Target{Kind: c.TargetKind, ID: c.TargetID}, Details: details})
 	return err
 }
@@ -109,12 +109,12 @@ func fieldsOf(v any) (map[string]json.RawMessage, error) {
 
 // invitation enqueues the staff invitation mail of an invite change, in
 // the institution's default language (Dutch when it has none).
-func (h *Recorder) invitation(ctx context.Context, c issuer.Change) error {
+func (r *Recorder) invitation(ctx context.Context, c issuer.Change) error {
 	m := c.Membership
 	if m == nil || m.Email == "" {
 		return nil
 	}
-	in, err := h.hierarchy.Institution(ctx, m.InstitutionID)
+	in, err := r.hierarchy.Institution(ctx, m.InstitutionID)
 	if err != nil {
 		return err
 	}
@@ -122,27 +122,27 @@ func (h *Recorder) invitation(ctx context.Context, c issuer.Change) error {
 	entity := in.Name.In(lang)
 	switch m.Role.Level() {
 	case issuer.LevelGroup:
-		if g, err := h.hierarchy.Group(ctx, m.NodeID); err == nil {
+		if g, err := r.hierarchy.Group(ctx, m.NodeID); err == nil {
 			entity = g.Name.In(lang)
 		}
 	case issuer.LevelIssuer:
-		if is, err := h.hierarchy.Issuer(ctx, m.NodeID); err == nil {
+		if is, err := r.hierarchy.Issuer(ctx, m.NodeID); err == nil {
 			entity = is.Name.In(lang)
 		}
 	case issuer.LevelBadgeClass:
-		if bc, err := h.hierarchy.BadgeClass(ctx, m.NodeID); err == nil {
+		if bc, err := r.hierarchy.BadgeClass(ctx, m.NodeID); err == nil {
 			entity = bc.Name.In(lang)
 		}
 	}
 	var inviter string
-	if h.names != nil && m.InvitedBy != "" {
-		inviter = h.names(ctx, m.InvitedBy)
+	if r.names != nil && m.InvitedBy != "" {
+		inviter = r.names(ctx, m.InvitedBy)
 	}
-	return h.outbox.Enqueue(ctx, notify.Message{
+	return r.outbox.Enqueue(ctx, notify.Message{
 		ID: "staff-invitation:" + m.ID, InstitutionID: m.InstitutionID, To: m.Email, Lang: lang,
 		Template: notify.TemplateStaffInvitation,
 		Data: notify.StaffInvitation{InviterName: inviter, InstitutionName: in.Name.In(lang),
-			Role: roleLabel(m.Role, lang), Entity: entity, AcceptURL: h.baseURL + "/login"},
+			Role: roleLabel(m.Role, lang), Entity: entity, AcceptURL: r.baseURL + "/login"},
 	})
 }
 
