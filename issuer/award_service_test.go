@@ -65,8 +65,8 @@ type awardEnv struct {
 	now      time.Time
 	events   []issuer.Event
 	derived  map[string]bool // eventKey of the events given to the EffectsFunc
-	awarder  issuer.Actor // issuer awarder of s
-	stranger issuer.Actor // issuer awarder of s2
+	awarder  issuer.Actor    // issuer awarder of s
+	stranger issuer.Actor    // issuer awarder of s2
 }
 
 var start = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
