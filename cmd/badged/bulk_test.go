@@ -310,9 +310,9 @@ func waitStopped(t *testing.T, pid int) {
 // and the job may not have counted it yet.
 func huntWindow(t *testing.T, srv *server, token, jobID string) {
 	t.Helper()
+	var p progress
+	srv.call(t, token, "GET", "/api/v1/bulk-awards/"+jobID, nil, 200, &p)
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
-		var p progress
-		srv.call(t, token, "GET", "/api/v1/bulk-awards/"+jobID, nil, 200, &p)
 		if p.State != "running" {
 			t.Fatalf("the job is %s before the kill", p.State)
 		}
@@ -327,6 +327,9 @@ func huntWindow(t *testing.T, srv *server, token, jobID string) {
 			srv.kill(t)
 			return
 		}
+		// Not stored yet. Done cannot move before it is, unless it moved
+		// already: read it again.
+		srv.call(t, token, "GET", "/api/v1/bulk-awards/"+jobID, nil, 200, &p)
 	}
 	t.Fatal("never saw a batch stored before the job counted it")
 }
@@ -380,21 +383,22 @@ func killAndResume(t *testing.T, bin, data string, env []string, dsn string, ope
 		defer c.Close(context.Background())
 		conn = c
 	}
-	// Kills inside batches, after the job passes about a quarter, half and
+	// Kills inside batches, after the job passes about a fifth, half and
 	// three quarters of the rows. The first and last fall in the retry
 	// window: after a batch's transaction commits and before the job
 	// counts it. On PostgreSQL the test finds that moment by stopping the
 	// process and reading the database; on bbolt, whose file the server
 	// locks, by reading the first award of the next batch over the API.
 	// Either may just miss the window (the job's update was on its way):
-	// what the kill left decides, and a miss is tried again, at most five
-	// times. The middle kill falls at nine tenths of a batch's time.
+	// what the kill left decides, and while no kill has hit it a miss is
+	// tried again, at most five times. The middle kill falls at nine
+	// tenths of a batch's time.
 	type killAt struct {
 		rows  int
 		frac  float64 // of a batch's time, after it began
 		retry bool    // in the retry window
 	}
-	plan := []killAt{{rows/4 + 60, 0, true}, {rows/2 + 60, 0.9, false}, {3*rows/4 + 60, 0, true}}
+	plan := []killAt{{rows/5 + 60, 0, true}, {rows/2 + 60, 0.9, false}, {3*rows/4 + 60, 0, true}}
 	var (
 		p               progress
 		retries, misses int
@@ -438,7 +442,7 @@ func killAndResume(t *testing.T, bin, data string, env []string, dsn string, ope
 		switch {
 		case awards > done:
 			retries++ // the restarted job redoes a stored batch
-		case at.retry && misses < 5:
+		case at.retry && retries == 0 && misses < 5:
 			misses++
 			plan = append(plan, killAt{rows: done + 1, retry: true})
 		}
