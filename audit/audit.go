@@ -184,11 +184,33 @@ var actionRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
 // random one and a zero Time with the clock's; a caller that may retry
 // (a job) sets ID itself, and recording an ID again does nothing.
 //
+// It fails as [Log.Prepare] does, and with [badged.Unavailable] when the
+// store fails.
+func (l *Log) Record(ctx context.Context, e Entry) (*Entry, error) {
+	p, err := l.Prepare(e)
+	if err != nil {
+		return nil, err
+	}
+	err = l.store.Append(ctx, p)
+	if badged.KindOf(err) == badged.Conflict {
+		return p, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("record %s on %s %s: %w", p.Action, p.Target.Kind, p.Target.ID, err)
+	}
+	return p, nil
+}
+
+// Prepare checks e and returns it as [Log.Record] would store it: an empty
+// ID filled with a random one, a zero Time with the clock's, Details
+// compacted. It stores nothing: a caller that writes the entry in its own
+// transaction (an award and its entry, see issuer.Effects) uses it.
+//
 // It fails with a [badged.Invalid] *badged.Error when e lacks an
 // institution, actor or target, when the action is not of the form
 // "noun.verb", or when Details is not a JSON object of at most
-// [MaxDetails] bytes; with [badged.Unavailable] when the store fails.
-func (l *Log) Record(ctx context.Context, e Entry) (*Entry, error) {
+// [MaxDetails] bytes.
+func (l *Log) Prepare(e Entry) (*Entry, error) {
 	switch {
 	case e.InstitutionID == "":
 		return nil, badged.Errorf(badged.Invalid, "an audit entry needs an institution")
@@ -230,13 +252,6 @@ func (l *Log) Record(ctx context.Context, e Entry) (*Entry, error) {
 		e.Time = l.now()
 	}
 	e.Time = e.Time.UTC().Truncate(time.Microsecond)
-	err := l.store.Append(ctx, &e)
-	if badged.KindOf(err) == badged.Conflict {
-		return &e, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("record %s on %s %s: %w", e.Action, e.Target.Kind, e.Target.ID, err)
-	}
 	return &e, nil
 }
 

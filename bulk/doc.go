@@ -40,6 +40,8 @@
 // its rows in batches through [issuer.Service.DirectAwardBundle] with award
 // IDs derived from the job ID and row number ([AwardID]) and the job ID as
 // the bundle, and records progress only after each batch is stored, so
-// Done never exceeds what is stored. A batch redone after a crash creates
-// only the awards it lacks.
+// Done never exceeds what is stored. Each award is stored with its audit
+// entry and "award waiting" mail in one transaction (see issuer.Effects),
+// so a crash never leaves an award without them. A batch redone after a
+// crash creates only the awards it lacks, with their entries and mails.
 package bulk

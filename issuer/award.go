@@ -277,15 +277,22 @@ type AwardQuery struct {
 // Version in the award it was given and keeps the stored ID, Kind, path
 // IDs, BundleID and Created. Lists are empty, not an error, when nothing
 // matches.
+//
+// CreateAwards and UpdateAward write the [Effects] they are given (audit
+// entries and outbox mails, as audit.Store.Append and notify.Store.AddMail
+// would) in the same transaction as the awards: all of them or, when the
+// call fails, none. An entry or mail whose ID exists is skipped, not an
+// error.
 type AwardStore interface {
-	// CreateAwards stores new awards, all or none, each at Version 1. It
-	// fails with [badged.Conflict] when an ID exists, or when a request
-	// would be a second open one (state requested) of the same
+	// CreateAwards stores new awards, all or none, each at Version 1, with
+	// fx. It fails with [badged.Conflict] when an ID exists, or when a
+	// request would be a second open one (state requested) of the same
 	// Recipient.UserID for the same badge class; with [badged.NotFound]
 	// when a badge class does not exist.
-	CreateAwards(ctx context.Context, awards []*Award) error
+	CreateAwards(ctx context.Context, awards []*Award, fx Effects) error
 	Award(ctx context.Context, id string) (*Award, error)
-	UpdateAward(ctx context.Context, a *Award) error
+	// UpdateAward stores a, and fx with it.
+	UpdateAward(ctx context.Context, a *Award, fx Effects) error
 	// Awards lists the awards q selects, ordered by Created, then ID. It
 	// fails with [badged.Invalid] unless exactly one selector is set.
 	Awards(ctx context.Context, q AwardQuery) ([]*Award, error)

@@ -21,13 +21,15 @@ const (
 	EventRevoked         EventKind = "revoked"                // the award's credential was revoked (Reason)
 )
 
-// Event is a change to an award, reported once it is stored, through the
-// callback [WithEvents] installs and, for [Service.ProcessDue], in its
-// result.
+// Event is a change to an award. Its [Effects] (derived by the function
+// [WithEffects] installs) are stored with it; it is reported once stored,
+// through the callback [WithEvents] installs and, for
+// [Service.ProcessDue], in its result.
 type Event struct {
 	Kind          EventKind
 	AwardID       string
 	InstitutionID string
+	IssuerID      string
 	BadgeClassID  string
 	BundleID      string
 	Recipient     Recipient
@@ -38,12 +40,16 @@ type Event struct {
 	DaysLeft     int        // for EventReminder: the mark reached
 	Reason       string     // for EventRequestDenied and EventRevoked
 	CredentialID string     // for EventIssued
-	At           time.Time
+	// ClaimDeadline is the award's, for EventDirectAwardSent and
+	// EventReminder.
+	ClaimDeadline time.Time
+	At            time.Time
 }
 
 func newEvent(kind EventKind, a *Award, from AwardState, actorID string, at time.Time) Event {
 	return Event{
-		Kind: kind, AwardID: a.ID, InstitutionID: a.InstitutionID, BadgeClassID: a.BadgeClassID, BundleID: a.BundleID,
-		Recipient: a.Recipient, ActorID: actorID, From: from, To: a.State, At: at,
+		Kind: kind, AwardID: a.ID, InstitutionID: a.InstitutionID, IssuerID: a.IssuerID, BadgeClassID: a.BadgeClassID,
+		BundleID: a.BundleID, Recipient: a.Recipient, ActorID: actorID, From: from, To: a.State,
+		ClaimDeadline: a.ClaimDeadline, At: at,
 	}
 }

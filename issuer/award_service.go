@@ -40,6 +40,7 @@ type awardSettings struct {
 	reminders    []int // ascending
 	remindersSet bool
 	events       func(Event)
+	effects      EffectsFunc
 }
 
 // WithCredentialIssuer makes approvals and claims issue credentials
@@ -73,7 +74,8 @@ func WithReminders(daysLeft ...int) Option {
 
 // WithEvents makes the service call fn with every [Event], after the
 // change it reports is stored, in the goroutine that made it. fn must not
-// block for long; the notifier and the audit trail hook in here.
+// block for long. The audit trail and the mails do not hook in here but
+// through [WithEffects], which stores them with the change.
 func WithEvents(fn func(Event)) Option { return func(s *Service) { s.award.events = fn } }
 
 func (s *Service) claimPeriod() time.Duration {
@@ -103,19 +105,36 @@ func (s *Service) credentialIssuer() (CredentialIssuer, error) {
 	return s.award.issuer, nil
 }
 
-// transition moves a to the state t leads to, applies change, and stores
-// it. It fails with Conflict when t is not allowed in a's state or a is
-// stale.
-func (s *Service) transition(ctx context.Context, a *Award, t Trigger, now time.Time, change func(a *Award)) error {
+// change is what a transition does besides moving an award to its next
+// state: its edit of the award and the event it reports.
+type change struct {
+	edit    func(a *Award) // optional
+	kind    EventKind
+	actorID string
+	reason  string // the event's Reason
+	report  func(Event)
+}
+
+// transition moves a to the state t leads to, applies c.edit, and stores
+// it with the effects of its event, which it then reports. It fails with
+// Conflict when t is not allowed in a's state or a is stale.
+func (s *Service) transition(ctx context.Context, a *Award, t Trigger, now time.Time, c change) error {
 	to, ok := a.State.Next(t)
 	if !ok {
 		return badged.Errorf(badged.Conflict, "cannot %s an award that is %s", t, a.State)
 	}
+	from := a.State
 	a.State, a.Updated = to, now
-	if change != nil {
-		change(a)
+	if c.edit != nil {
+		c.edit(a)
 	}
-	if err := s.store.UpdateAward(ctx, a); err != nil {
+	e := newEvent(c.kind, a, from, c.actorID, now)
+	e.Reason = c.reason
+	report := c.report
+	if report == nil {
+		report = s.emit
+	}
+	if err := s.updateAward(ctx, a, e, report); err != nil {
 		return fmt.Errorf("%s award %s: %w", t, a.ID, err)
 	}
 	return nil
@@ -240,10 +259,9 @@ func (s *Service) RequestBadge(ctx context.Context, l Learner, badgeClassID, nar
 	if len(l.EPPNs) > 0 {
 		a.Recipient.EPPN = l.EPPNs[0]
 	}
-	if err := s.store.CreateAwards(ctx, []*Award{a}); err != nil {
+	if err := s.createAwards(ctx, []*Award{a}, []Event{newEvent(EventRequested, a, "", l.UserID, now)}); err != nil {
 		return nil, fmt.Errorf("request badge: %w", err)
 	}
-	s.emit(newEvent(EventRequested, a, "", l.UserID, now))
 	return a, nil
 }
 
@@ -284,13 +302,13 @@ func (s *Service) ApproveRequests(ctx context.Context, actor Actor, ids ...strin
 	)
 	for _, a := range awards {
 		now := s.timestamp()
-		from := a.State
-		err := s.transition(ctx, a, TriggerApprove, now, func(a *Award) { a.DecidedBy, a.Decided = actor.UserID, now })
+		err := s.transition(ctx, a, TriggerApprove, now, change{
+			edit: func(a *Award) { a.DecidedBy, a.Decided = actor.UserID, now }, kind: EventAccepted, actorID: actor.UserID,
+		})
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		s.emit(newEvent(EventAccepted, a, from, actor.UserID, now))
 		done = append(done, a)
 		if err := s.issueCredential(ctx, a, actor.UserID, s.emit); err != nil {
 			errs = append(errs, err)
@@ -316,16 +334,16 @@ func (s *Service) DenyRequest(ctx context.Context, actor Actor, id, reason strin
 	if err != nil {
 		return nil, err
 	}
-	now, from := s.timestamp(), a.State
-	err = s.transition(ctx, a, TriggerDeny, now, func(a *Award) {
-		a.DecidedBy, a.Decided, a.DenyReason = actor.UserID, now, reason
+	now := s.timestamp()
+	err = s.transition(ctx, a, TriggerDeny, now, change{
+		edit:    func(a *Award) { a.DecidedBy, a.Decided, a.DenyReason = actor.UserID, now, reason },
+		kind:    EventRequestDenied,
+		actorID: actor.UserID,
+		reason:  reason,
 	})
 	if err != nil {
 		return nil, err
 	}
-	e := newEvent(EventRequestDenied, a, from, actor.UserID, now)
-	e.Reason = reason
-	s.emit(e)
 	return a, nil
 }
 
@@ -474,7 +492,18 @@ func (s *Service) DirectAwardBundle(ctx context.Context, actor Actor, badgeClass
 		}
 		awards[i] = a
 	}
-	if err := s.store.CreateAwards(ctx, awards); err != nil {
+	eventsOf := func(awards []*Award) []Event {
+		events := make([]Event, len(awards))
+		for i, a := range awards {
+			kind := EventDirectAwardSent
+			if a.State == AwardScheduled {
+				kind = EventScheduled
+			}
+			events[i] = newEvent(kind, a, "", actor.UserID, now)
+		}
+		return events
+	}
+	if err := s.createAwards(ctx, awards, eventsOf(awards)); err != nil {
 		if badged.KindOf(err) != badged.Conflict || !slices.ContainsFunc(rows, func(r DirectAwardInput) bool { return r.ID != "" }) {
 			return nil, fmt.Errorf("direct award: %w", err)
 		}
@@ -495,16 +524,9 @@ func (s *Service) DirectAwardBundle(ctx context.Context, actor Actor, badgeClass
 			return nil, fmt.Errorf("direct award: %w", err)
 		}
 		awards = missing
-		if err := s.store.CreateAwards(ctx, awards); err != nil {
+		if err := s.createAwards(ctx, awards, eventsOf(awards)); err != nil {
 			return nil, fmt.Errorf("direct award: %w", err)
 		}
-	}
-	for _, a := range awards {
-		kind := EventDirectAwardSent
-		if a.State == AwardScheduled {
-			kind = EventScheduled
-		}
-		s.emit(newEvent(kind, a, "", actor.UserID, now))
 	}
 	return awards, nil
 }
@@ -554,11 +576,11 @@ func (s *Service) ClaimAward(ctx context.Context, l Learner, id, termsVersion st
 	case termsVersion != in.Terms.Version:
 		return nil, badged.Errorf(badged.Conflict, "the terms changed; read and accept the current version")
 	}
-	now, from := s.timestamp(), a.State
+	now := s.timestamp()
 	if a.State == AwardSent && !now.Before(a.ClaimDeadline) {
 		return nil, badged.Errorf(badged.Conflict, "the award expired on %s", a.ClaimDeadline.Format(time.DateOnly))
 	}
-	err = s.transition(ctx, a, TriggerClaim, now, func(a *Award) {
+	claim := func(a *Award) {
 		a.Claimed, a.TermsVersion, a.Recipient.UserID = now, termsVersion, l.UserID
 		if a.Recipient.HolderDID == "" {
 			a.Recipient.HolderDID = l.HolderDID
@@ -569,11 +591,10 @@ func (s *Service) ClaimAward(ctx context.Context, l Learner, id, termsVersion st
 		if a.Recipient.Name == "" {
 			a.Recipient.Name = l.Name
 		}
-	})
-	if err != nil {
+	}
+	if err := s.transition(ctx, a, TriggerClaim, now, change{edit: claim, kind: EventAccepted, actorID: l.UserID}); err != nil {
 		return nil, err
 	}
-	s.emit(newEvent(EventAccepted, a, from, l.UserID, now))
 	if err := s.issueCredential(ctx, a, l.UserID, s.emit); err != nil {
 		return nil, err
 	}
@@ -588,11 +609,11 @@ func (s *Service) RejectAward(ctx context.Context, l Learner, id string) (*Award
 	if err != nil {
 		return nil, err
 	}
-	now, from := s.timestamp(), a.State
-	if err := s.transition(ctx, a, TriggerReject, now, func(a *Award) { a.Claimed = now }); err != nil {
+	now := s.timestamp()
+	err = s.transition(ctx, a, TriggerReject, now, change{edit: func(a *Award) { a.Claimed = now }, kind: EventRejected, actorID: l.UserID})
+	if err != nil {
 		return nil, err
 	}
-	s.emit(newEvent(EventRejected, a, from, l.UserID, now))
 	return a, nil
 }
 
@@ -607,11 +628,9 @@ func (s *Service) DeleteDirectAward(ctx context.Context, actor Actor, id string)
 	if a.Kind != KindDirect {
 		return nil, badged.Errorf(badged.Conflict, "only a direct award can be deleted; deny a request instead")
 	}
-	now, from := s.timestamp(), a.State
-	if err := s.transition(ctx, a, TriggerDelete, now, nil); err != nil {
+	if err := s.transition(ctx, a, TriggerDelete, s.timestamp(), change{kind: EventDeleted, actorID: actor.UserID}); err != nil {
 		return nil, err
 	}
-	s.emit(newEvent(EventDeleted, a, from, actor.UserID, now))
 	return a, nil
 }
 
@@ -649,16 +668,16 @@ func (s *Service) RevokeAward(ctx context.Context, actor Actor, id, reason strin
 	if err := ci.Revoke(ctx, a.ID, reason); err != nil {
 		return nil, fmt.Errorf("revoke the credential of award %s: %w", a.ID, err)
 	}
-	now, from := s.timestamp(), a.State
-	err = s.transition(ctx, a, TriggerRevoke, now, func(a *Award) {
-		a.RevokedBy, a.RevokedAt, a.RevokeReason = actor.UserID, now, reason
+	now := s.timestamp()
+	err = s.transition(ctx, a, TriggerRevoke, now, change{
+		edit:    func(a *Award) { a.RevokedBy, a.RevokedAt, a.RevokeReason = actor.UserID, now, reason },
+		kind:    EventRevoked,
+		actorID: actor.UserID,
+		reason:  reason,
 	})
 	if err != nil {
 		return nil, err
 	}
-	e := newEvent(EventRevoked, a, from, actor.UserID, now)
-	e.Reason = reason
-	s.emit(e)
 	return a, nil
 }
 
@@ -703,12 +722,11 @@ func (s *Service) issueCredential(ctx context.Context, a *Award, actorID string,
 	for range 3 {
 		next := *a
 		next.CredentialID, next.Updated = cred.ID, s.timestamp()
-		err = s.store.UpdateAward(ctx, &next)
+		e := newEvent(EventIssued, &next, next.State, actorID, next.Updated)
+		e.CredentialID = cred.ID
+		err = s.updateAward(ctx, &next, e, emit)
 		if err == nil {
 			*a = next
-			e := newEvent(EventIssued, a, a.State, actorID, a.Updated)
-			e.CredentialID = cred.ID
-			emit(e)
 			return nil
 		}
 		if badged.KindOf(err) != badged.Conflict {
@@ -753,6 +771,7 @@ func (s *Service) ProcessDue(ctx context.Context, now time.Time) ([]Event, error
 	now = now.UTC().Truncate(time.Microsecond)
 	var events []Event
 	record := func(e Event) { events = append(events, e); s.emit(e) }
+	stored := func(kind EventKind) change { return change{kind: kind, report: record} }
 
 	// each runs step on batches from list until a batch changes nothing.
 	each := func(list func() ([]*Award, error), step func(a *Award) (bool, error)) error {
@@ -777,11 +796,11 @@ func (s *Service) ProcessDue(ctx context.Context, now time.Time) ([]Event, error
 
 	err := each(func() ([]*Award, error) { return s.store.ScheduledDue(ctx, now, dueBatch) },
 		func(a *Award) (bool, error) {
-			from := a.State
-			if err := s.transition(ctx, a, TriggerSend, now, func(a *Award) { s.send(a, now) }); err != nil {
+			c := stored(EventDirectAwardSent)
+			c.edit = func(a *Award) { s.send(a, now) }
+			if err := s.transition(ctx, a, TriggerSend, now, c); err != nil {
 				return false, err
 			}
-			record(newEvent(EventDirectAwardSent, a, from, "", now))
 			return true, nil
 		})
 	if err != nil {
@@ -790,11 +809,9 @@ func (s *Service) ProcessDue(ctx context.Context, now time.Time) ([]Event, error
 
 	err = each(func() ([]*Award, error) { return s.store.ExpiryDue(ctx, now, dueBatch) },
 		func(a *Award) (bool, error) {
-			from := a.State
-			if err := s.transition(ctx, a, TriggerExpire, now, nil); err != nil {
+			if err := s.transition(ctx, a, TriggerExpire, now, stored(EventExpired)); err != nil {
 				return false, err
 			}
-			record(newEvent(EventExpired, a, from, "", now))
 			return true, nil
 		})
 	if err != nil {
@@ -812,12 +829,11 @@ func (s *Service) ProcessDue(ctx context.Context, now time.Time) ([]Event, error
 					}
 				}
 				a.Updated = now
-				if err := s.store.UpdateAward(ctx, a); err != nil {
-					return false, fmt.Errorf("remind award %s: %w", a.ID, err)
-				}
 				e := newEvent(EventReminder, a, a.State, "", now)
 				e.DaysLeft = mark
-				record(e)
+				if err := s.updateAward(ctx, a, e, record); err != nil {
+					return false, fmt.Errorf("remind award %s: %w", a.ID, err)
+				}
 				return true, nil
 			})
 		if err != nil {

@@ -56,18 +56,24 @@ func (c *credentials) has(id string) (issuer.IssueRequest, bool) {
 
 // awardEnv is a service on real bbolt with a settable clock, the tree of
 // newEnv (badge classes b and b2 in issuer s, published), an awarder of
-// issuer s and one of issuer s2, and the events the service reported.
+// issuer s and one of issuer s2, the events the service reported, and
+// those it derived effects of.
 type awardEnv struct {
 	*env
 	ci       *credentials
 	mu       sync.Mutex
 	now      time.Time
 	events   []issuer.Event
-	awarder  issuer.Actor // issuer awarder of s
-	stranger issuer.Actor // issuer awarder of s2
+	derived  map[string]bool // eventKey of the events given to the EffectsFunc
+	awarder  issuer.Actor    // issuer awarder of s
+	stranger issuer.Actor    // issuer awarder of s2
 }
 
 var start = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+
+func eventKey(ev issuer.Event) string {
+	return fmt.Sprint(ev.AwardID, ev.Kind, ev.DaysLeft, ev.At.UnixNano())
+}
 
 func newAwardEnv(t *testing.T, opts ...issuer.Option) *awardEnv {
 	t.Helper()
@@ -84,7 +90,30 @@ func newAwardEnv(t *testing.T, opts ...issuer.Option) *awardEnv {
 		issuer.WithIDs(func() string { idMu.Lock(); defer idMu.Unlock(); n++; return fmt.Sprintf("id%04d", n) }),
 		issuer.WithCredentialIssuer(e.ci),
 		issuer.WithEvents(func(ev issuer.Event) { e.mu.Lock(); defer e.mu.Unlock(); e.events = append(e.events, ev) }),
+		issuer.WithEffects(func(_ context.Context, evs []issuer.Event) (issuer.Effects, error) {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			for _, ev := range evs {
+				e.derived[eventKey(ev)] = true
+			}
+			return issuer.Effects{}, nil
+		}),
 	}, opts...)
+	e.derived = map[string]bool{}
+	// Every change stores its effects: each event reported was first given
+	// to the EffectsFunc (unless a test installs its own).
+	t.Cleanup(func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if len(e.derived) == 0 {
+			return
+		}
+		for _, ev := range e.events {
+			if !e.derived[eventKey(ev)] {
+				t.Errorf("event %s of award %s was reported without its effects", ev.Kind, ev.AwardID)
+			}
+		}
+	})
 	svc := issuer.NewService(db, opts...)
 	e.env = &env{svc: svc, db: db, ids: map[string]string{}}
 	ctx := context.Background()

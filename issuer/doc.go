@@ -25,4 +25,13 @@
 // [Service] performs every operation on behalf of an [Actor], checks its
 // permissions, validates input and stores the result through [Store], which
 // storage adapters (storage/bolt, storage/postgres) implement.
+//
+// # Award effects
+//
+// Every change to an award reports an [Event]. Its [Effects], the audit
+// entry that records it and the mail that tells the learner, are derived
+// by the function [WithEffects] installs (package effects) before the
+// change is stored, and the store writes them in the change's own
+// transaction: a crash never leaves an award without them, and a retried
+// change (a bulk batch redone) writes none of them twice.
 package issuer

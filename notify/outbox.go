@@ -81,31 +81,14 @@ func NewOutbox(store Store, opts ...OutboxOption) (*Outbox, error) {
 // was enqueued before, Enqueue does nothing and returns nil, so a retried
 // job does not send twice.
 //
-// It fails with a [badged.Invalid] *badged.Error when m lacks an ID or an
-// institution, when To is not one email address, or when Data is not the
-// template's data type; with [badged.Unavailable] when the store fails.
+// It fails as [Outbox.Prepare] does, and with [badged.Unavailable] when
+// the store fails.
 func (o *Outbox) Enqueue(ctx context.Context, m Message) error {
-	if err := checkID("message", m.ID); err != nil {
-		return err
-	}
-	if m.InstitutionID == "" {
-		return badged.Errorf(badged.Invalid, "message %s has no institution", m.ID)
-	}
-	to, err := address(m.To)
+	mail, err := o.Prepare(m)
 	if err != nil {
 		return err
 	}
-	lang := Lang(m.Lang)
-	r, err := o.templates.render(m.Template, lang, m.Data)
-	if err != nil {
-		return badged.Wrap(badged.Invalid, err, fmt.Sprintf("message %s cannot be rendered", m.ID))
-	}
-	now := o.now().UTC().Truncate(time.Microsecond)
-	err = o.store.AddMail(ctx, &Mail{
-		ID: m.ID, InstitutionID: m.InstitutionID, To: to, Lang: lang, Template: m.Template,
-		Subject: r.Subject, Text: r.Text, HTML: r.HTML,
-		Status: Pending, NextAttempt: now, Created: now,
-	})
+	err = o.store.AddMail(ctx, mail)
 	if badged.KindOf(err) == badged.Conflict {
 		return nil
 	}
@@ -113,6 +96,37 @@ func (o *Outbox) Enqueue(ctx context.Context, m Message) error {
 		return fmt.Errorf("enqueue %s: %w", m.ID, err)
 	}
 	return nil
+}
+
+// Prepare renders m into the mail [Outbox.Enqueue] would store, pending
+// and due at once. It stores nothing: a caller that writes the mail in
+// its own transaction (an award and its mail, see issuer.Effects) uses it.
+//
+// It fails with a [badged.Invalid] *badged.Error when m lacks an ID or an
+// institution, when To is not one email address, or when Data is not the
+// template's data type.
+func (o *Outbox) Prepare(m Message) (*Mail, error) {
+	if err := checkID("message", m.ID); err != nil {
+		return nil, err
+	}
+	if m.InstitutionID == "" {
+		return nil, badged.Errorf(badged.Invalid, "message %s has no institution", m.ID)
+	}
+	to, err := Address(m.To)
+	if err != nil {
+		return nil, err
+	}
+	lang := Lang(m.Lang)
+	r, err := o.templates.render(m.Template, lang, m.Data)
+	if err != nil {
+		return nil, badged.Wrap(badged.Invalid, err, fmt.Sprintf("message %s cannot be rendered", m.ID))
+	}
+	now := o.now().UTC().Truncate(time.Microsecond)
+	return &Mail{
+		ID: m.ID, InstitutionID: m.InstitutionID, To: to, Lang: lang, Template: m.Template,
+		Subject: r.Subject, Text: r.Text, HTML: r.HTML,
+		Status: Pending, NextAttempt: now, Created: now,
+	}, nil
 }
 
 // List returns a page of institutionID's outbox, newest first. It fails
@@ -171,8 +185,10 @@ func (o *Outbox) Retry(ctx context.Context, institutionID, id string) error {
 	return o.store.UpdateMail(ctx, m)
 }
 
-// address returns the bare address of s, which must be exactly one.
-func address(s string) (string, error) {
+// Address returns the bare address of s, in lower case, as [Outbox.Prepare]
+// writes to it. It fails with a [badged.Invalid] *badged.Error unless s
+// is exactly one email address.
+func Address(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || strings.ContainsAny(a.Address, "\r\n") {
 		return "", badged.Errorf(badged.Invalid, "%q is not an email address", s)

@@ -11,20 +11,21 @@ import (
 
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/effects"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/notify"
 )
 
 // auditEnv is newEnv with the audit trail and the outbox wired as serve
 // wires them: the issuer and auth services report their changes to a
-// ChangeRecorder.
+// effects.Recorder.
 func auditEnv(t *testing.T) (*env, *notify.Outbox) {
 	t.Helper()
 	e := newEnv(t)
 	trail := audit.New(e.db)
 	outbox := must(notify.NewOutbox(e.db))
-	rec := &ChangeRecorder{Audit: trail, Outbox: outbox, Hierarchy: e.db, BaseURL: "https://badges.example.edu",
-		Names: func(ctx context.Context, userID string) string { return "Ada Admin" }}
+	rec := effects.New(trail, outbox, e.db, "https://badges.example.edu",
+		effects.WithNames(func(ctx context.Context, userID string) string { return "Ada Admin" }))
 	e.is = issuer.NewService(e.db, issuer.WithChanges(rec.Change))
 	e.au = auth.NewService(e.db, e.is, auth.WithClock(e.clock.Now), auth.WithChanges(rec.Change))
 	e.srv.Issuer, e.srv.Auth, e.srv.Audit, e.srv.Outbox = e.is, e.au, trail, outbox

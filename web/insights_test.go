@@ -35,7 +35,7 @@ func (e *env) insightsData() {
 		{ID: "ins-4", InstitutionID: e.I.ID, GroupID: e.G.ID, IssuerID: e.S.ID, BadgeClassID: e.B.ID,
 			Kind: issuer.KindRequest, State: issuer.AwardAccepted, Recipient: issuer.Recipient{UserID: "learner-4"},
 			Requested: jan(3), Decided: jan(4), Created: jan(3), Updated: jan(4)},
-	}))
+	}, issuer.Effects{}))
 }
 
 func TestInsightsJSON(t *testing.T) {

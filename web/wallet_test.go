@@ -18,10 +18,12 @@ import (
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/effects"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/notify"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
@@ -430,14 +432,13 @@ func walletDeletion(t *testing.T, we *walletEnv, scan func(t *testing.T, needles
 	we.cookie["deleter"] = we.session(auth.User{ID: userID, Email: email})
 	l := must(we.w.Learner(ctx, issuer.Learner{UserID: userID, Emails: []string{email}}))
 	we.publishB()
-	// The award flows record in the audit trail as serve does: the
-	// learner's own actions under their pseudonym (wallet.AuditActor).
+	// The award flows record in the audit trail as serve wires them, in
+	// the award's transaction: the learner's own actions under their
+	// pseudonym (wallet.AuditActor).
 	trail := audit.New(we.db)
-	is := issuer.NewService(we.db, issuer.WithCredentialIssuer(we.public()), issuer.WithEvents(func(e issuer.Event) {
-		must(trail.Record(ctx, audit.Entry{InstitutionID: e.InstitutionID, Actor: we.w.AuditActor(ctx, e),
-			Action: "award." + strings.ReplaceAll(string(e.Kind), "-", "_"), Target: audit.Target{Kind: "award", ID: e.AwardID},
-			Details: must(json.Marshal(map[string]any{"event": e.Kind, "badgeClass": e.BadgeClassID}))}))
-	}))
+	rec := effects.New(trail, must(notify.NewOutbox(we.db)), we.db, "https://badges.example.edu")
+	rec.SetActors(we.w)
+	is := issuer.NewService(we.db, issuer.WithCredentialIssuer(we.public()), issuer.WithEffects(rec.Awards))
 	// A claimed direct award (by EPPN), a pending one (by email), a
 	// rejected one and a request; a share, a presentation, an import, a
 	// collection.
@@ -459,7 +460,7 @@ func walletDeletion(t *testing.T, we *walletEnv, scan func(t *testing.T, needles
 			learnerActs[e.Action] = e.Actor
 		}
 	}
-	pseudonym := learnerActs["award.requested"]
+	pseudonym := learnerActs["award.request"]
 	if !strings.HasPrefix(pseudonym, audit.LearnerPrefix) || len(learnerActs) != 4 {
 		t.Fatalf("learner actions in the trail: %v", learnerActs)
 	}

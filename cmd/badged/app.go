@@ -20,6 +20,7 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/effects"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
@@ -140,17 +141,17 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 		return nil, err
 	}
 	trail := audit.New(st, audit.WithClock(now))
-	events := &awardEvents{store: st, outbox: outbox, audit: trail, base: base, log: log}
-	// Changes to the hierarchy, staff and API clients go to the audit
-	// trail, and staff invitations to the outbox, as award events do.
-	changes := &web.ChangeRecorder{Audit: trail, Outbox: outbox, Hierarchy: st, BaseURL: base, Log: log,
-		Names: func(ctx context.Context, userID string) string {
+	// Award changes are stored with their audit entries and mails, in one
+	// transaction; changes to the hierarchy, staff and API clients go to
+	// the audit trail, and staff invitations to the outbox, after them.
+	changes := effects.New(trail, outbox, st, base, effects.WithLogger(log),
+		effects.WithNames(func(ctx context.Context, userID string) string {
 			if u, err := st.User(ctx, userID); err == nil {
 				return u.Name
 			}
 			return ""
-		}}
-	a.issuer = issuer.NewService(st, issuer.WithCredentialIssuer(a.issuance), issuer.WithEvents(events.handle),
+		}))
+	a.issuer = issuer.NewService(st, issuer.WithCredentialIssuer(a.issuance), issuer.WithEffects(changes.Awards),
 		issuer.WithChanges(changes.Change), issuer.WithClaimPeriod(time.Duration(cfg.ClaimDays)*24*time.Hour),
 		issuer.WithReminders(cfg.ReminderDays...), issuer.WithClock(now))
 	if sender != nil {
@@ -172,7 +173,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 		wallet.WithUsers(st), wallet.WithAccounts(st), wallet.WithEgress(api.Egress), wallet.WithClock(now)); err != nil {
 		return nil, err
 	}
-	events.wallet.Store(api.Wallet)
+	changes.SetActors(api.Wallet)
 	a.handler = web.NewServer(version, log, api)
 	return a, nil
 }

@@ -12,20 +12,31 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/badged/badged/audit"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/notify"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/storage/postgres"
 	"github.com/jackc/pgx/v5"
 )
 
-// TestBulkAwardSurvivesSIGKILL is acceptance item 4 of issue 3: the badged
-// binary, killed with SIGKILL in the middle of a 10,000-row bulk award and
-// restarted on the same data, ends with every row awarded exactly once.
+// TestBulkAwardSurvivesSIGKILL is acceptance item 4 of issue 8 (and 4 of
+// issue 3): the badged binary, killed with SIGKILL several times in the
+// middle of a 5,000-row bulk award and restarted on the same data each
+// time, ends with every row awarded exactly once, with exactly one "award
+// waiting" mail in the outbox and one audit entry. At every kill the
+// stored awards, mails and entries are counted: each award has its mail
+// and entry (they are written in its transaction). Kills land inside
+// batches, and on PostgreSQL at least one lands after a batch committed
+// and before the job recorded it, so that the restarted job redoes a
+// stored batch (the retry path).
 func TestBulkAwardSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -37,27 +48,34 @@ func TestBulkAwardSurvivesSIGKILL(t *testing.T) {
 	}
 	t.Run("bolt", func(t *testing.T) {
 		data := filepath.Join(t.TempDir(), "data")
-		killAndResume(t, bin, data, nil, func(t *testing.T) issuer.AwardStore {
+		killAndResume(t, bin, data, nil, "", func(t *testing.T) (killStore, func()) {
 			db, err := bolt.Open(filepath.Join(data, "badged.db"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { db.Close() })
-			return db
+			return db, func() { db.Close() }
 		})
 	})
 	t.Run("postgres", func(t *testing.T) {
 		dsn := freshPostgres(t)
 		data := filepath.Join(t.TempDir(), "data")
-		killAndResume(t, bin, data, []string{"BADGED_DATABASE_URL=" + dsn}, func(t *testing.T) issuer.AwardStore {
+		killAndResume(t, bin, data, []string{"BADGED_DATABASE_URL=" + dsn}, dsn, func(t *testing.T) (killStore, func()) {
 			db, err := postgres.Open(context.Background(), dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(db.Close)
-			return db
+			return db, db.Close
 		})
 	})
+}
+
+// killStore is what the test reads between runs: the awards, the outbox,
+// the audit trail and the bulk jobs.
+type killStore interface {
+	issuer.AwardStore
+	notify.Store
+	audit.Store
+	bulk.Store
 }
 
 // freshPostgres returns the URL of a new schema on the test server, or
@@ -206,8 +224,123 @@ type progress struct {
 	Done  int    `json:"done"`
 }
 
-func killAndResume(t *testing.T, bin, data string, env []string, open func(t *testing.T) issuer.AwardStore) {
-	const rows = 10000
+// stored counts the awards of the bundle jobID, the mails and the award
+// audit entries of institutionID in st, and the rows the job has done.
+func stored(t *testing.T, st killStore, institutionID, jobID string) (awards, mails, entries, done int) {
+	t.Helper()
+	ctx := context.Background()
+	as, err := st.Awards(ctx, issuer.AwardQuery{BundleID: jobID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := st.Mails(ctx, notify.MailQuery{InstitutionID: institutionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := st.Entries(ctx, audit.Query{InstitutionID: institutionID, Target: audit.Target{Kind: "award"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := st.Job(ctx, jobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(as), len(ms), len(es), j.Done
+}
+
+// killInWindow kills srv, a badged serve on PostgreSQL working on job
+// jobID, at a moment inside a batch: with retry, once a batch has
+// committed its awards and the job has not yet counted them; without,
+// while the stored awards equal the rows done. It samples by stopping the
+// process (SIGSTOP), reading the counts, and letting it go on (SIGCONT)
+// until the moment comes. A statement already sent may still commit after
+// the stop, so the caller checks what the kill left. It reports whether
+// it killed.
+func killInWindow(t *testing.T, srv *server, conn *pgx.Conn, jobID string, retry bool) bool {
+	t.Helper()
+	ctx := context.Background()
+	pid := srv.cmd.Process.Pid
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		waitStopped(t, pid)
+		var awards, done int
+		var state string
+		err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM awards WHERE bundle_id = $1),
+			(data->>'done')::int, state FROM bulk_jobs WHERE id = $1`, jobID).Scan(&awards, &done, &state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if state != "running" {
+			syscall.Kill(pid, syscall.SIGCONT)
+			return false
+		}
+		if retry && awards > done || !retry && awards == done && done > 0 {
+			srv.kill(t) // SIGKILL ends a stopped process too
+			return true
+		}
+		if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond) // sampling, not an assertion
+	}
+	return false
+}
+
+// waitStopped returns once the process pid is stopped (state T in
+// /proc/pid/stat): a signal is delivered after kill(2) returns.
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// pid (comm) state …: the state follows the last ')'.
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) && b[i+2] == 'T' {
+			return
+		}
+		runtime.Gosched()
+	}
+	t.Fatal("the server did not stop")
+}
+
+// huntWindow kills srv, working on job jobID, as soon as the first award
+// of the batch after the rows done is readable: a batch has committed,
+// and the job may not have counted it yet.
+func huntWindow(t *testing.T, srv *server, token, jobID string) {
+	t.Helper()
+	var p progress
+	srv.call(t, token, "GET", "/api/v1/bulk-awards/"+jobID, nil, 200, &p)
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+		if p.State != "running" {
+			t.Fatalf("the job is %s before the kill", p.State)
+		}
+		req, _ := http.NewRequest("GET", srv.url+"/api/v1/awards/"+bulk.AwardID(jobID, p.Done+2), nil)
+		req.AddCookie(&http.Cookie{Name: "badged_session", Value: token})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			srv.kill(t)
+			return
+		}
+		// Not stored yet. Done cannot move before it is, unless it moved
+		// already: read it again.
+		srv.call(t, token, "GET", "/api/v1/bulk-awards/"+jobID, nil, 200, &p)
+	}
+	t.Fatal("never saw a batch stored before the job counted it")
+}
+
+// killAndResume runs a 5,000-row bulk award on the data of data (and
+// PostgreSQL at dsn, when set), kills the server at least three times
+// inside a batch, restarts it each time, and checks the end result in the store
+// open opens.
+func killAndResume(t *testing.T, bin, data string, env []string, dsn string, open func(t *testing.T) (killStore, func())) {
+	const rows = 5000
 	session := exec.Command(bin, "session", "--data", data)
 	session.Env = append(os.Environ(), env...)
 	tok, err := session.Output()
@@ -240,24 +373,87 @@ func killAndResume(t *testing.T, bin, data string, env []string, open func(t *te
 	if job.Total != rows || job.State != "queued" {
 		t.Fatalf("submitted job = %+v", job)
 	}
-	t.Logf("10,000-row file accepted in %v", time.Since(start).Round(time.Millisecond))
+	t.Logf("5,000-row file accepted in %v", time.Since(start).Round(time.Millisecond))
 
-	// Kill it once some but not all rows are done.
-	var p progress
-	for deadline := time.Now().Add(2 * time.Minute); ; {
-		srv.call(t, token, "GET", "/api/v1/bulk-awards/"+job.ID, nil, 200, &p)
-		if p.Done > 0 && p.Done < rows {
-			break
+	var conn *pgx.Conn
+	if dsn != "" {
+		c, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if p.State == "done" || time.Now().After(deadline) {
-			t.Fatalf("never saw a job part done: %+v", p)
-		}
-		time.Sleep(2 * time.Millisecond) // polling, not an assertion
+		defer c.Close(context.Background())
+		conn = c
 	}
-	srv.kill(t)
-	t.Logf("killed at %d of %d rows done, %v after upload", p.Done, rows, time.Since(start).Round(time.Millisecond))
+	// Kills inside batches, after the job passes about a fifth, half and
+	// three quarters of the rows. The first and last fall in the retry
+	// window: after a batch's transaction commits and before the job
+	// counts it. On PostgreSQL the test finds that moment by stopping the
+	// process and reading the database; on bbolt, whose file the server
+	// locks, by reading the first award of the next batch over the API.
+	// Either may just miss the window (the job's update was on its way):
+	// what the kill left decides, and while no kill has hit it a miss is
+	// tried again, at most five times. The middle kill falls at nine
+	// tenths of a batch's time.
+	type killAt struct {
+		rows  int
+		frac  float64 // of a batch's time, after it began
+		retry bool    // in the retry window
+	}
+	plan := []killAt{{rows/5 + 60, 0, true}, {rows/2 + 60, 0.9, false}, {3*rows/4 + 60, 0, true}}
+	var (
+		p               progress
+		retries, misses int
+	)
+	for i := 0; i < len(plan); i++ {
+		at := plan[i]
+		// Wait until the job passes the mark and one more batch begins.
+		var began, prev time.Time
+		last := -1
+		for deadline := time.Now().Add(2 * time.Minute); ; {
+			srv.call(t, token, "GET", "/api/v1/bulk-awards/"+job.ID, nil, 200, &p)
+			if p.Done != last {
+				prev, began, last = began, time.Now(), p.Done
+				if p.Done >= at.rows && !prev.IsZero() {
+					break
+				}
+			}
+			if p.State == "done" || time.Now().After(deadline) {
+				t.Fatalf("kill %d: the job never passed %d rows: %+v", i+1, at.rows, p)
+			}
+			time.Sleep(2 * time.Millisecond) // polling, not an assertion
+		}
+		switch {
+		case conn != nil:
+			if !killInWindow(t, srv, conn, job.ID, at.retry) {
+				t.Fatalf("kill %d: no moment to kill in (retry window: %v)", i+1, at.retry)
+			}
+		case at.retry:
+			huntWindow(t, srv, token, job.ID)
+		default:
+			time.Sleep(time.Duration(at.frac * float64(began.Sub(prev)))) // where in the batch to kill
+			srv.kill(t)
+		}
+		st, closeStore := open(t)
+		awards, mails, entries, done := stored(t, st, in.ID, job.ID)
+		closeStore()
+		t.Logf("kill %d: %d awards, %d mails, %d audit entries stored; the job counted %d rows", i+1, awards, mails, entries, done)
+		if mails != awards || entries != awards {
+			t.Fatalf("kill %d: %d awards stored with %d mails and %d audit entries: some award lost its effects", i+1, awards, mails, entries)
+		}
+		switch {
+		case awards > done:
+			retries++ // the restarted job redoes a stored batch
+		case at.retry && retries == 0 && misses < 5:
+			misses++
+			plan = append(plan, killAt{rows: done + 1, retry: true})
+		}
+		srv = startServer(t, bin, data, env)
+	}
+	if retries == 0 {
+		t.Fatal("no kill fell between a batch's commit and the job's progress: the retry path was not crossed")
+	}
+	t.Logf("%d of %d kills left a stored batch for the restarted job to redo", retries, len(plan))
 
-	srv = startServer(t, bin, data, env)
 	restarted := time.Now()
 	for deadline := time.Now().Add(3 * time.Minute); p.State != "done"; {
 		srv.call(t, token, "GET", "/api/v1/bulk-awards/"+job.ID, nil, 200, &p)
@@ -266,23 +462,25 @@ func killAndResume(t *testing.T, bin, data string, env []string, open func(t *te
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Logf("done %v after the restart, %v after upload", time.Since(restarted).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	t.Logf("done %v after the last restart, %v after upload", time.Since(restarted).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	if p.Done != rows {
 		t.Fatalf("done %d rows, want %d", p.Done, rows)
 	}
 	srv.stop(t)
 
-	st := open(t)
-	awards, err := st.Awards(context.Background(), issuer.AwardQuery{BundleID: job.ID})
+	st, closeStore := open(t)
+	defer closeStore()
+	ctx := context.Background()
+	awards, err := st.Awards(ctx, issuer.AwardQuery{BundleID: job.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(awards) != rows {
 		t.Fatalf("%d awards in the bundle, want %d", len(awards), rows)
 	}
-	recipients := map[string]bool{}
+	recipients := map[string]string{} // email → award ID
 	for _, a := range awards {
-		recipients[a.Recipient.Email] = true
+		recipients[a.Recipient.Email] = a.ID
 		var n int
 		fmt.Sscanf(a.Recipient.Email, "learner%05d@", &n)
 		if a.ID != bulk.AwardID(job.ID, n+2) {
@@ -292,11 +490,44 @@ func killAndResume(t *testing.T, bin, data string, env []string, open func(t *te
 	if len(recipients) != rows {
 		t.Fatalf("%d distinct recipients, want %d", len(recipients), rows)
 	}
-	all, err := st.Awards(context.Background(), issuer.AwardQuery{BadgeClassID: bc.ID})
+	all, err := st.Awards(ctx, issuer.AwardQuery{BadgeClassID: bc.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(all) != rows {
 		t.Fatalf("%d awards of the badge class, want %d", len(all), rows)
+	}
+	// One "award waiting" mail per row, to its learner, about its award.
+	mails, err := st.Mails(ctx, notify.MailQuery{InstitutionID: in.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mailed := map[string]int{}
+	for _, m := range mails {
+		id, ok := recipients[m.To]
+		if !ok || m.Template != notify.TemplateAwardWaiting || m.ID != "direct-award-sent:"+id+":0" {
+			t.Fatalf("an unexpected mail: %s to %s (%s)", m.ID, m.To, m.Template)
+		}
+		mailed[m.To]++
+	}
+	// One audit entry per award.
+	entries, err := st.Entries(ctx, audit.Query{InstitutionID: in.ID, Target: audit.Target{Kind: "award"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := map[string]int{}
+	for _, e := range entries {
+		if e.Action != audit.ActionAwardCreate {
+			t.Fatalf("an unexpected audit entry: %s on %s", e.Action, e.Target.ID)
+		}
+		recorded[e.Target.ID]++
+	}
+	for email, id := range recipients {
+		if mailed[email] != 1 || recorded[id] != 1 {
+			t.Fatalf("award %s to %s: %d mails, %d audit entries; want one each", id, email, mailed[email], recorded[id])
+		}
+	}
+	if len(mails) != rows || len(entries) != rows {
+		t.Fatalf("%d mails and %d audit entries for %d rows", len(mails), len(entries), rows)
 	}
 }

@@ -1,27 +1,21 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/badged/badged/audit"
@@ -366,154 +360,4 @@ func processDue(ctx context.Context, is *issuer.Service, interval time.Duration,
 		case <-t.C:
 		}
 	}
-}
-
-// awardEvents routes the award flows' events to the audit trail, which
-// records every one (who, what, when), and to the outbox, which gets the
-// learner's email for those that have one. It runs in the goroutine that
-// made the change, after the change is stored; a failure is logged and
-// does not undo the change. Entries and mails have IDs derived from the
-// event, so a repeated event is recorded and mailed once.
-type awardEvents struct {
-	store  store
-	outbox *notify.Outbox
-	audit  *audit.Log
-	base   string
-	log    *slog.Logger
-	// wallet derives the pseudonyms learners' own actions are recorded
-	// under (wallet.Service.AuditActor); set once the wallet exists,
-	// before any learner can act.
-	wallet atomic.Pointer[wallet.Service]
-}
-
-// handle is the issuer.WithEvents callback.
-func (h *awardEvents) handle(e issuer.Event) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := h.record(ctx, e); err != nil {
-		h.log.Error("audit: award event not recorded", "award", e.AwardID, "event", e.Kind, "err", err)
-	}
-	if err := h.mail(ctx, e); err != nil {
-		h.log.Error("notify: award email not enqueued", "award", e.AwardID, "event", e.Kind, "err", err)
-	}
-}
-
-// auditActions names the audit action of each event kind.
-var auditActions = map[issuer.EventKind]string{
-	issuer.EventRequested:       "award.request",
-	issuer.EventRequestDenied:   audit.ActionAwardDeny,
-	issuer.EventScheduled:       audit.ActionAwardCreate,
-	issuer.EventDirectAwardSent: "award.send",
-	issuer.EventReminder:        "award.remind",
-	issuer.EventExpired:         audit.ActionAwardExpire,
-	issuer.EventRejected:        audit.ActionAwardReject,
-	issuer.EventDeleted:         "award.delete",
-	issuer.EventAccepted:        audit.ActionAwardClaim,
-	issuer.EventIssued:          "award.issue",
-	issuer.EventRevoked:         audit.ActionAwardRevoke,
-}
-
-func (h *awardEvents) record(ctx context.Context, e issuer.Event) error {
-	action, ok := auditActions[e.Kind]
-	if !ok {
-		action = "award." + strings.ReplaceAll(string(e.Kind), "-", "_")
-	}
-	switch {
-	case e.Kind == issuer.EventAccepted && e.From == issuer.AwardRequested:
-		action = audit.ActionAwardApprove
-	case e.Kind == issuer.EventDirectAwardSent && e.From == "":
-		action = audit.ActionAwardCreate // sent at once, not after a schedule
-	}
-	details := map[string]any{"event": e.Kind, "badgeClass": e.BadgeClassID}
-	if e.From != "" || e.To != "" {
-		details["from"], details["to"] = e.From, e.To
-	}
-	if e.BundleID != "" {
-		details["bundle"] = e.BundleID
-	}
-	if e.Reason != "" {
-		details["reason"] = e.Reason
-	}
-	if e.DaysLeft != 0 {
-		details["daysLeft"] = e.DaysLeft
-	}
-	if e.CredentialID != "" {
-		details["credential"] = e.CredentialID
-	}
-	b, err := json.Marshal(details)
-	if err != nil {
-		return err
-	}
-	_, err = h.audit.Record(ctx, audit.Entry{
-		ID: eventID(e), Time: e.At, InstitutionID: e.InstitutionID, Actor: h.wallet.Load().AuditActor(ctx, e),
-		Action: action, Target: audit.Target{Kind: "award", ID: e.AwardID}, Details: b,
-	})
-	return err
-}
-
-// eventID identifies an event for idempotency: its award, kind, mark and
-// time.
-func eventID(e issuer.Event) string {
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d", e.AwardID, e.Kind, e.DaysLeft, e.At.UnixNano()))
-	return hex.EncodeToString(sum[:16])
-}
-
-// mail enqueues the learner's email for an event that has one, in the
-// language of the institution (there is no per-learner language yet),
-// Dutch when it has none.
-func (h *awardEvents) mail(ctx context.Context, e issuer.Event) error {
-	switch e.Kind {
-	case issuer.EventDirectAwardSent, issuer.EventReminder, issuer.EventExpired, issuer.EventRequestDenied,
-		issuer.EventRevoked, issuer.EventIssued:
-	default:
-		return nil
-	}
-	if e.Recipient.Email == "" {
-		return nil // a recipient known only by eduID or EPPN: no address to write to
-	}
-	a, err := h.store.Award(ctx, e.AwardID)
-	if err != nil {
-		return err
-	}
-	in, err := h.store.Institution(ctx, a.InstitutionID)
-	if err != nil {
-		return err
-	}
-	is, err := h.store.Issuer(ctx, a.IssuerID)
-	if err != nil {
-		return err
-	}
-	bc, err := h.store.BadgeClass(ctx, a.BadgeClassID)
-	if err != nil {
-		return err
-	}
-	lang := notify.Lang(cmp.Or(in.DefaultLanguage, notify.LangNL))
-	badge := notify.Badge{Name: bc.Name.In(lang), IssuerName: is.Name.In(lang), InstitutionName: in.Name.In(lang)}
-	// web answers it with the credential once held, else the award in the
-	// backpack (handleAwardLink).
-	awardURL := h.base + "/backpack/awards/" + url.PathEscape(a.ID)
-	name := e.Recipient.Name
-	var (
-		tmpl notify.Template
-		data any
-	)
-	switch e.Kind {
-	case issuer.EventDirectAwardSent:
-		tmpl, data = notify.TemplateAwardWaiting, notify.AwardWaiting{RecipientName: name, Badge: badge, ClaimURL: awardURL, Expires: a.ClaimDeadline}
-	case issuer.EventReminder:
-		tmpl, data = notify.TemplateAwardReminder, notify.AwardReminder{RecipientName: name, Badge: badge, ClaimURL: awardURL,
-			DaysLeft: e.DaysLeft, Expires: a.ClaimDeadline}
-	case issuer.EventExpired:
-		tmpl, data = notify.TemplateAwardExpired, notify.AwardExpired{RecipientName: name, Badge: badge}
-	case issuer.EventRequestDenied:
-		tmpl, data = notify.TemplateRequestDenied, notify.RequestDenied{RecipientName: name, Badge: badge, Reason: e.Reason, URL: awardURL}
-	case issuer.EventRevoked:
-		tmpl, data = notify.TemplateRevoked, notify.Revoked{RecipientName: name, Badge: badge, Reason: e.Reason}
-	case issuer.EventIssued:
-		tmpl, data = notify.TemplateBadgeReceived, notify.BadgeReceived{RecipientName: name, Badge: badge, URL: awardURL}
-	}
-	return h.outbox.Enqueue(ctx, notify.Message{
-		ID: string(e.Kind) + ":" + e.AwardID + ":" + strconv.Itoa(e.DaysLeft), InstitutionID: a.InstitutionID,
-		To: e.Recipient.Email, Lang: lang, Template: tmpl, Data: data,
-	})
 }

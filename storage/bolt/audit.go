@@ -45,30 +45,32 @@ func (r *auditRecord) domain() *audit.Entry {
 
 // Append implements [audit.Store].
 func (db *DB) Append(ctx context.Context, e *audit.Entry) error {
+	return storeErr(db.update(ctx, func(tx *bolt.Tx) error { return appendEntry(tx, e) }))
+}
+
+// appendEntry adds e in tx; it fails with Conflict when its ID exists.
+func appendEntry(tx *bolt.Tx, e *audit.Entry) error {
 	if e.InstitutionID == "" || strings.ContainsRune(e.InstitutionID, 0) {
 		return badged.Errorf(badged.Invalid, "audit entry %s has no valid institution", e.ID)
 	}
+	if err := checkID("audit entry", e.ID); err != nil {
+		return err
+	}
 	r := &auditRecord{Format: auditFormat, ID: e.ID, Time: e.Time.UTC(), InstitutionID: e.InstitutionID,
 		Actor: e.Actor, Action: e.Action, TargetKind: e.Target.Kind, TargetID: e.Target.ID, Details: string(e.Details)}
-	err := db.update(ctx, func(tx *bolt.Tx) error {
-		if err := checkID("audit entry", e.ID); err != nil {
-			return err
-		}
-		ids := tx.Bucket(idxAuditIDs)
-		if ids.Get([]byte(e.ID)) != nil {
-			return badged.Errorf(badged.Conflict, "audit entry %s already exists", e.ID)
-		}
-		key := indexKey(r.InstitutionID, r.Time, r.ID)
-		data, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		if err := tx.Bucket(bktAudit).Put(key, data); err != nil {
-			return err
-		}
-		return ids.Put([]byte(e.ID), key)
-	})
-	return storeErr(err)
+	ids := tx.Bucket(idxAuditIDs)
+	if ids.Get([]byte(e.ID)) != nil {
+		return badged.Errorf(badged.Conflict, "audit entry %s already exists", e.ID)
+	}
+	key := indexKey(r.InstitutionID, r.Time, r.ID)
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bktAudit).Put(key, data); err != nil {
+		return err
+	}
+	return ids.Put([]byte(e.ID), key)
 }
 
 // Entries implements [audit.Store]. Filters other than the institution

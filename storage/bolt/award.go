@@ -104,7 +104,7 @@ func checkAward(r *record.Award) error {
 }
 
 // CreateAwards implements [issuer.AwardStore].
-func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award) error {
+func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award, fx issuer.Effects) error {
 	rs := make([]*record.Award, len(awards))
 	for i, a := range awards {
 		rs[i] = record.FromAward(a)
@@ -129,7 +129,7 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award) error {
 				return err
 			}
 		}
-		return nil
+		return writeEffects(tx, fx)
 	})
 	if err == nil {
 		for _, a := range awards {
@@ -137,6 +137,22 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award) error {
 		}
 	}
 	return err
+}
+
+// writeEffects adds the audit entries and mails of fx in tx, skipping
+// those whose ID exists.
+func writeEffects(tx *bolt.Tx, fx issuer.Effects) error {
+	for _, e := range fx.Audit {
+		if err := appendEntry(tx, e); err != nil && badged.KindOf(err) != badged.Conflict {
+			return err
+		}
+	}
+	for _, m := range fx.Mails {
+		if err := addMail(tx, m); err != nil && badged.KindOf(err) != badged.Conflict {
+			return err
+		}
+	}
+	return nil
 }
 
 // Award implements [issuer.AwardStore].
@@ -149,7 +165,7 @@ func (db *DB) Award(ctx context.Context, id string) (*issuer.Award, error) {
 }
 
 // UpdateAward implements [issuer.AwardStore].
-func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award) error {
+func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award, fx issuer.Effects) error {
 	r := record.FromAward(a)
 	if err := checkAward(r); err != nil {
 		return err
@@ -170,7 +186,10 @@ func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award) error {
 		if err := put(tx, bktAwards, a.ID, r); err != nil {
 			return err
 		}
-		return indexAward(tx, r, false)
+		if err := indexAward(tx, r, false); err != nil {
+			return err
+		}
+		return writeEffects(tx, fx)
 	})
 	if err == nil {
 		a.Version, a.Created, a.Kind, a.BundleID = r.Version, r.Created, issuer.AwardKind(r.Kind), r.BundleID

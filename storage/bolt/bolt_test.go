@@ -30,3 +30,7 @@ func TestStore(t *testing.T) {
 func TestAwardStore(t *testing.T) {
 	storagetest.RunAwards(t, newStore)
 }
+
+func TestAwardEffects(t *testing.T) {
+	storagetest.RunAwardEffects(t, func(t *testing.T) storagetest.EffectsStore { return openDB(t) })
+}

@@ -71,33 +71,36 @@ func getMail(tx *bolt.Tx, id string) (*mailRecord, error) {
 
 // AddMail implements [notify.Store].
 func (db *DB) AddMail(ctx context.Context, m *notify.Mail) error {
-	if m.InstitutionID == "" || strings.ContainsRune(m.InstitutionID, 0) {
-		return badged.Errorf(badged.Invalid, "mail %s has no valid institution", m.ID)
-	}
-	r := fromMail(m)
-	r.Version = 1
-	err := db.update(ctx, func(tx *bolt.Tx) error {
-		if err := checkID("mail", m.ID); err != nil {
-			return err
-		}
-		if tx.Bucket(bktMails).Get([]byte(m.ID)) != nil {
-			return badged.Errorf(badged.Conflict, "mail %s already exists", m.ID)
-		}
-		if err := put(tx, bktMails, m.ID, r); err != nil {
-			return err
-		}
-		if r.Status == string(notify.Pending) {
-			if err := tx.Bucket(idxMailsDue).Put(indexKey("", r.NextAttempt, r.ID), nil); err != nil {
-				return err
-			}
-		}
-		return tx.Bucket(idxMailsByInst).Put(indexKey(r.InstitutionID, r.Created, r.ID), nil)
-	})
-	if err != nil {
+	if err := db.update(ctx, func(tx *bolt.Tx) error { return addMail(tx, m) }); err != nil {
 		return storeErr(err)
 	}
 	m.Version = 1
 	return nil
+}
+
+// addMail adds m at version 1 in tx; it fails with Conflict when its ID
+// exists.
+func addMail(tx *bolt.Tx, m *notify.Mail) error {
+	if m.InstitutionID == "" || strings.ContainsRune(m.InstitutionID, 0) {
+		return badged.Errorf(badged.Invalid, "mail %s has no valid institution", m.ID)
+	}
+	if err := checkID("mail", m.ID); err != nil {
+		return err
+	}
+	r := fromMail(m)
+	r.Version = 1
+	if tx.Bucket(bktMails).Get([]byte(m.ID)) != nil {
+		return badged.Errorf(badged.Conflict, "mail %s already exists", m.ID)
+	}
+	if err := put(tx, bktMails, m.ID, r); err != nil {
+		return err
+	}
+	if r.Status == string(notify.Pending) {
+		if err := tx.Bucket(idxMailsDue).Put(indexKey("", r.NextAttempt, r.ID), nil); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(idxMailsByInst).Put(indexKey(r.InstitutionID, r.Created, r.ID), nil)
 }
 
 // Mail implements [notify.Store].

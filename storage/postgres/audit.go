@@ -15,22 +15,31 @@ var _ audit.Store = (*DB)(nil)
 
 // Append implements [audit.Store].
 func (db *DB) Append(ctx context.Context, e *audit.Entry) error {
+	args, err := auditArgs(e)
+	if err != nil {
+		return err
+	}
+	if _, err := db.pool.Exec(ctx, auditInsert, args...); err != nil {
+		return authError(err, "audit entry "+e.ID)
+	}
+	return nil
+}
+
+// auditInsert adds an entry; auditArgs gives its arguments.
+const auditInsert = `INSERT INTO audit_entries
+	(id, institution_id, time, actor, action, target_kind, target_id, details)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json)`
+
+func auditArgs(e *audit.Entry) ([]any, error) {
 	if e.ID == "" || e.InstitutionID == "" {
-		return badged.Errorf(badged.Invalid, "an audit entry needs an ID and an institution")
+		return nil, badged.Errorf(badged.Invalid, "an audit entry needs an ID and an institution")
 	}
 	var details *string
 	if len(e.Details) > 0 {
 		s := string(e.Details)
 		details = &s
 	}
-	_, err := db.pool.Exec(ctx, `INSERT INTO audit_entries
-		(id, institution_id, time, actor, action, target_kind, target_id, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json)`,
-		e.ID, e.InstitutionID, e.Time, e.Actor, e.Action, e.Target.Kind, e.Target.ID, details)
-	if err != nil {
-		return authError(err, "audit entry "+e.ID)
-	}
-	return nil
+	return []any{e.ID, e.InstitutionID, e.Time, e.Actor, e.Action, e.Target.Kind, e.Target.ID, details}, nil
 }
 
 // Entries implements [audit.Store].

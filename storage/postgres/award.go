@@ -52,7 +52,7 @@ func awardError(err error, id, badgeClassID string) error {
 }
 
 // CreateAwards implements [issuer.AwardStore].
-func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award) error {
+func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award, fx issuer.Effects) error {
 	if len(awards) == 0 {
 		return nil
 	}
@@ -71,12 +71,22 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award) error {
 		args = append(args, r.InstitutionID, r.BadgeClassID, r.BundleID, r.Kind, r.Created.UnixNano(), data)
 		b.Queue(awardInsert, args...)
 	}
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	effects, err := queueEffects(b, fx)
+	if err != nil {
+		return err
+	}
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		br := tx.SendBatch(ctx, b)
 		for _, a := range awards {
 			if _, err := br.Exec(); err != nil {
 				br.Close()
 				return awardError(err, a.ID, a.BadgeClassID)
+			}
+		}
+		for range effects {
+			if _, err := br.Exec(); err != nil {
+				br.Close()
+				return err
 			}
 		}
 		return br.Close()
@@ -93,6 +103,26 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award) error {
 	return nil
 }
 
+// queueEffects queues the inserts of the audit entries and mails of fx
+// on b, each skipped when its ID exists, and returns how many it queued.
+func queueEffects(b *pgx.Batch, fx issuer.Effects) (int, error) {
+	for _, e := range fx.Audit {
+		args, err := auditArgs(e)
+		if err != nil {
+			return 0, err
+		}
+		b.Queue(auditInsert+` ON CONFLICT (id) DO NOTHING`, args...)
+	}
+	for _, m := range fx.Mails {
+		args, err := mailArgs(m)
+		if err != nil {
+			return 0, err
+		}
+		b.Queue(mailInsert+` ON CONFLICT (id) DO NOTHING`, args...)
+	}
+	return len(fx.Audit) + len(fx.Mails), nil
+}
+
 // Award implements [issuer.AwardStore].
 func (db *DB) Award(ctx context.Context, id string) (*issuer.Award, error) {
 	r, err := get[record.Award](ctx, db.pool, tAwards, "award", id, false)
@@ -103,9 +133,14 @@ func (db *DB) Award(ctx context.Context, id string) (*issuer.Award, error) {
 }
 
 // UpdateAward implements [issuer.AwardStore].
-func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award) error {
+func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award, fx issuer.Effects) error {
 	r := record.FromAward(a)
-	err := update(ctx, db, tAwards, "award", r,
+	b := &pgx.Batch{}
+	effects, err := queueEffects(b, fx)
+	if err != nil {
+		return err
+	}
+	err = update(ctx, db, tAwards, "award", r,
 		func(_ pgx.Tx, old, next *record.Award) error {
 			next.Kind, next.BundleID = old.Kind, old.BundleID
 			next.InstitutionID, next.GroupID, next.IssuerID, next.BadgeClassID = old.InstitutionID, old.GroupID, old.IssuerID, old.BadgeClassID
@@ -116,7 +151,10 @@ func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award) error {
 			_, err := tx.Exec(ctx, `UPDATE awards SET state = $2, recipient_user = $3, recipient_eduid = $4, recipient_eppn = $5,
 				recipient_email = $6, scheduled_ns = $7, deadline_ns = $8, reminders = $9, credential_id = $10, version = $11,
 				data = $12 WHERE id = $1`, append(args, data)...)
-			return err
+			if err != nil || effects == 0 {
+				return err
+			}
+			return tx.SendBatch(ctx, b).Close()
 		})
 	if err == nil {
 		a.Version, a.Created, a.Kind, a.BundleID = r.Version, r.Created, issuer.AwardKind(r.Kind), r.BundleID

@@ -52,18 +52,27 @@ func scanMails(rows pgx.Rows) ([]*notify.Mail, error) {
 
 // AddMail implements [notify.Store].
 func (db *DB) AddMail(ctx context.Context, m *notify.Mail) error {
-	if m.ID == "" || m.InstitutionID == "" {
-		return badged.Errorf(badged.Invalid, "a mail needs an ID and an institution")
-	}
-	_, err := db.pool.Exec(ctx, `INSERT INTO notify_mails (`+mailColumns+`)
-		VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		m.ID, m.InstitutionID, m.To, m.Lang, string(m.Template), m.Subject, m.Text, m.HTML,
-		string(m.Status), m.Attempts, m.NextAttempt, m.LastError, nullTime(m.Sent), m.Created)
+	args, err := mailArgs(m)
 	if err != nil {
+		return err
+	}
+	if _, err := db.pool.Exec(ctx, mailInsert, args...); err != nil {
 		return authError(err, "mail "+m.ID)
 	}
 	m.Version = 1
 	return nil
+}
+
+// mailInsert adds a mail at version 1; mailArgs gives its arguments.
+const mailInsert = `INSERT INTO notify_mails (` + mailColumns + `)
+	VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
+
+func mailArgs(m *notify.Mail) ([]any, error) {
+	if m.ID == "" || m.InstitutionID == "" {
+		return nil, badged.Errorf(badged.Invalid, "a mail needs an ID and an institution")
+	}
+	return []any{m.ID, m.InstitutionID, m.To, m.Lang, string(m.Template), m.Subject, m.Text, m.HTML,
+		string(m.Status), m.Attempts, m.NextAttempt, m.LastError, nullTime(m.Sent), m.Created}, nil
 }
 
 // Mail implements [notify.Store].

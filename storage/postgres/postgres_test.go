@@ -123,6 +123,10 @@ func TestAwardStore(t *testing.T) {
 	storagetest.RunAwards(t, func(t *testing.T) issuer.Store { return open(t, freshSchema(t)) })
 }
 
+func TestAwardEffects(t *testing.T) {
+	storagetest.RunAwardEffects(t, func(t *testing.T) storagetest.EffectsStore { return open(t, freshSchema(t)) })
+}
+
 // TestMigrateConcurrently opens one fresh schema from several processes'
 // worth of pools at once, then again: every open succeeds and each
 // migration is recorded once.

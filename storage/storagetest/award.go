@@ -82,8 +82,8 @@ func testAwardCRUD(t *testing.T, s issuer.Store) {
 	full := directAward("a1", t0, issuer.Recipient{EduID: "edu-1", EPPN: "x@uni.example", Email: "x@example.org", Name: "X", HolderDID: "did:key:z6Mk"})
 	full.ScheduledFor, full.Reminders = t0.Add(-time.Hour), []int{62}
 	crud(t, full, func(a *issuer.Award) *int64 { return &a.Version },
-		func(a *issuer.Award) error { return s.CreateAwards(ctx, []*issuer.Award{a}) },
-		func(a *issuer.Award) error { return s.UpdateAward(ctx, a) },
+		func(a *issuer.Award) error { return s.CreateAwards(ctx, []*issuer.Award{a}, issuer.Effects{}) },
+		func(a *issuer.Award) error { return s.UpdateAward(ctx, a, issuer.Effects{}) },
 		func() (*issuer.Award, error) { return s.Award(ctx, "a1") },
 		func(a *issuer.Award) {
 			a.State, a.Claimed, a.TermsVersion, a.Recipient.UserID = issuer.AwardAccepted, t0.Add(time.Hour), "terms-2", "u1"
@@ -92,7 +92,7 @@ func testAwardCRUD(t *testing.T, s issuer.Store) {
 
 	// A minimal request (nil slices, zero times) reads back the same.
 	min := request("a2", "b1", "u2", t0)
-	must(t, s.CreateAwards(ctx, []*issuer.Award{min}))
+	must(t, s.CreateAwards(ctx, []*issuer.Award{min}, issuer.Effects{}))
 	got, err := s.Award(ctx, "a2")
 	must(t, err)
 	same(t, got, min)
@@ -100,7 +100,7 @@ func testAwardCRUD(t *testing.T, s issuer.Store) {
 	// Update keeps the kind, the path, the bundle and the creation time.
 	got.Kind, got.BadgeClassID, got.IssuerID, got.BundleID, got.Created = issuer.KindDirect, "elsewhere", "elsewhere", "b", t0.Add(time.Hour)
 	got.State, got.DenyReason, got.DecidedBy, got.Decided = issuer.AwardDenied, "no", "staff1", t0.Add(time.Minute)
-	must(t, s.UpdateAward(ctx, got))
+	must(t, s.UpdateAward(ctx, got, issuer.Effects{}))
 	again, err := s.Award(ctx, "a2")
 	must(t, err)
 	if again.Kind != issuer.KindRequest || again.BadgeClassID != "b1" || again.IssuerID != "s1" || again.BundleID != "" || !again.Created.Equal(t0) {
@@ -113,11 +113,11 @@ func testAwardNotFound(t *testing.T, s issuer.Store) {
 	ctx := context.Background()
 	tree(t, s)
 	wantKind(t, second(s.Award(ctx, "nope")), badged.NotFound)
-	wantKind(t, s.UpdateAward(ctx, directAward("nope", t0, issuer.Recipient{Email: "a@example.org"})), badged.NotFound)
+	wantKind(t, s.UpdateAward(ctx, directAward("nope", t0, issuer.Recipient{Email: "a@example.org"}), issuer.Effects{}), badged.NotFound)
 	// An unknown badge class fails the whole batch.
 	bad := directAward("a2", t0, issuer.Recipient{Email: "b@example.org"})
 	bad.BadgeClassID = "nope"
-	wantKind(t, s.CreateAwards(ctx, []*issuer.Award{directAward("a1", t0, issuer.Recipient{Email: "a@example.org"}), bad}), badged.NotFound)
+	wantKind(t, s.CreateAwards(ctx, []*issuer.Award{directAward("a1", t0, issuer.Recipient{Email: "a@example.org"}), bad}, issuer.Effects{}), badged.NotFound)
 	wantKind(t, second(s.Award(ctx, "a1")), badged.NotFound)
 	as, err := s.Awards(ctx, issuer.AwardQuery{BundleID: "bundle1"})
 	wantIDs(t, "awards after a failed batch", as, err)
@@ -126,12 +126,12 @@ func testAwardNotFound(t *testing.T, s issuer.Store) {
 func testAwardDuplicate(t *testing.T, s issuer.Store) {
 	ctx := context.Background()
 	tree(t, s)
-	must(t, s.CreateAwards(ctx, []*issuer.Award{directAward("a1", t0, issuer.Recipient{Email: "a@example.org"})}))
+	must(t, s.CreateAwards(ctx, []*issuer.Award{directAward("a1", t0, issuer.Recipient{Email: "a@example.org"})}, issuer.Effects{}))
 	batch := []*issuer.Award{
 		directAward("a2", t0, issuer.Recipient{Email: "b@example.org"}),
 		directAward("a1", t0, issuer.Recipient{Email: "c@example.org"}),
 	}
-	wantKind(t, s.CreateAwards(ctx, batch), badged.Conflict)
+	wantKind(t, s.CreateAwards(ctx, batch, issuer.Effects{}), badged.Conflict)
 	wantKind(t, second(s.Award(ctx, "a2")), badged.NotFound) // all or none
 	as, err := s.Awards(ctx, issuer.AwardQuery{Learner: &issuer.Learner{Emails: []string{"c@example.org"}}})
 	wantIDs(t, "awards of the rejected duplicate", as, err)
@@ -141,20 +141,20 @@ func testOpenRequest(t *testing.T, s issuer.Store) {
 	ctx := context.Background()
 	tree(t, s)
 	must(t, s.CreateBadgeClass(ctx, badgeClass("b2", "i1", "g1", "s1", t0)))
-	must(t, s.CreateAwards(ctx, []*issuer.Award{request("r1", "b1", "u1", t0)}))
-	wantKind(t, s.CreateAwards(ctx, []*issuer.Award{request("r2", "b1", "u1", t0.Add(time.Second))}), badged.Conflict)
+	must(t, s.CreateAwards(ctx, []*issuer.Award{request("r1", "b1", "u1", t0)}, issuer.Effects{}))
+	wantKind(t, s.CreateAwards(ctx, []*issuer.Award{request("r2", "b1", "u1", t0.Add(time.Second))}, issuer.Effects{}), badged.Conflict)
 	// Another class, another learner, or a direct award are not duplicates.
 	must(t, s.CreateAwards(ctx, []*issuer.Award{
 		request("r3", "b2", "u1", t0), request("r4", "b1", "u2", t0),
 		directAward("d1", t0, issuer.Recipient{UserID: "u1"}),
-	}))
+	}, issuer.Effects{}))
 	// Once decided, the learner may ask again.
 	r1, err := s.Award(ctx, "r1")
 	must(t, err)
 	r1.State = issuer.AwardDenied
-	must(t, s.UpdateAward(ctx, r1))
-	must(t, s.CreateAwards(ctx, []*issuer.Award{request("r2", "b1", "u1", t0.Add(time.Second))}))
-	wantKind(t, s.CreateAwards(ctx, []*issuer.Award{request("r5", "b1", "u1", t0.Add(2*time.Second))}), badged.Conflict)
+	must(t, s.UpdateAward(ctx, r1, issuer.Effects{}))
+	must(t, s.CreateAwards(ctx, []*issuer.Award{request("r2", "b1", "u1", t0.Add(time.Second))}, issuer.Effects{}))
+	wantKind(t, s.CreateAwards(ctx, []*issuer.Award{request("r5", "b1", "u1", t0.Add(2*time.Second))}, issuer.Effects{}), badged.Conflict)
 }
 
 func testAwardsByBadgeClass(t *testing.T, s issuer.Store) {
@@ -169,7 +169,7 @@ func testAwardsByBadgeClass(t *testing.T, s issuer.Store) {
 		directAward("a1", t0, issuer.Recipient{Email: "c@example.org"}),
 		directAward("a0", t0.Add(-time.Second), issuer.Recipient{Email: "d@example.org"}),
 		other,
-	}))
+	}, issuer.Effects{}))
 	as, err := s.Awards(ctx, issuer.AwardQuery{BadgeClassID: "b1"})
 	wantIDs(t, "awards of b1", as, err, "a0", "a1", "a2", "a3")
 	as, err = s.Awards(ctx, issuer.AwardQuery{BadgeClassID: "nope"})
@@ -178,7 +178,7 @@ func testAwardsByBadgeClass(t *testing.T, s issuer.Store) {
 	a2, err := s.Award(ctx, "a2")
 	must(t, err)
 	a2.State = issuer.AwardRejected
-	must(t, s.UpdateAward(ctx, a2))
+	must(t, s.UpdateAward(ctx, a2, issuer.Effects{}))
 	as, err = s.Awards(ctx, issuer.AwardQuery{BadgeClassID: "b1", States: []issuer.AwardState{issuer.AwardSent}})
 	wantIDs(t, "sent awards of b1", as, err, "a0", "a1", "a3")
 	as, err = s.Awards(ctx, issuer.AwardQuery{BadgeClassID: "b1", States: []issuer.AwardState{issuer.AwardRejected, issuer.AwardExpired}})
@@ -198,7 +198,7 @@ func testAwardsByLearner(t *testing.T, s issuer.Store) {
 		directAward("byAll", t0.Add(5*time.Second), issuer.Recipient{EduID: "edu-me", Email: "me@example.org", EPPN: "me@uni.example"}),
 		request("byUser", "b1", "u-me", t0.Add(6*time.Second)),
 		directAward("notMe", t0.Add(7*time.Second), issuer.Recipient{Email: "you@example.org", EduID: "edu-you", EPPN: "you@uni.example"}),
-	}))
+	}, issuer.Effects{}))
 	me := &issuer.Learner{UserID: "u-me", EduID: "edu-me", Emails: []string{"me@example.org", "me@student.example"}, EPPNs: []string{"me@uni.example"}}
 	as, err := s.Awards(ctx, issuer.AwardQuery{Learner: me})
 	wantIDs(t, "awards of the learner", as, err, "byEmail", "byEmail2", "byEPPN", "byEduID", "byAll", "byUser")
@@ -211,7 +211,7 @@ func testAwardsByLearner(t *testing.T, s issuer.Store) {
 	a, err := s.Award(ctx, "byEmail2")
 	must(t, err)
 	a.State, a.Recipient.UserID = issuer.AwardAccepted, "u-me"
-	must(t, s.UpdateAward(ctx, a))
+	must(t, s.UpdateAward(ctx, a, issuer.Effects{}))
 	as, err = s.Awards(ctx, issuer.AwardQuery{Learner: &issuer.Learner{UserID: "u-me"}})
 	wantIDs(t, "awards by user", as, err, "byEmail2", "byUser")
 	as, err = s.Awards(ctx, issuer.AwardQuery{Learner: me, States: []issuer.AwardState{issuer.AwardAccepted, issuer.AwardRequested}})
@@ -231,7 +231,7 @@ func testAwardsByBundle(t *testing.T, s issuer.Store) {
 	b := directAward("other", t0, issuer.Recipient{Email: "o@example.org"})
 	b.BundleID = "bundle2"
 	awards = append(awards, b, request("req", "b1", "u1", t0))
-	must(t, s.CreateAwards(ctx, awards))
+	must(t, s.CreateAwards(ctx, awards, issuer.Effects{}))
 	as, err := s.Awards(ctx, issuer.AwardQuery{BundleID: "bundle1"})
 	wantIDs(t, "bundle1", as, err, "a0", "a1", "a2")
 	as, err = s.Awards(ctx, issuer.AwardQuery{BundleID: "bundle2"})
@@ -251,7 +251,7 @@ func testAwardPagination(t *testing.T, s issuer.Store) {
 		want = append(want, id)
 	}
 	slices.Reverse(awards) // creation order must not matter
-	must(t, s.CreateAwards(ctx, awards))
+	must(t, s.CreateAwards(ctx, awards, issuer.Effects{}))
 	for _, limit := range []int{1, 4, 5, 23, 50} {
 		var (
 			got   []string
@@ -270,7 +270,7 @@ func testAwardPagination(t *testing.T, s issuer.Store) {
 			after = as[len(as)-1].Cursor()
 			// A change to an award already listed does not move it.
 			as[0].State = issuer.AwardExpired
-			must(t, s.UpdateAward(ctx, as[0]))
+			must(t, s.UpdateAward(ctx, as[0], issuer.Effects{}))
 			if page > 30 {
 				t.Fatal("pagination does not end")
 			}
@@ -313,8 +313,8 @@ func testScheduledDue(t *testing.T, s issuer.Store) {
 		scheduled("atNow", now),
 		scheduled("past2", now.Add(-time.Hour)),
 		scheduled("past1", now.Add(-2*time.Hour)),
-		sentWithDeadline("sent", now.Add(-time.Hour)), // not scheduled
-	}))
+		sentWithDeadline("sent", now.Add(-time.Hour)),
+	}, issuer.Effects{}))
 	as, err := s.ScheduledDue(ctx, now, 0)
 	wantIDs(t, "scheduled due", as, err, "past1", "past2", "atNow")
 	as, err = s.ScheduledDue(ctx, now, 2)
@@ -322,7 +322,7 @@ func testScheduledDue(t *testing.T, s issuer.Store) {
 	// Once sent, it is no longer due.
 	a := as[0]
 	a.State, a.Sent, a.ClaimDeadline = issuer.AwardSent, now, now.Add(82*24*time.Hour)
-	must(t, s.UpdateAward(ctx, a))
+	must(t, s.UpdateAward(ctx, a, issuer.Effects{}))
 	as, err = s.ScheduledDue(ctx, now, 0)
 	wantIDs(t, "scheduled due after sending one", as, err, "past2", "atNow")
 	as, err = s.ScheduledDue(ctx, t0, 0)
@@ -337,14 +337,14 @@ func testExpiryDue(t *testing.T, s issuer.Store) {
 		sentWithDeadline("later", now.Add(time.Microsecond)),
 		sentWithDeadline("atNow", now),
 		sentWithDeadline("past", now.Add(-time.Hour)),
-		scheduled("sched", now.Add(-time.Hour)), // not sent
-	}))
+		scheduled("sched", now.Add(-time.Hour)),
+	}, issuer.Effects{}))
 	as, err := s.ExpiryDue(ctx, now, 0)
 	wantIDs(t, "expiry due", as, err, "past", "atNow")
 	a := as[0]
 	a.State = issuer.AwardAccepted
 	a.CredentialID = "c"
-	must(t, s.UpdateAward(ctx, a))
+	must(t, s.UpdateAward(ctx, a, issuer.Effects{}))
 	as, err = s.ExpiryDue(ctx, now, 0)
 	wantIDs(t, "expiry due after a claim", as, err, "atNow")
 	as, err = s.ExpiryDue(ctx, now.Add(time.Hour), 1)
@@ -363,8 +363,8 @@ func testRemindersDue(t *testing.T, s issuer.Store) {
 		sentWithDeadline("d50r62", d(50), 62),
 		sentWithDeadline("d42", d(42), 62),
 		sentWithDeadline("d10r", d(10), 62, 42),
-		sentWithDeadline("d0", now), // expiry, not a reminder
-	}))
+		sentWithDeadline("d0", now),
+	}, issuer.Effects{}))
 	as, err := s.RemindersDue(ctx, now, 62, 0)
 	wantIDs(t, "reminders due at 62", as, err, "d50", "d62")
 	as, err = s.RemindersDue(ctx, now, 42, 0)
@@ -373,7 +373,7 @@ func testRemindersDue(t *testing.T, s issuer.Store) {
 	wantIDs(t, "one reminder due at 62", as, err, "d50")
 	a := as[0]
 	a.Reminders = append(a.Reminders, 62)
-	must(t, s.UpdateAward(ctx, a))
+	must(t, s.UpdateAward(ctx, a, issuer.Effects{}))
 	as, err = s.RemindersDue(ctx, now, 62, 0)
 	wantIDs(t, "reminders due at 62 after one", as, err, "d62")
 }
@@ -389,12 +389,12 @@ func testUnissued(t *testing.T, s issuer.Store) {
 	must(t, s.CreateAwards(ctx, []*issuer.Award{
 		accepted("u2", t0.Add(time.Second), ""), accepted("u1", t0, ""), accepted("done", t0, "urn:c"),
 		directAward("sent", t0, issuer.Recipient{Email: "s@example.org"}),
-	}))
+	}, issuer.Effects{}))
 	as, err := s.Unissued(ctx, 0)
 	wantIDs(t, "unissued", as, err, "u1", "u2")
 	a := as[0]
 	a.CredentialID = "urn:c1"
-	must(t, s.UpdateAward(ctx, a))
+	must(t, s.UpdateAward(ctx, a, issuer.Effects{}))
 	as, err = s.Unissued(ctx, 5)
 	wantIDs(t, "unissued after issuing one", as, err, "u2")
 }
@@ -409,7 +409,7 @@ func testAwardParallelUpdates(t *testing.T, s issuer.Store) {
 	for i := range n {
 		awards = append(awards, sentWithDeadline(fmt.Sprintf("a%d", i), t0.Add(time.Hour)))
 	}
-	must(t, s.CreateAwards(ctx, awards))
+	must(t, s.CreateAwards(ctx, awards, issuer.Effects{}))
 	for i := range n {
 		id := fmt.Sprintf("a%d", i)
 		var (
@@ -427,7 +427,7 @@ func testAwardParallelUpdates(t *testing.T, s issuer.Store) {
 			a := read[j]
 			wg.Go(func() {
 				a.State = to
-				errs[j] = s.UpdateAward(ctx, a)
+				errs[j] = s.UpdateAward(ctx, a, issuer.Effects{})
 			})
 		}
 		wg.Wait()

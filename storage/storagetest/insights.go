@@ -95,7 +95,7 @@ func insightsData(t *testing.T, s issuer.Store) {
 	add(direct("d9", "i1", "g1", "s2", "b3", issuer.AwardExpired, day(3, 5)), func(a *issuer.Award) { a.ClaimDeadline = day(3, 20) })
 	// Another institution's award never counts.
 	add(direct("d10", "i2", "g9", "s9", "b9", issuer.AwardAccepted, day(1, 10)), func(a *issuer.Award) { a.Claimed = day(1, 11) })
-	must(t, s.CreateAwards(ctx, awards))
+	must(t, s.CreateAwards(ctx, awards, issuer.Effects{}))
 }
 
 func sortCounts(cs []insights.Count) {

@@ -1,4 +1,4 @@
-package web
+package effects
 
 import (
 	"cmp"
@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"slices"
 	"time"
 
@@ -16,55 +15,32 @@ import (
 	"github.com/badged/badged/notify"
 )
 
-// AuditHierarchy reads the hierarchy's records; issuer.Store implements
-// it.
-type AuditHierarchy interface {
-	Institution(ctx context.Context, id string) (*issuer.Institution, error)
-	Group(ctx context.Context, id string) (*issuer.Group, error)
-	Issuer(ctx context.Context, id string) (*issuer.Issuer, error)
-	BadgeClass(ctx context.Context, id string) (*issuer.BadgeClass, error)
-}
-
-// ChangeRecorder routes the changes the issuer and auth services report
-// (issuer.WithChanges, auth.WithChanges) to the audit trail, which records
-// every one with its actor and a diff of the record, and to the outbox,
-// which gets the invitation email of a staff invitation. It runs in the
-// goroutine that made the change, after the change is stored; a failure
-// is logged and does not undo the change. Entries and mails have IDs
-// derived from the change, so a change reported twice is recorded and
-// mailed once.
-type ChangeRecorder struct {
-	Audit     *audit.Log
-	Outbox    *notify.Outbox // optional: no invitation mails without it
-	Hierarchy AuditHierarchy
-	// Names, optional, gives the inviter's name for an invitation mail.
-	Names   func(ctx context.Context, userID string) string
-	BaseURL string
-	Log     *slog.Logger
-}
-
-// Change is the issuer.WithChanges and auth.WithChanges callback.
-func (h *ChangeRecorder) Change(c issuer.Change) {
+// Change records c, a change to the hierarchy, staff or API clients, in
+// the audit trail with its actor and a diff of the record, and enqueues
+// the invitation mail of a staff invitation: the issuer.WithChanges and
+// auth.WithChanges callback. It runs in the goroutine that made the
+// change, after the change is stored; a failure is logged and does not
+// undo the change. Entries and mails have IDs derived from the change, so
+// a change reported twice is recorded and mailed once.
+func (r *Recorder) Change(c issuer.Change) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := h.record(ctx, c); err != nil {
-		h.logger().Error("audit: change not recorded", "action", c.Action, "target", c.TargetID, "err", err)
+	if err := r.record(ctx, c); err != nil {
+		r.logger().Error("audit: change not recorded", "action", c.Action, "target", c.TargetID, "err", err)
 	}
-	if c.Action == issuer.ChangeStaffInvite && h.Outbox != nil {
-		if err := h.invitation(ctx, c); err != nil {
-			h.logger().Error("notify: staff invitation not enqueued", "membership", c.TargetID, "err", err)
+	if c.Action == issuer.ChangeStaffInvite {
+		if err := r.invitation(ctx, c); err != nil {
+			r.logger().Error("notify: staff invitation not enqueued", "membership", c.TargetID, "err", err)
 		}
 	}
 }
 
-func (h *ChangeRecorder) logger() *slog.Logger { return cmp.Or(h.Log, slog.Default()) }
-
-func (h *ChangeRecorder) record(ctx context.Context, c issuer.Change) error {
+func (r *Recorder) record(ctx context.Context, c issuer.Change) error {
 	details, err := changeDetails(c.Before, c.After)
 	if err != nil {
 		return err
 	}
-	_, err = h.Audit.Record(ctx, audit.Entry{ID: ChangeID(c), Time: c.At, InstitutionID: c.InstitutionID,
+	_, err = r.trail.Record(ctx, audit.Entry{ID: ChangeID(c), Time: c.At, InstitutionID: c.InstitutionID,
 		Actor: c.ActorID, Action: c.Action, Target: audit.Target{Kind: c.TargetKind, ID: c.TargetID}, Details: details})
 	return err
 }
@@ -133,12 +109,12 @@ func fieldsOf(v any) (map[string]json.RawMessage, error) {
 
 // invitation enqueues the staff invitation mail of an invite change, in
 // the institution's default language (Dutch when it has none).
-func (h *ChangeRecorder) invitation(ctx context.Context, c issuer.Change) error {
+func (r *Recorder) invitation(ctx context.Context, c issuer.Change) error {
 	m := c.Membership
 	if m == nil || m.Email == "" {
 		return nil
 	}
-	in, err := h.Hierarchy.Institution(ctx, m.InstitutionID)
+	in, err := r.hierarchy.Institution(ctx, m.InstitutionID)
 	if err != nil {
 		return err
 	}
@@ -146,27 +122,27 @@ func (h *ChangeRecorder) invitation(ctx context.Context, c issuer.Change) error 
 	entity := in.Name.In(lang)
 	switch m.Role.Level() {
 	case issuer.LevelGroup:
-		if g, err := h.Hierarchy.Group(ctx, m.NodeID); err == nil {
+		if g, err := r.hierarchy.Group(ctx, m.NodeID); err == nil {
 			entity = g.Name.In(lang)
 		}
 	case issuer.LevelIssuer:
-		if is, err := h.Hierarchy.Issuer(ctx, m.NodeID); err == nil {
+		if is, err := r.hierarchy.Issuer(ctx, m.NodeID); err == nil {
 			entity = is.Name.In(lang)
 		}
 	case issuer.LevelBadgeClass:
-		if bc, err := h.Hierarchy.BadgeClass(ctx, m.NodeID); err == nil {
+		if bc, err := r.hierarchy.BadgeClass(ctx, m.NodeID); err == nil {
 			entity = bc.Name.In(lang)
 		}
 	}
 	var inviter string
-	if h.Names != nil && m.InvitedBy != "" {
-		inviter = h.Names(ctx, m.InvitedBy)
+	if r.names != nil && m.InvitedBy != "" {
+		inviter = r.names(ctx, m.InvitedBy)
 	}
-	return h.Outbox.Enqueue(ctx, notify.Message{
+	return r.outbox.Enqueue(ctx, notify.Message{
 		ID: "staff-invitation:" + m.ID, InstitutionID: m.InstitutionID, To: m.Email, Lang: lang,
 		Template: notify.TemplateStaffInvitation,
 		Data: notify.StaffInvitation{InviterName: inviter, InstitutionName: in.Name.In(lang),
-			Role: roleLabel(m.Role, lang), Entity: entity, AcceptURL: h.BaseURL + "/login"},
+			Role: roleLabel(m.Role, lang), Entity: entity, AcceptURL: r.baseURL + "/login"},
 	})
 }
 

@@ -1,0 +1,175 @@
+package storagetest
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/audit"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/notify"
+)
+
+// EffectsStore is a store of awards, the audit trail and the outbox: what
+// the award changes write with their [issuer.Effects].
+type EffectsStore interface {
+	issuer.Store
+	audit.Store
+	notify.Store
+}
+
+// RunAwardEffects runs the suite of the transactional outbox of
+// [issuer.AwardStore]: the effects given to CreateAwards and UpdateAward
+// are stored with the change, all of them or none, and those whose ID
+// exists are skipped. newStore returns a new, empty store for one subtest.
+func RunAwardEffects(t *testing.T, newStore func(t *testing.T) EffectsStore) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s EffectsStore)
+	}{
+		{"Create", testEffectsCreate},
+		{"CreateFails", testEffectsCreateFails},
+		{"Update", testEffectsUpdate},
+		{"UpdateFails", testEffectsUpdateFails},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
+	}
+}
+
+// effectsOf returns an audit entry and a pending mail for each award ID,
+// with IDs derived from tag and the award ID.
+func effectsOf(tag string, at time.Time, awardIDs ...string) issuer.Effects {
+	var fx issuer.Effects
+	for _, id := range awardIDs {
+		fx.Audit = append(fx.Audit, &audit.Entry{ID: tag + "-entry-" + id, Time: at, InstitutionID: "i1", Actor: "staff1",
+			Action: "award.create", Target: audit.Target{Kind: "award", ID: id}, Details: json.RawMessage(`{"event":"` + tag + `"}`)})
+		fx.Mails = append(fx.Mails, &notify.Mail{ID: tag + "-mail-" + id, InstitutionID: "i1", To: id + "@example.org",
+			Lang: "en", Template: notify.TemplateAwardWaiting, Subject: "A badge for " + id, Text: "text " + id, HTML: "<p>" + id + "</p>",
+			Status: notify.Pending, NextAttempt: at, Created: at})
+	}
+	return fx
+}
+
+// stored returns the IDs of the audit entries and the mails of
+// institution i1, sorted.
+func stored(t *testing.T, s EffectsStore) (entries, mails []string) {
+	t.Helper()
+	ctx := context.Background()
+	es, err := s.Entries(ctx, audit.Query{InstitutionID: "i1"})
+	must(t, err)
+	ms, err := s.Mails(ctx, notify.MailQuery{InstitutionID: "i1"})
+	must(t, err)
+	entries = ids(es, func(e *audit.Entry) string { return e.ID })
+	mails = ids(ms, func(m *notify.Mail) string { return m.ID })
+	slices.Sort(entries)
+	slices.Sort(mails)
+	return entries, mails
+}
+
+func wantStored(t *testing.T, s EffectsStore, what string, entries, mails []string) {
+	t.Helper()
+	ge, gm := stored(t, s)
+	if entries == nil {
+		entries = []string{}
+	}
+	if mails == nil {
+		mails = []string{}
+	}
+	if !slices.Equal(ge, entries) || !slices.Equal(gm, mails) {
+		t.Fatalf("%s: entries %v, mails %v; want %v, %v", what, ge, gm, entries, mails)
+	}
+}
+
+func testEffectsCreate(t *testing.T, s EffectsStore) {
+	ctx := context.Background()
+	tree(t, s)
+	fx := effectsOf("sent", t0, "a1", "a2")
+	must(t, s.CreateAwards(ctx, []*issuer.Award{
+		directAward("a1", t0, issuer.Recipient{Email: "a1@example.org"}),
+		directAward("a2", t0, issuer.Recipient{Email: "a2@example.org"}),
+	}, fx))
+	wantStored(t, s, "after a create", []string{"sent-entry-a1", "sent-entry-a2"}, []string{"sent-mail-a1", "sent-mail-a2"})
+
+	// They read back as given, the mail due.
+	es, err := s.Entries(ctx, audit.Query{InstitutionID: "i1", Target: audit.Target{Kind: "award", ID: "a1"}})
+	must(t, err)
+	if len(es) != 1 || es[0].Actor != "staff1" || es[0].Action != "award.create" || !es[0].Time.Equal(t0) || string(es[0].Details) != `{"event":"sent"}` {
+		t.Fatalf("entry of a1 = %+v", es)
+	}
+	m, err := s.Mail(ctx, "sent-mail-a1")
+	must(t, err)
+	if m.To != "a1@example.org" || m.Subject != "A badge for a1" || m.Status != notify.Pending || m.Version != 1 {
+		t.Fatalf("mail of a1 = %+v", m)
+	}
+	due, err := s.DueMails(ctx, t0, 10)
+	must(t, err)
+	if len(due) != 2 {
+		t.Fatalf("%d mails due, want 2", len(due))
+	}
+
+	// A retry whose effects partly exist: the new award and its effects
+	// are stored, the existing effects skipped and left as they were.
+	retry := effectsOf("sent", t0.Add(time.Hour), "a1", "a3")
+	retry.Mails[0].Subject = "changed"
+	must(t, s.CreateAwards(ctx, []*issuer.Award{directAward("a3", t0, issuer.Recipient{Email: "a3@example.org"})}, retry))
+	wantStored(t, s, "after a retry", []string{"sent-entry-a1", "sent-entry-a2", "sent-entry-a3"},
+		[]string{"sent-mail-a1", "sent-mail-a2", "sent-mail-a3"})
+	if m, err := s.Mail(ctx, "sent-mail-a1"); err != nil || m.Subject != "A badge for a1" {
+		t.Fatalf("an existing mail was overwritten: %+v, %v", m, err)
+	}
+}
+
+func testEffectsCreateFails(t *testing.T, s EffectsStore) {
+	ctx := context.Background()
+	tree(t, s)
+	must(t, s.CreateAwards(ctx, []*issuer.Award{directAward("a1", t0, issuer.Recipient{Email: "a1@example.org"})}, issuer.Effects{}))
+	// A batch that fails (a1 exists) stores none of its effects.
+	wantKind(t, s.CreateAwards(ctx, []*issuer.Award{
+		directAward("a2", t0, issuer.Recipient{Email: "a2@example.org"}),
+		directAward("a1", t0, issuer.Recipient{Email: "a1@example.org"}),
+	}, effectsOf("sent", t0, "a2", "a1")), badged.Conflict)
+	wantStored(t, s, "after a failed batch", nil, nil)
+	// So does one with an unknown badge class.
+	bad := directAward("a3", t0, issuer.Recipient{Email: "a3@example.org"})
+	bad.BadgeClassID = "nope"
+	wantKind(t, s.CreateAwards(ctx, []*issuer.Award{bad}, effectsOf("sent", t0, "a3")), badged.NotFound)
+	wantStored(t, s, "after a batch of an unknown class", nil, nil)
+}
+
+func testEffectsUpdate(t *testing.T, s EffectsStore) {
+	ctx := context.Background()
+	tree(t, s)
+	a := directAward("a1", t0, issuer.Recipient{Email: "a1@example.org"})
+	must(t, s.CreateAwards(ctx, []*issuer.Award{a}, effectsOf("sent", t0, "a1")))
+	a.State, a.Updated = issuer.AwardExpired, t0.Add(time.Hour)
+	must(t, s.UpdateAward(ctx, a, effectsOf("expired", t0.Add(time.Hour), "a1")))
+	wantStored(t, s, "after an update", []string{"expired-entry-a1", "sent-entry-a1"}, []string{"expired-mail-a1", "sent-mail-a1"})
+	// Effects that exist are skipped; the update stands.
+	a.Reminders, a.Updated = []int{42}, t0.Add(2*time.Hour)
+	must(t, s.UpdateAward(ctx, a, effectsOf("expired", t0.Add(2*time.Hour), "a1")))
+	if got, err := s.Award(ctx, "a1"); err != nil || got.Version != 3 {
+		t.Fatalf("award after an update with existing effects: %+v, %v", got, err)
+	}
+	wantStored(t, s, "after an update with existing effects", []string{"expired-entry-a1", "sent-entry-a1"},
+		[]string{"expired-mail-a1", "sent-mail-a1"})
+}
+
+func testEffectsUpdateFails(t *testing.T, s EffectsStore) {
+	ctx := context.Background()
+	tree(t, s)
+	a := directAward("a1", t0, issuer.Recipient{Email: "a1@example.org"})
+	must(t, s.CreateAwards(ctx, []*issuer.Award{a}, issuer.Effects{}))
+	// A stale update (an expiry that lost to a claim) stores none of its
+	// effects.
+	stale := *a
+	a.State = issuer.AwardAccepted
+	must(t, s.UpdateAward(ctx, a, issuer.Effects{}))
+	stale.State = issuer.AwardExpired
+	wantKind(t, s.UpdateAward(ctx, &stale, effectsOf("expired", t0, "a1")), badged.Conflict)
+	wantKind(t, s.UpdateAward(ctx, directAward("nope", t0, issuer.Recipient{Email: "n@example.org"}), effectsOf("x", t0, "nope")), badged.NotFound)
+	wantStored(t, s, "after failed updates", nil, nil)
+}
