@@ -310,10 +310,10 @@ func (c Config) check() error {
 // the data directory without BADGED_MASTER_KEY — so it runs only on this
 // machine's own addresses (localhost, 127.0.0.1, [::1]): both the address
 // it listens on (c.Addr) and the base URL; or when asked for (Demo). An
-// empty c.BaseURL follows c.Addr, as serve's default base URL does, so
-// mode needs no listener. Any other configuration without both settings
-// is an error that names the address and base URL as given and says what
-// to do.
+// empty c.BaseURL is serve's default (see defaultBaseURL): the first ACME
+// host, or else the listener's address, so mode needs no listener. Any
+// other configuration without both settings is an error that names the
+// address and base URL as given and says what to do.
 func (c Config) mode() (demo bool, err error) {
 	var missing []string
 	if strings.TrimSpace(c.OIDCProviders) == "" {
@@ -325,8 +325,12 @@ func (c Config) mode() (demo bool, err error) {
 	if len(missing) == 0 {
 		return false, nil
 	}
+	base := c.BaseURL
+	if base == "" && len(c.ACMEHosts) > 0 {
+		base = "https://" + c.ACMEHosts[0] // as defaultBaseURL
+	}
 	localAddr := loopbackURL("http://" + c.Addr)
-	localBase := c.BaseURL == "" || loopbackURL(c.BaseURL) // empty: follows Addr
+	localBase := base == "" || loopbackURL(base) // empty: follows Addr
 	if c.Demo || localAddr && localBase {
 		return true, nil
 	}
@@ -335,8 +339,9 @@ func (c Config) mode() (demo bool, err error) {
 		where = append(where, fmt.Sprintf("listening on %s, which other machines can reach", c.Addr))
 	}
 	if !localBase {
-		where = append(where, fmt.Sprintf("with base URL %s, which is not localhost", c.BaseURL))
+		where = append(where, fmt.Sprintf("with base URL %s, which is not localhost", base))
 	}
+	set := "set " + strings.Join(missing, " and ")
 	var fixes []string
 	if localBase {
 		port := "8080"
@@ -344,13 +349,7 @@ func (c Config) mode() (demo bool, err error) {
 			port = p
 		}
 		fixes = append(fixes, "to try badged on this machine only, listen on loopback: --addr "+net.JoinHostPort("127.0.0.1", port))
-	}
-	set := "set " + strings.Join(missing, " and ")
-	if localBase {
-		set += ", and BADGED_BASE_URL to its public URL (e.g. https://badges.example.edu)"
-	}
-	if len(fixes) > 0 {
-		set = "to run it for real, " + set
+		set = "to run it for real, " + set + ", and BADGED_BASE_URL to its public URL (e.g. https://badges.example.edu)"
 	}
 	fixes = append(fixes, set, "or, to run the demo there knowingly, pass --demo (BADGED_DEMO=true)")
 	return false, fmt.Errorf("refusing to start in demo mode %s: %s", strings.Join(where, " and "), strings.Join(fixes, "; "))

@@ -78,6 +78,11 @@ func TestStartRefusals(t *testing.T) {
 			map[string]string{"BADGED_ADDR": ":0", "BADGED_BASE_URL": "https://badges.example.edu", "BADGED_MASTER_KEY": masterKeyOf(2)},
 			[]string{"listening on :0, which other machines can reach and with base URL https://badges.example.edu, which is not localhost",
 				"set BADGED_OIDC_PROVIDERS", "--demo"}, []string{"--addr 127.0.0.1", "BADGED_BASE_URL to"}},
+		// The base URL --acme-host gives, although not typed.
+		{"fail/acme-host-without-oidc-providers", t.TempDir(),
+			map[string]string{"BADGED_ACME_HOSTS": "badges.example.edu", "BADGED_MASTER_KEY": masterKeyOf(2)},
+			[]string{"with base URL https://badges.example.edu, which is not localhost", "set BADGED_OIDC_PROVIDERS", "--demo"},
+			[]string{"listening on", "--addr"}},
 		{"fail/wrong-master-key", made,
 			map[string]string{"BADGED_BASE_URL": "https://badges.example.edu", "BADGED_OIDC_PROVIDERS": oidcProviders, "BADGED_MASTER_KEY": masterKeyOf(2)},
 			[]string{"BADGED_MASTER_KEY does not open the signing keys stored here", "institution " + in.ID, "set BADGED_MASTER_KEY to the key this data was made with"},
