@@ -42,8 +42,8 @@ type Config struct {
 	// means demo mode, with the built-in demo provider under /devidp.
 	OIDCProviders string // BADGED_OIDC_PROVIDERS: JSON, or a file path
 	// Demo allows demo mode (the built-in OpenID provider, the seeded demo
-	// institution, a master key generated in the data directory) on a base
-	// URL that is not loopback; see [Config.mode].
+	// institution, a master key generated in the data directory) on an
+	// address or base URL that is not loopback; see [Config.mode].
 	Demo bool // BADGED_DEMO
 	// TLSCert and TLSKey are PEM files of the certificate (with its chain)
 	// and key to serve https with.
@@ -97,7 +97,7 @@ var envVars = []envVar{
 		c.BaseURL = strings.TrimRight(v, "/")
 		return nil
 	}},
-	{"BADGED_DEMO", "true to run demo mode (built-in login, demo data, generated master key) on a base URL that is not localhost (default false; on localhost demo mode needs no flag)", func(c *Config, v string) error {
+	{"BADGED_DEMO", "true to run demo mode (built-in login without a password, demo data, generated master key) listening on an address or with a base URL that is not this machine's own (default false; on localhost demo mode needs no flag)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.Demo = b
 		return err
@@ -305,11 +305,15 @@ func (c Config) check() error {
 
 // mode reports whether c runs in demo mode, or why badged may not start
 // with it. Demo mode fills in what production must be given — the
-// built-in OpenID provider without BADGED_OIDC_PROVIDERS, a master key
-// generated in the data directory without BADGED_MASTER_KEY — and it runs
-// only on a loopback base URL (localhost, 127.0.0.1, [::1]) or when asked
-// for (Demo). Any other base URL without both settings is an error that
-// says what to set. c.BaseURL must be set.
+// built-in OpenID provider, on which anyone signs in as demo staff without
+// a password, without BADGED_OIDC_PROVIDERS; a master key generated in
+// the data directory without BADGED_MASTER_KEY — so it runs only on this
+// machine's own addresses (localhost, 127.0.0.1, [::1]): both the address
+// it listens on (c.Addr) and the base URL; or when asked for (Demo). An
+// empty c.BaseURL is serve's default (see defaultBaseURL): the first ACME
+// host, or else the listener's address, so mode needs no listener. Any
+// other configuration without both settings is an error that names the
+// address and base URL as given and says what to do.
 func (c Config) mode() (demo bool, err error) {
 	var missing []string
 	if strings.TrimSpace(c.OIDCProviders) == "" {
@@ -318,14 +322,37 @@ func (c Config) mode() (demo bool, err error) {
 	if c.MasterKey == "" {
 		missing = append(missing, "BADGED_MASTER_KEY (base64 of 32 random bytes, e.g. from: head -c 32 /dev/urandom | base64)")
 	}
-	if c.Demo || loopbackURL(c.BaseURL) {
-		return len(missing) > 0, nil
+	if len(missing) == 0 {
+		return false, nil
 	}
-	if len(missing) > 0 {
-		return false, fmt.Errorf("refusing to start in demo mode on %s, which is not localhost: set %s; or, to run the demo there, --demo (BADGED_DEMO=true)",
-			c.BaseURL, strings.Join(missing, " and "))
+	base := c.BaseURL
+	if base == "" && len(c.ACMEHosts) > 0 {
+		base = "https://" + c.ACMEHosts[0] // as defaultBaseURL
 	}
-	return false, nil
+	localAddr := loopbackURL("http://" + c.Addr)
+	localBase := base == "" || loopbackURL(base) // empty: follows Addr
+	if c.Demo || localAddr && localBase {
+		return true, nil
+	}
+	var where []string
+	if !localAddr {
+		where = append(where, fmt.Sprintf("listening on %s, which other machines can reach", c.Addr))
+	}
+	if !localBase {
+		where = append(where, fmt.Sprintf("with base URL %s, which is not localhost", base))
+	}
+	set := "set " + strings.Join(missing, " and ")
+	var fixes []string
+	if localBase {
+		port := "8080"
+		if _, p, err := net.SplitHostPort(c.Addr); err == nil && p != "" {
+			port = p
+		}
+		fixes = append(fixes, "to try badged on this machine only, listen on loopback: --addr "+net.JoinHostPort("127.0.0.1", port))
+		set = "to run it for real, " + set + ", and BADGED_BASE_URL to its public URL (e.g. https://badges.example.edu)"
+	}
+	fixes = append(fixes, set, "or, to run the demo there knowingly, pass --demo (BADGED_DEMO=true)")
+	return false, fmt.Errorf("refusing to start in demo mode %s: %s", strings.Join(where, " and "), strings.Join(fixes, "; "))
 }
 
 // loopbackURL reports whether u names this machine only: localhost (or a
