@@ -25,6 +25,8 @@ every check per input and exits 0 only if every input is valid.
 Keys (did:web) and status lists are fetched over HTTPS, never from private,
 loopback or link-local addresses unless BADGED_EGRESS_ALLOW_PRIVATE=true or the
 host is listed in BADGED_EGRESS_ALLOW_HOSTS (comma-separated host[:port]).
+BADGED_EGRESS_CONNECT_TO (host:port=host:port,...) connects to another address
+for a host's URLs, keeping the URL and the name its certificate is checked for.
 
 With --server URL, the credentials of the badged server at URL are checked
 against that server: the did:web DIDs of its host are fetched from URL (over
