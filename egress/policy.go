@@ -15,7 +15,9 @@
 // embed any of those (IPv4-mapped, NAT64, 6to4). Redirects are followed at
 // most three times, each to http or https only, and each new connection is
 // checked again. Environment proxies are ignored: a proxy would make the
-// proxy, not the target, the address that is checked.
+// proxy, not the target, the address that is checked. A host the operator
+// connects elsewhere ([Policy].ConnectTo) is checked at the address it is
+// connected to.
 //
 // # Errors
 //
