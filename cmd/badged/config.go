@@ -193,6 +193,11 @@ var envVars = []envVar{
 		c.ReminderDays = days
 		return err
 	}},
+	{"BADGED_EGRESS_CONNECT_TO", "comma-separated host:port=host:port: connect to the second address for URLs of the first, URL, Host and TLS name unchanged (as curl --connect-to; for split DNS); an internal address needs its host in BADGED_EGRESS_ALLOW_HOSTS", func(c *Config, v string) error {
+		connect, err := parseConnectTo(v)
+		c.Egress.ConnectTo = connect
+		return err
+	}},
 	{"BADGED_EGRESS_TIMEOUT", "timeout of one outbound fetch (default 5s)", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		c.Egress.Timeout = d
@@ -254,6 +259,26 @@ func limit(dst *int, v string) error {
 	}
 	*dst = n
 	return nil
+}
+
+// parseConnectTo parses BADGED_EGRESS_CONNECT_TO: comma-separated
+// from=to pairs, each side a host:port.
+func parseConnectTo(v string) (map[string]string, error) {
+	connect := map[string]string{}
+	for _, pair := range strings.Split(v, ",") {
+		if pair = strings.TrimSpace(pair); pair == "" {
+			continue
+		}
+		from, to, ok := strings.Cut(pair, "=")
+		from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+		for _, hp := range []string{from, to} {
+			if host, port, err := net.SplitHostPort(hp); !ok || err != nil || host == "" || port == "" {
+				return nil, fmt.Errorf("%q is not host:port=host:port", pair)
+			}
+		}
+		connect[from] = to
+	}
+	return connect, nil
 }
 
 // parseReminderDays parses BADGED_REMINDER_DAYS: days left, each a whole
