@@ -81,7 +81,7 @@ var backpackText = map[string]map[string]string{
 		"presentationExpires": "The link works until",
 
 		"importTitle":    "Import a credential",
-		"importIntro":    "Bring in an Open Badges 3.0 credential issued elsewhere. It is verified first: a credential that does not verify is refused, with the reason.",
+		"importIntro":    "Bring in an Open Badges 3.0 credential issued to you elsewhere. It is verified first: a credential that does not verify, or that was issued to someone else, is refused, with the reason.",
 		"importPaste":    "Paste the credential (JSON) or its JWT",
 		"importFile":     "Or upload a file (JSON, JWT, or a PNG or SVG badge image with the credential baked in)",
 		"importURL":      "Or give the https address of the credential",
@@ -90,6 +90,8 @@ var backpackText = map[string]map[string]string{
 		"importEmpty":    "Paste a credential, choose a file or give an address first.",
 		"importTooLarge": "The file is too large.",
 		"importDone":     "Imported: the credential verified and is in your backpack.",
+
+		"importNotHolder": "This credential was issued to someone else: it names neither your wallet nor any of your verified email addresses, eduID or institution accounts. Only credentials issued to you can be kept in your backpack.",
 
 		"accountTitle":  "Account and privacy",
 		"accountPublic": "What is public", "accountPublicNone": "Nothing: all your credentials are private.",
@@ -192,7 +194,7 @@ var backpackText = map[string]map[string]string{
 		"presentationExpires": "De link werkt tot",
 
 		"importTitle":    "Een credential importeren",
-		"importIntro":    "Voeg een Open Badges 3.0-credential toe dat elders is uitgegeven. Het wordt eerst gecontroleerd: een credential dat niet geldig is, wordt geweigerd, met de reden.",
+		"importIntro":    "Voeg een Open Badges 3.0-credential toe dat elders aan u is uitgegeven. Het wordt eerst gecontroleerd: een credential dat niet geldig is of aan iemand anders is uitgegeven, wordt geweigerd, met de reden.",
 		"importPaste":    "Plak het credential (JSON) of de JWT ervan",
 		"importFile":     "Of upload een bestand (JSON, JWT, of een PNG- of SVG-badge met het credential erin)",
 		"importURL":      "Of geef het https-adres van het credential",
@@ -201,6 +203,8 @@ var backpackText = map[string]map[string]string{
 		"importEmpty":    "Plak eerst een credential, kies een bestand of geef een adres.",
 		"importTooLarge": "Het bestand is te groot.",
 		"importDone":     "Geïmporteerd: het credential is geldig en zit in uw rugzak.",
+
+		"importNotHolder": "Dit credential is aan iemand anders uitgegeven: het noemt uw wallet niet, en ook geen van uw bevestigde e-mailadressen, uw eduID of uw instellingsaccounts. Alleen credentials die aan u zijn uitgegeven, kunnen in uw rugzak.",
 
 		"accountTitle":  "Account en privacy",
 		"accountPublic": "Wat openbaar is", "accountPublicNone": "Niets: al uw credentials zijn privé.",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
@@ -136,7 +137,10 @@ type pageResult struct {
 	Known      *pageKnown
 	Checks     []pageCheck
 	Identity   *pageCheck
-	Others     []*pageResult // a presentation's credentials
+	// NotIssuedTo: the credential is valid, but its subject is not the
+	// identity the visitor typed; the headline says so.
+	NotIssuedTo bool
+	Others      []*pageResult // a presentation's credentials
 }
 
 type pageKnown struct{ Name, Source string }
@@ -290,6 +294,11 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 	out.V, out.Checks = verificationOf(p.T, res, s.now())
 	if identity != "" && res.Kind == "credential" {
 		out.Identity = identityCheck(p.T, res.Credential, identity)
+		if out.Identity.Verdict == string(verifier.Fail) && out.V.Verdict == string(verifier.Valid) {
+			// Genuine, but not the visitor's answer: the headline says so.
+			out.NotIssuedTo = true
+			out.V.Mark, out.V.Title, out.V.Text = "✗", fmt.Sprintf(p.T["result.notIssuedTo"], identity), p.T["result.notIssuedToText"]
+		}
 	}
 	for _, sub := range res.Credentials {
 		out.Others = append(out.Others, s.pageResult(ctx, p, sub, identity))
@@ -299,49 +308,18 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 
 // identityCheck tells whether identity (an email address or another
 // identifier the visitor typed) is the credential's subject: its id, or
-// one of its identifiers, hashed or not.
+// one of its identifiers, hashed or not ([credential.Subject.Names]).
 func identityCheck(t map[string]string, cred map[string]any, identity string) *pageCheck {
 	c := &pageCheck{ID: "identity"}
-	var ids []credential.IdentityObject
-	var subjectIDs []string
-	for _, subj := range listOf(cred["credentialSubject"]) {
-		m, ok := subj.(map[string]any)
-		if !ok {
-			continue
-		}
-		if id, ok := m["id"].(string); ok {
-			subjectIDs = append(subjectIDs, id)
-		}
-		for _, raw := range listOf(m["identifier"]) {
-			o, ok := raw.(map[string]any)
-			if !ok {
-				continue
-			}
-			io := credential.IdentityObject{}
-			io.IdentityHash, _ = o["identityHash"].(string)
-			io.IdentityType, _ = o["identityType"].(string)
-			io.Salt, _ = o["salt"].(string)
-			io.Hashed, _ = o["hashed"].(bool)
-			ids = append(ids, io)
-		}
-	}
-	for _, id := range subjectIDs {
-		if id == identity || strings.EqualFold(strings.TrimPrefix(id, "mailto:"), identity) {
-			c.Verdict, c.Text = string(verifier.Pass), t["identity.pass"]
-			return c
-		}
-	}
-	for _, o := range ids {
-		if o.Matches(identity) {
-			c.Verdict, c.Text = string(verifier.Pass), t["identity.pass"]
-			return c
-		}
-	}
-	if len(ids) == 0 && len(subjectIDs) == 0 {
+	subj := credential.SubjectOf(cred)
+	switch {
+	case subj.Names(identity):
+		c.Verdict, c.Text = string(verifier.Pass), t["identity.pass"]
+	case subj.Empty():
 		c.Verdict, c.Text = string(verifier.Skipped), t["identity.none"]
-		return c
+	default:
+		c.Verdict, c.Text = string(verifier.Fail), t["identity.fail"]
 	}
-	c.Verdict, c.Text = string(verifier.Fail), t["identity.fail"]
 	return c
 }
 

@@ -217,6 +217,17 @@ func TestVerifyPage(t *testing.T) {
 			if got := doc.Find("#identity-result").AttrOr("data-verdict", ""); got != tt.verdict {
 				t.Errorf("identity verdict %q, want %q", got, tt.verdict)
 			}
+			// At a glance: valid, or genuine but someone else's.
+			want := "✓ " + pageText["en"]["result.valid"]
+			if tt.verdict == "fail" {
+				want = "✗ Genuine, but not issued to " + tt.identity
+			}
+			if got := strings.TrimSpace(doc.Find("#result > h2.verdict").Text()); got != want {
+				t.Errorf("headline %q, want %q", got, want)
+			}
+			if got := doc.Find("#result").HasClass("not-issued-to"); got != (tt.verdict == "fail") {
+				t.Errorf("section marked not-issued-to: %v", got)
+			}
 		})
 	}
 	t.Run("ok/shared-link", func(t *testing.T) {

@@ -96,6 +96,11 @@ var pageText = map[string]map[string]string{
 		"identity.fail":    "No: the credential does not belong to the person with this email address or identifier.",
 		"identity.none":    "The credential names no email address or identifier to compare with.",
 
+		// The headline of a genuine credential issued to someone else than
+		// the identity the visitor typed.
+		"result.notIssuedTo":     "Genuine, but not issued to %s",
+		"result.notIssuedToText": "The credential is genuine, valid now and not revoked, but it was issued to someone else: it does not name this email address or identifier. It says nothing about this person.",
+
 		"details": "Technical details",
 
 		"error.fetch":    "The link could not be fetched.",
@@ -194,6 +199,9 @@ var pageText = map[string]map[string]string{
 		"identity.pass":    "Ja: het credential is van de persoon met dit e-mailadres of deze identificatie.",
 		"identity.fail":    "Nee: het credential is niet van de persoon met dit e-mailadres of deze identificatie.",
 		"identity.none":    "Het credential noemt geen e-mailadres of identificatie om mee te vergelijken.",
+
+		"result.notIssuedTo":     "Echt, maar niet uitgegeven aan %s",
+		"result.notIssuedToText": "Het credential is echt, nu geldig en niet ingetrokken, maar het is aan iemand anders uitgegeven: het noemt dit e-mailadres of deze identificatie niet. Het zegt niets over deze persoon.",
 
 		"details": "Technische details",
 
