@@ -8,6 +8,7 @@ import "strings"
 type Subject struct {
 	IDs         []string         // credentialSubject.id: a DID, a URL, a mailto: address
 	Identifiers []IdentityObject // credentialSubject.identifier
+	Name        string           // credentialSubject.name, when the issuer wrote one (the first)
 }
 
 // SubjectOf reads the subject of a credential document as encoding/json
@@ -22,6 +23,9 @@ func SubjectOf(doc map[string]any) Subject {
 		}
 		if id, ok := m["id"].(string); ok && id != "" {
 			s.IDs = append(s.IDs, id)
+		}
+		if n, ok := m["name"].(string); ok && s.Name == "" {
+			s.Name = n
 		}
 		for _, raw := range listOf(m["identifier"]) {
 			o, ok := raw.(map[string]any)
@@ -40,7 +44,8 @@ func SubjectOf(doc map[string]any) Subject {
 	return s
 }
 
-// Empty reports whether s names nobody: no id and no identifier.
+// Empty reports whether s names nobody: no id and no identifier (a name
+// alone identifies nobody).
 func (s Subject) Empty() bool { return len(s.IDs) == 0 && len(s.Identifiers) == 0 }
 
 // Names reports whether identity is whom s names: one of its ids (a DID or

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -179,6 +181,42 @@ func TestVerifyPage(t *testing.T) {
 		}
 		if got := doc.Find("#issuer code.signer").Text(); got != c.vm {
 			t.Errorf("signer %q", got)
+		}
+	})
+	t.Run("ok/says-which-badge", func(t *testing.T) {
+		// The badge checked: name, description, issuer, dates and whom it
+		// was issued to, as the credential states them, in both languages.
+		for _, lang := range []string{"en", "nl"} {
+			_, doc := formPost(t, e.ts, "?lang="+lang, map[string]string{"credential": string(c.valid)}, "", nil, nil)
+			T := pageText[lang]
+			b := doc.Find("#result #badge")
+			for sel, want := range map[string]string{
+				"#badge-name":        "Data Science Foundations",
+				"#badge-issuer":      "Faculty of Science, Example University",
+				"#badge-issued":      dateText(lang, "2026-06-30T12:00:00Z"),
+				"#badge-valid-until": dateText(lang, "2031-06-30T12:00:00Z"),
+				"#badge-recipient":   T["badge.recipient"] + " " + T["badge.recipientHashed"],
+			} {
+				if got := strings.Join(strings.Fields(b.Find(sel).Text()), " "); got != want {
+					t.Errorf("%s %s: %q, want %q", lang, sel, got, want)
+				}
+			}
+			if !strings.HasPrefix(b.Find("#badge-description").Text(), "Statistics, programming in Python") {
+				t.Errorf("%s description %q", lang, b.Find("#badge-description").Text())
+			}
+			// Its https image is not loaded from elsewhere (the page's
+			// policy allows none): a badge is drawn instead.
+			if src := b.Find("img").AttrOr("src", ""); !strings.HasPrefix(src, "data:image/svg+xml;base64,") {
+				t.Errorf("%s image %.60q; want the drawn badge", lang, src)
+			}
+		}
+		// Stated recipients are shown as stated: a name, a DID.
+		var doc map[string]any
+		must(0, json.Unmarshal(c.valid, &doc))
+		doc["credentialSubject"].(map[string]any)["name"] = "Anna de Vries"
+		doc["credentialSubject"].(map[string]any)["id"] = "did:example:anna"
+		if got := badgeOf("en", doc); got.Recipient != "name" || got.RecipientName != "Anna de Vries" || !slices.Equal(got.RecipientIDs, []string{"did:example:anna"}) {
+			t.Errorf("recipient %+v", got)
 		}
 	})
 	t.Run("ok/jwt-known-issuer-nl", func(t *testing.T) {
