@@ -14,7 +14,7 @@ var backpackText = map[string]map[string]string{
 		"backpackIntro": "Every credential issued to you, and those you imported. Open one to see what it means, share it or download it.",
 		"filters":       "Filter credentials", "filterText": "Search", "filterIssuer": "Issuer", "filterState": "State",
 		"anyIssuer": "All issuers", "anyState": "All states", "filterApply": "Filter", "filterClear": "Clear filters",
-		"stateIssued": "Valid", "stateRevoked": "Revoked", "stateExpired": "Expired", "stateInvalid": "Does not verify",
+		"stateIssued": "Valid", "stateRevoked": "Revoked", "stateExpired": "Expired", "stateInvalid": "Not valid",
 		"stateSuspended": "Suspended", "stateUnchecked": "Could not be checked right now",
 		"stateSuspendedText": "Suspended by its issuer: it does not count for now.",
 		"stateUncheckedText": "This credential could not be fully checked right now: its issuer's key or revocation list could not be fetched. Nothing was found against it; it will be checked again later.",
@@ -92,6 +92,10 @@ var backpackText = map[string]map[string]string{
 		"importDone":     "Imported: the credential verified and is in your backpack.",
 
 		"importNotHolder": "This credential was issued to someone else: it names neither your wallet nor any of your verified email addresses, eduID or institution accounts. Only credentials issued to you can be kept in your backpack.",
+
+		"revokeReason":       "The issuer's reason:",
+		"shareNotCounting":   "It no longer counts, and its public page says so to anyone who opens the link: it is not shown as valid, and it cannot be added to a LinkedIn profile. You can make it private.",
+		"presentNotCounting": "It no longer counts, so it cannot be presented to a verifier.",
 
 		"accountTitle":  "Account and privacy",
 		"accountPublic": "What is public", "accountPublicNone": "Nothing: all your credentials are private.",
@@ -205,6 +209,10 @@ var backpackText = map[string]map[string]string{
 		"importDone":     "Geïmporteerd: het credential is geldig en zit in uw rugzak.",
 
 		"importNotHolder": "Dit credential is aan iemand anders uitgegeven: het noemt uw wallet niet, en ook geen van uw bevestigde e-mailadressen, uw eduID of uw instellingsaccounts. Alleen credentials die aan u zijn uitgegeven, kunnen in uw rugzak.",
+
+		"revokeReason":       "De reden van de uitgever:",
+		"shareNotCounting":   "Het telt niet meer, en de openbare pagina zegt dat tegen iedereen die de link opent: het wordt niet als geldig getoond, en het kan niet aan een LinkedIn-profiel worden toegevoegd. U kunt het privé maken.",
+		"presentNotCounting": "Het telt niet meer, dus het kan niet aan een verificateur worden getoond.",
 
 		"accountTitle":  "Account en privacy",
 		"accountPublic": "Wat openbaar is", "accountPublicNone": "Niets: al uw credentials zijn privé.",
