@@ -210,12 +210,21 @@ func TestVerifyPage(t *testing.T) {
 				t.Errorf("%s image %.60q; want the drawn badge", lang, src)
 			}
 		}
+		// What a credential that is not valid says is not confirmed.
+		_, doc := formPost(t, e.ts, "", map[string]string{"credential": string(c.tampered)}, "", nil, nil)
+		if got := doc.Find("#badge-claimed").Text(); got != pageText["en"]["badge.claimed"] || doc.Find("#badge").AttrOr("data-confirmed", "") != "false" {
+			t.Errorf("tampered credential's badge: caption %q", got)
+		}
+		_, doc = formPost(t, e.ts, "", map[string]string{"credential": string(c.valid)}, "", nil, nil)
+		if doc.Find("#badge-claimed").Length() != 0 || doc.Find("#badge").AttrOr("data-confirmed", "") != "true" {
+			t.Error("a valid credential's badge is marked unconfirmed")
+		}
 		// Stated recipients are shown as stated: a name, a DID.
-		var doc map[string]any
-		must(0, json.Unmarshal(c.valid, &doc))
-		doc["credentialSubject"].(map[string]any)["name"] = "Anna de Vries"
-		doc["credentialSubject"].(map[string]any)["id"] = "did:example:anna"
-		if got := badgeOf("en", doc); got.Recipient != "name" || got.RecipientName != "Anna de Vries" || !slices.Equal(got.RecipientIDs, []string{"did:example:anna"}) {
+		var cred map[string]any
+		must(0, json.Unmarshal(c.valid, &cred))
+		cred["credentialSubject"].(map[string]any)["name"] = "Anna de Vries"
+		cred["credentialSubject"].(map[string]any)["id"] = "did:example:anna"
+		if got := badgeOf("en", cred); got.Recipient != "name" || got.RecipientName != "Anna de Vries" || !slices.Equal(got.RecipientIDs, []string{"did:example:anna"}) {
 			t.Errorf("recipient %+v", got)
 		}
 	})

@@ -102,6 +102,7 @@ var pageText = map[string]map[string]string{
 		"result.notIssuedToText": "The credential is genuine, valid now and not revoked, but it was issued to someone else: it does not name this email address or identifier. It says nothing about this person.",
 
 		// The badge checked, as the credential states it.
+		"badge.claimed":         "What the credential claims; not confirmed, since it did not pass every check:",
 		"badge.unnamed":         "A credential without a name",
 		"badge.issuedBy":        "Issued by",
 		"badge.issued":          "issued",
@@ -212,6 +213,7 @@ var pageText = map[string]map[string]string{
 		"result.notIssuedTo":     "Echt, maar niet uitgegeven aan %s",
 		"result.notIssuedToText": "Het credential is echt, nu geldig en niet ingetrokken, maar het is aan iemand anders uitgegeven: het noemt dit e-mailadres of deze identificatie niet. Het zegt niets over deze persoon.",
 
+		"badge.claimed":         "Wat het credential beweert; niet bevestigd, want het doorstond niet elke controle:",
 		"badge.unnamed":         "Een credential zonder naam",
 		"badge.issuedBy":        "Uitgegeven door",
 		"badge.issued":          "uitgegeven",
