@@ -85,8 +85,11 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		switch kind := badged.KindOf(err); kind {
-		case badged.Invalid, badged.TooLarge, badged.Unavailable:
+		switch kind := badged.KindOf(err); {
+		case errors.Is(err, wallet.ErrNotHolder):
+			p.Refusal, p.Error = p.T["importRefused"], p.T["importNotHolder"]
+			s.renderHTML(w, r, statusOf[kind], "backpack_import", p)
+		case kind == badged.Invalid || kind == badged.TooLarge || kind == badged.Unavailable:
 			p.Refusal = p.T["importRefused"]
 			msg := badged.MessageOf(err)
 			if head, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "the credential was refused") {
