@@ -280,14 +280,20 @@ func (s *Server) pageLearner(w http.ResponseWriter, r *http.Request) (issuer.Lea
 	return l, true
 }
 
-// seeOther ends a form post: back to a page, with a notice.
+// seeOther ends a form post: back to a page, with a notice. path may end
+// in a fragment ("/backpack/x#share"); the notice goes into the query,
+// before it, where the page can read it.
 func seeOther(w http.ResponseWriter, r *http.Request, path, done string) {
 	if done != "" {
+		base, fragment, hasFragment := strings.Cut(path, "#")
 		sep := "?"
-		if strings.Contains(path, "?") {
+		if strings.Contains(base, "?") {
 			sep = "&"
 		}
-		path += sep + "done=" + url.QueryEscape(done)
+		path = base + sep + "done=" + url.QueryEscape(done)
+		if hasFragment {
+			path += "#" + fragment
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, path, http.StatusSeeOther)

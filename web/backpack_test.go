@@ -250,6 +250,13 @@ func TestBackpackPages(t *testing.T) {
 	hp := "/backpack/" + a.ID
 	resp, doc = we.browse(learner, "POST", hp+"/share", url.Values{"public": {"true"}}, true)
 	wantPage(t, resp, doc, 200)
+	// The notice is asked for in the query, before the fragment, and shows.
+	if u := resp.Request.URL; u.RawQuery != "done=public" || u.Fragment != "share" {
+		t.Errorf("share redirected to %s, want %s?done=public#share", u, hp)
+	}
+	if got, want := strings.TrimSpace(doc.Find("#notice").Text()), backpackText["en"]["sharedPublic"]; got != want || want == "" {
+		t.Errorf("notice after sharing %q, want %q", got, want)
+	}
 	if v, _ := doc.Find("#share-state").Attr("data-public"); v != "true" {
 		t.Fatalf("share state %q", v)
 	}
