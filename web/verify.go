@@ -69,6 +69,7 @@ func NewVerifierServer(version string, log *slog.Logger, api API) *Server {
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBody)
 	r.Use(s.throttle(api.Throttle)...)
+	r.Use(headAsGet)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
 	s.registerVCAPIRoutes(r)
