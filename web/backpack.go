@@ -214,7 +214,9 @@ var noticeKeys = map[string]string{"claimed": "claimed", "rejected": "rejected",
 
 // renderHTML executes page with data and sends it with the headers of a
 // page: no caching, a strict content security policy (no script at all),
-// no framing.
+// no framing. A page its handler marked public (Cache-Control "public,
+// …", the catalogue to someone not signed in) gets, when its status is
+// 200, an ETag of its content, and If-None-Match is answered with 304.
 func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
 	var b bytes.Buffer
 	if err := backpackPages[page].ExecuteTemplate(&b, "layout", data); err != nil {
@@ -233,6 +235,11 @@ func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Vary", "Accept, Accept-Language, Cookie")
+	if status == http.StatusOK && strings.HasPrefix(h.Get("Cache-Control"), "public") {
+		h.Set("ETag", contentETag(b.Bytes()))
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b.Bytes()))
+		return
+	}
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
 }
