@@ -56,7 +56,8 @@ func (s *Service) ImportURL(ctx context.Context, l issuer.Learner, rawURL string
 	}
 	b, _, err := egress.Fetch(ctx, s.egress, u.String(), MaxImport, "application/vc+ld+json, application/ld+json, application/json, application/vc+jwt, image/png, image/svg+xml")
 	if err != nil {
-		return nil, badged.Wrap(badged.Unavailable, err, "the credential could not be fetched: "+badged.MessageOf(err))
+		// egress's message says which address and why, in words.
+		return nil, badged.Wrap(badged.Unavailable, err, badged.MessageOf(err))
 	}
 	return s.importBytes(ctx, l, b, u.String())
 }
