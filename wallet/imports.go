@@ -3,6 +3,7 @@ package wallet
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -22,9 +23,10 @@ const MaxImport = bake.MaxImageSize
 // Import verifies a credential issued elsewhere, given as it is held (a
 // JSON-LD credential, a compact VC-JWT, or a PNG or SVG badge image with
 // one baked in), and keeps it with the result. A credential that does not
-// verify is refused. Errors: Unauthorized; TooLarge; Invalid for what is
-// not a credential, a presentation, or a credential that fails
-// verification, whose message names the failing checks and why.
+// verify is refused. Errors: Unauthorized; TooLarge (wrapping
+// [ErrImportTooLarge]); Invalid for nothing given ([ErrNothingToImport]),
+// a presentation ([ErrPresentation]), or what is not a credential or
+// fails verification ([Refused]'s error, with a [Refusal] as its cause).
 func (s *Service) Import(ctx context.Context, l issuer.Learner, input []byte) (*Holding, error) {
 	return s.importBytes(ctx, l, input, "")
 }
@@ -34,8 +36,8 @@ func (s *Service) Import(ctx context.Context, l issuer.Learner, input []byte) (*
 // public share of this server ([Service.ShareOf]) is read in-process
 // instead, whatever its scheme. Errors: those of Import; NotFound for a
 // share of this server that is not public; Invalid for another URL that
-// is not https; Unavailable without an egress client or when the fetch
-// fails.
+// is not https ([ErrNotHTTPS]); Unavailable without an egress client or
+// when the fetch fails (egress.ReasonOf says why).
 func (s *Service) ImportURL(ctx context.Context, l issuer.Learner, rawURL string) (*Holding, error) {
 	if err := unauthorized(l); err != nil {
 		return nil, err
@@ -49,7 +51,7 @@ func (s *Service) ImportURL(ctx context.Context, l issuer.Learner, rawURL string
 	}
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return nil, badged.Errorf(badged.Invalid, "give an https address of the credential")
+		return nil, &badged.Error{Kind: badged.Invalid, Message: "give an https address of the credential", Err: ErrNotHTTPS}
 	}
 	if s.egress == nil {
 		return nil, badged.Errorf(badged.Unavailable, "this server does not fetch credentials from other addresses")
@@ -67,15 +69,15 @@ func (s *Service) importBytes(ctx context.Context, l issuer.Learner, input []byt
 		return nil, err
 	}
 	if len(input) > MaxImport {
-		return nil, badged.Errorf(badged.TooLarge, "the file is larger than %d bytes", MaxImport)
+		return nil, &badged.Error{Kind: badged.TooLarge, Message: fmt.Sprintf("the file is larger than %d bytes", MaxImport), Err: ErrImportTooLarge}
 	}
 	input = bytes.TrimSpace(input)
 	if len(input) == 0 {
-		return nil, badged.Errorf(badged.Invalid, "nothing to import: give a credential, a JWT or a badge image")
+		return nil, &badged.Error{Kind: badged.Invalid, Message: "nothing to import: give a credential, a JWT or a badge image", Err: ErrNothingToImport}
 	}
 	res := s.verify.Verify(ctx, input)
 	if res.Kind == "presentation" {
-		return nil, badged.Errorf(badged.Invalid, "this is a presentation; import the credentials it carries one by one")
+		return nil, &badged.Error{Kind: badged.Invalid, Message: "this is a presentation; import the credentials it carries one by one", Err: ErrPresentation}
 	}
 	if !res.Verified {
 		return nil, Refused(res)
@@ -112,20 +114,38 @@ func (s *Service) importBytes(ctx context.Context, l issuer.Learner, input []byt
 // Refused returns the error of a credential that did not verify: Invalid,
 // naming each failing check and why; or, when no check failed but some
 // could not be made (its issuer's key or status list could not be
-// fetched), Unavailable, naming those: it may be imported later.
+// fetched), Unavailable, naming those: it may be imported later. Its
+// cause is a [*Refusal] with the result.
 func Refused(res *verifier.Result) error {
 	var why []string
 	if res.Verdict == verifier.Indeterminate {
 		for _, c := range res.Unchecked() {
 			why = append(why, c.ID+": "+c.Message)
 		}
-		return badged.Errorf(badged.Unavailable, "the credential could not be fully checked right now, so it was not imported; try again later: %s", strings.Join(why, "; "))
+		return &badged.Error{Kind: badged.Unavailable, Err: &Refusal{Result: res},
+			Message: fmt.Sprintf("the credential could not be fully checked right now, so it was not imported; try again later: %s", strings.Join(why, "; "))}
 	}
 	for _, c := range res.Failed() {
 		why = append(why, c.ID+": "+c.Message)
 	}
-	return badged.Errorf(badged.Invalid, "the credential was refused, it does not verify: %s", strings.Join(why, "; "))
+	return &badged.Error{Kind: badged.Invalid, Err: &Refusal{Result: res},
+		Message: fmt.Sprintf("the credential was refused, it does not verify: %s", strings.Join(why, "; "))}
 }
+
+// Refusal is the cause of [Refused]'s error: the verification that
+// refused the credential, for a page to say its checks in its own words.
+type Refusal struct{ Result *verifier.Result }
+
+func (r *Refusal) Error() string { return "verification " + string(r.Result.Verdict) }
+
+// Causes of import errors a caller may tell apart (errors.Is), to say them
+// in its own words; the *badged.Error around each has the message.
+var (
+	ErrNotHTTPS        = errors.New("not an https address")
+	ErrNothingToImport = errors.New("nothing to import")
+	ErrPresentation    = errors.New("a presentation, not a credential")
+	ErrImportTooLarge  = errors.New("the input is over the import limit")
+)
 
 // DeleteImport removes an imported credential, and its share. Errors:
 // Unauthorized; NotFound, also for someone else's.

@@ -250,6 +250,7 @@ type messagePage struct {
 	basePage
 	Heading, Text string
 	Status        int
+	Back          string // a page to go back to, if any (the form of a refused upload)
 }
 
 // pageError answers err as a page to a browser and as problem+json to

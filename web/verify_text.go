@@ -96,12 +96,29 @@ var pageText = map[string]map[string]string{
 		"identity.fail":    "No: the credential does not belong to the person with this email address or identifier.",
 		"identity.none":    "The credential names no email address or identifier to compare with.",
 
-		"details": "Technical details",
+		"details":   "Technical details",
+		"requestID": "Request ID",
 
+		"uploadLimit":    "The file may be at most %s.",
 		"error.fetch":    "The link could not be fetched.",
-		"error.toolarge": "The upload is too large.",
+		"error.toolarge": "The upload is too large: the limit is %s.",
 		"error.form":     "The form could not be read. Please try again.",
 		"error.empty":    "Paste a credential or choose a file first.",
+
+		// Why an address could not be fetched: "fetch." + egress.Reason,
+		// and fetch.notShared for a share of this server that is not
+		// public (any more).
+		"fetch.invalid_url":        "Only http and https addresses can be fetched.",
+		"fetch.not_allowed":        "badged does not fetch from addresses on its own network (this machine or its local network).",
+		"fetch.no_such_host":       "The address does not exist (no such host). Check the spelling.",
+		"fetch.connection_refused": "Nothing answers at this address (connection refused).",
+		"fetch.timeout":            "The server did not answer in time. Try again later.",
+		"fetch.certificate":        "The server's security certificate is not trusted, so badged read nothing from it.",
+		"fetch.status":             "The server answered with an error instead of a credential.",
+		"fetch.too_large":          "What is at this address is larger than badged accepts.",
+		"fetch.canceled":           "Fetching was stopped before it finished.",
+		"fetch.unreachable":        "The address could not be reached.",
+		"fetch.notShared":          "Nothing is shared at this address (any more).",
 	},
 	"nl": {
 		"title":        "Een credential controleren",
@@ -195,11 +212,26 @@ var pageText = map[string]map[string]string{
 		"identity.fail":    "Nee: het credential is niet van de persoon met dit e-mailadres of deze identificatie.",
 		"identity.none":    "Het credential noemt geen e-mailadres of identificatie om mee te vergelijken.",
 
-		"details": "Technische details",
+		// The technical details are the verifier's own words, in English.
+		"details":   "Technische details (in het Engels)",
+		"requestID": "Verzoek-ID",
 
+		"uploadLimit":    "Het bestand mag hoogstens %s zijn.",
 		"error.fetch":    "De link kon niet worden opgehaald.",
-		"error.toolarge": "Het bestand is te groot.",
+		"error.toolarge": "Het bestand is te groot: de limiet is %s.",
 		"error.form":     "Het formulier kon niet worden gelezen. Probeer het opnieuw.",
 		"error.empty":    "Plak eerst een credential of kies een bestand.",
+
+		"fetch.invalid_url":        "Alleen http- en https-adressen kunnen worden opgehaald.",
+		"fetch.not_allowed":        "badged haalt niets op van adressen op zijn eigen netwerk (deze machine of het lokale netwerk).",
+		"fetch.no_such_host":       "Dit adres bestaat niet (onbekende host). Controleer de spelling.",
+		"fetch.connection_refused": "Op dit adres antwoordt niets (verbinding geweigerd).",
+		"fetch.timeout":            "De server antwoordde niet op tijd. Probeer het later opnieuw.",
+		"fetch.certificate":        "Het beveiligingscertificaat van de server wordt niet vertrouwd, dus badged heeft er niets van gelezen.",
+		"fetch.status":             "De server gaf een foutmelding in plaats van een credential.",
+		"fetch.too_large":          "Wat op dit adres staat, is groter dan badged accepteert.",
+		"fetch.canceled":           "Het ophalen is afgebroken voordat het klaar was.",
+		"fetch.unreachable":        "Het adres is niet bereikbaar.",
+		"fetch.notShared":          "Op dit adres wordt niets (meer) gedeeld.",
 	},
 }
