@@ -125,7 +125,8 @@ func importProblem(p basePage, err error) (text, detail string, reasons []reason
 			checks, text = res.Unchecked(), p.T["importUnchecked"]
 		}
 		for _, c := range checks {
-			reasons = append(reasons, reason{Text: checkText(p.Checks, c, res.Status), Detail: sentence(c.Message)})
+			detail, lang := checkDetail(p.Lang, c.Message)
+			reasons = append(reasons, reason{Text: checkText(p.Checks, c, res.Status), Detail: detail, DetailLang: lang})
 		}
 		return text, "", reasons
 	case egress.ReasonOf(err) != "" || badged.KindOf(err) == badged.NotFound:

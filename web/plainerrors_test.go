@@ -54,7 +54,7 @@ func TestFetchErrorsInPlainWords(t *testing.T) {
 					t.Errorf("error %q, want %q", got, want)
 				}
 				details := doc.Find("#error-details")
-				if got := strings.TrimSpace(details.Find("summary").Text()); got != pageText[lang]["details"] {
+				if got := strings.TrimSpace(details.Find("summary").Text()); got != pageText[lang]["detailsEnglish"] {
 					t.Errorf("details summary %q", got)
 				}
 				if !strings.Contains(details.Text(), "could not be fetched") && tc.reason != "fetch.notShared" {
@@ -98,6 +98,7 @@ func TestFetchErrorsInPlainWords(t *testing.T) {
 func TestUnreadableJSONInPlainWords(t *testing.T) {
 	we := newWalletEnv(t).backpack()
 	const broken = `{"a":1`
+	endsEarly := map[string]string{"en": "it ends too early", "nl": "hij houdt te vroeg op"}
 	for _, lang := range []string{"en", "nl"} {
 		t.Run("verify/"+lang, func(t *testing.T) {
 			_, doc := formPost(t, we.ts, "?lang="+lang, map[string]string{"credential": broken}, "", nil, nil)
@@ -105,7 +106,7 @@ func TestUnreadableJSONInPlainWords(t *testing.T) {
 			if got := strings.TrimSpace(check.Find(".text").Text()); got != pageText[lang]["check.format.fail"] {
 				t.Errorf("format check says %q", got)
 			}
-			if d := check.Find("details .detail"); !strings.Contains(d.Text(), "it ends too early") || d.AttrOr("lang", "") != "en" {
+			if d := check.Find("details .detail"); !strings.Contains(d.Text(), endsEarly[lang]) || d.AttrOr("lang", "") != lang {
 				t.Errorf("detail %q (lang %q)", d.Text(), d.AttrOr("lang", ""))
 			}
 			noGoErrorText(t, doc)
@@ -122,7 +123,7 @@ func TestUnreadableJSONInPlainWords(t *testing.T) {
 			if reason.Length() != 1 || !strings.HasPrefix(strings.TrimSpace(reason.Text()), pageText[lang]["check.format.fail"]) {
 				t.Errorf("reasons %q", reason.Text())
 			}
-			if d := reason.Find("details .detail").Text(); !strings.Contains(d, "it ends too early") {
+			if d := reason.Find("details .detail").Text(); !strings.Contains(d, endsEarly[lang]) {
 				t.Errorf("detail %q", d)
 			}
 			noGoErrorText(t, doc)

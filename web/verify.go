@@ -149,6 +149,7 @@ type pageKnown struct{ Name, Source string }
 // pageCheck is a check in plain words, with badged's message as detail.
 type pageCheck struct {
 	ID, Verdict, Text, Detail string
+	DetailLang                string // the language of Detail (see checkDetail)
 }
 
 // handleVerifyPage shows the form, or with ?url= verifies the credential

@@ -96,8 +96,10 @@ var pageText = map[string]map[string]string{
 		"identity.fail":    "No: the credential does not belong to the person with this email address or identifier.",
 		"identity.none":    "The credential names no email address or identifier to compare with.",
 
-		"details":   "Technical details",
-		"requestID": "Request ID",
+		"lang":           "en",
+		"details":        "Technical details",
+		"detailsEnglish": "Technical details",
+		"requestID":      "Request ID",
 
 		"uploadLimit":    "The file may be at most %s.",
 		"error.fetch":    "The link could not be fetched.",
@@ -212,9 +214,11 @@ var pageText = map[string]map[string]string{
 		"identity.fail":    "Nee: het credential is niet van de persoon met dit e-mailadres of deze identificatie.",
 		"identity.none":    "Het credential noemt geen e-mailadres of identificatie om mee te vergelijken.",
 
-		// The technical details are the verifier's own words, in English.
-		"details":   "Technische details (in het Engels)",
-		"requestID": "Verzoek-ID",
+		// Technical details not in Dutch (see checkDetail) say so.
+		"lang":           "nl",
+		"details":        "Technische details",
+		"detailsEnglish": "Technische details (in het Engels)",
+		"requestID":      "Verzoek-ID",
 
 		"uploadLimit":    "Het bestand mag hoogstens %s zijn.",
 		"error.fetch":    "De link kon niet worden opgehaald.",
