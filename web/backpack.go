@@ -271,7 +271,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusNotFound:
 		p.Heading, p.Text = p.T["notFoundTitle"], p.T["notFoundText"]
 	default:
-		p.Heading, p.Text = p.T["errorTitle"], badged.MessageOf(err)
+		p.Heading, p.Text = p.T["errorTitle"], sentence(badged.MessageOf(err))
 	}
 	p.Title = p.Heading
 	s.renderHTML(w, r, status, "backpack_message", p)

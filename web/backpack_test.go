@@ -420,13 +420,20 @@ func TestBackpackIsolation(t *testing.T) {
 // importPost submits the import form as a browser does (multipart).
 func (e *env) importPost(caller string, fields map[string]string) (*http.Response, *goquery.Document) {
 	e.t.Helper()
+	return e.importPostTo(caller, "/backpack/import", fields)
+}
+
+// importPostTo posts the import form, as importPost does, to path (with
+// a query).
+func (e *env) importPostTo(caller, path string, fields map[string]string) (*http.Response, *goquery.Document) {
+	e.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	for k, v := range fields {
 		mw.WriteField(k, v)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", e.ts.URL+"/backpack/import", &b)
+	req, _ := http.NewRequest("POST", e.ts.URL+path, &b)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return e.browseRequest(caller, req, true)
 }

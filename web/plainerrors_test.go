@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/PuerkitoBio/goquery"
 )
 
 // resolvesNoSuchHost reports whether this machine's resolver says that a
@@ -207,18 +205,4 @@ func TestUploadTooLargeIsAPage(t *testing.T) {
 			}
 		})
 	}
-}
-
-// importPostTo posts the import form, as importPost does, to path.
-func (e *env) importPostTo(caller, path string, fields map[string]string) (*http.Response, *goquery.Document) {
-	e.t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", e.ts.URL+path, &b)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return e.browseRequest(caller, req, true)
 }
