@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/egress"
+	"github.com/badged/badged/egress/egresstest"
 )
 
 // noNetwork returns a client that fails the test if it is ever used.
@@ -35,23 +37,25 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// webHost serves DID documents by URL path, as if it were the did:web hosts
-// named in requests, and counts fetches.
+// webHost serves DID documents at their own https URLs, as if it were the
+// did:web hosts named in requests, from a loopback server (egresstest),
+// and counts fetches.
 type webHost struct {
 	mu      sync.Mutex
 	docs    map[string]string // "host/path" → body
 	headers map[string]string // "host/path" → Cache-Control
 	fetches map[string]int
-	client  *http.Client
+	srv     *egresstest.Server
 }
 
-// newWebHost starts a test server and returns a client whose transport
-// sends every https request to it over plain http, keeping the original
-// host in the Host header: no real network is reached.
+// newWebHost starts the server. Its client reaches it through the egress
+// policy an operator would write for those hosts (allowed, connected to
+// the server, its CA trusted): no URL is rewritten, and no real network is
+// reached.
 func newWebHost(t *testing.T) *webHost {
 	t.Helper()
 	h := &webHost{docs: map[string]string{}, headers: map[string]string{}, fetches: map[string]int{}}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.srv = egresstest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Host + r.URL.Path
 		h.mu.Lock()
 		h.fetches[key]++
@@ -68,18 +72,22 @@ func newWebHost(t *testing.T) *webHost {
 		w.Header().Set("Content-Type", "application/did+json")
 		fmt.Fprint(w, body)
 	}))
-	t.Cleanup(srv.Close)
-	target, _ := url.Parse(srv.URL)
-	h.client = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		if r.URL.Scheme != "https" {
-			return nil, fmt.Errorf("did:web fetched over %s", r.URL.Scheme)
-		}
-		r = r.Clone(r.Context())
-		r.Host = r.URL.Host
-		r.URL.Scheme, r.URL.Host = "http", target.Host
-		return http.DefaultTransport.RoundTrip(r)
-	})}
 	return h
+}
+
+// client returns an egress client with the default policy that reaches
+// the server at the hosts of the documents served so far, and at the
+// hosts of empty, which serve nothing (404).
+func (h *webHost) client(empty ...string) *http.Client {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	hosts := slices.Clone(empty)
+	for hostPath := range h.docs {
+		if host, _, _ := strings.Cut(hostPath, "/"); !slices.Contains(hosts, host) {
+			hosts = append(hosts, host)
+		}
+	}
+	return h.srv.Client(hosts...)
 }
 
 func (h *webHost) serve(hostPath string, doc any, cacheControl string) {
@@ -154,7 +162,7 @@ func TestResolveKeyDIDWeb(t *testing.T) {
 	}`
 	h.serve("ext.example/.well-known/did.json", []byte(ext), "")
 
-	r := did.NewResolver(h.client, did.WithMaxDocumentBytes(1500))
+	r := did.NewResolver(h.client("missing.example"), did.WithMaxDocumentBytes(1500))
 	tests := []struct {
 		name      string
 		vm        string
@@ -244,7 +252,7 @@ func TestResolverCache(t *testing.T) {
 	h.serve(maxAge, b.doc, "public, max-age=60")
 	h.serve(noStore, c.doc, "no-store")
 	clk := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	r := did.NewResolver(h.client, did.WithNow(clk.Now), did.WithCacheTTL(10*time.Minute))
+	r := did.NewResolver(h.client(), did.WithNow(clk.Now), did.WithCacheTTL(10*time.Minute))
 	resolve := func(vm string) {
 		t.Helper()
 		if _, err := r.ResolveKey(t.Context(), vm); err != nil {
@@ -301,7 +309,7 @@ func TestResolverRotation(t *testing.T) {
 	iss := newIssuer(t, "rotating.example")
 	h.serve(path, iss.doc, "max-age=3600")
 	clk := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	r := did.NewResolver(h.client, did.WithNow(clk.Now))
+	r := did.NewResolver(h.client(), did.WithNow(clk.Now))
 	if _, err := r.ResolveKey(t.Context(), iss.current.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +356,7 @@ func TestResolverCacheBounded(t *testing.T) {
 		h.serve(fmt.Sprintf("i%d.example/.well-known/did.json", i), iss.doc, "")
 		issuers = append(issuers, iss)
 	}
-	r := did.NewResolver(h.client, did.WithCacheSize(2))
+	r := did.NewResolver(h.client(), did.WithCacheSize(2))
 	for _, i := range []int{0, 1, 0, 2, 0, 1} { // 1 is evicted by 2 as least recently used
 		if _, err := r.ResolveKey(t.Context(), issuers[i].current.ID); err != nil {
 			t.Fatal(err)
@@ -360,7 +368,7 @@ func TestResolverCacheBounded(t *testing.T) {
 		}
 	}
 
-	r = did.NewResolver(h.client, did.WithCacheSize(0))
+	r = did.NewResolver(h.client(), did.WithCacheSize(0))
 	for range 2 {
 		r.ResolveKey(t.Context(), issuers[2].current.ID)
 	}
@@ -377,7 +385,7 @@ func TestResolverConcurrent(t *testing.T) {
 		h.serve(fmt.Sprintf("c%d.example/.well-known/did.json", i), iss.doc, "")
 		issuers = append(issuers, iss)
 	}
-	r := did.NewResolver(h.client, did.WithCacheSize(3))
+	r := did.NewResolver(h.client(), did.WithCacheSize(3))
 	var wg sync.WaitGroup
 	var failures atomic.Int32
 	for g := range 16 {

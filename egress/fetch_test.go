@@ -10,11 +10,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/egress"
+	"github.com/badged/badged/egress/egresstest"
 )
 
 // newServer starts a test server on loopback and returns it with its
@@ -407,4 +409,37 @@ func TestReasonOf(t *testing.T) {
 func isNotFound(err error) bool {
 	var d *net.DNSError
 	return errors.As(err, &d) && d.IsNotFound
+}
+
+// TestConnectTo fetches https://status.example.org/list from a loopback
+// server that a ConnectTo entry names as that host's address: the request
+// keeps its URL, Host header and TLS server name. Without the host in
+// AllowHosts the guard refuses the loopback address it would connect to,
+// and with the default policy the server's own URL is refused as well;
+// neither reaches the server.
+func TestConnectTo(t *testing.T) {
+	var hits atomic.Int64
+	srv := egresstest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		fmt.Fprintf(w, "%s %s %s", r.Host, r.TLS.ServerName, r.URL.Path)
+	}))
+	const u = "https://status.example.org/list"
+
+	body, _, err := egress.Fetch(t.Context(), srv.Client("status.example.org"), u, 0, "")
+	if want := "status.example.org status.example.org /list"; err != nil || string(body) != want {
+		t.Fatalf("with ConnectTo and the host allowed: %q, %v; want %q", body, err, want)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Fatalf("%d requests reached the server, want 1", n)
+	}
+
+	notAllowed := srv.Policy(egress.DefaultPolicy(), "status.example.org")
+	notAllowed.AllowHosts = nil
+	_, _, err = egress.Fetch(t.Context(), egress.NewClient(notAllowed), u, 0, "")
+	checkErr(t, err, badged.Forbidden, "address 127.0.0.1 is not allowed (loopback)")
+	_, _, err = egress.Fetch(t.Context(), egress.NewClient(egress.DefaultPolicy()), srv.URL+"/list", 0, "")
+	checkErr(t, err, badged.Forbidden, "address 127.0.0.1 is not allowed (loopback)")
+	if n := hits.Load(); n != 1 {
+		t.Errorf("%d requests reached the server, want 1", n)
+	}
 }

@@ -15,7 +15,9 @@
 // embed any of those (IPv4-mapped, NAT64, 6to4). Redirects are followed at
 // most three times, each to http or https only, and each new connection is
 // checked again. Environment proxies are ignored: a proxy would make the
-// proxy, not the target, the address that is checked.
+// proxy, not the target, the address that is checked. A host the operator
+// connects elsewhere ([Policy].ConnectTo) is checked at the address it is
+// connected to.
 //
 // # Errors
 //
@@ -67,6 +69,19 @@ type Policy struct {
 	// they resolve to internal addresses. Names are compared without
 	// regard to case, as written in the URL (no resolution).
 	AllowHosts []string
+	// ConnectTo makes the connections for a host go to another address,
+	// as curl's --connect-to does: keys are host:port as a URL names them
+	// ("status.example.org:443"), values the host:port to connect to
+	// instead ("10.0.0.7:8443"). Nothing else about a request changes: its
+	// URL, its Host header and, over https, the name the server's
+	// certificate must be valid for stay those of the key. It is for a
+	// deployment that reaches some issuers' hosts at other addresses than
+	// DNS gives (split DNS, a mirror in its own network), and for tests
+	// that serve fixed public hosts' documents on loopback. The policy
+	// applies to the address connected to: an internal one is refused
+	// unless the key's host is in AllowHosts (or AllowPrivate is set).
+	// Entries that are not host:port never match.
+	ConnectTo map[string]string
 	// RootCAs, when set, are the certificate authorities trusted for
 	// https instead of the system's: for a deployment whose issuers sit
 	// behind a private PKI. Nil means the system's roots.
@@ -99,11 +114,19 @@ func NewClient(p Policy) *http.Client {
 		guarded.ControlContext = checkConn
 	}
 	open := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	connectTo := make(map[string]string, len(p.ConnectTo))
+	for from, to := range p.ConnectTo {
+		connectTo[normalizeHost(from)] = to
+	}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if hostAllowed(allowed, addr) {
-			return open.DialContext(ctx, network, addr)
+		target := addr
+		if to, ok := connectTo[normalizeHost(addr)]; ok {
+			target = to
 		}
-		return guarded.DialContext(ctx, network, addr)
+		if hostAllowed(allowed, addr) {
+			return open.DialContext(ctx, network, target)
+		}
+		return guarded.DialContext(ctx, network, target)
 	}
 	var rt http.RoundTripper = &http.Transport{
 		Proxy:                  nil,

@@ -62,8 +62,7 @@ func newAbuseWorld(t testing.TB) *abuseWorld {
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) }) // runs first: slow handlers return
 	w.host = "localhost:" + srv.URL[strings.LastIndex(srv.URL, ":")+1:]
-	w.client = egress.NewClient(egress.Policy{AllowHosts: []string{w.host}, Timeout: 5 * time.Second})
-	w.client.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: pool}
+	w.client = egress.NewClient(egress.Policy{AllowHosts: []string{w.host}, RootCAs: pool, Timeout: 5 * time.Second})
 	return w
 }
 

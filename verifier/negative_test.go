@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -654,7 +655,11 @@ func TestNegativeUnreachable(t *testing.T) {
 	// One loopback server with a list per path: nothing set, the entry
 	// set, an error, garbage, and one that never answers in time.
 	mux := http.NewServeMux()
-	srv := httptest.NewServer(mux)
+	var hits atomic.Int64 // requests the server received
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		mux.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	host := strings.TrimPrefix(srv.URL, "http://")
 	signedList := func(path string, revoked bool) []byte {
@@ -722,7 +727,11 @@ func TestNegativeUnreachable(t *testing.T) {
 	}
 	for _, tt := range statusCases {
 		t.Run("status/"+tt.name, func(t *testing.T) {
+			before := hits.Load()
 			res := verify(t, tt.client, credWithList(tt.path))
+			if n := hits.Load() - before; (tt.client == refusing) != (n == 0) {
+				t.Errorf("the server received %d requests", n)
+			}
 			c, _ := res.Check(verifier.CheckStatus)
 			if c.Verdict != tt.verdict || !strings.Contains(c.Message, tt.message) || !readable(c.Message) {
 				t.Errorf("status: %s %q, want %s mentioning %q", c.Verdict, c.Message, tt.verdict, tt.message)
@@ -778,8 +787,7 @@ func TestNegativeUnreachable(t *testing.T) {
 	tlsSrv.StartTLS()
 	t.Cleanup(tlsSrv.Close)
 	tlsHost := "localhost:" + tlsSrv.URL[strings.LastIndex(tlsSrv.URL, ":")+1:]
-	trusting := egress.NewClient(egress.Policy{AllowHosts: []string{tlsHost}, Timeout: 2 * time.Second})
-	trusting.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: roots}
+	trusting := egress.NewClient(egress.Policy{AllowHosts: []string{tlsHost}, RootCAs: roots, Timeout: 2 * time.Second})
 	issuerDID := func(name string) string { return did.WebDID(tlsHost, name) }
 	listed, unlisted := webSigner(t, issuerDID("listed"), 7), webSigner(t, issuerDID("unlisted"), 8)
 	for _, s := range []signer{listed, unlisted} {

@@ -6,10 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +18,7 @@ import (
 
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/did"
-	"github.com/badged/badged/egress"
+	"github.com/badged/badged/egress/egresstest"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
 )
@@ -28,19 +28,21 @@ const fixtures = "../testdata/vectors/ob3-validator-fixtures"
 // clock is the moment the tests verify at.
 var clock = func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
 
-// remote serves, from a loopback test server, the documents that 1EdTech's
-// fixtures name on hosts this machine cannot reach. Its client sends every
-// request to that server, keeping the original host in the URL it serves
-// by, so no request leaves the machine.
+// remote serves the documents that 1EdTech's fixtures and the negative
+// tests name on hosts this machine cannot reach, at their own https URLs,
+// from a loopback server (egresstest): a client reaches it at those hosts
+// through the egress policy an operator would write for them (the hosts
+// allowed, connected to the server, its CA trusted). No URL is rewritten,
+// and no request leaves the machine.
 type remote struct {
 	docs map[string][]byte
-	srv  *httptest.Server
+	srv  *egresstest.Server
 }
 
 func newRemote(t *testing.T) *remote {
 	t.Helper()
 	r := &remote{docs: map[string][]byte{}}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	r.srv = egresstest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, ok := r.docs["https://"+req.Host+req.URL.RequestURI()]
 		if !ok {
 			http.NotFound(w, req)
@@ -49,31 +51,23 @@ func newRemote(t *testing.T) *remote {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
 	}))
-	t.Cleanup(r.srv.Close)
 	return r
 }
 
 func (r *remote) serve(t *testing.T, url string, body []byte) { r.docs[url] = body }
 
-// client returns an egress client whose transport dials the test server
-// for every host (the server is on loopback, which the policy allows).
-func (r *remote) client() *http.Client {
-	target, _ := url.Parse(r.srv.URL)
-	c := egress.NewClient(egress.Policy{AllowHosts: []string{target.Host}, Timeout: 5 * time.Second, MaxBytes: 1 << 20})
-	base := c.Transport
-	c.Transport = roundTripper(func(req *http.Request) (*http.Response, error) {
-		req = req.Clone(req.Context())
-		req.Host = req.URL.Host
-		req.URL.Scheme = "http"
-		req.URL.Host = target.Host
-		return base.RoundTrip(req)
-	})
-	return c
+// client returns an egress client with the default policy, configured to
+// reach the server at the hosts of the documents served so far and at
+// the hosts of empty, which publish nothing (404).
+func (r *remote) client(empty ...string) *http.Client {
+	hosts := slices.Clone(empty)
+	for u := range r.docs {
+		if p, err := url.Parse(u); err == nil && !slices.Contains(hosts, p.Host) {
+			hosts = append(hosts, p.Host)
+		}
+	}
+	return r.srv.Client(hosts...)
 }
-
-type roundTripper func(*http.Request) (*http.Response, error)
-
-func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // pinnedKeys resolves the one DID method no resolver here can: the
 // did:velocity key of velocity.jwt, pinned in credential/jose/testdata
@@ -145,12 +139,15 @@ func fixtureVerifier(t *testing.T) *verifier.Verifier {
 		t.Fatal(err)
 	}
 	const velocityIssuer = "did:web:registrar%3A3000:d:www.acmecorp-zrnkgupzazhhustuwbufc.com"
+	// complete.json's endorsement names a status list at state.gov that
+	// is not published.
+	client := r.client("state.gov")
 	keys := pinnedKeys{
-		Resolver: did.NewResolver(r.client()),
+		Resolver: did.NewResolver(client),
 		velocity: &did.Key{PublicKey: jwk.Key, Controller: velocityIssuer, AssertionMethod: true},
 	}
 	return verifier.New(jsonld.New(contexts.NewLoader()), keys,
-		verifier.WithStatus(verifier.HTTPFetcher{Client: r.client()}), verifier.WithClock(clock))
+		verifier.WithStatus(verifier.HTTPFetcher{Client: client}), verifier.WithClock(clock))
 }
 
 // TestFixtures gives every fixture of 1EdTech's validator the outcome

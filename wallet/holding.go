@@ -167,7 +167,7 @@ func (s *Service) platformHoldings(ctx context.Context, l issuer.Learner) ([]*Ho
 			}
 			h.State = StateIssued
 			if a.State == issuer.AwardRevoked || !c.Revoked.IsZero() {
-				h.State = StateRevoked
+				h.State, h.RevokeReason = StateRevoked, a.RevokeReason
 			} else if !c.ValidUntil.IsZero() && !s.now().Before(c.ValidUntil) {
 				h.State = StateExpired
 			}

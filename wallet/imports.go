@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/bake"
+	"github.com/badged/badged/credential"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/verifier"
@@ -20,13 +22,22 @@ const importPrefix = "imp_"
 // MaxImport is the largest input an import reads.
 const MaxImport = bake.MaxImageSize
 
+// ErrNotHolder is wrapped by the error of importing a credential that was
+// not issued to the learner (see [Service.Import]).
+var ErrNotHolder = errors.New("the credential was not issued to the learner")
+
 // Import verifies a credential issued elsewhere, given as it is held (a
 // JSON-LD credential, a compact VC-JWT, or a PNG or SVG badge image with
 // one baked in), and keeps it with the result. A credential that does not
-// verify is refused. Errors: Unauthorized; TooLarge (wrapping
-// [ErrImportTooLarge]); Invalid for nothing given ([ErrNothingToImport]),
-// a presentation ([ErrPresentation]), or what is not a credential or
-// fails verification ([Refused]'s error, with a [Refusal] as its cause).
+// verify is refused, and so is one not issued to the learner: its subject
+// must be the learner's wallet DID, or name one of their verified email
+// addresses, their eduID or an EPPN. Errors: Unauthorized; TooLarge
+// (wrapping [ErrImportTooLarge]); Invalid for nothing given
+// ([ErrNothingToImport]), a presentation ([ErrPresentation]), or what is
+// not a credential or fails verification ([Refused]'s error, whose
+// message names the failing checks and why, with a [Refusal] as its
+// cause); Forbidden, wrapping [ErrNotHolder], for a credential issued to
+// someone else. Nothing is kept on an error.
 func (s *Service) Import(ctx context.Context, l issuer.Learner, input []byte) (*Holding, error) {
 	return s.importBytes(ctx, l, input, "")
 }
@@ -82,6 +93,9 @@ func (s *Service) importBytes(ctx context.Context, l issuer.Learner, input []byt
 	if !res.Verified {
 		return nil, Refused(res)
 	}
+	if !holds(l, res.Credential) {
+		return nil, badged.Wrap(badged.Forbidden, ErrNotHolder, "the credential was not issued to you: it names neither your wallet's DID nor any of your verified email addresses, eduID or EPPNs, so it cannot be kept in your backpack")
+	}
 	payload, source := input, res.Container
 	if source == bake.KindPNG || source == bake.KindSVG {
 		p, _, err := bake.Extract(input)
@@ -109,6 +123,17 @@ func (s *Service) importBytes(ctx context.Context, l issuer.Learner, input []byt
 	h := importHolding(im)
 	s.check(ctx, h)
 	return h, nil
+}
+
+// holds reports whether the credential document doc was issued to l: its
+// subject's id is l's wallet DID, or its subject names one of l's verified
+// email addresses, l's eduID or one of l's EPPNs, as an id or as an
+// identifier, hashed or not ([credential.Subject.Names], the comparison
+// the verify page makes for an identity a visitor types).
+func holds(l issuer.Learner, doc map[string]any) bool {
+	subj := credential.SubjectOf(doc)
+	mine := append([]string{l.HolderDID, l.EduID}, l.Emails...)
+	return slices.ContainsFunc(append(mine, l.EPPNs...), subj.Names)
 }
 
 // Refused returns the error of a credential that did not verify: Invalid,

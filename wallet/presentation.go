@@ -33,7 +33,8 @@ const (
 // domain), and keeps it to be shared as a link until it expires. Errors:
 // Unauthorized; Invalid without holdings or challenge, for too many, for
 // a VC-JWT holding (which a Data Integrity presentation cannot carry yet)
-// or a TTL out of range; NotFound when a holding is not the learner's.
+// or a TTL out of range; NotFound when a holding is not the learner's;
+// Conflict when one is not [Presentable] (revoked, say).
 func (s *Service) CreatePresentation(ctx context.Context, l issuer.Learner, req PresentationRequest) (*Presentation, error) {
 	if err := unauthorized(l); err != nil {
 		return nil, err
@@ -53,8 +54,11 @@ func (s *Service) CreatePresentation(ctx context.Context, l issuer.Learner, req 
 	}
 	var creds []any
 	for _, id := range req.HoldingIDs {
-		h, err := s.holding(ctx, l, id)
+		h, err := s.Holding(ctx, l, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := presentable(h); err != nil {
 			return nil, err
 		}
 		if h.Format != FormatJSON {
@@ -139,4 +143,15 @@ func (s *Service) PublicPresentation(ctx context.Context, id string) (*Presentat
 		return nil, nil, badged.Wrap(badged.Internal, err, "a stored presentation is unreadable")
 	}
 	return p, s.verify.VerifyPresentation(ctx, doc, verifier.PresentationOptions{Challenge: p.Challenge, Domain: p.Domain}), nil
+}
+
+// presentable returns the Conflict error of a holding that is not
+// [Presentable], naming its state; nil for one that is.
+func presentable(h *Holding) error {
+	if Presentable(h.State) {
+		return nil
+	}
+	why := map[string]string{StateRevoked: "its issuer revoked it", StateSuspended: "its issuer suspended it",
+		StateInvalid: "it does not verify"}[h.State]
+	return badged.Errorf(badged.Conflict, "credential %s no longer counts (%s), so it cannot be put forward as one that does", h.ID, why)
 }

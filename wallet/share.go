@@ -106,14 +106,18 @@ func (s *Service) PublicShare(ctx context.Context, shareID string) (*Public, err
 // LinkedInURL returns LinkedIn's "Add to profile" link for a public
 // holding: certification name, organisation, issue date, the public page
 // and the credential's id. Errors: Unauthorized; NotFound; Conflict when
-// the holding is not public (LinkedIn would link to a page no one sees).
+// the holding is not public (LinkedIn would link to a page no one sees),
+// or is not [Presentable] (revoked, say).
 func (s *Service) LinkedInURL(ctx context.Context, l issuer.Learner, holdingID string) (string, error) {
-	h, err := s.holding(ctx, l, holdingID)
+	h, err := s.Holding(ctx, l, holdingID)
 	if err != nil {
 		return "", err
 	}
 	if h.Share == nil || !h.Share.Public {
 		return "", badged.Errorf(badged.Conflict, "make the credential public first: LinkedIn links to its public page")
+	}
+	if err := presentable(h); err != nil {
+		return "", err
 	}
 	return LinkedInURL(h.Summary, s.ShareURL(h.Share.ID), h.CredentialID), nil
 }

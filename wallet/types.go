@@ -86,6 +86,15 @@ const (
 // States are the holding states, in the order pages offer them.
 var States = []string{StateIssued, StateRevoked, StateSuspended, StateExpired, StateInvalid, StateUnchecked}
 
+// Presentable reports whether a holding in state may be put forward as a
+// credential that counts: added to a LinkedIn profile, or presented to a
+// verifier. One its issuer withdrew (revoked or suspended), or that does
+// not verify, may not; an expired one may (it says until when it was
+// valid), and so may one that could not be checked right now.
+func Presentable(state string) bool {
+	return state != StateRevoked && state != StateSuspended && state != StateInvalid
+}
+
 // Holding sources.
 const (
 	SourcePlatform = "platform"
@@ -103,6 +112,7 @@ type Holding struct {
 	Credential   []byte // the credential as held (JSON or a JWT)
 	Summary      Summary
 	State        string
+	RevokeReason string // why the issuer revoked it, for a revoked platform holding whose award says
 	Verification *verifier.Result
 	Share        *Share // nil: private, never shared
 	Created      time.Time

@@ -45,7 +45,7 @@ var backpackPages = func() map[string]*template.Template {
 	base := template.Must(template.New("layout").Funcs(template.FuncMap{
 		"text": func(t map[string]string, key string) string { return t[key] },
 		"state": func(t map[string]string, state string) map[string]string {
-			return map[string]string{"S": state, "T": t["state"+strings.ToUpper(state[:min(1, len(state))])+state[min(1, len(state)):]]}
+			return map[string]string{"S": state, "T": stateText(t, state)}
 		},
 	}).ParseFS(backpackAssets, "templates/backpack_layout.html"))
 	pages := map[string]*template.Template{}
@@ -305,6 +305,11 @@ func seeOther(w http.ResponseWriter, r *http.Request, path, done string) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, path, http.StatusSeeOther)
+}
+
+// stateText is a holding state in t's words (backpackText): "stateRevoked".
+func stateText(t map[string]string, state string) string {
+	return t["state"+strings.ToUpper(state[:min(1, len(state))])+state[min(1, len(state)):]]
 }
 
 // ---- the list
@@ -631,6 +636,7 @@ type credentialPage struct {
 	Results      []pageCheck
 	ShareURL     string
 	LinkedIn     string
+	Presentable  bool // it counts: LinkedIn and presentations are offered (wallet.Presentable)
 	JSON, JWT    bool
 	Presentation *presentationPageView
 	PresError    string
@@ -683,9 +689,12 @@ func (s *Server) credentialPage(w http.ResponseWriter, r *http.Request, l issuer
 	p.Meaning = meaningOf(h.Credential, h.Verification, h.Summary)
 	p.V, p.Results = verificationOf(p.Checks, h.Verification, s.now())
 	p.Verified = p.V.Verdict == string(verifier.Valid)
+	p.Presentable = wallet.Presentable(h.State)
 	if p.Card.Public {
 		p.ShareURL = s.Wallet.ShareURL(h.Share.ID)
-		p.LinkedIn = wallet.LinkedInURL(h.Summary, p.ShareURL, h.CredentialID)
+		if p.Presentable {
+			p.LinkedIn = wallet.LinkedInURL(h.Summary, p.ShareURL, h.CredentialID)
+		}
 	}
 	p.JSON, p.JWT = h.Format == wallet.FormatJSON, h.Format == wallet.FormatJWT
 	return p, nil

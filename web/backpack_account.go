@@ -93,8 +93,9 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		switch kind := badged.KindOf(err); kind {
-		case badged.Invalid, badged.TooLarge, badged.Unavailable, badged.NotFound:
+		switch kind := badged.KindOf(err); {
+		case errors.Is(err, wallet.ErrNotHolder),
+			kind == badged.Invalid || kind == badged.TooLarge || kind == badged.Unavailable || kind == badged.NotFound:
 			if s.Log != nil {
 				s.Log.Info("import refused", "request_id", RequestID(r.Context()), "url", p.URL, "err", err)
 			}
@@ -117,6 +118,8 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 func importProblem(p basePage, err error) (text, detail string, reasons []reason) {
 	var refusal *wallet.Refusal
 	switch {
+	case errors.Is(err, wallet.ErrNotHolder):
+		return p.T["importNotHolder"], "", nil
 	case errors.As(err, &refusal):
 		res := refusal.Result
 		checks := res.Failed()

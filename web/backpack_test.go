@@ -439,11 +439,12 @@ func (e *env) importPostTo(caller, path string, fields map[string]string) (*http
 }
 
 // TestBackpackImport: a tampered credential is refused with the reason;
-// a genuine one is imported and shown verified.
+// a genuine one of the learner's is imported and shown verified (another's
+// is refused: TestImportNotHolder).
 func TestBackpackImport(t *testing.T) {
 	we := newWalletEnv(t).backpack()
 	ctx := context.Background()
-	a := we.claim(bcAward)
+	a := we.claim(learner)
 	c := must(we.db.CredentialByAward(ctx, a.ID))
 
 	resp, doc := we.browse(learner, "GET", "/backpack/import", nil, true)
@@ -590,7 +591,7 @@ var backpackForms = map[string]func(e *env) url.Values{
 	"POST /backpack/awards/{awardID}/reject":   func(*env) url.Values { return url.Values{} },
 	"POST /backpack/account/delete":            func(*env) url.Values { return url.Values{"confirm": {"yes"}} },
 	"POST /backpack/import": func(e *env) url.Values {
-		c := must(e.db.CredentialByAward(context.Background(), e.holdingOf(bcAward)))
+		c := must(e.db.CredentialByAward(context.Background(), e.holdingOf(matrixCaller)))
 		return url.Values{"credential": {string(c.JSON)}}
 	},
 }

@@ -14,7 +14,7 @@ var backpackText = map[string]map[string]string{
 		"backpackIntro": "Every credential issued to you, and those you imported. Open one to see what it means, share it or download it.",
 		"filters":       "Filter credentials", "filterText": "Search", "filterIssuer": "Issuer", "filterState": "State",
 		"anyIssuer": "All issuers", "anyState": "All states", "filterApply": "Filter", "filterClear": "Clear filters",
-		"stateIssued": "Valid", "stateRevoked": "Revoked", "stateExpired": "Expired", "stateInvalid": "Does not verify",
+		"stateIssued": "Valid", "stateRevoked": "Revoked", "stateExpired": "Expired", "stateInvalid": "Not valid",
 		"stateSuspended": "Suspended", "stateUnchecked": "Could not be checked right now",
 		"stateSuspendedText": "Suspended by its issuer: it does not count for now.",
 		"stateUncheckedText": "This credential could not be fully checked right now: its issuer's key or revocation list could not be fetched. Nothing was found against it; it will be checked again later.",
@@ -81,7 +81,7 @@ var backpackText = map[string]map[string]string{
 		"presentationExpires": "The link works until",
 
 		"importTitle":        "Import a credential",
-		"importIntro":        "Bring in an Open Badges 3.0 credential issued elsewhere. It is verified first: a credential that does not verify is refused, with the reason.",
+		"importIntro":        "Bring in an Open Badges 3.0 credential issued to you elsewhere. It is verified first: a credential that does not verify, or that was issued to someone else, is refused, with the reason.",
 		"importPaste":        "Paste the credential (JSON) or its JWT",
 		"importFile":         "Or upload a file (JSON, JWT, or a PNG or SVG badge image with the credential baked in)",
 		"importURL":          "Or give the https address of the credential",
@@ -95,6 +95,12 @@ var backpackText = map[string]map[string]string{
 		"importInvalid":      "It does not verify: at least one check failed.",
 		"importUnchecked":    "It could not be fully checked right now, so it was not imported. Nothing was found against it; try again later.",
 		"importDone":         "Imported: the credential verified and is in your backpack.",
+
+		"importNotHolder": "This credential was issued to someone else: it names neither your wallet nor any of your verified email addresses, eduID or institution accounts. Only credentials issued to you can be kept in your backpack.",
+
+		"revokeReason":       "The issuer's reason:",
+		"shareNotCounting":   "It no longer counts, and its public page says so to anyone who opens the link: it is not shown as valid, and it cannot be added to a LinkedIn profile. You can make it private.",
+		"presentNotCounting": "It no longer counts, so it cannot be presented to a verifier.",
 
 		"accountTitle":  "Account and privacy",
 		"accountPublic": "What is public", "accountPublicNone": "Nothing: all your credentials are private.",
@@ -199,7 +205,7 @@ var backpackText = map[string]map[string]string{
 		"presentationExpires": "De link werkt tot",
 
 		"importTitle":        "Een credential importeren",
-		"importIntro":        "Voeg een Open Badges 3.0-credential toe dat elders is uitgegeven. Het wordt eerst gecontroleerd: een credential dat niet geldig is, wordt geweigerd, met de reden.",
+		"importIntro":        "Voeg een Open Badges 3.0-credential toe dat elders aan u is uitgegeven. Het wordt eerst gecontroleerd: een credential dat niet geldig is of aan iemand anders is uitgegeven, wordt geweigerd, met de reden.",
 		"importPaste":        "Plak het credential (JSON) of de JWT ervan",
 		"importFile":         "Of upload een bestand (JSON, JWT, of een PNG- of SVG-badge met het credential erin)",
 		"importURL":          "Of geef het https-adres van het credential",
@@ -213,6 +219,12 @@ var backpackText = map[string]map[string]string{
 		"importInvalid":      "Het is niet geldig: ten minste één controle is mislukt.",
 		"importUnchecked":    "Het kon nu niet volledig worden gecontroleerd en is daarom niet geïmporteerd. Er is niets gevonden dat ertegen spreekt; probeer het later opnieuw.",
 		"importDone":         "Geïmporteerd: het credential is geldig en zit in uw rugzak.",
+
+		"importNotHolder": "Dit credential is aan iemand anders uitgegeven: het noemt uw wallet niet, en ook geen van uw bevestigde e-mailadressen, uw eduID of uw instellingsaccounts. Alleen credentials die aan u zijn uitgegeven, kunnen in uw rugzak.",
+
+		"revokeReason":       "De reden van de uitgever:",
+		"shareNotCounting":   "Het telt niet meer, en de openbare pagina zegt dat tegen iedereen die de link opent: het wordt niet als geldig getoond, en het kan niet aan een LinkedIn-profiel worden toegevoegd. U kunt het privé maken.",
+		"presentNotCounting": "Het telt niet meer, dus het kan niet aan een verificateur worden getoond.",
 
 		"accountTitle":  "Account en privacy",
 		"accountPublic": "Wat openbaar is", "accountPublicNone": "Niets: al uw credentials zijn privé.",

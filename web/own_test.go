@@ -106,8 +106,8 @@ func (j jsonRaw) MarshalJSON() ([]byte, error) { return j, nil }
 // before any request reaches it; an address that is not https is
 // refused; a public share of this server is read in-process; and from a
 // host the operator allowed (the policy's allow list
-// and its trusted CA, for a server on this machine) the credential is
-// fetched, verified and kept.
+// and its trusted CA, for a server on this machine) the learner's
+// credential is fetched, verified and kept.
 func TestImportByURL(t *testing.T) {
 	var hits atomic.Int64
 	var credential []byte
@@ -148,8 +148,8 @@ func TestImportByURL(t *testing.T) {
 		// A share of this server is read in-process: its base URL,
 		// https://badges.test, is not even resolvable here.
 		we := newWalletEnv(t).backpack()
-		a := we.claim(bcAward)
-		resp, body := we.do(bcAward, "PUT", "/api/v1/me/holdings/"+a.ID+"/share", map[string]bool{"public": true})
+		a := we.claim(learner)
+		resp, body := we.do(learner, "PUT", "/api/v1/me/holdings/"+a.ID+"/share", map[string]bool{"public": true})
 		wantStatus(t, resp, body, 200)
 		shareURL := decodeJSON[shareJSON](t, body).ShareURL
 		resp, body = we.do(learner, "POST", "/api/v1/me/imports", map[string]string{"url": shareURL + "/credential"})
@@ -168,7 +168,7 @@ func TestImportByURL(t *testing.T) {
 		policy.RootCAs.AddCert(tls.Certificate())
 		e.policy = &policy
 		we := e.backpack()
-		credential = must(we.db.CredentialByAward(context.Background(), we.claim(bcAward).ID)).JSON
+		credential = must(we.db.CredentialByAward(context.Background(), we.claim(learner).ID)).JSON
 		resp, body := we.do(learner, "POST", "/api/v1/me/imports", map[string]string{"url": link})
 		wantStatus(t, resp, body, http.StatusCreated)
 		h := decodeJSON[holdingJSON](t, body)

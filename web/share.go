@@ -73,10 +73,18 @@ func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
 		p.OGImage = u
 	}
 	var desc []string
+	if !wallet.Presentable(pub.State) {
+		// Revoked, say: every title a link preview shows says so first,
+		// so that the page never reads as a valid credential.
+		p.Title = stateText(p.T, pub.State) + ": " + p.Title
+		desc = append(desc, p.V.Title+": "+p.V.Text)
+	}
 	if p.Card.Issuer != "" {
 		desc = append(desc, p.T["issuedBy"]+" "+p.Card.Issuer+".")
 	}
-	desc = append(desc, p.V.Title+": "+p.V.Text)
+	if wallet.Presentable(pub.State) {
+		desc = append(desc, p.V.Title+": "+p.V.Text)
+	}
 	if sum.Description != "" {
 		desc = append(desc, clip(sum.Description, 200))
 	}

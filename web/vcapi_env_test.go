@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +24,7 @@ import (
 	"github.com/badged/badged/credential/dataintegrity"
 	cjose "github.com/badged/badged/credential/jose"
 	"github.com/badged/badged/did"
-	"github.com/badged/badged/egress"
+	"github.com/badged/badged/egress/egresstest"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/statuslist"
 	"github.com/badged/badged/verifier"
@@ -38,23 +39,30 @@ var verifyClock = func() time.Time { return time.Date(2026, 7, 1, 12, 0, 0, 0, t
 // fixtureClock is the moment verifier's TestFixtures verifies at.
 var fixtureClock = func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
 
-// remoteDocs serves, from a loopback test server, documents that
-// credentials name on hosts this machine cannot reach. Its client sends
-// requests for those hosts to the server (keeping the host in the URL it
-// serves by); every other request goes through the egress policy
+// remoteDocs serves the documents that credentials name on hosts this
+// machine cannot reach (remoteHosts) at their own https URLs, from a
+// loopback server (egresstest); its client reaches that server at those
+// hosts through the egress policy an operator would write for them (the
+// hosts allowed, connected to the server, its CA trusted). No URL is
+// rewritten, and every other request goes through the default policy
 // unchanged, so internal addresses are still refused.
 type remoteDocs struct {
 	mu      sync.Mutex
 	docs    map[string][]byte
 	headers map[string]http.Header
 	hits    map[string]int
-	srv     *httptest.Server
+	srv     *egresstest.Server
 }
+
+// remoteHosts are the hosts a remoteDocs answers for; what it does not
+// serve there is 404.
+var remoteHosts = []string{"dc.1edtech.org", "1edtech.edu", "raw.githubusercontent.com", "status.example.org",
+	"badges.example.edu", "badges.test", "state.gov", "redirect.example", "wallet.example", "a.example"}
 
 func newRemoteDocs(t *testing.T) *remoteDocs {
 	t.Helper()
 	r := &remoteDocs{docs: map[string][]byte{}, headers: map[string]http.Header{}, hits: map[string]int{}}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	r.srv = egresstest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		key := "https://" + req.Host + req.URL.RequestURI()
 		r.mu.Lock()
 		body, ok := r.docs[key]
@@ -77,14 +85,18 @@ func newRemoteDocs(t *testing.T) *remoteDocs {
 		}
 		w.Write(body)
 	}))
-	t.Cleanup(r.srv.Close)
 	return r
 }
 
-func (r *remoteDocs) serve(url string, body []byte, header http.Header) {
+// serve publishes body at u, an https URL on one of remoteHosts, with
+// header.
+func (r *remoteDocs) serve(u string, body []byte, header http.Header) {
+	if p, err := url.Parse(u); err != nil || p.Scheme != "https" || !slices.Contains(remoteHosts, p.Host) {
+		panic("remoteDocs does not answer for " + u)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.docs[url], r.headers[url] = body, header
+	r.docs[u], r.headers[u] = body, header
 }
 
 func (r *remoteDocs) hitsOf(url string) int {
@@ -93,39 +105,9 @@ func (r *remoteDocs) hitsOf(url string) int {
 	return r.hits[url]
 }
 
-// client returns an egress client with the default policy, whose
-// transport sends requests for the served hosts to the test server.
-func (r *remoteDocs) client() *http.Client {
-	target, _ := url.Parse(r.srv.URL)
-	c := egress.NewClient(egress.Policy{AllowHosts: []string{target.Host}, Timeout: 5 * time.Second, MaxBytes: 1 << 20})
-	base := c.Transport
-	c.Transport = roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		if !r.servesHost(req.URL.Host) {
-			return base.RoundTrip(req)
-		}
-		req = req.Clone(req.Context())
-		req.Host = req.URL.Host
-		req.URL.Scheme = "http"
-		req.URL.Host = target.Host
-		return base.RoundTrip(req)
-	})
-	return c
-}
-
-func (r *remoteDocs) servesHost(host string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for u := range r.docs {
-		if strings.HasPrefix(u, "https://"+host+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+// client returns an egress client with the default policy, configured to
+// reach the server at remoteHosts.
+func (r *remoteDocs) client() *http.Client { return r.srv.Client(remoteHosts...) }
 
 // pinnedKeys resolves did:velocity with the key pinned in
 // credential/jose/testdata, as verifier's TestFixtures does.

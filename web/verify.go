@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -25,6 +26,7 @@ import (
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
+	"github.com/badged/badged/wallet"
 )
 
 // The public verify page: paste, upload or link a credential and read,
@@ -141,10 +143,60 @@ type pageResult struct {
 	Known      *pageKnown
 	Checks     []pageCheck
 	Identity   *pageCheck
-	Others     []*pageResult // a presentation's credentials
+	Badge      *pageBadge // what the credential says it is; nil for a presentation or nothing readable
+	// NotIssuedTo: the credential is valid, but its subject is not the
+	// identity the visitor typed; the headline says so.
+	NotIssuedTo bool
+	Others      []*pageResult // a presentation's credentials
 }
 
 type pageKnown struct{ Name, Source string }
+
+// pageBadge is what a credential says it is, read as the backpack reads
+// it ([wallet.Summarize]), and whom it says it was issued to.
+type pageBadge struct {
+	Name, Description, Issuer, Issued, ValidUntil string
+	Image                                         template.URL
+	// Recipient is how the credential identifies its subject: "name" (it
+	// states a name), "id" (a DID or another id, or an identifier in
+	// plain text), "hashed" (only hashed identifiers) or "none".
+	Recipient     string
+	RecipientName string   // the subject's name, when stated
+	RecipientIDs  []string // the subject's ids and plain identifiers
+}
+
+// badgeOf reads the page's pageBadge of a credential document, in lang.
+func badgeOf(lang string, doc map[string]any) *pageBadge {
+	sum := wallet.Summarize(doc)
+	subj := credential.SubjectOf(doc)
+	b := &pageBadge{Name: sum.Name, Description: sum.Description, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
+		Issued: dateText(lang, sum.Issued), ValidUntil: dateText(lang, sum.ValidUntil), RecipientName: subj.Name, RecipientIDs: subj.IDs}
+	hashed := false
+	for _, o := range subj.Identifiers {
+		if o.Hashed {
+			hashed = true
+		} else if o.IdentityHash != "" {
+			b.RecipientIDs = append(b.RecipientIDs, o.IdentityHash)
+		}
+	}
+	switch {
+	case subj.Name != "":
+		b.Recipient = "name"
+	case len(b.RecipientIDs) > 0:
+		b.Recipient = "id"
+	case hashed:
+		b.Recipient = "hashed"
+	default:
+		b.Recipient = "none"
+	}
+	// The page loads no image from elsewhere (its Content-Security-Policy
+	// allows none): an https image is drawn instead, as a missing one is.
+	if httpURL(sum.Image) != "" {
+		sum.Image = ""
+	}
+	b.Image = imageURL(sum)
+	return b
+}
 
 // pageCheck is a check in plain words, with badged's message as detail.
 type pageCheck struct {
@@ -313,8 +365,16 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 		out.Known = &pageKnown{Name: name, Source: k.Source}
 	}
 	out.V, out.Checks = verificationOf(p.T, res, s.now())
+	if res.Kind == "credential" && res.Credential != nil {
+		out.Badge = badgeOf(p.Lang, res.Credential)
+	}
 	if identity != "" && res.Kind == "credential" {
 		out.Identity = identityCheck(p.T, res.Credential, identity)
+		if out.Identity.Verdict == string(verifier.Fail) && out.V.Verdict == string(verifier.Valid) {
+			// Genuine, but not the visitor's answer: the headline says so.
+			out.NotIssuedTo = true
+			out.V.Mark, out.V.Title, out.V.Text = "✗", fmt.Sprintf(p.T["result.notIssuedTo"], identity), p.T["result.notIssuedToText"]
+		}
 	}
 	for _, sub := range res.Credentials {
 		out.Others = append(out.Others, s.pageResult(ctx, p, sub, identity))
@@ -324,49 +384,18 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 
 // identityCheck tells whether identity (an email address or another
 // identifier the visitor typed) is the credential's subject: its id, or
-// one of its identifiers, hashed or not.
+// one of its identifiers, hashed or not ([credential.Subject.Names]).
 func identityCheck(t map[string]string, cred map[string]any, identity string) *pageCheck {
 	c := &pageCheck{ID: "identity"}
-	var ids []credential.IdentityObject
-	var subjectIDs []string
-	for _, subj := range listOf(cred["credentialSubject"]) {
-		m, ok := subj.(map[string]any)
-		if !ok {
-			continue
-		}
-		if id, ok := m["id"].(string); ok {
-			subjectIDs = append(subjectIDs, id)
-		}
-		for _, raw := range listOf(m["identifier"]) {
-			o, ok := raw.(map[string]any)
-			if !ok {
-				continue
-			}
-			io := credential.IdentityObject{}
-			io.IdentityHash, _ = o["identityHash"].(string)
-			io.IdentityType, _ = o["identityType"].(string)
-			io.Salt, _ = o["salt"].(string)
-			io.Hashed, _ = o["hashed"].(bool)
-			ids = append(ids, io)
-		}
-	}
-	for _, id := range subjectIDs {
-		if id == identity || strings.EqualFold(strings.TrimPrefix(id, "mailto:"), identity) {
-			c.Verdict, c.Text = string(verifier.Pass), t["identity.pass"]
-			return c
-		}
-	}
-	for _, o := range ids {
-		if o.Matches(identity) {
-			c.Verdict, c.Text = string(verifier.Pass), t["identity.pass"]
-			return c
-		}
-	}
-	if len(ids) == 0 && len(subjectIDs) == 0 {
+	subj := credential.SubjectOf(cred)
+	switch {
+	case subj.Names(identity):
+		c.Verdict, c.Text = string(verifier.Pass), t["identity.pass"]
+	case subj.Empty():
 		c.Verdict, c.Text = string(verifier.Skipped), t["identity.none"]
-		return c
+	default:
+		c.Verdict, c.Text = string(verifier.Fail), t["identity.fail"]
 	}
-	c.Verdict, c.Text = string(verifier.Fail), t["identity.fail"]
 	return c
 }
 

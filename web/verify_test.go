@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -181,6 +183,51 @@ func TestVerifyPage(t *testing.T) {
 			t.Errorf("signer %q", got)
 		}
 	})
+	t.Run("ok/says-which-badge", func(t *testing.T) {
+		// The badge checked: name, description, issuer, dates and whom it
+		// was issued to, as the credential states them, in both languages.
+		for _, lang := range []string{"en", "nl"} {
+			_, doc := formPost(t, e.ts, "?lang="+lang, map[string]string{"credential": string(c.valid)}, "", nil, nil)
+			T := pageText[lang]
+			b := doc.Find("#result #badge")
+			for sel, want := range map[string]string{
+				"#badge-name":        "Data Science Foundations",
+				"#badge-issuer":      "Faculty of Science, Example University",
+				"#badge-issued":      dateText(lang, "2026-06-30T12:00:00Z"),
+				"#badge-valid-until": dateText(lang, "2031-06-30T12:00:00Z"),
+				"#badge-recipient":   T["badge.recipient"] + " " + T["badge.recipientHashed"],
+			} {
+				if got := strings.Join(strings.Fields(b.Find(sel).Text()), " "); got != want {
+					t.Errorf("%s %s: %q, want %q", lang, sel, got, want)
+				}
+			}
+			if !strings.HasPrefix(b.Find("#badge-description").Text(), "Statistics, programming in Python") {
+				t.Errorf("%s description %q", lang, b.Find("#badge-description").Text())
+			}
+			// Its https image is not loaded from elsewhere (the page's
+			// policy allows none): a badge is drawn instead.
+			if src := b.Find("img").AttrOr("src", ""); !strings.HasPrefix(src, "data:image/svg+xml;base64,") {
+				t.Errorf("%s image %.60q; want the drawn badge", lang, src)
+			}
+		}
+		// What a credential that is not valid says is not confirmed.
+		_, doc := formPost(t, e.ts, "", map[string]string{"credential": string(c.tampered)}, "", nil, nil)
+		if got := doc.Find("#badge-claimed").Text(); got != pageText["en"]["badge.claimed"] || doc.Find("#badge").AttrOr("data-confirmed", "") != "false" {
+			t.Errorf("tampered credential's badge: caption %q", got)
+		}
+		_, doc = formPost(t, e.ts, "", map[string]string{"credential": string(c.valid)}, "", nil, nil)
+		if doc.Find("#badge-claimed").Length() != 0 || doc.Find("#badge").AttrOr("data-confirmed", "") != "true" {
+			t.Error("a valid credential's badge is marked unconfirmed")
+		}
+		// Stated recipients are shown as stated: a name, a DID.
+		var cred map[string]any
+		must(0, json.Unmarshal(c.valid, &cred))
+		cred["credentialSubject"].(map[string]any)["name"] = "Anna de Vries"
+		cred["credentialSubject"].(map[string]any)["id"] = "did:example:anna"
+		if got := badgeOf("en", cred); got.Recipient != "name" || got.RecipientName != "Anna de Vries" || !slices.Equal(got.RecipientIDs, []string{"did:example:anna"}) {
+			t.Errorf("recipient %+v", got)
+		}
+	})
 	t.Run("ok/jwt-known-issuer-nl", func(t *testing.T) {
 		_, doc := formPost(t, trusted.ts, "?lang=nl", map[string]string{"credential": trusted.creds.jwt}, "", nil, nil)
 		verified, _ := pageOutcome(t, doc)
@@ -216,6 +263,17 @@ func TestVerifyPage(t *testing.T) {
 			_, doc := formPost(t, e.ts, "", map[string]string{"credential": string(c.valid), "identity": tt.identity}, "", nil, nil)
 			if got := doc.Find("#identity-result").AttrOr("data-verdict", ""); got != tt.verdict {
 				t.Errorf("identity verdict %q, want %q", got, tt.verdict)
+			}
+			// At a glance: valid, or genuine but someone else's.
+			want := "✓ " + pageText["en"]["result.valid"]
+			if tt.verdict == "fail" {
+				want = "✗ Genuine, but not issued to " + tt.identity
+			}
+			if got := strings.TrimSpace(doc.Find("#result > h2.verdict").Text()); got != want {
+				t.Errorf("headline %q, want %q", got, want)
+			}
+			if got := doc.Find("#result").HasClass("not-issued-to"); got != (tt.verdict == "fail") {
+				t.Errorf("section marked not-issued-to: %v", got)
 			}
 		})
 	}

@@ -96,10 +96,24 @@ var pageText = map[string]map[string]string{
 		"identity.fail":    "No: the credential does not belong to the person with this email address or identifier.",
 		"identity.none":    "The credential names no email address or identifier to compare with.",
 
-		"lang":           "en",
-		"details":        "Technical details",
-		"detailsEnglish": "Technical details",
-		"requestID":      "Request ID",
+		// The headline of a genuine credential issued to someone else than
+		// the identity the visitor typed.
+		"result.notIssuedTo":     "Genuine, but not issued to %s",
+		"result.notIssuedToText": "The credential is genuine, valid now and not revoked, but it was issued to someone else: it does not name this email address or identifier. It says nothing about this person.",
+
+		// The badge checked, as the credential states it.
+		"badge.claimed":         "What the credential claims; not confirmed, since it did not pass every check:",
+		"badge.unnamed":         "A credential without a name",
+		"badge.issuedBy":        "Issued by",
+		"badge.issued":          "issued",
+		"badge.validUntil":      "valid until",
+		"badge.recipient":       "Issued to:",
+		"badge.recipientHashed": "a person identified by a hashed email address or other identifier. The credential does not reveal it; verify again with the email address or identifier you know to check it.",
+		"badge.recipientNone":   "the credential does not say whom it was issued to.",
+		"lang":                  "en",
+		"details":               "Technical details",
+		"detailsEnglish":        "Technical details",
+		"requestID":             "Request ID",
 
 		"uploadLimit":    "The file may be at most %s.",
 		"error.fetch":    "The link could not be fetched.",
@@ -214,6 +228,17 @@ var pageText = map[string]map[string]string{
 		"identity.fail":    "Nee: het credential is niet van de persoon met dit e-mailadres of deze identificatie.",
 		"identity.none":    "Het credential noemt geen e-mailadres of identificatie om mee te vergelijken.",
 
+		"result.notIssuedTo":     "Echt, maar niet uitgegeven aan %s",
+		"result.notIssuedToText": "Het credential is echt, nu geldig en niet ingetrokken, maar het is aan iemand anders uitgegeven: het noemt dit e-mailadres of deze identificatie niet. Het zegt niets over deze persoon.",
+
+		"badge.claimed":         "Wat het credential beweert; niet bevestigd, want het doorstond niet elke controle:",
+		"badge.unnamed":         "Een credential zonder naam",
+		"badge.issuedBy":        "Uitgegeven door",
+		"badge.issued":          "uitgegeven",
+		"badge.validUntil":      "geldig tot",
+		"badge.recipient":       "Uitgegeven aan:",
+		"badge.recipientHashed": "een persoon die met een gehasht e-mailadres of andere identificatie wordt aangeduid. Het credential maakt die niet bekend; controleer opnieuw met het e-mailadres of de identificatie die u kent.",
+		"badge.recipientNone":   "het credential zegt niet aan wie het is uitgegeven.",
 		// Technical details not in Dutch (see checkDetail) say so.
 		"lang":           "nl",
 		"details":        "Technische details",

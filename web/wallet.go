@@ -85,6 +85,7 @@ type holdingJSON struct {
 	CredentialID string           `json:"credentialId,omitempty"`
 	Format       string           `json:"format"`
 	State        string           `json:"state"`
+	RevokeReason string           `json:"revokeReason,omitempty"` // the issuer's, for a revoked credential of this platform
 	Summary      wallet.Summary   `json:"summary"`
 	Public       bool             `json:"public"`
 	ShareURL     string           `json:"shareUrl,omitempty"`
@@ -95,7 +96,7 @@ type holdingJSON struct {
 
 func (s *Server) holdingView(h *wallet.Holding, detail bool) holdingJSON {
 	v := holdingJSON{ID: h.ID, Source: h.Source, AwardID: h.AwardID, CredentialID: h.CredentialID, Format: h.Format,
-		State: h.State, Summary: h.Summary}
+		State: h.State, RevokeReason: h.RevokeReason, Summary: h.Summary}
 	if h.Share != nil && h.Share.Public {
 		v.Public, v.ShareURL = true, s.Wallet.ShareURL(h.Share.ID)
 	}
@@ -503,6 +504,7 @@ func (s *Server) handleDeleteAccount(w http.ResponseWriter, r *http.Request) {
 type publicShareJSON struct {
 	URL          string           `json:"url"`
 	State        string           `json:"state"`
+	RevokeReason string           `json:"revokeReason,omitempty"` // the issuer's, for a revoked credential of this platform
 	Summary      wallet.Summary   `json:"summary"`
 	Verification *verifier.Result `json:"verification"`
 	Credential   json.RawMessage  `json:"credential,omitempty"`

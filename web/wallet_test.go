@@ -594,6 +594,9 @@ func (e *env) holdingOf(caller string) string {
 	l := callerLearner(caller)
 	awards := must(we.is.DirectAward(ctx, root, e.B.ID, []issuer.DirectAwardInput{{Recipient: issuer.Recipient{Email: caller + "@example.org"}}}, time.Time{}))
 	l.Emails = []string{caller + "@example.org"}
+	// The credential names the wallet's DID too: the superuser's session
+	// has no address, so the DID is what makes it theirs to import.
+	l.HolderDID = must(we.w.HolderDID(ctx, l.UserID))
 	a := must(we.is.ClaimAward(ctx, l, awards[0].ID, "terms-1"))
 	must(we.w.SetPublic(ctx, callerLearner(caller), a.ID, true))
 	walletFixtures[e][caller] = a
@@ -637,15 +640,17 @@ func walletMatrix() map[string]matrixCase {
 			p := must(e.wallet().w.CreatePresentation(ctx, e.learnerOf(matrixCaller), wallet.PresentationRequest{HoldingIDs: []string{e.holdingOf(matrixCaller)}, Challenge: "c"}))
 			return "/api/v1/me/presentations/" + p.ID, nil
 		}},
+		// Each person imports a credential of their own: another's is
+		// refused (TestImportNotHolder).
 		"POST /api/v1/me/imports": {persons, func(e *env) (string, any) {
-			c := must(e.db.CredentialByAward(ctx, e.holdingOf(owner)))
+			c := must(e.db.CredentialByAward(ctx, e.holdingOf(matrixCaller)))
 			return "/api/v1/me/imports", map[string]any{"credential": json.RawMessage(c.JSON)}
 		}},
 		"DELETE /api/v1/me/imports/{importID}": {persons, func(e *env) (string, any) {
 			if matrixCaller == anonymous || matrixCaller == ownSIS || matrixCaller == otherSIS {
 				return "/api/v1/me/imports/imp_x", nil
 			}
-			c := must(e.db.CredentialByAward(ctx, e.holdingOf(owner)))
+			c := must(e.db.CredentialByAward(ctx, e.holdingOf(matrixCaller)))
 			h := must(e.wallet().w.Import(ctx, e.learnerOf(matrixCaller), c.JSON))
 			return "/api/v1/me/imports/" + h.ID, nil
 		}},

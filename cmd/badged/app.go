@@ -111,7 +111,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	mk, err := masterKey(cfg, a.log)
+	mk, keyFrom, err := masterKey(cfg, a.log)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 			a.close()
 		}
 	}()
-	if err := checkMasterKey(ctx, st, sealer); err != nil {
+	if err := checkMasterKey(ctx, st, sealer, keyFrom); err != nil {
 		return nil, err
 	}
 	now, log, base := a.now, a.log, cfg.BaseURL
@@ -213,8 +213,9 @@ func (a *app) Run(ctx context.Context, l net.Listener) error {
 // checkMasterKey makes sure the master key opens the signing keys already
 // stored, by unsealing the current key of the first institution key ring
 // it finds, so that a wrong key stops the start instead of failing every
-// claim later. A store without key rings passes.
-func checkMasterKey(ctx context.Context, st store, sealer *keys.Sealer) error {
+// claim later. A store without key rings passes. from says where the key
+// came from (see masterKey), for the message.
+func checkMasterKey(ctx context.Context, st store, sealer *keys.Sealer, from string) error {
 	ins, err := st.Institutions(ctx)
 	if err != nil {
 		return fmt.Errorf("check the master key: %w", err)
@@ -229,8 +230,11 @@ func checkMasterKey(ctx context.Context, st store, sealer *keys.Sealer) error {
 		}
 		if _, _, err := ring.Signer(sealer); err != nil {
 			if errors.Is(err, keys.ErrUnknownKey) || errors.Is(err, keys.ErrCorrupt) {
-				return fmt.Errorf("the master key does not open the signing keys stored here (those of institution %s): "+
-					"set BADGED_MASTER_KEY to the key this data was made with (in demo mode: the one in master.key in the data directory)", in.ID)
+				advice := "set BADGED_MASTER_KEY to the key this data was made with"
+				if from != "BADGED_MASTER_KEY" {
+					advice = "this data was made with another key: set BADGED_MASTER_KEY to that key"
+				}
+				return fmt.Errorf("%s does not open the signing keys stored here (those of institution %s): %s", from, in.ID, advice)
 			}
 			return fmt.Errorf("check the master key: %w", err)
 		}

@@ -42,8 +42,8 @@ type Config struct {
 	// means demo mode, with the built-in demo provider under /devidp.
 	OIDCProviders string // BADGED_OIDC_PROVIDERS: JSON, or a file path
 	// Demo allows demo mode (the built-in OpenID provider, the seeded demo
-	// institution, a master key generated in the data directory) on a base
-	// URL that is not loopback; see [Config.mode].
+	// institution, a master key generated in the data directory) on an
+	// address or base URL that is not loopback; see [Config.mode].
 	Demo bool // BADGED_DEMO
 	// TLSCert and TLSKey are PEM files of the certificate (with its chain)
 	// and key to serve https with.
@@ -97,7 +97,7 @@ var envVars = []envVar{
 		c.BaseURL = strings.TrimRight(v, "/")
 		return nil
 	}},
-	{"BADGED_DEMO", "true to run demo mode (built-in login, demo data, generated master key) on a base URL that is not localhost (default false; on localhost demo mode needs no flag)", func(c *Config, v string) error {
+	{"BADGED_DEMO", "true to run demo mode (built-in login without a password, demo data, generated master key) listening on an address or with a base URL that is not this machine's own (default false; on localhost demo mode needs no flag)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.Demo = b
 		return err
@@ -193,6 +193,11 @@ var envVars = []envVar{
 		c.ReminderDays = days
 		return err
 	}},
+	{"BADGED_EGRESS_CONNECT_TO", "comma-separated host:port=host:port: connect to the second address for URLs of the first, URL, Host and TLS name unchanged (as curl --connect-to; for split DNS); an internal address needs its host in BADGED_EGRESS_ALLOW_HOSTS", func(c *Config, v string) error {
+		connect, err := parseConnectTo(v)
+		c.Egress.ConnectTo = connect
+		return err
+	}},
 	{"BADGED_EGRESS_TIMEOUT", "timeout of one outbound fetch (default 5s)", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		c.Egress.Timeout = d
@@ -256,6 +261,26 @@ func limit(dst *int, v string) error {
 	return nil
 }
 
+// parseConnectTo parses BADGED_EGRESS_CONNECT_TO: comma-separated
+// from=to pairs, each side a host:port.
+func parseConnectTo(v string) (map[string]string, error) {
+	connect := map[string]string{}
+	for _, pair := range strings.Split(v, ",") {
+		if pair = strings.TrimSpace(pair); pair == "" {
+			continue
+		}
+		from, to, ok := strings.Cut(pair, "=")
+		from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+		for _, hp := range []string{from, to} {
+			if host, port, err := net.SplitHostPort(hp); !ok || err != nil || host == "" || port == "" {
+				return nil, fmt.Errorf("%q is not host:port=host:port", pair)
+			}
+		}
+		connect[from] = to
+	}
+	return connect, nil
+}
+
 // parseReminderDays parses BADGED_REMINDER_DAYS: days left, each a whole
 // number of at least 1, once each; "none" is no reminders.
 func parseReminderDays(v string) ([]int, error) {
@@ -305,11 +330,15 @@ func (c Config) check() error {
 
 // mode reports whether c runs in demo mode, or why badged may not start
 // with it. Demo mode fills in what production must be given — the
-// built-in OpenID provider without BADGED_OIDC_PROVIDERS, a master key
-// generated in the data directory without BADGED_MASTER_KEY — and it runs
-// only on a loopback base URL (localhost, 127.0.0.1, [::1]) or when asked
-// for (Demo). Any other base URL without both settings is an error that
-// says what to set. c.BaseURL must be set.
+// built-in OpenID provider, on which anyone signs in as demo staff without
+// a password, without BADGED_OIDC_PROVIDERS; a master key generated in
+// the data directory without BADGED_MASTER_KEY — so it runs only on this
+// machine's own addresses (localhost, 127.0.0.1, [::1]): both the address
+// it listens on (c.Addr) and the base URL; or when asked for (Demo). An
+// empty c.BaseURL is serve's default (see defaultBaseURL): the first ACME
+// host, or else the listener's address, so mode needs no listener. Any
+// other configuration without both settings is an error that names the
+// address and base URL as given and says what to do.
 func (c Config) mode() (demo bool, err error) {
 	var missing []string
 	if strings.TrimSpace(c.OIDCProviders) == "" {
@@ -318,14 +347,37 @@ func (c Config) mode() (demo bool, err error) {
 	if c.MasterKey == "" {
 		missing = append(missing, "BADGED_MASTER_KEY (base64 of 32 random bytes, e.g. from: head -c 32 /dev/urandom | base64)")
 	}
-	if c.Demo || loopbackURL(c.BaseURL) {
-		return len(missing) > 0, nil
+	if len(missing) == 0 {
+		return false, nil
 	}
-	if len(missing) > 0 {
-		return false, fmt.Errorf("refusing to start in demo mode on %s, which is not localhost: set %s; or, to run the demo there, --demo (BADGED_DEMO=true)",
-			c.BaseURL, strings.Join(missing, " and "))
+	base := c.BaseURL
+	if base == "" && len(c.ACMEHosts) > 0 {
+		base = "https://" + c.ACMEHosts[0] // as defaultBaseURL
 	}
-	return false, nil
+	localAddr := loopbackURL("http://" + c.Addr)
+	localBase := base == "" || loopbackURL(base) // empty: follows Addr
+	if c.Demo || localAddr && localBase {
+		return true, nil
+	}
+	var where []string
+	if !localAddr {
+		where = append(where, fmt.Sprintf("listening on %s, which other machines can reach", c.Addr))
+	}
+	if !localBase {
+		where = append(where, fmt.Sprintf("with base URL %s, which is not localhost", base))
+	}
+	set := "set " + strings.Join(missing, " and ")
+	var fixes []string
+	if localBase {
+		port := "8080"
+		if _, p, err := net.SplitHostPort(c.Addr); err == nil && p != "" {
+			port = p
+		}
+		fixes = append(fixes, "to try badged on this machine only, listen on loopback: --addr "+net.JoinHostPort("127.0.0.1", port))
+		set = "to run it for real, " + set + ", and BADGED_BASE_URL to its public URL (e.g. https://badges.example.edu)"
+	}
+	fixes = append(fixes, set, "or, to run the demo there knowingly, pass --demo (BADGED_DEMO=true)")
+	return false, fmt.Errorf("refusing to start in demo mode %s: %s", strings.Join(where, " and "), strings.Join(fixes, "; "))
 }
 
 // loopbackURL reports whether u names this machine only: localhost (or a

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -18,12 +17,9 @@ import (
 
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/did"
-	"github.com/badged/badged/egress"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
-	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/verifier"
@@ -34,13 +30,11 @@ import (
 // real HTTP against the whole server, wired as runServe wires it, on bbolt
 // and on PostgreSQL. What serve runs on a timer (due work, mail delivery,
 // which read time.Now) is driven here by the test with an injected clock;
-// mail goes over SMTP to a server running in the test; the verifier
-// resolves the server's did:web and status lists through a transport that
-// sends https://badges.test to the test server.
-
-// e2eBase is the public base URL: a name, since a did:web cannot name an
-// IP address.
-const e2eBase = "https://badges.test"
+// mail goes over SMTP to a server running in the test. The server runs as
+// serve runs it by default, at http://localhost:PORT of its listener, with
+// serve's own egress client; the test checks its credentials from outside
+// as `badged verify --server URL` does, through the egress policy. No URL
+// is rewritten.
 
 // e2eClock is the injected clock.
 type e2eClock struct {
@@ -66,9 +60,8 @@ type stack struct {
 	au       *auth.Service
 	deliver  *notify.Deliverer
 	smtp     *smtpServer
-	url      string       // where the server listens: http://127.0.0.1:PORT
-	client   *http.Client // the loopback transport
-	verifier *verifier.Verifier
+	url      string             // where the server listens: http://127.0.0.1:PORT
+	verifier *verifier.Verifier // checks from outside, as badged verify --server does
 
 	inst  *issuer.Institution
 	issr  *issuer.Issuer
@@ -80,20 +73,13 @@ type stack struct {
 // directory, or a fresh PostgreSQL schema (required when CI=true). It has
 // OpenID providers and a master key, as production has; its loops run
 // (due work, mail delivery, bulk awards), and the tests also drive the due
-// work and delivery themselves at the clock's time.
+// work and delivery themselves at the clock's time. Its base URL is
+// serve's default, http://localhost:PORT of the listener, and it fetches
+// through the egress client serve builds from the configuration.
 func newStack(t *testing.T, kind string) *stack {
-	t.Helper()
-	return newStackAt(t, kind, e2eBase)
-}
-
-// newStackAt is newStack with the public base URL base; "" is serve's
-// default, http://localhost:PORT of the listener, and then the server
-// fetches through the real egress guard instead of the loopback transport.
-func newStackAt(t *testing.T, kind, base string) *stack {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir = t.TempDir()
-	cfg.BaseURL = base
 	// The due-work and mail loops run once at start; the tests run the
 	// rest at the times they set the clock to.
 	cfg.DueInterval, cfg.MailInterval = 24*time.Hour, 24*time.Hour
@@ -110,17 +96,13 @@ func newStackAt(t *testing.T, kind, base string) *stack {
 		t.Fatal(err)
 	}
 	serverURL := "http://" + l.Addr().String()
-	client := loopback(serverURL)
-	outbound := client
-	if base == "" {
-		cfg.BaseURL, outbound = localBaseURL(l.Addr()), nil
-	}
+	cfg.BaseURL = localBaseURL(l.Addr())
 	smtpSrv := newSMTPServer(t)
 	sender, err := notify.NewSMTP(notify.Config{Host: smtpSrv.host, Port: smtpSrv.port, From: "badged <noreply@badges.test>", TLS: notify.TLSNone})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(ctx, cfg, deps{Now: clock.Now, HTTP: outbound, Sender: sender, Log: log})
+	a, err := newApp(ctx, cfg, deps{Now: clock.Now, Sender: sender, Log: log})
 	if err != nil {
 		l.Close()
 		t.Fatal(err)
@@ -135,32 +117,15 @@ func newStackAt(t *testing.T, kind, base string) *stack {
 		a.Close()
 	})
 	s := &stack{t: t, clock: clock, app: a, is: a.issuer, iss: a.issuance, au: a.auth, smtp: smtpSrv,
-		deliver: a.deliverer, url: serverURL, client: client}
-	s.verifier = verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(s.client),
-		verifier.WithStatus(verifier.HTTPFetcher{Client: s.client}), verifier.WithClock(clock.Now))
+		deliver: a.deliverer, url: serverURL}
+	// A verifier elsewhere on this machine, with the default egress
+	// policy, pointed at the server as `badged verify --server` is.
+	if s.verifier, err = newVerifier(DefaultConfig(), cfg.BaseURL, verifier.WithClock(clock.Now)); err != nil {
+		t.Fatal(err)
+	}
 	s.seed(ctx)
 	return s
 }
-
-// loopback returns a client whose transport sends every request, whatever
-// its host, to the test server over plain HTTP, keeping the Host: how a
-// verifier reaches a badged on localhost (web/public_test.go).
-func loopback(serverURL string) *http.Client {
-	target, _ := url.Parse(serverURL)
-	c := egress.NewClient(egress.Policy{AllowHosts: []string{target.Host}, Timeout: 10 * time.Second, MaxBytes: 4 << 20})
-	base := c.Transport
-	c.Transport = roundTrip(func(req *http.Request) (*http.Response, error) {
-		req = req.Clone(req.Context())
-		req.Host = req.URL.Host
-		req.URL.Scheme, req.URL.Host = "http", target.Host
-		return base.RoundTrip(req)
-	})
-	return c
-}
-
-type roundTrip func(*http.Request) (*http.Response, error)
-
-func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 var e2eRoot = issuer.Actor{UserID: "e2e-root", Superuser: true}
 
@@ -296,7 +261,7 @@ func (s *stack) verify(cred []byte, fail ...string) *verifier.Result {
 	s.t.Helper()
 	res := s.verifier.Verify(context.Background(), cred)
 	want := s.iss.IssuerDID(s.issr.ID)
-	if !strings.HasPrefix(want, "did:web:badges.test") || res.Issuer != want || !strings.HasPrefix(res.Signer, want+"#") {
+	if !strings.HasPrefix(want, did.WebDID(strings.TrimPrefix(s.app.cfg.BaseURL, "http://"))+":") || res.Issuer != want || !strings.HasPrefix(res.Signer, want+"#") {
 		s.t.Errorf("issuer %s, signer %s; want %s", res.Issuer, res.Signer, want)
 	}
 	for _, id := range []string{verifier.CheckProof, verifier.CheckSigner, verifier.CheckValidity, verifier.CheckStatus} {
@@ -543,7 +508,7 @@ func journeyUnclaimed(t *testing.T, s *stack) {
 	}
 	s.deliverMail()
 	mails := s.wantMails(addr, `Er ligt een badge voor je klaar: "Databases"`)
-	if !strings.Contains(mails[0].Text, e2eBase+"/backpack/awards/"+a.ID) {
+	if !strings.Contains(mails[0].Text, s.app.cfg.BaseURL+"/backpack/awards/"+a.ID) {
 		t.Errorf("waiting mail without the claim link:\n%s", mails[0].Text)
 	}
 

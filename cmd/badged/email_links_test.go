@@ -27,7 +27,7 @@ import (
 // redirects; and without a session, which leads to the login page.
 func TestEmailLinks(t *testing.T) {
 	for _, kind := range []string{"bolt", "postgres"} {
-		t.Run(kind, func(t *testing.T) { emailLinks(t, newStackAt(t, kind, "")) })
+		t.Run(kind, func(t *testing.T) { emailLinks(t, newStack(t, kind)) })
 	}
 }
 

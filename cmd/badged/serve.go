@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/hkdf"
 	"crypto/rand"
@@ -49,7 +50,7 @@ other service needed. Flags override the environment.
 `+envHelp())
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (BADGED_ADDR)")
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (BADGED_DATA)")
-	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "run demo mode even on a base URL that is not localhost (BADGED_DEMO)")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "run demo mode even on an address or base URL that is not this machine's own (BADGED_DEMO)")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM file of the certificate to serve https with (BADGED_TLS_CERT)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM file of the key of --tls-cert (BADGED_TLS_KEY)")
 	fs.Func("acme-host", "public host name to serve https for with a certificate from Let's Encrypt, cached in DATA/acme;\nrepeat or separate by commas (BADGED_ACME_HOSTS); the challenge is answered on BADGED_ACME_HTTP_ADDR (:80)", func(v string) error {
@@ -68,6 +69,17 @@ other service needed. Flags override the environment.
 	}
 	if *verifierOnly {
 		return serveVerifier(ctx, cfg, env)
+	}
+	// What the configuration alone refuses is said before listening, so
+	// that a busy port does not hide it.
+	if _, err := cfg.mode(); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if _, _, err := serverTLS(cfg); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if _, _, err := configuredKeys(cfg); err != nil {
+		return fmt.Errorf("serve: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(env.stdout, nil))
 	l, err := net.Listen("tcp", cfg.Addr)
@@ -205,40 +217,65 @@ func openStore(ctx context.Context, cfg Config) (store, func(), error) {
 	return db, func() { db.Close() }, nil
 }
 
-// masterKey returns the key that seals signing keys at rest: the operator's
-// BADGED_MASTER_KEY, or in demo mode one generated once and kept in the data
-// directory (which the log says, since it is not fit for production).
-func masterKey(cfg Config, log *slog.Logger) ([]byte, error) {
+// masterKey returns the key that seals signing keys at rest, and where it
+// comes from (for messages): the operator's BADGED_MASTER_KEY, or in demo
+// mode one generated once and kept in the data directory (which the log
+// says, since it is not fit for production). Its errors are those of
+// [configuredKeys].
+func masterKey(cfg Config, log *slog.Logger) (key []byte, from string, err error) {
+	env, kept, err := configuredKeys(cfg)
+	switch {
+	case err != nil:
+		return nil, "", err
+	case env != nil:
+		return env, "BADGED_MASTER_KEY", nil
+	}
+	path := filepath.Join(cfg.DataDir, "master.key")
+	from = "the master key in " + path
+	if kept != nil {
+		log.Warn("demo mode: using the master key kept in the data directory; set BADGED_MASTER_KEY in production", "file", path)
+		return kept, from, nil
+	}
+	k := make([]byte, keys.MasterKeySize)
+	if _, err := rand.Read(k); err != nil {
+		return nil, "", err
+	}
+	enc := base64.StdEncoding.EncodeToString(k)
+	if err := os.WriteFile(path, []byte(enc+"\n"), 0o600); err != nil {
+		return nil, "", fmt.Errorf("write demo master key: %w", err)
+	}
+	log.Warn("demo mode: generated a master key in the data directory; set BADGED_MASTER_KEY in production", "file", path)
+	return k, from, nil
+}
+
+// configuredKeys reads the master keys cfg gives, writing nothing: env,
+// the key of BADGED_MASTER_KEY, and kept, the key demo mode generated in
+// the data directory's master.key; each nil when there is none. It is an
+// error when either does not parse, or when both are there and differ,
+// since the data was made with the kept key.
+func configuredKeys(cfg Config) (env, kept []byte, err error) {
 	if cfg.MasterKey != "" {
-		k, err := keys.ParseMasterKey(cfg.MasterKey)
-		if err != nil {
-			return nil, fmt.Errorf("BADGED_MASTER_KEY: %w", err)
+		if env, err = keys.ParseMasterKey(cfg.MasterKey); err != nil {
+			return nil, nil, fmt.Errorf("BADGED_MASTER_KEY: %w", err)
 		}
-		return k, nil
 	}
 	path := filepath.Join(cfg.DataDir, "master.key")
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		k := make([]byte, keys.MasterKeySize)
-		if _, err := rand.Read(k); err != nil {
-			return nil, err
-		}
-		enc := base64.StdEncoding.EncodeToString(k)
-		if err := os.WriteFile(path, []byte(enc+"\n"), 0o600); err != nil {
-			return nil, fmt.Errorf("write demo master key: %w", err)
-		}
-		log.Warn("demo mode: generated a master key in the data directory; set BADGED_MASTER_KEY in production", "file", path)
-		return k, nil
+		return env, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	k, err := keys.ParseMasterKey(strings.TrimSpace(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if kept, err = keys.ParseMasterKey(strings.TrimSpace(string(b))); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	log.Warn("demo mode: using the master key kept in the data directory; set BADGED_MASTER_KEY in production", "file", path)
-	return k, nil
+	if env != nil && !bytes.Equal(env, kept) {
+		return nil, nil, fmt.Errorf("BADGED_MASTER_KEY is not the master key in %s, which demo mode generated for the data there "+
+			"and which seals its keys: set BADGED_MASTER_KEY to the contents of that file, "+
+			"or leave BADGED_MASTER_KEY unset to keep running the demo, or start on another data directory (--data)", path)
+	}
+	return env, kept, nil
 }
 
 // serveVerifier runs a stateless verifier node: no store is opened and

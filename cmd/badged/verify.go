@@ -25,6 +25,8 @@ every check per input and exits 0 only if every input is valid.
 Keys (did:web) and status lists are fetched over HTTPS, never from private,
 loopback or link-local addresses unless BADGED_EGRESS_ALLOW_PRIVATE=true or the
 host is listed in BADGED_EGRESS_ALLOW_HOSTS (comma-separated host[:port]).
+BADGED_EGRESS_CONNECT_TO (host:port=host:port,...) connects to another address
+for a host's URLs, keeping the URL and the name its certificate is checked for.
 
 With --server URL, the credentials of the badged server at URL are checked
 against that server: the did:web DIDs of its host are fetched from URL (over
@@ -92,9 +94,10 @@ else is fetched as without it.`)
 // cfg. A server URL (--server) adds that server's host to the policy's
 // allowed hosts and has its did:web DIDs fetched from the URL's origin
 // (did.WithServedAt); its status lists are at URLs under it already.
-func newVerifier(cfg Config, server string) (*verifier.Verifier, error) {
+// opts are added to the verifier's (the end-to-end tests' clock).
+func newVerifier(cfg Config, server string, opts ...verifier.Option) (*verifier.Verifier, error) {
 	policy := cfg.Egress
-	var opts []did.Option
+	var didOpts []did.Option
 	if server != "" {
 		u, err := url.Parse(server)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
@@ -112,12 +115,12 @@ func newVerifier(cfg Config, server string) (*verifier.Verifier, error) {
 		}
 		policy.AllowHosts = append(slices.Clone(policy.AllowHosts), hosts...)
 		for _, h := range hosts {
-			opts = append(opts, did.WithServedAt(h, u.Scheme+"://"+u.Host))
+			didOpts = append(didOpts, did.WithServedAt(h, u.Scheme+"://"+u.Host))
 		}
 	}
 	client := egress.NewClient(policy)
-	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client, opts...),
-		verifier.WithStatus(verifier.HTTPFetcher{Client: client})), nil
+	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client, didOpts...),
+		append([]verifier.Option{verifier.WithStatus(verifier.HTTPFetcher{Client: client})}, opts...)...), nil
 }
 
 var marks = map[verifier.Verdict]string{
