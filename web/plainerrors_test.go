@@ -55,8 +55,8 @@ func TestFetchErrorsInPlainWords(t *testing.T) {
 				if got := strings.TrimSpace(details.Find("summary").Text()); got != pageText[lang]["detailsEnglish"] {
 					t.Errorf("details summary %q", got)
 				}
-				if !strings.Contains(details.Text(), "could not be fetched") && tc.reason != "fetch.notShared" {
-					t.Errorf("details %q do not say what happened", details.Text())
+				if tc.reason != "fetch.notShared" && (!strings.Contains(details.Text(), tc.link+" could not be fetched") || !strings.Contains(details.Text(), "(")) {
+					t.Errorf("details %q do not say what happened to %s", details.Text(), tc.link)
 				}
 				if id := resp.Header.Get(RequestIDHeader); id == "" || !strings.Contains(details.Text(), id) {
 					t.Errorf("details %q do not quote the request id %q", details.Text(), id)

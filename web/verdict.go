@@ -138,13 +138,17 @@ func keyUnknown(res *verifier.Result) bool {
 }
 
 // sentence makes a verifier message a sentence: capitalized, with a full
-// stop.
+// stop. A message that starts with a URL or a DID ("https://…", "did:web:…")
+// keeps it as it is.
 func sentence(msg string) string {
 	if msg == "" {
 		return ""
 	}
-	r, n := utf8.DecodeRuneInString(msg)
-	msg = string(unicode.ToUpper(r)) + msg[n:]
+	first, _, _ := strings.Cut(msg, " ")
+	if !strings.Contains(strings.TrimSuffix(first, ":"), ":") {
+		r, n := utf8.DecodeRuneInString(msg)
+		msg = string(unicode.ToUpper(r)) + msg[n:]
+	}
 	if !strings.HasSuffix(msg, ".") {
 		msg += "."
 	}

@@ -50,3 +50,17 @@ func TestDetailNL(t *testing.T) {
 		}
 	})
 }
+
+func TestSentence(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                              "",
+		"not revoked":                   "Not revoked.",
+		"expired: validUntil is 2020":   "Expired: validUntil is 2020.",
+		"https://x.example/c could not": "https://x.example/c could not.",
+		"did:web:x.example is unknown.": "did:web:x.example is unknown.",
+	} {
+		if got := sentence(in); got != want {
+			t.Errorf("sentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -125,7 +125,7 @@ var pageText = map[string]map[string]string{
 		// and fetch.notShared for a share of this server that is not
 		// public (any more).
 		"fetch.invalid_url":        "Only http and https addresses can be fetched.",
-		"fetch.not_allowed":        "badged does not fetch from addresses on its own network (this machine or its local network).",
+		"fetch.not_allowed":        "Addresses on badged's own network (this machine or its local network) are not fetched.",
 		"fetch.no_such_host":       "The address does not exist (no such host). Check the spelling.",
 		"fetch.connection_refused": "Nothing answers at this address (connection refused).",
 		"fetch.timeout":            "The server did not answer in time. Try again later.",
@@ -252,7 +252,7 @@ var pageText = map[string]map[string]string{
 		"error.empty":    "Plak eerst een credential of kies een bestand.",
 
 		"fetch.invalid_url":        "Alleen http- en https-adressen kunnen worden opgehaald.",
-		"fetch.not_allowed":        "badged haalt niets op van adressen op zijn eigen netwerk (deze machine of het lokale netwerk).",
+		"fetch.not_allowed":        "Adressen op het eigen netwerk van badged (deze machine of het lokale netwerk) worden niet opgehaald.",
 		"fetch.no_such_host":       "Dit adres bestaat niet (onbekende host). Controleer de spelling.",
 		"fetch.connection_refused": "Op dit adres antwoordt niets (verbinding geweigerd).",
 		"fetch.timeout":            "De server antwoordde niet op tijd. Probeer het later opnieuw.",
