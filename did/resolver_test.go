@@ -179,8 +179,8 @@ func TestResolveKeyDIDWeb(t *testing.T) {
 		{"fail/no fragment", iss.did, badged.Invalid, "has no fragment", false},
 		{"fail/wrong id in document", "did:web:wrong-id.example#k", badged.Unavailable, `has id "did:web:evil.example", not the DID`, false},
 		{"fail/not JSON", "did:web:not-json.example#k", badged.Unavailable, "is not a DID document", false},
-		{"fail/no document", "did:web:missing.example#k", badged.Unavailable, "status 404", false},
-		{"fail/document too large", "did:web:big.example#k", badged.Unavailable, "exceeds 1500 bytes", false},
+		{"fail/no document", "did:web:missing.example#k", badged.Unavailable, "the server answered 404", false},
+		{"fail/document too large", "did:web:big.example#k", badged.Unavailable, "larger than 1500 bytes", false},
 		{"fail/bad did:web", "did:web:127.0.0.1#k", badged.Invalid, "is not a domain name", false},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -181,12 +182,12 @@ func TestFetchLimits(t *testing.T) {
 		msg      string
 	}{
 		{"ok/exactly the limit", allowed, "/10", 10, "", ""},
-		{"fail/over the limit", allowed, "/10", 9, badged.TooLarge, "response body exceeds 9 bytes"},
-		{"fail/chunked over the limit", allowed, "/chunked", 55, badged.TooLarge, "response body exceeds 55 bytes"},
+		{"fail/over the limit", allowed, "/10", 9, badged.TooLarge, "the response is larger than 9 bytes"},
+		{"fail/chunked over the limit", allowed, "/chunked", 55, badged.TooLarge, "the response is larger than 55 bytes"},
 		{"ok/chunked within the limit", allowed, "/chunked", 100, "", ""},
 		{"fail/policy MaxBytes", backstop, "/chunked", 1000, badged.TooLarge, "response body exceeds 50 bytes"},
 		{"ok/policy MaxBytes exactly", egress.NewClient(policy(func(p *egress.Policy) { p.AllowPrivate = true; p.MaxBytes = 10 })), "/10", 1000, "", ""},
-		{"fail/status 404", allowed, "/missing", 0, badged.Unavailable, "status 404 Not Found"},
+		{"fail/status 404", allowed, "/missing", 0, badged.Unavailable, "the server answered 404 Not Found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,8 +213,8 @@ func TestFetchBadURL(t *testing.T) {
 		{"fail/file scheme", "file:///etc/passwd", `scheme "file" is not allowed`},
 		{"fail/ftp scheme", "ftp://example.com/x", `scheme "ftp" is not allowed`},
 		{"fail/no scheme", "example.com/did.json", `scheme "" is not allowed`},
-		{"fail/no host", "https:///did.json", "URL has no host"},
-		{"fail/not a URL", "https://exa mple.com/\x00", "not a valid URL"},
+		{"fail/no host", "https:///did.json", "the address has no host"},
+		{"fail/not a URL", "https://exa mple.com/\x00", "it is not a valid address"},
 		{"fail/metadata address", "http://169.254.169.254/latest/meta-data/", "address 169.254.169.254 is not allowed (link-local)"},
 		{"fail/unspecified", "http://0.0.0.0:1/", "address 0.0.0.0 is not allowed (unspecified)"},
 		{"fail/mapped v6 loopback", "http://[::ffff:127.0.0.1]:1/", "address 127.0.0.1 is not allowed (loopback)"},
@@ -240,6 +241,9 @@ func TestFetchTimeout(t *testing.T) {
 		c := egress.NewClient(policy(func(p *egress.Policy) { p.AllowHosts = []string{host}; p.Timeout = 100 * time.Millisecond }))
 		_, _, err := egress.Fetch(t.Context(), c, "http://"+host+"/", 0, "")
 		checkErr(t, err, badged.Unavailable, "timed out")
+		if r := egress.ReasonOf(err); r != egress.ReasonTimeout {
+			t.Errorf("ReasonOf = %q", r)
+		}
 	})
 	t.Run("fail/context deadline", func(t *testing.T) {
 		c := egress.NewClient(policy(func(p *egress.Policy) { p.AllowHosts = []string{host} }))
@@ -264,7 +268,7 @@ func ExampleFetch() {
 	fmt.Println(badged.MessageOf(err))
 	// Output:
 	// forbidden true
-	// fetch http://127.0.0.1:1/did.json: address 127.0.0.1 is not allowed (loopback)
+	// http://127.0.0.1:1/did.json could not be fetched: badged does not fetch from addresses on its own network: address 127.0.0.1 is not allowed (loopback)
 }
 
 // TestRootCAs fetches from an https server whose certificate a private CA
@@ -309,7 +313,7 @@ func TestUnreachable(t *testing.T) {
 		msg     string
 	}{
 		{"refused", egress.NewClient(policy(nil)), srv.URL, true, "not allowed (loopback)"},
-		{"too large", allowing, srv.URL + "/big", false, "exceeds 10 bytes"},
+		{"too large", allowing, srv.URL + "/big", false, "larger than 10 bytes"},
 		{"error status", allowing, srv.URL + "/down", false, "500"},
 	}
 	for _, tt := range tests {
@@ -327,6 +331,84 @@ func TestUnreachable(t *testing.T) {
 	if egress.Unreachable(nil) != nil {
 		t.Error("Unreachable(nil) is not nil")
 	}
+}
+
+// TestReasonOf fetches from real servers and addresses that fail each way
+// and checks the reason ReasonOf finds, and that the message says it in
+// words without the Go error (which stays in the cause, for the log).
+func TestReasonOf(t *testing.T) {
+	srv, host := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte("0123456789abcdef"))
+	}))
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(hello))
+	t.Cleanup(tlsSrv.Close)
+	tlsHost := strings.TrimPrefix(tlsSrv.URL, "https://")
+	// A loopback port with nothing listening: a server started and closed.
+	closed := httptest.NewServer(http.HandlerFunc(hello))
+	closedURL := closed.URL
+	closedHost := strings.TrimPrefix(closedURL, "http://")
+	closed.Close()
+
+	open := egress.NewClient(policy(func(p *egress.Policy) { p.AllowHosts = []string{host, tlsHost, closedHost} }))
+	guarded := egress.NewClient(egress.DefaultPolicy())
+	tests := []struct {
+		name   string
+		c      *http.Client
+		url    string
+		max    int64
+		reason egress.Reason
+		words  string
+	}{
+		{"fail/own network", guarded, srv.URL, 0, egress.ReasonNotAllowed, "badged does not fetch from addresses on its own network"},
+		{"fail/scheme", guarded, "ftp://example.com/x", 0, egress.ReasonInvalidURL, "only http and https addresses are fetched"},
+		{"fail/connection refused", open, closedURL + "/x", 0, egress.ReasonConnRefused, "nothing answers at that address (connection refused)"},
+		{"fail/untrusted certificate", open, tlsSrv.URL, 0, egress.ReasonCertificate, "the server's certificate is not trusted"},
+		{"fail/error status", open, srv.URL + "/missing", 0, egress.ReasonStatus, "the server answered 404 Not Found"},
+		{"fail/too large", open, srv.URL, 4, egress.ReasonTooLarge, "larger than 4 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := egress.Fetch(t.Context(), tt.c, tt.url, tt.max, "")
+			if got := egress.ReasonOf(err); got != tt.reason {
+				t.Errorf("ReasonOf = %q, want %q (%v)", got, tt.reason, err)
+			}
+			msg := badged.MessageOf(err)
+			if !strings.Contains(msg, tt.words) || !strings.Contains(msg, "could not be fetched") {
+				t.Errorf("message %q does not say %q", msg, tt.words)
+			}
+			for _, goText := range []string{"dial tcp", "x509:", "tls:", "Get \"", "request failed"} {
+				if strings.Contains(msg, goText) {
+					t.Errorf("message %q has Go error text %q", msg, goText)
+				}
+			}
+		})
+	}
+	t.Run("fail/no such host", func(t *testing.T) {
+		// A name under .invalid never resolves (RFC 6761); skip where
+		// there is no resolver to say so.
+		if _, err := net.LookupHost("badged-test.invalid"); err == nil || !isNotFound(err) {
+			t.Skipf("the resolver does not answer no such host: %v", err)
+		}
+		_, _, err := egress.Fetch(t.Context(), guarded, "https://badged-test.invalid/x.json", 0, "")
+		if got := egress.ReasonOf(err); got != egress.ReasonNoSuchHost {
+			t.Errorf("ReasonOf = %q, want no_such_host (%v)", got, err)
+		}
+		if msg := badged.MessageOf(err); msg != "https://badged-test.invalid/x.json could not be fetched: the address does not exist (no such host)" {
+			t.Errorf("message %q", msg)
+		}
+	})
+	if egress.ReasonOf(nil) != "" || egress.ReasonOf(errors.New("other")) != "" {
+		t.Error("ReasonOf of an error not from Fetch is not empty")
+	}
+}
+
+func isNotFound(err error) bool {
+	var d *net.DNSError
+	return errors.As(err, &d) && d.IsNotFound
 }
 
 // TestConnectTo fetches https://status.example.org/list from a loopback

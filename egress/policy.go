@@ -24,7 +24,11 @@
 // [Fetch] returns *badged.Error values: Kind Forbidden (wrapping
 // [ErrRefused]) when the policy refused an address, scheme or redirect,
 // TooLarge when a body exceeds its limit, and Unavailable for everything
-// else that goes wrong on the network or at the other end.
+// else that goes wrong on the network or at the other end. Their messages
+// are for people: the address and why, in words ("the address does not
+// exist (no such host)"), never the Go error, which stays in the cause
+// for the log; [ReasonOf] tells the reasons apart for a page that says
+// them in another language.
 package egress
 
 import (
@@ -154,7 +158,8 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 		return badged.Errorf(badged.Unavailable, "stopped after %d redirects", maxRedirects)
 	}
 	if s := req.URL.Scheme; s != "http" && s != "https" {
-		return &badged.Error{Kind: badged.Forbidden, Message: fmt.Sprintf("redirect to scheme %q is not allowed", s), Err: ErrRefused}
+		return &badged.Error{Kind: badged.Forbidden, Message: fmt.Sprintf("it redirects to a %q address; only http and https are fetched (redirect to scheme %q is not allowed)", s, s),
+			Err: &fetchFailure{reason: ReasonInvalidURL, err: ErrRefused}}
 	}
 	return nil
 }
@@ -164,10 +169,12 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 func checkConn(_ context.Context, _, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return &badged.Error{Kind: badged.Forbidden, Message: fmt.Sprintf("address %s cannot be checked", address), Err: ErrRefused}
+		return &badged.Error{Kind: badged.Forbidden, Message: fmt.Sprintf("address %s cannot be checked", address),
+			Err: &fetchFailure{reason: ReasonNotAllowed, err: ErrRefused}}
 	}
 	if reason := refusedReason(ap.Addr()); reason != "" {
-		return &badged.Error{Kind: badged.Forbidden, Message: fmt.Sprintf("address %s is not allowed (%s)", ap.Addr().WithZone(""), reason), Err: ErrRefused}
+		return &badged.Error{Kind: badged.Forbidden, Message: fmt.Sprintf("address %s is not allowed (%s)", ap.Addr().WithZone(""), reason),
+			Err: &fetchFailure{reason: ReasonNotAllowed, err: ErrRefused}}
 	}
 	return nil
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/badged/badged"
@@ -84,12 +86,35 @@ func (v *Verifier) decode(b []byte) (map[string]any, error) {
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("the input is not a JSON object: %v", err)
+		return nil, errors.New(jsonProblem(b, err))
 	}
 	if err := v.tooMany(doc); err != nil {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// jsonProblem says in words, not the decoder's, what is wrong with b,
+// JSON that did not decode into an object: it ends too early, or where
+// the first unexpected character is.
+func jsonProblem(b []byte, err error) string {
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		// The decoder's only syntax error at the end of the input.
+		if strings.HasPrefix(syntax.Error(), "unexpected end") {
+			return "the input is not valid JSON: it ends too early (a brace, bracket or quote is not closed)"
+		}
+		line, col := 1, 1
+		for _, c := range b[:max(syntax.Offset-1, 0)] {
+			if c == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		return fmt.Sprintf("the input is not valid JSON: unexpected character at line %d, column %d", line, col)
+	}
+	return "the input is not a JSON object"
 }
 
 // tooMany refuses a document with more JSON values than the limits allow:

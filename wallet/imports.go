@@ -31,11 +31,13 @@ var ErrNotHolder = errors.New("the credential was not issued to the learner")
 // one baked in), and keeps it with the result. A credential that does not
 // verify is refused, and so is one not issued to the learner: its subject
 // must be the learner's wallet DID, or name one of their verified email
-// addresses, their eduID or an EPPN. Errors: Unauthorized;
-// TooLarge; Invalid for what is not a credential, a presentation, or a
-// credential that fails verification, whose message names the failing
-// checks and why; Forbidden, wrapping [ErrNotHolder], for a credential
-// issued to someone else. Nothing is kept on an error.
+// addresses, their eduID or an EPPN. Errors: Unauthorized; TooLarge
+// (wrapping [ErrImportTooLarge]); Invalid for nothing given
+// ([ErrNothingToImport]), a presentation ([ErrPresentation]), or what is
+// not a credential or fails verification ([Refused]'s error, whose
+// message names the failing checks and why, with a [Refusal] as its
+// cause); Forbidden, wrapping [ErrNotHolder], for a credential issued to
+// someone else. Nothing is kept on an error.
 func (s *Service) Import(ctx context.Context, l issuer.Learner, input []byte) (*Holding, error) {
 	return s.importBytes(ctx, l, input, "")
 }
@@ -45,8 +47,8 @@ func (s *Service) Import(ctx context.Context, l issuer.Learner, input []byte) (*
 // public share of this server ([Service.ShareOf]) is read in-process
 // instead, whatever its scheme. Errors: those of Import; NotFound for a
 // share of this server that is not public; Invalid for another URL that
-// is not https; Unavailable without an egress client or when the fetch
-// fails.
+// is not https ([ErrNotHTTPS]); Unavailable without an egress client or
+// when the fetch fails (egress.ReasonOf says why).
 func (s *Service) ImportURL(ctx context.Context, l issuer.Learner, rawURL string) (*Holding, error) {
 	if err := unauthorized(l); err != nil {
 		return nil, err
@@ -60,14 +62,15 @@ func (s *Service) ImportURL(ctx context.Context, l issuer.Learner, rawURL string
 	}
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return nil, badged.Errorf(badged.Invalid, "give an https address of the credential")
+		return nil, &badged.Error{Kind: badged.Invalid, Message: "give an https address of the credential", Err: ErrNotHTTPS}
 	}
 	if s.egress == nil {
 		return nil, badged.Errorf(badged.Unavailable, "this server does not fetch credentials from other addresses")
 	}
 	b, _, err := egress.Fetch(ctx, s.egress, u.String(), MaxImport, "application/vc+ld+json, application/ld+json, application/json, application/vc+jwt, image/png, image/svg+xml")
 	if err != nil {
-		return nil, badged.Wrap(badged.Unavailable, err, "the credential could not be fetched: "+badged.MessageOf(err))
+		// egress's message says which address and why, in words.
+		return nil, badged.Wrap(badged.Unavailable, err, badged.MessageOf(err))
 	}
 	return s.importBytes(ctx, l, b, u.String())
 }
@@ -77,15 +80,15 @@ func (s *Service) importBytes(ctx context.Context, l issuer.Learner, input []byt
 		return nil, err
 	}
 	if len(input) > MaxImport {
-		return nil, badged.Errorf(badged.TooLarge, "the file is larger than %d bytes", MaxImport)
+		return nil, &badged.Error{Kind: badged.TooLarge, Message: fmt.Sprintf("the file is larger than %d bytes", MaxImport), Err: ErrImportTooLarge}
 	}
 	input = bytes.TrimSpace(input)
 	if len(input) == 0 {
-		return nil, badged.Errorf(badged.Invalid, "nothing to import: give a credential, a JWT or a badge image")
+		return nil, &badged.Error{Kind: badged.Invalid, Message: "nothing to import: give a credential, a JWT or a badge image", Err: ErrNothingToImport}
 	}
 	res := s.verify.Verify(ctx, input)
 	if res.Kind == "presentation" {
-		return nil, badged.Errorf(badged.Invalid, "this is a presentation; import the credentials it carries one by one")
+		return nil, &badged.Error{Kind: badged.Invalid, Message: "this is a presentation; import the credentials it carries one by one", Err: ErrPresentation}
 	}
 	if !res.Verified {
 		return nil, Refused(res)
@@ -136,20 +139,38 @@ func holds(l issuer.Learner, doc map[string]any) bool {
 // Refused returns the error of a credential that did not verify: Invalid,
 // naming each failing check and why; or, when no check failed but some
 // could not be made (its issuer's key or status list could not be
-// fetched), Unavailable, naming those: it may be imported later.
+// fetched), Unavailable, naming those: it may be imported later. Its
+// cause is a [*Refusal] with the result.
 func Refused(res *verifier.Result) error {
 	var why []string
 	if res.Verdict == verifier.Indeterminate {
 		for _, c := range res.Unchecked() {
 			why = append(why, c.ID+": "+c.Message)
 		}
-		return badged.Errorf(badged.Unavailable, "the credential could not be fully checked right now, so it was not imported; try again later: %s", strings.Join(why, "; "))
+		return &badged.Error{Kind: badged.Unavailable, Err: &Refusal{Result: res},
+			Message: fmt.Sprintf("the credential could not be fully checked right now, so it was not imported; try again later: %s", strings.Join(why, "; "))}
 	}
 	for _, c := range res.Failed() {
 		why = append(why, c.ID+": "+c.Message)
 	}
-	return badged.Errorf(badged.Invalid, "the credential was refused, it does not verify: %s", strings.Join(why, "; "))
+	return &badged.Error{Kind: badged.Invalid, Err: &Refusal{Result: res},
+		Message: fmt.Sprintf("the credential was refused, it does not verify: %s", strings.Join(why, "; "))}
 }
+
+// Refusal is the cause of [Refused]'s error: the verification that
+// refused the credential, for a page to say its checks in its own words.
+type Refusal struct{ Result *verifier.Result }
+
+func (r *Refusal) Error() string { return "verification " + string(r.Result.Verdict) }
+
+// Causes of import errors a caller may tell apart (errors.Is), to say them
+// in its own words; the *badged.Error around each has the message.
+var (
+	ErrNotHTTPS        = errors.New("not an https address")
+	ErrNothingToImport = errors.New("nothing to import")
+	ErrPresentation    = errors.New("a presentation, not a credential")
+	ErrImportTooLarge  = errors.New("the input is over the import limit")
+)
 
 // DeleteImport removes an imported credential, and its share. Errors:
 // Unauthorized; NotFound, also for someone else's.

@@ -353,9 +353,15 @@ func routesOf(t *testing.T, router chi.Router) []string {
 // resetting the state calls before may have changed).
 func (e *env) callRoute(route string, c matrixCase, caller string) (*http.Response, []byte) {
 	e.t.Helper()
+	return e.callRouteWith(strings.Fields(route)[0], route, c, caller)
+}
+
+// callRouteWith is callRoute with another method than the route's (HEAD
+// for a GET route).
+func (e *env) callRouteWith(method, route string, c matrixCase, caller string) (*http.Response, []byte) {
+	e.t.Helper()
 	e.reset()
 	e.walletReset(caller)
-	method := strings.Fields(route)[0]
 	if c.build == nil { // the token endpoint
 		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {e.ownClient.ID}, "client_secret": {e.ownClientSecret}}
 		req := e.request(caller, method, "/oauth/token", nil)

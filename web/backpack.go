@@ -214,7 +214,9 @@ var noticeKeys = map[string]string{"claimed": "claimed", "rejected": "rejected",
 
 // renderHTML executes page with data and sends it with the headers of a
 // page: no caching, a strict content security policy (no script at all),
-// no framing.
+// no framing. A page its handler marked public (Cache-Control "public,
+// …", the catalogue to someone not signed in) gets, when its status is
+// 200, an ETag of its content, and If-None-Match is answered with 304.
 func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
 	var b bytes.Buffer
 	if err := backpackPages[page].ExecuteTemplate(&b, "layout", data); err != nil {
@@ -233,6 +235,11 @@ func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, 
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Vary", "Accept, Accept-Language, Cookie")
+	if status == http.StatusOK && strings.HasPrefix(h.Get("Cache-Control"), "public") {
+		h.Set("ETag", contentETag(b.Bytes()))
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b.Bytes()))
+		return
+	}
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
 }
@@ -243,6 +250,7 @@ type messagePage struct {
 	basePage
 	Heading, Text string
 	Status        int
+	Back          string // a page to go back to, if any (the form of a refused upload)
 }
 
 // pageError answers err as a page to a browser and as problem+json to
@@ -263,7 +271,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusNotFound:
 		p.Heading, p.Text = p.T["notFoundTitle"], p.T["notFoundText"]
 	default:
-		p.Heading, p.Text = p.T["errorTitle"], badged.MessageOf(err)
+		p.Heading, p.Text = p.T["errorTitle"], sentence(badged.MessageOf(err))
 	}
 	p.Title = p.Heading
 	s.renderHTML(w, r, status, "backpack_message", p)
@@ -280,14 +288,20 @@ func (s *Server) pageLearner(w http.ResponseWriter, r *http.Request) (issuer.Lea
 	return l, true
 }
 
-// seeOther ends a form post: back to a page, with a notice.
+// seeOther ends a form post: back to a page, with a notice. path may end
+// in a fragment ("/backpack/x#share"); the notice goes into the query,
+// before it, where the page can read it.
 func seeOther(w http.ResponseWriter, r *http.Request, path, done string) {
 	if done != "" {
+		base, fragment, hasFragment := strings.Cut(path, "#")
 		sep := "?"
-		if strings.Contains(path, "?") {
+		if strings.Contains(base, "?") {
 			sep = "&"
 		}
-		path += sep + "done=" + url.QueryEscape(done)
+		path = base + sep + "done=" + url.QueryEscape(done)
+		if hasFragment {
+			path += "#" + fragment
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, path, http.StatusSeeOther)

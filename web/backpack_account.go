@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/egress"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/wallet"
 )
@@ -19,17 +21,24 @@ import (
 type importPage struct {
 	basePage
 	Pasted, URL string
-	Refusal     string   // why the credential was refused
-	Reasons     []string // the failed checks, one a line
+	Refusal     string   // the credential was not imported
+	Reasons     []reason // the checks that failed (or could not be made): in the page's words, the verifier's as detail
+	Detail      string   // the English message behind Error, under "Technical details"
+	FileHelp    string   // the size limit of an upload
+}
+
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) importPage {
+	p := importPage{basePage: s.basePage(w, r, "import")}
+	p.Title = p.T["importTitle"]
+	p.FileHelp = fmt.Sprintf(p.Checks["uploadLimit"], sizeText(s.maxBody()))
+	return p
 }
 
 func (s *Server) handleImportPage(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.pageLearner(w, r); !ok {
 		return
 	}
-	p := importPage{basePage: s.basePage(w, r, "import")}
-	p.Title = p.T["importTitle"]
-	s.renderHTML(w, r, http.StatusOK, "backpack_import", p)
+	s.renderHTML(w, r, http.StatusOK, "backpack_import", s.importPage(w, r))
 }
 
 // handleImportForm imports what the form sent: an uploaded file, else
@@ -40,8 +49,7 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := importPage{basePage: s.basePage(w, r, "import")}
-	p.Title = p.T["importTitle"]
+	p := s.importPage(w, r)
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		err = r.ParseMultipartForm(maxFormMemory)
@@ -49,7 +57,7 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		err = r.ParseForm()
 	}
 	if _, over := overLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
-		p.Error = p.T["importTooLarge"]
+		p.Error = fmt.Sprintf(p.T["importTooLarge"], sizeText(s.maxBody()))
 		s.renderHTML(w, r, http.StatusRequestEntityTooLarge, "backpack_import", p)
 		return
 	}
@@ -86,18 +94,13 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		switch kind := badged.KindOf(err); {
-		case errors.Is(err, wallet.ErrNotHolder):
-			p.Refusal, p.Error = p.T["importRefused"], p.T["importNotHolder"]
-			s.renderHTML(w, r, statusOf[kind], "backpack_import", p)
-		case kind == badged.Invalid || kind == badged.TooLarge || kind == badged.Unavailable:
-			p.Refusal = p.T["importRefused"]
-			msg := badged.MessageOf(err)
-			if head, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "the credential was refused") {
-				p.Error = head
-				p.Reasons = strings.Split(rest, "; ")
-			} else {
-				p.Error = msg
+		case errors.Is(err, wallet.ErrNotHolder),
+			kind == badged.Invalid || kind == badged.TooLarge || kind == badged.Unavailable || kind == badged.NotFound:
+			if s.Log != nil {
+				s.Log.Info("import refused", "request_id", RequestID(r.Context()), "url", p.URL, "err", err)
 			}
+			p.Refusal = p.T["importRefused"]
+			p.Error, p.Detail, p.Reasons = importProblem(p.basePage, err)
 			s.renderHTML(w, r, statusOf[kind], "backpack_import", p)
 		default:
 			s.pageError(w, r, err)
@@ -105,6 +108,43 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	seeOther(w, r, "/backpack/"+h.ID, "imported")
+}
+
+// importProblem says in p's language why an import was refused: the
+// checks that failed (or could not be made), with the verifier's words as
+// detail; why an address could not be fetched; or what else was wrong.
+// detail is the English message, for "Technical details", when the
+// words are not its translation.
+func importProblem(p basePage, err error) (text, detail string, reasons []reason) {
+	var refusal *wallet.Refusal
+	switch {
+	case errors.Is(err, wallet.ErrNotHolder):
+		return p.T["importNotHolder"], "", nil
+	case errors.As(err, &refusal):
+		res := refusal.Result
+		checks := res.Failed()
+		text = p.T["importInvalid"]
+		if len(checks) == 0 {
+			checks, text = res.Unchecked(), p.T["importUnchecked"]
+		}
+		for _, c := range checks {
+			detail, lang := checkDetail(p.Lang, c.Message)
+			reasons = append(reasons, reason{Text: checkText(p.Checks, c, res.Status), Detail: detail, DetailLang: lang})
+		}
+		return text, "", reasons
+	case egress.ReasonOf(err) != "" || badged.KindOf(err) == badged.NotFound:
+		return p.T["importFetch"] + " " + fetchProblem(p.Checks, err), sentence(badged.MessageOf(err)), nil
+	case errors.Is(err, wallet.ErrNotHTTPS):
+		return p.T["importNotHTTPS"], "", nil
+	case errors.Is(err, wallet.ErrNothingToImport):
+		return p.T["importEmpty"], "", nil
+	case errors.Is(err, wallet.ErrPresentation):
+		return p.T["importPresentation"], "", nil
+	case errors.Is(err, wallet.ErrImportTooLarge):
+		return fmt.Sprintf(p.T["importTooLarge"], sizeText(wallet.MaxImport)), "", nil
+	}
+	// A refusal this page has no words for: the wallet's, in English.
+	return sentence(badged.MessageOf(err)), "", nil
 }
 
 // ---- account

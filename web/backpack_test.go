@@ -250,6 +250,13 @@ func TestBackpackPages(t *testing.T) {
 	hp := "/backpack/" + a.ID
 	resp, doc = we.browse(learner, "POST", hp+"/share", url.Values{"public": {"true"}}, true)
 	wantPage(t, resp, doc, 200)
+	// The notice is asked for in the query, before the fragment, and shows.
+	if u := resp.Request.URL; u.RawQuery != "done=public" || u.Fragment != "share" {
+		t.Errorf("share redirected to %s, want %s?done=public#share", u, hp)
+	}
+	if got, want := strings.TrimSpace(doc.Find("#notice").Text()), backpackText["en"]["sharedPublic"]; got != want || want == "" {
+		t.Errorf("notice after sharing %q, want %q", got, want)
+	}
 	if v, _ := doc.Find("#share-state").Attr("data-public"); v != "true" {
 		t.Fatalf("share state %q", v)
 	}
@@ -413,13 +420,20 @@ func TestBackpackIsolation(t *testing.T) {
 // importPost submits the import form as a browser does (multipart).
 func (e *env) importPost(caller string, fields map[string]string) (*http.Response, *goquery.Document) {
 	e.t.Helper()
+	return e.importPostTo(caller, "/backpack/import", fields)
+}
+
+// importPostTo posts the import form, as importPost does, to path (with
+// a query).
+func (e *env) importPostTo(caller, path string, fields map[string]string) (*http.Response, *goquery.Document) {
+	e.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	for k, v := range fields {
 		mw.WriteField(k, v)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", e.ts.URL+"/backpack/import", &b)
+	req, _ := http.NewRequest("POST", e.ts.URL+path, &b)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return e.browseRequest(caller, req, true)
 }

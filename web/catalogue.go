@@ -45,6 +45,13 @@ func init() {
 	}
 }
 
+// catalogueCacheControl is the caching of a catalogue page for someone
+// not signed in: public, kept a minute (a badge class published or
+// withdrawn shows within that), then revalidated by its ETag (see
+// [Server.renderHTML]). Signed in, the page is the learner's (their
+// requests) and no-store.
+const catalogueCacheControl = "public, max-age=60"
+
 // catalogueReader lists the hierarchy down to its badge classes.
 // issuer.Store implements it; the server finds it on InstitutionRecords
 // or Institutions, and without it the catalogue is empty.
@@ -272,7 +279,7 @@ func (s *Server) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
 	})
 	if principal(r) == nil { // signed in, the page is theirs: no-store, the default
-		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Cache-Control", catalogueCacheControl)
 	}
 	s.renderHTML(w, r, http.StatusOK, "catalogue", p)
 }
@@ -315,7 +322,7 @@ func (s *Server) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Request
 		return
 	}
 	if principal(r) == nil { // signed in, the page is theirs: no-store, the default
-		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Cache-Control", catalogueCacheControl)
 	}
 	s.renderHTML(w, r, http.StatusOK, "catalogue_badge", p)
 }

@@ -104,6 +104,24 @@ func TestCataloguePages(t *testing.T) {
 	if doc.Find(`select[name=institution] option[value="`+we.I.ID+`"]`).Length() != 1 {
 		t.Error("no institution filter option")
 	}
+	// Signed out, the page may be cached a minute and then revalidated
+	// by its ETag, as README "Security headers" says: the same ETag
+	// answers 304 without a body.
+	etag := resp.Header.Get("ETag")
+	if cc := resp.Header.Get("Cache-Control"); cc != catalogueCacheControl || etag == "" {
+		t.Errorf("catalogue signed out: Cache-Control %q, ETag %q", cc, etag)
+	}
+	revalidate, _ := http.NewRequest(http.MethodGet, we.ts.URL+"/catalogue?lang=nl", nil)
+	revalidate.Header.Set("If-None-Match", etag)
+	resp, doc = we.browseRequest(anonymous, revalidate, false)
+	if html, _ := doc.Html(); resp.StatusCode != http.StatusNotModified || strings.Contains(html, "Badgecatalogus") {
+		t.Errorf("revalidation with the ETag: %d, %.100s", resp.StatusCode, html)
+	}
+	// Signed in, it is the learner's page: not stored, no ETag.
+	resp, _ = we.browse(learner, "GET", "/catalogue?lang=nl", nil, false)
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" || resp.Header.Get("ETag") != "" {
+		t.Errorf("catalogue signed in: Cache-Control %q, ETag %q", cc, resp.Header.Get("ETag"))
+	}
 
 	// Drafts and archived issuers' badges have no page.
 	for _, id := range []string{draft.ID, archived.ID, "nope"} {

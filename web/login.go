@@ -37,21 +37,34 @@ func (s *Server) registerLoginRoutes(r chi.Router) {
 type loginLink struct{ Name, Label, URL string }
 
 type loginPage struct {
+	Lang            string
+	T               map[string]string
+	LangURL         string // this page in the other language
 	Demo            bool
-	Error           string
+	Error           string // that signing in failed, in the page's language
+	Detail          string // why, in English: the sign-in service's message
+	RequestID       string
 	Learners, Staff []loginLink
 	SignedIn        bool
 }
 
-// renderLogin shows the login page, with an error when err is not nil.
+// renderLogin shows the login page, in the visitor's language (as the
+// backpack's pages choose it), with an error when err is not nil: that
+// signing in failed, in the page's language, and why in the sign-in
+// service's (English) words, under "Technical details" on a Dutch page.
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, err error) {
-	page := loginPage{Demo: s.Demo}
+	lang := backpackLang(w, r)
+	u := *r.URL
+	q := u.Query()
+	q.Set("lang", loginText[lang]["otherLang"])
+	u.Path, u.RawQuery = "/login", q.Encode()
+	page := loginPage{Lang: lang, T: loginText[lang], LangURL: u.RequestURI(), Demo: s.Demo}
 	if err != nil {
 		kind := badged.KindOf(err)
 		if status = statusOf[kind]; status == 0 {
 			status = http.StatusInternalServerError
 		}
-		page.Error = badged.MessageOf(err)
+		page.Error, page.Detail, page.RequestID = page.T["failed"], sentence(badged.MessageOf(err)), RequestID(r.Context())
 		if s.Log == nil {
 		} else if kind == badged.Internal || kind == badged.Unavailable {
 			s.Log.Error("sign-in failed", "path", r.URL.Path, "request_id", RequestID(r.Context()), "err", err)
@@ -80,6 +93,7 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("Content-Language", lang)
 	w.WriteHeader(status)
 	loginTemplate.Execute(w, page)
 }

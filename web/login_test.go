@@ -244,3 +244,62 @@ var matrixPrepare = map[string]func(e *env, caller string, req *http.Request){
 		}
 	},
 }
+
+// TestLoginPageInDutch: /login speaks Dutch by ?lang=nl and by
+// Accept-Language, links to itself in English (keeping next), and says a
+// failed sign-in in Dutch, with the service's English words under a label
+// that says so.
+func TestLoginPageInDutch(t *testing.T) {
+	e := newEnv(t)
+	e.enableLogin()
+	nl := loginText["nl"]
+	for name, tc := range map[string]struct {
+		path   string
+		header http.Header
+	}{
+		"ok/by query":           {"/login?lang=nl&next=" + url.QueryEscape("/backpack"), nil},
+		"ok/by Accept-Language": {"/login?next=" + url.QueryEscape("/backpack"), http.Header{"Accept-Language": {"nl-NL,nl;q=0.9,en;q=0.5"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp, doc := getPage(t, e.ts, tc.path, tc.header)
+			if resp.StatusCode != http.StatusOK || doc.Find("html").AttrOr("lang", "") != "nl" || doc.Find("h1").Text() != nl["title"] {
+				t.Fatalf("status %d, lang %q, h1 %q", resp.StatusCode, doc.Find("html").AttrOr("lang", ""), doc.Find("h1").Text())
+			}
+			if got := doc.Find(`a.provider[data-provider="demo"]`).Text(); !strings.HasPrefix(got, nl["signInWith"]+" ") {
+				t.Errorf("provider link %q", got)
+			}
+			if got := doc.Find("#demo-notice").Text(); !strings.Contains(got, nl["demoAccounts"]) {
+				t.Errorf("demo notice %q", got)
+			}
+			sw := doc.Find("#lang-switch")
+			u, err := url.Parse(sw.AttrOr("href", ""))
+			if err != nil || u.Path != "/login" || u.Query().Get("lang") != "en" || u.Query().Get("next") != "/backpack" || sw.Text() != nl["language"] {
+				t.Errorf("language switch %q %q", sw.AttrOr("href", ""), sw.Text())
+			}
+			for _, english := range []string{"Sign in", "Learners", "Staff", "demo accounts"} {
+				if strings.Contains(doc.Find("body").Text(), english) {
+					t.Errorf("the Dutch page says %q", english)
+				}
+			}
+		})
+	}
+	t.Run("fail/unknown provider", func(t *testing.T) {
+		resp, doc := getPage(t, e.ts, "/login/nope?lang=nl", nil)
+		if resp.StatusCode < 400 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		box := doc.Find("#login-error")
+		if got := strings.TrimSpace(box.Find("p").First().Text()); got != nl["failed"] {
+			t.Errorf("error %q", got)
+		}
+		if got := box.Find("details summary").Text(); got != nl["details"] {
+			t.Errorf("details label %q", got)
+		}
+		if box.Find("details p").AttrOr("lang", "") != "en" || box.Find("details p").Text() == "" {
+			t.Errorf("details %q", box.Find("details").Text())
+		}
+		if id := resp.Header.Get(RequestIDHeader); id == "" || !strings.Contains(box.Text(), id) {
+			t.Errorf("the error does not quote the request id %q", id)
+		}
+	})
+}

@@ -79,7 +79,7 @@ func classify(r *http.Request) routeClass {
 		return classVerify
 	case p == "/verify":
 		return classVerifyPage
-	case r.Method == http.MethodGet && isPublicPage(p):
+	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && isPublicPage(p):
 		return classPage
 	case r.Method == http.MethodPost && p == "/oauth/token":
 		return classToken

@@ -89,8 +89,8 @@ var publicCaching = map[string]struct {
 	// The badge's own image (or a default one with its name), not the
 	// learner's data; a link preview fetches it.
 	"GET /s/{shareID}/image.png":    {cache: "public, max-age=300"},
-	"GET /catalogue":                {cache: "no-cache", forAnonymous: true},
-	"GET /catalogue/{badgeClassID}": {cache: "no-cache", forAnonymous: true},
+	"GET /catalogue":                {cache: "public, max-age=60", etag: true, forAnonymous: true},
+	"GET /catalogue/{badgeClassID}": {cache: "public, max-age=60", etag: true, forAnonymous: true},
 }
 
 // TestSecureHeadersOnEveryRoute walks the real router (as

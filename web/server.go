@@ -145,6 +145,9 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
 	r.Use(s.throttle(api.Throttle)...)
+	// HEAD is answered by every GET route, as GET without the body (health
+	// checks and link checkers send it).
+	r.Use(headAsGet)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
 	s.registerOAuthRoutes(r)

@@ -28,7 +28,7 @@ type verdictView struct {
 
 // reason is a check that could not be made: what, in the page's language,
 // and why, in the verifier's words.
-type reason struct{ Text, Detail string }
+type reason struct{ Text, Detail, DetailLang string }
 
 // verdictOf says res in the words of t (pageText of a language), at now.
 // A nil res could not be checked at all.
@@ -55,7 +55,8 @@ func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdict
 			if c.ID == verifier.CheckSigner && keyUnknown(res) {
 				continue // the proof's reason says it: the key could not be fetched
 			}
-			v.Reasons = append(v.Reasons, reason{Text: checkText(t, c, ""), Detail: sentence(c.Message)})
+			detail, lang := checkDetail(t["lang"], c.Message)
+			v.Reasons = append(v.Reasons, reason{Text: checkText(t, c, ""), Detail: detail, DetailLang: lang})
 		}
 	default:
 		v.Verdict = string(verifier.Invalid)
@@ -106,11 +107,12 @@ func verificationOf(t map[string]string, res *verifier.Result, now time.Time) (v
 }
 
 // pageChecks says each check of res in t's words, with badged's message as
-// detail.
+// detail (in Dutch on a Dutch page where checkDetail knows it).
 func pageChecks(t map[string]string, res *verifier.Result) []pageCheck {
 	var out []pageCheck
 	for _, c := range res.Checks {
-		out = append(out, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: checkText(t, c, res.Status), Detail: c.Message})
+		detail, lang := checkDetail(t["lang"], c.Message)
+		out = append(out, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: checkText(t, c, res.Status), Detail: detail, DetailLang: lang})
 	}
 	return out
 }
@@ -136,13 +138,17 @@ func keyUnknown(res *verifier.Result) bool {
 }
 
 // sentence makes a verifier message a sentence: capitalized, with a full
-// stop.
+// stop. A message that starts with a URL or a DID ("https://…", "did:web:…")
+// keeps it as it is.
 func sentence(msg string) string {
 	if msg == "" {
 		return ""
 	}
-	r, n := utf8.DecodeRuneInString(msg)
-	msg = string(unicode.ToUpper(r)) + msg[n:]
+	first, _, _ := strings.Cut(msg, " ")
+	if !strings.Contains(strings.TrimSuffix(first, ":"), ":") {
+		r, n := utf8.DecodeRuneInString(msg)
+		msg = string(unicode.ToUpper(r)) + msg[n:]
+	}
 	if !strings.HasSuffix(msg, ".") {
 		msg += "."
 	}

@@ -150,7 +150,8 @@ func TestVerifyPageVerdicts(t *testing.T) {
 func noGoErrorText(t *testing.T, doc *goquery.Document) {
 	t.Helper()
 	text := doc.Find("body").Text()
-	for _, goism := range []string{"dial tcp", "context deadline exceeded", "x509:", "net/http:", "%!", "<nil>", "&{", "invalid character"} {
+	for _, goism := range []string{"dial tcp", "context deadline exceeded", "x509:", "net/http:", "%!", "<nil>", "&{", "invalid character",
+		"fetch http", "request failed", "lookup ", "unexpected end of JSON input"} {
 		if strings.Contains(text, goism) {
 			t.Errorf("the page shows Go error text %q", goism)
 		}

@@ -72,6 +72,7 @@ func NewVerifierServer(version string, log *slog.Logger, api API) *Server {
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBody)
 	r.Use(s.throttle(api.Throttle)...)
+	r.Use(headAsGet)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
 	s.registerVCAPIRoutes(r)
@@ -116,13 +117,16 @@ func pageLang(r *http.Request) string {
 
 // verifyPage is what the template shows.
 type verifyPage struct {
-	Lang     string
-	T        map[string]string
-	Pasted   string
-	URL      string
-	Identity string
-	Error    string
-	Result   *pageResult
+	Lang       string
+	T          map[string]string
+	Pasted     string
+	URL        string
+	Identity   string
+	Error      string // what went wrong, in the page's words
+	Detail     string // egress's or the wallet's message, in English, under "Technical details"
+	RequestID  string // shown with Detail, and logged
+	UploadHelp string // the size limit of an upload
+	Result     *pageResult
 }
 
 // pageResult is one verification in plain words.
@@ -197,6 +201,7 @@ func badgeOf(lang string, doc map[string]any) *pageBadge {
 // pageCheck is a check in plain words, with badged's message as detail.
 type pageCheck struct {
 	ID, Verdict, Text, Detail string
+	DetailLang                string // the language of Detail (see checkDetail)
 }
 
 // handleVerifyPage shows the form, or with ?url= verifies the credential
@@ -214,7 +219,8 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 		if s.Log != nil {
 			s.Log.Info("verify page: shared link not fetched", "request_id", RequestID(r.Context()), "url", link, "err", err)
 		}
-		p.Error = p.T["error.fetch"] + " " + badged.MessageOf(err)
+		p.Error = p.T["error.fetch"] + " " + fetchProblem(p.T, err)
+		p.Detail, p.RequestID = sentence(badged.MessageOf(err)), RequestID(r.Context())
 		status := statusOf[badged.KindOf(err)]
 		if status == 0 || status >= 500 {
 			status = http.StatusBadGateway
@@ -246,6 +252,23 @@ func (s *Server) fetchLink(ctx context.Context, link string) ([]byte, error) {
 	return body, err
 }
 
+// fetchProblem says in t's words (pageText) why a link or address could
+// not be read: egress's reason (see egress.ReasonOf), or, for a share of
+// this server (a wallet error, NotFound), that nothing is shared there.
+// Any other error is said as an address that could not be reached; the
+// error itself is for the log.
+func fetchProblem(t map[string]string, err error) string {
+	if reason := egress.ReasonOf(err); reason != "" {
+		if text, ok := t["fetch."+string(reason)]; ok {
+			return text
+		}
+	}
+	if badged.KindOf(err) == badged.NotFound {
+		return t["fetch.notShared"]
+	}
+	return t["fetch.unreachable"]
+}
+
 // maxFormMemory is how much of a multipart form is kept in memory; the
 // body limit bounds the rest.
 const maxFormMemory = 2 << 20
@@ -269,7 +292,7 @@ func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r)
 	if _, over := overLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
-		p.Error = p.T["error.toolarge"]
+		p.Error = fmt.Sprintf(p.T["error.toolarge"], sizeText(s.maxBody()))
 		s.renderPage(w, http.StatusRequestEntityTooLarge, p)
 		return
 	}
@@ -306,7 +329,8 @@ func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) newPage(r *http.Request) *verifyPage {
 	lang := pageLang(r)
-	return &verifyPage{Lang: lang, T: pageText[lang]}
+	t := pageText[lang]
+	return &verifyPage{Lang: lang, T: t, UploadHelp: fmt.Sprintf(t["uploadLimit"], sizeText(s.maxBody()))}
 }
 
 func (s *Server) renderPage(w http.ResponseWriter, status int, p *verifyPage) {

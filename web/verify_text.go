@@ -110,13 +110,31 @@ var pageText = map[string]map[string]string{
 		"badge.recipient":       "Issued to:",
 		"badge.recipientHashed": "a person identified by a hashed email address or other identifier. The credential does not reveal it; verify again with the email address or identifier you know to check it.",
 		"badge.recipientNone":   "the credential does not say whom it was issued to.",
+		"lang":                  "en",
+		"details":               "Technical details",
+		"detailsEnglish":        "Technical details",
+		"requestID":             "Request ID",
 
-		"details": "Technical details",
-
+		"uploadLimit":    "The file may be at most %s.",
 		"error.fetch":    "The link could not be fetched.",
-		"error.toolarge": "The upload is too large.",
+		"error.toolarge": "The upload is too large: the limit is %s.",
 		"error.form":     "The form could not be read. Please try again.",
 		"error.empty":    "Paste a credential or choose a file first.",
+
+		// Why an address could not be fetched: "fetch." + egress.Reason,
+		// and fetch.notShared for a share of this server that is not
+		// public (any more).
+		"fetch.invalid_url":        "Only http and https addresses can be fetched.",
+		"fetch.not_allowed":        "Addresses on badged's own network (this machine or its local network) are not fetched.",
+		"fetch.no_such_host":       "The address does not exist (no such host). Check the spelling.",
+		"fetch.connection_refused": "Nothing answers at this address (connection refused).",
+		"fetch.timeout":            "The server did not answer in time. Try again later.",
+		"fetch.certificate":        "The server's security certificate is not trusted, so badged read nothing from it.",
+		"fetch.status":             "The server answered with an error instead of a credential.",
+		"fetch.too_large":          "What is at this address is larger than badged accepts.",
+		"fetch.canceled":           "Fetching was stopped before it finished.",
+		"fetch.unreachable":        "The address could not be reached.",
+		"fetch.notShared":          "Nothing is shared at this address (any more).",
 	},
 	"nl": {
 		"title":        "Een credential controleren",
@@ -221,12 +239,28 @@ var pageText = map[string]map[string]string{
 		"badge.recipient":       "Uitgegeven aan:",
 		"badge.recipientHashed": "een persoon die met een gehasht e-mailadres of andere identificatie wordt aangeduid. Het credential maakt die niet bekend; controleer opnieuw met het e-mailadres of de identificatie die u kent.",
 		"badge.recipientNone":   "het credential zegt niet aan wie het is uitgegeven.",
+		// Technical details not in Dutch (see checkDetail) say so.
+		"lang":           "nl",
+		"details":        "Technische details",
+		"detailsEnglish": "Technische details (in het Engels)",
+		"requestID":      "Verzoek-ID",
 
-		"details": "Technische details",
-
+		"uploadLimit":    "Het bestand mag hoogstens %s zijn.",
 		"error.fetch":    "De link kon niet worden opgehaald.",
-		"error.toolarge": "Het bestand is te groot.",
+		"error.toolarge": "Het bestand is te groot: de limiet is %s.",
 		"error.form":     "Het formulier kon niet worden gelezen. Probeer het opnieuw.",
 		"error.empty":    "Plak eerst een credential of kies een bestand.",
+
+		"fetch.invalid_url":        "Alleen http- en https-adressen kunnen worden opgehaald.",
+		"fetch.not_allowed":        "Adressen op het eigen netwerk van badged (deze machine of het lokale netwerk) worden niet opgehaald.",
+		"fetch.no_such_host":       "Dit adres bestaat niet (onbekende host). Controleer de spelling.",
+		"fetch.connection_refused": "Op dit adres antwoordt niets (verbinding geweigerd).",
+		"fetch.timeout":            "De server antwoordde niet op tijd. Probeer het later opnieuw.",
+		"fetch.certificate":        "Het beveiligingscertificaat van de server wordt niet vertrouwd, dus badged heeft er niets van gelezen.",
+		"fetch.status":             "De server gaf een foutmelding in plaats van een credential.",
+		"fetch.too_large":          "Wat op dit adres staat, is groter dan badged accepteert.",
+		"fetch.canceled":           "Het ophalen is afgebroken voordat het klaar was.",
+		"fetch.unreachable":        "Het adres is niet bereikbaar.",
+		"fetch.notShared":          "Op dit adres wordt niets (meer) gedeeld.",
 	},
 }
