@@ -109,7 +109,7 @@ func matrix() map[string]matrixCase {
 		// (backpackPrepare). A superuser has no address to be awarded at,
 		// so has no award to claim or reject.
 		"GET /static/backpack.css":                 {everyone, fixed(func(e *env) string { return "/static/backpack.css" })},
-		"GET /":                                    {persons, fixed(func(e *env) string { return "/" })},
+		"GET /":                                    {everyone, fixed(func(e *env) string { return "/" })},
 		"GET /backpack":                            {persons, fixed(func(e *env) string { return "/backpack" })},
 		"GET /backpack/{holdingID}":                {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) })},
 		"POST /backpack/{holdingID}/share":         {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) + "/share" })},

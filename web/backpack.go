@@ -35,7 +35,7 @@ import (
 // session is sent to the login page; any other client gets the API's
 // problem+json.
 
-//go:embed templates/backpack*.html templates/share*.html static/backpack.css
+//go:embed templates/backpack*.html templates/share*.html templates/home.html static/backpack.css
 var backpackAssets embed.FS
 
 // backpackPages are the page templates, each the layout with its own
@@ -50,7 +50,7 @@ var backpackPages = func() map[string]*template.Template {
 	}).ParseFS(backpackAssets, "templates/backpack_layout.html"))
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"backpack", "backpack_credential", "backpack_import", "backpack_account",
-		"backpack_delete", "backpack_message", "share"} {
+		"backpack_delete", "backpack_message", "share", "home"} {
 		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(backpackAssets, "templates/"+name+".html"))
 	}
 	return pages
@@ -64,11 +64,7 @@ func (s *Server) registerBackpackRoutes(r chi.Router) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		w.Write(b)
 	})
-	// The site's root, where sign-in lands without a next page, is the
-	// backpack (which sends a visitor without a session to the login).
-	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/backpack", http.StatusSeeOther)
-	})
+	r.With(s.optionalPageSession).Get("/", s.handleHomePage)
 	r.Route("/backpack", func(r chi.Router) {
 		r.Use(s.pageSession)
 		r.Get("/", s.handleBackpackPage)
@@ -242,6 +238,19 @@ func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
+}
+
+// handleHomePage is the site's root: for someone signed in, where
+// sign-in lands without a next page, their backpack; for a visitor, what
+// badged is and the three ways in (sign in, the catalogue, the verifier).
+func (s *Server) handleHomePage(w http.ResponseWriter, r *http.Request) {
+	p := s.basePage(w, r, "")
+	if p.SignedIn {
+		http.Redirect(w, r, "/backpack", http.StatusSeeOther)
+		return
+	}
+	p.Title = p.T["homeTitle"]
+	s.renderHTML(w, r, http.StatusOK, "home", p)
 }
 
 // messagePage is a page that only says something: an error, a 404, the

@@ -606,3 +606,30 @@ func init() {
 		}
 	}
 }
+
+// TestHomePage: the site's root tells a visitor what badged is, in their
+// language, with the three ways in, each a page that answers; someone
+// signed in goes on to their backpack.
+func TestHomePage(t *testing.T) {
+	we := newWalletEnv(t).backpack()
+	for lang, title := range map[string]string{"en": backpackText["en"]["homeTitle"], "nl": backpackText["nl"]["homeTitle"]} {
+		resp, doc := we.browse(anonymous, "GET", "/?lang="+lang, nil, false)
+		wantPage(t, resp, doc, http.StatusOK)
+		if got := doc.Find("#home h1").Text(); got != title {
+			t.Errorf("%s: heading %q, want %q", lang, got, title)
+		}
+		for _, id := range []string{"#home-login", "#home-catalogue", "#home-verify"} {
+			href, ok := doc.Find(id).Attr("href")
+			if !ok {
+				t.Fatalf("%s: no link %s", lang, id)
+			}
+			if resp, doc := we.browse(anonymous, "GET", href, nil, true); resp.StatusCode != http.StatusOK {
+				wantPage(t, resp, doc, http.StatusOK)
+			}
+		}
+	}
+	resp, _ := we.browse(learner, "GET", "/", nil, false)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/backpack" {
+		t.Errorf("signed in: %d to %q, want 303 to /backpack", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}

@@ -117,6 +117,10 @@ var backpackText = map[string]map[string]string{
 		"deletedTitle": "Your account is deleted",
 		"deletedText":  "Your personal data is gone from badged. Credentials you already downloaded still verify until their issuer revokes them.",
 
+		"homeTitle": "Open Badges you own", "homeIntro": "badged keeps the Open Badges 3.0 credentials institutions award: every badge is a verifiable credential, signed by its institution, that its holder keeps for life and anyone can check.",
+		"homeLogin": "Sign in", "homeLoginText": "to your backpack: claim the badges waiting for you, share them, take them to your own wallet.",
+		"homeCatalogue": "Catalogue", "homeCatalogueText": "of the badges institutions award, and how to earn them.",
+		"homeVerify": "Verify a credential", "homeVerifyText": "someone showed you: paste it, upload it or give its link.",
 		"errorTitle": "Something went wrong", "notFoundTitle": "Not found",
 		"tooLargeTitle": "Too large", "tooLargeText": "What you sent is larger than badged accepts: the limit is %s. Choose a smaller file.",
 		"tryAgain":     "Try again",
@@ -241,6 +245,10 @@ var backpackText = map[string]map[string]string{
 		"deletedTitle": "Uw account is verwijderd",
 		"deletedText":  "Uw persoonsgegevens zijn uit badged verwijderd. Credentials die u al downloadde, blijven geldig tot de uitgever ze intrekt.",
 
+		"homeTitle": "Open Badges die van jou zijn", "homeIntro": "badged bewaart de Open Badges 3.0-credentials die instellingen uitreiken: elke badge is een verifieerbare credential, ondertekend door de instelling, die de houder levenslang houdt en die iedereen kan controleren.",
+		"homeLogin": "Inloggen", "homeLoginText": "in je rugzak: claim de badges die op je wachten, deel ze, neem ze mee naar je eigen wallet.",
+		"homeCatalogue": "Catalogus", "homeCatalogueText": "van de badges die instellingen uitreiken, en hoe je ze verdient.",
+		"homeVerify": "Een credential controleren", "homeVerifyText": "die iemand je liet zien: plak hem, upload hem of geef de link.",
 		"errorTitle": "Er ging iets mis", "notFoundTitle": "Niet gevonden",
 		"tooLargeTitle": "Te groot", "tooLargeText": "Wat u stuurde, is groter dan badged accepteert: de limiet is %s. Kies een kleiner bestand.",
 		"tryAgain":     "Opnieuw proberen",
