@@ -251,14 +251,19 @@ func stored(t *testing.T, st killStore, institutionID, jobID string) (awards, ma
 // killInWindow kills srv, a badged serve on PostgreSQL working on job
 // jobID, at a moment inside a batch: with retry, once a batch has
 // committed its awards and the job has not yet counted them; without,
-// while the stored awards equal the rows done. It samples by stopping the
-// process (SIGSTOP), reading the counts, and letting it go on (SIGCONT)
-// until the moment comes. A statement already sent may still commit after
-// the stop, so the caller checks what the kill left. It reports whether
-// it killed.
+// while the stored awards equal the rows done. For the retry window the
+// test holds the job's row (SELECT … FOR UPDATE): the worker's next
+// progress update waits for it after its batch committed, so the moment
+// comes for certain. Otherwise it samples by stopping the process
+// (SIGSTOP), reading the counts, and letting it go on (SIGCONT) until the
+// moment comes; a statement already sent may still commit after the stop,
+// so the caller checks what the kill left. It reports whether it killed.
 func killInWindow(t *testing.T, srv *server, conn *pgx.Conn, jobID string, retry bool) bool {
 	t.Helper()
 	ctx := context.Background()
+	if retry {
+		return killHoldingJob(t, srv, conn, jobID)
+	}
 	pid := srv.cmd.Process.Pid
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
 		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
@@ -285,6 +290,43 @@ func killInWindow(t *testing.T, srv *server, conn *pgx.Conn, jobID string, retry
 		}
 		time.Sleep(time.Millisecond) // sampling, not an assertion
 	}
+	return false
+}
+
+// killHoldingJob holds the row of job jobID in a transaction of conn, so
+// that the worker's next progress update waits, and kills srv as soon as
+// a batch it stored is not yet counted. It reports false when the job is
+// no longer running.
+func killHoldingJob(t *testing.T, srv *server, conn *pgx.Conn, jobID string) bool {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) // after the kill: the row is free for the next server
+	var state string
+	if err := tx.QueryRow(ctx, `SELECT state FROM bulk_jobs WHERE id = $1 FOR UPDATE`, jobID).Scan(&state); err != nil {
+		t.Fatal(err)
+	}
+	if state != "running" {
+		return false
+	}
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+		var awards, done int
+		// Read Committed: each statement sees the batches committed so far.
+		err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM awards WHERE bundle_id = $1),
+			(data->>'done')::int FROM bulk_jobs WHERE id = $1`, jobID).Scan(&awards, &done)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if awards > done {
+			srv.kill(t)
+			return true
+		}
+		time.Sleep(2 * time.Millisecond) // polling, not an assertion
+	}
+	t.Fatal("holding the job's row, no batch was stored within a minute")
 	return false
 }
 
@@ -387,13 +429,14 @@ func killAndResume(t *testing.T, bin, data string, env []string, dsn string, ope
 	// Kills inside batches, after the job passes about a fifth, half and
 	// three quarters of the rows. The first and last fall in the retry
 	// window: after a batch's transaction commits and before the job
-	// counts it. On PostgreSQL the test finds that moment by stopping the
-	// process and reading the database; on bbolt, whose file the server
-	// locks, by reading the first award of the next batch over the API.
-	// Either may just miss the window (the job's update was on its way):
-	// what the kill left decides, and while no kill has hit it a miss is
-	// tried again, at most five times. The middle kill falls at nine
-	// tenths of a batch's time.
+	// counts it. On PostgreSQL the test makes that moment by holding the
+	// job's row, so the worker's progress update waits; on bbolt, whose
+	// file the server locks, it finds it by reading the first award of the
+	// next batch over the API, and may just miss it (the job's update was
+	// on its way): what the kill left decides, and while no kill has hit it
+	// a miss is tried again, at most five times. The middle kill falls at
+	// nine tenths of a batch's time (on PostgreSQL: while the stored awards
+	// equal the rows done, found by stopping the process).
 	type killAt struct {
 		rows  int
 		frac  float64 // of a batch's time, after it began
