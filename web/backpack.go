@@ -213,8 +213,9 @@ var noticeKeys = map[string]string{"claimed": "claimed", "rejected": "rejected",
 	"private": "sharedPrivate", "imported": "importDone"}
 
 // renderHTML executes page with data and sends it with the headers of a
-// page: no caching, a strict content security policy (no script at all),
-// no framing. A page its handler marked public (Cache-Control "public,
+// page: a strict content security policy (no script at all), no framing;
+// nosniff, the Referrer-Policy and no caching (unless its handler set
+// another Cache-Control) come from [Server.secureHeaders]. A page its handler marked public (Cache-Control "public,
 // …", the catalogue to someone not signed in) gets, when its status is
 // 200, an ETag of its content, and If-None-Match is answered with 304.
 func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
@@ -228,12 +229,7 @@ func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", "no-store")
-	}
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data: https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Vary", "Accept, Accept-Language, Cookie")
 	if status == http.StatusOK && strings.HasPrefix(h.Get("Cache-Control"), "public") {
 		h.Set("ETag", contentETag(b.Bytes()))

@@ -346,8 +346,7 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "no-referrer") // stricter than secureHeaders' same-origin
 	h.Set("Content-Language", p.Lang)
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
