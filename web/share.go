@@ -64,9 +64,8 @@ func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
 	p.Meaning = meaningOf(pub.Credential, pub.Verification, sum)
 	p.V, p.Results = verificationOf(p.Checks, pub.Verification, s.now())
 	p.Verified = p.V.Verdict == string(verifier.Valid)
-	if pub.Verification != nil {
-		vr := s.pageResult(r.Context(), &verifyPage{Lang: p.Lang, T: pageText[p.Lang]}, pub.Verification, "")
-		p.Known, p.Signed, p.KeyUnknown = vr.Known, vr.Signed, vr.KeyUnknown
+	if res := pub.Verification; res != nil {
+		p.Known, p.Signed, p.KeyUnknown = s.pageKnown(r.Context(), p.Lang, res), signedByIssuer(res), keyUnknown(res)
 	}
 	p.OGImage = pub.URL + "/image.png"
 	if u := httpURL(sum.Image); u != "" {
