@@ -55,8 +55,7 @@ func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdict
 			if c.ID == verifier.CheckSigner && keyUnknown(res) {
 				continue // the proof's reason says it: the key could not be fetched
 			}
-			detail, lang := checkDetail(t["lang"], c.Message)
-			v.Reasons = append(v.Reasons, reason{Text: checkText(t, c, ""), Detail: detail, DetailLang: lang})
+			v.Reasons = append(v.Reasons, reasonOf(t, c, ""))
 		}
 	default:
 		v.Verdict = string(verifier.Invalid)
@@ -115,6 +114,14 @@ func pageChecks(t map[string]string, res *verifier.Result) []pageCheck {
 		out = append(out, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: checkText(t, c, res.Status), Detail: detail, DetailLang: lang})
 	}
 	return out
+}
+
+// reasonOf says why check c of a result whose Status is status failed or
+// could not be made: in t's words ([checkText]), with the verifier's
+// message as detail ([checkDetail]).
+func reasonOf(t map[string]string, c verifier.Check, status string) reason {
+	detail, lang := checkDetail(t["lang"], c.Message)
+	return reason{Text: checkText(t, c, status), Detail: detail, DetailLang: lang}
 }
 
 // checkText says a check's outcome in plain words. status is the result's
