@@ -45,7 +45,7 @@ var backpackPages = func() map[string]*template.Template {
 	base := template.Must(template.New("layout").Funcs(template.FuncMap{
 		"text": func(t map[string]string, key string) string { return t[key] },
 		"state": func(t map[string]string, state string) map[string]string {
-			return map[string]string{"S": state, "T": stateText(t, state)}
+			return map[string]string{"S": state, "T": stateText(t, state), "Note": t[stateKey(state)+"Text"]}
 		},
 	}).ParseFS(backpackAssets, "templates/backpack_layout.html"))
 	pages := map[string]*template.Template{}
@@ -303,9 +303,14 @@ func seeOther(w http.ResponseWriter, r *http.Request, path, done string) {
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
 
-// stateText is a holding state in t's words (backpackText): "stateRevoked".
-func stateText(t map[string]string, state string) string {
-	return t["state"+strings.ToUpper(state[:min(1, len(state))])+state[min(1, len(state)):]]
+// stateText is a holding state in t's words (backpackText), by its
+// stateKey.
+func stateText(t map[string]string, state string) string { return t[stateKey(state)] }
+
+// stateKey is the key of a holding state's words in backpackText:
+// "stateRevoked"; the key + "Text" says what the state means.
+func stateKey(state string) string {
+	return "state" + strings.ToUpper(state[:min(1, len(state))]) + state[min(1, len(state)):]
 }
 
 // ---- the list
