@@ -632,7 +632,6 @@ type credentialPage struct {
 	H            *wallet.Holding
 	Card         card
 	Meaning      meaning
-	Verified     bool
 	V            verdictView
 	Results      []pageCheck
 	ShareURL     string
@@ -689,7 +688,6 @@ func (s *Server) credentialPage(w http.ResponseWriter, r *http.Request, l issuer
 		State: h.State, Source: h.Source, Image: imageURL(h.Summary), Public: h.Share != nil && h.Share.Public}
 	p.Meaning = meaningOf(h.Credential, h.Verification, h.Summary)
 	p.V, p.Results = verificationOf(p.Checks, h.Verification, s.now())
-	p.Verified = p.V.Verdict == string(verifier.Valid)
 	p.Presentable = wallet.Presentable(h.State)
 	if p.Card.Public {
 		p.ShareURL = s.Wallet.ShareURL(h.Share.ID)

@@ -10,7 +10,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 )
 
@@ -32,7 +31,6 @@ type sharePage struct {
 	P           *wallet.Public
 	Card        card
 	Meaning     meaning
-	Verified    bool
 	V           verdictView
 	Results     []pageCheck
 	Known       *pageKnown
@@ -63,7 +61,6 @@ func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
 		ValidUntil: dateText(p.Lang, sum.ValidUntil), State: pub.State, Image: imageURL(sum), Public: true}
 	p.Meaning = meaningOf(pub.Credential, pub.Verification, sum)
 	p.V, p.Results = verificationOf(p.Checks, pub.Verification, s.now())
-	p.Verified = p.V.Verdict == string(verifier.Valid)
 	if res := pub.Verification; res != nil {
 		p.Known, p.Signed, p.KeyUnknown = s.pageKnown(r.Context(), p.Lang, res), signedByIssuer(res), keyUnknown(res)
 	}

@@ -26,6 +26,9 @@ type verdictView struct {
 	StatusAge string   // how old the cached copy of a foreign status list is; "" when read live or just now
 }
 
+// Valid reports whether the verdict is valid (verifier.Result.Verified).
+func (v verdictView) Valid() bool { return v.Verdict == string(verifier.Valid) }
+
 // reason is a check that could not be made: what, in the page's language,
 // and why, in the verifier's words.
 type reason struct{ Text, Detail, DetailLang string }
