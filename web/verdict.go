@@ -113,15 +113,15 @@ func verificationOf(t map[string]string, res *verifier.Result, now time.Time) (v
 func pageChecks(t map[string]string, res *verifier.Result) []pageCheck {
 	var out []pageCheck
 	for _, c := range res.Checks {
-		detail, lang := checkDetail(t["lang"], c.Message)
-		out = append(out, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: checkText(t, c, res.Status), Detail: detail, DetailLang: lang})
+		r := reasonOf(t, c, res.Status)
+		out = append(out, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: r.Text, Detail: r.Detail, DetailLang: r.DetailLang})
 	}
 	return out
 }
 
-// reasonOf says why check c of a result whose Status is status failed or
-// could not be made: in t's words ([checkText]), with the verifier's
-// message as detail ([checkDetail]).
+// reasonOf says check c of a result whose Status is status (for a
+// reason: why it failed or could not be made) in t's words
+// ([checkText]), with the verifier's message as detail ([checkDetail]).
 func reasonOf(t map[string]string, c verifier.Check, status string) reason {
 	detail, lang := checkDetail(t["lang"], c.Message)
 	return reason{Text: checkText(t, c, status), Detail: detail, DetailLang: lang}
