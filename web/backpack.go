@@ -175,6 +175,16 @@ func backpackLang(w http.ResponseWriter, r *http.Request) string {
 	return pageLang(r)
 }
 
+// langURL is the page at path in lang: r's URL with that path and its
+// query's lang set to lang, as a link on this site.
+func langURL(r *http.Request, path, lang string) string {
+	u := *r.URL
+	q := u.Query()
+	q.Set("lang", lang)
+	u.Path, u.RawQuery = path, q.Encode()
+	return u.RequestURI()
+}
+
 // basePage is what every learner's page shows around its content.
 type basePage struct {
 	Lang      string
@@ -192,11 +202,7 @@ type basePage struct {
 func (s *Server) basePage(w http.ResponseWriter, r *http.Request, nav string) basePage {
 	lang := backpackLang(w, r)
 	t := backpackText[lang]
-	u := *r.URL
-	q := u.Query()
-	q.Set("lang", t["otherLang"])
-	u.RawQuery = q.Encode()
-	p := basePage{Lang: lang, T: t, Checks: pageText[lang], LangURL: u.RequestURI(), Nav: nav,
+	p := basePage{Lang: lang, T: t, Checks: pageText[lang], LangURL: langURL(r, r.URL.Path, t["otherLang"]), Nav: nav,
 		RequestID: RequestID(r.Context())}
 	if pr := principal(r); pr != nil && !pr.System() {
 		p.SignedIn = true
