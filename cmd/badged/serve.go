@@ -366,10 +366,7 @@ func localBaseURL(addr net.Addr) string {
 	if err != nil {
 		return "http://" + addr.String()
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port)
+	return "http://" + net.JoinHostPort(localName(host), port)
 }
 
 // processDue runs the award flows' due work (scheduled sends, reminders,
