@@ -21,8 +21,8 @@ func (s *Service) node(ctx context.Context, role Role, nodeID string) (Path, err
 // InviteStaff invites the owner of email to take role at the node nodeID
 // (an institution, group, issuer or badge class, by the role's level). The
 // invitation grants nothing until [Service.BindInvitations] binds it at the
-// invitee's sign-in through the institution's own identity provider. The actor needs the administrate-users permission on
-// the node. Inviting an address that already has a pending invitation to
+// invitee's sign-in through the institution's own identity provider. The
+// actor needs the administrate-users permission on the node. Inviting an address that already has a pending invitation to
 // the same node is a Conflict.
 func (s *Service) InviteStaff(ctx context.Context, a Actor, email string, role Role, nodeID string) (*Membership, error) {
 	email, err := normalEmail(email)

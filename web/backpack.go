@@ -45,7 +45,7 @@ var backpackPages = func() map[string]*template.Template {
 	base := template.Must(template.New("layout").Funcs(template.FuncMap{
 		"text": func(t map[string]string, key string) string { return t[key] },
 		"state": func(t map[string]string, state string) map[string]string {
-			return map[string]string{"S": state, "T": stateText(t, state)}
+			return map[string]string{"S": state, "T": stateText(t, state), "Note": t[stateKey(state)+"Text"]}
 		},
 	}).ParseFS(backpackAssets, "templates/backpack_layout.html"))
 	pages := map[string]*template.Template{}
@@ -171,6 +171,16 @@ func backpackLang(w http.ResponseWriter, r *http.Request) string {
 	return pageLang(r)
 }
 
+// langURL is the page at path in lang: r's URL with that path and its
+// query's lang set to lang, as a link on this site.
+func langURL(r *http.Request, path, lang string) string {
+	u := *r.URL
+	q := u.Query()
+	q.Set("lang", lang)
+	u.Path, u.RawQuery = path, q.Encode()
+	return u.RequestURI()
+}
+
 // basePage is what every learner's page shows around its content.
 type basePage struct {
 	Lang      string
@@ -188,11 +198,7 @@ type basePage struct {
 func (s *Server) basePage(w http.ResponseWriter, r *http.Request, nav string) basePage {
 	lang := backpackLang(w, r)
 	t := backpackText[lang]
-	u := *r.URL
-	q := u.Query()
-	q.Set("lang", t["otherLang"])
-	u.RawQuery = q.Encode()
-	p := basePage{Lang: lang, T: t, Checks: pageText[lang], LangURL: u.RequestURI(), Nav: nav,
+	p := basePage{Lang: lang, T: t, Checks: pageText[lang], LangURL: langURL(r, r.URL.Path, t["otherLang"]), Nav: nav,
 		RequestID: RequestID(r.Context())}
 	if pr := principal(r); pr != nil && !pr.System() {
 		p.SignedIn = true
@@ -209,8 +215,9 @@ var noticeKeys = map[string]string{"claimed": "claimed", "rejected": "rejected",
 	"private": "sharedPrivate", "imported": "importDone"}
 
 // renderHTML executes page with data and sends it with the headers of a
-// page: no caching, a strict content security policy (no script at all),
-// no framing. A page its handler marked public (Cache-Control "public,
+// page: a strict content security policy (no script at all), no framing;
+// nosniff, the Referrer-Policy and no caching (unless its handler set
+// another Cache-Control) come from [Server.secureHeaders]. A page its handler marked public (Cache-Control "public,
 // …", the catalogue to someone not signed in) gets, when its status is
 // 200, an ETag of its content, and If-None-Match is answered with 304.
 func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
@@ -224,12 +231,7 @@ func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", "no-store")
-	}
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data: https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Vary", "Accept, Accept-Language, Cookie")
 	if status == http.StatusOK && strings.HasPrefix(h.Get("Cache-Control"), "public") {
 		h.Set("ETag", contentETag(b.Bytes()))
@@ -316,9 +318,14 @@ func seeOther(w http.ResponseWriter, r *http.Request, path, done string) {
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
 
-// stateText is a holding state in t's words (backpackText): "stateRevoked".
-func stateText(t map[string]string, state string) string {
-	return t["state"+strings.ToUpper(state[:min(1, len(state))])+state[min(1, len(state)):]]
+// stateText is a holding state in t's words (backpackText), by its
+// stateKey.
+func stateText(t map[string]string, state string) string { return t[stateKey(state)] }
+
+// stateKey is the key of a holding state's words in backpackText:
+// "stateRevoked"; the key + "Text" says what the state means.
+func stateKey(state string) string {
+	return "state" + strings.ToUpper(state[:min(1, len(state))]) + state[min(1, len(state)):]
 }
 
 // ---- the list
@@ -640,7 +647,6 @@ type credentialPage struct {
 	H            *wallet.Holding
 	Card         card
 	Meaning      meaning
-	Verified     bool
 	V            verdictView
 	Results      []pageCheck
 	ShareURL     string
@@ -697,7 +703,6 @@ func (s *Server) credentialPage(w http.ResponseWriter, r *http.Request, l issuer
 		State: h.State, Source: h.Source, Image: imageURL(h.Summary), Public: h.Share != nil && h.Share.Public}
 	p.Meaning = meaningOf(h.Credential, h.Verification, h.Summary)
 	p.V, p.Results = verificationOf(p.Checks, h.Verification, s.now())
-	p.Verified = p.V.Verdict == string(verifier.Valid)
 	p.Presentable = wallet.Presentable(h.State)
 	if p.Card.Public {
 		p.ShareURL = s.Wallet.ShareURL(h.Share.ID)

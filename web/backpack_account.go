@@ -128,8 +128,7 @@ func importProblem(p basePage, err error) (text, detail string, reasons []reason
 			checks, text = res.Unchecked(), p.T["importUnchecked"]
 		}
 		for _, c := range checks {
-			detail, lang := checkDetail(p.Lang, c.Message)
-			reasons = append(reasons, reason{Text: checkText(p.Checks, c, res.Status), Detail: detail, DetailLang: lang})
+			reasons = append(reasons, reasonOf(p.Checks, c, res.Status))
 		}
 		return text, "", reasons
 	case egress.ReasonOf(err) != "" || badged.KindOf(err) == badged.NotFound:

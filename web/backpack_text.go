@@ -51,8 +51,6 @@ var backpackText = map[string]map[string]string{
 		"yes": "yes", "issuerSite": "Website",
 
 		"verificationTitle": "Verification, now",
-		"verified":          "Valid credential: every check passed.",
-		"notVerified":       "Not valid: at least one check failed.",
 		"checkedNow":        "Checked just now, live: the signature, the issuer, the dates and whether it was revoked.",
 
 		"shareTitle":       "Share",
@@ -179,8 +177,6 @@ var backpackText = map[string]map[string]string{
 		"yes": "ja", "issuerSite": "Website",
 
 		"verificationTitle": "Controle, nu",
-		"verified":          "Geldig credential: alle controles zijn geslaagd.",
-		"notVerified":       "Niet geldig: ten minste één controle is mislukt.",
 		"checkedNow":        "Zojuist live gecontroleerd: de handtekening, de uitgever, de data en of het is ingetrokken.",
 
 		"shareTitle":       "Delen",

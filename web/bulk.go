@@ -267,6 +267,5 @@ func (s *Server) handleBulkReport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="bulk-award-`+j.ID+`-report.csv"`)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	bulk.WriteReportCSV(w, j.Report)
 }

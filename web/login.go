@@ -54,11 +54,7 @@ type loginPage struct {
 // service's (English) words, under "Technical details" on a Dutch page.
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, err error) {
 	lang := backpackLang(w, r)
-	u := *r.URL
-	q := u.Query()
-	q.Set("lang", loginText[lang]["otherLang"])
-	u.Path, u.RawQuery = "/login", q.Encode()
-	page := loginPage{Lang: lang, T: loginText[lang], LangURL: u.RequestURI(), Demo: s.Demo}
+	page := loginPage{Lang: lang, T: loginText[lang], LangURL: langURL(r, "/login", loginText[lang]["otherLang"]), Demo: s.Demo}
 	if err != nil {
 		kind := badged.KindOf(err)
 		if status = statusOf[kind]; status == 0 {

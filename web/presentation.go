@@ -9,7 +9,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 )
 
@@ -21,18 +20,16 @@ import (
 // presentation is 404 alike.
 
 type presentedCredential struct {
-	T        map[string]string
-	Card     card
-	Meaning  meaning
-	Verified bool
-	V        verdictView
-	Results  []pageCheck
+	T       map[string]string
+	Card    card
+	Meaning meaning
+	V       verdictView
+	Results []pageCheck
 }
 
 type presentationPage struct {
 	basePage
 	URL, Holder, Challenge, Domain, Expires string
-	Verified                                bool
 	V                                       verdictView
 	Results                                 []pageCheck
 	Credentials                             []presentedCredential
@@ -63,12 +60,10 @@ func (s *Server) handlePresentationPage(w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	p.V, p.Results = verificationOf(p.Checks, res, s.now())
-	p.Verified = p.V.Verdict == string(verifier.Valid)
 	if res != nil {
 		for _, cr := range res.Credentials {
 			pc := presentedCredential{T: p.T}
 			pc.V, pc.Results = verificationOf(p.Checks, cr, s.now())
-			pc.Verified = cr.Verified
 			var sum wallet.Summary
 			var raw []byte
 			if cr.Credential != nil {

@@ -195,7 +195,6 @@ func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, mediaType str
 	h.Set("Content-Type", mediaType)
 	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(maxAge/time.Second)))
 	h.Set("ETag", contentETag(body))
-	h.Set("X-Content-Type-Options", "nosniff")
 	// Verifiers running in browsers fetch these documents too.
 	h.Set("Access-Control-Allow-Origin", "*")
 	if !modified.IsZero() {

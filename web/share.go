@@ -10,7 +10,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 )
 
@@ -32,7 +31,6 @@ type sharePage struct {
 	P           *wallet.Public
 	Card        card
 	Meaning     meaning
-	Verified    bool
 	V           verdictView
 	Results     []pageCheck
 	Known       *pageKnown
@@ -63,10 +61,8 @@ func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
 		ValidUntil: dateText(p.Lang, sum.ValidUntil), State: pub.State, Image: imageURL(sum), Public: true}
 	p.Meaning = meaningOf(pub.Credential, pub.Verification, sum)
 	p.V, p.Results = verificationOf(p.Checks, pub.Verification, s.now())
-	p.Verified = p.V.Verdict == string(verifier.Valid)
-	if pub.Verification != nil {
-		vr := s.pageResult(r.Context(), &verifyPage{Lang: p.Lang, T: pageText[p.Lang]}, pub.Verification, "")
-		p.Known, p.Signed, p.KeyUnknown = vr.Known, vr.Signed, vr.KeyUnknown
+	if res := pub.Verification; res != nil {
+		p.Known, p.Signed, p.KeyUnknown = s.pageKnown(r.Context(), p.Lang, res), signedByIssuer(res), keyUnknown(res)
 	}
 	p.OGImage = pub.URL + "/image.png"
 	if u := httpURL(sum.Image); u != "" {
@@ -121,7 +117,6 @@ func (s *Server) handleShareImage(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(b)
 }
 
@@ -144,7 +139,6 @@ func (s *Server) handleShareCredential(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", `inline; filename="credential.`+ext+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(pub.Credential)
 }
 

@@ -26,6 +26,9 @@ type verdictView struct {
 	StatusAge string   // how old the cached copy of a foreign status list is; "" when read live or just now
 }
 
+// Valid reports whether the verdict is valid (verifier.Result.Verified).
+func (v verdictView) Valid() bool { return v.Verdict == string(verifier.Valid) }
+
 // reason is a check that could not be made: what, in the page's language,
 // and why, in the verifier's words.
 type reason struct{ Text, Detail, DetailLang string }
@@ -55,8 +58,7 @@ func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdict
 			if c.ID == verifier.CheckSigner && keyUnknown(res) {
 				continue // the proof's reason says it: the key could not be fetched
 			}
-			detail, lang := checkDetail(t["lang"], c.Message)
-			v.Reasons = append(v.Reasons, reason{Text: checkText(t, c, ""), Detail: detail, DetailLang: lang})
+			v.Reasons = append(v.Reasons, reasonOf(t, c, ""))
 		}
 	default:
 		v.Verdict = string(verifier.Invalid)
@@ -111,10 +113,18 @@ func verificationOf(t map[string]string, res *verifier.Result, now time.Time) (v
 func pageChecks(t map[string]string, res *verifier.Result) []pageCheck {
 	var out []pageCheck
 	for _, c := range res.Checks {
-		detail, lang := checkDetail(t["lang"], c.Message)
-		out = append(out, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: checkText(t, c, res.Status), Detail: detail, DetailLang: lang})
+		r := reasonOf(t, c, res.Status)
+		out = append(out, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: r.Text, Detail: r.Detail, DetailLang: r.DetailLang})
 	}
 	return out
+}
+
+// reasonOf says check c of a result whose Status is status (for a
+// reason: why it failed or could not be made) in t's words
+// ([checkText]), with the verifier's message as detail ([checkDetail]).
+func reasonOf(t map[string]string, c verifier.Check, status string) reason {
+	detail, lang := checkDetail(t["lang"], c.Message)
+	return reason{Text: checkText(t, c, status), Detail: detail, DetailLang: lang}
 }
 
 // checkText says a check's outcome in plain words. status is the result's

@@ -346,8 +346,7 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "no-referrer") // stricter than secureHeaders' same-origin
 	h.Set("Content-Language", p.Lang)
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
@@ -357,13 +356,7 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
 func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Result, identity string) *pageResult {
 	out := &pageResult{Verified: res.Verified, Kind: res.Kind, Securing: res.Securing, Issuer: res.Issuer,
 		IssuerName: res.IssuerName, Signer: res.Signer, Signed: signedByIssuer(res), KeyUnknown: keyUnknown(res)}
-	if k, ok := s.knownIssuer(ctx, res); ok {
-		name := k.Name.EN
-		if p.Lang == "nl" && k.Name.NL != "" || name == "" {
-			name = k.Name.NL
-		}
-		out.Known = &pageKnown{Name: name, Source: k.Source}
-	}
+	out.Known = s.pageKnown(ctx, p.Lang, res)
 	out.V, out.Checks = verificationOf(p.T, res, s.now())
 	if res.Kind == "credential" && res.Credential != nil {
 		out.Badge = badgeOf(p.Lang, res.Credential)
@@ -380,6 +373,20 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 		out.Others = append(out.Others, s.pageResult(ctx, p, sub, identity))
 	}
 	return out
+}
+
+// pageKnown is the issuer of res as a directory knows it, named in lang,
+// or nil when no directory knows it (see [Server.knownIssuer]).
+func (s *Server) pageKnown(ctx context.Context, lang string, res *verifier.Result) *pageKnown {
+	k, ok := s.knownIssuer(ctx, res)
+	if !ok {
+		return nil
+	}
+	name := k.Name.EN
+	if lang == "nl" && k.Name.NL != "" || name == "" {
+		name = k.Name.NL
+	}
+	return &pageKnown{Name: name, Source: k.Source}
 }
 
 // identityCheck tells whether identity (an email address or another

@@ -132,8 +132,11 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 		return nil, err
 	}
 	now, log, base := a.now, a.log, cfg.BaseURL
+	// One JSON-LD processor for signing and the wallet: it is safe for
+	// concurrent use, and its cache of parsed contexts is then warmed once.
+	ld := jsonld.New(contexts.NewLoader())
 
-	if a.issuance, err = issuance.New(st, sealer, base, jsonld.New(contexts.NewLoader()), issuance.WithClock(now)); err != nil {
+	if a.issuance, err = issuance.New(st, sealer, base, ld, issuance.WithClock(now)); err != nil {
 		return nil, err
 	}
 	outbox, err := notify.NewOutbox(st, notify.WithClock(now))
@@ -169,7 +172,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	if err := withVerifier(&api, cfg, st, a.issuance, client, now); err != nil {
 		return nil, err
 	}
-	if api.Wallet, err = wallet.New(st, a.issuer, st, sealer, api.Verifier, jsonld.New(contexts.NewLoader()), base,
+	if api.Wallet, err = wallet.New(st, a.issuer, st, sealer, api.Verifier, ld, base,
 		wallet.WithUsers(st), wallet.WithAccounts(st), wallet.WithEgress(api.Egress), wallet.WithClock(now)); err != nil {
 		return nil, err
 	}

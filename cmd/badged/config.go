@@ -395,6 +395,16 @@ func loopbackURL(u string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// localName is host as badged names it in its URLs and DIDs: localhost
+// for a loopback IP address (a did:web may not name an IP address), any
+// other host as it is.
+func localName(host string) string {
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return "localhost"
+	}
+	return host
+}
+
 // loadConfig applies the BADGED_* variables to DefaultConfig.
 func loadConfig(getenv func(string) string) (Config, error) {
 	c := DefaultConfig()

@@ -29,9 +29,9 @@ import (
 // copy is told apart. On bbolt and on PostgreSQL.
 //
 // The valid verdicts need the server to resolve its own did:web document
-// and status lists in-process (issue 8 item 1); until it does, they fail
-// here, as they fail for a newcomer: every assertion of a verdict is made
-// by wantVerdict, and the rest of the journey runs regardless.
+// and status lists in-process (issue 8 item 1): every assertion of a
+// verdict is made by wantVerdict, and the rest of the journey runs
+// regardless, so a regression there shows as verdicts alone.
 func TestNewcomer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")

@@ -358,17 +358,15 @@ func trustedIssuers(cfg Config) (web.TrustedIssuers, error) {
 // localBaseURL is the base URL when BADGED_BASE_URL is not set:
 // http://ADDR, with a loopback IP written localhost, since a did:web may
 // not name an IP address (did.WebURL refuses it). A did:web always
-// resolves over https, so a verifier of a local badged needs a transport
-// that sends https://localhost:PORT to http (see web/public_test.go).
+// resolves over https: badged reads its own issuers' documents in-process
+// (web.ServerVerifier), and another verifier of a local http badged is
+// pointed at it (badged verify --server, see newVerifier).
 func localBaseURL(addr net.Addr) string {
 	host, port, err := net.SplitHostPort(addr.String())
 	if err != nil {
 		return "http://" + addr.String()
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port)
+	return "http://" + net.JoinHostPort(localName(host), port)
 }
 
 // processDue runs the award flows' due work (scheduled sends, reminders,

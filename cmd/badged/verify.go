@@ -104,10 +104,9 @@ func newVerifier(cfg Config, server string, opts ...verifier.Option) (*verifier.
 			return nil, fmt.Errorf("verify: --server %q is not an http or https URL of a server", server)
 		}
 		hosts := []string{u.Host}
-		if ip := net.ParseIP(u.Hostname()); ip != nil && ip.IsLoopback() {
+		if local := localName(u.Hostname()); local != u.Hostname() {
 			// A server on a loopback address names itself localhost in
 			// its DIDs (see localBaseURL).
-			local := "localhost"
 			if u.Port() != "" {
 				local = net.JoinHostPort(local, u.Port())
 			}
