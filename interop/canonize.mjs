@@ -24,7 +24,9 @@ if(files.length !== 1) {
 }
 try {
   let doc = JSON.parse(readFileSync(files[0], 'utf8'));
-  doc = doc.verifiablePresentation ?? doc.verifiableCredential ?? doc;
+  if(doc['@context'] === undefined) { // a VC-API request body
+    doc = doc.verifiablePresentation ?? doc.verifiableCredential ?? doc;
+  }
   if(!keep) {
     delete doc.proof;
   }
