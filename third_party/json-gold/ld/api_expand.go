@@ -830,9 +830,10 @@ func (api *JsonLdApi) expandObject(activeCtx *Context, activeProperty string, ex
 				// badged patch: what a graph cannot hold (an empty
 				// object, a value or list object, a bare node reference)
 				// is dropped, and refused in safe mode, as jsonld.js's
-				// _dropUnsafeObject does; it used to become a graph
-				// holding a value, on which GenerateNodeMap panicked.
-				if unsafeGraphItem(ev) {
+				// _dropUnsafeObject does (not for a frame, whose {} is
+				// a pattern); it used to become a graph holding a value,
+				// on which GenerateNodeMap panicked.
+				if !frameExpansion && unsafeGraphItem(ev) {
 					if opts.SafeMode {
 						return NewJsonLdError(InvalidProperty, key+" holds a value that cannot be a graph: a string, number, empty object or bare reference where an object belongs (a JWT credential goes in an EnvelopedVerifiableCredential)")
 					}
