@@ -224,3 +224,27 @@ func TestCanonicalizePresentation(t *testing.T) {
 		t.Errorf("expanded credential is not a graph object: %v", creds[0])
 	}
 }
+
+// TestUndefinedTermEmbeddedCredential: a VC 2.0 presentation's credential
+// without its own @context is read with no context at all (the
+// verifiableCredential term resets it), so even its type is undefined;
+// the error names that, not verifiableCredential.
+func TestUndefinedTermEmbeddedCredential(t *testing.T) {
+	p := testProcessor(t)
+	vp := map[string]any{
+		"@context": []any{"https://www.w3.org/ns/credentials/v2"},
+		"type":     []any{"VerifiablePresentation"},
+		"verifiableCredential": []any{map[string]any{
+			"type": []any{"VerifiableCredential"}, "issuer": "did:example:issuer",
+			"credentialSubject": map[string]any{"id": "did:example:subject"},
+		}},
+	}
+	_, err := p.Canonicalize(vp)
+	if err == nil {
+		t.Fatal("canonicalized a credential without @context in a presentation")
+	}
+	if !strings.Contains(err.Error(), "verifiableCredential.type") {
+		t.Errorf("error %q does not name verifiableCredential.type", err)
+	}
+	t.Log(err)
+}
