@@ -39,3 +39,5 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 	golang.org/x/xerrors v0.0.0-20231012003039-104605ab7028 // indirect
 )
+
+replace github.com/piprate/json-gold => ./third_party/json-gold

@@ -23,7 +23,13 @@ func (p *Processor) undefinedTerms(doc map[string]any) []string {
 			if _, err := p.expand(build(leaf)); err != nil && strings.Contains(err.Error(), "did not expand") {
 				// The value may still hide more; the key itself is the first culprit.
 				if !p.childFails(build, obj, k) {
-					found = append(found, strings.Join(append(path, k), "."))
+					if sel := p.undefinedSelectors(build, obj, k); len(sel) > 0 {
+						for _, s := range sel {
+							found = append(found, strings.Join(append(path, k, s), "."))
+						}
+					} else {
+						found = append(found, strings.Join(append(path, k), "."))
+					}
 					continue
 				}
 			}
@@ -67,6 +73,38 @@ func (p *Processor) childFails(build func(map[string]any) map[string]any, obj ma
 	}
 	_, err := p.expand(build(leaf))
 	return err == nil
+}
+
+// undefinedSelectors returns the id and type keys of obj[k] that are
+// themselves undefined terms when k is not: under a term whose scoped
+// context is null, as a VC 2.0 presentation's verifiableCredential, a
+// credential without its own @context defines not even type.
+func (p *Processor) undefinedSelectors(build func(map[string]any) map[string]any, obj map[string]any, k string) []string {
+	var first map[string]any
+	if l := objects(obj[k]); len(l) > 0 {
+		first = l[0]
+	}
+	probe := func(extra map[string]any) bool {
+		node := map[string]any{"@id": "urn:badged:probe", "@type": "urn:badged:Probe"}
+		for key, v := range extra {
+			node[key] = v
+		}
+		leaf := selectors(obj)
+		leaf[k] = node
+		_, err := p.expand(build(leaf))
+		return err == nil
+	}
+	if first == nil || !probe(nil) {
+		return nil
+	}
+	var out []string
+	for key, v := range selectors(first) {
+		if !strings.HasPrefix(key, "@") && !probe(map[string]any{key: v}) {
+			out = append(out, key)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func isSelector(k string) bool {

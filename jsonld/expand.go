@@ -474,8 +474,14 @@ func (x *expander) properties(active, typeScoped *activeCtx, elem map[string]any
 			}
 			termCtx = d
 		}
+		// The container is the term's in the active context, not in its
+		// scoped context (JSON-LD 1.1 Expansion 13.5, jsonld.js; see
+		// third_party/json-gold/README.badged.md).
 		isList := false
-		if td := termCtx.c.GetTermDefinition(key); td != nil {
+		if td := active.c.GetTermDefinition(key); td != nil {
+			if td.Reverse {
+				return errSlowPath
+			}
 			for _, c := range td.Container {
 				switch c {
 				case "@set":
@@ -485,9 +491,9 @@ func (x *expander) properties(active, typeScoped *activeCtx, elem map[string]any
 					return errSlowPath
 				}
 			}
-			if td.Reverse {
-				return errSlowPath
-			}
+		}
+		if td := termCtx.c.GetTermDefinition(key); td != nil && td.Reverse {
+			return errSlowPath
 		}
 		var ev any
 		if td := active.c.GetTermDefinition(key); td != nil && td.Type == "@json" {

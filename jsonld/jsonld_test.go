@@ -191,3 +191,60 @@ func BenchmarkCanonicalize(b *testing.B) {
 		}
 	}
 }
+
+// TestCanonicalizePresentation: a presentation's credentials are named
+// graphs. The VC 2.0 context defines verifiableCredential with a @graph
+// container and "@context": null; json-gold v0.9.1 read the container
+// from that null scoped context, lost it, and put the credential in the
+// presentation's default graph (third_party/json-gold has the fix), so
+// no presentation from another implementation verified. The expected form
+// is jsonld.js's (interop/canonize.mjs).
+func TestCanonicalizePresentation(t *testing.T) {
+	p := testProcessor(t)
+	req := readJSON(t, filepath.Join(vectors, "presentations/vp-presentation-vc-ok.json"))
+	vp, _ := req["verifiablePresentation"].(map[string]any)
+	delete(vp, "proof")
+	got, err := p.Canonicalize(vp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := readText(t, filepath.Join(vectors, "presentations/vp-presentation-vc-ok-canon.nq")); got != want {
+		t.Errorf("canonical form differs from jsonld.js's\n got: %s\nwant: %s", got, want)
+	}
+
+	expanded, err := p.Expand(vp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, _ := expanded[0].(map[string]any)["https://www.w3.org/2018/credentials#verifiableCredential"].([]any)
+	if len(creds) != 1 {
+		t.Fatalf("expanded: %d credentials, want 1", len(creds))
+	}
+	if g, ok := creds[0].(map[string]any)["@graph"]; !ok || len(g.([]any)) != 1 {
+		t.Errorf("expanded credential is not a graph object: %v", creds[0])
+	}
+}
+
+// TestUndefinedTermEmbeddedCredential: a VC 2.0 presentation's credential
+// without its own @context is read with no context at all (the
+// verifiableCredential term resets it), so even its type is undefined;
+// the error names that, not verifiableCredential.
+func TestUndefinedTermEmbeddedCredential(t *testing.T) {
+	p := testProcessor(t)
+	vp := map[string]any{
+		"@context": []any{"https://www.w3.org/ns/credentials/v2"},
+		"type":     []any{"VerifiablePresentation"},
+		"verifiableCredential": []any{map[string]any{
+			"type": []any{"VerifiableCredential"}, "issuer": "did:example:issuer",
+			"credentialSubject": map[string]any{"id": "did:example:subject"},
+		}},
+	}
+	_, err := p.Canonicalize(vp)
+	if err == nil {
+		t.Fatal("canonicalized a credential without @context in a presentation")
+	}
+	if !strings.Contains(err.Error(), "verifiableCredential.type") {
+		t.Errorf("error %q does not name verifiableCredential.type", err)
+	}
+	t.Log(err)
+}

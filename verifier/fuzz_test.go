@@ -150,10 +150,14 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 	objwt := []byte(signJWT(tb, base, issuer.key, issuer.vm.ID, jose.OBJWT))
 	vcjose := []byte(signJWT(tb, base, issuer.key, issuer.vm.ID, jose.VCJOSE))
 	vp, err := ds.Sign(map[string]any{
-		"@context":             []any{"https://www.w3.org/ns/credentials/v2"},
-		"type":                 []any{"VerifiablePresentation"},
-		"holder":               holder.did(),
-		"verifiableCredential": []any{signDI(tb, ds, base, issuer, dataintegrity.RDFC), string(objwt)},
+		"@context": []any{"https://www.w3.org/ns/credentials/v2"},
+		"type":     []any{"VerifiablePresentation"},
+		"holder":   holder.did(),
+		"verifiableCredential": []any{signDI(tb, ds, base, issuer, dataintegrity.RDFC), map[string]any{
+			"@context": "https://www.w3.org/ns/credentials/v2",
+			"id":       "data:application/vc+jwt," + string(objwt),
+			"type":     "EnvelopedVerifiableCredential",
+		}},
 	}, holder.key, dataintegrity.Options{VerificationMethod: holder.vm.ID, ProofPurpose: dataintegrity.Authentication, Challenge: "c", Domain: "d"})
 	if err != nil {
 		tb.Fatal(err)

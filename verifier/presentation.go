@@ -3,6 +3,7 @@ package verifier
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/badged/badged/credential/dataintegrity"
 )
@@ -53,7 +54,11 @@ func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o Prese
 		var r *Result
 		switch c := c.(type) {
 		case map[string]any:
-			r = v.VerifyCredential(ctx, c)
+			if token, ok := envelopedJWT(c); ok {
+				r = v.VerifyJWT(ctx, token)
+			} else {
+				r = v.VerifyCredential(ctx, c)
+			}
 		case string:
 			r = v.VerifyJWT(ctx, c)
 		default:
@@ -97,6 +102,28 @@ func (v *Verifier) presentationProof(ctx context.Context, doc, proof map[string]
 		msg += ", for the expected challenge"
 	}
 	rep.add(CheckHolder, Pass, msg)
+}
+
+// envelopedMediaTypes are the data: URL prefixes of an
+// EnvelopedVerifiableCredential whose content is a compact JWS
+// (VC-JOSE-COSE; vc-ld+jwt and jwt as drafts and OB 3.0 wrote them).
+var envelopedMediaTypes = []string{"data:application/vc+jwt,", "data:application/vc-ld+jwt,", "data:application/jwt,"}
+
+// envelopedJWT returns the compact JWS of an EnvelopedVerifiableCredential
+// (VC 2.0 section 4.13), the form a JWT credential takes inside a
+// presentation secured with eddsa-rdfc-2022: as a bare string, a JSON-LD
+// processor cannot put it in the credential's graph and refuses it.
+func envelopedJWT(c map[string]any) (string, bool) {
+	if !hasType(c, "EnvelopedVerifiableCredential") {
+		return "", false
+	}
+	id, _ := c["id"].(string)
+	for _, prefix := range envelopedMediaTypes {
+		if token, ok := strings.CutPrefix(id, prefix); ok {
+			return token, true
+		}
+	}
+	return "", false
 }
 
 func asList(v any) []any {

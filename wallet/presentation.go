@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/did"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/verifier"
 )
@@ -70,7 +72,7 @@ func (s *Service) CreatePresentation(ctx context.Context, l issuer.Learner, req 
 		}
 		creds = append(creds, doc)
 	}
-	key, k, err := s.signer(ctx, l.UserID)
+	key, _, err := s.signer(ctx, l.UserID)
 	if err != nil {
 		return nil, err
 	}
@@ -78,16 +80,8 @@ func (s *Service) CreatePresentation(ctx context.Context, l issuer.Learner, req 
 	if err != nil {
 		return nil, err
 	}
-	doc := map[string]any{
-		"@context":             []any{"https://www.w3.org/ns/credentials/v2"},
-		"id":                   s.PresentationURL(id),
-		"type":                 []any{"VerifiablePresentation"},
-		"holder":               k.DID,
-		"verifiableCredential": creds,
-	}
-	signed, err := s.proofs.Sign(doc, key, dataintegrity.Options{
-		Cryptosuite: dataintegrity.RDFC, VerificationMethod: k.VerificationMethod(), Created: s.now(),
-		ProofPurpose: dataintegrity.Authentication, Challenge: req.Challenge, Domain: req.Domain,
+	signed, err := SignPresentation(s.proofs, key, PresentationDocument{
+		ID: s.PresentationURL(id), Credentials: creds, Challenge: req.Challenge, Domain: req.Domain, Created: s.now(),
 	})
 	if err != nil {
 		return nil, badged.Wrap(badged.Internal, err, "the presentation could not be signed")
@@ -107,6 +101,39 @@ func (s *Service) CreatePresentation(ctx context.Context, l issuer.Learner, req 
 		return nil, err
 	}
 	return p, nil
+}
+
+// PresentationDocument is what a wallet presentation says besides its
+// holder, who is the signing key's did:key.
+type PresentationDocument struct {
+	ID                string // the presentation's URL
+	Credentials       []any  // the credentials, as decoded JSON objects
+	Challenge, Domain string // the verifier's
+	Created           time.Time
+}
+
+// SignPresentation returns the verifiable presentation a wallet makes of
+// d: VC 2.0, held by the did:key of key and signed with it
+// (eddsa-rdfc-2022, proofPurpose authentication, with the challenge and
+// domain). It fails as [dataintegrity.Suite.Sign] does, for example when a
+// credential is not sound JSON-LD.
+func SignPresentation(proofs *dataintegrity.Suite, key ed25519.PrivateKey, d PresentationDocument) (map[string]any, error) {
+	holder, err := did.KeyDID(key.Public())
+	if err != nil {
+		return nil, err
+	}
+	k := &Key{DID: holder}
+	doc := map[string]any{
+		"@context":             []any{"https://www.w3.org/ns/credentials/v2"},
+		"id":                   d.ID,
+		"type":                 []any{"VerifiablePresentation"},
+		"holder":               holder,
+		"verifiableCredential": d.Credentials,
+	}
+	return proofs.Sign(doc, key, dataintegrity.Options{
+		Cryptosuite: dataintegrity.RDFC, VerificationMethod: k.VerificationMethod(), Created: d.Created,
+		ProofPurpose: dataintegrity.Authentication, Challenge: d.Challenge, Domain: d.Domain,
+	})
 }
 
 // Presentations lists the learner's presentations, expired ones
