@@ -78,13 +78,15 @@ type VerifyResponse struct {
 
 // CheckProblem is a warning or an error of a verification, in the shape
 // of an RFC 9457 problem detail (type, title, detail) with badged's stable
-// check id and message.
+// check id and message, and for a failed check, when the id alone does not
+// say it, the precise reason (verifier.ReasonCryptosuite, say).
 type CheckProblem struct {
 	Type    string `json:"type"`
 	Title   string `json:"title"`
 	Detail  string `json:"detail"`
 	ID      string `json:"id"`
 	Message string `json:"message"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 // CheckType is the prefix of the type URI of a check's problem; the check
@@ -109,7 +111,7 @@ func (s *Server) vcResponse(ctx context.Context, res *verifier.Result) *VerifyRe
 		out.Results = []verifier.Check{}
 	}
 	for _, c := range res.Checks {
-		p := CheckProblem{Type: CheckType + c.ID, Title: c.ID + " " + string(c.Verdict), Detail: c.Message, ID: c.ID, Message: c.Message}
+		p := CheckProblem{Type: CheckType + c.ID, Title: c.ID + " " + string(c.Verdict), Detail: c.Message, ID: c.ID, Message: c.Message, Reason: c.Reason}
 		switch c.Verdict {
 		case verifier.Pass:
 			out.Checks = append(out.Checks, c.ID)

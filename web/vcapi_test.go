@@ -277,6 +277,7 @@ func signedPresentation(t *testing.T, cred []byte, challenge, domain string) []b
 	signed, err := dataintegrity.New(jsonld.New(contexts.NewLoader())).Sign(vp, key, dataintegrity.Options{
 		VerificationMethod: holder + "#" + strings.TrimPrefix(holder, "did:key:"),
 		ProofPurpose:       dataintegrity.Authentication, Challenge: challenge, Domain: domain,
+		Created:            verifyClock(), // not in the future of the verifiers' clock
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -435,29 +436,30 @@ func TestVerifyStatusCodes(t *testing.T) {
 		name   string
 		cred   any
 		status int
+		reason string // the reason of the proof error, when set
 	}{
-		{"ok/valid", json.RawMessage(e.creds.valid), http.StatusOK},
-		{"ok/vc-jwt", e.creds.jwt, http.StatusOK},
-		{"fail/no-@context", without("@context"), http.StatusUnprocessableEntity},
-		{"fail/no-type", without("type"), http.StatusUnprocessableEntity},
-		{"fail/no-issuer", without("issuer"), http.StatusUnprocessableEntity},
-		{"fail/no-credentialSubject", without("credentialSubject"), http.StatusUnprocessableEntity},
-		{"fail/no-proof", without("proof"), http.StatusUnprocessableEntity},
-		{"fail/no-proof.type", withoutProof("type"), http.StatusUnprocessableEntity},
-		{"fail/no-proof.created", withoutProof("created"), http.StatusUnprocessableEntity},
-		{"fail/no-proof.verificationMethod", withoutProof("verificationMethod"), http.StatusUnprocessableEntity},
-		{"fail/no-proof.proofValue", withoutProof("proofValue"), http.StatusUnprocessableEntity},
-		{"fail/no-proof.proofPurpose", withoutProof("proofPurpose"), http.StatusUnprocessableEntity},
-		{"fail/@context-a-number", setTo("@context", 10), http.StatusUnprocessableEntity},
-		{"fail/type-an-object", setTo("type", map[string]any{}), http.StatusUnprocessableEntity},
-		{"fail/issuer-a-list", setTo("issuer", []any{}), http.StatusUnprocessableEntity},
-		{"fail/credentialSubject-a-string", setTo("credentialSubject", "string"), http.StatusUnprocessableEntity},
-		{"fail/proof-a-string", setTo("proof", "string"), http.StatusUnprocessableEntity},
-		{"fail/tampered", json.RawMessage(e.creds.tampered), http.StatusUnprocessableEntity},
-		{"fail/revoked", json.RawMessage(e.creds.revoked), http.StatusUnprocessableEntity},
-		{"fail/expired", json.RawMessage(e.creds.expired), http.StatusUnprocessableEntity},
-		{"indeterminate/issuer-document-missing", json.RawMessage(e.creds.unknownKey), http.StatusServiceUnavailable},
-		{"fail/a-json-string", string(e.creds.valid), http.StatusBadRequest},
+		{"ok/valid", json.RawMessage(e.creds.valid), http.StatusOK, ""},
+		{"ok/vc-jwt", e.creds.jwt, http.StatusOK, ""},
+		{"fail/no-@context", without("@context"), http.StatusUnprocessableEntity, ""},
+		{"fail/no-type", without("type"), http.StatusUnprocessableEntity, ""},
+		{"fail/no-issuer", without("issuer"), http.StatusUnprocessableEntity, ""},
+		{"fail/no-credentialSubject", without("credentialSubject"), http.StatusUnprocessableEntity, ""},
+		{"fail/no-proof", without("proof"), http.StatusUnprocessableEntity, ""},
+		{"fail/no-proof.type", withoutProof("type"), http.StatusUnprocessableEntity, verifier.ReasonProofType},
+		{"fail/no-proof.created", withoutProof("created"), http.StatusUnprocessableEntity, verifier.ReasonSignature},
+		{"fail/no-proof.verificationMethod", withoutProof("verificationMethod"), http.StatusUnprocessableEntity, verifier.ReasonVerificationMethod},
+		{"fail/no-proof.proofValue", withoutProof("proofValue"), http.StatusUnprocessableEntity, verifier.ReasonProofValue},
+		{"fail/no-proof.proofPurpose", withoutProof("proofPurpose"), http.StatusUnprocessableEntity, verifier.ReasonProofPurpose},
+		{"fail/@context-a-number", setTo("@context", 10), http.StatusUnprocessableEntity, ""},
+		{"fail/type-an-object", setTo("type", map[string]any{}), http.StatusUnprocessableEntity, ""},
+		{"fail/issuer-a-list", setTo("issuer", []any{}), http.StatusUnprocessableEntity, ""},
+		{"fail/credentialSubject-a-string", setTo("credentialSubject", "string"), http.StatusUnprocessableEntity, ""},
+		{"fail/proof-a-string", setTo("proof", "string"), http.StatusUnprocessableEntity, ""},
+		{"fail/tampered", json.RawMessage(e.creds.tampered), http.StatusUnprocessableEntity, verifier.ReasonSignature},
+		{"fail/revoked", json.RawMessage(e.creds.revoked), http.StatusUnprocessableEntity, ""},
+		{"fail/expired", json.RawMessage(e.creds.expired), http.StatusUnprocessableEntity, ""},
+		{"indeterminate/issuer-document-missing", json.RawMessage(e.creds.unknownKey), http.StatusServiceUnavailable, ""},
+		{"fail/a-json-string", string(e.creds.valid), http.StatusBadRequest, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -472,6 +474,17 @@ func TestVerifyStatusCodes(t *testing.T) {
 			v := decodeVerify(t, resp, body)
 			if v.Verified != (tt.status == http.StatusOK) {
 				t.Errorf("verified %v with status %d: %s", v.Verified, resp.StatusCode, body)
+			}
+			if tt.reason != "" {
+				var reason string
+				for _, p := range v.Errors {
+					if p.ID == verifier.CheckProof {
+						reason = p.Reason
+					}
+				}
+				if reason != tt.reason {
+					t.Errorf("proof reason %q, want %q: %s", reason, tt.reason, body)
+				}
 			}
 		})
 	}
