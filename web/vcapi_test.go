@@ -277,7 +277,7 @@ func signedPresentation(t *testing.T, cred []byte, challenge, domain string) []b
 	signed, err := dataintegrity.New(jsonld.New(contexts.NewLoader())).Sign(vp, key, dataintegrity.Options{
 		VerificationMethod: holder + "#" + strings.TrimPrefix(holder, "did:key:"),
 		ProofPurpose:       dataintegrity.Authentication, Challenge: challenge, Domain: domain,
-		Created:            verifyClock(), // not in the future of the verifiers' clock
+		Created: verifyClock(), // not in the future of the verifiers' clock
 	})
 	if err != nil {
 		t.Fatal(err)
