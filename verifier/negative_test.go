@@ -643,6 +643,17 @@ func TestNegativePresentation(t *testing.T) {
 	}
 	ok := verifier.PresentationOptions{Challenge: challenge, Domain: domain}
 
+	// A did:web holder whose document lists its key only under
+	// assertionMethod: it may issue, not authenticate.
+	const assertOnlyID = "did:web:badges.example.edu:holders:assertonly"
+	assertOnly := webSigner(t, assertOnlyID, 5)
+	e.serveJSON(t, webURL(t, assertOnlyID), &did.Document{
+		Context:            []any{did.ContextDIDv1, did.ContextMultikey},
+		ID:                 assertOnlyID,
+		VerificationMethod: []did.VerificationMethod{assertOnly.vm},
+		AssertionMethod:    []did.MethodRef{{ID: assertOnly.vm.ID}},
+	})
+
 	tests := []struct {
 		name string
 		vp   map[string]any
@@ -673,6 +684,7 @@ func TestNegativePresentation(t *testing.T) {
 			}
 			return clone(t, signed)
 		}(), opts: ok, fail: true, reason: verifier.ReasonCreated},
+		{name: "fail/key not under the holder's authentication", vp: present(t, assertOnly, assertOnlyID, cred), opts: ok, fail: true, reason: verifier.ReasonProofPurpose},
 		{name: "fail/proof without cryptosuite", vp: func() map[string]any {
 			vp := present(t, e.holder, e.holder.did(), cred)
 			delete(proofOf(vp), "cryptosuite")

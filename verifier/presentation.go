@@ -96,6 +96,10 @@ func (v *Verifier) presentationProof(ctx context.Context, doc, proof map[string]
 		rep.add(CheckHolder, Fail, fmt.Sprintf("the presentation was signed by %s, not by its holder %s", key.Controller, holder))
 		return
 	}
+	if !key.Authentication && !key.SelfAsserted {
+		rep.addReason(CheckHolder, Fail, ReasonProofPurpose, fmt.Sprintf("%s does not list the key as one that may prove who they are (authentication), the proof's purpose", key.Controller))
+		return
+	}
 	msg := "signed by the holder " + key.Controller
 	if o.Challenge != "" {
 		msg += ", for the expected challenge"
