@@ -432,6 +432,26 @@ func TestVerifyStatusCodes(t *testing.T) {
 		return edit(func(c map[string]any) { delete(proof(c), field) })
 	}
 	setTo := func(field string, v any) json.RawMessage { return edit(func(c map[string]any) { c[field] = v }) }
+	// A proof chain: the issuer's proof, then a second that follows it.
+	suite := dataintegrity.New(jsonld.New(contexts.NewLoader()))
+	first, err := suite.Sign(e.creds.doc, e.creds.key, dataintegrity.Options{VerificationMethod: e.creds.vm, ID: "urn:uuid:first", Created: verifyClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chained, err := suite.Sign(first, e.creds.key, dataintegrity.Options{VerificationMethod: e.creds.vm, PreviousProof: []string{"urn:uuid:first"}, Created: verifyClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	brokenChain := marshalJSON(t, chained)
+	var broken map[string]any
+	json.Unmarshal(brokenChain, &broken)
+	broken["proof"] = broken["proof"].([]any)[1:]
+	brokenChain = marshalJSON(t, broken)
+	ahead, err := suite.Sign(e.creds.doc, e.creds.key, dataintegrity.Options{VerificationMethod: e.creds.vm, Created: verifyClock().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	future := marshalJSON(t, ahead)
 	tests := []struct {
 		name   string
 		cred   any
@@ -460,6 +480,9 @@ func TestVerifyStatusCodes(t *testing.T) {
 		{"fail/expired", json.RawMessage(e.creds.expired), http.StatusUnprocessableEntity, ""},
 		{"indeterminate/issuer-document-missing", json.RawMessage(e.creds.unknownKey), http.StatusServiceUnavailable, ""},
 		{"fail/a-json-string", string(e.creds.valid), http.StatusBadRequest, ""},
+		{"ok/proof-chain", marshalJSON(t, chained), http.StatusOK, ""},
+		{"fail/proof-chain-link-missing", brokenChain, http.StatusUnprocessableEntity, verifier.ReasonPreviousProof},
+		{"fail/proof-created-in-the-future", future, http.StatusUnprocessableEntity, verifier.ReasonCreated},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
