@@ -206,6 +206,13 @@ type verifyCredentialRequest struct {
 //     a verification and 4xx/5xx for errors; a verification that could
 //     not be completed is answered as the service not being able to
 //     answer now, as for a verification refused because too many run.
+//
+// Presentations are answered the same way. The VC-API's verifier.yml
+// (0.0.3-unstable) answers a presentation 200 "regardless of whether the
+// presentation and/or credentials were determined to be valid"; badged
+// does not, so that no client that reads the status alone takes an invalid
+// presentation for a valid one (the W3C verifier suite has no presentation
+// tests yet).
 
 // verifyRetryAfter is the Retry-After, in seconds, of an indeterminate
 // verification: a DID document or status list that could not be fetched
