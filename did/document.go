@@ -134,7 +134,8 @@ func (d *Document) Method(id string) (VerificationMethod, bool) {
 
 // Key returns the public key of the verification method id (absolute),
 // as [Resolver.ResolveKey] returns it for a resolved document: with d.ID
-// as its controller and whether d lists it under assertionMethod. The
+// as its controller and whether d lists it under assertionMethod and
+// authentication. The
 // error is a *badged.Error: NotFound when d does not list the method,
 // Invalid when its key cannot be read.
 func (d *Document) Key(id string) (*Key, error) {
@@ -150,18 +151,25 @@ func (d *Document) keyOf(vm VerificationMethod) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Key{VerificationMethod: vm, PublicKey: pub, Controller: d.ID, AssertionMethod: d.HasAssertionMethod(vm.ID)}, nil
+	return &Key{VerificationMethod: vm, PublicKey: pub, Controller: d.ID,
+		AssertionMethod: d.HasAssertionMethod(vm.ID), Authentication: d.listed(d.Authentication, vm.ID)}, nil
 }
 
-// HasAssertionMethod reports whether the method id (absolute) is listed,
-// by reference or embedded, under d's assertionMethod.
-func (d *Document) HasAssertionMethod(id string) bool {
-	for _, ref := range d.AssertionMethod {
+// listed reports whether the method id (absolute) is among refs, by
+// reference or embedded.
+func (d *Document) listed(refs []MethodRef, id string) bool {
+	for _, ref := range refs {
 		if d.absolute(ref.id()) == id {
 			return true
 		}
 	}
 	return false
+}
+
+// HasAssertionMethod reports whether the method id (absolute) is listed,
+// by reference or embedded, under d's assertionMethod.
+func (d *Document) HasAssertionMethod(id string) bool {
+	return d.listed(d.AssertionMethod, id)
 }
 
 func (d *Document) methods() []VerificationMethod {

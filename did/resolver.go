@@ -33,12 +33,17 @@ type Key struct {
 	// method under assertionMethod, that is whether the controller
 	// authorizes it to sign credentials.
 	AssertionMethod bool
+	// Authentication reports whether the controller's document lists the
+	// method under authentication, that is whether the controller
+	// authorizes it to prove who they are (sign presentations).
+	Authentication bool
 	// SelfAsserted reports that the key was read from the URL itself, an
 	// https URL whose fragment is a multikey, with no document fetched:
 	// nothing the controller published vouches for the key, so anyone can
 	// write such a URL for any controller. Open Badges 3.0's own test
 	// vector and 1EdTech's validator use this form; whether to accept it
-	// is the verifier's decision. AssertionMethod is false for such keys.
+	// is the verifier's decision. AssertionMethod and Authentication are
+	// false for such keys.
 	SelfAsserted bool
 }
 

@@ -200,6 +200,10 @@ func TestResolveKeyDIDWeb(t *testing.T) {
 			if k.AssertionMethod != tt.assertion || k.SelfAsserted {
 				t.Errorf("AssertionMethod = %v, SelfAsserted = %v", k.AssertionMethod, k.SelfAsserted)
 			}
+			// ext.example lists #auth, and only it, under authentication.
+			if strings.HasPrefix(tt.vm, "did:web:ext.example") && k.Authentication != strings.HasSuffix(tt.vm, "#auth") {
+				t.Errorf("Authentication = %v", k.Authentication)
+			}
 			if _, ok := k.PublicKey.(ed25519.PublicKey); !ok {
 				t.Errorf("PublicKey is %T", k.PublicKey)
 			}

@@ -149,7 +149,15 @@ func pronoun(n int) string {
 	return "they"
 }
 
-func (p *Processor) expand(doc map[string]any) ([]any, error) {
+func (p *Processor) expand(doc map[string]any) (_ []any, err error) {
+	// json-gold panics on some hostile documents (a number where it
+	// expects a string, as for {"issuer": {"": 0}} in an Open Badges
+	// context); such a document is refused, not a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			err = invalid("the document is not valid JSON-LD: a value has a type JSON-LD does not allow where it is")
+		}
+	}()
 	active, err := p.activeContext(doc["@context"])
 	if err != nil {
 		return nil, err

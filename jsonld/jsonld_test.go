@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,6 +155,22 @@ func TestUndefinedTermVC2(t *testing.T) {
 		if !strings.Contains(err.Error(), term) {
 			t.Errorf("error %q does not name %s", err, term)
 		}
+	}
+}
+
+// TestHostileValueRefused: a document on which json-gold panics (found by
+// verifier's FuzzVerify) is refused with an *Error, not a crash.
+func TestHostileValueRefused(t *testing.T) {
+	p := testProcessor(t)
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(`{"@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"],
+		"00": "000", "type": ["VerifiableCredential"], "issuer": {"": 0}, "proof": {}}`), &doc); err != nil {
+		t.Fatal(err)
+	}
+	err := p.Check(doc)
+	var je *jsonld.Error
+	if !errors.As(err, &je) {
+		t.Fatalf("err = %v, want a *jsonld.Error", err)
 	}
 }
 

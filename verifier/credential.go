@@ -124,6 +124,7 @@ func issuerOf(doc map[string]any) (id, name string) {
 func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs []map[string]any, rep *report, res *Result) {
 	docChecked := false
 	verified := 0
+	var unsupported []string // the types of proofs badged does not check
 	for i, proof := range proofs {
 		label := "the proof"
 		if len(proofs) > 1 {
@@ -134,14 +135,29 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 			res.Securing = suite
 		}
 		vm, _ := proof["verificationMethod"].(string)
-		if !supportedProof(proof) {
-			rep.add(CheckProof, Warning, fmt.Sprintf("%s has type %v, which badged does not check", label, proof["type"]))
+		if t, _ := proof["type"].(string); t == "" {
+			rep.addReason(CheckProof, Fail, ReasonProofType, label+" has no type")
 			v.checkProofJSONLD(doc, proof, rep)
 			continue
 		}
+		if !supportedProof(proof) {
+			rep.add(CheckProof, Warning, fmt.Sprintf("%s has type %v, which badged does not check", label, proof["type"]))
+			unsupported = append(unsupported, fmt.Sprint(proof["type"]))
+			v.checkProofJSONLD(doc, proof, rep)
+			continue
+		}
+		if suite != ecdsasd.Cryptosuite {
+			// A proof that cannot verify is refused before its key is
+			// fetched.
+			if _, _, err := dataintegrity.CheckShape(proof); err != nil {
+				rep.addReason(CheckProof, Fail, reasonOf(err), label+": "+err.Error())
+				v.checkProofJSONLD(doc, proof, rep)
+				continue
+			}
+		}
 		key, err := v.resolve(ctx, vm)
 		if err != nil {
-			rep.add(CheckProof, verdictOf(err), keyMessage(label, vm, err))
+			rep.addReason(CheckProof, verdictOf(err), ReasonVerificationMethod, keyMessage(label, vm, err))
 			v.checkProofJSONLD(doc, proof, rep)
 			continue
 		}
@@ -149,7 +165,7 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 		if suite == ecdsasd.Cryptosuite {
 			err = v.verifyECDSASD(doc, proof, key)
 		} else {
-			warnings, err = v.proofs.Verify(doc, proof, key.PublicKey, dataintegrity.VerifyOptions{Purpose: dataintegrity.AssertionMethod})
+			warnings, err = v.proofs.Verify(doc, proof, key.PublicKey, dataintegrity.VerifyOptions{Purpose: dataintegrity.AssertionMethod, Now: v.now()})
 		}
 		var de *dataintegrity.Error
 		switch {
@@ -159,7 +175,7 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 			docChecked = true
 			continue
 		case err != nil:
-			rep.add(CheckProof, Fail, label+": "+err.Error())
+			rep.addReason(CheckProof, Fail, reasonOf(err), label+": "+err.Error())
 			if suite == dataintegrity.JCS {
 				v.checkProofJSONLD(doc, proof, rep)
 			}
@@ -187,7 +203,12 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 	}
 	proof := rep.checks[CheckProof]
 	if verified == 0 && proof != nil && proof.Verdict != Fail && proof.Verdict != Unchecked {
-		rep.add(CheckProof, Fail, "no proof badged can check verifies the credential")
+		msg := "no proof badged can check verifies the credential"
+		if len(unsupported) == len(proofs) {
+			msg = fmt.Sprintf("the credential has no proof of a type badged checks (%s); badged checks %s and %s proofs",
+				strings.Join(unsupported, ", "), dataintegrity.ProofType, dataintegrity.Ed25519Signature2020)
+		}
+		rep.addReason(CheckProof, Fail, ReasonProofType, msg)
 	}
 	rep.otherwise(CheckJSONLD, Pass, "every term is defined by a known context and every IRI is absolute")
 	if verified == 0 && proof != nil && proof.Verdict == Unchecked {
@@ -210,7 +231,7 @@ func keyMessage(label, vm string, err error) string {
 // *dataintegrity.Error, as for the other cryptosuites.
 func (v *Verifier) verifyECDSASD(doc, proof map[string]any, key *did.Key) error {
 	if p, _ := proof["proofPurpose"].(string); p != "" && p != dataintegrity.AssertionMethod {
-		return &dataintegrity.Error{Reason: dataintegrity.ReasonPurpose, Msg: fmt.Sprintf("proofPurpose is %s, expected %s", p, dataintegrity.AssertionMethod)}
+		return &dataintegrity.Error{Reason: dataintegrity.ReasonPurpose, Field: "proofPurpose", Msg: fmt.Sprintf("proofPurpose is %s, expected %s", p, dataintegrity.AssertionMethod)}
 	}
 	pub, _ := key.PublicKey.(*ecdsa.PublicKey)
 	return ecdsasd.Verify(v.ld, doc, proof, pub)
@@ -277,7 +298,7 @@ func (v *Verifier) signer(doc map[string]any, key *did.Key, rep *report) {
 	case key.SelfAsserted:
 		rep.add(CheckSigner, Warning, fmt.Sprintf("the key comes with the credential itself (in the verification method's URL or the token's header); nothing %s publishes confirms it is theirs", issuer))
 	case !key.AssertionMethod:
-		rep.add(CheckSigner, Fail, fmt.Sprintf("%s does not list the key as one that may issue credentials (assertionMethod)", issuer))
+		rep.addReason(CheckSigner, Fail, ReasonProofPurpose, fmt.Sprintf("%s does not list the key as one that may issue credentials (assertionMethod), the proof's purpose", issuer))
 	default:
 		rep.add(CheckSigner, Pass, fmt.Sprintf("the key is one %s lists for issuing credentials", issuer))
 	}

@@ -53,6 +53,12 @@ func FuzzVerify(f *testing.F) {
 		verifier.CheckSigner, verifier.CheckValidity, verifier.CheckStatus, verifier.CheckHolder} {
 		ids[id] = true
 	}
+	reasons := map[string]bool{"": true}
+	for _, r := range []string{verifier.ReasonProofType, verifier.ReasonCryptosuite, verifier.ReasonVerificationMethod,
+		verifier.ReasonProofPurpose, verifier.ReasonProofValue, verifier.ReasonCreated, verifier.ReasonExpires,
+		verifier.ReasonChallenge, verifier.ReasonDomain, verifier.ReasonProofContext, verifier.ReasonPreviousProof, verifier.ReasonSignature} {
+		reasons[r] = true
+	}
 	f.Fuzz(func(t *testing.T, input []byte) {
 		res := v.Verify(context.Background(), input)
 		if res == nil || len(res.Checks) == 0 {
@@ -74,6 +80,9 @@ func FuzzVerify(f *testing.F) {
 			}
 			if c.Message == "" {
 				t.Errorf("check %s has no message", c.ID)
+			}
+			if !reasons[c.Reason] || (c.Reason != "" && c.Verdict != verifier.Fail) {
+				t.Errorf("check %s (%s): reason %q", c.ID, c.Verdict, c.Reason)
 			}
 		}
 		want := verifier.Valid
@@ -167,6 +176,7 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 		marshal(tb, signDI(tb, ds, revoked, issuer, dataintegrity.RDFC)),
 		marshal(tb, vp),
 		bakePNG(tb, rdfc), bakePNG(tb, objwt), bakeSVG(tb, jcs), bakeSVG(tb, vcjose),
+		marshal(tb, chain(tb, ds, base, issuer, dataintegrity.RDFC)), marshal(tb, chain(tb, ds, base, issuer, dataintegrity.JCS)),
 	}
 }
 

@@ -19,6 +19,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/multiformats/go-multibase"
+
 	"github.com/badged/badged/bake"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/credential/dataintegrity"
@@ -227,6 +229,41 @@ func signDI(t testing.TB, ds *dataintegrity.Suite, c map[string]any, s signer, s
 	return signed
 }
 
+// signWith signs c as s with eddsa-rdfc-2022 unless o says otherwise,
+// created when signDI does unless o says otherwise.
+func signWith(t testing.TB, ds *dataintegrity.Suite, c map[string]any, s signer, o dataintegrity.Options) map[string]any {
+	t.Helper()
+	o.VerificationMethod = s.vm.ID
+	if o.Created.IsZero() {
+		o.Created = time.Date(2026, 6, 30, 12, 0, 0, 0, time.UTC)
+	}
+	signed, err := ds.Sign(c, s.key, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signed
+}
+
+// relabel gives the proof of signed another cryptosuite name, keeping its
+// signature.
+func relabel(t testing.TB, signed map[string]any, suite string) map[string]any {
+	t.Helper()
+	c := clone(t, signed)
+	p := proofOf(c)
+	p["cryptosuite"] = suite
+	delete(p, "@context")
+	return c
+}
+
+// chain signs c as s with a proof (id urn:uuid:first) and a second one
+// that follows it (previousProof urn:uuid:first).
+func chain(t testing.TB, ds *dataintegrity.Suite, c map[string]any, s signer, suite string) map[string]any {
+	t.Helper()
+	first := signWith(t, ds, c, s, dataintegrity.Options{Cryptosuite: suite, ID: "urn:uuid:first"})
+	return signWith(t, ds, first, s, dataintegrity.Options{Cryptosuite: suite, PreviousProof: []string{"urn:uuid:first"},
+		Created: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)})
+}
+
 func signJWT(t testing.TB, c map[string]any, key ed25519.PrivateKey, kid string, f jose.Format) string {
 	t.Helper()
 	tok, err := jose.Sign(c, key, kid, f)
@@ -354,6 +391,7 @@ func TestNegative(t *testing.T) {
 		// fails: the credential is indeterminate, never invalid.
 		unchecked string
 		status    string // Result.Status wanted: only a set bit revokes
+		reason    string // the Reason the failed check must give, when set
 	}{
 		{name: "ok/eddsa-rdfc-2022", input: marshal(t, rdfc)},
 		{name: "ok/eddsa-jcs-2022", input: marshal(t, jcs)},
@@ -376,25 +414,80 @@ func TestNegative(t *testing.T) {
 		{name: "fail/rdfc signed by a wrong key", input: marshal(t, e.signDI(t, e.cred(t), signer{other.key, sci.vm}, dataintegrity.RDFC)), fail: verifier.CheckProof},
 		{name: "fail/jcs signed by a wrong key", input: marshal(t, e.signDI(t, e.cred(t), signer{other.key, sci.vm}, dataintegrity.JCS)), fail: verifier.CheckProof},
 		{name: "fail/vc-jwt signed by a wrong key", input: ascii(signJWT(t, e.cred(t), other.key, sci.vm.ID, jose.OBJWT)), fail: verifier.CheckProof},
-		{name: "fail/unknown cryptosuite", input: tamper(rdfc, editProof("cryptosuite", "eddsa-rdfc-2099")), fail: verifier.CheckProof},
-		{name: "fail/proofValue not base58btc", input: tamper(rdfc, editProof("proofValue", "z0OIl+/not-base58")), fail: verifier.CheckProof},
+		{name: "fail/unknown cryptosuite", input: tamper(rdfc, editProof("cryptosuite", "eddsa-rdfc-2099")), fail: verifier.CheckProof, reason: verifier.ReasonCryptosuite},
+		{name: "fail/proofValue not base58btc", input: tamper(rdfc, editProof("proofValue", "z0OIl+/not-base58")), fail: verifier.CheckProof, reason: verifier.ReasonProofValue},
 		{name: "fail/proofValue without multibase prefix", input: tamper(rdfc, func(c map[string]any) {
 			p := proofOf(c)
 			p["proofValue"] = strings.TrimPrefix(p["proofValue"].(string), "z")
-		}), fail: verifier.CheckProof},
+		}), fail: verifier.CheckProof, reason: verifier.ReasonProofValue},
 		{name: "fail/proofValue truncated", input: tamper(rdfc, func(c map[string]any) {
 			p := proofOf(c)
 			p["proofValue"] = p["proofValue"].(string)[:40]
-		}), fail: verifier.CheckProof},
-		{name: "fail/proofValue empty", input: tamper(rdfc, editProof("proofValue", "")), fail: verifier.CheckProof},
+		}), fail: verifier.CheckProof, reason: verifier.ReasonProofValue},
+		{name: "fail/proofValue empty", input: tamper(rdfc, editProof("proofValue", "")), fail: verifier.CheckProof, reason: verifier.ReasonProofValue},
 		{name: "fail/no proof", input: tamper(rdfc, del("proof")), fail: verifier.CheckProof},
+
+		// The proof checks of the W3C vc-di-eddsa test suite
+		// (tests/vc-generator/generators.js, deprecated/20-rdfc-verify.js)
+		// and the VC-API verifier suite (tests/10-vc-di.js), each refused
+		// with the reason that names what is wrong.
+		{name: "fail/no proof type", input: tamper(rdfc, func(c map[string]any) { delete(proofOf(c), "type") }), fail: verifier.CheckProof, reason: verifier.ReasonProofType,
+			also: []string{verifier.CheckSchema, verifier.CheckJSONLD}}, // without its type, no context defines the proof's terms
+		{name: "fail/unknown proof type", input: tamper(rdfc, editProof("type", "UnknownProofType")), fail: verifier.CheckProof, reason: verifier.ReasonProofType,
+			also: []string{verifier.CheckJSONLD}},
+		{name: "fail/no cryptosuite", input: tamper(rdfc, func(c map[string]any) { delete(proofOf(c), "cryptosuite") }), fail: verifier.CheckProof, reason: verifier.ReasonCryptosuite},
+		{name: "fail/invalid cryptosuite", input: tamper(jcs, editProof("cryptosuite", "unknown-cryptosuite-2017")), fail: verifier.CheckProof, reason: verifier.ReasonCryptosuite},
+		{name: "fail/no verificationMethod", input: tamper(rdfc, func(c map[string]any) { delete(proofOf(c), "verificationMethod") }), fail: verifier.CheckProof, reason: verifier.ReasonVerificationMethod},
+		{name: "fail/invalid verificationMethod", input: tamper(rdfc, editProof("verificationMethod", "did:key:@invalidVm@")), fail: verifier.CheckProof, reason: verifier.ReasonVerificationMethod},
+		{name: "fail/verificationMethod not in the issuer's document", input: tamper(rdfc, editProof("verificationMethod", scienceDID+"#no-such-key")), fail: verifier.CheckProof, reason: verifier.ReasonVerificationMethod},
+		{name: "fail/no proofPurpose", input: tamper(rdfc, func(c map[string]any) { delete(proofOf(c), "proofPurpose") }), fail: verifier.CheckProof, reason: verifier.ReasonProofPurpose},
+		{name: "fail/invalid proofPurpose", input: tamper(rdfc, editProof("proofPurpose", "invalidPurpose")), fail: verifier.CheckProof, reason: verifier.ReasonProofPurpose},
+		{name: "fail/authentication proofPurpose, signed", input: marshal(t, signWith(t, e.suite, e.cred(t), sci, dataintegrity.Options{ProofPurpose: dataintegrity.Authentication})), fail: verifier.CheckProof, reason: verifier.ReasonProofPurpose},
+		{name: "fail/no proofValue", input: tamper(rdfc, func(c map[string]any) { delete(proofOf(c), "proofValue") }), fail: verifier.CheckProof, reason: verifier.ReasonProofValue},
+		{name: "fail/proofValue of 96 bytes", input: tamper(rdfc, func(c map[string]any) {
+			p := proofOf(c)
+			_, sig, err := multibase.Decode(p["proofValue"].(string))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p["proofValue"], _ = multibase.Encode(multibase.Base58BTC, append(sig, bytes.Repeat([]byte{7}, 32)...))
+		}), fail: verifier.CheckProof, reason: verifier.ReasonProofValue},
+		{name: "fail/invalid created", input: tamper(rdfc, editProof("created", "invalidDate")), fail: verifier.CheckProof, reason: verifier.ReasonCreated},
+		{name: "fail/no created, removed after signing", input: tamper(rdfc, func(c map[string]any) { delete(proofOf(c), "created") }), fail: verifier.CheckProof, reason: verifier.ReasonSignature},
+		{name: "fail/created in the future, signed", input: marshal(t, signWith(t, e.suite, e.cred(t), sci, dataintegrity.Options{Created: negClock().Add(time.Hour)})), fail: verifier.CheckProof, reason: verifier.ReasonCreated},
+		{name: "ok/created a minute ahead of the clock, signed", input: marshal(t, signWith(t, e.suite, e.cred(t), sci, dataintegrity.Options{Created: negClock().Add(time.Minute)}))},
+		{name: "fail/proof expired, signed", input: marshal(t, signWith(t, e.suite, e.cred(t), sci, dataintegrity.Options{Expires: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)})), fail: verifier.CheckProof, reason: verifier.ReasonExpires},
+		{name: "fail/rdfc proof signed over the JCS form", input: marshal(t, relabel(t, signWith(t, e.suite, e.cred(t), sci, dataintegrity.Options{Cryptosuite: dataintegrity.JCS}), dataintegrity.RDFC)), fail: verifier.CheckProof, reason: verifier.ReasonSignature},
+		{name: "fail/signature by the right key over another credential", input: tamper(rdfc, editProof("proofValue", proofOf(e.signDI(t, e.cred(t, set("name", "Another badge")), sci, dataintegrity.RDFC))["proofValue"])), fail: verifier.CheckProof, reason: verifier.ReasonSignature},
+		{name: "fail/undefined term in the proof", input: tamper(rdfc, editProof("favouriteColour", "blue")), fail: verifier.CheckJSONLD, also: []string{verifier.CheckProof}},
+		{name: "fail/undefined term in a jcs proof", input: tamper(jcs, editProof("favouriteColour", "blue")), fail: verifier.CheckJSONLD, also: []string{verifier.CheckProof}},
+
+		// Proof chains (Data Integrity 2.1.2): each proof is checked
+		// against the credential with the proofs it names in previousProof.
+		{name: "ok/chain of two proofs", input: marshal(t, chain(t, e.suite, e.cred(t), sci, dataintegrity.RDFC))},
+		{name: "ok/jcs chain of two proofs", input: marshal(t, chain(t, e.suite, e.cred(t), sci, dataintegrity.JCS))},
+		{name: "fail/chain with its first link missing", input: tamper(chain(t, e.suite, e.cred(t), sci, dataintegrity.RDFC), func(c map[string]any) {
+			c["proof"] = c["proof"].([]any)[1:]
+		}), fail: verifier.CheckProof, reason: verifier.ReasonPreviousProof},
+		{name: "fail/chain whose first link was changed", input: tamper(chain(t, e.suite, e.cred(t), sci, dataintegrity.RDFC), func(c map[string]any) {
+			c["proof"].([]any)[0].(map[string]any)["created"] = "2026-07-01T00:00:00Z"
+		}), fail: verifier.CheckProof, reason: verifier.ReasonSignature},
+		{name: "fail/chain relinked to a proof it did not follow", input: tamper(chain(t, e.suite, e.cred(t), sci, dataintegrity.RDFC), func(c map[string]any) {
+			ps := c["proof"].([]any)
+			extra := proofOf(signWith(t, e.suite, e.cred(t), sci, dataintegrity.Options{ID: "urn:uuid:other"}))
+			ps[1].(map[string]any)["previousProof"] = "urn:uuid:other"
+			c["proof"] = append(ps, extra)
+		}), fail: verifier.CheckProof, reason: verifier.ReasonPreviousProof},
+		{name: "fail/chain link not an id", input: tamper(chain(t, e.suite, e.cred(t), sci, dataintegrity.RDFC), func(c map[string]any) {
+			c["proof"].([]any)[1].(map[string]any)["previousProof"] = map[string]any{"id": "urn:uuid:first"}
+		}), fail: verifier.CheckProof, reason: verifier.ReasonPreviousProof},
 		{name: "fail/png baking a changed credential", input: bakePNG(t, tamper(rdfc, grade)), fail: verifier.CheckProof},
 		{name: "fail/svg baking a changed jwt", input: bakeSVG(t, ascii(reencode(t, objwt, 1, grade))), fail: verifier.CheckProof},
 
 		// Who signed.
 		{name: "fail/did:web issuer, signed by a did:key", input: marshal(t, e.signDI(t, e.cred(t), other, dataintegrity.RDFC)), fail: verifier.CheckSigner},
 		{name: "fail/did:web issuer, jwt signed by a did:key", input: ascii(signJWT(t, e.cred(t), other.key, other.vm.ID, jose.OBJWT)), fail: verifier.CheckSigner},
-		{name: "fail/key not under assertionMethod", input: marshal(t, e.signDI(t, e.cred(t, issuedBy(authOnlyID), del("credentialStatus")), e.authOnly, dataintegrity.RDFC)), fail: verifier.CheckSigner},
+		{name: "fail/key not under assertionMethod", input: marshal(t, e.signDI(t, e.cred(t, issuedBy(authOnlyID), del("credentialStatus")), e.authOnly, dataintegrity.RDFC)), fail: verifier.CheckSigner, reason: verifier.ReasonProofPurpose},
 
 		// JSON-LD: nothing may escape the signature. Signed as JWTs, which
 		// do not canonicalize, the proof is valid and only jsonld fails; a
@@ -500,6 +593,9 @@ func TestNegative(t *testing.T) {
 			if !readable(c.Message) {
 				t.Errorf("check %s: message %q is not fit for people", c.ID, c.Message)
 			}
+			if tt.reason != "" && c.Reason != tt.reason {
+				t.Errorf("check %s: reason %q, want %q\n%s", c.ID, c.Reason, tt.reason, describe(res))
+			}
 			if tt.fail == verifier.CheckFormat && elapsed > time.Second {
 				t.Errorf("took %v to refuse unreadable input", elapsed)
 			}
@@ -557,11 +653,24 @@ func TestNegativePresentation(t *testing.T) {
 		"type":     "EnvelopedVerifiableCredential",
 	}
 
+	// A did:web holder whose document lists its key only under
+	// assertionMethod: it may issue, not authenticate.
+	const assertOnlyID = "did:web:badges.example.edu:holders:assertonly"
+	assertOnly := webSigner(t, assertOnlyID, 5)
+	e.serveJSON(t, webURL(t, assertOnlyID), &did.Document{
+		Context:            []any{did.ContextDIDv1, did.ContextMultikey},
+		ID:                 assertOnlyID,
+		VerificationMethod: []did.VerificationMethod{assertOnly.vm},
+		AssertionMethod:    []did.MethodRef{{ID: assertOnly.vm.ID}},
+	})
+
 	tests := []struct {
 		name string
 		vp   map[string]any
 		opts verifier.PresentationOptions
 		fail bool
+		// reason is the Reason the holder check must give, when set.
+		reason string
 	}{
 		{name: "ok/holder's proof", vp: present(t, e.holder, e.holder.did(), cred), opts: ok},
 		{name: "ok/holder's proof, enveloped jwt credential", vp: present(t, e.holder, e.holder.did(), enveloped), opts: ok},
@@ -585,8 +694,31 @@ func TestNegativePresentation(t *testing.T) {
 			return clone(t, signed)
 		}(), opts: ok},
 		{name: "ok/no challenge asked", vp: present(t, e.holder, e.holder.did(), cred)},
-		{name: "fail/another challenge", vp: present(t, e.holder, e.holder.did(), cred), opts: verifier.PresentationOptions{Challenge: "replayed", Domain: domain}, fail: true},
-		{name: "fail/another domain", vp: present(t, e.holder, e.holder.did(), cred), opts: verifier.PresentationOptions{Challenge: challenge, Domain: "evil.example"}, fail: true},
+		{name: "fail/another challenge", vp: present(t, e.holder, e.holder.did(), cred), opts: verifier.PresentationOptions{Challenge: "replayed", Domain: domain}, fail: true, reason: verifier.ReasonChallenge},
+		{name: "fail/another domain", vp: present(t, e.holder, e.holder.did(), cred), opts: verifier.PresentationOptions{Challenge: challenge, Domain: "evil.example"}, fail: true, reason: verifier.ReasonDomain},
+		{name: "fail/proof made for assertionMethod", vp: func() map[string]any {
+			vp := present(t, e.holder, e.holder.did(), cred)
+			signed, err := e.suite.Sign(withoutProof(vp), e.holder.key, dataintegrity.Options{VerificationMethod: e.holder.vm.ID, Challenge: challenge, Domain: domain, Created: negClock()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return clone(t, signed)
+		}(), opts: ok, fail: true, reason: verifier.ReasonProofPurpose},
+		{name: "fail/proof created in the future", vp: func() map[string]any {
+			vp := present(t, e.holder, e.holder.did(), cred)
+			signed, err := e.suite.Sign(withoutProof(vp), e.holder.key, dataintegrity.Options{VerificationMethod: e.holder.vm.ID,
+				ProofPurpose: dataintegrity.Authentication, Challenge: challenge, Domain: domain, Created: negClock().Add(24 * time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return clone(t, signed)
+		}(), opts: ok, fail: true, reason: verifier.ReasonCreated},
+		{name: "fail/key not under the holder's authentication", vp: present(t, assertOnly, assertOnlyID, cred), opts: ok, fail: true, reason: verifier.ReasonProofPurpose},
+		{name: "fail/proof without cryptosuite", vp: func() map[string]any {
+			vp := present(t, e.holder, e.holder.did(), cred)
+			delete(proofOf(vp), "cryptosuite")
+			return vp
+		}(), opts: ok, fail: true, reason: verifier.ReasonCryptosuite},
 		{name: "fail/signed by someone else than the holder", vp: present(t, e.other, e.holder.did(), cred), opts: ok, fail: true},
 		{name: "fail/holder changed after signing", vp: func() map[string]any {
 			vp := present(t, e.holder, e.holder.did(), cred)
@@ -631,6 +763,9 @@ func TestNegativePresentation(t *testing.T) {
 			}
 			if res.Verified {
 				t.Fatalf("verified, want the holder check to fail\n%s", describe(res))
+			}
+			if c, _ := res.Check(verifier.CheckHolder); tt.reason != "" && c.Reason != tt.reason {
+				t.Errorf("holder: reason %q, want %q\n%s", c.Reason, tt.reason, describe(res))
 			}
 			for _, f := range res.Failed() {
 				if f.ID != verifier.CheckHolder {
@@ -898,4 +1033,15 @@ func TestNegativeUnreachable(t *testing.T) {
 			t.Errorf("verdict %s, holder %s: want indeterminate, holder unchecked, its credential indeterminate", res.Verdict, h.Verdict)
 		}
 	})
+}
+
+// withoutProof is a copy of doc without its proof, to sign again.
+func withoutProof(doc map[string]any) map[string]any {
+	out := make(map[string]any, len(doc))
+	for k, v := range doc {
+		if k != "proof" {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -82,19 +82,27 @@ func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o Prese
 func (v *Verifier) presentationProof(ctx context.Context, doc, proof map[string]any, holder string, o PresentationOptions, rep *report, res *Result) {
 	vm, _ := proof["verificationMethod"].(string)
 	res.Securing = dataintegrity.SuiteOf(proof)
-	key, err := v.resolve(ctx, vm)
-	if err != nil {
-		rep.add(CheckHolder, verdictOf(err), keyMessage("the presentation's proof", vm, err))
+	if _, _, err := dataintegrity.CheckShape(proof); err != nil {
+		rep.addReason(CheckHolder, Fail, reasonOf(err), "the presentation's proof: "+err.Error())
 		return
 	}
-	vo := dataintegrity.VerifyOptions{Purpose: dataintegrity.Authentication, Challenge: o.Challenge, Domain: o.Domain}
+	key, err := v.resolve(ctx, vm)
+	if err != nil {
+		rep.addReason(CheckHolder, verdictOf(err), ReasonVerificationMethod, keyMessage("the presentation's proof", vm, err))
+		return
+	}
+	vo := dataintegrity.VerifyOptions{Purpose: dataintegrity.Authentication, Challenge: o.Challenge, Domain: o.Domain, Now: v.now()}
 	if _, err := v.proofs.Verify(doc, proof, key.PublicKey, vo); err != nil {
-		rep.add(CheckHolder, Fail, "the presentation's proof: "+err.Error())
+		rep.addReason(CheckHolder, Fail, reasonOf(err), "the presentation's proof: "+err.Error())
 		return
 	}
 	res.Signer = vm
 	if holder != "" && key.Controller != holder {
 		rep.add(CheckHolder, Fail, fmt.Sprintf("the presentation was signed by %s, not by its holder %s", key.Controller, holder))
+		return
+	}
+	if !key.Authentication && !key.SelfAsserted {
+		rep.addReason(CheckHolder, Fail, ReasonProofPurpose, fmt.Sprintf("%s does not list the key as one that may prove who they are (authentication), the proof's purpose", key.Controller))
 		return
 	}
 	msg := "signed by the holder " + key.Controller

@@ -22,6 +22,7 @@ package verifier
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/badged/badged"
@@ -96,6 +97,45 @@ type Check struct {
 	ID      string  `json:"id"`
 	Verdict Verdict `json:"verdict"`
 	Message string  `json:"message"`
+	// Reason says, for a failed check, precisely what failed, when the
+	// id alone does not: one of the Reason constants (the first found
+	// when several did).
+	Reason string `json:"reason,omitempty"`
+}
+
+// Reasons of a failed check, finer than its id and as stable. The proof
+// reasons name the proof property at fault; the same reason may come with
+// the proof check (the proof itself is wrong), the signer check (the
+// issuer's DID document does not allow the key for the proof's purpose)
+// or the holder check (a presentation's proof).
+const (
+	ReasonProofType          = "proof.type"               // missing, or a type badged does not check
+	ReasonCryptosuite        = "proof.cryptosuite"        // missing or not supported
+	ReasonVerificationMethod = "proof.verificationMethod" // missing, malformed, no such key, or not the suite's key type
+	ReasonProofPurpose       = "proof.proofPurpose"       // missing, not the one expected, or not allowed for the key
+	ReasonProofValue         = "proof.proofValue"         // missing or malformed
+	ReasonCreated            = "proof.created"            // malformed, or in the future
+	ReasonExpires            = "proof.expires"            // malformed, or passed
+	ReasonChallenge          = "proof.challenge"          // not the challenge expected
+	ReasonDomain             = "proof.domain"             // not the domain expected
+	ReasonProofContext       = "proof.@context"           // not the start of the document's
+	ReasonPreviousProof      = "proof.previousProof"      // a proof chain's link is missing, malformed or changed
+	ReasonSignature          = "signature"                // the signature does not match the document
+)
+
+// reasonOf is the Reason of a proof failure.
+func reasonOf(err error) string {
+	var de *dataintegrity.Error
+	if !errors.As(err, &de) {
+		return ""
+	}
+	switch {
+	case de.Field != "":
+		return "proof." + de.Field
+	case de.Reason == dataintegrity.ReasonSignature:
+		return ReasonSignature
+	}
+	return ""
 }
 
 // Result is the verification of one input.
@@ -294,6 +334,15 @@ func (r *report) add(id string, verdict Verdict, message string) {
 		c.Message = message
 	case message != "" && message != c.Message:
 		c.Message += "; " + message
+	}
+}
+
+// addReason records a finding, as add does, with the precise reason of a
+// failure; a check keeps the reason of its first failure.
+func (r *report) addReason(id string, verdict Verdict, reason, message string) {
+	r.add(id, verdict, message)
+	if c := r.checks[id]; verdict == Fail && c.Reason == "" {
+		c.Reason = reason
 	}
 }
 

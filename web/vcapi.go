@@ -78,13 +78,15 @@ type VerifyResponse struct {
 
 // CheckProblem is a warning or an error of a verification, in the shape
 // of an RFC 9457 problem detail (type, title, detail) with badged's stable
-// check id and message.
+// check id and message, and for a failed check, when the id alone does not
+// say it, the precise reason (verifier.ReasonCryptosuite, say).
 type CheckProblem struct {
 	Type    string `json:"type"`
 	Title   string `json:"title"`
 	Detail  string `json:"detail"`
 	ID      string `json:"id"`
 	Message string `json:"message"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 // CheckType is the prefix of the type URI of a check's problem; the check
@@ -109,7 +111,7 @@ func (s *Server) vcResponse(ctx context.Context, res *verifier.Result) *VerifyRe
 		out.Results = []verifier.Check{}
 	}
 	for _, c := range res.Checks {
-		p := CheckProblem{Type: CheckType + c.ID, Title: c.ID + " " + string(c.Verdict), Detail: c.Message, ID: c.ID, Message: c.Message}
+		p := CheckProblem{Type: CheckType + c.ID, Title: c.ID + " " + string(c.Verdict), Detail: c.Message, ID: c.ID, Message: c.Message, Reason: c.Reason}
 		switch c.Verdict {
 		case verifier.Pass:
 			out.Checks = append(out.Checks, c.ID)
@@ -183,10 +185,66 @@ type verifyCredentialRequest struct {
 	Options              json.RawMessage `json:"options"`
 }
 
+// The status of a verification's answer tells its verdict, so that a
+// partner that reads only the status code cannot mistake a refusal for a
+// verification:
+//
+//   - 200: verified (the verdict is "valid").
+//   - 400 (problem+json): the request is malformed: not JSON, not an
+//     object, no verifiableCredential or verifiablePresentation, a
+//     credential that is not an object or a JWT, or a credential sent as a
+//     JSON string.
+//   - 422: the credential or presentation is well-formed but invalid: a
+//     check failed. The body is the full result, as for 200, with
+//     verified false and the failed checks under errors (problem+json
+//     when the input could not be read at all).
+//   - 503 with Retry-After: indeterminate. No check failed, but one could
+//     not be made (the issuer's DID document or status list could not be
+//     fetched); the body is the full result, the checks not made under
+//     errors with their reason. It says nothing against the credential:
+//     asking again later may verify it. The VC-API defines only 200 for
+//     a verification and 4xx/5xx for errors; a verification that could
+//     not be completed is answered as the service not being able to
+//     answer now, as for a verification refused because too many run.
+//
+// Presentations are answered the same way. The VC-API's verifier.yml
+// (0.0.3-unstable) answers a presentation 200 "regardless of whether the
+// presentation and/or credentials were determined to be valid"; badged
+// does not, so that no client that reads the status alone takes an invalid
+// presentation for a valid one (the W3C verifier suite has no presentation
+// tests yet).
+
+// verifyRetryAfter is the Retry-After, in seconds, of an indeterminate
+// verification: a DID document or status list that could not be fetched
+// is tried again on the next request (failures are not cached).
+const verifyRetryAfter = 60
+
+// verifyStatus is the HTTP status of a verification's answer.
+func verifyStatus(v verifier.Overall) int {
+	switch v {
+	case verifier.Valid:
+		return http.StatusOK
+	case verifier.Indeterminate:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusUnprocessableEntity
+}
+
+// writeVerification sends a verification's result with the status of its
+// verdict (see verifyStatus).
+func (s *Server) writeVerification(w http.ResponseWriter, r *http.Request, res *verifier.Result) {
+	status := verifyStatus(res.Verdict)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(verifyRetryAfter))
+	}
+	writeJSON(w, status, s.vcResponse(r.Context(), res))
+}
+
 // handleVerifyCredential verifies a credential: a JSON-LD credential, a
 // VC-JWT string or, as an extension, a baked PNG or SVG given as a data:
-// URL or in base64. 200 with the result, verified or not; 400 for a
-// request that is not one; 422 for a credential that cannot be read.
+// URL or in base64. 200 verified, 422 invalid, 503 indeterminate, each
+// with the result; 400 for a request that is not one; 422 (problem) for a
+// credential that cannot be read.
 func (s *Server) handleVerifyCredential(w http.ResponseWriter, r *http.Request) {
 	body, err := readJSON(r)
 	if err != nil {
@@ -213,12 +271,14 @@ func (s *Server) handleVerifyCredential(w http.ResponseWriter, r *http.Request) 
 			Detail: "verifiableCredential is a presentation; send it to /presentations/verify"})
 		return
 	}
-	writeJSON(w, http.StatusOK, s.vcResponse(r.Context(), res))
+	s.writeVerification(w, r, res)
 }
 
 // credentialInput returns what the verifier reads from a request's
 // credential field: the JSON object itself, or the string (a JWT, or an
-// image as a data: URL or base64).
+// image as a data: URL or base64). A string that holds JSON is refused:
+// the VC-API sends a credential as an object, and a client that encoded
+// it twice has a bug it should hear about.
 func credentialInput(raw json.RawMessage, field string) ([]byte, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
@@ -231,6 +291,9 @@ func credentialInput(raw json.RawMessage, field string) ([]byte, error) {
 		var str string
 		if err := json.Unmarshal(raw, &str); err != nil {
 			return nil, invalidFields("request", FieldProblem{field, "not a valid JSON string"})
+		}
+		if t := strings.TrimSpace(str); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			return nil, invalidFields("request", FieldProblem{field, "a string holding JSON; send the credential itself, as a JSON object, not encoded as a string"})
 		}
 		return stringInput(str), nil
 	}
@@ -310,7 +373,7 @@ func (s *Server) handleVerifyPresentation(w http.ResponseWriter, r *http.Request
 		s.writeError(w, r, unprocessable(res))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.vcResponse(r.Context(), res))
+	s.writeVerification(w, r, res)
 }
 
 func hasJSONType(doc map[string]any, want string) bool {

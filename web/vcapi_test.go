@@ -19,17 +19,25 @@ import (
 	"github.com/badged/badged/verifier"
 )
 
+// decodeVerify reads a verification's answer and checks its shape and
+// that its status tells its verdict: 200 verified, 422 invalid, 503 with
+// Retry-After indeterminate.
 func decodeVerify(t *testing.T, resp *http.Response, body []byte) VerifyResponse {
 	t.Helper()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d, want 200: %s", resp.StatusCode, body)
-	}
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-		t.Fatalf("Content-Type %q", ct)
+		t.Fatalf("status %d, Content-Type %q: %s", resp.StatusCode, ct, body)
 	}
 	var v VerifyResponse
 	if err := json.Unmarshal(body, &v); err != nil {
 		t.Fatal(err)
+	}
+	want := map[verifier.Overall]int{verifier.Valid: http.StatusOK, verifier.Invalid: http.StatusUnprocessableEntity,
+		verifier.Indeterminate: http.StatusServiceUnavailable}[v.Verdict]
+	if resp.StatusCode != want {
+		t.Fatalf("status %d for verdict %q, want %d: %s", resp.StatusCode, v.Verdict, want, body)
+	}
+	if ra := resp.Header.Get("Retry-After"); (want == http.StatusServiceUnavailable) != (ra != "") {
+		t.Errorf("status %d with Retry-After %q", resp.StatusCode, ra)
 	}
 	// The VC-API shape: every field present, every check listed once, in
 	// checks (passed), warnings or errors, by its stable id.
@@ -269,6 +277,7 @@ func signedPresentation(t *testing.T, cred []byte, challenge, domain string) []b
 	signed, err := dataintegrity.New(jsonld.New(contexts.NewLoader())).Sign(vp, key, dataintegrity.Options{
 		VerificationMethod: holder + "#" + strings.TrimPrefix(holder, "did:key:"),
 		ProofPurpose:       dataintegrity.Authentication, Challenge: challenge, Domain: domain,
+		Created: verifyClock(), // not in the future of the verifiers' clock
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -325,6 +334,14 @@ func TestVerifyAPIBadRequests(t *testing.T) {
 		{"fail/no-credential", "/credentials/verify", map[string]any{"options": map[string]any{}}, http.StatusBadRequest},
 		{"fail/credential-a-number", "/credentials/verify", map[string]any{"verifiableCredential": 7}, http.StatusBadRequest},
 		{"fail/credential-unreadable-string", "/credentials/verify", map[string]any{"verifiableCredential": "hello"}, http.StatusUnprocessableEntity},
+		// A credential encoded twice, as a JSON string: refused, even
+		// though the string holds a valid credential.
+		{"fail/credential-as-json-string", "/credentials/verify", map[string]any{"verifiableCredential": string(e.creds.valid)}, http.StatusBadRequest},
+		{"fail/credential-as-json-string-padded", "/credentials/verify", map[string]any{"verifiableCredential": "\n  " + string(e.creds.valid)}, http.StatusBadRequest},
+		{"fail/credential-as-json-array-string", "/credentials/verify", map[string]any{"verifiableCredential": "[" + string(e.creds.valid) + "]"}, http.StatusBadRequest},
+		{"fail/credential-an-array", "/credentials/verify", map[string]any{"verifiableCredential": []any{json.RawMessage(e.creds.valid)}}, http.StatusBadRequest},
+		{"fail/body-an-array", "/credentials/verify", []any{map[string]any{"verifiableCredential": json.RawMessage(e.creds.valid)}}, http.StatusBadRequest},
+		{"fail/presentation-a-string", "/presentations/verify", map[string]any{"verifiablePresentation": string(vp)}, http.StatusBadRequest},
 		{"fail/presentation-to-credentials", "/credentials/verify", map[string]any{"verifiableCredential": json.RawMessage(vp)}, http.StatusUnprocessableEntity},
 		{"fail/no-presentation", "/presentations/verify", map[string]any{"options": map[string]any{"challenge": "x"}}, http.StatusBadRequest},
 		{"fail/credential-as-presentation", "/presentations/verify", map[string]any{"verifiablePresentation": json.RawMessage(e.creds.valid)}, http.StatusUnprocessableEntity},
@@ -384,4 +401,146 @@ func hasVerdict(cs []verifier.Check, want verifier.Verdict) bool {
 		}
 	}
 	return false
+}
+
+// TestVerifyStatusCodes: the status of a verification tells its verdict
+// (200 verified, 422 invalid, 503 indeterminate, 400 malformed), for the
+// cases of the W3C VC-API verifier test suite (tests/10-vc-di.js), which
+// takes 400 or 422 for every credential that must not verify.
+func TestVerifyStatusCodes(t *testing.T) {
+	e := newVerifyEnv(t, false)
+	edit := func(f func(c map[string]any)) json.RawMessage {
+		var c map[string]any
+		if err := json.Unmarshal(e.creds.valid, &c); err != nil {
+			t.Fatal(err)
+		}
+		f(c)
+		return marshalJSON(t, c)
+	}
+	proof := func(c map[string]any) map[string]any {
+		switch p := c["proof"].(type) {
+		case []any:
+			return p[0].(map[string]any)
+		case map[string]any:
+			return p
+		}
+		t.Fatalf("no proof in %v", c)
+		return nil
+	}
+	without := func(field string) json.RawMessage { return edit(func(c map[string]any) { delete(c, field) }) }
+	withoutProof := func(field string) json.RawMessage {
+		return edit(func(c map[string]any) { delete(proof(c), field) })
+	}
+	setTo := func(field string, v any) json.RawMessage { return edit(func(c map[string]any) { c[field] = v }) }
+	// A proof chain: the issuer's proof, then a second that follows it.
+	suite := dataintegrity.New(jsonld.New(contexts.NewLoader()))
+	first, err := suite.Sign(e.creds.doc, e.creds.key, dataintegrity.Options{VerificationMethod: e.creds.vm, ID: "urn:uuid:first", Created: verifyClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chained, err := suite.Sign(first, e.creds.key, dataintegrity.Options{VerificationMethod: e.creds.vm, PreviousProof: []string{"urn:uuid:first"}, Created: verifyClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	brokenChain := marshalJSON(t, chained)
+	var broken map[string]any
+	json.Unmarshal(brokenChain, &broken)
+	broken["proof"] = broken["proof"].([]any)[1:]
+	brokenChain = marshalJSON(t, broken)
+	ahead, err := suite.Sign(e.creds.doc, e.creds.key, dataintegrity.Options{VerificationMethod: e.creds.vm, Created: verifyClock().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	future := marshalJSON(t, ahead)
+	tests := []struct {
+		name   string
+		cred   any
+		status int
+		reason string // the reason of the proof error, when set
+	}{
+		{"ok/valid", json.RawMessage(e.creds.valid), http.StatusOK, ""},
+		{"ok/vc-jwt", e.creds.jwt, http.StatusOK, ""},
+		{"fail/no-@context", without("@context"), http.StatusUnprocessableEntity, ""},
+		{"fail/no-type", without("type"), http.StatusUnprocessableEntity, ""},
+		{"fail/no-issuer", without("issuer"), http.StatusUnprocessableEntity, ""},
+		{"fail/no-credentialSubject", without("credentialSubject"), http.StatusUnprocessableEntity, ""},
+		{"fail/no-proof", without("proof"), http.StatusUnprocessableEntity, ""},
+		{"fail/no-proof.type", withoutProof("type"), http.StatusUnprocessableEntity, verifier.ReasonProofType},
+		{"fail/no-proof.created", withoutProof("created"), http.StatusUnprocessableEntity, verifier.ReasonSignature},
+		{"fail/no-proof.verificationMethod", withoutProof("verificationMethod"), http.StatusUnprocessableEntity, verifier.ReasonVerificationMethod},
+		{"fail/no-proof.proofValue", withoutProof("proofValue"), http.StatusUnprocessableEntity, verifier.ReasonProofValue},
+		{"fail/no-proof.proofPurpose", withoutProof("proofPurpose"), http.StatusUnprocessableEntity, verifier.ReasonProofPurpose},
+		{"fail/@context-a-number", setTo("@context", 10), http.StatusUnprocessableEntity, ""},
+		{"fail/type-an-object", setTo("type", map[string]any{}), http.StatusUnprocessableEntity, ""},
+		{"fail/issuer-a-list", setTo("issuer", []any{}), http.StatusUnprocessableEntity, ""},
+		{"fail/credentialSubject-a-string", setTo("credentialSubject", "string"), http.StatusUnprocessableEntity, ""},
+		{"fail/proof-a-string", setTo("proof", "string"), http.StatusUnprocessableEntity, ""},
+		{"fail/tampered", json.RawMessage(e.creds.tampered), http.StatusUnprocessableEntity, verifier.ReasonSignature},
+		{"fail/revoked", json.RawMessage(e.creds.revoked), http.StatusUnprocessableEntity, ""},
+		{"fail/expired", json.RawMessage(e.creds.expired), http.StatusUnprocessableEntity, ""},
+		{"indeterminate/issuer-document-missing", json.RawMessage(e.creds.unknownKey), http.StatusServiceUnavailable, ""},
+		{"fail/a-json-string", string(e.creds.valid), http.StatusBadRequest, ""},
+		{"ok/proof-chain", marshalJSON(t, chained), http.StatusOK, ""},
+		{"fail/proof-chain-link-missing", brokenChain, http.StatusUnprocessableEntity, verifier.ReasonPreviousProof},
+		{"fail/proof-created-in-the-future", future, http.StatusUnprocessableEntity, verifier.ReasonCreated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := post(t, e.ts, "/credentials/verify", map[string]any{"verifiableCredential": tt.cred, "options": map[string]any{"checks": []string{"proof"}}})
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			if resp.Header.Get("Content-Type") == "application/problem+json" {
+				problemOf(t, resp, body)
+				return
+			}
+			v := decodeVerify(t, resp, body)
+			if v.Verified != (tt.status == http.StatusOK) {
+				t.Errorf("verified %v with status %d: %s", v.Verified, resp.StatusCode, body)
+			}
+			if tt.reason != "" {
+				var reason string
+				for _, p := range v.Errors {
+					if p.ID == verifier.CheckProof {
+						reason = p.Reason
+					}
+				}
+				if reason != tt.reason {
+					t.Errorf("proof reason %q, want %q: %s", reason, tt.reason, body)
+				}
+			}
+		})
+	}
+}
+
+func marshalJSON(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// selfIssuedVC is a generic credential issued and signed by a did:key: it
+// verifies with no network and no status list (the authorization matrix
+// asks the public verify routes for a 200).
+func selfIssuedVC(t *testing.T) json.RawMessage {
+	t.Helper()
+	seed := make([]byte, ed25519.SeedSize)
+	seed[0] = 9
+	key := ed25519.NewKeyFromSeed(seed)
+	issuer, err := did.KeyDID(key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := genericVC()
+	c["issuer"] = issuer
+	signed, err := dataintegrity.New(jsonld.New(contexts.NewLoader())).Sign(c, key, dataintegrity.Options{
+		VerificationMethod: issuer + "#" + strings.TrimPrefix(issuer, "did:key:"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return marshalJSON(t, signed)
 }

@@ -292,8 +292,8 @@ func TestVerifyOutboundBudget(t *testing.T) {
 		status             int
 		want               string
 	}{
-		{"fail/credential-800-entries", http.MethodPost, "/credentials/verify", `{"verifiableCredential":` + string(manyEntries) + `}`, nil, 200, "at most 8"},
-		{"fail/presentation-128-lists", http.MethodPost, "/presentations/verify", `{"verifiablePresentation":` + string(vp) + `}`, nil, 200, "at most 16 status lists"},
+		{"fail/credential-800-entries", http.MethodPost, "/credentials/verify", `{"verifiableCredential":` + string(manyEntries) + `}`, nil, 422, "at most 8"},
+		{"fail/presentation-128-lists", http.MethodPost, "/presentations/verify", `{"verifiablePresentation":` + string(vp) + `}`, nil, 422, "at most 16 status lists"},
 		{"fail/400KB-credential", http.MethodPost, "/credentials/verify", `{"verifiableCredential":` + string(huge) + `}`, nil, 422, "at most 5000"},
 		{"fail/verify-url", http.MethodGet, "/verify?url=" + url.QueryEscape(lists.URL+"/cred"), "", vp, 200, "at most 16 status lists"},
 	}

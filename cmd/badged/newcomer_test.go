@@ -298,17 +298,26 @@ func newcomer(t *testing.T, srv *server) {
 		t.Errorf("/verify, tampered copy: the proof check is %q, want fail (altered)", v)
 	}
 
-	// The VC-API.
+	// The VC-API: 200 verified, 422 invalid, each with the result.
 	for _, c := range []struct {
-		name  string
-		cred  []byte
-		valid bool
-	}{{"genuine", genuine, true}, {"tampered", tampered, false}} {
+		name   string
+		cred   []byte
+		valid  bool
+		status int
+	}{{"genuine", genuine, true, http.StatusOK}, {"tampered", tampered, false, http.StatusUnprocessableEntity}} {
 		body, _ := json.Marshal(map[string]any{"verifiableCredential": json.RawMessage(c.cred)})
 		req, _ := http.NewRequest(http.MethodPost, base+"/credentials/verify", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json")
-		_, out := employer.do(req)
+		resp, err := employer.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status {
+			t.Errorf("POST /credentials/verify, %s: status %d, want %d: %.500s", c.name, resp.StatusCode, c.status, out)
+		}
 		var v struct {
 			Verified bool `json:"verified"`
 			Errors   []struct {

@@ -53,6 +53,13 @@ type Options struct {
 	ProofPurpose       string    // default: assertionMethod
 	Challenge          string    // for presentations
 	Domain             string    // for presentations
+	// Expires, when set, is when the proof stops being valid.
+	Expires time.Time
+	// ID is the proof's id, which a later proof of a chain names.
+	ID string
+	// PreviousProof are the ids of the proofs of doc this proof follows
+	// (a proof chain): it then secures doc with those proofs.
+	PreviousProof []string
 }
 
 // Suite signs and verifies proofs. It is safe for concurrent use.
@@ -67,9 +74,14 @@ func New(p *jsonld.Processor) *Suite {
 }
 
 // Error says why a proof is not valid. Reason is one of the Reason
-// constants, stable for callers that branch on it.
+// constants, stable for callers that branch on it; Field, when set, is the
+// proof property at fault ("type", "cryptosuite", "verificationMethod",
+// "proofPurpose", "proofValue", "created", "expires", "challenge",
+// "domain", "previousProof", "@context"), so that a caller can say
+// precisely which check failed.
 type Error struct {
 	Reason string
+	Field  string
 	Msg    string
 	Err    error // a *jsonld.Error when Reason is ReasonJSONLD
 }
@@ -81,6 +93,8 @@ const (
 	ReasonJSONLD      = "jsonld"      // the document is not sound JSON-LD
 	ReasonSignature   = "signature"   // the signature does not match
 	ReasonPurpose     = "purpose"     // wrong proofPurpose, challenge or domain
+	ReasonTime        = "time"        // created in the future, or expires passed
+	ReasonChain       = "chain"       // previousProof names a proof the document does not have
 )
 
 func (e *Error) Error() string { return e.Msg }
@@ -88,6 +102,11 @@ func (e *Error) Unwrap() error { return e.Err }
 
 func fail(reason, format string, args ...any) *Error {
 	return &Error{Reason: reason, Msg: fmt.Sprintf(format, args...)}
+}
+
+// failField is fail for the proof property field.
+func failField(reason, field, format string, args ...any) *Error {
+	return &Error{Reason: reason, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
 // Sign returns a copy of doc with a new proof added to its proof array.
@@ -127,12 +146,35 @@ func (s *Suite) Sign(doc map[string]any, key crypto.Signer, o Options) (map[stri
 	if o.Domain != "" {
 		proof["domain"] = o.Domain
 	}
+	if !o.Expires.IsZero() {
+		proof["expires"] = o.Expires.UTC().Format(time.RFC3339)
+	}
+	if o.ID != "" {
+		proof["id"] = o.ID
+	}
 	unsigned, existing := withoutProof(doc)
+	secured := unsigned
+	if len(o.PreviousProof) > 0 {
+		prev := make([]any, len(o.PreviousProof))
+		for i, id := range o.PreviousProof {
+			prev[i] = id
+		}
+		if len(prev) == 1 {
+			proof["previousProof"] = prev[0]
+		} else {
+			proof["previousProof"] = prev
+		}
+		named, err := matchingProofs(existing, proof["previousProof"])
+		if err != nil {
+			return nil, err
+		}
+		secured = withProofs(unsigned, named)
+	}
 	if o.Cryptosuite == JCS {
 		// eddsa-jcs-2022 secures the context with the proof (vc-di-eddsa 3.3).
 		proof["@context"] = unsigned["@context"]
 	}
-	data, err := s.signingInput(unsigned, proof, o.Cryptosuite)
+	data, err := s.signingInput(secured, proof, o.Cryptosuite)
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +227,57 @@ func Proofs(doc map[string]any) ([]map[string]any, error) {
 		proofs = append(proofs, m)
 	}
 	return proofs, nil
+}
+
+// matchingProofs returns the proofs, among all, that previousProof (an id
+// or a list of ids) names, in its order: the proofs a chained proof
+// secures (Data Integrity 4.4, "Verify Proof Sets and Chains"). An id no
+// proof has is an *Error with ReasonChain.
+func matchingProofs(all []any, previousProof any) ([]any, error) {
+	var ids []string
+	switch p := previousProof.(type) {
+	case string:
+		ids = []string{p}
+	case []any:
+		for _, e := range p {
+			id, ok := e.(string)
+			if !ok {
+				return nil, failField(ReasonMalformed, "previousProof", "previousProof must be a proof id or a list of proof ids")
+			}
+			ids = append(ids, id)
+		}
+	default:
+		return nil, failField(ReasonMalformed, "previousProof", "previousProof must be a proof id or a list of proof ids")
+	}
+	if len(ids) == 0 {
+		return nil, failField(ReasonMalformed, "previousProof", "previousProof is an empty list")
+	}
+	out := make([]any, 0, len(ids))
+	for _, id := range ids {
+		var found any
+		for _, p := range all {
+			if m, ok := p.(map[string]any); ok && id != "" && m["id"] == id {
+				found = m
+				break
+			}
+		}
+		if found == nil {
+			return nil, failField(ReasonChain, "previousProof", "previousProof names %s, but the document has no proof with that id: a link of the proof chain is missing", id)
+		}
+		out = append(out, found)
+	}
+	return out, nil
+}
+
+// withProofs returns a shallow copy of unsigned with proof set to proofs
+// (a list, or one proof object).
+func withProofs(unsigned map[string]any, proofs any) map[string]any {
+	out := make(map[string]any, len(unsigned)+1)
+	for k, v := range unsigned {
+		out[k] = v
+	}
+	out["proof"] = proofs
+	return out
 }
 
 // signingInput is proofHash || docHash for the cryptosuite.

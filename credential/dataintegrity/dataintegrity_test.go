@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -229,6 +230,9 @@ func TestVerifyFails(t *testing.T) {
 		{"fail/bad created", func(_, p map[string]any) { p["created"] = "yesterday" }, key, dataintegrity.VerifyOptions{}, dataintegrity.ReasonMalformed},
 		{"fail/wrong purpose", func(_, _ map[string]any) {}, key, dataintegrity.VerifyOptions{Purpose: dataintegrity.Authentication}, dataintegrity.ReasonPurpose},
 		{"fail/missing challenge", func(_, _ map[string]any) {}, key, dataintegrity.VerifyOptions{Challenge: "abc"}, dataintegrity.ReasonPurpose},
+		{"fail/created in the future", func(_, p map[string]any) { p["created"] = "2030-01-01T00:00:00Z" }, key, dataintegrity.VerifyOptions{Now: time.Date(2029, 12, 31, 23, 54, 0, 0, time.UTC)}, dataintegrity.ReasonTime},
+		{"fail/expired proof", func(_, p map[string]any) { p["expires"] = "2020-01-01T00:00:00Z" }, key, dataintegrity.VerifyOptions{}, dataintegrity.ReasonTime},
+		{"fail/bad expires", func(_, p map[string]any) { p["expires"] = "soon" }, key, dataintegrity.VerifyOptions{}, dataintegrity.ReasonMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -329,6 +333,127 @@ func BenchmarkVerify(b *testing.B) {
 				if _, err := s.Verify(signed, proofs[0], key.Public(), dataintegrity.VerifyOptions{}); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// didKeyPublic is the Ed25519 key of a did:key verification method.
+func didKeyPublic(t testing.TB, vm string) ed25519.PublicKey {
+	t.Helper()
+	_, frag, ok := strings.Cut(vm, "#")
+	if !ok {
+		t.Fatalf("no fragment in %s", vm)
+	}
+	return multikey(t, frag, []byte{0xed, 0x01})
+}
+
+func proofsOf(t testing.TB, doc map[string]any) []map[string]any {
+	t.Helper()
+	ps, err := dataintegrity.Proofs(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+// TestProofSetAndChain verifies the vc-di-eddsa specification's proof set
+// and proof chain, every proof against its own key; the chain's later
+// proofs are checked against the document with the proofs they name.
+func TestProofSetAndChain(t *testing.T) {
+	s := testSuite(t)
+	for _, file := range []string{"signedProofSet2.json", "signedProofChain2.json"} {
+		doc := readJSON(t, filepath.Join(vectors, "proof-set-chain", file))
+		for i, p := range proofsOf(t, doc) {
+			t.Run(fmt.Sprintf("ok/%s/proof %d", file, i+1), func(t *testing.T) {
+				vm, _ := p["verificationMethod"].(string)
+				if _, err := s.Verify(doc, p, didKeyPublic(t, vm), dataintegrity.VerifyOptions{Purpose: dataintegrity.AssertionMethod}); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	}
+}
+
+// TestProofChainFails: a chain with a missing or changed link fails the
+// chained proof, with the reason and the field previousProof.
+func TestProofChainFails(t *testing.T) {
+	s := testSuite(t)
+	chain := func() map[string]any {
+		return readJSON(t, filepath.Join(vectors, "proof-set-chain", "signedProofChain2.json"))
+	}
+	list := func(d map[string]any) []any { return d["proof"].([]any) }
+	tests := []struct {
+		name   string
+		mutate func(d map[string]any)
+		check  int // the proof checked
+		reason string
+		field  string
+	}{
+		{"fail/missing link", func(d map[string]any) { d["proof"] = append(list(d)[:2:2], list(d)[3]) }, 3, dataintegrity.ReasonChain, "previousProof"},
+		{"fail/one of two links missing", func(d map[string]any) { d["proof"] = list(d)[1:] }, 1, dataintegrity.ReasonChain, "previousProof"},
+		{"fail/linked proof changed", func(d map[string]any) {
+			list(d)[2].(map[string]any)["created"] = "2023-02-27T00:00:00Z"
+		}, 3, dataintegrity.ReasonSignature, "previousProof"},
+		{"fail/linked proof's id changed with the link", func(d map[string]any) {
+			list(d)[2].(map[string]any)["id"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
+			list(d)[3].(map[string]any)["previousProof"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
+		}, 3, dataintegrity.ReasonSignature, "previousProof"},
+		{"fail/relinked to another proof", func(d map[string]any) {
+			list(d)[3].(map[string]any)["previousProof"] = "urn:uuid:26329423-bec9-4b2e-88cb-a7c7d9dc4544"
+		}, 3, dataintegrity.ReasonSignature, "previousProof"},
+		{"fail/link dropped", func(d map[string]any) { delete(list(d)[3].(map[string]any), "previousProof") }, 3, dataintegrity.ReasonSignature, ""},
+		{"fail/link not an id", func(d map[string]any) { list(d)[3].(map[string]any)["previousProof"] = []any{7.0} }, 3, dataintegrity.ReasonMalformed, "previousProof"},
+		{"fail/empty link list", func(d map[string]any) { list(d)[2].(map[string]any)["previousProof"] = []any{} }, 2, dataintegrity.ReasonMalformed, "previousProof"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := chain()
+			tt.mutate(d)
+			ps := proofsOf(t, d)
+			p := ps[min(tt.check, len(ps)-1)]
+			vm, _ := p["verificationMethod"].(string)
+			_, err := s.Verify(d, p, didKeyPublic(t, vm), dataintegrity.VerifyOptions{})
+			var de *dataintegrity.Error
+			if !errors.As(err, &de) || de.Reason != tt.reason || de.Field != tt.field {
+				t.Fatalf("err = %v (%+v), want reason %s field %q", err, de, tt.reason, tt.field)
+			}
+		})
+	}
+}
+
+// TestSignChain: badged signs a chained proof (both suites) that
+// verifies, and fails once the proof it follows is removed or changed.
+func TestSignChain(t *testing.T) {
+	s := testSuite(t)
+	first := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, 32))
+	second := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{2}, 32))
+	doc := readJSON(t, "../../testdata/credential-3kb.json")
+	for _, suite := range []string{dataintegrity.RDFC, dataintegrity.JCS} {
+		t.Run(suite, func(t *testing.T) {
+			one, err := s.Sign(doc, first, dataintegrity.Options{Cryptosuite: suite, VerificationMethod: "did:key:z6Mk#one", ID: "urn:uuid:one"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			two, err := s.Sign(one, second, dataintegrity.Options{Cryptosuite: suite, VerificationMethod: "did:key:z6Mk#two", PreviousProof: []string{"urn:uuid:one"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps := proofsOf(t, two)
+			if len(ps) != 2 || ps[1]["previousProof"] != "urn:uuid:one" {
+				t.Fatalf("proofs %v", ps)
+			}
+			for i, k := range []ed25519.PrivateKey{first, second} {
+				if _, err := s.Verify(two, ps[i], k.Public(), dataintegrity.VerifyOptions{}); err != nil {
+					t.Fatalf("proof %d: %v", i+1, err)
+				}
+			}
+			ps[0]["created"] = "2020-01-01T00:00:00Z"
+			if _, err := s.Verify(two, ps[1], second.Public(), dataintegrity.VerifyOptions{}); err == nil {
+				t.Error("verified after the proof it follows was changed")
+			}
+			if _, err := s.Sign(doc, second, dataintegrity.Options{Cryptosuite: suite, VerificationMethod: "did:key:z6Mk#two", PreviousProof: []string{"urn:uuid:one"}}); err == nil {
+				t.Error("signed a chain whose link is missing")
 			}
 		})
 	}
