@@ -3,30 +3,108 @@ package issuance
 import (
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"time"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/credential/jose"
 )
 
+// Output formats of [SignOptions].
+const (
+	// FormatDataIntegrity embeds a Data Integrity proof (the default).
+	FormatDataIntegrity = "ldp_vc"
+	// FormatVCJOSE secures the credential as a W3C VC-JOSE-COSE JWT
+	// (typ vc+jwt); VC 2.0 credentials only.
+	FormatVCJOSE = "vc+jwt"
+	// FormatJWT secures the credential as an Open Badges 3.0 VC-JWT.
+	FormatJWT = "jwt"
+)
+
+// SignOptions says how [Service.SignCredential] secures a credential. The
+// zero value is an eddsa-rdfc-2022 Data Integrity proof.
+type SignOptions struct {
+	// Cryptosuite is dataintegrity.RDFC (the default) or dataintegrity.JCS,
+	// for FormatDataIntegrity.
+	Cryptosuite string
+	// Format is FormatDataIntegrity (the default), FormatVCJOSE or
+	// FormatJWT.
+	Format string
+}
+
+// Signed is a credential [Service.SignCredential] secured: Credential
+// always (with its proof for a Data Integrity proof, as signed for a JWT),
+// and JWT, the compact JWS, for the JWT formats.
+type Signed struct {
+	Credential map[string]any
+	JWT        string
+}
+
+// InvalidCredentialError is the refusal of a credential that breaks a
+// rule; Problems names each rule (its check id) and where. It unwraps to
+// a badged.Error of kind Invalid.
+type InvalidCredentialError struct {
+	Problems []credential.Problem
+}
+
+func (e *InvalidCredentialError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Message
+		if p.Path != "" && p.Path != "/" {
+			msgs[i] = p.Path + ": " + p.Message
+		}
+	}
+	return "invalid credential: " + strings.Join(msgs, "; ")
+}
+
+func (e *InvalidCredentialError) Unwrap() error {
+	return &badged.Error{Kind: badged.Invalid, Message: e.Error()}
+}
+
 // SignCredential signs a credential an institution's system composed (the
-// VC-API's /credentials/issue): any VC 2.0 credential, an Open Badge or
-// not, issued by issuerID. The credential's issuer, when present, must be
-// the issuer's DID (as a string or a profile's id); when absent it is set
-// to it. validFrom defaults to now. The credential is checked before it is
-// signed, with the Open Badges 3.0 rules for an Open Badge and the VC 2.0
-// rules otherwise, and must be sound JSON-LD; it is signed with
-// eddsa-rdfc-2022 by the current key of the issuer's institution. doc is
-// not modified. The credential is not stored and gets no status entry:
-// the caller keeps it.
+// VC-API's /credentials/issue): any VC 2.0 or VC 1.1 credential, an Open
+// Badge or not, issued by issuerID. The credential's issuer, when present,
+// must be the issuer's DID (as a string or a profile's id); when absent it
+// is set to it. validFrom (issuanceDate for VC 1.1) defaults to now. A VC
+// 1.1 credential signed with a Data Integrity proof gets the Data Integrity
+// context appended, as Digital Bazaar's stack does, since the VC 1.1
+// context does not define the proof's terms.
 //
-// Errors: NotFound for an unknown issuer; Invalid for an archived issuer,
-// a credential that names another issuer, already has a proof, breaks the
-// rules or is not sound JSON-LD (the message says what is wrong); otherwise
-// the store's errors or a signing failure.
-func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[string]any) (map[string]any, error) {
+// The credential is checked before it is signed, with the Open Badges 3.0
+// rules for an Open Badge and the VC 2.0 rules otherwise, plus the rules
+// an issuer must meet ([credential.ValidateIssuable]), and must be sound
+// JSON-LD; it is signed as o says by the current key of the issuer's
+// institution. A single Data Integrity proof is an object, as the VC-API
+// shows it, except on an Open Badge, whose JSON schema requires an array.
+// doc is not modified. The credential is not stored and gets no status
+// entry: the caller keeps it.
+//
+// Errors: NotFound for an unknown issuer; an [*InvalidCredentialError]
+// for a credential that breaks a rule; Invalid for an archived issuer,
+// unknown options, a credential that names another issuer, already has a
+// proof or is not sound JSON-LD (the message says what is wrong);
+// otherwise the store's errors or a signing failure.
+func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[string]any, o SignOptions) (*Signed, error) {
+	if o.Format == "" {
+		o.Format = FormatDataIntegrity
+	}
+	if o.Cryptosuite == "" {
+		o.Cryptosuite = dataintegrity.RDFC
+	}
+	switch o.Format {
+	case FormatDataIntegrity:
+		if o.Cryptosuite != dataintegrity.RDFC && o.Cryptosuite != dataintegrity.JCS {
+			return nil, badged.Errorf(badged.Invalid, "cryptosuite %q is not one badged signs with: use %s or %s", o.Cryptosuite, dataintegrity.RDFC, dataintegrity.JCS)
+		}
+	case FormatVCJOSE, FormatJWT:
+	default:
+		return nil, badged.Errorf(badged.Invalid, "format %q is not one badged issues: use %s, %s or %s", o.Format, FormatDataIntegrity, FormatVCJOSE, FormatJWT)
+	}
 	is, err := s.store.Issuer(ctx, issuerID)
 	if err != nil {
 		return nil, err
@@ -57,48 +135,109 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 	default:
 		return nil, badged.Errorf(badged.Invalid, "the credential's issuer must be a URL or a profile")
 	}
-	if _, ok := out["validFrom"]; !ok {
-		if _, old := out["issuanceDate"]; !old {
-			out["validFrom"] = s.now().UTC().Truncate(time.Second).Format(time.RFC3339)
+	v1 := firstContext(out) == contexts.VCv1
+	if v1 && o.Format == FormatVCJOSE {
+		return nil, badged.Errorf(badged.Invalid, "VC-JOSE (vc+jwt) secures VC 2.0 credentials only; this one has the VC 1.1 context")
+	}
+	_, hasFrom := out["validFrom"]
+	_, hasIssued := out["issuanceDate"]
+	if !hasFrom && !hasIssued {
+		now := s.now().UTC().Truncate(time.Second).Format(time.RFC3339)
+		if v1 {
+			out["issuanceDate"] = now
+		} else {
+			out["validFrom"] = now
 		}
 	}
+	if v1 && o.Format == FormatDataIntegrity {
+		out["@context"] = withDataIntegrityContext(out["@context"])
+	}
 	var problems []credential.Problem
-	if isOpenBadge(out) {
+	ob := isOpenBadge(out)
+	if ob {
 		problems = credential.Validate(out)
 	} else {
 		problems = credential.ValidateVC(out)
 	}
-	var msgs []string
+	problems = append(problems, credential.ValidateIssuable(out)...)
+	var errs []credential.Problem
 	for _, p := range problems {
 		if p.Warning || p.Check == credential.CheckProof {
 			continue // the proof is what we are about to add
 		}
-		m := p.Message
-		if p.Path != "" && p.Path != "/" {
-			m = p.Path + ": " + m
-		}
-		msgs = append(msgs, m)
+		errs = append(errs, p)
 	}
-	if len(msgs) > 0 {
-		return nil, badged.Errorf(badged.Invalid, "invalid credential: %s", strings.Join(msgs, "; "))
+	if len(errs) > 0 {
+		return nil, &InvalidCredentialError{Problems: errs}
 	}
 	key, vm, err := s.signer(ctx, is.InstitutionID, is.ID)
 	if err != nil {
 		return nil, err
 	}
+	if o.Format != FormatDataIntegrity {
+		f := jose.VCJOSE
+		if o.Format == FormatJWT {
+			f = jose.OBJWT
+		}
+		// The credential must still be sound JSON-LD: a JWT hides
+		// nothing from a verifier that expands it.
+		// (A throwaway proof checks that; the proof's own terms need the
+		// Data Integrity context, which a VC 1.1 context lacks.)
+		check := maps.Clone(out)
+		check["@context"] = withDataIntegrityContext(out["@context"])
+		if _, err := s.proofs.Sign(check, key, dataintegrity.Options{VerificationMethod: vm, Created: s.now()}); err != nil {
+			return nil, signFailure(err)
+		}
+		token, err := jose.Sign(out, key, vm, f)
+		if err != nil {
+			return nil, err
+		}
+		return &Signed{Credential: out, JWT: token}, nil
+	}
 	signed, err := s.proofs.Sign(out, key, dataintegrity.Options{
-		Cryptosuite:        dataintegrity.RDFC,
+		Cryptosuite:        o.Cryptosuite,
 		VerificationMethod: vm,
 		Created:            s.now(),
 	})
 	if err != nil {
-		var de *dataintegrity.Error
-		if errors.As(err, &de) && de.Reason == dataintegrity.ReasonJSONLD {
-			return nil, badged.Errorf(badged.Invalid, "the credential is not sound JSON-LD: %s", de.Msg)
-		}
-		return nil, badged.Wrap(badged.Internal, err, "the credential could not be signed")
+		return nil, signFailure(err)
 	}
-	return signed, nil
+	if p, ok := signed["proof"].([]any); ok && len(p) == 1 && !ob {
+		signed["proof"] = p[0]
+	}
+	return &Signed{Credential: signed}, nil
+}
+
+func signFailure(err error) error {
+	var de *dataintegrity.Error
+	if errors.As(err, &de) && de.Reason == dataintegrity.ReasonJSONLD {
+		return badged.Errorf(badged.Invalid, "the credential is not sound JSON-LD: %s", de.Msg)
+	}
+	return badged.Wrap(badged.Internal, err, "the credential could not be signed")
+}
+
+// firstContext returns the credential's first @context URL, or "".
+func firstContext(doc map[string]any) string {
+	if l := asAnyList(doc["@context"]); len(l) > 0 {
+		s, _ := l[0].(string)
+		return s
+	}
+	return ""
+}
+
+// withDataIntegrityContext returns ctx (a VC 1.1 credential's @context)
+// with the Data Integrity v2 context appended, unless it already names a
+// Data Integrity context.
+func withDataIntegrityContext(ctx any) any {
+	l := asAnyList(ctx)
+	for _, c := range l {
+		if c == contexts.DataIntegrityV2 || c == contexts.DataIntegrityV1 {
+			return ctx
+		}
+	}
+	out := make([]any, 0, len(l)+1)
+	out = append(out, l...)
+	return append(out, contexts.DataIntegrityV2)
 }
 
 // isOpenBadge reports whether doc is an Open Badge by its type or context,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -15,6 +16,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/verifier"
 )
 
@@ -27,9 +30,10 @@ import (
 type CredentialSigner interface {
 	// IssuerDID returns the DID an issuer signs as.
 	IssuerDID(issuerID string) string
-	// SignCredential signs doc as issuerID; see issuance.Service. Invalid
-	// errors say what is wrong with doc.
-	SignCredential(ctx context.Context, issuerID string, doc map[string]any) (map[string]any, error)
+	// SignCredential signs doc as issuerID as o says; see
+	// issuance.Service. Invalid errors say what is wrong with doc, an
+	// *issuance.InvalidCredentialError rule by rule.
+	SignCredential(ctx context.Context, issuerID string, doc map[string]any, o issuance.SignOptions) (*issuance.Signed, error)
 }
 
 // registerVCAPIRoutes adds the VC-API's verify endpoints, public and with
@@ -335,6 +339,12 @@ type issueRequest struct {
 		// credential's issuer must be the DID of one of the institution's
 		// issuers.
 		Issuer string `json:"issuer"`
+		// Cryptosuite is eddsa-rdfc-2022 (the default) or eddsa-jcs-2022.
+		Cryptosuite string `json:"cryptosuite"`
+		// Format is ldp_vc (a Data Integrity proof, the default), vc+jwt
+		// (VC-JOSE-COSE) or jwt (Open Badges 3.0 VC-JWT); a JWT comes back
+		// as an EnvelopedVerifiableCredential.
+		Format string `json:"format"`
 	} `json:"options"`
 }
 
@@ -383,12 +393,42 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "issuer %s is not of your institution", issuerID))
 		return
 	}
-	signed, err := s.Credentials.SignCredential(r.Context(), is.ID, req.Credential)
+	signed, err := s.Credentials.SignCredential(r.Context(), is.ID, req.Credential, issuance.SignOptions{
+		Cryptosuite: req.Options.Cryptosuite,
+		Format:      req.Options.Format,
+	})
+	var ice *issuance.InvalidCredentialError
+	if errors.As(err, &ice) {
+		fields := make([]FieldProblem, len(ice.Problems))
+		for i, p := range ice.Problems {
+			fields[i] = FieldProblem{Field: "credential" + p.Path, Detail: p.Message + " (rule: " + p.Check + ")"}
+		}
+		s.writeError(w, r, invalidFields("credential", fields...))
+		return
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"verifiableCredential": signed})
+	writeJSON(w, http.StatusCreated, map[string]any{"verifiableCredential": issuedView(signed, req.Options.Format)})
+}
+
+// issuedView is the VC-API's verifiableCredential: the credential with its
+// proof, or for a JWT an EnvelopedVerifiableCredential (VC 2.0 section
+// 4.13) whose id is a data: URL of the token.
+func issuedView(signed *issuance.Signed, format string) any {
+	if signed.JWT == "" {
+		return signed.Credential
+	}
+	media := "application/vc+jwt"
+	if format == issuance.FormatJWT {
+		media = "application/jwt"
+	}
+	return map[string]any{
+		"@context": contexts.VCv2,
+		"id":       "data:" + media + "," + signed.JWT,
+		"type":     "EnvelopedVerifiableCredential",
+	}
 }
 
 // issuerIDOf returns the platform issuer id whose DID the credential names

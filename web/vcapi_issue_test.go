@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/badged/badged/contexts"
@@ -12,6 +13,50 @@ import (
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
 )
+
+// issue posts body to /credentials/issue as the institution's system and
+// returns the verifiableCredential of its 201 answer.
+func (e *env) issue(t *testing.T, body any) map[string]any {
+	t.Helper()
+	resp, raw := e.do(ownSIS, http.MethodPost, "/credentials/issue", body)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("status %d: %s", resp.StatusCode, raw)
+	}
+	var out struct {
+		VerifiableCredential map[string]any `json:"verifiableCredential"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.VerifiableCredential == nil {
+		t.Fatalf("no verifiableCredential in %s", raw)
+	}
+	return out.VerifiableCredential
+}
+
+// verifier returns a verifier that reads the DID document of the env's
+// issuer from its URL, as anyone would.
+func (e *env) issuedVerifier(t *testing.T, iss *issuance.Service) *verifier.Verifier {
+	t.Helper()
+	r := newRemoteDocs(t)
+	doc, err := iss.DIDDocument(context.Background(), e.S.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docJSON, _ := json.Marshal(doc)
+	u, _ := did.WebURL(iss.IssuerDID(e.S.ID))
+	r.serve(u, docJSON, nil)
+	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(r.client()))
+}
+
+// verifyIssued checks that vc, as issued, verifies.
+func (e *env) verifyIssued(t *testing.T, iss *issuance.Service, vc map[string]any) {
+	t.Helper()
+	res := e.issuedVerifier(t, iss).VerifyCredential(context.Background(), vc)
+	if !res.Verified {
+		t.Errorf("the issued credential does not verify: %+v", res.Failed())
+	}
+}
 
 // enableIssuance gives the env's server the issuance service of the
 // public documents (public_test.go) as its credential signer, for
@@ -41,33 +86,11 @@ func TestIssueCredentialAPI(t *testing.T) {
 	issuerDID := iss.IssuerDID(e.S.ID)
 
 	t.Run("ok/own-sis-by-option", func(t *testing.T) {
-		resp, body := e.do(ownSIS, http.MethodPost, "/credentials/issue", map[string]any{"credential": genericVC(), "options": map[string]any{"issuer": e.S.ID}})
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("status %d: %s", resp.StatusCode, body)
+		vc := e.issue(t, map[string]any{"credential": genericVC(), "options": map[string]any{"issuer": e.S.ID}})
+		if vc["issuer"] != issuerDID {
+			t.Fatalf("issuer %v", vc["issuer"])
 		}
-		var out struct {
-			VerifiableCredential map[string]any `json:"verifiableCredential"`
-		}
-		if err := json.Unmarshal(body, &out); err != nil {
-			t.Fatal(err)
-		}
-		if out.VerifiableCredential["issuer"] != issuerDID || out.VerifiableCredential["proof"] == nil {
-			t.Fatalf("credential %s", body)
-		}
-		// Verify it as anyone would: the DID document from its URL.
-		r := newRemoteDocs(t)
-		doc, err := iss.DIDDocument(context.Background(), e.S.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docJSON, _ := json.Marshal(doc)
-		u, _ := did.WebURL(issuerDID)
-		r.serve(u, docJSON, nil)
-		v := verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(r.client()))
-		res := v.VerifyCredential(context.Background(), out.VerifiableCredential)
-		if !res.Verified {
-			t.Errorf("the issued credential does not verify: %+v", res.Failed())
-		}
+		e.verifyIssued(t, iss, vc)
 	})
 	t.Run("ok/own-sis-by-issuer-did", func(t *testing.T) {
 		c := genericVC()
@@ -104,5 +127,175 @@ func TestIssueCredentialAPI(t *testing.T) {
 			}
 			problemOf(t, resp, body)
 		})
+	}
+}
+
+// TestIssueCredentialOptions: the cryptosuite and format options, the
+// proof as an object (an array on an Open Badge), VC 1.1 input and the
+// W3C examples context; each result verifies.
+func TestIssueCredentialOptions(t *testing.T) {
+	e := newEnv(t)
+	iss := e.enableIssuance()
+	issuerDID := iss.IssuerDID(e.S.ID)
+	opts := func(kv ...string) map[string]any {
+		o := map[string]any{"issuer": e.S.ID}
+		for i := 0; i+1 < len(kv); i += 2 {
+			o[kv[i]] = kv[i+1]
+		}
+		return o
+	}
+	proofOf := func(t *testing.T, vc map[string]any) map[string]any {
+		t.Helper()
+		p, ok := vc["proof"].(map[string]any)
+		if !ok {
+			t.Fatalf("proof %T, want one object: %v", vc["proof"], vc["proof"])
+		}
+		return p
+	}
+
+	t.Run("ok/rdfc-default-proof-object", func(t *testing.T) {
+		vc := e.issue(t, map[string]any{"credential": genericVC(), "options": opts()})
+		if p := proofOf(t, vc); p["cryptosuite"] != "eddsa-rdfc-2022" || p["type"] != "DataIntegrityProof" {
+			t.Fatalf("proof %v", p)
+		}
+		e.verifyIssued(t, iss, vc)
+	})
+	t.Run("ok/jcs", func(t *testing.T) {
+		vc := e.issue(t, map[string]any{"credential": genericVC(), "options": opts("cryptosuite", "eddsa-jcs-2022")})
+		if p := proofOf(t, vc); p["cryptosuite"] != "eddsa-jcs-2022" {
+			t.Fatalf("proof %v", p)
+		}
+		e.verifyIssued(t, iss, vc)
+	})
+	t.Run("ok/open-badge-proof-array", func(t *testing.T) {
+		vc := e.issue(t, map[string]any{"credential": openBadgeVC(issuerDID), "options": opts()})
+		if p, ok := vc["proof"].([]any); !ok || len(p) != 1 {
+			t.Fatalf("proof %v, want an array of one (the OB 3.0 schema requires an array)", vc["proof"])
+		}
+		e.verifyIssued(t, iss, vc)
+	})
+	t.Run("ok/vc-1.1", func(t *testing.T) {
+		c := map[string]any{
+			"@context":          []any{"https://www.w3.org/2018/credentials/v1"},
+			"type":              []any{"VerifiableCredential"},
+			"issuanceDate":      "2026-01-01T00:00:00Z",
+			"credentialSubject": map[string]any{"id": "did:example:learner"},
+		}
+		for _, suite := range []string{"eddsa-rdfc-2022", "eddsa-jcs-2022"} {
+			vc := e.issue(t, map[string]any{"credential": c, "options": opts("cryptosuite", suite)})
+			ctx, _ := vc["@context"].([]any)
+			if len(ctx) != 2 || ctx[0] != "https://www.w3.org/2018/credentials/v1" || ctx[1] != "https://w3id.org/security/data-integrity/v2" {
+				t.Fatalf("@context %v, want VC 1.1 then Data Integrity v2", vc["@context"])
+			}
+			if _, ok := vc["validFrom"]; ok {
+				t.Fatal("validFrom added to a VC 1.1 credential")
+			}
+			e.verifyIssued(t, iss, vc)
+		}
+		c2 := with(c, "issuanceDate", nil)
+		delete(c2, "issuanceDate")
+		vc := e.issue(t, map[string]any{"credential": c2, "options": opts()})
+		if _, ok := vc["issuanceDate"].(string); !ok {
+			t.Fatalf("no issuanceDate set on a VC 1.1 credential: %v", vc)
+		}
+	})
+	t.Run("ok/examples-context", func(t *testing.T) {
+		c := genericVC()
+		c["@context"] = []any{"https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"}
+		c["type"] = []any{"VerifiableCredential", "ExampleDegreeCredential"}
+		c["credentialSubject"] = map[string]any{"id": "did:example:learner", "degree": map[string]any{"type": "ExampleBachelorDegree", "name": "Bachelor of Science"}}
+		vc := e.issue(t, map[string]any{"credential": c, "options": opts()})
+		e.verifyIssued(t, iss, vc)
+	})
+	for _, format := range []string{"vc+jwt", "jwt"} {
+		t.Run("ok/"+format, func(t *testing.T) {
+			vc := e.issue(t, map[string]any{"credential": genericVC(), "options": opts("format", format)})
+			id, _ := vc["id"].(string)
+			media := "data:application/" + format + ","
+			if vc["type"] != "EnvelopedVerifiableCredential" || !strings.HasPrefix(id, media) {
+				t.Fatalf("%v, want an EnvelopedVerifiableCredential with a %s URL", vc, media)
+			}
+			res := e.issuedVerifier(t, iss).VerifyJWT(context.Background(), strings.TrimPrefix(id, media))
+			if !res.Verified {
+				t.Fatalf("the %s credential does not verify: %+v", format, res.Failed())
+			}
+		})
+	}
+
+	v11 := map[string]any{"@context": []any{"https://www.w3.org/2018/credentials/v1"}, "type": []any{"VerifiableCredential"},
+		"issuanceDate": "2026-01-01T00:00:00Z", "credentialSubject": map[string]any{"id": "did:example:learner"}}
+	tests := []struct {
+		name       string
+		credential map[string]any
+		options    map[string]any
+		field      string // the problem's field
+		rule       string // words of the problem
+	}{
+		{"fail/unknown-cryptosuite", genericVC(), opts("cryptosuite", "ecdsa-rdfc-2019"), "", "cryptosuite"},
+		{"fail/unknown-format", genericVC(), opts("format", "mdoc"), "", "format"},
+		{"fail/vc-jose-of-vc-1.1", v11, opts("format", "vc+jwt"), "", "VC 2.0"},
+		{"fail/terms-of-use-untyped", with(genericVC(), "termsOfUse", []any{map[string]any{"id": "https://example.org/tou"}}), opts(), "credential/termsOfUse/0/type", "rule: termsOfUse"},
+		{"fail/evidence-untyped", with(genericVC(), "evidence", map[string]any{"id": "https://example.org/e"}), opts(), "credential/evidence/type", "rule: evidence"},
+		{"fail/refresh-service-untyped", with(genericVC(), "refreshService", map[string]any{"id": "https://example.org/r"}), opts(), "credential/refreshService/type", "rule: refreshService"},
+		{"fail/credential-schema-untyped", with(genericVC(), "credentialSchema", map[string]any{"id": "https://example.org/s"}), opts(), "credential/credentialSchema/type", "rule: schema"},
+		{"fail/credential-status-untyped", with(genericVC(), "credentialStatus", map[string]any{"id": "https://example.org/s#1"}), opts(), "credential/credentialStatus/type", "rule: status"},
+		{"fail/subject-empty", with(genericVC(), "credentialSubject", map[string]any{}), opts(), "credential/credentialSubject", "rule: subject"},
+		{"fail/subject-missing", with(genericVC(), "credentialSubject", nil), opts(), "credential/credentialSubject", "rule: subject"},
+		{"fail/related-resource-no-id", with(genericVC(), "relatedResource", []any{map[string]any{"digestSRI": "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}}), opts(), "credential/relatedResource/0/id", "rule: relatedResource"},
+		{"fail/related-resource-duplicate", with(genericVC(), "relatedResource", []any{
+			map[string]any{"id": "https://example.org/a", "digestSRI": "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
+			map[string]any{"id": "https://example.org/a", "digestSRI": "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}}), opts(), "credential/relatedResource/1/id", "rule: relatedResource"},
+		{"fail/related-resource-bad-digest", with(genericVC(), "relatedResource", []any{map[string]any{"id": "https://example.org/a", "digestSRI": "sha256-tooshort"}}), opts(), "credential/relatedResource/0/digestSRI", "rule: relatedResource"},
+		{"fail/related-resource-no-digest", with(genericVC(), "relatedResource", []any{map[string]any{"id": "https://example.org/a"}}), opts(), "credential/relatedResource/0", "rule: relatedResource"},
+		{"fail/id-not-url", with(genericVC(), "id", "credential 1"), opts(), "credential/id", "URL"},
+		{"fail/subject-id-not-url", with(genericVC(), "credentialSubject", map[string]any{"id": "learner 1"}), opts(), "credential/credentialSubject/id", "rule: id"},
+		{"fail/not-verifiable-credential", with(genericVC(), "type", []any{"ExampleCredential"}), opts(), "credential/type", "rule: type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.credential
+			if v, ok := c["credentialSubject"]; ok && v == nil {
+				delete(c, "credentialSubject")
+			}
+			resp, body := e.do(ownSIS, http.MethodPost, "/credentials/issue", map[string]any{"credential": c, "options": tt.options})
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400: %s", resp.StatusCode, body)
+			}
+			p := problemOf(t, resp, body)
+			if tt.field == "" {
+				if !strings.Contains(p.Detail, tt.rule) {
+					t.Fatalf("detail %q does not name %q", p.Detail, tt.rule)
+				}
+				return
+			}
+			for _, f := range p.Errors {
+				if f.Field == tt.field && strings.Contains(f.Detail, tt.rule) {
+					return
+				}
+			}
+			t.Fatalf("no problem at %s naming %q: %s", tt.field, tt.rule, body)
+		})
+	}
+}
+
+// openBadgeVC is an Open Badges 3.0 credential for the issuer issuerDID.
+func openBadgeVC(issuerDID string) map[string]any {
+	return map[string]any{
+		"@context": []any{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
+		"id":       "urn:uuid:5b1bd4a8-51f4-4d3a-9a8a-1d2d45e2e5c1",
+		"type":     []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"name":     "Data Literacy",
+		"issuer":   map[string]any{"id": issuerDID, "type": []any{"Profile"}, "name": "Faculty of Science"},
+		"credentialSubject": map[string]any{
+			"id":   "did:example:learner",
+			"type": []any{"AchievementSubject"},
+			"achievement": map[string]any{
+				"id":          "https://example.edu/achievements/data-literacy",
+				"type":        []any{"Achievement"},
+				"name":        "Data Literacy",
+				"description": "Reads and questions data.",
+				"criteria":    map[string]any{"narrative": "Passed the course."},
+			},
+		},
 	}
 }
