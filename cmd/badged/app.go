@@ -19,7 +19,6 @@ import (
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/effects"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
@@ -28,6 +27,7 @@ import (
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web"
 )
@@ -133,7 +133,11 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	}
 	now, log, base := a.now, a.log, cfg.BaseURL
 
-	if a.issuance, err = issuance.New(st, sealer, base, jsonld.New(contexts.NewLoader()), issuance.WithClock(now)); err != nil {
+	loader, err := cfg.contextLoader()
+	if err != nil {
+		return nil, err
+	}
+	if a.issuance, err = issuance.New(st, sealer, base, jsonld.New(loader), issuance.WithClock(now)); err != nil {
 		return nil, err
 	}
 	outbox, err := notify.NewOutbox(st, notify.WithClock(now))
@@ -166,10 +170,10 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	if err := withLogin(ctx, &api, cfg, demo, st, mk, now, log); err != nil {
 		return nil, err
 	}
-	if err := withVerifier(&api, cfg, st, a.issuance, client, now); err != nil {
+	if err := withVerifier(&api, cfg, st, a.issuance, client, now, verifier.WithJSONLD(jsonld.New(loader))); err != nil {
 		return nil, err
 	}
-	if api.Wallet, err = wallet.New(st, a.issuer, st, sealer, api.Verifier, jsonld.New(contexts.NewLoader()), base,
+	if api.Wallet, err = wallet.New(st, a.issuer, st, sealer, api.Verifier, jsonld.New(loader), base,
 		wallet.WithUsers(st), wallet.WithAccounts(st), wallet.WithEgress(api.Egress), wallet.WithClock(now)); err != nil {
 		return nil, err
 	}
