@@ -45,6 +45,10 @@ const (
 	ActionStaffRevoke      = "staff.revoke"
 	ActionClientCreate     = "client.create"
 	ActionClientRevoke     = "client.revoke"
+	// A credential issued, or revoked, through the VC-API (not for an
+	// award, whose actions record those).
+	ActionCredentialIssue  = "credential.issue"
+	ActionCredentialRevoke = "credential.revoke"
 )
 
 // MaxDetails is the largest Details, in bytes.

@@ -2,8 +2,12 @@ package issuance
 
 import (
 	"context"
+	"crypto"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +16,8 @@ import (
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/credential/dataintegrity"
 	"github.com/badged/badged/credential/jose"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/statuslist"
 )
 
 // Output formats of [SignOptions].
@@ -40,9 +46,17 @@ type SignOptions struct {
 // always (with its proof for a Data Integrity proof, as signed for a JWT),
 // and JWT, the compact JWS, for the JWT formats.
 type Signed struct {
+	// ID is the credential's id, under which it is stored.
+	ID         string
 	Credential map[string]any
 	JWT        string
 }
+
+// APIAwardPrefix starts the key under which the store keeps a credential
+// issued through the VC-API, in place of an award id: such a credential
+// belongs to no award, and its status is changed by its id
+// ([Service.RevokeCredential]).
+const APIAwardPrefix = "vcapi:"
 
 // InvalidCredentialError is the refusal of a credential that breaks a
 // rule; Problems names each rule (its check id) and where. It unwraps to
@@ -81,14 +95,20 @@ func (e *InvalidCredentialError) Unwrap() error {
 // JSON-LD; it is signed as o says by the current key of the issuer's
 // institution. A single Data Integrity proof is an object, as the VC-API
 // shows it, except on an Open Badge, whose JSON schema requires an array.
-// doc is not modified. The credential is not stored and gets no status
-// entry: the caller keeps it.
+// doc is not modified.
+//
+// The credential is first-class, as an award's is: it gets an id when it
+// has none (a URL under the base URL), a BitstringStatusListEntry of
+// purpose revocation in the issuer's list (added to any entries it has; a
+// VC 1.1 credential gets the entry's terms as an inline context), and is
+// stored with its index, so that [Service.RevokeCredential] can revoke it.
 //
 // Errors: NotFound for an unknown issuer; an [*InvalidCredentialError]
 // for a credential that breaks a rule; Invalid for an archived issuer,
 // unknown options, a credential that names another issuer, already has a
-// proof or is not sound JSON-LD (the message says what is wrong);
-// otherwise the store's errors or a signing failure.
+// proof or is not sound JSON-LD (the message says what is wrong); Conflict
+// when its id was issued already; otherwise the store's errors or a
+// signing failure.
 func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[string]any, o SignOptions) (*Signed, error) {
 	if o.Format == "" {
 		o.Format = FormatDataIntegrity
@@ -152,6 +172,14 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 	if v1 && o.Format == FormatDataIntegrity {
 		out["@context"] = withDataIntegrityContext(out["@context"])
 	}
+	uuid, err := credential.NewID(s.rand)
+	if err != nil {
+		return nil, fmt.Errorf("credential id: %w", err)
+	}
+	uuid = strings.TrimPrefix(uuid, "urn:uuid:")
+	if _, ok := out["id"]; !ok {
+		out["id"] = s.base + "/credentials/" + uuid
+	}
 	var problems []credential.Problem
 	ob := isOpenBadge(out)
 	if ob {
@@ -170,31 +198,101 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 	if len(errs) > 0 {
 		return nil, &InvalidCredentialError{Problems: errs}
 	}
+	id, _ := out["id"].(string)
+	if _, err := s.store.Credential(ctx, id); err == nil {
+		return nil, badged.Errorf(badged.Conflict, "a credential with id %s was issued already", id)
+	} else if badged.KindOf(err) != badged.NotFound {
+		return nil, err
+	}
+	var validUntil time.Time
+	for _, name := range []string{"validUntil", "expirationDate"} {
+		if v, ok := out[name].(string); ok {
+			validUntil, _ = credential.ParseTime(v) // checked above
+		}
+	}
+	if v1 {
+		// The VC 1.1 context does not define the status entry's terms;
+		// they are given as VC 2.0 defines them.
+		out["@context"] = append(asAnyList(out["@context"]), bitstringEntryContext())
+	}
 	key, vm, err := s.signer(ctx, is.InstitutionID, is.ID)
 	if err != nil {
 		return nil, err
 	}
+	awardKey := APIAwardPrefix + uuid
+	issuedAt := s.now().UTC().Truncate(time.Second)
+	// As in Issue: the index is proposed, the credential signed, and the
+	// index reserved with the credential stored in one write; a proposed
+	// index taken meanwhile means signing again with another.
+	for attempt := 1; ; attempt++ {
+		slot, err := s.slot(ctx, awardKey, is.ID, attempt == issueAttempts)
+		if err != nil {
+			return nil, err
+		}
+		listURL := s.StatusListURL(slot.ListID)
+		doc := maps.Clone(out)
+		doc["credentialStatus"] = withStatusEntry(out["credentialStatus"], map[string]any{
+			"id":                   listURL + "#" + strconv.Itoa(slot.Index),
+			"type":                 statuslist.TypeBitstring,
+			"statusPurpose":        statuslist.PurposeRevocation,
+			"statusListIndex":      strconv.Itoa(slot.Index),
+			"statusListCredential": listURL,
+		})
+		signed, err := s.secure(doc, key, vm, o, ob)
+		if err != nil {
+			return nil, err
+		}
+		stored := &Credential{
+			IssuedCredential: issuer.IssuedCredential{
+				ID: id, AwardID: awardKey, JWT: []byte(signed.JWT), ValidUntil: validUntil,
+				StatusList: listURL, StatusIdx: slot.Index, IssuedAt: issuedAt,
+			},
+			IssuerID: is.ID,
+			ListID:   slot.ListID,
+		}
+		if stored.JSON, err = json.Marshal(signed.Credential); err != nil {
+			return nil, fmt.Errorf("encode credential: %w", err)
+		}
+		err = s.store.CreateCredential(ctx, stored)
+		if err == nil {
+			signed.ID = id
+			return signed, nil
+		}
+		if badged.KindOf(err) != badged.Conflict {
+			return nil, fmt.Errorf("store credential: %w", err)
+		}
+		if _, serr := s.store.Credential(ctx, id); serr == nil {
+			return nil, badged.Errorf(badged.Conflict, "a credential with id %s was issued already", id)
+		}
+		if attempt == issueAttempts {
+			return nil, fmt.Errorf("store credential: %w", err)
+		}
+	}
+}
+
+// secure signs doc as o says, with key as vm.
+func (s *Service) secure(doc map[string]any, key crypto.Signer, vm string, o SignOptions, ob bool) (*Signed, error) {
 	if o.Format != FormatDataIntegrity {
 		f := jose.VCJOSE
 		if o.Format == FormatJWT {
 			f = jose.OBJWT
 		}
 		// The credential must still be sound JSON-LD: a JWT hides
-		// nothing from a verifier that expands it.
-		// (A throwaway proof checks that; the proof's own terms need the
-		// Data Integrity context, which a VC 1.1 context lacks.)
-		check := maps.Clone(out)
-		check["@context"] = withDataIntegrityContext(out["@context"])
+		// nothing from a verifier that expands it. (A throwaway proof
+		// checks that; the proof's own terms need the Data Integrity
+		// context, which a VC 1.1 context lacks.)
+		check := maps.Clone(doc)
+		check["@context"] = withDataIntegrityContext(doc["@context"])
 		if _, err := s.proofs.Sign(check, key, dataintegrity.Options{VerificationMethod: vm, Created: s.now()}); err != nil {
 			return nil, signFailure(err)
 		}
-		token, err := jose.Sign(out, key, vm, f)
+		token, err := jose.Sign(doc, key, vm, f)
 		if err != nil {
 			return nil, err
 		}
-		return &Signed{Credential: out, JWT: token}, nil
+		return &Signed{Credential: doc, JWT: token}, nil
 	}
-	signed, err := s.proofs.Sign(out, key, dataintegrity.Options{
+	signed, err := s.proofs.Sign(doc, key, dataintegrity.Options{
 		Cryptosuite:        o.Cryptosuite,
 		VerificationMethod: vm,
 		Created:            s.now(),
@@ -206,6 +304,31 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 		signed["proof"] = p[0]
 	}
 	return &Signed{Credential: signed}, nil
+}
+
+// withStatusEntry returns the credential's credentialStatus (absent, an
+// entry or a list of them) with entry added.
+func withStatusEntry(status any, entry map[string]any) any {
+	if status == nil {
+		return entry
+	}
+	l := asAnyList(status)
+	out := make([]any, 0, len(l)+1)
+	return append(append(out, l...), entry)
+}
+
+// bitstringEntryContext returns the term definition of
+// BitstringStatusListEntry from the embedded VC 2.0 context, as an inline
+// context for VC 1.1 credentials.
+func bitstringEntryContext() map[string]any {
+	b, _ := contexts.Bytes(contexts.VCv2)
+	var v struct {
+		Context map[string]any `json:"@context"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		panic("issuance: the embedded VC 2.0 context is not JSON: " + err.Error())
+	}
+	return map[string]any{statuslist.TypeBitstring: v.Context[statuslist.TypeBitstring]}
 }
 
 func signFailure(err error) error {

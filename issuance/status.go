@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/badged/badged"
@@ -74,4 +75,34 @@ func (s *Service) signList(ctx context.Context, l *StatusList) (*StatusList, err
 		return nil, fmt.Errorf("store status list %s: %w", l.ID, err)
 	}
 	return s.store.StatusList(ctx, l.ID)
+}
+
+// IssuedCredential returns a credential badged issued, by its id, as
+// stored: its issuer, status list index and revocation. The error is
+// NotFound for an id badged did not issue.
+func (s *Service) IssuedCredential(ctx context.Context, id string) (*Credential, error) {
+	c, err := s.store.Credential(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cc := *c
+	cc.IssuedCredential = *issued(c)
+	return &cc, nil
+}
+
+// RevokeCredential revokes a credential issued through the VC-API
+// ([Service.SignCredential]) by its id: its revocation bit is set and its
+// status list signed again. Revoking twice is not an error. The error is
+// NotFound for an unknown id, and Conflict for a credential issued for an
+// award, which is revoked through its award (see issuer.Service) so that
+// the award's state follows.
+func (s *Service) RevokeCredential(ctx context.Context, id, reason string) error {
+	c, err := s.store.Credential(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(c.AwardID, APIAwardPrefix) {
+		return badged.Errorf(badged.Conflict, "credential %s was issued for an award: revoke the award", id)
+	}
+	return s.Revoke(ctx, c.AwardID, reason)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/notify"
 )
@@ -99,6 +100,11 @@ func matrix() map[string]matrixCase {
 		}},
 		"POST /credentials/issue": {[]string{ownSIS}, func(e *env) (string, any) {
 			return "/credentials/issue", map[string]any{"credential": genericVC(), "options": map[string]any{"issuer": e.S.ID}}
+		}},
+		"POST /credentials/status": {[]string{ownSIS}, func(e *env) (string, any) {
+			signed := must(e.srv.Credentials.SignCredential(context.Background(), e.S.ID, genericVC(), issuance.SignOptions{}))
+			return "/credentials/status", map[string]any{"credentialId": signed.ID,
+				"credentialStatus": []any{map[string]any{"type": "BitstringStatusListEntry", "status": "revoked"}}}
 		}},
 		"GET /verify":            {everyone, fixed(func(e *env) string { return "/verify" })},
 		"POST /verify":           {everyone, func(e *env) (string, any) { return "/verify", genericVC() }},

@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/audit"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/verifier"
@@ -34,6 +35,12 @@ type CredentialSigner interface {
 	// issuance.Service. Invalid errors say what is wrong with doc, an
 	// *issuance.InvalidCredentialError rule by rule.
 	SignCredential(ctx context.Context, issuerID string, doc map[string]any, o issuance.SignOptions) (*issuance.Signed, error)
+	// IssuedCredential returns a credential badged issued, by its id;
+	// NotFound for another.
+	IssuedCredential(ctx context.Context, id string) (*issuance.Credential, error)
+	// RevokeCredential revokes a credential issued through the VC-API;
+	// Conflict for one issued for an award.
+	RevokeCredential(ctx context.Context, id, reason string) error
 }
 
 // registerVCAPIRoutes adds the VC-API's verify endpoints, public and with
@@ -47,6 +54,7 @@ func (s *Server) registerVCAPIRoutes(r chi.Router) {
 // systems with a bearer token.
 func (s *Server) registerVCAPIIssueRoutes(r chi.Router) {
 	r.With(s.requireJSON, s.authenticate).Post("/credentials/issue", s.handleIssueCredential)
+	r.With(s.requireJSON, s.authenticate).Post("/credentials/status", s.handleUpdateStatus)
 }
 
 // VerifyResponse is the VC-API's verification result: verified, the names
@@ -410,6 +418,7 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.audit(r, is.InstitutionID, audit.ActionCredentialIssue, signed.ID, map[string]string{"issuer": is.ID, "format": req.Options.Format, "cryptosuite": req.Options.Cryptosuite})
 	writeJSON(w, http.StatusCreated, map[string]any{"verifiableCredential": issuedView(signed, req.Options.Format)})
 }
 

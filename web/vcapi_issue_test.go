@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/badged/badged/audit"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/issuance"
@@ -184,8 +186,11 @@ func TestIssueCredentialOptions(t *testing.T) {
 		for _, suite := range []string{"eddsa-rdfc-2022", "eddsa-jcs-2022"} {
 			vc := e.issue(t, map[string]any{"credential": c, "options": opts("cryptosuite", suite)})
 			ctx, _ := vc["@context"].([]any)
-			if len(ctx) != 2 || ctx[0] != "https://www.w3.org/2018/credentials/v1" || ctx[1] != "https://w3id.org/security/data-integrity/v2" {
-				t.Fatalf("@context %v, want VC 1.1 then Data Integrity v2", vc["@context"])
+			if len(ctx) != 3 || ctx[0] != "https://www.w3.org/2018/credentials/v1" || ctx[1] != "https://w3id.org/security/data-integrity/v2" {
+				t.Fatalf("@context %v, want VC 1.1, Data Integrity v2, then the status entry's terms", vc["@context"])
+			}
+			if inline, _ := ctx[2].(map[string]any); inline["BitstringStatusListEntry"] == nil {
+				t.Fatalf("@context %v: the third is not the status entry's terms", ctx[2])
 			}
 			if _, ok := vc["validFrom"]; ok {
 				t.Fatal("validFrom added to a VC 1.1 credential")
@@ -298,4 +303,102 @@ func openBadgeVC(issuerDID string) map[string]any {
 			},
 		},
 	}
+}
+
+// TestIssuedCredentialStatus: a credential issued through the VC-API is
+// stored and audited with a BitstringStatusListEntry (revocation) in its
+// issuer's list, and POST /credentials/status revokes it: the list badged
+// serves says so at once. Others are refused.
+func TestIssuedCredentialStatus(t *testing.T) {
+	e := newEnv(t)
+	iss := e.enableIssuance()
+	e.srv.Audit = audit.New(e.db)
+	ctx := context.Background()
+	v := ServerVerifier(e.egress(), iss, time.Now)
+
+	vc := e.issue(t, map[string]any{"credential": genericVC(), "options": map[string]any{"issuer": e.S.ID}})
+	id, _ := vc["id"].(string)
+	if !strings.HasPrefix(id, "http") {
+		t.Fatalf("id %q, want a URL", id)
+	}
+	entry, _ := vc["credentialStatus"].(map[string]any)
+	if entry["type"] != "BitstringStatusListEntry" || entry["statusPurpose"] != "revocation" {
+		t.Fatalf("credentialStatus %v", vc["credentialStatus"])
+	}
+	stored, err := iss.IssuedCredential(ctx, id)
+	if err != nil {
+		t.Fatalf("not stored: %v", err)
+	}
+	if stored.IssuerID != e.S.ID || stored.StatusList != entry["statusListCredential"] {
+		t.Fatalf("stored %+v", stored)
+	}
+	trail := func(action string) int {
+		t.Helper()
+		l, err := e.srv.Audit.List(ctx, e.I.ID, audit.Filter{Action: action, Target: audit.Target{Kind: "credential", ID: id}}, audit.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(l.Entries)
+	}
+	if n := trail(audit.ActionCredentialIssue); n != 1 {
+		t.Fatalf("%d issue entries in the audit trail, want 1", n)
+	}
+	if res := v.VerifyCredential(ctx, vc); !res.Verified || res.Status != "" {
+		t.Fatalf("before revocation: verified %v, status %q: %+v", res.Verified, res.Status, res.Failed())
+	}
+
+	update := func(caller string, body any) (*http.Response, []byte) {
+		return e.do(caller, http.MethodPost, "/credentials/status", body)
+	}
+	revoke := map[string]any{"credentialId": id, "credentialStatus": []any{map[string]any{"type": "BitstringStatusListEntry", "status": "revoked"}}}
+	tests := []struct {
+		name   string
+		caller string
+		body   any
+		status int
+	}{
+		{"fail/anonymous", anonymous, revoke, 401},
+		{"fail/a-person", instAdmin, revoke, 403},
+		{"fail/other-institutions-sis", otherSIS, revoke, 404},
+		{"fail/unknown-credential", ownSIS, with(revoke, "credentialId", "https://elsewhere.example/credentials/1"), 404},
+		{"fail/no-credential-id", ownSIS, with(revoke, "credentialId", ""), 400},
+		{"fail/suspension", ownSIS, with(revoke, "credentialStatus", []any{map[string]any{"type": "BitstringStatusListEntry", "status": "suspended"}}), 400},
+		{"fail/other-type", ownSIS, with(revoke, "credentialStatus", []any{map[string]any{"type": "StatusList2021Entry", "status": "revoked"}}), 400},
+		{"fail/award-credential", ownSIS, with(revoke, "credentialId", e.issueB(iss, "award-1").ID), 409},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := update(tt.caller, tt.body)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			problemOf(t, resp, body)
+		})
+	}
+	if res := v.VerifyCredential(ctx, vc); res.Status != "" {
+		t.Fatalf("a refused update changed the status: %q", res.Status)
+	}
+
+	t.Run("ok/revoke", func(t *testing.T) {
+		for range 2 { // revoking twice is not an error
+			resp, body := update(ownSIS, revoke)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+		}
+		res := v.VerifyCredential(ctx, vc)
+		if res.Verified || res.Status != "revoked" {
+			t.Fatalf("after revocation: verified %v, status %q", res.Verified, res.Status)
+		}
+		if n := trail(audit.ActionCredentialRevoke); n != 1 {
+			t.Fatalf("%d revoke entries in the audit trail, want 1", n)
+		}
+	})
+	t.Run("fail/id-issued-twice", func(t *testing.T) {
+		resp, body := e.do(ownSIS, http.MethodPost, "/credentials/issue", map[string]any{"credential": with(genericVC(), "id", id), "options": map[string]any{"issuer": e.S.ID}})
+		if resp.StatusCode != http.StatusConflict {
+			t.Fatalf("status %d, want 409: %s", resp.StatusCode, body)
+		}
+		problemOf(t, resp, body)
+	})
 }

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/audit"
+	"github.com/badged/badged/statuslist"
+)
+
+// updateStatusRequest is the body of POST /credentials/status, the
+// VC-API's updateStatus.
+type updateStatusRequest struct {
+	CredentialID     string `json:"credentialId"`
+	CredentialStatus []struct {
+		Type   string `json:"type"`
+		Status string `json:"status"`
+	} `json:"credentialStatus"`
+}
+
+// Statuses of updateStatus that badged sets.
+const statusRevoked = "revoked"
+
+// handleUpdateStatus changes the status of a credential issued through the
+// VC-API, for a system of the issuer's institution: revoked, for good
+// (200). A credential issued for an award is revoked through its award
+// (409); suspension is not offered yet (400).
+func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	if p == nil || !p.System() {
+		s.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) changes a credential's status through the VC-API"))
+		return
+	}
+	if s.Credentials == nil || s.Issuer == nil {
+		s.writeError(w, r, badged.Errorf(badged.Unavailable, "this server does not issue credentials"))
+		return
+	}
+	body, err := readJSON(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req updateStatusRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		s.writeError(w, r, invalidFields("request", FieldProblem{"body", "not a JSON object with credentialId and credentialStatus"}))
+		return
+	}
+	var fields []FieldProblem
+	if req.CredentialID == "" {
+		fields = append(fields, FieldProblem{"credentialId", "required: the id of the credential"})
+	}
+	if len(req.CredentialStatus) != 1 {
+		fields = append(fields, FieldProblem{"credentialStatus", "required: one entry, {type, status}"})
+	} else {
+		st := req.CredentialStatus[0]
+		if st.Type != statuslist.TypeBitstring {
+			fields = append(fields, FieldProblem{"credentialStatus/0/type", "must be " + statuslist.TypeBitstring})
+		}
+		if st.Status != statusRevoked {
+			fields = append(fields, FieldProblem{"credentialStatus/0/status", "must be " + statusRevoked + " (suspension is not offered)"})
+		}
+	}
+	if len(fields) > 0 {
+		s.writeError(w, r, invalidFields("request", fields...))
+		return
+	}
+	c, err := s.Credentials.IssuedCredential(r.Context(), req.CredentialID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	is, err := s.Issuer.Issuer(r.Context(), actor(r), c.IssuerID)
+	if err == nil && is.InstitutionID != p.Client.InstitutionID || badged.KindOf(err) == badged.Forbidden {
+		// As for an id badged never issued: which credentials exist is
+		// not for other institutions to learn.
+		s.writeError(w, r, badged.Errorf(badged.NotFound, "no credential %s of your institution", req.CredentialID))
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Credentials.RevokeCredential(r.Context(), c.ID, "revoked through the VC-API"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if c.Revoked.IsZero() {
+		s.audit(r, is.InstitutionID, audit.ActionCredentialRevoke, c.ID, map[string]string{"issuer": is.ID})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"credentialId": c.ID, "credentialStatus": []any{
+		map[string]any{"type": statuslist.TypeBitstring, "status": statusRevoked}}})
+}
+
+// audit records an action of the caller on a credential, logging (not
+// failing the request) when the trail cannot be written.
+func (s *Server) audit(r *http.Request, institutionID, action, credentialID string, details map[string]string) {
+	if s.Audit == nil {
+		return
+	}
+	for k, v := range details {
+		if v == "" {
+			delete(details, k)
+		}
+	}
+	d, _ := json.Marshal(details)
+	if _, err := s.Audit.Record(r.Context(), audit.Entry{InstitutionID: institutionID, Actor: actor(r).UserID, Action: action,
+		Target: audit.Target{Kind: "credential", ID: credentialID}, Details: d}); err != nil {
+		s.Log.Error("audit: not recorded", "action", action, "credential", credentialID, "err", err)
+	}
+}
