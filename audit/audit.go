@@ -49,6 +49,10 @@ const (
 	// award, whose actions record those).
 	ActionCredentialIssue  = "credential.issue"
 	ActionCredentialRevoke = "credential.revoke"
+	// A credential issued as suspendable through the VC-API, suspended or
+	// resumed.
+	ActionCredentialSuspend   = "credential.suspend"
+	ActionCredentialUnsuspend = "credential.unsuspend"
 )
 
 // MaxDetails is the largest Details, in bytes.

@@ -40,6 +40,10 @@ type SignOptions struct {
 	// Format is FormatDataIntegrity (the default), FormatVCJOSE or
 	// FormatJWT.
 	Format string
+	// Suspendable adds a second BitstringStatusListEntry, of purpose
+	// suspension, so that the credential can be suspended and resumed
+	// ([Service.SuspendCredential]).
+	Suspendable bool
 }
 
 // Signed is a credential [Service.SignCredential] secured: Credential
@@ -221,6 +225,21 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 	}
 	awardKey := APIAwardPrefix + uuid
 	issuedAt := s.now().UTC().Truncate(time.Second)
+	var suspension map[string]any
+	if o.Suspendable {
+		// Reserved at once (Allocate): a credential that then fails to be
+		// stored leaves an index unused, which is never handed out again.
+		slot, err := s.allocateFor(ctx, awardKey+"#suspension", is.ID, statuslist.PurposeSuspension)
+		if err != nil {
+			return nil, err
+		}
+		if slot.NewList {
+			if _, _, err := s.StatusListCredential(ctx, slot.ListID); err != nil {
+				return nil, fmt.Errorf("sign new status list: %w", err)
+			}
+		}
+		suspension = statusEntry(s.StatusListURL(slot.ListID), slot.Index, statuslist.PurposeSuspension)
+	}
 	// As in Issue: the index is proposed, the credential signed, and the
 	// index reserved with the credential stored in one write; a proposed
 	// index taken meanwhile means signing again with another.
@@ -231,13 +250,10 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 		}
 		listURL := s.StatusListURL(slot.ListID)
 		doc := maps.Clone(out)
-		doc["credentialStatus"] = withStatusEntry(out["credentialStatus"], map[string]any{
-			"id":                   listURL + "#" + strconv.Itoa(slot.Index),
-			"type":                 statuslist.TypeBitstring,
-			"statusPurpose":        statuslist.PurposeRevocation,
-			"statusListIndex":      strconv.Itoa(slot.Index),
-			"statusListCredential": listURL,
-		})
+		doc["credentialStatus"] = withStatusEntry(out["credentialStatus"], statusEntry(listURL, slot.Index, statuslist.PurposeRevocation))
+		if suspension != nil {
+			doc["credentialStatus"] = withStatusEntry(doc["credentialStatus"], suspension)
+		}
 		signed, err := s.secure(doc, key, vm, o, ob)
 		if err != nil {
 			return nil, err
@@ -304,6 +320,18 @@ func (s *Service) secure(doc map[string]any, key crypto.Signer, vm string, o Sig
 		signed["proof"] = p[0]
 	}
 	return &Signed{Credential: signed}, nil
+}
+
+// statusEntry is a BitstringStatusListEntry at index idx of the list
+// credential at listURL.
+func statusEntry(listURL string, idx int, purpose string) map[string]any {
+	return map[string]any{
+		"id":                   listURL + "#" + strconv.Itoa(idx),
+		"type":                 statuslist.TypeBitstring,
+		"statusPurpose":        purpose,
+		"statusListIndex":      strconv.Itoa(idx),
+		"statusListCredential": listURL,
+	}
 }
 
 // withStatusEntry returns the credential's credentialStatus (absent, an

@@ -41,6 +41,9 @@ type CredentialSigner interface {
 	// RevokeCredential revokes a credential issued through the VC-API;
 	// Conflict for one issued for an award.
 	RevokeCredential(ctx context.Context, id, reason string) error
+	// SuspendCredential suspends or resumes a credential issued through
+	// the VC-API as suspendable; Conflict for another.
+	SuspendCredential(ctx context.Context, id string, suspended bool) error
 }
 
 // registerVCAPIRoutes adds the VC-API's verify endpoints, public and with
@@ -353,7 +356,39 @@ type issueRequest struct {
 		// (VC-JOSE-COSE) or jwt (Open Badges 3.0 VC-JWT); a JWT comes back
 		// as an EnvelopedVerifiableCredential.
 		Format string `json:"format"`
+		// StatusPurpose lists the status entries to add: revocation is
+		// always added; "suspension" adds one that can be suspended and
+		// resumed. A string or an array of strings.
+		StatusPurpose json.RawMessage `json:"statusPurpose"`
 	} `json:"options"`
+}
+
+// suspendable reads options.statusPurpose: whether it asks for a
+// suspension entry, or a field problem.
+func (req *issueRequest) suspendable() (bool, *FieldProblem) {
+	raw := req.Options.StatusPurpose
+	if len(raw) == 0 || string(raw) == "null" {
+		return false, nil
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		var one string
+		if err := json.Unmarshal(raw, &one); err != nil {
+			return false, &FieldProblem{"options.statusPurpose", "must be a string or an array of strings"}
+		}
+		list = []string{one}
+	}
+	suspend := false
+	for _, p := range list {
+		switch p {
+		case "revocation":
+		case "suspension":
+			suspend = true
+		default:
+			return false, &FieldProblem{"options.statusPurpose", "must be revocation or suspension, not " + strconv.Quote(p)}
+		}
+	}
+	return suspend, nil
 }
 
 // handleIssueCredential signs a credential for an institution's system
@@ -401,9 +436,15 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "issuer %s is not of your institution", issuerID))
 		return
 	}
+	suspendable, fp := req.suspendable()
+	if fp != nil {
+		s.writeError(w, r, invalidFields("request", *fp))
+		return
+	}
 	signed, err := s.Credentials.SignCredential(r.Context(), is.ID, req.Credential, issuance.SignOptions{
 		Cryptosuite: req.Options.Cryptosuite,
 		Format:      req.Options.Format,
+		Suspendable: suspendable,
 	})
 	var ice *issuance.InvalidCredentialError
 	if errors.As(err, &ice) {

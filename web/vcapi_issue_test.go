@@ -362,7 +362,8 @@ func TestIssuedCredentialStatus(t *testing.T) {
 		{"fail/other-institutions-sis", otherSIS, revoke, 404},
 		{"fail/unknown-credential", ownSIS, with(revoke, "credentialId", "https://elsewhere.example/credentials/1"), 404},
 		{"fail/no-credential-id", ownSIS, with(revoke, "credentialId", ""), 400},
-		{"fail/suspension", ownSIS, with(revoke, "credentialStatus", []any{map[string]any{"type": "BitstringStatusListEntry", "status": "suspended"}}), 400},
+		{"fail/suspend-not-suspendable", ownSIS, with(revoke, "credentialStatus", []any{map[string]any{"type": "BitstringStatusListEntry", "status": "suspended"}}), 409},
+		{"fail/unknown-status", ownSIS, with(revoke, "credentialStatus", []any{map[string]any{"type": "BitstringStatusListEntry", "status": "paused"}}), 400},
 		{"fail/other-type", ownSIS, with(revoke, "credentialStatus", []any{map[string]any{"type": "StatusList2021Entry", "status": "revoked"}}), 400},
 		{"fail/award-credential", ownSIS, with(revoke, "credentialId", e.issueB(iss, "award-1").ID), 409},
 	}
@@ -401,4 +402,65 @@ func TestIssuedCredentialStatus(t *testing.T) {
 		}
 		problemOf(t, resp, body)
 	})
+}
+
+// TestIssuedCredentialSuspension: options.statusPurpose suspension adds a
+// second entry, in a suspension list; POST /credentials/status suspends
+// and resumes the credential, as the list badged serves shows at once, and
+// revocation still works beside it.
+func TestIssuedCredentialSuspension(t *testing.T) {
+	e := newEnv(t)
+	iss := e.enableIssuance()
+	e.srv.Audit = audit.New(e.db)
+	ctx := context.Background()
+	v := ServerVerifier(e.egress(), iss, time.Now)
+
+	resp, body := e.do(ownSIS, http.MethodPost, "/credentials/issue", map[string]any{"credential": genericVC(),
+		"options": map[string]any{"issuer": e.S.ID, "statusPurpose": "pausing"}})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("unknown statusPurpose: status %d: %s", resp.StatusCode, body)
+	}
+	problemOf(t, resp, body)
+
+	vc := e.issue(t, map[string]any{"credential": genericVC(), "options": map[string]any{"issuer": e.S.ID, "statusPurpose": []any{"revocation", "suspension"}}})
+	entries, _ := vc["credentialStatus"].([]any)
+	if len(entries) != 2 {
+		t.Fatalf("credentialStatus %v, want a revocation and a suspension entry", vc["credentialStatus"])
+	}
+	rev, _ := entries[0].(map[string]any)
+	sus, _ := entries[1].(map[string]any)
+	if rev["statusPurpose"] != "revocation" || sus["statusPurpose"] != "suspension" || rev["statusListCredential"] == sus["statusListCredential"] {
+		t.Fatalf("entries %v", entries)
+	}
+	id, _ := vc["id"].(string)
+	set := func(status string) {
+		t.Helper()
+		resp, body := e.do(ownSIS, http.MethodPost, "/credentials/status", map[string]any{"credentialId": id,
+			"credentialStatus": []any{map[string]any{"type": "BitstringStatusListEntry", "status": status}}})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d: %s", status, resp.StatusCode, body)
+		}
+	}
+	check := func(verified bool, status string) {
+		t.Helper()
+		res := v.VerifyCredential(ctx, vc)
+		if res.Verified != verified || res.Status != status {
+			t.Fatalf("verified %v status %q, want %v %q: %+v", res.Verified, res.Status, verified, status, res.Failed())
+		}
+	}
+	check(true, "")
+	set("suspended")
+	check(false, "suspended")
+	set("suspended") // again: nothing changes
+	check(false, "suspended")
+	set("unsuspended")
+	check(true, "")
+	set("revoked")
+	check(false, "revoked")
+	for action, want := range map[string]int{audit.ActionCredentialSuspend: 2, audit.ActionCredentialUnsuspend: 1, audit.ActionCredentialRevoke: 1} {
+		l, err := e.srv.Audit.List(ctx, e.I.ID, audit.Filter{Action: action, Target: audit.Target{Kind: "credential", ID: id}}, audit.Page{})
+		if err != nil || len(l.Entries) != want {
+			t.Errorf("%s: %d entries, want %d (%v)", action, len(l.Entries), want, err)
+		}
+	}
 }

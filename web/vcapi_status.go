@@ -20,12 +20,17 @@ type updateStatusRequest struct {
 }
 
 // Statuses of updateStatus that badged sets.
-const statusRevoked = "revoked"
+const (
+	statusRevoked     = "revoked"
+	statusSuspended   = "suspended"
+	statusUnsuspended = "unsuspended"
+)
 
 // handleUpdateStatus changes the status of a credential issued through the
-// VC-API, for a system of the issuer's institution: revoked, for good
-// (200). A credential issued for an award is revoked through its award
-// (409); suspension is not offered yet (400).
+// VC-API, for a system of the issuer's institution (200): revoked, for
+// good; suspended or unsuspended, for one issued with a suspension entry
+// (409 for another). A credential issued for an award is revoked through
+// its award (409).
 func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	if p == nil || !p.System() {
@@ -57,8 +62,10 @@ func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 		if st.Type != statuslist.TypeBitstring {
 			fields = append(fields, FieldProblem{"credentialStatus/0/type", "must be " + statuslist.TypeBitstring})
 		}
-		if st.Status != statusRevoked {
-			fields = append(fields, FieldProblem{"credentialStatus/0/status", "must be " + statusRevoked + " (suspension is not offered)"})
+		switch st.Status {
+		case statusRevoked, statusSuspended, statusUnsuspended:
+		default:
+			fields = append(fields, FieldProblem{"credentialStatus/0/status", "must be revoked, suspended or unsuspended"})
 		}
 	}
 	if len(fields) > 0 {
@@ -81,15 +88,24 @@ func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.Credentials.RevokeCredential(r.Context(), c.ID, "revoked through the VC-API"); err != nil {
+	status := req.CredentialStatus[0].Status
+	switch status {
+	case statusRevoked:
+		err = s.Credentials.RevokeCredential(r.Context(), c.ID, "revoked through the VC-API")
+	default:
+		err = s.Credentials.SuspendCredential(r.Context(), c.ID, status == statusSuspended)
+	}
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if c.Revoked.IsZero() {
-		s.audit(r, is.InstitutionID, audit.ActionCredentialRevoke, c.ID, map[string]string{"issuer": is.ID})
+	action := map[string]string{statusRevoked: audit.ActionCredentialRevoke, statusSuspended: audit.ActionCredentialSuspend,
+		statusUnsuspended: audit.ActionCredentialUnsuspend}[status]
+	if status != statusRevoked || c.Revoked.IsZero() {
+		s.audit(r, is.InstitutionID, action, c.ID, map[string]string{"issuer": is.ID})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"credentialId": c.ID, "credentialStatus": []any{
-		map[string]any{"type": statuslist.TypeBitstring, "status": statusRevoked}}})
+		map[string]any{"type": statuslist.TypeBitstring, "status": status}}})
 }
 
 // audit records an action of the caller on a credential, logging (not
