@@ -77,7 +77,7 @@ func newVCAPIServer(t *testing.T) *vcapiServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, secret, err := au.CreateClient(ctx, root, in.ID, "SIS")
+	c, secret, err := au.CreateScopedClient(ctx, root, in.ID, "SIS", auth.Scope{FreeForm: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,4 +230,3 @@ func TestDigitalBazaarVerifiesVCAPI(t *testing.T) {
 		}
 	}
 }
-

@@ -24,9 +24,11 @@ import (
 // state (a version that moved on, an id that is taken) a
 // [badged.Conflict].
 type Store interface {
-	// Institution and Issuer read the hierarchy (see issuer.Store).
+	// Institution, Issuer and BadgeClass read the hierarchy (see
+	// issuer.Store).
 	Institution(ctx context.Context, id string) (*issuer.Institution, error)
 	Issuer(ctx context.Context, id string) (*issuer.Issuer, error)
+	BadgeClass(ctx context.Context, id string) (*issuer.BadgeClass, error)
 
 	// KeyRing returns an institution's key ring and its version.
 	KeyRing(ctx context.Context, institutionID string) (*keys.Ring, int64, error)

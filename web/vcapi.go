@@ -17,8 +17,10 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/audit"
+	"github.com/badged/badged/auth"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/issuance"
+	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/verifier"
 )
 
@@ -44,6 +46,9 @@ type CredentialSigner interface {
 	// SuspendCredential suspends or resumes a credential issued through
 	// the VC-API as suspendable; Conflict for another.
 	SuspendCredential(ctx context.Context, id string, suspended bool) error
+	// BadgeClassOf returns the badge class of the issuer that doc is a
+	// credential of; Forbidden, saying why, when it fits none.
+	BadgeClassOf(ctx context.Context, issuerID string, doc map[string]any) (*issuer.BadgeClass, error)
 }
 
 // registerVCAPIRoutes adds the VC-API's verify endpoints, public and with
@@ -436,6 +441,10 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "issuer %s is not of your institution", issuerID))
 		return
 	}
+	if err := s.inScope(r, p.Client.Scope, is.ID, req.Credential); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	suspendable, fp := req.suspendable()
 	if fp != nil {
 		s.writeError(w, r, invalidFields("request", *fp))
@@ -461,6 +470,28 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, is.InstitutionID, audit.ActionCredentialIssue, signed.ID, map[string]string{"issuer": is.ID, "format": req.Options.Format, "cryptosuite": req.Options.Cryptosuite})
 	writeJSON(w, http.StatusCreated, map[string]any{"verifiableCredential": issuedView(signed, req.Options.Format)})
+}
+
+// inScope checks the client's scope: it issues as issuerID only when its
+// scope names it (or names no issuer), and a credential that fits no badge
+// class only with the free-form permission; one that fits a badge class
+// only when its scope names it (or names no badge class). The error is
+// Forbidden, saying which.
+func (s *Server) inScope(r *http.Request, scope auth.Scope, issuerID string, doc map[string]any) error {
+	if !scope.AllowsIssuer(issuerID) {
+		return badged.Errorf(badged.Forbidden, "this client may not issue as issuer %s (its scope names other issuers)", issuerID)
+	}
+	bc, err := s.Credentials.BadgeClassOf(r.Context(), issuerID, doc)
+	switch {
+	case err == nil:
+		if !scope.AllowsBadgeClass(bc.ID) {
+			return badged.Errorf(badged.Forbidden, "this client may not issue credentials of badge class %s (its scope names other badge classes)", bc.ID)
+		}
+		return nil
+	case badged.KindOf(err) == badged.Forbidden && scope.FreeForm:
+		return nil
+	}
+	return err
 }
 
 // issuedView is the VC-API's verifiableCredential: the credential with its

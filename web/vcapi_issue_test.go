@@ -3,15 +3,19 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/badged/badged/audit"
+	"github.com/badged/badged/auth"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/issuance"
+	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
 )
@@ -463,4 +467,117 @@ func TestIssuedCredentialSuspension(t *testing.T) {
 			t.Errorf("%s: %d entries, want %d (%v)", action, len(l.Entries), want, err)
 		}
 	}
+}
+
+// TestIssueCredentialScopes: an API client's scope limits the issuers it
+// issues as and the badge classes it issues for; without the free-form
+// permission it issues only Open Badges of a badge class of the issuer.
+func TestIssueCredentialScopes(t *testing.T) {
+	e := newEnv(t)
+	iss := e.enableIssuance()
+	ctx := context.Background()
+	bc := must(e.is.PublishBadgeClass(ctx, root, e.B.ID, e.B.Version))
+	draft := must(e.is.CreateBadgeClass(ctx, root, badgeClassFixture(e.S.ID)))
+	other := must(e.is.CreateIssuer(ctx, root, issuer.Issuer{GroupID: e.G.ID, Name: issuer.Text{EN: "Other department"}}))
+	// token returns a caller name for a new client of the institution
+	// with scope.
+	token := func(scope auth.Scope) string {
+		caller := fmt.Sprintf("scoped-sis-%d", e.next())
+		c, secret := must2(e.au.CreateScopedClient(ctx, root, e.I.ID, caller, scope))
+		e.bearer[caller] = e.accessToken(c.ID, secret)
+		return caller
+	}
+	badgeVC := func(bcID, name string) map[string]any {
+		c := openBadgeVC(iss.IssuerDID(e.S.ID))
+		delete(c, "id") // each gets its own
+		subject := c["credentialSubject"].(map[string]any)
+		a := maps.Clone(subject["achievement"].(map[string]any))
+		a["id"] = publicBase + "/badgeclasses/" + bcID
+		a["name"] = name
+		subject = maps.Clone(subject)
+		subject["achievement"] = a
+		c["credentialSubject"] = subject
+		return c
+	}
+	issue := func(tok string, issuerID string, cred map[string]any) (*http.Response, []byte) {
+		t.Helper()
+		return e.do(tok, http.MethodPost, "/credentials/issue", map[string]any{"credential": cred, "options": map[string]any{"issuer": issuerID}})
+	}
+	plain := token(auth.Scope{})
+	tests := []struct {
+		name   string
+		token  string
+		issuer string
+		cred   map[string]any
+		status int
+		detail string
+	}{
+		{"ok/badge-class-credential", plain, e.S.ID, badgeVC(bc.ID, "Statistics"), 201, ""},
+		{"fail/generic-without-free-form", plain, e.S.ID, genericVC(), 403, "not an Open Badge"},
+		{"fail/unknown-badge-class", plain, e.S.ID, badgeVC("nope", "Statistics"), 403, "no badge class nope"},
+		{"fail/other-achievement-url", plain, e.S.ID, with(badgeVC(bc.ID, "Statistics"), "credentialSubject", map[string]any{"id": "did:example:learner", "type": []any{"AchievementSubject"},
+			"achievement": map[string]any{"id": "https://elsewhere.example/a", "type": []any{"Achievement"}, "name": "Statistics", "description": "d", "criteria": map[string]any{"narrative": "n"}}}), 403, "badge classes"},
+		{"fail/other-name", plain, e.S.ID, badgeVC(bc.ID, "Advanced statistics"), 403, "name"},
+		{"fail/draft-badge-class", plain, e.S.ID, badgeVC(draft.ID, "Statistics"), 403, "not published"},
+		{"fail/other-issuers-badge-class", plain, other.ID, with(badgeVC(bc.ID, "Statistics"), "issuer", map[string]any{"id": iss.IssuerDID(other.ID), "type": []any{"Profile"}, "name": "Other"}), 403, "not of issuer"},
+		{"fail/issuer-out-of-scope", token(auth.Scope{Issuers: []string{other.ID}, FreeForm: true}), e.S.ID, genericVC(), 403, "may not issue as issuer"},
+		{"ok/issuer-in-scope", token(auth.Scope{Issuers: []string{e.S.ID}, FreeForm: true}), e.S.ID, genericVC(), 201, ""},
+		{"fail/badge-class-out-of-scope", token(auth.Scope{BadgeClasses: []string{draft.ID}, FreeForm: true}), e.S.ID, badgeVC(bc.ID, "Statistics"), 403, "badge class " + bc.ID},
+		{"ok/free-form-beside-badge-class-scope", token(auth.Scope{BadgeClasses: []string{draft.ID}, FreeForm: true}), e.S.ID, genericVC(), 201, ""},
+		{"ok/badge-class-in-scope", token(auth.Scope{BadgeClasses: []string{bc.ID}}), e.S.ID, badgeVC(bc.ID, "Statistics"), 201, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := issue(tt.token, tt.issuer, tt.cred)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			if tt.status >= 400 {
+				if p := problemOf(t, resp, body); !strings.Contains(p.Detail, tt.detail) {
+					t.Fatalf("detail %q does not say %q", p.Detail, tt.detail)
+				}
+			}
+		})
+	}
+}
+
+// TestClientScopeAPI: an institution admin sets a client's scope when
+// creating it through the API, sees it in the list, and the scope holds.
+func TestClientScopeAPI(t *testing.T) {
+	e := newEnv(t)
+	e.enableIssuance()
+	resp, body := e.do(instAdmin, http.MethodPost, "/api/v1/institutions/"+e.I.ID+"/clients",
+		map[string]any{"name": "Scoped SIS", "issuers": []string{"elsewhere"}, "badgeClasses": []string{e.B.ID}})
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	var c struct {
+		ID           string   `json:"clientId"`
+		Secret       string   `json:"clientSecret"`
+		Issuers      []string `json:"issuers"`
+		BadgeClasses []string `json:"badgeClasses"`
+		FreeForm     bool     `json:"freeForm"`
+	}
+	if err := json.Unmarshal(body, &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Issuers) != 1 || c.Issuers[0] != "elsewhere" || len(c.BadgeClasses) != 1 || c.FreeForm {
+		t.Fatalf("created %s", body)
+	}
+	_, list := e.do(instAdmin, http.MethodGet, "/api/v1/institutions/"+e.I.ID+"/clients", nil)
+	if !strings.Contains(string(list), `"badgeClasses"`) || !strings.Contains(string(list), e.B.ID) {
+		t.Fatalf("the list does not show the scope: %s", list)
+	}
+	e.bearer["scoped"] = e.accessToken(c.ID, c.Secret)
+	resp, body = e.do("scoped", http.MethodPost, "/credentials/issue", map[string]any{"credential": genericVC(), "options": map[string]any{"issuer": e.S.ID}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("issuing outside the scope: %d %s", resp.StatusCode, body)
+	}
+}
+
+func must2[A, B any](a A, b B, err error) (A, B) {
+	if err != nil {
+		panic(err)
+	}
+	return a, b
 }

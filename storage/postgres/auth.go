@@ -195,4 +195,3 @@ func (db *DB) AccessToken(ctx context.Context, hash string) (*auth.AccessToken, 
 	t.Created, t.Expires = utc(t.Created), utc(t.Expires)
 	return t, nil
 }
-
