@@ -581,3 +581,39 @@ func must2[A, B any](a A, b B, err error) (A, B) {
 	}
 	return a, b
 }
+
+// TestIssuerAPICredentialStatus: the issuer's staff change the status of
+// a credential issued through the VC-API through the issuer API too, and
+// only for their issuer's credentials.
+func TestIssuerAPICredentialStatus(t *testing.T) {
+	e := newEnv(t)
+	iss := e.enableIssuance()
+	e.srv.Audit = audit.New(e.db)
+	ctx := context.Background()
+	v := ServerVerifier(e.egress(), iss, time.Now)
+	other := must(e.is.CreateIssuer(ctx, root, issuer.Issuer{GroupID: e.G.ID, Name: issuer.Text{EN: "Other department"}}))
+	vc := e.issue(t, map[string]any{"credential": genericVC(), "options": map[string]any{"issuer": e.S.ID, "statusPurpose": "suspension"}})
+	id, _ := vc["id"].(string)
+	body := func(status string) map[string]any {
+		return map[string]any{"credentialId": id, "credentialStatus": []any{map[string]any{"type": "BitstringStatusListEntry", "status": status}}}
+	}
+	resp, raw := e.do(issAward, http.MethodPost, "/api/v1/issuers/"+other.ID+"/credentials/status", body("revoked"))
+	if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("staff of S through another issuer: %d %s", resp.StatusCode, raw)
+	}
+	resp, raw = e.do(superuser, http.MethodPost, "/api/v1/issuers/"+other.ID+"/credentials/status", body("revoked"))
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("another issuer's credential: %d %s", resp.StatusCode, raw)
+	}
+	resp, raw = e.do(issAward, http.MethodPost, "/api/v1/issuers/"+e.S.ID+"/credentials/status", body("suspended"))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("suspend: %d %s", resp.StatusCode, raw)
+	}
+	if res := v.VerifyCredential(ctx, vc); res.Status != "suspended" {
+		t.Fatalf("status %q after suspension through the issuer API", res.Status)
+	}
+	l, err := e.srv.Audit.List(ctx, e.I.ID, audit.Filter{Action: audit.ActionCredentialSuspend}, audit.Page{})
+	if err != nil || len(l.Entries) != 1 || l.Entries[0].Actor != "user-"+issAward {
+		t.Fatalf("audit %+v, %v", l, err)
+	}
+}

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/badged/badged"
 	"github.com/badged/badged/audit"
+	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/statuslist"
 )
 
@@ -37,6 +40,45 @@ func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) changes a credential's status through the VC-API"))
 		return
 	}
+	s.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
+		is, err := s.Issuer.Issuer(r.Context(), actor(r), c.IssuerID)
+		if err == nil && is.InstitutionID != p.Client.InstitutionID || badged.KindOf(err) == badged.Forbidden {
+			// As for an id badged never issued: which credentials exist
+			// is not for other institutions to learn.
+			return "", badged.Errorf(badged.NotFound, "no credential %s of your institution", c.ID)
+		}
+		if err != nil {
+			return "", err
+		}
+		return is.InstitutionID, nil
+	})
+}
+
+// handleIssuerCredentialStatus is updateStatus in the issuer API, for the
+// staff (and systems) who may award as the issuer: the credential must be
+// the issuer's (404 otherwise).
+func (s *Server) handleIssuerCredentialStatus(w http.ResponseWriter, r *http.Request) {
+	issuerID := chi.URLParam(r, "issuerID")
+	if err := s.Issuer.MayAward(r.Context(), actor(r), issuerID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
+		if c.IssuerID != issuerID {
+			return "", badged.Errorf(badged.NotFound, "no credential %s of issuer %s", c.ID, issuerID)
+		}
+		is, err := s.Issuer.Issuer(r.Context(), actor(r), issuerID)
+		if err != nil {
+			return "", err
+		}
+		return is.InstitutionID, nil
+	})
+}
+
+// updateStatus reads an updateStatus request and applies it to the
+// credential it names, once may allows the caller (and says the
+// credential's institution, for the audit trail).
+func (s *Server) updateStatus(w http.ResponseWriter, r *http.Request, may func(c *issuance.Credential) (string, error)) {
 	if s.Credentials == nil || s.Issuer == nil {
 		s.writeError(w, r, badged.Errorf(badged.Unavailable, "this server does not issue credentials"))
 		return
@@ -77,13 +119,7 @@ func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	is, err := s.Issuer.Issuer(r.Context(), actor(r), c.IssuerID)
-	if err == nil && is.InstitutionID != p.Client.InstitutionID || badged.KindOf(err) == badged.Forbidden {
-		// As for an id badged never issued: which credentials exist is
-		// not for other institutions to learn.
-		s.writeError(w, r, badged.Errorf(badged.NotFound, "no credential %s of your institution", req.CredentialID))
-		return
-	}
+	institutionID, err := may(c)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -91,7 +127,7 @@ func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 	status := req.CredentialStatus[0].Status
 	switch status {
 	case statusRevoked:
-		err = s.Credentials.RevokeCredential(r.Context(), c.ID, "revoked through the VC-API")
+		err = s.Credentials.RevokeCredential(r.Context(), c.ID, "revoked through the API")
 	default:
 		err = s.Credentials.SuspendCredential(r.Context(), c.ID, status == statusSuspended)
 	}
@@ -102,7 +138,7 @@ func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 	action := map[string]string{statusRevoked: audit.ActionCredentialRevoke, statusSuspended: audit.ActionCredentialSuspend,
 		statusUnsuspended: audit.ActionCredentialUnsuspend}[status]
 	if status != statusRevoked || c.Revoked.IsZero() {
-		s.audit(r, is.InstitutionID, action, c.ID, map[string]string{"issuer": is.ID})
+		s.audit(r, institutionID, action, c.ID, map[string]string{"issuer": c.IssuerID})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"credentialId": c.ID, "credentialStatus": []any{
 		map[string]any{"type": statuslist.TypeBitstring, "status": status}}})
