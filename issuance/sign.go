@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -217,7 +218,7 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 	if v1 {
 		// The VC 1.1 context does not define the status entry's terms;
 		// they are given as VC 2.0 defines them.
-		out["@context"] = append(asAnyList(out["@context"]), bitstringEntryContext())
+		out["@context"] = append(slices.Clone(asAnyList(out["@context"])), bitstringEntryContext())
 	}
 	key, vm, err := s.signer(ctx, is.InstitutionID, is.ID)
 	if err != nil {
