@@ -45,6 +45,14 @@ const (
 	ActionStaffRevoke      = "staff.revoke"
 	ActionClientCreate     = "client.create"
 	ActionClientRevoke     = "client.revoke"
+	// A credential issued, or revoked, through the VC-API (not for an
+	// award, whose actions record those).
+	ActionCredentialIssue  = "credential.issue"
+	ActionCredentialRevoke = "credential.revoke"
+	// A credential issued as suspendable through the VC-API, suspended or
+	// resumed.
+	ActionCredentialSuspend   = "credential.suspend"
+	ActionCredentialUnsuspend = "credential.unsuspend"
 )
 
 // MaxDetails is the largest Details, in bytes.

@@ -30,6 +30,7 @@ package auth
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,6 +74,34 @@ type Client struct {
 	Created       time.Time
 	LastUsed      time.Time // zero until first used
 	Revoked       time.Time // zero while active
+	Scope         Scope     // what it may issue through the VC-API
+}
+
+// Scope limits what an API client issues through the VC-API. The zero
+// Scope allows every issuer and badge class of its institution, and only
+// credentials that fit a badge class.
+type Scope struct {
+	// Issuers, when not empty, are the only issuers (ids) the client
+	// issues as.
+	Issuers []string
+	// BadgeClasses, when not empty, are the only badge classes (ids)
+	// whose credentials the client issues.
+	BadgeClasses []string
+	// FreeForm lets the client issue credentials that fit no badge class
+	// (any VC its issuers sign).
+	FreeForm bool
+}
+
+// AllowsIssuer reports whether the scope lets its client issue as the
+// issuer id (of the client's institution: the scope does not check that).
+func (s Scope) AllowsIssuer(id string) bool {
+	return len(s.Issuers) == 0 || slices.Contains(s.Issuers, id)
+}
+
+// AllowsBadgeClass reports whether the scope lets its client issue
+// credentials of the badge class id.
+func (s Scope) AllowsBadgeClass(id string) bool {
+	return len(s.BadgeClasses) == 0 || slices.Contains(s.BadgeClasses, id)
 }
 
 // Active reports whether c has not been revoked.

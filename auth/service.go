@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -264,6 +265,13 @@ func (s *Service) ClientCredentials(ctx context.Context, clientID, secret string
 // administrate-users permission at the institution (an institution admin).
 // name is required.
 func (s *Service) CreateClient(ctx context.Context, a issuer.Actor, institutionID, name string) (*Client, string, error) {
+	return s.CreateScopedClient(ctx, a, institutionID, name, Scope{})
+}
+
+// CreateScopedClient is [Service.CreateClient] for a client limited to
+// scope. Its issuers and badge classes are ids; the VC-API checks them
+// when the client issues.
+func (s *Service) CreateScopedClient(ctx context.Context, a issuer.Actor, institutionID, name string, scope Scope) (*Client, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > maxClientName {
 		return nil, "", badged.Errorf(badged.Invalid, "invalid API client: name: required, at most %d characters", maxClientName)
@@ -277,7 +285,8 @@ func (s *Service) CreateClient(ctx context.Context, a issuer.Actor, institutionI
 		return nil, "", err
 	}
 	c := &Client{ID: hex.EncodeToString(idb), InstitutionID: institutionID, Name: name,
-		SecretHash: Hash(secret), CreatedBy: a.UserID, Created: s.timestamp()}
+		SecretHash: Hash(secret), CreatedBy: a.UserID, Created: s.timestamp(),
+		Scope: Scope{Issuers: slices.Clone(scope.Issuers), BadgeClasses: slices.Clone(scope.BadgeClasses), FreeForm: scope.FreeForm}}
 	// Granting the membership is the authorization check.
 	m, err := s.members.GrantRole(ctx, a, c.UserID(), issuer.RoleInstitutionAwarder, institutionID)
 	if err != nil {

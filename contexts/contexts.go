@@ -30,6 +30,10 @@ const (
 	OB302                = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
 	OB303                = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 	OBExtensions         = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+	// Examples is the W3C's context for examples and tests: one @vocab
+	// under https://www.w3.org/ns/credentials/examples#. The W3C test
+	// suites write their credentials with it.
+	Examples = "https://www.w3.org/ns/credentials/examples/v2"
 	// Badged is badged's own extension context: institution and badge class
 	// fields that Open Badges 3.0 lacks (EQF/NLQF level, ECTS, study load...).
 	Badged = "https://w3id.org/badged/v1"
@@ -51,7 +55,28 @@ var fileOf = map[string]string{
 	OB302:                "ob-v3p0-context-3.0.2.json",
 	OB303:                "ob-v3p0-context-3.0.3.json",
 	OBExtensions:         "ob-v3p0-extensions.json",
+	Examples:             "credentials-examples-v2.jsonld",
 	Badged:               "badged-v1.jsonld",
+}
+
+// sha256Of pins each embedded file: the SHA-256 (hex) of its bytes, as
+// published (the W3C digests of VC 2.0, the vectors' sources for the
+// others). A test checks every file against it.
+var sha256Of = map[string]string{
+	VCv2:                 "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
+	VCv1:                 "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc",
+	DataIntegrityV1:      "b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554",
+	DataIntegrityV2:      "67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4",
+	Multikey:             "ba2c182de2d92f7e47184bcca8fcf0beaee6d3986c527bf664c195bbc7c58597",
+	DIDv1:                "62c1054bf404d6dd3a4b26b64f830fd72095f6a26edc4469908c94351352ce5f",
+	Ed25519Signature2020: "b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588",
+	OB:                   "b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10",
+	OB301:                "d582f3564282fb3b709136d28412e78e70b678b4dbc2f0221f67d84932748355",
+	OB302:                "00666ad080ba407687ed1846b7f5e7495f5019042b202a727de47c48a1755c53",
+	OB303:                "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+	OBExtensions:         "146f85aa16effd7ca1da8056eb443f53ce1eca8a34186cb062832c0a97d889c3",
+	Examples:             "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c",
+	Badged:               "3d33401e6930be3afe93ef89f8ebcf6763872f65925724e7095a7414ed6748f4",
 }
 
 // URLs lists every context URL badged embeds, sorted.
@@ -136,3 +161,7 @@ func (l *Loader) Known(u string) bool {
 	_, ok := l.docs[strings.TrimSpace(u)]
 	return ok
 }
+
+// SHA256 returns the pinned SHA-256 (hex) of the embedded context at url,
+// or "" if badged does not embed it.
+func SHA256(url string) string { return sha256Of[url] }

@@ -567,3 +567,30 @@ func TestIssuerProfile(t *testing.T) {
 		t.Errorf("unknown issuer: %v", err)
 	}
 }
+
+// TestSignCredentialKeepsInput: SignCredential does not modify the
+// credential it is given, VC 1.1 (whose @context it extends) included,
+// even when the @context slice has room to grow in place.
+func TestSignCredentialKeepsInput(t *testing.T) {
+	for _, format := range []string{issuance.FormatDataIntegrity, issuance.FormatJWT} {
+		t.Run(format, func(t *testing.T) {
+			e := newEnv(t)
+			svc, iss := e.svc, e.iss.ID
+			ctxList := make([]any, 1, 8)
+			ctxList[0] = "https://www.w3.org/2018/credentials/v1"
+			doc := map[string]any{
+				"@context":          ctxList,
+				"type":              []any{"VerifiableCredential"},
+				"credentialSubject": map[string]any{"id": "did:example:learner"},
+			}
+			before, _ := json.Marshal(doc)
+			if _, err := svc.SignCredential(context.Background(), iss, doc, issuance.SignOptions{Format: format}); err != nil {
+				t.Fatal(err)
+			}
+			after, _ := json.Marshal(doc)
+			if string(before) != string(after) || ctxList[:cap(ctxList)][1] != nil {
+				t.Fatalf("the input changed: %s -> %s (backing array %v)", before, after, ctxList[:cap(ctxList)])
+			}
+		})
+	}
+}

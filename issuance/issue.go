@@ -184,12 +184,18 @@ func issued(c *Credential) *issuer.IssuedCredential {
 }
 
 func (s *Service) allocate(ctx context.Context, awardID, issuerID string) (Slot, error) {
+	return s.allocateFor(ctx, awardID, issuerID, statuslist.PurposeRevocation)
+}
+
+// allocateFor reserves an index for awardID in the issuer's current list
+// of purpose (the store makes a new list when it needs one).
+func (s *Service) allocateFor(ctx context.Context, awardID, issuerID, purpose string) (Slot, error) {
 	newList, err := credential.NewID(s.rand)
 	if err != nil {
 		return Slot{}, fmt.Errorf("status list id: %w", err)
 	}
 	slot, err := s.store.Allocate(ctx, &Allocation{
-		AwardID: awardID, IssuerID: issuerID, Purpose: statuslist.PurposeRevocation,
+		AwardID: awardID, IssuerID: issuerID, Purpose: purpose,
 		NewListID: newList[len("urn:uuid:"):], Size: statuslist.MinSize, EmptyList: s.emptyList,
 		Random: s.rand, Now: s.now(),
 	})

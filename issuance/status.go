@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/badged/badged"
@@ -74,4 +76,85 @@ func (s *Service) signList(ctx context.Context, l *StatusList) (*StatusList, err
 		return nil, fmt.Errorf("store status list %s: %w", l.ID, err)
 	}
 	return s.store.StatusList(ctx, l.ID)
+}
+
+// IssuedCredential returns a credential badged issued, by its id, as
+// stored: its issuer, status list index and revocation. The error is
+// NotFound for an id badged did not issue.
+func (s *Service) IssuedCredential(ctx context.Context, id string) (*Credential, error) {
+	c, err := s.store.Credential(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cc := *c
+	cc.IssuedCredential = *issued(c)
+	return &cc, nil
+}
+
+// RevokeCredential revokes a credential issued through the VC-API
+// ([Service.SignCredential]) by its id: its revocation bit is set and its
+// status list signed again. Revoking twice is not an error. The error is
+// NotFound for an unknown id, and Conflict for a credential issued for an
+// award, which is revoked through its award (see issuer.Service) so that
+// the award's state follows.
+func (s *Service) RevokeCredential(ctx context.Context, id, reason string) error {
+	c, err := s.store.Credential(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(c.AwardID, APIAwardPrefix) {
+		return badged.Errorf(badged.Conflict, "credential %s was issued for an award: revoke the award", id)
+	}
+	return s.Revoke(ctx, c.AwardID, reason)
+}
+
+// SuspendCredential suspends (suspended true) or resumes a credential
+// issued through the VC-API with Suspendable: the bit of its suspension
+// entry is set or cleared and its list signed again. Doing what is done
+// already is not an error. The error is NotFound for an unknown id, and
+// Conflict for a credential issued for an award or without a suspension
+// entry.
+func (s *Service) SuspendCredential(ctx context.Context, id string, suspended bool) error {
+	c, err := s.store.Credential(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(c.AwardID, APIAwardPrefix) {
+		return badged.Errorf(badged.Conflict, "credential %s was issued for an award, which is not suspended", id)
+	}
+	listID, idx, ok := s.suspensionEntry(c.JSON)
+	if !ok {
+		return badged.Errorf(badged.Conflict, "credential %s was issued without a suspension status entry (options.statusPurpose suspension)", id)
+	}
+	l, err := s.store.SetStatus(ctx, listID, idx, suspended)
+	if err != nil {
+		return err
+	}
+	if l.CredentialVersion >= l.Version {
+		return nil
+	}
+	_, err = s.signList(ctx, l)
+	return err
+}
+
+// suspensionEntry finds the suspension entry, in one of this server's
+// lists, of a stored credential.
+func (s *Service) suspensionEntry(raw []byte) (listID string, idx int, ok bool) {
+	var doc map[string]any
+	if json.Unmarshal(raw, &doc) != nil {
+		return "", 0, false
+	}
+	for _, e := range asAnyList(doc["credentialStatus"]) {
+		m, _ := e.(map[string]any)
+		if m["type"] != statuslist.TypeBitstring || m["statusPurpose"] != statuslist.PurposeSuspension {
+			continue
+		}
+		u, _ := m["statusListCredential"].(string)
+		n, _ := m["statusListIndex"].(string)
+		i, err := strconv.Atoi(n)
+		if id, own := s.ownList(u); own && err == nil {
+			return id, i, true
+		}
+	}
+	return "", 0, false
 }

@@ -24,9 +24,11 @@ import (
 // state (a version that moved on, an id that is taken) a
 // [badged.Conflict].
 type Store interface {
-	// Institution and Issuer read the hierarchy (see issuer.Store).
+	// Institution, Issuer and BadgeClass read the hierarchy (see
+	// issuer.Store).
 	Institution(ctx context.Context, id string) (*issuer.Institution, error)
 	Issuer(ctx context.Context, id string) (*issuer.Issuer, error)
+	BadgeClass(ctx context.Context, id string) (*issuer.BadgeClass, error)
 
 	// KeyRing returns an institution's key ring and its version.
 	KeyRing(ctx context.Context, institutionID string) (*keys.Ring, int64, error)
@@ -76,6 +78,12 @@ type Store interface {
 	// returns the list as it is afterwards. Revoking a revoked credential
 	// changes nothing and returns the list.
 	Revoke(ctx context.Context, awardID, reason string, at time.Time) (*StatusList, error)
+	// SetStatus sets bit idx of list listID to set (see [SetBitTo]), in one
+	// transaction, and returns the list as it is afterwards; a bit that is
+	// already so changes nothing. It serves the lists whose bits go both
+	// ways (suspension); revocation goes through Revoke. It fails with
+	// NotFound for an unknown list and Invalid for an index outside it.
+	SetStatus(ctx context.Context, listID string, idx int, set bool) (*StatusList, error)
 }
 
 // Credential is an issued credential as stored.
@@ -162,16 +170,22 @@ type StatusList struct {
 // SetBit sets bit idx of l's encoded list and increments its Version,
 // reporting whether the bit changed (when not, l is unchanged). Stores call
 // it from [Store.Revoke]. The error is Invalid for a bad index or list.
-func SetBit(l *StatusList, idx int) (bool, error) {
+func SetBit(l *StatusList, idx int) (bool, error) { return SetBitTo(l, idx, true) }
+
+// SetBitTo sets bit idx of l's encoded list to v and increments its
+// Version, reporting whether the bit changed (when not, l is unchanged).
+// Stores call it from [Store.SetStatus]. The error is Invalid for a bad
+// index or list.
+func SetBitTo(l *StatusList, idx int, v bool) (bool, error) {
 	bits, err := statuslist.Decode(l.Encoded)
 	if err != nil {
 		return false, err
 	}
-	set, err := bits.Get(idx)
-	if err != nil || set {
+	cur, err := bits.Get(idx)
+	if err != nil || cur == v {
 		return false, err
 	}
-	if err := bits.Set(idx, true); err != nil {
+	if err := bits.Set(idx, v); err != nil {
 		return false, err
 	}
 	enc, err := bits.Encode()

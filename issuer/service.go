@@ -570,3 +570,14 @@ func (s *Service) setState(ctx context.Context, a Actor, id string, version int6
 	s.changed(action, "badgeclass", bc.ID, bc.InstitutionID, a, before, ptrCopy(bc), bc.Updated)
 	return bc, nil
 }
+
+// MayAward returns nil when a may award, and so change the status of the
+// credentials, of issuer issuerID. The error is NotFound for an unknown
+// issuer, Unauthorized without a user and Forbidden otherwise.
+func (s *Service) MayAward(ctx context.Context, a Actor, issuerID string) error {
+	p, err := s.path(ctx, LevelIssuer, issuerID)
+	if err != nil {
+		return err
+	}
+	return s.authorize(ctx, a, ActionAward, p)
+}

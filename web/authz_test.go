@@ -15,6 +15,7 @@ import (
 
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/notify"
 )
@@ -52,6 +53,9 @@ var (
 	// awardB may award at B: every role at it or above it but the viewer,
 	// and the institution's own SIS.
 	awardB = union(editB, []string{instAward, groupAward, issAward, bcAward, ownSIS})
+	// awardS may award as S: the roles at S or above it but the viewer,
+	// and the institution's own SIS.
+	awardS = union(adminS, []string{instAward, groupAward, issAward, ownSIS})
 )
 
 // matrixCase is one route: who may call it, and how to build a request
@@ -100,6 +104,16 @@ func matrix() map[string]matrixCase {
 		}},
 		"POST /credentials/issue": {[]string{ownSIS}, func(e *env) (string, any) {
 			return "/credentials/issue", map[string]any{"credential": genericVC(), "options": map[string]any{"issuer": e.S.ID}}
+		}},
+		"POST /api/v1/issuers/{issuerID}/credentials/status": {awardS, func(e *env) (string, any) {
+			signed := must(e.srv.Credentials.SignCredential(context.Background(), e.S.ID, genericVC(), issuance.SignOptions{}))
+			return "/api/v1/issuers/" + e.S.ID + "/credentials/status", map[string]any{"credentialId": signed.ID,
+				"credentialStatus": []any{map[string]any{"type": "BitstringStatusListEntry", "status": "revoked"}}}
+		}},
+		"POST /credentials/status": {[]string{ownSIS}, func(e *env) (string, any) {
+			signed := must(e.srv.Credentials.SignCredential(context.Background(), e.S.ID, genericVC(), issuance.SignOptions{}))
+			return "/credentials/status", map[string]any{"credentialId": signed.ID,
+				"credentialStatus": []any{map[string]any{"type": "BitstringStatusListEntry", "status": "revoked"}}}
 		}},
 		"GET /verify":            {everyone, fixed(func(e *env) string { return "/verify" })},
 		"POST /verify":           {everyone, func(e *env) (string, any) { return "/verify", genericVC() }},

@@ -25,6 +25,12 @@ func (s *Server) handleClients(w http.ResponseWriter, r *http.Request) {
 
 type newClientJSON struct {
 	Name string `json:"name"`
+	// The scope for the VC-API (see auth.Scope): issuers and badge
+	// classes (ids; none: all of the institution's), and whether it may
+	// issue credentials that fit no badge class.
+	Issuers      []string `json:"issuers"`
+	BadgeClasses []string `json:"badgeClasses"`
+	FreeForm     bool     `json:"freeForm"`
 }
 
 // createdClientJSON is a new client with its secret, sent this once.
@@ -40,7 +46,8 @@ func (s *Server) handleCreateClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	institutionID := chi.URLParam(r, "institutionID")
-	c, secret, err := s.Auth.CreateClient(r.Context(), actor(r), institutionID, in.Name)
+	c, secret, err := s.Auth.CreateScopedClient(r.Context(), actor(r), institutionID, in.Name,
+		auth.Scope{Issuers: in.Issuers, BadgeClasses: in.BadgeClasses, FreeForm: in.FreeForm})
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -211,7 +211,9 @@ func (e *env) session(u auth.User) string {
 
 func (e *env) client(institutionID string) (*auth.Client, string) {
 	e.n++
-	c, secret, err := e.au.CreateClient(context.Background(), root, institutionID, fmt.Sprintf("SIS %d", e.n))
+	// Free-form: the VC-API tests issue generic credentials; the scopes
+	// have their own tests (vcapi_issue_test.go).
+	c, secret, err := e.au.CreateScopedClient(context.Background(), root, institutionID, fmt.Sprintf("SIS %d", e.n), auth.Scope{FreeForm: true})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -15,6 +15,8 @@ func (s *Server) registerIssuerRoutes(r chi.Router) {
 	r.Get("/issuers/{issuerID}/badgeclasses", s.handleBadgeClasses)
 	r.Post("/issuers/{issuerID}/badgeclasses", s.handleCreateBadgeClass)
 	r.Get("/issuers/{issuerID}/staff", s.handleStaff(issuer.LevelIssuer, "issuerID"))
+	// The status of credentials issued through the VC-API (vcapi_status.go).
+	r.Post("/issuers/{issuerID}/credentials/status", s.handleIssuerCredentialStatus)
 }
 
 // handleIssuers lists the issuers of a group.

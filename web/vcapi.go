@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -15,6 +16,11 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/audit"
+	"github.com/badged/badged/auth"
+	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/issuance"
+	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/verifier"
 )
 
@@ -27,9 +33,22 @@ import (
 type CredentialSigner interface {
 	// IssuerDID returns the DID an issuer signs as.
 	IssuerDID(issuerID string) string
-	// SignCredential signs doc as issuerID; see issuance.Service. Invalid
-	// errors say what is wrong with doc.
-	SignCredential(ctx context.Context, issuerID string, doc map[string]any) (map[string]any, error)
+	// SignCredential signs doc as issuerID as o says; see
+	// issuance.Service. Invalid errors say what is wrong with doc, an
+	// *issuance.InvalidCredentialError rule by rule.
+	SignCredential(ctx context.Context, issuerID string, doc map[string]any, o issuance.SignOptions) (*issuance.Signed, error)
+	// IssuedCredential returns a credential badged issued, by its id;
+	// NotFound for another.
+	IssuedCredential(ctx context.Context, id string) (*issuance.Credential, error)
+	// RevokeCredential revokes a credential issued through the VC-API;
+	// Conflict for one issued for an award.
+	RevokeCredential(ctx context.Context, id, reason string) error
+	// SuspendCredential suspends or resumes a credential issued through
+	// the VC-API as suspendable; Conflict for another.
+	SuspendCredential(ctx context.Context, id string, suspended bool) error
+	// BadgeClassOf returns the badge class of the issuer that doc is a
+	// credential of; Forbidden, saying why, when it fits none.
+	BadgeClassOf(ctx context.Context, issuerID string, doc map[string]any) (*issuer.BadgeClass, error)
 }
 
 // registerVCAPIRoutes adds the VC-API's verify endpoints, public and with
@@ -43,6 +62,7 @@ func (s *Server) registerVCAPIRoutes(r chi.Router) {
 // systems with a bearer token.
 func (s *Server) registerVCAPIIssueRoutes(r chi.Router) {
 	r.With(s.requireJSON, s.authenticate).Post("/credentials/issue", s.handleIssueCredential)
+	r.With(s.requireJSON, s.authenticate).Post("/credentials/status", s.handleUpdateStatus)
 }
 
 // VerifyResponse is the VC-API's verification result: verified, the names
@@ -398,7 +418,45 @@ type issueRequest struct {
 		// credential's issuer must be the DID of one of the institution's
 		// issuers.
 		Issuer string `json:"issuer"`
+		// Cryptosuite is eddsa-rdfc-2022 (the default) or eddsa-jcs-2022.
+		Cryptosuite string `json:"cryptosuite"`
+		// Format is ldp_vc (a Data Integrity proof, the default), vc+jwt
+		// (VC-JOSE-COSE) or jwt (Open Badges 3.0 VC-JWT); a JWT comes back
+		// as an EnvelopedVerifiableCredential.
+		Format string `json:"format"`
+		// StatusPurpose lists the status entries to add: revocation is
+		// always added; "suspension" adds one that can be suspended and
+		// resumed. A string or an array of strings.
+		StatusPurpose json.RawMessage `json:"statusPurpose"`
 	} `json:"options"`
+}
+
+// suspendable reads options.statusPurpose: whether it asks for a
+// suspension entry, or a field problem.
+func (req *issueRequest) suspendable() (bool, *FieldProblem) {
+	raw := req.Options.StatusPurpose
+	if len(raw) == 0 || string(raw) == "null" {
+		return false, nil
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		var one string
+		if err := json.Unmarshal(raw, &one); err != nil {
+			return false, &FieldProblem{"options.statusPurpose", "must be a string or an array of strings"}
+		}
+		list = []string{one}
+	}
+	suspend := false
+	for _, p := range list {
+		switch p {
+		case "revocation":
+		case "suspension":
+			suspend = true
+		default:
+			return false, &FieldProblem{"options.statusPurpose", "must be revocation or suspension, not " + strconv.Quote(p)}
+		}
+	}
+	return suspend, nil
 }
 
 // handleIssueCredential signs a credential for an institution's system
@@ -446,12 +504,75 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "issuer %s is not of your institution", issuerID))
 		return
 	}
-	signed, err := s.Credentials.SignCredential(r.Context(), is.ID, req.Credential)
+	if err := s.inScope(r, p.Client.Scope, is.ID, req.Credential); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	suspendable, fp := req.suspendable()
+	if fp != nil {
+		s.writeError(w, r, invalidFields("request", *fp))
+		return
+	}
+	signed, err := s.Credentials.SignCredential(r.Context(), is.ID, req.Credential, issuance.SignOptions{
+		Cryptosuite: req.Options.Cryptosuite,
+		Format:      req.Options.Format,
+		Suspendable: suspendable,
+	})
+	var ice *issuance.InvalidCredentialError
+	if errors.As(err, &ice) {
+		fields := make([]FieldProblem, len(ice.Problems))
+		for i, p := range ice.Problems {
+			fields[i] = FieldProblem{Field: "credential" + p.Path, Detail: p.Message + " (rule: " + p.Check + ")"}
+		}
+		s.writeError(w, r, invalidFields("credential", fields...))
+		return
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"verifiableCredential": signed})
+	s.audit(r, is.InstitutionID, audit.ActionCredentialIssue, signed.ID, map[string]string{"issuer": is.ID, "format": req.Options.Format, "cryptosuite": req.Options.Cryptosuite})
+	writeJSON(w, http.StatusCreated, map[string]any{"verifiableCredential": issuedView(signed, req.Options.Format)})
+}
+
+// inScope checks the client's scope: it issues as issuerID only when its
+// scope names it (or names no issuer), and a credential that fits no badge
+// class only with the free-form permission; one that fits a badge class
+// only when its scope names it (or names no badge class). The error is
+// Forbidden, saying which.
+func (s *Server) inScope(r *http.Request, scope auth.Scope, issuerID string, doc map[string]any) error {
+	if !scope.AllowsIssuer(issuerID) {
+		return badged.Errorf(badged.Forbidden, "this client may not issue as issuer %s (its scope names other issuers)", issuerID)
+	}
+	bc, err := s.Credentials.BadgeClassOf(r.Context(), issuerID, doc)
+	switch {
+	case err == nil:
+		if !scope.AllowsBadgeClass(bc.ID) {
+			return badged.Errorf(badged.Forbidden, "this client may not issue credentials of badge class %s (its scope names other badge classes)", bc.ID)
+		}
+		return nil
+	case badged.KindOf(err) == badged.Forbidden && scope.FreeForm:
+		return nil
+	}
+	return err
+}
+
+// issuedView is the VC-API's verifiableCredential: the credential with its
+// proof, or for a JWT an EnvelopedVerifiableCredential (VC 2.0 section
+// 4.13) whose id is a data: URL of the token.
+func issuedView(signed *issuance.Signed, format string) any {
+	if signed.JWT == "" {
+		return signed.Credential
+	}
+	media := "application/vc+jwt"
+	if format == issuance.FormatJWT {
+		media = "application/jwt"
+	}
+	return map[string]any{
+		"@context": contexts.VCv2,
+		"id":       "data:" + media + "," + signed.JWT,
+		"type":     "EnvelopedVerifiableCredential",
+	}
 }
 
 // issuerIDOf returns the platform issuer id whose DID the credential names

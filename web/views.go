@@ -228,9 +228,13 @@ type clientJSON struct {
 	Created       time.Time `json:"created"`
 	LastUsed      time.Time `json:"lastUsed,omitzero"`
 	Revoked       time.Time `json:"revoked,omitzero"`
+	Issuers       []string  `json:"issuers,omitempty"`
+	BadgeClasses  []string  `json:"badgeClasses,omitempty"`
+	FreeForm      bool      `json:"freeForm"`
 }
 
 func clientView(c *auth.Client) *clientJSON {
 	return &clientJSON{ID: c.ID, InstitutionID: c.InstitutionID, Name: c.Name, CreatedBy: c.CreatedBy,
-		Created: ts(c.Created), LastUsed: ts(c.LastUsed), Revoked: ts(c.Revoked)}
+		Created: ts(c.Created), LastUsed: ts(c.LastUsed), Revoked: ts(c.Revoked),
+		Issuers: c.Scope.Issuers, BadgeClasses: c.Scope.BadgeClasses, FreeForm: c.Scope.FreeForm}
 }

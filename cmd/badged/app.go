@@ -19,7 +19,6 @@ import (
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/effects"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
@@ -28,6 +27,7 @@ import (
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web"
 )
@@ -132,9 +132,15 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 		return nil, err
 	}
 	now, log, base := a.now, a.log, cfg.BaseURL
-	// One JSON-LD processor for signing and the wallet: it is safe for
-	// concurrent use, and its cache of parsed contexts is then warmed once.
-	ld := jsonld.New(contexts.NewLoader())
+	// One JSON-LD processor, with the embedded contexts and the operator's
+	// (BADGED_CONTEXTS_DIR), for signing, verifying and the wallet: it is
+	// safe for concurrent use, and its cache of parsed contexts is then
+	// warmed once.
+	loader, err := cfg.contextLoader()
+	if err != nil {
+		return nil, err
+	}
+	ld := jsonld.New(loader)
 
 	if a.issuance, err = issuance.New(st, sealer, base, ld, issuance.WithClock(now)); err != nil {
 		return nil, err
@@ -169,7 +175,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	if err := withLogin(ctx, &api, cfg, demo, st, mk, now, log); err != nil {
 		return nil, err
 	}
-	if err := withVerifier(&api, cfg, st, a.issuance, client, now); err != nil {
+	if err := withVerifier(&api, cfg, st, a.issuance, client, now, verifier.WithJSONLD(ld)); err != nil {
 		return nil, err
 	}
 	if api.Wallet, err = wallet.New(st, a.issuer, st, sealer, api.Verifier, ld, base,

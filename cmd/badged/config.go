@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/verifier"
@@ -30,6 +31,8 @@ type Config struct {
 	// TrustedIssuers is a JSON file of issuer id (DID or URL) → name that
 	// the verifier names as known issuers.
 	TrustedIssuers string // BADGED_TRUSTED_ISSUERS
+
+	ContextsDir string // BADGED_CONTEXTS_DIR: the operator's JSON-LD contexts, pinned by a manifest
 	// SMTP is where mail goes; without a host it stays in the outbox.
 	SMTP notify.Config // BADGED_SMTP_*
 	// DueInterval is how often scheduled sends, reminders and expiries
@@ -135,6 +138,10 @@ var envVars = []envVar{
 	}},
 	{"BADGED_TRUSTED_ISSUERS", "JSON file of trusted issuers, {\"<issuer DID or URL>\": \"<name>\"}, that the verifier names as known", func(c *Config, v string) error {
 		c.TrustedIssuers = v
+		return nil
+	}},
+	{"BADGED_CONTEXTS_DIR", "directory of further JSON-LD contexts to read credentials with, listed with their URL and SHA-256 in its manifest.json ({\"contexts\": [{\"url\", \"file\", \"sha256\"}]}); contexts are never fetched", func(c *Config, v string) error {
+		c.ContextsDir = v
 		return nil
 	}},
 	{"BADGED_SMTP_HOST", "SMTP server to deliver mail through; unset keeps mail in the outbox, readable by admins (demo)", func(c *Config, v string) error {
@@ -427,4 +434,18 @@ func envHelp() string {
 		fmt.Fprintf(&b, "  %-28s %s\n", e.name, e.about)
 	}
 	return b.String()
+}
+
+// contextLoader returns the JSON-LD contexts badged reads with: the
+// embedded ones, and those of BADGED_CONTEXTS_DIR when set.
+func (c Config) contextLoader() (*contexts.Loader, error) {
+	l := contexts.NewLoader()
+	if c.ContextsDir == "" {
+		return l, nil
+	}
+	l, err := l.WithDir(c.ContextsDir)
+	if err != nil {
+		return nil, fmt.Errorf("BADGED_CONTEXTS_DIR: %w", err)
+	}
+	return l, nil
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/credential/dataintegrity"
 	"github.com/badged/badged/credential/jose"
@@ -83,7 +82,15 @@ reasons, and nothing is signed.`)
 		}
 		return fmt.Errorf("issue: the credential is refused, nothing was signed:%s", b.String())
 	}
-	proc := jsonld.New(contexts.NewLoader())
+	cfg, err := loadConfig(env.getenv)
+	if err != nil {
+		return err
+	}
+	loader, err := cfg.contextLoader()
+	if err != nil {
+		return fmt.Errorf("issue: %w", err)
+	}
+	proc := jsonld.New(loader)
 	if err := proc.Check(doc); err != nil {
 		return fmt.Errorf("issue: the credential is refused, nothing was signed: %v", err)
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
@@ -311,7 +312,12 @@ func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
 		l = tls.NewListener(l, tc)
 	}
 	client := egress.NewClient(cfg.Egress)
-	api := web.API{BaseURL: base, Egress: client, Verifier: web.DefaultVerifier(client, verifier.WithLimits(cfg.VerifyLimits)), Throttle: cfg.Throttle}
+	loader, err := cfg.contextLoader()
+	if err != nil {
+		l.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	api := web.API{BaseURL: base, Egress: client, Verifier: web.DefaultVerifier(client, verifier.WithLimits(cfg.VerifyLimits), verifier.WithJSONLD(jsonld.New(loader))), Throttle: cfg.Throttle}
 	if trusted != nil {
 		api.Issuers = trusted
 	}
@@ -323,7 +329,7 @@ func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
 // and status lists of this server's issuers read from the store, others
 // through the egress policy of cfg, issuers known from this platform's store and from
 // BADGED_TRUSTED_ISSUERS, and /credentials/issue signing through iss.
-func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service, client *http.Client, now func() time.Time) error {
+func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service, client *http.Client, now func() time.Time, opts ...verifier.Option) error {
 	trusted, err := trustedIssuers(cfg)
 	if err != nil {
 		return err
@@ -333,7 +339,7 @@ func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service, cli
 		dirs = append(dirs, trusted)
 	}
 	// This server's own issuers are resolved in-process (web.ServerVerifier).
-	v := web.ServerVerifier(client, iss, now, verifier.WithLimits(cfg.VerifyLimits))
+	v := web.ServerVerifier(client, iss, now, append([]verifier.Option{verifier.WithLimits(cfg.VerifyLimits)}, opts...)...)
 	api.Egress, api.Verifier, api.Issuers, api.Credentials, api.Throttle = client, v, dirs, iss, cfg.Throttle
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/jsonld"
@@ -118,7 +117,11 @@ func newVerifier(cfg Config, server string, opts ...verifier.Option) (*verifier.
 		}
 	}
 	client := egress.NewClient(policy)
-	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client, didOpts...),
+	loader, err := cfg.contextLoader()
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	return verifier.New(jsonld.New(loader), did.NewResolver(client, didOpts...),
 		append([]verifier.Option{verifier.WithStatus(verifier.HTTPFetcher{Client: client})}, opts...)...), nil
 }
 

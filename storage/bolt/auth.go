@@ -44,6 +44,10 @@ type clientRecord struct {
 	Created       time.Time `json:"created"`
 	LastUsed      time.Time `json:"lastUsed,omitzero"`
 	Revoked       time.Time `json:"revoked,omitzero"`
+	// The scope; absent in records written before scopes (the zero Scope).
+	Issuers      []string `json:"issuers,omitempty"`
+	BadgeClasses []string `json:"badgeClasses,omitempty"`
+	FreeForm     bool     `json:"freeForm,omitempty"`
 }
 
 type tokenRecord struct {
@@ -56,7 +60,8 @@ type tokenRecord struct {
 
 func (r *clientRecord) domain() *auth.Client {
 	return &auth.Client{ID: r.ID, InstitutionID: r.InstitutionID, Name: r.Name, SecretHash: r.SecretHash,
-		CreatedBy: r.CreatedBy, Created: r.Created, LastUsed: r.LastUsed, Revoked: r.Revoked}
+		CreatedBy: r.CreatedBy, Created: r.Created, LastUsed: r.LastUsed, Revoked: r.Revoked,
+		Scope: auth.Scope{Issuers: r.Issuers, BadgeClasses: r.BadgeClasses, FreeForm: r.FreeForm}}
 }
 
 // CreateSession implements [auth.Store].
@@ -89,7 +94,8 @@ func (db *DB) DeleteSession(ctx context.Context, hash string) error {
 // CreateClient implements [auth.Store].
 func (db *DB) CreateClient(ctx context.Context, c *auth.Client) error {
 	r := &clientRecord{Format: authFormat, ID: c.ID, InstitutionID: c.InstitutionID, Name: c.Name,
-		SecretHash: c.SecretHash, CreatedBy: c.CreatedBy, Created: c.Created, LastUsed: c.LastUsed, Revoked: c.Revoked}
+		SecretHash: c.SecretHash, CreatedBy: c.CreatedBy, Created: c.Created, LastUsed: c.LastUsed, Revoked: c.Revoked,
+		Issuers: c.Scope.Issuers, BadgeClasses: c.Scope.BadgeClasses, FreeForm: c.Scope.FreeForm}
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		if err := checkID("API client secret", c.SecretHash); err != nil {
 			return err

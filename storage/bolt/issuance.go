@@ -447,3 +447,22 @@ func (db *DB) Revoke(ctx context.Context, awardID, reason string, at time.Time) 
 	})
 	return out, err
 }
+
+// SetStatus implements [issuance.Store].
+func (db *DB) SetStatus(ctx context.Context, listID string, idx int, set bool) (*issuance.StatusList, error) {
+	var out *issuance.StatusList
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		var l statusListRecord
+		if err := getIssuance(tx, bktStatusLists, "status list", listID, &l); err != nil {
+			return err
+		}
+		out = l.domain()
+		changed, err := issuance.SetBitTo(out, idx, set)
+		if err != nil || !changed {
+			return err
+		}
+		l.Encoded, l.Version = out.Encoded, out.Version
+		return put(tx, bktStatusLists, l.ID, l)
+	})
+	return out, err
+}

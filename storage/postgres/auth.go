@@ -82,15 +82,22 @@ func (db *DB) DeleteSession(ctx context.Context, hash string) error {
 	return nil
 }
 
-const clientColumns = `id, institution_id, name, secret_hash, created_by, created, last_used, revoked`
+const clientColumns = `id, institution_id, name, secret_hash, created_by, created, last_used, revoked, issuers, badge_classes, free_form`
 
 func scanClient(row pgx.Row) (*auth.Client, error) {
 	var (
 		c                 auth.Client
 		lastUsed, revoked *time.Time
 	)
-	if err := row.Scan(&c.ID, &c.InstitutionID, &c.Name, &c.SecretHash, &c.CreatedBy, &c.Created, &lastUsed, &revoked); err != nil {
+	if err := row.Scan(&c.ID, &c.InstitutionID, &c.Name, &c.SecretHash, &c.CreatedBy, &c.Created, &lastUsed, &revoked,
+		&c.Scope.Issuers, &c.Scope.BadgeClasses, &c.Scope.FreeForm); err != nil {
 		return nil, err
+	}
+	if len(c.Scope.Issuers) == 0 {
+		c.Scope.Issuers = nil
+	}
+	if len(c.Scope.BadgeClasses) == 0 {
+		c.Scope.BadgeClasses = nil
 	}
 	c.Created, c.LastUsed, c.Revoked = utc(c.Created), fromNull(lastUsed), fromNull(revoked)
 	return &c, nil
@@ -98,8 +105,9 @@ func scanClient(row pgx.Row) (*auth.Client, error) {
 
 // CreateClient implements [auth.Store].
 func (db *DB) CreateClient(ctx context.Context, c *auth.Client) error {
-	_, err := db.pool.Exec(ctx, `INSERT INTO auth_clients (`+clientColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		c.ID, c.InstitutionID, c.Name, c.SecretHash, c.CreatedBy, c.Created, nullTime(c.LastUsed), nullTime(c.Revoked))
+	_, err := db.pool.Exec(ctx, `INSERT INTO auth_clients (`+clientColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		c.ID, c.InstitutionID, c.Name, c.SecretHash, c.CreatedBy, c.Created, nullTime(c.LastUsed), nullTime(c.Revoked),
+		nonNil(c.Scope.Issuers), nonNil(c.Scope.BadgeClasses), c.Scope.FreeForm)
 	if err != nil {
 		return authError(err, "API client")
 	}

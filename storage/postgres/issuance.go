@@ -430,3 +430,26 @@ func (db *DB) Revoke(ctx context.Context, awardID, reason string, at time.Time) 
 	}
 	return out, nil
 }
+
+// SetStatus implements [issuance.Store]: the list's row is locked for the
+// change.
+func (db *DB) SetStatus(ctx context.Context, listID string, idx int, set bool) (*issuance.StatusList, error) {
+	var out *issuance.StatusList
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		l, err := scanStatusList(tx.QueryRow(ctx, "SELECT "+statusListColumns+" FROM issuance_status_lists WHERE id = $1 FOR UPDATE", listID))
+		if err != nil {
+			return issuanceError(err, "status list", listID)
+		}
+		out = l
+		changed, err := issuance.SetBitTo(l, idx, set)
+		if err != nil || !changed {
+			return err
+		}
+		_, err = tx.Exec(ctx, "UPDATE issuance_status_lists SET encoded_list = $2, version = $3 WHERE id = $1", listID, l.Encoded, l.Version)
+		return err
+	})
+	if err != nil {
+		return nil, issuanceError(err, "status list", listID)
+	}
+	return out, nil
+}

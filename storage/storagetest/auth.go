@@ -75,6 +75,14 @@ func testClient(t *testing.T, s auth.Store) {
 	dupSecret := client("c2", "i1", t0)
 	dupSecret.SecretHash = c.SecretHash
 	wantAuthKind(t, "duplicate secret", s.CreateClient(ctx, dupSecret), badged.Conflict)
+	scoped := client("c3", "i1", t0)
+	scoped.Scope = auth.Scope{Issuers: []string{"s1", "s2"}, BadgeClasses: []string{"b1"}, FreeForm: true}
+	if err := s.CreateClient(ctx, scoped); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Client(ctx, "c3"); err != nil || !reflect.DeepEqual(got, scoped) {
+		t.Errorf("scoped client = %+v, %v; want %+v", got, err, scoped)
+	}
 
 	for name, get := range map[string]func() (*auth.Client, error){
 		"Client":         func() (*auth.Client, error) { return s.Client(ctx, "c1") },

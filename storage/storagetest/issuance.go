@@ -34,6 +34,7 @@ func RunIssuance(t *testing.T, newStore func(t *testing.T) issuance.Store) {
 		{"CredentialReservesSlot", testCredentialReservesSlot},
 		{"CredentialReservesConcurrently", testCredentialReservesConcurrently},
 		{"Revoke", testRevoke},
+		{"SetStatus", testSetStatus},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -528,4 +529,41 @@ func testRevoke(t *testing.T, s issuance.Store) {
 	}
 	_, err = s.Revoke(ctx, "a2", "no credential", at) // allocated, never issued
 	wantKind(t, err, badged.NotFound)
+}
+
+func testSetStatus(t *testing.T, s issuance.Store) {
+	ctx := context.Background()
+	_, err := s.SetStatus(ctx, "nope", 1, true)
+	wantKind(t, err, badged.NotFound)
+	slot, err := s.Allocate(ctx, allocation("a1", "iss", "L", statuslist.MinSize, emptyList(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bit := func(l *issuance.StatusList) bool {
+		t.Helper()
+		bits, err := statuslist.Decode(l.Encoded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, _ := bits.Get(slot.Index)
+		return set
+	}
+	for i, step := range []struct {
+		set     bool
+		version int64
+	}{{true, 2}, {true, 2}, {false, 3}, {false, 3}, {true, 4}} {
+		l, err := s.SetStatus(ctx, slot.ListID, slot.Index, step.set)
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if bit(l) != step.set || l.Version != step.version {
+			t.Fatalf("step %d: bit %v version %d, want %v %d", i, bit(l), l.Version, step.set, step.version)
+		}
+		stored, err := s.StatusList(ctx, slot.ListID)
+		if err != nil || stored.Encoded != l.Encoded || stored.Version != l.Version || stored.Allocated != 1 {
+			t.Fatalf("step %d: stored %+v, %v", i, stored, err)
+		}
+	}
+	_, err = s.SetStatus(ctx, slot.ListID, statuslist.MinSize, true)
+	wantKind(t, err, badged.Invalid)
 }

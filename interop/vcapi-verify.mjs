@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// vcapi-verify.mjs: verify credentials a badged server issued, with Digital
+// Bazaar's stack (@digitalbazaar/vc + data-integrity + eddsa-rdfc-2022 /
+// eddsa-jcs-2022), using only the documents that server serves: its DID
+// documents (did:web) and its status list credentials, which the caller
+// fetched from it over HTTP and passes in DOCS. No network access.
+//
+// Usage: node vcapi-verify.mjs DOCS.json FILE...
+//   DOCS.json: {"<did:web DID or status list URL>": <document>, ...}
+//   FILE: a JSON credential with a Data Integrity proof.
+// The key's controller must be the credential's issuer (vc's
+// CredentialIssuancePurpose). credentialStatus is checked: each
+// BitstringStatusListEntry's list credential is itself verified with the
+// same stack and the entry's bit read from its encodedList (gzip, base64url
+// multibase, first bit the most significant of the first byte, as the
+// Bitstring Status List spec says); a set bit fails the credential.
+// Output: one JSON line per file {"file", "verified", "error", "status"}.
+// Exit: 0 if every file verified, 1 if any failed, 2 on usage error.
+import {readFileSync} from 'node:fs';
+import {gunzipSync} from 'node:zlib';
+import * as vc from '@digitalbazaar/vc';
+import {CONTEXTS} from './lib/loader.mjs';
+import {verifySuites} from './lib/suites.mjs';
+
+function loaderOf(docs) {
+  return async function documentLoader(url) {
+    const ctx = CONTEXTS.get(url);
+    if(ctx) {
+      return {contextUrl: null, documentUrl: url, document: structuredClone(ctx)};
+    }
+    const hash = url.indexOf('#');
+    const base = hash > 0 ? url.slice(0, hash) : url;
+    const doc = docs[base];
+    if(!doc) {
+      throw new Error(`document loader: "${url}" is not a document the server served`);
+    }
+    if(hash < 0) {
+      return {contextUrl: null, documentUrl: url, document: structuredClone(doc)};
+    }
+    const vm = (doc.verificationMethod ?? []).find(m => m.id === url);
+    if(!vm) {
+      throw new Error(`document loader: ${base} has no verification method ${url}`);
+    }
+    return {
+      contextUrl: null, documentUrl: url,
+      document: {'@context': doc['@context'], ...structuredClone(vm)},
+    };
+  };
+}
+
+function bitAt(encodedList, index) {
+  if(typeof encodedList !== 'string' || !encodedList.startsWith('u')) {
+    throw new Error('encodedList is not base64url multibase');
+  }
+  const bits = gunzipSync(Buffer.from(encodedList.slice(1), 'base64url'));
+  const byte = Math.floor(index / 8);
+  if(byte >= bits.length) {
+    throw new Error(`statusListIndex ${index} is outside the list`);
+  }
+  return (bits[byte] >> (7 - index % 8)) & 1;
+}
+
+function checkStatusWith(documentLoader, statuses) {
+  return async function checkStatus({credential}) {
+    const entries = [].concat(credential.credentialStatus ?? []);
+    for(const e of entries) {
+      if(e.type !== 'BitstringStatusListEntry') {
+        continue;
+      }
+      const {document: list} = await documentLoader(e.statusListCredential);
+      const res = await vc.verifyCredential({
+        credential: list, suite: verifySuites(), documentLoader,
+        purpose: new vc.CredentialIssuancePurpose(),
+      });
+      if(!res.verified) {
+        return {verified: false, error: new Error(`status list ${e.statusListCredential} does not verify`)};
+      }
+      const subject = list.credentialSubject;
+      if(subject.statusPurpose !== e.statusPurpose) {
+        return {verified: false, error: new Error(`status list purpose ${subject.statusPurpose} != entry's ${e.statusPurpose}`)};
+      }
+      if(list.issuer !== credential.issuer && list.issuer?.id !== (credential.issuer?.id ?? credential.issuer)) {
+        return {verified: false, error: new Error('the status list has another issuer')};
+      }
+      if(bitAt(subject.encodedList, Number(e.statusListIndex))) {
+        statuses.push(e.statusPurpose === 'revocation' ? 'revoked' : 'suspended');
+        return {verified: false, error: new Error(`credential ${e.statusPurpose === 'revocation' ? 'revoked' : 'suspended'}`)};
+      }
+    }
+    return {verified: true};
+  };
+}
+
+const args = process.argv.slice(2);
+if(args.length < 2) {
+  process.stderr.write('usage: node vcapi-verify.mjs DOCS.json FILE...\n');
+  process.exit(2);
+}
+const docs = JSON.parse(readFileSync(args[0], 'utf8'));
+let failed = 0;
+for(const file of args.slice(1)) {
+  const statuses = [];
+  let out;
+  try {
+    const credential = JSON.parse(readFileSync(file, 'utf8'));
+    const documentLoader = loaderOf(docs);
+    const res = await vc.verifyCredential({
+      credential, suite: verifySuites(), documentLoader,
+      checkStatus: checkStatusWith(documentLoader, statuses),
+      purpose: new vc.CredentialIssuancePurpose(),
+    });
+    const errs = [];
+    const walk = e => {
+      if(!e) {
+        return;
+      }
+      if(Array.isArray(e)) {
+        e.forEach(walk);
+        return;
+      }
+      if(e.errors) {
+        walk(e.errors);
+      }
+      if(e.message && !e.errors) {
+        errs.push(e.message);
+      }
+    };
+    walk(res.error);
+    for(const r of res.results ?? []) {
+      walk(r.error);
+    }
+    if(res.statusResult && !res.statusResult.verified) {
+      walk(res.statusResult.error);
+    }
+    out = {verified: res.verified, error: res.verified ? '' : ([...new Set(errs)].join('; ') || 'verification failed')};
+  } catch(e) {
+    out = {verified: false, error: e?.message ?? String(e)};
+  }
+  if(!out.verified) {
+    failed++;
+  }
+  process.stdout.write(JSON.stringify({file, ...out, status: statuses[0] ?? ''}) + '\n');
+}
+process.exit(failed ? 1 : 0);
