@@ -312,12 +312,18 @@ type verifyEnv struct {
 // issuer is on the trusted list only when trusted is set.
 func newVerifyEnv(t *testing.T, trusted bool) *verifyEnv {
 	t.Helper()
+	return newVerifyEnvAt(t, trusted, verifyClock)
+}
+
+// newVerifyEnvAt is newVerifyEnv with the verifier's clock now.
+func newVerifyEnvAt(t *testing.T, trusted bool, now func() time.Time) *verifyEnv {
+	t.Helper()
 	r := newRemoteDocs(t)
 	keys := serveFixtureDocs(t, r)
 	c := newCreds(t, r)
 	client := r.client()
 	v := verifier.New(jsonld.New(contexts.NewLoader()), keys,
-		verifier.WithStatus(verifier.NewCachingFetcher(client)), verifier.WithClock(verifyClock))
+		verifier.WithStatus(verifier.NewCachingFetcher(client)), verifier.WithClock(now))
 	api := API{Verifier: v, Egress: client}
 	if trusted {
 		api.Issuers = IssuerDirectories{TrustedIssuers{c.issuer: "Example University"}}

@@ -34,9 +34,9 @@ import (
 // waiting" mail in the outbox and one audit entry. At every kill the
 // stored awards, mails and entries are counted: each award has its mail
 // and entry (they are written in its transaction). Kills land inside
-// batches, and on PostgreSQL at least one lands after a batch committed
-// and before the job recorded it, so that the restarted job redoes a
-// stored batch (the retry path).
+// batches, and on PostgreSQL two land, for certain, after a batch
+// committed and before the job recorded it, so that the restarted job
+// redoes a stored batch (the retry path).
 func TestBulkAwardSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -433,8 +433,7 @@ func killAndResume(t *testing.T, bin, data string, env []string, dsn string, ope
 	// job's row, so the worker's progress update waits; on bbolt, whose
 	// file the server locks, it finds it by reading the first award of the
 	// next batch over the API, and may just miss it (the job's update was
-	// on its way): what the kill left decides, and while no kill has hit it
-	// a miss is tried again, at most five times. The middle kill falls at
+	// on its way): what the kill left decides. The middle kill falls at
 	// nine tenths of a batch's time (on PostgreSQL: while the stored awards
 	// equal the rows done, found by stopping the process).
 	type killAt struct {
@@ -486,16 +485,19 @@ func killAndResume(t *testing.T, bin, data string, env []string, dsn string, ope
 		switch {
 		case awards > done:
 			retries++ // the restarted job redoes a stored batch
-		case at.retry && retries == 0 && misses < 5:
+		case at.retry && conn != nil:
+			t.Fatalf("kill %d: holding the job's row, the kill left no stored batch uncounted", i+1)
+		case at.retry:
 			misses++
-			plan = append(plan, killAt{rows: done + 1, retry: true})
 		}
 		srv = startServer(t, bin, data, env)
 	}
-	if retries == 0 {
-		t.Fatal("no kill fell between a batch's commit and the job's progress: the retry path was not crossed")
-	}
-	t.Logf("%d of %d kills left a stored batch for the restarted job to redo", retries, len(plan))
+	// On PostgreSQL every retry kill crossed the retry path (checked
+	// above). On bbolt the window is one bolt commit, which nothing outside
+	// the process can hold open: a miss is logged, not failed; the store's
+	// side of a redone batch (effects whose IDs exist are skipped) is
+	// storagetest.RunAwardEffects, on both stores.
+	t.Logf("%d of %d kills left a stored batch for the restarted job to redo (%d missed the window)", retries, len(plan), misses)
 
 	restarted := time.Now()
 	for deadline := time.Now().Add(3 * time.Minute); p.State != "done"; {
