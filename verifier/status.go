@@ -121,11 +121,12 @@ func (v *Verifier) checkEntry(ctx context.Context, doc map[string]any, e statusl
 	}
 }
 
-// fetchStatus fetches a status list, and records in res when a cached
-// list was fetched from its source (the oldest of the lists read).
+// fetchStatus fetches the status list of one entry, and records in res
+// (the entry's own result: checkStatus keeps the oldest of them) when a
+// cached list was fetched from its source.
 func (v *Verifier) fetchStatus(ctx context.Context, url string, res *Result) ([]byte, error) {
 	body, fetched, err := FetchAged(ctx, v.status, url)
-	if err == nil && !fetched.IsZero() && (res.StatusFetched.IsZero() || fetched.Before(res.StatusFetched)) {
+	if err == nil {
 		res.StatusFetched = fetched
 	}
 	return body, err
