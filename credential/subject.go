@@ -16,7 +16,7 @@ type Subject struct {
 // skipped: a document that names nobody gives the zero Subject.
 func SubjectOf(doc map[string]any) Subject {
 	var s Subject
-	for _, subj := range listOf(doc["credentialSubject"]) {
+	for _, subj := range List(doc["credentialSubject"]) {
 		m, ok := subj.(map[string]any)
 		if !ok {
 			continue
@@ -27,7 +27,7 @@ func SubjectOf(doc map[string]any) Subject {
 		if n, ok := m["name"].(string); ok && s.Name == "" {
 			s.Name = n
 		}
-		for _, raw := range listOf(m["identifier"]) {
+		for _, raw := range List(m["identifier"]) {
 			o, ok := raw.(map[string]any)
 			if !ok {
 				continue
@@ -70,8 +70,10 @@ func (s Subject) Names(identity string) bool {
 	return false
 }
 
-// listOf returns v as a list: itself, or the one value it is.
-func listOf(v any) []any {
+// List returns a JSON value as a list: itself when it is one, nil for
+// nil, else the one value it is (JSON-LD lets a single value stand for a
+// list of one).
+func List(v any) []any {
 	switch l := v.(type) {
 	case nil:
 		return nil

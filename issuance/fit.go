@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/credential"
 	"github.com/badged/badged/issuer"
 )
 
@@ -28,7 +29,7 @@ func (s *Service) BadgeClassOf(ctx context.Context, issuerID string, doc map[str
 	}
 	prefix := s.base + "/badgeclasses/"
 	var id, name string
-	subjects := asAnyList(doc["credentialSubject"])
+	subjects := credential.List(doc["credentialSubject"])
 	if len(subjects) == 0 {
 		return nil, refuse("the credential has no credentialSubject")
 	}

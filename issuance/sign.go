@@ -218,7 +218,7 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 	if v1 {
 		// The VC 1.1 context does not define the status entry's terms;
 		// they are given as VC 2.0 defines them.
-		out["@context"] = append(slices.Clone(asAnyList(out["@context"])), bitstringEntryContext())
+		out["@context"] = append(slices.Clone(credential.List(out["@context"])), bitstringEntryContext())
 	}
 	key, vm, err := s.signer(ctx, is.InstitutionID, is.ID)
 	if err != nil {
@@ -341,7 +341,7 @@ func withStatusEntry(status any, entry map[string]any) any {
 	if status == nil {
 		return entry
 	}
-	l := asAnyList(status)
+	l := credential.List(status)
 	out := make([]any, 0, len(l)+1)
 	return append(append(out, l...), entry)
 }
@@ -370,7 +370,7 @@ func signFailure(err error) error {
 
 // firstContext returns the credential's first @context URL, or "".
 func firstContext(doc map[string]any) string {
-	if l := asAnyList(doc["@context"]); len(l) > 0 {
+	if l := credential.List(doc["@context"]); len(l) > 0 {
 		s, _ := l[0].(string)
 		return s
 	}
@@ -381,7 +381,7 @@ func firstContext(doc map[string]any) string {
 // with the Data Integrity v2 context appended, unless it already names a
 // Data Integrity context.
 func withDataIntegrityContext(ctx any) any {
-	l := asAnyList(ctx)
+	l := credential.List(ctx)
 	for _, c := range l {
 		if c == contexts.DataIntegrityV2 || c == contexts.DataIntegrityV1 {
 			return ctx
@@ -395,26 +395,16 @@ func withDataIntegrityContext(ctx any) any {
 // isOpenBadge reports whether doc is an Open Badge by its type or context,
 // as the verifier judges it.
 func isOpenBadge(doc map[string]any) bool {
-	for _, c := range asAnyList(doc["@context"]) {
+	for _, c := range credential.List(doc["@context"]) {
 		if s, ok := c.(string); ok && strings.HasPrefix(s, "https://purl.imsglobal.org/spec/ob/v3p0/context") {
 			return true
 		}
 	}
-	for _, t := range asAnyList(doc["type"]) {
+	for _, t := range credential.List(doc["type"]) {
 		switch t {
 		case credential.TypeOpenBadgeCredential, credential.TypeAchievementCredential, credential.TypeEndorsementCredential:
 			return true
 		}
 	}
 	return false
-}
-
-func asAnyList(v any) []any {
-	switch l := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return l
-	}
-	return []any{v}
 }

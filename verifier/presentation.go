@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/badged/badged/credential"
 	"github.com/badged/badged/credential/dataintegrity"
 )
 
@@ -45,7 +46,7 @@ func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o Prese
 		v.presentationProof(ctx, doc, proofs[0], holder, o, rep, res)
 	}
 
-	creds := asList(doc["verifiableCredential"])
+	creds := credential.List(doc["verifiableCredential"])
 	if len(creds) > v.limits.Credentials {
 		rep.add(CheckHolder, Fail, fmt.Sprintf("the presentation carries %d credentials; badged verifies at most %d in one presentation, so none was checked", len(creds), v.limits.Credentials))
 		return rep.result(res)
@@ -132,14 +133,4 @@ func envelopedJWT(c map[string]any) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-func asList(v any) []any {
-	switch l := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return l
-	}
-	return []any{v}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/credential"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/verifier"
@@ -809,14 +810,14 @@ func meaningOf(b []byte, res *verifier.Result, sum wallet.Summary) meaning {
 		if v, ok := a["timeInvestment"].(float64); ok {
 			m.TimeInvestment = strconv.FormatFloat(v, 'f', -1, 64)
 		}
-		for _, raw := range listOf(a["alignment"]) {
+		for _, raw := range credential.List(a["alignment"]) {
 			if o, ok := raw.(map[string]any); ok {
 				m.Alignments = append(m.Alignments, alignmentView{Name: str(o, "targetName"), URL: httpURL(str(o, "targetUrl")),
 					Framework: str(o, "targetFramework"), Code: str(o, "targetCode")})
 			}
 		}
 	}
-	for _, raw := range listOf(doc["evidence"]) {
+	for _, raw := range credential.List(doc["evidence"]) {
 		if o, ok := raw.(map[string]any); ok {
 			m.Evidence = append(m.Evidence, evidenceView{Name: str(o, "name"), URL: httpURL(str(o, "id")),
 				Narrative: str(o, "narrative"), Description: str(o, "description")})

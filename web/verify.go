@@ -406,16 +406,6 @@ func identityCheck(t map[string]string, cred map[string]any, identity string) *p
 	return c
 }
 
-func listOf(v any) []any {
-	switch l := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return l
-	}
-	return []any{v}
-}
-
 // DefaultVerifier is the verifier the server uses when given none: the
 // embedded contexts, keys (did:key and did:jwk locally, did:web through
 // client) and status lists through client, with caching; opts, such as
