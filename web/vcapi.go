@@ -469,18 +469,8 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) issues through the VC-API"))
 		return
 	}
-	if s.Credentials == nil || s.Issuer == nil {
-		s.writeError(w, r, badged.Errorf(badged.Unavailable, "this server does not issue credentials"))
-		return
-	}
-	body, err := readJSON(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	var req issueRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		s.writeError(w, r, invalidFields("request", FieldProblem{"body", "not a JSON object with credential and options"}))
+	if !s.readIssuing(w, r, &req, "credential and options") {
 		return
 	}
 	if req.Credential == nil {
@@ -594,4 +584,25 @@ func (s *Server) issuerIDOf(doc map[string]any) string {
 		return ""
 	}
 	return cand
+}
+
+// readIssuing reads the JSON body of a request to a route that issues or
+// changes credentials into req, whose fields the shape names for the
+// error; it answers the error itself and reports false when this server
+// does not issue or the body is not such an object.
+func (s *Server) readIssuing(w http.ResponseWriter, r *http.Request, req any, shape string) bool {
+	if s.Credentials == nil || s.Issuer == nil {
+		s.writeError(w, r, badged.Errorf(badged.Unavailable, "this server does not issue credentials"))
+		return false
+	}
+	body, err := readJSON(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return false
+	}
+	if err := json.Unmarshal(body, req); err != nil {
+		s.writeError(w, r, invalidFields("request", FieldProblem{"body", "not a JSON object with " + shape}))
+		return false
+	}
+	return true
 }

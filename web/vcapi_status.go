@@ -79,18 +79,8 @@ func (s *Server) handleIssuerCredentialStatus(w http.ResponseWriter, r *http.Req
 // credential it names, once may allows the caller (and says the
 // credential's institution, for the audit trail).
 func (s *Server) updateStatus(w http.ResponseWriter, r *http.Request, may func(c *issuance.Credential) (string, error)) {
-	if s.Credentials == nil || s.Issuer == nil {
-		s.writeError(w, r, badged.Errorf(badged.Unavailable, "this server does not issue credentials"))
-		return
-	}
-	body, err := readJSON(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	var req updateStatusRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		s.writeError(w, r, invalidFields("request", FieldProblem{"body", "not a JSON object with credentialId and credentialStatus"}))
+	if !s.readIssuing(w, r, &req, "credentialId and credentialStatus") {
 		return
 	}
 	var fields []FieldProblem
