@@ -20,7 +20,7 @@ import {readFileSync} from 'node:fs';
 import {gunzipSync} from 'node:zlib';
 import * as vc from '@digitalbazaar/vc';
 import {CONTEXTS} from './lib/loader.mjs';
-import {verifySuites} from './lib/suites.mjs';
+import {errorText, verifySuites} from './lib/suites.mjs';
 
 function loaderOf(docs) {
   return async function documentLoader(url) {
@@ -109,30 +109,7 @@ for(const file of args.slice(1)) {
       checkStatus: checkStatusWith(documentLoader, statuses),
       purpose: new vc.CredentialIssuancePurpose(),
     });
-    const errs = [];
-    const walk = e => {
-      if(!e) {
-        return;
-      }
-      if(Array.isArray(e)) {
-        e.forEach(walk);
-        return;
-      }
-      if(e.errors) {
-        walk(e.errors);
-      }
-      if(e.message && !e.errors) {
-        errs.push(e.message);
-      }
-    };
-    walk(res.error);
-    for(const r of res.results ?? []) {
-      walk(r.error);
-    }
-    if(res.statusResult && !res.statusResult.verified) {
-      walk(res.statusResult.error);
-    }
-    out = {verified: res.verified, error: res.verified ? '' : ([...new Set(errs)].join('; ') || 'verification failed')};
+    out = {verified: res.verified, error: res.verified ? '' : errorText(res)};
   } catch(e) {
     out = {verified: false, error: e?.message ?? String(e)};
   }

@@ -59,7 +59,9 @@ async function statusNotChecked() {
   return {verified: true};
 }
 
-function firstError(result) {
+// The messages of a vc verification result's errors (its proof's, its
+// credentials' and its status check's), joined; never empty.
+export function errorText(result) {
   const errs = [];
   const walk = e => {
     if(!e) {
@@ -81,7 +83,11 @@ function firstError(result) {
     walk(r.error);
   }
   if(result.statusResult && !result.statusResult.verified) {
-    errs.push('credential status check failed');
+    const before = errs.length;
+    walk(result.statusResult.error);
+    if(errs.length === before) {
+      errs.push('credential status check failed');
+    }
   }
   return [...new Set(errs)].join('; ') || 'verification failed';
 }
@@ -108,7 +114,7 @@ export async function verifyDataIntegrity(credential,
         new jsigs.purposes.AssertionProofPurpose(),
     });
     return result.verified ? {verified: true, error: ''} :
-      {verified: false, error: firstError(result)};
+      {verified: false, error: errorText(result)};
   } catch(e) {
     return {verified: false, error: e?.message ?? String(e)};
   }
