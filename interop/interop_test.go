@@ -186,23 +186,31 @@ func TestDigitalBazaarVerifiesBadged(t *testing.T) {
 		len(creds), len(formats), verified, want, rejected, want)
 }
 
+// signingDir makes a temporary directory for the npm stack to sign in:
+// key written to its key.json, and an empty unsigned/ for the inputs.
+func signingDir(t *testing.T, key ed25519.PrivateKey) (dir, keyFile, unsigned string) {
+	t.Helper()
+	dir = t.TempDir()
+	keyFile = filepath.Join(dir, "key.json")
+	b, err := keys.Marshal(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, keyFile, b)
+	unsigned = filepath.Join(dir, "unsigned")
+	if err := os.Mkdir(unsigned, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir, keyFile, unsigned
+}
+
 func TestBadgedVerifiesDigitalBazaar(t *testing.T) {
 	requireNode(t)
 	t.Parallel()
 	key, issuer, _ := newKey(t, 2)
 	creds := credentials(t, issuer)
 
-	dir := t.TempDir()
-	keyFile := filepath.Join(dir, "key.json")
-	b, err := keys.Marshal(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, keyFile, b)
-	unsigned := filepath.Join(dir, "unsigned")
-	if err := os.Mkdir(unsigned, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir, keyFile, unsigned := signingDir(t, key)
 	args := []string{"sign.mjs", "--key", keyFile, "--suite", strings.Join(formats, ","), "--out", filepath.Join(dir, "signed")}
 	for _, c := range creds {
 		f := filepath.Join(unsigned, c.name+".json")

@@ -13,7 +13,6 @@ import (
 	"github.com/badged/badged/credential/dataintegrity"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/jsonld"
-	"github.com/badged/badged/keys"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 )
@@ -211,17 +210,7 @@ func TestBadgedVerifiesDigitalBazaarPresentations(t *testing.T) {
 	key, id, _ := newKey(t, 13) // signs the credentials and the presentations
 	set := credentials(t, id)
 
-	dir := t.TempDir()
-	keyFile := filepath.Join(dir, "key.json")
-	b, err := keys.Marshal(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, keyFile, b)
-	unsigned := filepath.Join(dir, "unsigned")
-	if err := os.Mkdir(unsigned, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir, keyFile, unsigned := signingDir(t, key)
 	args := []string{"present.mjs", "sign", "--key", keyFile, "--out", filepath.Join(dir, "signed"),
 		"--challenge", vpChallenge, "--domain", vpDomain}
 	for _, c := range presentationCases {
