@@ -90,8 +90,8 @@ func (v *validator) issuable(doc map[string]any) {
 			}
 		}
 		if hasMB {
-			if s, _ := mb.(string); !validDigestMultibase(s) {
-				v.errorf(CheckRelatedResource, path+"/digestMultibase", "digestMultibase must be a multibase-encoded multihash")
+			if !validDigestsMultibase(mb) {
+				v.errorf(CheckRelatedResource, path+"/digestMultibase", "digestMultibase must be a multibase-encoded multihash, or a list of them")
 			}
 		}
 	})
@@ -144,6 +144,23 @@ func validSRI(s string) bool {
 		}
 	}
 	return true
+}
+
+// validDigestsMultibase reports whether a digestMultibase value is what
+// Data Integrity 2.6 allows: one multibase-encoded multihash, or a list
+// of them.
+func validDigestsMultibase(v any) bool {
+	list, ok := v.([]any)
+	if !ok {
+		s, _ := v.(string)
+		return validDigestMultibase(s)
+	}
+	for _, e := range list {
+		if s, _ := e.(string); !validDigestMultibase(s) {
+			return false
+		}
+	}
+	return len(list) > 0
 }
 
 // validDigestMultibase reports whether s is a multibase string whose bytes

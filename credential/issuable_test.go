@@ -63,6 +63,10 @@ func TestValidateIssuable(t *testing.T) {
 		{"fail/related-no-digest", with("relatedResource", rr(map[string]any{"id": "https://example.org/a"})), credential.CheckRelatedResource, "/relatedResource/0"},
 		{"fail/related-bad-sri", with("relatedResource", rr(map[string]any{"id": "https://example.org/a", "digestSRI": "sha384-abc"})), credential.CheckRelatedResource, "/relatedResource/0/digestSRI"},
 		{"fail/related-sri-unknown-hash", with("relatedResource", rr(map[string]any{"id": "https://example.org/a", "digestSRI": "md5-" + base64.StdEncoding.EncodeToString(h[:16])})), credential.CheckRelatedResource, "/relatedResource/0/digestSRI"},
+		{"ok/related-resource-multibase-list", with("relatedResource", rr(map[string]any{"id": "https://example.org/a", "digestMultibase": []any{mb, mb}})), "", ""},
+		{"fail/related-multibase-list-one-bad", with("relatedResource", rr(map[string]any{"id": "https://example.org/a", "digestMultibase": []any{mb, "not-multibase"}})), credential.CheckRelatedResource, "/relatedResource/0/digestMultibase"},
+		{"fail/related-multibase-empty-list", with("relatedResource", rr(map[string]any{"id": "https://example.org/a", "digestMultibase": []any{}})), credential.CheckRelatedResource, "/relatedResource/0/digestMultibase"},
+		{"fail/related-multibase-raw-digest", with("relatedResource", rr(map[string]any{"id": "https://example.org/a", "digestMultibase": "u" + base64.RawURLEncoding.EncodeToString(h[:])})), credential.CheckRelatedResource, "/relatedResource/0/digestMultibase"},
 		{"fail/related-bad-multibase", with("relatedResource", rr(map[string]any{"id": "https://example.org/a", "digestMultibase": "not-multibase"})), credential.CheckRelatedResource, "/relatedResource/0/digestMultibase"},
 		{"fail/related-truncated-multihash", with("relatedResource", rr(map[string]any{"id": "https://example.org/a", "digestMultibase": short})), credential.CheckRelatedResource, "/relatedResource/0/digestMultibase"},
 	}

@@ -125,6 +125,7 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 	docChecked := false
 	verified := 0
 	var unsupported []string // the types of proofs badged does not check
+	var signers []signedBy   // the proofs that verified
 	for i, proof := range proofs {
 		label := "the proof"
 		if len(proofs) > 1 {
@@ -189,13 +190,13 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 			v.checkProofJSONLD(doc, proof, rep)
 		}
 		verified++
-		res.Signer = vm
 		for _, w := range warnings {
 			rep.add(CheckProof, Warning, w)
 		}
 		rep.add(CheckProof, Pass, fmt.Sprintf("%s (%s) is a valid signature by %s", label, suite, vm))
-		v.signer(doc, key, rep)
+		signers = append(signers, signedBy{label, vm, key})
 	}
+	v.signers(doc, signers, rep, res)
 	if !docChecked {
 		if err := v.ld.Check(withoutProofs(doc)); err != nil {
 			rep.add(CheckJSONLD, Fail, jsonldMessage(err))
@@ -285,23 +286,79 @@ func (v *Verifier) resolve(ctx context.Context, vm string) (*did.Key, error) {
 	return v.keys.ResolveKey(ctx, vm)
 }
 
-// signer decides whether the key that signed belongs to the issuer.
+// signedBy is a proof that verified: its label, verification method and
+// key.
+type signedBy struct {
+	label, vm string
+	key       *did.Key
+}
+
+// signers decides who signed a credential whose proofs all verified. A
+// proof by another party than the issuer (a countersignature or a
+// notary's, in a proof set or chain) is no forgery when another proof is
+// the issuer's: the issuer signed, and another signed as well. Without a
+// proof by the issuer, each proof is judged as the only one would be.
+func (v *Verifier) signers(doc map[string]any, signed []signedBy, rep *report, res *Result) {
+	if len(signed) == 0 {
+		return
+	}
+	judged := make([]signerJudgement, len(signed))
+	byIssuer := -1
+	for i, s := range signed {
+		judged[i] = judgeSigner(doc, s.key)
+		if byIssuer < 0 && !judged[i].otherParty && judged[i].verdict != Fail {
+			byIssuer = i
+		}
+	}
+	if byIssuer < 0 {
+		res.Signer = signed[len(signed)-1].vm
+		for _, j := range judged {
+			rep.addReason(CheckSigner, j.verdict, j.reason, j.message)
+		}
+		return
+	}
+	res.Signer = signed[byIssuer].vm
+	for i, j := range judged {
+		if j.otherParty {
+			rep.add(CheckSigner, Pass, fmt.Sprintf("%s is a further signature, by %s, beside the issuer's", signed[i].label, signed[i].key.Controller))
+			continue
+		}
+		rep.addReason(CheckSigner, j.verdict, j.reason, j.message)
+	}
+}
+
+// signer decides whether the key that signed the credential's one
+// signature belongs to the issuer.
 func (v *Verifier) signer(doc map[string]any, key *did.Key, rep *report) {
+	j := judgeSigner(doc, key)
+	rep.addReason(CheckSigner, j.verdict, j.reason, j.message)
+}
+
+// signerJudgement is what the signer check finds of one key that signed:
+// otherParty when the key is another's than the issuer, which can publish
+// keys.
+type signerJudgement struct {
+	verdict         Verdict
+	reason, message string
+	otherParty      bool
+}
+
+// judgeSigner decides whether a key that signed belongs to the issuer.
+func judgeSigner(doc map[string]any, key *did.Key) signerJudgement {
 	issuer, _ := issuerOf(doc)
 	switch {
 	case issuer == "":
-		rep.add(CheckSigner, Fail, "the credential names no issuer")
+		return signerJudgement{verdict: Fail, message: "the credential names no issuer"}
 	case key.Controller != issuer && !canPublishKeys(issuer):
-		rep.add(CheckSigner, Warning, fmt.Sprintf("the issuer %s is not a DID or https URL, so it publishes no keys; the credential was signed by %s, which nothing ties to the issuer", issuer, key.Controller))
+		return signerJudgement{verdict: Warning, message: fmt.Sprintf("the issuer %s is not a DID or https URL, so it publishes no keys; the credential was signed by %s, which nothing ties to the issuer", issuer, key.Controller)}
 	case key.Controller != issuer:
-		rep.add(CheckSigner, Fail, fmt.Sprintf("the key belongs to %s, not to the issuer %s", key.Controller, issuer))
+		return signerJudgement{verdict: Fail, message: fmt.Sprintf("the key belongs to %s, not to the issuer %s", key.Controller, issuer), otherParty: true}
 	case key.SelfAsserted:
-		rep.add(CheckSigner, Warning, fmt.Sprintf("the key comes with the credential itself (in the verification method's URL or the token's header); nothing %s publishes confirms it is theirs", issuer))
+		return signerJudgement{verdict: Warning, message: fmt.Sprintf("the key comes with the credential itself (in the verification method's URL or the token's header); nothing %s publishes confirms it is theirs", issuer)}
 	case !key.AssertionMethod:
-		rep.addReason(CheckSigner, Fail, ReasonProofPurpose, fmt.Sprintf("%s does not list the key as one that may issue credentials (assertionMethod), the proof's purpose", issuer))
-	default:
-		rep.add(CheckSigner, Pass, fmt.Sprintf("the key is one %s lists for issuing credentials", issuer))
+		return signerJudgement{verdict: Fail, reason: ReasonProofPurpose, message: fmt.Sprintf("%s does not list the key as one that may issue credentials (assertionMethod), the proof's purpose", issuer)}
 	}
+	return signerJudgement{verdict: Pass, message: fmt.Sprintf("the key is one %s lists for issuing credentials", issuer)}
 }
 
 // canPublishKeys reports whether an issuer id is one that can publish keys

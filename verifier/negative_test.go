@@ -487,6 +487,17 @@ func TestNegative(t *testing.T) {
 		// Who signed.
 		{name: "fail/did:web issuer, signed by a did:key", input: marshal(t, e.signDI(t, e.cred(t), other, dataintegrity.RDFC)), fail: verifier.CheckSigner},
 		{name: "fail/did:web issuer, jwt signed by a did:key", input: ascii(signJWT(t, e.cred(t), other.key, other.vm.ID, jose.OBJWT)), fail: verifier.CheckSigner},
+		// A proof by another party beside the issuer's (a countersignature,
+		// in a set or a chain: Data Integrity 2.1.1 and 2.1.2) is no
+		// forgery; without the issuer's own proof it is one.
+		{name: "ok/set of the issuer's proof and another party's", input: marshal(t, signDI(t, e.suite, e.signDI(t, e.cred(t), other, dataintegrity.RDFC), sci, dataintegrity.RDFC))},
+		{name: "ok/chain: the issuer's proof following another party's", input: marshal(t, signWith(t, e.suite,
+			signWith(t, e.suite, e.cred(t), other, dataintegrity.Options{ID: "urn:uuid:first"}), sci,
+			dataintegrity.Options{PreviousProof: []string{"urn:uuid:first"}}))},
+		{name: "fail/set of two proofs by another party", input: marshal(t, signDI(t, e.suite, e.signDI(t, e.cred(t), other, dataintegrity.RDFC), other, dataintegrity.RDFC)), fail: verifier.CheckSigner},
+		{name: "fail/set of the issuer's proof and another party's, the issuer's altered", input: tamper(signDI(t, e.suite, e.signDI(t, e.cred(t), other, dataintegrity.RDFC), sci, dataintegrity.RDFC), func(c map[string]any) {
+			c["proof"].([]any)[1].(map[string]any)["created"] = "2026-07-01T00:00:00Z"
+		}), fail: verifier.CheckProof, reason: verifier.ReasonSignature, also: []string{verifier.CheckSigner}},
 		{name: "fail/key not under assertionMethod", input: marshal(t, e.signDI(t, e.cred(t, issuedBy(authOnlyID), del("credentialStatus")), e.authOnly, dataintegrity.RDFC)), fail: verifier.CheckSigner, reason: verifier.ReasonProofPurpose},
 
 		// JSON-LD: nothing may escape the signature. Signed as JWTs, which

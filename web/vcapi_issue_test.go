@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -216,6 +218,21 @@ func TestIssueCredentialOptions(t *testing.T) {
 		vc := e.issue(t, map[string]any{"credential": c, "options": opts()})
 		e.verifyIssued(t, iss, vc)
 	})
+	t.Run("ok/related-resources", func(t *testing.T) {
+		// digestMultibase is one multibase multihash or a list of them
+		// (Data Integrity 2.6); an object or an array of objects.
+		sum := sha256.Sum256([]byte("resource"))
+		mh := "u" + base64.RawURLEncoding.EncodeToString(append([]byte{0x12, 0x20}, sum[:]...))
+		sri := "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+		for _, rr := range []any{
+			map[string]any{"id": "https://example.org/a", "digestSRI": sri},
+			[]any{map[string]any{"id": "https://example.org/a", "mediaType": "application/ld+json", "digestMultibase": mh}},
+			[]any{map[string]any{"id": "https://example.org/a", "digestMultibase": []any{mh, mh}}},
+		} {
+			vc := e.issue(t, map[string]any{"credential": with(genericVC(), "relatedResource", rr), "options": opts()})
+			e.verifyIssued(t, iss, vc)
+		}
+	})
 	for _, format := range []string{"vc+jwt", "jwt"} {
 		t.Run("ok/"+format, func(t *testing.T) {
 			vc := e.issue(t, map[string]any{"credential": genericVC(), "options": opts("format", format)})
@@ -255,6 +272,7 @@ func TestIssueCredentialOptions(t *testing.T) {
 			map[string]any{"id": "https://example.org/a", "digestSRI": "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
 			map[string]any{"id": "https://example.org/a", "digestSRI": "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}}), opts(), "credential/relatedResource/1/id", "rule: relatedResource"},
 		{"fail/related-resource-bad-digest", with(genericVC(), "relatedResource", []any{map[string]any{"id": "https://example.org/a", "digestSRI": "sha256-tooshort"}}), opts(), "credential/relatedResource/0/digestSRI", "rule: relatedResource"},
+		{"fail/related-resource-raw-digest", with(genericVC(), "relatedResource", []any{map[string]any{"id": "https://example.org/a", "digestMultibase": "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"}}), opts(), "credential/relatedResource/0/digestMultibase", "multihash"},
 		{"fail/related-resource-no-digest", with(genericVC(), "relatedResource", []any{map[string]any{"id": "https://example.org/a"}}), opts(), "credential/relatedResource/0", "rule: relatedResource"},
 		{"fail/id-not-url", with(genericVC(), "id", "credential 1"), opts(), "credential/id", "URL"},
 		{"fail/subject-id-not-url", with(genericVC(), "credentialSubject", map[string]any{"id": "learner 1"}), opts(), "credential/credentialSubject/id", "rule: id"},
