@@ -11,6 +11,8 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/bake"
+	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/credential"
 )
 
 // Verify reads input as whatever a person may hold and verifies it: a
@@ -45,6 +47,9 @@ func (v *Verifier) Verify(ctx context.Context, input []byte) *Result {
 		if isPresentation(doc) {
 			return v.presentation(ctx, doc, PresentationOptions{}, rep, res)
 		}
+		if hasType(doc, "EnvelopedVerifiableCredential") {
+			return v.envelope(ctx, doc, rep, res)
+		}
 		return v.credential(ctx, doc, rep, res)
 	}
 	if looksLikeJWT(payload) {
@@ -55,6 +60,25 @@ func (v *Verifier) Verify(ctx context.Context, input []byte) *Result {
 	}
 	rep.add(CheckFormat, Fail, "the input is not a JSON credential, a JWT, or a PNG or SVG image with a credential")
 	return rep.result(res)
+}
+
+// envelope verifies an EnvelopedVerifiableCredential (VC 2.0 section
+// 4.13.1), what the VC-API's issue answers for a JWT: its @context begins
+// with the VC 2.0 context, which defines it, and its id is a data: URL of
+// the JWT that secures the credential.
+func (v *Verifier) envelope(ctx context.Context, doc map[string]any, rep *report, res *Result) *Result {
+	res.Kind = "credential"
+	if list := credential.List(doc["@context"]); len(list) == 0 || list[0] != contexts.VCv2 {
+		rep.add(CheckContext, Fail, "an EnvelopedVerifiableCredential's @context must begin with "+contexts.VCv2+", which defines it")
+		return rep.result(res)
+	}
+	token, ok := envelopedJWT(doc)
+	if !ok {
+		rep.add(CheckFormat, Fail, "an EnvelopedVerifiableCredential's id must be a data: URL of a JWT ("+strings.Join(envelopedMediaTypes, "..., ")+"...)")
+		return rep.result(res)
+	}
+	res.Container = "jwt"
+	return v.jwt(ctx, token, rep, res)
 }
 
 // VerifyCredential verifies a credential secured with an embedded Data

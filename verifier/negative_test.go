@@ -498,6 +498,11 @@ func TestNegative(t *testing.T) {
 		{name: "fail/set of the issuer's proof and another party's, the issuer's altered", input: tamper(signDI(t, e.suite, e.signDI(t, e.cred(t), other, dataintegrity.RDFC), sci, dataintegrity.RDFC), func(c map[string]any) {
 			c["proof"].([]any)[1].(map[string]any)["created"] = "2026-07-01T00:00:00Z"
 		}), fail: verifier.CheckProof, reason: verifier.ReasonSignature, also: []string{verifier.CheckSigner}},
+		// An EnvelopedVerifiableCredential (VC 2.0 4.13.1) is its JWT.
+		{name: "ok/enveloped vc+jwt", input: marshal(t, map[string]any{"@context": []any{"https://www.w3.org/ns/credentials/v2"}, "type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt," + vcjose})},
+		{name: "fail/enveloped, no @context", input: marshal(t, map[string]any{"type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt," + vcjose}), fail: verifier.CheckContext},
+		{name: "fail/enveloped, id not a data: URL", input: marshal(t, map[string]any{"@context": "https://www.w3.org/ns/credentials/v2", "type": "EnvelopedVerifiableCredential", "id": "https://example.org/c/1"}), fail: verifier.CheckFormat},
+		{name: "fail/enveloped jwt altered", input: marshal(t, map[string]any{"@context": "https://www.w3.org/ns/credentials/v2", "type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt," + reencode(t, vcjose, 1, grade)}), fail: verifier.CheckProof},
 		{name: "fail/key not under assertionMethod", input: marshal(t, e.signDI(t, e.cred(t, issuedBy(authOnlyID), del("credentialStatus")), e.authOnly, dataintegrity.RDFC)), fail: verifier.CheckSigner, reason: verifier.ReasonProofPurpose},
 
 		// JSON-LD: nothing may escape the signature. Signed as JWTs, which

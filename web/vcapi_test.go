@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
@@ -452,6 +453,30 @@ func TestVerifyStatusCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	future := marshalJSON(t, ahead)
+	// A proof set: another party's proof beside the issuer's.
+	otherKey := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{3}, ed25519.SeedSize))
+	otherDID, err := did.KeyDID(otherKey.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	countersigned, err := suite.Sign(e.creds.doc, otherKey, dataintegrity.Options{VerificationMethod: otherDID + "#" + strings.TrimPrefix(otherDID, "did:key:"), Created: verifyClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onlyOther := marshalJSON(t, countersigned)
+	if countersigned, err = suite.Sign(countersigned, e.creds.key, dataintegrity.Options{VerificationMethod: e.creds.vm, Created: verifyClock()}); err != nil {
+		t.Fatal(err)
+	}
+	// An EnvelopedVerifiableCredential (VC 2.0 4.13.1), as
+	// /credentials/issue answers for a JWT.
+	envelope := func(f func(map[string]any)) map[string]any {
+		env := map[string]any{"@context": "https://www.w3.org/ns/credentials/v2", "type": "EnvelopedVerifiableCredential",
+			"id": "data:application/jwt," + e.creds.jwt}
+		if f != nil {
+			f(env)
+		}
+		return env
+	}
 	tests := []struct {
 		name   string
 		cred   any
@@ -483,6 +508,14 @@ func TestVerifyStatusCodes(t *testing.T) {
 		{"ok/proof-chain", marshalJSON(t, chained), http.StatusOK, ""},
 		{"fail/proof-chain-link-missing", brokenChain, http.StatusUnprocessableEntity, verifier.ReasonPreviousProof},
 		{"fail/proof-created-in-the-future", future, http.StatusUnprocessableEntity, verifier.ReasonCreated},
+		{"ok/proof-set-with-another-partys-proof", marshalJSON(t, countersigned), http.StatusOK, ""},
+		{"fail/signed-only-by-another-party", onlyOther, http.StatusUnprocessableEntity, ""},
+		{"ok/enveloped", envelope(nil), http.StatusOK, ""},
+		{"fail/enveloped-@context-empty", envelope(func(m map[string]any) { m["@context"] = []any{} }), http.StatusUnprocessableEntity, ""},
+		{"fail/enveloped-@context-not-vc-2.0", envelope(func(m map[string]any) { m["@context"] = "https://www.w3.org/ns/credentials/examples/v2" }), http.StatusUnprocessableEntity, ""},
+		{"fail/enveloped-id-not-a-data-url", envelope(func(m map[string]any) { m["id"] = e.creds.jwt }), http.StatusUnprocessableEntity, ""},
+		{"fail/enveloped-type-missing", envelope(func(m map[string]any) { delete(m, "type") }), http.StatusUnprocessableEntity, ""},
+		{"fail/enveloped-jwt-altered", envelope(func(m map[string]any) { m["id"] = "data:application/jwt," + e.creds.jwt[:len(e.creds.jwt)-4] + "AAAA" }), http.StatusUnprocessableEntity, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
