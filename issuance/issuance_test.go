@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/multiformats/go-multibase"
+
 	"github.com/badged/badged"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/credential"
@@ -512,6 +514,16 @@ func TestDIDDocument(t *testing.T) {
 	}
 	if doc.ID != "did:web:badges.example.edu:issuers:math" || len(doc.VerificationMethod) != 1 || len(doc.AssertionMethod) != 1 {
 		t.Fatalf("DID document = %s", mustJSON(t, doc))
+	}
+	// The key is a Multikey whose publicKeyMultibase is base58btc (z) of
+	// the Ed25519 multicodec header 0xed01 and 32 bytes, as eddsa-rdfc-2022
+	// requires (the W3C eddsa suite resolves only did:key, so cannot check
+	// it of a did:web).
+	vm := doc.VerificationMethod[0]
+	enc, raw, err := multibase.Decode(vm.PublicKeyMultibase)
+	if vm.Type != "Multikey" || err != nil || enc != multibase.Base58BTC || !strings.HasPrefix(vm.PublicKeyMultibase, "z6Mk") ||
+		len(raw) != 34 || raw[0] != 0xed || raw[1] != 0x01 || vm.ID != doc.ID+"#"+vm.PublicKeyMultibase {
+		t.Errorf("verification method %+v (%v): want a Multikey, z6Mk..., id DID#key", vm, err)
 	}
 	// The ring was created on first use, once.
 	again, _ := e.svc.DIDDocument(ctx, "math")
