@@ -16,7 +16,8 @@ import (
 )
 
 // Verify reads input as whatever a person may hold and verifies it: a
-// JSON-LD credential or presentation, a compact JWT, or a PNG or SVG image
+// JSON-LD credential or presentation, a compact JWT (bare or as an
+// EnvelopedVerifiableCredential), or a PNG or SVG image
 // with a baked credential. It never fails: every problem, from unreadable
 // input to a revoked credential, is a failed check in the Result.
 func (v *Verifier) Verify(ctx context.Context, input []byte) *Result {
