@@ -109,7 +109,12 @@ func (n *node) attr(name string) (string, bool) {
 // the document again from what it kept.
 func sanitizeSVG(b []byte) (*Image, error) {
 	d := xml.NewDecoder(bytes.NewReader(b))
-	d.Strict = true // and no CharsetReader: only UTF-8 is read
+	d.Strict = true
+	var charset string // only UTF-8 is read
+	d.CharsetReader = func(cs string, _ io.Reader) (io.Reader, error) {
+		charset = cs
+		return nil, errors.New("not UTF-8")
+	}
 	var (
 		root      *node
 		stack     []*node
@@ -123,6 +128,9 @@ func sanitizeSVG(b []byte) (*Image, error) {
 			break
 		}
 		if err != nil {
+			if charset != "" {
+				return nil, invalid("The SVG is encoded in %s; only UTF-8 is allowed.", charset)
+			}
 			if root == nil {
 				return nil, errNotImage
 			}
