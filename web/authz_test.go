@@ -140,6 +140,8 @@ func matrix() map[string]matrixCase {
 		"POST /backpack/account/delete": {[]string{learner}, fixed(func(e *env) string { return "/backpack/account/delete" })},
 		"GET /s/{shareID}/image.png":    {everyone, fixed(func(e *env) string { return e.ownerShare() + "/image.png" })},
 		"GET /s/{shareID}/credential":   {everyone, fixed(func(e *env) string { return e.ownerShare() + "/credential" })},
+		// Badge images (image.go) are public, like the credentials that name them.
+		"GET /images/{file}": {everyone, fixed(func(e *env) string { return "/images/" + e.image().Name() })},
 		// The catalogue (catalogue.go) is public; requesting is for every
 		// person signed in, for themselves.
 		"GET /catalogue": {everyone, fixed(func(e *env) string { return "/catalogue" })},
