@@ -235,6 +235,10 @@ func matrix() map[string]matrixCase {
 		"POST /api/v1/badgeclasses/{badgeClassID}/archive": {adminB, func(e *env) (string, any) {
 			return "/api/v1/badgeclasses/" + e.B.ID + "/archive", map[string]int64{"version": must(e.db.BadgeClass(ctx, e.B.ID)).Version}
 		}},
+		// Setting a badge class's image is updating it.
+		"POST /api/v1/badgeclasses/{badgeClassID}/image": {editB, func(e *env) (string, any) {
+			return "/api/v1/badgeclasses/" + e.B.ID + "/image", testSVG
+		}},
 		"GET /api/v1/badgeclasses/{badgeClassID}/staff": {adminB, fixed(func(e *env) string { return "/api/v1/badgeclasses/" + e.B.ID + "/staff" })},
 
 		// Bulk direct awards at B: uploading needs the award permission
