@@ -60,7 +60,7 @@ func Default(name, issuer string) *Image {
 	}
 	issuer = strings.Join(strings.Fields(issuer), " ")
 	bg := Background(name)
-	img := image.NewNRGBA(image.Rect(0, 0, DefaultSize, DefaultSize))
+	img := image.NewRGBA(image.Rect(0, 0, DefaultSize, DefaultSize))
 	disc(img, bg, ringColor(bg))
 
 	fs, err := fonts()
@@ -212,7 +212,7 @@ func ringColor(bg color.NRGBA) color.NRGBA {
 
 // disc draws the badge: a disc of bg with a ring of ring inside its edge,
 // anti-aliased, on a transparent square.
-func disc(img *image.NRGBA, bg, ring color.NRGBA) {
+func disc(img *image.RGBA, bg, ring color.NRGBA) {
 	const c = DefaultSize / 2
 	fill := func(col color.NRGBA, circles ...float32) {
 		z := vector.NewRasterizer(DefaultSize, DefaultSize)

@@ -37,8 +37,7 @@ func sanitizeRaster(b []byte) (*Image, error) {
 	}
 	img = fit(img, ServedEdge)
 	var out bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
-	if err := enc.Encode(&out, img); err != nil {
+	if err := png.Encode(&out, img); err != nil {
 		return nil, badged.Wrap(badged.Invalid, err, "The "+kind+" image cannot be converted to PNG.")
 	}
 	return &Image{MediaType: PNG, Data: out.Bytes()}, nil
