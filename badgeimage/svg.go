@@ -16,9 +16,12 @@ const (
 	nsXML   = "http://www.w3.org/XML/1998/namespace"
 )
 
-// editorNamespaces are those of drawing programs' metadata, which is
-// dropped: it is neither drawn nor able to run or fetch anything.
+// editorNamespaces are those of drawing programs' metadata and of baked
+// Open Badges credentials (2.0 and 3.0), which are dropped: they are
+// neither drawn nor able to run or fetch anything.
 var editorNamespaces = set(
+	"https://purl.imsglobal.org/ob/v3p0",
+	"http://openbadges.org",
 	"http://www.inkscape.org/namespaces/inkscape",
 	"http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
 	"http://www.w3.org/1999/02/22-rdf-syntax-ns#",

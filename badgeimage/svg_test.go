@@ -114,6 +114,9 @@ func TestSanitizeSVGKept(t *testing.T) {
 			`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><filter id="f"><feGaussianBlur stdDeviation="2"/></filter><g filter="url(#f)" transform="rotate(45 0 0) translate(1,2)"/></svg>`},
 		{"ok/newline kept in attribute", "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><path d=\"M0 0\nL1 1\"/></svg>",
 			`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><path d="M0 0&#xA;L1 1"/></svg>`},
+		{"ok/baked credential dropped", `<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" viewBox="0 0 1 1">` +
+			`<openbadges:credential><![CDATA[{"@context": []}]]></openbadges:credential><rect/></svg>`,
+			`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect/></svg>`},
 		{"ok/text outside text dropped", `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">stray<g>text</g></svg>`,
 			`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><g/></svg>`},
 	}
