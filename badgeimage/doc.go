@@ -24,9 +24,10 @@
 //     #fragment (href, xlink:href, url()), CSS functions and at-rules other
 //     than a harmless few, processing instructions and DOCTYPE (where XML
 //     entities are declared). Editor metadata (Inkscape, Sodipodi, RDF,
-//     metadata elements) is dropped. Documents are limited to
-//     [MaxSVGElements] elements nested at most [MaxSVGDepth] deep, and get
-//     a viewBox (derived from width and height when missing).
+//     metadata elements) and baked credentials are dropped. Documents are
+//     limited to [MaxSVGElements] elements nested at most [MaxSVGDepth]
+//     deep, and get a viewBox (derived from width and height when
+//     missing).
 //
 // Every error for bad input is a *badged.Error of kind Invalid (TooLarge
 // beyond [MaxBytes]) whose message can be shown to the person who
