@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -11,6 +12,7 @@ import (
 	"image/png"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/badged/badged"
@@ -32,15 +34,23 @@ func rawPNG(t testing.TB, w, h uint32, n int) []byte {
 	return zeroPNG(t, w, h, 8, 0, n)
 }
 
+// zeroPNGs memoizes zeroPNG: compressing a bomb's stream takes a while,
+// and the tests, the fuzz seeds and the benchmarks share them.
+var zeroPNGs sync.Map
+
 // zeroPNG builds a PNG of w × h pixels of the depth and colour type given
 // whose IDAT holds the zlib stream of n zero bytes.
 func zeroPNG(t testing.TB, w, h uint32, depth, colorType byte, n int) []byte {
 	t.Helper()
+	key := fmt.Sprint(w, h, depth, colorType, n)
+	if b, ok := zeroPNGs.Load(key); ok {
+		return b.([]byte)
+	}
 	ihdr := binary.BigEndian.AppendUint32(nil, w)
 	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
 	ihdr = append(ihdr, depth, colorType, 0, 0, 0) // deflate, filter 0, no interlace
 	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestSpeed) // as small as the best for zeros, ten times faster
 	zeros := make([]byte, 1<<20)
 	for n > 0 {
 		k := min(n, len(zeros))
@@ -51,7 +61,9 @@ func zeroPNG(t testing.TB, w, h uint32, depth, colorType byte, n int) []byte {
 	b := []byte("\x89PNG\r\n\x1a\n")
 	b = append(b, pngChunk("IHDR", ihdr)...)
 	b = append(b, pngChunk("IDAT", z.Bytes())...)
-	return append(b, pngChunk("IEND", nil)...)
+	b = append(b, pngChunk("IEND", nil)...)
+	zeroPNGs.Store(key, b)
+	return b
 }
 
 // photo draws a w × h image with detail in every pixel, as a photograph
