@@ -12,6 +12,11 @@ import (
 	"github.com/badged/badged/badgeimage"
 )
 
+// maxImageUploads is how many uploaded images are decoded at once; more
+// wait. Each may take up to 70 MB (docs/benchmarks.md), so that a few
+// small files declaring the largest image allowed cannot exhaust memory.
+const maxImageUploads = 2
+
 // imageCSP is the Content-Security-Policy of a served image: an SVG
 // opened on its own is a document, and this one may load nothing, run
 // nothing (sandbox) and style itself only from within.
@@ -54,7 +59,14 @@ func (s *Server) handleImageUpload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badged.Errorf(badged.TooLarge, "The file is larger than %d MiB, the most allowed for an image.", badgeimage.MaxBytes>>20))
 		return
 	}
+	select {
+	case s.imageSlots <- struct{}{}:
+	case <-r.Context().Done():
+		s.writeError(w, r, badged.Wrap(badged.Unavailable, r.Context().Err(), "The upload was cancelled while waiting for others to finish."))
+		return
+	}
 	im, err := badgeimage.Read(r.Body)
+	<-s.imageSlots
 	if err != nil {
 		if badged.KindOf(err) == badged.Internal { // reading the body failed
 			err = badged.Wrap(badged.Invalid, err, "The upload was interrupted; send the image again.")

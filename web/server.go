@@ -83,6 +83,8 @@ type Server struct {
 
 	rates  *rateLimits
 	router chi.Router
+	// imageSlots bounds the image uploads decoded at once (image.go).
+	imageSlots chan struct{}
 }
 
 // InstitutionLister lists every institution, for a platform
@@ -147,7 +149,7 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.Login, s.Demo = api.Login, api.Demo
 	s.Wallet = api.Wallet
 	s.Audit, s.Outbox = api.Audit, api.Outbox
-	s.Images = api.Images
+	s.Images, s.imageSlots = api.Images, make(chan struct{}, maxImageUploads)
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
 	r.Use(s.throttle(api.Throttle)...)
