@@ -22,8 +22,9 @@
 //     person uploading learns why: script, foreignObject, event handler
 //     attributes, javascript: URLs, any reference other than a local
 //     #fragment (href, xlink:href, url()), CSS functions and at-rules other
-//     than a harmless few, processing instructions and DOCTYPE (where XML
-//     entities are declared). Editor metadata (Inkscape, Sodipodi, RDF,
+//     than a harmless few, processing instructions and DOCTYPE
+//     declarations (of XML entities; a bare SVG DOCTYPE naming its DTD,
+//     which is never read, is dropped). Editor metadata (Inkscape, Sodipodi, RDF,
 //     metadata elements) and baked credentials are dropped. Documents are
 //     limited to [MaxSVGElements] elements nested at most [MaxSVGDepth]
 //     deep, and get a viewBox (derived from width and height when

@@ -67,7 +67,7 @@ var svgAttributes = set(
 	"markerWidth", "markerHeight", "markerUnits", "refX", "refY", "orient",
 	"filterUnits", "primitiveUnits", "in", "in2", "result", "stdDeviation", "mode", "operator",
 	"k1", "k2", "k3", "k4", "values", "type", "tableValues", "slope", "intercept", "amplitude", "exponent",
-	"radius", "media",
+	"radius", "media", "role", "focusable", "enable-background", "clip", "kerning", "systemLanguage",
 )
 
 // cssFunctions are the CSS functions an attribute or style sheet may call
@@ -196,10 +196,17 @@ func sanitizeSVG(b []byte) (*Image, error) {
 				return nil, invalid("The SVG contains a processing instruction (<?%s ...?>), which is not allowed: it could load a style sheet from elsewhere.", t.Target)
 			}
 		case xml.Directive:
-			if f := strings.Fields(string(t)); root == nil && len(f) > 1 && strings.EqualFold(f[0], "DOCTYPE") && f[1] != "svg" {
+			f := strings.Fields(string(t))
+			doctype := root == nil && len(f) > 1 && strings.EqualFold(f[0], "DOCTYPE")
+			if doctype && f[1] != "svg" {
 				return nil, errNotImage // <!DOCTYPE html>
 			}
-			return nil, invalid("The SVG contains a <!DOCTYPE> or another declaration, which is not allowed: it can declare entities that expand without limit.")
+			// The SVG 1.0 and 1.1 DOCTYPEs that drawing programs write name
+			// an external DTD, which is never read, and declare nothing:
+			// dropped. An internal subset ([...]) declares entities.
+			if !doctype || bytes.ContainsAny(t, "[<") {
+				return nil, invalid("The SVG contains a <!DOCTYPE> with declarations, or another declaration, which is not allowed: it can declare entities that expand without limit.")
+			}
 		}
 	}
 	if root == nil {
@@ -285,7 +292,7 @@ func element(t xml.StartElement) (*node, error) {
 			}
 			return nil, invalid("The SVG has an attribute %s from another vocabulary (%s) on <%s>, which is not allowed.", an, a.Name.Space, name)
 		}
-		if !svgAttributes[an] && an != "xml:space" && an != "xml:lang" {
+		if !svgAttributes[an] && an != "xml:space" && an != "xml:lang" && !strings.HasPrefix(an, "aria-") {
 			return nil, invalid("The SVG has the attribute %s on <%s>, which is not allowed in a badge image.", an, name)
 		}
 		if _, dup := n.attr(an); dup {

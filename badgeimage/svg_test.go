@@ -79,7 +79,8 @@ func TestSanitizeSVGRefused(t *testing.T) {
 		{"fail/unterminated comment", svg(`<rect style="fill: red /* x"/>`), "does not end"},
 		{"fail/stylesheet PI", `<?xml-stylesheet href="https://evil.example/x.css"?>` + svg(""), "processing instruction (<?xml-stylesheet ...?>)"},
 		{"fail/billion laughs", `<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>` + svg(`<text>&lol2;</text>`), "<!DOCTYPE>"},
-		{"fail/external entity", `<!DOCTYPE svg SYSTEM "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">` + svg(""), "<!DOCTYPE>"},
+		{"fail/external entity", `<!DOCTYPE svg SYSTEM "https://evil.example/x.dtd" [<!ENTITY x SYSTEM "file:///etc/passwd">]>` + svg(`<text>&x;</text>`), "<!DOCTYPE>"},
+		{"fail/declaration in body", svg(`<!ENTITY x "y">`), "another declaration"},
 		{"fail/undeclared entity", svg(`<text>&nbsp;</text>`), "not well-formed XML"},
 		{"fail/animation", svg(`<set attributeName="href" to="#x"/>`), "a <set> element"},
 		{"fail/unknown attribute", svg(`<rect formaction="x"/>`), "the attribute formaction on <rect>"},
@@ -117,6 +118,14 @@ func TestSanitizeSVGKept(t *testing.T) {
 		{"ok/baked credential dropped", `<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" viewBox="0 0 1 1">` +
 			`<openbadges:credential><![CDATA[{"@context": []}]]></openbadges:credential><rect/></svg>`,
 			`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect/></svg>`},
+		{"ok/Illustrator", `<?xml version="1.0" encoding="utf-8"?>
+<!-- Generator: Adobe Illustrator 16.0.0, SVG Export Plug-In . SVG Version: 6.00 Build 0)  -->
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg version="1.1" id="Layer_1" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" x="0px" y="0px"
+	 width="100px" height="100px" viewBox="0 0 100 100" enable-background="new 0 0 100 100" xml:space="preserve" role="img" aria-label="A badge">
+<circle fill="#FFFFFF" cx="50" cy="50" r="40"/>
+</svg>`,
+			`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" id="Layer_1" x="0px" y="0px" width="100px" height="100px" viewBox="0 0 100 100" enable-background="new 0 0 100 100" xml:space="preserve" role="img" aria-label="A badge"><circle fill="#FFFFFF" cx="50" cy="50" r="40"/></svg>`},
 		{"ok/text outside text dropped", `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">stray<g>text</g></svg>`,
 			`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><g/></svg>`},
 	}
