@@ -4,7 +4,7 @@
 //
 // # Uploads
 //
-// [Read] and [Sanitize] accept a PNG, a JPEG or an SVG, sniffed from its
+// [Sanitize] accepts a PNG, a JPEG or an SVG, sniffed from its
 // content (a file name or Content-Type is never trusted), and return a new
 // document, never the one uploaded:
 //

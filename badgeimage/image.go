@@ -73,15 +73,19 @@ type Store interface {
 	Image(ctx context.Context, sum string) (*Image, error)
 }
 
-// Read reads an uploaded image from r, at most [MaxBytes], and returns it
-// sanitized, as [Sanitize] does. Errors reading r are returned as they
-// are; input beyond MaxBytes is TooLarge.
-func Read(r io.Reader) (*Image, error) {
+// ReadUpload reads an upload from r, at most [MaxBytes], for [Sanitize]:
+// a server reads it before it waits for its turn to decode, so that a
+// slow client holds no turn. Errors reading r are returned as they are;
+// input beyond MaxBytes is TooLarge, and no more of it is read.
+func ReadUpload(r io.Reader) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	return Sanitize(b)
+	if len(b) > MaxBytes {
+		return nil, errTooLarge
+	}
+	return b, nil
 }
 
 // Sanitize returns a safe copy of an uploaded PNG, JPEG or SVG: a PNG for
@@ -90,7 +94,7 @@ func Read(r io.Reader) (*Image, error) {
 // when b is none of these or is refused, and TooLarge beyond [MaxBytes].
 func Sanitize(b []byte) (*Image, error) {
 	if len(b) > MaxBytes {
-		return nil, badged.Errorf(badged.TooLarge, "The file is larger than %d MiB, the most allowed for an image.", MaxBytes>>20)
+		return nil, errTooLarge
 	}
 	switch {
 	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")), bytes.HasPrefix(b, []byte("\xff\xd8\xff")):
@@ -101,7 +105,10 @@ func Sanitize(b []byte) (*Image, error) {
 	return nil, errNotImage
 }
 
-var errNotImage = badged.Errorf(badged.Invalid, "This file is not a PNG, JPEG or SVG image.")
+var (
+	errNotImage = badged.Errorf(badged.Invalid, "This file is not a PNG, JPEG or SVG image.")
+	errTooLarge = badged.Errorf(badged.TooLarge, "The file is larger than %d MiB, the most allowed for an image.", MaxBytes>>20)
+)
 
 // looksLikeXML reports whether b starts, after a byte order mark and white
 // space, with '<'.

@@ -194,7 +194,10 @@ func TestSanitizeRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Read(bytes.NewReader(tt.in))
+			b, err := ReadUpload(bytes.NewReader(tt.in))
+			if err == nil {
+				_, err = Sanitize(b)
+			}
 			wantError(t, err, tt.kind, tt.message)
 		})
 	}

@@ -13,8 +13,9 @@ import (
 )
 
 // maxImageUploads is how many uploaded images are decoded at once; more
-// wait. Each may take up to 70 MB (docs/benchmarks.md), so that a few
-// small files declaring the largest image allowed cannot exhaust memory.
+// wait, their files read (at most 2 MiB each). Decoding may take up to
+// 70 MB (docs/benchmarks.md): a few small files declaring the largest
+// image allowed must not exhaust memory.
 const maxImageUploads = 2
 
 // imageCSP is the Content-Security-Policy of a served image: an SVG
@@ -55,8 +56,12 @@ func (s *Server) handleImageUpload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if r.ContentLength > badgeimage.MaxBytes {
-		s.writeError(w, r, badged.Errorf(badged.TooLarge, "The file is larger than %d MiB, the most allowed for an image.", badgeimage.MaxBytes>>20))
+	file, err := badgeimage.ReadUpload(r.Body)
+	if err != nil {
+		if badged.KindOf(err) == badged.Internal { // reading the body failed
+			err = badged.Wrap(badged.Invalid, err, "The upload was interrupted; send the image again.")
+		}
+		s.writeError(w, r, err)
 		return
 	}
 	select {
@@ -65,12 +70,9 @@ func (s *Server) handleImageUpload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badged.Wrap(badged.Unavailable, r.Context().Err(), "The upload was cancelled while waiting for others to finish."))
 		return
 	}
-	im, err := badgeimage.Read(r.Body)
+	im, err := badgeimage.Sanitize(file)
 	<-s.imageSlots
 	if err != nil {
-		if badged.KindOf(err) == badged.Internal { // reading the body failed
-			err = badged.Wrap(badged.Invalid, err, "The upload was interrupted; send the image again.")
-		}
 		s.writeError(w, r, err)
 		return
 	}
