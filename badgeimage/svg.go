@@ -89,6 +89,10 @@ func set(names ...string) map[string]bool {
 	return m
 }
 
+// maxSVGAttributes bounds the attributes of an element (each is checked
+// against those before it).
+const maxSVGAttributes = 100
+
 // node is an element kept, or a run of text (name "").
 type node struct {
 	name     string
@@ -266,6 +270,9 @@ func element(t xml.StartElement) (*node, error) {
 	}
 	if !svgElements[name] {
 		return nil, invalid("The SVG contains a <%s> element, which is not allowed in a badge image.", name)
+	}
+	if len(t.Attr) > maxSVGAttributes {
+		return nil, invalid("The SVG has an element <%s> with more than %d attributes, the most allowed.", name, maxSVGAttributes)
 	}
 	n := &node{name: name}
 	for _, a := range t.Attr {

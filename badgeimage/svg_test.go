@@ -1,6 +1,7 @@
 package badgeimage
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -93,6 +94,7 @@ func TestSanitizeSVGRefused(t *testing.T) {
 		{"fail/bad viewBox", `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 0 10"/>`, "has no area"},
 		{"fail/deep", svg(strings.Repeat("<g>", MaxSVGDepth) + strings.Repeat("</g>", MaxSVGDepth)), "more than 64 deep"},
 		{"fail/many", svg(strings.Repeat("<g/>", MaxSVGElements)), "more than 10000 elements"},
+		{"fail/many attributes", svg(`<rect` + manyAttributes(101) + `/>`), "more than 100 attributes"},
 		{"fail/unclosed", open + "<g>", "not well-formed XML"},
 		{"fail/two roots", svg("") + svg(""), "content after its <svg> element"},
 		{"fail/latin-1", `<?xml version="1.0" encoding="ISO-8859-1"?>` + svg(""), "encoded in ISO-8859-1; only UTF-8"},
@@ -140,4 +142,13 @@ func TestSanitizeSVGKept(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyAttributes returns n distinct attributes, each allowed.
+func manyAttributes(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, ` aria-a%d="x"`, i)
+	}
+	return b.String()
 }
