@@ -2,6 +2,8 @@ package badgeimage
 
 import (
 	"bytes"
+	"encoding/xml"
+	"fmt"
 	"hash/fnv"
 	"image"
 	"image/color"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
@@ -273,4 +276,59 @@ func luminance(c color.Color) float64 {
 		return math.Pow((s+0.055)/1.055, 2.4)
 	}
 	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
+
+// DefaultSVG draws the small form of [Default] as an SVG, for thumbnails
+// where a name would be too small to read: the initials of the name's
+// first two words (short lowercase words such as "of" skipped) in white
+// on the same colour, the name as its title.
+func DefaultSVG(name string) []byte {
+	name = strings.Join(strings.Fields(name), " ")
+	if name == "" {
+		name = "Badge"
+	}
+	bg, ring := Background(name), ringColor(Background(name))
+	initials := Initials(name)
+	size := 96 // two letters fill the inner circle
+	if len([]rune(initials)) == 1 {
+		size = 120
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256" width="256" height="256" role="img">`+
+		`<title>`)
+	xml.EscapeText(&b, []byte(name))
+	fmt.Fprintf(&b, `</title><circle cx="128" cy="128" r="125" fill="#%02x%02x%02x"/>`+
+		`<circle cx="128" cy="128" r="113" fill="none" stroke="#%02x%02x%02x" stroke-width="3"/>`+
+		`<text x="128" y="128" dy="0.35em" font-family="sans-serif" font-weight="bold" font-size="%d" fill="#fff" text-anchor="middle">`,
+		bg.R, bg.G, bg.B, ring.R, ring.G, ring.B, size)
+	xml.EscapeText(&b, []byte(initials))
+	b.WriteString(`</text></svg>`)
+	return b.Bytes()
+}
+
+// Initials returns the upper-case first letters of the first two words of
+// name that are not short lowercase words ("of", "de", "and"), or else
+// its first letter or digit.
+func Initials(name string) string {
+	var out []rune
+	for _, w := range strings.Fields(name) {
+		r := []rune(w)
+		if !unicode.IsLetter(r[0]) && !unicode.IsDigit(r[0]) {
+			continue
+		}
+		if len(r) <= 3 && w == strings.ToLower(w) && unicode.IsLetter(r[0]) {
+			continue
+		}
+		out = append(out, unicode.ToUpper(r[0]))
+		if len(out) == 2 {
+			break
+		}
+	}
+	if len(out) == 0 {
+		if i := strings.IndexFunc(name, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(name[i:])
+			out = append(out, unicode.ToUpper(r))
+		}
+	}
+	return string(out)
 }

@@ -110,3 +110,48 @@ func TestWrap(t *testing.T) {
 		t.Errorf("lines %q", lines)
 	}
 }
+
+func TestInitials(t *testing.T) {
+	for name, want := range map[string]string{
+		"Data Science Foundations":           "DS",
+		"Introduction to Sustainable Energy": "IS",
+		"statistics":                         "S",
+		"Geschiedenis van de Nederlanden":    "GN",
+		"AI":                                 "A",
+		"3D printing":                        "3P",
+		"— of —":                             "O",
+		"学习成果":                               "学",
+		"":                                   "",
+	} {
+		if got := Initials(name); got != want {
+			t.Errorf("Initials(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestDefaultSVG checks the small default image: its initials in white at
+// an AA contrast on the name's colour, the name as its title, and that it
+// is already what Sanitize makes of it.
+func TestDefaultSVG(t *testing.T) {
+	for _, name := range []string{"Data Science <Foundations> & more", "", "statistics"} {
+		svg := DefaultSVG(name)
+		im, err := Sanitize(svg)
+		if err != nil {
+			t.Fatalf("%q: %v\n%s", name, err, svg)
+		}
+		if !bytes.Equal(im.Data, svg) {
+			t.Errorf("%q: sanitized\n%s\nfrom\n%s", name, im.Data, svg)
+		}
+		bg := Background(cmp.Or(name, "Badge"))
+		fill := fmt.Sprintf(`fill="#%02x%02x%02x"`, bg.R, bg.G, bg.B)
+		if !bytes.Contains(svg, []byte(fill)) || Contrast(bg, color.White) < 4.5 {
+			t.Errorf("%q: no %s or contrast below AA", name, fill)
+		}
+		if want := ">" + Initials(cmp.Or(name, "Badge")) + "</text>"; !bytes.Contains(svg, []byte(want)) {
+			t.Errorf("%q: no %s in\n%s", name, want, svg)
+		}
+	}
+	if !bytes.Contains(DefaultSVG("Data Science <Foundations> & more"), []byte("<title>Data Science &lt;Foundations&gt; &amp; more</title>")) {
+		t.Error("the title is not the escaped name")
+	}
+}

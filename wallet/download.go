@@ -3,7 +3,6 @@ package wallet
 import (
 	"context"
 	"fmt"
-	"html"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/badgeimage"
@@ -61,26 +60,8 @@ func (s *Service) Download(ctx context.Context, l issuer.Learner, holdingID, for
 		b, err := bake.PNG(badgeimage.Default(h.Summary.Name, h.Summary.IssuerName).Data, h.Credential)
 		return b, "image/png", err
 	case DownloadSVG:
-		b, err := bake.SVG(DefaultSVG(h.Summary.Name), h.Credential)
+		b, err := bake.SVG(badgeimage.DefaultSVG(h.Summary.Name), h.Credential)
 		return b, "image/svg+xml", err
 	}
 	return nil, "", badged.Errorf(badged.Invalid, "unknown format %q: use json, jwt, png or svg", format)
-}
-
-// DefaultSVG draws a plain badge, the name in white on a disc of the
-// colour of badgeimage.Default's for it.
-func DefaultSVG(name string) []byte {
-	c := badgeimage.Background(name)
-	return fmt.Appendf(nil, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256" width="256" height="256">`+
-		`<circle cx="128" cy="128" r="120" fill="#f0c83c"/><circle cx="128" cy="128" r="100" fill="#%02x%02x%02x"/>`+
-		`<text x="128" y="136" font-family="sans-serif" font-size="16" fill="#fff" text-anchor="middle">%s</text></svg>`,
-		c.R, c.G, c.B, html.EscapeString(clipRunes(name, 28)))
-}
-
-func clipRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
