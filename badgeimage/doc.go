@@ -40,5 +40,6 @@
 // # Default images
 //
 // [Default] draws a badge class's name and issuer as a PNG on a colour of
-// the name's, with text whose contrast meets WCAG AA.
+// the name's, with text whose contrast meets WCAG AA; [DefaultSVG] draws
+// its initials on the same colour, for thumbnails.
 package badgeimage
