@@ -571,6 +571,18 @@ func (s *Service) setState(ctx context.Context, a Actor, id string, version int6
 	return bc, nil
 }
 
+// MayUpdateBadgeClass returns nil when a may change badge class id: the
+// check before work that only a change uses (storing its image). The
+// error is NotFound for an unknown badge class, Unauthorized without a
+// user and Forbidden otherwise.
+func (s *Service) MayUpdateBadgeClass(ctx context.Context, a Actor, id string) error {
+	bc, err := s.store.BadgeClass(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.authorize(ctx, a, ActionUpdate, bc.Path())
+}
+
 // MayAward returns nil when a may award, and so change the status of the
 // credentials, of issuer issuerID. The error is NotFound for an unknown
 // issuer, Unauthorized without a user and Forbidden otherwise.

@@ -15,6 +15,7 @@ targets=(
   "./did FuzzResolveKeyDIDKey"
   "./bake FuzzExtractPNG"
   "./bake FuzzExtractSVG"
+  "./badgeimage FuzzSanitize"
   "./statuslist FuzzDecode"
   "./verifier FuzzVerify"
   "./credential/ecdsasd FuzzParseDerived"

@@ -1,16 +1,11 @@
 package wallet
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"hash/fnv"
-	"html"
-	"image"
-	"image/color"
-	"image/png"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/bake"
 	"github.com/badged/badged/issuer"
 )
@@ -62,59 +57,11 @@ func (s *Service) Download(ctx context.Context, l issuer.Learner, holdingID, for
 		}
 		return nil, "", badged.Errorf(badged.Conflict, "%s", NoJWT)
 	case DownloadPNG:
-		b, err := bake.PNG(DefaultPNG(h.Summary.Name), h.Credential)
+		b, err := bake.PNG(badgeimage.Default(h.Summary.Name, h.Summary.IssuerName).Data, h.Credential)
 		return b, "image/png", err
 	case DownloadSVG:
-		b, err := bake.SVG(DefaultSVG(h.Summary.Name), h.Credential)
+		b, err := bake.SVG(badgeimage.DefaultSVG(h.Summary.Name), h.Credential)
 		return b, "image/svg+xml", err
 	}
 	return nil, "", badged.Errorf(badged.Invalid, "unknown format %q: use json, jwt, png or svg", format)
-}
-
-// hue returns a colour derived from name, so each badge looks its own.
-func hue(name string) color.RGBA {
-	h := fnv.New32a()
-	h.Write([]byte(name))
-	v := h.Sum32()
-	return color.RGBA{R: uint8(40 + v%140), G: uint8(60 + (v>>8)%140), B: uint8(90 + (v>>16)%140), A: 255}
-}
-
-// DefaultPNG draws a plain badge, a disc in a colour of name's, as a
-// 256×256 PNG: the image a credential is baked into when its badge class
-// has no image badged holds.
-func DefaultPNG(name string) []byte {
-	const size = 256
-	img := image.NewRGBA(image.Rect(0, 0, size, size))
-	c := hue(name)
-	for y := range size {
-		for x := range size {
-			dx, dy := x-size/2, y-size/2
-			switch d := dx*dx + dy*dy; {
-			case d < 100*100:
-				img.Set(x, y, c)
-			case d < 120*120:
-				img.Set(x, y, color.RGBA{R: 240, G: 200, B: 60, A: 255})
-			}
-		}
-	}
-	var buf bytes.Buffer
-	png.Encode(&buf, img) // writing to a buffer does not fail
-	return buf.Bytes()
-}
-
-// DefaultSVG draws the same badge as [DefaultPNG], with the name.
-func DefaultSVG(name string) []byte {
-	c := hue(name)
-	return fmt.Appendf(nil, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256" width="256" height="256">`+
-		`<circle cx="128" cy="128" r="120" fill="#f0c83c"/><circle cx="128" cy="128" r="100" fill="#%02x%02x%02x"/>`+
-		`<text x="128" y="136" font-family="sans-serif" font-size="16" fill="#fff" text-anchor="middle">%s</text></svg>`,
-		c.R, c.G, c.B, html.EscapeString(clipRunes(name, 28)))
-}
-
-func clipRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

@@ -27,6 +27,7 @@ func (s *Server) registerAPIRoutes(r chi.Router) {
 	s.registerGroupRoutes(r)
 	s.registerIssuerRoutes(r)
 	s.registerBadgeClassRoutes(r)
+	s.registerImageUploadRoutes(r)
 	s.registerStaffRoutes(r)
 	s.registerClientRoutes(r)
 	s.registerInsightsRoutes(r)

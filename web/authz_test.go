@@ -140,6 +140,8 @@ func matrix() map[string]matrixCase {
 		"POST /backpack/account/delete": {[]string{learner}, fixed(func(e *env) string { return "/backpack/account/delete" })},
 		"GET /s/{shareID}/image.png":    {everyone, fixed(func(e *env) string { return e.ownerShare() + "/image.png" })},
 		"GET /s/{shareID}/credential":   {everyone, fixed(func(e *env) string { return e.ownerShare() + "/credential" })},
+		// Badge images (image.go) are public, like the credentials that name them.
+		"GET /images/{file}": {everyone, fixed(func(e *env) string { return "/images/" + e.image().Name() })},
 		// The catalogue (catalogue.go) is public; requesting is for every
 		// person signed in, for themselves.
 		"GET /catalogue": {everyone, fixed(func(e *env) string { return "/catalogue" })},
@@ -232,6 +234,10 @@ func matrix() map[string]matrixCase {
 		}},
 		"POST /api/v1/badgeclasses/{badgeClassID}/archive": {adminB, func(e *env) (string, any) {
 			return "/api/v1/badgeclasses/" + e.B.ID + "/archive", map[string]int64{"version": must(e.db.BadgeClass(ctx, e.B.ID)).Version}
+		}},
+		// Setting a badge class's image is updating it.
+		"POST /api/v1/badgeclasses/{badgeClassID}/image": {editB, func(e *env) (string, any) {
+			return "/api/v1/badgeclasses/" + e.B.ID + "/image", testSVG
 		}},
 		"GET /api/v1/badgeclasses/{badgeClassID}/staff": {adminB, fixed(func(e *env) string { return "/api/v1/badgeclasses/" + e.B.ID + "/staff" })},
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
@@ -845,7 +846,7 @@ func imageURL(sum wallet.Summary) template.URL {
 			return template.URL(sum.Image)
 		}
 	}
-	return template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(wallet.DefaultSVG(sum.Name)))
+	return template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(badgeimage.DefaultSVG(sum.Name)))
 }
 
 var monthNames = map[string][12]string{

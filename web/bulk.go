@@ -27,7 +27,11 @@ func (s *Server) registerBulkRoutes(r chi.Router) {
 
 // isBulkUpload reports whether r is an upload of a bulk award file, which
 // may be larger than other bodies and need not be JSON.
-func isBulkUpload(r *http.Request) bool {
+func isBulkUpload(r *http.Request) bool { return isBadgeClassUpload(r, "bulk-awards") }
+
+// isBadgeClassUpload reports whether r posts to
+// /api/v1/badgeclasses/{badgeClassID}/{what}.
+func isBadgeClassUpload(r *http.Request, what string) bool {
 	if r.Method != http.MethodPost {
 		return false
 	}
@@ -36,15 +40,15 @@ func isBulkUpload(r *http.Request) bool {
 		return false
 	}
 	id, tail, _ := strings.Cut(rest, "/")
-	return id != "" && strings.TrimSuffix(tail, "/") == "bulk-awards"
+	return id != "" && strings.TrimSuffix(tail, "/") == what
 }
 
-// limitBodyOrUpload is limitBody for every request but a bulk upload, whose
-// handler bounds the body itself.
+// limitBodyOrUpload is limitBody for every request but a bulk or image
+// upload, whose handler bounds the body itself.
 func (s *Server) limitBodyOrUpload(next http.Handler) http.Handler {
 	limited := s.limitBody(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isBulkUpload(r) {
+		if isBulkUpload(r) || isImageUpload(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -53,11 +57,11 @@ func (s *Server) limitBodyOrUpload(next http.Handler) http.Handler {
 }
 
 // requireJSONOrUpload is requireJSON for every request but a bulk upload,
-// which may also be text/csv or multipart/form-data.
+// which may also be text/csv or multipart/form-data, and an image upload.
 func (s *Server) requireJSONOrUpload(next http.Handler) http.Handler {
 	strict := s.requireJSON(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isBulkUpload(r) {
+		if isBulkUpload(r) || isImageUpload(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
@@ -117,6 +118,7 @@ type testStore interface {
 	audit.Store
 	wallet.Store
 	wallet.Accounts
+	badgeimage.Store
 }
 
 // newEnv is the env on a fresh bbolt file.
@@ -144,7 +146,7 @@ func newEnvOn(t *testing.T, db testStore) *env {
 	// The per-client rate limits are off: the authorization matrix sends
 	// every route as every caller from one address. ratelimit_test.go
 	// tests them on this same router.
-	srv := NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Issuer: is, Auth: au, Institutions: db,
+	srv := NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Issuer: is, Auth: au, Institutions: db, Images: db,
 		Throttle: Throttle{Verify: -1, Token: -1, Login: -1}})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)

@@ -89,6 +89,7 @@ var publicCaching = map[string]struct {
 	// The badge's own image (or a default one with its name), not the
 	// learner's data; a link preview fetches it.
 	"GET /s/{shareID}/image.png":    {cache: "public, max-age=300"},
+	"GET /images/{file}":            {cache: "public, max-age=31536000, immutable", etag: true},
 	"GET /catalogue":                {cache: "public, max-age=60", etag: true, forAnonymous: true},
 	"GET /catalogue/{badgeClassID}": {cache: "public, max-age=60", etag: true, forAnonymous: true},
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/insights"
@@ -77,9 +78,13 @@ type Server struct {
 	// institution admins read (nil: their routes answer 503).
 	Audit  *audit.Log
 	Outbox *notify.Outbox
+	// Images holds the badge images served under /images/ (nil: 404).
+	Images badgeimage.Store
 
 	rates  *rateLimits
 	router chi.Router
+	// imageSlots bounds the image uploads decoded at once (image.go).
+	imageSlots chan struct{}
 }
 
 // InstitutionLister lists every institution, for a platform
@@ -124,6 +129,8 @@ type API struct {
 	// reports (bulk award submissions).
 	Audit  *audit.Log
 	Outbox *notify.Outbox
+	// Optional: the badge images.
+	Images badgeimage.Store
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
 	Throttle Throttle
@@ -142,6 +149,7 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.Login, s.Demo = api.Login, api.Demo
 	s.Wallet = api.Wallet
 	s.Audit, s.Outbox = api.Audit, api.Outbox
+	s.Images, s.imageSlots = api.Images, make(chan struct{}, maxImageUploads)
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
 	r.Use(s.throttle(api.Throttle)...)
@@ -161,6 +169,7 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.registerSharePageRoutes(r)
 	s.registerBackpackRoutes(r)
 	s.registerCatalogueRoutes(r)
+	s.registerImageRoutes(r)
 	if api.DevIDP != nil {
 		r.Mount("/devidp", api.DevIDP)
 	}

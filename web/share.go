@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/wallet"
 )
 
@@ -111,7 +112,7 @@ func (s *Server) handleShareImage(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	b := wallet.DefaultPNG(pub.Summary.Name)
+	b := badgeimage.Default(pub.Summary.Name, pub.Summary.IssuerName).Data
 	if png, ok := dataPNG(pub.Summary.Image); ok {
 		b = png
 	}

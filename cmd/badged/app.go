@@ -170,7 +170,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	a.auth = auth.NewService(st, a.issuer, auth.WithChanges(changes.Change), auth.WithClock(now))
 	api := web.API{BaseURL: base, Issuer: a.issuer, Auth: a.auth, Institutions: st,
 		Bulk:  bulk.NewService(st, a.issuer, bulk.WithWake(a.worker.Wake), bulk.WithClock(now)),
-		Audit: trail, Outbox: outbox}
+		Audit: trail, Outbox: outbox, Images: st}
 	api.Publisher, api.InstitutionRecords, api.Insights = a.issuance, st, insights.New(st, a.issuer, insights.WithClock(now))
 	if err := withLogin(ctx, &api, cfg, demo, st, mk, now, log); err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/devidp"
 	"github.com/badged/badged/egress"
@@ -119,6 +120,7 @@ type store interface {
 	audit.Store
 	wallet.Store
 	wallet.Accounts
+	badgeimage.Store
 }
 
 // withLogin adds sign-in to api: with the providers of

@@ -47,6 +47,7 @@ var allBuckets = [][]byte{
 	bktBulkJobs, bktBulkRows, idxBulkByClass, idxBulkActive, // bulk.go
 	bktLoginUsers, idxLoginSubjects, // login.go
 	bktWalletKeys, bktWalletItems, idxWalletIDs, // wallet.go
+	bktImages, // image.go
 }
 
 // DB is a bbolt database file.

@@ -30,33 +30,15 @@ func TestIssuanceStore(t *testing.T) {
 // issuance signed a VC-JWT too (format 1 without "jwt"): it reads with an
 // empty JWT.
 func TestCredentialWithoutJWT(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "badged.db")
-	db, err := bolt.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	raw, err := bbolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const old = `{"format":1,"id":"https://badges.example.org/credentials/1","award":"a1","issuer":"iss","list":"L",` +
 		`"statusList":"https://badges.example.org/status/L","statusIndex":7,"issuedAt":"2026-03-01T09:30:00Z",` +
 		`"credential":{"id":"https://badges.example.org/credentials/1"}}`
-	err = raw.Update(func(tx *bbolt.Tx) error {
+	db := openWith(t, func(tx *bbolt.Tx) error {
 		if err := tx.Bucket([]byte("issuance:credentials")).Put([]byte("a1"), []byte(old)); err != nil {
 			return err
 		}
 		return tx.Bucket([]byte("idx:credentials:id")).Put([]byte("https://badges.example.org/credentials/1"), []byte("a1"))
 	})
-	raw.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if db, err = bolt.Open(path); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	c, err := db.CredentialByAward(context.Background(), "a1")
 	if err != nil {
 		t.Fatal(err)
