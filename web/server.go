@@ -57,7 +57,7 @@ type Server struct {
 	// route answers 503). See API.
 	Verifier    *verifier.Verifier
 	Egress      *http.Client
-	Issuers     IssuerDirectory
+	Issuers     verifier.IssuerDirectory
 	Credentials CredentialSigner
 	// Now is the clock pages say ages by (how long ago a foreign status
 	// list was fetched); nil means time.Now.
@@ -106,7 +106,7 @@ type API struct {
 	// /credentials/issue answers 503.
 	Verifier    *verifier.Verifier
 	Egress      *http.Client
-	Issuers     IssuerDirectory
+	Issuers     verifier.IssuerDirectory
 	Credentials CredentialSigner
 	// Now is the clock pages say ages by (how long ago a foreign status
 	// list was fetched); nil means time.Now.

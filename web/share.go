@@ -62,7 +62,7 @@ func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
 	p.Meaning = meaningOf(pub.Credential, pub.Verification, sum)
 	p.V, p.Results = verificationOf(p.Checks, pub.Verification, s.now())
 	if res := pub.Verification; res != nil {
-		p.Known, p.Signed, p.KeyUnknown = s.pageKnown(r.Context(), p.Lang, res), signedByIssuer(res), keyUnknown(res)
+		p.Known, p.Signed, p.KeyUnknown = s.pageKnown(r.Context(), p.Lang, res), res.SignedByIssuer(), keyUnknown(res)
 	}
 	p.OGImage = pub.URL + "/image.png"
 	if u := httpURL(sum.Image); u != "" {

@@ -141,7 +141,7 @@ func (s *Server) vcResponse(ctx context.Context, res *verifier.Result) *VerifyRe
 			out.Warnings = append(out.Warnings, p)
 		}
 	}
-	if k, ok := s.knownIssuer(ctx, res); ok {
+	if k, ok := verifier.KnownIssuerOf(ctx, s.Issuers, res); ok {
 		out.KnownIssuer = &KnownIssuerView{Name: k.Name.EN, Source: k.Source}
 		if out.KnownIssuer.Name == "" {
 			out.KnownIssuer.Name = k.Name.NL
@@ -151,27 +151,6 @@ func (s *Server) vcResponse(ctx context.Context, res *verifier.Result) *VerifyRe
 		out.Credentials = append(out.Credentials, s.vcResponse(ctx, sub))
 	}
 	return out
-}
-
-// knownIssuer looks the issuer of a result up, only when its signature is
-// valid and its key is the issuer's: otherwise the issuer named is just a
-// claim.
-func (s *Server) knownIssuer(ctx context.Context, res *verifier.Result) (KnownIssuer, bool) {
-	if s.Issuers == nil || res.Issuer == "" || !signedByIssuer(res) {
-		return KnownIssuer{}, false
-	}
-	return s.Issuers.KnownIssuer(ctx, res.Issuer)
-}
-
-// signedByIssuer reports whether the proof verified and its key belongs
-// to the issuer (a warning, such as a key in the URL, is not a failure).
-func signedByIssuer(res *verifier.Result) bool {
-	p, ok := res.Check(verifier.CheckProof)
-	if !ok || p.Verdict == verifier.Fail {
-		return false
-	}
-	sg, ok := res.Check(verifier.CheckSigner)
-	return ok && (sg.Verdict == verifier.Pass || sg.Verdict == verifier.Warning)
 }
 
 // maxEnvelopeDepth is how deeply a VC-API request may nest: a credential's

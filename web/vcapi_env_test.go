@@ -326,7 +326,7 @@ func newVerifyEnvAt(t *testing.T, trusted bool, now func() time.Time) *verifyEnv
 		verifier.WithStatus(verifier.NewCachingFetcher(client)), verifier.WithClock(now))
 	api := API{Verifier: v, Egress: client}
 	if trusted {
-		api.Issuers = IssuerDirectories{TrustedIssuers{c.issuer: "Example University"}}
+		api.Issuers = verifier.IssuerDirectories{verifier.TrustedIssuers{c.issuer: "Example University"}}
 	}
 	srv := NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), api)
 	ts := httptest.NewServer(srv)

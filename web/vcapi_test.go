@@ -130,7 +130,7 @@ func TestVerifyCredentialAPI(t *testing.T) {
 			}
 		}},
 		{name: "ok/trusted-issuer", env: trusted, cred: json.RawMessage(c.valid), verified: true, check: func(t *testing.T, v VerifyResponse) {
-			if v.KnownIssuer == nil || v.KnownIssuer.Name != "Example University" || v.KnownIssuer.Source != SourceTrusted {
+			if v.KnownIssuer == nil || v.KnownIssuer.Name != "Example University" || v.KnownIssuer.Source != verifier.SourceTrusted {
 				t.Errorf("known issuer %+v", v.KnownIssuer)
 			}
 		}},

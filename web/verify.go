@@ -355,7 +355,7 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
 // pageResult says a verification result in the page's words.
 func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Result, identity string) *pageResult {
 	out := &pageResult{Verified: res.Verified, Kind: res.Kind, Securing: res.Securing, Issuer: res.Issuer,
-		IssuerName: res.IssuerName, Signer: res.Signer, Signed: signedByIssuer(res), KeyUnknown: keyUnknown(res)}
+		IssuerName: res.IssuerName, Signer: res.Signer, Signed: res.SignedByIssuer(), KeyUnknown: keyUnknown(res)}
 	out.Known = s.pageKnown(ctx, p.Lang, res)
 	out.V, out.Checks = verificationOf(p.T, res, s.now())
 	if res.Kind == "credential" && res.Credential != nil {
@@ -378,7 +378,7 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 // pageKnown is the issuer of res as a directory knows it, named in lang,
 // or nil when no directory knows it (see [Server.knownIssuer]).
 func (s *Server) pageKnown(ctx context.Context, lang string, res *verifier.Result) *pageKnown {
-	k, ok := s.knownIssuer(ctx, res)
+	k, ok := verifier.KnownIssuerOf(ctx, s.Issuers, res)
 	if !ok {
 		return nil
 	}
@@ -389,19 +389,17 @@ func (s *Server) pageKnown(ctx context.Context, lang string, res *verifier.Resul
 	return &pageKnown{Name: name, Source: k.Source}
 }
 
-// identityCheck tells whether identity (an email address or another
-// identifier the visitor typed) is the credential's subject: its id, or
-// one of its identifiers, hashed or not ([credential.Subject.Names]).
+// identityCheck is the page's check of the identity the visitor typed
+// ([verifier.MatchSubject]).
 func identityCheck(t map[string]string, cred map[string]any, identity string) *pageCheck {
 	c := &pageCheck{ID: "identity"}
-	subj := credential.SubjectOf(cred)
-	switch {
-	case subj.Names(identity):
-		c.Verdict, c.Text = string(verifier.Pass), t["identity.pass"]
-	case subj.Empty():
-		c.Verdict, c.Text = string(verifier.Skipped), t["identity.none"]
+	switch v := verifier.MatchSubject(cred, identity); v {
+	case verifier.Pass:
+		c.Verdict, c.Text = string(v), t["identity.pass"]
+	case verifier.Skipped:
+		c.Verdict, c.Text = string(v), t["identity.none"]
 	default:
-		c.Verdict, c.Text = string(verifier.Fail), t["identity.fail"]
+		c.Verdict, c.Text = string(v), t["identity.fail"]
 	}
 	return c
 }

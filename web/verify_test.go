@@ -232,7 +232,7 @@ func TestVerifyPage(t *testing.T) {
 		_, doc := formPost(t, trusted.ts, "?lang=nl", map[string]string{"credential": trusted.creds.jwt}, "", nil, nil)
 		verified, _ := pageOutcome(t, doc)
 		known := doc.Find("#issuer .known")
-		if !verified || known.AttrOr("data-source", "") != SourceTrusted || !strings.Contains(known.Text(), "Example University") ||
+		if !verified || known.AttrOr("data-source", "") != verifier.SourceTrusted || !strings.Contains(known.Text(), "Example University") ||
 			!strings.Contains(known.Text(), pageText["nl"]["issuer.trusted"]) {
 			t.Errorf("verified %v, known %q", verified, known.Text())
 		}

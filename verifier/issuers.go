@@ -1,4 +1,4 @@
-package web
+package verifier
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/credential"
 	"github.com/badged/badged/issuer"
 )
 
@@ -25,8 +26,8 @@ const (
 )
 
 // IssuerDirectory says who an issuer is, by the id a credential names it
-// with (a DID or a URL). The verify page and the VC-API use it only for
-// credentials whose signature is the issuer's.
+// with (a DID or a URL): the trust registry. [KnownIssuerOf] asks it only
+// for credentials whose signature is the issuer's.
 type IssuerDirectory interface {
 	// KnownIssuer returns who the issuer is, or false when it is not
 	// known (a failing lookup counts as not known).
@@ -132,4 +133,40 @@ func joinName(issuerName, issuerOther, instName, instOther string) string {
 		return a
 	}
 	return a + ", " + b
+}
+
+// KnownIssuerOf returns who dir knows the issuer of res to be, only when
+// res's signature is valid and its key is the issuer's ([Result.SignedByIssuer]):
+// otherwise the issuer named is just a claim. A nil dir knows no one.
+func KnownIssuerOf(ctx context.Context, dir IssuerDirectory, res *Result) (KnownIssuer, bool) {
+	if dir == nil || res.Issuer == "" || !res.SignedByIssuer() {
+		return KnownIssuer{}, false
+	}
+	return dir.KnownIssuer(ctx, res.Issuer)
+}
+
+// SignedByIssuer reports whether the proof verified and its key belongs
+// to the issuer (a warning, such as a key in the URL, is not a failure).
+func (r *Result) SignedByIssuer() bool {
+	p, ok := r.Check(CheckProof)
+	if !ok || p.Verdict == Fail {
+		return false
+	}
+	sg, ok := r.Check(CheckSigner)
+	return ok && (sg.Verdict == Pass || sg.Verdict == Warning)
+}
+
+// MatchSubject tells whether identity (an email address or another
+// identifier a visitor typed) is the subject of the credential cred: its
+// id, or one of its identifiers, hashed or not ([credential.Subject.Names]).
+// It is Pass or Fail, or Skipped when the credential names no subject.
+func MatchSubject(cred map[string]any, identity string) Verdict {
+	subj := credential.SubjectOf(cred)
+	switch {
+	case subj.Names(identity):
+		return Pass
+	case subj.Empty():
+		return Skipped
+	}
+	return Fail
 }
