@@ -5,7 +5,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/render"
 )
 
 // registerAPIRoutes builds the JSON API under /api/v1. Every route needs
@@ -17,10 +17,10 @@ import (
 func (s *Server) registerAPIRoutes(r chi.Router) {
 	r.Use(s.requireJSONOrUpload, s.authenticate, s.auditSubmissions)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, &statusError{Status: http.StatusNotFound, Kind: "not_found", Detail: "no such API route"})
+		s.writeError(w, r, &render.StatusError{Status: http.StatusNotFound, Kind: "not_found", Detail: "no such API route"})
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, &statusError{Status: http.StatusMethodNotAllowed, Kind: "method_not_allowed", Detail: r.Method + " is not allowed here"})
+		s.writeError(w, r, &render.StatusError{Status: http.StatusMethodNotAllowed, Kind: "method_not_allowed", Detail: r.Method + " is not allowed here"})
 	})
 	s.registerMeRoutes(r)
 	s.registerInstitutionRoutes(r)
@@ -37,11 +37,8 @@ func (s *Server) registerAPIRoutes(r chi.Router) {
 	s.registerOutboxRoutes(r)
 }
 
-// actor is the issuer actor of the request's caller.
-func actor(r *http.Request) issuer.Actor { return principal(r).Actor() }
-
 // created sends v with 201 and its location.
 func created(w http.ResponseWriter, location string, v any) {
 	w.Header().Set("Location", location)
-	writeJSON(w, http.StatusCreated, v)
+	render.JSON(w, http.StatusCreated, v)
 }

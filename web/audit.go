@@ -13,6 +13,8 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/audit"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // registerAuditRoutes serves an institution's audit trail to its admins.
@@ -44,7 +46,7 @@ func auditEntryView(e *audit.Entry) auditEntryJSON {
 // there (503 otherwise).
 func (s *Server) requireInstitutionAdmin(w http.ResponseWriter, r *http.Request, configured bool, what string) (string, bool) {
 	id := chi.URLParam(r, "institutionID")
-	if err := s.Issuer.AuthorizeInstitutionAdmin(r.Context(), actor(r), id); err != nil {
+	if err := s.Issuer.AuthorizeInstitutionAdmin(r.Context(), request.Actor(r), id); err != nil {
 		s.writeError(w, r, err)
 		return "", false
 	}
@@ -56,27 +58,27 @@ func (s *Server) requireInstitutionAdmin(w http.ResponseWriter, r *http.Request,
 }
 
 // queryLimit reads ?limit=: 0 when absent.
-func queryLimit(q url.Values) (int, *FieldProblem) {
+func queryLimit(q url.Values) (int, *render.FieldProblem) {
 	v := q.Get("limit")
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > maxLimit {
-		return 0, &FieldProblem{"limit", "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}
+		return 0, &render.FieldProblem{Field: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}
 	}
 	return n, nil
 }
 
 // queryTime reads an RFC 3339 time parameter: zero when absent.
-func queryTime(q url.Values, name string, problems *[]FieldProblem) time.Time {
+func queryTime(q url.Values, name string, problems *[]render.FieldProblem) time.Time {
 	v := q.Get(name)
 	if v == "" {
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339Nano, v)
 	if err != nil {
-		*problems = append(*problems, FieldProblem{name, "must be an RFC 3339 time"})
+		*problems = append(*problems, render.FieldProblem{Field: name, Detail: "must be an RFC 3339 time"})
 	}
 	return t
 }
@@ -100,7 +102,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	var problems []FieldProblem
+	var problems []render.FieldProblem
 	f := audit.Filter{Actor: q.Get("actor"), Action: q.Get("action"),
 		Since: queryTime(q, "since", &problems), Until: queryTime(q, "until", &problems)}
 	if t := q.Get("target"); t != "" {
@@ -113,10 +115,10 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	after, err := audit.ParseCursor(q.Get("cursor"))
 	if err != nil {
-		problems = append(problems, FieldProblem{"cursor", "not a cursor of this list; start from the first page"})
+		problems = append(problems, render.FieldProblem{Field: "cursor", Detail: "not a cursor of this list; start from the first page"})
 	}
 	if len(problems) > 0 {
-		s.writeError(w, r, invalidFields("audit query", problems...))
+		s.writeError(w, r, render.InvalidFields("audit query", problems...))
 		return
 	}
 	list, err := s.Audit.List(r.Context(), id, f, audit.Page{After: after, Limit: limit})
@@ -131,7 +133,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	if page.Next != "" {
 		setNextLink(w, r, page.Next)
 	}
-	writeJSON(w, http.StatusOK, page)
+	render.JSON(w, http.StatusOK, page)
 }
 
 // auditSubmissions records the accepted bulk award submissions in the
@@ -152,7 +154,7 @@ func (s *Server) auditSubmissions(next http.Handler) http.Handler {
 		if err := json.Unmarshal(rec.body.Bytes(), &job); err != nil || job.ID == "" {
 			return
 		}
-		bc, err := s.Issuer.BadgeClass(r.Context(), actor(r), job.BadgeClassID)
+		bc, err := s.Issuer.BadgeClass(r.Context(), request.Actor(r), job.BadgeClassID)
 		if err != nil {
 			s.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
 			return
@@ -163,7 +165,7 @@ func (s *Server) auditSubmissions(next http.Handler) http.Handler {
 		}
 		b, _ := json.Marshal(details)
 		_, err = s.Audit.Record(r.Context(), audit.Entry{ID: "bulk.submit:" + job.ID, Time: job.Created,
-			InstitutionID: bc.InstitutionID, Actor: actor(r).UserID, Action: "bulk.submit",
+			InstitutionID: bc.InstitutionID, Actor: request.Actor(r).UserID, Action: "bulk.submit",
 			Target: audit.Target{Kind: "bulkjob", ID: job.ID}, Details: b})
 		if err != nil {
 			s.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)

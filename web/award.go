@@ -11,6 +11,8 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // registerAwardRoutes serves the award flows. Staff and the institution's
@@ -120,14 +122,14 @@ func learnerAwardView(a *issuer.Award) awardJSON {
 func awardFilter(r *http.Request) (issuer.AwardFilter, error) {
 	q := r.URL.Query()
 	f := issuer.AwardFilter{Limit: defaultLimit}
-	var problems []FieldProblem
+	var problems []render.FieldProblem
 	for _, v := range q["state"] {
 		for st := range strings.SplitSeq(v, ",") {
 			if st = strings.TrimSpace(st); st == "" {
 				continue
 			}
 			if !issuer.AwardState(st).Valid() {
-				problems = append(problems, FieldProblem{"state", "unknown award state " + strconv.Quote(st)})
+				problems = append(problems, render.FieldProblem{Field: "state", Detail: "unknown award state " + strconv.Quote(st)})
 				continue
 			}
 			f.States = append(f.States, issuer.AwardState(st))
@@ -136,19 +138,19 @@ func awardFilter(r *http.Request) (issuer.AwardFilter, error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			problems = append(problems, FieldProblem{"limit", "must be a whole number from 1 to " + strconv.Itoa(maxLimit)})
+			problems = append(problems, render.FieldProblem{Field: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)})
 		}
 		f.Limit = n
 	}
 	if v := q.Get("cursor"); v != "" {
 		c, err := issuer.ParseAwardCursor(v)
 		if err != nil {
-			problems = append(problems, FieldProblem{"cursor", "unknown or no longer valid; start from the first page"})
+			problems = append(problems, render.FieldProblem{Field: "cursor", Detail: "unknown or no longer valid; start from the first page"})
 		}
 		f.After = c
 	}
 	if len(problems) > 0 {
-		return f, invalidFields("page", problems...)
+		return f, render.InvalidFields("page", problems...)
 	}
 	return f, nil
 }
@@ -167,7 +169,7 @@ func writeAwardPage(w http.ResponseWriter, r *http.Request, p *issuer.AwardPage,
 		w.Header().Set("Link", "<"+r.URL.Path+"?"+next.Encode()+`>; rel="next"`)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, out)
+	render.JSON(w, http.StatusOK, out)
 }
 
 // ---- staff and systems
@@ -199,7 +201,7 @@ func (s *Server) handleDirectAward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(in.Recipients) == 0 {
-		s.writeError(w, r, invalidFields("direct award", FieldProblem{"recipients", "name at least one recipient"}))
+		s.writeError(w, r, render.InvalidFields("direct award", render.FieldProblem{Field: "recipients", Detail: "name at least one recipient"}))
 		return
 	}
 	rows := make([]issuer.DirectAwardInput, len(in.Recipients))
@@ -215,7 +217,7 @@ func (s *Server) handleDirectAward(w http.ResponseWriter, r *http.Request) {
 		scheduled = *in.ScheduledAt
 	}
 	id := chi.URLParam(r, "badgeClassID")
-	awards, err := s.Issuer.DirectAward(r.Context(), actor(r), id, rows, scheduled)
+	awards, err := s.Issuer.DirectAward(r.Context(), request.Actor(r), id, rows, scheduled)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -229,7 +231,7 @@ func (s *Server) handleBadgeClassAwards(w http.ResponseWriter, r *http.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := s.Issuer.BadgeClassAwards(r.Context(), actor(r), chi.URLParam(r, "badgeClassID"), f)
+	p, err := s.Issuer.BadgeClassAwards(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"), f)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -238,13 +240,13 @@ func (s *Server) handleBadgeClassAwards(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleAward(w http.ResponseWriter, r *http.Request) {
-	a, err := s.Issuer.Award(r.Context(), actor(r), chi.URLParam(r, "awardID"))
+	a, err := s.Issuer.Award(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, awardView(a))
+	render.JSON(w, http.StatusOK, awardView(a))
 }
 
 type approveJSON struct {
@@ -270,14 +272,14 @@ func (s *Server) handleApproveRequests(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(in.IDs) == 0 {
-		s.writeError(w, r, invalidFields("approval", FieldProblem{"ids", "name at least one request"}))
+		s.writeError(w, r, render.InvalidFields("approval", render.FieldProblem{Field: "ids", Detail: "name at least one request"}))
 		return
 	}
 	if len(in.IDs) > issuer.MaxDirectAwards {
 		s.writeError(w, r, badged.Errorf(badged.TooLarge, "approve at most %d requests at once", issuer.MaxDirectAwards))
 		return
 	}
-	done, err := s.Issuer.ApproveRequests(r.Context(), actor(r), in.IDs...)
+	done, err := s.Issuer.ApproveRequests(r.Context(), request.Actor(r), in.IDs...)
 	if err != nil && len(done) == 0 {
 		s.writeError(w, r, err)
 		return
@@ -285,11 +287,11 @@ func (s *Server) handleApproveRequests(w http.ResponseWriter, r *http.Request) {
 	out := approveResultJSON{Items: mapSlice(done, awardView)}
 	if err != nil {
 		if s.Log != nil {
-			s.Log.Warn("approval: some requests failed", "request_id", RequestID(r.Context()), "err", err)
+			s.Log.Warn("approval: some requests failed", "request_id", request.ID(r.Context()), "err", err)
 		}
 		out.Errors = joinedMessages(err)
 	}
-	writeJSON(w, http.StatusOK, out)
+	render.JSON(w, http.StatusOK, out)
 }
 
 // joinedMessages returns the user-facing message of each error err joins.
@@ -318,7 +320,7 @@ func (s *Server) decodeReason(w http.ResponseWriter, r *http.Request, what strin
 		return "", false
 	}
 	if strings.TrimSpace(in.Reason) == "" {
-		s.writeError(w, r, invalidFields(what, FieldProblem{"reason", "required"}))
+		s.writeError(w, r, render.InvalidFields(what, render.FieldProblem{Field: "reason", Detail: "required"}))
 		return "", false
 	}
 	return in.Reason, true
@@ -329,12 +331,12 @@ func (s *Server) handleDenyRequest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a, err := s.Issuer.DenyRequest(r.Context(), actor(r), chi.URLParam(r, "awardID"), reason)
+	a, err := s.Issuer.DenyRequest(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"), reason)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, awardView(a))
+	render.JSON(w, http.StatusOK, awardView(a))
 }
 
 func (s *Server) handleRevokeAward(w http.ResponseWriter, r *http.Request) {
@@ -342,23 +344,23 @@ func (s *Server) handleRevokeAward(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a, err := s.Issuer.RevokeAward(r.Context(), actor(r), chi.URLParam(r, "awardID"), reason)
+	a, err := s.Issuer.RevokeAward(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"), reason)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, awardView(a))
+	render.JSON(w, http.StatusOK, awardView(a))
 }
 
 // handleDeleteAward withdraws an unclaimed direct award; the answer is
 // the award, now deleted.
 func (s *Server) handleDeleteAward(w http.ResponseWriter, r *http.Request) {
-	a, err := s.Issuer.DeleteDirectAward(r.Context(), actor(r), chi.URLParam(r, "awardID"))
+	a, err := s.Issuer.DeleteDirectAward(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, awardView(a))
+	render.JSON(w, http.StatusOK, awardView(a))
 }
 
 // ---- learners
@@ -368,7 +370,7 @@ func (s *Server) handleDeleteAward(w http.ResponseWriter, r *http.Request) {
 // with the identifiers the login recorded and the holder DID, which so
 // reaches the credential.
 func (s *Server) awardLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
-	p := principal(r)
+	p := request.Principal(r)
 	if p == nil || p.System() {
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "badges are requested and claimed by people signed in, not by systems"))
 		return issuer.Learner{}, false
@@ -449,7 +451,7 @@ func (s *Server) handleMyAward(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, v)
+	render.JSON(w, http.StatusOK, v)
 }
 
 type claimJSON struct {
@@ -475,7 +477,7 @@ func (s *Server) handleClaimAward(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, learnerNotFound(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, learnerAwardView(a))
+	render.JSON(w, http.StatusOK, learnerAwardView(a))
 }
 
 func (s *Server) handleRejectAward(w http.ResponseWriter, r *http.Request) {
@@ -488,7 +490,7 @@ func (s *Server) handleRejectAward(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, learnerNotFound(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, learnerAwardView(a))
+	render.JSON(w, http.StatusOK, learnerAwardView(a))
 }
 
 // learnerNotFound answers someone else's award as not found, so that a

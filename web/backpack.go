@@ -26,6 +26,8 @@ import (
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // The learner's pages: the backpack, a credential, import and account,
@@ -131,7 +133,7 @@ func (s *Server) pageSession(next http.Handler) http.Handler {
 			return
 		}
 		var p *auth.Principal
-		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" {
 			p, err = s.Auth.SessionPrincipal(r.Context(), c.Value)
 			switch {
 			case badged.KindOf(err) == badged.Unauthorized:
@@ -151,7 +153,7 @@ func (s *Server) pageSession(next http.Handler) http.Handler {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(login.SafeNext(next)), http.StatusSeeOther)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey, p)))
+		next.ServeHTTP(w, r.WithContext(request.WithPrincipal(r.Context(), p)))
 	})
 }
 
@@ -200,8 +202,8 @@ func (s *Server) basePage(w http.ResponseWriter, r *http.Request, nav string) ba
 	lang := backpackLang(w, r)
 	t := backpackText[lang]
 	p := basePage{Lang: lang, T: t, Checks: pageText[lang], LangURL: langURL(r, r.URL.Path, t["otherLang"]), Nav: nav,
-		RequestID: RequestID(r.Context())}
-	if pr := principal(r); pr != nil && !pr.System() {
+		RequestID: request.ID(r.Context())}
+	if pr := request.Principal(r); pr != nil && !pr.System() {
 		p.SignedIn = true
 	}
 	if n := r.URL.Query().Get("done"); n != "" {
@@ -225,7 +227,7 @@ func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, 
 	var b bytes.Buffer
 	if err := backpackPages[page].ExecuteTemplate(&b, "layout", data); err != nil {
 		if s.Log != nil {
-			s.Log.Error("render page", "page", page, "request_id", RequestID(r.Context()), "err", err)
+			s.Log.Error("render page", "page", page, "request_id", request.ID(r.Context()), "err", err)
 		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -274,9 +276,9 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	kind := badged.KindOf(err)
-	status := cmp.Or(statusOf[kind], http.StatusInternalServerError)
+	status := cmp.Or(render.Status(kind), http.StatusInternalServerError)
 	if kind == badged.Internal && s.Log != nil {
-		s.Log.Error("internal error", "method", r.Method, "path", r.URL.Path, "request_id", RequestID(r.Context()), "err", err)
+		s.Log.Error("internal error", "method", r.Method, "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
 	}
 	p := messagePage{basePage: s.basePage(w, r, ""), Status: status}
 	switch status {
@@ -595,7 +597,7 @@ func (s *Server) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 			if s.termsChanged(r.Context(), l, id, version) {
 				k, text = badged.Conflict, t["termsChanged"]
 			}
-			refuse(statusOf[k], text)
+			refuse(render.Status(k), text)
 			return
 		}
 		s.pageError(w, r, hideForbidden(err))

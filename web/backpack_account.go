@@ -14,6 +14,8 @@ import (
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // ---- import
@@ -56,7 +58,7 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	} else {
 		err = r.ParseForm()
 	}
-	if _, over := overLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
+	if _, over := request.OverLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
 		p.Error = fmt.Sprintf(p.T["importTooLarge"], sizeText(s.maxBody()))
 		s.renderHTML(w, r, http.StatusRequestEntityTooLarge, "backpack_import", p)
 		return
@@ -97,11 +99,11 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, wallet.ErrNotHolder),
 			kind == badged.Invalid || kind == badged.TooLarge || kind == badged.Unavailable || kind == badged.NotFound:
 			if s.Log != nil {
-				s.Log.Info("import refused", "request_id", RequestID(r.Context()), "url", p.URL, "err", err)
+				s.Log.Info("import refused", "request_id", request.ID(r.Context()), "url", p.URL, "err", err)
 			}
 			p.Refusal = p.T["importRefused"]
 			p.Error, p.Detail, p.Reasons = importProblem(p.basePage, err)
-			s.renderHTML(w, r, statusOf[kind], "backpack_import", p)
+			s.renderHTML(w, r, render.Status(kind), "backpack_import", p)
 		default:
 			s.pageError(w, r, err)
 		}
@@ -226,7 +228,7 @@ func (s *Server) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
 		s.renderHTML(w, r, http.StatusBadRequest, "backpack_delete", p)
 		return
 	}
-	if principal(r).User.Superuser {
+	if request.Principal(r).User.Superuser {
 		s.pageError(w, r, badged.Errorf(badged.Forbidden, "a platform administrator's account cannot be deleted here"))
 		return
 	}

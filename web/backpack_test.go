@@ -15,6 +15,7 @@ import (
 
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/request"
 )
 
 // backpack wires the backpack and an issuer service that issues on claim
@@ -51,7 +52,7 @@ func (e *env) browseRequest(caller string, req *http.Request, follow bool) (*htt
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 	}
 	if c := e.cookie[caller]; c != "" {
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: c})
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: c})
 	}
 	client := *e.ts.Client()
 	if !follow {
@@ -181,7 +182,7 @@ func TestBackpackPages(t *testing.T) {
 		we.t = t
 		req, _ := http.NewRequest("POST", we.ts.URL+"/backpack/awards/"+a.ID+"/claim", strings.NewReader(claimForm(true, "2026-1").Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: we.cookie[learner]})
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: we.cookie[learner]})
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		resp, body := we.send(req)
 		wantStatus(t, resp, body, http.StatusForbidden)

@@ -7,6 +7,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 func (s *Server) registerBadgeClassRoutes(r chi.Router) {
@@ -19,7 +21,7 @@ func (s *Server) registerBadgeClassRoutes(r chi.Router) {
 
 // handleBadgeClasses lists the badge classes of an issuer.
 func (s *Server) handleBadgeClasses(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Issuer.BadgeClasses(r.Context(), actor(r), chi.URLParam(r, "issuerID"))
+	list, err := s.Issuer.BadgeClasses(r.Context(), request.Actor(r), chi.URLParam(r, "issuerID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -35,7 +37,7 @@ func (s *Server) handleCreateBadgeClass(w http.ResponseWriter, r *http.Request) 
 	}
 	d := in.domain()
 	d.IssuerID = chi.URLParam(r, "issuerID")
-	got, err := s.Issuer.CreateBadgeClass(r.Context(), actor(r), d)
+	got, err := s.Issuer.CreateBadgeClass(r.Context(), request.Actor(r), d)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -44,12 +46,12 @@ func (s *Server) handleCreateBadgeClass(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleBadgeClass(w http.ResponseWriter, r *http.Request) {
-	bc, err := s.Issuer.BadgeClass(r.Context(), actor(r), chi.URLParam(r, "badgeClassID"))
+	bc, err := s.Issuer.BadgeClass(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, badgeClassView(bc))
+	render.JSON(w, http.StatusOK, badgeClassView(bc))
 }
 
 func (s *Server) handleUpdateBadgeClass(w http.ResponseWriter, r *http.Request) {
@@ -60,12 +62,12 @@ func (s *Server) handleUpdateBadgeClass(w http.ResponseWriter, r *http.Request) 
 	}
 	d := in.domain()
 	d.ID = chi.URLParam(r, "badgeClassID")
-	got, err := s.Issuer.UpdateBadgeClass(r.Context(), actor(r), d)
+	got, err := s.Issuer.UpdateBadgeClass(r.Context(), request.Actor(r), d)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, badgeClassView(got))
+	render.JSON(w, http.StatusOK, badgeClassView(got))
 }
 
 type stateChange func(ctx context.Context, a issuer.Actor, id string, version int64) (*issuer.BadgeClass, error)
@@ -79,11 +81,11 @@ func (s *Server) handleBadgeClassState(change stateChange) http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
-		got, err := change(r.Context(), actor(r), chi.URLParam(r, "badgeClassID"), v)
+		got, err := change(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"), v)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, badgeClassView(got))
+		render.JSON(w, http.StatusOK, badgeClassView(got))
 	}
 }

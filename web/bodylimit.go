@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -32,16 +31,6 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// overLimit reports whether err is a request body cut at its limit (by
-// limitBody or http.MaxBytesReader), and the limit.
-func overLimit(err error) (limit int64, ok bool) {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return mbe.Limit, true
-	}
-	return 0, false
 }
 
 // maxBody is the limit on a request body: MaxBodyBytes, or

@@ -13,6 +13,8 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // registerBulkRoutes serves bulk direct awards: the upload of a CSV file,
@@ -126,7 +128,7 @@ func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 	)
 	if v := r.URL.Query().Get("scheduledAt"); v != "" {
 		if scheduled, err = time.Parse(time.RFC3339, v); err != nil {
-			s.writeError(w, r, invalidFields("bulk award", FieldProblem{"scheduledAt", "must be an RFC 3339 time"}))
+			s.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "scheduledAt", Detail: "must be an RFC 3339 time"}))
 			return
 		}
 	}
@@ -136,7 +138,7 @@ func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 	case mt == "multipart/form-data":
 		mr, err := r.MultipartReader()
 		if err != nil {
-			s.writeError(w, r, invalidFields("bulk award", FieldProblem{"body", "not multipart/form-data"}))
+			s.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "body", Detail: "not multipart/form-data"}))
 			return
 		}
 		for {
@@ -148,7 +150,7 @@ func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 			if part.FormName() == "scheduledAt" {
 				b, _ := io.ReadAll(io.LimitReader(part, 100))
 				if scheduled, err = time.Parse(time.RFC3339, strings.TrimSpace(string(b))); err != nil {
-					s.writeError(w, r, invalidFields("bulk award", FieldProblem{"scheduledAt", "must be an RFC 3339 time"}))
+					s.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "scheduledAt", Detail: "must be an RFC 3339 time"}))
 					return
 				}
 				continue
@@ -169,11 +171,11 @@ func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 			scheduled = *in.ScheduledAt
 		}
 	default:
-		s.writeError(w, r, &statusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
+		s.writeError(w, r, &render.StatusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
 			Detail: "send the file as text/csv, as the field \"file\" of multipart/form-data, or as {\"csv\": …} in JSON"})
 		return
 	}
-	job, err := s.Bulk.Submit(r.Context(), actor(r), chi.URLParam(r, "badgeClassID"), file, scheduled)
+	job, err := s.Bulk.Submit(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"), file, scheduled)
 	var rej *bulk.RejectedError
 	switch {
 	case errors.As(err, &rej):
@@ -184,18 +186,18 @@ func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/bulk-awards/"+job.ID)
-	writeJSON(w, http.StatusAccepted, bulkJobView(job))
+	render.JSON(w, http.StatusAccepted, bulkJobView(job))
 }
 
 // uploadError turns a body cut at the limit into TooLarge, and a body
 // that ended early into Invalid with msg.
 func uploadError(err error, msg string) error {
-	_, over := overLimit(err)
+	_, over := request.OverLimit(err)
 	switch {
 	case over:
 		return badged.Errorf(badged.TooLarge, "the file is larger than %d MB", bulk.MaxFileBytes>>20)
 	case msg != "" && errors.Is(err, io.EOF):
-		return invalidFields("bulk award", FieldProblem{"file", msg})
+		return render.InvalidFields("bulk award", render.FieldProblem{Field: "file", Detail: msg})
 	}
 	return err
 }
@@ -203,15 +205,15 @@ func uploadError(err error, msg string) error {
 // rejectedProblem is the problem of a rejected file: every row's problems
 // in report, and the stored job.
 type rejectedProblem struct {
-	Problem
+	render.Problem
 	Report bulk.Report `json:"report"`
 	Job    bulkJobJSON `json:"job"`
 }
 
 func (s *Server) writeRejected(w http.ResponseWriter, r *http.Request, j *bulk.Job) {
 	p := rejectedProblem{
-		Problem: Problem{Type: ProblemType + "rejected_file", Title: http.StatusText(http.StatusUnprocessableEntity),
-			Status: http.StatusUnprocessableEntity, Instance: r.URL.Path, RequestID: RequestID(r.Context()),
+		Problem: render.Problem{Type: render.ProblemType + "rejected_file", Title: http.StatusText(http.StatusUnprocessableEntity),
+			Status: http.StatusUnprocessableEntity, Instance: r.URL.Path, RequestID: request.ID(r.Context()),
 			Detail: (&bulk.RejectedError{Job: j}).Error()},
 		Report: j.Report, Job: bulkJobView(j),
 	}
@@ -233,7 +235,7 @@ func (s *Server) handleBulkJobs(w http.ResponseWriter, r *http.Request) {
 	if !s.bulkService(w, r) {
 		return
 	}
-	jobs, err := s.Bulk.Jobs(r.Context(), actor(r), chi.URLParam(r, "badgeClassID"))
+	jobs, err := s.Bulk.Jobs(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -245,13 +247,13 @@ func (s *Server) handleBulkJob(w http.ResponseWriter, r *http.Request) {
 	if !s.bulkService(w, r) {
 		return
 	}
-	j, err := s.Bulk.Job(r.Context(), actor(r), chi.URLParam(r, "jobID"))
+	j, err := s.Bulk.Job(r.Context(), request.Actor(r), chi.URLParam(r, "jobID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, bulkJobView(j))
+	render.JSON(w, http.StatusOK, bulkJobView(j))
 }
 
 // handleBulkReport exports a job's report as CSV, every cell escaped
@@ -260,7 +262,7 @@ func (s *Server) handleBulkReport(w http.ResponseWriter, r *http.Request) {
 	if !s.bulkService(w, r) {
 		return
 	}
-	j, err := s.Bulk.Job(r.Context(), actor(r), chi.URLParam(r, "jobID"))
+	j, err := s.Bulk.Job(r.Context(), request.Actor(r), chi.URLParam(r, "jobID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

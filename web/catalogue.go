@@ -18,6 +18,8 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // The public catalogue: the published badge classes of the institutions,
@@ -92,9 +94,9 @@ func (s *Server) registerCatalogueRoutes(r chi.Router) {
 // to someone signed in.
 func (s *Server) optionalPageSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" && s.Auth != nil {
+		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" && s.Auth != nil {
 			if p, err := s.Auth.SessionPrincipal(r.Context(), c.Value); err == nil && p != nil {
-				r = r.WithContext(context.WithValue(r.Context(), principalKey, p))
+				r = r.WithContext(request.WithPrincipal(r.Context(), p))
 			}
 		}
 		next.ServeHTTP(w, r)
@@ -278,7 +280,7 @@ func (s *Server) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 	slices.SortFunc(p.Cards, func(a, b catalogueCard) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
 	})
-	if principal(r) == nil { // signed in, the page is theirs: no-store, the default
+	if request.Principal(r) == nil { // signed in, the page is theirs: no-store, the default
 		w.Header().Set("Cache-Control", catalogueCacheControl)
 	}
 	s.renderHTML(w, r, http.StatusOK, "catalogue", p)
@@ -321,7 +323,7 @@ func (s *Server) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Request
 		s.pageError(w, r, err)
 		return
 	}
-	if principal(r) == nil { // signed in, the page is theirs: no-store, the default
+	if request.Principal(r) == nil { // signed in, the page is theirs: no-store, the default
 		w.Header().Set("Cache-Control", catalogueCacheControl)
 	}
 	s.renderHTML(w, r, http.StatusOK, "catalogue_badge", p)
@@ -362,7 +364,7 @@ func (s *Server) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id s
 	p.CriteriaText, p.CriteriaURL = bc.Criteria.Narrative, httpURL(bc.Criteria.URL)
 	p.IssuerURL = httpURL(e.Issuer.URL)
 	p.NarrativeRequired, p.EvidenceRequired = bc.NarrativeRequired, bc.EvidenceRequired
-	pr := principal(r)
+	pr := request.Principal(r)
 	switch {
 	case pr == nil:
 		p.LoginURL = "/login?next=" + url.QueryEscape("/catalogue/"+bc.ID)
@@ -446,7 +448,7 @@ func (s *Server) handleCatalogueRequest(w http.ResponseWriter, r *http.Request) 
 			return
 		}
 		p.Error, p.Narrative, p.Evidence = badged.MessageOf(err), narrative, evidence
-		s.renderHTML(w, r, statusOf[k], "catalogue_badge", p)
+		s.renderHTML(w, r, render.Status(k), "catalogue_badge", p)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/request"
 )
 
 // catalogueFixture publishes B ("Statistics") and adds to S a published
@@ -178,7 +179,7 @@ func TestCataloguePages(t *testing.T) {
 		we.t = t
 		req, _ := http.NewRequest("POST", we.ts.URL+"/catalogue/"+ds.ID+"/request", strings.NewReader(url.Values{"narrative": {"x"}, "evidence": {"https://w.example/"}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: we.cookie[learner]})
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: we.cookie[learner]})
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		resp, body := we.send(req)
 		wantStatus(t, resp, body, http.StatusForbidden)

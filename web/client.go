@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/web/request"
 )
 
 func (s *Server) registerClientRoutes(r chi.Router) {
@@ -15,7 +16,7 @@ func (s *Server) registerClientRoutes(r chi.Router) {
 }
 
 func (s *Server) handleClients(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Auth.Clients(r.Context(), actor(r), chi.URLParam(r, "institutionID"))
+	list, err := s.Auth.Clients(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -46,7 +47,7 @@ func (s *Server) handleCreateClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	institutionID := chi.URLParam(r, "institutionID")
-	c, secret, err := s.Auth.CreateScopedClient(r.Context(), actor(r), institutionID, in.Name,
+	c, secret, err := s.Auth.CreateScopedClient(r.Context(), request.Actor(r), institutionID, in.Name,
 		auth.Scope{Issuers: in.Issuers, BadgeClasses: in.BadgeClasses, FreeForm: in.FreeForm})
 	if err != nil {
 		s.writeError(w, r, err)
@@ -57,7 +58,7 @@ func (s *Server) handleCreateClient(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRevokeClient(w http.ResponseWriter, r *http.Request) {
-	err := s.Auth.RevokeClient(r.Context(), actor(r), chi.URLParam(r, "institutionID"), chi.URLParam(r, "clientID"))
+	err := s.Auth.RevokeClient(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"), chi.URLParam(r, "clientID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -4,6 +4,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/badged/badged/web/render"
 )
 
 // requireJSON refuses, with 415, a request that sends a body (POST, PUT,
@@ -14,7 +16,7 @@ func (s *Server) requireJSON(next http.Handler) http.Handler {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
 			if r.ContentLength != 0 && !isJSON(r.Header.Get("Content-Type")) {
-				s.writeError(w, r, &statusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
+				s.writeError(w, r, &render.StatusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
 					Detail: "send the request body as application/json"})
 				return
 			}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // decode reads the JSON body of r into v, refusing unknown fields,
@@ -19,7 +21,7 @@ func decode(r *http.Request, what string, v any) error {
 	err := dec.Decode(v)
 	if err == nil {
 		if dec.Decode(&struct{}{}) != io.EOF {
-			return invalidFields(what, FieldProblem{"body", "holds more than one JSON value"})
+			return render.InvalidFields(what, render.FieldProblem{Field: "body", Detail: "holds more than one JSON value"})
 		}
 		return nil
 	}
@@ -27,18 +29,18 @@ func decode(r *http.Request, what string, v any) error {
 		ute *json.UnmarshalTypeError
 		se  *json.SyntaxError
 	)
-	limit, over := overLimit(err)
+	limit, over := request.OverLimit(err)
 	switch {
 	case over:
 		return badged.Errorf(badged.TooLarge, "the request body is larger than %d bytes", limit)
 	case errors.Is(err, io.EOF):
-		return invalidFields(what, FieldProblem{"body", "empty; send a JSON object"})
+		return render.InvalidFields(what, render.FieldProblem{Field: "body", Detail: "empty; send a JSON object"})
 	case errors.As(err, &ute):
-		return invalidFields(what, FieldProblem{ute.Field, "must be " + ute.Type.String()})
+		return render.InvalidFields(what, render.FieldProblem{Field: ute.Field, Detail: "must be " + ute.Type.String()})
 	case errors.As(err, &se):
-		return invalidFields(what, FieldProblem{"body", fmt.Sprintf("not JSON (at byte %d)", se.Offset)})
+		return render.InvalidFields(what, render.FieldProblem{Field: "body", Detail: fmt.Sprintf("not JSON (at byte %d)", se.Offset)})
 	}
-	return invalidFields(what, FieldProblem{"body", fmt.Sprintf("%v", err)}) // unknown field, or cut short
+	return render.InvalidFields(what, render.FieldProblem{Field: "body", Detail: fmt.Sprintf("%v", err)}) // unknown field, or cut short
 }
 
 // versionBody is the body of a state change of a versioned record.
@@ -52,7 +54,7 @@ func decodeVersion(r *http.Request) (int64, error) {
 		return 0, err
 	}
 	if b.Version == nil {
-		return 0, invalidFields("request", FieldProblem{"version", "required: the version you last read"})
+		return 0, render.InvalidFields("request", render.FieldProblem{Field: "version", Detail: "required: the version you last read"})
 	}
 	return *b.Version, nil
 }
@@ -60,7 +62,7 @@ func decodeVersion(r *http.Request) (int64, error) {
 func queryVersion(r *http.Request) (int64, error) {
 	v, err := strconv.ParseInt(r.URL.Query().Get("version"), 10, 64)
 	if err != nil {
-		return 0, invalidFields("request", FieldProblem{"version", "required in the query: the version you last read"})
+		return 0, render.InvalidFields("request", render.FieldProblem{Field: "version", Detail: "required in the query: the version you last read"})
 	}
 	return v, nil
 }

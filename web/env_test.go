@@ -26,6 +26,8 @@ import (
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // Callers of the API, one of each kind.
@@ -272,7 +274,7 @@ func (e *env) request(caller, method, path string, body any) *http.Request {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if c := e.cookie[caller]; c != "" {
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: c})
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: c})
 	}
 	if b := e.bearer[caller]; b != "" {
 		req.Header.Set("Authorization", "Bearer "+b)
@@ -300,12 +302,12 @@ func (e *env) do(caller, method, path string, body any) (*http.Response, []byte)
 }
 
 // problem decodes a problem+json response, checking its shape.
-func problemOf(t *testing.T, resp *http.Response, body []byte) Problem {
+func problemOf(t *testing.T, resp *http.Response, body []byte) render.Problem {
 	t.Helper()
 	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("Content-Type %q, want application/problem+json; body %s", ct, body)
 	}
-	var p Problem
+	var p render.Problem
 	if err := json.Unmarshal(body, &p); err != nil {
 		t.Fatal(err)
 	}

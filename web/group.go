@@ -6,6 +6,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 func (s *Server) registerGroupRoutes(r chi.Router) {
@@ -19,7 +21,7 @@ func (s *Server) registerGroupRoutes(r chi.Router) {
 
 // handleGroups lists the groups of an institution.
 func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Issuer.Groups(r.Context(), actor(r), chi.URLParam(r, "institutionID"))
+	list, err := s.Issuer.Groups(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -35,7 +37,7 @@ func (s *Server) handleCreateGroup(w http.ResponseWriter, r *http.Request) {
 	}
 	d := in.domain()
 	d.InstitutionID = chi.URLParam(r, "institutionID")
-	got, err := s.Issuer.CreateGroup(r.Context(), actor(r), d)
+	got, err := s.Issuer.CreateGroup(r.Context(), request.Actor(r), d)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -44,12 +46,12 @@ func (s *Server) handleCreateGroup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
-	g, err := s.Issuer.Group(r.Context(), actor(r), chi.URLParam(r, "groupID"))
+	g, err := s.Issuer.Group(r.Context(), request.Actor(r), chi.URLParam(r, "groupID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, groupView(g))
+	render.JSON(w, http.StatusOK, groupView(g))
 }
 
 func (s *Server) handleUpdateGroup(w http.ResponseWriter, r *http.Request) {
@@ -60,12 +62,12 @@ func (s *Server) handleUpdateGroup(w http.ResponseWriter, r *http.Request) {
 	}
 	d := in.domain()
 	d.ID = chi.URLParam(r, "groupID")
-	got, err := s.Issuer.UpdateGroup(r.Context(), actor(r), d)
+	got, err := s.Issuer.UpdateGroup(r.Context(), request.Actor(r), d)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, groupView(got))
+	render.JSON(w, http.StatusOK, groupView(got))
 }
 
 func (s *Server) handleArchiveGroup(w http.ResponseWriter, r *http.Request) {
@@ -74,10 +76,10 @@ func (s *Server) handleArchiveGroup(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	got, err := s.Issuer.ArchiveGroup(r.Context(), actor(r), chi.URLParam(r, "groupID"), v)
+	got, err := s.Issuer.ArchiveGroup(r.Context(), request.Actor(r), chi.URLParam(r, "groupID"), v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, groupView(got))
+	render.JSON(w, http.StatusOK, groupView(got))
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/badged/badged/web/render"
 )
 
 // TestImportNotHolder: a learner cannot import a credential issued to
@@ -47,7 +49,7 @@ func TestImportNotHolder(t *testing.T) {
 			resp, body := we.do(bram, "POST", "/api/v1/me/imports", in)
 			wantStatus(t, resp, body, http.StatusForbidden)
 			p := problemOf(t, resp, body)
-			if p.Type != ProblemType+"forbidden" || !strings.Contains(p.Detail, "not issued to you") {
+			if p.Type != render.ProblemType+"forbidden" || !strings.Contains(p.Detail, "not issued to you") {
 				t.Errorf("problem %+v; want the credential refused as someone else's", p)
 			}
 		})

@@ -11,6 +11,8 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/insights"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 func (s *Server) registerInsightsRoutes(r chi.Router) {
@@ -68,13 +70,13 @@ func (s *Server) handleInsights(w http.ResponseWriter, r *http.Request) {
 	case "", "json", "csv":
 		format = f
 	default:
-		s.writeError(w, r, invalidFields("query", FieldProblem{Field: "format", Detail: "not json or csv"}))
+		s.writeError(w, r, render.InvalidFields("query", render.FieldProblem{Field: "format", Detail: "not json or csv"}))
 		return
 	}
 	if format == "" && wantsCSV(r.Header.Get("Accept")) {
 		format = "csv"
 	}
-	rep, err := s.Insights.Report(r.Context(), actor(r), query)
+	rep, err := s.Insights.Report(r.Context(), request.Actor(r), query)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -98,7 +100,7 @@ func (s *Server) handleInsights(w http.ResponseWriter, r *http.Request) {
 		v.Rows = append(v.Rows, insightsRowJSON{Month: string(row.Month), ID: row.ID, Name: row.Name, insightsCountsJSON: countsView(row.Counts)})
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, v)
+	render.JSON(w, http.StatusOK, v)
 }
 
 // wantsCSV reports whether an Accept header prefers text/csv to JSON: it

@@ -7,6 +7,8 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 func (s *Server) registerInstitutionRoutes(r chi.Router) {
@@ -23,7 +25,7 @@ func (s *Server) registerInstitutionRoutes(r chi.Router) {
 // them for a platform administrator, else those of the caller's
 // memberships that grant reading the institution itself.
 func (s *Server) handleInstitutions(w http.ResponseWriter, r *http.Request) {
-	a := actor(r)
+	a := request.Actor(r)
 	var list []*issuer.Institution
 	if a.Superuser {
 		all, err := s.Institutions.Institutions(r.Context())
@@ -65,7 +67,7 @@ func (s *Server) handleCreateInstitution(w http.ResponseWriter, r *http.Request)
 		s.writeError(w, r, err)
 		return
 	}
-	got, err := s.Issuer.CreateInstitution(r.Context(), actor(r), in.domain())
+	got, err := s.Issuer.CreateInstitution(r.Context(), request.Actor(r), in.domain())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -74,12 +76,12 @@ func (s *Server) handleCreateInstitution(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) {
-	in, err := s.Issuer.Institution(r.Context(), actor(r), chi.URLParam(r, "institutionID"))
+	in, err := s.Issuer.Institution(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, institutionView(in))
+	render.JSON(w, http.StatusOK, institutionView(in))
 }
 
 func (s *Server) handleUpdateInstitution(w http.ResponseWriter, r *http.Request) {
@@ -90,10 +92,10 @@ func (s *Server) handleUpdateInstitution(w http.ResponseWriter, r *http.Request)
 	}
 	d := in.domain()
 	d.ID = chi.URLParam(r, "institutionID")
-	got, err := s.Issuer.UpdateInstitution(r.Context(), actor(r), d)
+	got, err := s.Issuer.UpdateInstitution(r.Context(), request.Actor(r), d)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, institutionView(got))
+	render.JSON(w, http.StatusOK, institutionView(got))
 }

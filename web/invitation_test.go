@@ -12,6 +12,7 @@ import (
 	"github.com/badged/badged/devidp"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/web/request"
 )
 
 // serveIDP starts devidp on its own loopback server as the identity
@@ -92,7 +93,7 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 			t.Fatalf("sign-in of %s at %s: %s", user, provider, resp.Status)
 		}
 		for _, ck := range resp.Cookies() {
-			if ck.Name == SessionCookie {
+			if ck.Name == request.SessionCookie {
 				e.cookie[caller] = ck.Value
 			}
 		}
@@ -121,7 +122,7 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 			t.Fatalf("callback: %s, want 403", resp.Status)
 		}
 		for _, ck := range resp.Cookies() {
-			if ck.Name == SessionCookie && ck.Value != "" {
+			if ck.Name == request.SessionCookie && ck.Value != "" {
 				t.Errorf("a refused sign-in set a session: %+v", ck)
 			}
 		}

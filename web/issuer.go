@@ -6,6 +6,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 func (s *Server) registerIssuerRoutes(r chi.Router) {
@@ -21,7 +23,7 @@ func (s *Server) registerIssuerRoutes(r chi.Router) {
 
 // handleIssuers lists the issuers of a group.
 func (s *Server) handleIssuers(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Issuer.Issuers(r.Context(), actor(r), chi.URLParam(r, "groupID"))
+	list, err := s.Issuer.Issuers(r.Context(), request.Actor(r), chi.URLParam(r, "groupID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -37,7 +39,7 @@ func (s *Server) handleCreateIssuer(w http.ResponseWriter, r *http.Request) {
 	}
 	d := in.domain()
 	d.GroupID = chi.URLParam(r, "groupID")
-	got, err := s.Issuer.CreateIssuer(r.Context(), actor(r), d)
+	got, err := s.Issuer.CreateIssuer(r.Context(), request.Actor(r), d)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -46,12 +48,12 @@ func (s *Server) handleCreateIssuer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleIssuer(w http.ResponseWriter, r *http.Request) {
-	is, err := s.Issuer.Issuer(r.Context(), actor(r), chi.URLParam(r, "issuerID"))
+	is, err := s.Issuer.Issuer(r.Context(), request.Actor(r), chi.URLParam(r, "issuerID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, issuerView(is))
+	render.JSON(w, http.StatusOK, issuerView(is))
 }
 
 func (s *Server) handleUpdateIssuer(w http.ResponseWriter, r *http.Request) {
@@ -62,12 +64,12 @@ func (s *Server) handleUpdateIssuer(w http.ResponseWriter, r *http.Request) {
 	}
 	d := in.domain()
 	d.ID = chi.URLParam(r, "issuerID")
-	got, err := s.Issuer.UpdateIssuer(r.Context(), actor(r), d)
+	got, err := s.Issuer.UpdateIssuer(r.Context(), request.Actor(r), d)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, issuerView(got))
+	render.JSON(w, http.StatusOK, issuerView(got))
 }
 
 func (s *Server) handleArchiveIssuer(w http.ResponseWriter, r *http.Request) {
@@ -76,10 +78,10 @@ func (s *Server) handleArchiveIssuer(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	got, err := s.Issuer.ArchiveIssuer(r.Context(), actor(r), chi.URLParam(r, "issuerID"), v)
+	got, err := s.Issuer.ArchiveIssuer(r.Context(), request.Actor(r), chi.URLParam(r, "issuerID"), v)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, issuerView(got))
+	render.JSON(w, http.StatusOK, issuerView(got))
 }

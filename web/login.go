@@ -12,6 +12,8 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // LoginCookie is the name of the cookie that carries a sign-in in progress
@@ -57,15 +59,15 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	page := loginPage{Lang: lang, T: loginText[lang], LangURL: langURL(r, "/login", loginText[lang]["otherLang"]), Demo: s.Demo}
 	if err != nil {
 		kind := badged.KindOf(err)
-		if status = statusOf[kind]; status == 0 {
+		if status = render.Status(kind); status == 0 {
 			status = http.StatusInternalServerError
 		}
-		page.Error, page.Detail, page.RequestID = page.T["failed"], sentence(badged.MessageOf(err)), RequestID(r.Context())
+		page.Error, page.Detail, page.RequestID = page.T["failed"], sentence(badged.MessageOf(err)), request.ID(r.Context())
 		if s.Log == nil {
 		} else if kind == badged.Internal || kind == badged.Unavailable {
-			s.Log.Error("sign-in failed", "path", r.URL.Path, "request_id", RequestID(r.Context()), "err", err)
+			s.Log.Error("sign-in failed", "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
 		} else {
-			s.Log.Info("sign-in refused", "path", r.URL.Path, "request_id", RequestID(r.Context()), "err", err)
+			s.Log.Info("sign-in refused", "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
 		}
 	}
 	next := login.SafeNext(r.URL.Query().Get("next"))
@@ -83,7 +85,7 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 			}
 		}
 	}
-	if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
+	if c, cerr := r.Cookie(request.SessionCookie); cerr == nil && c.Value != "" {
 		page.SignedIn = true
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -143,11 +145,11 @@ func (s *Server) handleLoginCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.Log != nil {
 		s.Log.Info("signed in", "user", res.User.ID, "kind", res.User.Kind, "provider", res.User.Provider,
-			"invitations_bound", len(res.Bound), "request_id", RequestID(r.Context()))
+			"invitations_bound", len(res.Bound), "request_id", request.ID(r.Context()))
 		for _, m := range res.Waiting {
 			s.Log.Info("invitation not bound: it binds only through the inviting institution's own identity provider",
 				"user", res.User.ID, "provider", res.User.Provider, "membership", m.ID, "institution", m.InstitutionID,
-				"signed_in_institution", res.User.InstitutionID, "request_id", RequestID(r.Context()))
+				"signed_in_institution", res.User.InstitutionID, "request_id", request.ID(r.Context()))
 		}
 	}
 	http.SetCookie(w, s.SessionCookie(res.Token, res.Session.Expires))
@@ -159,7 +161,7 @@ func (s *Server) handleLoginCallback(w http.ResponseWriter, r *http.Request) {
 // and goes to the login page. Cross-origin posts are refused by the
 // router's cross-origin protection.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+	if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" {
 		if err := s.Auth.RevokeSession(r.Context(), c.Value); err != nil {
 			s.renderLogin(w, r, 0, err)
 			return

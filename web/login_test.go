@@ -13,6 +13,7 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/devidp"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/web/request"
 )
 
 // enableLogin gives e's server a sign-in provider: devidp on its own
@@ -99,7 +100,7 @@ func TestLoginOverHTTP(t *testing.T) {
 	var session *http.Cookie
 	for _, ck := range resp.Cookies() {
 		switch ck.Name {
-		case SessionCookie:
+		case request.SessionCookie:
 			session = ck
 		case LoginCookie:
 			if ck.MaxAge >= 0 {
@@ -155,7 +156,7 @@ func TestLoginCallbackRefusals(t *testing.T) {
 				t.Fatalf("status %s", resp.Status)
 			}
 			for _, ck := range resp.Cookies() {
-				if ck.Name == SessionCookie {
+				if ck.Name == request.SessionCookie {
 					t.Errorf("a refused sign-in set a session cookie")
 				}
 			}
@@ -238,9 +239,9 @@ var matrixPrepare = map[string]func(e *env, caller string, req *http.Request){
 		req.AddCookie(&http.Cookie{Name: LoginCookie, Value: matrixFlow})
 	},
 	"POST /logout": func(e *env, caller string, req *http.Request) {
-		if _, err := req.Cookie(SessionCookie); err == nil {
+		if _, err := req.Cookie(request.SessionCookie); err == nil {
 			req.Header.Del("Cookie")
-			req.AddCookie(&http.Cookie{Name: SessionCookie, Value: e.session(auth.User{ID: "logout-" + caller})})
+			req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: e.session(auth.User{ID: "logout-" + caller})})
 		}
 	},
 }
@@ -298,7 +299,7 @@ func TestLoginPageInDutch(t *testing.T) {
 		if box.Find("details p").AttrOr("lang", "") != "en" || box.Find("details p").Text() == "" {
 			t.Errorf("details %q", box.Find("details").Text())
 		}
-		if id := resp.Header.Get(RequestIDHeader); id == "" || !strings.Contains(box.Text(), id) {
+		if id := resp.Header.Get(request.IDHeader); id == "" || !strings.Contains(box.Text(), id) {
 			t.Errorf("the error does not quote the request id %q", id)
 		}
 	})

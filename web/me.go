@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -25,7 +27,7 @@ type userJSON struct {
 
 // handleMe describes the caller and their memberships.
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
+	p := request.Principal(r)
 	ms, err := s.Issuer.Memberships(r.Context(), p.Actor())
 	if err != nil {
 		s.writeError(w, r, err)
@@ -37,7 +39,7 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	} else {
 		me.User = &userJSON{ID: p.User.ID, Email: p.User.Email, Superuser: p.User.Superuser}
 	}
-	writeJSON(w, http.StatusOK, me)
+	render.JSON(w, http.StatusOK, me)
 }
 
 func mapSlice[T, V any](xs []T, f func(T) V) []V {

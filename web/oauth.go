@@ -9,6 +9,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 func (s *Server) registerOAuthRoutes(r chi.Router) {
@@ -26,7 +28,7 @@ func writeOAuthError(w http.ResponseWriter, status int, code, description string
 		w.Header().Set("WWW-Authenticate", `Basic realm="badged"`)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, status, oauthError{code, description})
+	render.JSON(w, status, oauthError{code, description})
 }
 
 // handleToken is the token endpoint of the OAuth 2.0 client credentials
@@ -39,7 +41,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		if _, over := overLimit(err); over {
+		if _, over := request.OverLimit(err); over {
 			writeOAuthError(w, http.StatusRequestEntityTooLarge, "invalid_request", "the request body is too large")
 			return
 		}
@@ -94,7 +96,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
-	writeJSON(w, http.StatusOK, map[string]any{
+	render.JSON(w, http.StatusOK, map[string]any{
 		"access_token": token,
 		"token_type":   "Bearer",
 		"expires_in":   int(t.Expires.Sub(t.Created).Seconds()),

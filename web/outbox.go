@@ -9,6 +9,8 @@ import (
 
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // registerOutboxRoutes serves an institution's outbox to its admins: the
@@ -65,10 +67,10 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	var problems []FieldProblem
+	var problems []render.FieldProblem
 	status := notify.Status(q.Get("status"))
 	if status != "" && !status.Valid() {
-		problems = append(problems, FieldProblem{"status", "must be pending, sent or failed"})
+		problems = append(problems, render.FieldProblem{Field: "status", Detail: "must be pending, sent or failed"})
 	}
 	limit, p := queryLimit(q)
 	if p != nil {
@@ -76,10 +78,10 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 	}
 	after, err := notify.ParseCursor(q.Get("cursor"))
 	if err != nil {
-		problems = append(problems, FieldProblem{"cursor", "not a cursor of this list; start from the first page"})
+		problems = append(problems, render.FieldProblem{Field: "cursor", Detail: "not a cursor of this list; start from the first page"})
 	}
 	if len(problems) > 0 {
-		s.writeError(w, r, invalidFields("outbox query", problems...))
+		s.writeError(w, r, render.InvalidFields("outbox query", problems...))
 		return
 	}
 	list, err := s.Outbox.List(r.Context(), id, notify.Filter{Status: status, To: q.Get("to")},
@@ -95,7 +97,7 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 	if page.Next != "" {
 		setNextLink(w, r, page.Next)
 	}
-	writeJSON(w, http.StatusOK, page)
+	render.JSON(w, http.StatusOK, page)
 }
 
 // handleOutboxMail sends one mail as rendered: subject, text and HTML,
@@ -111,7 +113,7 @@ func (s *Server) handleOutboxMail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, mailDetailJSON{mailView(m), m.Text, m.HTML})
+	render.JSON(w, http.StatusOK, mailDetailJSON{mailView(m), m.Text, m.HTML})
 }
 
 // handleRetryMail puts a failed mail back in the queue, with its attempts
@@ -132,13 +134,13 @@ func (s *Server) handleRetryMail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.Audit != nil {
-		_, err := s.Audit.Record(r.Context(), audit.Entry{InstitutionID: id, Actor: actor(r).UserID, Action: "mail.retry",
+		_, err := s.Audit.Record(r.Context(), audit.Entry{InstitutionID: id, Actor: request.Actor(r).UserID, Action: "mail.retry",
 			Target: audit.Target{Kind: "mail", ID: mailID}, Details: mailRetryDetails(m)})
 		if err != nil {
 			s.Log.Error("audit: mail retry not recorded", "mail", mailID, "err", err)
 		}
 	}
-	writeJSON(w, http.StatusOK, mailView(m))
+	render.JSON(w, http.StatusOK, mailView(m))
 }
 
 func mailRetryDetails(m *notify.Mail) json.RawMessage {

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/badged/badged/web/render"
 )
 
 // Page sizes.
@@ -31,7 +33,7 @@ func writePage[T, V any](s *Server, w http.ResponseWriter, r *http.Request, item
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			s.writeError(w, r, invalidFields("page", FieldProblem{"limit", "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}))
+			s.writeError(w, r, render.InvalidFields("page", render.FieldProblem{Field: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}))
 			return
 		}
 		limit = n
@@ -49,7 +51,7 @@ func writePage[T, V any](s *Server, w http.ResponseWriter, r *http.Request, item
 			}
 		}
 		if start < 0 {
-			s.writeError(w, r, invalidFields("page", FieldProblem{"cursor", "unknown or no longer valid; start from the first page"}))
+			s.writeError(w, r, render.InvalidFields("page", render.FieldProblem{Field: "cursor", Detail: "unknown or no longer valid; start from the first page"}))
 			return
 		}
 	}
@@ -68,5 +70,5 @@ func writePage[T, V any](s *Server, w http.ResponseWriter, r *http.Request, item
 		next.Set("cursor", p.Next)
 		w.Header().Set("Link", "<"+r.URL.Path+"?"+next.Encode()+`>; rel="next"`)
 	}
-	writeJSON(w, http.StatusOK, p)
+	render.JSON(w, http.StatusOK, p)
 }

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/badged/badged/web/request"
 )
 
 // resolvesNoSuchHost reports whether this machine's resolver says that a
@@ -58,7 +60,7 @@ func TestFetchErrorsInPlainWords(t *testing.T) {
 				if tc.reason != "fetch.notShared" && (!strings.Contains(details.Text(), tc.link+" could not be fetched") || !strings.Contains(details.Text(), "(")) {
 					t.Errorf("details %q do not say what happened to %s", details.Text(), tc.link)
 				}
-				if id := resp.Header.Get(RequestIDHeader); id == "" || !strings.Contains(details.Text(), id) {
+				if id := resp.Header.Get(request.IDHeader); id == "" || !strings.Contains(details.Text(), id) {
 					t.Errorf("details %q do not quote the request id %q", details.Text(), id)
 				}
 				noGoErrorText(t, doc)
@@ -75,7 +77,7 @@ func TestFetchErrorsInPlainWords(t *testing.T) {
 				if got := strings.TrimSpace(doc.Find("#refusal h2").Text()); got != "✗ "+backpackText[lang]["importRefused"] {
 					t.Errorf("refusal %q", got)
 				}
-				if id := resp.Header.Get(RequestIDHeader); id == "" || !strings.Contains(doc.Find("#error-details").Text(), id) {
+				if id := resp.Header.Get(request.IDHeader); id == "" || !strings.Contains(doc.Find("#error-details").Text(), id) {
 					t.Errorf("details %q do not quote the request id %q", doc.Find("#error-details").Text(), id)
 				}
 				noGoErrorText(t, doc)

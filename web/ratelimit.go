@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/badged/badged/web/render"
 	"golang.org/x/time/rate"
 )
 
@@ -232,7 +233,7 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, c routeClass, status, retryAfter int, kind, detail string) {
 	w.Header().Set("Retry-After", fmt.Sprint(retryAfter))
 	if !c.html() || !wantsHTML(r) {
-		s.writeError(w, r, &statusError{Status: status, Kind: kind, Detail: detail})
+		s.writeError(w, r, &render.StatusError{Status: status, Kind: kind, Detail: detail})
 		return
 	}
 	p := messagePage{basePage: s.basePage(w, r, ""), Status: status}

@@ -7,7 +7,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -26,6 +25,7 @@ import (
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/render"
 )
 
 // Server holds the services the handlers use and the router built on them.
@@ -201,7 +201,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.Version})
+	render.JSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.Version})
 }
 
 // registerContextRoutes publishes badged's own JSON-LD extension context, so
@@ -215,10 +215,8 @@ func (s *Server) registerContextRoutes(r chi.Router) {
 	})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
+// writeError sends err as a problem (see [render.Error]), logging an
+// internal one to s.Log.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	render.Error(w, r, s.Log, err)
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 func (s *Server) registerStaffRoutes(r chi.Router) {
@@ -18,7 +20,7 @@ func (s *Server) registerStaffRoutes(r chi.Router) {
 // is the URL parameter param.
 func (s *Server) handleStaff(l issuer.Level, param string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		list, err := s.Issuer.Staff(r.Context(), actor(r), l, chi.URLParam(r, param))
+		list, err := s.Issuer.Staff(r.Context(), request.Actor(r), l, chi.URLParam(r, param))
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -40,7 +42,7 @@ func (s *Server) handleInviteStaff(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	m, err := s.Issuer.InviteStaff(r.Context(), actor(r), in.Email, issuer.Role(in.Role), in.NodeID)
+	m, err := s.Issuer.InviteStaff(r.Context(), request.Actor(r), in.Email, issuer.Role(in.Role), in.NodeID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -60,15 +62,15 @@ func (s *Server) handleChangeRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.Version == nil {
-		s.writeError(w, r, invalidFields("role change", FieldProblem{"version", "required: the version you last read"}))
+		s.writeError(w, r, render.InvalidFields("role change", render.FieldProblem{Field: "version", Detail: "required: the version you last read"}))
 		return
 	}
-	m, err := s.Issuer.ChangeRole(r.Context(), actor(r), chi.URLParam(r, "membershipID"), *in.Version, issuer.Role(in.Role))
+	m, err := s.Issuer.ChangeRole(r.Context(), request.Actor(r), chi.URLParam(r, "membershipID"), *in.Version, issuer.Role(in.Role))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, membershipView(m))
+	render.JSON(w, http.StatusOK, membershipView(m))
 }
 
 // handleRevokeRole removes a membership or withdraws an invitation at
@@ -79,7 +81,7 @@ func (s *Server) handleRevokeRole(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.Issuer.RevokeRole(r.Context(), actor(r), chi.URLParam(r, "membershipID"), v); err != nil {
+	if err := s.Issuer.RevokeRole(r.Context(), request.Actor(r), chi.URLParam(r, "membershipID"), v); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

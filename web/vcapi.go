@@ -22,6 +22,8 @@ import (
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/verifier"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // The W3C VC-API: verification for anyone, issuance for institutions'
@@ -161,19 +163,19 @@ const maxEnvelopeDepth = verifier.DefaultMaxDepth + 4
 // it is UTF-8 and not nested too deeply, so hostile input fails fast.
 func readJSON(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)
-	limit, over := overLimit(err)
+	limit, over := request.OverLimit(err)
 	switch {
 	case over:
 		return nil, badged.Errorf(badged.TooLarge, "the request body is larger than %d bytes", limit)
 	case err != nil:
 		return nil, badged.Wrap(badged.Invalid, err, "the request body could not be read")
 	case len(bytes.TrimSpace(b)) == 0:
-		return nil, invalidFields("request", FieldProblem{"body", "empty; send a JSON object"})
+		return nil, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "empty; send a JSON object"})
 	case !utf8.Valid(b):
-		return nil, invalidFields("request", FieldProblem{"body", "not valid UTF-8"})
+		return nil, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not valid UTF-8"})
 	}
 	if d := verifier.Depth(b, maxEnvelopeDepth); d > maxEnvelopeDepth {
-		return nil, invalidFields("request", FieldProblem{"body", "JSON nested more than " + strconv.Itoa(maxEnvelopeDepth) + " levels deep"})
+		return nil, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "JSON nested more than " + strconv.Itoa(maxEnvelopeDepth) + " levels deep"})
 	}
 	return b, nil
 }
@@ -236,7 +238,7 @@ func (s *Server) writeVerification(w http.ResponseWriter, r *http.Request, res *
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(verifyRetryAfter))
 	}
-	writeJSON(w, status, s.vcResponse(r.Context(), res))
+	render.JSON(w, status, s.vcResponse(r.Context(), res))
 }
 
 // handleVerifyCredential verifies a credential: a JSON-LD credential, a
@@ -252,7 +254,7 @@ func (s *Server) handleVerifyCredential(w http.ResponseWriter, r *http.Request) 
 	}
 	var req verifyCredentialRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		s.writeError(w, r, invalidFields("request", FieldProblem{"body", "not a JSON object with verifiableCredential"}))
+		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with verifiableCredential"}))
 		return
 	}
 	input, err := credentialInput(req.VerifiableCredential, "verifiableCredential")
@@ -266,7 +268,7 @@ func (s *Server) handleVerifyCredential(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if res.Kind == "presentation" {
-		s.writeError(w, r, &statusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
+		s.writeError(w, r, &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
 			Detail: "verifiableCredential is a presentation; send it to /presentations/verify"})
 		return
 	}
@@ -281,7 +283,7 @@ func (s *Server) handleVerifyCredential(w http.ResponseWriter, r *http.Request) 
 func credentialInput(raw json.RawMessage, field string) ([]byte, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil, invalidFields("request", FieldProblem{field, "required"})
+		return nil, render.InvalidFields("request", render.FieldProblem{Field: field, Detail: "required"})
 	}
 	switch raw[0] {
 	case '{':
@@ -289,14 +291,14 @@ func credentialInput(raw json.RawMessage, field string) ([]byte, error) {
 	case '"':
 		var str string
 		if err := json.Unmarshal(raw, &str); err != nil {
-			return nil, invalidFields("request", FieldProblem{field, "not a valid JSON string"})
+			return nil, render.InvalidFields("request", render.FieldProblem{Field: field, Detail: "not a valid JSON string"})
 		}
 		if t := strings.TrimSpace(str); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
-			return nil, invalidFields("request", FieldProblem{field, "a string holding JSON; send the credential itself, as a JSON object, not encoded as a string"})
+			return nil, render.InvalidFields("request", render.FieldProblem{Field: field, Detail: "a string holding JSON; send the credential itself, as a JSON object, not encoded as a string"})
 		}
 		return stringInput(str), nil
 	}
-	return nil, invalidFields("request", FieldProblem{field, "must be a credential (a JSON object) or a JWT (a string)"})
+	return nil, render.InvalidFields("request", render.FieldProblem{Field: field, Detail: "must be a credential (a JSON object) or a JWT (a string)"})
 }
 
 // stringInput decodes an image given as a data: URL or in base64; any
@@ -327,7 +329,7 @@ func unreadable(res *verifier.Result) bool {
 
 func unprocessable(res *verifier.Result) error {
 	c, _ := res.Check(verifier.CheckFormat)
-	return &statusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable", Detail: c.Message}
+	return &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable", Detail: c.Message}
 }
 
 // verifyPresentationRequest is the body of POST /presentations/verify.
@@ -349,21 +351,21 @@ func (s *Server) handleVerifyPresentation(w http.ResponseWriter, r *http.Request
 	}
 	var req verifyPresentationRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		s.writeError(w, r, invalidFields("request", FieldProblem{"body", "not a JSON object with verifiablePresentation and options"}))
+		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with verifiablePresentation and options"}))
 		return
 	}
 	raw := bytes.TrimSpace(req.VerifiablePresentation)
 	if len(raw) == 0 || raw[0] != '{' {
-		s.writeError(w, r, invalidFields("request", FieldProblem{"verifiablePresentation", "required: a JSON-LD presentation with a Data Integrity proof"}))
+		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "verifiablePresentation", Detail: "required: a JSON-LD presentation with a Data Integrity proof"}))
 		return
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		s.writeError(w, r, invalidFields("request", FieldProblem{"verifiablePresentation", "not a JSON object"}))
+		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "verifiablePresentation", Detail: "not a JSON object"}))
 		return
 	}
 	if !hasJSONType(doc, "VerifiablePresentation") {
-		s.writeError(w, r, &statusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
+		s.writeError(w, r, &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
 			Detail: "verifiablePresentation's type does not include VerifiablePresentation"})
 		return
 	}
@@ -412,7 +414,7 @@ type issueRequest struct {
 
 // suspendable reads options.statusPurpose: whether it asks for a
 // suspension entry, or a field problem.
-func (req *issueRequest) suspendable() (bool, *FieldProblem) {
+func (req *issueRequest) suspendable() (bool, *render.FieldProblem) {
 	raw := req.Options.StatusPurpose
 	if len(raw) == 0 || string(raw) == "null" {
 		return false, nil
@@ -421,7 +423,7 @@ func (req *issueRequest) suspendable() (bool, *FieldProblem) {
 	if err := json.Unmarshal(raw, &list); err != nil {
 		var one string
 		if err := json.Unmarshal(raw, &one); err != nil {
-			return false, &FieldProblem{"options.statusPurpose", "must be a string or an array of strings"}
+			return false, &render.FieldProblem{Field: "options.statusPurpose", Detail: "must be a string or an array of strings"}
 		}
 		list = []string{one}
 	}
@@ -432,7 +434,7 @@ func (req *issueRequest) suspendable() (bool, *FieldProblem) {
 		case "suspension":
 			suspend = true
 		default:
-			return false, &FieldProblem{"options.statusPurpose", "must be revocation or suspension, not " + strconv.Quote(p)}
+			return false, &render.FieldProblem{Field: "options.statusPurpose", Detail: "must be revocation or suspension, not " + strconv.Quote(p)}
 		}
 	}
 	return suspend, nil
@@ -443,7 +445,7 @@ func (req *issueRequest) suspendable() (bool, *FieldProblem) {
 // institution's issuers: 201 with {verifiableCredential}. People, and
 // clients of other institutions, are refused.
 func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
+	p := request.Principal(r)
 	if p == nil || !p.System() {
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) issues through the VC-API"))
 		return
@@ -453,7 +455,7 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Credential == nil {
-		s.writeError(w, r, invalidFields("request", FieldProblem{"credential", "required: the unsigned credential"}))
+		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "credential", Detail: "required: the unsigned credential"}))
 		return
 	}
 	issuerID := req.Options.Issuer
@@ -461,10 +463,10 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 		issuerID = s.issuerIDOf(req.Credential)
 	}
 	if issuerID == "" {
-		s.writeError(w, r, invalidFields("request", FieldProblem{"options.issuer", "required unless credential.issuer is the DID of one of your issuers"}))
+		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "options.issuer", Detail: "required unless credential.issuer is the DID of one of your issuers"}))
 		return
 	}
-	is, err := s.Issuer.Issuer(r.Context(), actor(r), issuerID)
+	is, err := s.Issuer.Issuer(r.Context(), request.Actor(r), issuerID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -479,7 +481,7 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 	}
 	suspendable, fp := req.suspendable()
 	if fp != nil {
-		s.writeError(w, r, invalidFields("request", *fp))
+		s.writeError(w, r, render.InvalidFields("request", *fp))
 		return
 	}
 	signed, err := s.Credentials.SignCredential(r.Context(), is.ID, req.Credential, issuance.SignOptions{
@@ -489,11 +491,11 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 	})
 	var ice *issuance.InvalidCredentialError
 	if errors.As(err, &ice) {
-		fields := make([]FieldProblem, len(ice.Problems))
+		fields := make([]render.FieldProblem, len(ice.Problems))
 		for i, p := range ice.Problems {
-			fields[i] = FieldProblem{Field: "credential" + p.Path, Detail: p.Message + " (rule: " + p.Check + ")"}
+			fields[i] = render.FieldProblem{Field: "credential" + p.Path, Detail: p.Message + " (rule: " + p.Check + ")"}
 		}
-		s.writeError(w, r, invalidFields("credential", fields...))
+		s.writeError(w, r, render.InvalidFields("credential", fields...))
 		return
 	}
 	if err != nil {
@@ -501,7 +503,7 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, is.InstitutionID, audit.ActionCredentialIssue, signed.ID, map[string]string{"issuer": is.ID, "format": req.Options.Format, "cryptosuite": req.Options.Cryptosuite})
-	writeJSON(w, http.StatusCreated, map[string]any{"verifiableCredential": issuedView(signed, req.Options.Format)})
+	render.JSON(w, http.StatusCreated, map[string]any{"verifiableCredential": issuedView(signed, req.Options.Format)})
 }
 
 // inScope checks the client's scope: it issues as issuerID only when its
@@ -580,7 +582,7 @@ func (s *Server) readIssuing(w http.ResponseWriter, r *http.Request, req any, sh
 		return false
 	}
 	if err := json.Unmarshal(body, req); err != nil {
-		s.writeError(w, r, invalidFields("request", FieldProblem{"body", "not a JSON object with " + shape}))
+		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with " + shape}))
 		return false
 	}
 	return true

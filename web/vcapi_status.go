@@ -10,6 +10,8 @@ import (
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/statuslist"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // updateStatusRequest is the body of POST /credentials/status, the
@@ -35,13 +37,13 @@ const (
 // (409 for another). A credential issued for an award is revoked through
 // its award (409).
 func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
+	p := request.Principal(r)
 	if p == nil || !p.System() {
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) changes a credential's status through the VC-API"))
 		return
 	}
 	s.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
-		is, err := s.Issuer.Issuer(r.Context(), actor(r), c.IssuerID)
+		is, err := s.Issuer.Issuer(r.Context(), request.Actor(r), c.IssuerID)
 		if err == nil && is.InstitutionID != p.Client.InstitutionID || badged.KindOf(err) == badged.Forbidden {
 			// As for an id badged never issued: which credentials exist
 			// is not for other institutions to learn.
@@ -59,7 +61,7 @@ func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 // the issuer's (404 otherwise).
 func (s *Server) handleIssuerCredentialStatus(w http.ResponseWriter, r *http.Request) {
 	issuerID := chi.URLParam(r, "issuerID")
-	if err := s.Issuer.MayAward(r.Context(), actor(r), issuerID); err != nil {
+	if err := s.Issuer.MayAward(r.Context(), request.Actor(r), issuerID); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -67,7 +69,7 @@ func (s *Server) handleIssuerCredentialStatus(w http.ResponseWriter, r *http.Req
 		if c.IssuerID != issuerID {
 			return "", badged.Errorf(badged.NotFound, "no credential %s of issuer %s", c.ID, issuerID)
 		}
-		is, err := s.Issuer.Issuer(r.Context(), actor(r), issuerID)
+		is, err := s.Issuer.Issuer(r.Context(), request.Actor(r), issuerID)
 		if err != nil {
 			return "", err
 		}
@@ -83,25 +85,25 @@ func (s *Server) updateStatus(w http.ResponseWriter, r *http.Request, may func(c
 	if !s.readIssuing(w, r, &req, "credentialId and credentialStatus") {
 		return
 	}
-	var fields []FieldProblem
+	var fields []render.FieldProblem
 	if req.CredentialID == "" {
-		fields = append(fields, FieldProblem{"credentialId", "required: the id of the credential"})
+		fields = append(fields, render.FieldProblem{Field: "credentialId", Detail: "required: the id of the credential"})
 	}
 	if len(req.CredentialStatus) != 1 {
-		fields = append(fields, FieldProblem{"credentialStatus", "required: one entry, {type, status}"})
+		fields = append(fields, render.FieldProblem{Field: "credentialStatus", Detail: "required: one entry, {type, status}"})
 	} else {
 		st := req.CredentialStatus[0]
 		if st.Type != statuslist.TypeBitstring {
-			fields = append(fields, FieldProblem{"credentialStatus/0/type", "must be " + statuslist.TypeBitstring})
+			fields = append(fields, render.FieldProblem{Field: "credentialStatus/0/type", Detail: "must be " + statuslist.TypeBitstring})
 		}
 		switch st.Status {
 		case statusRevoked, statusSuspended, statusUnsuspended:
 		default:
-			fields = append(fields, FieldProblem{"credentialStatus/0/status", "must be revoked, suspended or unsuspended"})
+			fields = append(fields, render.FieldProblem{Field: "credentialStatus/0/status", Detail: "must be revoked, suspended or unsuspended"})
 		}
 	}
 	if len(fields) > 0 {
-		s.writeError(w, r, invalidFields("request", fields...))
+		s.writeError(w, r, render.InvalidFields("request", fields...))
 		return
 	}
 	c, err := s.Credentials.IssuedCredential(r.Context(), req.CredentialID)
@@ -130,7 +132,7 @@ func (s *Server) updateStatus(w http.ResponseWriter, r *http.Request, may func(c
 	if status != statusRevoked || c.Revoked.IsZero() {
 		s.audit(r, institutionID, action, c.ID, map[string]string{"issuer": c.IssuerID})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"credentialId": c.ID, "credentialStatus": []any{
+	render.JSON(w, http.StatusOK, map[string]any{"credentialId": c.ID, "credentialStatus": []any{
 		map[string]any{"type": statuslist.TypeBitstring, "status": status}}})
 }
 
@@ -146,7 +148,7 @@ func (s *Server) audit(r *http.Request, institutionID, action, credentialID stri
 		}
 	}
 	d, _ := json.Marshal(details)
-	if _, err := s.Audit.Record(r.Context(), audit.Entry{InstitutionID: institutionID, Actor: actor(r).UserID, Action: action,
+	if _, err := s.Audit.Record(r.Context(), audit.Entry{InstitutionID: institutionID, Actor: request.Actor(r).UserID, Action: action,
 		Target: audit.Target{Kind: "credential", ID: credentialID}, Details: d}); err != nil {
 		s.Log.Error("audit: not recorded", "action", action, "credential", credentialID, "err", err)
 	}

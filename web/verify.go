@@ -27,6 +27,8 @@ import (
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // The public verify page: paste, upload or link a credential and read,
@@ -217,11 +219,11 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 	body, err := s.fetchLink(r.Context(), link)
 	if err != nil {
 		if s.Log != nil {
-			s.Log.Info("verify page: shared link not fetched", "request_id", RequestID(r.Context()), "url", link, "err", err)
+			s.Log.Info("verify page: shared link not fetched", "request_id", request.ID(r.Context()), "url", link, "err", err)
 		}
 		p.Error = p.T["error.fetch"] + " " + fetchProblem(p.T, err)
-		p.Detail, p.RequestID = sentence(badged.MessageOf(err)), RequestID(r.Context())
-		status := statusOf[badged.KindOf(err)]
+		p.Detail, p.RequestID = sentence(badged.MessageOf(err)), request.ID(r.Context())
+		status := render.Status(badged.KindOf(err))
 		if status == 0 || status >= 500 {
 			status = http.StatusBadGateway
 		}
@@ -291,7 +293,7 @@ func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 		input, err = io.ReadAll(io.LimitReader(r.Body, verifier.DefaultMaxInput+1))
 	}
 	p := s.newPage(r)
-	if _, over := overLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
+	if _, over := request.OverLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
 		p.Error = fmt.Sprintf(p.T["error.toolarge"], sizeText(s.maxBody()))
 		s.renderPage(w, http.StatusRequestEntityTooLarge, p)
 		return

@@ -12,6 +12,8 @@ import (
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // registerWalletRoutes adds the learner's backpack under /api/v1/me: the
@@ -67,7 +69,7 @@ func (s *Server) walletLearner(r *http.Request) (issuer.Learner, error) {
 	if s.Wallet == nil {
 		return issuer.Learner{}, badged.Errorf(badged.Unavailable, "the backpack is not available on this server")
 	}
-	p := principal(r)
+	p := request.Principal(r)
 	if p == nil || p.System() {
 		return issuer.Learner{}, badged.Errorf(badged.Forbidden, "the backpack is for people signed in, not for systems")
 	}
@@ -126,7 +128,7 @@ func (s *Server) handleWalletDID(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"did": id})
+	render.JSON(w, http.StatusOK, map[string]string{"did": id})
 }
 
 func (s *Server) handleHoldings(w http.ResponseWriter, r *http.Request) {
@@ -144,7 +146,7 @@ func (s *Server) handleHoldings(w http.ResponseWriter, r *http.Request) {
 	for _, h := range hs {
 		out = append(out, s.holdingView(h, false))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"holdings": out})
+	render.JSON(w, http.StatusOK, map[string]any{"holdings": out})
 }
 
 func (s *Server) handleHolding(w http.ResponseWriter, r *http.Request) {
@@ -157,7 +159,7 @@ func (s *Server) handleHolding(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.holdingView(h, true))
+	render.JSON(w, http.StatusOK, s.holdingView(h, true))
 }
 
 type shareJSON struct {
@@ -179,7 +181,7 @@ func (s *Server) handleShare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if body.Public == nil {
-		s.writeError(w, r, invalidFields("share", FieldProblem{"public", "required: true or false"}))
+		s.writeError(w, r, render.InvalidFields("share", render.FieldProblem{Field: "public", Detail: "required: true or false"}))
 		return
 	}
 	sh, err := s.Wallet.SetPublic(r.Context(), l, chi.URLParam(r, "holdingID"), *body.Public)
@@ -191,7 +193,7 @@ func (s *Server) handleShare(w http.ResponseWriter, r *http.Request) {
 	if sh.Public {
 		out.ShareID, out.ShareURL = sh.ID, s.Wallet.ShareURL(sh.ID)
 	}
-	writeJSON(w, http.StatusOK, out)
+	render.JSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
@@ -220,7 +222,7 @@ func (s *Server) handleLinkedIn(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"url": u})
+	render.JSON(w, http.StatusOK, map[string]string{"url": u})
 }
 
 func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) {
@@ -267,7 +269,7 @@ func (s *Server) handlePresentations(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"presentations": mapSlice(ps, s.presentationView)})
+	render.JSON(w, http.StatusOK, map[string]any{"presentations": mapSlice(ps, s.presentationView)})
 }
 
 func (s *Server) handleCreatePresentation(w http.ResponseWriter, r *http.Request) {
@@ -338,14 +340,14 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	case body.Image != "" && len(body.Credential) == 0 && body.URL == "":
 		img, derr := base64.StdEncoding.DecodeString(body.Image)
 		if derr != nil {
-			s.writeError(w, r, invalidFields("import", FieldProblem{"image", "must be base64"}))
+			s.writeError(w, r, render.InvalidFields("import", render.FieldProblem{Field: "image", Detail: "must be base64"}))
 			return
 		}
 		h, err = s.Wallet.Import(r.Context(), l, img)
 	case body.URL != "" && len(body.Credential) == 0 && body.Image == "":
 		h, err = s.Wallet.ImportURL(r.Context(), l, body.URL)
 	default:
-		err = invalidFields("import", FieldProblem{"body", "give exactly one of credential, image and url"})
+		err = render.InvalidFields("import", render.FieldProblem{Field: "body", Detail: "give exactly one of credential, image and url"})
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -392,7 +394,7 @@ func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"collections": mapSlice(cs, collectionView)})
+	render.JSON(w, http.StatusOK, map[string]any{"collections": mapSlice(cs, collectionView)})
 }
 
 func (s *Server) handleCollection(w http.ResponseWriter, r *http.Request) {
@@ -405,7 +407,7 @@ func (s *Server) handleCollection(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, collectionView(c))
+	render.JSON(w, http.StatusOK, collectionView(c))
 }
 
 func (s *Server) handleSaveCollection(w http.ResponseWriter, r *http.Request) {
@@ -431,7 +433,7 @@ func (s *Server) handleSaveCollection(w http.ResponseWriter, r *http.Request) {
 		created(w, "/api/v1/me/collections/"+c.ID, collectionView(c))
 		return
 	}
-	writeJSON(w, http.StatusOK, collectionView(c))
+	render.JSON(w, http.StatusOK, collectionView(c))
 }
 
 func (s *Server) handleDeleteCollection(w http.ResponseWriter, r *http.Request) {
@@ -480,7 +482,7 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
 			public = append(public, s.Wallet.ShareURL(h.Share.ID))
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"userId": l.UserID, "name": l.Name, "emails": l.Emails, "eduId": l.EduID,
+	render.JSON(w, http.StatusOK, map[string]any{"userId": l.UserID, "name": l.Name, "emails": l.Emails, "eduId": l.EduID,
 		"eppns": l.EPPNs, "walletDid": l.HolderDID, "public": public, "deletionNotice": wallet.DeletionNotice()})
 }
 
@@ -489,7 +491,7 @@ func (s *Server) handleDeleteAccount(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if principal(r).User.Superuser {
+	if request.Principal(r).User.Superuser {
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "a platform administrator's account cannot be deleted here"))
 		return
 	}
@@ -536,7 +538,7 @@ func (s *Server) handlePublicShare(w http.ResponseWriter, r *http.Request) {
 		out.JWT = string(p.Credential)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, out)
+	render.JSON(w, http.StatusOK, out)
 }
 
 // handlePublicPresentation shows a shared presentation and its
@@ -558,6 +560,6 @@ func (s *Server) handlePublicPresentation(w http.ResponseWriter, r *http.Request
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{"presentation": json.RawMessage(p.JSON), "challenge": p.Challenge,
+	render.JSON(w, http.StatusOK, map[string]any{"presentation": json.RawMessage(p.JSON), "challenge": p.Challenge,
 		"domain": p.Domain, "expires": p.Expires, "verification": res})
 }

@@ -1,15 +1,21 @@
-package web
+// Package render writes what web's handlers answer: JSON, and every error
+// as an RFC 9457 problem (application/problem+json) whose status comes from
+// the error's [badged.Kind] through one table.
+package render
 
 import (
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/web/request"
 )
 
-// statusOf maps each kind of error to its HTTP status: the one table.
+// statusOf maps each kind of error to its HTTP status: the one table
+// (see [Status]).
 var statusOf = map[badged.Kind]int{
 	badged.Invalid:      http.StatusBadRequest,
 	badged.NotFound:     http.StatusNotFound,
@@ -19,6 +25,15 @@ var statusOf = map[badged.Kind]int{
 	badged.TooLarge:     http.StatusRequestEntityTooLarge,
 	badged.Unavailable:  http.StatusServiceUnavailable,
 	badged.Internal:     http.StatusInternalServerError,
+}
+
+// Status is the HTTP status of an error of kind k: 500 for a kind the
+// table does not know.
+func Status(k badged.Kind) int {
+	if s, ok := statusOf[k]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
 }
 
 // ProblemType is the prefix of the type URI of each problem; the kind
@@ -42,15 +57,15 @@ type FieldProblem struct {
 	Detail string `json:"detail"`
 }
 
-// statusError is an HTTP-level refusal that has no badged.Kind, such as
+// StatusError is an HTTP-level refusal that has no badged.Kind, such as
 // an unsupported media type.
-type statusError struct {
+type StatusError struct {
 	Status int
 	Kind   string
 	Detail string
 }
 
-func (e *statusError) Error() string { return e.Detail }
+func (e *StatusError) Error() string { return e.Detail }
 
 // fieldsError is an invalid request with the problem of each field.
 type fieldsError struct {
@@ -58,7 +73,9 @@ type fieldsError struct {
 	fields []FieldProblem
 }
 
-func invalidFields(what string, fields ...FieldProblem) error { return &fieldsError{what, fields} }
+// InvalidFields is an Invalid error about the request what, with the
+// problem of each field.
+func InvalidFields(what string, fields ...FieldProblem) error { return &fieldsError{what, fields} }
 
 func (e *fieldsError) Error() string {
 	var b strings.Builder
@@ -74,25 +91,22 @@ func (e *fieldsError) Error() string {
 
 func (e *fieldsError) Unwrap() error { return &badged.Error{Kind: badged.Invalid, Message: e.Error()} }
 
-// writeError sends err as application/problem+json. Its status comes from
-// statusOf; only Internal errors are logged, and their detail is never
-// sent.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	p := Problem{Instance: r.URL.Path, RequestID: RequestID(r.Context())}
-	var se *statusError
+// Error sends err as application/problem+json. Its status comes from
+// [Status]; only Internal errors are logged, to log when it is not nil,
+// and their detail is never sent.
+func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	p := Problem{Instance: r.URL.Path, RequestID: request.ID(r.Context())}
+	var se *StatusError
 	if errors.As(err, &se) {
 		p.Type, p.Status, p.Detail = ProblemType+se.Kind, se.Status, se.Detail
 	} else {
 		kind := badged.KindOf(err)
-		p.Type, p.Status, p.Detail = ProblemType+string(kind), statusOf[kind], badged.MessageOf(err)
-		if p.Status == 0 {
-			p.Status = http.StatusInternalServerError
-		}
+		p.Type, p.Status, p.Detail = ProblemType+string(kind), Status(kind), badged.MessageOf(err)
 		if kind == badged.Invalid {
 			p.Errors = fieldProblems(err)
 		}
-		if kind == badged.Internal && s.Log != nil {
-			s.Log.Error("internal error", "method", r.Method, "path", r.URL.Path, "request_id", p.RequestID, "err", err)
+		if kind == badged.Internal && log != nil {
+			log.Error("internal error", "method", r.Method, "path", r.URL.Path, "request_id", p.RequestID, "err", err)
 		}
 	}
 	p.Title = http.StatusText(p.Status)
@@ -127,4 +141,13 @@ func fieldProblems(err error) []FieldProblem {
 		out = append(out, FieldProblem{Field: field, Detail: detail})
 	}
 	return out
+}
+
+// JSON sends v as indented JSON with status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
 }
