@@ -294,7 +294,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 // pageLearner returns the signed-in learner of a page request, as
 // [Server.learner] does for the API, answering the errors as pages.
 func (s *Server) pageLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
-	l, err := s.walletLearner(r)
+	l, err := s.api.WalletLearner(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return issuer.Learner{}, false

@@ -15,6 +15,7 @@ import (
 
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/request"
 )
 
@@ -22,7 +23,9 @@ import (
 // into e's server.
 func (e *env) backpack() *walletEnv {
 	we := e.wallet()
-	e.srv.Issuer = we.is
+	e.set(func(a *API) {
+		a.Issuer = we.is
+	})
 	return we
 }
 
@@ -304,7 +307,7 @@ func TestBackpackPages(t *testing.T) {
 	}
 	resp, body := we.do(anonymous, "GET", sp, nil)
 	wantStatus(t, resp, body, 200)
-	if pub := decodeJSON[publicShareJSON](t, body); pub.Verification == nil || !pub.Verification.Verified {
+	if pub := decodeJSON[api.PublicShare](t, body); pub.Verification == nil || !pub.Verification.Verified {
 		t.Errorf("JSON of the share: %s", body)
 	}
 	resp, body = we.do(anonymous, "GET", sp+"/image.png", nil)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/web/api"
 )
 
 // limitBody refuses a request whose declared body exceeds MaxBodyBytes
@@ -76,4 +77,17 @@ func sizeText(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// limitBodyOrUpload is limitBody for every request but a bulk upload, whose
+// handler bounds the body itself.
+func (s *Server) limitBodyOrUpload(next http.Handler) http.Handler {
+	limited := s.limitBody(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if api.IsBulkUpload(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		limited.ServeHTTP(w, r)
+	})
 }

@@ -1,11 +1,10 @@
 package web
 
 import (
-	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // requireJSON refuses, with 415, a request that sends a body (POST, PUT,
@@ -15,7 +14,7 @@ func (s *Server) requireJSON(next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
-			if r.ContentLength != 0 && !isJSON(r.Header.Get("Content-Type")) {
+			if r.ContentLength != 0 && !request.IsJSON(r.Header.Get("Content-Type")) {
 				s.writeError(w, r, &render.StatusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
 					Detail: "send the request body as application/json"})
 				return
@@ -23,9 +22,4 @@ func (s *Server) requireJSON(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func isJSON(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }

@@ -74,8 +74,12 @@ type env struct {
 	db     testStore
 	is     *issuer.Service
 	au     *auth.Service
-	srv    *Server
-	ts     *httptest.Server
+	// cfg is what srv was built from: [env.set] changes it and builds the
+	// server anew, as serve builds it, behind the same ts.
+	cfg     API
+	srv     *Server
+	handler handlerSwap
+	ts      *httptest.Server
 	clock  *testClock
 	I, X   *issuer.Institution
 	G      *issuer.Group
@@ -146,12 +150,11 @@ func newEnvOn(t *testing.T, db testStore) *env {
 	// The per-client rate limits are off: the authorization matrix sends
 	// every route as every caller from one address. ratelimit_test.go
 	// tests them on this same router.
-	srv := NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Issuer: is, Auth: au, Institutions: db,
-		Throttle: Throttle{Verify: -1, Token: -1, Login: -1}})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	e := &env{t: t, db: db, is: is, au: au, srv: srv, ts: ts, clock: clock,
-		cookie: map[string]string{}, bearer: map[string]string{}}
+	e := &env{t: t, db: db, is: is, au: au, clock: clock, cookie: map[string]string{}, bearer: map[string]string{},
+		cfg: API{Issuer: is, Auth: au, Institutions: db, Throttle: Throttle{Verify: -1, Token: -1, Login: -1}}}
+	e.set(func(*API) {})
+	e.ts = httptest.NewServer(&e.handler)
+	t.Cleanup(e.ts.Close)
 	ctx := context.Background()
 	e.I = must(is.CreateInstitution(ctx, root, institutionFixture("i.example.edu")))
 	e.X = must(is.CreateInstitution(ctx, root, institutionFixture("x.example.edu")))
@@ -184,6 +187,29 @@ func newEnvOn(t *testing.T, db testStore) *env {
 	e.ownClient, e.ownClientSecret = e.client(e.I.ID)
 	e.bearer[ownSIS] = e.accessToken(e.ownClient.ID, e.ownClientSecret)
 	return e
+}
+
+// set changes the env's configuration with change and builds its server
+// anew from it.
+func (e *env) set(change func(*API)) {
+	change(&e.cfg)
+	e.srv = NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), e.cfg)
+	e.handler.set(e.srv)
+}
+
+// handlerSwap is an http.Handler that can be replaced while it serves.
+type handlerSwap struct {
+	mu sync.RWMutex
+	h  http.Handler
+}
+
+func (s *handlerSwap) set(h http.Handler) { s.mu.Lock(); s.h = h; s.mu.Unlock() }
+
+func (s *handlerSwap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	h := s.h
+	s.mu.RUnlock()
+	h.ServeHTTP(w, r)
 }
 
 func must[T any](v T, err error) T {

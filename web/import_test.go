@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/render"
 )
 
@@ -25,7 +26,7 @@ func TestImportNotHolder(t *testing.T) {
 	hp := "/api/v1/me/holdings/" + a.ID
 	resp, body := we.do(anna, "PUT", hp+"/share", map[string]bool{"public": true})
 	wantStatus(t, resp, body, 200)
-	shareURL := decodeJSON[shareJSON](t, body).ShareURL
+	shareURL := decodeJSON[api.Share](t, body).ShareURL
 	download := func(format string) []byte {
 		t.Helper()
 		resp, body := we.do(anna, "GET", hp+"/download/"+format, nil)
@@ -74,7 +75,7 @@ func TestImportNotHolder(t *testing.T) {
 	}
 	resp, body = we.do(bram, "GET", "/api/v1/me/holdings", nil)
 	wantStatus(t, resp, body, 200)
-	if hs := decodeJSON[struct{ Holdings []holdingJSON }](t, body).Holdings; len(hs) != 0 {
+	if hs := decodeJSON[struct{ Holdings []api.Holding }](t, body).Holdings; len(hs) != 0 {
 		t.Errorf("the refused learner holds %d credentials", len(hs))
 	}
 

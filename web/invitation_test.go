@@ -12,6 +12,7 @@ import (
 	"github.com/badged/badged/devidp"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/request"
 )
 
@@ -54,14 +55,16 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv.Login = svc
+	e.set(func(a *API) {
+		a.Login = svc
+	})
 
 	resp, body := e.do(superuser, http.MethodPost, "/api/v1/staff",
 		map[string]string{"email": pat, "role": string(issuer.RoleInstitutionAdmin), "nodeId": e.I.ID})
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("invite: %s %s", resp.Status, body)
 	}
-	var inv membershipJSON
+	var inv api.Membership
 	if err := json.Unmarshal(body, &inv); err != nil || !inv.Pending {
 		t.Fatalf("invitation %s: %v", body, err)
 	}
@@ -69,7 +72,7 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 	stillPending := func(t *testing.T) {
 		t.Helper()
 		resp, body := e.do(superuser, http.MethodGet, "/api/v1/institutions/"+e.I.ID+"/staff", nil)
-		var page struct{ Items []membershipJSON }
+		var page struct{ Items []api.Membership }
 		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &page) != nil {
 			t.Fatalf("staff of I: %s %s", resp.Status, body)
 		}
@@ -85,7 +88,7 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 	}
 	// signIn signs caller in with provider as user and returns the
 	// memberships /api/v1/me lists for the session.
-	signIn := func(t *testing.T, caller, provider, user string) []membershipJSON {
+	signIn := func(t *testing.T, caller, provider, user string) []api.Membership {
 		t.Helper()
 		resp, _ := e.loginFlowAt(provider, user, "/api/v1/me")
 		resp.Body.Close()
@@ -98,7 +101,7 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 			}
 		}
 		r, body := e.do(caller, http.MethodGet, "/api/v1/me", nil)
-		var me meJSON
+		var me api.Me
 		if r.StatusCode != http.StatusOK || json.Unmarshal(body, &me) != nil {
 			t.Fatalf("/api/v1/me of %s: %s %s", caller, r.Status, body)
 		}

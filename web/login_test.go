@@ -34,7 +34,10 @@ func (e *env) enableLogin() *devidp.Provider {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.srv.Login, e.srv.Demo = svc, true
+	e.set(func(a *API) {
+		a.Login = svc
+		a.Demo = true
+	})
 	return idp
 }
 
@@ -210,7 +213,7 @@ var matrixFlow string
 // it sends the browser to; matrixPrepare adds the flow's cookie.
 func (e *env) matrixCallback() string {
 	e.t.Helper()
-	authURL, sealed, err := e.srv.Login.Begin(context.Background(), "demo", "/healthz")
+	authURL, sealed, err := e.cfg.Login.Begin(context.Background(), "demo", "/healthz")
 	if err != nil {
 		e.t.Fatal(err)
 	}

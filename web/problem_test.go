@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/render"
 )
 
@@ -82,7 +83,7 @@ func TestPagination(t *testing.T) {
 			t.Fatal("too many pages")
 		}
 		resp, body := e.do(instAdmin, "GET", path, nil)
-		var p Page[groupJSON]
+		var p api.Page[api.Group]
 		if resp.StatusCode != 200 || jsonUnmarshal(body, &p) != nil {
 			t.Fatalf("%s %s", resp.Status, body)
 		}

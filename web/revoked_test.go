@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/api"
 )
 
 // TestRevokedHolding: once its issuer revokes a public credential, its
@@ -18,10 +19,10 @@ func TestRevokedHolding(t *testing.T) {
 	we := newWalletEnv(t).backpack()
 	ctx := context.Background()
 	a := we.claim(learner)
-	hp, api := "/backpack/"+a.ID, "/api/v1/me/holdings/"+a.ID
-	resp, body := we.do(learner, "PUT", api+"/share", map[string]bool{"public": true})
+	hp, apiPath := "/backpack/"+a.ID, "/api/v1/me/holdings/"+a.ID
+	resp, body := we.do(learner, "PUT", apiPath+"/share", map[string]bool{"public": true})
 	wantStatus(t, resp, body, 200)
-	sp := "/s/" + decodeJSON[shareJSON](t, body).ShareID
+	sp := "/s/" + decodeJSON[api.Share](t, body).ShareID
 
 	// Before: offered.
 	resp, doc := we.browse(learner, "GET", hp, nil, true)
@@ -49,12 +50,12 @@ func TestRevokedHolding(t *testing.T) {
 			t.Errorf("%s: the page does not say why", lang)
 		}
 	}
-	resp, body = we.do(learner, "GET", api, nil)
+	resp, body = we.do(learner, "GET", apiPath, nil)
 	wantStatus(t, resp, body, 200)
-	if h := decodeJSON[holdingJSON](t, body); h.State != wallet.StateRevoked || h.RevokeReason != reason {
+	if h := decodeJSON[api.Holding](t, body); h.State != wallet.StateRevoked || h.RevokeReason != reason {
 		t.Errorf("API holding: state %q reason %q", h.State, h.RevokeReason)
 	}
-	resp, body = we.do(learner, "GET", api+"/linkedin", nil)
+	resp, body = we.do(learner, "GET", apiPath+"/linkedin", nil)
 	wantStatus(t, resp, body, http.StatusConflict)
 	resp, body = we.do(learner, "POST", "/api/v1/me/presentations", map[string]any{"holdingIds": []string{a.ID}, "challenge": "c-1"})
 	wantStatus(t, resp, body, http.StatusConflict)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -25,6 +26,7 @@ import (
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/render"
 )
 
@@ -38,17 +40,12 @@ type Server struct {
 	BaseURL      string
 	Issuer       *issuer.Service
 	Auth         *auth.Service
-	Institutions InstitutionLister
-	// Bulk runs bulk direct awards; without it their routes answer 503.
-	Bulk *bulk.Service
+	Institutions api.InstitutionLister
 	// Publisher builds the public documents (DID documents, profiles,
 	// status lists) and InstitutionRecords the institution profiles;
 	// without them those routes answer 404.
 	Publisher          Publisher
 	InstitutionRecords InstitutionReader
-	// Insights builds the award statistics; without it its route answers
-	// 503.
-	Insights *insights.Service
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
 	MaxBodyBytes int64
 	// Verifier verifies for the VC-API and the verify page; Egress is the
@@ -73,20 +70,12 @@ type Server struct {
 	// Wallet is the learners' backpack (nil: its routes answer 503, and
 	// the public share and presentation links 404).
 	Wallet *wallet.Service
-	// Audit is the audit trail and Outbox the mail outbox, which
-	// institution admins read (nil: their routes answer 503).
-	Audit  *audit.Log
-	Outbox *notify.Outbox
+	// Audit is the audit trail, where the VC-API records status changes.
+	Audit *audit.Log
 
+	api    *api.Handler
 	rates  *rateLimits
 	router chi.Router
-}
-
-// InstitutionLister lists every institution, for a platform
-// administrator's list. issuer.Store implements it. (issuer.Service has no
-// list of institutions yet; when it has, this goes.)
-type InstitutionLister interface {
-	Institutions(ctx context.Context) ([]*issuer.Institution, error)
 }
 
 // API is what the JSON API needs; every field but BaseURL is required.
@@ -94,7 +83,7 @@ type API struct {
 	BaseURL      string
 	Issuer       *issuer.Service
 	Auth         *auth.Service
-	Institutions InstitutionLister
+	Institutions api.InstitutionLister
 	Bulk         *bulk.Service // optional: bulk direct awards
 	// Optional: the public documents and the institution profiles.
 	Publisher          Publisher
@@ -134,25 +123,28 @@ type API struct {
 const DefaultMaxBodyBytes = 1 << 20
 
 // NewServer builds the router. It does not listen; see [Server.Serve].
-func NewServer(version string, log *slog.Logger, api API) *Server {
-	s := &Server{Version: version, Log: log, BaseURL: api.BaseURL, Issuer: api.Issuer, Auth: api.Auth,
-		Institutions: api.Institutions, Bulk: api.Bulk, MaxBodyBytes: DefaultMaxBodyBytes}
-	s.Publisher, s.InstitutionRecords, s.Insights = api.Publisher, api.InstitutionRecords, api.Insights
-	s.setVerifier(api)
-	s.Login, s.Demo = api.Login, api.Demo
-	s.Wallet = api.Wallet
-	s.Audit, s.Outbox = api.Audit, api.Outbox
+func NewServer(version string, log *slog.Logger, cfg API) *Server {
+	s := &Server{Version: version, Log: log, BaseURL: cfg.BaseURL, Issuer: cfg.Issuer, Auth: cfg.Auth,
+		Institutions: cfg.Institutions, MaxBodyBytes: DefaultMaxBodyBytes}
+	s.Publisher, s.InstitutionRecords = cfg.Publisher, cfg.InstitutionRecords
+	s.setVerifier(cfg)
+	s.Login, s.Demo = cfg.Login, cfg.Demo
+	s.Wallet = cfg.Wallet
+	s.Audit = cfg.Audit
+	s.api = api.New(api.Deps{Log: log, Issuer: cfg.Issuer, Auth: cfg.Auth, Institutions: cfg.Institutions,
+		InstitutionRecords: cfg.InstitutionRecords, Bulk: cfg.Bulk, Insights: cfg.Insights, Wallet: cfg.Wallet,
+		Audit: cfg.Audit, Outbox: cfg.Outbox, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.handleIssuerCredentialStatus})
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
-	r.Use(s.throttle(api.Throttle)...)
+	r.Use(s.throttle(cfg.Throttle)...)
 	// HEAD is answered by every GET route, as GET without the body (health
 	// checks and link checkers send it).
 	r.Use(headAsGet)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
-	s.registerOAuthRoutes(r)
 	s.registerPublicRoutes(r)
-	r.Route("/api/v1", s.registerAPIRoutes)
+	s.api.Routes(r)
 	s.registerVCAPIRoutes(r)
 	s.registerVCAPIIssueRoutes(r)
 	s.registerVerifyRoutes(r)
@@ -161,8 +153,8 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.registerSharePageRoutes(r)
 	s.registerBackpackRoutes(r)
 	s.registerCatalogueRoutes(r)
-	if api.DevIDP != nil {
-		r.Mount("/devidp", api.DevIDP)
+	if cfg.DevIDP != nil {
+		r.Mount("/devidp", cfg.DevIDP)
 	}
 	s.router = r
 	return s

@@ -151,3 +151,23 @@ func dataPNG(u string) ([]byte, bool) {
 	b, err := base64.StdEncoding.DecodeString(u[len(prefix):])
 	return b, err == nil && len(b) > 0
 }
+
+// registerWalletPublicRoutes adds what anyone may open: a public share and
+// a shared presentation, as JSON or, for a browser, as a page.
+func (s *Server) registerWalletPublicRoutes(r chi.Router) {
+	r.Get("/s/{shareID}", byAccept(s.handleSharePage, s.api.HandlePublicShare))
+	r.Get("/p/{presentationID}", byAccept(s.handlePresentationPage, s.api.HandlePublicPresentation))
+}
+
+// byAccept answers a browser (a client that prefers HTML) with page and
+// anyone else with data.
+func byAccept(page, data http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept")
+		if wantsHTML(r) {
+			page(w, r)
+			return
+		}
+		data(w, r)
+	}
+}

@@ -26,6 +26,7 @@ import (
 	"github.com/badged/badged/statuslist"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/api"
 )
 
 // unreachableIssuer is a verifier node with the real egress policy and a
@@ -246,8 +247,10 @@ func TestVerifyPageStatusAge(t *testing.T) {
 func TestBackpackUnreachableLists(t *testing.T) {
 	e := newEnv(t)
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize)))
-	e.srv.Publisher = must(issuance.New(e.db, sealer, "https://localhost:"+must(url.Parse(e.ts.URL)).Port(), jsonld.New(contexts.NewLoader())))
-	e.srv.InstitutionRecords = e.db
+	e.set(func(a *API) {
+		a.Publisher = must(issuance.New(e.db, sealer, "https://localhost:"+must(url.Parse(e.ts.URL)).Port(), jsonld.New(contexts.NewLoader())))
+		a.InstitutionRecords = e.db
+	})
 	// A verifier that does not read this server's records in-process (as a
 	// separate verifier node would not): its lists go through the egress
 	// policy, which refuses loopback.
@@ -288,7 +291,7 @@ func TestBackpackUnreachableLists(t *testing.T) {
 	}
 	resp, body := we.do(learner, "GET", "/api/v1/me/holdings/"+a.ID, nil)
 	wantStatus(t, resp, body, 200)
-	h := decodeJSON[holdingJSON](t, body)
+	h := decodeJSON[api.Holding](t, body)
 	if h.State != wallet.StateUnchecked || h.Verification == nil || h.Verification.Verdict != verifier.Indeterminate || h.Verification.Status != "" {
 		t.Errorf("API: %s", body)
 	}

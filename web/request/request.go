@@ -8,7 +8,9 @@ package request
 import (
 	"context"
 	"errors"
+	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/badged/badged/auth"
@@ -78,4 +80,11 @@ func OverLimit(err error) (limit int64, ok bool) {
 		return mbe.Limit, true
 	}
 	return 0, false
+}
+
+// IsJSON reports whether the media type ct is JSON: application/json or
+// any +json type.
+func IsJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -20,16 +20,17 @@ import (
 // registerBulkRoutes serves bulk direct awards: the upload of a CSV file,
 // which is checked whole and answered with 202 and the queued job, or 422
 // with the per-row report of a rejected file; and the progress of jobs.
-func (s *Server) registerBulkRoutes(r chi.Router) {
-	r.Post("/badgeclasses/{badgeClassID}/bulk-awards", s.handleSubmitBulk)
-	r.Get("/badgeclasses/{badgeClassID}/bulk-awards", s.handleBulkJobs)
-	r.Get("/bulk-awards/{jobID}", s.handleBulkJob)
-	r.Get("/bulk-awards/{jobID}/report", s.handleBulkReport)
+func (h *Handler) registerBulkRoutes(r chi.Router) {
+	r.Post("/badgeclasses/{badgeClassID}/bulk-awards", h.handleSubmitBulk)
+	r.Get("/badgeclasses/{badgeClassID}/bulk-awards", h.handleBulkJobs)
+	r.Get("/bulk-awards/{jobID}", h.handleBulkJob)
+	r.Get("/bulk-awards/{jobID}/report", h.handleBulkReport)
 }
 
-// isBulkUpload reports whether r is an upload of a bulk award file, which
-// may be larger than other bodies and need not be JSON.
-func isBulkUpload(r *http.Request) bool {
+// IsBulkUpload reports whether r is an upload of a bulk award file, which
+// may be larger than other bodies (its handler bounds it) and need not be
+// JSON.
+func IsBulkUpload(r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		return false
 	}
@@ -41,25 +42,12 @@ func isBulkUpload(r *http.Request) bool {
 	return id != "" && strings.TrimSuffix(tail, "/") == "bulk-awards"
 }
 
-// limitBodyOrUpload is limitBody for every request but a bulk upload, whose
-// handler bounds the body itself.
-func (s *Server) limitBodyOrUpload(next http.Handler) http.Handler {
-	limited := s.limitBody(next)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isBulkUpload(r) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		limited.ServeHTTP(w, r)
-	})
-}
-
 // requireJSONOrUpload is requireJSON for every request but a bulk upload,
 // which may also be text/csv or multipart/form-data.
-func (s *Server) requireJSONOrUpload(next http.Handler) http.Handler {
-	strict := s.requireJSON(next)
+func (h *Handler) requireJSONOrUpload(next http.Handler) http.Handler {
+	strict := h.RequireJSON(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isBulkUpload(r) {
+		if IsBulkUpload(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -70,7 +58,7 @@ func (s *Server) requireJSONOrUpload(next http.Handler) http.Handler {
 // uploadSlack is what a multipart or JSON envelope may add to a file.
 const uploadSlack = 1 << 20
 
-type bulkJobJSON struct {
+type BulkJob struct {
 	ID           string      `json:"id"`
 	BadgeClassID string      `json:"badgeClassId"`
 	CreatedBy    string      `json:"createdBy"`
@@ -85,8 +73,8 @@ type bulkJobJSON struct {
 	BundleID string `json:"bundleId"`
 }
 
-func bulkJobView(j *bulk.Job) bulkJobJSON {
-	v := bulkJobJSON{ID: j.ID, BadgeClassID: j.BadgeClassID, CreatedBy: j.CreatedBy, State: j.State, Total: j.Total,
+func bulkJobView(j *bulk.Job) BulkJob {
+	v := BulkJob{ID: j.ID, BadgeClassID: j.BadgeClassID, CreatedBy: j.CreatedBy, State: j.State, Total: j.Total,
 		Done: j.Done, Report: j.Report, Created: j.Created, Updated: j.Updated, BundleID: j.ID}
 	if v.Report == nil {
 		v.Report = bulk.Report{}
@@ -106,18 +94,18 @@ type bulkUploadJSON struct {
 // handleSubmitBulk takes the file as the body (text/csv), as the "file"
 // part of multipart/form-data, or as the "csv" member of a JSON object;
 // scheduledAt (RFC 3339) comes from the query, a form field or the JSON.
-func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
-	if s.Bulk == nil {
-		s.writeError(w, r, badged.Errorf(badged.Unavailable, "bulk awards are not configured"))
+func (h *Handler) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
+	if h.Bulk == nil {
+		h.writeError(w, r, badged.Errorf(badged.Unavailable, "bulk awards are not configured"))
 		return
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	max := int64(bulk.MaxFileBytes + uploadSlack)
-	if isJSON(mt) {
+	if request.IsJSON(mt) {
 		max = 2*bulk.MaxFileBytes + uploadSlack // escaping may double a file
 	}
 	if r.ContentLength > max {
-		s.writeError(w, r, badged.Errorf(badged.TooLarge, "the file is larger than %d MB", bulk.MaxFileBytes>>20))
+		h.writeError(w, r, badged.Errorf(badged.TooLarge, "the file is larger than %d MB", bulk.MaxFileBytes>>20))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, max)
@@ -128,7 +116,7 @@ func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 	)
 	if v := r.URL.Query().Get("scheduledAt"); v != "" {
 		if scheduled, err = time.Parse(time.RFC3339, v); err != nil {
-			s.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "scheduledAt", Detail: "must be an RFC 3339 time"}))
+			h.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "scheduledAt", Detail: "must be an RFC 3339 time"}))
 			return
 		}
 	}
@@ -138,19 +126,19 @@ func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 	case mt == "multipart/form-data":
 		mr, err := r.MultipartReader()
 		if err != nil {
-			s.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "body", Detail: "not multipart/form-data"}))
+			h.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "body", Detail: "not multipart/form-data"}))
 			return
 		}
 		for {
 			part, err := mr.NextPart()
 			if err != nil {
-				s.writeError(w, r, uploadError(err, "no file part: send the CSV as the form field \"file\""))
+				h.writeError(w, r, uploadError(err, "no file part: send the CSV as the form field \"file\""))
 				return
 			}
 			if part.FormName() == "scheduledAt" {
 				b, _ := io.ReadAll(io.LimitReader(part, 100))
 				if scheduled, err = time.Parse(time.RFC3339, strings.TrimSpace(string(b))); err != nil {
-					s.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "scheduledAt", Detail: "must be an RFC 3339 time"}))
+					h.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "scheduledAt", Detail: "must be an RFC 3339 time"}))
 					return
 				}
 				continue
@@ -160,10 +148,10 @@ func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 		}
-	case isJSON(mt):
+	case request.IsJSON(mt):
 		var in bulkUploadJSON
 		if err := decode(r, "bulk award", &in); err != nil {
-			s.writeError(w, r, err)
+			h.writeError(w, r, err)
 			return
 		}
 		file = strings.NewReader(in.CSV)
@@ -171,18 +159,18 @@ func (s *Server) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 			scheduled = *in.ScheduledAt
 		}
 	default:
-		s.writeError(w, r, &render.StatusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
+		h.writeError(w, r, &render.StatusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
 			Detail: "send the file as text/csv, as the field \"file\" of multipart/form-data, or as {\"csv\": …} in JSON"})
 		return
 	}
-	job, err := s.Bulk.Submit(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"), file, scheduled)
+	job, err := h.Bulk.Submit(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"), file, scheduled)
 	var rej *bulk.RejectedError
 	switch {
 	case errors.As(err, &rej):
-		s.writeRejected(w, r, rej.Job)
+		h.writeRejected(w, r, rej.Job)
 		return
 	case err != nil:
-		s.writeError(w, r, uploadError(err, ""))
+		h.writeError(w, r, uploadError(err, ""))
 		return
 	}
 	w.Header().Set("Location", "/api/v1/bulk-awards/"+job.ID)
@@ -202,16 +190,16 @@ func uploadError(err error, msg string) error {
 	return err
 }
 
-// rejectedProblem is the problem of a rejected file: every row's problems
+// RejectedProblem is the problem of a rejected file: every row's problems
 // in report, and the stored job.
-type rejectedProblem struct {
+type RejectedProblem struct {
 	render.Problem
 	Report bulk.Report `json:"report"`
-	Job    bulkJobJSON `json:"job"`
+	Job    BulkJob     `json:"job"`
 }
 
-func (s *Server) writeRejected(w http.ResponseWriter, r *http.Request, j *bulk.Job) {
-	p := rejectedProblem{
+func (h *Handler) writeRejected(w http.ResponseWriter, r *http.Request, j *bulk.Job) {
+	p := RejectedProblem{
 		Problem: render.Problem{Type: render.ProblemType + "rejected_file", Title: http.StatusText(http.StatusUnprocessableEntity),
 			Status: http.StatusUnprocessableEntity, Instance: r.URL.Path, RequestID: request.ID(r.Context()),
 			Detail: (&bulk.RejectedError{Job: j}).Error()},
@@ -223,33 +211,33 @@ func (s *Server) writeRejected(w http.ResponseWriter, r *http.Request, j *bulk.J
 	json.NewEncoder(w).Encode(p)
 }
 
-func (s *Server) bulkService(w http.ResponseWriter, r *http.Request) bool {
-	if s.Bulk == nil {
-		s.writeError(w, r, badged.Errorf(badged.Unavailable, "bulk awards are not configured"))
+func (h *Handler) bulkService(w http.ResponseWriter, r *http.Request) bool {
+	if h.Bulk == nil {
+		h.writeError(w, r, badged.Errorf(badged.Unavailable, "bulk awards are not configured"))
 		return false
 	}
 	return true
 }
 
-func (s *Server) handleBulkJobs(w http.ResponseWriter, r *http.Request) {
-	if !s.bulkService(w, r) {
+func (h *Handler) handleBulkJobs(w http.ResponseWriter, r *http.Request) {
+	if !h.bulkService(w, r) {
 		return
 	}
-	jobs, err := s.Bulk.Jobs(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"))
+	jobs, err := h.Bulk.Jobs(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"))
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	writePage(s, w, r, jobs, func(j *bulk.Job) string { return j.ID }, bulkJobView)
+	writePage(h, w, r, jobs, func(j *bulk.Job) string { return j.ID }, bulkJobView)
 }
 
-func (s *Server) handleBulkJob(w http.ResponseWriter, r *http.Request) {
-	if !s.bulkService(w, r) {
+func (h *Handler) handleBulkJob(w http.ResponseWriter, r *http.Request) {
+	if !h.bulkService(w, r) {
 		return
 	}
-	j, err := s.Bulk.Job(r.Context(), request.Actor(r), chi.URLParam(r, "jobID"))
+	j, err := h.Bulk.Job(r.Context(), request.Actor(r), chi.URLParam(r, "jobID"))
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -258,13 +246,13 @@ func (s *Server) handleBulkJob(w http.ResponseWriter, r *http.Request) {
 
 // handleBulkReport exports a job's report as CSV, every cell escaped
 // against spreadsheet formulas.
-func (s *Server) handleBulkReport(w http.ResponseWriter, r *http.Request) {
-	if !s.bulkService(w, r) {
+func (h *Handler) handleBulkReport(w http.ResponseWriter, r *http.Request) {
+	if !h.bulkService(w, r) {
 		return
 	}
-	j, err := s.Bulk.Job(r.Context(), request.Actor(r), chi.URLParam(r, "jobID"))
+	j, err := h.Bulk.Job(r.Context(), request.Actor(r), chi.URLParam(r, "jobID"))
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -9,19 +9,19 @@ import (
 	"github.com/badged/badged/web/request"
 )
 
-func (s *Server) registerClientRoutes(r chi.Router) {
-	r.Get("/institutions/{institutionID}/clients", s.handleClients)
-	r.Post("/institutions/{institutionID}/clients", s.handleCreateClient)
-	r.Delete("/institutions/{institutionID}/clients/{clientID}", s.handleRevokeClient)
+func (h *Handler) registerClientRoutes(r chi.Router) {
+	r.Get("/institutions/{institutionID}/clients", h.handleClients)
+	r.Post("/institutions/{institutionID}/clients", h.handleCreateClient)
+	r.Delete("/institutions/{institutionID}/clients/{clientID}", h.handleRevokeClient)
 }
 
-func (s *Server) handleClients(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Auth.Clients(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"))
+func (h *Handler) handleClients(w http.ResponseWriter, r *http.Request) {
+	list, err := h.Auth.Clients(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"))
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	writePage(s, w, r, list, func(c *auth.Client) string { return c.ID }, clientView)
+	writePage(h, w, r, list, func(c *auth.Client) string { return c.ID }, clientView)
 }
 
 type newClientJSON struct {
@@ -36,31 +36,31 @@ type newClientJSON struct {
 
 // createdClientJSON is a new client with its secret, sent this once.
 type createdClientJSON struct {
-	*clientJSON
+	*Client
 	Secret string `json:"clientSecret"`
 }
 
-func (s *Server) handleCreateClient(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleCreateClient(w http.ResponseWriter, r *http.Request) {
 	var in newClientJSON
 	if err := decode(r, "API client", &in); err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	institutionID := chi.URLParam(r, "institutionID")
-	c, secret, err := s.Auth.CreateScopedClient(r.Context(), request.Actor(r), institutionID, in.Name,
+	c, secret, err := h.Auth.CreateScopedClient(r.Context(), request.Actor(r), institutionID, in.Name,
 		auth.Scope{Issuers: in.Issuers, BadgeClasses: in.BadgeClasses, FreeForm: in.FreeForm})
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	created(w, "/api/v1/institutions/"+institutionID+"/clients/"+c.ID, createdClientJSON{clientView(c), secret})
 }
 
-func (s *Server) handleRevokeClient(w http.ResponseWriter, r *http.Request) {
-	err := s.Auth.RevokeClient(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"), chi.URLParam(r, "clientID"))
+func (h *Handler) handleRevokeClient(w http.ResponseWriter, r *http.Request) {
+	err := h.Auth.RevokeClient(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"), chi.URLParam(r, "clientID"))
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -18,40 +18,40 @@ import (
 )
 
 // registerAuditRoutes serves an institution's audit trail to its admins.
-func (s *Server) registerAuditRoutes(r chi.Router) {
-	r.Get("/institutions/{institutionID}/audit", s.handleAudit)
+func (h *Handler) registerAuditRoutes(r chi.Router) {
+	r.Get("/institutions/{institutionID}/audit", h.handleAudit)
 }
 
-type auditTargetJSON struct {
+type AuditTarget struct {
 	Kind string `json:"kind"`
 	ID   string `json:"id"`
 }
 
-type auditEntryJSON struct {
+type AuditEntry struct {
 	ID      string          `json:"id"`
 	Time    time.Time       `json:"time"`
 	Actor   string          `json:"actor"`
 	Action  string          `json:"action"`
-	Target  auditTargetJSON `json:"target"`
+	Target  AuditTarget     `json:"target"`
 	Details json.RawMessage `json:"details,omitempty"`
 }
 
-func auditEntryView(e *audit.Entry) auditEntryJSON {
-	return auditEntryJSON{ID: e.ID, Time: e.Time, Actor: e.Actor, Action: e.Action,
-		Target: auditTargetJSON{Kind: e.Target.Kind, ID: e.Target.ID}, Details: e.Details}
+func auditEntryView(e *audit.Entry) AuditEntry {
+	return AuditEntry{ID: e.ID, Time: e.Time, Actor: e.Actor, Action: e.Action,
+		Target: AuditTarget{Kind: e.Target.Kind, ID: e.Target.ID}, Details: e.Details}
 }
 
 // requireInstitutionAdmin answers for r and returns false unless the
 // caller administrates the institution of the URL; what it guards is
 // there (503 otherwise).
-func (s *Server) requireInstitutionAdmin(w http.ResponseWriter, r *http.Request, configured bool, what string) (string, bool) {
+func (h *Handler) requireInstitutionAdmin(w http.ResponseWriter, r *http.Request, configured bool, what string) (string, bool) {
 	id := chi.URLParam(r, "institutionID")
-	if err := s.Issuer.AuthorizeInstitutionAdmin(r.Context(), request.Actor(r), id); err != nil {
-		s.writeError(w, r, err)
+	if err := h.Issuer.AuthorizeInstitutionAdmin(r.Context(), request.Actor(r), id); err != nil {
+		h.writeError(w, r, err)
 		return "", false
 	}
 	if !configured {
-		s.writeError(w, r, badged.Errorf(badged.Unavailable, "the %s is not configured", what))
+		h.writeError(w, r, badged.Errorf(badged.Unavailable, "the %s is not configured", what))
 		return "", false
 	}
 	return id, true
@@ -96,8 +96,8 @@ func setNextLink(w http.ResponseWriter, r *http.Request, next string) {
 // handleAudit lists the audit trail of an institution, newest first,
 // filtered by ?actor=, ?action=, ?target= (KIND, KIND:ID or :ID), ?since=
 // (inclusive) and ?until= (exclusive), a page of ?limit= at ?cursor=.
-func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.requireInstitutionAdmin(w, r, s.Audit != nil, "audit trail")
+func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.requireInstitutionAdmin(w, r, h.Audit != nil, "audit trail")
 	if !ok {
 		return
 	}
@@ -118,15 +118,15 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		problems = append(problems, render.FieldProblem{Field: "cursor", Detail: "not a cursor of this list; start from the first page"})
 	}
 	if len(problems) > 0 {
-		s.writeError(w, r, render.InvalidFields("audit query", problems...))
+		h.writeError(w, r, render.InvalidFields("audit query", problems...))
 		return
 	}
-	list, err := s.Audit.List(r.Context(), id, f, audit.Page{After: after, Limit: limit})
+	list, err := h.Audit.List(r.Context(), id, f, audit.Page{After: after, Limit: limit})
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	page := Page[auditEntryJSON]{Items: make([]auditEntryJSON, 0, len(list.Entries)), Next: list.Next.String()}
+	page := Page[AuditEntry]{Items: make([]AuditEntry, 0, len(list.Entries)), Next: list.Next.String()}
 	for _, e := range list.Entries {
 		page.Items = append(page.Items, auditEntryView(e))
 	}
@@ -139,9 +139,9 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 // auditSubmissions records the accepted bulk award submissions in the
 // audit trail: the bulk service reports no changes of its own. The entry
 // ID is the job's, so a job is recorded once.
-func (s *Server) auditSubmissions(next http.Handler) http.Handler {
+func (h *Handler) auditSubmissions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.Audit == nil || !isBulkUpload(r) {
+		if h.Audit == nil || !IsBulkUpload(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -150,13 +150,13 @@ func (s *Server) auditSubmissions(next http.Handler) http.Handler {
 		if rec.status != http.StatusAccepted {
 			return
 		}
-		var job bulkJobJSON
+		var job BulkJob
 		if err := json.Unmarshal(rec.body.Bytes(), &job); err != nil || job.ID == "" {
 			return
 		}
-		bc, err := s.Issuer.BadgeClass(r.Context(), request.Actor(r), job.BadgeClassID)
+		bc, err := h.Issuer.BadgeClass(r.Context(), request.Actor(r), job.BadgeClassID)
 		if err != nil {
-			s.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
+			h.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
 			return
 		}
 		details := map[string]any{"badgeClass": job.BadgeClassID, "rows": job.Total}
@@ -164,11 +164,11 @@ func (s *Server) auditSubmissions(next http.Handler) http.Handler {
 			details["scheduledAt"] = job.ScheduledAt
 		}
 		b, _ := json.Marshal(details)
-		_, err = s.Audit.Record(r.Context(), audit.Entry{ID: "bulk.submit:" + job.ID, Time: job.Created,
+		_, err = h.Audit.Record(r.Context(), audit.Entry{ID: "bulk.submit:" + job.ID, Time: job.Created,
 			InstitutionID: bc.InstitutionID, Actor: request.Actor(r).UserID, Action: "bulk.submit",
 			Target: audit.Target{Kind: "bulkjob", ID: job.ID}, Details: b})
 		if err != nil {
-			s.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
+			h.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
 		}
 	})
 }

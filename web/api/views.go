@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"time"
@@ -11,19 +11,19 @@ import (
 // same shape, ignoring id, the parent IDs, state and timestamps, which
 // the URL and the service decide.
 
-type textJSON struct {
+type Text struct {
 	NL string `json:"nl,omitempty"`
 	EN string `json:"en,omitempty"`
 }
 
-func textView(t issuer.Text) textJSON  { return textJSON{t.NL, t.EN} }
-func (t textJSON) domain() issuer.Text { return issuer.Text{NL: t.NL, EN: t.EN} }
-func ts(t time.Time) time.Time         { return t.UTC() }
+func textView(t issuer.Text) Text  { return Text{t.NL, t.EN} }
+func (t Text) domain() issuer.Text { return issuer.Text{NL: t.NL, EN: t.EN} }
+func ts(t time.Time) time.Time     { return t.UTC() }
 
-type institutionJSON struct {
+type Institution struct {
 	ID              string    `json:"id,omitempty"`
-	Name            textJSON  `json:"name"`
-	Description     textJSON  `json:"description"`
+	Name            Text      `json:"name"`
+	Description     Text      `json:"description"`
 	ImageURL        string    `json:"imageUrl,omitempty"`
 	SCHACHome       string    `json:"schacHome"`
 	BRIN            string    `json:"brin,omitempty"`
@@ -31,39 +31,39 @@ type institutionJSON struct {
 	Country         string    `json:"country"`
 	GradingTableURL string    `json:"gradingTableUrl,omitempty"`
 	DefaultLanguage string    `json:"defaultLanguage"`
-	Terms           termsJSON `json:"terms"`
+	Terms           Terms     `json:"terms"`
 	Version         int64     `json:"version"`
 	Created         time.Time `json:"created,omitzero"`
 	Updated         time.Time `json:"updated,omitzero"`
 }
 
-// termsJSON is an institution's terms, which learners accept to claim a
+// Terms is an institution's terms, which learners accept to claim a
 // direct award: plain text, and the version the claim posts. Both empty
 // mean the institution has none.
-type termsJSON struct {
-	Version string   `json:"version"`
-	Text    textJSON `json:"text"`
+type Terms struct {
+	Version string `json:"version"`
+	Text    Text   `json:"text"`
 }
 
-func institutionView(in *issuer.Institution) institutionJSON {
-	return institutionJSON{ID: in.ID, Name: textView(in.Name), Description: textView(in.Description), ImageURL: in.ImageURL,
+func InstitutionOf(in *issuer.Institution) Institution {
+	return Institution{ID: in.ID, Name: textView(in.Name), Description: textView(in.Description), ImageURL: in.ImageURL,
 		SCHACHome: in.SCHACHome, BRIN: in.BRIN, Type: string(in.Type), Country: in.Country, GradingTableURL: in.GradingTableURL,
-		DefaultLanguage: in.DefaultLanguage, Terms: termsJSON{Version: in.Terms.Version, Text: textView(in.Terms.Text)},
+		DefaultLanguage: in.DefaultLanguage, Terms: Terms{Version: in.Terms.Version, Text: textView(in.Terms.Text)},
 		Version: in.Version, Created: ts(in.Created), Updated: ts(in.Updated)}
 }
 
-func (j *institutionJSON) domain() issuer.Institution {
+func (j *Institution) domain() issuer.Institution {
 	return issuer.Institution{Name: j.Name.domain(), Description: j.Description.domain(), ImageURL: j.ImageURL,
 		SCHACHome: j.SCHACHome, BRIN: j.BRIN, Type: issuer.InstitutionType(j.Type), Country: j.Country,
 		GradingTableURL: j.GradingTableURL, DefaultLanguage: j.DefaultLanguage, Version: j.Version,
 		Terms: issuer.Terms{Version: j.Terms.Version, Text: j.Terms.Text.domain()}}
 }
 
-type groupJSON struct {
+type Group struct {
 	ID            string    `json:"id,omitempty"`
 	InstitutionID string    `json:"institutionId,omitempty"`
-	Name          textJSON  `json:"name"`
-	Description   textJSON  `json:"description"`
+	Name          Text      `json:"name"`
+	Description   Text      `json:"description"`
 	ImageURL      string    `json:"imageUrl,omitempty"`
 	Archived      bool      `json:"archived"`
 	Version       int64     `json:"version"`
@@ -71,21 +71,21 @@ type groupJSON struct {
 	Updated       time.Time `json:"updated,omitzero"`
 }
 
-func groupView(g *issuer.Group) groupJSON {
-	return groupJSON{ID: g.ID, InstitutionID: g.InstitutionID, Name: textView(g.Name), Description: textView(g.Description),
+func GroupOf(g *issuer.Group) Group {
+	return Group{ID: g.ID, InstitutionID: g.InstitutionID, Name: textView(g.Name), Description: textView(g.Description),
 		ImageURL: g.ImageURL, Archived: g.Archived, Version: g.Version, Created: ts(g.Created), Updated: ts(g.Updated)}
 }
 
-func (j *groupJSON) domain() issuer.Group {
+func (j *Group) domain() issuer.Group {
 	return issuer.Group{Name: j.Name.domain(), Description: j.Description.domain(), ImageURL: j.ImageURL, Version: j.Version}
 }
 
-type issuerJSON struct {
+type Issuer struct {
 	ID            string    `json:"id,omitempty"`
 	InstitutionID string    `json:"institutionId,omitempty"`
 	GroupID       string    `json:"groupId,omitempty"`
-	Name          textJSON  `json:"name"`
-	Description   textJSON  `json:"description"`
+	Name          Text      `json:"name"`
+	Description   Text      `json:"description"`
 	ImageURL      string    `json:"imageUrl,omitempty"`
 	URL           string    `json:"url,omitempty"`
 	Email         string    `json:"email,omitempty"`
@@ -95,23 +95,23 @@ type issuerJSON struct {
 	Updated       time.Time `json:"updated,omitzero"`
 }
 
-func issuerView(is *issuer.Issuer) issuerJSON {
-	return issuerJSON{ID: is.ID, InstitutionID: is.InstitutionID, GroupID: is.GroupID, Name: textView(is.Name),
+func IssuerOf(is *issuer.Issuer) Issuer {
+	return Issuer{ID: is.ID, InstitutionID: is.InstitutionID, GroupID: is.GroupID, Name: textView(is.Name),
 		Description: textView(is.Description), ImageURL: is.ImageURL, URL: is.URL, Email: is.Email, Archived: is.Archived,
 		Version: is.Version, Created: ts(is.Created), Updated: ts(is.Updated)}
 }
 
-func (j *issuerJSON) domain() issuer.Issuer {
+func (j *Issuer) domain() issuer.Issuer {
 	return issuer.Issuer{Name: j.Name.domain(), Description: j.Description.domain(), ImageURL: j.ImageURL, URL: j.URL,
 		Email: j.Email, Version: j.Version}
 }
 
-type criteriaJSON struct {
+type Criteria struct {
 	URL       string `json:"url,omitempty"`
 	Narrative string `json:"narrative,omitempty"`
 }
 
-type alignmentJSON struct {
+type Alignment struct {
 	TargetName        string `json:"targetName"`
 	TargetURL         string `json:"targetUrl"`
 	TargetDescription string `json:"targetDescription,omitempty"`
@@ -119,68 +119,68 @@ type alignmentJSON struct {
 	TargetCode        string `json:"targetCode,omitempty"`
 }
 
-type qualityAssuranceJSON struct {
+type QualityAssurance struct {
 	Name        string `json:"name,omitempty"`
 	URL         string `json:"url,omitempty"`
 	Description string `json:"description,omitempty"`
 }
 
-type badgeClassJSON struct {
-	ID                         string               `json:"id,omitempty"`
-	InstitutionID              string               `json:"institutionId,omitempty"`
-	GroupID                    string               `json:"groupId,omitempty"`
-	IssuerID                   string               `json:"issuerId,omitempty"`
-	Name                       textJSON             `json:"name"`
-	Description                textJSON             `json:"description"`
-	ImageURL                   string               `json:"imageUrl,omitempty"`
-	Criteria                   criteriaJSON         `json:"criteria"`
-	Language                   string               `json:"language,omitempty"`
-	LearningOutcome            string               `json:"learningOutcome,omitempty"`
-	ECTSCredits                *float64             `json:"ectsCredits,omitempty"`
-	StudyLoad                  *int                 `json:"studyLoad,omitempty"`
-	TimeInvestment             *int                 `json:"timeInvestment,omitempty"`
-	EQFLevel                   *int                 `json:"eqfLevel,omitempty"`
-	NLQFLevel                  string               `json:"nlqfLevel,omitempty"`
-	EducationProgramIdentifier string               `json:"educationProgramIdentifier,omitempty"`
-	Alignments                 []alignmentJSON      `json:"alignments,omitempty"`
-	AssessmentType             string               `json:"assessmentType,omitempty"`
-	AssessmentSupervised       *bool                `json:"assessmentSupervised,omitempty"`
-	AssessmentIdentityVerified *bool                `json:"assessmentIdentityVerified,omitempty"`
-	QualityAssurance           qualityAssuranceJSON `json:"qualityAssurance,omitzero"`
-	Stackable                  *bool                `json:"stackable,omitempty"`
-	Participation              string               `json:"participation,omitempty"`
-	GradeAchievedRequired      bool                 `json:"gradeAchievedRequired"`
-	EvidenceRequired           bool                 `json:"evidenceRequired"`
-	NarrativeRequired          bool                 `json:"narrativeRequired"`
-	ExpiryDays                 int                  `json:"expiryDays,omitempty"`
-	Microcredential            bool                 `json:"microcredential"`
-	Tags                       []string             `json:"tags,omitempty"`
-	State                      string               `json:"state,omitempty"`
-	Version                    int64                `json:"version"`
-	Created                    time.Time            `json:"created,omitzero"`
-	Updated                    time.Time            `json:"updated,omitzero"`
+type BadgeClass struct {
+	ID                         string           `json:"id,omitempty"`
+	InstitutionID              string           `json:"institutionId,omitempty"`
+	GroupID                    string           `json:"groupId,omitempty"`
+	IssuerID                   string           `json:"issuerId,omitempty"`
+	Name                       Text             `json:"name"`
+	Description                Text             `json:"description"`
+	ImageURL                   string           `json:"imageUrl,omitempty"`
+	Criteria                   Criteria         `json:"criteria"`
+	Language                   string           `json:"language,omitempty"`
+	LearningOutcome            string           `json:"learningOutcome,omitempty"`
+	ECTSCredits                *float64         `json:"ectsCredits,omitempty"`
+	StudyLoad                  *int             `json:"studyLoad,omitempty"`
+	TimeInvestment             *int             `json:"timeInvestment,omitempty"`
+	EQFLevel                   *int             `json:"eqfLevel,omitempty"`
+	NLQFLevel                  string           `json:"nlqfLevel,omitempty"`
+	EducationProgramIdentifier string           `json:"educationProgramIdentifier,omitempty"`
+	Alignments                 []Alignment      `json:"alignments,omitempty"`
+	AssessmentType             string           `json:"assessmentType,omitempty"`
+	AssessmentSupervised       *bool            `json:"assessmentSupervised,omitempty"`
+	AssessmentIdentityVerified *bool            `json:"assessmentIdentityVerified,omitempty"`
+	QualityAssurance           QualityAssurance `json:"qualityAssurance,omitzero"`
+	Stackable                  *bool            `json:"stackable,omitempty"`
+	Participation              string           `json:"participation,omitempty"`
+	GradeAchievedRequired      bool             `json:"gradeAchievedRequired"`
+	EvidenceRequired           bool             `json:"evidenceRequired"`
+	NarrativeRequired          bool             `json:"narrativeRequired"`
+	ExpiryDays                 int              `json:"expiryDays,omitempty"`
+	Microcredential            bool             `json:"microcredential"`
+	Tags                       []string         `json:"tags,omitempty"`
+	State                      string           `json:"state,omitempty"`
+	Version                    int64            `json:"version"`
+	Created                    time.Time        `json:"created,omitzero"`
+	Updated                    time.Time        `json:"updated,omitzero"`
 }
 
-func badgeClassView(bc *issuer.BadgeClass) badgeClassJSON {
-	j := badgeClassJSON{ID: bc.ID, InstitutionID: bc.InstitutionID, GroupID: bc.GroupID, IssuerID: bc.IssuerID,
+func BadgeClassOf(bc *issuer.BadgeClass) BadgeClass {
+	j := BadgeClass{ID: bc.ID, InstitutionID: bc.InstitutionID, GroupID: bc.GroupID, IssuerID: bc.IssuerID,
 		Name: textView(bc.Name), Description: textView(bc.Description), ImageURL: bc.ImageURL,
-		Criteria: criteriaJSON{bc.Criteria.URL, bc.Criteria.Narrative}, Language: bc.Language,
+		Criteria: Criteria{bc.Criteria.URL, bc.Criteria.Narrative}, Language: bc.Language,
 		LearningOutcome: bc.LearningOutcome, ECTSCredits: bc.ECTSCredits, StudyLoad: bc.StudyLoad,
 		TimeInvestment: bc.TimeInvestment, EQFLevel: bc.EQFLevel, NLQFLevel: string(bc.NLQFLevel),
 		EducationProgramIdentifier: bc.EducationProgramIdentifier, AssessmentType: bc.AssessmentType,
 		AssessmentSupervised: bc.AssessmentSupervised, AssessmentIdentityVerified: bc.AssessmentIdentityVerified,
-		QualityAssurance: qualityAssuranceJSON{bc.QualityAssurance.Name, bc.QualityAssurance.URL, bc.QualityAssurance.Description},
+		QualityAssurance: QualityAssurance{bc.QualityAssurance.Name, bc.QualityAssurance.URL, bc.QualityAssurance.Description},
 		Stackable:        bc.Stackable, Participation: bc.Participation, GradeAchievedRequired: bc.GradeAchievedRequired,
 		EvidenceRequired: bc.EvidenceRequired, NarrativeRequired: bc.NarrativeRequired, ExpiryDays: bc.ExpiryDays,
 		Microcredential: bc.Microcredential, Tags: bc.Tags, State: string(bc.State), Version: bc.Version,
 		Created: ts(bc.Created), Updated: ts(bc.Updated)}
 	for _, a := range bc.Alignments {
-		j.Alignments = append(j.Alignments, alignmentJSON(a))
+		j.Alignments = append(j.Alignments, Alignment(a))
 	}
 	return j
 }
 
-func (j *badgeClassJSON) domain() issuer.BadgeClass {
+func (j *BadgeClass) domain() issuer.BadgeClass {
 	bc := issuer.BadgeClass{Name: j.Name.domain(), Description: j.Description.domain(), ImageURL: j.ImageURL,
 		Criteria: issuer.Criteria{URL: j.Criteria.URL, Narrative: j.Criteria.Narrative}, Language: j.Language,
 		LearningOutcome: j.LearningOutcome, ECTSCredits: j.ECTSCredits, StudyLoad: j.StudyLoad,
@@ -198,7 +198,7 @@ func (j *badgeClassJSON) domain() issuer.BadgeClass {
 	return bc
 }
 
-type membershipJSON struct {
+type Membership struct {
 	ID            string    `json:"id"`
 	InstitutionID string    `json:"institutionId"`
 	Role          string    `json:"role"`
@@ -213,14 +213,14 @@ type membershipJSON struct {
 	Updated       time.Time `json:"updated,omitzero"`
 }
 
-func membershipView(m *issuer.Membership) membershipJSON {
-	return membershipJSON{ID: m.ID, InstitutionID: m.InstitutionID, Role: string(m.Role), Level: m.Role.Level().String(),
+func membershipView(m *issuer.Membership) Membership {
+	return Membership{ID: m.ID, InstitutionID: m.InstitutionID, Role: string(m.Role), Level: m.Role.Level().String(),
 		NodeID: m.NodeID, UserID: m.UserID, Email: m.Email, Pending: m.Pending(), InvitedBy: m.InvitedBy,
 		Version: m.Version, Created: ts(m.Created), Updated: ts(m.Updated)}
 }
 
-// clientJSON is an API client; never its secret or the secret's hash.
-type clientJSON struct {
+// Client is an API client; never its secret or the secret's hash.
+type Client struct {
 	ID            string    `json:"clientId"`
 	InstitutionID string    `json:"institutionId"`
 	Name          string    `json:"name"`
@@ -233,8 +233,8 @@ type clientJSON struct {
 	FreeForm      bool      `json:"freeForm"`
 }
 
-func clientView(c *auth.Client) *clientJSON {
-	return &clientJSON{ID: c.ID, InstitutionID: c.InstitutionID, Name: c.Name, CreatedBy: c.CreatedBy,
+func clientView(c *auth.Client) *Client {
+	return &Client{ID: c.ID, InstitutionID: c.InstitutionID, Name: c.Name, CreatedBy: c.CreatedBy,
 		Created: ts(c.Created), LastUsed: ts(c.LastUsed), Revoked: ts(c.Revoked),
 		Issuers: c.Scope.Issuers, BadgeClasses: c.Scope.BadgeClasses, FreeForm: c.Scope.FreeForm}
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -20,24 +20,24 @@ import (
 // awards, decide requests, revoke and withdraw; whoever may read the badge
 // class reads its awards. A signed-in person requests a badge and claims
 // or rejects their own awards under /me/awards; systems may not.
-func (s *Server) registerAwardRoutes(r chi.Router) {
-	r.Post("/badgeclasses/{badgeClassID}/awards", s.handleDirectAward)
-	r.Get("/badgeclasses/{badgeClassID}/awards", s.handleBadgeClassAwards)
-	r.Post("/badgeclasses/{badgeClassID}/requests", s.handleRequestBadge)
-	r.Post("/awards/approve", s.handleApproveRequests)
-	r.Get("/awards/{awardID}", s.handleAward)
-	r.Delete("/awards/{awardID}", s.handleDeleteAward)
-	r.Post("/awards/{awardID}/deny", s.handleDenyRequest)
-	r.Post("/awards/{awardID}/revoke", s.handleRevokeAward)
-	r.Get("/me/awards", s.handleMyAwards)
-	r.Get("/me/awards/{awardID}", s.handleMyAward)
-	r.Post("/me/awards/{awardID}/claim", s.handleClaimAward)
-	r.Post("/me/awards/{awardID}/reject", s.handleRejectAward)
+func (h *Handler) registerAwardRoutes(r chi.Router) {
+	r.Post("/badgeclasses/{badgeClassID}/awards", h.handleDirectAward)
+	r.Get("/badgeclasses/{badgeClassID}/awards", h.handleBadgeClassAwards)
+	r.Post("/badgeclasses/{badgeClassID}/requests", h.handleRequestBadge)
+	r.Post("/awards/approve", h.handleApproveRequests)
+	r.Get("/awards/{awardID}", h.handleAward)
+	r.Delete("/awards/{awardID}", h.handleDeleteAward)
+	r.Post("/awards/{awardID}/deny", h.handleDenyRequest)
+	r.Post("/awards/{awardID}/revoke", h.handleRevokeAward)
+	r.Get("/me/awards", h.handleMyAwards)
+	r.Get("/me/awards/{awardID}", h.handleMyAward)
+	r.Post("/me/awards/{awardID}/claim", h.handleClaimAward)
+	r.Post("/me/awards/{awardID}/reject", h.handleRejectAward)
 }
 
-// recipientJSON names who an award is for. The learner's user ID and
+// Recipient names who an award is for. The learner's user ID and
 // holder DID are only known once they requested or claimed.
-type recipientJSON struct {
+type Recipient struct {
 	Email     string `json:"email,omitempty"`
 	EPPN      string `json:"eppn,omitempty"`
 	EduID     string `json:"eduid,omitempty"`
@@ -46,7 +46,7 @@ type recipientJSON struct {
 	HolderDID string `json:"holderDid,omitempty"`
 }
 
-type awardJSON struct {
+type Award struct {
 	ID            string            `json:"id"`
 	InstitutionID string            `json:"institutionId"`
 	GroupID       string            `json:"groupId"`
@@ -55,7 +55,7 @@ type awardJSON struct {
 	Kind          issuer.AwardKind  `json:"kind"`
 	State         issuer.AwardState `json:"state"`
 	BundleID      string            `json:"bundleId,omitempty"`
-	Recipient     recipientJSON     `json:"recipient"`
+	Recipient     Recipient         `json:"recipient"`
 	Narrative     string            `json:"narrative,omitempty"`
 	Evidence      []string          `json:"evidence"`
 	Grade         string            `json:"grade,omitempty"`
@@ -64,7 +64,7 @@ type awardJSON struct {
 	TermsVersion  string            `json:"termsVersion,omitempty"`
 	// Terms, in a learner's view of a direct award waiting for the claim,
 	// are the institution's terms the claim accepts; absent without them.
-	Terms *termsJSON `json:"terms,omitempty"`
+	Terms *Terms `json:"terms,omitempty"`
 	// The staff who acted; left out of a learner's own view.
 	AwardedBy string `json:"awardedBy,omitempty"`
 	DecidedBy string `json:"decidedBy,omitempty"`
@@ -92,11 +92,11 @@ func timeOrNil(t time.Time) *time.Time {
 }
 
 // awardView is the staff's view of a.
-func awardView(a *issuer.Award) awardJSON {
-	v := awardJSON{
+func awardView(a *issuer.Award) Award {
+	v := Award{
 		ID: a.ID, InstitutionID: a.InstitutionID, GroupID: a.GroupID, IssuerID: a.IssuerID, BadgeClassID: a.BadgeClassID,
 		Kind: a.Kind, State: a.State, BundleID: a.BundleID,
-		Recipient: recipientJSON{Email: a.Recipient.Email, EPPN: a.Recipient.EPPN, EduID: a.Recipient.EduID,
+		Recipient: Recipient{Email: a.Recipient.Email, EPPN: a.Recipient.EPPN, EduID: a.Recipient.EduID,
 			Name: a.Recipient.Name, UserID: a.Recipient.UserID, HolderDID: a.Recipient.HolderDID},
 		Narrative: a.Narrative, Evidence: append([]string{}, a.EvidenceURLs...), Grade: a.Grade,
 		DenyReason: a.DenyReason, RevokeReason: a.RevokeReason, TermsVersion: a.TermsVersion,
@@ -111,7 +111,7 @@ func awardView(a *issuer.Award) awardJSON {
 
 // learnerAwardView is the learner's view of their own award: the staff's
 // user IDs left out.
-func learnerAwardView(a *issuer.Award) awardJSON {
+func learnerAwardView(a *issuer.Award) Award {
 	v := awardView(a)
 	v.AwardedBy, v.DecidedBy, v.RevokedBy = "", "", ""
 	return v
@@ -157,8 +157,8 @@ func awardFilter(r *http.Request) (issuer.AwardFilter, error) {
 
 // writeAwardPage sends a page of awards as the other lists are sent: the
 // items, the next cursor, and a Link header to the next page.
-func writeAwardPage(w http.ResponseWriter, r *http.Request, p *issuer.AwardPage, f issuer.AwardFilter, view func(*issuer.Award) awardJSON) {
-	out := Page[awardJSON]{Items: mapSlice(p.Awards, view), Next: p.Next.String()}
+func writeAwardPage(w http.ResponseWriter, r *http.Request, p *issuer.AwardPage, f issuer.AwardFilter, view func(*issuer.Award) Award) {
+	out := Page[Award]{Items: mapSlice(p.Awards, view), Next: p.Next.String()}
 	if out.Next != "" {
 		next := url.Values{}
 		for k, v := range r.URL.Query() {
@@ -194,14 +194,14 @@ type directAwardJSON struct {
 // handleDirectAward awards the badge class to every recipient, as one
 // bundle: 201 with the awards, sent at once or scheduled. A bad row
 // rejects the whole call with every row's problems (400).
-func (s *Server) handleDirectAward(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleDirectAward(w http.ResponseWriter, r *http.Request) {
 	var in directAwardJSON
 	if err := decode(r, "direct award", &in); err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	if len(in.Recipients) == 0 {
-		s.writeError(w, r, render.InvalidFields("direct award", render.FieldProblem{Field: "recipients", Detail: "name at least one recipient"}))
+		h.writeError(w, r, render.InvalidFields("direct award", render.FieldProblem{Field: "recipients", Detail: "name at least one recipient"}))
 		return
 	}
 	rows := make([]issuer.DirectAwardInput, len(in.Recipients))
@@ -217,32 +217,32 @@ func (s *Server) handleDirectAward(w http.ResponseWriter, r *http.Request) {
 		scheduled = *in.ScheduledAt
 	}
 	id := chi.URLParam(r, "badgeClassID")
-	awards, err := s.Issuer.DirectAward(r.Context(), request.Actor(r), id, rows, scheduled)
+	awards, err := h.Issuer.DirectAward(r.Context(), request.Actor(r), id, rows, scheduled)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	created(w, "/api/v1/badgeclasses/"+url.PathEscape(id)+"/awards", Page[awardJSON]{Items: mapSlice(awards, awardView)})
+	created(w, "/api/v1/badgeclasses/"+url.PathEscape(id)+"/awards", Page[Award]{Items: mapSlice(awards, awardView)})
 }
 
-func (s *Server) handleBadgeClassAwards(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleBadgeClassAwards(w http.ResponseWriter, r *http.Request) {
 	f, err := awardFilter(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	p, err := s.Issuer.BadgeClassAwards(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"), f)
+	p, err := h.Issuer.BadgeClassAwards(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"), f)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	writeAwardPage(w, r, p, f, awardView)
 }
 
-func (s *Server) handleAward(w http.ResponseWriter, r *http.Request) {
-	a, err := s.Issuer.Award(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"))
+func (h *Handler) handleAward(w http.ResponseWriter, r *http.Request) {
+	a, err := h.Issuer.Award(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"))
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -253,41 +253,41 @@ type approveJSON struct {
 	IDs []string `json:"ids"`
 }
 
-// approveResultJSON is the outcome of a batch approval: the approved
+// ApproveResult is the outcome of a batch approval: the approved
 // requests, and what went wrong with those that could not be approved or
 // whose credential is not issued yet (it is retried).
-type approveResultJSON struct {
-	Items  []awardJSON `json:"items"`
-	Errors []string    `json:"errors,omitempty"`
+type ApproveResult struct {
+	Items  []Award  `json:"items"`
+	Errors []string `json:"errors,omitempty"`
 }
 
 // handleApproveRequests approves a batch of requests: all or none pass
 // the checks (unknown, not permitted or not open fails the call); then
 // each is approved, and the answer lists the approved ones and the
 // errors of the others.
-func (s *Server) handleApproveRequests(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleApproveRequests(w http.ResponseWriter, r *http.Request) {
 	var in approveJSON
 	if err := decode(r, "approval", &in); err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	if len(in.IDs) == 0 {
-		s.writeError(w, r, render.InvalidFields("approval", render.FieldProblem{Field: "ids", Detail: "name at least one request"}))
+		h.writeError(w, r, render.InvalidFields("approval", render.FieldProblem{Field: "ids", Detail: "name at least one request"}))
 		return
 	}
 	if len(in.IDs) > issuer.MaxDirectAwards {
-		s.writeError(w, r, badged.Errorf(badged.TooLarge, "approve at most %d requests at once", issuer.MaxDirectAwards))
+		h.writeError(w, r, badged.Errorf(badged.TooLarge, "approve at most %d requests at once", issuer.MaxDirectAwards))
 		return
 	}
-	done, err := s.Issuer.ApproveRequests(r.Context(), request.Actor(r), in.IDs...)
+	done, err := h.Issuer.ApproveRequests(r.Context(), request.Actor(r), in.IDs...)
 	if err != nil && len(done) == 0 {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	out := approveResultJSON{Items: mapSlice(done, awardView)}
+	out := ApproveResult{Items: mapSlice(done, awardView)}
 	if err != nil {
-		if s.Log != nil {
-			s.Log.Warn("approval: some requests failed", "request_id", request.ID(r.Context()), "err", err)
+		if h.Log != nil {
+			h.Log.Warn("approval: some requests failed", "request_id", request.ID(r.Context()), "err", err)
 		}
 		out.Errors = joinedMessages(err)
 	}
@@ -313,40 +313,40 @@ type reasonJSON struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Server) decodeReason(w http.ResponseWriter, r *http.Request, what string) (string, bool) {
+func (h *Handler) decodeReason(w http.ResponseWriter, r *http.Request, what string) (string, bool) {
 	var in reasonJSON
 	if err := decode(r, what, &in); err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return "", false
 	}
 	if strings.TrimSpace(in.Reason) == "" {
-		s.writeError(w, r, render.InvalidFields(what, render.FieldProblem{Field: "reason", Detail: "required"}))
+		h.writeError(w, r, render.InvalidFields(what, render.FieldProblem{Field: "reason", Detail: "required"}))
 		return "", false
 	}
 	return in.Reason, true
 }
 
-func (s *Server) handleDenyRequest(w http.ResponseWriter, r *http.Request) {
-	reason, ok := s.decodeReason(w, r, "denial")
+func (h *Handler) handleDenyRequest(w http.ResponseWriter, r *http.Request) {
+	reason, ok := h.decodeReason(w, r, "denial")
 	if !ok {
 		return
 	}
-	a, err := s.Issuer.DenyRequest(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"), reason)
+	a, err := h.Issuer.DenyRequest(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"), reason)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	render.JSON(w, http.StatusOK, awardView(a))
 }
 
-func (s *Server) handleRevokeAward(w http.ResponseWriter, r *http.Request) {
-	reason, ok := s.decodeReason(w, r, "revocation")
+func (h *Handler) handleRevokeAward(w http.ResponseWriter, r *http.Request) {
+	reason, ok := h.decodeReason(w, r, "revocation")
 	if !ok {
 		return
 	}
-	a, err := s.Issuer.RevokeAward(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"), reason)
+	a, err := h.Issuer.RevokeAward(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"), reason)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	render.JSON(w, http.StatusOK, awardView(a))
@@ -354,10 +354,10 @@ func (s *Server) handleRevokeAward(w http.ResponseWriter, r *http.Request) {
 
 // handleDeleteAward withdraws an unclaimed direct award; the answer is
 // the award, now deleted.
-func (s *Server) handleDeleteAward(w http.ResponseWriter, r *http.Request) {
-	a, err := s.Issuer.DeleteDirectAward(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"))
+func (h *Handler) handleDeleteAward(w http.ResponseWriter, r *http.Request) {
+	a, err := h.Issuer.DeleteDirectAward(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"))
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	render.JSON(w, http.StatusOK, awardView(a))
@@ -369,20 +369,20 @@ func (s *Server) handleDeleteAward(w http.ResponseWriter, r *http.Request) {
 // (never a system client), completed by the wallet, when there is one,
 // with the identifiers the login recorded and the holder DID, which so
 // reaches the credential.
-func (s *Server) awardLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
+func (h *Handler) awardLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
 	p := request.Principal(r)
 	if p == nil || p.System() {
-		s.writeError(w, r, badged.Errorf(badged.Forbidden, "badges are requested and claimed by people signed in, not by systems"))
+		h.writeError(w, r, badged.Errorf(badged.Forbidden, "badges are requested and claimed by people signed in, not by systems"))
 		return issuer.Learner{}, false
 	}
 	l := issuer.Learner{UserID: p.User.ID}
 	if p.User.Email != "" {
 		l.Emails = []string{p.User.Email}
 	}
-	if s.Wallet != nil {
+	if h.Wallet != nil {
 		var err error
-		if l, err = s.Wallet.Learner(r.Context(), l); err != nil {
-			s.writeError(w, r, err)
+		if l, err = h.Wallet.Learner(r.Context(), l); err != nil {
+			h.writeError(w, r, err)
 			return issuer.Learner{}, false
 		}
 	}
@@ -396,58 +396,58 @@ type requestJSON struct {
 
 // handleRequestBadge records the signed-in person's request for the badge
 // class: 201 with the request.
-func (s *Server) handleRequestBadge(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.awardLearner(w, r)
+func (h *Handler) handleRequestBadge(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.awardLearner(w, r)
 	if !ok {
 		return
 	}
 	var in requestJSON
 	if r.ContentLength != 0 {
 		if err := decode(r, "request", &in); err != nil {
-			s.writeError(w, r, err)
+			h.writeError(w, r, err)
 			return
 		}
 	}
-	a, err := s.Issuer.RequestBadge(r.Context(), l, chi.URLParam(r, "badgeClassID"), in.Narrative, in.Evidence)
+	a, err := h.Issuer.RequestBadge(r.Context(), l, chi.URLParam(r, "badgeClassID"), in.Narrative, in.Evidence)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	created(w, "/api/v1/me/awards/"+url.PathEscape(a.ID), learnerAwardView(a))
 }
 
-func (s *Server) handleMyAwards(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.awardLearner(w, r)
+func (h *Handler) handleMyAwards(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.awardLearner(w, r)
 	if !ok {
 		return
 	}
 	f, err := awardFilter(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	p, err := s.Issuer.LearnerAwards(r.Context(), l, f)
+	p, err := h.Issuer.LearnerAwards(r.Context(), l, f)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	writeAwardPage(w, r, p, f, learnerAwardView)
 }
 
-func (s *Server) handleMyAward(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.awardLearner(w, r)
+func (h *Handler) handleMyAward(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.awardLearner(w, r)
 	if !ok {
 		return
 	}
-	a, err := s.Issuer.LearnerAward(r.Context(), l, chi.URLParam(r, "awardID"))
+	a, err := h.Issuer.LearnerAward(r.Context(), l, chi.URLParam(r, "awardID"))
 	if err != nil {
-		s.writeError(w, r, learnerNotFound(err))
+		h.writeError(w, r, learnerNotFound(err))
 		return
 	}
 	v := learnerAwardView(a)
-	if a.Kind == issuer.KindDirect && a.State == issuer.AwardSent && s.InstitutionRecords != nil {
-		if in, err := s.InstitutionRecords.Institution(r.Context(), a.InstitutionID); err == nil && in.Terms.Version != "" {
-			v.Terms = &termsJSON{Version: in.Terms.Version, Text: textView(in.Terms.Text)}
+	if a.Kind == issuer.KindDirect && a.State == issuer.AwardSent && h.InstitutionRecords != nil {
+		if in, err := h.InstitutionRecords.Institution(r.Context(), a.InstitutionID); err == nil && in.Terms.Version != "" {
+			v.Terms = &Terms{Version: in.Terms.Version, Text: textView(in.Terms.Text)}
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -462,32 +462,32 @@ type claimJSON struct {
 // accepted the terms of termsVersion: the institution's current version
 // when it has terms (else 409), anything or nothing when it has none. The
 // credential is issued, to the wallet's DID when the learner has one.
-func (s *Server) handleClaimAward(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.awardLearner(w, r)
+func (h *Handler) handleClaimAward(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.awardLearner(w, r)
 	if !ok {
 		return
 	}
 	var in claimJSON
 	if err := decode(r, "claim", &in); err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	a, err := s.Issuer.ClaimAward(r.Context(), l, chi.URLParam(r, "awardID"), in.TermsVersion)
+	a, err := h.Issuer.ClaimAward(r.Context(), l, chi.URLParam(r, "awardID"), in.TermsVersion)
 	if err != nil {
-		s.writeError(w, r, learnerNotFound(err))
+		h.writeError(w, r, learnerNotFound(err))
 		return
 	}
 	render.JSON(w, http.StatusOK, learnerAwardView(a))
 }
 
-func (s *Server) handleRejectAward(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.awardLearner(w, r)
+func (h *Handler) handleRejectAward(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.awardLearner(w, r)
 	if !ok {
 		return
 	}
-	a, err := s.Issuer.RejectAward(r.Context(), l, chi.URLParam(r, "awardID"))
+	a, err := h.Issuer.RejectAward(r.Context(), l, chi.URLParam(r, "awardID"))
 	if err != nil {
-		s.writeError(w, r, learnerNotFound(err))
+		h.writeError(w, r, learnerNotFound(err))
 		return
 	}
 	render.JSON(w, http.StatusOK, learnerAwardView(a))

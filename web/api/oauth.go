@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -13,8 +13,8 @@ import (
 	"github.com/badged/badged/web/request"
 )
 
-func (s *Server) registerOAuthRoutes(r chi.Router) {
-	r.Post("/oauth/token", s.handleToken)
+func (h *Handler) registerOAuthRoutes(r chi.Router) {
+	r.Post("/oauth/token", h.handleToken)
 }
 
 // oauthError is an error response of RFC 6749 §5.2.
@@ -35,7 +35,7 @@ func writeOAuthError(w http.ResponseWriter, status int, code, description string
 // grant (RFC 6749 §4.4): the client authenticates with HTTP Basic or with
 // client_id and client_secret in the form, and receives a bearer access
 // token of its institution.
-func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleToken(w http.ResponseWriter, r *http.Request) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "send application/x-www-form-urlencoded")
 		return
@@ -85,13 +85,13 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication is required")
 		return
 	}
-	token, t, err := s.Auth.ClientCredentials(r.Context(), id, secret)
+	token, t, err := h.Auth.ClientCredentials(r.Context(), id, secret)
 	if errors.Is(err, auth.ErrInvalidClient) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
 		return
 	}
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

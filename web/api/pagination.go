@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/base64"
@@ -27,13 +27,13 @@ type Page[T any] struct {
 // Items are in their stable list order and id names each; a cursor is the
 // opaque form of the last ID sent, so that pages stay right when items
 // are added.
-func writePage[T, V any](s *Server, w http.ResponseWriter, r *http.Request, items []T, id func(T) string, view func(T) V) {
+func writePage[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, items []T, id func(T) string, view func(T) V) {
 	q := r.URL.Query()
 	limit := defaultLimit
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			s.writeError(w, r, render.InvalidFields("page", render.FieldProblem{Field: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}))
+			h.writeError(w, r, render.InvalidFields("page", render.FieldProblem{Field: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}))
 			return
 		}
 		limit = n
@@ -51,7 +51,7 @@ func writePage[T, V any](s *Server, w http.ResponseWriter, r *http.Request, item
 			}
 		}
 		if start < 0 {
-			s.writeError(w, r, render.InvalidFields("page", render.FieldProblem{Field: "cursor", Detail: "unknown or no longer valid; start from the first page"}))
+			h.writeError(w, r, render.InvalidFields("page", render.FieldProblem{Field: "cursor", Detail: "unknown or no longer valid; start from the first page"}))
 			return
 		}
 	}

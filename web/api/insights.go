@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -15,47 +15,47 @@ import (
 	"github.com/badged/badged/web/request"
 )
 
-func (s *Server) registerInsightsRoutes(r chi.Router) {
-	r.Get("/institutions/{institutionID}/insights", s.handleInsights)
+func (h *Handler) registerInsightsRoutes(r chi.Router) {
+	r.Get("/institutions/{institutionID}/insights", h.handleInsights)
 }
 
-type insightsCountsJSON struct {
+type InsightsCounts struct {
 	insights.Counts
 	// ClaimRate is claimed / sent, null when nothing was sent.
 	ClaimRate *float64 `json:"claimRate"`
 }
 
-func countsView(c insights.Counts) insightsCountsJSON {
-	v := insightsCountsJSON{Counts: c}
+func countsView(c insights.Counts) InsightsCounts {
+	v := InsightsCounts{Counts: c}
 	if r, ok := c.ClaimRate(); ok {
 		v.ClaimRate = &r
 	}
 	return v
 }
 
-type insightsRowJSON struct {
+type InsightsRow struct {
 	Month string `json:"month"`
 	ID    string `json:"id"`
 	Name  string `json:"name"`
-	insightsCountsJSON
+	InsightsCounts
 }
 
-type insightsJSON struct {
-	Institution string             `json:"institution"`
-	Level       string             `json:"level"`
-	From        string             `json:"from"`
-	To          string             `json:"to"`
-	Rows        []insightsRowJSON  `json:"rows"`
-	Total       insightsCountsJSON `json:"total"`
+type Insights struct {
+	Institution string         `json:"institution"`
+	Level       string         `json:"level"`
+	From        string         `json:"from"`
+	To          string         `json:"to"`
+	Rows        []InsightsRow  `json:"rows"`
+	Total       InsightsCounts `json:"total"`
 }
 
 // handleInsights answers GET /institutions/{id}/insights?from=YYYY-MM&
 // to=YYYY-MM&level=institution|issuer|badgeclass, as JSON, or as CSV with
 // format=csv or Accept: text/csv. Whoever may read the institution may
 // read its insights (viewers included); insights.Service decides.
-func (s *Server) handleInsights(w http.ResponseWriter, r *http.Request) {
-	if s.Insights == nil {
-		s.writeError(w, r, badged.Errorf(badged.Unavailable, "insights are not configured"))
+func (h *Handler) handleInsights(w http.ResponseWriter, r *http.Request) {
+	if h.Insights == nil {
+		h.writeError(w, r, badged.Errorf(badged.Unavailable, "insights are not configured"))
 		return
 	}
 	q := r.URL.Query()
@@ -70,21 +70,21 @@ func (s *Server) handleInsights(w http.ResponseWriter, r *http.Request) {
 	case "", "json", "csv":
 		format = f
 	default:
-		s.writeError(w, r, render.InvalidFields("query", render.FieldProblem{Field: "format", Detail: "not json or csv"}))
+		h.writeError(w, r, render.InvalidFields("query", render.FieldProblem{Field: "format", Detail: "not json or csv"}))
 		return
 	}
 	if format == "" && wantsCSV(r.Header.Get("Accept")) {
 		format = "csv"
 	}
-	rep, err := s.Insights.Report(r.Context(), request.Actor(r), query)
+	rep, err := h.Insights.Report(r.Context(), request.Actor(r), query)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	if format == "csv" {
 		var b bytes.Buffer
 		if err := rep.WriteCSV(&b); err != nil {
-			s.writeError(w, r, err)
+			h.writeError(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -94,10 +94,10 @@ func (s *Server) handleInsights(w http.ResponseWriter, r *http.Request) {
 		w.Write(b.Bytes())
 		return
 	}
-	v := insightsJSON{Institution: rep.InstitutionID, Level: string(rep.Level), From: string(rep.From), To: string(rep.To),
-		Rows: []insightsRowJSON{}, Total: countsView(rep.Total)}
+	v := Insights{Institution: rep.InstitutionID, Level: string(rep.Level), From: string(rep.From), To: string(rep.To),
+		Rows: []InsightsRow{}, Total: countsView(rep.Total)}
 	for _, row := range rep.Rows {
-		v.Rows = append(v.Rows, insightsRowJSON{Month: string(row.Month), ID: row.ID, Name: row.Name, insightsCountsJSON: countsView(row.Counts)})
+		v.Rows = append(v.Rows, InsightsRow{Month: string(row.Month), ID: row.ID, Name: row.Name, InsightsCounts: countsView(row.Counts)})
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	render.JSON(w, http.StatusOK, v)

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -16,15 +16,15 @@ import (
 // registerOutboxRoutes serves an institution's outbox to its admins: the
 // mail badged sent or will send for it, readable in full where no SMTP
 // server is configured (demo), and the retry of a failed mail.
-func (s *Server) registerOutboxRoutes(r chi.Router) {
-	r.Get("/institutions/{institutionID}/outbox", s.handleOutbox)
-	r.Get("/institutions/{institutionID}/outbox/{mailID}", s.handleOutboxMail)
-	r.Post("/institutions/{institutionID}/outbox/{mailID}/retry", s.handleRetryMail)
+func (h *Handler) registerOutboxRoutes(r chi.Router) {
+	r.Get("/institutions/{institutionID}/outbox", h.handleOutbox)
+	r.Get("/institutions/{institutionID}/outbox/{mailID}", h.handleOutboxMail)
+	r.Post("/institutions/{institutionID}/outbox/{mailID}/retry", h.handleRetryMail)
 }
 
-// mailJSON is a mail in a list: what and to whom, and how its delivery
+// Mail is a mail in a list: what and to whom, and how its delivery
 // went.
-type mailJSON struct {
+type Mail struct {
 	ID          string        `json:"id"`
 	To          string        `json:"to"`
 	Lang        string        `json:"lang"`
@@ -39,15 +39,15 @@ type mailJSON struct {
 	Version     int64         `json:"version"`
 }
 
-// mailDetailJSON is one mail with its rendered text and HTML.
-type mailDetailJSON struct {
-	mailJSON
+// MailDetail is one mail with its rendered text and HTML.
+type MailDetail struct {
+	Mail
 	Text string `json:"text"`
 	HTML string `json:"html"`
 }
 
-func mailView(m *notify.Mail) mailJSON {
-	v := mailJSON{ID: m.ID, To: m.To, Lang: m.Lang, Template: string(m.Template), Subject: m.Subject,
+func mailView(m *notify.Mail) Mail {
+	v := Mail{ID: m.ID, To: m.To, Lang: m.Lang, Template: string(m.Template), Subject: m.Subject,
 		Status: m.Status, Attempts: m.Attempts, LastError: m.LastError, Created: m.Created, Version: m.Version}
 	if m.Status == notify.Pending && !m.NextAttempt.IsZero() {
 		v.NextAttempt = &m.NextAttempt
@@ -61,8 +61,8 @@ func mailView(m *notify.Mail) mailJSON {
 // handleOutbox lists an institution's mail, newest first, filtered by
 // ?status= (pending, sent, failed) and ?to=, a page of ?limit= at
 // ?cursor=.
-func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.requireInstitutionAdmin(w, r, s.Outbox != nil, "outbox")
+func (h *Handler) handleOutbox(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.requireInstitutionAdmin(w, r, h.Outbox != nil, "outbox")
 	if !ok {
 		return
 	}
@@ -81,16 +81,16 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 		problems = append(problems, render.FieldProblem{Field: "cursor", Detail: "not a cursor of this list; start from the first page"})
 	}
 	if len(problems) > 0 {
-		s.writeError(w, r, render.InvalidFields("outbox query", problems...))
+		h.writeError(w, r, render.InvalidFields("outbox query", problems...))
 		return
 	}
-	list, err := s.Outbox.List(r.Context(), id, notify.Filter{Status: status, To: q.Get("to")},
+	list, err := h.Outbox.List(r.Context(), id, notify.Filter{Status: status, To: q.Get("to")},
 		notify.Page{After: after, Limit: limit})
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	page := Page[mailJSON]{Items: make([]mailJSON, 0, len(list.Mails)), Next: list.Next.String()}
+	page := Page[Mail]{Items: make([]Mail, 0, len(list.Mails)), Next: list.Next.String()}
 	for _, m := range list.Mails {
 		page.Items = append(page.Items, mailView(m))
 	}
@@ -102,42 +102,42 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 
 // handleOutboxMail sends one mail as rendered: subject, text and HTML,
 // with its delivery status.
-func (s *Server) handleOutboxMail(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.requireInstitutionAdmin(w, r, s.Outbox != nil, "outbox")
+func (h *Handler) handleOutboxMail(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.requireInstitutionAdmin(w, r, h.Outbox != nil, "outbox")
 	if !ok {
 		return
 	}
-	m, err := s.Outbox.Mail(r.Context(), id, chi.URLParam(r, "mailID"))
+	m, err := h.Outbox.Mail(r.Context(), id, chi.URLParam(r, "mailID"))
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	render.JSON(w, http.StatusOK, mailDetailJSON{mailView(m), m.Text, m.HTML})
+	render.JSON(w, http.StatusOK, MailDetail{mailView(m), m.Text, m.HTML})
 }
 
 // handleRetryMail puts a failed mail back in the queue, with its attempts
 // reset; a mail that has not failed is a Conflict.
-func (s *Server) handleRetryMail(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.requireInstitutionAdmin(w, r, s.Outbox != nil, "outbox")
+func (h *Handler) handleRetryMail(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.requireInstitutionAdmin(w, r, h.Outbox != nil, "outbox")
 	if !ok {
 		return
 	}
 	mailID := chi.URLParam(r, "mailID")
-	if err := s.Outbox.Retry(r.Context(), id, mailID); err != nil {
-		s.writeError(w, r, err)
+	if err := h.Outbox.Retry(r.Context(), id, mailID); err != nil {
+		h.writeError(w, r, err)
 		return
 	}
-	m, err := s.Outbox.Mail(r.Context(), id, mailID)
+	m, err := h.Outbox.Mail(r.Context(), id, mailID)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	if s.Audit != nil {
-		_, err := s.Audit.Record(r.Context(), audit.Entry{InstitutionID: id, Actor: request.Actor(r).UserID, Action: "mail.retry",
+	if h.Audit != nil {
+		_, err := h.Audit.Record(r.Context(), audit.Entry{InstitutionID: id, Actor: request.Actor(r).UserID, Action: "mail.retry",
 			Target: audit.Target{Kind: "mail", ID: mailID}, Details: mailRetryDetails(m)})
 		if err != nil {
-			s.Log.Error("audit: mail retry not recorded", "mail", mailID, "err", err)
+			h.Log.Error("audit: mail retry not recorded", "mail", mailID, "err", err)
 		}
 	}
 	render.JSON(w, http.StatusOK, mailView(m))

@@ -1,0 +1,101 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
+)
+
+func (h *Handler) registerInstitutionRoutes(r chi.Router) {
+	r.Get("/institutions", h.handleInstitutions)
+	r.Post("/institutions", h.handleCreateInstitution)
+	r.Get("/institutions/{institutionID}", h.handleInstitution)
+	r.Put("/institutions/{institutionID}", h.handleUpdateInstitution)
+	r.Get("/institutions/{institutionID}/groups", h.handleGroups)
+	r.Post("/institutions/{institutionID}/groups", h.handleCreateGroup)
+	r.Get("/institutions/{institutionID}/staff", h.handleStaff(issuer.LevelInstitution, "institutionID"))
+}
+
+// handleInstitutions lists the institutions the caller may read: all of
+// them for a platform administrator, else those of the caller's
+// memberships that grant reading the institution itself.
+func (h *Handler) handleInstitutions(w http.ResponseWriter, r *http.Request) {
+	a := request.Actor(r)
+	var list []*issuer.Institution
+	if a.Superuser {
+		all, err := h.Institutions.Institutions(r.Context())
+		if err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+		list = all
+	} else {
+		ms, err := h.Issuer.Memberships(r.Context(), a)
+		if err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+		seen := map[string]bool{}
+		for _, m := range ms {
+			if seen[m.InstitutionID] {
+				continue
+			}
+			seen[m.InstitutionID] = true
+			in, err := h.Issuer.Institution(r.Context(), a, m.InstitutionID)
+			switch badged.KindOf(err) {
+			case badged.Forbidden, badged.NotFound:
+				continue
+			}
+			if err != nil {
+				h.writeError(w, r, err)
+				return
+			}
+			list = append(list, in)
+		}
+	}
+	writePage(h, w, r, list, func(in *issuer.Institution) string { return in.ID }, InstitutionOf)
+}
+
+func (h *Handler) handleCreateInstitution(w http.ResponseWriter, r *http.Request) {
+	var in Institution
+	if err := decode(r, "institution", &in); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	got, err := h.Issuer.CreateInstitution(r.Context(), request.Actor(r), in.domain())
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	created(w, "/api/v1/institutions/"+got.ID, InstitutionOf(got))
+}
+
+func (h *Handler) handleInstitution(w http.ResponseWriter, r *http.Request) {
+	in, err := h.Issuer.Institution(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"))
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	render.JSON(w, http.StatusOK, InstitutionOf(in))
+}
+
+func (h *Handler) handleUpdateInstitution(w http.ResponseWriter, r *http.Request) {
+	var in Institution
+	if err := decode(r, "institution", &in); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	d := in.domain()
+	d.ID = chi.URLParam(r, "institutionID")
+	got, err := h.Issuer.UpdateInstitution(r.Context(), request.Actor(r), d)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	render.JSON(w, http.StatusOK, InstitutionOf(got))
+}
