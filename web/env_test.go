@@ -70,23 +70,23 @@ func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.
 // (group G, issuer S in G, badge class B in S) and institution X, and a
 // credential for each caller.
 type env struct {
-	t      *testing.T
-	db     testStore
-	is     *issuer.Service
-	au     *auth.Service
+	t  *testing.T
+	db testStore
+	is *issuer.Service
+	au *auth.Service
 	// cfg is what srv was built from: [env.set] changes it and builds the
 	// server anew, as serve builds it, behind the same ts.
 	cfg     API
 	srv     *Server
 	handler handlerSwap
 	ts      *httptest.Server
-	clock  *testClock
-	I, X   *issuer.Institution
-	G      *issuer.Group
-	S      *issuer.Issuer
-	B      *issuer.BadgeClass
-	cookie map[string]string // caller → session token
-	bearer map[string]string // caller → bearer token
+	clock   *testClock
+	I, X    *issuer.Institution
+	G       *issuer.Group
+	S       *issuer.Issuer
+	B       *issuer.BadgeClass
+	cookie  map[string]string // caller → session token
+	bearer  map[string]string // caller → bearer token
 	// ownClient is the client of I whose access token ownSIS uses.
 	ownClient       *auth.Client
 	ownClientSecret string
