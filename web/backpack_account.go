@@ -13,6 +13,7 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
@@ -81,7 +82,7 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(bytes.TrimSpace(input)) == 0 {
-		input = stringInput(p.Pasted)
+		input = verifier.StringInput(p.Pasted)
 	}
 	var h *wallet.Holding
 	switch {

@@ -14,6 +14,7 @@ import (
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/vcapi"
 )
 
 // TestRevocationShowsAtOnce: the server reads its own status lists
@@ -67,7 +68,7 @@ func TestRevocationShowsAtOnce(t *testing.T) {
 		out["/verify"] = seen{verified, verifier.Check{ID: verifier.CheckStatus, Verdict: verifier.Verdict(verdicts[verifier.CheckStatus])}}
 		resp, body = post(t, we.ts, "/credentials/verify", map[string]any{"verifiableCredential": jsonRaw(c.JSON)})
 		wantStatus(t, resp, body, apiStatus)
-		vr := decodeJSON[VerifyResponse](t, body)
+		vr := decodeJSON[vcapi.VerifyResponse](t, body)
 		out["vc-api"] = seen{vr.Verified, statusCheck(&verifier.Result{Checks: vr.Results})}
 		return out
 	}

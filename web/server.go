@@ -28,6 +28,7 @@ import (
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/vcapi"
 )
 
 // Server holds the services the handlers use and the router built on them.
@@ -48,14 +49,12 @@ type Server struct {
 	InstitutionRecords InstitutionReader
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
 	MaxBodyBytes int64
-	// Verifier verifies for the VC-API and the verify page; Egress is the
-	// guarded client the page fetches shared links with; Issuers says who
-	// an issuer is; Credentials signs for /credentials/issue (nil: the
-	// route answers 503). See API.
-	Verifier    *verifier.Verifier
-	Egress      *http.Client
-	Issuers     verifier.IssuerDirectory
-	Credentials CredentialSigner
+	// Verifier verifies for the VC-API and the pages; Egress is the
+	// guarded client the verify page fetches shared links with; Issuers
+	// says who an issuer is. See API.
+	Verifier *verifier.Verifier
+	Egress   *http.Client
+	Issuers  verifier.IssuerDirectory
 	// Now is the clock pages say ages by (how long ago a foreign status
 	// list was fetched); nil means time.Now.
 	Now func() time.Time
@@ -70,10 +69,8 @@ type Server struct {
 	// Wallet is the learners' backpack (nil: its routes answer 503, and
 	// the public share and presentation links 404).
 	Wallet *wallet.Service
-	// Audit is the audit trail, where the VC-API records status changes.
-	Audit *audit.Log
-
 	api    *api.Handler
+	vcapi  *vcapi.Handler
 	rates  *rateLimits
 	router chi.Router
 }
@@ -96,7 +93,7 @@ type API struct {
 	Verifier    *verifier.Verifier
 	Egress      *http.Client
 	Issuers     verifier.IssuerDirectory
-	Credentials CredentialSigner
+	Credentials vcapi.CredentialSigner
 	// Now is the clock pages say ages by (how long ago a foreign status
 	// list was fetched); nil means time.Now.
 	Now func() time.Time
@@ -130,11 +127,10 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.setVerifier(cfg)
 	s.Login, s.Demo = cfg.Login, cfg.Demo
 	s.Wallet = cfg.Wallet
-	s.Audit = cfg.Audit
 	s.api = api.New(api.Deps{Log: log, Issuer: cfg.Issuer, Auth: cfg.Auth, Institutions: cfg.Institutions,
 		InstitutionRecords: cfg.InstitutionRecords, Bulk: cfg.Bulk, Insights: cfg.Insights, Wallet: cfg.Wallet,
 		Audit: cfg.Audit, Outbox: cfg.Outbox, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
-		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.handleIssuerCredentialStatus})
+		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.vcapi.HandleIssuerCredentialStatus})
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
 	r.Use(s.throttle(cfg.Throttle)...)
@@ -145,8 +141,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.registerContextRoutes(r)
 	s.registerPublicRoutes(r)
 	s.api.Routes(r)
-	s.registerVCAPIRoutes(r)
-	s.registerVCAPIIssueRoutes(r)
+	s.vcapi.Routes(r)
 	s.registerVerifyRoutes(r)
 	s.registerLoginRoutes(r)
 	s.registerWalletPublicRoutes(r)

@@ -29,6 +29,7 @@ import (
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
+	"github.com/badged/badged/web/vcapi"
 )
 
 // The public verify page: paste, upload or link a credential and read,
@@ -77,22 +78,25 @@ func NewVerifierServer(version string, log *slog.Logger, api API) *Server {
 	r.Use(headAsGet)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
-	s.registerVCAPIRoutes(r)
+	s.vcapi.VerifyRoutes(r)
 	s.registerVerifyRoutes(r)
 	s.router = r
 	return s
 }
 
-// setVerifier takes the verifier's dependencies from api, with defaults:
-// the default egress policy, keys and status lists through it.
-func (s *Server) setVerifier(api API) {
-	s.Egress, s.Verifier, s.Issuers, s.Credentials = api.Egress, api.Verifier, api.Issuers, api.Credentials
+// setVerifier takes the verifier's dependencies from cfg, with defaults
+// (the default egress policy, keys and status lists through it), and
+// builds the VC-API on them.
+func (s *Server) setVerifier(cfg API) {
+	s.Egress, s.Verifier, s.Issuers = cfg.Egress, cfg.Verifier, cfg.Issuers
 	if s.Egress == nil {
 		s.Egress = egress.NewClient(egress.DefaultPolicy())
 	}
 	if s.Verifier == nil {
 		s.Verifier = DefaultVerifier(s.Egress)
 	}
+	s.vcapi = vcapi.New(vcapi.Deps{Log: s.Log, Verifier: s.Verifier, Issuers: s.Issuers, Issuer: cfg.Issuer,
+		Credentials: cfg.Credentials, Audit: cfg.Audit, RequireJSON: s.requireJSON, Authenticate: s.authenticate})
 }
 
 // Languages of the page, the default first.
@@ -318,7 +322,7 @@ func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(bytes.TrimSpace(input)) == 0 {
-		input = stringInput(p.Pasted)
+		input = verifier.StringInput(p.Pasted)
 	}
 	if len(bytes.TrimSpace(input)) == 0 {
 		p.Error = p.T["error.empty"]

@@ -1,4 +1,4 @@
-package web
+package vcapi
 
 import (
 	"encoding/json"
@@ -36,14 +36,14 @@ const (
 // good; suspended or unsuspended, for one issued with a suspension entry
 // (409 for another). A credential issued for an award is revoked through
 // its award (409).
-func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 	p := request.Principal(r)
 	if p == nil || !p.System() {
-		s.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) changes a credential's status through the VC-API"))
+		h.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) changes a credential's status through the VC-API"))
 		return
 	}
-	s.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
-		is, err := s.Issuer.Issuer(r.Context(), request.Actor(r), c.IssuerID)
+	h.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
+		is, err := h.Issuer.Issuer(r.Context(), request.Actor(r), c.IssuerID)
 		if err == nil && is.InstitutionID != p.Client.InstitutionID || badged.KindOf(err) == badged.Forbidden {
 			// As for an id badged never issued: which credentials exist
 			// is not for other institutions to learn.
@@ -59,17 +59,17 @@ func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 // handleIssuerCredentialStatus is updateStatus in the issuer API, for the
 // staff (and systems) who may award as the issuer: the credential must be
 // the issuer's (404 otherwise).
-func (s *Server) handleIssuerCredentialStatus(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) HandleIssuerCredentialStatus(w http.ResponseWriter, r *http.Request) {
 	issuerID := chi.URLParam(r, "issuerID")
-	if err := s.Issuer.MayAward(r.Context(), request.Actor(r), issuerID); err != nil {
-		s.writeError(w, r, err)
+	if err := h.Issuer.MayAward(r.Context(), request.Actor(r), issuerID); err != nil {
+		h.writeError(w, r, err)
 		return
 	}
-	s.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
+	h.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
 		if c.IssuerID != issuerID {
 			return "", badged.Errorf(badged.NotFound, "no credential %s of issuer %s", c.ID, issuerID)
 		}
-		is, err := s.Issuer.Issuer(r.Context(), request.Actor(r), issuerID)
+		is, err := h.Issuer.Issuer(r.Context(), request.Actor(r), issuerID)
 		if err != nil {
 			return "", err
 		}
@@ -80,9 +80,9 @@ func (s *Server) handleIssuerCredentialStatus(w http.ResponseWriter, r *http.Req
 // updateStatus reads an updateStatus request and applies it to the
 // credential it names, once may allows the caller (and says the
 // credential's institution, for the audit trail).
-func (s *Server) updateStatus(w http.ResponseWriter, r *http.Request, may func(c *issuance.Credential) (string, error)) {
+func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, may func(c *issuance.Credential) (string, error)) {
 	var req updateStatusRequest
-	if !s.readIssuing(w, r, &req, "credentialId and credentialStatus") {
+	if !h.readIssuing(w, r, &req, "credentialId and credentialStatus") {
 		return
 	}
 	var fields []render.FieldProblem
@@ -103,34 +103,34 @@ func (s *Server) updateStatus(w http.ResponseWriter, r *http.Request, may func(c
 		}
 	}
 	if len(fields) > 0 {
-		s.writeError(w, r, render.InvalidFields("request", fields...))
+		h.writeError(w, r, render.InvalidFields("request", fields...))
 		return
 	}
-	c, err := s.Credentials.IssuedCredential(r.Context(), req.CredentialID)
+	c, err := h.Credentials.IssuedCredential(r.Context(), req.CredentialID)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	institutionID, err := may(c)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	status := req.CredentialStatus[0].Status
 	switch status {
 	case statusRevoked:
-		err = s.Credentials.RevokeCredential(r.Context(), c.ID, "revoked through the API")
+		err = h.Credentials.RevokeCredential(r.Context(), c.ID, "revoked through the API")
 	default:
-		err = s.Credentials.SuspendCredential(r.Context(), c.ID, status == statusSuspended)
+		err = h.Credentials.SuspendCredential(r.Context(), c.ID, status == statusSuspended)
 	}
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	action := map[string]string{statusRevoked: audit.ActionCredentialRevoke, statusSuspended: audit.ActionCredentialSuspend,
 		statusUnsuspended: audit.ActionCredentialUnsuspend}[status]
 	if status != statusRevoked || c.Revoked.IsZero() {
-		s.audit(r, institutionID, action, c.ID, map[string]string{"issuer": c.IssuerID})
+		h.audit(r, institutionID, action, c.ID, map[string]string{"issuer": c.IssuerID})
 	}
 	render.JSON(w, http.StatusOK, map[string]any{"credentialId": c.ID, "credentialStatus": []any{
 		map[string]any{"type": statuslist.TypeBitstring, "status": status}}})
@@ -138,8 +138,8 @@ func (s *Server) updateStatus(w http.ResponseWriter, r *http.Request, may func(c
 
 // audit records an action of the caller on a credential, logging (not
 // failing the request) when the trail cannot be written.
-func (s *Server) audit(r *http.Request, institutionID, action, credentialID string, details map[string]string) {
-	if s.Audit == nil {
+func (h *Handler) audit(r *http.Request, institutionID, action, credentialID string, details map[string]string) {
+	if h.Audit == nil {
 		return
 	}
 	for k, v := range details {
@@ -148,8 +148,8 @@ func (s *Server) audit(r *http.Request, institutionID, action, credentialID stri
 		}
 	}
 	d, _ := json.Marshal(details)
-	if _, err := s.Audit.Record(r.Context(), audit.Entry{InstitutionID: institutionID, Actor: request.Actor(r).UserID, Action: action,
+	if _, err := h.Audit.Record(r.Context(), audit.Entry{InstitutionID: institutionID, Actor: request.Actor(r).UserID, Action: action,
 		Target: audit.Target{Kind: "credential", ID: credentialID}, Details: d}); err != nil {
-		s.Log.Error("audit: not recorded", "action", action, "credential", credentialID, "err", err)
+		h.Log.Error("audit: not recorded", "action", action, "credential", credentialID, "err", err)
 	}
 }

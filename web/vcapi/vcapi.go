@@ -1,12 +1,18 @@
-package web
+// Package vcapi is the W3C VC-API: verification for anyone
+// (/credentials/verify, /presentations/verify), issuance and status
+// updates for institutions' systems (/credentials/issue,
+// /credentials/status). Request and response shapes are the VC-API's;
+// badged adds its full list of checks, with verdicts and messages, as
+// "results". Errors are problem+json ([render.Error]).
+package vcapi
 
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,9 +32,38 @@ import (
 	"github.com/badged/badged/web/request"
 )
 
-// The W3C VC-API: verification for anyone, issuance for institutions'
-// systems. Request and response shapes are the VC-API's; badged adds its
-// full list of checks, with verdicts and messages, as "results".
+// Deps are what the VC-API uses. Verifier is required; without Issuers
+// no issuer is known, and without Credentials /credentials/issue and the
+// status updates answer 503.
+type Deps struct {
+	Log         *slog.Logger
+	Verifier    *verifier.Verifier
+	Issuers     verifier.IssuerDirectory
+	Issuer      *issuer.Service
+	Credentials CredentialSigner
+	// Audit records the status changes (nil: not recorded).
+	Audit *audit.Log
+	// RequireJSON refuses a body that is not JSON and Authenticate
+	// establishes the caller of the issuing routes: web's middleware.
+	RequireJSON, Authenticate func(http.Handler) http.Handler
+}
+
+// Handler serves the VC-API.
+type Handler struct{ Deps }
+
+// New returns the VC-API on d.
+func New(d Deps) *Handler { return &Handler{d} }
+
+// Routes adds the whole VC-API: verification and issuance.
+func (h *Handler) Routes(r chi.Router) {
+	h.VerifyRoutes(r)
+	h.registerIssueRoutes(r)
+}
+
+// writeError sends err as a problem ([render.Error]).
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	render.Error(w, r, h.Log, err)
+}
 
 // CredentialSigner signs a credential composed by an institution's system
 // for one of its issuers. issuance.Service implements it.
@@ -53,18 +88,18 @@ type CredentialSigner interface {
 	BadgeClassOf(ctx context.Context, issuerID string, doc map[string]any) (*issuer.BadgeClass, error)
 }
 
-// registerVCAPIRoutes adds the VC-API's verify endpoints, public and with
-// no account.
-func (s *Server) registerVCAPIRoutes(r chi.Router) {
-	r.With(s.requireJSON).Post("/credentials/verify", s.handleVerifyCredential)
-	r.With(s.requireJSON).Post("/presentations/verify", s.handleVerifyPresentation)
+// VerifyRoutes adds the VC-API's verify endpoints, public and with no
+// account: all a stateless verifier node serves of it.
+func (h *Handler) VerifyRoutes(r chi.Router) {
+	r.With(h.RequireJSON).Post("/credentials/verify", h.handleVerifyCredential)
+	r.With(h.RequireJSON).Post("/presentations/verify", h.handleVerifyPresentation)
 }
 
-// registerVCAPIIssueRoutes adds /credentials/issue, for institutions'
+// registerIssueRoutes adds /credentials/issue, for institutions'
 // systems with a bearer token.
-func (s *Server) registerVCAPIIssueRoutes(r chi.Router) {
-	r.With(s.requireJSON, s.authenticate).Post("/credentials/issue", s.handleIssueCredential)
-	r.With(s.requireJSON, s.authenticate).Post("/credentials/status", s.handleUpdateStatus)
+func (h *Handler) registerIssueRoutes(r chi.Router) {
+	r.With(h.RequireJSON, h.Authenticate).Post("/credentials/issue", h.handleIssueCredential)
+	r.With(h.RequireJSON, h.Authenticate).Post("/credentials/status", h.handleUpdateStatus)
 }
 
 // VerifyResponse is the VC-API's verification result: verified, the names
@@ -122,7 +157,7 @@ type KnownIssuerView struct {
 }
 
 // vcResponse turns a verifier result into the VC-API's shape.
-func (s *Server) vcResponse(ctx context.Context, res *verifier.Result) *VerifyResponse {
+func (h *Handler) vcResponse(ctx context.Context, res *verifier.Result) *VerifyResponse {
 	out := &VerifyResponse{
 		Verified: res.Verified, Verdict: res.Verdict, Status: res.Status, StatusFetched: res.StatusFetched,
 		Checks: []string{}, Warnings: []CheckProblem{}, Errors: []CheckProblem{},
@@ -143,14 +178,14 @@ func (s *Server) vcResponse(ctx context.Context, res *verifier.Result) *VerifyRe
 			out.Warnings = append(out.Warnings, p)
 		}
 	}
-	if k, ok := verifier.KnownIssuerOf(ctx, s.Issuers, res); ok {
+	if k, ok := verifier.KnownIssuerOf(ctx, h.Issuers, res); ok {
 		out.KnownIssuer = &KnownIssuerView{Name: k.Name.EN, Source: k.Source}
 		if out.KnownIssuer.Name == "" {
 			out.KnownIssuer.Name = k.Name.NL
 		}
 	}
 	for _, sub := range res.Credentials {
-		out.Credentials = append(out.Credentials, s.vcResponse(ctx, sub))
+		out.Credentials = append(out.Credentials, h.vcResponse(ctx, sub))
 	}
 	return out
 }
@@ -233,12 +268,12 @@ func verifyStatus(v verifier.Overall) int {
 
 // writeVerification sends a verification's result with the status of its
 // verdict (see verifyStatus).
-func (s *Server) writeVerification(w http.ResponseWriter, r *http.Request, res *verifier.Result) {
+func (h *Handler) writeVerification(w http.ResponseWriter, r *http.Request, res *verifier.Result) {
 	status := verifyStatus(res.Verdict)
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(verifyRetryAfter))
 	}
-	render.JSON(w, status, s.vcResponse(r.Context(), res))
+	render.JSON(w, status, h.vcResponse(r.Context(), res))
 }
 
 // handleVerifyCredential verifies a credential: a JSON-LD credential, a
@@ -246,33 +281,33 @@ func (s *Server) writeVerification(w http.ResponseWriter, r *http.Request, res *
 // URL or in base64. 200 verified, 422 invalid, 503 indeterminate, each
 // with the result; 400 for a request that is not one; 422 (problem) for a
 // credential that cannot be read.
-func (s *Server) handleVerifyCredential(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleVerifyCredential(w http.ResponseWriter, r *http.Request) {
 	body, err := readJSON(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	var req verifyCredentialRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with verifiableCredential"}))
+		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with verifiableCredential"}))
 		return
 	}
 	input, err := credentialInput(req.VerifiableCredential, "verifiableCredential")
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	res := s.Verifier.Verify(r.Context(), input)
+	res := h.Verifier.Verify(r.Context(), input)
 	if unreadable(res) {
-		s.writeError(w, r, unprocessable(res))
+		h.writeError(w, r, unprocessable(res))
 		return
 	}
 	if res.Kind == "presentation" {
-		s.writeError(w, r, &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
+		h.writeError(w, r, &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
 			Detail: "verifiableCredential is a presentation; send it to /presentations/verify"})
 		return
 	}
-	s.writeVerification(w, r, res)
+	h.writeVerification(w, r, res)
 }
 
 // credentialInput returns what the verifier reads from a request's
@@ -296,29 +331,9 @@ func credentialInput(raw json.RawMessage, field string) ([]byte, error) {
 		if t := strings.TrimSpace(str); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 			return nil, render.InvalidFields("request", render.FieldProblem{Field: field, Detail: "a string holding JSON; send the credential itself, as a JSON object, not encoded as a string"})
 		}
-		return stringInput(str), nil
+		return verifier.StringInput(str), nil
 	}
 	return nil, render.InvalidFields("request", render.FieldProblem{Field: field, Detail: "must be a credential (a JSON object) or a JWT (a string)"})
-}
-
-// stringInput decodes an image given as a data: URL or in base64; any
-// other string is passed on as is (a JWT).
-func stringInput(str string) []byte {
-	str = strings.TrimSpace(str)
-	if rest, ok := strings.CutPrefix(str, "data:"); ok {
-		if _, data, ok := strings.Cut(rest, ";base64,"); ok {
-			if b, err := base64.StdEncoding.DecodeString(data); err == nil {
-				return b
-			}
-		}
-		return []byte(str)
-	}
-	if strings.Count(str, ".") < 2 {
-		if b, err := base64.StdEncoding.DecodeString(str); err == nil && (bytes.HasPrefix(b, []byte("\x89PNG")) || bytes.HasPrefix(bytes.TrimSpace(b), []byte("<"))) {
-			return b
-		}
-	}
-	return []byte(str)
 }
 
 // unreadable reports whether the verifier could not read the input at all.
@@ -343,38 +358,38 @@ type verifyPresentationRequest struct {
 
 // handleVerifyPresentation verifies a presentation, its proof made for the
 // challenge and domain in options, and each credential it carries.
-func (s *Server) handleVerifyPresentation(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleVerifyPresentation(w http.ResponseWriter, r *http.Request) {
 	body, err := readJSON(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	var req verifyPresentationRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with verifiablePresentation and options"}))
+		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with verifiablePresentation and options"}))
 		return
 	}
 	raw := bytes.TrimSpace(req.VerifiablePresentation)
 	if len(raw) == 0 || raw[0] != '{' {
-		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "verifiablePresentation", Detail: "required: a JSON-LD presentation with a Data Integrity proof"}))
+		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "verifiablePresentation", Detail: "required: a JSON-LD presentation with a Data Integrity proof"}))
 		return
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "verifiablePresentation", Detail: "not a JSON object"}))
+		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "verifiablePresentation", Detail: "not a JSON object"}))
 		return
 	}
 	if !hasJSONType(doc, "VerifiablePresentation") {
-		s.writeError(w, r, &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
+		h.writeError(w, r, &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
 			Detail: "verifiablePresentation's type does not include VerifiablePresentation"})
 		return
 	}
-	res := s.Verifier.VerifyPresentation(r.Context(), doc, verifier.PresentationOptions{Challenge: req.Options.Challenge, Domain: req.Options.Domain})
+	res := h.Verifier.VerifyPresentation(r.Context(), doc, verifier.PresentationOptions{Challenge: req.Options.Challenge, Domain: req.Options.Domain})
 	if unreadable(res) {
-		s.writeError(w, r, unprocessable(res))
+		h.writeError(w, r, unprocessable(res))
 		return
 	}
-	s.writeVerification(w, r, res)
+	h.writeVerification(w, r, res)
 }
 
 func hasJSONType(doc map[string]any, want string) bool {
@@ -444,47 +459,47 @@ func (req *issueRequest) suspendable() (bool, *render.FieldProblem) {
 // (an OAuth client or API token of the institution), as one of the
 // institution's issuers: 201 with {verifiableCredential}. People, and
 // clients of other institutions, are refused.
-func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 	p := request.Principal(r)
 	if p == nil || !p.System() {
-		s.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) issues through the VC-API"))
+		h.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) issues through the VC-API"))
 		return
 	}
 	var req issueRequest
-	if !s.readIssuing(w, r, &req, "credential and options") {
+	if !h.readIssuing(w, r, &req, "credential and options") {
 		return
 	}
 	if req.Credential == nil {
-		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "credential", Detail: "required: the unsigned credential"}))
+		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "credential", Detail: "required: the unsigned credential"}))
 		return
 	}
 	issuerID := req.Options.Issuer
 	if issuerID == "" {
-		issuerID = s.issuerIDOf(req.Credential)
+		issuerID = h.issuerIDOf(req.Credential)
 	}
 	if issuerID == "" {
-		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "options.issuer", Detail: "required unless credential.issuer is the DID of one of your issuers"}))
+		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "options.issuer", Detail: "required unless credential.issuer is the DID of one of your issuers"}))
 		return
 	}
-	is, err := s.Issuer.Issuer(r.Context(), request.Actor(r), issuerID)
+	is, err := h.Issuer.Issuer(r.Context(), request.Actor(r), issuerID)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
 	if is.InstitutionID != p.Client.InstitutionID {
-		s.writeError(w, r, badged.Errorf(badged.Forbidden, "issuer %s is not of your institution", issuerID))
+		h.writeError(w, r, badged.Errorf(badged.Forbidden, "issuer %s is not of your institution", issuerID))
 		return
 	}
-	if err := s.inScope(r, p.Client.Scope, is.ID, req.Credential); err != nil {
-		s.writeError(w, r, err)
+	if err := h.inScope(r, p.Client.Scope, is.ID, req.Credential); err != nil {
+		h.writeError(w, r, err)
 		return
 	}
 	suspendable, fp := req.suspendable()
 	if fp != nil {
-		s.writeError(w, r, render.InvalidFields("request", *fp))
+		h.writeError(w, r, render.InvalidFields("request", *fp))
 		return
 	}
-	signed, err := s.Credentials.SignCredential(r.Context(), is.ID, req.Credential, issuance.SignOptions{
+	signed, err := h.Credentials.SignCredential(r.Context(), is.ID, req.Credential, issuance.SignOptions{
 		Cryptosuite: req.Options.Cryptosuite,
 		Format:      req.Options.Format,
 		Suspendable: suspendable,
@@ -495,14 +510,14 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 		for i, p := range ice.Problems {
 			fields[i] = render.FieldProblem{Field: "credential" + p.Path, Detail: p.Message + " (rule: " + p.Check + ")"}
 		}
-		s.writeError(w, r, render.InvalidFields("credential", fields...))
+		h.writeError(w, r, render.InvalidFields("credential", fields...))
 		return
 	}
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return
 	}
-	s.audit(r, is.InstitutionID, audit.ActionCredentialIssue, signed.ID, map[string]string{"issuer": is.ID, "format": req.Options.Format, "cryptosuite": req.Options.Cryptosuite})
+	h.audit(r, is.InstitutionID, audit.ActionCredentialIssue, signed.ID, map[string]string{"issuer": is.ID, "format": req.Options.Format, "cryptosuite": req.Options.Cryptosuite})
 	render.JSON(w, http.StatusCreated, map[string]any{"verifiableCredential": issuedView(signed, req.Options.Format)})
 }
 
@@ -511,11 +526,11 @@ func (s *Server) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
 // class only with the free-form permission; one that fits a badge class
 // only when its scope names it (or names no badge class). The error is
 // Forbidden, saying which.
-func (s *Server) inScope(r *http.Request, scope auth.Scope, issuerID string, doc map[string]any) error {
+func (h *Handler) inScope(r *http.Request, scope auth.Scope, issuerID string, doc map[string]any) error {
 	if !scope.AllowsIssuer(issuerID) {
 		return badged.Errorf(badged.Forbidden, "this client may not issue as issuer %s (its scope names other issuers)", issuerID)
 	}
-	bc, err := s.Credentials.BadgeClassOf(r.Context(), issuerID, doc)
+	bc, err := h.Credentials.BadgeClassOf(r.Context(), issuerID, doc)
 	switch {
 	case err == nil:
 		if !scope.AllowsBadgeClass(bc.ID) {
@@ -548,7 +563,7 @@ func issuedView(signed *issuance.Signed, format string) any {
 
 // issuerIDOf returns the platform issuer id whose DID the credential names
 // as its issuer, or "".
-func (s *Server) issuerIDOf(doc map[string]any) string {
+func (h *Handler) issuerIDOf(doc map[string]any) string {
 	var id string
 	switch is := doc["issuer"].(type) {
 	case string:
@@ -561,7 +576,7 @@ func (s *Server) issuerIDOf(doc map[string]any) string {
 		return ""
 	}
 	cand := id[i+len(":issuers:"):]
-	if cand == "" || s.Credentials.IssuerDID(cand) != id {
+	if cand == "" || h.Credentials.IssuerDID(cand) != id {
 		return ""
 	}
 	return cand
@@ -571,18 +586,18 @@ func (s *Server) issuerIDOf(doc map[string]any) string {
 // changes credentials into req, whose fields the shape names for the
 // error; it answers the error itself and reports false when this server
 // does not issue or the body is not such an object.
-func (s *Server) readIssuing(w http.ResponseWriter, r *http.Request, req any, shape string) bool {
-	if s.Credentials == nil || s.Issuer == nil {
-		s.writeError(w, r, badged.Errorf(badged.Unavailable, "this server does not issue credentials"))
+func (h *Handler) readIssuing(w http.ResponseWriter, r *http.Request, req any, shape string) bool {
+	if h.Credentials == nil || h.Issuer == nil {
+		h.writeError(w, r, badged.Errorf(badged.Unavailable, "this server does not issue credentials"))
 		return false
 	}
 	body, err := readJSON(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.writeError(w, r, err)
 		return false
 	}
 	if err := json.Unmarshal(body, req); err != nil {
-		s.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with " + shape}))
+		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with " + shape}))
 		return false
 	}
 	return true
