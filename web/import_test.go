@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
 )
 
@@ -61,8 +62,8 @@ func TestImportNotHolder(t *testing.T) {
 				form["lang"] = lang
 				resp, doc := we.importPost(bram, form)
 				wantPage(t, resp, doc, http.StatusForbidden)
-				if got := doc.Find("#error").Text(); got != backpackText[lang]["importNotHolder"] {
-					t.Errorf("error %q; want %q", got, backpackText[lang]["importNotHolder"])
+				if got := doc.Find("#error").Text(); got != page.BackpackText[lang]["importNotHolder"] {
+					t.Errorf("error %q; want %q", got, page.BackpackText[lang]["importNotHolder"])
 				}
 				if doc.Find("#refusal").Length() != 1 {
 					t.Error("no refusal on the page")

@@ -13,6 +13,7 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/devidp"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/request"
 )
 
@@ -60,7 +61,7 @@ func (e *env) loginFlowAt(provider, user, next string) (*http.Response, *http.Co
 	resp.Body.Close()
 	var flow *http.Cookie
 	for _, ck := range resp.Cookies() {
-		if ck.Name == LoginCookie {
+		if ck.Name == page.LoginCookie {
 			flow = ck
 		}
 	}
@@ -105,7 +106,7 @@ func TestLoginOverHTTP(t *testing.T) {
 		switch ck.Name {
 		case request.SessionCookie:
 			session = ck
-		case LoginCookie:
+		case page.LoginCookie:
 			if ck.MaxAge >= 0 {
 				t.Errorf("the login cookie is not cleared: %+v", ck)
 			}
@@ -199,13 +200,6 @@ func TestLoginPage(t *testing.T) {
 	}
 }
 
-func TestLoginCookieSecure(t *testing.T) {
-	s := &Server{BaseURL: "https://badges.example.edu"}
-	if c := s.loginCookie("v", 0); !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
-		t.Errorf("login cookie %+v", c)
-	}
-}
-
 // matrixFlow is the login cookie of the flow matrixCallback started.
 var matrixFlow string
 
@@ -239,7 +233,7 @@ func (e *env) matrixCallback() string {
 // own rather than the caller's, which later cells still need.
 var matrixPrepare = map[string]func(e *env, caller string, req *http.Request){
 	"GET /login/{provider}/callback": func(e *env, caller string, req *http.Request) {
-		req.AddCookie(&http.Cookie{Name: LoginCookie, Value: matrixFlow})
+		req.AddCookie(&http.Cookie{Name: page.LoginCookie, Value: matrixFlow})
 	},
 	"POST /logout": func(e *env, caller string, req *http.Request) {
 		if _, err := req.Cookie(request.SessionCookie); err == nil {
@@ -256,7 +250,7 @@ var matrixPrepare = map[string]func(e *env, caller string, req *http.Request){
 func TestLoginPageInDutch(t *testing.T) {
 	e := newEnv(t)
 	e.enableLogin()
-	nl := loginText["nl"]
+	nl := page.LoginText["nl"]
 	for name, tc := range map[string]struct {
 		path   string
 		header http.Header

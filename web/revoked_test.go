@@ -8,6 +8,7 @@ import (
 
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/page"
 )
 
 // TestRevokedHolding: once its issuer revokes a public credential, its
@@ -34,7 +35,7 @@ func TestRevokedHolding(t *testing.T) {
 	const reason = "awarded in error"
 	must(we.is.RevokeAward(ctx, root, a.ID, reason))
 	for _, lang := range []string{"en", "nl"} {
-		T := backpackText[lang]
+		T := page.BackpackText[lang]
 		resp, doc = we.browse(learner, "GET", hp+"?lang="+lang, nil, true)
 		wantPage(t, resp, doc, 200)
 		if s := doc.Find("article.credential").AttrOr("data-state", ""); s != wallet.StateRevoked {
@@ -74,7 +75,7 @@ func TestRevokedHolding(t *testing.T) {
 	// The public page: reachable, revoked first, never valid.
 	resp, doc = we.browse(anonymous, "GET", sp, nil, true)
 	wantPage(t, resp, doc, 200)
-	T := backpackText["en"]
+	T := page.BackpackText["en"]
 	name := doc.Find("h1").Text()
 	if s := doc.Find("article.credential").AttrOr("data-state", ""); s != wallet.StateRevoked {
 		t.Errorf("share page state %q", s)
@@ -90,10 +91,10 @@ func TestRevokedHolding(t *testing.T) {
 	if got := doc.Find("title").Text(); !strings.HasPrefix(got, T["stateRevoked"]+": ") {
 		t.Errorf("title %q", got)
 	}
-	if d := doc.Find(`meta[property="og:description"]`).AttrOr("content", ""); !strings.HasPrefix(d, pageText["en"]["result.invalid"]+": "+pageText["en"]["result.revokedText"]) {
+	if d := doc.Find(`meta[property="og:description"]`).AttrOr("content", ""); !strings.HasPrefix(d, page.VerifyText["en"]["result.invalid"]+": "+page.VerifyText["en"]["result.revokedText"]) {
 		t.Errorf("og:description %q; want the verdict first", d)
 	}
-	if strings.Contains(doc.Find("body").Text(), pageText["en"]["result.valid"]) {
+	if strings.Contains(doc.Find("body").Text(), page.VerifyText["en"]["result.valid"]) {
 		t.Error("the public page of a revoked credential says valid")
 	}
 }
@@ -106,8 +107,8 @@ func TestStateFilterWords(t *testing.T) {
 	for _, lang := range []string{"en", "nl"} {
 		resp, doc := we.browse(learner, "GET", "/backpack?lang="+lang, nil, true)
 		wantPage(t, resp, doc, 200)
-		if got := doc.Find(`option[value="invalid"]`).Text(); got != pageText[lang]["result.invalid"] {
-			t.Errorf("%s: filter says %q, the verdict %q", lang, got, pageText[lang]["result.invalid"])
+		if got := doc.Find(`option[value="invalid"]`).Text(); got != page.VerifyText[lang]["result.invalid"] {
+			t.Errorf("%s: filter says %q, the verdict %q", lang, got, page.VerifyText[lang]["result.invalid"])
 		}
 	}
 }

@@ -27,21 +27,24 @@ import (
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/vcapi"
 )
 
-// Server holds the services the handlers use and the router built on them.
+// Server is badged's one HTTP server: one router and one middleware stack
+// in front of the JSON API ([api.Handler]), the VC-API ([vcapi.Handler]),
+// the pages ([page.Handler]) and the public documents. NewServer builds
+// it from an [API], for serve and the tests alike.
 type Server struct {
 	Version string
 	Log     *slog.Logger
 	// BaseURL is the public URL of the server: an https one makes the
 	// session cookie Secure, and its origin is trusted for state-changing
 	// requests.
-	BaseURL      string
-	Issuer       *issuer.Service
-	Auth         *auth.Service
-	Institutions api.InstitutionLister
+	BaseURL string
+	// Auth establishes callers (see authenticate).
+	Auth *auth.Service
 	// Publisher builds the public documents (DID documents, profiles,
 	// status lists) and InstitutionRecords the institution profiles;
 	// without them those routes answer 404.
@@ -61,21 +64,16 @@ type Server struct {
 	// ReadHeaderTimeout bounds the reading of a request's headers, which
 	// cuts off slow-loris clients (default 5 seconds).
 	ReadHeaderTimeout time.Duration
-	// Login signs people in with OpenID Connect (nil: no provider, and
-	// /login/{provider} answers 404); Demo says its providers are demo
-	// accounts, which the login page tells.
-	Login *login.Service
-	Demo  bool
-	// Wallet is the learners' backpack (nil: its routes answer 503, and
-	// the public share and presentation links 404).
-	Wallet *wallet.Service
+
 	api    *api.Handler
+	pages  *page.Handler
 	vcapi  *vcapi.Handler
 	rates  *rateLimits
 	router chi.Router
 }
 
-// API is what the JSON API needs; every field but BaseURL is required.
+// API is what the server needs: its JSON API, VC-API and pages; every
+// field but BaseURL is required.
 type API struct {
 	BaseURL      string
 	Issuer       *issuer.Service
@@ -121,16 +119,14 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // NewServer builds the router. It does not listen; see [Server.Serve].
 func NewServer(version string, log *slog.Logger, cfg API) *Server {
-	s := &Server{Version: version, Log: log, BaseURL: cfg.BaseURL, Issuer: cfg.Issuer, Auth: cfg.Auth,
-		Institutions: cfg.Institutions, MaxBodyBytes: DefaultMaxBodyBytes}
+	s := &Server{Version: version, Log: log, BaseURL: cfg.BaseURL, Auth: cfg.Auth, MaxBodyBytes: DefaultMaxBodyBytes}
 	s.Publisher, s.InstitutionRecords = cfg.Publisher, cfg.InstitutionRecords
 	s.setVerifier(cfg)
-	s.Login, s.Demo = cfg.Login, cfg.Demo
-	s.Wallet = cfg.Wallet
 	s.api = api.New(api.Deps{Log: log, Issuer: cfg.Issuer, Auth: cfg.Auth, Institutions: cfg.Institutions,
 		InstitutionRecords: cfg.InstitutionRecords, Bulk: cfg.Bulk, Insights: cfg.Insights, Wallet: cfg.Wallet,
 		Audit: cfg.Audit, Outbox: cfg.Outbox, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.vcapi.HandleIssuerCredentialStatus})
+	s.setPages(cfg)
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
 	r.Use(s.throttle(cfg.Throttle)...)
@@ -142,12 +138,8 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.registerPublicRoutes(r)
 	s.api.Routes(r)
 	s.vcapi.Routes(r)
-	s.registerVerifyRoutes(r)
-	s.registerLoginRoutes(r)
+	s.pages.Routes(r)
 	s.registerWalletPublicRoutes(r)
-	s.registerSharePageRoutes(r)
-	s.registerBackpackRoutes(r)
-	s.registerCatalogueRoutes(r)
 	if cfg.DevIDP != nil {
 		r.Mount("/devidp", cfg.DevIDP)
 	}
@@ -206,4 +198,24 @@ func (s *Server) registerContextRoutes(r chi.Router) {
 // internal one to s.Log.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	render.Error(w, r, s.Log, err)
+}
+
+// registerWalletPublicRoutes adds what anyone may open: a public share and
+// a shared presentation, as JSON or, for a browser, as a page.
+func (s *Server) registerWalletPublicRoutes(r chi.Router) {
+	r.Get("/s/{shareID}", byAccept(s.pages.HandleSharePage, s.api.HandlePublicShare))
+	r.Get("/p/{presentationID}", byAccept(s.pages.HandlePresentationPage, s.api.HandlePublicPresentation))
+}
+
+// byAccept answers a browser (a client that prefers HTML) with html and
+// anyone else with data.
+func byAccept(html, data http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept")
+		if page.WantsHTML(r) {
+			html(w, r)
+			return
+		}
+		data(w, r)
+	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/page"
 )
 
 // unreachableIssuer is a verifier node with the real egress policy and a
@@ -72,7 +73,7 @@ func TestVerifyPageVerdicts(t *testing.T) {
 	e := newLoopbackVerify(t, time.Now)
 	u := newUnreachableIssuer(t, true)
 	for _, lang := range []string{"en", "nl"} {
-		T := pageText[lang]
+		T := page.VerifyText[lang]
 		tests := []struct {
 			name    string
 			ts      *httptest.Server
@@ -229,7 +230,7 @@ func TestVerifyPageStatusAge(t *testing.T) {
 		t.Errorf("first: %q, want nothing: the list was fetched just now", got)
 	}
 	now = now.Add(4 * time.Minute)
-	if got, want := age(), fmt.Sprintf(pageText["en"]["status.minutesAgo"], 4); got != want {
+	if got, want := age(), fmt.Sprintf(page.VerifyText["en"]["status.minutesAgo"], 4); got != want {
 		t.Errorf("from the cache: %q, want %q", got, want)
 	}
 	if n := lv.fetches.Load(); n != 1 {
@@ -260,7 +261,7 @@ func TestBackpackUnreachableLists(t *testing.T) {
 	hp := "/backpack/" + a.ID
 
 	for _, lang := range []string{"en", "nl"} {
-		T := backpackText[lang]
+		T := page.BackpackText[lang]
 		resp, doc := we.browse(learner, "GET", hp+"?lang="+lang, nil, true)
 		wantPage(t, resp, doc, 200)
 		if s := doc.Find("article.credential").AttrOr("data-state", ""); s != wallet.StateUnchecked {
@@ -276,9 +277,9 @@ func TestBackpackUnreachableLists(t *testing.T) {
 		if r := v.Find("ul.unchecked-reasons").Text(); !strings.Contains(r, "not allowed (loopback)") {
 			t.Errorf("%s: reasons %q, want the refusal", lang, r)
 		}
-		page := doc.Find("main").Text()
-		for _, never := range []string{T["stateRevoked"], T["stateRevokedText"], T["stateInvalidText"], pageText[lang]["check.status.revoked"], pageText[lang]["result.alteredText"]} {
-			if strings.Contains(page, never) {
+		text := doc.Find("main").Text()
+		for _, never := range []string{T["stateRevoked"], T["stateRevokedText"], T["stateInvalidText"], page.VerifyText[lang]["check.status.revoked"], page.VerifyText[lang]["result.alteredText"]} {
+			if strings.Contains(text, never) {
 				t.Errorf("%s: the page says %q of a genuine badge whose lists could not be fetched", lang, never)
 			}
 		}
@@ -312,23 +313,5 @@ func TestBackpackUnreachableLists(t *testing.T) {
 	wantPage(t, resp, doc, 200)
 	if s := doc.Find("article.credential").AttrOr("data-state", ""); s != wallet.StateRevoked {
 		t.Errorf("after revocation: state %q, want revoked", s)
-	}
-}
-
-// TestVerdictOfStoredResult: a result stored before there were three
-// verdicts (no verdict field) reads as it did: verified is valid.
-func TestVerdictOfStoredResult(t *testing.T) {
-	T := pageText["en"]
-	for _, tt := range []struct {
-		res  *verifier.Result
-		want string
-	}{
-		{&verifier.Result{Verified: true, Checks: []verifier.Check{{ID: verifier.CheckProof, Verdict: verifier.Pass}}}, "valid"},
-		{&verifier.Result{Checks: []verifier.Check{{ID: verifier.CheckProof, Verdict: verifier.Fail}}}, "invalid"},
-		{nil, "indeterminate"},
-	} {
-		if got := verdictOf(T, tt.res, time.Now()); got.Verdict != tt.want || got.Title == "" || got.Text == "" {
-			t.Errorf("verdictOf(%+v) = %+v, want %s", tt.res, got, tt.want)
-		}
 	}
 }

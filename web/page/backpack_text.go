@@ -1,10 +1,10 @@
-package web
+package page
 
-// backpackText is the text of the learner's pages (the backpack, a
+// BackpackText is the text of the learner's pages (the backpack, a
 // credential, import, account and the public share page) in each
 // language. The verification checks reuse the verify page's words
-// (pageText), so both pages say a result alike.
-var backpackText = map[string]map[string]string{
+// (VerifyText), so both pages say a result alike.
+var BackpackText = map[string]map[string]string{
 	"en": {
 		"language": "Nederlands", "otherLang": "nl", "skip": "Skip to content", "nav": "Backpack",
 		"navBackpack": "My credentials", "institutionUnknown": "The institution", "navImport": "Import", "navAccount": "Account and privacy", "signOut": "Sign out",
@@ -16,9 +16,9 @@ var backpackText = map[string]map[string]string{
 		"anyIssuer": "All issuers", "anyState": "All states", "filterApply": "Filter", "filterClear": "Clear filters",
 		"stateIssued": "Valid", "stateRevoked": "Revoked", "stateExpired": "Expired", "stateInvalid": "Not valid",
 		"stateSuspended": "Suspended", "stateUnchecked": "Could not be checked right now",
-		"stateSuspendedText": pageText["en"]["result.suspendedText"], // one wording, the verify page's
+		"stateSuspendedText": VerifyText["en"]["result.suspendedText"], // one wording, the verify page's
 		"stateUncheckedText": "This credential could not be fully checked right now: its issuer's key or revocation list could not be fetched. Nothing was found against it; it will be checked again later.",
-		"stateRevokedText":   pageText["en"]["result.revokedText"],
+		"stateRevokedText":   VerifyText["en"]["result.revokedText"],
 		"stateExpiredText":   "Expired: it was valid until the date it names.",
 		"stateInvalidText":   "This credential does not verify now; see the checks below.",
 		"none":               "You have no credentials yet.", "noneMatch": "No credential matches these filters.",
@@ -142,9 +142,9 @@ var backpackText = map[string]map[string]string{
 		"anyIssuer": "Alle uitgevers", "anyState": "Alle statussen", "filterApply": "Filteren", "filterClear": "Filters wissen",
 		"stateIssued": "Geldig", "stateRevoked": "Ingetrokken", "stateExpired": "Verlopen", "stateInvalid": "Niet geldig",
 		"stateSuspended": "Opgeschort", "stateUnchecked": "Kon nu niet worden gecontroleerd",
-		"stateSuspendedText": pageText["nl"]["result.suspendedText"],
+		"stateSuspendedText": VerifyText["nl"]["result.suspendedText"],
 		"stateUncheckedText": "Dit credential kon nu niet volledig worden gecontroleerd: de sleutel of de intrekkingslijst van de uitgever kon niet worden opgehaald. Er is niets tegen gevonden; het wordt later opnieuw gecontroleerd.",
-		"stateRevokedText":   pageText["nl"]["result.revokedText"],
+		"stateRevokedText":   VerifyText["nl"]["result.revokedText"],
 		"stateExpiredText":   "Verlopen: het was geldig tot de datum die het noemt.",
 		"stateInvalidText":   "Dit credential is nu niet geldig; zie de controles hieronder.",
 		"none":               "U hebt nog geen credentials.", "noneMatch": "Geen credential past bij deze filters.",
@@ -259,10 +259,10 @@ var backpackText = map[string]map[string]string{
 	},
 }
 
-// fallbackTerms are the terms a learner accepts to claim a direct award
+// FallbackTerms are the terms a learner accepts to claim a direct award
 // from an institution that has none of its own (issuer.Institution.Terms):
 // the claim then posts no version. "%s" is the institution's name.
-var fallbackTerms = map[string]string{
+var FallbackTerms = map[string]string{
 	"en": "%s issues this badge to you as a signed credential. By claiming it you agree that the institution " +
 		"records that you accepted it, with your account's identifiers, and that the credential names you by " +
 		"your wallet's identifier and a salted hash of your email address. You decide whether it is shared; " +

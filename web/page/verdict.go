@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"fmt"
@@ -33,7 +33,7 @@ func (v verdictView) Valid() bool { return v.Verdict == string(verifier.Valid) }
 // and why, in the verifier's words.
 type reason struct{ Text, Detail, DetailLang string }
 
-// verdictOf says res in the words of t (pageText of a language), at now.
+// verdictOf says res in the words of t (VerifyText of a language), at now.
 // A nil res could not be checked at all.
 func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdictView {
 	if res == nil {
@@ -88,14 +88,6 @@ func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdict
 		}
 	}
 	return v
-}
-
-// now is the server's clock.
-func (s *Server) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
 }
 
 // verificationOf says a result in t's words (the verify page's): its

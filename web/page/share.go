@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/render"
 )
 
 // The public page of a shared credential. GET /s/{shareID} answers a
@@ -21,9 +22,9 @@ import (
 // registerSharePageRoutes adds what the public page links to: its image,
 // for link previews, and the credential itself, to download or to verify
 // elsewhere.
-func (s *Server) registerSharePageRoutes(r chi.Router) {
-	r.Get("/s/{shareID}/image.png", s.handleShareImage)
-	r.Get("/s/{shareID}/credential", s.handleShareCredential)
+func (h *Handler) registerSharePageRoutes(r chi.Router) {
+	r.Get("/s/{shareID}/image.png", h.handleShareImage)
+	r.Get("/s/{shareID}/credential", h.handleShareCredential)
 }
 
 type sharePage struct {
@@ -41,28 +42,28 @@ type sharePage struct {
 	VerifyURL   string
 }
 
-// handleSharePage shows a public credential, what it means and its live
+// HandleSharePage shows a public credential, what it means and its live
 // verification, with OpenGraph and Twitter card tags for link previews.
-func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
-	if s.Wallet == nil {
-		s.pageError(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
+func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
+	if h.Wallet == nil {
+		h.pageError(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
 		return
 	}
-	pub, err := s.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
+	pub, err := h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
-	p := &sharePage{basePage: s.basePage(w, r, ""), P: pub}
+	p := &sharePage{basePage: h.basePage(w, r, ""), P: pub}
 	p.SignedIn = false // a public page: no navigation of the backpack
 	sum := pub.Summary
 	p.Title = cmp.Or(sum.Name, p.T["sharedBy"])
-	p.Card = card{Name: p.Title, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID), Issued: dateText(p.Lang, sum.Issued),
-		ValidUntil: dateText(p.Lang, sum.ValidUntil), State: pub.State, Image: imageURL(sum), Public: true}
+	p.Card = card{Name: p.Title, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID), Issued: DateText(p.Lang, sum.Issued),
+		ValidUntil: DateText(p.Lang, sum.ValidUntil), State: pub.State, Image: imageURL(sum), Public: true}
 	p.Meaning = meaningOf(pub.Credential, pub.Verification, sum)
-	p.V, p.Results = verificationOf(p.Checks, pub.Verification, s.now())
+	p.V, p.Results = verificationOf(p.Checks, pub.Verification, h.now())
 	if res := pub.Verification; res != nil {
-		p.Known, p.Signed, p.KeyUnknown = s.pageKnown(r.Context(), p.Lang, res), res.SignedByIssuer(), keyUnknown(res)
+		p.Known, p.Signed, p.KeyUnknown = h.pageKnown(r.Context(), p.Lang, res), res.SignedByIssuer(), keyUnknown(res)
 	}
 	p.OGImage = pub.URL + "/image.png"
 	if u := httpURL(sum.Image); u != "" {
@@ -87,7 +88,7 @@ func (s *Server) handleSharePage(w http.ResponseWriter, r *http.Request) {
 	p.Description = strings.Join(desc, " ")
 	p.VerifyURL = "/verify?url=" + template.URLQueryEscaper(pub.URL+"/credential")
 	w.Header().Set("Cache-Control", "no-store") // a learner's credential, shared until they stop sharing it
-	s.renderHTML(w, r, http.StatusOK, "share", p)
+	h.renderHTML(w, r, http.StatusOK, "share", p)
 }
 
 func clip(s string, n int) string {
@@ -101,14 +102,14 @@ func clip(s string, n int) string {
 // handleShareImage sends the image of a public credential as a PNG for
 // link previews: its own when the credential carries a PNG, else a drawn
 // badge. (An https image is linked directly by og:image.)
-func (s *Server) handleShareImage(w http.ResponseWriter, r *http.Request) {
-	if s.Wallet == nil {
-		s.writeError(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
+func (h *Handler) handleShareImage(w http.ResponseWriter, r *http.Request) {
+	if h.Wallet == nil {
+		render.Error(w, r, h.Log, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
 		return
 	}
-	pub, err := s.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
+	pub, err := h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
 	if err != nil {
-		s.writeError(w, r, err)
+		render.Error(w, r, h.Log, err)
 		return
 	}
 	b := wallet.DefaultPNG(pub.Summary.Name)
@@ -122,14 +123,14 @@ func (s *Server) handleShareImage(w http.ResponseWriter, r *http.Request) {
 
 // handleShareCredential sends a public credential as its issuer signed it
 // (JSON-LD or a VC-JWT), to download or to verify elsewhere.
-func (s *Server) handleShareCredential(w http.ResponseWriter, r *http.Request) {
-	if s.Wallet == nil {
-		s.writeError(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
+func (h *Handler) handleShareCredential(w http.ResponseWriter, r *http.Request) {
+	if h.Wallet == nil {
+		render.Error(w, r, h.Log, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
 		return
 	}
-	pub, err := s.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
+	pub, err := h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
 	if err != nil {
-		s.writeError(w, r, err)
+		render.Error(w, r, h.Log, err)
 		return
 	}
 	ct, ext := "application/vc+ld+json", "json"
@@ -150,24 +151,4 @@ func dataPNG(u string) ([]byte, bool) {
 	}
 	b, err := base64.StdEncoding.DecodeString(u[len(prefix):])
 	return b, err == nil && len(b) > 0
-}
-
-// registerWalletPublicRoutes adds what anyone may open: a public share and
-// a shared presentation, as JSON or, for a browser, as a page.
-func (s *Server) registerWalletPublicRoutes(r chi.Router) {
-	r.Get("/s/{shareID}", byAccept(s.handleSharePage, s.api.HandlePublicShare))
-	r.Get("/p/{presentationID}", byAccept(s.handlePresentationPage, s.api.HandlePublicPresentation))
-}
-
-// byAccept answers a browser (a client that prefers HTML) with page and
-// anyone else with data.
-func byAccept(page, data http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("Vary", "Accept")
-		if wantsHTML(r) {
-			page(w, r)
-			return
-		}
-		data(w, r)
-	}
 }

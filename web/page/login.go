@@ -1,11 +1,10 @@
-package web
+package page
 
 import (
 	"embed"
 	"html/template"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -29,11 +28,11 @@ var loginTemplate = template.Must(template.ParseFS(loginAssets, "templates/login
 // registerLoginRoutes adds the sign-in pages: the list of providers, the
 // redirect to one, its callback, and sign-out. They are public: the
 // callback signs in whoever completes a flow this browser started.
-func (s *Server) registerLoginRoutes(r chi.Router) {
-	r.Get("/login", s.handleLoginPage)
-	r.Get("/login/{provider}", s.handleLoginStart)
-	r.Get("/login/{provider}/callback", s.handleLoginCallback)
-	r.Post("/logout", s.handleLogout)
+func (h *Handler) registerLoginRoutes(r chi.Router) {
+	r.Get("/login", h.handleLoginPage)
+	r.Get("/login/{provider}", h.handleLoginStart)
+	r.Get("/login/{provider}/callback", h.handleLoginCallback)
+	r.Post("/logout", h.handleLogout)
 }
 
 type loginLink struct{ Name, Label, URL string }
@@ -54,25 +53,25 @@ type loginPage struct {
 // backpack's pages choose it), with an error when err is not nil: that
 // signing in failed, in the page's language, and why in the sign-in
 // service's (English) words, under "Technical details" on a Dutch page.
-func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, err error) {
+func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int, err error) {
 	lang := backpackLang(w, r)
-	page := loginPage{Lang: lang, T: loginText[lang], LangURL: langURL(r, "/login", loginText[lang]["otherLang"]), Demo: s.Demo}
+	page := loginPage{Lang: lang, T: LoginText[lang], LangURL: langURL(r, "/login", LoginText[lang]["otherLang"]), Demo: h.Demo}
 	if err != nil {
 		kind := badged.KindOf(err)
 		if status = render.Status(kind); status == 0 {
 			status = http.StatusInternalServerError
 		}
 		page.Error, page.Detail, page.RequestID = page.T["failed"], sentence(badged.MessageOf(err)), request.ID(r.Context())
-		if s.Log == nil {
+		if h.Log == nil {
 		} else if kind == badged.Internal || kind == badged.Unavailable {
-			s.Log.Error("sign-in failed", "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
+			h.Log.Error("sign-in failed", "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
 		} else {
-			s.Log.Info("sign-in refused", "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
+			h.Log.Info("sign-in refused", "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
 		}
 	}
 	next := login.SafeNext(r.URL.Query().Get("next"))
-	if s.Login != nil {
-		for _, p := range s.Login.Providers() {
+	if h.Login != nil {
+		for _, p := range h.Login.Providers() {
 			u := "/login/" + url.PathEscape(p.Name)
 			if next != "/" {
 				u += "?next=" + url.QueryEscape(next)
@@ -96,63 +95,63 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	loginTemplate.Execute(w, page)
 }
 
-func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
-	s.renderLogin(w, r, http.StatusOK, nil)
+func (h *Handler) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	h.renderLogin(w, r, http.StatusOK, nil)
 }
 
 // loginCookie returns the cookie of a sign-in in progress: HttpOnly,
 // Secure as the session cookie, and SameSite=Lax, since the provider
 // sends the browser back with a cross-site top-level GET. An empty value
 // deletes it.
-func (s *Server) loginCookie(value string, ttl time.Duration) *http.Cookie {
+func (h *Handler) loginCookie(value string, ttl time.Duration) *http.Cookie {
 	c := &http.Cookie{Name: LoginCookie, Value: value, Path: "/login/", MaxAge: int(ttl / time.Second),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(s.BaseURL, "https://")}
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.SecureCookies}
 	if value == "" {
 		c.MaxAge = -1
 	}
 	return c
 }
 
-func (s *Server) handleLoginStart(w http.ResponseWriter, r *http.Request) {
-	if s.Login == nil {
-		s.renderLogin(w, r, 0, badged.Errorf(badged.NotFound, "no sign-in provider is configured"))
+func (h *Handler) handleLoginStart(w http.ResponseWriter, r *http.Request) {
+	if h.Login == nil {
+		h.renderLogin(w, r, 0, badged.Errorf(badged.NotFound, "no sign-in provider is configured"))
 		return
 	}
-	authURL, sealed, err := s.Login.Begin(r.Context(), chi.URLParam(r, "provider"), r.URL.Query().Get("next"))
+	authURL, sealed, err := h.Login.Begin(r.Context(), chi.URLParam(r, "provider"), r.URL.Query().Get("next"))
 	if err != nil {
-		s.renderLogin(w, r, 0, err)
+		h.renderLogin(w, r, 0, err)
 		return
 	}
-	http.SetCookie(w, s.loginCookie(sealed, s.Login.FlowTTL()))
+	http.SetCookie(w, h.loginCookie(sealed, h.Login.FlowTTL()))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, authURL, http.StatusSeeOther)
 }
 
-func (s *Server) handleLoginCallback(w http.ResponseWriter, r *http.Request) {
-	if s.Login == nil {
-		s.renderLogin(w, r, 0, badged.Errorf(badged.NotFound, "no sign-in provider is configured"))
+func (h *Handler) handleLoginCallback(w http.ResponseWriter, r *http.Request) {
+	if h.Login == nil {
+		h.renderLogin(w, r, 0, badged.Errorf(badged.NotFound, "no sign-in provider is configured"))
 		return
 	}
 	var sealed string
 	if c, err := r.Cookie(LoginCookie); err == nil {
 		sealed = c.Value
 	}
-	http.SetCookie(w, s.loginCookie("", 0)) // a flow finishes once, either way
-	res, err := s.Login.Finish(r.Context(), chi.URLParam(r, "provider"), sealed, r.URL.Query())
+	http.SetCookie(w, h.loginCookie("", 0)) // a flow finishes once, either way
+	res, err := h.Login.Finish(r.Context(), chi.URLParam(r, "provider"), sealed, r.URL.Query())
 	if err != nil {
-		s.renderLogin(w, r, 0, err)
+		h.renderLogin(w, r, 0, err)
 		return
 	}
-	if s.Log != nil {
-		s.Log.Info("signed in", "user", res.User.ID, "kind", res.User.Kind, "provider", res.User.Provider,
+	if h.Log != nil {
+		h.Log.Info("signed in", "user", res.User.ID, "kind", res.User.Kind, "provider", res.User.Provider,
 			"invitations_bound", len(res.Bound), "request_id", request.ID(r.Context()))
 		for _, m := range res.Waiting {
-			s.Log.Info("invitation not bound: it binds only through the inviting institution's own identity provider",
+			h.Log.Info("invitation not bound: it binds only through the inviting institution's own identity provider",
 				"user", res.User.ID, "provider", res.User.Provider, "membership", m.ID, "institution", m.InstitutionID,
 				"signed_in_institution", res.User.InstitutionID, "request_id", request.ID(r.Context()))
 		}
 	}
-	http.SetCookie(w, s.SessionCookie(res.Token, res.Session.Expires))
+	http.SetCookie(w, request.NewSessionCookie(res.Token, res.Session.Expires, h.SecureCookies))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, res.Next, http.StatusSeeOther)
 }
@@ -160,14 +159,14 @@ func (s *Server) handleLoginCallback(w http.ResponseWriter, r *http.Request) {
 // handleLogout ends the session of the cookie, if any, clears the cookie
 // and goes to the login page. Cross-origin posts are refused by the
 // router's cross-origin protection.
-func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" {
-		if err := s.Auth.RevokeSession(r.Context(), c.Value); err != nil {
-			s.renderLogin(w, r, 0, err)
+		if err := h.Auth.RevokeSession(r.Context(), c.Value); err != nil {
+			h.renderLogin(w, r, 0, err)
 			return
 		}
 	}
-	http.SetCookie(w, s.SessionCookie("", time.Time{}))
+	http.SetCookie(w, request.NewSessionCookie("", time.Time{}, h.SecureCookies))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

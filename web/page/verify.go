@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"bytes"
@@ -9,27 +9,20 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 	"golang.org/x/text/language"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/credential"
-	"github.com/badged/badged/did"
 	"github.com/badged/badged/egress"
-	"github.com/badged/badged/issuance"
-	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
-	"github.com/badged/badged/web/vcapi"
 )
 
 // The public verify page: paste, upload or link a credential and read,
@@ -52,51 +45,16 @@ type resultArgs struct {
 	R *pageResult
 }
 
-// registerVerifyRoutes adds the verify page and its stylesheet.
-func (s *Server) registerVerifyRoutes(r chi.Router) {
-	r.Get("/verify", s.handleVerifyPage)
-	r.Post("/verify", s.handleVerifyForm)
+// VerifyRoutes adds the verify page and its stylesheet.
+func (h *Handler) VerifyRoutes(r chi.Router) {
+	r.Get("/verify", h.handleVerifyPage)
+	r.Post("/verify", h.handleVerifyForm)
 	r.Get("/static/verify.css", func(w http.ResponseWriter, r *http.Request) {
 		b, _ := verifyAssets.ReadFile("static/verify.css")
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		w.Write(b)
 	})
-}
-
-// NewVerifierServer builds a stateless verifier node: /healthz, the verify
-// page, the VC-API's verify endpoints and badged's JSON-LD context, and
-// nothing that needs a store. Only api.Verifier, api.Egress, api.Issuers
-// and api.Throttle are used; a nil Verifier or Egress gets the defaults of
-// [NewServer].
-func NewVerifierServer(version string, log *slog.Logger, api API) *Server {
-	s := &Server{Version: version, Log: log, BaseURL: api.BaseURL, MaxBodyBytes: DefaultMaxBodyBytes}
-	s.setVerifier(api)
-	r := chi.NewRouter()
-	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBody)
-	r.Use(s.throttle(api.Throttle)...)
-	r.Use(headAsGet)
-	r.Get("/healthz", s.handleHealth)
-	s.registerContextRoutes(r)
-	s.vcapi.VerifyRoutes(r)
-	s.registerVerifyRoutes(r)
-	s.router = r
-	return s
-}
-
-// setVerifier takes the verifier's dependencies from cfg, with defaults
-// (the default egress policy, keys and status lists through it), and
-// builds the VC-API on them.
-func (s *Server) setVerifier(cfg API) {
-	s.Egress, s.Verifier, s.Issuers = cfg.Egress, cfg.Verifier, cfg.Issuers
-	if s.Egress == nil {
-		s.Egress = egress.NewClient(egress.DefaultPolicy())
-	}
-	if s.Verifier == nil {
-		s.Verifier = DefaultVerifier(s.Egress)
-	}
-	s.vcapi = vcapi.New(vcapi.Deps{Log: s.Log, Verifier: s.Verifier, Issuers: s.Issuers, Issuer: cfg.Issuer,
-		Credentials: cfg.Credentials, Audit: cfg.Audit, RequireJSON: s.requireJSON, Authenticate: s.authenticate})
 }
 
 // Languages of the page, the default first.
@@ -176,7 +134,7 @@ func badgeOf(lang string, doc map[string]any) *pageBadge {
 	sum := wallet.Summarize(doc)
 	subj := credential.SubjectOf(doc)
 	b := &pageBadge{Name: sum.Name, Description: sum.Description, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
-		Issued: dateText(lang, sum.Issued), ValidUntil: dateText(lang, sum.ValidUntil), RecipientName: subj.Name, RecipientIDs: subj.IDs}
+		Issued: DateText(lang, sum.Issued), ValidUntil: DateText(lang, sum.ValidUntil), RecipientName: subj.Name, RecipientIDs: subj.IDs}
 	hashed := false
 	for _, o := range subj.Identifiers {
 		if o.Hashed {
@@ -212,18 +170,18 @@ type pageCheck struct {
 
 // handleVerifyPage shows the form, or with ?url= verifies the credential
 // at a shared link, fetched through the guarded egress client.
-func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r)
+func (h *Handler) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r)
 	link := strings.TrimSpace(r.URL.Query().Get("url"))
 	if link == "" {
-		s.renderPage(w, http.StatusOK, p)
+		h.renderPage(w, http.StatusOK, p)
 		return
 	}
 	p.URL = link
-	body, err := s.fetchLink(r.Context(), link)
+	body, err := h.fetchLink(r.Context(), link)
 	if err != nil {
-		if s.Log != nil {
-			s.Log.Info("verify page: shared link not fetched", "request_id", request.ID(r.Context()), "url", link, "err", err)
+		if h.Log != nil {
+			h.Log.Info("verify page: shared link not fetched", "request_id", request.ID(r.Context()), "url", link, "err", err)
 		}
 		p.Error = p.T["error.fetch"] + " " + fetchProblem(p.T, err)
 		p.Detail, p.RequestID = sentence(badged.MessageOf(err)), request.ID(r.Context())
@@ -231,11 +189,11 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 		if status == 0 || status >= 500 {
 			status = http.StatusBadGateway
 		}
-		s.renderPage(w, status, p)
+		h.renderPage(w, status, p)
 		return
 	}
-	p.Result = s.pageResult(r.Context(), p, s.Verifier.Verify(r.Context(), body), "")
-	s.renderPage(w, http.StatusOK, p)
+	p.Result = h.pageResult(r.Context(), p, h.Verifier.Verify(r.Context(), body), "")
+	h.renderPage(w, http.StatusOK, p)
 }
 
 // fetchLink returns the credential at a shared link. This server's own
@@ -243,22 +201,22 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 // share page's verify link works on any base URL (a local http one
 // included); any other link is fetched through the guarded egress client.
 // Errors are those of wallet.Service.PublicShare or egress.Fetch.
-func (s *Server) fetchLink(ctx context.Context, link string) ([]byte, error) {
-	if s.Wallet != nil {
-		if id, ok := s.Wallet.ShareOf(link); ok {
-			pub, err := s.Wallet.PublicShare(ctx, id)
+func (h *Handler) fetchLink(ctx context.Context, link string) ([]byte, error) {
+	if h.Wallet != nil {
+		if id, ok := h.Wallet.ShareOf(link); ok {
+			pub, err := h.Wallet.PublicShare(ctx, id)
 			if err != nil {
 				return nil, err
 			}
 			return pub.Credential, nil
 		}
 	}
-	body, _, err := egress.Fetch(ctx, s.Egress, link, verifier.DefaultMaxInput,
+	body, _, err := egress.Fetch(ctx, h.Egress, link, verifier.DefaultMaxInput,
 		"application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7, image/png;q=0.5, image/svg+xml;q=0.5")
 	return body, err
 }
 
-// fetchProblem says in t's words (pageText) why a link or address could
+// fetchProblem says in t's words (VerifyText) why a link or address could
 // not be read: egress's reason (see egress.ReasonOf), or, for a share of
 // this server (a wallet error, NotFound), that nothing is shared there.
 // Any other error is said as an address that could not be reached; the
@@ -282,7 +240,7 @@ const maxFormMemory = 2 << 20
 // handleVerifyForm verifies what the form sent: an uploaded file (JSON,
 // JWT, PNG, SVG) or else the pasted text, and checks the identity the
 // visitor typed against the credential's subject.
-func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 	var input []byte
 	var err error
 	ct := r.Header.Get("Content-Type")
@@ -296,15 +254,15 @@ func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 		// page for a script or a link from a wallet.
 		input, err = io.ReadAll(io.LimitReader(r.Body, verifier.DefaultMaxInput+1))
 	}
-	p := s.newPage(r)
+	p := h.newPage(r)
 	if _, over := request.OverLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
-		p.Error = fmt.Sprintf(p.T["error.toolarge"], sizeText(s.maxBody()))
-		s.renderPage(w, http.StatusRequestEntityTooLarge, p)
+		p.Error = fmt.Sprintf(p.T["error.toolarge"], SizeText(h.MaxBody()))
+		h.renderPage(w, http.StatusRequestEntityTooLarge, p)
 		return
 	}
 	if err != nil {
 		p.Error = p.T["error.form"]
-		s.renderPage(w, http.StatusBadRequest, p)
+		h.renderPage(w, http.StatusBadRequest, p)
 		return
 	}
 	if r.MultipartForm != nil {
@@ -317,7 +275,7 @@ func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 		f.Close()
 		if err != nil {
 			p.Error = p.T["error.form"]
-			s.renderPage(w, http.StatusBadRequest, p)
+			h.renderPage(w, http.StatusBadRequest, p)
 			return
 		}
 	}
@@ -326,44 +284,44 @@ func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(bytes.TrimSpace(input)) == 0 {
 		p.Error = p.T["error.empty"]
-		s.renderPage(w, http.StatusBadRequest, p)
+		h.renderPage(w, http.StatusBadRequest, p)
 		return
 	}
-	p.Result = s.pageResult(r.Context(), p, s.Verifier.Verify(r.Context(), input), p.Identity)
-	s.renderPage(w, http.StatusOK, p)
+	p.Result = h.pageResult(r.Context(), p, h.Verifier.Verify(r.Context(), input), p.Identity)
+	h.renderPage(w, http.StatusOK, p)
 }
 
-func (s *Server) newPage(r *http.Request) *verifyPage {
+func (h *Handler) newPage(r *http.Request) *verifyPage {
 	lang := pageLang(r)
-	t := pageText[lang]
-	return &verifyPage{Lang: lang, T: t, UploadHelp: fmt.Sprintf(t["uploadLimit"], sizeText(s.maxBody()))}
+	t := VerifyText[lang]
+	return &verifyPage{Lang: lang, T: t, UploadHelp: fmt.Sprintf(t["uploadLimit"], SizeText(h.MaxBody()))}
 }
 
-func (s *Server) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
+func (h *Handler) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
 	var b bytes.Buffer
 	if err := verifyTemplate.Execute(&b, p); err != nil {
-		if s.Log != nil {
-			s.Log.Error("render verify page", "err", err)
+		if h.Log != nil {
+			h.Log.Error("render verify page", "err", err)
 		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("Referrer-Policy", "no-referrer") // stricter than secureHeaders' same-origin
-	h.Set("Content-Language", p.Lang)
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hd.Set("Referrer-Policy", "no-referrer") // stricter than secureHeaders' same-origin
+	hd.Set("Content-Language", p.Lang)
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
 }
 
 // pageResult says a verification result in the page's words.
-func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Result, identity string) *pageResult {
+func (h *Handler) pageResult(ctx context.Context, p *verifyPage, res *verifier.Result, identity string) *pageResult {
 	out := &pageResult{Verified: res.Verified, Kind: res.Kind, Securing: res.Securing, Issuer: res.Issuer,
 		IssuerName: res.IssuerName, Signer: res.Signer, Signed: res.SignedByIssuer(), KeyUnknown: keyUnknown(res)}
-	out.Known = s.pageKnown(ctx, p.Lang, res)
-	out.V, out.Checks = verificationOf(p.T, res, s.now())
+	out.Known = h.pageKnown(ctx, p.Lang, res)
+	out.V, out.Checks = verificationOf(p.T, res, h.now())
 	if res.Kind == "credential" && res.Credential != nil {
 		out.Badge = badgeOf(p.Lang, res.Credential)
 	}
@@ -376,15 +334,15 @@ func (s *Server) pageResult(ctx context.Context, p *verifyPage, res *verifier.Re
 		}
 	}
 	for _, sub := range res.Credentials {
-		out.Others = append(out.Others, s.pageResult(ctx, p, sub, identity))
+		out.Others = append(out.Others, h.pageResult(ctx, p, sub, identity))
 	}
 	return out
 }
 
 // pageKnown is the issuer of res as a directory knows it, named in lang,
 // or nil when no directory knows it (see [Server.knownIssuer]).
-func (s *Server) pageKnown(ctx context.Context, lang string, res *verifier.Result) *pageKnown {
-	k, ok := verifier.KnownIssuerOf(ctx, s.Issuers, res)
+func (h *Handler) pageKnown(ctx context.Context, lang string, res *verifier.Result) *pageKnown {
+	k, ok := verifier.KnownIssuerOf(ctx, h.Issuers, res)
 	if !ok {
 		return nil
 	}
@@ -408,27 +366,4 @@ func identityCheck(t map[string]string, cred map[string]any, identity string) *p
 		c.Verdict, c.Text = string(v), t["identity.fail"]
 	}
 	return c
-}
-
-// DefaultVerifier is the verifier the server uses when given none: the
-// embedded contexts, keys (did:key and did:jwk locally, did:web through
-// client) and status lists through client, with caching; opts, such as
-// verifier.WithLimits, come after those.
-func DefaultVerifier(client *http.Client, opts ...verifier.Option) *verifier.Verifier {
-	opts = append([]verifier.Option{verifier.WithStatus(verifier.NewCachingFetcher(client))}, opts...)
-	return verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client), opts...)
-}
-
-// ServerVerifier is the verifier of a serving badged, for every use it has
-// (the backpack, share and presentation pages, /verify, the VC-API and
-// wallet import): the DID documents and status lists of its own issuers
-// are read in-process from own (see [issuance.OwnKeys] and
-// [issuance.OwnLists]), never fetched and never cached, so a revocation
-// shows at once; everything else is [DefaultVerifier]'s, through client.
-// now is the clock of validity and of the caches; opts, such as
-// verifier.WithLimits, come after those.
-func ServerVerifier(client *http.Client, own *issuance.Service, now func() time.Time, opts ...verifier.Option) *verifier.Verifier {
-	opts = append([]verifier.Option{verifier.WithStatus(own.OwnLists(verifier.NewCachingFetcher(client, verifier.WithCacheClock(now)))),
-		verifier.WithClock(now)}, opts...)
-	return verifier.New(jsonld.New(contexts.NewLoader()), own.OwnKeys(did.NewResolver(client, did.WithNow(now))), opts...)
 }

@@ -1,8 +1,8 @@
-package web
+package page
 
-// catalogueText is the text of the catalogue and presentation pages,
-// merged into backpackText when the package loads.
-var catalogueText = map[string]map[string]string{
+// CatalogueText is the text of the catalogue and presentation pages,
+// merged into BackpackText when the package loads.
+var CatalogueText = map[string]map[string]string{
 	"en": {
 		"navCatalogue":     "Catalogue",
 		"catalogueTitle":   "Badge catalogue",

@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"bytes"
@@ -30,29 +30,29 @@ type importPage struct {
 	FileHelp    string   // the size limit of an upload
 }
 
-func (s *Server) importPage(w http.ResponseWriter, r *http.Request) importPage {
-	p := importPage{basePage: s.basePage(w, r, "import")}
+func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) importPage {
+	p := importPage{basePage: h.basePage(w, r, "import")}
 	p.Title = p.T["importTitle"]
-	p.FileHelp = fmt.Sprintf(p.Checks["uploadLimit"], sizeText(s.maxBody()))
+	p.FileHelp = fmt.Sprintf(p.Checks["uploadLimit"], SizeText(h.MaxBody()))
 	return p
 }
 
-func (s *Server) handleImportPage(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.pageLearner(w, r); !ok {
+func (h *Handler) handleImportPage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.pageLearner(w, r); !ok {
 		return
 	}
-	s.renderHTML(w, r, http.StatusOK, "backpack_import", s.importPage(w, r))
+	h.renderHTML(w, r, http.StatusOK, "backpack_import", h.importPage(w, r))
 }
 
 // handleImportForm imports what the form sent: an uploaded file, else
 // the pasted text, else the address. A credential that verifies goes to
 // its page; a refusal comes back on the form with the reasons.
-func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
-	p := s.importPage(w, r)
+	p := h.importPage(w, r)
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		err = r.ParseMultipartForm(maxFormMemory)
@@ -60,12 +60,12 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		err = r.ParseForm()
 	}
 	if _, over := request.OverLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
-		p.Error = fmt.Sprintf(p.T["importTooLarge"], sizeText(s.maxBody()))
-		s.renderHTML(w, r, http.StatusRequestEntityTooLarge, "backpack_import", p)
+		p.Error = fmt.Sprintf(p.T["importTooLarge"], SizeText(h.MaxBody()))
+		h.renderHTML(w, r, http.StatusRequestEntityTooLarge, "backpack_import", p)
 		return
 	}
 	if err != nil {
-		s.pageError(w, r, badged.Errorf(badged.Invalid, "the form could not be read"))
+		h.pageError(w, r, badged.Errorf(badged.Invalid, "the form could not be read"))
 		return
 	}
 	if r.MultipartForm != nil {
@@ -77,40 +77,40 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		input, err = io.ReadAll(io.LimitReader(f, wallet.MaxImport+1))
 		f.Close()
 		if err != nil {
-			s.pageError(w, r, badged.Errorf(badged.Invalid, "the file could not be read"))
+			h.pageError(w, r, badged.Errorf(badged.Invalid, "the file could not be read"))
 			return
 		}
 	}
 	if len(bytes.TrimSpace(input)) == 0 {
 		input = verifier.StringInput(p.Pasted)
 	}
-	var h *wallet.Holding
+	var hd *wallet.Holding
 	switch {
 	case len(bytes.TrimSpace(input)) > 0:
-		h, err = s.Wallet.Import(r.Context(), l, input)
+		hd, err = h.Wallet.Import(r.Context(), l, input)
 	case p.URL != "":
-		h, err = s.Wallet.ImportURL(r.Context(), l, p.URL)
+		hd, err = h.Wallet.ImportURL(r.Context(), l, p.URL)
 	default:
 		p.Error = p.T["importEmpty"]
-		s.renderHTML(w, r, http.StatusBadRequest, "backpack_import", p)
+		h.renderHTML(w, r, http.StatusBadRequest, "backpack_import", p)
 		return
 	}
 	if err != nil {
 		switch kind := badged.KindOf(err); {
 		case errors.Is(err, wallet.ErrNotHolder),
 			kind == badged.Invalid || kind == badged.TooLarge || kind == badged.Unavailable || kind == badged.NotFound:
-			if s.Log != nil {
-				s.Log.Info("import refused", "request_id", request.ID(r.Context()), "url", p.URL, "err", err)
+			if h.Log != nil {
+				h.Log.Info("import refused", "request_id", request.ID(r.Context()), "url", p.URL, "err", err)
 			}
 			p.Refusal = p.T["importRefused"]
 			p.Error, p.Detail, p.Reasons = importProblem(p.basePage, err)
-			s.renderHTML(w, r, render.Status(kind), "backpack_import", p)
+			h.renderHTML(w, r, render.Status(kind), "backpack_import", p)
 		default:
-			s.pageError(w, r, err)
+			h.pageError(w, r, err)
 		}
 		return
 	}
-	seeOther(w, r, "/backpack/"+h.ID, "imported")
+	seeOther(w, r, "/backpack/"+hd.ID, "imported")
 }
 
 // importProblem says in p's language why an import was refused: the
@@ -143,7 +143,7 @@ func importProblem(p basePage, err error) (text, detail string, reasons []reason
 	case errors.Is(err, wallet.ErrPresentation):
 		return p.T["importPresentation"], "", nil
 	case errors.Is(err, wallet.ErrImportTooLarge):
-		return fmt.Sprintf(p.T["importTooLarge"], sizeText(wallet.MaxImport)), "", nil
+		return fmt.Sprintf(p.T["importTooLarge"], SizeText(wallet.MaxImport)), "", nil
 	}
 	// A refusal this page has no words for: the wallet's, in English.
 	return sentence(badged.MessageOf(err)), "", nil
@@ -162,30 +162,30 @@ type accountPage struct {
 
 // handleAccountPage says what is public, offers the export and the way to
 // delete the account.
-func (s *Server) handleAccountPage(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleAccountPage(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
-	p, err := s.accountPage(w, r, l)
+	p, err := h.accountPage(w, r, l)
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
-	s.renderHTML(w, r, http.StatusOK, "backpack_account", p)
+	h.renderHTML(w, r, http.StatusOK, "backpack_account", p)
 }
 
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, l issuer.Learner) (*accountPage, error) {
-	p := &accountPage{basePage: s.basePage(w, r, "account"), L: l, URLs: map[string]string{}}
+func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, l issuer.Learner) (*accountPage, error) {
+	p := &accountPage{basePage: h.basePage(w, r, "account"), L: l, URLs: map[string]string{}}
 	p.Title = p.T["accountTitle"]
-	hs, err := s.Wallet.Holdings(r.Context(), l, wallet.Filter{})
+	hs, err := h.Wallet.Holdings(r.Context(), l, wallet.Filter{})
 	if err != nil {
 		return nil, err
 	}
-	for _, h := range hs {
-		if h.Share != nil && h.Share.Public {
-			p.Public = append(p.Public, card{ID: h.ID, Name: h.Summary.Name, Issuer: h.Summary.IssuerName, State: h.State})
-			p.URLs[h.ID] = s.Wallet.ShareURL(h.Share.ID)
+	for _, hd := range hs {
+		if hd.Share != nil && hd.Share.Public {
+			p.Public = append(p.Public, card{ID: hd.ID, Name: hd.Summary.Name, Issuer: hd.Summary.IssuerName, State: hd.State})
+			p.URLs[hd.ID] = h.Wallet.ShareURL(hd.Share.ID)
 		}
 	}
 	notice := wallet.DeletionNotice()
@@ -198,49 +198,49 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, l issuer.Le
 
 // handleDeletePage is the confirmation step before deleting the account:
 // it shows what deleting means and asks to confirm.
-func (s *Server) handleDeletePage(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleDeletePage(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
-	p, err := s.accountPage(w, r, l)
+	p, err := h.accountPage(w, r, l)
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
 	p.Title = p.T["deleteConfirmTitle"]
-	s.renderHTML(w, r, http.StatusOK, "backpack_delete", p)
+	h.renderHTML(w, r, http.StatusOK, "backpack_delete", p)
 }
 
 // handleDeleteForm deletes the account once the box is ticked, ends the
 // session and says goodbye.
-func (s *Server) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
 	if r.PostFormValue("confirm") != "yes" {
-		p, err := s.accountPage(w, r, l)
+		p, err := h.accountPage(w, r, l)
 		if err != nil {
-			s.pageError(w, r, err)
+			h.pageError(w, r, err)
 			return
 		}
 		p.Title, p.Error = p.T["deleteConfirmTitle"], p.T["deleteConfirmRequired"]
-		s.renderHTML(w, r, http.StatusBadRequest, "backpack_delete", p)
+		h.renderHTML(w, r, http.StatusBadRequest, "backpack_delete", p)
 		return
 	}
 	if request.Principal(r).User.Superuser {
-		s.pageError(w, r, badged.Errorf(badged.Forbidden, "a platform administrator's account cannot be deleted here"))
+		h.pageError(w, r, badged.Errorf(badged.Forbidden, "a platform administrator's account cannot be deleted here"))
 		return
 	}
-	if err := s.Wallet.DeleteAccount(r.Context(), l); err != nil {
-		s.pageError(w, r, err)
+	if err := h.Wallet.DeleteAccount(r.Context(), l); err != nil {
+		h.pageError(w, r, err)
 		return
 	}
-	http.SetCookie(w, s.SessionCookie("", time.Time{}))
-	p := messagePage{basePage: s.basePage(w, r, ""), Status: http.StatusOK}
+	http.SetCookie(w, request.NewSessionCookie("", time.Time{}, h.SecureCookies))
+	p := messagePage{basePage: h.basePage(w, r, ""), Status: http.StatusOK}
 	p.SignedIn = false
 	p.Heading, p.Text = p.T["deletedTitle"], p.T["deletedText"]
 	p.Title = p.Heading
-	s.renderHTML(w, r, http.StatusOK, "backpack_message", p)
+	h.renderHTML(w, r, http.StatusOK, "backpack_message", p)
 }

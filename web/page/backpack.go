@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -29,6 +30,72 @@ import (
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
 )
+
+// Deps are what the pages use. Without Wallet the backpack's pages
+// answer 503, without Login /login/{provider} 404; the rest as their
+// handlers say.
+type Deps struct {
+	Log *slog.Logger
+	// Now is the clock pages say ages by (nil: time.Now).
+	Now                func() time.Time
+	Issuer             *issuer.Service
+	Auth               *auth.Service
+	Wallet             *wallet.Service
+	Verifier           *verifier.Verifier
+	Egress             *http.Client
+	Issuers            verifier.IssuerDirectory
+	InstitutionRecords InstitutionReader
+	Institutions       InstitutionLister
+	Login              *login.Service
+	Demo               bool
+	// SecureCookies marks the cookies Secure (an https base URL).
+	SecureCookies bool
+	// Authenticate is web's authentication of an API request, which a
+	// page route falls back to for a client that is not a browser.
+	Authenticate func(http.Handler) http.Handler
+	// WalletLearner is the signed-in person of a request as the wallet's
+	// learner (api.Handler.WalletLearner).
+	WalletLearner func(r *http.Request) (issuer.Learner, error)
+	// MaxBody is the limit on a request body.
+	MaxBody func() int64
+}
+
+// Handler serves the pages.
+type Handler struct{ Deps }
+
+// New returns the pages on d.
+func New(d Deps) *Handler { return &Handler{d} }
+
+// InstitutionReader reads an institution by ID; issuer.Store implements
+// it, and also hierarchyReader and catalogueReader, which the pages look
+// for on it.
+type InstitutionReader interface {
+	Institution(ctx context.Context, id string) (*issuer.Institution, error)
+}
+
+// InstitutionLister lists every institution. issuer.Store implements it.
+type InstitutionLister interface {
+	Institutions(ctx context.Context) ([]*issuer.Institution, error)
+}
+
+// Routes adds every page: the verify page, sign-in, the share and
+// presentation pages' images and credentials, the backpack and the
+// catalogue.
+func (h *Handler) Routes(r chi.Router) {
+	h.VerifyRoutes(r)
+	h.registerLoginRoutes(r)
+	h.registerSharePageRoutes(r)
+	h.registerBackpackRoutes(r)
+	h.registerCatalogueRoutes(r)
+}
+
+// now is the pages' clock.
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
 
 // The learner's pages: the backpack, a credential, import and account,
 // server-rendered in Dutch or English. They need no JavaScript: every
@@ -60,36 +127,36 @@ var backpackPages = func() map[string]*template.Template {
 }()
 
 // registerBackpackRoutes adds the learner's pages and their stylesheet.
-func (s *Server) registerBackpackRoutes(r chi.Router) {
+func (h *Handler) registerBackpackRoutes(r chi.Router) {
 	r.Get("/static/backpack.css", func(w http.ResponseWriter, r *http.Request) {
 		b, _ := backpackAssets.ReadFile("static/backpack.css")
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		w.Write(b)
 	})
-	r.With(s.optionalPageSession).Get("/", s.handleHomePage)
+	r.With(h.optionalPageSession).Get("/", h.handleHomePage)
 	r.Route("/backpack", func(r chi.Router) {
-		r.Use(s.pageSession)
-		r.Get("/", s.handleBackpackPage)
-		r.Get("/awards/{awardID}", s.handleAwardLink)
-		r.Post("/awards/{awardID}/claim", s.handleClaimForm)
-		r.Post("/awards/{awardID}/reject", s.handleRejectForm)
-		r.Get("/import", s.handleImportPage)
-		r.Post("/import", s.handleImportForm)
-		r.Get("/account", s.handleAccountPage)
-		r.Get("/account/delete", s.handleDeletePage)
-		r.Post("/account/delete", s.handleDeleteForm)
-		r.Get("/{holdingID}", s.handleCredentialPage)
-		r.Post("/{holdingID}/share", s.handleShareForm)
-		r.Post("/{holdingID}/presentations", s.handlePresentationForm)
+		r.Use(h.pageSession)
+		r.Get("/", h.handleBackpackPage)
+		r.Get("/awards/{awardID}", h.handleAwardLink)
+		r.Post("/awards/{awardID}/claim", h.handleClaimForm)
+		r.Post("/awards/{awardID}/reject", h.handleRejectForm)
+		r.Get("/import", h.handleImportPage)
+		r.Post("/import", h.handleImportForm)
+		r.Get("/account", h.handleAccountPage)
+		r.Get("/account/delete", h.handleDeletePage)
+		r.Post("/account/delete", h.handleDeleteForm)
+		r.Get("/{holdingID}", h.handleCredentialPage)
+		r.Post("/{holdingID}/share", h.handleShareForm)
+		r.Post("/{holdingID}/presentations", h.handlePresentationForm)
 	})
 }
 
-// wantsHTML reports whether the client prefers HTML to JSON: a browser.
+// WantsHTML reports whether the client prefers HTML to JSON: a browser.
 // A request without Accept (a script, curl) gets JSON; */* counts for
 // both, so that a link-preview robot sending it gets the page with its
 // OpenGraph tags.
-func wantsHTML(r *http.Request) bool {
+func WantsHTML(r *http.Request) bool {
 	accept := r.Header.Get("Accept")
 	if strings.TrimSpace(accept) == "" {
 		return false
@@ -125,22 +192,22 @@ func wantsHTML(r *http.Request) bool {
 // page, which brings it back; any other request goes through
 // authenticate, so an API client gets 401, and a system's bearer token
 // 403 from the handler.
-func (s *Server) pageSession(next http.Handler) http.Handler {
-	api := s.authenticate(next)
+func (h *Handler) pageSession(next http.Handler) http.Handler {
+	api := h.Authenticate(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "" || !wantsHTML(r) {
+		if r.Header.Get("Authorization") != "" || !WantsHTML(r) {
 			api.ServeHTTP(w, r)
 			return
 		}
 		var p *auth.Principal
 		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" {
-			p, err = s.Auth.SessionPrincipal(r.Context(), c.Value)
+			p, err = h.Auth.SessionPrincipal(r.Context(), c.Value)
 			switch {
 			case badged.KindOf(err) == badged.Unauthorized:
-				http.SetCookie(w, s.SessionCookie("", time.Time{}))
+				http.SetCookie(w, request.NewSessionCookie("", time.Time{}, h.SecureCookies))
 				p = nil
 			case err != nil:
-				s.pageError(w, r, err)
+				h.pageError(w, r, err)
 				return
 			}
 		}
@@ -198,10 +265,10 @@ type basePage struct {
 	RequestID string
 }
 
-func (s *Server) basePage(w http.ResponseWriter, r *http.Request, nav string) basePage {
+func (h *Handler) basePage(w http.ResponseWriter, r *http.Request, nav string) basePage {
 	lang := backpackLang(w, r)
-	t := backpackText[lang]
-	p := basePage{Lang: lang, T: t, Checks: pageText[lang], LangURL: langURL(r, r.URL.Path, t["otherLang"]), Nav: nav,
+	t := BackpackText[lang]
+	p := basePage{Lang: lang, T: t, Checks: VerifyText[lang], LangURL: langURL(r, r.URL.Path, t["otherLang"]), Nav: nav,
 		RequestID: request.ID(r.Context())}
 	if pr := request.Principal(r); pr != nil && !pr.System() {
 		p.SignedIn = true
@@ -223,21 +290,21 @@ var noticeKeys = map[string]string{"claimed": "claimed", "rejected": "rejected",
 // another Cache-Control) come from [Server.secureHeaders]. A page its handler marked public (Cache-Control "public,
 // …", the catalogue to someone not signed in) gets, when its status is
 // 200, an ETag of its content, and If-None-Match is answered with 304.
-func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+func (h *Handler) renderHTML(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
 	var b bytes.Buffer
 	if err := backpackPages[page].ExecuteTemplate(&b, "layout", data); err != nil {
-		if s.Log != nil {
-			s.Log.Error("render page", "page", page, "request_id", request.ID(r.Context()), "err", err)
+		if h.Log != nil {
+			h.Log.Error("render page", "page", page, "request_id", request.ID(r.Context()), "err", err)
 		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data: https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("Vary", "Accept, Accept-Language, Cookie")
-	if status == http.StatusOK && strings.HasPrefix(h.Get("Cache-Control"), "public") {
-		h.Set("ETag", contentETag(b.Bytes()))
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data: https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hd.Set("Vary", "Accept, Accept-Language, Cookie")
+	if status == http.StatusOK && strings.HasPrefix(hd.Get("Cache-Control"), "public") {
+		hd.Set("ETag", render.ETag(b.Bytes()))
 		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b.Bytes()))
 		return
 	}
@@ -248,14 +315,14 @@ func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, status int, 
 // handleHomePage is the site's root: for someone signed in, where
 // sign-in lands without a next page, their backpack; for a visitor, what
 // badged is and the three ways in (sign in, the catalogue, the verifier).
-func (s *Server) handleHomePage(w http.ResponseWriter, r *http.Request) {
-	p := s.basePage(w, r, "")
+func (h *Handler) handleHomePage(w http.ResponseWriter, r *http.Request) {
+	p := h.basePage(w, r, "")
 	if p.SignedIn {
 		http.Redirect(w, r, "/backpack", http.StatusSeeOther)
 		return
 	}
 	p.Title = p.T["homeTitle"]
-	s.renderHTML(w, r, http.StatusOK, "home", p)
+	h.renderHTML(w, r, http.StatusOK, "home", p)
 }
 
 // messagePage is a page that only says something: an error, a 404, the
@@ -267,20 +334,30 @@ type messagePage struct {
 	Back          string // a page to go back to, if any (the form of a refused upload)
 }
 
+// Message answers with status and a page that only says something: say
+// gives its heading and text in the words t of the page's language lang;
+// back, when set, is a page to go back to.
+func (h *Handler) Message(w http.ResponseWriter, r *http.Request, status int, back string, say func(t map[string]string, lang string) (heading, text string)) {
+	p := messagePage{basePage: h.basePage(w, r, ""), Status: status, Back: back}
+	p.Heading, p.Text = say(p.T, p.Lang)
+	p.Title = p.Heading
+	h.renderHTML(w, r, status, "backpack_message", p)
+}
+
 // pageError answers err as a page to a browser and as problem+json to
 // anyone else. Its status comes from statusOf; only Internal errors are
 // logged, and their detail is never shown.
-func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
-	if !wantsHTML(r) {
-		s.writeError(w, r, err)
+func (h *Handler) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	if !WantsHTML(r) {
+		render.Error(w, r, h.Log, err)
 		return
 	}
 	kind := badged.KindOf(err)
 	status := cmp.Or(render.Status(kind), http.StatusInternalServerError)
-	if kind == badged.Internal && s.Log != nil {
-		s.Log.Error("internal error", "method", r.Method, "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
+	if kind == badged.Internal && h.Log != nil {
+		h.Log.Error("internal error", "method", r.Method, "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
 	}
-	p := messagePage{basePage: s.basePage(w, r, ""), Status: status}
+	p := messagePage{basePage: h.basePage(w, r, ""), Status: status}
 	switch status {
 	case http.StatusNotFound:
 		p.Heading, p.Text = p.T["notFoundTitle"], p.T["notFoundText"]
@@ -288,15 +365,15 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		p.Heading, p.Text = p.T["errorTitle"], sentence(badged.MessageOf(err))
 	}
 	p.Title = p.Heading
-	s.renderHTML(w, r, status, "backpack_message", p)
+	h.renderHTML(w, r, status, "backpack_message", p)
 }
 
 // pageLearner returns the signed-in learner of a page request, as
 // [Server.learner] does for the API, answering the errors as pages.
-func (s *Server) pageLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
-	l, err := s.api.WalletLearner(r)
+func (h *Handler) pageLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
+	l, err := h.WalletLearner(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return issuer.Learner{}, false
 	}
 	return l, true
@@ -321,11 +398,11 @@ func seeOther(w http.ResponseWriter, r *http.Request, path, done string) {
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
 
-// stateText is a holding state in t's words (backpackText), by its
+// stateText is a holding state in t's words (BackpackText), by its
 // stateKey.
 func stateText(t map[string]string, state string) string { return t[stateKey(state)] }
 
-// stateKey is the key of a holding state's words in backpackText:
+// stateKey is the key of a holding state's words in BackpackText:
 // "stateRevoked"; the key + "Text" says what the state means.
 func stateKey(state string) string {
 	return "state" + strings.ToUpper(state[:min(1, len(state))]) + state[min(1, len(state)):]
@@ -374,24 +451,24 @@ type backpackPage struct {
 // handleBackpackPage lists the learner's credentials, narrowed by the
 // filters (issuer, state, q), the direct awards waiting for a claim,
 // their requests and collections.
-func (s *Server) handleBackpackPage(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleBackpackPage(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
-	p, err := s.backpackPage(w, r, l, "", "")
+	p, err := h.backpackPage(w, r, l, "", "")
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
-	s.renderHTML(w, r, http.StatusOK, "backpack", p)
+	h.renderHTML(w, r, http.StatusOK, "backpack", p)
 }
 
 // backpackPage builds the list; errAward and errText put an error on one
 // pending award (a claim refused).
-func (s *Server) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.Learner, errAward, errText string) (*backpackPage, error) {
+func (h *Handler) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.Learner, errAward, errText string) (*backpackPage, error) {
 	ctx := r.Context()
-	p := &backpackPage{basePage: s.basePage(w, r, "list")}
+	p := &backpackPage{basePage: h.basePage(w, r, "list")}
 	p.Title = p.T["backpackTitle"]
 	q := r.URL.Query()
 	p.Filter = wallet.Filter{Issuer: strings.TrimSpace(q.Get("issuer")), State: q.Get("state"), Text: strings.TrimSpace(q.Get("q"))}
@@ -400,48 +477,48 @@ func (s *Server) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.L
 	if !slices.Contains(p.States, p.Filter.State) {
 		p.Filter.State = ""
 	}
-	all, err := s.Wallet.Holdings(ctx, l, wallet.Filter{})
+	all, err := h.Wallet.Holdings(ctx, l, wallet.Filter{})
 	if err != nil {
 		return nil, err
 	}
 	p.Total = len(all)
 	shown := all
 	if p.Filter != (wallet.Filter{}) {
-		if shown, err = s.Wallet.Holdings(ctx, l, p.Filter); err != nil {
+		if shown, err = h.Wallet.Holdings(ctx, l, p.Filter); err != nil {
 			return nil, err
 		}
 	}
 	names := map[string]string{}
-	for _, h := range all {
-		if n := cmp.Or(h.Summary.IssuerName, h.Summary.IssuerID); n != "" && !slices.Contains(p.Issuers, n) {
+	for _, hd := range all {
+		if n := cmp.Or(hd.Summary.IssuerName, hd.Summary.IssuerID); n != "" && !slices.Contains(p.Issuers, n) {
 			p.Issuers = append(p.Issuers, n)
 		}
-		names[h.ID] = h.Summary.Name
+		names[hd.ID] = hd.Summary.Name
 	}
 	slices.Sort(p.Issuers)
-	for _, h := range shown {
-		p.Cards = append(p.Cards, card{ID: h.ID, Name: cmp.Or(h.Summary.Name, h.ID), Issuer: cmp.Or(h.Summary.IssuerName, h.Summary.IssuerID),
-			Issued: dateText(p.Lang, h.Summary.Issued), ValidUntil: dateText(p.Lang, h.Summary.ValidUntil), State: h.State,
-			Source: h.Source, Image: imageURL(h.Summary), Public: h.Share != nil && h.Share.Public})
+	for _, hd := range shown {
+		p.Cards = append(p.Cards, card{ID: hd.ID, Name: cmp.Or(hd.Summary.Name, hd.ID), Issuer: cmp.Or(hd.Summary.IssuerName, hd.Summary.IssuerID),
+			Issued: DateText(p.Lang, hd.Summary.Issued), ValidUntil: DateText(p.Lang, hd.Summary.ValidUntil), State: hd.State,
+			Source: hd.Source, Image: imageURL(hd.Summary), Public: hd.Share != nil && hd.Share.Public})
 	}
-	if s.Issuer != nil {
-		awards, err := s.learnerAwards(ctx, l, issuer.AwardSent, issuer.AwardRequested, issuer.AwardDenied)
+	if h.Issuer != nil {
+		awards, err := h.learnerAwards(ctx, l, issuer.AwardSent, issuer.AwardRequested, issuer.AwardDenied)
 		if err != nil {
 			return nil, err
 		}
 		for _, a := range awards {
-			name, desc, img := s.badgeClassText(ctx, a.BadgeClassID, p.Lang)
+			name, desc, img := h.badgeClassText(ctx, a.BadgeClassID, p.Lang)
 			switch {
 			case a.Kind == issuer.KindDirect && a.State == issuer.AwardSent:
 				pa := pendingAward{ID: a.ID, Name: name, Description: desc, Image: img,
-					Issuer: s.issuerName(ctx, a.IssuerID, p.Lang), Deadline: dateText(p.Lang, a.ClaimDeadline.Format(time.RFC3339))}
-				pa.Institution, pa.TermsVersion, pa.Terms = s.institutionTerms(ctx, a.InstitutionID, p.Lang)
+					Issuer: h.issuerName(ctx, a.IssuerID, p.Lang), Deadline: DateText(p.Lang, a.ClaimDeadline.Format(time.RFC3339))}
+				pa.Institution, pa.TermsVersion, pa.Terms = h.institutionTerms(ctx, a.InstitutionID, p.Lang)
 				if a.ID == errAward {
 					pa.Error = errText
 				}
 				p.Pending = append(p.Pending, pa)
 			case a.Kind == issuer.KindRequest:
-				rv := requestView{ID: a.ID, Name: name, State: string(a.State), Requested: dateText(p.Lang, a.Requested.Format(time.RFC3339))}
+				rv := requestView{ID: a.ID, Name: name, State: string(a.State), Requested: DateText(p.Lang, a.Requested.Format(time.RFC3339))}
 				if a.State == issuer.AwardDenied {
 					rv.Reason = a.DenyReason
 				}
@@ -449,7 +526,7 @@ func (s *Server) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.L
 			}
 		}
 	}
-	cols, err := s.Wallet.Collections(ctx, l)
+	cols, err := h.Wallet.Collections(ctx, l)
 	if err != nil {
 		return nil, err
 	}
@@ -466,11 +543,11 @@ func (s *Server) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.L
 }
 
 // learnerAwards lists every award of the learner in one of states.
-func (s *Server) learnerAwards(ctx context.Context, l issuer.Learner, states ...issuer.AwardState) ([]*issuer.Award, error) {
+func (h *Handler) learnerAwards(ctx context.Context, l issuer.Learner, states ...issuer.AwardState) ([]*issuer.Award, error) {
 	var out []*issuer.Award
 	f := issuer.AwardFilter{States: states, Limit: 1000}
 	for {
-		page, err := s.Issuer.LearnerAwards(ctx, l, f)
+		page, err := h.Issuer.LearnerAwards(ctx, l, f)
 		if err != nil {
 			return nil, err
 		}
@@ -490,8 +567,8 @@ type hierarchyReader interface {
 	Issuer(ctx context.Context, id string) (*issuer.Issuer, error)
 }
 
-func (s *Server) badgeClassText(ctx context.Context, id, lang string) (name, desc string, img template.URL) {
-	if hr, ok := s.InstitutionRecords.(hierarchyReader); ok {
+func (h *Handler) badgeClassText(ctx context.Context, id, lang string) (name, desc string, img template.URL) {
+	if hr, ok := h.InstitutionRecords.(hierarchyReader); ok {
 		if bc, err := hr.BadgeClass(ctx, id); err == nil {
 			return bc.Name.In(lang), bc.Description.In(lang), imageURL(wallet.Summary{Name: bc.Name.In(lang), Image: bc.ImageURL})
 		}
@@ -499,8 +576,8 @@ func (s *Server) badgeClassText(ctx context.Context, id, lang string) (name, des
 	return id, "", imageURL(wallet.Summary{Name: id})
 }
 
-func (s *Server) issuerName(ctx context.Context, id, lang string) string {
-	if hr, ok := s.InstitutionRecords.(hierarchyReader); ok {
+func (h *Handler) issuerName(ctx context.Context, id, lang string) string {
+	if hr, ok := h.InstitutionRecords.(hierarchyReader); ok {
 		if is, err := hr.Issuer(ctx, id); err == nil {
 			return is.Name.In(lang)
 		}
@@ -508,30 +585,30 @@ func (s *Server) issuerName(ctx context.Context, id, lang string) string {
 	return ""
 }
 
-func (s *Server) institutionName(ctx context.Context, id, lang string) string {
-	if s.InstitutionRecords != nil {
-		if in, err := s.InstitutionRecords.Institution(ctx, id); err == nil {
+func (h *Handler) institutionName(ctx context.Context, id, lang string) string {
+	if h.InstitutionRecords != nil {
+		if in, err := h.InstitutionRecords.Institution(ctx, id); err == nil {
 			return in.Name.In(lang)
 		}
 	}
-	return backpackText[lang]["institutionUnknown"]
+	return BackpackText[lang]["institutionUnknown"]
 }
 
 // institutionTerms returns the name of the institution id in lang, and
 // the version and text in lang of the terms a learner accepts to claim a
 // direct award from it: the institution's own, or, when it has none, the
 // fallback terms without a version.
-func (s *Server) institutionTerms(ctx context.Context, id, lang string) (name, version, text string) {
-	name = backpackText[lang]["institutionUnknown"]
-	if s.InstitutionRecords != nil {
-		if in, err := s.InstitutionRecords.Institution(ctx, id); err == nil {
+func (h *Handler) institutionTerms(ctx context.Context, id, lang string) (name, version, text string) {
+	name = BackpackText[lang]["institutionUnknown"]
+	if h.InstitutionRecords != nil {
+		if in, err := h.InstitutionRecords.Institution(ctx, id); err == nil {
 			name = in.Name.In(lang)
 			if in.Terms.Version != "" {
 				return name, in.Terms.Version, in.Terms.Text.In(lang)
 			}
 		}
 	}
-	return name, "", fmt.Sprintf(fallbackTerms[lang], name)
+	return name, "", fmt.Sprintf(FallbackTerms[lang], name)
 }
 
 // handleClaimForm claims a direct award for the learner, who ticked the
@@ -543,64 +620,64 @@ func (s *Server) institutionTerms(ctx context.Context, id, lang string) (name, v
 // waiting award with its claim and reject forms, or the learner's
 // requests). An award that is not the learner's gives the backpack, which
 // does not show it.
-func (s *Server) handleAwardLink(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleAwardLink(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
 	id := chi.URLParam(r, "awardID")
 	w.Header().Set("Cache-Control", "no-store")
-	if _, err := s.Wallet.Holding(r.Context(), l, id); err == nil {
+	if _, err := h.Wallet.Holding(r.Context(), l, id); err == nil {
 		http.Redirect(w, r, "/backpack/"+url.PathEscape(id), http.StatusSeeOther)
 		return
 	} else if badged.KindOf(err) != badged.NotFound {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/backpack#award-"+url.PathEscape(id), http.StatusSeeOther)
 }
 
-func (s *Server) handleClaimForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
-	if s.Issuer == nil {
-		s.pageError(w, r, badged.Errorf(badged.Unavailable, "awards are not available on this server"))
+	if h.Issuer == nil {
+		h.pageError(w, r, badged.Errorf(badged.Unavailable, "awards are not available on this server"))
 		return
 	}
 	id := chi.URLParam(r, "awardID")
-	t := backpackText[backpackLang(w, r)]
+	t := BackpackText[backpackLang(w, r)]
 	refuse := func(status int, text string) {
-		p, err := s.backpackPage(w, r, l, id, text)
+		p, err := h.backpackPage(w, r, l, id, text)
 		if err != nil {
-			s.pageError(w, r, err)
+			h.pageError(w, r, err)
 			return
 		}
 		p.Error = text
-		s.renderHTML(w, r, status, "backpack", p)
+		h.renderHTML(w, r, status, "backpack", p)
 	}
 	if r.PostFormValue("terms") != "accepted" {
 		refuse(http.StatusBadRequest, t["termsRequired"])
 		return
 	}
 	version := r.PostFormValue("terms_version")
-	did, err := s.Wallet.HolderDID(r.Context(), l.UserID)
+	did, err := h.Wallet.HolderDID(r.Context(), l.UserID)
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
 	l.HolderDID = did
-	if _, err := s.Issuer.ClaimAward(r.Context(), l, id, version); err != nil {
+	if _, err := h.Issuer.ClaimAward(r.Context(), l, id, version); err != nil {
 		if k := badged.KindOf(err); k == badged.Conflict || k == badged.Invalid {
 			text := badged.MessageOf(err)
-			if s.termsChanged(r.Context(), l, id, version) {
+			if h.termsChanged(r.Context(), l, id, version) {
 				k, text = badged.Conflict, t["termsChanged"]
 			}
 			refuse(render.Status(k), text)
 			return
 		}
-		s.pageError(w, r, hideForbidden(err))
+		h.pageError(w, r, hideForbidden(err))
 		return
 	}
 	seeOther(w, r, "/backpack/"+url.PathEscape(id), "claimed")
@@ -608,12 +685,12 @@ func (s *Server) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 
 // termsChanged reports whether the terms of the award id's institution
 // are no longer those of version, which the learner accepted.
-func (s *Server) termsChanged(ctx context.Context, l issuer.Learner, id, version string) bool {
-	a, err := s.Issuer.LearnerAward(ctx, l, id)
+func (h *Handler) termsChanged(ctx context.Context, l issuer.Learner, id, version string) bool {
+	a, err := h.Issuer.LearnerAward(ctx, l, id)
 	if err != nil {
 		return false
 	}
-	_, current, _ := s.institutionTerms(ctx, a.InstitutionID, issuer.LangEN)
+	_, current, _ := h.institutionTerms(ctx, a.InstitutionID, issuer.LangEN)
 	return current != strings.TrimSpace(version)
 }
 
@@ -627,17 +704,17 @@ func hideForbidden(err error) error {
 }
 
 // handleRejectForm rejects a direct award for the learner.
-func (s *Server) handleRejectForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleRejectForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
-	if s.Issuer == nil {
-		s.pageError(w, r, badged.Errorf(badged.Unavailable, "awards are not available on this server"))
+	if h.Issuer == nil {
+		h.pageError(w, r, badged.Errorf(badged.Unavailable, "awards are not available on this server"))
 		return
 	}
-	if _, err := s.Issuer.RejectAward(r.Context(), l, chi.URLParam(r, "awardID")); err != nil {
-		s.pageError(w, r, hideForbidden(err))
+	if _, err := h.Issuer.RejectAward(r.Context(), l, chi.URLParam(r, "awardID")); err != nil {
+		h.pageError(w, r, hideForbidden(err))
 		return
 	}
 	seeOther(w, r, "/backpack", "rejected")
@@ -669,57 +746,57 @@ type presentationPageView struct {
 
 // handleCredentialPage shows one of the learner's credentials: what it
 // means, its live verification, sharing, downloads and presentations.
-func (s *Server) handleCredentialPage(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleCredentialPage(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
-	p, err := s.credentialPage(w, r, l, chi.URLParam(r, "holdingID"))
+	p, err := h.credentialPage(w, r, l, chi.URLParam(r, "holdingID"))
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
 	if id := r.URL.Query().Get("presentation"); id != "" {
-		ps, err := s.Wallet.Presentations(r.Context(), l)
+		ps, err := h.Wallet.Presentations(r.Context(), l)
 		if err != nil {
-			s.pageError(w, r, err)
+			h.pageError(w, r, err)
 			return
 		}
 		for _, vp := range ps {
 			if vp.ID == id {
-				p.Presentation = s.presentationPage(p.Lang, vp)
+				p.Presentation = h.presentationPage(p.Lang, vp)
 			}
 		}
 	}
-	s.renderHTML(w, r, http.StatusOK, "backpack_credential", p)
+	h.renderHTML(w, r, http.StatusOK, "backpack_credential", p)
 }
 
-func (s *Server) credentialPage(w http.ResponseWriter, r *http.Request, l issuer.Learner, id string) (*credentialPage, error) {
-	h, err := s.Wallet.Holding(r.Context(), l, id)
+func (h *Handler) credentialPage(w http.ResponseWriter, r *http.Request, l issuer.Learner, id string) (*credentialPage, error) {
+	hd, err := h.Wallet.Holding(r.Context(), l, id)
 	if err != nil {
 		return nil, err
 	}
-	p := &credentialPage{basePage: s.basePage(w, r, "list"), H: h}
-	p.Title = cmp.Or(h.Summary.Name, h.ID)
-	p.Card = card{ID: h.ID, Name: p.Title, Issuer: cmp.Or(h.Summary.IssuerName, h.Summary.IssuerID),
-		Issued: dateText(p.Lang, h.Summary.Issued), ValidUntil: dateText(p.Lang, h.Summary.ValidUntil),
-		State: h.State, Source: h.Source, Image: imageURL(h.Summary), Public: h.Share != nil && h.Share.Public}
-	p.Meaning = meaningOf(h.Credential, h.Verification, h.Summary)
-	p.V, p.Results = verificationOf(p.Checks, h.Verification, s.now())
-	p.Presentable = wallet.Presentable(h.State)
+	p := &credentialPage{basePage: h.basePage(w, r, "list"), H: hd}
+	p.Title = cmp.Or(hd.Summary.Name, hd.ID)
+	p.Card = card{ID: hd.ID, Name: p.Title, Issuer: cmp.Or(hd.Summary.IssuerName, hd.Summary.IssuerID),
+		Issued: DateText(p.Lang, hd.Summary.Issued), ValidUntil: DateText(p.Lang, hd.Summary.ValidUntil),
+		State: hd.State, Source: hd.Source, Image: imageURL(hd.Summary), Public: hd.Share != nil && hd.Share.Public}
+	p.Meaning = meaningOf(hd.Credential, hd.Verification, hd.Summary)
+	p.V, p.Results = verificationOf(p.Checks, hd.Verification, h.now())
+	p.Presentable = wallet.Presentable(hd.State)
 	if p.Card.Public {
-		p.ShareURL = s.Wallet.ShareURL(h.Share.ID)
+		p.ShareURL = h.Wallet.ShareURL(hd.Share.ID)
 		if p.Presentable {
-			p.LinkedIn = wallet.LinkedInURL(h.Summary, p.ShareURL, h.CredentialID)
+			p.LinkedIn = wallet.LinkedInURL(hd.Summary, p.ShareURL, hd.CredentialID)
 		}
 	}
-	p.JSON, p.JWT = h.Format == wallet.FormatJSON, h.Format == wallet.FormatJWT
+	p.JSON, p.JWT = hd.Format == wallet.FormatJSON, hd.Format == wallet.FormatJWT
 	return p, nil
 }
 
-func (s *Server) presentationPage(lang string, vp *wallet.Presentation) *presentationPageView {
-	u := s.Wallet.PresentationURL(vp.ID)
-	v := &presentationPageView{ID: vp.ID, URL: u, Expires: dateText(lang, vp.Expires.Format(time.RFC3339))}
+func (h *Handler) presentationPage(lang string, vp *wallet.Presentation) *presentationPageView {
+	u := h.Wallet.PresentationURL(vp.ID)
+	v := &presentationPageView{ID: vp.ID, URL: u, Expires: DateText(lang, vp.Expires.Format(time.RFC3339))}
 	if png, err := wallet.QR(u, false); err == nil {
 		v.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 	}
@@ -727,8 +804,8 @@ func (s *Server) presentationPage(lang string, vp *wallet.Presentation) *present
 }
 
 // handleShareForm makes a credential public or private.
-func (s *Server) handleShareForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleShareForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
@@ -739,11 +816,11 @@ func (s *Server) handleShareForm(w http.ResponseWriter, r *http.Request) {
 		public = true
 	case "false":
 	default:
-		s.pageError(w, r, badged.Errorf(badged.Invalid, "say whether the credential is to be public"))
+		h.pageError(w, r, badged.Errorf(badged.Invalid, "say whether the credential is to be public"))
 		return
 	}
-	if _, err := s.Wallet.SetPublic(r.Context(), l, id, public); err != nil {
-		s.pageError(w, r, err)
+	if _, err := h.Wallet.SetPublic(r.Context(), l, id, public); err != nil {
+		h.pageError(w, r, err)
 		return
 	}
 	seeOther(w, r, "/backpack/"+url.PathEscape(id)+"#share", map[bool]string{true: "public", false: "private"}[public])
@@ -752,26 +829,26 @@ func (s *Server) handleShareForm(w http.ResponseWriter, r *http.Request) {
 // handlePresentationForm signs a presentation of the credential for the
 // challenge and domain given, and shows the credential's page with its
 // link and QR code.
-func (s *Server) handlePresentationForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handlePresentationForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
 	id := chi.URLParam(r, "holdingID")
-	vp, err := s.Wallet.CreatePresentation(r.Context(), l, wallet.PresentationRequest{HoldingIDs: []string{id},
+	vp, err := h.Wallet.CreatePresentation(r.Context(), l, wallet.PresentationRequest{HoldingIDs: []string{id},
 		Challenge: r.PostFormValue("challenge"), Domain: r.PostFormValue("domain")})
 	if badged.KindOf(err) == badged.Invalid {
-		p, perr := s.credentialPage(w, r, l, id)
+		p, perr := h.credentialPage(w, r, l, id)
 		if perr != nil {
-			s.pageError(w, r, perr)
+			h.pageError(w, r, perr)
 			return
 		}
 		p.PresError, p.Challenge, p.Domain = badged.MessageOf(err), r.PostFormValue("challenge"), r.PostFormValue("domain")
-		s.renderHTML(w, r, http.StatusBadRequest, "backpack_credential", p)
+		h.renderHTML(w, r, http.StatusBadRequest, "backpack_credential", p)
 		return
 	}
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
 	seeOther(w, r, "/backpack/"+url.PathEscape(id)+"?presentation="+url.QueryEscape(vp.ID)+"#present", "")
@@ -855,9 +932,9 @@ var monthNames = map[string][12]string{
 	"nl": {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
 }
 
-// dateText says an RFC 3339 date in lang, "2 March 2025"; "" for none,
+// DateText says an RFC 3339 date in lang, "2 March 2025"; "" for none,
 // and the text itself when it is not a date.
-func dateText(lang, s string) string {
+func DateText(lang, s string) string {
 	if s == "" {
 		return ""
 	}
@@ -869,4 +946,15 @@ func dateText(lang, s string) string {
 		return ""
 	}
 	return fmt.Sprintf("%d %s %d", t.Day(), monthNames[lang][t.Month()-1], t.Year())
+}
+
+// SizeText says n bytes in MiB or KiB when it is a whole number of them.
+func SizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

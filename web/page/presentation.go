@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"cmp"
@@ -35,35 +35,35 @@ type presentationPage struct {
 	Credentials                             []presentedCredential
 }
 
-func (s *Server) handlePresentationPage(w http.ResponseWriter, r *http.Request) {
-	if s.Wallet == nil {
-		s.pageError(w, r, badged.Errorf(badged.NotFound, "no such presentation"))
+func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request) {
+	if h.Wallet == nil {
+		h.pageError(w, r, badged.Errorf(badged.NotFound, "no such presentation"))
 		return
 	}
-	vp, res, err := s.Wallet.PublicPresentation(r.Context(), chi.URLParam(r, "presentationID"))
+	vp, res, err := h.Wallet.PublicPresentation(r.Context(), chi.URLParam(r, "presentationID"))
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
-	p := &presentationPage{basePage: s.basePage(w, r, ""), URL: s.Wallet.PresentationURL(vp.ID), Challenge: vp.Challenge,
+	p := &presentationPage{basePage: h.basePage(w, r, ""), URL: h.Wallet.PresentationURL(vp.ID), Challenge: vp.Challenge,
 		Domain: vp.Domain}
 	p.SignedIn = false // a public page: no navigation of the backpack
 	p.Title = p.T["presentationTitle"]
-	p.Expires = dateText(p.Lang, vp.Expires.UTC().Format(time.RFC3339))
+	p.Expires = DateText(p.Lang, vp.Expires.UTC().Format(time.RFC3339))
 	var doc map[string]any
 	if json.Unmarshal(vp.JSON, &doc) == nil {
-		switch h := doc["holder"].(type) {
+		switch hd := doc["holder"].(type) {
 		case string:
-			p.Holder = h
+			p.Holder = hd
 		case map[string]any:
-			p.Holder, _ = h["id"].(string)
+			p.Holder, _ = hd["id"].(string)
 		}
 	}
-	p.V, p.Results = verificationOf(p.Checks, res, s.now())
+	p.V, p.Results = verificationOf(p.Checks, res, h.now())
 	if res != nil {
 		for _, cr := range res.Credentials {
 			pc := presentedCredential{T: p.T}
-			pc.V, pc.Results = verificationOf(p.Checks, cr, s.now())
+			pc.V, pc.Results = verificationOf(p.Checks, cr, h.now())
 			var sum wallet.Summary
 			var raw []byte
 			if cr.Credential != nil {
@@ -72,11 +72,11 @@ func (s *Server) handlePresentationPage(w http.ResponseWriter, r *http.Request) 
 			}
 			state := cmp.Or(wallet.StateOf(cr), wallet.StateIssued)
 			pc.Card = card{Name: cmp.Or(sum.Name, p.T["sharedBy"]), Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
-				Issued: dateText(p.Lang, sum.Issued), ValidUntil: dateText(p.Lang, sum.ValidUntil), State: state, Image: imageURL(sum)}
+				Issued: DateText(p.Lang, sum.Issued), ValidUntil: DateText(p.Lang, sum.ValidUntil), State: state, Image: imageURL(sum)}
 			pc.Meaning = meaningOf(raw, cr, sum)
 			p.Credentials = append(p.Credentials, pc)
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.renderHTML(w, r, http.StatusOK, "presentation", p)
+	h.renderHTML(w, r, http.StatusOK, "presentation", p)
 }

@@ -1,7 +1,7 @@
-package web
+package page
 
-// loginText is the sign-in page's text in each language.
-var loginText = map[string]map[string]string{
+// LoginText is the sign-in page's text in each language.
+var LoginText = map[string]map[string]string{
 	"en": {
 		"title":        "Sign in to badged",
 		"demo":         "Demo mode: the sign-ins below are",

@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"cmp"
@@ -40,19 +40,19 @@ func init() {
 		backpackPages[name] = template.Must(base.ParseFS(catalogueAssets, "templates/"+name+".html"))
 	}
 	noticeKeys["requested"] = "requestDone"
-	for lang, words := range catalogueText {
+	for lang, words := range CatalogueText {
 		for k, v := range words {
-			backpackText[lang][k] = v
+			BackpackText[lang][k] = v
 		}
 	}
 }
 
-// catalogueCacheControl is the caching of a catalogue page for someone
+// CatalogueCacheControl is the caching of a catalogue page for someone
 // not signed in: public, kept a minute (a badge class published or
 // withdrawn shows within that), then revalidated by its ETag (see
 // [Server.renderHTML]). Signed in, the page is the learner's (their
 // requests) and no-store.
-const catalogueCacheControl = "public, max-age=60"
+const CatalogueCacheControl = "public, max-age=60"
 
 // catalogueReader lists the hierarchy down to its badge classes.
 // issuer.Store implements it; the server finds it on InstitutionRecords
@@ -68,11 +68,11 @@ type catalogueReader interface {
 	Institution(ctx context.Context, id string) (*issuer.Institution, error)
 }
 
-func (s *Server) catalogueReader() catalogueReader {
-	if cr, ok := s.InstitutionRecords.(catalogueReader); ok {
+func (h *Handler) catalogueReader() catalogueReader {
+	if cr, ok := h.InstitutionRecords.(catalogueReader); ok {
 		return cr
 	}
-	if cr, ok := s.Institutions.(catalogueReader); ok {
+	if cr, ok := h.Institutions.(catalogueReader); ok {
 		return cr
 	}
 	return nil
@@ -81,21 +81,21 @@ func (s *Server) catalogueReader() catalogueReader {
 // registerCatalogueRoutes adds the catalogue: its pages for anyone (with
 // the session, when there is one, for the request form), and the request
 // for signed-in people.
-func (s *Server) registerCatalogueRoutes(r chi.Router) {
+func (h *Handler) registerCatalogueRoutes(r chi.Router) {
 	r.Route("/catalogue", func(r chi.Router) {
-		r.With(s.optionalPageSession).Get("/", s.handleCataloguePage)
-		r.With(s.optionalPageSession).Get("/{badgeClassID}", s.handleCatalogueBadgePage)
-		r.With(s.pageSession).Post("/{badgeClassID}/request", s.handleCatalogueRequest)
+		r.With(h.optionalPageSession).Get("/", h.handleCataloguePage)
+		r.With(h.optionalPageSession).Get("/{badgeClassID}", h.handleCatalogueBadgePage)
+		r.With(h.pageSession).Post("/{badgeClassID}/request", h.handleCatalogueRequest)
 	})
 }
 
 // optionalPageSession adds the person of a valid session cookie to the
 // request, and lets every request through: a public page that says more
 // to someone signed in.
-func (s *Server) optionalPageSession(next http.Handler) http.Handler {
+func (h *Handler) optionalPageSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" && s.Auth != nil {
-			if p, err := s.Auth.SessionPrincipal(r.Context(), c.Value); err == nil && p != nil {
+		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" && h.Auth != nil {
+			if p, err := h.Auth.SessionPrincipal(r.Context(), c.Value); err == nil && p != nil {
 				r = r.WithContext(request.WithPrincipal(r.Context(), p))
 			}
 		}
@@ -113,8 +113,8 @@ type catalogueEntry struct {
 
 // catalogueEntries walks the hierarchy for the published badge classes of
 // issuers and groups that are not archived.
-func (s *Server) catalogueEntries(ctx context.Context) ([]catalogueEntry, error) {
-	cr := s.catalogueReader()
+func (h *Handler) catalogueEntries(ctx context.Context) ([]catalogueEntry, error) {
+	cr := h.catalogueReader()
 	if cr == nil {
 		return nil, nil
 	}
@@ -157,9 +157,9 @@ func (s *Server) catalogueEntries(ctx context.Context) ([]catalogueEntry, error)
 
 // catalogueEntry returns the entry of one badge class, NotFound unless it
 // is in the catalogue.
-func (s *Server) catalogueEntry(ctx context.Context, id string) (catalogueEntry, error) {
+func (h *Handler) catalogueEntry(ctx context.Context, id string) (catalogueEntry, error) {
 	notFound := badged.Errorf(badged.NotFound, "no badge %s in the catalogue", id)
-	cr := s.catalogueReader()
+	cr := h.catalogueReader()
 	if cr == nil {
 		return catalogueEntry{}, notFound
 	}
@@ -242,8 +242,8 @@ const maxCatalogueCards = 500
 
 // handleCataloguePage lists the catalogue, narrowed by q, institution,
 // issuer, eqf and micro.
-func (s *Server) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
-	p := &cataloguePage{basePage: s.basePage(w, r, "catalogue")}
+func (h *Handler) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
+	p := &cataloguePage{basePage: h.basePage(w, r, "catalogue")}
 	p.Title = p.T["catalogueTitle"]
 	q := r.URL.Query()
 	p.Filter = catalogueFilter{Text: strings.TrimSpace(q.Get("q")), Institution: q.Get("institution"), Issuer: q.Get("issuer"),
@@ -253,9 +253,9 @@ func (s *Server) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 		p.Filter.EQF = ""
 	}
 	p.Filtered = p.Filter != catalogueFilter{}
-	entries, err := s.catalogueEntries(r.Context())
+	entries, err := h.catalogueEntries(r.Context())
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
 	p.Total = len(entries)
@@ -272,7 +272,7 @@ func (s *Server) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 		if !p.Filter.match(e, p.Lang) || len(p.Cards) >= maxCatalogueCards {
 			continue
 		}
-		p.Cards = append(p.Cards, s.catalogueCard(e, p.Lang))
+		p.Cards = append(p.Cards, h.catalogueCard(e, p.Lang))
 	}
 	byLabel := func(a, b option) int { return cmp.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)) }
 	slices.SortFunc(p.Institutions, byLabel)
@@ -281,12 +281,12 @@ func (s *Server) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
 	})
 	if request.Principal(r) == nil { // signed in, the page is theirs: no-store, the default
-		w.Header().Set("Cache-Control", catalogueCacheControl)
+		w.Header().Set("Cache-Control", CatalogueCacheControl)
 	}
-	s.renderHTML(w, r, http.StatusOK, "catalogue", p)
+	h.renderHTML(w, r, http.StatusOK, "catalogue", p)
 }
 
-func (s *Server) catalogueCard(e catalogueEntry, lang string) catalogueCard {
+func (h *Handler) catalogueCard(e catalogueEntry, lang string) catalogueCard {
 	bc := e.BC
 	c := catalogueCard{ID: bc.ID, Name: cmp.Or(bc.Name.In(lang), bc.ID), Description: clip(bc.Description.In(lang), 240),
 		Issuer: e.Issuer.Name.In(lang), Institution: e.Institution.Name.In(lang), Micro: bc.Microcredential,
@@ -317,27 +317,27 @@ type catalogueBadgePage struct {
 	CanRequest          bool
 }
 
-func (s *Server) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Request) {
-	p, err := s.catalogueBadgePage(w, r, chi.URLParam(r, "badgeClassID"))
+func (h *Handler) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Request) {
+	p, err := h.catalogueBadgePage(w, r, chi.URLParam(r, "badgeClassID"))
 	if err != nil {
-		s.pageError(w, r, err)
+		h.pageError(w, r, err)
 		return
 	}
 	if request.Principal(r) == nil { // signed in, the page is theirs: no-store, the default
-		w.Header().Set("Cache-Control", catalogueCacheControl)
+		w.Header().Set("Cache-Control", CatalogueCacheControl)
 	}
-	s.renderHTML(w, r, http.StatusOK, "catalogue_badge", p)
+	h.renderHTML(w, r, http.StatusOK, "catalogue_badge", p)
 }
 
-func (s *Server) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id string) (*catalogueBadgePage, error) {
+func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id string) (*catalogueBadgePage, error) {
 	ctx := r.Context()
-	e, err := s.catalogueEntry(ctx, id)
+	e, err := h.catalogueEntry(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	p := &catalogueBadgePage{basePage: s.basePage(w, r, "catalogue")}
+	p := &catalogueBadgePage{basePage: h.basePage(w, r, "catalogue")}
 	bc := e.BC
-	p.Card = s.catalogueCard(e, p.Lang)
+	p.Card = h.catalogueCard(e, p.Lang)
 	p.Card.Description = bc.Description.In(p.Lang)
 	p.Title = p.Card.Name
 	sum := wallet.Summary{Name: p.Card.Name, Description: p.Card.Description, Microcredential: bc.Microcredential,
@@ -370,10 +370,10 @@ func (s *Server) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id s
 		p.LoginURL = "/login?next=" + url.QueryEscape("/catalogue/"+bc.ID)
 	case pr.System():
 	default:
-		p.CanRequest = s.Issuer != nil && s.Wallet != nil
+		p.CanRequest = h.Issuer != nil && h.Wallet != nil
 		if p.CanRequest {
-			if a := s.openRequest(ctx, pr, bc.ID); a != nil {
-				p.Requested = dateText(p.Lang, a.Requested.Format(time.RFC3339))
+			if a := h.openRequest(ctx, pr, bc.ID); a != nil {
+				p.Requested = DateText(p.Lang, a.Requested.Format(time.RFC3339))
 			}
 		}
 	}
@@ -382,16 +382,16 @@ func (s *Server) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id s
 
 // openRequest returns the person's open request for badge class id, if
 // any.
-func (s *Server) openRequest(ctx context.Context, pr *auth.Principal, id string) *issuer.Award {
+func (h *Handler) openRequest(ctx context.Context, pr *auth.Principal, id string) *issuer.Award {
 	l := issuer.Learner{UserID: pr.User.ID}
 	if pr.User.Email != "" {
 		l.Emails = []string{pr.User.Email}
 	}
-	l, err := s.Wallet.Learner(ctx, l)
+	l, err := h.Wallet.Learner(ctx, l)
 	if err != nil {
 		return nil
 	}
-	awards, err := s.learnerAwards(ctx, l, issuer.AwardRequested)
+	awards, err := h.learnerAwards(ctx, l, issuer.AwardRequested)
 	if err != nil {
 		return nil
 	}
@@ -407,18 +407,18 @@ func (s *Server) openRequest(ctx context.Context, pr *auth.Principal, id string)
 // with the narrative and evidence URLs (one a line) of the form, and sends
 // them to their backpack, where the request is listed. A refusal shows
 // the badge's page again with the reason and the form as sent.
-func (s *Server) handleCatalogueRequest(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.pageLearner(w, r)
+func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.pageLearner(w, r)
 	if !ok {
 		return
 	}
-	if s.Issuer == nil {
-		s.pageError(w, r, badged.Errorf(badged.Unavailable, "requests are not available on this server"))
+	if h.Issuer == nil {
+		h.pageError(w, r, badged.Errorf(badged.Unavailable, "requests are not available on this server"))
 		return
 	}
 	id := chi.URLParam(r, "badgeClassID")
-	if _, err := s.catalogueEntry(r.Context(), id); err != nil {
-		s.pageError(w, r, err)
+	if _, err := h.catalogueEntry(r.Context(), id); err != nil {
+		h.pageError(w, r, err)
 		return
 	}
 	narrative, evidence := r.PostFormValue("narrative"), r.PostFormValue("evidence")
@@ -429,26 +429,26 @@ func (s *Server) handleCatalogueRequest(w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	if l.HolderDID == "" {
-		did, err := s.Wallet.HolderDID(r.Context(), l.UserID)
+		did, err := h.Wallet.HolderDID(r.Context(), l.UserID)
 		if err != nil {
-			s.pageError(w, r, err)
+			h.pageError(w, r, err)
 			return
 		}
 		l.HolderDID = did
 	}
-	if _, err := s.Issuer.RequestBadge(r.Context(), l, id, narrative, urls); err != nil {
+	if _, err := h.Issuer.RequestBadge(r.Context(), l, id, narrative, urls); err != nil {
 		k := badged.KindOf(err)
 		if k != badged.Invalid && k != badged.Conflict {
-			s.pageError(w, r, err)
+			h.pageError(w, r, err)
 			return
 		}
-		p, perr := s.catalogueBadgePage(w, r, id)
+		p, perr := h.catalogueBadgePage(w, r, id)
 		if perr != nil {
-			s.pageError(w, r, perr)
+			h.pageError(w, r, perr)
 			return
 		}
 		p.Error, p.Narrative, p.Evidence = badged.MessageOf(err), narrative, evidence
-		s.renderHTML(w, r, render.Status(k), "catalogue_badge", p)
+		h.renderHTML(w, r, render.Status(k), "catalogue_badge", p)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -1,9 +1,9 @@
-package web
+package page
 
-// pageText is the verify page's text in each language. Keys "check.<id>.
+// VerifyText is the verify page's text in each language. Keys "check.<id>.
 // <verdict>" say a check's outcome in plain words; other outcomes read
 // "label.<id>: verdict.<verdict>".
-var pageText = map[string]map[string]string{
+var VerifyText = map[string]map[string]string{
 	"en": {
 		"title":        "Verify a credential",
 		"intro":        "Check whether a badge or other credential is genuine, valid now and not revoked. Nothing you enter is stored.",
