@@ -58,27 +58,27 @@ func (h *Handler) requireInstitutionAdmin(w http.ResponseWriter, r *http.Request
 }
 
 // queryLimit reads ?limit=: 0 when absent.
-func queryLimit(q url.Values) (int, *render.FieldProblem) {
+func queryLimit(q url.Values) (int, *badged.FieldError) {
 	v := q.Get("limit")
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > maxLimit {
-		return 0, &render.FieldProblem{Field: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}
+		return 0, &badged.FieldError{Field: "limit", Message: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}
 	}
 	return n, nil
 }
 
 // queryTime reads an RFC 3339 time parameter: zero when absent.
-func queryTime(q url.Values, name string, problems *[]render.FieldProblem) time.Time {
+func queryTime(q url.Values, name string, problems *[]badged.FieldError) time.Time {
 	v := q.Get(name)
 	if v == "" {
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339Nano, v)
 	if err != nil {
-		*problems = append(*problems, render.FieldProblem{Field: name, Detail: "must be an RFC 3339 time"})
+		*problems = append(*problems, badged.FieldError{Field: name, Message: "must be an RFC 3339 time"})
 	}
 	return t
 }
@@ -102,7 +102,7 @@ func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	var problems []render.FieldProblem
+	var problems []badged.FieldError
 	f := audit.Filter{Actor: q.Get("actor"), Action: q.Get("action"),
 		Since: queryTime(q, "since", &problems), Until: queryTime(q, "until", &problems)}
 	if t := q.Get("target"); t != "" {
@@ -115,10 +115,10 @@ func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	after, err := audit.ParseCursor(q.Get("cursor"))
 	if err != nil {
-		problems = append(problems, render.FieldProblem{Field: "cursor", Detail: "not a cursor of this list; start from the first page"})
+		problems = append(problems, badged.FieldError{Field: "cursor", Message: "not a cursor of this list; start from the first page"})
 	}
 	if len(problems) > 0 {
-		h.writeError(w, r, render.InvalidFields("audit query", problems...))
+		h.writeError(w, r, badged.InvalidFields("audit query", problems...))
 		return
 	}
 	list, err := h.Audit.List(r.Context(), id, f, audit.Page{After: after, Limit: limit})

@@ -122,14 +122,14 @@ func learnerAwardView(a *issuer.Award) Award {
 func awardFilter(r *http.Request) (issuer.AwardFilter, error) {
 	q := r.URL.Query()
 	f := issuer.AwardFilter{Limit: defaultLimit}
-	var problems []render.FieldProblem
+	var problems []badged.FieldError
 	for _, v := range q["state"] {
 		for st := range strings.SplitSeq(v, ",") {
 			if st = strings.TrimSpace(st); st == "" {
 				continue
 			}
 			if !issuer.AwardState(st).Valid() {
-				problems = append(problems, render.FieldProblem{Field: "state", Detail: "unknown award state " + strconv.Quote(st)})
+				problems = append(problems, badged.FieldError{Field: "state", Message: "unknown award state " + strconv.Quote(st)})
 				continue
 			}
 			f.States = append(f.States, issuer.AwardState(st))
@@ -138,19 +138,19 @@ func awardFilter(r *http.Request) (issuer.AwardFilter, error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			problems = append(problems, render.FieldProblem{Field: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)})
+			problems = append(problems, badged.FieldError{Field: "limit", Message: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)})
 		}
 		f.Limit = n
 	}
 	if v := q.Get("cursor"); v != "" {
 		c, err := issuer.ParseAwardCursor(v)
 		if err != nil {
-			problems = append(problems, render.FieldProblem{Field: "cursor", Detail: "unknown or no longer valid; start from the first page"})
+			problems = append(problems, badged.FieldError{Field: "cursor", Message: "unknown or no longer valid; start from the first page"})
 		}
 		f.After = c
 	}
 	if len(problems) > 0 {
-		return f, render.InvalidFields("page", problems...)
+		return f, badged.InvalidFields("page", problems...)
 	}
 	return f, nil
 }
@@ -201,7 +201,7 @@ func (h *Handler) handleDirectAward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(in.Recipients) == 0 {
-		h.writeError(w, r, render.InvalidFields("direct award", render.FieldProblem{Field: "recipients", Detail: "name at least one recipient"}))
+		h.writeError(w, r, badged.InvalidFields("direct award", badged.FieldError{Field: "recipients", Message: "name at least one recipient"}))
 		return
 	}
 	rows := make([]issuer.DirectAwardInput, len(in.Recipients))
@@ -272,7 +272,7 @@ func (h *Handler) handleApproveRequests(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if len(in.IDs) == 0 {
-		h.writeError(w, r, render.InvalidFields("approval", render.FieldProblem{Field: "ids", Detail: "name at least one request"}))
+		h.writeError(w, r, badged.InvalidFields("approval", badged.FieldError{Field: "ids", Message: "name at least one request"}))
 		return
 	}
 	if len(in.IDs) > issuer.MaxDirectAwards {
@@ -320,7 +320,7 @@ func (h *Handler) decodeReason(w http.ResponseWriter, r *http.Request, what stri
 		return "", false
 	}
 	if strings.TrimSpace(in.Reason) == "" {
-		h.writeError(w, r, render.InvalidFields(what, render.FieldProblem{Field: "reason", Detail: "required"}))
+		h.writeError(w, r, badged.InvalidFields(what, badged.FieldError{Field: "reason", Message: "required"}))
 		return "", false
 	}
 	return in.Reason, true

@@ -116,7 +116,7 @@ func (h *Handler) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 	)
 	if v := r.URL.Query().Get("scheduledAt"); v != "" {
 		if scheduled, err = time.Parse(time.RFC3339, v); err != nil {
-			h.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "scheduledAt", Detail: "must be an RFC 3339 time"}))
+			h.writeError(w, r, badged.InvalidFields("bulk award", badged.FieldError{Field: "scheduledAt", Message: "must be an RFC 3339 time"}))
 			return
 		}
 	}
@@ -126,7 +126,7 @@ func (h *Handler) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 	case mt == "multipart/form-data":
 		mr, err := r.MultipartReader()
 		if err != nil {
-			h.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "body", Detail: "not multipart/form-data"}))
+			h.writeError(w, r, badged.InvalidFields("bulk award", badged.FieldError{Field: "body", Message: "not multipart/form-data"}))
 			return
 		}
 		for {
@@ -138,7 +138,7 @@ func (h *Handler) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 			if part.FormName() == "scheduledAt" {
 				b, _ := io.ReadAll(io.LimitReader(part, 100))
 				if scheduled, err = time.Parse(time.RFC3339, strings.TrimSpace(string(b))); err != nil {
-					h.writeError(w, r, render.InvalidFields("bulk award", render.FieldProblem{Field: "scheduledAt", Detail: "must be an RFC 3339 time"}))
+					h.writeError(w, r, badged.InvalidFields("bulk award", badged.FieldError{Field: "scheduledAt", Message: "must be an RFC 3339 time"}))
 					return
 				}
 				continue
@@ -185,7 +185,7 @@ func uploadError(err error, msg string) error {
 	case over:
 		return badged.Errorf(badged.TooLarge, "the file is larger than %d MB", bulk.MaxFileBytes>>20)
 	case msg != "" && errors.Is(err, io.EOF):
-		return render.InvalidFields("bulk award", render.FieldProblem{Field: "file", Detail: msg})
+		return badged.InvalidFields("bulk award", badged.FieldError{Field: "file", Message: msg})
 	}
 	return err
 }

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
 )
 
@@ -21,7 +20,7 @@ func decode(r *http.Request, what string, v any) error {
 	err := dec.Decode(v)
 	if err == nil {
 		if dec.Decode(&struct{}{}) != io.EOF {
-			return render.InvalidFields(what, render.FieldProblem{Field: "body", Detail: "holds more than one JSON value"})
+			return badged.InvalidFields(what, badged.FieldError{Field: "body", Message: "holds more than one JSON value"})
 		}
 		return nil
 	}
@@ -34,13 +33,13 @@ func decode(r *http.Request, what string, v any) error {
 	case over:
 		return badged.Errorf(badged.TooLarge, "the request body is larger than %d bytes", limit)
 	case errors.Is(err, io.EOF):
-		return render.InvalidFields(what, render.FieldProblem{Field: "body", Detail: "empty; send a JSON object"})
+		return badged.InvalidFields(what, badged.FieldError{Field: "body", Message: "empty; send a JSON object"})
 	case errors.As(err, &ute):
-		return render.InvalidFields(what, render.FieldProblem{Field: ute.Field, Detail: "must be " + ute.Type.String()})
+		return badged.InvalidFields(what, badged.FieldError{Field: ute.Field, Message: "must be " + ute.Type.String()})
 	case errors.As(err, &se):
-		return render.InvalidFields(what, render.FieldProblem{Field: "body", Detail: fmt.Sprintf("not JSON (at byte %d)", se.Offset)})
+		return badged.InvalidFields(what, badged.FieldError{Field: "body", Message: fmt.Sprintf("not JSON (at byte %d)", se.Offset)})
 	}
-	return render.InvalidFields(what, render.FieldProblem{Field: "body", Detail: fmt.Sprintf("%v", err)}) // unknown field, or cut short
+	return badged.InvalidFields(what, badged.FieldError{Field: "body", Message: fmt.Sprintf("%v", err)}) // unknown field, or cut short
 }
 
 // versionBody is the body of a state change of a versioned record.
@@ -54,7 +53,7 @@ func decodeVersion(r *http.Request) (int64, error) {
 		return 0, err
 	}
 	if b.Version == nil {
-		return 0, render.InvalidFields("request", render.FieldProblem{Field: "version", Detail: "required: the version you last read"})
+		return 0, badged.InvalidFields("request", badged.FieldError{Field: "version", Message: "required: the version you last read"})
 	}
 	return *b.Version, nil
 }
@@ -62,7 +61,7 @@ func decodeVersion(r *http.Request) (int64, error) {
 func queryVersion(r *http.Request) (int64, error) {
 	v, err := strconv.ParseInt(r.URL.Query().Get("version"), 10, 64)
 	if err != nil {
-		return 0, render.InvalidFields("request", render.FieldProblem{Field: "version", Detail: "required in the query: the version you last read"})
+		return 0, badged.InvalidFields("request", badged.FieldError{Field: "version", Message: "required in the query: the version you last read"})
 	}
 	return v, nil
 }

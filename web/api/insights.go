@@ -70,7 +70,7 @@ func (h *Handler) handleInsights(w http.ResponseWriter, r *http.Request) {
 	case "", "json", "csv":
 		format = f
 	default:
-		h.writeError(w, r, render.InvalidFields("query", render.FieldProblem{Field: "format", Detail: "not json or csv"}))
+		h.writeError(w, r, badged.InvalidFields("query", badged.FieldError{Field: "format", Message: "not json or csv"}))
 		return
 	}
 	if format == "" && wantsCSV(r.Header.Get("Accept")) {

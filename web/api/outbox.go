@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/badged/badged"
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/web/render"
@@ -67,10 +68,10 @@ func (h *Handler) handleOutbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	var problems []render.FieldProblem
+	var problems []badged.FieldError
 	status := notify.Status(q.Get("status"))
 	if status != "" && !status.Valid() {
-		problems = append(problems, render.FieldProblem{Field: "status", Detail: "must be pending, sent or failed"})
+		problems = append(problems, badged.FieldError{Field: "status", Message: "must be pending, sent or failed"})
 	}
 	limit, p := queryLimit(q)
 	if p != nil {
@@ -78,10 +79,10 @@ func (h *Handler) handleOutbox(w http.ResponseWriter, r *http.Request) {
 	}
 	after, err := notify.ParseCursor(q.Get("cursor"))
 	if err != nil {
-		problems = append(problems, render.FieldProblem{Field: "cursor", Detail: "not a cursor of this list; start from the first page"})
+		problems = append(problems, badged.FieldError{Field: "cursor", Message: "not a cursor of this list; start from the first page"})
 	}
 	if len(problems) > 0 {
-		h.writeError(w, r, render.InvalidFields("outbox query", problems...))
+		h.writeError(w, r, badged.InvalidFields("outbox query", problems...))
 		return
 	}
 	list, err := h.Outbox.List(r.Context(), id, notify.Filter{Status: status, To: q.Get("to")},

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/badged/badged"
 	"github.com/badged/badged/web/render"
 )
 
@@ -33,7 +34,7 @@ func writePage[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, ite
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			h.writeError(w, r, render.InvalidFields("page", render.FieldProblem{Field: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}))
+			h.writeError(w, r, badged.InvalidFields("page", badged.FieldError{Field: "limit", Message: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}))
 			return
 		}
 		limit = n
@@ -51,7 +52,7 @@ func writePage[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, ite
 			}
 		}
 		if start < 0 {
-			h.writeError(w, r, render.InvalidFields("page", render.FieldProblem{Field: "cursor", Detail: "unknown or no longer valid; start from the first page"}))
+			h.writeError(w, r, badged.InvalidFields("page", badged.FieldError{Field: "cursor", Message: "unknown or no longer valid; start from the first page"}))
 			return
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
@@ -62,7 +63,7 @@ func (h *Handler) handleChangeRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.Version == nil {
-		h.writeError(w, r, render.InvalidFields("role change", render.FieldProblem{Field: "version", Detail: "required: the version you last read"}))
+		h.writeError(w, r, badged.InvalidFields("role change", badged.FieldError{Field: "version", Message: "required: the version you last read"}))
 		return
 	}
 	m, err := h.Issuer.ChangeRole(r.Context(), request.Actor(r), chi.URLParam(r, "membershipID"), *in.Version, issuer.Role(in.Role))

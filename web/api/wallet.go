@@ -174,7 +174,7 @@ func (h *Handler) handleShare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if body.Public == nil {
-		h.writeError(w, r, render.InvalidFields("share", render.FieldProblem{Field: "public", Detail: "required: true or false"}))
+		h.writeError(w, r, badged.InvalidFields("share", badged.FieldError{Field: "public", Message: "required: true or false"}))
 		return
 	}
 	sh, err := h.Wallet.SetPublic(r.Context(), l, chi.URLParam(r, "holdingID"), *body.Public)
@@ -333,14 +333,14 @@ func (h *Handler) handleImport(w http.ResponseWriter, r *http.Request) {
 	case body.Image != "" && len(body.Credential) == 0 && body.URL == "":
 		img, derr := base64.StdEncoding.DecodeString(body.Image)
 		if derr != nil {
-			h.writeError(w, r, render.InvalidFields("import", render.FieldProblem{Field: "image", Detail: "must be base64"}))
+			h.writeError(w, r, badged.InvalidFields("import", badged.FieldError{Field: "image", Message: "must be base64"}))
 			return
 		}
 		hd, err = h.Wallet.Import(r.Context(), l, img)
 	case body.URL != "" && len(body.Credential) == 0 && body.Image == "":
 		hd, err = h.Wallet.ImportURL(r.Context(), l, body.URL)
 	default:
-		err = render.InvalidFields("import", render.FieldProblem{Field: "body", Detail: "give exactly one of credential, image and url"})
+		err = badged.InvalidFields("import", badged.FieldError{Field: "body", Message: "give exactly one of credential, image and url"})
 	}
 	if err != nil {
 		h.writeError(w, r, err)

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/web/request"
@@ -53,7 +52,8 @@ type Problem struct {
 	Errors    []FieldProblem `json:"errors,omitempty"` // the invalid fields, for an invalid request
 }
 
-// FieldProblem says what is wrong with one field of a request.
+// FieldProblem says what is wrong with one field of a request: a
+// [badged.FieldError] as the problem's "errors" member sends it.
 type FieldProblem struct {
 	Field  string `json:"field"`
 	Detail string `json:"detail"`
@@ -68,30 +68,6 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string { return e.Detail }
-
-// fieldsError is an invalid request with the problem of each field.
-type fieldsError struct {
-	what   string
-	fields []FieldProblem
-}
-
-// InvalidFields is an Invalid error about the request what, with the
-// problem of each field.
-func InvalidFields(what string, fields ...FieldProblem) error { return &fieldsError{what, fields} }
-
-func (e *fieldsError) Error() string {
-	var b strings.Builder
-	b.WriteString("invalid " + e.what + ": ")
-	for i, f := range e.fields {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.Field + ": " + f.Detail)
-	}
-	return b.String()
-}
-
-func (e *fieldsError) Unwrap() error { return &badged.Error{Kind: badged.Invalid, Message: e.Error()} }
 
 // Error sends err as application/problem+json. Its status comes from
 // [Status]; only Internal errors are logged, to log when it is not nil,
@@ -118,29 +94,11 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 	json.NewEncoder(w).Encode(p)
 }
 
-// fieldProblems lists the invalid fields of an Invalid error: a
-// fieldsError's own, or those of the issuer's messages, which read
-// "invalid <what>: <field>: <problem>; <field>: <problem>".
+// fieldProblems lists the invalid fields of an error ([badged.FieldsOf]).
 func fieldProblems(err error) []FieldProblem {
-	var fe *fieldsError
-	if errors.As(err, &fe) {
-		return fe.fields
-	}
-	msg := badged.MessageOf(err)
-	if !strings.HasPrefix(msg, "invalid ") {
-		return nil
-	}
-	_, rest, ok := strings.Cut(msg, ": ")
-	if !ok {
-		return nil
-	}
 	var out []FieldProblem
-	for _, part := range strings.Split(rest, "; ") {
-		field, detail, ok := strings.Cut(part, ": ")
-		if !ok || field == "" || strings.ContainsRune(field, ' ') {
-			return nil // not the field list it looked like
-		}
-		out = append(out, FieldProblem{Field: field, Detail: detail})
+	for _, f := range badged.FieldsOf(err) {
+		out = append(out, FieldProblem{Field: f.Field, Detail: f.Message})
 	}
 	return out
 }

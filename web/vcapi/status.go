@@ -85,25 +85,25 @@ func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, may func(
 	if !h.readIssuing(w, r, &req, "credentialId and credentialStatus") {
 		return
 	}
-	var fields []render.FieldProblem
+	var fields []badged.FieldError
 	if req.CredentialID == "" {
-		fields = append(fields, render.FieldProblem{Field: "credentialId", Detail: "required: the id of the credential"})
+		fields = append(fields, badged.FieldError{Field: "credentialId", Message: "required: the id of the credential"})
 	}
 	if len(req.CredentialStatus) != 1 {
-		fields = append(fields, render.FieldProblem{Field: "credentialStatus", Detail: "required: one entry, {type, status}"})
+		fields = append(fields, badged.FieldError{Field: "credentialStatus", Message: "required: one entry, {type, status}"})
 	} else {
 		st := req.CredentialStatus[0]
 		if st.Type != statuslist.TypeBitstring {
-			fields = append(fields, render.FieldProblem{Field: "credentialStatus/0/type", Detail: "must be " + statuslist.TypeBitstring})
+			fields = append(fields, badged.FieldError{Field: "credentialStatus/0/type", Message: "must be " + statuslist.TypeBitstring})
 		}
 		switch st.Status {
 		case statusRevoked, statusSuspended, statusUnsuspended:
 		default:
-			fields = append(fields, render.FieldProblem{Field: "credentialStatus/0/status", Detail: "must be revoked, suspended or unsuspended"})
+			fields = append(fields, badged.FieldError{Field: "credentialStatus/0/status", Message: "must be revoked, suspended or unsuspended"})
 		}
 	}
 	if len(fields) > 0 {
-		h.writeError(w, r, render.InvalidFields("request", fields...))
+		h.writeError(w, r, badged.InvalidFields("request", fields...))
 		return
 	}
 	c, err := h.Credentials.IssuedCredential(r.Context(), req.CredentialID)

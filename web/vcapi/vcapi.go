@@ -205,12 +205,12 @@ func readJSON(r *http.Request) ([]byte, error) {
 	case err != nil:
 		return nil, badged.Wrap(badged.Invalid, err, "the request body could not be read")
 	case len(bytes.TrimSpace(b)) == 0:
-		return nil, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "empty; send a JSON object"})
+		return nil, badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "empty; send a JSON object"})
 	case !utf8.Valid(b):
-		return nil, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not valid UTF-8"})
+		return nil, badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "not valid UTF-8"})
 	}
 	if d := verifier.Depth(b, maxEnvelopeDepth); d > maxEnvelopeDepth {
-		return nil, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "JSON nested more than " + strconv.Itoa(maxEnvelopeDepth) + " levels deep"})
+		return nil, badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "JSON nested more than " + strconv.Itoa(maxEnvelopeDepth) + " levels deep"})
 	}
 	return b, nil
 }
@@ -289,7 +289,7 @@ func (h *Handler) handleVerifyCredential(w http.ResponseWriter, r *http.Request)
 	}
 	var req verifyCredentialRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with verifiableCredential"}))
+		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "not a JSON object with verifiableCredential"}))
 		return
 	}
 	input, err := credentialInput(req.VerifiableCredential, "verifiableCredential")
@@ -318,7 +318,7 @@ func (h *Handler) handleVerifyCredential(w http.ResponseWriter, r *http.Request)
 func credentialInput(raw json.RawMessage, field string) ([]byte, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil, render.InvalidFields("request", render.FieldProblem{Field: field, Detail: "required"})
+		return nil, badged.InvalidFields("request", badged.FieldError{Field: field, Message: "required"})
 	}
 	switch raw[0] {
 	case '{':
@@ -326,14 +326,14 @@ func credentialInput(raw json.RawMessage, field string) ([]byte, error) {
 	case '"':
 		var str string
 		if err := json.Unmarshal(raw, &str); err != nil {
-			return nil, render.InvalidFields("request", render.FieldProblem{Field: field, Detail: "not a valid JSON string"})
+			return nil, badged.InvalidFields("request", badged.FieldError{Field: field, Message: "not a valid JSON string"})
 		}
 		if t := strings.TrimSpace(str); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
-			return nil, render.InvalidFields("request", render.FieldProblem{Field: field, Detail: "a string holding JSON; send the credential itself, as a JSON object, not encoded as a string"})
+			return nil, badged.InvalidFields("request", badged.FieldError{Field: field, Message: "a string holding JSON; send the credential itself, as a JSON object, not encoded as a string"})
 		}
 		return verifier.StringInput(str), nil
 	}
-	return nil, render.InvalidFields("request", render.FieldProblem{Field: field, Detail: "must be a credential (a JSON object) or a JWT (a string)"})
+	return nil, badged.InvalidFields("request", badged.FieldError{Field: field, Message: "must be a credential (a JSON object) or a JWT (a string)"})
 }
 
 // unreadable reports whether the verifier could not read the input at all.
@@ -366,17 +366,17 @@ func (h *Handler) handleVerifyPresentation(w http.ResponseWriter, r *http.Reques
 	}
 	var req verifyPresentationRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with verifiablePresentation and options"}))
+		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "not a JSON object with verifiablePresentation and options"}))
 		return
 	}
 	raw := bytes.TrimSpace(req.VerifiablePresentation)
 	if len(raw) == 0 || raw[0] != '{' {
-		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "verifiablePresentation", Detail: "required: a JSON-LD presentation with a Data Integrity proof"}))
+		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "verifiablePresentation", Message: "required: a JSON-LD presentation with a Data Integrity proof"}))
 		return
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "verifiablePresentation", Detail: "not a JSON object"}))
+		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "verifiablePresentation", Message: "not a JSON object"}))
 		return
 	}
 	if !hasJSONType(doc, "VerifiablePresentation") {
@@ -429,7 +429,7 @@ type issueRequest struct {
 
 // suspendable reads options.statusPurpose: whether it asks for a
 // suspension entry, or a field problem.
-func (req *issueRequest) suspendable() (bool, *render.FieldProblem) {
+func (req *issueRequest) suspendable() (bool, *badged.FieldError) {
 	raw := req.Options.StatusPurpose
 	if len(raw) == 0 || string(raw) == "null" {
 		return false, nil
@@ -438,7 +438,7 @@ func (req *issueRequest) suspendable() (bool, *render.FieldProblem) {
 	if err := json.Unmarshal(raw, &list); err != nil {
 		var one string
 		if err := json.Unmarshal(raw, &one); err != nil {
-			return false, &render.FieldProblem{Field: "options.statusPurpose", Detail: "must be a string or an array of strings"}
+			return false, &badged.FieldError{Field: "options.statusPurpose", Message: "must be a string or an array of strings"}
 		}
 		list = []string{one}
 	}
@@ -449,7 +449,7 @@ func (req *issueRequest) suspendable() (bool, *render.FieldProblem) {
 		case "suspension":
 			suspend = true
 		default:
-			return false, &render.FieldProblem{Field: "options.statusPurpose", Detail: "must be revocation or suspension, not " + strconv.Quote(p)}
+			return false, &badged.FieldError{Field: "options.statusPurpose", Message: "must be revocation or suspension, not " + strconv.Quote(p)}
 		}
 	}
 	return suspend, nil
@@ -470,7 +470,7 @@ func (h *Handler) handleIssueCredential(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if req.Credential == nil {
-		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "credential", Detail: "required: the unsigned credential"}))
+		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "credential", Message: "required: the unsigned credential"}))
 		return
 	}
 	issuerID := req.Options.Issuer
@@ -478,7 +478,7 @@ func (h *Handler) handleIssueCredential(w http.ResponseWriter, r *http.Request) 
 		issuerID = h.issuerIDOf(req.Credential)
 	}
 	if issuerID == "" {
-		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "options.issuer", Detail: "required unless credential.issuer is the DID of one of your issuers"}))
+		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "options.issuer", Message: "required unless credential.issuer is the DID of one of your issuers"}))
 		return
 	}
 	is, err := h.Issuer.Issuer(r.Context(), request.Actor(r), issuerID)
@@ -496,7 +496,7 @@ func (h *Handler) handleIssueCredential(w http.ResponseWriter, r *http.Request) 
 	}
 	suspendable, fp := req.suspendable()
 	if fp != nil {
-		h.writeError(w, r, render.InvalidFields("request", *fp))
+		h.writeError(w, r, badged.InvalidFields("request", *fp))
 		return
 	}
 	signed, err := h.Credentials.SignCredential(r.Context(), is.ID, req.Credential, issuance.SignOptions{
@@ -506,11 +506,11 @@ func (h *Handler) handleIssueCredential(w http.ResponseWriter, r *http.Request) 
 	})
 	var ice *issuance.InvalidCredentialError
 	if errors.As(err, &ice) {
-		fields := make([]render.FieldProblem, len(ice.Problems))
+		fields := make([]badged.FieldError, len(ice.Problems))
 		for i, p := range ice.Problems {
-			fields[i] = render.FieldProblem{Field: "credential" + p.Path, Detail: p.Message + " (rule: " + p.Check + ")"}
+			fields[i] = badged.FieldError{Field: "credential" + p.Path, Message: p.Message + " (rule: " + p.Check + ")"}
 		}
-		h.writeError(w, r, render.InvalidFields("credential", fields...))
+		h.writeError(w, r, badged.InvalidFields("credential", fields...))
 		return
 	}
 	if err != nil {
@@ -597,7 +597,7 @@ func (h *Handler) readIssuing(w http.ResponseWriter, r *http.Request, req any, s
 		return false
 	}
 	if err := json.Unmarshal(body, req); err != nil {
-		h.writeError(w, r, render.InvalidFields("request", render.FieldProblem{Field: "body", Detail: "not a JSON object with " + shape}))
+		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "not a JSON object with " + shape}))
 		return false
 	}
 	return true
