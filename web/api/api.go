@@ -48,7 +48,7 @@ type Deps struct {
 	Authenticate, RequireJSON func(http.Handler) http.Handler
 	// IssuerCredentialStatus changes the status of a credential an issuer
 	// issued through the VC-API (POST /api/v1/issuers/{issuerID}/credentials/status).
-	IssuerCredentialStatus http.HandlerFunc
+	IssuerCredentialStatus render.HandlerFunc
 }
 
 // Handler serves the JSON API.
@@ -83,10 +83,10 @@ func (h *Handler) Routes(r chi.Router) {
 func (h *Handler) registerAPIRoutes(r chi.Router) {
 	r.Use(h.requireJSONOrUpload, h.Authenticate, h.auditSubmissions)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		h.writeError(w, r, &render.StatusError{Status: http.StatusNotFound, Kind: "not_found", Detail: "no such API route"})
+		render.Error(w, r, h.Log, &render.StatusError{Status: http.StatusNotFound, Kind: "not_found", Detail: "no such API route"})
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		h.writeError(w, r, &render.StatusError{Status: http.StatusMethodNotAllowed, Kind: "method_not_allowed", Detail: r.Method + " is not allowed here"})
+		render.Error(w, r, h.Log, &render.StatusError{Status: http.StatusMethodNotAllowed, Kind: "method_not_allowed", Detail: r.Method + " is not allowed here"})
 	})
 	h.registerMeRoutes(r)
 	h.registerInstitutionRoutes(r)
@@ -109,7 +109,5 @@ func created(w http.ResponseWriter, location string, v any) {
 	render.JSON(w, http.StatusCreated, v)
 }
 
-// writeError sends err as a problem ([render.Error]).
-func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	render.Error(w, r, h.Log, err)
-}
+// handle makes f a handler whose error is sent as a problem.
+func (h *Handler) handle(f render.HandlerFunc) http.HandlerFunc { return render.Problems(h.Log, f) }

@@ -19,7 +19,7 @@ import (
 
 // registerAuditRoutes serves an institution's audit trail to its admins.
 func (h *Handler) registerAuditRoutes(r chi.Router) {
-	r.Get("/institutions/{institutionID}/audit", h.handleAudit)
+	r.Get("/institutions/{institutionID}/audit", h.handle(h.handleAudit))
 }
 
 type AuditTarget struct {
@@ -44,17 +44,15 @@ func auditEntryView(e *audit.Entry) AuditEntry {
 // requireInstitutionAdmin answers for r and returns false unless the
 // caller administrates the institution of the URL; what it guards is
 // there (503 otherwise).
-func (h *Handler) requireInstitutionAdmin(w http.ResponseWriter, r *http.Request, configured bool, what string) (string, bool) {
+func (h *Handler) requireInstitutionAdmin(r *http.Request, configured bool, what string) (string, error) {
 	id := chi.URLParam(r, "institutionID")
 	if err := h.Issuer.AuthorizeInstitutionAdmin(r.Context(), request.Actor(r), id); err != nil {
-		h.writeError(w, r, err)
-		return "", false
+		return "", err
 	}
 	if !configured {
-		h.writeError(w, r, badged.Errorf(badged.Unavailable, "the %s is not configured", what))
-		return "", false
+		return "", badged.Errorf(badged.Unavailable, "the %s is not configured", what)
 	}
-	return id, true
+	return id, nil
 }
 
 // queryLimit reads ?limit=: 0 when absent.
@@ -96,10 +94,10 @@ func setNextLink(w http.ResponseWriter, r *http.Request, next string) {
 // handleAudit lists the audit trail of an institution, newest first,
 // filtered by ?actor=, ?action=, ?target= (KIND, KIND:ID or :ID), ?since=
 // (inclusive) and ?until= (exclusive), a page of ?limit= at ?cursor=.
-func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.requireInstitutionAdmin(w, r, h.Audit != nil, "audit trail")
-	if !ok {
-		return
+func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) error {
+	id, err := h.requireInstitutionAdmin(r, h.Audit != nil, "audit trail")
+	if err != nil {
+		return err
 	}
 	q := r.URL.Query()
 	var problems []badged.FieldError
@@ -118,13 +116,11 @@ func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) {
 		problems = append(problems, badged.FieldError{Field: "cursor", Message: "not a cursor of this list; start from the first page"})
 	}
 	if len(problems) > 0 {
-		h.writeError(w, r, badged.InvalidFields("audit query", problems...))
-		return
+		return badged.InvalidFields("audit query", problems...)
 	}
 	list, err := h.Audit.List(r.Context(), id, f, audit.Page{After: after, Limit: limit})
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	page := Page[AuditEntry]{Items: make([]AuditEntry, 0, len(list.Entries)), Next: list.Next.String()}
 	for _, e := range list.Entries {
@@ -134,6 +130,7 @@ func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) {
 		setNextLink(w, r, page.Next)
 	}
 	render.JSON(w, http.StatusOK, page)
+	return nil
 }
 
 // auditSubmissions records the accepted bulk award submissions in the

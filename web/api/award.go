@@ -21,18 +21,18 @@ import (
 // class reads its awards. A signed-in person requests a badge and claims
 // or rejects their own awards under /me/awards; systems may not.
 func (h *Handler) registerAwardRoutes(r chi.Router) {
-	r.Post("/badgeclasses/{badgeClassID}/awards", h.handleDirectAward)
-	r.Get("/badgeclasses/{badgeClassID}/awards", h.handleBadgeClassAwards)
-	r.Post("/badgeclasses/{badgeClassID}/requests", h.handleRequestBadge)
-	r.Post("/awards/approve", h.handleApproveRequests)
-	r.Get("/awards/{awardID}", h.handleAward)
-	r.Delete("/awards/{awardID}", h.handleDeleteAward)
-	r.Post("/awards/{awardID}/deny", h.handleDenyRequest)
-	r.Post("/awards/{awardID}/revoke", h.handleRevokeAward)
-	r.Get("/me/awards", h.handleMyAwards)
-	r.Get("/me/awards/{awardID}", h.handleMyAward)
-	r.Post("/me/awards/{awardID}/claim", h.handleClaimAward)
-	r.Post("/me/awards/{awardID}/reject", h.handleRejectAward)
+	r.Post("/badgeclasses/{badgeClassID}/awards", h.handle(h.handleDirectAward))
+	r.Get("/badgeclasses/{badgeClassID}/awards", h.handle(h.handleBadgeClassAwards))
+	r.Post("/badgeclasses/{badgeClassID}/requests", h.handle(h.handleRequestBadge))
+	r.Post("/awards/approve", h.handle(h.handleApproveRequests))
+	r.Get("/awards/{awardID}", h.handle(h.handleAward))
+	r.Delete("/awards/{awardID}", h.handle(h.handleDeleteAward))
+	r.Post("/awards/{awardID}/deny", h.handle(h.handleDenyRequest))
+	r.Post("/awards/{awardID}/revoke", h.handle(h.handleRevokeAward))
+	r.Get("/me/awards", h.handle(h.handleMyAwards))
+	r.Get("/me/awards/{awardID}", h.handle(h.handleMyAward))
+	r.Post("/me/awards/{awardID}/claim", h.handle(h.handleClaimAward))
+	r.Post("/me/awards/{awardID}/reject", h.handle(h.handleRejectAward))
 }
 
 // Recipient names who an award is for. The learner's user ID and
@@ -194,15 +194,13 @@ type directAwardJSON struct {
 // handleDirectAward awards the badge class to every recipient, as one
 // bundle: 201 with the awards, sent at once or scheduled. A bad row
 // rejects the whole call with every row's problems (400).
-func (h *Handler) handleDirectAward(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleDirectAward(w http.ResponseWriter, r *http.Request) error {
 	var in directAwardJSON
 	if err := decode(r, "direct award", &in); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	if len(in.Recipients) == 0 {
-		h.writeError(w, r, badged.InvalidFields("direct award", badged.FieldError{Field: "recipients", Message: "name at least one recipient"}))
-		return
+		return badged.InvalidFields("direct award", badged.FieldError{Field: "recipients", Message: "name at least one recipient"})
 	}
 	rows := make([]issuer.DirectAwardInput, len(in.Recipients))
 	for i, rc := range in.Recipients {
@@ -219,34 +217,33 @@ func (h *Handler) handleDirectAward(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "badgeClassID")
 	awards, err := h.Issuer.DirectAward(r.Context(), request.Actor(r), id, rows, scheduled)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	created(w, "/api/v1/badgeclasses/"+url.PathEscape(id)+"/awards", Page[Award]{Items: mapSlice(awards, awardView)})
+	return nil
 }
 
-func (h *Handler) handleBadgeClassAwards(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleBadgeClassAwards(w http.ResponseWriter, r *http.Request) error {
 	f, err := awardFilter(r)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	p, err := h.Issuer.BadgeClassAwards(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"), f)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	writeAwardPage(w, r, p, f, awardView)
+	return nil
 }
 
-func (h *Handler) handleAward(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleAward(w http.ResponseWriter, r *http.Request) error {
 	a, err := h.Issuer.Award(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	render.JSON(w, http.StatusOK, awardView(a))
+	return nil
 }
 
 type approveJSON struct {
@@ -265,24 +262,20 @@ type ApproveResult struct {
 // the checks (unknown, not permitted or not open fails the call); then
 // each is approved, and the answer lists the approved ones and the
 // errors of the others.
-func (h *Handler) handleApproveRequests(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleApproveRequests(w http.ResponseWriter, r *http.Request) error {
 	var in approveJSON
 	if err := decode(r, "approval", &in); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	if len(in.IDs) == 0 {
-		h.writeError(w, r, badged.InvalidFields("approval", badged.FieldError{Field: "ids", Message: "name at least one request"}))
-		return
+		return badged.InvalidFields("approval", badged.FieldError{Field: "ids", Message: "name at least one request"})
 	}
 	if len(in.IDs) > issuer.MaxDirectAwards {
-		h.writeError(w, r, badged.Errorf(badged.TooLarge, "approve at most %d requests at once", issuer.MaxDirectAwards))
-		return
+		return badged.Errorf(badged.TooLarge, "approve at most %d requests at once", issuer.MaxDirectAwards)
 	}
 	done, err := h.Issuer.ApproveRequests(r.Context(), request.Actor(r), in.IDs...)
 	if err != nil && len(done) == 0 {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	out := ApproveResult{Items: mapSlice(done, awardView)}
 	if err != nil {
@@ -292,6 +285,7 @@ func (h *Handler) handleApproveRequests(w http.ResponseWriter, r *http.Request) 
 		out.Errors = joinedMessages(err)
 	}
 	render.JSON(w, http.StatusOK, out)
+	return nil
 }
 
 // joinedMessages returns the user-facing message of each error err joins.
@@ -313,54 +307,52 @@ type reasonJSON struct {
 	Reason string `json:"reason"`
 }
 
-func (h *Handler) decodeReason(w http.ResponseWriter, r *http.Request, what string) (string, bool) {
+func (h *Handler) decodeReason(r *http.Request, what string) (string, error) {
 	var in reasonJSON
 	if err := decode(r, what, &in); err != nil {
-		h.writeError(w, r, err)
-		return "", false
+		return "", err
 	}
 	if strings.TrimSpace(in.Reason) == "" {
-		h.writeError(w, r, badged.InvalidFields(what, badged.FieldError{Field: "reason", Message: "required"}))
-		return "", false
+		return "", badged.InvalidFields(what, badged.FieldError{Field: "reason", Message: "required"})
 	}
-	return in.Reason, true
+	return in.Reason, nil
 }
 
-func (h *Handler) handleDenyRequest(w http.ResponseWriter, r *http.Request) {
-	reason, ok := h.decodeReason(w, r, "denial")
-	if !ok {
-		return
+func (h *Handler) handleDenyRequest(w http.ResponseWriter, r *http.Request) error {
+	reason, err := h.decodeReason(r, "denial")
+	if err != nil {
+		return err
 	}
 	a, err := h.Issuer.DenyRequest(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"), reason)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	render.JSON(w, http.StatusOK, awardView(a))
+	return nil
 }
 
-func (h *Handler) handleRevokeAward(w http.ResponseWriter, r *http.Request) {
-	reason, ok := h.decodeReason(w, r, "revocation")
-	if !ok {
-		return
+func (h *Handler) handleRevokeAward(w http.ResponseWriter, r *http.Request) error {
+	reason, err := h.decodeReason(r, "revocation")
+	if err != nil {
+		return err
 	}
 	a, err := h.Issuer.RevokeAward(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"), reason)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	render.JSON(w, http.StatusOK, awardView(a))
+	return nil
 }
 
 // handleDeleteAward withdraws an unclaimed direct award; the answer is
 // the award, now deleted.
-func (h *Handler) handleDeleteAward(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleDeleteAward(w http.ResponseWriter, r *http.Request) error {
 	a, err := h.Issuer.DeleteDirectAward(r.Context(), request.Actor(r), chi.URLParam(r, "awardID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	render.JSON(w, http.StatusOK, awardView(a))
+	return nil
 }
 
 // ---- learners
@@ -369,11 +361,10 @@ func (h *Handler) handleDeleteAward(w http.ResponseWriter, r *http.Request) {
 // (never a system client), completed by the wallet, when there is one,
 // with the identifiers the login recorded and the holder DID, which so
 // reaches the credential.
-func (h *Handler) awardLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
+func (h *Handler) awardLearner(r *http.Request) (issuer.Learner, error) {
 	p := request.Principal(r)
 	if p == nil || p.System() {
-		h.writeError(w, r, badged.Errorf(badged.Forbidden, "badges are requested and claimed by people signed in, not by systems"))
-		return issuer.Learner{}, false
+		return issuer.Learner{}, badged.Errorf(badged.Forbidden, "badges are requested and claimed by people signed in, not by systems")
 	}
 	l := issuer.Learner{UserID: p.User.ID}
 	if p.User.Email != "" {
@@ -382,11 +373,10 @@ func (h *Handler) awardLearner(w http.ResponseWriter, r *http.Request) (issuer.L
 	if h.Wallet != nil {
 		var err error
 		if l, err = h.Wallet.Learner(r.Context(), l); err != nil {
-			h.writeError(w, r, err)
-			return issuer.Learner{}, false
+			return issuer.Learner{}, err
 		}
 	}
-	return l, true
+	return l, nil
 }
 
 type requestJSON struct {
@@ -396,53 +386,50 @@ type requestJSON struct {
 
 // handleRequestBadge records the signed-in person's request for the badge
 // class: 201 with the request.
-func (h *Handler) handleRequestBadge(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.awardLearner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleRequestBadge(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.awardLearner(r)
+	if err != nil {
+		return err
 	}
 	var in requestJSON
 	if r.ContentLength != 0 {
 		if err := decode(r, "request", &in); err != nil {
-			h.writeError(w, r, err)
-			return
+			return err
 		}
 	}
 	a, err := h.Issuer.RequestBadge(r.Context(), l, chi.URLParam(r, "badgeClassID"), in.Narrative, in.Evidence)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	created(w, "/api/v1/me/awards/"+url.PathEscape(a.ID), learnerAwardView(a))
+	return nil
 }
 
-func (h *Handler) handleMyAwards(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.awardLearner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleMyAwards(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.awardLearner(r)
+	if err != nil {
+		return err
 	}
 	f, err := awardFilter(r)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	p, err := h.Issuer.LearnerAwards(r.Context(), l, f)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	writeAwardPage(w, r, p, f, learnerAwardView)
+	return nil
 }
 
-func (h *Handler) handleMyAward(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.awardLearner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleMyAward(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.awardLearner(r)
+	if err != nil {
+		return err
 	}
 	a, err := h.Issuer.LearnerAward(r.Context(), l, chi.URLParam(r, "awardID"))
 	if err != nil {
-		h.writeError(w, r, learnerNotFound(err))
-		return
+		return learnerNotFound(err)
 	}
 	v := learnerAwardView(a)
 	if a.Kind == issuer.KindDirect && a.State == issuer.AwardSent && h.InstitutionRecords != nil {
@@ -452,6 +439,7 @@ func (h *Handler) handleMyAward(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	render.JSON(w, http.StatusOK, v)
+	return nil
 }
 
 type claimJSON struct {
@@ -462,35 +450,34 @@ type claimJSON struct {
 // accepted the terms of termsVersion: the institution's current version
 // when it has terms (else 409), anything or nothing when it has none. The
 // credential is issued, to the wallet's DID when the learner has one.
-func (h *Handler) handleClaimAward(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.awardLearner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleClaimAward(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.awardLearner(r)
+	if err != nil {
+		return err
 	}
 	var in claimJSON
 	if err := decode(r, "claim", &in); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	a, err := h.Issuer.ClaimAward(r.Context(), l, chi.URLParam(r, "awardID"), in.TermsVersion)
 	if err != nil {
-		h.writeError(w, r, learnerNotFound(err))
-		return
+		return learnerNotFound(err)
 	}
 	render.JSON(w, http.StatusOK, learnerAwardView(a))
+	return nil
 }
 
-func (h *Handler) handleRejectAward(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.awardLearner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleRejectAward(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.awardLearner(r)
+	if err != nil {
+		return err
 	}
 	a, err := h.Issuer.RejectAward(r.Context(), l, chi.URLParam(r, "awardID"))
 	if err != nil {
-		h.writeError(w, r, learnerNotFound(err))
-		return
+		return learnerNotFound(err)
 	}
 	render.JSON(w, http.StatusOK, learnerAwardView(a))
+	return nil
 }
 
 // learnerNotFound answers someone else's award as not found, so that a

@@ -21,10 +21,10 @@ import (
 // which is checked whole and answered with 202 and the queued job, or 422
 // with the per-row report of a rejected file; and the progress of jobs.
 func (h *Handler) registerBulkRoutes(r chi.Router) {
-	r.Post("/badgeclasses/{badgeClassID}/bulk-awards", h.handleSubmitBulk)
-	r.Get("/badgeclasses/{badgeClassID}/bulk-awards", h.handleBulkJobs)
-	r.Get("/bulk-awards/{jobID}", h.handleBulkJob)
-	r.Get("/bulk-awards/{jobID}/report", h.handleBulkReport)
+	r.Post("/badgeclasses/{badgeClassID}/bulk-awards", h.handle(h.handleSubmitBulk))
+	r.Get("/badgeclasses/{badgeClassID}/bulk-awards", h.handle(h.handleBulkJobs))
+	r.Get("/bulk-awards/{jobID}", h.handle(h.handleBulkJob))
+	r.Get("/bulk-awards/{jobID}/report", h.handle(h.handleBulkReport))
 }
 
 // IsBulkUpload reports whether r is an upload of a bulk award file, which
@@ -94,10 +94,9 @@ type bulkUploadJSON struct {
 // handleSubmitBulk takes the file as the body (text/csv), as the "file"
 // part of multipart/form-data, or as the "csv" member of a JSON object;
 // scheduledAt (RFC 3339) comes from the query, a form field or the JSON.
-func (h *Handler) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleSubmitBulk(w http.ResponseWriter, r *http.Request) error {
 	if h.Bulk == nil {
-		h.writeError(w, r, badged.Errorf(badged.Unavailable, "bulk awards are not configured"))
-		return
+		return badged.Errorf(badged.Unavailable, "bulk awards are not configured")
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	max := int64(bulk.MaxFileBytes + uploadSlack)
@@ -105,8 +104,7 @@ func (h *Handler) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 		max = 2*bulk.MaxFileBytes + uploadSlack // escaping may double a file
 	}
 	if r.ContentLength > max {
-		h.writeError(w, r, badged.Errorf(badged.TooLarge, "the file is larger than %d MB", bulk.MaxFileBytes>>20))
-		return
+		return badged.Errorf(badged.TooLarge, "the file is larger than %d MB", bulk.MaxFileBytes>>20)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, max)
 	var (
@@ -116,8 +114,7 @@ func (h *Handler) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 	)
 	if v := r.URL.Query().Get("scheduledAt"); v != "" {
 		if scheduled, err = time.Parse(time.RFC3339, v); err != nil {
-			h.writeError(w, r, badged.InvalidFields("bulk award", badged.FieldError{Field: "scheduledAt", Message: "must be an RFC 3339 time"}))
-			return
+			return badged.InvalidFields("bulk award", badged.FieldError{Field: "scheduledAt", Message: "must be an RFC 3339 time"})
 		}
 	}
 	switch {
@@ -126,20 +123,17 @@ func (h *Handler) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 	case mt == "multipart/form-data":
 		mr, err := r.MultipartReader()
 		if err != nil {
-			h.writeError(w, r, badged.InvalidFields("bulk award", badged.FieldError{Field: "body", Message: "not multipart/form-data"}))
-			return
+			return badged.InvalidFields("bulk award", badged.FieldError{Field: "body", Message: "not multipart/form-data"})
 		}
 		for {
 			part, err := mr.NextPart()
 			if err != nil {
-				h.writeError(w, r, uploadError(err, "no file part: send the CSV as the form field \"file\""))
-				return
+				return uploadError(err, "no file part: send the CSV as the form field \"file\"")
 			}
 			if part.FormName() == "scheduledAt" {
 				b, _ := io.ReadAll(io.LimitReader(part, 100))
 				if scheduled, err = time.Parse(time.RFC3339, strings.TrimSpace(string(b))); err != nil {
-					h.writeError(w, r, badged.InvalidFields("bulk award", badged.FieldError{Field: "scheduledAt", Message: "must be an RFC 3339 time"}))
-					return
+					return badged.InvalidFields("bulk award", badged.FieldError{Field: "scheduledAt", Message: "must be an RFC 3339 time"})
 				}
 				continue
 			}
@@ -151,30 +145,28 @@ func (h *Handler) handleSubmitBulk(w http.ResponseWriter, r *http.Request) {
 	case request.IsJSON(mt):
 		var in bulkUploadJSON
 		if err := decode(r, "bulk award", &in); err != nil {
-			h.writeError(w, r, err)
-			return
+			return err
 		}
 		file = strings.NewReader(in.CSV)
 		if in.ScheduledAt != nil {
 			scheduled = *in.ScheduledAt
 		}
 	default:
-		h.writeError(w, r, &render.StatusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
-			Detail: "send the file as text/csv, as the field \"file\" of multipart/form-data, or as {\"csv\": …} in JSON"})
-		return
+		return &render.StatusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
+			Detail: "send the file as text/csv, as the field \"file\" of multipart/form-data, or as {\"csv\": …} in JSON"}
 	}
 	job, err := h.Bulk.Submit(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"), file, scheduled)
 	var rej *bulk.RejectedError
 	switch {
 	case errors.As(err, &rej):
 		h.writeRejected(w, r, rej.Job)
-		return
+		return nil
 	case err != nil:
-		h.writeError(w, r, uploadError(err, ""))
-		return
+		return uploadError(err, "")
 	}
 	w.Header().Set("Location", "/api/v1/bulk-awards/"+job.ID)
 	render.JSON(w, http.StatusAccepted, bulkJobView(job))
+	return nil
 }
 
 // uploadError turns a body cut at the limit into TooLarge, and a body
@@ -211,51 +203,49 @@ func (h *Handler) writeRejected(w http.ResponseWriter, r *http.Request, j *bulk.
 	json.NewEncoder(w).Encode(p)
 }
 
-func (h *Handler) bulkService(w http.ResponseWriter, r *http.Request) bool {
+func (h *Handler) bulkService() error {
 	if h.Bulk == nil {
-		h.writeError(w, r, badged.Errorf(badged.Unavailable, "bulk awards are not configured"))
-		return false
+		return badged.Errorf(badged.Unavailable, "bulk awards are not configured")
 	}
-	return true
+	return nil
 }
 
-func (h *Handler) handleBulkJobs(w http.ResponseWriter, r *http.Request) {
-	if !h.bulkService(w, r) {
-		return
+func (h *Handler) handleBulkJobs(w http.ResponseWriter, r *http.Request) error {
+	if err := h.bulkService(); err != nil {
+		return err
 	}
 	jobs, err := h.Bulk.Jobs(r.Context(), request.Actor(r), chi.URLParam(r, "badgeClassID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
-	writePage(h, w, r, jobs, func(j *bulk.Job) string { return j.ID }, bulkJobView)
+	return writePage(w, r, jobs, func(j *bulk.Job) string { return j.ID }, bulkJobView)
 }
 
-func (h *Handler) handleBulkJob(w http.ResponseWriter, r *http.Request) {
-	if !h.bulkService(w, r) {
-		return
+func (h *Handler) handleBulkJob(w http.ResponseWriter, r *http.Request) error {
+	if err := h.bulkService(); err != nil {
+		return err
 	}
 	j, err := h.Bulk.Job(r.Context(), request.Actor(r), chi.URLParam(r, "jobID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	render.JSON(w, http.StatusOK, bulkJobView(j))
+	return nil
 }
 
 // handleBulkReport exports a job's report as CSV, every cell escaped
 // against spreadsheet formulas.
-func (h *Handler) handleBulkReport(w http.ResponseWriter, r *http.Request) {
-	if !h.bulkService(w, r) {
-		return
+func (h *Handler) handleBulkReport(w http.ResponseWriter, r *http.Request) error {
+	if err := h.bulkService(); err != nil {
+		return err
 	}
 	j, err := h.Bulk.Job(r.Context(), request.Actor(r), chi.URLParam(r, "jobID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="bulk-award-`+j.ID+`-report.csv"`)
 	bulk.WriteReportCSV(w, j.Report)
+	return nil
 }

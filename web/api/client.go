@@ -10,18 +10,17 @@ import (
 )
 
 func (h *Handler) registerClientRoutes(r chi.Router) {
-	r.Get("/institutions/{institutionID}/clients", h.handleClients)
-	r.Post("/institutions/{institutionID}/clients", h.handleCreateClient)
-	r.Delete("/institutions/{institutionID}/clients/{clientID}", h.handleRevokeClient)
+	r.Get("/institutions/{institutionID}/clients", h.handle(h.handleClients))
+	r.Post("/institutions/{institutionID}/clients", h.handle(h.handleCreateClient))
+	r.Delete("/institutions/{institutionID}/clients/{clientID}", h.handle(h.handleRevokeClient))
 }
 
-func (h *Handler) handleClients(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleClients(w http.ResponseWriter, r *http.Request) error {
 	list, err := h.Auth.Clients(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
-	writePage(h, w, r, list, func(c *auth.Client) string { return c.ID }, clientView)
+	return writePage(w, r, list, func(c *auth.Client) string { return c.ID }, clientView)
 }
 
 type newClientJSON struct {
@@ -40,28 +39,27 @@ type createdClientJSON struct {
 	Secret string `json:"clientSecret"`
 }
 
-func (h *Handler) handleCreateClient(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleCreateClient(w http.ResponseWriter, r *http.Request) error {
 	var in newClientJSON
 	if err := decode(r, "API client", &in); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	institutionID := chi.URLParam(r, "institutionID")
 	c, secret, err := h.Auth.CreateScopedClient(r.Context(), request.Actor(r), institutionID, in.Name,
 		auth.Scope{Issuers: in.Issuers, BadgeClasses: in.BadgeClasses, FreeForm: in.FreeForm})
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	created(w, "/api/v1/institutions/"+institutionID+"/clients/"+c.ID, createdClientJSON{clientView(c), secret})
+	return nil
 }
 
-func (h *Handler) handleRevokeClient(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleRevokeClient(w http.ResponseWriter, r *http.Request) error {
 	err := h.Auth.RevokeClient(r.Context(), request.Actor(r), chi.URLParam(r, "institutionID"), chi.URLParam(r, "clientID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -16,7 +16,7 @@ import (
 )
 
 func (h *Handler) registerInsightsRoutes(r chi.Router) {
-	r.Get("/institutions/{institutionID}/insights", h.handleInsights)
+	r.Get("/institutions/{institutionID}/insights", h.handle(h.handleInsights))
 }
 
 type InsightsCounts struct {
@@ -53,10 +53,9 @@ type Insights struct {
 // to=YYYY-MM&level=institution|issuer|badgeclass, as JSON, or as CSV with
 // format=csv or Accept: text/csv. Whoever may read the institution may
 // read its insights (viewers included); insights.Service decides.
-func (h *Handler) handleInsights(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleInsights(w http.ResponseWriter, r *http.Request) error {
 	if h.Insights == nil {
-		h.writeError(w, r, badged.Errorf(badged.Unavailable, "insights are not configured"))
-		return
+		return badged.Errorf(badged.Unavailable, "insights are not configured")
 	}
 	q := r.URL.Query()
 	query := insights.Query{
@@ -70,29 +69,26 @@ func (h *Handler) handleInsights(w http.ResponseWriter, r *http.Request) {
 	case "", "json", "csv":
 		format = f
 	default:
-		h.writeError(w, r, badged.InvalidFields("query", badged.FieldError{Field: "format", Message: "not json or csv"}))
-		return
+		return badged.InvalidFields("query", badged.FieldError{Field: "format", Message: "not json or csv"})
 	}
 	if format == "" && wantsCSV(r.Header.Get("Accept")) {
 		format = "csv"
 	}
 	rep, err := h.Insights.Report(r.Context(), request.Actor(r), query)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	if format == "csv" {
 		var b bytes.Buffer
 		if err := rep.WriteCSV(&b); err != nil {
-			h.writeError(w, r, err)
-			return
+			return err
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="insights-`+string(rep.From)+`-`+string(rep.To)+`.csv"`)
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusOK)
 		w.Write(b.Bytes())
-		return
+		return nil
 	}
 	v := Insights{Institution: rep.InstitutionID, Level: string(rep.Level), From: string(rep.From), To: string(rep.To),
 		Rows: []InsightsRow{}, Total: countsView(rep.Total)}
@@ -101,6 +97,7 @@ func (h *Handler) handleInsights(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	render.JSON(w, http.StatusOK, v)
+	return nil
 }
 
 // wantsCSV reports whether an Accept header prefers text/csv to JSON: it

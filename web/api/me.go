@@ -9,7 +9,7 @@ import (
 )
 
 func (h *Handler) registerMeRoutes(r chi.Router) {
-	r.Get("/me", h.handleMe)
+	r.Get("/me", h.handle(h.handleMe))
 }
 
 type Me struct {
@@ -26,12 +26,11 @@ type User struct {
 }
 
 // handleMe describes the caller and their memberships.
-func (h *Handler) handleMe(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleMe(w http.ResponseWriter, r *http.Request) error {
 	p := request.Principal(r)
 	ms, err := h.Issuer.Memberships(r.Context(), p.Actor())
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	me := Me{Kind: "user", Memberships: mapSlice(ms, membershipView)}
 	if p.System() {
@@ -40,6 +39,7 @@ func (h *Handler) handleMe(w http.ResponseWriter, r *http.Request) {
 		me.User = &User{ID: p.User.ID, Email: p.User.Email, Superuser: p.User.Superuser}
 	}
 	render.JSON(w, http.StatusOK, me)
+	return nil
 }
 
 func mapSlice[T, V any](xs []T, f func(T) V) []V {

@@ -14,7 +14,7 @@ import (
 )
 
 func (h *Handler) registerOAuthRoutes(r chi.Router) {
-	r.Post("/oauth/token", h.handleToken)
+	r.Post("/oauth/token", h.handle(h.handleToken))
 }
 
 // oauthError is an error response of RFC 6749 §5.2.
@@ -35,34 +35,34 @@ func writeOAuthError(w http.ResponseWriter, status int, code, description string
 // grant (RFC 6749 §4.4): the client authenticates with HTTP Basic or with
 // client_id and client_secret in the form, and receives a bearer access
 // token of its institution.
-func (h *Handler) handleToken(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleToken(w http.ResponseWriter, r *http.Request) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "send application/x-www-form-urlencoded")
-		return
+		return nil
 	}
 	if err := r.ParseForm(); err != nil {
 		if _, over := request.OverLimit(err); over {
 			writeOAuthError(w, http.StatusRequestEntityTooLarge, "invalid_request", "the request body is too large")
-			return
+			return nil
 		}
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "the form cannot be parsed")
-		return
+		return nil
 	}
 	form := r.PostForm
 	for k, v := range form {
 		if len(v) > 1 {
 			writeOAuthError(w, http.StatusBadRequest, "invalid_request", "parameter "+k+" is repeated")
-			return
+			return nil
 		}
 	}
 	switch gt := form.Get("grant_type"); gt {
 	case "client_credentials":
 	case "":
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "grant_type is required")
-		return
+		return nil
 	default:
 		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "only client_credentials is supported")
-		return
+		return nil
 	}
 	id, secret, basic := r.BasicAuth()
 	if basic {
@@ -72,27 +72,26 @@ func (h *Handler) handleToken(w http.ResponseWriter, r *http.Request) {
 		secret, err2 = url.QueryUnescape(secret)
 		if err1 != nil || err2 != nil {
 			writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "malformed client credentials")
-			return
+			return nil
 		}
 		if form.Has("client_id") || form.Has("client_secret") {
 			writeOAuthError(w, http.StatusBadRequest, "invalid_request", "use one way of client authentication, not two")
-			return
+			return nil
 		}
 	} else {
 		id, secret = form.Get("client_id"), form.Get("client_secret")
 	}
 	if id == "" || secret == "" {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication is required")
-		return
+		return nil
 	}
 	token, t, err := h.Auth.ClientCredentials(r.Context(), id, secret)
 	if errors.Is(err, auth.ErrInvalidClient) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
-		return
+		return nil
 	}
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
@@ -101,4 +100,5 @@ func (h *Handler) handleToken(w http.ResponseWriter, r *http.Request) {
 		"token_type":   "Bearer",
 		"expires_in":   int(t.Expires.Sub(t.Created).Seconds()),
 	})
+	return nil
 }

@@ -18,9 +18,9 @@ import (
 // mail badged sent or will send for it, readable in full where no SMTP
 // server is configured (demo), and the retry of a failed mail.
 func (h *Handler) registerOutboxRoutes(r chi.Router) {
-	r.Get("/institutions/{institutionID}/outbox", h.handleOutbox)
-	r.Get("/institutions/{institutionID}/outbox/{mailID}", h.handleOutboxMail)
-	r.Post("/institutions/{institutionID}/outbox/{mailID}/retry", h.handleRetryMail)
+	r.Get("/institutions/{institutionID}/outbox", h.handle(h.handleOutbox))
+	r.Get("/institutions/{institutionID}/outbox/{mailID}", h.handle(h.handleOutboxMail))
+	r.Post("/institutions/{institutionID}/outbox/{mailID}/retry", h.handle(h.handleRetryMail))
 }
 
 // Mail is a mail in a list: what and to whom, and how its delivery
@@ -62,10 +62,10 @@ func mailView(m *notify.Mail) Mail {
 // handleOutbox lists an institution's mail, newest first, filtered by
 // ?status= (pending, sent, failed) and ?to=, a page of ?limit= at
 // ?cursor=.
-func (h *Handler) handleOutbox(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.requireInstitutionAdmin(w, r, h.Outbox != nil, "outbox")
-	if !ok {
-		return
+func (h *Handler) handleOutbox(w http.ResponseWriter, r *http.Request) error {
+	id, err := h.requireInstitutionAdmin(r, h.Outbox != nil, "outbox")
+	if err != nil {
+		return err
 	}
 	q := r.URL.Query()
 	var problems []badged.FieldError
@@ -82,14 +82,12 @@ func (h *Handler) handleOutbox(w http.ResponseWriter, r *http.Request) {
 		problems = append(problems, badged.FieldError{Field: "cursor", Message: "not a cursor of this list; start from the first page"})
 	}
 	if len(problems) > 0 {
-		h.writeError(w, r, badged.InvalidFields("outbox query", problems...))
-		return
+		return badged.InvalidFields("outbox query", problems...)
 	}
 	list, err := h.Outbox.List(r.Context(), id, notify.Filter{Status: status, To: q.Get("to")},
 		notify.Page{After: after, Limit: limit})
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	page := Page[Mail]{Items: make([]Mail, 0, len(list.Mails)), Next: list.Next.String()}
 	for _, m := range list.Mails {
@@ -99,40 +97,39 @@ func (h *Handler) handleOutbox(w http.ResponseWriter, r *http.Request) {
 		setNextLink(w, r, page.Next)
 	}
 	render.JSON(w, http.StatusOK, page)
+	return nil
 }
 
 // handleOutboxMail sends one mail as rendered: subject, text and HTML,
 // with its delivery status.
-func (h *Handler) handleOutboxMail(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.requireInstitutionAdmin(w, r, h.Outbox != nil, "outbox")
-	if !ok {
-		return
+func (h *Handler) handleOutboxMail(w http.ResponseWriter, r *http.Request) error {
+	id, err := h.requireInstitutionAdmin(r, h.Outbox != nil, "outbox")
+	if err != nil {
+		return err
 	}
 	m, err := h.Outbox.Mail(r.Context(), id, chi.URLParam(r, "mailID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	render.JSON(w, http.StatusOK, MailDetail{mailView(m), m.Text, m.HTML})
+	return nil
 }
 
 // handleRetryMail puts a failed mail back in the queue, with its attempts
 // reset; a mail that has not failed is a Conflict.
-func (h *Handler) handleRetryMail(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.requireInstitutionAdmin(w, r, h.Outbox != nil, "outbox")
-	if !ok {
-		return
+func (h *Handler) handleRetryMail(w http.ResponseWriter, r *http.Request) error {
+	id, err := h.requireInstitutionAdmin(r, h.Outbox != nil, "outbox")
+	if err != nil {
+		return err
 	}
 	mailID := chi.URLParam(r, "mailID")
 	if err := h.Outbox.Retry(r.Context(), id, mailID); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	m, err := h.Outbox.Mail(r.Context(), id, mailID)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	if h.Audit != nil {
 		_, err := h.Audit.Record(r.Context(), audit.Entry{InstitutionID: id, Actor: request.Actor(r).UserID, Action: "mail.retry",
@@ -142,6 +139,7 @@ func (h *Handler) handleRetryMail(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	render.JSON(w, http.StatusOK, mailView(m))
+	return nil
 }
 
 func mailRetryDetails(m *notify.Mail) json.RawMessage {

@@ -28,14 +28,13 @@ type Page[T any] struct {
 // Items are in their stable list order and id names each; a cursor is the
 // opaque form of the last ID sent, so that pages stay right when items
 // are added.
-func writePage[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, items []T, id func(T) string, view func(T) V) {
+func writePage[T, V any](w http.ResponseWriter, r *http.Request, items []T, id func(T) string, view func(T) V) error {
 	q := r.URL.Query()
 	limit := defaultLimit
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			h.writeError(w, r, badged.InvalidFields("page", badged.FieldError{Field: "limit", Message: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}))
-			return
+			return badged.InvalidFields("page", badged.FieldError{Field: "limit", Message: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)})
 		}
 		limit = n
 	}
@@ -52,8 +51,7 @@ func writePage[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, ite
 			}
 		}
 		if start < 0 {
-			h.writeError(w, r, badged.InvalidFields("page", badged.FieldError{Field: "cursor", Message: "unknown or no longer valid; start from the first page"}))
-			return
+			return badged.InvalidFields("page", badged.FieldError{Field: "cursor", Message: "unknown or no longer valid; start from the first page"})
 		}
 	}
 	end := min(start+limit, len(items))
@@ -72,4 +70,5 @@ func writePage[T, V any](h *Handler, w http.ResponseWriter, r *http.Request, ite
 		w.Header().Set("Link", "<"+r.URL.Path+"?"+next.Encode()+`>; rel="next"`)
 	}
 	render.JSON(w, http.StatusOK, p)
+	return nil
 }

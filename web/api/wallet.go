@@ -21,38 +21,27 @@ import (
 // account. Every route acts for the signed-in person only; a system
 // client gets 403, and another learner's records are 404.
 func (h *Handler) registerWalletRoutes(r chi.Router) {
-	r.Get("/me/wallet", h.handleWalletDID)
-	r.Get("/me/holdings", h.handleHoldings)
-	r.Get("/me/holdings/{holdingID}", h.handleHolding)
-	r.Put("/me/holdings/{holdingID}/share", h.handleShare)
-	r.Get("/me/holdings/{holdingID}/qr.png", h.handleQR)
-	r.Get("/me/holdings/{holdingID}/qr.svg", h.handleQR)
-	r.Get("/me/holdings/{holdingID}/linkedin", h.handleLinkedIn)
-	r.Get("/me/holdings/{holdingID}/download/{format}", h.handleDownload)
-	r.Get("/me/presentations", h.handlePresentations)
-	r.Post("/me/presentations", h.handleCreatePresentation)
-	r.Delete("/me/presentations/{presentationID}", h.handleDeletePresentation)
-	r.Post("/me/imports", h.handleImport)
-	r.Delete("/me/imports/{importID}", h.handleDeleteImport)
-	r.Get("/me/collections", h.handleCollections)
-	r.Post("/me/collections", h.handleSaveCollection)
-	r.Get("/me/collections/{collectionID}", h.handleCollection)
-	r.Put("/me/collections/{collectionID}", h.handleSaveCollection)
-	r.Delete("/me/collections/{collectionID}", h.handleDeleteCollection)
-	r.Get("/me/export", h.handleExport)
-	r.Get("/me/account", h.handleAccount)
-	r.Delete("/me/account", h.handleDeleteAccount)
-}
-
-// learner returns the wallet's learner of the request: the signed-in
-// person, never a system client. It answers the errors itself.
-func (h *Handler) learner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
-	l, err := h.WalletLearner(r)
-	if err != nil {
-		h.writeError(w, r, err)
-		return issuer.Learner{}, false
-	}
-	return l, true
+	r.Get("/me/wallet", h.handle(h.handleWalletDID))
+	r.Get("/me/holdings", h.handle(h.handleHoldings))
+	r.Get("/me/holdings/{holdingID}", h.handle(h.handleHolding))
+	r.Put("/me/holdings/{holdingID}/share", h.handle(h.handleShare))
+	r.Get("/me/holdings/{holdingID}/qr.png", h.handle(h.handleQR))
+	r.Get("/me/holdings/{holdingID}/qr.svg", h.handle(h.handleQR))
+	r.Get("/me/holdings/{holdingID}/linkedin", h.handle(h.handleLinkedIn))
+	r.Get("/me/holdings/{holdingID}/download/{format}", h.handle(h.handleDownload))
+	r.Get("/me/presentations", h.handle(h.handlePresentations))
+	r.Post("/me/presentations", h.handle(h.handleCreatePresentation))
+	r.Delete("/me/presentations/{presentationID}", h.handle(h.handleDeletePresentation))
+	r.Post("/me/imports", h.handle(h.handleImport))
+	r.Delete("/me/imports/{importID}", h.handle(h.handleDeleteImport))
+	r.Get("/me/collections", h.handle(h.handleCollections))
+	r.Post("/me/collections", h.handle(h.handleSaveCollection))
+	r.Get("/me/collections/{collectionID}", h.handle(h.handleCollection))
+	r.Put("/me/collections/{collectionID}", h.handle(h.handleSaveCollection))
+	r.Delete("/me/collections/{collectionID}", h.handle(h.handleDeleteCollection))
+	r.Get("/me/export", h.handle(h.handleExport))
+	r.Get("/me/account", h.handle(h.handleAccount))
+	r.Delete("/me/account", h.handle(h.handleDeleteAccount))
 }
 
 // WalletLearner returns the signed-in person of the request as the
@@ -111,48 +100,48 @@ func (h *Handler) holdingView(hd *wallet.Holding, detail bool) Holding {
 	return v
 }
 
-func (h *Handler) handleWalletDID(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleWalletDID(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	id, err := h.Wallet.HolderDID(r.Context(), l.UserID)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	render.JSON(w, http.StatusOK, map[string]string{"did": id})
+	return nil
 }
 
-func (h *Handler) handleHoldings(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleHoldings(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	q := r.URL.Query()
 	hs, err := h.Wallet.Holdings(r.Context(), l, wallet.Filter{Issuer: q.Get("issuer"), State: q.Get("state"), Text: q.Get("q"), Tag: q.Get("tag")})
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	out := make([]Holding, 0, len(hs))
 	for _, hd := range hs {
 		out = append(out, h.holdingView(hd, false))
 	}
 	render.JSON(w, http.StatusOK, map[string]any{"holdings": out})
+	return nil
 }
 
-func (h *Handler) handleHolding(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleHolding(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	hd, err := h.Wallet.Holding(r.Context(), l, chi.URLParam(r, "holdingID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	render.JSON(w, http.StatusOK, h.holdingView(hd, true))
+	return nil
 }
 
 type Share struct {
@@ -161,79 +150,77 @@ type Share struct {
 	ShareURL string `json:"shareUrl,omitempty"`
 }
 
-func (h *Handler) handleShare(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleShare(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	var body struct {
 		Public *bool `json:"public"`
 	}
 	if err := decode(r, "share", &body); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	if body.Public == nil {
-		h.writeError(w, r, badged.InvalidFields("share", badged.FieldError{Field: "public", Message: "required: true or false"}))
-		return
+		return badged.InvalidFields("share", badged.FieldError{Field: "public", Message: "required: true or false"})
 	}
 	sh, err := h.Wallet.SetPublic(r.Context(), l, chi.URLParam(r, "holdingID"), *body.Public)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	out := Share{Public: sh.Public}
 	if sh.Public {
 		out.ShareID, out.ShareURL = sh.ID, h.Wallet.ShareURL(sh.ID)
 	}
 	render.JSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (h *Handler) handleQR(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleQR(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	svg := len(r.URL.Path) > 4 && r.URL.Path[len(r.URL.Path)-4:] == ".svg"
 	b, err := h.Wallet.ShareQR(r.Context(), l, chi.URLParam(r, "holdingID"), svg)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", map[bool]string{true: "image/svg+xml", false: "image/png"}[svg])
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Write(b)
+	return nil
 }
 
-func (h *Handler) handleLinkedIn(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleLinkedIn(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	u, err := h.Wallet.LinkedInURL(r.Context(), l, chi.URLParam(r, "holdingID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	render.JSON(w, http.StatusOK, map[string]string{"url": u})
+	return nil
 }
 
-func (h *Handler) handleDownload(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleDownload(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	format := chi.URLParam(r, "format")
 	b, ct, err := h.Wallet.Download(r.Context(), l, chi.URLParam(r, "holdingID"), format)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	ext := map[string]string{wallet.DownloadJSON: "json", wallet.DownloadJWT: "jwt", wallet.DownloadPNG: "png", wallet.DownloadSVG: "svg"}[format]
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", `attachment; filename="credential.`+ext+`"`)
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Write(b)
+	return nil
 }
 
 type Presentation struct {
@@ -252,23 +239,23 @@ func (h *Handler) presentationView(p *wallet.Presentation) Presentation {
 		Domain: p.Domain, Created: p.Created, Expires: p.Expires, JSON: json.RawMessage(p.JSON)}
 }
 
-func (h *Handler) handlePresentations(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handlePresentations(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	ps, err := h.Wallet.Presentations(r.Context(), l)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	render.JSON(w, http.StatusOK, map[string]any{"presentations": mapSlice(ps, h.presentationView)})
+	return nil
 }
 
-func (h *Handler) handleCreatePresentation(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleCreatePresentation(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	var body struct {
 		HoldingIDs []string `json:"holdingIds"`
@@ -277,37 +264,36 @@ func (h *Handler) handleCreatePresentation(w http.ResponseWriter, r *http.Reques
 		TTLSeconds int64    `json:"ttlSeconds"`
 	}
 	if err := decode(r, "presentation", &body); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	p, err := h.Wallet.CreatePresentation(r.Context(), l, wallet.PresentationRequest{HoldingIDs: body.HoldingIDs,
 		Challenge: body.Challenge, Domain: body.Domain, TTL: time.Duration(body.TTLSeconds) * time.Second})
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	created(w, "/api/v1/me/presentations/"+p.ID, h.presentationView(p))
+	return nil
 }
 
-func (h *Handler) handleDeletePresentation(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleDeletePresentation(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	if err := h.Wallet.DeletePresentation(r.Context(), l, chi.URLParam(r, "presentationID")); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // handleImport imports one credential, given as exactly one of: credential
 // (a JSON object, or a JWT as a string), image (a baked PNG or SVG,
 // base64) or url (https, fetched through the egress policy).
-func (h *Handler) handleImport(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleImport(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	var body struct {
 		Credential json.RawMessage `json:"credential"`
@@ -315,13 +301,9 @@ func (h *Handler) handleImport(w http.ResponseWriter, r *http.Request) {
 		URL        string          `json:"url"`
 	}
 	if err := decode(r, "import", &body); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
-	var (
-		hd  *wallet.Holding
-		err error
-	)
+	var hd *wallet.Holding
 	switch {
 	case len(body.Credential) > 0 && body.Image == "" && body.URL == "":
 		input := []byte(body.Credential)
@@ -333,8 +315,7 @@ func (h *Handler) handleImport(w http.ResponseWriter, r *http.Request) {
 	case body.Image != "" && len(body.Credential) == 0 && body.URL == "":
 		img, derr := base64.StdEncoding.DecodeString(body.Image)
 		if derr != nil {
-			h.writeError(w, r, badged.InvalidFields("import", badged.FieldError{Field: "image", Message: "must be base64"}))
-			return
+			return badged.InvalidFields("import", badged.FieldError{Field: "image", Message: "must be base64"})
 		}
 		hd, err = h.Wallet.Import(r.Context(), l, img)
 	case body.URL != "" && len(body.Credential) == 0 && body.Image == "":
@@ -343,22 +324,22 @@ func (h *Handler) handleImport(w http.ResponseWriter, r *http.Request) {
 		err = badged.InvalidFields("import", badged.FieldError{Field: "body", Message: "give exactly one of credential, image and url"})
 	}
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	created(w, "/api/v1/me/holdings/"+hd.ID, h.holdingView(hd, true))
+	return nil
 }
 
-func (h *Handler) handleDeleteImport(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleDeleteImport(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	if err := h.Wallet.DeleteImport(r.Context(), l, chi.URLParam(r, "importID")); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 type Collection struct {
@@ -377,97 +358,95 @@ func collectionView(c *wallet.Collection) Collection {
 	return Collection{ID: c.ID, Name: c.Name, HoldingIDs: ids, Created: c.Created, Updated: c.Updated}
 }
 
-func (h *Handler) handleCollections(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleCollections(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	cs, err := h.Wallet.Collections(r.Context(), l)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	render.JSON(w, http.StatusOK, map[string]any{"collections": mapSlice(cs, collectionView)})
+	return nil
 }
 
-func (h *Handler) handleCollection(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleCollection(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	c, err := h.Wallet.Collection(r.Context(), l, chi.URLParam(r, "collectionID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	render.JSON(w, http.StatusOK, collectionView(c))
+	return nil
 }
 
-func (h *Handler) handleSaveCollection(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleSaveCollection(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	var body struct {
 		Name       string   `json:"name"`
 		HoldingIDs []string `json:"holdingIds"`
 	}
 	if err := decode(r, "collection", &body); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	id := chi.URLParam(r, "collectionID")
 	c, err := h.Wallet.SaveCollection(r.Context(), l, wallet.Collection{ID: id, Name: body.Name, HoldingIDs: body.HoldingIDs})
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	if id == "" {
 		created(w, "/api/v1/me/collections/"+c.ID, collectionView(c))
-		return
+		return nil
 	}
 	render.JSON(w, http.StatusOK, collectionView(c))
+	return nil
 }
 
-func (h *Handler) handleDeleteCollection(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleDeleteCollection(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	if err := h.Wallet.DeleteCollection(r.Context(), l, chi.URLParam(r, "collectionID")); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	b, err := h.Wallet.Export(r.Context(), l)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", `attachment; filename="badged-export.zip"`)
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Write(b)
+	return nil
 }
 
 // handleAccount tells what the account holds publicly and what deleting
 // it means.
-func (h *Handler) handleAccount(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleAccount(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	hs, err := h.Wallet.Holdings(r.Context(), l, wallet.Filter{})
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	public := []string{}
 	for _, hd := range hs {
@@ -477,23 +456,23 @@ func (h *Handler) handleAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	render.JSON(w, http.StatusOK, map[string]any{"userId": l.UserID, "name": l.Name, "emails": l.Emails, "eduId": l.EduID,
 		"eppns": l.EPPNs, "walletDid": l.HolderDID, "public": public, "deletionNotice": wallet.DeletionNotice()})
+	return nil
 }
 
-func (h *Handler) handleDeleteAccount(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleDeleteAccount(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	if request.Principal(r).User.Superuser {
-		h.writeError(w, r, badged.Errorf(badged.Forbidden, "a platform administrator's account cannot be deleted here"))
-		return
+		return badged.Errorf(badged.Forbidden, "a platform administrator's account cannot be deleted here")
 	}
 	if err := h.Wallet.DeleteAccount(r.Context(), l); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	http.SetCookie(w, request.NewSessionCookie("", time.Time{}, h.SecureCookies))
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 type PublicShare struct {
@@ -509,15 +488,13 @@ type PublicShare struct {
 // HandlePublicShare sends a public credential and its live verification
 // (GET /s/{shareID} for all but a browser, which web gives a page); a
 // private or unknown share is 404 alike.
-func (h *Handler) HandlePublicShare(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) HandlePublicShare(w http.ResponseWriter, r *http.Request) error {
 	if h.Wallet == nil {
-		h.writeError(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
-		return
+		return badged.Errorf(badged.NotFound, "nothing is shared at this address")
 	}
 	p, err := h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	out := PublicShare{URL: p.URL, State: p.State, Summary: p.Summary, Verification: p.Verification}
 	if p.Format == wallet.FormatJSON {
@@ -527,22 +504,22 @@ func (h *Handler) HandlePublicShare(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	render.JSON(w, http.StatusOK, out)
+	return nil
 }
 
 // HandlePublicPresentation sends a shared presentation and its
 // verification against its own challenge and domain (GET /p/{presentationID}
 // for all but a browser, which web gives a page).
-func (h *Handler) HandlePublicPresentation(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) HandlePublicPresentation(w http.ResponseWriter, r *http.Request) error {
 	if h.Wallet == nil {
-		h.writeError(w, r, badged.Errorf(badged.NotFound, "no such presentation"))
-		return
+		return badged.Errorf(badged.NotFound, "no such presentation")
 	}
 	p, res, err := h.Wallet.PublicPresentation(r.Context(), chi.URLParam(r, "presentationID"))
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	render.JSON(w, http.StatusOK, map[string]any{"presentation": json.RawMessage(p.JSON), "challenge": p.Challenge,
 		"domain": p.Domain, "expires": p.Expires, "verification": res})
+	return nil
 }

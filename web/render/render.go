@@ -103,6 +103,20 @@ func fieldProblems(err error) []FieldProblem {
 	return out
 }
 
+// HandlerFunc is a handler that returns its error instead of writing it:
+// [Problems] writes it, once for every handler.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Problems returns f as an http.HandlerFunc that sends f's error, if any,
+// as a problem ([Error]), logging an internal one to log.
+func Problems(log *slog.Logger, f HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := f(w, r); err != nil {
+			Error(w, r, log, err)
+		}
+	}
+}
+
 // JSON sends v as indented JSON with status.
 func JSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

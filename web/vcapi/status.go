@@ -36,13 +36,12 @@ const (
 // good; suspended or unsuspended, for one issued with a suspension entry
 // (409 for another). A credential issued for an award is revoked through
 // its award (409).
-func (h *Handler) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleUpdateStatus(w http.ResponseWriter, r *http.Request) error {
 	p := request.Principal(r)
 	if p == nil || !p.System() {
-		h.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) changes a credential's status through the VC-API"))
-		return
+		return badged.Errorf(badged.Forbidden, "only an institution's system (an API client) changes a credential's status through the VC-API")
 	}
-	h.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
+	return h.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
 		is, err := h.Issuer.Issuer(r.Context(), request.Actor(r), c.IssuerID)
 		if err == nil && is.InstitutionID != p.Client.InstitutionID || badged.KindOf(err) == badged.Forbidden {
 			// As for an id badged never issued: which credentials exist
@@ -59,13 +58,12 @@ func (h *Handler) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 // handleIssuerCredentialStatus is updateStatus in the issuer API, for the
 // staff (and systems) who may award as the issuer: the credential must be
 // the issuer's (404 otherwise).
-func (h *Handler) HandleIssuerCredentialStatus(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) HandleIssuerCredentialStatus(w http.ResponseWriter, r *http.Request) error {
 	issuerID := chi.URLParam(r, "issuerID")
 	if err := h.Issuer.MayAward(r.Context(), request.Actor(r), issuerID); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
-	h.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
+	return h.updateStatus(w, r, func(c *issuance.Credential) (string, error) {
 		if c.IssuerID != issuerID {
 			return "", badged.Errorf(badged.NotFound, "no credential %s of issuer %s", c.ID, issuerID)
 		}
@@ -80,10 +78,10 @@ func (h *Handler) HandleIssuerCredentialStatus(w http.ResponseWriter, r *http.Re
 // updateStatus reads an updateStatus request and applies it to the
 // credential it names, once may allows the caller (and says the
 // credential's institution, for the audit trail).
-func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, may func(c *issuance.Credential) (string, error)) {
+func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, may func(c *issuance.Credential) (string, error)) error {
 	var req updateStatusRequest
-	if !h.readIssuing(w, r, &req, "credentialId and credentialStatus") {
-		return
+	if err := h.readIssuing(r, &req, "credentialId and credentialStatus"); err != nil {
+		return err
 	}
 	var fields []badged.FieldError
 	if req.CredentialID == "" {
@@ -103,18 +101,15 @@ func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, may func(
 		}
 	}
 	if len(fields) > 0 {
-		h.writeError(w, r, badged.InvalidFields("request", fields...))
-		return
+		return badged.InvalidFields("request", fields...)
 	}
 	c, err := h.Credentials.IssuedCredential(r.Context(), req.CredentialID)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	institutionID, err := may(c)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	status := req.CredentialStatus[0].Status
 	switch status {
@@ -124,8 +119,7 @@ func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, may func(
 		err = h.Credentials.SuspendCredential(r.Context(), c.ID, status == statusSuspended)
 	}
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	action := map[string]string{statusRevoked: audit.ActionCredentialRevoke, statusSuspended: audit.ActionCredentialSuspend,
 		statusUnsuspended: audit.ActionCredentialUnsuspend}[status]
@@ -134,6 +128,7 @@ func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, may func(
 	}
 	render.JSON(w, http.StatusOK, map[string]any{"credentialId": c.ID, "credentialStatus": []any{
 		map[string]any{"type": statuslist.TypeBitstring, "status": status}}})
+	return nil
 }
 
 // audit records an action of the caller on a credential, logging (not

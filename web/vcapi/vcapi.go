@@ -60,10 +60,8 @@ func (h *Handler) Routes(r chi.Router) {
 	h.registerIssueRoutes(r)
 }
 
-// writeError sends err as a problem ([render.Error]).
-func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	render.Error(w, r, h.Log, err)
-}
+// handle makes f a handler whose error is sent as a problem.
+func (h *Handler) handle(f render.HandlerFunc) http.HandlerFunc { return render.Problems(h.Log, f) }
 
 // CredentialSigner signs a credential composed by an institution's system
 // for one of its issuers. issuance.Service implements it.
@@ -91,15 +89,15 @@ type CredentialSigner interface {
 // VerifyRoutes adds the VC-API's verify endpoints, public and with no
 // account: all a stateless verifier node serves of it.
 func (h *Handler) VerifyRoutes(r chi.Router) {
-	r.With(h.RequireJSON).Post("/credentials/verify", h.handleVerifyCredential)
-	r.With(h.RequireJSON).Post("/presentations/verify", h.handleVerifyPresentation)
+	r.With(h.RequireJSON).Post("/credentials/verify", h.handle(h.handleVerifyCredential))
+	r.With(h.RequireJSON).Post("/presentations/verify", h.handle(h.handleVerifyPresentation))
 }
 
 // registerIssueRoutes adds /credentials/issue, for institutions'
 // systems with a bearer token.
 func (h *Handler) registerIssueRoutes(r chi.Router) {
-	r.With(h.RequireJSON, h.Authenticate).Post("/credentials/issue", h.handleIssueCredential)
-	r.With(h.RequireJSON, h.Authenticate).Post("/credentials/status", h.handleUpdateStatus)
+	r.With(h.RequireJSON, h.Authenticate).Post("/credentials/issue", h.handle(h.handleIssueCredential))
+	r.With(h.RequireJSON, h.Authenticate).Post("/credentials/status", h.handle(h.handleUpdateStatus))
 }
 
 // VerifyResponse is the VC-API's verification result: verified, the names
@@ -281,33 +279,29 @@ func (h *Handler) writeVerification(w http.ResponseWriter, r *http.Request, res 
 // URL or in base64. 200 verified, 422 invalid, 503 indeterminate, each
 // with the result; 400 for a request that is not one; 422 (problem) for a
 // credential that cannot be read.
-func (h *Handler) handleVerifyCredential(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleVerifyCredential(w http.ResponseWriter, r *http.Request) error {
 	body, err := readJSON(r)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	var req verifyCredentialRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "not a JSON object with verifiableCredential"}))
-		return
+		return badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "not a JSON object with verifiableCredential"})
 	}
 	input, err := credentialInput(req.VerifiableCredential, "verifiableCredential")
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	res := h.Verifier.Verify(r.Context(), input)
 	if unreadable(res) {
-		h.writeError(w, r, unprocessable(res))
-		return
+		return unprocessable(res)
 	}
 	if res.Kind == "presentation" {
-		h.writeError(w, r, &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
-			Detail: "verifiableCredential is a presentation; send it to /presentations/verify"})
-		return
+		return &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
+			Detail: "verifiableCredential is a presentation; send it to /presentations/verify"}
 	}
 	h.writeVerification(w, r, res)
+	return nil
 }
 
 // credentialInput returns what the verifier reads from a request's
@@ -358,38 +352,33 @@ type verifyPresentationRequest struct {
 
 // handleVerifyPresentation verifies a presentation, its proof made for the
 // challenge and domain in options, and each credential it carries.
-func (h *Handler) handleVerifyPresentation(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleVerifyPresentation(w http.ResponseWriter, r *http.Request) error {
 	body, err := readJSON(r)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	var req verifyPresentationRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "not a JSON object with verifiablePresentation and options"}))
-		return
+		return badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "not a JSON object with verifiablePresentation and options"})
 	}
 	raw := bytes.TrimSpace(req.VerifiablePresentation)
 	if len(raw) == 0 || raw[0] != '{' {
-		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "verifiablePresentation", Message: "required: a JSON-LD presentation with a Data Integrity proof"}))
-		return
+		return badged.InvalidFields("request", badged.FieldError{Field: "verifiablePresentation", Message: "required: a JSON-LD presentation with a Data Integrity proof"})
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "verifiablePresentation", Message: "not a JSON object"}))
-		return
+		return badged.InvalidFields("request", badged.FieldError{Field: "verifiablePresentation", Message: "not a JSON object"})
 	}
 	if !hasJSONType(doc, "VerifiablePresentation") {
-		h.writeError(w, r, &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
-			Detail: "verifiablePresentation's type does not include VerifiablePresentation"})
-		return
+		return &render.StatusError{Status: http.StatusUnprocessableEntity, Kind: "unprocessable",
+			Detail: "verifiablePresentation's type does not include VerifiablePresentation"}
 	}
 	res := h.Verifier.VerifyPresentation(r.Context(), doc, verifier.PresentationOptions{Challenge: req.Options.Challenge, Domain: req.Options.Domain})
 	if unreadable(res) {
-		h.writeError(w, r, unprocessable(res))
-		return
+		return unprocessable(res)
 	}
 	h.writeVerification(w, r, res)
+	return nil
 }
 
 func hasJSONType(doc map[string]any, want string) bool {
@@ -459,45 +448,38 @@ func (req *issueRequest) suspendable() (bool, *badged.FieldError) {
 // (an OAuth client or API token of the institution), as one of the
 // institution's issuers: 201 with {verifiableCredential}. People, and
 // clients of other institutions, are refused.
-func (h *Handler) handleIssueCredential(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleIssueCredential(w http.ResponseWriter, r *http.Request) error {
 	p := request.Principal(r)
 	if p == nil || !p.System() {
-		h.writeError(w, r, badged.Errorf(badged.Forbidden, "only an institution's system (an API client) issues through the VC-API"))
-		return
+		return badged.Errorf(badged.Forbidden, "only an institution's system (an API client) issues through the VC-API")
 	}
 	var req issueRequest
-	if !h.readIssuing(w, r, &req, "credential and options") {
-		return
+	if err := h.readIssuing(r, &req, "credential and options"); err != nil {
+		return err
 	}
 	if req.Credential == nil {
-		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "credential", Message: "required: the unsigned credential"}))
-		return
+		return badged.InvalidFields("request", badged.FieldError{Field: "credential", Message: "required: the unsigned credential"})
 	}
 	issuerID := req.Options.Issuer
 	if issuerID == "" {
 		issuerID = h.issuerIDOf(req.Credential)
 	}
 	if issuerID == "" {
-		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "options.issuer", Message: "required unless credential.issuer is the DID of one of your issuers"}))
-		return
+		return badged.InvalidFields("request", badged.FieldError{Field: "options.issuer", Message: "required unless credential.issuer is the DID of one of your issuers"})
 	}
 	is, err := h.Issuer.Issuer(r.Context(), request.Actor(r), issuerID)
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	if is.InstitutionID != p.Client.InstitutionID {
-		h.writeError(w, r, badged.Errorf(badged.Forbidden, "issuer %s is not of your institution", issuerID))
-		return
+		return badged.Errorf(badged.Forbidden, "issuer %s is not of your institution", issuerID)
 	}
 	if err := h.inScope(r, p.Client.Scope, is.ID, req.Credential); err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	suspendable, fp := req.suspendable()
 	if fp != nil {
-		h.writeError(w, r, badged.InvalidFields("request", *fp))
-		return
+		return badged.InvalidFields("request", *fp)
 	}
 	signed, err := h.Credentials.SignCredential(r.Context(), is.ID, req.Credential, issuance.SignOptions{
 		Cryptosuite: req.Options.Cryptosuite,
@@ -510,15 +492,14 @@ func (h *Handler) handleIssueCredential(w http.ResponseWriter, r *http.Request) 
 		for i, p := range ice.Problems {
 			fields[i] = badged.FieldError{Field: "credential" + p.Path, Message: p.Message + " (rule: " + p.Check + ")"}
 		}
-		h.writeError(w, r, badged.InvalidFields("credential", fields...))
-		return
+		return badged.InvalidFields("credential", fields...)
 	}
 	if err != nil {
-		h.writeError(w, r, err)
-		return
+		return err
 	}
 	h.audit(r, is.InstitutionID, audit.ActionCredentialIssue, signed.ID, map[string]string{"issuer": is.ID, "format": req.Options.Format, "cryptosuite": req.Options.Cryptosuite})
 	render.JSON(w, http.StatusCreated, map[string]any{"verifiableCredential": issuedView(signed, req.Options.Format)})
+	return nil
 }
 
 // inScope checks the client's scope: it issues as issuerID only when its
@@ -584,21 +565,18 @@ func (h *Handler) issuerIDOf(doc map[string]any) string {
 
 // readIssuing reads the JSON body of a request to a route that issues or
 // changes credentials into req, whose fields the shape names for the
-// error; it answers the error itself and reports false when this server
-// does not issue or the body is not such an object.
-func (h *Handler) readIssuing(w http.ResponseWriter, r *http.Request, req any, shape string) bool {
+// error; it fails when this server does not issue or the body is not
+// such an object.
+func (h *Handler) readIssuing(r *http.Request, req any, shape string) error {
 	if h.Credentials == nil || h.Issuer == nil {
-		h.writeError(w, r, badged.Errorf(badged.Unavailable, "this server does not issue credentials"))
-		return false
+		return badged.Errorf(badged.Unavailable, "this server does not issue credentials")
 	}
 	body, err := readJSON(r)
 	if err != nil {
-		h.writeError(w, r, err)
-		return false
+		return err
 	}
 	if err := json.Unmarshal(body, req); err != nil {
-		h.writeError(w, r, badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "not a JSON object with " + shape}))
-		return false
+		return badged.InvalidFields("request", badged.FieldError{Field: "body", Message: "not a JSON object with " + shape})
 	}
-	return true
+	return nil
 }
