@@ -133,6 +133,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	// HEAD is answered by every GET route, as GET without the body (health
 	// checks and link checkers send it).
 	r.Use(headAsGet)
+	s.registerErrorRoutes(r)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
 	s.registerPublicRoutes(r)
@@ -193,6 +194,31 @@ func (s *Server) registerContextRoutes(r chi.Router) {
 		w.Write(b)
 	})
 }
+
+// registerErrorRoutes answers a request no route takes, 404 or 405, as
+// fail does.
+func (s *Server) registerErrorRoutes(r chi.Router) {
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, &render.StatusError{Status: http.StatusNotFound, Kind: "not_found", Detail: "nothing is here"})
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, &render.StatusError{Status: http.StatusMethodNotAllowed, Kind: "method_not_allowed", Detail: r.Method + " is not allowed here"})
+	})
+}
+
+// fail answers err: with a styled page in the site's layout to a browser
+// ([page.Handler.Error]), as problem+json on an API path (/api/) and to
+// any other client.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.writeError(w, r, err)
+		return
+	}
+	s.pages.Error(w, r, err)
+}
+
+// isAPI reports whether r is for the JSON API, which answers in JSON only.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // writeError sends err as a problem (see [render.Error]), logging an
 // internal one to s.Log.

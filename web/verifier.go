@@ -25,13 +25,14 @@ import (
 func NewVerifierServer(version string, log *slog.Logger, api API) *Server {
 	s := &Server{Version: version, Log: log, BaseURL: api.BaseURL, MaxBodyBytes: DefaultMaxBodyBytes}
 	s.setVerifier(api)
+	s.setPages(api)
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBody)
 	r.Use(s.throttle(api.Throttle)...)
 	r.Use(headAsGet)
+	s.registerErrorRoutes(r)
 	r.Get("/healthz", s.handleHealth)
 	s.registerContextRoutes(r)
-	s.setPages(api)
 	s.vcapi.VerifyRoutes(r)
 	s.pages.VerifyRoutes(r)
 	s.router = r

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -207,7 +208,7 @@ func (h *Handler) pageSession(next http.Handler) http.Handler {
 				http.SetCookie(w, request.NewSessionCookie("", time.Time{}, h.SecureCookies))
 				p = nil
 			case err != nil:
-				h.pageError(w, r, err)
+				h.Error(w, r, err)
 				return
 			}
 		}
@@ -344,28 +345,35 @@ func (h *Handler) Message(w http.ResponseWriter, r *http.Request, status int, ba
 	h.renderHTML(w, r, status, "backpack_message", p)
 }
 
-// pageError answers err as a page to a browser and as problem+json to
-// anyone else. Its status comes from statusOf; only Internal errors are
+// Error answers err as a page to a browser (a styled page in the site's
+// layout, in the visitor's language, with a link home) and as
+// problem+json to anyone else. Its status comes from render.Status, or
+// from a *render.StatusError (405, say); only Internal errors are
 // logged, and their detail is never shown.
-func (h *Handler) pageError(w http.ResponseWriter, r *http.Request, err error) {
+func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if !WantsHTML(r) {
 		render.Error(w, r, h.Log, err)
 		return
 	}
 	kind := badged.KindOf(err)
-	status := cmp.Or(render.Status(kind), http.StatusInternalServerError)
-	if kind == badged.Internal && h.Log != nil {
+	status := render.Status(kind)
+	var se *render.StatusError
+	if errors.As(err, &se) {
+		status = se.Status
+	} else if kind == badged.Internal && h.Log != nil {
 		h.Log.Error("internal error", "method", r.Method, "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
 	}
-	p := messagePage{basePage: h.basePage(w, r, ""), Status: status}
-	switch status {
-	case http.StatusNotFound:
-		p.Heading, p.Text = p.T["notFoundTitle"], p.T["notFoundText"]
-	default:
-		p.Heading, p.Text = p.T["errorTitle"], sentence(badged.MessageOf(err))
-	}
-	p.Title = p.Heading
-	h.renderHTML(w, r, status, "backpack_message", p)
+	h.Message(w, r, status, "", func(t map[string]string, _ string) (string, string) {
+		switch status {
+		case http.StatusNotFound:
+			return t["notFoundTitle"], t["notFoundText"]
+		case http.StatusMethodNotAllowed:
+			return t["methodNotAllowedTitle"], t["methodNotAllowedText"]
+		case http.StatusInternalServerError:
+			return t["errorTitle"], t["internalText"]
+		}
+		return t["errorTitle"], sentence(badged.MessageOf(err))
+	})
 }
 
 // pageLearner returns the signed-in learner of a page request, as
@@ -373,7 +381,7 @@ func (h *Handler) pageError(w http.ResponseWriter, r *http.Request, err error) {
 func (h *Handler) pageLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
 	l, err := h.WalletLearner(r)
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return issuer.Learner{}, false
 	}
 	return l, true
@@ -458,7 +466,7 @@ func (h *Handler) handleBackpackPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := h.backpackPage(w, r, l, "", "")
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	h.renderHTML(w, r, http.StatusOK, "backpack", p)
@@ -631,7 +639,7 @@ func (h *Handler) handleAwardLink(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/backpack/"+url.PathEscape(id), http.StatusSeeOther)
 		return
 	} else if badged.KindOf(err) != badged.NotFound {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/backpack#award-"+url.PathEscape(id), http.StatusSeeOther)
@@ -643,7 +651,7 @@ func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.Issuer == nil {
-		h.pageError(w, r, badged.Errorf(badged.Unavailable, "awards are not available on this server"))
+		h.Error(w, r, badged.Errorf(badged.Unavailable, "awards are not available on this server"))
 		return
 	}
 	id := chi.URLParam(r, "awardID")
@@ -651,7 +659,7 @@ func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 	refuse := func(status int, text string) {
 		p, err := h.backpackPage(w, r, l, id, text)
 		if err != nil {
-			h.pageError(w, r, err)
+			h.Error(w, r, err)
 			return
 		}
 		p.Error = text
@@ -664,7 +672,7 @@ func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 	version := r.PostFormValue("terms_version")
 	did, err := h.Wallet.HolderDID(r.Context(), l.UserID)
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	l.HolderDID = did
@@ -677,7 +685,7 @@ func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 			refuse(render.Status(k), text)
 			return
 		}
-		h.pageError(w, r, hideForbidden(err))
+		h.Error(w, r, hideForbidden(err))
 		return
 	}
 	seeOther(w, r, "/backpack/"+url.PathEscape(id), "claimed")
@@ -710,11 +718,11 @@ func (h *Handler) handleRejectForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.Issuer == nil {
-		h.pageError(w, r, badged.Errorf(badged.Unavailable, "awards are not available on this server"))
+		h.Error(w, r, badged.Errorf(badged.Unavailable, "awards are not available on this server"))
 		return
 	}
 	if _, err := h.Issuer.RejectAward(r.Context(), l, chi.URLParam(r, "awardID")); err != nil {
-		h.pageError(w, r, hideForbidden(err))
+		h.Error(w, r, hideForbidden(err))
 		return
 	}
 	seeOther(w, r, "/backpack", "rejected")
@@ -753,13 +761,13 @@ func (h *Handler) handleCredentialPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := h.credentialPage(w, r, l, chi.URLParam(r, "holdingID"))
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	if id := r.URL.Query().Get("presentation"); id != "" {
 		ps, err := h.Wallet.Presentations(r.Context(), l)
 		if err != nil {
-			h.pageError(w, r, err)
+			h.Error(w, r, err)
 			return
 		}
 		for _, vp := range ps {
@@ -816,11 +824,11 @@ func (h *Handler) handleShareForm(w http.ResponseWriter, r *http.Request) {
 		public = true
 	case "false":
 	default:
-		h.pageError(w, r, badged.Errorf(badged.Invalid, "say whether the credential is to be public"))
+		h.Error(w, r, badged.Errorf(badged.Invalid, "say whether the credential is to be public"))
 		return
 	}
 	if _, err := h.Wallet.SetPublic(r.Context(), l, id, public); err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	seeOther(w, r, "/backpack/"+url.PathEscape(id)+"#share", map[bool]string{true: "public", false: "private"}[public])
@@ -840,7 +848,7 @@ func (h *Handler) handlePresentationForm(w http.ResponseWriter, r *http.Request)
 	if badged.KindOf(err) == badged.Invalid {
 		p, perr := h.credentialPage(w, r, l, id)
 		if perr != nil {
-			h.pageError(w, r, perr)
+			h.Error(w, r, perr)
 			return
 		}
 		p.PresError, p.Challenge, p.Domain = badged.MessageOf(err), r.PostFormValue("challenge"), r.PostFormValue("domain")
@@ -848,7 +856,7 @@ func (h *Handler) handlePresentationForm(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	seeOther(w, r, "/backpack/"+url.PathEscape(id)+"?presentation="+url.QueryEscape(vp.ID)+"#present", "")

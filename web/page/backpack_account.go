@@ -65,7 +65,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.pageError(w, r, badged.Errorf(badged.Invalid, "the form could not be read"))
+		h.Error(w, r, badged.Errorf(badged.Invalid, "the form could not be read"))
 		return
 	}
 	if r.MultipartForm != nil {
@@ -77,7 +77,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		input, err = io.ReadAll(io.LimitReader(f, wallet.MaxImport+1))
 		f.Close()
 		if err != nil {
-			h.pageError(w, r, badged.Errorf(badged.Invalid, "the file could not be read"))
+			h.Error(w, r, badged.Errorf(badged.Invalid, "the file could not be read"))
 			return
 		}
 	}
@@ -106,7 +106,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 			p.Error, p.Detail, p.Reasons = importProblem(p.basePage, err)
 			h.renderHTML(w, r, render.Status(kind), "backpack_import", p)
 		default:
-			h.pageError(w, r, err)
+			h.Error(w, r, err)
 		}
 		return
 	}
@@ -169,7 +169,7 @@ func (h *Handler) handleAccountPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := h.accountPage(w, r, l)
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	h.renderHTML(w, r, http.StatusOK, "backpack_account", p)
@@ -205,7 +205,7 @@ func (h *Handler) handleDeletePage(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := h.accountPage(w, r, l)
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	p.Title = p.T["deleteConfirmTitle"]
@@ -222,7 +222,7 @@ func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("confirm") != "yes" {
 		p, err := h.accountPage(w, r, l)
 		if err != nil {
-			h.pageError(w, r, err)
+			h.Error(w, r, err)
 			return
 		}
 		p.Title, p.Error = p.T["deleteConfirmTitle"], p.T["deleteConfirmRequired"]
@@ -230,11 +230,11 @@ func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if request.Principal(r).User.Superuser {
-		h.pageError(w, r, badged.Errorf(badged.Forbidden, "a platform administrator's account cannot be deleted here"))
+		h.Error(w, r, badged.Errorf(badged.Forbidden, "a platform administrator's account cannot be deleted here"))
 		return
 	}
 	if err := h.Wallet.DeleteAccount(r.Context(), l); err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	http.SetCookie(w, request.NewSessionCookie("", time.Time{}, h.SecureCookies))

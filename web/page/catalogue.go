@@ -255,7 +255,7 @@ func (h *Handler) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 	p.Filtered = p.Filter != catalogueFilter{}
 	entries, err := h.catalogueEntries(r.Context())
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	p.Total = len(entries)
@@ -320,7 +320,7 @@ type catalogueBadgePage struct {
 func (h *Handler) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Request) {
 	p, err := h.catalogueBadgePage(w, r, chi.URLParam(r, "badgeClassID"))
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	if request.Principal(r) == nil { // signed in, the page is theirs: no-store, the default
@@ -413,12 +413,12 @@ func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if h.Issuer == nil {
-		h.pageError(w, r, badged.Errorf(badged.Unavailable, "requests are not available on this server"))
+		h.Error(w, r, badged.Errorf(badged.Unavailable, "requests are not available on this server"))
 		return
 	}
 	id := chi.URLParam(r, "badgeClassID")
 	if _, err := h.catalogueEntry(r.Context(), id); err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	narrative, evidence := r.PostFormValue("narrative"), r.PostFormValue("evidence")
@@ -431,7 +431,7 @@ func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request)
 	if l.HolderDID == "" {
 		did, err := h.Wallet.HolderDID(r.Context(), l.UserID)
 		if err != nil {
-			h.pageError(w, r, err)
+			h.Error(w, r, err)
 			return
 		}
 		l.HolderDID = did
@@ -439,12 +439,12 @@ func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request)
 	if _, err := h.Issuer.RequestBadge(r.Context(), l, id, narrative, urls); err != nil {
 		k := badged.KindOf(err)
 		if k != badged.Invalid && k != badged.Conflict {
-			h.pageError(w, r, err)
+			h.Error(w, r, err)
 			return
 		}
 		p, perr := h.catalogueBadgePage(w, r, id)
 		if perr != nil {
-			h.pageError(w, r, perr)
+			h.Error(w, r, perr)
 			return
 		}
 		p.Error, p.Narrative, p.Evidence = badged.MessageOf(err), narrative, evidence

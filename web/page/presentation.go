@@ -37,12 +37,12 @@ type presentationPage struct {
 
 func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request) {
 	if h.Wallet == nil {
-		h.pageError(w, r, badged.Errorf(badged.NotFound, "no such presentation"))
+		h.Error(w, r, badged.Errorf(badged.NotFound, "no such presentation"))
 		return
 	}
 	vp, res, err := h.Wallet.PublicPresentation(r.Context(), chi.URLParam(r, "presentationID"))
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	p := &presentationPage{basePage: h.basePage(w, r, ""), URL: h.Wallet.PresentationURL(vp.ID), Challenge: vp.Challenge,

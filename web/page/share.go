@@ -46,12 +46,12 @@ type sharePage struct {
 // verification, with OpenGraph and Twitter card tags for link previews.
 func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
 	if h.Wallet == nil {
-		h.pageError(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
+		h.Error(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
 		return
 	}
 	pub, err := h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
 	if err != nil {
-		h.pageError(w, r, err)
+		h.Error(w, r, err)
 		return
 	}
 	p := &sharePage{basePage: h.basePage(w, r, ""), P: pub}
