@@ -127,15 +127,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 		Audit: cfg.Audit, Outbox: cfg.Outbox, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.vcapi.HandleIssuerCredentialStatus})
 	s.setPages(cfg)
-	r := chi.NewRouter()
-	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
-	r.Use(s.throttle(cfg.Throttle)...)
-	// HEAD is answered by every GET route, as GET without the body (health
-	// checks and link checkers send it).
-	r.Use(headAsGet)
-	s.registerErrorRoutes(r)
-	r.Get("/healthz", s.handleHealth)
-	s.registerContextRoutes(r)
+	r := s.newRouter(cfg.Throttle, s.limitBodyOrUpload)
 	s.registerPublicRoutes(r)
 	s.api.Routes(r)
 	s.vcapi.Routes(r)
@@ -193,6 +185,22 @@ func (s *Server) registerContextRoutes(r chi.Router) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		w.Write(b)
 	})
+}
+
+// newRouter is the one middleware stack, with limit as the body limit,
+// and the routes every server has: the error pages, /healthz and
+// badged's JSON-LD context.
+func (s *Server) newRouter(t Throttle, limit func(http.Handler) http.Handler) chi.Router {
+	r := chi.NewRouter()
+	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), limit)
+	r.Use(s.throttle(t)...)
+	// HEAD is answered by every GET route, as GET without the body (health
+	// checks and link checkers send it).
+	r.Use(headAsGet)
+	s.registerErrorRoutes(r)
+	r.Get("/healthz", s.handleHealth)
+	s.registerContextRoutes(r)
+	return r
 }
 
 // registerErrorRoutes answers a request no route takes, 404 or 405, as

@@ -14,7 +14,6 @@ import (
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/vcapi"
-	"github.com/go-chi/chi/v5"
 )
 
 // NewVerifierServer builds a stateless verifier node: /healthz, the verify
@@ -26,13 +25,7 @@ func NewVerifierServer(version string, log *slog.Logger, api API) *Server {
 	s := &Server{Version: version, Log: log, BaseURL: api.BaseURL, MaxBodyBytes: DefaultMaxBodyBytes}
 	s.setVerifier(api)
 	s.setPages(api)
-	r := chi.NewRouter()
-	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBody)
-	r.Use(s.throttle(api.Throttle)...)
-	r.Use(headAsGet)
-	s.registerErrorRoutes(r)
-	r.Get("/healthz", s.handleHealth)
-	s.registerContextRoutes(r)
+	r := s.newRouter(api.Throttle, s.limitBody)
 	s.vcapi.VerifyRoutes(r)
 	s.pages.VerifyRoutes(r)
 	s.router = r
