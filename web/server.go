@@ -1,7 +1,13 @@
-// Package web serves badged over HTTP: one chi router with the JSON API
-// under /api, the public documents (contexts, DID documents, status lists)
-// and, as later parts land, the pages of the issuer portal, the backpack and
-// the verifier.
+// Package web is badged's one HTTP server: a chi router with one
+// middleware stack (one middleware a file: request IDs, security headers,
+// recovery, cross-origin protection, body limits, rate limits, HEAD,
+// authentication) in front of the areas, each a handler type in its own
+// package with its own routes: the JSON API ([api]), the VC-API
+// ([vcapi]) and the pages ([page]). web itself serves the public
+// documents (DID documents, profiles, status lists, badged's JSON-LD
+// context) and answers what no route takes: a styled page to a browser,
+// problem+json to anyone else. [NewServer] wires it all for serve and the
+// tests alike; [NewVerifierServer] is a stateless verifier node.
 package web
 
 import (
