@@ -13,7 +13,7 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/devidp"
 	"github.com/badged/badged/login"
-	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/signin"
 	"github.com/badged/badged/web/request"
 )
 
@@ -61,7 +61,7 @@ func (e *env) loginFlowAt(provider, user, next string) (*http.Response, *http.Co
 	resp.Body.Close()
 	var flow *http.Cookie
 	for _, ck := range resp.Cookies() {
-		if ck.Name == page.LoginCookie {
+		if ck.Name == signin.Cookie {
 			flow = ck
 		}
 	}
@@ -106,7 +106,7 @@ func TestLoginOverHTTP(t *testing.T) {
 		switch ck.Name {
 		case request.SessionCookie:
 			session = ck
-		case page.LoginCookie:
+		case signin.Cookie:
 			if ck.MaxAge >= 0 {
 				t.Errorf("the login cookie is not cleared: %+v", ck)
 			}
@@ -233,7 +233,7 @@ func (e *env) matrixCallback() string {
 // own rather than the caller's, which later cells still need.
 var matrixPrepare = map[string]func(e *env, caller string, req *http.Request){
 	"GET /login/{provider}/callback": func(e *env, caller string, req *http.Request) {
-		req.AddCookie(&http.Cookie{Name: page.LoginCookie, Value: matrixFlow})
+		req.AddCookie(&http.Cookie{Name: signin.Cookie, Value: matrixFlow})
 	},
 	"POST /logout": func(e *env, caller string, req *http.Request) {
 		if _, err := req.Cookie(request.SessionCookie); err == nil {
@@ -250,7 +250,7 @@ var matrixPrepare = map[string]func(e *env, caller string, req *http.Request){
 func TestLoginPageInDutch(t *testing.T) {
 	e := newEnv(t)
 	e.enableLogin()
-	nl := page.LoginText["nl"]
+	nl := signin.Text["nl"]
 	for name, tc := range map[string]struct {
 		path   string
 		header http.Header

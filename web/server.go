@@ -34,6 +34,7 @@ import (
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/signin"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/vcapi"
 )
@@ -138,6 +139,8 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.api.Routes(r)
 	s.vcapi.Routes(r)
 	s.pages.Routes(r)
+	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")}).Routes(r)
 	s.registerWalletPublicRoutes(r)
 	if cfg.DevIDP != nil {
 		r.Mount("/devidp", cfg.DevIDP)

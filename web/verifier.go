@@ -75,7 +75,7 @@ func ServerVerifier(client *http.Client, own *issuance.Service, now func() time.
 func (s *Server) setPages(cfg API) {
 	s.pages = page.New(page.Deps{Log: s.Log, Now: s.now, Issuer: cfg.Issuer, Auth: cfg.Auth, Wallet: cfg.Wallet,
 		Verifier: s.Verifier, Egress: s.Egress, Issuers: s.Issuers, InstitutionRecords: cfg.InstitutionRecords,
-		Institutions: cfg.Institutions, Login: cfg.Login, Demo: cfg.Demo, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		Institutions: cfg.Institutions, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Authenticate: s.authenticate, WalletLearner: s.api.WalletLearner, MaxBody: s.maxBody})
 }
 

@@ -47,8 +47,6 @@ type Deps struct {
 	Issuers            verifier.IssuerDirectory
 	InstitutionRecords InstitutionReader
 	Institutions       InstitutionLister
-	Login              *login.Service
-	Demo               bool
 	// SecureCookies marks the cookies Secure (an https base URL).
 	SecureCookies bool
 	// Authenticate is web's authentication of an API request, which a
@@ -79,12 +77,11 @@ type InstitutionLister interface {
 	Institutions(ctx context.Context) ([]*issuer.Institution, error)
 }
 
-// Routes adds every page: the verify page, sign-in, the share and
+// Routes adds the pages: the verify page, the share and
 // presentation pages' images and credentials, the backpack and the
 // catalogue.
 func (h *Handler) Routes(r chi.Router) {
 	h.VerifyRoutes(r)
-	h.registerLoginRoutes(r)
 	h.registerSharePageRoutes(r)
 	h.registerBackpackRoutes(r)
 	h.registerCatalogueRoutes(r)
@@ -228,9 +225,9 @@ func (h *Handler) pageSession(next http.Handler) http.Handler {
 // langCookie keeps the language a visitor chose with ?lang=.
 const langCookie = "badged_lang"
 
-// backpackLang is the language of a learner's page: ?lang= (remembered in
+// LangOf is the language of a learner's page: ?lang= (remembered in
 // a cookie), else the cookie, else the form's lang or Accept-Language.
-func backpackLang(w http.ResponseWriter, r *http.Request) string {
+func LangOf(w http.ResponseWriter, r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l == "nl" || l == "en" {
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode})
@@ -242,9 +239,9 @@ func backpackLang(w http.ResponseWriter, r *http.Request) string {
 	return pageLang(r)
 }
 
-// langURL is the page at path in lang: r's URL with that path and its
+// LangURL is the page at path in lang: r's URL with that path and its
 // query's lang set to lang, as a link on this site.
-func langURL(r *http.Request, path, lang string) string {
+func LangURL(r *http.Request, path, lang string) string {
 	u := *r.URL
 	q := u.Query()
 	q.Set("lang", lang)
@@ -267,9 +264,9 @@ type basePage struct {
 }
 
 func (h *Handler) basePage(w http.ResponseWriter, r *http.Request, nav string) basePage {
-	lang := backpackLang(w, r)
+	lang := LangOf(w, r)
 	t := BackpackText[lang]
-	p := basePage{Lang: lang, T: t, Checks: VerifyText[lang], LangURL: langURL(r, r.URL.Path, t["otherLang"]), Nav: nav,
+	p := basePage{Lang: lang, T: t, Checks: VerifyText[lang], LangURL: LangURL(r, r.URL.Path, t["otherLang"]), Nav: nav,
 		RequestID: request.ID(r.Context())}
 	if pr := request.Principal(r); pr != nil && !pr.System() {
 		p.SignedIn = true
@@ -372,7 +369,7 @@ func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
 		case http.StatusInternalServerError:
 			return t["errorTitle"], t["internalText"]
 		}
-		return t["errorTitle"], sentence(badged.MessageOf(err))
+		return t["errorTitle"], Sentence(badged.MessageOf(err))
 	})
 }
 
@@ -655,7 +652,7 @@ func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := chi.URLParam(r, "awardID")
-	t := BackpackText[backpackLang(w, r)]
+	t := BackpackText[LangOf(w, r)]
 	refuse := func(status int, text string) {
 		p, err := h.backpackPage(w, r, l, id, text)
 		if err != nil {

@@ -135,7 +135,7 @@ func importProblem(p basePage, err error) (text, detail string, reasons []reason
 		}
 		return text, "", reasons
 	case egress.ReasonOf(err) != "" || badged.KindOf(err) == badged.NotFound:
-		return p.T["importFetch"] + " " + fetchProblem(p.Checks, err), sentence(badged.MessageOf(err)), nil
+		return p.T["importFetch"] + " " + fetchProblem(p.Checks, err), Sentence(badged.MessageOf(err)), nil
 	case errors.Is(err, wallet.ErrNotHTTPS):
 		return p.T["importNotHTTPS"], "", nil
 	case errors.Is(err, wallet.ErrNothingToImport):
@@ -146,7 +146,7 @@ func importProblem(p basePage, err error) (text, detail string, reasons []reason
 		return fmt.Sprintf(p.T["importTooLarge"], SizeText(wallet.MaxImport)), "", nil
 	}
 	// A refusal this page has no words for: the wallet's, in English.
-	return sentence(badged.MessageOf(err)), "", nil
+	return Sentence(badged.MessageOf(err)), "", nil
 }
 
 // ---- account

@@ -38,13 +38,6 @@ func TestWantsHTML(t *testing.T) {
 	}
 }
 
-func TestLoginCookieSecure(t *testing.T) {
-	h := New(Deps{SecureCookies: true})
-	if c := h.loginCookie("v", 0); !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
-		t.Errorf("login cookie %+v", c)
-	}
-}
-
 // TestVerdictOfStoredResult: a result stored before there were three
 // verdicts (no verdict field) reads as it did: verified is valid.
 func TestVerdictOfStoredResult(t *testing.T) {
@@ -84,7 +77,7 @@ func TestSentence(t *testing.T) {
 		"https://x.example/c could not": "https://x.example/c could not.",
 		"did:web:x.example is unknown.": "did:web:x.example is unknown.",
 	} {
-		if got := sentence(in); got != want {
+		if got := Sentence(in); got != want {
 			t.Errorf("sentence(%q) = %q, want %q", in, got, want)
 		}
 	}

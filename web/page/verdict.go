@@ -139,10 +139,10 @@ func keyUnknown(res *verifier.Result) bool {
 	return ok && c.Verdict == verifier.Unchecked
 }
 
-// sentence makes a verifier message a sentence: capitalized, with a full
+// Sentence makes a verifier message a Sentence: capitalized, with a full
 // stop. A message that starts with a URL or a DID ("https://…", "did:web:…")
 // keeps it as it is.
-func sentence(msg string) string {
+func Sentence(msg string) string {
 	if msg == "" {
 		return ""
 	}

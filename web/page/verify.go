@@ -184,7 +184,7 @@ func (h *Handler) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 			h.Log.Info("verify page: shared link not fetched", "request_id", request.ID(r.Context()), "url", link, "err", err)
 		}
 		p.Error = p.T["error.fetch"] + " " + fetchProblem(p.T, err)
-		p.Detail, p.RequestID = sentence(badged.MessageOf(err)), request.ID(r.Context())
+		p.Detail, p.RequestID = Sentence(badged.MessageOf(err)), request.ID(r.Context())
 		status := render.Status(badged.KindOf(err))
 		if status == 0 || status >= 500 {
 			status = http.StatusBadGateway

@@ -51,7 +51,7 @@ var detailNL = []struct {
 }
 
 // checkDetail is a verifier message as the detail of a check on a page in
-// lang: a sentence, in Dutch on a Dutch page when every finding in it is
+// lang: a Sentence, in Dutch on a Dutch page when every finding in it is
 // known (see detailNL), else in English. It returns the language the
 // detail is in.
 func checkDetail(lang, msg string) (detail, detailLang string) {
@@ -59,7 +59,7 @@ func checkDetail(lang, msg string) (detail, detailLang string) {
 		return "", ""
 	}
 	if lang != "nl" {
-		return sentence(msg), "en"
+		return Sentence(msg), "en"
 	}
 	parts := strings.Split(msg, "; ")
 	for i, part := range parts {
@@ -71,8 +71,8 @@ func checkDetail(lang, msg string) (detail, detailLang string) {
 			}
 		}
 		if !translated {
-			return sentence(msg), "en"
+			return Sentence(msg), "en"
 		}
 	}
-	return sentence(strings.Join(parts, "; ")), "nl"
+	return Sentence(strings.Join(parts, "; ")), "nl"
 }

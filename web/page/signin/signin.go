@@ -1,8 +1,12 @@
-package page
+// Package signin is the sign-in page: the list of OpenID Connect
+// providers (eduID, an institution's, or the demo accounts), the redirect
+// to one, its callback, which starts a session, and sign-out.
+package signin
 
 import (
 	"embed"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -10,25 +14,45 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/auth"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
 )
 
-// LoginCookie is the name of the cookie that carries a sign-in in progress
+// Cookie is the name of the cookie that carries a sign-in in progress
 // (sealed state, nonce and PKCE verifier) from /login/{provider} to its
 // callback.
-const LoginCookie = "badged_login"
+const Cookie = "badged_login"
 
 //go:embed templates/login.html
 var loginAssets embed.FS
 
 var loginTemplate = template.Must(template.ParseFS(loginAssets, "templates/login.html"))
 
-// registerLoginRoutes adds the sign-in pages: the list of providers, the
+// Deps are what the sign-in pages use. Without Login there is no
+// provider, and /login/{provider} answers 404.
+type Deps struct {
+	Log   *slog.Logger
+	Login *login.Service
+	// Demo says the providers are demo accounts, which the page tells.
+	Demo bool
+	Auth *auth.Service
+	// SecureCookies marks the cookies Secure (an https base URL).
+	SecureCookies bool
+}
+
+// Handler serves the sign-in pages.
+type Handler struct{ Deps }
+
+// New returns the sign-in pages on d.
+func New(d Deps) *Handler { return &Handler{d} }
+
+// Routes adds the sign-in pages: the list of providers, the
 // redirect to one, its callback, and sign-out. They are public: the
 // callback signs in whoever completes a flow this browser started.
-func (h *Handler) registerLoginRoutes(r chi.Router) {
+func (h *Handler) Routes(r chi.Router) {
 	r.Get("/login", h.handleLoginPage)
 	r.Get("/login/{provider}", h.handleLoginStart)
 	r.Get("/login/{provider}/callback", h.handleLoginCallback)
@@ -54,14 +78,14 @@ type loginPage struct {
 // signing in failed, in the page's language, and why in the sign-in
 // service's (English) words, under "Technical details" on a Dutch page.
 func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int, err error) {
-	lang := backpackLang(w, r)
-	page := loginPage{Lang: lang, T: LoginText[lang], LangURL: langURL(r, "/login", LoginText[lang]["otherLang"]), Demo: h.Demo}
+	lang := page.LangOf(w, r)
+	lp := loginPage{Lang: lang, T: Text[lang], LangURL: page.LangURL(r, "/login", Text[lang]["otherLang"]), Demo: h.Demo}
 	if err != nil {
 		kind := badged.KindOf(err)
 		if status = render.Status(kind); status == 0 {
 			status = http.StatusInternalServerError
 		}
-		page.Error, page.Detail, page.RequestID = page.T["failed"], sentence(badged.MessageOf(err)), request.ID(r.Context())
+		lp.Error, lp.Detail, lp.RequestID = lp.T["failed"], page.Sentence(badged.MessageOf(err)), request.ID(r.Context())
 		if h.Log == nil {
 		} else if kind == badged.Internal || kind == badged.Unavailable {
 			h.Log.Error("sign-in failed", "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
@@ -78,21 +102,21 @@ func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int
 			}
 			l := loginLink{Name: p.Name, Label: p.Label, URL: u}
 			if p.Kind == login.Staff {
-				page.Staff = append(page.Staff, l)
+				lp.Staff = append(lp.Staff, l)
 			} else {
-				page.Learners = append(page.Learners, l)
+				lp.Learners = append(lp.Learners, l)
 			}
 		}
 	}
 	if c, cerr := r.Cookie(request.SessionCookie); cerr == nil && c.Value != "" {
-		page.SignedIn = true
+		lp.SignedIn = true
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	w.Header().Set("Content-Language", lang)
 	w.WriteHeader(status)
-	loginTemplate.Execute(w, page)
+	loginTemplate.Execute(w, lp)
 }
 
 func (h *Handler) handleLoginPage(w http.ResponseWriter, r *http.Request) {
@@ -104,7 +128,7 @@ func (h *Handler) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 // sends the browser back with a cross-site top-level GET. An empty value
 // deletes it.
 func (h *Handler) loginCookie(value string, ttl time.Duration) *http.Cookie {
-	c := &http.Cookie{Name: LoginCookie, Value: value, Path: "/login/", MaxAge: int(ttl / time.Second),
+	c := &http.Cookie{Name: Cookie, Value: value, Path: "/login/", MaxAge: int(ttl / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.SecureCookies}
 	if value == "" {
 		c.MaxAge = -1
@@ -133,7 +157,7 @@ func (h *Handler) handleLoginCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var sealed string
-	if c, err := r.Cookie(LoginCookie); err == nil {
+	if c, err := r.Cookie(Cookie); err == nil {
 		sealed = c.Value
 	}
 	http.SetCookie(w, h.loginCookie("", 0)) // a flow finishes once, either way

@@ -1,7 +1,7 @@
-package page
+package signin
 
-// LoginText is the sign-in page's text in each language.
-var LoginText = map[string]map[string]string{
+// Text is the sign-in page's text in each language.
+var Text = map[string]map[string]string{
 	"en": {
 		"title":        "Sign in to badged",
 		"demo":         "Demo mode: the sign-ins below are",
