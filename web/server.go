@@ -138,6 +138,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.registerPublicRoutes(r)
 	s.api.Routes(r)
 	s.vcapi.Routes(r)
+	s.verifyPage(cfg.Wallet).Routes(r)
 	s.pages.Routes(r)
 	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")}).Routes(r)

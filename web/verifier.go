@@ -12,7 +12,9 @@ import (
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
+	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/verify"
 	"github.com/badged/badged/web/vcapi"
 )
 
@@ -27,7 +29,7 @@ func NewVerifierServer(version string, log *slog.Logger, api API) *Server {
 	s.setPages(api)
 	r := s.newRouter(api.Throttle, s.limitBody)
 	s.vcapi.VerifyRoutes(r)
-	s.pages.VerifyRoutes(r)
+	s.verifyPage(api.Wallet).Routes(r)
 	s.router = r
 	return s
 }
@@ -85,4 +87,11 @@ func (s *Server) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+// verifyPage is the verify page on the server's verifier, reading the
+// shares of w in-process (nil: none).
+func (s *Server) verifyPage(w *wallet.Service) *verify.Handler {
+	return verify.New(verify.Deps{Log: s.Log, Verifier: s.Verifier, Egress: s.Egress, Wallet: w, Issuers: s.Issuers,
+		Now: s.now, MaxBody: s.maxBody})
 }

@@ -77,11 +77,10 @@ type InstitutionLister interface {
 	Institutions(ctx context.Context) ([]*issuer.Institution, error)
 }
 
-// Routes adds the pages: the verify page, the share and
+// Routes adds the pages: the share and
 // presentation pages' images and credentials, the backpack and the
 // catalogue.
 func (h *Handler) Routes(r chi.Router) {
-	h.VerifyRoutes(r)
 	h.registerSharePageRoutes(r)
 	h.registerBackpackRoutes(r)
 	h.registerCatalogueRoutes(r)
@@ -236,7 +235,7 @@ func LangOf(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "nl" || c.Value == "en") {
 		return c.Value
 	}
-	return pageLang(r)
+	return Lang(r)
 }
 
 // LangURL is the page at path in lang: r's URL with that path and its
@@ -504,7 +503,7 @@ func (h *Handler) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.
 	for _, hd := range shown {
 		p.Cards = append(p.Cards, card{ID: hd.ID, Name: cmp.Or(hd.Summary.Name, hd.ID), Issuer: cmp.Or(hd.Summary.IssuerName, hd.Summary.IssuerID),
 			Issued: DateText(p.Lang, hd.Summary.Issued), ValidUntil: DateText(p.Lang, hd.Summary.ValidUntil), State: hd.State,
-			Source: hd.Source, Image: imageURL(hd.Summary), Public: hd.Share != nil && hd.Share.Public})
+			Source: hd.Source, Image: ImageURL(hd.Summary), Public: hd.Share != nil && hd.Share.Public})
 	}
 	if h.Issuer != nil {
 		awards, err := h.learnerAwards(ctx, l, issuer.AwardSent, issuer.AwardRequested, issuer.AwardDenied)
@@ -575,10 +574,10 @@ type hierarchyReader interface {
 func (h *Handler) badgeClassText(ctx context.Context, id, lang string) (name, desc string, img template.URL) {
 	if hr, ok := h.InstitutionRecords.(hierarchyReader); ok {
 		if bc, err := hr.BadgeClass(ctx, id); err == nil {
-			return bc.Name.In(lang), bc.Description.In(lang), imageURL(wallet.Summary{Name: bc.Name.In(lang), Image: bc.ImageURL})
+			return bc.Name.In(lang), bc.Description.In(lang), ImageURL(wallet.Summary{Name: bc.Name.In(lang), Image: bc.ImageURL})
 		}
 	}
-	return id, "", imageURL(wallet.Summary{Name: id})
+	return id, "", ImageURL(wallet.Summary{Name: id})
 }
 
 func (h *Handler) issuerName(ctx context.Context, id, lang string) string {
@@ -618,7 +617,7 @@ func (h *Handler) institutionTerms(ctx context.Context, id, lang string) (name, 
 
 // handleClaimForm claims a direct award for the learner, who ticked the
 // box accepting the terms of the version the page showed; without the
-// tick, or for older terms, the list comes back with the reason at the
+// tick, or for older terms, the list comes back with the Reason at the
 // award.
 // handleAwardLink is where the award emails link to: the credential's
 // page once the learner holds it, else the backpack at the award (a
@@ -732,8 +731,8 @@ type credentialPage struct {
 	H            *wallet.Holding
 	Card         card
 	Meaning      meaning
-	V            verdictView
-	Results      []pageCheck
+	V            Verdict
+	Results      []Check
 	ShareURL     string
 	LinkedIn     string
 	Presentable  bool // it counts: LinkedIn and presentations are offered (wallet.Presentable)
@@ -785,9 +784,9 @@ func (h *Handler) credentialPage(w http.ResponseWriter, r *http.Request, l issue
 	p.Title = cmp.Or(hd.Summary.Name, hd.ID)
 	p.Card = card{ID: hd.ID, Name: p.Title, Issuer: cmp.Or(hd.Summary.IssuerName, hd.Summary.IssuerID),
 		Issued: DateText(p.Lang, hd.Summary.Issued), ValidUntil: DateText(p.Lang, hd.Summary.ValidUntil),
-		State: hd.State, Source: hd.Source, Image: imageURL(hd.Summary), Public: hd.Share != nil && hd.Share.Public}
+		State: hd.State, Source: hd.Source, Image: ImageURL(hd.Summary), Public: hd.Share != nil && hd.Share.Public}
 	p.Meaning = meaningOf(hd.Credential, hd.Verification, hd.Summary)
-	p.V, p.Results = verificationOf(p.Checks, hd.Verification, h.now())
+	p.V, p.Results = VerificationOf(p.Checks, hd.Verification, h.now())
 	p.Presentable = wallet.Presentable(hd.State)
 	if p.Card.Public {
 		p.ShareURL = h.Wallet.ShareURL(hd.Share.ID)
@@ -896,32 +895,32 @@ func meaningOf(b []byte, res *verifier.Result, sum wallet.Summary) meaning {
 		}
 		for _, raw := range credential.List(a["alignment"]) {
 			if o, ok := raw.(map[string]any); ok {
-				m.Alignments = append(m.Alignments, alignmentView{Name: str(o, "targetName"), URL: httpURL(str(o, "targetUrl")),
+				m.Alignments = append(m.Alignments, alignmentView{Name: str(o, "targetName"), URL: HTTPURL(str(o, "targetUrl")),
 					Framework: str(o, "targetFramework"), Code: str(o, "targetCode")})
 			}
 		}
 	}
 	for _, raw := range credential.List(doc["evidence"]) {
 		if o, ok := raw.(map[string]any); ok {
-			m.Evidence = append(m.Evidence, evidenceView{Name: str(o, "name"), URL: httpURL(str(o, "id")),
+			m.Evidence = append(m.Evidence, evidenceView{Name: str(o, "name"), URL: HTTPURL(str(o, "id")),
 				Narrative: str(o, "narrative"), Description: str(o, "description")})
 		}
 	}
 	return m
 }
 
-// httpURL returns u when it is an http(s) URL, for a link; else "".
-func httpURL(u string) string {
+// HTTPURL returns u when it is an http(s) URL, for a link; else "".
+func HTTPURL(u string) string {
 	if p, err := url.Parse(u); err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != "" {
 		return u
 	}
 	return ""
 }
 
-// imageURL returns the credential's image for an img element: its http(s)
+// ImageURL returns the credential's image for an img element: its http(s)
 // URL, a data: URL of an image, or else a drawn badge.
-func imageURL(sum wallet.Summary) template.URL {
-	if u := httpURL(sum.Image); u != "" {
+func ImageURL(sum wallet.Summary) template.URL {
+	if u := HTTPURL(sum.Image); u != "" {
 		return template.URL(u)
 	}
 	for _, mt := range []string{"data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/webp;", "data:image/svg+xml;"} {

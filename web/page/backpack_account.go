@@ -25,7 +25,7 @@ type importPage struct {
 	basePage
 	Pasted, URL string
 	Refusal     string   // the credential was not imported
-	Reasons     []reason // the checks that failed (or could not be made): in the page's words, the verifier's as detail
+	Reasons     []Reason // the checks that failed (or could not be made): in the page's words, the verifier's as detail
 	Detail      string   // the English message behind Error, under "Technical details"
 	FileHelp    string   // the size limit of an upload
 }
@@ -55,7 +55,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	p := h.importPage(w, r)
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(maxFormMemory)
+		err = r.ParseMultipartForm(MaxFormMemory)
 	} else {
 		err = r.ParseForm()
 	}
@@ -118,7 +118,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 // detail; why an address could not be fetched; or what else was wrong.
 // detail is the English message, for "Technical details", when the
 // words are not its translation.
-func importProblem(p basePage, err error) (text, detail string, reasons []reason) {
+func importProblem(p basePage, err error) (text, detail string, reasons []Reason) {
 	var refusal *wallet.Refusal
 	switch {
 	case errors.Is(err, wallet.ErrNotHolder):
@@ -131,11 +131,11 @@ func importProblem(p basePage, err error) (text, detail string, reasons []reason
 			checks, text = res.Unchecked(), p.T["importUnchecked"]
 		}
 		for _, c := range checks {
-			reasons = append(reasons, reasonOf(p.Checks, c, res.Status))
+			reasons = append(reasons, ReasonOf(p.Checks, c, res.Status))
 		}
 		return text, "", reasons
 	case egress.ReasonOf(err) != "" || badged.KindOf(err) == badged.NotFound:
-		return p.T["importFetch"] + " " + fetchProblem(p.Checks, err), Sentence(badged.MessageOf(err)), nil
+		return p.T["importFetch"] + " " + FetchProblem(p.Checks, err), Sentence(badged.MessageOf(err)), nil
 	case errors.Is(err, wallet.ErrNotHTTPS):
 		return p.T["importNotHTTPS"], "", nil
 	case errors.Is(err, wallet.ErrNothingToImport):

@@ -79,7 +79,7 @@ var BackpackText = map[string]map[string]string{
 		"presentationExpires": "The link works until",
 
 		"importTitle":        "Import a credential",
-		"importIntro":        "Bring in an Open Badges 3.0 credential issued to you elsewhere. It is verified first: a credential that does not verify, or that was issued to someone else, is refused, with the reason.",
+		"importIntro":        "Bring in an Open Badges 3.0 credential issued to you elsewhere. It is verified first: a credential that does not verify, or that was issued to someone else, is refused, with the Reason.",
 		"importPaste":        "Paste the credential (JSON) or its JWT",
 		"importFile":         "Or upload a file (JSON, JWT, or a PNG or SVG badge image with the credential baked in)",
 		"importURL":          "Or give the https address of the credential",

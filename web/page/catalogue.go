@@ -290,7 +290,7 @@ func (h *Handler) catalogueCard(e catalogueEntry, lang string) catalogueCard {
 	bc := e.BC
 	c := catalogueCard{ID: bc.ID, Name: cmp.Or(bc.Name.In(lang), bc.ID), Description: clip(bc.Description.In(lang), 240),
 		Issuer: e.Issuer.Name.In(lang), Institution: e.Institution.Name.In(lang), Micro: bc.Microcredential,
-		Image: imageURL(wallet.Summary{Name: bc.Name.In(lang), Image: bc.ImageURL})}
+		Image: ImageURL(wallet.Summary{Name: bc.Name.In(lang), Image: bc.ImageURL})}
 	if bc.ECTSCredits != nil {
 		c.ECTS = strconv.FormatFloat(*bc.ECTSCredits, 'f', -1, 64)
 	}
@@ -358,11 +358,11 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 		p.Meaning.TimeInvestment = strconv.Itoa(*bc.TimeInvestment)
 	}
 	for _, a := range bc.Alignments {
-		p.Meaning.Alignments = append(p.Meaning.Alignments, alignmentView{Name: a.TargetName, URL: httpURL(a.TargetURL),
+		p.Meaning.Alignments = append(p.Meaning.Alignments, alignmentView{Name: a.TargetName, URL: HTTPURL(a.TargetURL),
 			Framework: a.TargetFramework, Code: a.TargetCode})
 	}
-	p.CriteriaText, p.CriteriaURL = bc.Criteria.Narrative, httpURL(bc.Criteria.URL)
-	p.IssuerURL = httpURL(e.Issuer.URL)
+	p.CriteriaText, p.CriteriaURL = bc.Criteria.Narrative, HTTPURL(bc.Criteria.URL)
+	p.IssuerURL = HTTPURL(e.Issuer.URL)
 	p.NarrativeRequired, p.EvidenceRequired = bc.NarrativeRequired, bc.EvidenceRequired
 	pr := request.Principal(r)
 	switch {
@@ -406,7 +406,7 @@ func (h *Handler) openRequest(ctx context.Context, pr *auth.Principal, id string
 // handleCatalogueRequest requests the badge for the signed-in learner,
 // with the narrative and evidence URLs (one a line) of the form, and sends
 // them to their backpack, where the request is listed. A refusal shows
-// the badge's page again with the reason and the form as sent.
+// the badge's page again with the Reason and the form as sent.
 func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request) {
 	l, ok := h.pageLearner(w, r)
 	if !ok {

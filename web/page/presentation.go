@@ -23,15 +23,15 @@ type presentedCredential struct {
 	T       map[string]string
 	Card    card
 	Meaning meaning
-	V       verdictView
-	Results []pageCheck
+	V       Verdict
+	Results []Check
 }
 
 type presentationPage struct {
 	basePage
 	URL, Holder, Challenge, Domain, Expires string
-	V                                       verdictView
-	Results                                 []pageCheck
+	V                                       Verdict
+	Results                                 []Check
 	Credentials                             []presentedCredential
 }
 
@@ -59,11 +59,11 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 			p.Holder, _ = hd["id"].(string)
 		}
 	}
-	p.V, p.Results = verificationOf(p.Checks, res, h.now())
+	p.V, p.Results = VerificationOf(p.Checks, res, h.now())
 	if res != nil {
 		for _, cr := range res.Credentials {
 			pc := presentedCredential{T: p.T}
-			pc.V, pc.Results = verificationOf(p.Checks, cr, h.now())
+			pc.V, pc.Results = VerificationOf(p.Checks, cr, h.now())
 			var sum wallet.Summary
 			var raw []byte
 			if cr.Credential != nil {
@@ -72,7 +72,7 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 			}
 			state := cmp.Or(wallet.StateOf(cr), wallet.StateIssued)
 			pc.Card = card{Name: cmp.Or(sum.Name, p.T["sharedBy"]), Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
-				Issued: DateText(p.Lang, sum.Issued), ValidUntil: DateText(p.Lang, sum.ValidUntil), State: state, Image: imageURL(sum)}
+				Issued: DateText(p.Lang, sum.Issued), ValidUntil: DateText(p.Lang, sum.ValidUntil), State: state, Image: ImageURL(sum)}
 			pc.Meaning = meaningOf(raw, cr, sum)
 			p.Credentials = append(p.Credentials, pc)
 		}

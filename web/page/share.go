@@ -32,9 +32,9 @@ type sharePage struct {
 	P           *wallet.Public
 	Card        card
 	Meaning     meaning
-	V           verdictView
-	Results     []pageCheck
-	Known       *pageKnown
+	V           Verdict
+	Results     []Check
+	Known       *Known
 	Signed      bool
 	KeyUnknown  bool
 	OGImage     string
@@ -59,14 +59,14 @@ func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
 	sum := pub.Summary
 	p.Title = cmp.Or(sum.Name, p.T["sharedBy"])
 	p.Card = card{Name: p.Title, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID), Issued: DateText(p.Lang, sum.Issued),
-		ValidUntil: DateText(p.Lang, sum.ValidUntil), State: pub.State, Image: imageURL(sum), Public: true}
+		ValidUntil: DateText(p.Lang, sum.ValidUntil), State: pub.State, Image: ImageURL(sum), Public: true}
 	p.Meaning = meaningOf(pub.Credential, pub.Verification, sum)
-	p.V, p.Results = verificationOf(p.Checks, pub.Verification, h.now())
+	p.V, p.Results = VerificationOf(p.Checks, pub.Verification, h.now())
 	if res := pub.Verification; res != nil {
-		p.Known, p.Signed, p.KeyUnknown = h.pageKnown(r.Context(), p.Lang, res), res.SignedByIssuer(), keyUnknown(res)
+		p.Known, p.Signed, p.KeyUnknown = KnownOf(r.Context(), h.Issuers, p.Lang, res), res.SignedByIssuer(), KeyUnknown(res)
 	}
 	p.OGImage = pub.URL + "/image.png"
-	if u := httpURL(sum.Image); u != "" {
+	if u := HTTPURL(sum.Image); u != "" {
 		p.OGImage = u
 	}
 	var desc []string

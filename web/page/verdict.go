@@ -10,34 +10,34 @@ import (
 	"github.com/badged/badged/verifier"
 )
 
-// verdictView is the verdict on a credential or presentation in plain
+// Verdict is the verdict on a credential or presentation in plain
 // words, the same on every page (/verify, the backpack, the share and
 // presentation pages): valid; not valid, saying why when it is one of the
 // reasons people act on (revoked or suspended only when the issuer's list
 // has its bit set, altered only when the signature does not match or is
 // not the issuer's); or could not be fully checked right now, with the
 // plain reasons.
-type verdictView struct {
+type Verdict struct {
 	Verdict   string   // "valid", "invalid" or "indeterminate" (verifier.Overall)
 	Mark      string   // ✓, ✗ or ?
 	Title     string   // the verdict in a few words
 	Text      string   // what it means
-	Reasons   []reason // what could not be checked, and why
+	Reasons   []Reason // what could not be checked, and why
 	StatusAge string   // how old the cached copy of a foreign status list is; "" when read live or just now
 }
 
 // Valid reports whether the verdict is valid (verifier.Result.Verified).
-func (v verdictView) Valid() bool { return v.Verdict == string(verifier.Valid) }
+func (v Verdict) Valid() bool { return v.Verdict == string(verifier.Valid) }
 
-// reason is a check that could not be made: what, in the page's language,
+// Reason is a check that could not be made: what, in the page's language,
 // and why, in the verifier's words.
-type reason struct{ Text, Detail, DetailLang string }
+type Reason struct{ Text, Detail, DetailLang string }
 
 // verdictOf says res in the words of t (VerifyText of a language), at now.
 // A nil res could not be checked at all.
-func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdictView {
+func verdictOf(t map[string]string, res *verifier.Result, now time.Time) Verdict {
 	if res == nil {
-		return verdictView{Verdict: string(verifier.Indeterminate), Mark: "?", Title: t["result.indeterminate"], Text: t["result.indeterminateText"]}
+		return Verdict{Verdict: string(verifier.Indeterminate), Mark: "?", Title: t["result.indeterminate"], Text: t["result.indeterminateText"]}
 	}
 	overall := res.Verdict
 	if overall == "" {
@@ -48,17 +48,17 @@ func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdict
 			overall = verifier.Valid
 		}
 	}
-	v := verdictView{Verdict: string(overall)}
+	v := Verdict{Verdict: string(overall)}
 	switch overall {
 	case verifier.Valid:
 		v.Mark, v.Title, v.Text = "✓", t["result.valid"], t["result.validText"]
 	case verifier.Indeterminate:
 		v.Mark, v.Title, v.Text = "?", t["result.indeterminate"], t["result.indeterminateText"]
 		for _, c := range res.Unchecked() {
-			if c.ID == verifier.CheckSigner && keyUnknown(res) {
-				continue // the proof's reason says it: the key could not be fetched
+			if c.ID == verifier.CheckSigner && KeyUnknown(res) {
+				continue // the proof's Reason says it: the key could not be fetched
 			}
-			v.Reasons = append(v.Reasons, reasonOf(t, c, ""))
+			v.Reasons = append(v.Reasons, ReasonOf(t, c, ""))
 		}
 	default:
 		v.Verdict = string(verifier.Invalid)
@@ -90,9 +90,9 @@ func verdictOf(t map[string]string, res *verifier.Result, now time.Time) verdict
 	return v
 }
 
-// verificationOf says a result in t's words (the verify page's): its
+// VerificationOf says a result in t's words (the verify page's): its
 // verdict and its checks.
-func verificationOf(t map[string]string, res *verifier.Result, now time.Time) (verdictView, []pageCheck) {
+func VerificationOf(t map[string]string, res *verifier.Result, now time.Time) (Verdict, []Check) {
 	v := verdictOf(t, res, now)
 	if res == nil {
 		return v, nil
@@ -102,21 +102,21 @@ func verificationOf(t map[string]string, res *verifier.Result, now time.Time) (v
 
 // pageChecks says each check of res in t's words, with badged's message as
 // detail (in Dutch on a Dutch page where checkDetail knows it).
-func pageChecks(t map[string]string, res *verifier.Result) []pageCheck {
-	var out []pageCheck
+func pageChecks(t map[string]string, res *verifier.Result) []Check {
+	var out []Check
 	for _, c := range res.Checks {
-		r := reasonOf(t, c, res.Status)
-		out = append(out, pageCheck{ID: c.ID, Verdict: string(c.Verdict), Text: r.Text, Detail: r.Detail, DetailLang: r.DetailLang})
+		r := ReasonOf(t, c, res.Status)
+		out = append(out, Check{ID: c.ID, Verdict: string(c.Verdict), Text: r.Text, Detail: r.Detail, DetailLang: r.DetailLang})
 	}
 	return out
 }
 
-// reasonOf says check c of a result whose Status is status (for a
+// ReasonOf says check c of a result whose Status is status (for a
 // reason: why it failed or could not be made) in t's words
 // ([checkText]), with the verifier's message as detail ([checkDetail]).
-func reasonOf(t map[string]string, c verifier.Check, status string) reason {
+func ReasonOf(t map[string]string, c verifier.Check, status string) Reason {
 	detail, lang := checkDetail(t["lang"], c.Message)
-	return reason{Text: checkText(t, c, status), Detail: detail, DetailLang: lang}
+	return Reason{Text: checkText(t, c, status), Detail: detail, DetailLang: lang}
 }
 
 // checkText says a check's outcome in plain words. status is the result's
@@ -132,9 +132,9 @@ func checkText(t map[string]string, c verifier.Check, status string) string {
 	return t["label."+c.ID] + ": " + t["verdict."+string(c.Verdict)]
 }
 
-// keyUnknown reports whether the issuer's key could not be fetched, so
+// KeyUnknown reports whether the issuer's key could not be fetched, so
 // that who signed is not known yet.
-func keyUnknown(res *verifier.Result) bool {
+func KeyUnknown(res *verifier.Result) bool {
 	c, ok := res.Check(verifier.CheckProof)
 	return ok && c.Verdict == verifier.Unchecked
 }

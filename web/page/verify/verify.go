@@ -1,4 +1,8 @@
-package page
+// Package verify is the public verify page: paste, upload or link a
+// credential and read, in Dutch or English, what was checked. It needs no
+// JavaScript and posts to itself (same origin), so the cross-origin
+// protection lets it through.
+package verify
 
 import (
 	"bytes"
@@ -9,25 +13,23 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
-	"golang.org/x/text/language"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
 )
-
-// The public verify page: paste, upload or link a credential and read,
-// in Dutch or English, what was checked. It needs no JavaScript and posts
-// to itself (same origin), so the cross-origin protection lets it through.
 
 //go:embed templates/verify.html static/verify.css
 var verifyAssets embed.FS
@@ -45,8 +47,30 @@ type resultArgs struct {
 	R *pageResult
 }
 
-// VerifyRoutes adds the verify page and its stylesheet.
-func (h *Handler) VerifyRoutes(r chi.Router) {
+// Deps are what the verify page uses: all but Wallet are required.
+type Deps struct {
+	Log      *slog.Logger
+	Verifier *verifier.Verifier
+	// Egress fetches shared links; Wallet reads this server's own shares
+	// in-process (nil on a verifier node).
+	Egress *http.Client
+	Wallet *wallet.Service
+	// Issuers says who an issuer is.
+	Issuers verifier.IssuerDirectory
+	// Now is the clock the page says ages by; MaxBody the limit on a
+	// request body.
+	Now     func() time.Time
+	MaxBody func() int64
+}
+
+// Handler serves the verify page.
+type Handler struct{ Deps }
+
+// New returns the verify page on d.
+func New(d Deps) *Handler { return &Handler{d} }
+
+// Routes adds the verify page and its stylesheet.
+func (h *Handler) Routes(r chi.Router) {
 	r.Get("/verify", h.handleVerifyPage)
 	r.Post("/verify", h.handleVerifyForm)
 	r.Get("/static/verify.css", func(w http.ResponseWriter, r *http.Request) {
@@ -55,28 +79,6 @@ func (h *Handler) VerifyRoutes(r chi.Router) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		w.Write(b)
 	})
-}
-
-// Languages of the page, the default first.
-var (
-	pageLanguages = []language.Tag{language.English, language.Dutch}
-	pageMatcher   = language.NewMatcher(pageLanguages)
-)
-
-// pageLang is the page's language: ?lang=, else the form's lang, else
-// Accept-Language.
-func pageLang(r *http.Request) string {
-	for _, l := range []string{r.URL.Query().Get("lang"), r.PostFormValue("lang")} {
-		if l == "nl" || l == "en" {
-			return l
-		}
-	}
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	_, i, _ := pageMatcher.Match(tags...)
-	if pageLanguages[i] == language.Dutch {
-		return "nl"
-	}
-	return "en"
 }
 
 // verifyPage is what the template shows.
@@ -96,7 +98,7 @@ type verifyPage struct {
 // pageResult is one verification in plain words.
 type pageResult struct {
 	Verified   bool
-	V          verdictView
+	V          page.Verdict
 	Kind       string
 	Securing   string
 	Issuer     string // the id the credential names
@@ -104,17 +106,15 @@ type pageResult struct {
 	Signer     string
 	Signed     bool // the signature is the issuer's
 	KeyUnknown bool // the issuer's key could not be fetched: who signed is not known yet
-	Known      *pageKnown
-	Checks     []pageCheck
-	Identity   *pageCheck
+	Known      *page.Known
+	Checks     []page.Check
+	Identity   *page.Check
 	Badge      *pageBadge // what the credential says it is; nil for a presentation or nothing readable
 	// NotIssuedTo: the credential is valid, but its subject is not the
 	// identity the visitor typed; the headline says so.
 	NotIssuedTo bool
 	Others      []*pageResult // a presentation's credentials
 }
-
-type pageKnown struct{ Name, Source string }
 
 // pageBadge is what a credential says it is, read as the backpack reads
 // it ([wallet.Summarize]), and whom it says it was issued to.
@@ -134,7 +134,7 @@ func badgeOf(lang string, doc map[string]any) *pageBadge {
 	sum := wallet.Summarize(doc)
 	subj := credential.SubjectOf(doc)
 	b := &pageBadge{Name: sum.Name, Description: sum.Description, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
-		Issued: DateText(lang, sum.Issued), ValidUntil: DateText(lang, sum.ValidUntil), RecipientName: subj.Name, RecipientIDs: subj.IDs}
+		Issued: page.DateText(lang, sum.Issued), ValidUntil: page.DateText(lang, sum.ValidUntil), RecipientName: subj.Name, RecipientIDs: subj.IDs}
 	hashed := false
 	for _, o := range subj.Identifiers {
 		if o.Hashed {
@@ -155,17 +155,11 @@ func badgeOf(lang string, doc map[string]any) *pageBadge {
 	}
 	// The page loads no image from elsewhere (its Content-Security-Policy
 	// allows none): an https image is drawn instead, as a missing one is.
-	if httpURL(sum.Image) != "" {
+	if page.HTTPURL(sum.Image) != "" {
 		sum.Image = ""
 	}
-	b.Image = imageURL(sum)
+	b.Image = page.ImageURL(sum)
 	return b
-}
-
-// pageCheck is a check in plain words, with badged's message as detail.
-type pageCheck struct {
-	ID, Verdict, Text, Detail string
-	DetailLang                string // the language of Detail (see checkDetail)
 }
 
 // handleVerifyPage shows the form, or with ?url= verifies the credential
@@ -183,8 +177,8 @@ func (h *Handler) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 		if h.Log != nil {
 			h.Log.Info("verify page: shared link not fetched", "request_id", request.ID(r.Context()), "url", link, "err", err)
 		}
-		p.Error = p.T["error.fetch"] + " " + fetchProblem(p.T, err)
-		p.Detail, p.RequestID = Sentence(badged.MessageOf(err)), request.ID(r.Context())
+		p.Error = p.T["error.fetch"] + " " + page.FetchProblem(p.T, err)
+		p.Detail, p.RequestID = page.Sentence(badged.MessageOf(err)), request.ID(r.Context())
 		status := render.Status(badged.KindOf(err))
 		if status == 0 || status >= 500 {
 			status = http.StatusBadGateway
@@ -216,27 +210,6 @@ func (h *Handler) fetchLink(ctx context.Context, link string) ([]byte, error) {
 	return body, err
 }
 
-// fetchProblem says in t's words (VerifyText) why a link or address could
-// not be read: egress's reason (see egress.ReasonOf), or, for a share of
-// this server (a wallet error, NotFound), that nothing is shared there.
-// Any other error is said as an address that could not be reached; the
-// error itself is for the log.
-func fetchProblem(t map[string]string, err error) string {
-	if reason := egress.ReasonOf(err); reason != "" {
-		if text, ok := t["fetch."+string(reason)]; ok {
-			return text
-		}
-	}
-	if badged.KindOf(err) == badged.NotFound {
-		return t["fetch.notShared"]
-	}
-	return t["fetch.unreachable"]
-}
-
-// maxFormMemory is how much of a multipart form is kept in memory; the
-// body limit bounds the rest.
-const maxFormMemory = 2 << 20
-
 // handleVerifyForm verifies what the form sent: an uploaded file (JSON,
 // JWT, PNG, SVG) or else the pasted text, and checks the identity the
 // visitor typed against the credential's subject.
@@ -246,7 +219,7 @@ func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 	ct := r.Header.Get("Content-Type")
 	switch {
 	case strings.HasPrefix(ct, "multipart/form-data"):
-		err = r.ParseMultipartForm(maxFormMemory)
+		err = r.ParseMultipartForm(page.MaxFormMemory)
 	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
 		err = r.ParseForm()
 	default:
@@ -256,7 +229,7 @@ func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.newPage(r)
 	if _, over := request.OverLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
-		p.Error = fmt.Sprintf(p.T["error.toolarge"], SizeText(h.MaxBody()))
+		p.Error = fmt.Sprintf(p.T["error.toolarge"], page.SizeText(h.MaxBody()))
 		h.renderPage(w, http.StatusRequestEntityTooLarge, p)
 		return
 	}
@@ -292,9 +265,9 @@ func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) newPage(r *http.Request) *verifyPage {
-	lang := pageLang(r)
-	t := VerifyText[lang]
-	return &verifyPage{Lang: lang, T: t, UploadHelp: fmt.Sprintf(t["uploadLimit"], SizeText(h.MaxBody()))}
+	lang := page.Lang(r)
+	t := page.VerifyText[lang]
+	return &verifyPage{Lang: lang, T: t, UploadHelp: fmt.Sprintf(t["uploadLimit"], page.SizeText(h.MaxBody()))}
 }
 
 func (h *Handler) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
@@ -319,9 +292,9 @@ func (h *Handler) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
 // pageResult says a verification result in the page's words.
 func (h *Handler) pageResult(ctx context.Context, p *verifyPage, res *verifier.Result, identity string) *pageResult {
 	out := &pageResult{Verified: res.Verified, Kind: res.Kind, Securing: res.Securing, Issuer: res.Issuer,
-		IssuerName: res.IssuerName, Signer: res.Signer, Signed: res.SignedByIssuer(), KeyUnknown: keyUnknown(res)}
-	out.Known = h.pageKnown(ctx, p.Lang, res)
-	out.V, out.Checks = verificationOf(p.T, res, h.now())
+		IssuerName: res.IssuerName, Signer: res.Signer, Signed: res.SignedByIssuer(), KeyUnknown: page.KeyUnknown(res)}
+	out.Known = page.KnownOf(ctx, h.Issuers, p.Lang, res)
+	out.V, out.Checks = page.VerificationOf(p.T, res, h.Now())
 	if res.Kind == "credential" && res.Credential != nil {
 		out.Badge = badgeOf(p.Lang, res.Credential)
 	}
@@ -339,24 +312,10 @@ func (h *Handler) pageResult(ctx context.Context, p *verifyPage, res *verifier.R
 	return out
 }
 
-// pageKnown is the issuer of res as a directory knows it, named in lang,
-// or nil when no directory knows it (see [Server.knownIssuer]).
-func (h *Handler) pageKnown(ctx context.Context, lang string, res *verifier.Result) *pageKnown {
-	k, ok := verifier.KnownIssuerOf(ctx, h.Issuers, res)
-	if !ok {
-		return nil
-	}
-	name := k.Name.EN
-	if lang == "nl" && k.Name.NL != "" || name == "" {
-		name = k.Name.NL
-	}
-	return &pageKnown{Name: name, Source: k.Source}
-}
-
 // identityCheck is the page's check of the identity the visitor typed
 // ([verifier.MatchSubject]).
-func identityCheck(t map[string]string, cred map[string]any, identity string) *pageCheck {
-	c := &pageCheck{ID: "identity"}
+func identityCheck(t map[string]string, cred map[string]any, identity string) *page.Check {
+	c := &page.Check{ID: "identity"}
 	switch v := verifier.MatchSubject(cred, identity); v {
 	case verifier.Pass:
 		c.Verdict, c.Text = string(v), t["identity.pass"]

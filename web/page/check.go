@@ -1,0 +1,78 @@
+package page
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/egress"
+	"github.com/badged/badged/verifier"
+	"golang.org/x/text/language"
+)
+
+// Languages of the page, the default first.
+var (
+	pageLanguages = []language.Tag{language.English, language.Dutch}
+	pageMatcher   = language.NewMatcher(pageLanguages)
+)
+
+// Lang is the page's language: ?lang=, else the form's lang, else
+// Accept-Language.
+func Lang(r *http.Request) string {
+	for _, l := range []string{r.URL.Query().Get("lang"), r.PostFormValue("lang")} {
+		if l == "nl" || l == "en" {
+			return l
+		}
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	_, i, _ := pageMatcher.Match(tags...)
+	if pageLanguages[i] == language.Dutch {
+		return "nl"
+	}
+	return "en"
+}
+
+// Check is a check in plain words, with badged's message as detail.
+type Check struct {
+	ID, Verdict, Text, Detail string
+	DetailLang                string // the language of Detail (see checkDetail)
+}
+
+// Known is who a directory knows an issuer to be, named in the page's
+// language.
+type Known struct{ Name, Source string }
+
+// KnownOf is the issuer of res as dir knows it, named in lang, or nil
+// when dir does not know it ([verifier.KnownIssuerOf]).
+func KnownOf(ctx context.Context, dir verifier.IssuerDirectory, lang string, res *verifier.Result) *Known {
+	k, ok := verifier.KnownIssuerOf(ctx, dir, res)
+	if !ok {
+		return nil
+	}
+	name := k.Name.EN
+	if lang == "nl" && k.Name.NL != "" || name == "" {
+		name = k.Name.NL
+	}
+	return &Known{Name: name, Source: k.Source}
+}
+
+// FetchProblem says in t's words (VerifyText) why a link or address could
+// not be read: egress's Reason (see egress.ReasonOf), or, for a share of
+// this server (a wallet error, NotFound), that nothing is shared there.
+// Any other error is said as an address that could not be reached; the
+// error itself is for the log.
+func FetchProblem(t map[string]string, err error) string {
+	if Reason := egress.ReasonOf(err); Reason != "" {
+		if text, ok := t["fetch."+string(Reason)]; ok {
+			return text
+		}
+	}
+	if badged.KindOf(err) == badged.NotFound {
+		return t["fetch.notShared"]
+	}
+	return t["fetch.unreachable"]
+}
+
+// MaxFormMemory is how much of a multipart form is kept in memory; the
+// body limit bounds the rest.
+const MaxFormMemory = 2 << 20
