@@ -244,3 +244,14 @@ func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
 	p.Title = p.Heading
 	h.renderHTML(w, r, http.StatusOK, "backpack_message", p)
 }
+
+// deletionNoticeNL is wallet.DeletionNotice in Dutch.
+const deletionNoticeNL = `Als u uw account verwijdert, verdwijnen uw persoonsgegevens uit badged: uw profiel en aanmeldgegevens, ` +
+	`uw sessies, de sleutel van uw wallet, wat u deelde, uw presentaties, geïmporteerde credentials en collecties, ` +
+	`en uw naam, e-mailadressen, eduID en instellingsaccounts bij de badges die aan u zijn toegekend. ` +
+	`Dit kan niet ongedaan worden gemaakt; exporteer eerst uw gegevens als u ze wilt bewaren.
+
+Credentials die u al downloadde of aan anderen gaf, blijven geldig: hun uitgevers ondertekenden ze, ` +
+	`ze noemen u alleen met gezouten hashes (of de DID van uw wallet), en ze blijven geldig tot de uitgever ` +
+	`ze intrekt of ze verlopen. Uw openbare links en presentatielinks werken meteen niet meer, en badged kan niet ` +
+	`meer zeggen aan wie een credential is uitgegeven. Wilt u een credential zelf laten intrekken, vraag het dan de uitgever.`

@@ -40,11 +40,6 @@ func init() {
 		backpackPages[name] = template.Must(base.ParseFS(catalogueAssets, "templates/"+name+".html"))
 	}
 	noticeKeys["requested"] = "requestDone"
-	for lang, words := range CatalogueText {
-		for k, v := range words {
-			BackpackText[lang][k] = v
-		}
-	}
 }
 
 // CatalogueCacheControl is the caching of a catalogue page for someone

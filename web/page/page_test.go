@@ -1,23 +1,48 @@
 package page
 
 import (
+	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/badged/badged/verifier"
 )
 
-// TestBackpackText: both languages have every text.
-func TestBackpackText(t *testing.T) {
-	for lang, other := range map[string]string{"en": "nl", "nl": "en"} {
-		for k := range BackpackText[lang] {
-			if _, ok := BackpackText[other][k]; !ok {
-				t.Errorf("%q is in %s but not in %s", k, lang, other)
+// TestMessages: every message is in every language, with a text, and
+// each language's file is read whole.
+func TestMessages(t *testing.T) {
+	files := map[string]map[string]string{}
+	for _, lang := range Languages {
+		b, err := locales.ReadFile("locales/" + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file map[string]string
+		if err := json.Unmarshal(b, &file); err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		files[lang] = file
+		if len(messages[lang]) != len(files[lang]) {
+			t.Errorf("%s: %d messages loaded of %d", lang, len(messages[lang]), len(files[lang]))
+		}
+	}
+	for _, lang := range Languages {
+		for id, text := range files[lang] {
+			if strings.TrimSpace(text) == "" {
+				t.Errorf("%s: %q is empty", lang, id)
+			}
+			for _, other := range Languages {
+				if _, ok := files[other][id]; !ok {
+					t.Errorf("%q is in %s but not in %s", id, lang, other)
+				}
 			}
 		}
-		if _, ok := FallbackTerms[lang]; !ok {
-			t.Errorf("no terms in %s", lang)
+	}
+	for _, lang := range Languages {
+		if FallbackTerms[lang] == "" || BackpackText[lang]["requestDone"] == "" || VerifyText[lang]["result.valid"] == "" {
+			t.Errorf("%s: the pages' words are not all there", lang)
 		}
 	}
 }

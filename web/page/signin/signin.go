@@ -31,6 +31,9 @@ var loginAssets embed.FS
 
 var loginTemplate = template.Must(template.ParseFS(loginAssets, "templates/login.html"))
 
+// Text is the words of the sign-in page, by language.
+var Text = page.Words("login")
+
 // Deps are what the sign-in pages use. Without Login there is no
 // provider, and /login/{provider} answers 404.
 type Deps struct {
