@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -86,8 +87,8 @@ func (h *Handler) Routes(r chi.Router) {
 	h.registerCatalogueRoutes(r)
 }
 
-// now is the pages' clock.
-func (h *Handler) now() time.Time {
+// Clock is the pages' clock: Now, or time.Now.
+func (h *Handler) Clock() time.Time {
 	if h.Now != nil {
 		return h.Now()
 	}
@@ -105,21 +106,34 @@ func (h *Handler) now() time.Time {
 //go:embed templates/backpack*.html templates/share*.html templates/home.html static/backpack.css
 var backpackAssets embed.FS
 
-// backpackPages are the page templates, each the layout with its own
-// "title", "meta" and "content", parsed once when the package is loaded:
+//go:embed templates/layout.html templates/message.html
+var layoutAssets embed.FS
+
+// layout is the site's layout, which every page of [Templates] fills.
+var layout = template.Must(template.New("layout").Funcs(template.FuncMap{
+	"text": func(t map[string]string, key string) string { return t[key] },
+	"state": func(t map[string]string, state string) map[string]string {
+		return map[string]string{"S": state, "T": StateText(t, state), "Note": t[stateKey(state)+"Text"]}
+	},
+}).ParseFS(layoutAssets, "templates/layout.html"))
+
+// Templates parses the pages names of fsys (templates/<name>.html), each
+// the site's layout with its own "title", "meta" and "content", for
+// [Handler.Render]. A package parses its pages once, when it is loaded:
 // they are embedded, so a parse error is a bug every test finds.
-var backpackPages = func() map[string]*template.Template {
-	base := template.Must(template.New("layout").Funcs(template.FuncMap{
-		"text": func(t map[string]string, key string) string { return t[key] },
-		"state": func(t map[string]string, state string) map[string]string {
-			return map[string]string{"S": state, "T": stateText(t, state), "Note": t[stateKey(state)+"Text"]}
-		},
-	}).ParseFS(backpackAssets, "templates/backpack_layout.html"))
+func Templates(fsys fs.FS, names ...string) map[string]*template.Template {
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"backpack", "backpack_credential", "backpack_import", "backpack_account",
-		"backpack_delete", "backpack_message", "share", "home"} {
-		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(backpackAssets, "templates/"+name+".html"))
+	for _, name := range names {
+		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(fsys, "templates/"+name+".html"))
 	}
+	return pages
+}
+
+// backpackPages are the pages of this package.
+var backpackPages = func() map[string]*template.Template {
+	pages := Templates(backpackAssets, "backpack", "backpack_credential", "backpack_import", "backpack_account",
+		"backpack_delete", "share", "home")
+	pages["backpack_message"] = template.Must(template.Must(layout.Clone()).ParseFS(layoutAssets, "templates/message.html"))
 	return pages
 }()
 
@@ -131,9 +145,9 @@ func (h *Handler) registerBackpackRoutes(r chi.Router) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		w.Write(b)
 	})
-	r.With(h.optionalPageSession).Get("/", h.handleHomePage)
+	r.With(h.OptionalSession).Get("/", h.handleHomePage)
 	r.Route("/backpack", func(r chi.Router) {
-		r.Use(h.pageSession)
+		r.Use(h.Session)
 		r.Get("/", h.handleBackpackPage)
 		r.Get("/awards/{awardID}", h.handleAwardLink)
 		r.Post("/awards/{awardID}/claim", h.handleClaimForm)
@@ -184,12 +198,12 @@ func WantsHTML(r *http.Request) bool {
 	return html > 0 && html >= js
 }
 
-// pageSession establishes the person of a page request from the session
+// Session establishes the person of a page request from the session
 // cookie. A browser without a valid session is redirected to the login
 // page, which brings it back; any other request goes through
 // authenticate, so an API client gets 401, and a system's bearer token
 // 403 from the handler.
-func (h *Handler) pageSession(next http.Handler) http.Handler {
+func (h *Handler) Session(next http.Handler) http.Handler {
 	api := h.Authenticate(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "" || !WantsHTML(r) {
@@ -248,8 +262,8 @@ func LangURL(r *http.Request, path, lang string) string {
 	return u.RequestURI()
 }
 
-// basePage is what every learner's page shows around its content.
-type basePage struct {
+// Base is what every learner's page shows around its content.
+type Base struct {
 	Lang      string
 	T         map[string]string
 	Checks    map[string]string // the verify page's words for checks
@@ -262,10 +276,10 @@ type basePage struct {
 	RequestID string
 }
 
-func (h *Handler) basePage(w http.ResponseWriter, r *http.Request, nav string) basePage {
+func (h *Handler) Base(w http.ResponseWriter, r *http.Request, nav string) Base {
 	lang := LangOf(w, r)
 	t := BackpackText[lang]
-	p := basePage{Lang: lang, T: t, Checks: VerifyText[lang], LangURL: LangURL(r, r.URL.Path, t["otherLang"]), Nav: nav,
+	p := Base{Lang: lang, T: t, Checks: VerifyText[lang], LangURL: LangURL(r, r.URL.Path, t["otherLang"]), Nav: nav,
 		RequestID: request.ID(r.Context())}
 	if pr := request.Principal(r); pr != nil && !pr.System() {
 		p.SignedIn = true
@@ -281,17 +295,17 @@ func (h *Handler) basePage(w http.ResponseWriter, r *http.Request, nav string) b
 var noticeKeys = map[string]string{"claimed": "claimed", "rejected": "rejected", "public": "sharedPublic",
 	"private": "sharedPrivate", "imported": "importDone"}
 
-// renderHTML executes page with data and sends it with the headers of a
+// Render executes page (one of [Templates]) with data and sends it with the headers of a
 // page: a strict content security policy (no script at all), no framing;
 // nosniff, the Referrer-Policy and no caching (unless its handler set
 // another Cache-Control) come from [Server.secureHeaders]. A page its handler marked public (Cache-Control "public,
 // …", the catalogue to someone not signed in) gets, when its status is
 // 200, an ETag of its content, and If-None-Match is answered with 304.
-func (h *Handler) renderHTML(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+func (h *Handler) Render(w http.ResponseWriter, r *http.Request, status int, page *template.Template, data any) {
 	var b bytes.Buffer
-	if err := backpackPages[page].ExecuteTemplate(&b, "layout", data); err != nil {
+	if err := page.ExecuteTemplate(&b, "layout", data); err != nil {
 		if h.Log != nil {
-			h.Log.Error("render page", "page", page, "request_id", request.ID(r.Context()), "err", err)
+			h.Log.Error("render page", "path", r.URL.Path, "request_id", request.ID(r.Context()), "err", err)
 		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -313,19 +327,19 @@ func (h *Handler) renderHTML(w http.ResponseWriter, r *http.Request, status int,
 // sign-in lands without a next page, their backpack; for a visitor, what
 // badged is and the three ways in (sign in, the catalogue, the verifier).
 func (h *Handler) handleHomePage(w http.ResponseWriter, r *http.Request) {
-	p := h.basePage(w, r, "")
+	p := h.Base(w, r, "")
 	if p.SignedIn {
 		http.Redirect(w, r, "/backpack", http.StatusSeeOther)
 		return
 	}
 	p.Title = p.T["homeTitle"]
-	h.renderHTML(w, r, http.StatusOK, "home", p)
+	h.Render(w, r, http.StatusOK, backpackPages["home"], p)
 }
 
 // messagePage is a page that only says something: an error, a 404, the
 // farewell after deleting an account.
 type messagePage struct {
-	basePage
+	Base
 	Heading, Text string
 	Status        int
 	Back          string // a page to go back to, if any (the form of a refused upload)
@@ -335,10 +349,10 @@ type messagePage struct {
 // gives its heading and text in the words t of the page's language lang;
 // back, when set, is a page to go back to.
 func (h *Handler) Message(w http.ResponseWriter, r *http.Request, status int, back string, say func(t map[string]string, lang string) (heading, text string)) {
-	p := messagePage{basePage: h.basePage(w, r, ""), Status: status, Back: back}
+	p := messagePage{Base: h.Base(w, r, ""), Status: status, Back: back}
 	p.Heading, p.Text = say(p.T, p.Lang)
 	p.Title = p.Heading
-	h.renderHTML(w, r, status, "backpack_message", p)
+	h.Render(w, r, status, backpackPages["backpack_message"], p)
 }
 
 // Error answers err as a page to a browser (a styled page in the site's
@@ -372,9 +386,9 @@ func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
 	})
 }
 
-// pageLearner returns the signed-in learner of a page request, as
+// Learner returns the signed-in learner of a page request, as
 // [Server.learner] does for the API, answering the errors as pages.
-func (h *Handler) pageLearner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
+func (h *Handler) Learner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
 	l, err := h.WalletLearner(r)
 	if err != nil {
 		h.Error(w, r, err)
@@ -383,10 +397,10 @@ func (h *Handler) pageLearner(w http.ResponseWriter, r *http.Request) (issuer.Le
 	return l, true
 }
 
-// seeOther ends a form post: back to a page, with a notice. path may end
+// SeeOther ends a form post: back to a page, with a notice. path may end
 // in a fragment ("/backpack/x#share"); the notice goes into the query,
 // before it, where the page can read it.
-func seeOther(w http.ResponseWriter, r *http.Request, path, done string) {
+func SeeOther(w http.ResponseWriter, r *http.Request, path, done string) {
 	if done != "" {
 		base, fragment, hasFragment := strings.Cut(path, "#")
 		sep := "?"
@@ -402,9 +416,9 @@ func seeOther(w http.ResponseWriter, r *http.Request, path, done string) {
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
 
-// stateText is a holding state in t's words (BackpackText), by its
+// StateText is a holding state in t's words (BackpackText), by its
 // stateKey.
-func stateText(t map[string]string, state string) string { return t[stateKey(state)] }
+func StateText(t map[string]string, state string) string { return t[stateKey(state)] }
 
 // stateKey is the key of a holding state's words in BackpackText:
 // "stateRevoked"; the key + "Text" says what the state means.
@@ -414,8 +428,8 @@ func stateKey(state string) string {
 
 // ---- the list
 
-// card is one credential in the list.
-type card struct {
+// Card is one credential in the list.
+type Card struct {
 	ID, Name, Issuer, Issued, ValidUntil, State, Source string
 	Image                                               template.URL
 	Public                                              bool
@@ -440,8 +454,8 @@ type holdingGroup struct {
 }
 
 type backpackPage struct {
-	basePage
-	Cards       []card
+	Base
+	Cards       []Card
 	Total       int
 	Issuers     []string
 	States      []string
@@ -456,7 +470,7 @@ type backpackPage struct {
 // filters (issuer, state, q), the direct awards waiting for a claim,
 // their requests and collections.
 func (h *Handler) handleBackpackPage(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -465,14 +479,14 @@ func (h *Handler) handleBackpackPage(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
-	h.renderHTML(w, r, http.StatusOK, "backpack", p)
+	h.Render(w, r, http.StatusOK, backpackPages["backpack"], p)
 }
 
 // backpackPage builds the list; errAward and errText put an error on one
 // pending award (a claim refused).
 func (h *Handler) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.Learner, errAward, errText string) (*backpackPage, error) {
 	ctx := r.Context()
-	p := &backpackPage{basePage: h.basePage(w, r, "list")}
+	p := &backpackPage{Base: h.Base(w, r, "list")}
 	p.Title = p.T["backpackTitle"]
 	q := r.URL.Query()
 	p.Filter = wallet.Filter{Issuer: strings.TrimSpace(q.Get("issuer")), State: q.Get("state"), Text: strings.TrimSpace(q.Get("q"))}
@@ -501,12 +515,12 @@ func (h *Handler) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.
 	}
 	slices.Sort(p.Issuers)
 	for _, hd := range shown {
-		p.Cards = append(p.Cards, card{ID: hd.ID, Name: cmp.Or(hd.Summary.Name, hd.ID), Issuer: cmp.Or(hd.Summary.IssuerName, hd.Summary.IssuerID),
+		p.Cards = append(p.Cards, Card{ID: hd.ID, Name: cmp.Or(hd.Summary.Name, hd.ID), Issuer: cmp.Or(hd.Summary.IssuerName, hd.Summary.IssuerID),
 			Issued: DateText(p.Lang, hd.Summary.Issued), ValidUntil: DateText(p.Lang, hd.Summary.ValidUntil), State: hd.State,
 			Source: hd.Source, Image: ImageURL(hd.Summary), Public: hd.Share != nil && hd.Share.Public})
 	}
 	if h.Issuer != nil {
-		awards, err := h.learnerAwards(ctx, l, issuer.AwardSent, issuer.AwardRequested, issuer.AwardDenied)
+		awards, err := h.LearnerAwards(ctx, l, issuer.AwardSent, issuer.AwardRequested, issuer.AwardDenied)
 		if err != nil {
 			return nil, err
 		}
@@ -546,8 +560,8 @@ func (h *Handler) backpackPage(w http.ResponseWriter, r *http.Request, l issuer.
 	return p, nil
 }
 
-// learnerAwards lists every award of the learner in one of states.
-func (h *Handler) learnerAwards(ctx context.Context, l issuer.Learner, states ...issuer.AwardState) ([]*issuer.Award, error) {
+// LearnerAwards lists every award of the learner in one of states.
+func (h *Handler) LearnerAwards(ctx context.Context, l issuer.Learner, states ...issuer.AwardState) ([]*issuer.Award, error) {
 	var out []*issuer.Award
 	f := issuer.AwardFilter{States: states, Limit: 1000}
 	for {
@@ -625,7 +639,7 @@ func (h *Handler) institutionTerms(ctx context.Context, id, lang string) (name, 
 // requests). An award that is not the learner's gives the backpack, which
 // does not show it.
 func (h *Handler) handleAwardLink(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -642,7 +656,7 @@ func (h *Handler) handleAwardLink(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -659,7 +673,7 @@ func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Error = text
-		h.renderHTML(w, r, status, "backpack", p)
+		h.Render(w, r, status, backpackPages["backpack"], p)
 	}
 	if r.PostFormValue("terms") != "accepted" {
 		refuse(http.StatusBadRequest, t["termsRequired"])
@@ -684,7 +698,7 @@ func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, hideForbidden(err))
 		return
 	}
-	seeOther(w, r, "/backpack/"+url.PathEscape(id), "claimed")
+	SeeOther(w, r, "/backpack/"+url.PathEscape(id), "claimed")
 }
 
 // termsChanged reports whether the terms of the award id's institution
@@ -709,7 +723,7 @@ func hideForbidden(err error) error {
 
 // handleRejectForm rejects a direct award for the learner.
 func (h *Handler) handleRejectForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -721,16 +735,16 @@ func (h *Handler) handleRejectForm(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, hideForbidden(err))
 		return
 	}
-	seeOther(w, r, "/backpack", "rejected")
+	SeeOther(w, r, "/backpack", "rejected")
 }
 
 // ---- one credential
 
 type credentialPage struct {
-	basePage
+	Base
 	H            *wallet.Holding
-	Card         card
-	Meaning      meaning
+	Card         Card
+	Meaning      Meaning
 	V            Verdict
 	Results      []Check
 	ShareURL     string
@@ -751,7 +765,7 @@ type presentationPageView struct {
 // handleCredentialPage shows one of the learner's credentials: what it
 // means, its live verification, sharing, downloads and presentations.
 func (h *Handler) handleCredentialPage(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -772,7 +786,7 @@ func (h *Handler) handleCredentialPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	h.renderHTML(w, r, http.StatusOK, "backpack_credential", p)
+	h.Render(w, r, http.StatusOK, backpackPages["backpack_credential"], p)
 }
 
 func (h *Handler) credentialPage(w http.ResponseWriter, r *http.Request, l issuer.Learner, id string) (*credentialPage, error) {
@@ -780,13 +794,13 @@ func (h *Handler) credentialPage(w http.ResponseWriter, r *http.Request, l issue
 	if err != nil {
 		return nil, err
 	}
-	p := &credentialPage{basePage: h.basePage(w, r, "list"), H: hd}
+	p := &credentialPage{Base: h.Base(w, r, "list"), H: hd}
 	p.Title = cmp.Or(hd.Summary.Name, hd.ID)
-	p.Card = card{ID: hd.ID, Name: p.Title, Issuer: cmp.Or(hd.Summary.IssuerName, hd.Summary.IssuerID),
+	p.Card = Card{ID: hd.ID, Name: p.Title, Issuer: cmp.Or(hd.Summary.IssuerName, hd.Summary.IssuerID),
 		Issued: DateText(p.Lang, hd.Summary.Issued), ValidUntil: DateText(p.Lang, hd.Summary.ValidUntil),
 		State: hd.State, Source: hd.Source, Image: ImageURL(hd.Summary), Public: hd.Share != nil && hd.Share.Public}
-	p.Meaning = meaningOf(hd.Credential, hd.Verification, hd.Summary)
-	p.V, p.Results = VerificationOf(p.Checks, hd.Verification, h.now())
+	p.Meaning = MeaningOf(hd.Credential, hd.Verification, hd.Summary)
+	p.V, p.Results = VerificationOf(p.Checks, hd.Verification, h.Clock())
 	p.Presentable = wallet.Presentable(hd.State)
 	if p.Card.Public {
 		p.ShareURL = h.Wallet.ShareURL(hd.Share.ID)
@@ -809,7 +823,7 @@ func (h *Handler) presentationPage(lang string, vp *wallet.Presentation) *presen
 
 // handleShareForm makes a credential public or private.
 func (h *Handler) handleShareForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -827,14 +841,14 @@ func (h *Handler) handleShareForm(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
-	seeOther(w, r, "/backpack/"+url.PathEscape(id)+"#share", map[bool]string{true: "public", false: "private"}[public])
+	SeeOther(w, r, "/backpack/"+url.PathEscape(id)+"#share", map[bool]string{true: "public", false: "private"}[public])
 }
 
 // handlePresentationForm signs a presentation of the credential for the
 // challenge and domain given, and shows the credential's page with its
 // link and QR code.
 func (h *Handler) handlePresentationForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -848,34 +862,34 @@ func (h *Handler) handlePresentationForm(w http.ResponseWriter, r *http.Request)
 			return
 		}
 		p.PresError, p.Challenge, p.Domain = badged.MessageOf(err), r.PostFormValue("challenge"), r.PostFormValue("domain")
-		h.renderHTML(w, r, http.StatusBadRequest, "backpack_credential", p)
+		h.Render(w, r, http.StatusBadRequest, backpackPages["backpack_credential"], p)
 		return
 	}
 	if err != nil {
 		h.Error(w, r, err)
 		return
 	}
-	seeOther(w, r, "/backpack/"+url.PathEscape(id)+"?presentation="+url.QueryEscape(vp.ID)+"#present", "")
+	SeeOther(w, r, "/backpack/"+url.PathEscape(id)+"?presentation="+url.QueryEscape(vp.ID)+"#present", "")
 }
 
 // ---- what a credential means
 
-// meaning is what a credential says beyond its summary, read for people.
-type meaning struct {
+// Meaning is what a credential says beyond its summary, read for people.
+type Meaning struct {
 	Summary         wallet.Summary
 	LearningOutcome string
 	TimeInvestment  string
-	Alignments      []alignmentView
-	Evidence        []evidenceView
+	Alignments      []Alignment
+	Evidence        []Evidence
 }
 
-type alignmentView struct{ Name, URL, Framework, Code string }
+type Alignment struct{ Name, URL, Framework, Code string }
 
-type evidenceView struct{ Name, URL, Narrative, Description string }
+type Evidence struct{ Name, URL, Narrative, Description string }
 
-// meaningOf reads the credential's achievement and evidence.
-func meaningOf(b []byte, res *verifier.Result, sum wallet.Summary) meaning {
-	m := meaning{Summary: sum}
+// MeaningOf reads the credential's achievement and evidence.
+func MeaningOf(b []byte, res *verifier.Result, sum wallet.Summary) Meaning {
+	m := Meaning{Summary: sum}
 	var doc map[string]any
 	if json.Unmarshal(b, &doc) != nil {
 		if res == nil || res.Credential == nil {
@@ -895,14 +909,14 @@ func meaningOf(b []byte, res *verifier.Result, sum wallet.Summary) meaning {
 		}
 		for _, raw := range credential.List(a["alignment"]) {
 			if o, ok := raw.(map[string]any); ok {
-				m.Alignments = append(m.Alignments, alignmentView{Name: str(o, "targetName"), URL: HTTPURL(str(o, "targetUrl")),
+				m.Alignments = append(m.Alignments, Alignment{Name: str(o, "targetName"), URL: HTTPURL(str(o, "targetUrl")),
 					Framework: str(o, "targetFramework"), Code: str(o, "targetCode")})
 			}
 		}
 	}
 	for _, raw := range credential.List(doc["evidence"]) {
 		if o, ok := raw.(map[string]any); ok {
-			m.Evidence = append(m.Evidence, evidenceView{Name: str(o, "name"), URL: HTTPURL(str(o, "id")),
+			m.Evidence = append(m.Evidence, Evidence{Name: str(o, "name"), URL: HTTPURL(str(o, "id")),
 				Narrative: str(o, "narrative"), Description: str(o, "description")})
 		}
 	}

@@ -22,7 +22,7 @@ import (
 // ---- import
 
 type importPage struct {
-	basePage
+	Base
 	Pasted, URL string
 	Refusal     string   // the credential was not imported
 	Reasons     []Reason // the checks that failed (or could not be made): in the page's words, the verifier's as detail
@@ -31,24 +31,24 @@ type importPage struct {
 }
 
 func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) importPage {
-	p := importPage{basePage: h.basePage(w, r, "import")}
+	p := importPage{Base: h.Base(w, r, "import")}
 	p.Title = p.T["importTitle"]
 	p.FileHelp = fmt.Sprintf(p.Checks["uploadLimit"], SizeText(h.MaxBody()))
 	return p
 }
 
 func (h *Handler) handleImportPage(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.pageLearner(w, r); !ok {
+	if _, ok := h.Learner(w, r); !ok {
 		return
 	}
-	h.renderHTML(w, r, http.StatusOK, "backpack_import", h.importPage(w, r))
+	h.Render(w, r, http.StatusOK, backpackPages["backpack_import"], h.importPage(w, r))
 }
 
 // handleImportForm imports what the form sent: an uploaded file, else
 // the pasted text, else the address. A credential that verifies goes to
 // its page; a refusal comes back on the form with the reasons.
 func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -61,7 +61,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, over := request.OverLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
 		p.Error = fmt.Sprintf(p.T["importTooLarge"], SizeText(h.MaxBody()))
-		h.renderHTML(w, r, http.StatusRequestEntityTooLarge, "backpack_import", p)
+		h.Render(w, r, http.StatusRequestEntityTooLarge, backpackPages["backpack_import"], p)
 		return
 	}
 	if err != nil {
@@ -92,7 +92,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		hd, err = h.Wallet.ImportURL(r.Context(), l, p.URL)
 	default:
 		p.Error = p.T["importEmpty"]
-		h.renderHTML(w, r, http.StatusBadRequest, "backpack_import", p)
+		h.Render(w, r, http.StatusBadRequest, backpackPages["backpack_import"], p)
 		return
 	}
 	if err != nil {
@@ -103,14 +103,14 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 				h.Log.Info("import refused", "request_id", request.ID(r.Context()), "url", p.URL, "err", err)
 			}
 			p.Refusal = p.T["importRefused"]
-			p.Error, p.Detail, p.Reasons = importProblem(p.basePage, err)
-			h.renderHTML(w, r, render.Status(kind), "backpack_import", p)
+			p.Error, p.Detail, p.Reasons = importProblem(p.Base, err)
+			h.Render(w, r, render.Status(kind), backpackPages["backpack_import"], p)
 		default:
 			h.Error(w, r, err)
 		}
 		return
 	}
-	seeOther(w, r, "/backpack/"+hd.ID, "imported")
+	SeeOther(w, r, "/backpack/"+hd.ID, "imported")
 }
 
 // importProblem says in p's language why an import was refused: the
@@ -118,7 +118,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 // detail; why an address could not be fetched; or what else was wrong.
 // detail is the English message, for "Technical details", when the
 // words are not its translation.
-func importProblem(p basePage, err error) (text, detail string, reasons []Reason) {
+func importProblem(p Base, err error) (text, detail string, reasons []Reason) {
 	var refusal *wallet.Refusal
 	switch {
 	case errors.Is(err, wallet.ErrNotHolder):
@@ -152,9 +152,9 @@ func importProblem(p basePage, err error) (text, detail string, reasons []Reason
 // ---- account
 
 type accountPage struct {
-	basePage
+	Base
 	L        issuer.Learner
-	Public   []card
+	Public   []Card
 	URLs     map[string]string // holding ID → public URL
 	Deletion []string          // paragraphs of the deletion notice
 	Confirm  bool
@@ -163,7 +163,7 @@ type accountPage struct {
 // handleAccountPage says what is public, offers the export and the way to
 // delete the account.
 func (h *Handler) handleAccountPage(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -172,11 +172,11 @@ func (h *Handler) handleAccountPage(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
-	h.renderHTML(w, r, http.StatusOK, "backpack_account", p)
+	h.Render(w, r, http.StatusOK, backpackPages["backpack_account"], p)
 }
 
 func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, l issuer.Learner) (*accountPage, error) {
-	p := &accountPage{basePage: h.basePage(w, r, "account"), L: l, URLs: map[string]string{}}
+	p := &accountPage{Base: h.Base(w, r, "account"), L: l, URLs: map[string]string{}}
 	p.Title = p.T["accountTitle"]
 	hs, err := h.Wallet.Holdings(r.Context(), l, wallet.Filter{})
 	if err != nil {
@@ -184,7 +184,7 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, l issuer.L
 	}
 	for _, hd := range hs {
 		if hd.Share != nil && hd.Share.Public {
-			p.Public = append(p.Public, card{ID: hd.ID, Name: hd.Summary.Name, Issuer: hd.Summary.IssuerName, State: hd.State})
+			p.Public = append(p.Public, Card{ID: hd.ID, Name: hd.Summary.Name, Issuer: hd.Summary.IssuerName, State: hd.State})
 			p.URLs[hd.ID] = h.Wallet.ShareURL(hd.Share.ID)
 		}
 	}
@@ -199,7 +199,7 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, l issuer.L
 // handleDeletePage is the confirmation step before deleting the account:
 // it shows what deleting means and asks to confirm.
 func (h *Handler) handleDeletePage(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -209,13 +209,13 @@ func (h *Handler) handleDeletePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Title = p.T["deleteConfirmTitle"]
-	h.renderHTML(w, r, http.StatusOK, "backpack_delete", p)
+	h.Render(w, r, http.StatusOK, backpackPages["backpack_delete"], p)
 }
 
 // handleDeleteForm deletes the account once the box is ticked, ends the
 // session and says goodbye.
 func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -226,7 +226,7 @@ func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Title, p.Error = p.T["deleteConfirmTitle"], p.T["deleteConfirmRequired"]
-		h.renderHTML(w, r, http.StatusBadRequest, "backpack_delete", p)
+		h.Render(w, r, http.StatusBadRequest, backpackPages["backpack_delete"], p)
 		return
 	}
 	if request.Principal(r).User.Superuser {
@@ -238,11 +238,11 @@ func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, request.NewSessionCookie("", time.Time{}, h.SecureCookies))
-	p := messagePage{basePage: h.basePage(w, r, ""), Status: http.StatusOK}
+	p := messagePage{Base: h.Base(w, r, ""), Status: http.StatusOK}
 	p.SignedIn = false
 	p.Heading, p.Text = p.T["deletedTitle"], p.T["deletedText"]
 	p.Title = p.Heading
-	h.renderHTML(w, r, http.StatusOK, "backpack_message", p)
+	h.Render(w, r, http.StatusOK, backpackPages["backpack_message"], p)
 }
 
 // deletionNoticeNL is wallet.DeletionNotice in Dutch.

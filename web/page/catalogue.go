@@ -36,8 +36,7 @@ var catalogueAssets embed.FS
 // "title", "meta" and "content".
 func init() {
 	for _, name := range []string{"catalogue", "catalogue_badge", "presentation"} {
-		base := template.Must(backpackPages["backpack_message"].Clone())
-		backpackPages[name] = template.Must(base.ParseFS(catalogueAssets, "templates/"+name+".html"))
+		backpackPages[name] = Templates(catalogueAssets, name)[name]
 	}
 	noticeKeys["requested"] = "requestDone"
 }
@@ -78,16 +77,16 @@ func (h *Handler) catalogueReader() catalogueReader {
 // for signed-in people.
 func (h *Handler) registerCatalogueRoutes(r chi.Router) {
 	r.Route("/catalogue", func(r chi.Router) {
-		r.With(h.optionalPageSession).Get("/", h.handleCataloguePage)
-		r.With(h.optionalPageSession).Get("/{badgeClassID}", h.handleCatalogueBadgePage)
-		r.With(h.pageSession).Post("/{badgeClassID}/request", h.handleCatalogueRequest)
+		r.With(h.OptionalSession).Get("/", h.handleCataloguePage)
+		r.With(h.OptionalSession).Get("/{badgeClassID}", h.handleCatalogueBadgePage)
+		r.With(h.Session).Post("/{badgeClassID}/request", h.handleCatalogueRequest)
 	})
 }
 
-// optionalPageSession adds the person of a valid session cookie to the
+// OptionalSession adds the person of a valid session cookie to the
 // request, and lets every request through: a public page that says more
 // to someone signed in.
-func (h *Handler) optionalPageSession(next http.Handler) http.Handler {
+func (h *Handler) OptionalSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" && h.Auth != nil {
 			if p, err := h.Auth.SessionPrincipal(r.Context(), c.Value); err == nil && p != nil {
@@ -222,7 +221,7 @@ type catalogueCard struct {
 }
 
 type cataloguePage struct {
-	basePage
+	Base
 	Cards        []catalogueCard
 	Total        int
 	Filter       catalogueFilter
@@ -238,7 +237,7 @@ const maxCatalogueCards = 500
 // handleCataloguePage lists the catalogue, narrowed by q, institution,
 // issuer, eqf and micro.
 func (h *Handler) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
-	p := &cataloguePage{basePage: h.basePage(w, r, "catalogue")}
+	p := &cataloguePage{Base: h.Base(w, r, "catalogue")}
 	p.Title = p.T["catalogueTitle"]
 	q := r.URL.Query()
 	p.Filter = catalogueFilter{Text: strings.TrimSpace(q.Get("q")), Institution: q.Get("institution"), Issuer: q.Get("issuer"),
@@ -278,12 +277,12 @@ func (h *Handler) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 	if request.Principal(r) == nil { // signed in, the page is theirs: no-store, the default
 		w.Header().Set("Cache-Control", CatalogueCacheControl)
 	}
-	h.renderHTML(w, r, http.StatusOK, "catalogue", p)
+	h.Render(w, r, http.StatusOK, backpackPages["catalogue"], p)
 }
 
 func (h *Handler) catalogueCard(e catalogueEntry, lang string) catalogueCard {
 	bc := e.BC
-	c := catalogueCard{ID: bc.ID, Name: cmp.Or(bc.Name.In(lang), bc.ID), Description: clip(bc.Description.In(lang), 240),
+	c := catalogueCard{ID: bc.ID, Name: cmp.Or(bc.Name.In(lang), bc.ID), Description: Clip(bc.Description.In(lang), 240),
 		Issuer: e.Issuer.Name.In(lang), Institution: e.Institution.Name.In(lang), Micro: bc.Microcredential,
 		Image: ImageURL(wallet.Summary{Name: bc.Name.In(lang), Image: bc.ImageURL})}
 	if bc.ECTSCredits != nil {
@@ -298,9 +297,9 @@ func (h *Handler) catalogueCard(e catalogueEntry, lang string) catalogueCard {
 // catalogueBadgePage is one badge class: what it is, and the request
 // form.
 type catalogueBadgePage struct {
-	basePage
+	Base
 	Card                catalogueCard
-	Meaning             meaning
+	Meaning             Meaning
 	IssuerURL           string
 	CriteriaText        string
 	CriteriaURL         string
@@ -321,7 +320,7 @@ func (h *Handler) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Reques
 	if request.Principal(r) == nil { // signed in, the page is theirs: no-store, the default
 		w.Header().Set("Cache-Control", CatalogueCacheControl)
 	}
-	h.renderHTML(w, r, http.StatusOK, "catalogue_badge", p)
+	h.Render(w, r, http.StatusOK, backpackPages["catalogue_badge"], p)
 }
 
 func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id string) (*catalogueBadgePage, error) {
@@ -330,7 +329,7 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 	if err != nil {
 		return nil, err
 	}
-	p := &catalogueBadgePage{basePage: h.basePage(w, r, "catalogue")}
+	p := &catalogueBadgePage{Base: h.Base(w, r, "catalogue")}
 	bc := e.BC
 	p.Card = h.catalogueCard(e, p.Lang)
 	p.Card.Description = bc.Description.In(p.Lang)
@@ -348,12 +347,12 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 		v := float64(*bc.StudyLoad)
 		sum.StudyLoad = &v
 	}
-	p.Meaning = meaning{Summary: sum, LearningOutcome: bc.LearningOutcome}
+	p.Meaning = Meaning{Summary: sum, LearningOutcome: bc.LearningOutcome}
 	if bc.TimeInvestment != nil {
 		p.Meaning.TimeInvestment = strconv.Itoa(*bc.TimeInvestment)
 	}
 	for _, a := range bc.Alignments {
-		p.Meaning.Alignments = append(p.Meaning.Alignments, alignmentView{Name: a.TargetName, URL: HTTPURL(a.TargetURL),
+		p.Meaning.Alignments = append(p.Meaning.Alignments, Alignment{Name: a.TargetName, URL: HTTPURL(a.TargetURL),
 			Framework: a.TargetFramework, Code: a.TargetCode})
 	}
 	p.CriteriaText, p.CriteriaURL = bc.Criteria.Narrative, HTTPURL(bc.Criteria.URL)
@@ -386,7 +385,7 @@ func (h *Handler) openRequest(ctx context.Context, pr *auth.Principal, id string
 	if err != nil {
 		return nil
 	}
-	awards, err := h.learnerAwards(ctx, l, issuer.AwardRequested)
+	awards, err := h.LearnerAwards(ctx, l, issuer.AwardRequested)
 	if err != nil {
 		return nil
 	}
@@ -403,7 +402,7 @@ func (h *Handler) openRequest(ctx context.Context, pr *auth.Principal, id string
 // them to their backpack, where the request is listed. A refusal shows
 // the badge's page again with the Reason and the form as sent.
 func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.pageLearner(w, r)
+	l, ok := h.Learner(w, r)
 	if !ok {
 		return
 	}
@@ -443,7 +442,7 @@ func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request)
 			return
 		}
 		p.Error, p.Narrative, p.Evidence = badged.MessageOf(err), narrative, evidence
-		h.renderHTML(w, r, render.Status(k), "catalogue_badge", p)
+		h.Render(w, r, render.Status(k), backpackPages["catalogue_badge"], p)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -21,14 +21,14 @@ import (
 
 type presentedCredential struct {
 	T       map[string]string
-	Card    card
-	Meaning meaning
+	Card    Card
+	Meaning Meaning
 	V       Verdict
 	Results []Check
 }
 
 type presentationPage struct {
-	basePage
+	Base
 	URL, Holder, Challenge, Domain, Expires string
 	V                                       Verdict
 	Results                                 []Check
@@ -45,7 +45,7 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 		h.Error(w, r, err)
 		return
 	}
-	p := &presentationPage{basePage: h.basePage(w, r, ""), URL: h.Wallet.PresentationURL(vp.ID), Challenge: vp.Challenge,
+	p := &presentationPage{Base: h.Base(w, r, ""), URL: h.Wallet.PresentationURL(vp.ID), Challenge: vp.Challenge,
 		Domain: vp.Domain}
 	p.SignedIn = false // a public page: no navigation of the backpack
 	p.Title = p.T["presentationTitle"]
@@ -59,11 +59,11 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 			p.Holder, _ = hd["id"].(string)
 		}
 	}
-	p.V, p.Results = VerificationOf(p.Checks, res, h.now())
+	p.V, p.Results = VerificationOf(p.Checks, res, h.Clock())
 	if res != nil {
 		for _, cr := range res.Credentials {
 			pc := presentedCredential{T: p.T}
-			pc.V, pc.Results = VerificationOf(p.Checks, cr, h.now())
+			pc.V, pc.Results = VerificationOf(p.Checks, cr, h.Clock())
 			var sum wallet.Summary
 			var raw []byte
 			if cr.Credential != nil {
@@ -71,12 +71,12 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 				raw, _ = json.Marshal(cr.Credential)
 			}
 			state := cmp.Or(wallet.StateOf(cr), wallet.StateIssued)
-			pc.Card = card{Name: cmp.Or(sum.Name, p.T["sharedBy"]), Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
+			pc.Card = Card{Name: cmp.Or(sum.Name, p.T["sharedBy"]), Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
 				Issued: DateText(p.Lang, sum.Issued), ValidUntil: DateText(p.Lang, sum.ValidUntil), State: state, Image: ImageURL(sum)}
-			pc.Meaning = meaningOf(raw, cr, sum)
+			pc.Meaning = MeaningOf(raw, cr, sum)
 			p.Credentials = append(p.Credentials, pc)
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	h.renderHTML(w, r, http.StatusOK, "presentation", p)
+	h.Render(w, r, http.StatusOK, backpackPages["presentation"], p)
 }

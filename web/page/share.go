@@ -28,10 +28,10 @@ func (h *Handler) registerSharePageRoutes(r chi.Router) {
 }
 
 type sharePage struct {
-	basePage
+	Base
 	P           *wallet.Public
-	Card        card
-	Meaning     meaning
+	Card        Card
+	Meaning     Meaning
 	V           Verdict
 	Results     []Check
 	Known       *Known
@@ -43,7 +43,7 @@ type sharePage struct {
 }
 
 // HandleSharePage shows a public credential, what it means and its live
-// verification, with OpenGraph and Twitter card tags for link previews.
+// verification, with OpenGraph and Twitter Card tags for link previews.
 func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
 	if h.Wallet == nil {
 		h.Error(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
@@ -54,14 +54,14 @@ func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
-	p := &sharePage{basePage: h.basePage(w, r, ""), P: pub}
+	p := &sharePage{Base: h.Base(w, r, ""), P: pub}
 	p.SignedIn = false // a public page: no navigation of the backpack
 	sum := pub.Summary
 	p.Title = cmp.Or(sum.Name, p.T["sharedBy"])
-	p.Card = card{Name: p.Title, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID), Issued: DateText(p.Lang, sum.Issued),
+	p.Card = Card{Name: p.Title, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID), Issued: DateText(p.Lang, sum.Issued),
 		ValidUntil: DateText(p.Lang, sum.ValidUntil), State: pub.State, Image: ImageURL(sum), Public: true}
-	p.Meaning = meaningOf(pub.Credential, pub.Verification, sum)
-	p.V, p.Results = VerificationOf(p.Checks, pub.Verification, h.now())
+	p.Meaning = MeaningOf(pub.Credential, pub.Verification, sum)
+	p.V, p.Results = VerificationOf(p.Checks, pub.Verification, h.Clock())
 	if res := pub.Verification; res != nil {
 		p.Known, p.Signed, p.KeyUnknown = KnownOf(r.Context(), h.Issuers, p.Lang, res), res.SignedByIssuer(), KeyUnknown(res)
 	}
@@ -73,7 +73,7 @@ func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
 	if !wallet.Presentable(pub.State) {
 		// Revoked, say: every title a link preview shows says so first,
 		// so that the page never reads as a valid credential.
-		p.Title = stateText(p.T, pub.State) + ": " + p.Title
+		p.Title = StateText(p.T, pub.State) + ": " + p.Title
 		desc = append(desc, p.V.Title+": "+p.V.Text)
 	}
 	if p.Card.Issuer != "" {
@@ -83,15 +83,15 @@ func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
 		desc = append(desc, p.V.Title+": "+p.V.Text)
 	}
 	if sum.Description != "" {
-		desc = append(desc, clip(sum.Description, 200))
+		desc = append(desc, Clip(sum.Description, 200))
 	}
 	p.Description = strings.Join(desc, " ")
 	p.VerifyURL = "/verify?url=" + template.URLQueryEscaper(pub.URL+"/credential")
 	w.Header().Set("Cache-Control", "no-store") // a learner's credential, shared until they stop sharing it
-	h.renderHTML(w, r, http.StatusOK, "share", p)
+	h.Render(w, r, http.StatusOK, backpackPages["share"], p)
 }
 
-func clip(s string, n int) string {
+func Clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
