@@ -11,6 +11,7 @@ import (
 
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/catalogue"
 	"github.com/badged/badged/web/request"
 )
 
@@ -110,7 +111,7 @@ func TestCataloguePages(t *testing.T) {
 	// by its ETag, as README "Security headers" says: the same ETag
 	// answers 304 without a body.
 	etag := resp.Header.Get("ETag")
-	if cc := resp.Header.Get("Cache-Control"); cc != page.CatalogueCacheControl || etag == "" {
+	if cc := resp.Header.Get("Cache-Control"); cc != catalogue.CacheControl || etag == "" {
 		t.Errorf("catalogue signed out: Cache-Control %q, ETag %q", cc, etag)
 	}
 	revalidate, _ := http.NewRequest(http.MethodGet, we.ts.URL+"/catalogue?lang=nl", nil)

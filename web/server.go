@@ -34,6 +34,7 @@ import (
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/catalogue"
 	"github.com/badged/badged/web/page/signin"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/vcapi"
@@ -140,6 +141,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.vcapi.Routes(r)
 	s.verifyPage(cfg.Wallet).Routes(r)
 	s.pages.Routes(r)
+	catalogue.New(s.pages).Routes(r)
 	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")}).Routes(r)
 	s.registerWalletPublicRoutes(r)

@@ -84,7 +84,6 @@ type InstitutionLister interface {
 func (h *Handler) Routes(r chi.Router) {
 	h.registerSharePageRoutes(r)
 	h.registerBackpackRoutes(r)
-	h.registerCatalogueRoutes(r)
 }
 
 // Clock is the pages' clock: Now, or time.Now.
@@ -293,7 +292,7 @@ func (h *Handler) Base(w http.ResponseWriter, r *http.Request, nav string) Base 
 // noticeKeys are the notices a redirect after a form may ask for with
 // ?done=: only these, so that a link cannot put words on the page.
 var noticeKeys = map[string]string{"claimed": "claimed", "rejected": "rejected", "public": "sharedPublic",
-	"private": "sharedPrivate", "imported": "importDone"}
+	"private": "sharedPrivate", "imported": "importDone", "requested": "requestDone"}
 
 // Render executes page (one of [Templates]) with data and sends it with the headers of a
 // page: a strict content security policy (no script at all), no framing;
@@ -975,4 +974,18 @@ func SizeText(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// OptionalSession adds the person of a valid session cookie to the
+// request, and lets every request through: a public page that says more
+// to someone signed in.
+func (h *Handler) OptionalSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" && h.Auth != nil {
+			if p, err := h.Auth.SessionPrincipal(r.Context(), c.Value); err == nil && p != nil {
+				r = r.WithContext(request.WithPrincipal(r.Context(), p))
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -2,6 +2,7 @@ package page
 
 import (
 	"cmp"
+	"embed"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -18,6 +19,12 @@ import (
 // presented credentials and the presentation's verification against the
 // challenge and domain it was made for. An expired or unknown
 // presentation is 404 alike.
+
+//go:embed templates/presentation.html
+var presentationAssets embed.FS
+
+// presentationPages is the page of a shared presentation.
+var presentationPages = Templates(presentationAssets, "presentation")
 
 type presentedCredential struct {
 	T       map[string]string
@@ -78,5 +85,5 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	h.Render(w, r, http.StatusOK, backpackPages["presentation"], p)
+	h.Render(w, r, http.StatusOK, presentationPages["presentation"], p)
 }

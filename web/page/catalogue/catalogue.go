@@ -1,4 +1,10 @@
-package page
+// Package catalogue is the public catalogue: the published badge classes
+// of the institutions, to browse and search by anyone, server-rendered
+// like the backpack (no script). A signed-in learner requests a badge from
+// its page; the request then shows in the backpack's list of requests.
+// Draft and archived badge classes never appear, nor those of archived
+// issuers or groups.
+package catalogue
 
 import (
 	"cmp"
@@ -18,35 +24,29 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
 )
 
-// The public catalogue: the published badge classes of the institutions,
-// to browse and search by anyone, server-rendered like the backpack (no
-// script). A signed-in learner requests a badge from its page; the
-// request then shows in the backpack's list of requests. Draft and
-// archived badge classes never appear, nor those of archived issuers or
-// groups.
+//go:embed templates/catalogue*.html
+var assets embed.FS
 
-//go:embed templates/catalogue*.html templates/presentation*.html
-var catalogueAssets embed.FS
+// pages are the catalogue's pages.
+var pages = page.Templates(assets, "catalogue", "catalogue_badge")
 
-// The catalogue's pages join the backpack's: the layout with their own
-// "title", "meta" and "content".
-func init() {
-	for _, name := range []string{"catalogue", "catalogue_badge", "presentation"} {
-		backpackPages[name] = Templates(catalogueAssets, name)[name]
-	}
-	noticeKeys["requested"] = "requestDone"
-}
+// Handler serves the catalogue on the site's pages and their services.
+type Handler struct{ *page.Handler }
 
-// CatalogueCacheControl is the caching of a catalogue page for someone
+// New returns the catalogue of site.
+func New(site *page.Handler) *Handler { return &Handler{site} }
+
+// CacheControl is the caching of a catalogue page for someone
 // not signed in: public, kept a minute (a badge class published or
 // withdrawn shows within that), then revalidated by its ETag (see
 // [Server.renderHTML]). Signed in, the page is the learner's (their
 // requests) and no-store.
-const CatalogueCacheControl = "public, max-age=60"
+const CacheControl = "public, max-age=60"
 
 // catalogueReader lists the hierarchy down to its badge classes.
 // issuer.Store implements it; the server finds it on InstitutionRecords
@@ -72,28 +72,14 @@ func (h *Handler) catalogueReader() catalogueReader {
 	return nil
 }
 
-// registerCatalogueRoutes adds the catalogue: its pages for anyone (with
+// Routes adds the catalogue: its pages for anyone (with
 // the session, when there is one, for the request form), and the request
 // for signed-in people.
-func (h *Handler) registerCatalogueRoutes(r chi.Router) {
+func (h *Handler) Routes(r chi.Router) {
 	r.Route("/catalogue", func(r chi.Router) {
 		r.With(h.OptionalSession).Get("/", h.handleCataloguePage)
 		r.With(h.OptionalSession).Get("/{badgeClassID}", h.handleCatalogueBadgePage)
 		r.With(h.Session).Post("/{badgeClassID}/request", h.handleCatalogueRequest)
-	})
-}
-
-// OptionalSession adds the person of a valid session cookie to the
-// request, and lets every request through: a public page that says more
-// to someone signed in.
-func (h *Handler) OptionalSession(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" && h.Auth != nil {
-			if p, err := h.Auth.SessionPrincipal(r.Context(), c.Value); err == nil && p != nil {
-				r = r.WithContext(request.WithPrincipal(r.Context(), p))
-			}
-		}
-		next.ServeHTTP(w, r)
 	})
 }
 
@@ -221,7 +207,7 @@ type catalogueCard struct {
 }
 
 type cataloguePage struct {
-	Base
+	page.Base
 	Cards        []catalogueCard
 	Total        int
 	Filter       catalogueFilter
@@ -275,16 +261,16 @@ func (h *Handler) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
 	})
 	if request.Principal(r) == nil { // signed in, the page is theirs: no-store, the default
-		w.Header().Set("Cache-Control", CatalogueCacheControl)
+		w.Header().Set("Cache-Control", CacheControl)
 	}
-	h.Render(w, r, http.StatusOK, backpackPages["catalogue"], p)
+	h.Render(w, r, http.StatusOK, pages["catalogue"], p)
 }
 
 func (h *Handler) catalogueCard(e catalogueEntry, lang string) catalogueCard {
 	bc := e.BC
-	c := catalogueCard{ID: bc.ID, Name: cmp.Or(bc.Name.In(lang), bc.ID), Description: Clip(bc.Description.In(lang), 240),
+	c := catalogueCard{ID: bc.ID, Name: cmp.Or(bc.Name.In(lang), bc.ID), Description: page.Clip(bc.Description.In(lang), 240),
 		Issuer: e.Issuer.Name.In(lang), Institution: e.Institution.Name.In(lang), Micro: bc.Microcredential,
-		Image: ImageURL(wallet.Summary{Name: bc.Name.In(lang), Image: bc.ImageURL})}
+		Image: page.ImageURL(wallet.Summary{Name: bc.Name.In(lang), Image: bc.ImageURL})}
 	if bc.ECTSCredits != nil {
 		c.ECTS = strconv.FormatFloat(*bc.ECTSCredits, 'f', -1, 64)
 	}
@@ -297,9 +283,9 @@ func (h *Handler) catalogueCard(e catalogueEntry, lang string) catalogueCard {
 // catalogueBadgePage is one badge class: what it is, and the request
 // form.
 type catalogueBadgePage struct {
-	Base
+	page.Base
 	Card                catalogueCard
-	Meaning             Meaning
+	Meaning             page.Meaning
 	IssuerURL           string
 	CriteriaText        string
 	CriteriaURL         string
@@ -318,9 +304,9 @@ func (h *Handler) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	if request.Principal(r) == nil { // signed in, the page is theirs: no-store, the default
-		w.Header().Set("Cache-Control", CatalogueCacheControl)
+		w.Header().Set("Cache-Control", CacheControl)
 	}
-	h.Render(w, r, http.StatusOK, backpackPages["catalogue_badge"], p)
+	h.Render(w, r, http.StatusOK, pages["catalogue_badge"], p)
 }
 
 func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id string) (*catalogueBadgePage, error) {
@@ -347,16 +333,16 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 		v := float64(*bc.StudyLoad)
 		sum.StudyLoad = &v
 	}
-	p.Meaning = Meaning{Summary: sum, LearningOutcome: bc.LearningOutcome}
+	p.Meaning = page.Meaning{Summary: sum, LearningOutcome: bc.LearningOutcome}
 	if bc.TimeInvestment != nil {
 		p.Meaning.TimeInvestment = strconv.Itoa(*bc.TimeInvestment)
 	}
 	for _, a := range bc.Alignments {
-		p.Meaning.Alignments = append(p.Meaning.Alignments, Alignment{Name: a.TargetName, URL: HTTPURL(a.TargetURL),
+		p.Meaning.Alignments = append(p.Meaning.Alignments, page.Alignment{Name: a.TargetName, URL: page.HTTPURL(a.TargetURL),
 			Framework: a.TargetFramework, Code: a.TargetCode})
 	}
-	p.CriteriaText, p.CriteriaURL = bc.Criteria.Narrative, HTTPURL(bc.Criteria.URL)
-	p.IssuerURL = HTTPURL(e.Issuer.URL)
+	p.CriteriaText, p.CriteriaURL = bc.Criteria.Narrative, page.HTTPURL(bc.Criteria.URL)
+	p.IssuerURL = page.HTTPURL(e.Issuer.URL)
 	p.NarrativeRequired, p.EvidenceRequired = bc.NarrativeRequired, bc.EvidenceRequired
 	pr := request.Principal(r)
 	switch {
@@ -367,7 +353,7 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 		p.CanRequest = h.Issuer != nil && h.Wallet != nil
 		if p.CanRequest {
 			if a := h.openRequest(ctx, pr, bc.ID); a != nil {
-				p.Requested = DateText(p.Lang, a.Requested.Format(time.RFC3339))
+				p.Requested = page.DateText(p.Lang, a.Requested.Format(time.RFC3339))
 			}
 		}
 	}
@@ -442,7 +428,7 @@ func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request)
 			return
 		}
 		p.Error, p.Narrative, p.Evidence = badged.MessageOf(err), narrative, evidence
-		h.Render(w, r, render.Status(k), backpackPages["catalogue_badge"], p)
+		h.Render(w, r, render.Status(k), pages["catalogue_badge"], p)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
