@@ -35,6 +35,7 @@ import (
 	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/page/catalogue"
+	"github.com/badged/badged/web/page/share"
 	"github.com/badged/badged/web/page/signin"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/vcapi"
@@ -75,6 +76,7 @@ type Server struct {
 
 	api    *api.Handler
 	pages  *page.Handler
+	share  *share.Handler
 	vcapi  *vcapi.Handler
 	rates  *rateLimits
 	router chi.Router
@@ -142,6 +144,8 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.verifyPage(cfg.Wallet).Routes(r)
 	s.pages.Routes(r)
 	catalogue.New(s.pages).Routes(r)
+	s.share = share.New(s.pages)
+	s.share.Routes(r)
 	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")}).Routes(r)
 	s.registerWalletPublicRoutes(r)
@@ -249,8 +253,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // registerWalletPublicRoutes adds what anyone may open: a public share and
 // a shared presentation, as JSON or, for a browser, as a page.
 func (s *Server) registerWalletPublicRoutes(r chi.Router) {
-	r.Get("/s/{shareID}", byAccept(s.pages.HandleSharePage, render.Problems(s.Log, s.api.HandlePublicShare)))
-	r.Get("/p/{presentationID}", byAccept(s.pages.HandlePresentationPage, render.Problems(s.Log, s.api.HandlePublicPresentation)))
+	r.Get("/s/{shareID}", byAccept(s.share.HandleSharePage, render.Problems(s.Log, s.api.HandlePublicShare)))
+	r.Get("/p/{presentationID}", byAccept(s.share.HandlePresentationPage, render.Problems(s.Log, s.api.HandlePublicPresentation)))
 }
 
 // byAccept answers a browser (a client that prefers HTML) with html and

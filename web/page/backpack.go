@@ -82,7 +82,6 @@ type InstitutionLister interface {
 // presentation pages' images and credentials, the backpack and the
 // catalogue.
 func (h *Handler) Routes(r chi.Router) {
-	h.registerSharePageRoutes(r)
 	h.registerBackpackRoutes(r)
 }
 
@@ -102,7 +101,7 @@ func (h *Handler) Clock() time.Time {
 // session is sent to the login page; any other client gets the API's
 // problem+json.
 
-//go:embed templates/backpack*.html templates/share*.html templates/home.html static/backpack.css
+//go:embed templates/backpack*.html templates/home.html static/backpack.css
 var backpackAssets embed.FS
 
 //go:embed templates/layout.html templates/message.html
@@ -131,7 +130,7 @@ func Templates(fsys fs.FS, names ...string) map[string]*template.Template {
 // backpackPages are the pages of this package.
 var backpackPages = func() map[string]*template.Template {
 	pages := Templates(backpackAssets, "backpack", "backpack_credential", "backpack_import", "backpack_account",
-		"backpack_delete", "share", "home")
+		"backpack_delete", "home")
 	pages["backpack_message"] = template.Must(template.Must(layout.Clone()).ParseFS(layoutAssets, "templates/message.html"))
 	return pages
 }()
@@ -988,4 +987,13 @@ func (h *Handler) OptionalSession(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Clip cuts s to at most n characters, ending in "…" when it cut.
+func Clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -1,8 +1,7 @@
-package page
+package share
 
 import (
 	"cmp"
-	"embed"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/page"
 )
 
 // The public page of a shared presentation: GET /p/{presentationID}
@@ -20,25 +20,19 @@ import (
 // challenge and domain it was made for. An expired or unknown
 // presentation is 404 alike.
 
-//go:embed templates/presentation.html
-var presentationAssets embed.FS
-
-// presentationPages is the page of a shared presentation.
-var presentationPages = Templates(presentationAssets, "presentation")
-
 type presentedCredential struct {
 	T       map[string]string
-	Card    Card
-	Meaning Meaning
-	V       Verdict
-	Results []Check
+	Card    page.Card
+	Meaning page.Meaning
+	V       page.Verdict
+	Results []page.Check
 }
 
 type presentationPage struct {
-	Base
+	page.Base
 	URL, Holder, Challenge, Domain, Expires string
-	V                                       Verdict
-	Results                                 []Check
+	V                                       page.Verdict
+	Results                                 []page.Check
 	Credentials                             []presentedCredential
 }
 
@@ -56,7 +50,7 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 		Domain: vp.Domain}
 	p.SignedIn = false // a public page: no navigation of the backpack
 	p.Title = p.T["presentationTitle"]
-	p.Expires = DateText(p.Lang, vp.Expires.UTC().Format(time.RFC3339))
+	p.Expires = page.DateText(p.Lang, vp.Expires.UTC().Format(time.RFC3339))
 	var doc map[string]any
 	if json.Unmarshal(vp.JSON, &doc) == nil {
 		switch hd := doc["holder"].(type) {
@@ -66,11 +60,11 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 			p.Holder, _ = hd["id"].(string)
 		}
 	}
-	p.V, p.Results = VerificationOf(p.Checks, res, h.Clock())
+	p.V, p.Results = page.VerificationOf(p.Checks, res, h.Clock())
 	if res != nil {
 		for _, cr := range res.Credentials {
 			pc := presentedCredential{T: p.T}
-			pc.V, pc.Results = VerificationOf(p.Checks, cr, h.Clock())
+			pc.V, pc.Results = page.VerificationOf(p.Checks, cr, h.Clock())
 			var sum wallet.Summary
 			var raw []byte
 			if cr.Credential != nil {
@@ -78,12 +72,12 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 				raw, _ = json.Marshal(cr.Credential)
 			}
 			state := cmp.Or(wallet.StateOf(cr), wallet.StateIssued)
-			pc.Card = Card{Name: cmp.Or(sum.Name, p.T["sharedBy"]), Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
-				Issued: DateText(p.Lang, sum.Issued), ValidUntil: DateText(p.Lang, sum.ValidUntil), State: state, Image: ImageURL(sum)}
-			pc.Meaning = MeaningOf(raw, cr, sum)
+			pc.Card = page.Card{Name: cmp.Or(sum.Name, p.T["sharedBy"]), Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
+				Issued: page.DateText(p.Lang, sum.Issued), ValidUntil: page.DateText(p.Lang, sum.ValidUntil), State: state, Image: page.ImageURL(sum)}
+			pc.Meaning = page.MeaningOf(raw, cr, sum)
 			p.Credentials = append(p.Credentials, pc)
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	h.Render(w, r, http.StatusOK, presentationPages["presentation"], p)
+	h.Render(w, r, http.StatusOK, pages["presentation"], p)
 }

@@ -1,7 +1,12 @@
-package page
+// Package share is what anyone opens of a learner's backpack: the page of
+// a public share (/s/{shareID}), with its image and credential, and the
+// page of a shared presentation (/p/{presentationID}); web gives these
+// addresses to browsers and the JSON API to other clients.
+package share
 
 import (
 	"cmp"
+	"embed"
 	"encoding/base64"
 	"html/template"
 	"net/http"
@@ -11,30 +16,39 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
 )
 
-// The public page of a shared credential. GET /s/{shareID} answers a
-// browser (or a link-preview robot) with this page and anyone else with
-// the JSON of handlePublicShare: one address, two representations. A
-// private or unknown share is 404 alike.
+//go:embed templates/share.html templates/presentation.html
+var assets embed.FS
 
-// registerSharePageRoutes adds what the public page links to: its image,
-// for link previews, and the credential itself, to download or to verify
+// pages are the share and presentation pages.
+var pages = page.Templates(assets, "share", "presentation")
+
+// Handler serves the share and presentation pages on the site's page
+// layer and its services.
+type Handler struct{ *page.Handler }
+
+// New returns the share pages of site.
+func New(site *page.Handler) *Handler { return &Handler{site} }
+
+// Routes adds what the public page links to: its image, for link
+// previews, and the credential itself, to download or to verify
 // elsewhere.
-func (h *Handler) registerSharePageRoutes(r chi.Router) {
+func (h *Handler) Routes(r chi.Router) {
 	r.Get("/s/{shareID}/image.png", h.handleShareImage)
 	r.Get("/s/{shareID}/credential", h.handleShareCredential)
 }
 
 type sharePage struct {
-	Base
+	page.Base
 	P           *wallet.Public
-	Card        Card
-	Meaning     Meaning
-	V           Verdict
-	Results     []Check
-	Known       *Known
+	Card        page.Card
+	Meaning     page.Meaning
+	V           page.Verdict
+	Results     []page.Check
+	Known       *page.Known
 	Signed      bool
 	KeyUnknown  bool
 	OGImage     string
@@ -42,8 +56,11 @@ type sharePage struct {
 	VerifyURL   string
 }
 
-// HandleSharePage shows a public credential, what it means and its live
-// verification, with OpenGraph and Twitter Card tags for link previews.
+// HandleSharePage shows a public credential (GET /s/{shareID} for a
+// browser or a link-preview robot; anyone else gets the JSON of
+// api.Handler.HandlePublicShare: one address, two representations). A
+// private or unknown share is 404 alike. It, what it means and its live
+// verification, with OpenGraph and Twitter card tags for link previews.
 func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
 	if h.Wallet == nil {
 		h.Error(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
@@ -58,22 +75,22 @@ func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
 	p.SignedIn = false // a public page: no navigation of the backpack
 	sum := pub.Summary
 	p.Title = cmp.Or(sum.Name, p.T["sharedBy"])
-	p.Card = Card{Name: p.Title, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID), Issued: DateText(p.Lang, sum.Issued),
-		ValidUntil: DateText(p.Lang, sum.ValidUntil), State: pub.State, Image: ImageURL(sum), Public: true}
-	p.Meaning = MeaningOf(pub.Credential, pub.Verification, sum)
-	p.V, p.Results = VerificationOf(p.Checks, pub.Verification, h.Clock())
+	p.Card = page.Card{Name: p.Title, Issuer: cmp.Or(sum.IssuerName, sum.IssuerID), Issued: page.DateText(p.Lang, sum.Issued),
+		ValidUntil: page.DateText(p.Lang, sum.ValidUntil), State: pub.State, Image: page.ImageURL(sum), Public: true}
+	p.Meaning = page.MeaningOf(pub.Credential, pub.Verification, sum)
+	p.V, p.Results = page.VerificationOf(p.Checks, pub.Verification, h.Clock())
 	if res := pub.Verification; res != nil {
-		p.Known, p.Signed, p.KeyUnknown = KnownOf(r.Context(), h.Issuers, p.Lang, res), res.SignedByIssuer(), KeyUnknown(res)
+		p.Known, p.Signed, p.KeyUnknown = page.KnownOf(r.Context(), h.Issuers, p.Lang, res), res.SignedByIssuer(), page.KeyUnknown(res)
 	}
 	p.OGImage = pub.URL + "/image.png"
-	if u := HTTPURL(sum.Image); u != "" {
+	if u := page.HTTPURL(sum.Image); u != "" {
 		p.OGImage = u
 	}
 	var desc []string
 	if !wallet.Presentable(pub.State) {
 		// Revoked, say: every title a link preview shows says so first,
 		// so that the page never reads as a valid credential.
-		p.Title = StateText(p.T, pub.State) + ": " + p.Title
+		p.Title = page.StateText(p.T, pub.State) + ": " + p.Title
 		desc = append(desc, p.V.Title+": "+p.V.Text)
 	}
 	if p.Card.Issuer != "" {
@@ -83,20 +100,12 @@ func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
 		desc = append(desc, p.V.Title+": "+p.V.Text)
 	}
 	if sum.Description != "" {
-		desc = append(desc, Clip(sum.Description, 200))
+		desc = append(desc, page.Clip(sum.Description, 200))
 	}
 	p.Description = strings.Join(desc, " ")
 	p.VerifyURL = "/verify?url=" + template.URLQueryEscaper(pub.URL+"/credential")
 	w.Header().Set("Cache-Control", "no-store") // a learner's credential, shared until they stop sharing it
-	h.Render(w, r, http.StatusOK, backpackPages["share"], p)
-}
-
-func Clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
+	h.Render(w, r, http.StatusOK, pages["share"], p)
 }
 
 // handleShareImage sends the image of a public credential as a PNG for
