@@ -34,6 +34,7 @@ import (
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/backpack"
 	"github.com/badged/badged/web/page/catalogue"
 	"github.com/badged/badged/web/page/share"
 	"github.com/badged/badged/web/page/signin"
@@ -143,6 +144,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.vcapi.Routes(r)
 	s.verifyPage(cfg.Wallet).Routes(r)
 	s.pages.Routes(r)
+	backpack.New(s.pages).Routes(r)
 	catalogue.New(s.pages).Routes(r)
 	s.share = share.New(s.pages)
 	s.share.Routes(r)

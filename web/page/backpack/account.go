@@ -1,4 +1,4 @@
-package page
+package backpack
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
 )
@@ -22,18 +23,18 @@ import (
 // ---- import
 
 type importPage struct {
-	Base
+	page.Base
 	Pasted, URL string
-	Refusal     string   // the credential was not imported
-	Reasons     []Reason // the checks that failed (or could not be made): in the page's words, the verifier's as detail
-	Detail      string   // the English message behind Error, under "Technical details"
-	FileHelp    string   // the size limit of an upload
+	Refusal     string        // the credential was not imported
+	Reasons     []page.Reason // the checks that failed (or could not be made): in the page's words, the verifier's as detail
+	Detail      string        // the English message behind Error, under "Technical details"
+	FileHelp    string        // the size limit of an upload
 }
 
 func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) importPage {
 	p := importPage{Base: h.Base(w, r, "import")}
 	p.Title = p.T["importTitle"]
-	p.FileHelp = fmt.Sprintf(p.Checks["uploadLimit"], SizeText(h.MaxBody()))
+	p.FileHelp = fmt.Sprintf(p.Checks["uploadLimit"], page.SizeText(h.MaxBody()))
 	return p
 }
 
@@ -55,12 +56,12 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	p := h.importPage(w, r)
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(MaxFormMemory)
+		err = r.ParseMultipartForm(page.MaxFormMemory)
 	} else {
 		err = r.ParseForm()
 	}
 	if _, over := request.OverLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
-		p.Error = fmt.Sprintf(p.T["importTooLarge"], SizeText(h.MaxBody()))
+		p.Error = fmt.Sprintf(p.T["importTooLarge"], page.SizeText(h.MaxBody()))
 		h.Render(w, r, http.StatusRequestEntityTooLarge, backpackPages["backpack_import"], p)
 		return
 	}
@@ -110,7 +111,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	SeeOther(w, r, "/backpack/"+hd.ID, "imported")
+	page.SeeOther(w, r, "/backpack/"+hd.ID, "imported")
 }
 
 // importProblem says in p's language why an import was refused: the
@@ -118,7 +119,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 // detail; why an address could not be fetched; or what else was wrong.
 // detail is the English message, for "Technical details", when the
 // words are not its translation.
-func importProblem(p Base, err error) (text, detail string, reasons []Reason) {
+func importProblem(p page.Base, err error) (text, detail string, reasons []page.Reason) {
 	var refusal *wallet.Refusal
 	switch {
 	case errors.Is(err, wallet.ErrNotHolder):
@@ -131,11 +132,11 @@ func importProblem(p Base, err error) (text, detail string, reasons []Reason) {
 			checks, text = res.Unchecked(), p.T["importUnchecked"]
 		}
 		for _, c := range checks {
-			reasons = append(reasons, ReasonOf(p.Checks, c, res.Status))
+			reasons = append(reasons, page.ReasonOf(p.Checks, c, res.Status))
 		}
 		return text, "", reasons
 	case egress.ReasonOf(err) != "" || badged.KindOf(err) == badged.NotFound:
-		return p.T["importFetch"] + " " + FetchProblem(p.Checks, err), Sentence(badged.MessageOf(err)), nil
+		return p.T["importFetch"] + " " + page.FetchProblem(p.Checks, err), page.Sentence(badged.MessageOf(err)), nil
 	case errors.Is(err, wallet.ErrNotHTTPS):
 		return p.T["importNotHTTPS"], "", nil
 	case errors.Is(err, wallet.ErrNothingToImport):
@@ -143,18 +144,18 @@ func importProblem(p Base, err error) (text, detail string, reasons []Reason) {
 	case errors.Is(err, wallet.ErrPresentation):
 		return p.T["importPresentation"], "", nil
 	case errors.Is(err, wallet.ErrImportTooLarge):
-		return fmt.Sprintf(p.T["importTooLarge"], SizeText(wallet.MaxImport)), "", nil
+		return fmt.Sprintf(p.T["importTooLarge"], page.SizeText(wallet.MaxImport)), "", nil
 	}
 	// A refusal this page has no words for: the wallet's, in English.
-	return Sentence(badged.MessageOf(err)), "", nil
+	return page.Sentence(badged.MessageOf(err)), "", nil
 }
 
 // ---- account
 
 type accountPage struct {
-	Base
+	page.Base
 	L        issuer.Learner
-	Public   []Card
+	Public   []page.Card
 	URLs     map[string]string // holding ID → public URL
 	Deletion []string          // paragraphs of the deletion notice
 	Confirm  bool
@@ -184,7 +185,7 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, l issuer.L
 	}
 	for _, hd := range hs {
 		if hd.Share != nil && hd.Share.Public {
-			p.Public = append(p.Public, Card{ID: hd.ID, Name: hd.Summary.Name, Issuer: hd.Summary.IssuerName, State: hd.State})
+			p.Public = append(p.Public, page.Card{ID: hd.ID, Name: hd.Summary.Name, Issuer: hd.Summary.IssuerName, State: hd.State})
 			p.URLs[hd.ID] = h.Wallet.ShareURL(hd.Share.ID)
 		}
 	}
@@ -238,11 +239,11 @@ func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, request.NewSessionCookie("", time.Time{}, h.SecureCookies))
-	p := messagePage{Base: h.Base(w, r, ""), Status: http.StatusOK}
+	p := page.MessagePage{Base: h.Base(w, r, ""), Status: http.StatusOK}
 	p.SignedIn = false
 	p.Heading, p.Text = p.T["deletedTitle"], p.T["deletedText"]
 	p.Title = p.Heading
-	h.Render(w, r, http.StatusOK, backpackPages["backpack_message"], p)
+	h.RenderMessage(w, r, p)
 }
 
 // deletionNoticeNL is wallet.DeletionNotice in Dutch.
