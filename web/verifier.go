@@ -76,7 +76,7 @@ func ServerVerifier(client *http.Client, own *issuance.Service, now func() time.
 // setVerifier, which comes first).
 func (s *Server) setPages(cfg API) {
 	s.pages = page.New(page.Deps{Log: s.Log, Now: s.now, Issuer: cfg.Issuer, Auth: cfg.Auth, Wallet: cfg.Wallet,
-		Verifier: s.Verifier, Egress: s.Egress, Issuers: s.Issuers, InstitutionRecords: cfg.InstitutionRecords,
+		Issuers: s.Issuers, InstitutionRecords: cfg.InstitutionRecords,
 		Institutions: cfg.Institutions, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Authenticate: s.authenticate, WalletLearner: s.api.WalletLearner, MaxBody: s.maxBody})
 }

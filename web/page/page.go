@@ -38,9 +38,9 @@ import (
 	"github.com/badged/badged/web/request"
 )
 
-// Deps are what the pages use. Without Wallet the backpack's pages
-// answer 503, without Login /login/{provider} 404; the rest as their
-// handlers say.
+// Deps are what the pages built on this layer use (backpack, catalogue,
+// share take them from the [Handler] they embed). Without Wallet the
+// backpack's pages answer 503; the rest as their handlers say.
 type Deps struct {
 	Log *slog.Logger
 	// Now is the clock pages say ages by (nil: time.Now).
@@ -48,8 +48,6 @@ type Deps struct {
 	Issuer             *issuer.Service
 	Auth               *auth.Service
 	Wallet             *wallet.Service
-	Verifier           *verifier.Verifier
-	Egress             *http.Client
 	Issuers            verifier.IssuerDirectory
 	InstitutionRecords InstitutionReader
 	Institutions       InstitutionLister
@@ -65,10 +63,10 @@ type Deps struct {
 	MaxBody func() int64
 }
 
-// Handler serves the pages.
+// Handler is the site's page layer and the home page.
 type Handler struct{ Deps }
 
-// New returns the pages on d.
+// New returns the page layer on d.
 func New(d Deps) *Handler { return &Handler{d} }
 
 // InstitutionReader reads an institution by ID; issuer.Store implements
