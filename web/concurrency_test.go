@@ -48,7 +48,7 @@ func TestVerificationsCap(t *testing.T) {
 	client := egress.NewClient(egress.Policy{AllowHosts: []string{host}, Timeout: 30 * time.Second})
 	v := verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
 		verifier.WithStatus(verifier.HTTPFetcher{Client: client}), verifier.WithClock(verifyClock))
-	ts := httptest.NewServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
+	ts := newServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
 		API{Verifier: v, Egress: client, Throttle: Throttle{Verifications: 2, Verify: -1}}))
 	t.Cleanup(ts.Close)
 

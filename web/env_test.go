@@ -153,7 +153,7 @@ func newEnvOn(t *testing.T, db testStore) *env {
 	e := &env{t: t, db: db, is: is, au: au, clock: clock, cookie: map[string]string{}, bearer: map[string]string{},
 		cfg: API{Issuer: is, Auth: au, Institutions: db, Throttle: Throttle{Verify: -1, Token: -1, Login: -1}}}
 	e.set(func(*API) {})
-	e.ts = httptest.NewServer(&e.handler)
+	e.ts = newServer(&e.handler)
 	t.Cleanup(e.ts.Close)
 	ctx := context.Background()
 	e.I = must(is.CreateInstitution(ctx, root, institutionFixture("i.example.edu")))
@@ -195,6 +195,18 @@ func (e *env) set(change func(*API)) {
 	change(&e.cfg)
 	e.srv = NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), e.cfg)
 	e.handler.set(e.srv)
+}
+
+// newServer is httptest.NewServer for a badged handler, whose requests
+// are in English unless they ask for a language: the pages' default is
+// Dutch, and most tests read the English words.
+func newServer(h http.Handler) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept-Language") == "" {
+			r.Header.Set("Accept-Language", "en")
+		}
+		h.ServeHTTP(w, r)
+	}))
 }
 
 // handlerSwap is an http.Handler that can be replaced while it serves.

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -22,7 +21,7 @@ import (
 func (e *env) enableLogin() *devidp.Provider {
 	e.t.Helper()
 	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	ts := newServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	e.t.Cleanup(ts.Close)
 	idp, err := devidp.New(ts.URL, []devidp.Client{{ID: "badged", Secret: "s", RedirectURIs: []string{e.ts.URL + "/login/demo/callback"}}})
 	if err != nil {

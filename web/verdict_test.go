@@ -60,7 +60,7 @@ func newUnreachableIssuer(t *testing.T, live bool) *unreachableIssuer {
 	client := egress.NewClient(egress.DefaultPolicy())
 	v := verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
 		verifier.WithStatus(verifier.NewCachingFetcher(client)), verifier.WithClock(verifyClock))
-	u.ts = httptest.NewServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Verifier: v, Egress: client}))
+	u.ts = newServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Verifier: v, Egress: client}))
 	t.Cleanup(u.ts.Close)
 	return u
 }
@@ -207,7 +207,7 @@ func newLoopbackVerify(t *testing.T, clock func() time.Time) *loopbackVerify {
 		verifier.WithStatus(verifier.NewCachingFetcher(client, verifier.WithCacheClock(clock))), verifier.WithClock(verifyClock))
 	srv := NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Verifier: v, Egress: client})
 	srv.Now = clock
-	lv.ts = httptest.NewServer(srv)
+	lv.ts = newServer(srv)
 	t.Cleanup(lv.ts.Close)
 	return lv
 }

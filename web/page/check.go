@@ -2,35 +2,11 @@ package page
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/verifier"
-	"golang.org/x/text/language"
 )
-
-// Languages of the page, the default first.
-var (
-	pageLanguages = []language.Tag{language.English, language.Dutch}
-	pageMatcher   = language.NewMatcher(pageLanguages)
-)
-
-// Lang is the page's language: ?lang=, else the form's lang, else
-// Accept-Language.
-func Lang(r *http.Request) string {
-	for _, l := range []string{r.URL.Query().Get("lang"), r.PostFormValue("lang")} {
-		if l == "nl" || l == "en" {
-			return l
-		}
-	}
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	_, i, _ := pageMatcher.Match(tags...)
-	if pageLanguages[i] == language.Dutch {
-		return "nl"
-	}
-	return "en"
-}
 
 // Check is a check in plain words, with badged's message as detail.
 type Check struct {

@@ -207,33 +207,6 @@ func (h *Handler) Session(next http.Handler) http.Handler {
 	})
 }
 
-// langCookie keeps the language a visitor chose with ?lang=.
-const langCookie = "badged_lang"
-
-// LangOf is the language of a learner's page: ?lang= (remembered in
-// a cookie), else the cookie, else the form's lang or Accept-Language.
-func LangOf(w http.ResponseWriter, r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l == "nl" || l == "en" {
-		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, SameSite: http.SameSiteLaxMode})
-		return l
-	}
-	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "nl" || c.Value == "en") {
-		return c.Value
-	}
-	return Lang(r)
-}
-
-// LangURL is the page at path in lang: r's URL with that path and its
-// query's lang set to lang, as a link on this site.
-func LangURL(r *http.Request, path, lang string) string {
-	u := *r.URL
-	q := u.Query()
-	q.Set("lang", lang)
-	u.Path, u.RawQuery = path, q.Encode()
-	return u.RequestURI()
-}
-
 // Base is what every learner's page shows around its content.
 type Base struct {
 	Lang      string

@@ -3,6 +3,7 @@ package page
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +105,44 @@ func TestSentence(t *testing.T) {
 		if got := Sentence(in); got != want {
 			t.Errorf("sentence(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLangOf: a page's language is the one its switch chose (?lang=,
+// remembered in the lang cookie), else the browser's (Accept-Language),
+// else Dutch.
+func TestLangOf(t *testing.T) {
+	for name, tc := range map[string]struct {
+		query, cookie, accept string
+		want                  string
+		remembers             bool
+	}{
+		"ok/default-nl":          {"", "", "", "nl", false},
+		"ok/unknown-nl":          {"", "", "fr-FR, de;q=0.8", "nl", false},
+		"ok/browser-en":          {"", "", "en-GB,en;q=0.9", "en", false},
+		"ok/browser-nl":          {"", "", "nl-BE", "nl", false},
+		"ok/cookie-over-browser": {"", "en", "nl", "en", false},
+		"ok/switch-over-cookie":  {"nl", "en", "en", "nl", true},
+		"ok/switch-en":           {"en", "", "", "en", true},
+		"fail/bad-switch":        {"de", "", "", "nl", false},
+		"fail/bad-cookie":        {"", "de", "en", "en", false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/backpack?lang="+tc.query, nil)
+			if tc.cookie != "" {
+				r.AddCookie(&http.Cookie{Name: LangCookie, Value: tc.cookie})
+			}
+			if tc.accept != "" {
+				r.Header.Set("Accept-Language", tc.accept)
+			}
+			w := httptest.NewRecorder()
+			if got := LangOf(w, r); got != tc.want {
+				t.Errorf("LangOf = %q, want %q", got, tc.want)
+			}
+			set := w.Result().Cookies()
+			if remembered := len(set) == 1 && set[0].Name == LangCookie && set[0].Value == tc.want && set[0].MaxAge > 0; remembered != tc.remembers {
+				t.Errorf("cookies set %v", set)
+			}
+		})
 	}
 }

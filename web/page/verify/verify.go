@@ -165,7 +165,7 @@ func badgeOf(lang string, doc map[string]any) *pageBadge {
 // handleVerifyPage shows the form, or with ?url= verifies the credential
 // at a shared link, fetched through the guarded egress client.
 func (h *Handler) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
-	p := h.newPage(r)
+	p := h.newPage(w, r)
 	link := strings.TrimSpace(r.URL.Query().Get("url"))
 	if link == "" {
 		h.renderPage(w, http.StatusOK, p)
@@ -227,7 +227,7 @@ func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 		// page for a script or a link from a wallet.
 		input, err = io.ReadAll(io.LimitReader(r.Body, verifier.DefaultMaxInput+1))
 	}
-	p := h.newPage(r)
+	p := h.newPage(w, r)
 	if _, over := request.OverLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
 		p.Error = fmt.Sprintf(p.T["error.toolarge"], page.SizeText(h.MaxBody()))
 		h.renderPage(w, http.StatusRequestEntityTooLarge, p)
@@ -264,8 +264,8 @@ func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 	h.renderPage(w, http.StatusOK, p)
 }
 
-func (h *Handler) newPage(r *http.Request) *verifyPage {
-	lang := page.Lang(r)
+func (h *Handler) newPage(w http.ResponseWriter, r *http.Request) *verifyPage {
+	lang := page.LangOf(w, r)
 	t := page.VerifyText[lang]
 	return &verifyPage{Lang: lang, T: t, UploadHelp: fmt.Sprintf(t["uploadLimit"], page.SizeText(h.MaxBody()))}
 }
