@@ -22,11 +22,13 @@ func (h *Handler) registerAuditRoutes(r chi.Router) {
 	r.Get("/institutions/{institutionID}/audit", h.handle(h.handleAudit))
 }
 
+// AuditTarget is what an audit entry is about.
 type AuditTarget struct {
 	Kind string `json:"kind"`
 	ID   string `json:"id"`
 }
 
+// AuditEntry is an entry of the audit trail.
 type AuditEntry struct {
 	ID      string          `json:"id"`
 	Time    time.Time       `json:"time"`

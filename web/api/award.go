@@ -46,6 +46,7 @@ type Recipient struct {
 	HolderDID string `json:"holderDid,omitempty"`
 }
 
+// Award is the JSON form of an award.
 type Award struct {
 	ID            string            `json:"id"`
 	InstitutionID string            `json:"institutionId"`

@@ -58,6 +58,7 @@ func (h *Handler) requireJSONOrUpload(next http.Handler) http.Handler {
 // uploadSlack is what a multipart or JSON envelope may add to a file.
 const uploadSlack = 1 << 20
 
+// BulkJob is the JSON form of a bulk direct-award job and its report.
 type BulkJob struct {
 	ID           string      `json:"id"`
 	BadgeClassID string      `json:"badgeClassId"`

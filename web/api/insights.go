@@ -19,6 +19,7 @@ func (h *Handler) registerInsightsRoutes(r chi.Router) {
 	r.Get("/institutions/{institutionID}/insights", h.handle(h.handleInsights))
 }
 
+// InsightsCounts are the award counts of insights.
 type InsightsCounts struct {
 	insights.Counts
 	// ClaimRate is claimed / sent, null when nothing was sent.
@@ -33,6 +34,8 @@ func countsView(c insights.Counts) InsightsCounts {
 	return v
 }
 
+// InsightsRow is one row of insights: the counts of a month, or of a
+// badge class or issuer by id and name.
 type InsightsRow struct {
 	Month string `json:"month"`
 	ID    string `json:"id"`
@@ -40,6 +43,7 @@ type InsightsRow struct {
 	InsightsCounts
 }
 
+// Insights are the award statistics of an institution.
 type Insights struct {
 	Institution string         `json:"institution"`
 	Level       string         `json:"level"`

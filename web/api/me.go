@@ -12,6 +12,7 @@ func (h *Handler) registerMeRoutes(r chi.Router) {
 	r.Get("/me", h.handle(h.handleMe))
 }
 
+// Me is the caller: who it is, its memberships, and for a system its client.
 type Me struct {
 	Kind        string       `json:"kind"` // "user" or "system"
 	User        *User        `json:"user,omitempty"`
@@ -19,6 +20,7 @@ type Me struct {
 	Memberships []Membership `json:"memberships"`
 }
 
+// User is the JSON form of a signed-in person.
 type User struct {
 	ID        string `json:"id"`
 	Email     string `json:"email,omitempty"`

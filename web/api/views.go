@@ -11,6 +11,7 @@ import (
 // same shape, ignoring id, the parent IDs, state and timestamps, which
 // the URL and the service decide.
 
+// Text is a text in Dutch and English.
 type Text struct {
 	NL string `json:"nl,omitempty"`
 	EN string `json:"en,omitempty"`
@@ -20,6 +21,7 @@ func textView(t issuer.Text) Text  { return Text{t.NL, t.EN} }
 func (t Text) domain() issuer.Text { return issuer.Text{NL: t.NL, EN: t.EN} }
 func ts(t time.Time) time.Time     { return t.UTC() }
 
+// Institution is the JSON form of an institution.
 type Institution struct {
 	ID              string    `json:"id,omitempty"`
 	Name            Text      `json:"name"`
@@ -45,6 +47,7 @@ type Terms struct {
 	Text    Text   `json:"text"`
 }
 
+// InstitutionOf is the JSON form of in.
 func InstitutionOf(in *issuer.Institution) Institution {
 	return Institution{ID: in.ID, Name: textView(in.Name), Description: textView(in.Description), ImageURL: in.ImageURL,
 		SCHACHome: in.SCHACHome, BRIN: in.BRIN, Type: string(in.Type), Country: in.Country, GradingTableURL: in.GradingTableURL,
@@ -59,6 +62,7 @@ func (j *Institution) domain() issuer.Institution {
 		Terms: issuer.Terms{Version: j.Terms.Version, Text: j.Terms.Text.domain()}}
 }
 
+// Group is the JSON form of an issuer group.
 type Group struct {
 	ID            string    `json:"id,omitempty"`
 	InstitutionID string    `json:"institutionId,omitempty"`
@@ -71,6 +75,7 @@ type Group struct {
 	Updated       time.Time `json:"updated,omitzero"`
 }
 
+// GroupOf is the JSON form of g.
 func GroupOf(g *issuer.Group) Group {
 	return Group{ID: g.ID, InstitutionID: g.InstitutionID, Name: textView(g.Name), Description: textView(g.Description),
 		ImageURL: g.ImageURL, Archived: g.Archived, Version: g.Version, Created: ts(g.Created), Updated: ts(g.Updated)}
@@ -80,6 +85,7 @@ func (j *Group) domain() issuer.Group {
 	return issuer.Group{Name: j.Name.domain(), Description: j.Description.domain(), ImageURL: j.ImageURL, Version: j.Version}
 }
 
+// Issuer is the JSON form of an issuer.
 type Issuer struct {
 	ID            string    `json:"id,omitempty"`
 	InstitutionID string    `json:"institutionId,omitempty"`
@@ -95,6 +101,7 @@ type Issuer struct {
 	Updated       time.Time `json:"updated,omitzero"`
 }
 
+// IssuerOf is the JSON form of is.
 func IssuerOf(is *issuer.Issuer) Issuer {
 	return Issuer{ID: is.ID, InstitutionID: is.InstitutionID, GroupID: is.GroupID, Name: textView(is.Name),
 		Description: textView(is.Description), ImageURL: is.ImageURL, URL: is.URL, Email: is.Email, Archived: is.Archived,
@@ -106,11 +113,13 @@ func (j *Issuer) domain() issuer.Issuer {
 		Email: j.Email, Version: j.Version}
 }
 
+// Criteria are how a badge class is earned.
 type Criteria struct {
 	URL       string `json:"url,omitempty"`
 	Narrative string `json:"narrative,omitempty"`
 }
 
+// Alignment is a framework a badge class aligns to (ESCO, say).
 type Alignment struct {
 	TargetName        string `json:"targetName"`
 	TargetURL         string `json:"targetUrl"`
@@ -119,12 +128,14 @@ type Alignment struct {
 	TargetCode        string `json:"targetCode,omitempty"`
 }
 
+// QualityAssurance is a microcredential's quality assurance.
 type QualityAssurance struct {
 	Name        string `json:"name,omitempty"`
 	URL         string `json:"url,omitempty"`
 	Description string `json:"description,omitempty"`
 }
 
+// BadgeClass is the JSON form of a badge class.
 type BadgeClass struct {
 	ID                         string           `json:"id,omitempty"`
 	InstitutionID              string           `json:"institutionId,omitempty"`
@@ -161,6 +172,7 @@ type BadgeClass struct {
 	Updated                    time.Time        `json:"updated,omitzero"`
 }
 
+// BadgeClassOf is the JSON form of bc.
 func BadgeClassOf(bc *issuer.BadgeClass) BadgeClass {
 	j := BadgeClass{ID: bc.ID, InstitutionID: bc.InstitutionID, GroupID: bc.GroupID, IssuerID: bc.IssuerID,
 		Name: textView(bc.Name), Description: textView(bc.Description), ImageURL: bc.ImageURL,
@@ -198,6 +210,7 @@ func (j *BadgeClass) domain() issuer.BadgeClass {
 	return bc
 }
 
+// Membership is the JSON form of a role someone holds at a node.
 type Membership struct {
 	ID            string    `json:"id"`
 	InstitutionID string    `json:"institutionId"`

@@ -62,6 +62,7 @@ func (h *Handler) WalletLearner(r *http.Request) (issuer.Learner, error) {
 	return h.Wallet.Learner(r.Context(), l)
 }
 
+// Holding is the JSON form of a credential in a learner's backpack.
 type Holding struct {
 	ID           string           `json:"id"`
 	Source       string           `json:"source"`
@@ -144,6 +145,7 @@ func (h *Handler) handleHolding(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// Share is whether a holding is public, and its link.
 type Share struct {
 	Public   bool   `json:"public"`
 	ShareID  string `json:"shareId,omitempty"`
@@ -223,6 +225,7 @@ func (h *Handler) handleDownload(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// Presentation is the JSON form of a learner's presentation.
 type Presentation struct {
 	ID         string          `json:"id"`
 	URL        string          `json:"url"`
@@ -342,6 +345,7 @@ func (h *Handler) handleDeleteImport(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
+// Collection is the JSON form of a learner's collection of holdings.
 type Collection struct {
 	ID         string    `json:"id"`
 	Name       string    `json:"name"`
@@ -475,6 +479,7 @@ func (h *Handler) handleDeleteAccount(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
+// PublicShare is a public credential and its live verification.
 type PublicShare struct {
 	URL          string           `json:"url"`
 	State        string           `json:"state"`
