@@ -255,8 +255,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // registerWalletPublicRoutes adds what anyone may open: a public share and
 // a shared presentation, as JSON or, for a browser, as a page.
 func (s *Server) registerWalletPublicRoutes(r chi.Router) {
-	r.Get("/s/{shareID}", byAccept(s.share.HandleSharePage, render.Problems(s.Log, s.api.HandlePublicShare)))
-	r.Get("/p/{presentationID}", byAccept(s.share.HandlePresentationPage, render.Problems(s.Log, s.api.HandlePublicPresentation)))
+	r.Get("/s/{shareID}", byAccept(s.pages.Handle(s.share.HandleSharePage), render.Problems(s.Log, s.api.HandlePublicShare)))
+	r.Get("/p/{presentationID}", byAccept(s.pages.Handle(s.share.HandlePresentationPage), render.Problems(s.Log, s.api.HandlePublicPresentation)))
 }
 
 // byAccept answers a browser (a client that prefers HTML) with html and

@@ -300,6 +300,21 @@ func (h *Handler) Message(w http.ResponseWriter, r *http.Request, status int, ba
 	h.RenderMessage(w, r, p)
 }
 
+// HandlerFunc is a page handler that returns its error instead of
+// answering it: [Handler.Handle] answers it, once for every page, with
+// [Handler.Error].
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Handle returns f as an http.HandlerFunc that answers f's error, if any,
+// with Error: a styled page to a browser, problem+json to anyone else.
+func (h *Handler) Handle(f HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := f(w, r); err != nil {
+			h.Error(w, r, err)
+		}
+	}
+}
+
 // RenderMessage answers with the message page p, with p.Status.
 func (h *Handler) RenderMessage(w http.ResponseWriter, r *http.Request, p MessagePage) {
 	h.Render(w, r, p.Status, sitePages["message"], p)
@@ -334,17 +349,6 @@ func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		return t["errorTitle"], Sentence(badged.MessageOf(err))
 	})
-}
-
-// Learner returns the signed-in learner of a page request, as
-// [Server.learner] does for the API, answering the errors as pages.
-func (h *Handler) Learner(w http.ResponseWriter, r *http.Request) (issuer.Learner, bool) {
-	l, err := h.WalletLearner(r)
-	if err != nil {
-		h.Error(w, r, err)
-		return issuer.Learner{}, false
-	}
-	return l, true
 }
 
 // SeeOther ends a form post: back to a page, with a notice. path may end

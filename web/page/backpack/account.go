@@ -38,23 +38,23 @@ func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) importPage 
 	return p
 }
 
-func (h *Handler) handleImportPage(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.Learner(w, r); !ok {
-		return
+func (h *Handler) handleImportPage(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.WalletLearner(r); err != nil {
+		return err
 	}
 	h.Render(w, r, http.StatusOK, backpackPages["backpack_import"], h.importPage(w, r))
+	return nil
 }
 
 // handleImportForm imports what the form sent: an uploaded file, else
 // the pasted text, else the address. A credential that verifies goes to
 // its page; a refusal comes back on the form with the reasons.
-func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	p := h.importPage(w, r)
-	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		err = r.ParseMultipartForm(page.MaxFormMemory)
 	} else {
@@ -63,11 +63,10 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	if _, over := request.OverLimit(err); over || errors.Is(err, multipart.ErrMessageTooLarge) {
 		p.Error = fmt.Sprintf(p.T["importTooLarge"], page.SizeText(h.MaxBody()))
 		h.Render(w, r, http.StatusRequestEntityTooLarge, backpackPages["backpack_import"], p)
-		return
+		return nil
 	}
 	if err != nil {
-		h.Error(w, r, badged.Errorf(badged.Invalid, "the form could not be read"))
-		return
+		return badged.Errorf(badged.Invalid, "the form could not be read")
 	}
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
@@ -78,8 +77,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 		input, err = io.ReadAll(io.LimitReader(f, wallet.MaxImport+1))
 		f.Close()
 		if err != nil {
-			h.Error(w, r, badged.Errorf(badged.Invalid, "the file could not be read"))
-			return
+			return badged.Errorf(badged.Invalid, "the file could not be read")
 		}
 	}
 	if len(bytes.TrimSpace(input)) == 0 {
@@ -94,7 +92,7 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 	default:
 		p.Error = p.T["importEmpty"]
 		h.Render(w, r, http.StatusBadRequest, backpackPages["backpack_import"], p)
-		return
+		return nil
 	}
 	if err != nil {
 		switch kind := badged.KindOf(err); {
@@ -106,12 +104,12 @@ func (h *Handler) handleImportForm(w http.ResponseWriter, r *http.Request) {
 			p.Refusal = p.T["importRefused"]
 			p.Error, p.Detail, p.Reasons = importProblem(p.Base, err)
 			h.Render(w, r, render.Status(kind), backpackPages["backpack_import"], p)
-		default:
-			h.Error(w, r, err)
+			return nil
 		}
-		return
+		return err
 	}
 	page.SeeOther(w, r, "/backpack/"+hd.ID, "imported")
+	return nil
 }
 
 // importProblem says in p's language why an import was refused: the
@@ -163,17 +161,17 @@ type accountPage struct {
 
 // handleAccountPage says what is public, offers the export and the way to
 // delete the account.
-func (h *Handler) handleAccountPage(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleAccountPage(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	p, err := h.accountPage(w, r, l)
 	if err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	h.Render(w, r, http.StatusOK, backpackPages["backpack_account"], p)
+	return nil
 }
 
 func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, l issuer.Learner) (*accountPage, error) {
@@ -199,44 +197,41 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, l issuer.L
 
 // handleDeletePage is the confirmation step before deleting the account:
 // it shows what deleting means and asks to confirm.
-func (h *Handler) handleDeletePage(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleDeletePage(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	p, err := h.accountPage(w, r, l)
 	if err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	p.Title = p.T["deleteConfirmTitle"]
 	h.Render(w, r, http.StatusOK, backpackPages["backpack_delete"], p)
+	return nil
 }
 
 // handleDeleteForm deletes the account once the box is ticked, ends the
 // session and says goodbye.
-func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	if r.PostFormValue("confirm") != "yes" {
 		p, err := h.accountPage(w, r, l)
 		if err != nil {
-			h.Error(w, r, err)
-			return
+			return err
 		}
 		p.Title, p.Error = p.T["deleteConfirmTitle"], p.T["deleteConfirmRequired"]
 		h.Render(w, r, http.StatusBadRequest, backpackPages["backpack_delete"], p)
-		return
+		return nil
 	}
 	if request.Principal(r).User.Superuser {
-		h.Error(w, r, badged.Errorf(badged.Forbidden, "a platform administrator's account cannot be deleted here"))
-		return
+		return badged.Errorf(badged.Forbidden, "a platform administrator's account cannot be deleted here")
 	}
 	if err := h.Wallet.DeleteAccount(r.Context(), l); err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	http.SetCookie(w, request.NewSessionCookie("", time.Time{}, h.SecureCookies))
 	p := page.MessagePage{Base: h.Base(w, r, ""), Status: http.StatusOK}
@@ -244,6 +239,7 @@ func (h *Handler) handleDeleteForm(w http.ResponseWriter, r *http.Request) {
 	p.Heading, p.Text = p.T["deletedTitle"], p.T["deletedText"]
 	p.Title = p.Heading
 	h.RenderMessage(w, r, p)
+	return nil
 }
 
 // deletionNoticeNL is wallet.DeletionNotice in Dutch.

@@ -47,18 +47,18 @@ func New(site *page.Handler) *Handler { return &Handler{site} }
 func (h *Handler) Routes(r chi.Router) {
 	r.Route("/backpack", func(r chi.Router) {
 		r.Use(h.Session)
-		r.Get("/", h.handleBackpackPage)
-		r.Get("/awards/{awardID}", h.handleAwardLink)
-		r.Post("/awards/{awardID}/claim", h.handleClaimForm)
-		r.Post("/awards/{awardID}/reject", h.handleRejectForm)
-		r.Get("/import", h.handleImportPage)
-		r.Post("/import", h.handleImportForm)
-		r.Get("/account", h.handleAccountPage)
-		r.Get("/account/delete", h.handleDeletePage)
-		r.Post("/account/delete", h.handleDeleteForm)
-		r.Get("/{holdingID}", h.handleCredentialPage)
-		r.Post("/{holdingID}/share", h.handleShareForm)
-		r.Post("/{holdingID}/presentations", h.handlePresentationForm)
+		r.Get("/", h.Handle(h.handleBackpackPage))
+		r.Get("/awards/{awardID}", h.Handle(h.handleAwardLink))
+		r.Post("/awards/{awardID}/claim", h.Handle(h.handleClaimForm))
+		r.Post("/awards/{awardID}/reject", h.Handle(h.handleRejectForm))
+		r.Get("/import", h.Handle(h.handleImportPage))
+		r.Post("/import", h.Handle(h.handleImportForm))
+		r.Get("/account", h.Handle(h.handleAccountPage))
+		r.Get("/account/delete", h.Handle(h.handleDeletePage))
+		r.Post("/account/delete", h.Handle(h.handleDeleteForm))
+		r.Get("/{holdingID}", h.Handle(h.handleCredentialPage))
+		r.Post("/{holdingID}/share", h.Handle(h.handleShareForm))
+		r.Post("/{holdingID}/presentations", h.Handle(h.handlePresentationForm))
 	})
 }
 
@@ -96,17 +96,17 @@ type backpackPage struct {
 // handleBackpackPage lists the learner's credentials, narrowed by the
 // filters (issuer, state, q), the direct awards waiting for a claim,
 // their requests and collections.
-func (h *Handler) handleBackpackPage(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleBackpackPage(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	p, err := h.backpackPage(w, r, l, "", "")
 	if err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	h.Render(w, r, http.StatusOK, backpackPages["backpack"], p)
+	return nil
 }
 
 // backpackPage builds the list; errAward and errText put an error on one
@@ -248,52 +248,49 @@ func (h *Handler) institutionTerms(ctx context.Context, id, lang string) (name, 
 // waiting award with its claim and reject forms, or the learner's
 // requests). An award that is not the learner's gives the backpack, which
 // does not show it.
-func (h *Handler) handleAwardLink(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleAwardLink(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	id := chi.URLParam(r, "awardID")
 	w.Header().Set("Cache-Control", "no-store")
 	if _, err := h.Wallet.Holding(r.Context(), l, id); err == nil {
 		http.Redirect(w, r, "/backpack/"+url.PathEscape(id), http.StatusSeeOther)
-		return
+		return nil
 	} else if badged.KindOf(err) != badged.NotFound {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/backpack#award-"+url.PathEscape(id), http.StatusSeeOther)
+	return nil
 }
 
-func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	if h.Issuer == nil {
-		h.Error(w, r, badged.Errorf(badged.Unavailable, "awards are not available on this server"))
-		return
+		return badged.Errorf(badged.Unavailable, "awards are not available on this server")
 	}
 	id := chi.URLParam(r, "awardID")
 	t := page.BackpackText[page.LangOf(w, r)]
-	refuse := func(status int, text string) {
+	refuse := func(status int, text string) error {
 		p, err := h.backpackPage(w, r, l, id, text)
 		if err != nil {
-			h.Error(w, r, err)
-			return
+			return err
 		}
 		p.Error = text
 		h.Render(w, r, status, backpackPages["backpack"], p)
+		return nil
 	}
 	if r.PostFormValue("terms") != "accepted" {
-		refuse(http.StatusBadRequest, t["termsRequired"])
-		return
+		return refuse(http.StatusBadRequest, t["termsRequired"])
 	}
 	version := r.PostFormValue("terms_version")
 	did, err := h.Wallet.HolderDID(r.Context(), l.UserID)
 	if err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	l.HolderDID = did
 	if _, err := h.Issuer.ClaimAward(r.Context(), l, id, version); err != nil {
@@ -302,13 +299,12 @@ func (h *Handler) handleClaimForm(w http.ResponseWriter, r *http.Request) {
 			if h.termsChanged(r.Context(), l, id, version) {
 				k, text = badged.Conflict, t["termsChanged"]
 			}
-			refuse(render.Status(k), text)
-			return
+			return refuse(render.Status(k), text)
 		}
-		h.Error(w, r, hideForbidden(err))
-		return
+		return hideForbidden(err)
 	}
 	page.SeeOther(w, r, "/backpack/"+url.PathEscape(id), "claimed")
+	return nil
 }
 
 // termsChanged reports whether the terms of the award id's institution
@@ -332,20 +328,19 @@ func hideForbidden(err error) error {
 }
 
 // handleRejectForm rejects a direct award for the learner.
-func (h *Handler) handleRejectForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleRejectForm(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	if h.Issuer == nil {
-		h.Error(w, r, badged.Errorf(badged.Unavailable, "awards are not available on this server"))
-		return
+		return badged.Errorf(badged.Unavailable, "awards are not available on this server")
 	}
 	if _, err := h.Issuer.RejectAward(r.Context(), l, chi.URLParam(r, "awardID")); err != nil {
-		h.Error(w, r, hideForbidden(err))
-		return
+		return hideForbidden(err)
 	}
 	page.SeeOther(w, r, "/backpack", "rejected")
+	return nil
 }
 
 // ---- one credential
@@ -374,21 +369,19 @@ type presentationPageView struct {
 
 // handleCredentialPage shows one of the learner's credentials: what it
 // means, its live verification, sharing, downloads and presentations.
-func (h *Handler) handleCredentialPage(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleCredentialPage(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	p, err := h.credentialPage(w, r, l, chi.URLParam(r, "holdingID"))
 	if err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	if id := r.URL.Query().Get("presentation"); id != "" {
 		ps, err := h.Wallet.Presentations(r.Context(), l)
 		if err != nil {
-			h.Error(w, r, err)
-			return
+			return err
 		}
 		for _, vp := range ps {
 			if vp.ID == id {
@@ -397,6 +390,7 @@ func (h *Handler) handleCredentialPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Render(w, r, http.StatusOK, backpackPages["backpack_credential"], p)
+	return nil
 }
 
 func (h *Handler) credentialPage(w http.ResponseWriter, r *http.Request, l issuer.Learner, id string) (*credentialPage, error) {
@@ -432,10 +426,10 @@ func (h *Handler) presentationPage(lang string, vp *wallet.Presentation) *presen
 }
 
 // handleShareForm makes a credential public or private.
-func (h *Handler) handleShareForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleShareForm(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	id := chi.URLParam(r, "holdingID")
 	var public bool
@@ -444,23 +438,22 @@ func (h *Handler) handleShareForm(w http.ResponseWriter, r *http.Request) {
 		public = true
 	case "false":
 	default:
-		h.Error(w, r, badged.Errorf(badged.Invalid, "say whether the credential is to be public"))
-		return
+		return badged.Errorf(badged.Invalid, "say whether the credential is to be public")
 	}
 	if _, err := h.Wallet.SetPublic(r.Context(), l, id, public); err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	page.SeeOther(w, r, "/backpack/"+url.PathEscape(id)+"#share", map[bool]string{true: "public", false: "private"}[public])
+	return nil
 }
 
 // handlePresentationForm signs a presentation of the credential for the
 // challenge and domain given, and shows the credential's page with its
 // link and QR code.
-func (h *Handler) handlePresentationForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handlePresentationForm(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	id := chi.URLParam(r, "holdingID")
 	vp, err := h.Wallet.CreatePresentation(r.Context(), l, wallet.PresentationRequest{HoldingIDs: []string{id},
@@ -468,16 +461,15 @@ func (h *Handler) handlePresentationForm(w http.ResponseWriter, r *http.Request)
 	if badged.KindOf(err) == badged.Invalid {
 		p, perr := h.credentialPage(w, r, l, id)
 		if perr != nil {
-			h.Error(w, r, perr)
-			return
+			return perr
 		}
 		p.PresError, p.Challenge, p.Domain = badged.MessageOf(err), r.PostFormValue("challenge"), r.PostFormValue("domain")
 		h.Render(w, r, http.StatusBadRequest, backpackPages["backpack_credential"], p)
-		return
+		return nil
 	}
 	if err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	page.SeeOther(w, r, "/backpack/"+url.PathEscape(id)+"?presentation="+url.QueryEscape(vp.ID)+"#present", "")
+	return nil
 }

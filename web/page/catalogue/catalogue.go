@@ -77,9 +77,9 @@ func (h *Handler) catalogueReader() catalogueReader {
 // for signed-in people.
 func (h *Handler) Routes(r chi.Router) {
 	r.Route("/catalogue", func(r chi.Router) {
-		r.With(h.OptionalSession).Get("/", h.handleCataloguePage)
-		r.With(h.OptionalSession).Get("/{badgeClassID}", h.handleCatalogueBadgePage)
-		r.With(h.Session).Post("/{badgeClassID}/request", h.handleCatalogueRequest)
+		r.With(h.OptionalSession).Get("/", h.Handle(h.handleCataloguePage))
+		r.With(h.OptionalSession).Get("/{badgeClassID}", h.Handle(h.handleCatalogueBadgePage))
+		r.With(h.Session).Post("/{badgeClassID}/request", h.Handle(h.handleCatalogueRequest))
 	})
 }
 
@@ -222,7 +222,7 @@ const maxCatalogueCards = 500
 
 // handleCataloguePage lists the catalogue, narrowed by q, institution,
 // issuer, eqf and micro.
-func (h *Handler) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleCataloguePage(w http.ResponseWriter, r *http.Request) error {
 	p := &cataloguePage{Base: h.Base(w, r, "catalogue")}
 	p.Title = p.T["catalogueTitle"]
 	q := r.URL.Query()
@@ -235,8 +235,7 @@ func (h *Handler) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 	p.Filtered = p.Filter != catalogueFilter{}
 	entries, err := h.catalogueEntries(r.Context())
 	if err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	p.Total = len(entries)
 	seenIn, seenIs := map[string]bool{}, map[string]bool{}
@@ -264,6 +263,7 @@ func (h *Handler) handleCataloguePage(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", CacheControl)
 	}
 	h.Render(w, r, http.StatusOK, pages["catalogue"], p)
+	return nil
 }
 
 func (h *Handler) catalogueCard(e catalogueEntry, lang string) catalogueCard {
@@ -297,16 +297,16 @@ type catalogueBadgePage struct {
 	CanRequest          bool
 }
 
-func (h *Handler) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.catalogueBadgePage(w, r, chi.URLParam(r, "badgeClassID"))
 	if err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	if request.Principal(r) == nil { // signed in, the page is theirs: no-store, the default
 		w.Header().Set("Cache-Control", CacheControl)
 	}
 	h.Render(w, r, http.StatusOK, pages["catalogue_badge"], p)
+	return nil
 }
 
 func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id string) (*catalogueBadgePage, error) {
@@ -387,19 +387,17 @@ func (h *Handler) openRequest(ctx context.Context, pr *auth.Principal, id string
 // with the narrative and evidence URLs (one a line) of the form, and sends
 // them to their backpack, where the request is listed. A refusal shows
 // the badge's page again with the Reason and the form as sent.
-func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.Learner(w, r)
-	if !ok {
-		return
+func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
 	}
 	if h.Issuer == nil {
-		h.Error(w, r, badged.Errorf(badged.Unavailable, "requests are not available on this server"))
-		return
+		return badged.Errorf(badged.Unavailable, "requests are not available on this server")
 	}
 	id := chi.URLParam(r, "badgeClassID")
 	if _, err := h.catalogueEntry(r.Context(), id); err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	narrative, evidence := r.PostFormValue("narrative"), r.PostFormValue("evidence")
 	var urls []string
@@ -411,26 +409,24 @@ func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request)
 	if l.HolderDID == "" {
 		did, err := h.Wallet.HolderDID(r.Context(), l.UserID)
 		if err != nil {
-			h.Error(w, r, err)
-			return
+			return err
 		}
 		l.HolderDID = did
 	}
 	if _, err := h.Issuer.RequestBadge(r.Context(), l, id, narrative, urls); err != nil {
 		k := badged.KindOf(err)
 		if k != badged.Invalid && k != badged.Conflict {
-			h.Error(w, r, err)
-			return
+			return err
 		}
 		p, perr := h.catalogueBadgePage(w, r, id)
 		if perr != nil {
-			h.Error(w, r, perr)
-			return
+			return perr
 		}
 		p.Error, p.Narrative, p.Evidence = badged.MessageOf(err), narrative, evidence
 		h.Render(w, r, render.Status(k), pages["catalogue_badge"], p)
-		return
+		return nil
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, "/backpack?done=requested#requests", http.StatusSeeOther)
+	return nil
 }

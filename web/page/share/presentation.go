@@ -36,15 +36,13 @@ type presentationPage struct {
 	Credentials                             []presentedCredential
 }
 
-func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request) error {
 	if h.Wallet == nil {
-		h.Error(w, r, badged.Errorf(badged.NotFound, "no such presentation"))
-		return
+		return badged.Errorf(badged.NotFound, "no such presentation")
 	}
 	vp, res, err := h.Wallet.PublicPresentation(r.Context(), chi.URLParam(r, "presentationID"))
 	if err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	p := &presentationPage{Base: h.Base(w, r, ""), URL: h.Wallet.PresentationURL(vp.ID), Challenge: vp.Challenge,
 		Domain: vp.Domain}
@@ -80,4 +78,5 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	h.Render(w, r, http.StatusOK, pages["presentation"], p)
+	return nil
 }

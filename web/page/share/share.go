@@ -61,15 +61,13 @@ type sharePage struct {
 // api.Handler.HandlePublicShare: one address, two representations). A
 // private or unknown share is 404 alike. It, what it means and its live
 // verification, with OpenGraph and Twitter card tags for link previews.
-func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) error {
 	if h.Wallet == nil {
-		h.Error(w, r, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
-		return
+		return badged.Errorf(badged.NotFound, "nothing is shared at this address")
 	}
 	pub, err := h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
 	if err != nil {
-		h.Error(w, r, err)
-		return
+		return err
 	}
 	p := &sharePage{Base: h.Base(w, r, ""), P: pub}
 	p.SignedIn = false // a public page: no navigation of the backpack
@@ -106,6 +104,7 @@ func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) {
 	p.VerifyURL = "/verify?url=" + template.URLQueryEscaper(pub.URL+"/credential")
 	w.Header().Set("Cache-Control", "no-store") // a learner's credential, shared until they stop sharing it
 	h.Render(w, r, http.StatusOK, pages["share"], p)
+	return nil
 }
 
 // handleShareImage sends the image of a public credential as a PNG for
