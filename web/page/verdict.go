@@ -161,3 +161,9 @@ func failed(res *verifier.Result, id string) bool {
 	c, ok := res.Check(id)
 	return ok && c.Verdict == verifier.Fail
 }
+
+// Check is a check in plain words, with badged's message as detail.
+type Check struct {
+	ID, Verdict, Text, Detail string
+	DetailLang                string // the language of Detail (see checkDetail)
+}

@@ -8,12 +8,6 @@ import (
 	"github.com/badged/badged/verifier"
 )
 
-// Check is a check in plain words, with badged's message as detail.
-type Check struct {
-	ID, Verdict, Text, Detail string
-	DetailLang                string // the language of Detail (see checkDetail)
-}
-
 // Known is who a directory knows an issuer to be, named in the page's
 // language.
 type Known struct{ Name, Source string }
