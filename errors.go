@@ -9,6 +9,7 @@ package badged
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an [Error] so the web layer can choose a status code and
@@ -28,11 +29,35 @@ const (
 )
 
 // Error is badged's error. Message is shown to people; Err is the cause,
-// logged but never shown when Kind is Internal.
+// logged but never shown when Kind is Internal. An Invalid error may say
+// what is wrong with each field of the input in Fields, as data (the API
+// sends them as a problem's "errors", a form shows each at its field).
 type Error struct {
 	Kind    Kind
 	Message string
+	Fields  []FieldError
 	Err     error
+}
+
+// FieldError says what is wrong with one field of an input.
+type FieldError struct {
+	Field   string // its path in the input: "name", "terms.version", "rows.3.email"
+	Message string
+}
+
+// InvalidFields returns an Invalid *Error about the input what with the problem
+// of each field; its message lists them: "invalid what: field: message;
+// field: message".
+func InvalidFields(what string, fields ...FieldError) *Error {
+	var b strings.Builder
+	b.WriteString("invalid " + what + ": ")
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Field + ": " + f.Message)
+	}
+	return &Error{Kind: Invalid, Message: b.String(), Fields: fields}
 }
 
 // Errorf returns an *Error of the given kind with a formatted message.
@@ -61,6 +86,16 @@ func KindOf(err error) Kind {
 		return e.Kind
 	}
 	return Internal
+}
+
+// FieldsOf returns the field errors of the first *Error in err's chain, or
+// nil.
+func FieldsOf(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
 }
 
 // MessageOf returns the message meant for people: the *Error's message, or

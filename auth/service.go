@@ -274,7 +274,7 @@ func (s *Service) CreateClient(ctx context.Context, a issuer.Actor, institutionI
 func (s *Service) CreateScopedClient(ctx context.Context, a issuer.Actor, institutionID, name string, scope Scope) (*Client, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > maxClientName {
-		return nil, "", badged.Errorf(badged.Invalid, "invalid API client: name: required, at most %d characters", maxClientName)
+		return nil, "", badged.InvalidFields("API client", badged.FieldError{Field: "name", Message: fmt.Sprintf("required, at most %d characters", maxClientName)})
 	}
 	idb, err := s.random(16)
 	if err != nil {

@@ -194,7 +194,7 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, in Institution
 		}
 	}
 	if in.Terms.Text != old.Terms.Text && in.Terms.Version != "" && in.Terms.Version == old.Terms.Version {
-		return nil, badged.Errorf(badged.Invalid, "invalid institution: terms.version: the terms' text changed: give it a new version, so that learners accept the new text")
+		return nil, badged.InvalidFields("institution", badged.FieldError{Field: "terms.version", Message: "the terms' text changed: give it a new version, so that learners accept the new text"})
 	}
 	in.Created, in.Updated = old.Created, s.timestamp()
 	if err := s.store.UpdateInstitution(ctx, &in); err != nil {

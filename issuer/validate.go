@@ -32,17 +32,19 @@ var (
 	languageRE  = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 )
 
-// problems collects validation failures, each "field: what is wrong".
-type problems []string
+// problems collects validation failures: what is wrong with each field.
+type problems []badged.FieldError
 
-func (p *problems) add(field, msg string) { *p = append(*p, field+": "+msg) }
+func (p *problems) add(field, msg string) {
+	*p = append(*p, badged.FieldError{Field: field, Message: msg})
+}
 
 // err returns an Invalid *badged.Error listing every problem, or nil.
 func (p problems) err(what string) error {
 	if len(p) == 0 {
 		return nil
 	}
-	return badged.Errorf(badged.Invalid, "invalid %s: %s", what, strings.Join(p, "; "))
+	return badged.InvalidFields(what, p...)
 }
 
 func (p *problems) text(field string, t Text, required bool, max int) {

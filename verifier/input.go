@@ -3,6 +3,7 @@ package verifier
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -249,4 +250,24 @@ func hasType(doc map[string]any, want ...string) bool {
 
 func isPresentation(doc map[string]any) bool {
 	return hasType(doc, "VerifiablePresentation")
+}
+
+// stringInput decodes an image given as a data: URL or in base64; any
+// other string is passed on as is (a JWT).
+func StringInput(str string) []byte {
+	str = strings.TrimSpace(str)
+	if rest, ok := strings.CutPrefix(str, "data:"); ok {
+		if _, data, ok := strings.Cut(rest, ";base64,"); ok {
+			if b, err := base64.StdEncoding.DecodeString(data); err == nil {
+				return b
+			}
+		}
+		return []byte(str)
+	}
+	if strings.Count(str, ".") < 2 {
+		if b, err := base64.StdEncoding.DecodeString(str); err == nil && (bytes.HasPrefix(b, []byte("\x89PNG")) || bytes.HasPrefix(bytes.TrimSpace(b), []byte("<"))) {
+			return b
+		}
+	}
+	return []byte(str)
 }

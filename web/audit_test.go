@@ -14,6 +14,7 @@ import (
 	"github.com/badged/badged/effects"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/web/api"
 )
 
 // auditEnv is newEnv with the audit trail and the outbox wired as serve
@@ -28,7 +29,12 @@ func auditEnv(t *testing.T) (*env, *notify.Outbox) {
 		effects.WithNames(func(ctx context.Context, userID string) string { return "Ada Admin" }))
 	e.is = issuer.NewService(e.db, issuer.WithChanges(rec.Change))
 	e.au = auth.NewService(e.db, e.is, auth.WithClock(e.clock.Now), auth.WithChanges(rec.Change))
-	e.srv.Issuer, e.srv.Auth, e.srv.Audit, e.srv.Outbox = e.is, e.au, trail, outbox
+	e.set(func(a *API) {
+		a.Issuer = e.is
+		a.Auth = e.au
+		a.Audit = trail
+		a.Outbox = outbox
+	})
 	return e, outbox
 }
 
@@ -42,7 +48,7 @@ func TestAuditTrail(t *testing.T) {
 
 	// A badge class update.
 	var bc map[string]any
-	must(0, json.Unmarshal(must(json.Marshal(badgeClassView(must(e.db.BadgeClass(ctx, e.B.ID))))), &bc))
+	must(0, json.Unmarshal(must(json.Marshal(api.BadgeClassOf(must(e.db.BadgeClass(ctx, e.B.ID))))), &bc))
 	bc["name"] = map[string]string{"en": "Advanced statistics"}
 	resp, body := e.do(instAdmin, "PUT", "/api/v1/badgeclasses/"+e.B.ID, bc)
 	wantStatus(t, resp, body, http.StatusOK)
@@ -60,7 +66,7 @@ func TestAuditTrail(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusNoContent)
 
 	type page struct {
-		Items []auditEntryJSON
+		Items []api.AuditEntry
 		Next  string
 	}
 	list := func(query string) page {
@@ -159,7 +165,7 @@ func TestOutbox(t *testing.T) {
 
 	resp, body = e.do(instAdmin, "GET", base+"?to=new.colleague@example.org&status=pending", nil)
 	wantStatus(t, resp, body, http.StatusOK)
-	list := decodeJSON[Page[mailJSON]](t, body)
+	list := decodeJSON[api.Page[api.Mail]](t, body)
 	if len(list.Items) != 1 {
 		t.Fatalf("outbox: %s", body)
 	}
@@ -171,14 +177,14 @@ func TestOutbox(t *testing.T) {
 	}
 	resp, body = e.do(instAdmin, "GET", base+"/"+m.ID, nil)
 	wantStatus(t, resp, body, http.StatusOK)
-	full := decodeJSON[mailDetailJSON](t, body)
+	full := decodeJSON[api.MailDetail](t, body)
 	for _, s := range []string{"Ada Admin", "uitreiker van de badge", "Statistics", "https://badges.example.edu/login"} {
 		if !strings.Contains(full.Text, s) || !strings.Contains(full.HTML, s) {
 			t.Errorf("mail text or HTML lacks %q:\n%s\n%s", s, full.Text, full.HTML)
 		}
 	}
 	// The invitation is in the audit trail too.
-	if l := must(e.srv.Audit.List(ctx, e.I.ID, audit.Filter{Action: "staff.invite"}, audit.Page{})); len(l.Entries) != 1 {
+	if l := must(e.cfg.Audit.List(ctx, e.I.ID, audit.Filter{Action: "staff.invite"}, audit.Page{})); len(l.Entries) != 1 {
 		t.Errorf("staff.invite entries: %d", len(l.Entries))
 	}
 
@@ -190,15 +196,15 @@ func TestOutbox(t *testing.T) {
 	must(0, e.db.UpdateMail(ctx, stored))
 	resp, body = e.do(instAdmin, "GET", base+"?status=failed", nil)
 	wantStatus(t, resp, body, http.StatusOK)
-	if failed := decodeJSON[Page[mailJSON]](t, body); len(failed.Items) != 1 || failed.Items[0].LastError != "550 mailbox unavailable" {
+	if failed := decodeJSON[api.Page[api.Mail]](t, body); len(failed.Items) != 1 || failed.Items[0].LastError != "550 mailbox unavailable" {
 		t.Errorf("failed mails: %s", body)
 	}
 	resp, body = e.do(instAdmin, "POST", base+"/"+m.ID+"/retry", nil)
 	wantStatus(t, resp, body, http.StatusOK)
-	if r := decodeJSON[mailJSON](t, body); r.Status != notify.Pending || r.Attempts != 0 {
+	if r := decodeJSON[api.Mail](t, body); r.Status != notify.Pending || r.Attempts != 0 {
 		t.Errorf("retried mail %+v", r)
 	}
-	if l := must(e.srv.Audit.List(ctx, e.I.ID, audit.Filter{Action: "mail.retry"}, audit.Page{})); len(l.Entries) != 1 ||
+	if l := must(e.cfg.Audit.List(ctx, e.I.ID, audit.Filter{Action: "mail.retry"}, audit.Page{})); len(l.Entries) != 1 ||
 		l.Entries[0].Actor != "user-"+instAdmin {
 		t.Errorf("mail.retry entries: %+v", l.Entries)
 	}

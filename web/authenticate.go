@@ -1,19 +1,14 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/web/request"
 )
-
-// SessionCookie is the name of the cookie that holds a session token.
-const SessionCookie = "badged_session"
-
-var principalKey = &contextKey{"principal"}
 
 // authenticate establishes the caller of an API request from an
 // Authorization: Bearer token (a system) or else the session cookie (a
@@ -40,7 +35,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.writeError(w, r, err)
 				return
 			}
-		} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
+		} else if c, cerr := r.Cookie(request.SessionCookie); cerr == nil && c.Value != "" {
 			if p, err = s.Auth.SessionPrincipal(r.Context(), c.Value); err != nil {
 				if badged.KindOf(err) == badged.Unauthorized {
 					http.SetCookie(w, s.SessionCookie("", time.Time{}))
@@ -53,28 +48,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.writeError(w, r, badged.Errorf(badged.Unauthorized, "sign in first"))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey, p)))
+		next.ServeHTTP(w, r.WithContext(request.WithPrincipal(r.Context(), p)))
 	})
 }
 
 // SessionCookie returns the cookie that carries a session token until
-// expires: HttpOnly, SameSite=Lax, and Secure when the base URL is https.
-// An empty token returns a cookie that deletes it. Login sets it.
+// expires (see [request.NewSessionCookie]): Secure when the base URL is
+// https. An empty token returns a cookie that deletes it. Login sets it.
 func (s *Server) SessionCookie(token string, expires time.Time) *http.Cookie {
-	c := &http.Cookie{
-		Name: SessionCookie, Value: token, Path: "/", Expires: expires,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: strings.HasPrefix(s.BaseURL, "https://"),
-	}
-	if token == "" {
-		c.MaxAge = -1
-		c.Expires = time.Time{}
-	}
-	return c
-}
-
-// principal returns the caller that authenticate established.
-func principal(r *http.Request) *auth.Principal {
-	p, _ := r.Context().Value(principalKey).(*auth.Principal)
-	return p
+	return request.NewSessionCookie(token, expires, strings.HasPrefix(s.BaseURL, "https://"))
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/web/request"
 )
 
 func TestAuthenticate(t *testing.T) {
@@ -47,7 +48,7 @@ func TestAuthenticate(t *testing.T) {
 		}
 		var cleared bool
 		for _, c := range resp.Cookies() {
-			cleared = cleared || c.Name == SessionCookie && c.MaxAge < 0
+			cleared = cleared || c.Name == request.SessionCookie && c.MaxAge < 0
 		}
 		if !cleared {
 			t.Error("the expired session's cookie was not cleared")

@@ -18,6 +18,7 @@ import (
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/web/api"
 )
 
 // union returns the callers of every list, once each.
@@ -106,12 +107,12 @@ func matrix() map[string]matrixCase {
 			return "/credentials/issue", map[string]any{"credential": genericVC(), "options": map[string]any{"issuer": e.S.ID}}
 		}},
 		"POST /api/v1/issuers/{issuerID}/credentials/status": {awardS, func(e *env) (string, any) {
-			signed := must(e.srv.Credentials.SignCredential(context.Background(), e.S.ID, genericVC(), issuance.SignOptions{}))
+			signed := must(e.cfg.Credentials.SignCredential(context.Background(), e.S.ID, genericVC(), issuance.SignOptions{}))
 			return "/api/v1/issuers/" + e.S.ID + "/credentials/status", map[string]any{"credentialId": signed.ID,
 				"credentialStatus": []any{map[string]any{"type": "BitstringStatusListEntry", "status": "revoked"}}}
 		}},
 		"POST /credentials/status": {[]string{ownSIS}, func(e *env) (string, any) {
-			signed := must(e.srv.Credentials.SignCredential(context.Background(), e.S.ID, genericVC(), issuance.SignOptions{}))
+			signed := must(e.cfg.Credentials.SignCredential(context.Background(), e.S.ID, genericVC(), issuance.SignOptions{}))
 			return "/credentials/status", map[string]any{"credentialId": signed.ID,
 				"credentialStatus": []any{map[string]any{"type": "BitstringStatusListEntry", "status": "revoked"}}}
 		}},
@@ -162,12 +163,12 @@ func matrix() map[string]matrixCase {
 		"GET /api/v1/me":           {signedIn, fixed(func(e *env) string { return "/api/v1/me" })},
 		"GET /api/v1/institutions": {signedIn, fixed(func(e *env) string { return "/api/v1/institutions" })},
 		"POST /api/v1/institutions": {onlySU, func(e *env) (string, any) {
-			return "/api/v1/institutions", institutionView(ptr(institutionFixture(fmt.Sprintf("n%d.example.edu", e.next()))))
+			return "/api/v1/institutions", api.InstitutionOf(ptr(institutionFixture(fmt.Sprintf("n%d.example.edu", e.next()))))
 		}},
 		"GET /api/v1/institutions/{institutionID}": {readI, fixed(func(e *env) string { return "/api/v1/institutions/" + e.I.ID })},
 		"PUT /api/v1/institutions/{institutionID}": {adminI, func(e *env) (string, any) {
 			in := must(e.db.Institution(ctx, e.I.ID))
-			return "/api/v1/institutions/" + in.ID, institutionView(in)
+			return "/api/v1/institutions/" + in.ID, api.InstitutionOf(in)
 		}},
 		"GET /api/v1/institutions/{institutionID}/groups": {readI, fixed(func(e *env) string { return "/api/v1/institutions/" + e.I.ID + "/groups" })},
 		"POST /api/v1/institutions/{institutionID}/groups": {adminI, func(e *env) (string, any) {
@@ -201,7 +202,7 @@ func matrix() map[string]matrixCase {
 
 		"GET /api/v1/groups/{groupID}": {readG, fixed(func(e *env) string { return "/api/v1/groups/" + e.G.ID })},
 		"PUT /api/v1/groups/{groupID}": {adminG, func(e *env) (string, any) {
-			return "/api/v1/groups/" + e.G.ID, groupView(must(e.db.Group(ctx, e.G.ID)))
+			return "/api/v1/groups/" + e.G.ID, api.GroupOf(must(e.db.Group(ctx, e.G.ID)))
 		}},
 		"POST /api/v1/groups/{groupID}/archive": {adminG, func(e *env) (string, any) {
 			return "/api/v1/groups/" + e.G.ID + "/archive", map[string]int64{"version": must(e.db.Group(ctx, e.G.ID)).Version}
@@ -214,20 +215,20 @@ func matrix() map[string]matrixCase {
 
 		"GET /api/v1/issuers/{issuerID}": {readS, fixed(func(e *env) string { return "/api/v1/issuers/" + e.S.ID })},
 		"PUT /api/v1/issuers/{issuerID}": {adminS, func(e *env) (string, any) {
-			return "/api/v1/issuers/" + e.S.ID, issuerView(must(e.db.Issuer(ctx, e.S.ID)))
+			return "/api/v1/issuers/" + e.S.ID, api.IssuerOf(must(e.db.Issuer(ctx, e.S.ID)))
 		}},
 		"POST /api/v1/issuers/{issuerID}/archive": {adminS, func(e *env) (string, any) {
 			return "/api/v1/issuers/" + e.S.ID + "/archive", map[string]int64{"version": must(e.db.Issuer(ctx, e.S.ID)).Version}
 		}},
 		"GET /api/v1/issuers/{issuerID}/badgeclasses": {readS, fixed(func(e *env) string { return "/api/v1/issuers/" + e.S.ID + "/badgeclasses" })},
 		"POST /api/v1/issuers/{issuerID}/badgeclasses": {adminS, func(e *env) (string, any) {
-			return "/api/v1/issuers/" + e.S.ID + "/badgeclasses", badgeClassView(ptr(badgeClassFixture(e.S.ID)))
+			return "/api/v1/issuers/" + e.S.ID + "/badgeclasses", api.BadgeClassOf(ptr(badgeClassFixture(e.S.ID)))
 		}},
 		"GET /api/v1/issuers/{issuerID}/staff": {adminS, fixed(func(e *env) string { return "/api/v1/issuers/" + e.S.ID + "/staff" })},
 
 		"GET /api/v1/badgeclasses/{badgeClassID}": {readB, fixed(func(e *env) string { return "/api/v1/badgeclasses/" + e.B.ID })},
 		"PUT /api/v1/badgeclasses/{badgeClassID}": {editB, func(e *env) (string, any) {
-			return "/api/v1/badgeclasses/" + e.B.ID, badgeClassView(must(e.db.BadgeClass(ctx, e.B.ID)))
+			return "/api/v1/badgeclasses/" + e.B.ID, api.BadgeClassOf(must(e.db.BadgeClass(ctx, e.B.ID)))
 		}},
 		"POST /api/v1/badgeclasses/{badgeClassID}/publish": {editB, func(e *env) (string, any) {
 			return "/api/v1/badgeclasses/" + e.B.ID + "/publish", map[string]int64{"version": must(e.db.BadgeClass(ctx, e.B.ID)).Version}
@@ -281,7 +282,7 @@ func (e *env) publishB() {
 func (e *env) bulkJob() *bulk.Job {
 	e.publishB()
 	file := fmt.Sprintf("email\nbulk%d@example.org\n", e.next())
-	return must(e.srv.Bulk.Submit(context.Background(), root, e.B.ID, strings.NewReader(file), time.Time{}))
+	return must(e.cfg.Bulk.Submit(context.Background(), root, e.B.ID, strings.NewReader(file), time.Time{}))
 }
 
 // mail enqueues a mail in I's outbox, failed when failed says so, and
@@ -289,7 +290,7 @@ func (e *env) bulkJob() *bulk.Job {
 func (e *env) mail(failed bool) string {
 	ctx := context.Background()
 	id := fmt.Sprintf("matrix-mail-%d", e.next())
-	must(0, e.srv.Outbox.Enqueue(ctx, notify.Message{ID: id, InstitutionID: e.I.ID, To: "someone@example.org", Lang: "en",
+	must(0, e.cfg.Outbox.Enqueue(ctx, notify.Message{ID: id, InstitutionID: e.I.ID, To: "someone@example.org", Lang: "en",
 		Template: notify.TemplateRevoked, Data: notify.Revoked{RecipientName: "Someone", Reason: "test"}}))
 	if failed {
 		m := must(e.db.Mail(ctx, id))
@@ -339,8 +340,11 @@ func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
 	e := newEnv(t)
 	e.enableIssuance()
 	e.public()
-	e.srv.Bulk = bulk.NewService(e.db, e.is)
-	e.srv.Audit, e.srv.Outbox = audit.New(e.db), must(notify.NewOutbox(e.db))
+	e.set(func(a *API) {
+		a.Bulk = bulk.NewService(e.db, e.is)
+		a.Audit = audit.New(e.db)
+		a.Outbox = must(notify.NewOutbox(e.db))
+	})
 	e.enableLogin()
 	e.awarding()
 	m := matrix()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/api"
 )
 
 // people are the callers who are persons signed in: each may request a
@@ -22,7 +23,9 @@ var people = []string{learner, superuser, instAdmin, groupAdmin, groupAward, iss
 // need.
 func (e *env) awarding() *walletEnv {
 	we := e.wallet()
-	e.srv.Issuer = we.is
+	e.set(func(a *API) {
+		a.Issuer = we.is
+	})
 	return we
 }
 
@@ -35,7 +38,7 @@ var matrixLearner = issuer.Learner{UserID: "user-" + learner, Emails: []string{l
 func (e *env) directB() *issuer.Award {
 	e.publishB()
 	rows := []issuer.DirectAwardInput{{Recipient: issuer.Recipient{Email: matrixLearner.Emails[0]}}}
-	return must(e.srv.Issuer.DirectAward(context.Background(), root, e.B.ID, rows, time.Time{}))[0]
+	return must(e.cfg.Issuer.DirectAward(context.Background(), root, e.B.ID, rows, time.Time{}))[0]
 }
 
 // requestB records a request for badge class B by a fresh learner.
@@ -43,14 +46,14 @@ func (e *env) requestB() *issuer.Award {
 	e.publishB()
 	n := e.next()
 	l := issuer.Learner{UserID: fmt.Sprintf("requester-%d", n), Emails: []string{fmt.Sprintf("requester%d@example.org", n)}}
-	return must(e.srv.Issuer.RequestBadge(context.Background(), l, e.B.ID, "", nil))
+	return must(e.cfg.Issuer.RequestBadge(context.Background(), l, e.B.ID, "", nil))
 }
 
 // acceptedB is an approved request of badge class B, its credential
 // issued.
 func (e *env) acceptedB() *issuer.Award {
 	a := e.requestB()
-	return must(e.srv.Issuer.ApproveRequests(context.Background(), root, a.ID))[0]
+	return must(e.cfg.Issuer.ApproveRequests(context.Background(), root, a.ID))[0]
 }
 
 // awardMatrix is the authorization matrix of the award routes (award.go).
@@ -102,7 +105,7 @@ func awardMatrix() map[string]matrixCase {
 }
 
 type awardPageJSON struct {
-	Items []awardJSON `json:"items"`
+	Items []api.Award `json:"items"`
 	Next  string      `json:"next"`
 }
 
@@ -121,7 +124,7 @@ func TestAwardFlows(t *testing.T) {
 		e.t = t
 		resp, body := e.do(learner, http.MethodPost, bc+"/requests", map[string]any{"narrative": "Passed", "evidence": []string{"https://example.org/work"}})
 		wantStatus(t, resp, body, http.StatusCreated)
-		req := decodeJSON[awardJSON](t, body)
+		req := decodeJSON[api.Award](t, body)
 		if req.State != issuer.AwardRequested || req.Recipient.HolderDID != holder || req.Recipient.Email != "learner@example.org" {
 			t.Fatalf("request %s", body)
 		}
@@ -135,7 +138,7 @@ func TestAwardFlows(t *testing.T) {
 
 		resp, body = e.do(issAward, http.MethodPost, "/api/v1/awards/approve", map[string]any{"ids": []string{req.ID}})
 		wantStatus(t, resp, body, http.StatusOK)
-		res := decodeJSON[approveResultJSON](t, body)
+		res := decodeJSON[api.ApproveResult](t, body)
 		if len(res.Items) != 1 || res.Items[0].State != issuer.AwardAccepted || res.Items[0].CredentialID == "" || len(res.Errors) != 0 {
 			t.Fatalf("approve %s", body)
 		}
@@ -145,7 +148,7 @@ func TestAwardFlows(t *testing.T) {
 		// The learner sees it without the staff's IDs.
 		resp, body = e.do(learner, http.MethodGet, "/api/v1/me/awards/"+req.ID, nil)
 		wantStatus(t, resp, body, http.StatusOK)
-		if v := decodeJSON[awardJSON](t, body); v.DecidedBy != "" || v.State != issuer.AwardAccepted {
+		if v := decodeJSON[api.Award](t, body); v.DecidedBy != "" || v.State != issuer.AwardAccepted {
 			t.Errorf("learner view %s", body)
 		}
 		// Staff revoke it with a reason.
@@ -153,7 +156,7 @@ func TestAwardFlows(t *testing.T) {
 		wantStatus(t, resp, body, http.StatusBadRequest)
 		resp, body = e.do(issAward, http.MethodPost, "/api/v1/awards/"+req.ID+"/revoke", map[string]string{"reason": "fraud"})
 		wantStatus(t, resp, body, http.StatusOK)
-		if v := decodeJSON[awardJSON](t, body); v.State != issuer.AwardRevoked || v.RevokeReason != "fraud" {
+		if v := decodeJSON[api.Award](t, body); v.State != issuer.AwardRevoked || v.RevokeReason != "fraud" {
 			t.Errorf("revoked %s", body)
 		}
 	})
@@ -162,14 +165,14 @@ func TestAwardFlows(t *testing.T) {
 		e.t = t
 		resp, body := e.do(viewer, http.MethodPost, bc+"/requests", nil)
 		wantStatus(t, resp, body, http.StatusCreated)
-		req := decodeJSON[awardJSON](t, body)
+		req := decodeJSON[api.Award](t, body)
 		resp, body = e.do(otherAdmin, http.MethodPost, "/api/v1/awards/"+req.ID+"/deny", map[string]string{"reason": "no"})
 		if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("other institution's admin denied: %d %s", resp.StatusCode, body)
 		}
 		resp, body = e.do(bcAward, http.MethodPost, "/api/v1/awards/"+req.ID+"/deny", map[string]string{"reason": "Not enough evidence"})
 		wantStatus(t, resp, body, http.StatusOK)
-		if v := decodeJSON[awardJSON](t, body); v.State != issuer.AwardDenied || v.DenyReason != "Not enough evidence" {
+		if v := decodeJSON[api.Award](t, body); v.State != issuer.AwardDenied || v.DenyReason != "Not enough evidence" {
 			t.Errorf("denied %s", body)
 		}
 	})
@@ -204,14 +207,14 @@ func TestAwardFlows(t *testing.T) {
 		inst := "/api/v1/institutions/" + e.I.ID
 		resp, body = e.do(instAdmin, http.MethodGet, inst, nil)
 		wantStatus(t, resp, body, http.StatusOK)
-		in := decodeJSON[institutionJSON](t, body)
-		if in.Terms != (termsJSON{}) {
+		in := decodeJSON[api.Institution](t, body)
+		if in.Terms != (api.Terms{}) {
 			t.Fatalf("terms before any were set: %s", body)
 		}
-		in.Terms = termsJSON{Version: "2026-1", Text: textJSON{NL: "Voorwaarden", EN: "Terms"}}
+		in.Terms = api.Terms{Version: "2026-1", Text: api.Text{NL: "Voorwaarden", EN: "Terms"}}
 		resp, body = e.do(instAdmin, http.MethodPut, inst, in)
 		wantStatus(t, resp, body, http.StatusOK)
-		in = decodeJSON[institutionJSON](t, body)
+		in = decodeJSON[api.Institution](t, body)
 		if in.Terms.Version != "2026-1" || in.Terms.Text.EN != "Terms" {
 			t.Fatalf("terms after the update: %s", body)
 		}
@@ -221,7 +224,7 @@ func TestAwardFlows(t *testing.T) {
 		wantStatus(t, resp, body, http.StatusBadRequest) // a new text needs a new version
 		resp, body = e.do(learner, http.MethodGet, "/api/v1/me/awards/"+mine.ID, nil)
 		wantStatus(t, resp, body, http.StatusOK)
-		if v := decodeJSON[awardJSON](t, body); v.Terms == nil || *v.Terms != in.Terms {
+		if v := decodeJSON[api.Award](t, body); v.Terms == nil || *v.Terms != in.Terms {
 			t.Fatalf("the learner's award without the institution's terms: %s", body)
 		}
 
@@ -231,14 +234,14 @@ func TestAwardFlows(t *testing.T) {
 		wantStatus(t, resp, body, http.StatusConflict)
 		resp, body = e.do(learner, http.MethodPost, "/api/v1/me/awards/"+mine.ID+"/claim", map[string]string{"termsVersion": "2026-1"})
 		wantStatus(t, resp, body, http.StatusOK)
-		if v := decodeJSON[awardJSON](t, body); v.TermsVersion != "2026-1" || v.Terms != nil {
+		if v := decodeJSON[api.Award](t, body); v.TermsVersion != "2026-1" || v.Terms != nil {
 			t.Fatalf("claimed %s", body)
 		}
-		if v := decodeJSON[awardJSON](t, body); v.State != issuer.AwardAccepted || v.Recipient.HolderDID != holder || v.CredentialID == "" {
+		if v := decodeJSON[api.Award](t, body); v.State != issuer.AwardAccepted || v.Recipient.HolderDID != holder || v.CredentialID == "" {
 			t.Fatalf("claimed %s", body)
 		}
 		// The institution's terms removed, any version is accepted again.
-		in.Terms = termsJSON{}
+		in.Terms = api.Terms{}
 		resp, body = e.do(instAdmin, http.MethodPut, inst, in)
 		wantStatus(t, resp, body, http.StatusOK)
 		resp, body = e.do(learner, http.MethodPost, "/api/v1/me/awards/"+mine.ID+"/reject", nil)
@@ -250,7 +253,7 @@ func TestAwardFlows(t *testing.T) {
 		// Withdraw the other; withdrawing a claimed one is a conflict.
 		resp, body = e.do(issAdmin, http.MethodDelete, "/api/v1/awards/"+other.ID, nil)
 		wantStatus(t, resp, body, http.StatusOK)
-		if v := decodeJSON[awardJSON](t, body); v.State != issuer.AwardDeleted {
+		if v := decodeJSON[api.Award](t, body); v.State != issuer.AwardDeleted {
 			t.Errorf("deleted %s", body)
 		}
 		resp, body = e.do(issAdmin, http.MethodDelete, "/api/v1/awards/"+mine.ID, nil)
@@ -260,7 +263,7 @@ func TestAwardFlows(t *testing.T) {
 		a := e.directB()
 		resp, body = e.do(learner, http.MethodPost, "/api/v1/me/awards/"+a.ID+"/reject", nil)
 		wantStatus(t, resp, body, http.StatusOK)
-		if v := decodeJSON[awardJSON](t, body); v.State != issuer.AwardRejected {
+		if v := decodeJSON[api.Award](t, body); v.State != issuer.AwardRejected {
 			t.Errorf("rejected %s", body)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/page"
 )
 
 // TestBackpackInBrowser opens the backpack, a credential and its public
@@ -108,7 +109,7 @@ func TestBackpackInBrowser(t *testing.T) {
 		if !strings.Contains(text(`li.holding[data-holding="`+a.ID+`"] h3`), "Statistics") {
 			t.Error("the backpack does not list the credential")
 		}
-		if !strings.Contains(text("#pending"), backpackText["en"]["termsAccept"]) {
+		if !strings.Contains(text("#pending"), page.BackpackText["en"]["termsAccept"]) {
 			t.Error("no pending award with its terms")
 		}
 	})

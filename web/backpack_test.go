@@ -15,13 +15,18 @@ import (
 
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/request"
 )
 
 // backpack wires the backpack and an issuer service that issues on claim
 // into e's server.
 func (e *env) backpack() *walletEnv {
 	we := e.wallet()
-	e.srv.Issuer = we.is
+	e.set(func(a *API) {
+		a.Issuer = we.is
+	})
 	return we
 }
 
@@ -51,7 +56,7 @@ func (e *env) browseRequest(caller string, req *http.Request, follow bool) (*htt
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 	}
 	if c := e.cookie[caller]; c != "" {
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: c})
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: c})
 	}
 	client := *e.ts.Client()
 	if !follow {
@@ -160,9 +165,9 @@ func TestBackpackPages(t *testing.T) {
 		status int
 		text   string
 	}{
-		{"fail/terms not ticked", claimForm(false, "2026-1"), http.StatusBadRequest, backpackText["en"]["termsRequired"]},
-		{"fail/old terms", claimForm(true, "2001-1"), http.StatusConflict, backpackText["en"]["termsChanged"]},
-		{"fail/fallback terms", claimForm(true, ""), http.StatusConflict, backpackText["en"]["termsChanged"]},
+		{"fail/terms not ticked", claimForm(false, "2026-1"), http.StatusBadRequest, page.BackpackText["en"]["termsRequired"]},
+		{"fail/old terms", claimForm(true, "2001-1"), http.StatusConflict, page.BackpackText["en"]["termsChanged"]},
+		{"fail/fallback terms", claimForm(true, ""), http.StatusConflict, page.BackpackText["en"]["termsChanged"]},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			we.t = t
@@ -181,7 +186,7 @@ func TestBackpackPages(t *testing.T) {
 		we.t = t
 		req, _ := http.NewRequest("POST", we.ts.URL+"/backpack/awards/"+a.ID+"/claim", strings.NewReader(claimForm(true, "2026-1").Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: we.cookie[learner]})
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: we.cookie[learner]})
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		resp, body := we.send(req)
 		wantStatus(t, resp, body, http.StatusForbidden)
@@ -191,7 +196,7 @@ func TestBackpackPages(t *testing.T) {
 	// Claim with the terms: the credential's page.
 	resp, doc = we.browse(learner, "POST", "/backpack/awards/"+a.ID+"/claim", claimForm(true, "2026-1"), true)
 	wantPage(t, resp, doc, 200)
-	if resp.Request.URL.Path != "/backpack/"+a.ID || doc.Find("#notice").Text() != backpackText["en"]["claimed"] ||
+	if resp.Request.URL.Path != "/backpack/"+a.ID || doc.Find("#notice").Text() != page.BackpackText["en"]["claimed"] ||
 		doc.Find("h1").Text() != "Statistics" {
 		t.Fatalf("after the claim: %s, notice %q, h1 %q", resp.Request.URL, doc.Find("#notice").Text(), doc.Find("h1").Text())
 	}
@@ -254,7 +259,7 @@ func TestBackpackPages(t *testing.T) {
 	if u := resp.Request.URL; u.RawQuery != "done=public" || u.Fragment != "share" {
 		t.Errorf("share redirected to %s, want %s?done=public#share", u, hp)
 	}
-	if got, want := strings.TrimSpace(doc.Find("#notice").Text()), backpackText["en"]["sharedPublic"]; got != want || want == "" {
+	if got, want := strings.TrimSpace(doc.Find("#notice").Text()), page.BackpackText["en"]["sharedPublic"]; got != want || want == "" {
 		t.Errorf("notice after sharing %q, want %q", got, want)
 	}
 	if v, _ := doc.Find("#share-state").Attr("data-public"); v != "true" {
@@ -289,7 +294,7 @@ func TestBackpackPages(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
 	}
-	if d := meta("property", "og:description"); !strings.Contains(d, "Department") || !strings.Contains(d, pageText["en"]["result.valid"]) {
+	if d := meta("property", "og:description"); !strings.Contains(d, "Department") || !strings.Contains(d, page.VerifyText["en"]["result.valid"]) {
 		t.Errorf("og:description %q", d)
 	}
 	if meta("name", "twitter:card") != "summary" || meta("name", "twitter:title") != "Statistics" {
@@ -303,7 +308,7 @@ func TestBackpackPages(t *testing.T) {
 	}
 	resp, body := we.do(anonymous, "GET", sp, nil)
 	wantStatus(t, resp, body, 200)
-	if pub := decodeJSON[publicShareJSON](t, body); pub.Verification == nil || !pub.Verification.Verified {
+	if pub := decodeJSON[api.PublicShare](t, body); pub.Verification == nil || !pub.Verification.Verified {
 		t.Errorf("JSON of the share: %s", body)
 	}
 	resp, body = we.do(anonymous, "GET", sp+"/image.png", nil)
@@ -323,7 +328,7 @@ func TestBackpackPages(t *testing.T) {
 	for _, path := range []string{sp, "/s/no-such-share"} {
 		resp, doc = we.browse(anonymous, "GET", path, nil, true)
 		wantPage(t, resp, doc, http.StatusNotFound)
-		if doc.Find("h1").Text() != backpackText["en"]["notFoundTitle"] || doc.Find(`meta[property="og:title"]`).Length() != 0 {
+		if doc.Find("h1").Text() != page.BackpackText["en"]["notFoundTitle"] || doc.Find(`meta[property="og:title"]`).Length() != 0 {
 			t.Errorf("%s private: %q", path, doc.Find("h1").Text())
 		}
 	}
@@ -341,7 +346,7 @@ func TestBackpackPages(t *testing.T) {
 	}
 	resp, doc = we.browse(learner, "GET", hp, nil, true)
 	wantPage(t, resp, doc, 200)
-	if doc.Find("#state-text").Text() != backpackText["en"]["stateRevokedText"] {
+	if doc.Find("#state-text").Text() != page.BackpackText["en"]["stateRevokedText"] {
 		t.Errorf("revoked detail: %q", doc.Find("#state-text").Text())
 	}
 
@@ -468,7 +473,7 @@ func TestBackpackImport(t *testing.T) {
 
 	resp, doc = we.importPost(learner, map[string]string{"credential": string(c.JSON)})
 	wantPage(t, resp, doc, 200)
-	if !strings.HasPrefix(resp.Request.URL.Path, "/backpack/imp_") || doc.Find("#notice").Text() != backpackText["en"]["importDone"] {
+	if !strings.HasPrefix(resp.Request.URL.Path, "/backpack/imp_") || doc.Find("#notice").Text() != page.BackpackText["en"]["importDone"] {
 		t.Fatalf("after import: %s, notice %q", resp.Request.URL, doc.Find("#notice").Text())
 	}
 	if v, _ := doc.Find("#verification").Attr("data-verified"); v != "true" {
@@ -510,7 +515,7 @@ func TestBackpackAccount(t *testing.T) {
 	}
 	resp, doc = we.browse(learner, "POST", "/backpack/account/delete", url.Values{"confirm": {"yes"}}, true)
 	wantPage(t, resp, doc, 200)
-	if doc.Find("h1").Text() != backpackText["en"]["deletedTitle"] {
+	if doc.Find("h1").Text() != page.BackpackText["en"]["deletedTitle"] {
 		t.Errorf("after deletion: %q", doc.Find("h1").Text())
 	}
 	resp, _ = we.browse(learner, "GET", "/backpack", nil, false)
@@ -519,35 +524,6 @@ func TestBackpackAccount(t *testing.T) {
 	}
 	resp, body := we.do(anonymous, "GET", "/s/"+sh.ID, nil)
 	wantStatus(t, resp, body, http.StatusNotFound)
-}
-
-// TestBackpackText: both languages have every text.
-func TestBackpackText(t *testing.T) {
-	for lang, other := range map[string]string{"en": "nl", "nl": "en"} {
-		for k := range backpackText[lang] {
-			if _, ok := backpackText[other][k]; !ok {
-				t.Errorf("%q is in %s but not in %s", k, lang, other)
-			}
-		}
-		if _, ok := fallbackTerms[lang]; !ok {
-			t.Errorf("no terms in %s", lang)
-		}
-	}
-}
-
-func TestWantsHTML(t *testing.T) {
-	for accept, want := range map[string]bool{
-		"": false, "application/json": false, "*/*": true, "text/html": true,
-		"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8":                                                      true,
-		"application/json, text/html;q=0.5":                                                                                    false,
-		"application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7, image/png;q=0.5": false,
-	} {
-		r, _ := http.NewRequest("GET", "/", nil)
-		r.Header.Set("Accept", accept)
-		if got := wantsHTML(r); got != want {
-			t.Errorf("wantsHTML(%q) = %v", accept, got)
-		}
-	}
 }
 
 // ---- the authorization matrix of the learner's pages
@@ -612,7 +588,7 @@ func init() {
 // signed in goes on to their backpack.
 func TestHomePage(t *testing.T) {
 	we := newWalletEnv(t).backpack()
-	for lang, title := range map[string]string{"en": backpackText["en"]["homeTitle"], "nl": backpackText["nl"]["homeTitle"]} {
+	for lang, title := range map[string]string{"en": page.BackpackText["en"]["homeTitle"], "nl": page.BackpackText["nl"]["homeTitle"]} {
 		resp, doc := we.browse(anonymous, "GET", "/?lang="+lang, nil, false)
 		wantPage(t, resp, doc, http.StatusOK)
 		if got := doc.Find("#home h1").Text(); got != title {

@@ -1,12 +1,13 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/page"
 )
 
 // limitBody refuses a request whose declared body exceeds MaxBodyBytes
@@ -20,7 +21,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		max := s.maxBody()
 		if r.ContentLength > max {
-			if isFormPost(r) && wantsHTML(r) && !strings.HasPrefix(r.URL.Path, "/api/") {
+			if isFormPost(r) && page.WantsHTML(r) && !strings.HasPrefix(r.URL.Path, "/api/") {
 				s.tooLargePage(w, r, max)
 				return
 			}
@@ -32,16 +33,6 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// overLimit reports whether err is a request body cut at its limit (by
-// limitBody or http.MaxBytesReader), and the limit.
-func overLimit(err error) (limit int64, ok bool) {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return mbe.Limit, true
-	}
-	return 0, false
 }
 
 // maxBody is the limit on a request body: MaxBodyBytes, or
@@ -69,22 +60,24 @@ var formPages = map[string]bool{"/verify": true, "/backpack/import": true}
 // Accept-Language.
 func (s *Server) tooLargePage(w http.ResponseWriter, r *http.Request, max int64) {
 	r.Body = http.NoBody
-	p := messagePage{basePage: s.basePage(w, r, ""), Status: http.StatusRequestEntityTooLarge}
-	p.Heading, p.Text = p.T["tooLargeTitle"], fmt.Sprintf(p.T["tooLargeText"], sizeText(max))
+	back := ""
 	if formPages[r.URL.Path] {
-		p.Back = r.URL.RequestURI()
+		back = r.URL.RequestURI()
 	}
-	p.Title = p.Heading
-	s.renderHTML(w, r, http.StatusRequestEntityTooLarge, "backpack_message", p)
+	s.pages.Message(w, r, http.StatusRequestEntityTooLarge, back, func(t map[string]string, lang string) (string, string) {
+		return t["tooLargeTitle"], fmt.Sprintf(t["tooLargeText"], page.SizeText(max))
+	})
 }
 
-// sizeText says n bytes in MiB or KiB when it is a whole number of them.
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
+// limitBodyOrUpload is limitBody for every request but an upload (a bulk
+// award file, an image), whose handler bounds the body itself.
+func (s *Server) limitBodyOrUpload(next http.Handler) http.Handler {
+	limited := s.limitBody(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if api.IsUpload(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		limited.ServeHTTP(w, r)
+	})
 }

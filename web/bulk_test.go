@@ -12,11 +12,14 @@ import (
 
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/api"
 )
 
 func TestBulkUpload(t *testing.T) {
 	e := newEnv(t)
-	e.srv.Bulk = bulk.NewService(e.db, e.is)
+	e.set(func(a *API) {
+		a.Bulk = bulk.NewService(e.db, e.is)
+	})
 	e.publishB()
 	path := "/api/v1/badgeclasses/" + e.B.ID + "/bulk-awards"
 	send := func(t *testing.T, ct string, body io.Reader, length int64) (*http.Response, []byte) {
@@ -30,7 +33,7 @@ func TestBulkUpload(t *testing.T) {
 	t.Run("ok/text-csv", func(t *testing.T) {
 		file := "email;EPPN;narrative;evidence;grade\na@example.org;a@i.example.edu;Did it;https://e.example.org;8\n"
 		resp, body := send(t, "text/csv", strings.NewReader(file), int64(len(file)))
-		var job bulkJobJSON
+		var job api.BulkJob
 		if resp.StatusCode != http.StatusAccepted || json.Unmarshal(body, &job) != nil || job.State != bulk.Queued || job.Total != 1 {
 			t.Fatalf("%d %s", resp.StatusCode, body)
 		}
@@ -57,7 +60,7 @@ func TestBulkUpload(t *testing.T) {
 	t.Run("fail/rejected-422", func(t *testing.T) {
 		file := "email;narrative\nbad-email;x\nb@example.org;=cmd|' /C calc'!A0\nb@example.org;ok\n"
 		resp, body := send(t, "text/csv", strings.NewReader(file), int64(len(file)))
-		var p rejectedProblem
+		var p api.RejectedProblem
 		if resp.StatusCode != http.StatusUnprocessableEntity || resp.Header.Get("Content-Type") != "application/problem+json" ||
 			json.Unmarshal(body, &p) != nil || len(p.Report) != 2 || p.Job.State != bulk.Rejected {
 			t.Fatalf("%d %s", resp.StatusCode, body)

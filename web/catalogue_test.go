@@ -10,6 +10,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/catalogue"
+	"github.com/badged/badged/web/request"
 )
 
 // catalogueFixture publishes B ("Statistics") and adds to S a published
@@ -89,7 +92,7 @@ func TestCataloguePages(t *testing.T) {
 			if got := catalogueIDs(doc); strings.Join(got, ",") != strings.Join(tc.want, ",") {
 				t.Errorf("listed %v, want %v", got, tc.want)
 			}
-			if len(tc.want) == 0 && doc.Find("#none").Text() != backpackText["en"]["catalogueNoneMatch"] {
+			if len(tc.want) == 0 && doc.Find("#none").Text() != page.BackpackText["en"]["catalogueNoneMatch"] {
 				t.Errorf("no 'none match' text: %q", doc.Find("#none").Text())
 			}
 		})
@@ -108,7 +111,7 @@ func TestCataloguePages(t *testing.T) {
 	// by its ETag, as README "Security headers" says: the same ETag
 	// answers 304 without a body.
 	etag := resp.Header.Get("ETag")
-	if cc := resp.Header.Get("Cache-Control"); cc != catalogueCacheControl || etag == "" {
+	if cc := resp.Header.Get("Cache-Control"); cc != catalogue.CacheControl || etag == "" {
 		t.Errorf("catalogue signed out: Cache-Control %q, ETag %q", cc, etag)
 	}
 	revalidate, _ := http.NewRequest(http.MethodGet, we.ts.URL+"/catalogue?lang=nl", nil)
@@ -178,7 +181,7 @@ func TestCataloguePages(t *testing.T) {
 		we.t = t
 		req, _ := http.NewRequest("POST", we.ts.URL+"/catalogue/"+ds.ID+"/request", strings.NewReader(url.Values{"narrative": {"x"}, "evidence": {"https://w.example/"}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: we.cookie[learner]})
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: we.cookie[learner]})
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		resp, body := we.send(req)
 		wantStatus(t, resp, body, http.StatusForbidden)
@@ -199,7 +202,7 @@ func TestCataloguePages(t *testing.T) {
 	resp, doc = we.browse(learner, "POST", "/catalogue/"+ds.ID+"/request?lang=en",
 		url.Values{"narrative": {"I built a model."}, "evidence": {"https://work.example/1\r\nhttps://work.example/2\r\n"}}, true)
 	wantPage(t, resp, doc, 200)
-	if resp.Request.URL.Path != "/backpack" || doc.Find("#notice").Text() != backpackText["en"]["requestDone"] {
+	if resp.Request.URL.Path != "/backpack" || doc.Find("#notice").Text() != page.BackpackText["en"]["requestDone"] {
 		t.Fatalf("after the request: %s, notice %q", resp.Request.URL, doc.Find("#notice").Text())
 	}
 	req := doc.Find(`#requests li[data-state="requested"]`)

@@ -17,6 +17,7 @@ import (
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
+	"github.com/badged/badged/web/render"
 )
 
 // TestVerificationsCap is acceptance 5 for load: while as many
@@ -47,7 +48,7 @@ func TestVerificationsCap(t *testing.T) {
 	client := egress.NewClient(egress.Policy{AllowHosts: []string{host}, Timeout: 30 * time.Second})
 	v := verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
 		verifier.WithStatus(verifier.HTTPFetcher{Client: client}), verifier.WithClock(verifyClock))
-	ts := httptest.NewServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
+	ts := newServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
 		API{Verifier: v, Egress: client, Throttle: Throttle{Verifications: 2, Verify: -1}}))
 	t.Cleanup(ts.Close)
 
@@ -82,7 +83,7 @@ func TestVerificationsCap(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("third verification: %d, Retry-After %q: %s", resp.StatusCode, resp.Header.Get("Retry-After"), b)
 	}
-	if p := problemOf(t, resp, b); p.Type != ProblemType+"busy" || !strings.Contains(p.Detail, "(2)") {
+	if p := problemOf(t, resp, b); p.Type != render.ProblemType+"busy" || !strings.Contains(p.Detail, "(2)") {
 		t.Errorf("problem %+v", p)
 	}
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/verify", strings.NewReader("credential="+string(cred)))

@@ -1,9 +1,10 @@
 package web
 
 import (
-	"mime"
 	"net/http"
-	"strings"
+
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // requireJSON refuses, with 415, a request that sends a body (POST, PUT,
@@ -13,17 +14,12 @@ func (s *Server) requireJSON(next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
-			if r.ContentLength != 0 && !isJSON(r.Header.Get("Content-Type")) {
-				s.writeError(w, r, &statusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
+			if r.ContentLength != 0 && !request.IsJSON(r.Header.Get("Content-Type")) {
+				s.writeError(w, r, &render.StatusError{Status: http.StatusUnsupportedMediaType, Kind: "unsupported_media_type",
 					Detail: "send the request body as application/json"})
 				return
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func isJSON(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }

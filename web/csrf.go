@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/web/page"
 )
 
 // crossOrigin refuses state-changing requests (anything but GET, HEAD and
@@ -21,6 +22,12 @@ func (s *Server) crossOrigin() func(http.Handler) http.Handler {
 		}
 	}
 	c.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isAPI(r) && page.WantsHTML(r) {
+			s.pages.Message(w, r, http.StatusForbidden, "", func(t map[string]string, _ string) (string, string) {
+				return t["forbiddenTitle"], t["crossOriginText"]
+			})
+			return
+		}
 		s.writeError(w, r, badged.Errorf(badged.Forbidden, "cross-origin request refused"))
 	}))
 	return c.Handler

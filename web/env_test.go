@@ -27,6 +27,8 @@ import (
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
 )
 
 // Callers of the API, one of each kind.
@@ -69,19 +71,23 @@ func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.
 // (group G, issuer S in G, badge class B in S) and institution X, and a
 // credential for each caller.
 type env struct {
-	t      *testing.T
-	db     testStore
-	is     *issuer.Service
-	au     *auth.Service
-	srv    *Server
-	ts     *httptest.Server
-	clock  *testClock
-	I, X   *issuer.Institution
-	G      *issuer.Group
-	S      *issuer.Issuer
-	B      *issuer.BadgeClass
-	cookie map[string]string // caller → session token
-	bearer map[string]string // caller → bearer token
+	t  *testing.T
+	db testStore
+	is *issuer.Service
+	au *auth.Service
+	// cfg is what srv was built from: [env.set] changes it and builds the
+	// server anew, as serve builds it, behind the same ts.
+	cfg     API
+	srv     *Server
+	handler handlerSwap
+	ts      *httptest.Server
+	clock   *testClock
+	I, X    *issuer.Institution
+	G       *issuer.Group
+	S       *issuer.Issuer
+	B       *issuer.BadgeClass
+	cookie  map[string]string // caller → session token
+	bearer  map[string]string // caller → bearer token
 	// ownClient is the client of I whose access token ownSIS uses.
 	ownClient       *auth.Client
 	ownClientSecret string
@@ -146,12 +152,11 @@ func newEnvOn(t *testing.T, db testStore) *env {
 	// The per-client rate limits are off: the authorization matrix sends
 	// every route as every caller from one address. ratelimit_test.go
 	// tests them on this same router.
-	srv := NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Issuer: is, Auth: au, Institutions: db, Images: db,
-		Throttle: Throttle{Verify: -1, Token: -1, Login: -1}})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	e := &env{t: t, db: db, is: is, au: au, srv: srv, ts: ts, clock: clock,
-		cookie: map[string]string{}, bearer: map[string]string{}}
+	e := &env{t: t, db: db, is: is, au: au, clock: clock, cookie: map[string]string{}, bearer: map[string]string{},
+		cfg: API{Issuer: is, Auth: au, Institutions: db, Images: db, Throttle: Throttle{Verify: -1, Token: -1, Login: -1}}}
+	e.set(func(*API) {})
+	e.ts = newServer(&e.handler)
+	t.Cleanup(e.ts.Close)
 	ctx := context.Background()
 	e.I = must(is.CreateInstitution(ctx, root, institutionFixture("i.example.edu")))
 	e.X = must(is.CreateInstitution(ctx, root, institutionFixture("x.example.edu")))
@@ -184,6 +189,41 @@ func newEnvOn(t *testing.T, db testStore) *env {
 	e.ownClient, e.ownClientSecret = e.client(e.I.ID)
 	e.bearer[ownSIS] = e.accessToken(e.ownClient.ID, e.ownClientSecret)
 	return e
+}
+
+// set changes the env's configuration with change and builds its server
+// anew from it.
+func (e *env) set(change func(*API)) {
+	change(&e.cfg)
+	e.srv = NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), e.cfg)
+	e.handler.set(e.srv)
+}
+
+// newServer is httptest.NewServer for a badged handler, whose requests
+// are in English unless they ask for a language: the pages' default is
+// Dutch, and most tests read the English words.
+func newServer(h http.Handler) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept-Language") == "" {
+			r.Header.Set("Accept-Language", "en")
+		}
+		h.ServeHTTP(w, r)
+	}))
+}
+
+// handlerSwap is an http.Handler that can be replaced while it serves.
+type handlerSwap struct {
+	mu sync.RWMutex
+	h  http.Handler
+}
+
+func (s *handlerSwap) set(h http.Handler) { s.mu.Lock(); s.h = h; s.mu.Unlock() }
+
+func (s *handlerSwap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	h := s.h
+	s.mu.RUnlock()
+	h.ServeHTTP(w, r)
 }
 
 func must[T any](v T, err error) T {
@@ -274,7 +314,7 @@ func (e *env) request(caller, method, path string, body any) *http.Request {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if c := e.cookie[caller]; c != "" {
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: c})
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: c})
 	}
 	if b := e.bearer[caller]; b != "" {
 		req.Header.Set("Authorization", "Bearer "+b)
@@ -302,12 +342,12 @@ func (e *env) do(caller, method, path string, body any) (*http.Response, []byte)
 }
 
 // problem decodes a problem+json response, checking its shape.
-func problemOf(t *testing.T, resp *http.Response, body []byte) Problem {
+func problemOf(t *testing.T, resp *http.Response, body []byte) render.Problem {
 	t.Helper()
 	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("Content-Type %q, want application/problem+json; body %s", ct, body)
 	}
-	var p Problem
+	var p render.Problem
 	if err := json.Unmarshal(body, &p); err != nil {
 		t.Fatal(err)
 	}

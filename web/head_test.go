@@ -4,7 +4,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -60,7 +59,7 @@ func TestHeadOnEveryGetRoute(t *testing.T) {
 // TestHeadOnVerifierServer: the stateless verifier node answers HEAD on
 // its GET routes too (a load balancer's health check).
 func TestHeadOnVerifierServer(t *testing.T) {
-	ts := httptest.NewServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{}))
+	ts := newServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{}))
 	defer ts.Close()
 	for _, path := range []string{"/healthz", "/verify", "/static/verify.css", "/ns/badged/v1"} {
 		req, _ := http.NewRequest(http.MethodHead, ts.URL+path, nil)

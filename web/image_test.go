@@ -10,7 +10,6 @@ import (
 	"image"
 	"image/png"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -172,48 +171,10 @@ func TestUploadImage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := upload(bcEditor, "image/png", tt.body)
-			var p Problem
-			json.Unmarshal(body, &p)
+			p := problemOf(t, resp, body)
 			if resp.StatusCode != tt.status || !strings.Contains(p.Detail, tt.detail) {
 				t.Errorf("%d %q, want %d %q", resp.StatusCode, p.Detail, tt.status, tt.detail)
 			}
 		})
-	}
-}
-
-// doneContext is a context that is done (its Done channel closed) while
-// its Err stays nil, so that the stores still answer: it reaches the
-// handler's wait for an upload slot.
-type doneContext struct {
-	context.Context
-	done chan struct{}
-}
-
-func (c doneContext) Done() <-chan struct{} { return c.done }
-
-// TestUploadImageSlots checks that an upload waits for one of the
-// maxImageUploads slots: with every slot taken it ends only when the
-// request does (503), and with one free it goes through.
-func TestUploadImageSlots(t *testing.T) {
-	e := newEnv(t)
-	path := "/api/v1/badgeclasses/" + e.B.ID + "/image"
-	for range maxImageUploads {
-		e.srv.imageSlots <- struct{}{}
-	}
-	done := make(chan struct{})
-	close(done)
-	req := e.request(bcEditor, http.MethodPost, path, testSVG)
-	rec := httptest.NewRecorder()
-	e.srv.ServeHTTP(rec, req.WithContext(doneContext{context.Background(), done}))
-	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "cancelled while waiting") {
-		t.Errorf("all slots taken: %d %s", rec.Code, rec.Body)
-	}
-	<-e.srv.imageSlots
-	resp, body := e.send(e.request(bcEditor, http.MethodPost, path, testSVG))
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("a slot free: %d %s", resp.StatusCode, body)
-	}
-	if n := len(e.srv.imageSlots); n != maxImageUploads-1 {
-		t.Errorf("%d slots taken after the upload, want %d", n, maxImageUploads-1)
 	}
 }

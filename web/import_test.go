@@ -7,6 +7,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/render"
 )
 
 // TestImportNotHolder: a learner cannot import a credential issued to
@@ -23,7 +27,7 @@ func TestImportNotHolder(t *testing.T) {
 	hp := "/api/v1/me/holdings/" + a.ID
 	resp, body := we.do(anna, "PUT", hp+"/share", map[string]bool{"public": true})
 	wantStatus(t, resp, body, 200)
-	shareURL := decodeJSON[shareJSON](t, body).ShareURL
+	shareURL := decodeJSON[api.Share](t, body).ShareURL
 	download := func(format string) []byte {
 		t.Helper()
 		resp, body := we.do(anna, "GET", hp+"/download/"+format, nil)
@@ -47,7 +51,7 @@ func TestImportNotHolder(t *testing.T) {
 			resp, body := we.do(bram, "POST", "/api/v1/me/imports", in)
 			wantStatus(t, resp, body, http.StatusForbidden)
 			p := problemOf(t, resp, body)
-			if p.Type != ProblemType+"forbidden" || !strings.Contains(p.Detail, "not issued to you") {
+			if p.Type != render.ProblemType+"forbidden" || !strings.Contains(p.Detail, "not issued to you") {
 				t.Errorf("problem %+v; want the credential refused as someone else's", p)
 			}
 		})
@@ -58,8 +62,8 @@ func TestImportNotHolder(t *testing.T) {
 				form["lang"] = lang
 				resp, doc := we.importPost(bram, form)
 				wantPage(t, resp, doc, http.StatusForbidden)
-				if got := doc.Find("#error").Text(); got != backpackText[lang]["importNotHolder"] {
-					t.Errorf("error %q; want %q", got, backpackText[lang]["importNotHolder"])
+				if got := doc.Find("#error").Text(); got != page.BackpackText[lang]["importNotHolder"] {
+					t.Errorf("error %q; want %q", got, page.BackpackText[lang]["importNotHolder"])
 				}
 				if doc.Find("#refusal").Length() != 1 {
 					t.Error("no refusal on the page")
@@ -72,7 +76,7 @@ func TestImportNotHolder(t *testing.T) {
 	}
 	resp, body = we.do(bram, "GET", "/api/v1/me/holdings", nil)
 	wantStatus(t, resp, body, 200)
-	if hs := decodeJSON[struct{ Holdings []holdingJSON }](t, body).Holdings; len(hs) != 0 {
+	if hs := decodeJSON[struct{ Holdings []api.Holding }](t, body).Holdings; len(hs) != 0 {
 		t.Errorf("the refused learner holds %d credentials", len(hs))
 	}
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/api"
 )
 
 // insightsData renames badge class B to a formula and stores, in January
@@ -47,7 +48,7 @@ func TestInsightsJSON(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
-	var got insightsJSON
+	var got api.Insights
 	if err := jsonUnmarshal(body, &got); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestInsightsJSON(t *testing.T) {
 
 	// The institution level sums the same into one row a month.
 	resp, body = e.do(ownSIS, http.MethodGet, "/api/v1/institutions/"+e.I.ID+"/insights?from=2026-01&to=2026-01", nil)
-	got = insightsJSON{}
+	got = api.Insights{}
 	if resp.StatusCode != http.StatusOK || jsonUnmarshal(body, &got) != nil || len(got.Rows) != 1 ||
 		got.Rows[0].ID != e.I.ID || got.Rows[0].Name != "Universiteit" || got.Rows[0].Sent != 3 || got.Rows[0].Revoked != 0 {
 		t.Errorf("institution level: %d %s", resp.StatusCode, body)

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -12,6 +11,8 @@ import (
 	"github.com/badged/badged/devidp"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/request"
 )
 
 // serveIDP starts devidp on its own loopback server as the identity
@@ -20,7 +21,7 @@ import (
 func (e *env) serveIDP(name string, users ...devidp.User) *devidp.Provider {
 	e.t.Helper()
 	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	ts := newServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	e.t.Cleanup(ts.Close)
 	idp, err := devidp.New(ts.URL, []devidp.Client{{ID: "badged", Secret: "s",
 		RedirectURIs: []string{e.ts.URL + "/login/" + name + "/callback"}}}, devidp.WithUsers(users...))
@@ -53,14 +54,16 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv.Login = svc
+	e.set(func(a *API) {
+		a.Login = svc
+	})
 
 	resp, body := e.do(superuser, http.MethodPost, "/api/v1/staff",
 		map[string]string{"email": pat, "role": string(issuer.RoleInstitutionAdmin), "nodeId": e.I.ID})
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("invite: %s %s", resp.Status, body)
 	}
-	var inv membershipJSON
+	var inv api.Membership
 	if err := json.Unmarshal(body, &inv); err != nil || !inv.Pending {
 		t.Fatalf("invitation %s: %v", body, err)
 	}
@@ -68,7 +71,7 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 	stillPending := func(t *testing.T) {
 		t.Helper()
 		resp, body := e.do(superuser, http.MethodGet, "/api/v1/institutions/"+e.I.ID+"/staff", nil)
-		var page struct{ Items []membershipJSON }
+		var page struct{ Items []api.Membership }
 		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &page) != nil {
 			t.Fatalf("staff of I: %s %s", resp.Status, body)
 		}
@@ -84,7 +87,7 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 	}
 	// signIn signs caller in with provider as user and returns the
 	// memberships /api/v1/me lists for the session.
-	signIn := func(t *testing.T, caller, provider, user string) []membershipJSON {
+	signIn := func(t *testing.T, caller, provider, user string) []api.Membership {
 		t.Helper()
 		resp, _ := e.loginFlowAt(provider, user, "/api/v1/me")
 		resp.Body.Close()
@@ -92,12 +95,12 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 			t.Fatalf("sign-in of %s at %s: %s", user, provider, resp.Status)
 		}
 		for _, ck := range resp.Cookies() {
-			if ck.Name == SessionCookie {
+			if ck.Name == request.SessionCookie {
 				e.cookie[caller] = ck.Value
 			}
 		}
 		r, body := e.do(caller, http.MethodGet, "/api/v1/me", nil)
-		var me meJSON
+		var me api.Me
 		if r.StatusCode != http.StatusOK || json.Unmarshal(body, &me) != nil {
 			t.Fatalf("/api/v1/me of %s: %s %s", caller, r.Status, body)
 		}
@@ -121,7 +124,7 @@ func TestInvitationBindsThroughItsInstitution(t *testing.T) {
 			t.Fatalf("callback: %s, want 403", resp.Status)
 		}
 		for _, ck := range resp.Cookies() {
-			if ck.Name == SessionCookie && ck.Value != "" {
+			if ck.Name == request.SessionCookie && ck.Value != "" {
 				t.Errorf("a refused sign-in set a session: %+v", ck)
 			}
 		}

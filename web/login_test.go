@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,6 +12,8 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/devidp"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/web/page/signin"
+	"github.com/badged/badged/web/request"
 )
 
 // enableLogin gives e's server a sign-in provider: devidp on its own
@@ -20,7 +21,7 @@ import (
 func (e *env) enableLogin() *devidp.Provider {
 	e.t.Helper()
 	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	ts := newServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	e.t.Cleanup(ts.Close)
 	idp, err := devidp.New(ts.URL, []devidp.Client{{ID: "badged", Secret: "s", RedirectURIs: []string{e.ts.URL + "/login/demo/callback"}}})
 	if err != nil {
@@ -33,7 +34,10 @@ func (e *env) enableLogin() *devidp.Provider {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.srv.Login, e.srv.Demo = svc, true
+	e.set(func(a *API) {
+		a.Login = svc
+		a.Demo = true
+	})
 	return idp
 }
 
@@ -56,7 +60,7 @@ func (e *env) loginFlowAt(provider, user, next string) (*http.Response, *http.Co
 	resp.Body.Close()
 	var flow *http.Cookie
 	for _, ck := range resp.Cookies() {
-		if ck.Name == LoginCookie {
+		if ck.Name == signin.Cookie {
 			flow = ck
 		}
 	}
@@ -99,9 +103,9 @@ func TestLoginOverHTTP(t *testing.T) {
 	var session *http.Cookie
 	for _, ck := range resp.Cookies() {
 		switch ck.Name {
-		case SessionCookie:
+		case request.SessionCookie:
 			session = ck
-		case LoginCookie:
+		case signin.Cookie:
 			if ck.MaxAge >= 0 {
 				t.Errorf("the login cookie is not cleared: %+v", ck)
 			}
@@ -155,7 +159,7 @@ func TestLoginCallbackRefusals(t *testing.T) {
 				t.Fatalf("status %s", resp.Status)
 			}
 			for _, ck := range resp.Cookies() {
-				if ck.Name == SessionCookie {
+				if ck.Name == request.SessionCookie {
 					t.Errorf("a refused sign-in set a session cookie")
 				}
 			}
@@ -195,13 +199,6 @@ func TestLoginPage(t *testing.T) {
 	}
 }
 
-func TestLoginCookieSecure(t *testing.T) {
-	s := &Server{BaseURL: "https://badges.example.edu"}
-	if c := s.loginCookie("v", 0); !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
-		t.Errorf("login cookie %+v", c)
-	}
-}
-
 // matrixFlow is the login cookie of the flow matrixCallback started.
 var matrixFlow string
 
@@ -209,7 +206,7 @@ var matrixFlow string
 // it sends the browser to; matrixPrepare adds the flow's cookie.
 func (e *env) matrixCallback() string {
 	e.t.Helper()
-	authURL, sealed, err := e.srv.Login.Begin(context.Background(), "demo", "/healthz")
+	authURL, sealed, err := e.cfg.Login.Begin(context.Background(), "demo", "/healthz")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -235,12 +232,12 @@ func (e *env) matrixCallback() string {
 // own rather than the caller's, which later cells still need.
 var matrixPrepare = map[string]func(e *env, caller string, req *http.Request){
 	"GET /login/{provider}/callback": func(e *env, caller string, req *http.Request) {
-		req.AddCookie(&http.Cookie{Name: LoginCookie, Value: matrixFlow})
+		req.AddCookie(&http.Cookie{Name: signin.Cookie, Value: matrixFlow})
 	},
 	"POST /logout": func(e *env, caller string, req *http.Request) {
-		if _, err := req.Cookie(SessionCookie); err == nil {
+		if _, err := req.Cookie(request.SessionCookie); err == nil {
 			req.Header.Del("Cookie")
-			req.AddCookie(&http.Cookie{Name: SessionCookie, Value: e.session(auth.User{ID: "logout-" + caller})})
+			req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: e.session(auth.User{ID: "logout-" + caller})})
 		}
 	},
 }
@@ -252,7 +249,7 @@ var matrixPrepare = map[string]func(e *env, caller string, req *http.Request){
 func TestLoginPageInDutch(t *testing.T) {
 	e := newEnv(t)
 	e.enableLogin()
-	nl := loginText["nl"]
+	nl := signin.Text["nl"]
 	for name, tc := range map[string]struct {
 		path   string
 		header http.Header
@@ -298,7 +295,7 @@ func TestLoginPageInDutch(t *testing.T) {
 		if box.Find("details p").AttrOr("lang", "") != "en" || box.Find("details p").Text() == "" {
 			t.Errorf("details %q", box.Find("details").Text())
 		}
-		if id := resp.Header.Get(RequestIDHeader); id == "" || !strings.Contains(box.Text(), id) {
+		if id := resp.Header.Get(request.IDHeader); id == "" || !strings.Contains(box.Text(), id) {
 			t.Errorf("the error does not quote the request id %q", id)
 		}
 	})

@@ -13,6 +13,8 @@ import (
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/vcapi"
 )
 
 // TestRevocationShowsAtOnce: the server reads its own status lists
@@ -29,7 +31,7 @@ func TestRevocationShowsAtOnce(t *testing.T) {
 	hp := "/api/v1/me/holdings/" + a.ID
 	resp, body := we.do(learner, "PUT", hp+"/share", map[string]bool{"public": true})
 	wantStatus(t, resp, body, 200)
-	sp := "/s/" + decodeJSON[shareJSON](t, body).ShareID
+	sp := "/s/" + decodeJSON[api.Share](t, body).ShareID
 	_, doc := we.browse(learner, "POST", "/backpack/"+a.ID+"/presentations", url.Values{"challenge": {"c-42"}}, true)
 	pp := strings.TrimPrefix(doc.Find("#presentation-url").AttrOr("value", ""), publicBase)
 	if !strings.HasPrefix(pp, "/p/") {
@@ -47,13 +49,13 @@ func TestRevocationShowsAtOnce(t *testing.T) {
 		out := map[string]seen{}
 		resp, body := we.do(anonymous, "GET", sp, nil)
 		wantStatus(t, resp, body, 200)
-		pub := decodeJSON[publicShareJSON](t, body)
+		pub := decodeJSON[api.PublicShare](t, body)
 		out["share json"] = seen{pub.Verification.Verified, statusCheck(pub.Verification)}
 		_, doc = we.browse(anonymous, "GET", sp, nil, true)
 		out["share page"] = seen{valid: doc.Find("#verification").AttrOr("data-verified", "") == "true"}
 		resp, body = we.do(learner, "GET", hp, nil)
 		wantStatus(t, resp, body, 200)
-		h := decodeJSON[holdingJSON](t, body)
+		h := decodeJSON[api.Holding](t, body)
 		out["holding"] = seen{h.Verification.Verified, statusCheck(h.Verification)}
 		_, doc = we.browse(anonymous, "GET", pp, nil, true)
 		pres := doc.Find(`#credentials article[data-credential="0"]`)
@@ -66,7 +68,7 @@ func TestRevocationShowsAtOnce(t *testing.T) {
 		out["/verify"] = seen{verified, verifier.Check{ID: verifier.CheckStatus, Verdict: verifier.Verdict(verdicts[verifier.CheckStatus])}}
 		resp, body = post(t, we.ts, "/credentials/verify", map[string]any{"verifiableCredential": jsonRaw(c.JSON)})
 		wantStatus(t, resp, body, apiStatus)
-		vr := decodeJSON[VerifyResponse](t, body)
+		vr := decodeJSON[vcapi.VerifyResponse](t, body)
 		out["vc-api"] = seen{vr.Verified, statusCheck(&verifier.Result{Checks: vr.Results})}
 		return out
 	}
@@ -151,10 +153,10 @@ func TestImportByURL(t *testing.T) {
 		a := we.claim(learner)
 		resp, body := we.do(learner, "PUT", "/api/v1/me/holdings/"+a.ID+"/share", map[string]bool{"public": true})
 		wantStatus(t, resp, body, 200)
-		shareURL := decodeJSON[shareJSON](t, body).ShareURL
+		shareURL := decodeJSON[api.Share](t, body).ShareURL
 		resp, body = we.do(learner, "POST", "/api/v1/me/imports", map[string]string{"url": shareURL + "/credential"})
 		wantStatus(t, resp, body, http.StatusCreated)
-		if h := decodeJSON[holdingJSON](t, body); h.Verification == nil || !h.Verification.Verified {
+		if h := decodeJSON[api.Holding](t, body); h.Verification == nil || !h.Verification.Verified {
 			t.Errorf("imported share %s", body)
 		}
 		resp, body = we.do(learner, "POST", "/api/v1/me/imports", map[string]string{"url": publicBase + "/s/no-such-share"})
@@ -171,7 +173,7 @@ func TestImportByURL(t *testing.T) {
 		credential = must(we.db.CredentialByAward(context.Background(), we.claim(learner).ID)).JSON
 		resp, body := we.do(learner, "POST", "/api/v1/me/imports", map[string]string{"url": link})
 		wantStatus(t, resp, body, http.StatusCreated)
-		h := decodeJSON[holdingJSON](t, body)
+		h := decodeJSON[api.Holding](t, body)
 		if !strings.HasPrefix(h.ID, "imp_") || h.Verification == nil || !h.Verification.Verified || h.State == wallet.StateRevoked {
 			t.Errorf("imported holding %s", body)
 		}
@@ -193,7 +195,7 @@ func TestVerifyLink(t *testing.T) {
 	a := we.claim(learner)
 	resp, body := we.do(learner, "PUT", "/api/v1/me/holdings/"+a.ID+"/share", map[string]bool{"public": true})
 	wantStatus(t, resp, body, 200)
-	sp := "/s/" + decodeJSON[shareJSON](t, body).ShareID
+	sp := "/s/" + decodeJSON[api.Share](t, body).ShareID
 	_, doc := we.browse(anonymous, "GET", sp, nil, true)
 	link := doc.Find("#share-verify").AttrOr("href", "")
 	if !strings.HasPrefix(link, "/verify?url=") {

@@ -9,6 +9,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/request"
 )
 
 // resolvesNoSuchHost reports whether this machine's resolver says that a
@@ -47,18 +50,18 @@ func TestFetchErrorsInPlainWords(t *testing.T) {
 				if resp.StatusCode != tc.status {
 					t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
 				}
-				want := pageText[lang]["error.fetch"] + " " + pageText[lang][tc.reason]
+				want := page.VerifyText[lang]["error.fetch"] + " " + page.VerifyText[lang][tc.reason]
 				if got := strings.TrimSpace(doc.Find("#error > p").First().Text()); got != want {
 					t.Errorf("error %q, want %q", got, want)
 				}
 				details := doc.Find("#error-details")
-				if got := strings.TrimSpace(details.Find("summary").Text()); got != pageText[lang]["detailsEnglish"] {
+				if got := strings.TrimSpace(details.Find("summary").Text()); got != page.VerifyText[lang]["detailsEnglish"] {
 					t.Errorf("details summary %q", got)
 				}
 				if tc.reason != "fetch.notShared" && (!strings.Contains(details.Text(), tc.link+" could not be fetched") || !strings.Contains(details.Text(), "(")) {
 					t.Errorf("details %q do not say what happened to %s", details.Text(), tc.link)
 				}
-				if id := resp.Header.Get(RequestIDHeader); id == "" || !strings.Contains(details.Text(), id) {
+				if id := resp.Header.Get(request.IDHeader); id == "" || !strings.Contains(details.Text(), id) {
 					t.Errorf("details %q do not quote the request id %q", details.Text(), id)
 				}
 				noGoErrorText(t, doc)
@@ -68,14 +71,14 @@ func TestFetchErrorsInPlainWords(t *testing.T) {
 				if resp.StatusCode < 400 || resp.StatusCode == http.StatusInternalServerError {
 					t.Errorf("status %d", resp.StatusCode)
 				}
-				want := backpackText[lang]["importFetch"] + " " + pageText[lang][tc.reason]
+				want := page.BackpackText[lang]["importFetch"] + " " + page.VerifyText[lang][tc.reason]
 				if got := strings.TrimSpace(doc.Find("#error").Text()); got != want {
 					t.Errorf("error %q, want %q", got, want)
 				}
-				if got := strings.TrimSpace(doc.Find("#refusal h2").Text()); got != "✗ "+backpackText[lang]["importRefused"] {
+				if got := strings.TrimSpace(doc.Find("#refusal h2").Text()); got != "✗ "+page.BackpackText[lang]["importRefused"] {
 					t.Errorf("refusal %q", got)
 				}
-				if id := resp.Header.Get(RequestIDHeader); id == "" || !strings.Contains(doc.Find("#error-details").Text(), id) {
+				if id := resp.Header.Get(request.IDHeader); id == "" || !strings.Contains(doc.Find("#error-details").Text(), id) {
 					t.Errorf("details %q do not quote the request id %q", doc.Find("#error-details").Text(), id)
 				}
 				noGoErrorText(t, doc)
@@ -83,7 +86,7 @@ func TestFetchErrorsInPlainWords(t *testing.T) {
 		}
 		t.Run("import/"+lang+"/fail/not https", func(t *testing.T) {
 			_, doc := we.importPostTo(learner, "/backpack/import?lang="+lang, map[string]string{"url": "http://wallet.example/badge.json"})
-			if got := strings.TrimSpace(doc.Find("#error").Text()); got != backpackText[lang]["importNotHTTPS"] {
+			if got := strings.TrimSpace(doc.Find("#error").Text()); got != page.BackpackText[lang]["importNotHTTPS"] {
 				t.Errorf("error %q", got)
 			}
 		})
@@ -101,7 +104,7 @@ func TestUnreadableJSONInPlainWords(t *testing.T) {
 		t.Run("verify/"+lang, func(t *testing.T) {
 			_, doc := formPost(t, we.ts, "?lang="+lang, map[string]string{"credential": broken}, "", nil, nil)
 			check := doc.Find(`li.check[data-check="format"]`)
-			if got := strings.TrimSpace(check.Find(".text").Text()); got != pageText[lang]["check.format.fail"] {
+			if got := strings.TrimSpace(check.Find(".text").Text()); got != page.VerifyText[lang]["check.format.fail"] {
 				t.Errorf("format check says %q", got)
 			}
 			if d := check.Find("details .detail"); !strings.Contains(d.Text(), endsEarly[lang]) || d.AttrOr("lang", "") != lang {
@@ -114,11 +117,11 @@ func TestUnreadableJSONInPlainWords(t *testing.T) {
 			if resp.StatusCode != http.StatusBadRequest {
 				t.Errorf("status %d", resp.StatusCode)
 			}
-			if got := strings.TrimSpace(doc.Find("#error").Text()); got != backpackText[lang]["importInvalid"] {
+			if got := strings.TrimSpace(doc.Find("#error").Text()); got != page.BackpackText[lang]["importInvalid"] {
 				t.Errorf("error %q", got)
 			}
 			reason := doc.Find("#refusal li.reason")
-			if reason.Length() != 1 || !strings.HasPrefix(strings.TrimSpace(reason.Text()), pageText[lang]["check.format.fail"]) {
+			if reason.Length() != 1 || !strings.HasPrefix(strings.TrimSpace(reason.Text()), page.VerifyText[lang]["check.format.fail"]) {
 				t.Errorf("reasons %q", reason.Text())
 			}
 			if d := reason.Find("details .detail").Text(); !strings.Contains(d, endsEarly[lang]) {
@@ -165,7 +168,7 @@ func TestUploadTooLargeIsAPage(t *testing.T) {
 			if got := doc.Find("html").AttrOr("lang", ""); got != tc.lang {
 				t.Errorf("page language %q, want %q", got, tc.lang)
 			}
-			if got := strings.TrimSpace(doc.Find("#message h1").Text()); got != backpackText[tc.lang]["tooLargeTitle"] {
+			if got := strings.TrimSpace(doc.Find("#message h1").Text()); got != page.BackpackText[tc.lang]["tooLargeTitle"] {
 				t.Errorf("heading %q", got)
 			}
 			if text := doc.Find("#message").Text(); !strings.Contains(text, "1 MiB") {
@@ -182,7 +185,7 @@ func TestUploadTooLargeIsAPage(t *testing.T) {
 		req.ContentLength = -1
 		req.Header.Set("Content-Type", ct)
 		resp, doc := we.browseRequest(anonymous, req, false)
-		want := strings.Replace(pageText["nl"]["error.toolarge"], "%s", "1 MiB", 1)
+		want := strings.Replace(page.VerifyText["nl"]["error.toolarge"], "%s", "1 MiB", 1)
 		if resp.StatusCode != http.StatusRequestEntityTooLarge || strings.TrimSpace(doc.Find("#error").Text()) != want {
 			t.Errorf("status %d, error %q, want %q", resp.StatusCode, doc.Find("#error").Text(), want)
 		}
@@ -196,7 +199,7 @@ func TestUploadTooLargeIsAPage(t *testing.T) {
 	for _, tc := range []struct{ path, lang string }{{"/verify?lang=en", "en"}, {"/verify?lang=nl", "nl"}, {"/backpack/import?lang=nl", "nl"}, {"/backpack/import?lang=en", "en"}} {
 		t.Run("ok/form states the limit "+tc.path, func(t *testing.T) {
 			_, doc := we.browse(learner, "GET", tc.path, nil, false)
-			want := strings.Replace(pageText[tc.lang]["uploadLimit"], "%s", "1 MiB", 1)
+			want := strings.Replace(page.VerifyText[tc.lang]["uploadLimit"], "%s", "1 MiB", 1)
 			if got := strings.TrimSpace(doc.Find("#file-help").Text()); got != want {
 				t.Errorf("file help %q, want %q", got, want)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/page"
 )
 
 // decodeQR reads the text of the QR code in img with a real decoder.
@@ -97,7 +98,7 @@ func TestPresentationPage(t *testing.T) {
 		if v, _ := doc.Find("#verification").Attr("data-verified"); v != "true" {
 			t.Errorf("%s: presentation not verified: %q", lang, doc.Find("#verification").Text())
 		}
-		if doc.Find("h1").Text() != backpackText[lang]["presentationTitle"] {
+		if doc.Find("h1").Text() != page.BackpackText[lang]["presentationTitle"] {
 			t.Errorf("%s: h1 %q", lang, doc.Find("h1").Text())
 		}
 	}
@@ -127,7 +128,7 @@ func TestPresentationPage(t *testing.T) {
 	must(0, we.db.CreatePresentation(ctx, &forged))
 	resp, doc = we.browse(anonymous, "GET", "/p/vp_forged?lang=en", nil, false)
 	wantPage(t, resp, doc, 200)
-	if v, _ := doc.Find("#verification").Attr("data-verified"); v != "false" || !strings.Contains(doc.Find(".verdict").Text(), backpackText["en"]["presentationNotVerified"]) {
+	if v, _ := doc.Find("#verification").Attr("data-verified"); v != "false" || !strings.Contains(doc.Find(".verdict").Text(), page.BackpackText["en"]["presentationNotVerified"]) {
 		t.Errorf("forged presentation: %q", doc.Find("#verification").Text())
 	}
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/render"
 )
 
 func TestProblem(t *testing.T) {
@@ -15,7 +17,7 @@ func TestProblem(t *testing.T) {
 	t.Run("fail/forbidden", func(t *testing.T) {
 		resp, body := e.do(learner, "GET", "/api/v1/institutions/"+e.I.ID, nil)
 		p := problemOf(t, resp, body)
-		if p.Status != 403 || p.Type != ProblemType+"forbidden" || p.Title != "Forbidden" || p.Instance != "/api/v1/institutions/"+e.I.ID {
+		if p.Status != 403 || p.Type != render.ProblemType+"forbidden" || p.Title != "Forbidden" || p.Instance != "/api/v1/institutions/"+e.I.ID {
 			t.Errorf("%+v", p)
 		}
 	})
@@ -81,7 +83,7 @@ func TestPagination(t *testing.T) {
 			t.Fatal("too many pages")
 		}
 		resp, body := e.do(instAdmin, "GET", path, nil)
-		var p Page[groupJSON]
+		var p api.Page[api.Group]
 		if resp.StatusCode != 200 || jsonUnmarshal(body, &p) != nil {
 			t.Fatalf("%s %s", resp.Status, body)
 		}

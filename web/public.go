@@ -3,8 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -17,6 +15,7 @@ import (
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/render"
 )
 
 // Publisher builds the public documents verifiers fetch: issuers' DID
@@ -194,17 +193,11 @@ func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, mediaType str
 	h := w.Header()
 	h.Set("Content-Type", mediaType)
 	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(maxAge/time.Second)))
-	h.Set("ETag", contentETag(body))
+	h.Set("ETag", render.ETag(body))
 	// Verifiers running in browsers fetch these documents too.
 	h.Set("Access-Control-Allow-Origin", "*")
 	if !modified.IsZero() {
 		modified = modified.UTC().Truncate(time.Second)
 	}
 	http.ServeContent(w, r, "", modified, bytes.NewReader(body))
-}
-
-// contentETag is a strong ETag of body: a hash of its bytes.
-func contentETag(body []byte) string {
-	sum := sha256.Sum256(body)
-	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 }

@@ -31,13 +31,16 @@ const publicBase = "https://badges.test"
 // publicBase, and an insights service.
 func (e *env) public() *issuance.Service {
 	e.t.Helper()
-	if p, ok := e.srv.Publisher.(*issuance.Service); ok {
+	if p, ok := e.cfg.Publisher.(*issuance.Service); ok {
 		return p
 	}
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize)))
 	iss := must(issuance.New(e.db, sealer, publicBase, jsonld.New(contexts.NewLoader())))
-	e.srv.Publisher, e.srv.InstitutionRecords = iss, e.db
-	e.srv.Insights = insights.New(e.db, e.is, insights.WithClock(e.clock.Now))
+	e.set(func(a *API) {
+		a.Publisher = iss
+		a.InstitutionRecords = e.db
+		a.Insights = insights.New(e.db, e.is, insights.WithClock(e.clock.Now))
+	})
 	return iss
 }
 
@@ -91,7 +94,10 @@ func TestPublicDocuments(t *testing.T) {
 	base := "http://" + host
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize)))
 	iss := must(issuance.New(e.db, sealer, base, jsonld.New(contexts.NewLoader())))
-	e.srv.Publisher, e.srv.InstitutionRecords = iss, e.db
+	e.set(func(a *API) {
+		a.Publisher = iss
+		a.InstitutionRecords = e.db
+	})
 	policy := egress.DefaultPolicy()
 	policy.AllowHosts = []string{host}
 	client := egress.NewClient(policy)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/render"
 	"golang.org/x/time/rate"
 )
 
@@ -231,18 +233,16 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 // for a browser on a page route, problem+json otherwise.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, c routeClass, status, retryAfter int, kind, detail string) {
 	w.Header().Set("Retry-After", fmt.Sprint(retryAfter))
-	if !c.html() || !wantsHTML(r) {
-		s.writeError(w, r, &statusError{Status: status, Kind: kind, Detail: detail})
+	if !c.html() || !page.WantsHTML(r) {
+		s.writeError(w, r, &render.StatusError{Status: status, Kind: kind, Detail: detail})
 		return
 	}
-	p := messagePage{basePage: s.basePage(w, r, ""), Status: status}
-	if status == http.StatusTooManyRequests {
-		p.Heading, p.Text = p.T["tooManyTitle"], fmt.Sprintf(p.T["tooManyText"], seconds(p.Lang, retryAfter))
-	} else {
-		p.Heading, p.Text = p.T["busyTitle"], fmt.Sprintf(p.T["busyText"], seconds(p.Lang, retryAfter))
-	}
-	p.Title = p.Heading
-	s.renderHTML(w, r, status, "backpack_message", p)
+	s.pages.Message(w, r, status, "", func(t map[string]string, lang string) (string, string) {
+		if status == http.StatusTooManyRequests {
+			return t["tooManyTitle"], fmt.Sprintf(t["tooManyText"], seconds(lang, retryAfter))
+		}
+		return t["busyTitle"], fmt.Sprintf(t["busyText"], seconds(lang, retryAfter))
+	})
 }
 
 // seconds says n seconds in lang ("en" or "nl").

@@ -37,7 +37,7 @@ func throttledServer(t *testing.T, th Throttle) *httptest.Server {
 	db := openBolt(t)
 	is := issuer.NewService(db)
 	au := auth.NewService(db, is)
-	ts := httptest.NewServer(NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
+	ts := newServer(NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
 		API{Issuer: is, Auth: au, Institutions: db, Throttle: th}))
 	t.Cleanup(ts.Close)
 	return ts

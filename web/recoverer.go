@@ -6,9 +6,9 @@ import (
 	"github.com/badged/badged"
 )
 
-// recoverer turns a panic into a problem+json 500 through writeError, which
-// logs it with the request id, instead of a plain-text page and a stack dump
-// to stderr.
+// recoverer turns a panic into a 500, logged with the request id (see
+// fail: a page for a browser, problem+json for anyone else), instead of a
+// plain-text page and a stack dump to stderr.
 func (s *Server) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -16,7 +16,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.writeError(w, r, badged.Errorf(badged.Internal, "panic: %v", v))
+				s.fail(w, r, badged.Errorf(badged.Internal, "panic: %v", v))
 			}
 		}()
 		next.ServeHTTP(w, r)

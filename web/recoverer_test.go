@@ -12,7 +12,7 @@ import (
 // TestRecoverer: a panicking handler gives a problem+json 500, not a
 // plain-text page, and the server keeps serving.
 func TestRecoverer(t *testing.T) {
-	s := &Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{})
 	h := s.recoverer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/x", nil))

@@ -1,33 +1,26 @@
 package web
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+
+	"github.com/badged/badged/web/request"
 )
-
-// contextKey is the type of the keys of request-scoped values.
-type contextKey struct{ name string }
-
-var requestIDKey = &contextKey{"request id"}
-
-// RequestIDHeader carries a request's ID, in and out.
-const RequestIDHeader = "X-Request-Id"
 
 // requestID gives each request an ID, taken from a well-formed incoming
 // X-Request-Id (a proxy's) or else random, which it echoes in the response
 // and which problems and logs quote.
 func requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(RequestIDHeader)
+		id := r.Header.Get(request.IDHeader)
 		if !wellFormedID(id) {
 			var b [12]byte
 			rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
 		}
-		w.Header().Set(RequestIDHeader, id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		w.Header().Set(request.IDHeader, id)
+		next.ServeHTTP(w, r.WithContext(request.WithID(r.Context(), id)))
 	})
 }
 
@@ -44,10 +37,4 @@ func wellFormedID(id string) bool {
 		}
 	}
 	return true
-}
-
-// RequestID returns the ID of the request ctx belongs to, or "".
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
 }

@@ -3,6 +3,8 @@ package web
 import (
 	"strings"
 	"testing"
+
+	"github.com/badged/badged/web/request"
 )
 
 func TestRequestID(t *testing.T) {
@@ -16,9 +18,9 @@ func TestRequestID(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			req := e.request(anonymous, "GET", "/healthz", nil)
-			req.Header.Set(RequestIDHeader, tt.in)
+			req.Header.Set(request.IDHeader, tt.in)
 			resp, _ := e.send(req)
-			got := resp.Header.Get(RequestIDHeader)
+			got := resp.Header.Get(request.IDHeader)
 			if tt.want != "" && got != tt.want || tt.want == "" && (got == "" || got == tt.in) {
 				t.Errorf("X-Request-Id %q for %q", got, tt.in)
 			}

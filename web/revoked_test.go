@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/page"
 )
 
 // TestRevokedHolding: once its issuer revokes a public credential, its
@@ -18,10 +20,10 @@ func TestRevokedHolding(t *testing.T) {
 	we := newWalletEnv(t).backpack()
 	ctx := context.Background()
 	a := we.claim(learner)
-	hp, api := "/backpack/"+a.ID, "/api/v1/me/holdings/"+a.ID
-	resp, body := we.do(learner, "PUT", api+"/share", map[string]bool{"public": true})
+	hp, apiPath := "/backpack/"+a.ID, "/api/v1/me/holdings/"+a.ID
+	resp, body := we.do(learner, "PUT", apiPath+"/share", map[string]bool{"public": true})
 	wantStatus(t, resp, body, 200)
-	sp := "/s/" + decodeJSON[shareJSON](t, body).ShareID
+	sp := "/s/" + decodeJSON[api.Share](t, body).ShareID
 
 	// Before: offered.
 	resp, doc := we.browse(learner, "GET", hp, nil, true)
@@ -33,7 +35,7 @@ func TestRevokedHolding(t *testing.T) {
 	const reason = "awarded in error"
 	must(we.is.RevokeAward(ctx, root, a.ID, reason))
 	for _, lang := range []string{"en", "nl"} {
-		T := backpackText[lang]
+		T := page.BackpackText[lang]
 		resp, doc = we.browse(learner, "GET", hp+"?lang="+lang, nil, true)
 		wantPage(t, resp, doc, 200)
 		if s := doc.Find("article.credential").AttrOr("data-state", ""); s != wallet.StateRevoked {
@@ -49,12 +51,12 @@ func TestRevokedHolding(t *testing.T) {
 			t.Errorf("%s: the page does not say why", lang)
 		}
 	}
-	resp, body = we.do(learner, "GET", api, nil)
+	resp, body = we.do(learner, "GET", apiPath, nil)
 	wantStatus(t, resp, body, 200)
-	if h := decodeJSON[holdingJSON](t, body); h.State != wallet.StateRevoked || h.RevokeReason != reason {
+	if h := decodeJSON[api.Holding](t, body); h.State != wallet.StateRevoked || h.RevokeReason != reason {
 		t.Errorf("API holding: state %q reason %q", h.State, h.RevokeReason)
 	}
-	resp, body = we.do(learner, "GET", api+"/linkedin", nil)
+	resp, body = we.do(learner, "GET", apiPath+"/linkedin", nil)
 	wantStatus(t, resp, body, http.StatusConflict)
 	resp, body = we.do(learner, "POST", "/api/v1/me/presentations", map[string]any{"holdingIds": []string{a.ID}, "challenge": "c-1"})
 	wantStatus(t, resp, body, http.StatusConflict)
@@ -73,7 +75,7 @@ func TestRevokedHolding(t *testing.T) {
 	// The public page: reachable, revoked first, never valid.
 	resp, doc = we.browse(anonymous, "GET", sp, nil, true)
 	wantPage(t, resp, doc, 200)
-	T := backpackText["en"]
+	T := page.BackpackText["en"]
 	name := doc.Find("h1").Text()
 	if s := doc.Find("article.credential").AttrOr("data-state", ""); s != wallet.StateRevoked {
 		t.Errorf("share page state %q", s)
@@ -89,10 +91,10 @@ func TestRevokedHolding(t *testing.T) {
 	if got := doc.Find("title").Text(); !strings.HasPrefix(got, T["stateRevoked"]+": ") {
 		t.Errorf("title %q", got)
 	}
-	if d := doc.Find(`meta[property="og:description"]`).AttrOr("content", ""); !strings.HasPrefix(d, pageText["en"]["result.invalid"]+": "+pageText["en"]["result.revokedText"]) {
+	if d := doc.Find(`meta[property="og:description"]`).AttrOr("content", ""); !strings.HasPrefix(d, page.VerifyText["en"]["result.invalid"]+": "+page.VerifyText["en"]["result.revokedText"]) {
 		t.Errorf("og:description %q; want the verdict first", d)
 	}
-	if strings.Contains(doc.Find("body").Text(), pageText["en"]["result.valid"]) {
+	if strings.Contains(doc.Find("body").Text(), page.VerifyText["en"]["result.valid"]) {
 		t.Error("the public page of a revoked credential says valid")
 	}
 }
@@ -105,8 +107,8 @@ func TestStateFilterWords(t *testing.T) {
 	for _, lang := range []string{"en", "nl"} {
 		resp, doc := we.browse(learner, "GET", "/backpack?lang="+lang, nil, true)
 		wantPage(t, resp, doc, 200)
-		if got := doc.Find(`option[value="invalid"]`).Text(); got != pageText[lang]["result.invalid"] {
-			t.Errorf("%s: filter says %q, the verdict %q", lang, got, pageText[lang]["result.invalid"])
+		if got := doc.Find(`option[value="invalid"]`).Text(); got != page.VerifyText[lang]["result.invalid"] {
+			t.Errorf("%s: filter says %q, the verdict %q", lang, got, page.VerifyText[lang]["result.invalid"])
 		}
 	}
 }

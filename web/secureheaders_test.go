@@ -37,7 +37,7 @@ func TestSecureHeaders(t *testing.T) {
 			if tt.tls {
 				ts = httptest.NewTLSServer(srv)
 			} else {
-				ts = httptest.NewServer(srv)
+				ts = newServer(srv)
 			}
 			defer ts.Close()
 			req, err := http.NewRequest(http.MethodGet, ts.URL+tt.path, nil)

@@ -1,17 +1,23 @@
-// Package web serves badged over HTTP: one chi router with the JSON API
-// under /api, the public documents (contexts, DID documents, status lists)
-// and, as later parts land, the pages of the issuer portal, the backpack and
-// the verifier.
+// Package web is badged's one HTTP server: a chi router with one
+// middleware stack (one middleware a file: request IDs, security headers,
+// recovery, cross-origin protection, body limits, rate limits, HEAD,
+// authentication) in front of the areas, each a handler type in its own
+// package with its own routes: the JSON API ([api]), the VC-API
+// ([vcapi]) and the pages ([page]). web itself serves the public
+// documents (DID documents, profiles, status lists, badged's JSON-LD
+// context) and answers what no route takes: a styled page to a browser,
+// problem+json to anyone else. [NewServer] wires it all for serve and the
+// tests alike; [NewVerifierServer] is a stateless verifier node.
 package web
 
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -27,79 +33,65 @@ import (
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/backpack"
+	"github.com/badged/badged/web/page/catalogue"
+	"github.com/badged/badged/web/page/share"
+	"github.com/badged/badged/web/page/signin"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/vcapi"
 )
 
-// Server holds the services the handlers use and the router built on them.
+// Server is badged's one HTTP server: one router and one middleware stack
+// in front of the JSON API ([api.Handler]), the VC-API ([vcapi.Handler]),
+// the pages ([page.Handler]) and the public documents. NewServer builds
+// it from an [API], for serve and the tests alike.
 type Server struct {
 	Version string
 	Log     *slog.Logger
 	// BaseURL is the public URL of the server: an https one makes the
 	// session cookie Secure, and its origin is trusted for state-changing
 	// requests.
-	BaseURL      string
-	Issuer       *issuer.Service
-	Auth         *auth.Service
-	Institutions InstitutionLister
-	// Bulk runs bulk direct awards; without it their routes answer 503.
-	Bulk *bulk.Service
+	BaseURL string
+	// Auth establishes callers (see authenticate).
+	Auth *auth.Service
 	// Publisher builds the public documents (DID documents, profiles,
 	// status lists) and InstitutionRecords the institution profiles;
 	// without them those routes answer 404.
 	Publisher          Publisher
 	InstitutionRecords InstitutionReader
-	// Insights builds the award statistics; without it its route answers
-	// 503.
-	Insights *insights.Service
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
 	MaxBodyBytes int64
-	// Verifier verifies for the VC-API and the verify page; Egress is the
-	// guarded client the page fetches shared links with; Issuers says who
-	// an issuer is; Credentials signs for /credentials/issue (nil: the
-	// route answers 503). See API.
-	Verifier    *verifier.Verifier
-	Egress      *http.Client
-	Issuers     IssuerDirectory
-	Credentials CredentialSigner
+	// Verifier verifies for the VC-API and the pages; Egress is the
+	// guarded client the verify page fetches shared links with; Issuers
+	// says who an issuer is. See API.
+	Verifier *verifier.Verifier
+	Egress   *http.Client
+	Issuers  verifier.IssuerDirectory
 	// Now is the clock pages say ages by (how long ago a foreign status
 	// list was fetched); nil means time.Now.
 	Now func() time.Time
 	// ReadHeaderTimeout bounds the reading of a request's headers, which
 	// cuts off slow-loris clients (default 5 seconds).
 	ReadHeaderTimeout time.Duration
-	// Login signs people in with OpenID Connect (nil: no provider, and
-	// /login/{provider} answers 404); Demo says its providers are demo
-	// accounts, which the login page tells.
-	Login *login.Service
-	Demo  bool
-	// Wallet is the learners' backpack (nil: its routes answer 503, and
-	// the public share and presentation links 404).
-	Wallet *wallet.Service
-	// Audit is the audit trail and Outbox the mail outbox, which
-	// institution admins read (nil: their routes answer 503).
-	Audit  *audit.Log
-	Outbox *notify.Outbox
-	// Images holds the badge images served under /images/ (nil: 404).
-	Images badgeimage.Store
 
+	api    *api.Handler
+	pages  *page.Handler
+	share  *share.Handler
+	vcapi  *vcapi.Handler
+	images badgeimage.Store // served under /images/
 	rates  *rateLimits
 	router chi.Router
-	// imageSlots bounds the image uploads decoded at once (image.go).
-	imageSlots chan struct{}
 }
 
-// InstitutionLister lists every institution, for a platform
-// administrator's list. issuer.Store implements it. (issuer.Service has no
-// list of institutions yet; when it has, this goes.)
-type InstitutionLister interface {
-	Institutions(ctx context.Context) ([]*issuer.Institution, error)
-}
-
-// API is what the JSON API needs; every field but BaseURL is required.
+// API is what the server needs: its JSON API, VC-API and pages; every
+// field but BaseURL is required.
 type API struct {
 	BaseURL      string
 	Issuer       *issuer.Service
 	Auth         *auth.Service
-	Institutions InstitutionLister
+	Institutions api.InstitutionLister
 	Bulk         *bulk.Service // optional: bulk direct awards
 	// Optional: the public documents and the institution profiles.
 	Publisher          Publisher
@@ -111,8 +103,8 @@ type API struct {
 	// /credentials/issue answers 503.
 	Verifier    *verifier.Verifier
 	Egress      *http.Client
-	Issuers     IssuerDirectory
-	Credentials CredentialSigner
+	Issuers     verifier.IssuerDirectory
+	Credentials vcapi.CredentialSigner
 	// Now is the clock pages say ages by (how long ago a foreign status
 	// list was fetched); nil means time.Now.
 	Now func() time.Time
@@ -129,7 +121,8 @@ type API struct {
 	// reports (bulk award submissions).
 	Audit  *audit.Log
 	Outbox *notify.Outbox
-	// Optional: the badge images.
+	// Optional: the badge images, uploaded through the API and served
+	// under /images/.
 	Images badgeimage.Store
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
@@ -141,37 +134,32 @@ type API struct {
 const DefaultMaxBodyBytes = 1 << 20
 
 // NewServer builds the router. It does not listen; see [Server.Serve].
-func NewServer(version string, log *slog.Logger, api API) *Server {
-	s := &Server{Version: version, Log: log, BaseURL: api.BaseURL, Issuer: api.Issuer, Auth: api.Auth,
-		Institutions: api.Institutions, Bulk: api.Bulk, MaxBodyBytes: DefaultMaxBodyBytes}
-	s.Publisher, s.InstitutionRecords, s.Insights = api.Publisher, api.InstitutionRecords, api.Insights
-	s.setVerifier(api)
-	s.Login, s.Demo = api.Login, api.Demo
-	s.Wallet = api.Wallet
-	s.Audit, s.Outbox = api.Audit, api.Outbox
-	s.Images, s.imageSlots = api.Images, make(chan struct{}, maxImageUploads)
-	r := chi.NewRouter()
-	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)
-	r.Use(s.throttle(api.Throttle)...)
-	// HEAD is answered by every GET route, as GET without the body (health
-	// checks and link checkers send it).
-	r.Use(headAsGet)
-	r.Get("/healthz", s.handleHealth)
-	s.registerContextRoutes(r)
-	s.registerOAuthRoutes(r)
+func NewServer(version string, log *slog.Logger, cfg API) *Server {
+	s := &Server{Version: version, Log: log, BaseURL: cfg.BaseURL, Auth: cfg.Auth, MaxBodyBytes: DefaultMaxBodyBytes}
+	s.Publisher, s.InstitutionRecords = cfg.Publisher, cfg.InstitutionRecords
+	s.setVerifier(cfg)
+	s.api = api.New(api.Deps{Log: log, Issuer: cfg.Issuer, Auth: cfg.Auth, Institutions: cfg.Institutions,
+		InstitutionRecords: cfg.InstitutionRecords, Bulk: cfg.Bulk, Insights: cfg.Insights, Wallet: cfg.Wallet,
+		Audit: cfg.Audit, Outbox: cfg.Outbox, Images: cfg.Images, BaseURL: cfg.BaseURL, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.vcapi.HandleIssuerCredentialStatus})
+	s.setPages(cfg)
+	r := s.newRouter(cfg.Throttle, s.limitBodyOrUpload)
 	s.registerPublicRoutes(r)
-	r.Route("/api/v1", s.registerAPIRoutes)
-	s.registerVCAPIRoutes(r)
-	s.registerVCAPIIssueRoutes(r)
-	s.registerVerifyRoutes(r)
-	s.registerLoginRoutes(r)
+	s.api.Routes(r)
+	s.vcapi.Routes(r)
+	s.verifyPage(cfg.Wallet).Routes(r)
+	s.pages.Routes(r)
+	backpack.New(s.pages).Routes(r)
+	catalogue.New(s.pages).Routes(r)
+	s.share = share.New(s.pages)
+	s.share.Routes(r)
+	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")}).Routes(r)
 	s.registerWalletPublicRoutes(r)
-	s.registerSharePageRoutes(r)
-	s.registerBackpackRoutes(r)
-	s.registerCatalogueRoutes(r)
+	s.images = cfg.Images
 	s.registerImageRoutes(r)
-	if api.DevIDP != nil {
-		r.Mount("/devidp", api.DevIDP)
+	if cfg.DevIDP != nil {
+		r.Mount("/devidp", cfg.DevIDP)
 	}
 	s.router = r
 	return s
@@ -210,7 +198,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.Version})
+	render.JSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.Version})
 }
 
 // registerContextRoutes publishes badged's own JSON-LD extension context, so
@@ -224,10 +212,69 @@ func (s *Server) registerContextRoutes(r chi.Router) {
 	})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
+// newRouter is the one middleware stack, with limit as the body limit,
+// and the routes every server has: the error pages, /healthz and
+// badged's JSON-LD context.
+func (s *Server) newRouter(t Throttle, limit func(http.Handler) http.Handler) chi.Router {
+	r := chi.NewRouter()
+	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), limit)
+	r.Use(s.throttle(t)...)
+	// HEAD is answered by every GET route, as GET without the body (health
+	// checks and link checkers send it).
+	r.Use(headAsGet)
+	s.registerErrorRoutes(r)
+	r.Get("/healthz", s.handleHealth)
+	s.registerContextRoutes(r)
+	return r
+}
+
+// registerErrorRoutes answers a request no route takes, 404 or 405, as
+// fail does.
+func (s *Server) registerErrorRoutes(r chi.Router) {
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, &render.StatusError{Status: http.StatusNotFound, Kind: "not_found", Detail: "nothing is here"})
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, &render.StatusError{Status: http.StatusMethodNotAllowed, Kind: "method_not_allowed", Detail: r.Method + " is not allowed here"})
+	})
+}
+
+// fail answers err: with a styled page in the site's layout to a browser
+// ([page.Handler.Error]), as problem+json on an API path (/api/) and to
+// any other client.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.writeError(w, r, err)
+		return
+	}
+	s.pages.Error(w, r, err)
+}
+
+// isAPI reports whether r is for the JSON API, which answers in JSON only.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// writeError sends err as a problem (see [render.Error]), logging an
+// internal one to s.Log.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	render.Error(w, r, s.Log, err)
+}
+
+// registerWalletPublicRoutes adds what anyone may open: a public share and
+// a shared presentation, as JSON or, for a browser, as a page.
+func (s *Server) registerWalletPublicRoutes(r chi.Router) {
+	r.Get("/s/{shareID}", byAccept(s.pages.Handle(s.share.HandleSharePage), render.Problems(s.Log, s.api.HandlePublicShare)))
+	r.Get("/p/{presentationID}", byAccept(s.pages.Handle(s.share.HandlePresentationPage), render.Problems(s.Log, s.api.HandlePublicPresentation)))
+}
+
+// byAccept answers a browser (a client that prefers HTML) with html and
+// anyone else with data.
+func byAccept(html, data http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept")
+		if page.WantsHTML(r) {
+			html(w, r)
+			return
+		}
+		data(w, r)
+	}
 }

@@ -326,10 +326,10 @@ func newVerifyEnvAt(t *testing.T, trusted bool, now func() time.Time) *verifyEnv
 		verifier.WithStatus(verifier.NewCachingFetcher(client)), verifier.WithClock(now))
 	api := API{Verifier: v, Egress: client}
 	if trusted {
-		api.Issuers = IssuerDirectories{TrustedIssuers{c.issuer: "Example University"}}
+		api.Issuers = verifier.IssuerDirectories{verifier.TrustedIssuers{c.issuer: "Example University"}}
 	}
 	srv := NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), api)
-	ts := httptest.NewServer(srv)
+	ts := newServer(srv)
 	t.Cleanup(ts.Close)
 	return &verifyEnv{srv: srv, ts: ts, remote: r, creds: c}
 }
@@ -342,7 +342,7 @@ func fixtureServer(t *testing.T) *httptest.Server {
 	client := r.client()
 	v := verifier.New(jsonld.New(contexts.NewLoader()), keys,
 		verifier.WithStatus(verifier.HTTPFetcher{Client: client}), verifier.WithClock(fixtureClock))
-	ts := httptest.NewServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Verifier: v, Egress: client}))
+	ts := newServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Verifier: v, Egress: client}))
 	t.Cleanup(ts.Close)
 	return ts
 }

@@ -72,7 +72,9 @@ func (e *env) verifyIssued(t *testing.T, iss *issuance.Service, vc map[string]an
 func (e *env) enableIssuance() *issuance.Service {
 	e.t.Helper()
 	iss := e.public()
-	e.srv.Credentials = iss
+	e.set(func(a *API) {
+		a.Credentials = iss
+	})
 	return iss
 }
 
@@ -334,7 +336,9 @@ func openBadgeVC(issuerDID string) map[string]any {
 func TestIssuedCredentialStatus(t *testing.T) {
 	e := newEnv(t)
 	iss := e.enableIssuance()
-	e.srv.Audit = audit.New(e.db)
+	e.set(func(a *API) {
+		a.Audit = audit.New(e.db)
+	})
 	ctx := context.Background()
 	v := ServerVerifier(e.egress(), iss, time.Now)
 
@@ -356,7 +360,7 @@ func TestIssuedCredentialStatus(t *testing.T) {
 	}
 	trail := func(action string) int {
 		t.Helper()
-		l, err := e.srv.Audit.List(ctx, e.I.ID, audit.Filter{Action: action, Target: audit.Target{Kind: "credential", ID: id}}, audit.Page{})
+		l, err := e.cfg.Audit.List(ctx, e.I.ID, audit.Filter{Action: action, Target: audit.Target{Kind: "credential", ID: id}}, audit.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -433,7 +437,9 @@ func TestIssuedCredentialStatus(t *testing.T) {
 func TestIssuedCredentialSuspension(t *testing.T) {
 	e := newEnv(t)
 	iss := e.enableIssuance()
-	e.srv.Audit = audit.New(e.db)
+	e.set(func(a *API) {
+		a.Audit = audit.New(e.db)
+	})
 	ctx := context.Background()
 	v := ServerVerifier(e.egress(), iss, time.Now)
 
@@ -480,7 +486,7 @@ func TestIssuedCredentialSuspension(t *testing.T) {
 	set("revoked")
 	check(false, "revoked")
 	for action, want := range map[string]int{audit.ActionCredentialSuspend: 2, audit.ActionCredentialUnsuspend: 1, audit.ActionCredentialRevoke: 1} {
-		l, err := e.srv.Audit.List(ctx, e.I.ID, audit.Filter{Action: action, Target: audit.Target{Kind: "credential", ID: id}}, audit.Page{})
+		l, err := e.cfg.Audit.List(ctx, e.I.ID, audit.Filter{Action: action, Target: audit.Target{Kind: "credential", ID: id}}, audit.Page{})
 		if err != nil || len(l.Entries) != want {
 			t.Errorf("%s: %d entries, want %d (%v)", action, len(l.Entries), want, err)
 		}
@@ -606,7 +612,9 @@ func must2[A, B any](a A, b B, err error) (A, B) {
 func TestIssuerAPICredentialStatus(t *testing.T) {
 	e := newEnv(t)
 	iss := e.enableIssuance()
-	e.srv.Audit = audit.New(e.db)
+	e.set(func(a *API) {
+		a.Audit = audit.New(e.db)
+	})
 	ctx := context.Background()
 	v := ServerVerifier(e.egress(), iss, time.Now)
 	other := must(e.is.CreateIssuer(ctx, root, issuer.Issuer{GroupID: e.G.ID, Name: issuer.Text{EN: "Other department"}}))
@@ -630,7 +638,7 @@ func TestIssuerAPICredentialStatus(t *testing.T) {
 	if res := v.VerifyCredential(ctx, vc); res.Status != "suspended" {
 		t.Fatalf("status %q after suspension through the issuer API", res.Status)
 	}
-	l, err := e.srv.Audit.List(ctx, e.I.ID, audit.Filter{Action: audit.ActionCredentialSuspend}, audit.Page{})
+	l, err := e.cfg.Audit.List(ctx, e.I.ID, audit.Filter{Action: audit.ActionCredentialSuspend}, audit.Page{})
 	if err != nil || len(l.Entries) != 1 || l.Entries[0].Actor != "user-"+issAward {
 		t.Fatalf("audit %+v, %v", l, err)
 	}

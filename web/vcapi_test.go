@@ -18,17 +18,18 @@ import (
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
+	"github.com/badged/badged/web/vcapi"
 )
 
 // decodeVerify reads a verification's answer and checks its shape and
 // that its status tells its verdict: 200 verified, 422 invalid, 503 with
 // Retry-After indeterminate.
-func decodeVerify(t *testing.T, resp *http.Response, body []byte) VerifyResponse {
+func decodeVerify(t *testing.T, resp *http.Response, body []byte) vcapi.VerifyResponse {
 	t.Helper()
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
 		t.Fatalf("status %d, Content-Type %q: %s", resp.StatusCode, ct, body)
 	}
-	var v VerifyResponse
+	var v vcapi.VerifyResponse
 	if err := json.Unmarshal(body, &v); err != nil {
 		t.Fatal(err)
 	}
@@ -71,15 +72,15 @@ func decodeVerify(t *testing.T, resp *http.Response, body []byte) VerifyResponse
 	if listed != len(v.Checks)+len(v.Errors)+len(v.Warnings) || listed == 0 {
 		t.Errorf("%d results, but %d checks + %d errors + %d warnings", listed, len(v.Checks), len(v.Errors), len(v.Warnings))
 	}
-	for _, p := range append(append([]CheckProblem(nil), v.Errors...), v.Warnings...) {
-		if p.ID == "" || p.Message == "" || p.Type != CheckType+p.ID {
+	for _, p := range append(append([]vcapi.CheckProblem(nil), v.Errors...), v.Warnings...) {
+		if p.ID == "" || p.Message == "" || p.Type != vcapi.CheckType+p.ID {
 			t.Errorf("problem %+v incomplete", p)
 		}
 	}
 	return v
 }
 
-func ids(ps []CheckProblem) []string {
+func ids(ps []vcapi.CheckProblem) []string {
 	var out []string
 	for _, p := range ps {
 		out = append(out, p.ID)
@@ -87,7 +88,7 @@ func ids(ps []CheckProblem) []string {
 	return out
 }
 
-func failedOf(v VerifyResponse) map[string]bool {
+func failedOf(v vcapi.VerifyResponse) map[string]bool {
 	out := map[string]bool{}
 	for _, c := range v.Results {
 		if c.Verdict == verifier.Fail {
@@ -110,9 +111,9 @@ func TestVerifyCredentialAPI(t *testing.T) {
 		cred     any
 		verified bool
 		failed   []string
-		check    func(t *testing.T, v VerifyResponse)
+		check    func(t *testing.T, v vcapi.VerifyResponse)
 	}{
-		{name: "ok/eddsa-rdfc-2022", env: e, cred: json.RawMessage(c.valid), verified: true, check: func(t *testing.T, v VerifyResponse) {
+		{name: "ok/eddsa-rdfc-2022", env: e, cred: json.RawMessage(c.valid), verified: true, check: func(t *testing.T, v vcapi.VerifyResponse) {
 			for _, id := range []string{verifier.CheckProof, verifier.CheckSigner, verifier.CheckValidity, verifier.CheckStatus, verifier.CheckSchema} {
 				if !slices.Contains(v.Checks, id) {
 					t.Errorf("%s not among the passed checks %v", id, v.Checks)
@@ -125,29 +126,29 @@ func TestVerifyCredentialAPI(t *testing.T) {
 				t.Errorf("unknown issuer reported as known: %+v", v.KnownIssuer)
 			}
 		}},
-		{name: "ok/vc-jwt", env: e, cred: c.jwt, verified: true, check: func(t *testing.T, v VerifyResponse) {
+		{name: "ok/vc-jwt", env: e, cred: c.jwt, verified: true, check: func(t *testing.T, v vcapi.VerifyResponse) {
 			if v.Securing != "vc-jwt" || v.Container != "jwt" {
 				t.Errorf("securing %q container %q", v.Securing, v.Container)
 			}
 		}},
-		{name: "ok/trusted-issuer", env: trusted, cred: json.RawMessage(c.valid), verified: true, check: func(t *testing.T, v VerifyResponse) {
-			if v.KnownIssuer == nil || v.KnownIssuer.Name != "Example University" || v.KnownIssuer.Source != SourceTrusted {
+		{name: "ok/trusted-issuer", env: trusted, cred: json.RawMessage(c.valid), verified: true, check: func(t *testing.T, v vcapi.VerifyResponse) {
+			if v.KnownIssuer == nil || v.KnownIssuer.Name != "Example University" || v.KnownIssuer.Source != verifier.SourceTrusted {
 				t.Errorf("known issuer %+v", v.KnownIssuer)
 			}
 		}},
-		{name: "fail/tampered", env: e, cred: json.RawMessage(c.tampered), failed: []string{verifier.CheckProof}, check: func(t *testing.T, v VerifyResponse) {
+		{name: "fail/tampered", env: e, cred: json.RawMessage(c.tampered), failed: []string{verifier.CheckProof}, check: func(t *testing.T, v vcapi.VerifyResponse) {
 			if v.Verdict != verifier.Invalid || v.Status != "" {
 				t.Errorf("verdict %q status %q, want invalid and not revoked", v.Verdict, v.Status)
 			}
 		}},
 		{name: "fail/tampered-trusted-issuer-not-named", env: trusted, cred: json.RawMessage(c.tampered), failed: []string{verifier.CheckProof},
-			check: func(t *testing.T, v VerifyResponse) {
+			check: func(t *testing.T, v vcapi.VerifyResponse) {
 				if v.KnownIssuer != nil {
 					t.Errorf("a tampered credential's issuer is named as known: %+v", v.KnownIssuer)
 				}
 			}},
 		{name: "fail/expired", env: e, cred: json.RawMessage(c.expired), failed: []string{verifier.CheckValidity}},
-		{name: "fail/revoked", env: e, cred: json.RawMessage(c.revoked), failed: []string{verifier.CheckStatus}, check: func(t *testing.T, v VerifyResponse) {
+		{name: "fail/revoked", env: e, cred: json.RawMessage(c.revoked), failed: []string{verifier.CheckStatus}, check: func(t *testing.T, v vcapi.VerifyResponse) {
 			for _, p := range v.Errors {
 				if p.ID == verifier.CheckStatus && !strings.Contains(p.Message, "revoked") {
 					t.Errorf("status message %q", p.Message)
@@ -159,7 +160,7 @@ func TestVerifyCredentialAPI(t *testing.T) {
 		}},
 		// The issuer's DID document answers 404: the signature could not be
 		// checked, which says nothing against the credential.
-		{name: "indeterminate/issuer-document-missing", env: e, cred: json.RawMessage(c.unknownKey), check: func(t *testing.T, v VerifyResponse) {
+		{name: "indeterminate/issuer-document-missing", env: e, cred: json.RawMessage(c.unknownKey), check: func(t *testing.T, v vcapi.VerifyResponse) {
 			if v.Verdict != verifier.Indeterminate || !hasVerdict(v.Results, verifier.Unchecked) {
 				t.Errorf("verdict %q, results %v: want indeterminate, the proof unchecked", v.Verdict, v.Results)
 			}

@@ -26,6 +26,8 @@ import (
 	"github.com/badged/badged/statuslist"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/api"
+	"github.com/badged/badged/web/page"
 )
 
 // unreachableIssuer is a verifier node with the real egress policy and a
@@ -58,7 +60,7 @@ func newUnreachableIssuer(t *testing.T, live bool) *unreachableIssuer {
 	client := egress.NewClient(egress.DefaultPolicy())
 	v := verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(client),
 		verifier.WithStatus(verifier.NewCachingFetcher(client)), verifier.WithClock(verifyClock))
-	u.ts = httptest.NewServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Verifier: v, Egress: client}))
+	u.ts = newServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Verifier: v, Egress: client}))
 	t.Cleanup(u.ts.Close)
 	return u
 }
@@ -71,7 +73,7 @@ func TestVerifyPageVerdicts(t *testing.T) {
 	e := newLoopbackVerify(t, time.Now)
 	u := newUnreachableIssuer(t, true)
 	for _, lang := range []string{"en", "nl"} {
-		T := pageText[lang]
+		T := page.VerifyText[lang]
 		tests := []struct {
 			name    string
 			ts      *httptest.Server
@@ -205,7 +207,7 @@ func newLoopbackVerify(t *testing.T, clock func() time.Time) *loopbackVerify {
 		verifier.WithStatus(verifier.NewCachingFetcher(client, verifier.WithCacheClock(clock))), verifier.WithClock(verifyClock))
 	srv := NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)), API{Verifier: v, Egress: client})
 	srv.Now = clock
-	lv.ts = httptest.NewServer(srv)
+	lv.ts = newServer(srv)
 	t.Cleanup(lv.ts.Close)
 	return lv
 }
@@ -228,7 +230,7 @@ func TestVerifyPageStatusAge(t *testing.T) {
 		t.Errorf("first: %q, want nothing: the list was fetched just now", got)
 	}
 	now = now.Add(4 * time.Minute)
-	if got, want := age(), fmt.Sprintf(pageText["en"]["status.minutesAgo"], 4); got != want {
+	if got, want := age(), fmt.Sprintf(page.VerifyText["en"]["status.minutesAgo"], 4); got != want {
 		t.Errorf("from the cache: %q, want %q", got, want)
 	}
 	if n := lv.fetches.Load(); n != 1 {
@@ -246,8 +248,10 @@ func TestVerifyPageStatusAge(t *testing.T) {
 func TestBackpackUnreachableLists(t *testing.T) {
 	e := newEnv(t)
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize)))
-	e.srv.Publisher = must(issuance.New(e.db, sealer, "https://localhost:"+must(url.Parse(e.ts.URL)).Port(), jsonld.New(contexts.NewLoader())))
-	e.srv.InstitutionRecords = e.db
+	e.set(func(a *API) {
+		a.Publisher = must(issuance.New(e.db, sealer, "https://localhost:"+must(url.Parse(e.ts.URL)).Port(), jsonld.New(contexts.NewLoader())))
+		a.InstitutionRecords = e.db
+	})
 	// A verifier that does not read this server's records in-process (as a
 	// separate verifier node would not): its lists go through the egress
 	// policy, which refuses loopback.
@@ -257,7 +261,7 @@ func TestBackpackUnreachableLists(t *testing.T) {
 	hp := "/backpack/" + a.ID
 
 	for _, lang := range []string{"en", "nl"} {
-		T := backpackText[lang]
+		T := page.BackpackText[lang]
 		resp, doc := we.browse(learner, "GET", hp+"?lang="+lang, nil, true)
 		wantPage(t, resp, doc, 200)
 		if s := doc.Find("article.credential").AttrOr("data-state", ""); s != wallet.StateUnchecked {
@@ -273,9 +277,9 @@ func TestBackpackUnreachableLists(t *testing.T) {
 		if r := v.Find("ul.unchecked-reasons").Text(); !strings.Contains(r, "not allowed (loopback)") {
 			t.Errorf("%s: reasons %q, want the refusal", lang, r)
 		}
-		page := doc.Find("main").Text()
-		for _, never := range []string{T["stateRevoked"], T["stateRevokedText"], T["stateInvalidText"], pageText[lang]["check.status.revoked"], pageText[lang]["result.alteredText"]} {
-			if strings.Contains(page, never) {
+		text := doc.Find("main").Text()
+		for _, never := range []string{T["stateRevoked"], T["stateRevokedText"], T["stateInvalidText"], page.VerifyText[lang]["check.status.revoked"], page.VerifyText[lang]["result.alteredText"]} {
+			if strings.Contains(text, never) {
 				t.Errorf("%s: the page says %q of a genuine badge whose lists could not be fetched", lang, never)
 			}
 		}
@@ -288,7 +292,7 @@ func TestBackpackUnreachableLists(t *testing.T) {
 	}
 	resp, body := we.do(learner, "GET", "/api/v1/me/holdings/"+a.ID, nil)
 	wantStatus(t, resp, body, 200)
-	h := decodeJSON[holdingJSON](t, body)
+	h := decodeJSON[api.Holding](t, body)
 	if h.State != wallet.StateUnchecked || h.Verification == nil || h.Verification.Verdict != verifier.Indeterminate || h.Verification.Status != "" {
 		t.Errorf("API: %s", body)
 	}
@@ -309,23 +313,5 @@ func TestBackpackUnreachableLists(t *testing.T) {
 	wantPage(t, resp, doc, 200)
 	if s := doc.Find("article.credential").AttrOr("data-state", ""); s != wallet.StateRevoked {
 		t.Errorf("after revocation: state %q, want revoked", s)
-	}
-}
-
-// TestVerdictOfStoredResult: a result stored before there were three
-// verdicts (no verdict field) reads as it did: verified is valid.
-func TestVerdictOfStoredResult(t *testing.T) {
-	T := pageText["en"]
-	for _, tt := range []struct {
-		res  *verifier.Result
-		want string
-	}{
-		{&verifier.Result{Verified: true, Checks: []verifier.Check{{ID: verifier.CheckProof, Verdict: verifier.Pass}}}, "valid"},
-		{&verifier.Result{Checks: []verifier.Check{{ID: verifier.CheckProof, Verdict: verifier.Fail}}}, "invalid"},
-		{nil, "indeterminate"},
-	} {
-		if got := verdictOf(T, tt.res, time.Now()); got.Verdict != tt.want || got.Title == "" || got.Text == "" {
-			t.Errorf("verdictOf(%+v) = %+v, want %s", tt.res, got, tt.want)
-		}
 	}
 }

@@ -259,7 +259,7 @@ func TestVerifyOutboundBudget(t *testing.T) {
 	t.Cleanup(lists.Close)
 	host := strings.TrimPrefix(lists.URL, "http://")
 	client := egress.NewClient(egress.Policy{AllowHosts: []string{host}, Timeout: 5 * time.Second, MaxBytes: 1 << 20})
-	ts := httptest.NewServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
+	ts := newServer(NewVerifierServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
 		API{Egress: client, Verifier: DefaultVerifier(client, verifier.WithClock(verifyClock))}))
 	t.Cleanup(ts.Close)
 

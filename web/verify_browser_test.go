@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badged/badged/web/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -91,7 +92,7 @@ func TestVerifyPageInBrowser(t *testing.T) {
 	if identity.Value != "pass" {
 		t.Errorf("identity verdict %q", identity.Value)
 	}
-	if verified != "true" || !strings.Contains(verdict, pageText["en"]["result.valid"]) || !strings.Contains(issuer, "Example University") {
+	if verified != "true" || !strings.Contains(verdict, page.VerifyText["en"]["result.valid"]) || !strings.Contains(issuer, "Example University") {
 		t.Errorf("result: verified %q verdict %q issuer %q", verified, verdict, issuer)
 	}
 	shots := map[string][]byte{"verify-page.png": form, "verify-result.png": result}
@@ -106,8 +107,8 @@ func TestVerifyPageInBrowser(t *testing.T) {
 		verdict    string
 		title      string
 	}{
-		{"verify-tampered.png", e.ts.URL, e.creds.tampered, "invalid", pageText["en"]["result.invalid"]},
-		{"verify-unreachable.png", u.ts.URL, u.cred, "indeterminate", pageText["en"]["result.indeterminate"]},
+		{"verify-tampered.png", e.ts.URL, e.creds.tampered, "invalid", page.VerifyText["en"]["result.invalid"]},
+		{"verify-unreachable.png", u.ts.URL, u.cred, "indeterminate", page.VerifyText["en"]["result.indeterminate"]},
 	} {
 		if err := chromedp.Do(ctx,
 			chromedp.Navigate(tt.base+"/verify?lang=en"),

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/badged/badged/web/page"
 )
 
 // TestDetailNL verifies real credentials (Data Integrity and JWT, valid
@@ -33,34 +34,10 @@ func TestDetailNL(t *testing.T) {
 			}
 			details.Each(func(_ int, d *goquery.Selection) {
 				p := d.Find(".detail")
-				if p.AttrOr("lang", "") != "nl" || strings.Contains(p.Text(), "proof") || strings.TrimSpace(d.Find("summary").Text()) != pageText["nl"]["details"] {
+				if p.AttrOr("lang", "") != "nl" || strings.Contains(p.Text(), "proof") || strings.TrimSpace(d.Find("summary").Text()) != page.VerifyText["nl"]["details"] {
 					t.Errorf("detail not in Dutch (lang %q): %q", p.AttrOr("lang", ""), p.Text())
 				}
 			})
 		})
-	}
-	t.Run("ok/unknown wording stays English and says so", func(t *testing.T) {
-		detail, lang := checkDetail("nl", "not revoked; something the verifier says only later")
-		if lang != "en" || detail != "Not revoked; something the verifier says only later." {
-			t.Errorf("%q %q", detail, lang)
-		}
-		detail, lang = checkDetail("nl", "valid until 2030-01-01T00:00:00Z; not revoked")
-		if lang != "nl" || detail != "Geldig tot 2030-01-01T00:00:00Z; niet ingetrokken." {
-			t.Errorf("%q %q", detail, lang)
-		}
-	})
-}
-
-func TestSentence(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                              "",
-		"not revoked":                   "Not revoked.",
-		"expired: validUntil is 2020":   "Expired: validUntil is 2020.",
-		"https://x.example/c could not": "https://x.example/c could not.",
-		"did:web:x.example is unknown.": "did:web:x.example is unknown.",
-	} {
-		if got := sentence(in); got != want {
-			t.Errorf("sentence(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -10,13 +9,13 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/badged/badged/verifier"
+	"github.com/badged/badged/web/page"
 )
 
 // formPost submits the verify form as a browser does: multipart, same
@@ -150,7 +149,7 @@ func TestVerifyPage(t *testing.T) {
 	})
 	t.Run("ok/nl-by-accept-language", func(t *testing.T) {
 		_, doc := getPage(t, e.ts, "/verify", http.Header{"Accept-Language": {"nl-NL,nl;q=0.9,en;q=0.5"}})
-		if doc.Find("html").AttrOr("lang", "") != "nl" || doc.Find("h1").Text() != pageText["nl"]["title"] {
+		if doc.Find("html").AttrOr("lang", "") != "nl" || doc.Find("h1").Text() != page.VerifyText["nl"]["title"] {
 			t.Errorf("lang %q title %q", doc.Find("html").AttrOr("lang", ""), doc.Find("h1").Text())
 		}
 	})
@@ -166,8 +165,8 @@ func TestVerifyPage(t *testing.T) {
 		if !verified {
 			t.Fatalf("not verified:\n%s", describePage(doc))
 		}
-		want := map[string]string{"proof": pageText["en"]["check.proof.pass"], "signer": pageText["en"]["check.signer.pass"],
-			"validity": pageText["en"]["check.validity.pass"], "status": pageText["en"]["check.status.pass"], "schema": pageText["en"]["check.schema.pass"]}
+		want := map[string]string{"proof": page.VerifyText["en"]["check.proof.pass"], "signer": page.VerifyText["en"]["check.signer.pass"],
+			"validity": page.VerifyText["en"]["check.validity.pass"], "status": page.VerifyText["en"]["check.status.pass"], "schema": page.VerifyText["en"]["check.schema.pass"]}
 		for id, text := range want {
 			if verdicts[id] != "pass" {
 				t.Errorf("%s: %q", id, verdicts[id])
@@ -176,7 +175,7 @@ func TestVerifyPage(t *testing.T) {
 				t.Errorf("%s says %q, want %q", id, got, text)
 			}
 		}
-		if got := strings.TrimSpace(doc.Find("#issuer .unknown").Text()); got != pageText["en"]["issuer.unknown"] {
+		if got := strings.TrimSpace(doc.Find("#issuer .unknown").Text()); got != page.VerifyText["en"]["issuer.unknown"] {
 			t.Errorf("unknown issuer text %q", got)
 		}
 		if got := doc.Find("#issuer code.signer").Text(); got != c.vm {
@@ -188,13 +187,13 @@ func TestVerifyPage(t *testing.T) {
 		// was issued to, as the credential states them, in both languages.
 		for _, lang := range []string{"en", "nl"} {
 			_, doc := formPost(t, e.ts, "?lang="+lang, map[string]string{"credential": string(c.valid)}, "", nil, nil)
-			T := pageText[lang]
+			T := page.VerifyText[lang]
 			b := doc.Find("#result #badge")
 			for sel, want := range map[string]string{
 				"#badge-name":        "Data Science Foundations",
 				"#badge-issuer":      "Faculty of Science, Example University",
-				"#badge-issued":      dateText(lang, "2026-06-30T12:00:00Z"),
-				"#badge-valid-until": dateText(lang, "2031-06-30T12:00:00Z"),
+				"#badge-issued":      page.DateText(lang, "2026-06-30T12:00:00Z"),
+				"#badge-valid-until": page.DateText(lang, "2031-06-30T12:00:00Z"),
 				"#badge-recipient":   T["badge.recipient"] + " " + T["badge.recipientHashed"],
 			} {
 				if got := strings.Join(strings.Fields(b.Find(sel).Text()), " "); got != want {
@@ -212,28 +211,20 @@ func TestVerifyPage(t *testing.T) {
 		}
 		// What a credential that is not valid says is not confirmed.
 		_, doc := formPost(t, e.ts, "", map[string]string{"credential": string(c.tampered)}, "", nil, nil)
-		if got := doc.Find("#badge-claimed").Text(); got != pageText["en"]["badge.claimed"] || doc.Find("#badge").AttrOr("data-confirmed", "") != "false" {
+		if got := doc.Find("#badge-claimed").Text(); got != page.VerifyText["en"]["badge.claimed"] || doc.Find("#badge").AttrOr("data-confirmed", "") != "false" {
 			t.Errorf("tampered credential's badge: caption %q", got)
 		}
 		_, doc = formPost(t, e.ts, "", map[string]string{"credential": string(c.valid)}, "", nil, nil)
 		if doc.Find("#badge-claimed").Length() != 0 || doc.Find("#badge").AttrOr("data-confirmed", "") != "true" {
 			t.Error("a valid credential's badge is marked unconfirmed")
 		}
-		// Stated recipients are shown as stated: a name, a DID.
-		var cred map[string]any
-		must(0, json.Unmarshal(c.valid, &cred))
-		cred["credentialSubject"].(map[string]any)["name"] = "Anna de Vries"
-		cred["credentialSubject"].(map[string]any)["id"] = "did:example:anna"
-		if got := badgeOf("en", cred); got.Recipient != "name" || got.RecipientName != "Anna de Vries" || !slices.Equal(got.RecipientIDs, []string{"did:example:anna"}) {
-			t.Errorf("recipient %+v", got)
-		}
 	})
 	t.Run("ok/jwt-known-issuer-nl", func(t *testing.T) {
 		_, doc := formPost(t, trusted.ts, "?lang=nl", map[string]string{"credential": trusted.creds.jwt}, "", nil, nil)
 		verified, _ := pageOutcome(t, doc)
 		known := doc.Find("#issuer .known")
-		if !verified || known.AttrOr("data-source", "") != SourceTrusted || !strings.Contains(known.Text(), "Example University") ||
-			!strings.Contains(known.Text(), pageText["nl"]["issuer.trusted"]) {
+		if !verified || known.AttrOr("data-source", "") != verifier.SourceTrusted || !strings.Contains(known.Text(), "Example University") ||
+			!strings.Contains(known.Text(), page.VerifyText["nl"]["issuer.trusted"]) {
 			t.Errorf("verified %v, known %q", verified, known.Text())
 		}
 	})
@@ -243,7 +234,7 @@ func TestVerifyPage(t *testing.T) {
 		if verified || verdicts["status"] != "fail" {
 			t.Fatalf("verified %v status %q", verified, verdicts["status"])
 		}
-		if got := strings.TrimSpace(doc.Find(`li.check[data-check="status"] .text`).Text()); got != pageText["nl"]["check.status.revoked"] {
+		if got := strings.TrimSpace(doc.Find(`li.check[data-check="status"] .text`).Text()); got != page.VerifyText["nl"]["check.status.revoked"] {
 			t.Errorf("status says %q", got)
 		}
 	})
@@ -265,7 +256,7 @@ func TestVerifyPage(t *testing.T) {
 				t.Errorf("identity verdict %q, want %q", got, tt.verdict)
 			}
 			// At a glance: valid, or genuine but someone else's.
-			want := "✓ " + pageText["en"]["result.valid"]
+			want := "✓ " + page.VerifyText["en"]["result.valid"]
 			if tt.verdict == "fail" {
 				want = "✗ Genuine, but not issued to " + tt.identity
 			}

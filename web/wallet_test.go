@@ -27,6 +27,7 @@ import (
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/api"
 )
 
 // walletEnv is the env with a backpack: an issuer service that issues
@@ -65,7 +66,11 @@ func (e *env) walletWith(v *verifier.Verifier, opts ...wallet.Option) *walletEnv
 	is := issuer.NewService(e.db, issuer.WithCredentialIssuer(iss))
 	w := must(wallet.New(e.db, is, e.db, sealer, v, jsonld.New(contexts.NewLoader()), publicBase,
 		append([]wallet.Option{wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(e.egress())}, opts...)...))
-	e.srv.Wallet, e.srv.Verifier, e.srv.Egress = w, v, e.egress()
+	e.set(func(a *API) {
+		a.Wallet = w
+		a.Verifier = v
+		a.Egress = e.egress()
+	})
 	we := &walletEnv{env: e, is: is, w: w, v: v}
 	walletEnvs[e] = we
 	return we
@@ -112,14 +117,14 @@ func TestWalletJourney(t *testing.T) {
 
 	resp, body := we.do(learner, "GET", "/api/v1/me/holdings", nil)
 	wantStatus(t, resp, body, 200)
-	list := decodeJSON[struct{ Holdings []holdingJSON }](t, body)
+	list := decodeJSON[struct{ Holdings []api.Holding }](t, body)
 	if len(list.Holdings) != 1 || list.Holdings[0].ID != a.ID || list.Holdings[0].State != wallet.StateIssued ||
 		list.Holdings[0].Summary.Name != "Statistics" || list.Holdings[0].Verification == nil || !list.Holdings[0].Verification.Verified {
 		t.Fatalf("holdings = %s", body)
 	}
 	resp, body = we.do(learner, "GET", hp, nil)
 	wantStatus(t, resp, body, 200)
-	detail := decodeJSON[holdingJSON](t, body)
+	detail := decodeJSON[api.Holding](t, body)
 	did := must(we.w.HolderDID(context.Background(), "user-"+learner))
 	if !strings.Contains(string(detail.Credential), did) {
 		t.Errorf("the credential does not name the wallet DID %s", did)
@@ -127,7 +132,7 @@ func TestWalletJourney(t *testing.T) {
 	for name, q := range map[string]string{"issued": "?state=issued", "text": "?q=statis", "tag none": "?tag=nope", "revoked": "?state=revoked"} {
 		resp, body = we.do(learner, "GET", "/api/v1/me/holdings"+q, nil)
 		wantStatus(t, resp, body, 200)
-		n := len(decodeJSON[struct{ Holdings []holdingJSON }](t, body).Holdings)
+		n := len(decodeJSON[struct{ Holdings []api.Holding }](t, body).Holdings)
 		if want := map[bool]int{true: 1, false: 0}[name == "issued" || name == "text"]; n != want {
 			t.Errorf("filter %s: %d holdings, want %d", name, n, want)
 		}
@@ -138,13 +143,13 @@ func TestWalletJourney(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusConflict)
 	resp, body = we.do(learner, "PUT", hp+"/share", map[string]bool{"public": true})
 	wantStatus(t, resp, body, 200)
-	share := decodeJSON[shareJSON](t, body)
+	share := decodeJSON[api.Share](t, body)
 	if !share.Public || share.ShareURL != publicBase+"/s/"+share.ShareID || len(share.ShareID) < 20 {
 		t.Fatalf("share = %+v", share)
 	}
 	resp, body = we.do(anonymous, "GET", "/s/"+share.ShareID, nil)
 	wantStatus(t, resp, body, 200)
-	pub := decodeJSON[publicShareJSON](t, body)
+	pub := decodeJSON[api.PublicShare](t, body)
 	if pub.Verification == nil || !pub.Verification.Verified || pub.State != wallet.StateIssued {
 		t.Fatalf("public share: %s", body)
 	}
@@ -214,7 +219,7 @@ func TestWalletJourney(t *testing.T) {
 	// A presentation verifies with its challenge, not with another.
 	resp, body = we.do(learner, "POST", "/api/v1/me/presentations", map[string]any{"holdingIds": []string{a.ID}, "challenge": "c-123", "domain": "verifier.example"})
 	wantStatus(t, resp, body, http.StatusCreated)
-	vp := decodeJSON[presentationJSON](t, body)
+	vp := decodeJSON[api.Presentation](t, body)
 	var doc map[string]any
 	must(0, json.Unmarshal(vp.JSON, &doc))
 	if res := we.v.VerifyPresentation(context.Background(), doc, verifier.PresentationOptions{Challenge: "c-123", Domain: "verifier.example"}); !res.Verified {

@@ -23,7 +23,7 @@ import (
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/verifier"
-	"github.com/badged/badged/web"
+	"github.com/badged/badged/web/request"
 )
 
 // The end-to-end tests of issue 3 (acceptance 2): the award flows over
@@ -198,7 +198,7 @@ func (s *stack) call(who, method, path string, body any, want int, out any) http
 		req.Header.Set("Content-Type", ct)
 	}
 	if token, ok := strings.CutPrefix(who, "cookie:"); ok {
-		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
+		req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: token})
 	} else if who != "" {
 		req.Header.Set("Authorization", "Bearer "+who)
 	}
@@ -242,7 +242,7 @@ type awardPage struct {
 func (s *stack) credential(learner, awardID string) []byte {
 	s.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, s.url+"/api/v1/me/holdings/"+awardID+"/download/json", nil)
-	req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: strings.TrimPrefix(learner, "cookie:")})
+	req.AddCookie(&http.Cookie{Name: request.SessionCookie, Value: strings.TrimPrefix(learner, "cookie:")})
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		s.t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/badged/badged/issuer"
-	"github.com/badged/badged/web"
+	"github.com/badged/badged/web/request"
 )
 
 // TestEmailLinks: every link in every email opens a working page. The
@@ -139,7 +139,7 @@ func (s *stack) followMailLinks(m receivedMail, base, addr, session, path, ancho
 			jar, _ := cookiejar.New(nil)
 			if token, ok := strings.CutPrefix(as, "cookie:"); ok {
 				u, _ := url.Parse(base)
-				jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: token}})
+				jar.SetCookies(u, []*http.Cookie{{Name: request.SessionCookie, Value: token}})
 			}
 			client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
 			req, _ := http.NewRequest(http.MethodGet, link, nil)

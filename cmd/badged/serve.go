@@ -336,7 +336,7 @@ func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service, cli
 	if err != nil {
 		return err
 	}
-	dirs := web.IssuerDirectories{web.PlatformIssuers{DID: iss.IssuerDID, Store: st}}
+	dirs := verifier.IssuerDirectories{verifier.PlatformIssuers{DID: iss.IssuerDID, Store: st}}
 	if trusted != nil {
 		dirs = append(dirs, trusted)
 	}
@@ -348,7 +348,7 @@ func withVerifier(api *web.API, cfg Config, st store, iss *issuance.Service, cli
 
 // trustedIssuers reads the operator's list of trusted issuers, or returns
 // nil when BADGED_TRUSTED_ISSUERS is not set.
-func trustedIssuers(cfg Config) (web.TrustedIssuers, error) {
+func trustedIssuers(cfg Config) (verifier.TrustedIssuers, error) {
 	if cfg.TrustedIssuers == "" {
 		return nil, nil
 	}
@@ -356,7 +356,7 @@ func trustedIssuers(cfg Config) (web.TrustedIssuers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("BADGED_TRUSTED_ISSUERS: %w", err)
 	}
-	t, err := web.ParseTrustedIssuers(b)
+	t, err := verifier.ParseTrustedIssuers(b)
 	if err != nil {
 		return nil, fmt.Errorf("BADGED_TRUSTED_ISSUERS %s: %w", cfg.TrustedIssuers, err)
 	}

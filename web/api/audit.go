@@ -1,0 +1,199 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/audit"
+	"github.com/badged/badged/web/render"
+	"github.com/badged/badged/web/request"
+)
+
+// registerAuditRoutes serves an institution's audit trail to its admins.
+func (h *Handler) registerAuditRoutes(r chi.Router) {
+	r.Get("/institutions/{institutionID}/audit", h.handle(h.handleAudit))
+}
+
+// AuditTarget is what an audit entry is about.
+type AuditTarget struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+// AuditEntry is an entry of the audit trail.
+type AuditEntry struct {
+	ID      string          `json:"id"`
+	Time    time.Time       `json:"time"`
+	Actor   string          `json:"actor"`
+	Action  string          `json:"action"`
+	Target  AuditTarget     `json:"target"`
+	Details json.RawMessage `json:"details,omitempty"`
+}
+
+func auditEntryView(e *audit.Entry) AuditEntry {
+	return AuditEntry{ID: e.ID, Time: e.Time, Actor: e.Actor, Action: e.Action,
+		Target: AuditTarget{Kind: e.Target.Kind, ID: e.Target.ID}, Details: e.Details}
+}
+
+// requireInstitutionAdmin answers for r and returns false unless the
+// caller administrates the institution of the URL; what it guards is
+// there (503 otherwise).
+func (h *Handler) requireInstitutionAdmin(r *http.Request, configured bool, what string) (string, error) {
+	id := chi.URLParam(r, "institutionID")
+	if err := h.Issuer.AuthorizeInstitutionAdmin(r.Context(), request.Actor(r), id); err != nil {
+		return "", err
+	}
+	if !configured {
+		return "", badged.Errorf(badged.Unavailable, "the %s is not configured", what)
+	}
+	return id, nil
+}
+
+// queryLimit reads ?limit=: 0 when absent.
+func queryLimit(q url.Values) (int, *badged.FieldError) {
+	v := q.Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxLimit {
+		return 0, &badged.FieldError{Field: "limit", Message: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}
+	}
+	return n, nil
+}
+
+// queryTime reads an RFC 3339 time parameter: zero when absent.
+func queryTime(q url.Values, name string, problems *[]badged.FieldError) time.Time {
+	v := q.Get(name)
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		*problems = append(*problems, badged.FieldError{Field: name, Message: "must be an RFC 3339 time"})
+	}
+	return t
+}
+
+// setNextLink sets the Link header of a page whose next cursor is next.
+func setNextLink(w http.ResponseWriter, r *http.Request, next string) {
+	q := url.Values{}
+	for k, v := range r.URL.Query() {
+		q[k] = v
+	}
+	q.Set("cursor", next)
+	w.Header().Set("Link", "<"+r.URL.Path+"?"+q.Encode()+`>; rel="next"`)
+}
+
+// handleAudit lists the audit trail of an institution, newest first,
+// filtered by ?actor=, ?action=, ?target= (KIND, KIND:ID or :ID), ?since=
+// (inclusive) and ?until= (exclusive), a page of ?limit= at ?cursor=.
+func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) error {
+	id, err := h.requireInstitutionAdmin(r, h.Audit != nil, "audit trail")
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	var problems []badged.FieldError
+	f := audit.Filter{Actor: q.Get("actor"), Action: q.Get("action"),
+		Since: queryTime(q, "since", &problems), Until: queryTime(q, "until", &problems)}
+	if t := q.Get("target"); t != "" {
+		kind, tid, _ := strings.Cut(t, ":")
+		f.Target = audit.Target{Kind: kind, ID: tid}
+	}
+	limit, p := queryLimit(q)
+	if p != nil {
+		problems = append(problems, *p)
+	}
+	after, err := audit.ParseCursor(q.Get("cursor"))
+	if err != nil {
+		problems = append(problems, badged.FieldError{Field: "cursor", Message: "not a cursor of this list; start from the first page"})
+	}
+	if len(problems) > 0 {
+		return badged.InvalidFields("audit query", problems...)
+	}
+	list, err := h.Audit.List(r.Context(), id, f, audit.Page{After: after, Limit: limit})
+	if err != nil {
+		return err
+	}
+	page := Page[AuditEntry]{Items: make([]AuditEntry, 0, len(list.Entries)), Next: list.Next.String()}
+	for _, e := range list.Entries {
+		page.Items = append(page.Items, auditEntryView(e))
+	}
+	if page.Next != "" {
+		setNextLink(w, r, page.Next)
+	}
+	render.JSON(w, http.StatusOK, page)
+	return nil
+}
+
+// auditSubmissions records the accepted bulk award submissions in the
+// audit trail: the bulk service reports no changes of its own. The entry
+// ID is the job's, so a job is recorded once.
+func (h *Handler) auditSubmissions(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.Audit == nil || !IsBulkUpload(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &capture{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.status != http.StatusAccepted {
+			return
+		}
+		var job BulkJob
+		if err := json.Unmarshal(rec.body.Bytes(), &job); err != nil || job.ID == "" {
+			return
+		}
+		bc, err := h.Issuer.BadgeClass(r.Context(), request.Actor(r), job.BadgeClassID)
+		if err != nil {
+			h.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
+			return
+		}
+		details := map[string]any{"badgeClass": job.BadgeClassID, "rows": job.Total}
+		if job.ScheduledAt != nil {
+			details["scheduledAt"] = job.ScheduledAt
+		}
+		b, _ := json.Marshal(details)
+		_, err = h.Audit.Record(r.Context(), audit.Entry{ID: "bulk.submit:" + job.ID, Time: job.Created,
+			InstitutionID: bc.InstitutionID, Actor: request.Actor(r).UserID, Action: "bulk.submit",
+			Target: audit.Target{Kind: "bulkjob", ID: job.ID}, Details: b})
+		if err != nil {
+			h.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
+		}
+	})
+}
+
+// capture passes a response on and keeps its status and (small) body.
+type capture struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (c *capture) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *capture) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	if c.body.Len() < 1<<20 {
+		c.body.Write(b)
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+func (c *capture) Unwrap() http.ResponseWriter { return c.ResponseWriter }

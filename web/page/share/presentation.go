@@ -1,0 +1,82 @@
+package share
+
+import (
+	"cmp"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/wallet"
+	"github.com/badged/badged/web/page"
+)
+
+// The public page of a shared presentation: GET /p/{presentationID}
+// answers a browser with this page and anyone else with the JSON of
+// handlePublicPresentation, as /s/{shareID} does. The page shows the
+// presented credentials and the presentation's verification against the
+// challenge and domain it was made for. An expired or unknown
+// presentation is 404 alike.
+
+type presentedCredential struct {
+	T       map[string]string
+	Card    page.Card
+	Meaning page.Meaning
+	V       page.Verdict
+	Results []page.Check
+}
+
+type presentationPage struct {
+	page.Base
+	URL, Holder, Challenge, Domain, Expires string
+	V                                       page.Verdict
+	Results                                 []page.Check
+	Credentials                             []presentedCredential
+}
+
+func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request) error {
+	if h.Wallet == nil {
+		return badged.Errorf(badged.NotFound, "no such presentation")
+	}
+	vp, res, err := h.Wallet.PublicPresentation(r.Context(), chi.URLParam(r, "presentationID"))
+	if err != nil {
+		return err
+	}
+	p := &presentationPage{Base: h.Base(w, r, ""), URL: h.Wallet.PresentationURL(vp.ID), Challenge: vp.Challenge,
+		Domain: vp.Domain}
+	p.SignedIn = false // a public page: no navigation of the backpack
+	p.Title = p.T["presentationTitle"]
+	p.Expires = page.DateText(p.Lang, vp.Expires.UTC().Format(time.RFC3339))
+	var doc map[string]any
+	if json.Unmarshal(vp.JSON, &doc) == nil {
+		switch hd := doc["holder"].(type) {
+		case string:
+			p.Holder = hd
+		case map[string]any:
+			p.Holder, _ = hd["id"].(string)
+		}
+	}
+	p.V, p.Results = page.VerificationOf(p.Checks, res, h.Clock())
+	if res != nil {
+		for _, cr := range res.Credentials {
+			pc := presentedCredential{T: p.T}
+			pc.V, pc.Results = page.VerificationOf(p.Checks, cr, h.Clock())
+			var sum wallet.Summary
+			var raw []byte
+			if cr.Credential != nil {
+				sum = wallet.Summarize(cr.Credential)
+				raw, _ = json.Marshal(cr.Credential)
+			}
+			state := cmp.Or(wallet.StateOf(cr), wallet.StateIssued)
+			pc.Card = page.Card{Name: cmp.Or(sum.Name, p.T["sharedBy"]), Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
+				Issued: page.DateText(p.Lang, sum.Issued), ValidUntil: page.DateText(p.Lang, sum.ValidUntil), State: state, Image: page.ImageURL(sum)}
+			pc.Meaning = page.MeaningOf(raw, cr, sum)
+			p.Credentials = append(p.Credentials, pc)
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	h.Render(w, r, http.StatusOK, pages["presentation"], p)
+	return nil
+}
