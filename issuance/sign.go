@@ -45,6 +45,11 @@ type SignOptions struct {
 	// suspension, so that the credential can be suspended and resumed
 	// ([Service.SuspendCredential]).
 	Suspendable bool
+	// Effects, when set, derives what the issuance causes besides itself
+	// (its audit entry) from the credential's id; they are stored in the
+	// same transaction as the credential, so neither stands without the
+	// other. An error fails the issuance.
+	Effects func(credentialID string) (issuer.Effects, error)
 }
 
 // Signed is a credential [Service.SignCredential] secured: Credential
@@ -209,6 +214,12 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 	} else if badged.KindOf(err) != badged.NotFound {
 		return nil, err
 	}
+	var fx issuer.Effects
+	if o.Effects != nil {
+		if fx, err = o.Effects(id); err != nil {
+			return nil, fmt.Errorf("effects of credential %s: %w", id, err)
+		}
+	}
 	var validUntil time.Time
 	for _, name := range []string{"validUntil", "expirationDate"} {
 		if v, ok := out[name].(string); ok {
@@ -266,6 +277,7 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 			},
 			IssuerID: is.ID,
 			ListID:   slot.ListID,
+			Effects:  fx,
 		}
 		if stored.JSON, err = json.Marshal(signed.Credential); err != nil {
 			return nil, fmt.Errorf("encode credential: %w", err)

@@ -93,6 +93,10 @@ type Credential struct {
 	ListID           string // the status list's id (StatusList holds its URL)
 	Revoked          time.Time
 	RevocationReason string
+	// Effects are written by [Store.CreateCredential] with the credential,
+	// in its transaction (entries and mails whose ID exists are skipped);
+	// they are not part of the stored credential.
+	Effects issuer.Effects
 }
 
 // Allocation asks [Store.Allocate] for an index.

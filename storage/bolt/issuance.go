@@ -351,7 +351,10 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 		if err := put(tx, bktCredentials, c.AwardID, r); err != nil {
 			return err
 		}
-		return tx.Bucket(idxCredentials).Put([]byte(c.ID), []byte(c.AwardID))
+		if err := tx.Bucket(idxCredentials).Put([]byte(c.ID), []byte(c.AwardID)); err != nil {
+			return err
+		}
+		return writeEffects(tx, c.Effects)
 	})
 }
 

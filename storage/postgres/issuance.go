@@ -292,9 +292,18 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 	if c.ID == "" || c.AwardID == "" {
 		return badged.Errorf(badged.Invalid, "a credential needs an id and an award")
 	}
+	effects := &pgx.Batch{}
+	if _, err := queueEffects(effects, c.Effects); err != nil {
+		return err
+	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if err := reserve(ctx, tx, c); err != nil {
 			return err
+		}
+		if effects.Len() > 0 {
+			if err := tx.SendBatch(ctx, effects).Close(); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO issuance_credentials
 			(award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential, jwt)

@@ -9,14 +9,17 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/audit"
+	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/notify"
 )
 
-// EffectsStore is a store of awards, the audit trail and the outbox: what
-// the award changes write with their [issuer.Effects].
+// EffectsStore is a store of awards, credentials, the audit trail and the
+// outbox: what the award changes and issuances write with their
+// [issuer.Effects].
 type EffectsStore interface {
 	issuer.Store
+	issuance.Store
 	audit.Store
 	notify.Store
 }
@@ -34,6 +37,7 @@ func RunAwardEffects(t *testing.T, newStore func(t *testing.T) EffectsStore) {
 		{"CreateFails", testEffectsCreateFails},
 		{"Update", testEffectsUpdate},
 		{"UpdateFails", testEffectsUpdateFails},
+		{"Credential", testEffectsCredential},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
@@ -172,4 +176,21 @@ func testEffectsUpdateFails(t *testing.T, s EffectsStore) {
 	wantKind(t, s.UpdateAward(ctx, &stale, effectsOf("expired", t0, "a1")), badged.Conflict)
 	wantKind(t, s.UpdateAward(ctx, directAward("nope", t0, issuer.Recipient{Email: "n@example.org"}), effectsOf("x", t0, "nope")), badged.NotFound)
 	wantStored(t, s, "after failed updates", nil, nil)
+}
+
+// testEffectsCredential checks that a credential issued through the API is
+// stored with its effects, and that one refused stores none of them.
+func testEffectsCredential(t *testing.T, s EffectsStore) {
+	ctx := context.Background()
+	slot, err := s.Allocate(ctx, allocation("api-1", "iss", "L", 16, emptyList(t)))
+	must(t, err)
+	c := storedCredential("api-1", "https://badges.example.org/credentials/1", slot)
+	c.Effects = effectsOf("issued", t0, "api-1")
+	must(t, s.CreateCredential(ctx, c))
+	wantStored(t, s, "after an issuance", []string{"issued-entry-api-1"}, []string{"issued-mail-api-1"})
+
+	dup := storedCredential("api-1", "https://badges.example.org/credentials/2", slot)
+	dup.Effects = effectsOf("again", t0, "api-1")
+	wantKind(t, s.CreateCredential(ctx, dup), badged.Conflict)
+	wantStored(t, s, "after a refused issuance", []string{"issued-entry-api-1"}, []string{"issued-mail-api-1"})
 }

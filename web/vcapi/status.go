@@ -9,6 +9,7 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/issuance"
+	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/statuslist"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
@@ -137,14 +138,34 @@ func (h *Handler) audit(r *http.Request, institutionID, action, credentialID str
 	if h.Audit == nil {
 		return
 	}
+	if _, err := h.Audit.Record(r.Context(), entry(r, institutionID, action, credentialID, details)); err != nil {
+		h.Log.Error("audit: not recorded", "action", action, "credential", credentialID, "err", err)
+	}
+}
+
+// effects is the audit entry of an action of the caller on a credential,
+// prepared to be stored in the action's own transaction (none without an
+// audit trail).
+func (h *Handler) effects(r *http.Request, institutionID, action, credentialID string, details map[string]string) (issuer.Effects, error) {
+	if h.Audit == nil {
+		return issuer.Effects{}, nil
+	}
+	e, err := h.Audit.Prepare(entry(r, institutionID, action, credentialID, details))
+	if err != nil {
+		return issuer.Effects{}, err
+	}
+	return issuer.Effects{Audit: []*audit.Entry{e}}, nil
+}
+
+// entry is the audit entry of an action of the caller on a credential;
+// empty details are left out.
+func entry(r *http.Request, institutionID, action, credentialID string, details map[string]string) audit.Entry {
 	for k, v := range details {
 		if v == "" {
 			delete(details, k)
 		}
 	}
 	d, _ := json.Marshal(details)
-	if _, err := h.Audit.Record(r.Context(), audit.Entry{InstitutionID: institutionID, Actor: request.Actor(r).UserID, Action: action,
-		Target: audit.Target{Kind: "credential", ID: credentialID}, Details: d}); err != nil {
-		h.Log.Error("audit: not recorded", "action", action, "credential", credentialID, "err", err)
-	}
+	return audit.Entry{InstitutionID: institutionID, Actor: request.Actor(r).UserID, Action: action,
+		Target: audit.Target{Kind: "credential", ID: credentialID}, Details: d}
 }

@@ -485,6 +485,10 @@ func (h *Handler) handleIssueCredential(w http.ResponseWriter, r *http.Request) 
 		Cryptosuite: req.Options.Cryptosuite,
 		Format:      req.Options.Format,
 		Suspendable: suspendable,
+		Effects: func(id string) (issuer.Effects, error) {
+			return h.effects(r, is.InstitutionID, audit.ActionCredentialIssue, id,
+				map[string]string{"issuer": is.ID, "format": req.Options.Format, "cryptosuite": req.Options.Cryptosuite})
+		},
 	})
 	var ice *issuance.InvalidCredentialError
 	if errors.As(err, &ice) {
@@ -497,7 +501,6 @@ func (h *Handler) handleIssueCredential(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	h.audit(r, is.InstitutionID, audit.ActionCredentialIssue, signed.ID, map[string]string{"issuer": is.ID, "format": req.Options.Format, "cryptosuite": req.Options.Cryptosuite})
 	render.JSON(w, http.StatusCreated, map[string]any{"verifiableCredential": issuedView(signed, req.Options.Format)})
 	return nil
 }
