@@ -314,7 +314,7 @@ func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
 		l = tls.NewListener(l, tc)
 	}
 	client := egress.NewClient(cfg.Egress)
-	loader, err := cfg.contextLoader()
+	loader, err := cfg.contextLoader(base)
 	if err != nil {
 		l.Close()
 		return fmt.Errorf("serve: %w", err)
