@@ -63,3 +63,37 @@ func must(t *testing.T) func(*contexts.Loader, error) *contexts.Loader {
 		return l
 	}
 }
+
+// TestBadgedV1Credential: a credential in the form badged issued before
+// its v2 context (https://w3id.org/badged/v1, ectsCredits, eqfLevel...)
+// still verifies; the context stays embedded.
+func TestBadgedV1Credential(t *testing.T) {
+	s := keySigner(t, 8)
+	var doc map[string]any
+	err := json.Unmarshal([]byte(`{
+	  "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "https://w3id.org/badged/v1"],
+	  "id": "urn:uuid:00000000-0000-4000-8000-000000000001", "type": ["VerifiableCredential", "OpenBadgeCredential"],
+	  "issuer": {"id": "`+s.did()+`", "type": ["Profile"], "name": "Example University",
+	    "parentOrg": {"id": "https://badges.example.edu/institutions/1", "type": ["Profile"], "schacHome": "example.edu", "brin": "21PB"}},
+	  "validFrom": "2026-06-30T12:00:00Z", "name": "Statistics",
+	  "credentialSubject": {"id": "did:example:learner", "type": ["AchievementSubject"], "achievement": {
+	    "id": "https://badges.example.edu/badgeclasses/1", "type": ["Achievement"], "name": "Statistics", "description": "Basic statistics",
+	    "criteria": {"narrative": "Pass the exam."}, "creditsAvailable": 2.5, "ectsCredits": 2.5, "eqfLevel": 6, "nlqfLevel": "entry-1",
+	    "educationProgramIdentifier": "34479", "studyLoad": 70}}}`), &doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := jsonld.New(contexts.NewLoader())
+	signed, _ := json.Marshal(signDI(t, dataintegrity.New(p), doc, s, dataintegrity.RDFC))
+	v := verifier.New(p, did.NewResolver(nil), verifier.WithClock(negClock))
+	if res := v.Verify(context.Background(), signed); res.Verdict != verifier.Valid {
+		t.Errorf("v1 credential: %s", describe(res))
+	}
+	tampered := bytes.Replace(signed, []byte(`"eqfLevel":6`), []byte(`"eqfLevel":7`), 1)
+	if bytes.Equal(tampered, signed) {
+		t.Fatal("nothing to tamper with")
+	}
+	if res := v.Verify(context.Background(), tampered); res.Verdict != verifier.Invalid {
+		t.Errorf("tampered v1 credential: %s", describe(res))
+	}
+}
