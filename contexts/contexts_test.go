@@ -88,6 +88,16 @@ func TestWithDir(t *testing.T) {
 		{"fail/replaces-embedded", entry(contexts.VCv2, "ns-v1.jsonld", digest), ok, "cannot be replaced"},
 		{"fail/not-a-context", entry(u, "x.json", func() string { s := sha256.Sum256([]byte(`{"a":1}`)); return hex.EncodeToString(s[:]) }()), map[string]string{"x.json": `{"a":1}`}, "no @context"},
 	}
+	t.Run("fail/replaces-own-v2", func(t *testing.T) {
+		l, err := contexts.NewLoader().WithBase("https://example.edu")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = l.WithDir(write(t, entry("https://example.edu/ns/badged/v2", "ns-v1.jsonld", digest), ok))
+		if err == nil || !strings.Contains(err.Error(), "cannot be replaced") {
+			t.Fatalf("error %v, want one saying the deployment's v2 context cannot be replaced", err)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := contexts.NewLoader().WithDir(write(t, tt.manifest, tt.files))
