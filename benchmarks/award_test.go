@@ -186,7 +186,11 @@ func setup(b *testing.B, db store) (*issuer.Service, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ci, err := issuance.New(db, sealer, "https://badges.example.edu", jsonld.New(contexts.NewLoader()))
+	loader, err := contexts.NewLoader().WithBase("https://badges.example.edu")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ci, err := issuance.New(db, sealer, "https://badges.example.edu", jsonld.New(loader))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -34,10 +35,37 @@ const (
 	// under https://www.w3.org/ns/credentials/examples#. The W3C test
 	// suites write their credentials with it.
 	Examples = "https://www.w3.org/ns/credentials/examples/v2"
-	// Badged is badged's own extension context: institution and badge class
-	// fields that Open Badges 3.0 lacks (EQF/NLQF level, ECTS, study load...).
+	// Badged is badged's first extension context, which credentials issued
+	// before v2 name; it cannot be dereferenced, so new credentials name
+	// [BadgedV2URL] instead. It stays embedded so they keep verifying.
 	Badged = "https://w3id.org/badged/v1"
 )
+
+// BadgedV2Path is where a deployment serves [BadgedV2], under its base URL.
+const BadgedV2Path = "/ns/badged/v2"
+
+// badgedV2SHA256 pins [BadgedV2]: the document is the same in every
+// deployment (its terms are IRIs under https://w3id.org/badged/vocab#),
+// only the URL naming it differs.
+const badgedV2SHA256 = "9e60e0399fcb8ec85d76e0ccc7dc276348be7dfc11a55f0fa76ff6d8235d6db2"
+
+// BadgedV2URL is the URL of the deployment at base (no trailing slash
+// needed) for its badged v2 context.
+func BadgedV2URL(base string) string { return strings.TrimRight(base, "/") + BadgedV2Path }
+
+// BadgedV2 returns badged's v2 extension context: the badge class and
+// institution fields Open Badges 3.0 has no property for (study load,
+// assessment, quality assurance, participation...). It is @protected.
+func BadgedV2() []byte {
+	b, err := files.ReadFile("files/badged-v2.jsonld")
+	if err != nil {
+		panic(err) // unreachable: embedded
+	}
+	return b
+}
+
+// BadgedV2SHA256 returns the pinned SHA-256 (hex) of [BadgedV2].
+func BadgedV2SHA256() string { return badgedV2SHA256 }
 
 //go:embed files
 var files embed.FS
@@ -122,9 +150,8 @@ func NewLoader() *Loader {
 	return l
 }
 
-// With returns a copy of l that also serves doc at url. It exists for test
-// vectors whose contexts badged does not otherwise read (the W3C examples).
-// It returns an error if doc is not a JSON object.
+// With returns a copy of l that also serves doc at url: a deployment's own
+// context ([Loader.WithBase]) or a test vector's. It returns an error if doc is not a JSON object.
 func (l *Loader) With(url string, doc []byte) (*Loader, error) {
 	c := &Loader{docs: make(map[string]*ld.RemoteDocument, len(l.docs)+1)}
 	for u, d := range l.docs {
@@ -134,6 +161,18 @@ func (l *Loader) With(url string, doc []byte) (*Loader, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// WithBase returns a copy of l that also serves [BadgedV2] at
+// [BadgedV2URL](base), the deployment's own URL for it, from memory. The
+// error says why base is not an absolute http(s) URL without query or
+// fragment.
+func (l *Loader) WithBase(base string) (*Loader, error) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q: must be an absolute http(s) URL without query or fragment", base)
+	}
+	return l.With(BadgedV2URL(base), BadgedV2())
 }
 
 func (l *Loader) add(url string, b []byte) error {

@@ -88,6 +88,16 @@ func TestWithDir(t *testing.T) {
 		{"fail/replaces-embedded", entry(contexts.VCv2, "ns-v1.jsonld", digest), ok, "cannot be replaced"},
 		{"fail/not-a-context", entry(u, "x.json", func() string { s := sha256.Sum256([]byte(`{"a":1}`)); return hex.EncodeToString(s[:]) }()), map[string]string{"x.json": `{"a":1}`}, "no @context"},
 	}
+	t.Run("fail/replaces-own-v2", func(t *testing.T) {
+		l, err := contexts.NewLoader().WithBase("https://example.edu")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = l.WithDir(write(t, entry("https://example.edu/ns/badged/v2", "ns-v1.jsonld", digest), ok))
+		if err == nil || !strings.Contains(err.Error(), "cannot be replaced") {
+			t.Fatalf("error %v, want one saying the deployment's v2 context cannot be replaced", err)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := contexts.NewLoader().WithDir(write(t, tt.manifest, tt.files))
@@ -95,5 +105,42 @@ func TestWithDir(t *testing.T) {
 				t.Fatalf("error %v, want one saying %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestBadgedV2: the v2 context is pinned, protected, and served only at
+// the URL of the deployment the loader was given.
+func TestBadgedV2(t *testing.T) {
+	sum := sha256.Sum256(contexts.BadgedV2())
+	if got := hex.EncodeToString(sum[:]); got != contexts.BadgedV2SHA256() {
+		t.Fatalf("badged-v2.jsonld sha256 %s, pinned %s", got, contexts.BadgedV2SHA256())
+	}
+	l, err := contexts.NewLoader().WithBase("https://badges.example.edu/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := contexts.BadgedV2URL("https://badges.example.edu/"); got != "https://badges.example.edu/ns/badged/v2" {
+		t.Fatalf("BadgedV2URL = %s", got)
+	}
+	d, err := l.LoadDocument("https://badges.example.edu/ns/badged/v2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := d.Document.(map[string]any)["@context"].(map[string]any)
+	if ctx["@protected"] != true || ctx["studyLoad"] == nil || ctx["ectsCredits"] != nil {
+		t.Errorf("v2 context: %v", ctx)
+	}
+	for _, u := range []string{"https://other.example.edu/ns/badged/v2", "https://badges.example.edu/ns/badged/v3"} {
+		if _, err := l.LoadDocument(u); err == nil {
+			t.Errorf("%s: loaded; only the deployment's own URL may be", u)
+		}
+	}
+	if contexts.NewLoader().Known("https://badges.example.edu/ns/badged/v2") {
+		t.Error("a loader without a base serves a deployment's v2 URL")
+	}
+	for _, base := range []string{"", "badges.example.edu", "ftp://x.example", "https://x.example/?q=1"} {
+		if _, err := contexts.NewLoader().WithBase(base); err == nil {
+			t.Errorf("WithBase(%q): no error", base)
+		}
 	}
 }

@@ -38,8 +38,8 @@ type ManifestEntry struct {
 // WithDir returns a copy of l that also serves the contexts an operator put
 // in dir, as its [ManifestName] lists them. Each file must have exactly the
 // SHA-256 the manifest gives and be a JSON object with an @context; its URL
-// must be an absolute http(s) URL that badged does not embed (the W3C and
-// 1EdTech contexts cannot be replaced). Nothing is fetched: a context that
+// must be an absolute http(s) URL that l does not already serve (the W3C
+// and 1EdTech contexts, and badged's own, cannot be replaced). Nothing is fetched: a context that
 // is not in the manifest stays unknown.
 //
 // The error names the entry and what is wrong: a missing or unreadable
@@ -66,7 +66,7 @@ func (l *Loader) WithDir(dir string) (*Loader, error) {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Fragment != "" {
 			return nil, fmt.Errorf("%s: url must be an absolute http(s) URL without a fragment", where)
 		}
-		if _, ok := fileOf[e.URL]; ok {
+		if _, ok := l.docs[e.URL]; ok {
 			return nil, fmt.Errorf("%s: badged embeds this context; it cannot be replaced", where)
 		}
 		if seen[e.URL] {

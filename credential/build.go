@@ -38,6 +38,7 @@ type options struct {
 	status      *StatusEntry
 	schemas     []CredentialSchema
 	narrative   string
+	base        string
 }
 
 // WithID sets the credential id. Without it New makes a urn:uuid.
@@ -83,6 +84,11 @@ func WithResults(r ...Result) Option { return func(o *options) { o.results = app
 // WithNarrative sets the subject's narrative (the recipient's own account).
 func WithNarrative(n string) Option { return func(o *options) { o.narrative = n } }
 
+// WithBaseURL sets the issuing deployment's base URL, under which it serves
+// badged's v2 context ([contexts.BadgedV2URL]); New names that context when
+// an extension field is set, and needs this option then.
+func WithBaseURL(base string) Option { return func(o *options) { o.base = base } }
+
 // WithStatus sets credentialStatus (usually a BitstringStatusListEntry).
 func WithStatus(s StatusEntry) Option { return func(o *options) { o.status = &s } }
 
@@ -93,8 +99,9 @@ func WithCredentialSchema(s ...CredentialSchema) Option {
 }
 
 // New builds an unsigned OpenBadgeCredential awarding achievement, issued by
-// issuer to recipient: @context [VC 2.0, OB 3.0.3] (plus the badged context
-// when an extension field is set, and OB's extensions context with
+// issuer to recipient: @context [VC 2.0, OB 3.0.3] (plus badged's v2
+// context under [WithBaseURL] when an extension field is set, and OB's
+// extensions context with
 // [WithCredentialSchema]), type [VerifiableCredential,
 // OpenBadgeCredential], a urn:uuid id unless [WithID] is given, and
 // validFrom from the clock. Missing type values of the achievement, issuer
@@ -102,7 +109,8 @@ func WithCredentialSchema(s ...CredentialSchema) Option {
 //
 // It returns an Invalid *badged.Error when a field OB 3.0 requires is
 // missing (issuer id, achievement id, name, description, criteria, a
-// recipient) or validUntil is not after validFrom, and an error if the
+// recipient), validUntil is not after validFrom or an extension field is
+// set without [WithBaseURL], and an error if the
 // randomness fails.
 func New(achievement Achievement, issuer Profile, recipient Recipient, opts ...Option) (*Credential, error) {
 	o := options{now: time.Now, rand: rand.Reader}
@@ -156,7 +164,10 @@ func New(achievement Achievement, issuer Profile, recipient Recipient, opts ...O
 
 	ctx := []any{contexts.VCv2, contexts.OB303}
 	if achievement.usesExtension() || issuer.usesExtension() {
-		ctx = append(ctx, contexts.Badged)
+		if o.base == "" {
+			return nil, badged.Errorf(badged.Invalid, "badged's extension fields need the base URL that serves their context (WithBaseURL)")
+		}
+		ctx = append(ctx, contexts.BadgedV2URL(o.base))
 	}
 	if len(o.schemas) > 0 {
 		// 1EdTechJsonSchemaValidator2019 is defined by OB's extensions

@@ -29,13 +29,19 @@ func testIssuer() Profile {
 }
 
 func TestNewValidates(t *testing.T) {
-	ects, eqf := 2.5, 6
+	ects, hours := 2.5, 70
 	id, err := NewIdentityObject(IdentityEmail, "student@example.edu", bytes.NewReader(make([]byte, 16)))
 	if err != nil {
 		t.Fatal(err)
 	}
+	// OB 3.0's own properties need no context of badged's.
+	withOB := testAchievement()
+	withOB.CreditsAvailable = &ects
+	withOB.Alignment = []Alignment{EQFAlignment(6), NLQFAlignment("entry-1")}
+	withOB.OtherIdentifier = []IdentifierEntry{{Type: TypeIdentifierEntry, Identifier: "34479", IdentifierType: IdentifierProgramme}}
 	withExt := testAchievement()
-	withExt.ECTSCredits, withExt.EQFLevel = &ects, &eqf
+	withExt.StudyLoad = &hours
+	base := WithBaseURL("https://badges.example.edu")
 
 	tests := map[string]struct {
 		a         Achievement
@@ -43,9 +49,10 @@ func TestNewValidates(t *testing.T) {
 		opts      []Option
 		extension bool
 	}{
-		"ok/did":        {a: testAchievement(), r: Recipient{DID: "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}},
-		"ok/identifier": {a: testAchievement(), r: Recipient{Identifiers: []IdentityObject{id}}},
-		"ok/extension":  {a: withExt, r: Recipient{Identifiers: []IdentityObject{id}}, extension: true},
+		"ok/did":           {a: testAchievement(), r: Recipient{DID: "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}},
+		"ok/identifier":    {a: testAchievement(), r: Recipient{Identifiers: []IdentityObject{id}}},
+		"ok/ob properties": {a: withOB, r: Recipient{Identifiers: []IdentityObject{id}}},
+		"ok/extension":     {a: withExt, r: Recipient{Identifiers: []IdentityObject{id}}, opts: []Option{base}, extension: true},
 		"ok/everything": {a: testAchievement(), r: Recipient{DID: "did:example:1", Identifiers: []IdentityObject{id}}, opts: []Option{
 			WithExpiry(365 * 24 * time.Hour), WithAwardedDate(testNow), WithEvidence(Evidence{ID: "https://example.edu/e/1"}),
 			WithResults(Result{Value: "8"}), WithStatus(StatusEntry{ID: "https://example.edu/status/1#7", Type: TypeBitstringStatusEntry,
@@ -64,7 +71,10 @@ func TestNewValidates(t *testing.T) {
 			if c.ID != "urn:uuid:00000000-0000-4000-8000-000000000000" || c.ValidFrom != "2026-09-01T12:00:00Z" {
 				t.Errorf("id %s validFrom %s", c.ID, c.ValidFrom)
 			}
-			if got := slices.Contains(c.Context, any(contexts.Badged)); got != tt.extension {
+			if slices.Contains(c.Context, any(contexts.Badged)) {
+				t.Error("a new credential names the old badged context")
+			}
+			if got := slices.Contains(c.Context, any("https://badges.example.edu/ns/badged/v2")); got != tt.extension {
 				t.Errorf("badged context present = %v, want %v", got, tt.extension)
 			}
 			m, err := c.Map()
@@ -169,4 +179,15 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestNewExtensionNeedsBase: an extension field without the deployment's
+// base URL is refused, not written under a context nobody serves.
+func TestNewExtensionNeedsBase(t *testing.T) {
+	a := testAchievement()
+	a.LearningOutcome = "Can run a t-test."
+	_, err := New(a, testIssuer(), Recipient{DID: "did:example:1"})
+	if badged.KindOf(err) != badged.Invalid {
+		t.Fatalf("err = %v, want Invalid", err)
+	}
 }

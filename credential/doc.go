@@ -29,8 +29,12 @@
 //
 // # Badged extension
 //
-// Fields that institutions need and OB 3.0 lacks (ECTS, EQF/NLQF level,
-// study load, ...) are fields of [Achievement] and [Profile] defined by the
-// badged JSON-LD context ([contexts.Badged]). [New] adds that context only
-// when one of them is set.
+// ECTS credits, EQF/NLQF levels, programme codes and institution codes are
+// written with OB 3.0's own properties (creditsAvailable, alignment,
+// otherIdentifier), which every OB 3.0 wallet shows. Fields OB 3.0 lacks
+// (study load, assessment, quality assurance, ...) are fields of
+// [Achievement] and [Profile] defined by badged's v2 context, which each
+// deployment serves at [contexts.BadgedV2URL] of its base URL. [New] names
+// it only when one of them is set. Credentials issued before name
+// [contexts.Badged], which stays embedded.
 package credential

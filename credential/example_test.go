@@ -18,18 +18,23 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	ects := 2.5
+	ects, hours := 2.5, 70
 	c, err := credential.New(
 		credential.Achievement{
 			ID:          "https://badges.example.edu/achievements/1",
 			Name:        "Data Science Basics",
 			Description: "Basic data science skills.",
 			Criteria:    &credential.Criteria{Narrative: "Pass the final assignment."},
-			ECTSCredits: &ects,
+			// OB 3.0's own properties where one fits...
+			CreditsAvailable: &ects,
+			Alignment:        []credential.Alignment{credential.EQFAlignment(6)},
+			// ...and badged's v2 context, served by the deployment, for the rest.
+			StudyLoad: &hours,
 		},
 		credential.Profile{ID: "https://badges.example.edu/issuers/1", Name: "Example University"},
 		credential.Recipient{Identifiers: []credential.IdentityObject{email}},
 		credential.WithClock(now), credential.WithRand(rand), credential.WithExpiry(365*24*time.Hour),
+		credential.WithBaseURL("https://badges.example.edu"),
 	)
 	if err != nil {
 		panic(err)
@@ -39,7 +44,7 @@ func ExampleNew() {
 	fmt.Println(c.ID, c.ValidFrom, c.ValidUntil)
 	fmt.Println(email.Matches("Student@Example.edu"), len(credential.Validate(doc)))
 	// Output:
-	// [https://www.w3.org/ns/credentials/v2 https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json https://w3id.org/badged/v1]
+	// [https://www.w3.org/ns/credentials/v2 https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json https://badges.example.edu/ns/badged/v2]
 	// urn:uuid:00000000-0000-4000-8000-000000000000 2026-09-01T12:00:00Z 2027-09-01T12:00:00Z
 	// true 0
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -149,7 +151,8 @@ func oneOrMany[T any](raw json.RawMessage, dst *[]T) error {
 
 // Profile describes an issuer, a parent organisation or another party.
 // The last group of fields is badged's extension (institution data that
-// edubadges keeps and OB 3.0 lacks).
+// edubadges keeps and OB 3.0 lacks); an institution's SCHAC home and BRIN
+// are OtherIdentifier entries ([IdentifierSchacHome], [IdentifierBRIN]).
 type Profile struct {
 	ID              string            `json:"id"`
 	Type            Types             `json:"type"`
@@ -166,8 +169,6 @@ type Profile struct {
 	GivenName       string            `json:"givenName,omitempty"`
 	FamilyName      string            `json:"familyName,omitempty"`
 
-	SchacHome       string `json:"schacHome,omitempty"`       // badged: SURF schac_home of the institution
-	BRIN            string `json:"brin,omitempty"`            // badged: Dutch institution code
 	InstitutionType string `json:"institutionType,omitempty"` // badged: WO, HBO, MBO...
 	GradingTable    string `json:"gradingTable,omitempty"`    // badged: URL of the grading table
 }
@@ -188,9 +189,17 @@ func (p *Profile) usesExtension() bool {
 	if p == nil {
 		return false
 	}
-	return p.SchacHome != "" || p.BRIN != "" || p.InstitutionType != "" || p.GradingTable != "" ||
+	return p.InstitutionType != "" || p.GradingTable != "" ||
 		p.ParentOrg.usesExtension()
 }
+
+// Identifier types badged writes in OtherIdentifier (OB 3.0 allows "ext:"
+// types of one's own).
+const (
+	IdentifierSchacHome = "ext:schacHome"                  // SURF schac_home of an institution
+	IdentifierBRIN      = "ext:BRIN"                       // Dutch institution code
+	IdentifierProgramme = "ext:educationProgramIdentifier" // CROHO or CREBO programme code
+)
 
 // IdentifierEntry is another identifier of a Profile or Achievement.
 type IdentifierEntry struct {
@@ -238,52 +247,49 @@ type AchievementSubject struct {
 }
 
 // Achievement is what was accomplished: the OB 3.0 successor of the OB 2
-// BadgeClass. The fields after Version are badged's extension, defined by
-// the badged JSON-LD context; [New] adds that context when any is set.
+// BadgeClass. ECTS credits are CreditsAvailable, EQF and NLQF levels
+// Alignment entries ([EQFAlignment], [NLQFAlignment]) and a CROHO/CREBO
+// code an OtherIdentifier ([IdentifierProgramme]). The fields after Version
+// are badged's extension, defined by its v2 context; [New] names that
+// context when any is set.
 type Achievement struct {
-	ID                     string              `json:"id"`
-	Type                   Types               `json:"type"`
-	AchievementType        string              `json:"achievementType,omitempty"`
-	Alignment              []Alignment         `json:"alignment,omitempty"`
-	Creator                *Profile            `json:"creator,omitempty"`
-	CreditsAvailable       *float64            `json:"creditsAvailable,omitempty"`
-	Criteria               *Criteria           `json:"criteria,omitempty"`
-	Description            string              `json:"description"`
-	FieldOfStudy           string              `json:"fieldOfStudy,omitempty"`
-	HumanCode              string              `json:"humanCode,omitempty"`
-	Image                  *Image              `json:"image,omitempty"`
-	InLanguage             string              `json:"inLanguage,omitempty"`
-	Name                   string              `json:"name"`
-	OtherIdentifier        []IdentifierEntry   `json:"otherIdentifier,omitempty"`
-	ResultDescription      []ResultDescription `json:"resultDescription,omitempty"`
-	Specialization         string              `json:"specialization,omitempty"`
-	Tag                    []string            `json:"tag,omitempty"`
-	Version                string              `json:"version,omitempty"`
-	EducationalProgramCode string              `json:"educationalProgramCode,omitempty"`
+	ID                string              `json:"id"`
+	Type              Types               `json:"type"`
+	AchievementType   string              `json:"achievementType,omitempty"`
+	Alignment         []Alignment         `json:"alignment,omitempty"`
+	Creator           *Profile            `json:"creator,omitempty"`
+	CreditsAvailable  *float64            `json:"creditsAvailable,omitempty"`
+	Criteria          *Criteria           `json:"criteria,omitempty"`
+	Description       string              `json:"description"`
+	FieldOfStudy      string              `json:"fieldOfStudy,omitempty"`
+	HumanCode         string              `json:"humanCode,omitempty"`
+	Image             *Image              `json:"image,omitempty"`
+	InLanguage        string              `json:"inLanguage,omitempty"`
+	Name              string              `json:"name"`
+	OtherIdentifier   []IdentifierEntry   `json:"otherIdentifier,omitempty"`
+	ResultDescription []ResultDescription `json:"resultDescription,omitempty"`
+	Specialization    string              `json:"specialization,omitempty"`
+	Tag               []string            `json:"tag,omitempty"`
+	Version           string              `json:"version,omitempty"`
 
 	// badged extension.
-	ECTSCredits                 *float64 `json:"ectsCredits,omitempty"`                // ECTS credits
-	EQFLevel                    *int     `json:"eqfLevel,omitempty"`                   // European Qualifications Framework level, 1-8
-	NLQFLevel                   string   `json:"nlqfLevel,omitempty"`                  // Dutch (NLQF) level: 1-8, or entry-1 to entry-3
-	StudyLoad                   *int     `json:"studyLoad,omitempty"`                  // study load in hours
-	TimeInvestment              *int     `json:"timeInvestment,omitempty"`             // time investment in hours
-	EducationProgramIdentifier  string   `json:"educationProgramIdentifier,omitempty"` // CROHO/CREBO code
-	LearningOutcome             string   `json:"learningOutcome,omitempty"`
-	AssessmentType              string   `json:"assessmentType,omitempty"`
-	AssessmentSupervised        *bool    `json:"assessmentSupervised,omitempty"`
-	AssessmentIdentityVerified  *bool    `json:"assessmentIdentityVerified,omitempty"`
-	QualityAssuranceName        string   `json:"qualityAssuranceName,omitempty"`
-	QualityAssuranceURL         string   `json:"qualityAssuranceUrl,omitempty"`
-	QualityAssuranceDescription string   `json:"qualityAssuranceDescription,omitempty"`
-	Participation               string   `json:"participation,omitempty"` // online, onsite, blended
-	Stackable                   *bool    `json:"stackable,omitempty"`
-	GradeAchievedRequired       *bool    `json:"gradeAchievedRequired,omitempty"`
-	Microcredential             *bool    `json:"microcredential,omitempty"`
+	StudyLoad                   *int   `json:"studyLoad,omitempty"`      // study load in hours
+	TimeInvestment              *int   `json:"timeInvestment,omitempty"` // time investment in hours
+	LearningOutcome             string `json:"learningOutcome,omitempty"`
+	AssessmentType              string `json:"assessmentType,omitempty"`
+	AssessmentSupervised        *bool  `json:"assessmentSupervised,omitempty"`
+	AssessmentIdentityVerified  *bool  `json:"assessmentIdentityVerified,omitempty"`
+	QualityAssuranceName        string `json:"qualityAssuranceName,omitempty"`
+	QualityAssuranceURL         string `json:"qualityAssuranceUrl,omitempty"`
+	QualityAssuranceDescription string `json:"qualityAssuranceDescription,omitempty"`
+	Participation               string `json:"participation,omitempty"` // online, onsite, blended
+	Stackable                   *bool  `json:"stackable,omitempty"`
+	GradeAchievedRequired       *bool  `json:"gradeAchievedRequired,omitempty"`
+	Microcredential             *bool  `json:"microcredential,omitempty"`
 }
 
 func (a *Achievement) usesExtension() bool {
-	return a.ECTSCredits != nil || a.EQFLevel != nil || a.NLQFLevel != "" || a.StudyLoad != nil ||
-		a.TimeInvestment != nil || a.EducationProgramIdentifier != "" || a.LearningOutcome != "" ||
+	return a.StudyLoad != nil || a.TimeInvestment != nil || a.LearningOutcome != "" ||
 		a.AssessmentType != "" || a.AssessmentSupervised != nil || a.AssessmentIdentityVerified != nil ||
 		a.QualityAssuranceName != "" || a.QualityAssuranceURL != "" || a.QualityAssuranceDescription != "" ||
 		a.Participation != "" || a.Stackable != nil || a.GradeAchievedRequired != nil ||
@@ -306,6 +312,30 @@ type Alignment struct {
 	TargetFramework   string `json:"targetFramework,omitempty"`
 	TargetType        string `json:"targetType,omitempty"`
 	TargetURL         string `json:"targetUrl"`
+}
+
+// Frameworks of the qualification level alignments badged writes.
+const (
+	FrameworkEQF  = "European Qualifications Framework"
+	FrameworkNLQF = "Nederlands Kwalificatieraamwerk (NLQF)"
+)
+
+// EQFAlignment aligns an achievement to its EQF level (1-8).
+func EQFAlignment(level int) Alignment {
+	code := strconv.Itoa(level)
+	return Alignment{Type: Types{TypeAlignment}, TargetFramework: FrameworkEQF, TargetCode: code,
+		TargetName: "EQF level " + code, TargetURL: "https://europass.europa.eu/en/description-eight-eqf-levels"}
+}
+
+// NLQFAlignment aligns an achievement to its NLQF level: "1" to "8", or
+// "entry-1" to "entry-3" (instroomniveau).
+func NLQFAlignment(level string) Alignment {
+	name := "NLQF niveau " + level
+	if n, ok := strings.CutPrefix(level, "entry-"); ok {
+		name = "NLQF instroomniveau " + n
+	}
+	return Alignment{Type: Types{TypeAlignment}, TargetFramework: FrameworkNLQF, TargetCode: level,
+		TargetName: name, TargetURL: "https://www.nlqf.nl/nlqf-niveaus"}
 }
 
 // Result is a result the recipient achieved, e.g. a grade.

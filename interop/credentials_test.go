@@ -114,9 +114,10 @@ func credentials(t *testing.T, issuer string) []testCredential {
 		}(), recipient: holder},
 		{name: "ects-eqf", achievement: func() credential.Achievement {
 			a := achievement("ects", "Microcredential Data Literacy")
-			a.ECTSCredits, a.EQFLevel, a.NLQFLevel = ptr(7.5), iptr(6), "6"
+			a.CreditsAvailable = ptr(7.5)
+			a.Alignment = []credential.Alignment{credential.EQFAlignment(6), credential.NLQFAlignment("entry-2")}
 			a.StudyLoad, a.TimeInvestment = iptr(210), iptr(180)
-			a.EducationProgramIdentifier = "56978"
+			a.OtherIdentifier = []credential.IdentifierEntry{{Type: credential.TypeIdentifierEntry, Identifier: "56978", IdentifierType: credential.IdentifierProgramme}}
 			a.Microcredential = bptr(true)
 			return a
 		}(), recipient: email},
@@ -127,16 +128,20 @@ func credentials(t *testing.T, issuer string) []testCredential {
 			a.QualityAssuranceDescription = "Accredited programme"
 			a.Participation, a.Stackable, a.GradeAchievedRequired = "blended", bptr(true), bptr(false)
 			a.LearningOutcome = "The student can design and evaluate a statistical experiment."
-			a.ECTSCredits = ptr(3) // integral: xsd:integer in RDF, 3 in JCS
+			a.CreditsAvailable = ptr(3) // integral: xsd:float in RDF (3.0E0), 3 in JCS
 			return a
 		}(), recipient: holder},
 		{name: "institution-issuer", achievement: achievement("inst", "Institution Fields"), recipient: holder,
 			issuer: &credential.Profile{ID: issuer, Name: "Hogeschool Voorbeeld", URL: "https://www.example.nl",
-				SchacHome: "example.nl", BRIN: "00XX", InstitutionType: "HBO", GradingTable: "https://www.example.nl/grading",
+				OtherIdentifier: []credential.IdentifierEntry{
+					{Type: credential.TypeIdentifierEntry, Identifier: "example.nl", IdentifierType: credential.IdentifierSchacHome},
+					{Type: credential.TypeIdentifierEntry, Identifier: "00XX", IdentifierType: credential.IdentifierBRIN}},
+				InstitutionType: "HBO", GradingTable: "https://www.example.nl/grading",
 				Email: "badges@example.nl", Description: "Een hogeschool."}},
 		{name: "parent-org", achievement: achievement("faculty", "Faculty Badge"), recipient: email,
 			issuer: &credential.Profile{ID: issuer, Name: "Faculty of Science", ParentOrg: &credential.Profile{
-				ID: "https://www.example.edu", Type: credential.Types{credential.TypeProfile}, Name: "Example University", BRIN: "21PX",
+				ID: "https://www.example.edu", Type: credential.Types{credential.TypeProfile}, Name: "Example University",
+				OtherIdentifier: []credential.IdentifierEntry{{Type: credential.TypeIdentifierEntry, Identifier: "21PX", IdentifierType: credential.IdentifierBRIN}},
 			}}},
 		{name: "dutch-unicode", achievement: func() credential.Achievement {
 			a := achievement("ecologie", "Basiscursus Ecologie – coördinatie en financiële analyse")
@@ -190,11 +195,13 @@ func credentials(t *testing.T, issuer string) []testCredential {
 		{name: "everything", achievement: func() credential.Achievement {
 			a := achievement("everything", "Everything Ëverywhere 全部 🌍")
 			a.Alignment = []credential.Alignment{esco}
-			a.ECTSCredits, a.EQFLevel, a.Microcredential = ptr(0.1), iptr(7), bptr(true)
+			a.Alignment = append(a.Alignment, credential.EQFAlignment(7))
+			a.Microcredential = bptr(true)
 			a.CreditsAvailable = ptr(1e21) // exponent form in both JSON (1e+21) and RDF (1.0E21)
 			return a
 		}(), recipient: credential.Recipient{DID: "did:example:holder-3", Identifiers: email.Identifiers},
-			issuer: &credential.Profile{ID: issuer, Name: "Universiteit Voorbeeld", SchacHome: "voorbeeld.nl", InstitutionType: "WO"},
+			issuer: &credential.Profile{ID: issuer, Name: "Universiteit Voorbeeld", InstitutionType: "WO",
+				OtherIdentifier: []credential.IdentifierEntry{{Type: credential.TypeIdentifierEntry, Identifier: "voorbeeld.nl", IdentifierType: credential.IdentifierSchacHome}}},
 			opts: []credential.Option{
 				credential.WithExpiry(3 * 365 * 24 * time.Hour),
 				credential.WithResults(credential.Result{Value: "A+", Alignment: []credential.Alignment{esco}}),
@@ -213,6 +220,7 @@ func credentials(t *testing.T, issuer string) []testCredential {
 		opts := append([]credential.Option{
 			credential.WithID(fmt.Sprintf("urn:uuid:00000000-0000-4000-8000-%012d", ids)),
 			credential.WithValidFrom(validFrom),
+			credential.WithBaseURL(testBase),
 		}, b.opts...)
 		c, err := credential.New(b.achievement, iss, b.recipient, opts...)
 		if err != nil {

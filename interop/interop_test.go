@@ -40,6 +40,10 @@ import (
 	"github.com/badged/badged/verifier"
 )
 
+// testBase is the deployment the test credentials come from: they name
+// its badged v2 context, which the Go and node loaders serve from files.
+const testBase = "https://badges.example.edu"
+
 // nodeTimeout bounds each node process.
 const nodeTimeout = 90 * time.Second
 
@@ -78,6 +82,7 @@ func runNode(t *testing.T, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(t.Context(), nodeTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", args...)
+	cmd.Env = append(os.Environ(), "BADGED_BASE_URL="+testBase)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -105,6 +110,16 @@ func newKey(t *testing.T, seed uint64) (ed25519.PrivateKey, string, string) {
 	return key, id, id + "#" + strings.TrimPrefix(id, "did:key:")
 }
 
+// testProcessor is the JSON-LD processor of the deployment at testBase.
+func testProcessor(t *testing.T) *jsonld.Processor {
+	t.Helper()
+	l, err := contexts.NewLoader().WithBase(testBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jsonld.New(l)
+}
+
 func seedOf(n uint64) [32]byte {
 	var s [32]byte
 	for i := range 8 {
@@ -118,7 +133,7 @@ func TestDigitalBazaarVerifiesBadged(t *testing.T) {
 	t.Parallel()
 	key, issuer, vm := newKey(t, 1)
 	creds := credentials(t, issuer)
-	suite := dataintegrity.New(jsonld.New(contexts.NewLoader()))
+	suite := dataintegrity.New(testProcessor(t))
 
 	dir := t.TempDir()
 	good, bad := filepath.Join(dir, "good"), filepath.Join(dir, "tampered")
@@ -221,7 +236,7 @@ func TestBadgedVerifiesDigitalBazaar(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	v := verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(nil))
+	v := verifier.New(testProcessor(t), did.NewResolver(nil))
 	ctx := t.Context()
 	verified, rejected := 0, 0
 	for _, f := range formats {

@@ -9,10 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/credential/dataintegrity"
 	"github.com/badged/badged/did"
-	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 )
@@ -121,7 +119,7 @@ func TestDigitalBazaarVerifiesBadgedPresentations(t *testing.T) {
 	issuerKey, issuer, issuerVM := newKey(t, 11)
 	holderKey, holder, holderVM := newKey(t, 12)
 	set := credentials(t, issuer)
-	suite := dataintegrity.New(jsonld.New(contexts.NewLoader()))
+	suite := dataintegrity.New(testProcessor(t))
 	created := time.Now().Add(-time.Minute)
 
 	signCreds := func(t *testing.T, docs []map[string]any) []any {
@@ -230,7 +228,7 @@ func TestBadgedVerifiesDigitalBazaarPresentations(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	v := verifier.New(jsonld.New(contexts.NewLoader()), did.NewResolver(nil))
+	v := verifier.New(testProcessor(t), did.NewResolver(nil))
 	opts := verifier.PresentationOptions{Challenge: vpChallenge, Domain: vpDomain}
 	verified, rejected := 0, 0
 	for _, c := range presentationCases {

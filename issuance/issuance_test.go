@@ -58,7 +58,12 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{db: db, ld: jsonld.New(contexts.NewLoader())}
+	// As cfg.contextLoader: badged's v2 context at the deployment's own URL.
+	loader, err := contexts.NewLoader().WithBase(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{db: db, ld: jsonld.New(loader)}
 	e.svc, err = issuance.New(db, sealer, base, e.ld, issuance.WithClock(func() time.Time { return t0 }))
 	if err != nil {
 		t.Fatal(err)
@@ -225,8 +230,8 @@ func TestIssueVerifies(t *testing.T) {
 		s.StatusListCredential != ic.StatusList || s.StatusListIndex != strings.TrimPrefix(s.ID, ic.StatusList+"#") {
 		t.Errorf("credentialStatus = %+v", c.CredentialStatus)
 	}
-	if !contains(anyStrings(c.Context), contexts.Badged) {
-		t.Errorf("@context %v lacks badged's", c.Context)
+	if !contains(anyStrings(c.Context), base+"/ns/badged/v2") || contains(anyStrings(c.Context), contexts.Badged) {
+		t.Errorf("@context %v: want badged's v2 at the base URL, not v1", c.Context)
 	}
 
 	a := subj.Achievement
@@ -236,11 +241,17 @@ func TestIssueVerifies(t *testing.T) {
 		Criteria: &credential.Criteria{ID: "https://uni.example.org/stats/criteria", Narrative: "Pass the *exam*."},
 		Image:    &credential.Image{ID: "https://uni.example.org/stats.png", Type: "Image"},
 		Tag:      []string{"statistics", "science"},
-		Alignment: []credential.Alignment{{Type: credential.Types{"Alignment"}, TargetName: "Statistics",
-			TargetURL: "http://data.europa.eu/esco/skill/abc", TargetDescription: "apply statistics", TargetFramework: "ESCO", TargetCode: "abc"}},
+		Alignment: []credential.Alignment{
+			{Type: credential.Types{"Alignment"}, TargetFramework: "European Qualifications Framework", TargetCode: "6",
+				TargetName: "EQF level 6", TargetURL: "https://europass.europa.eu/en/description-eight-eqf-levels"},
+			{Type: credential.Types{"Alignment"}, TargetFramework: "Nederlands Kwalificatieraamwerk (NLQF)", TargetCode: "entry-1",
+				TargetName: "NLQF instroomniveau 1", TargetURL: "https://www.nlqf.nl/nlqf-niveaus"},
+			{Type: credential.Types{"Alignment"}, TargetName: "Statistics",
+				TargetURL: "http://data.europa.eu/esco/skill/abc", TargetDescription: "apply statistics", TargetFramework: "ESCO", TargetCode: "abc"}},
+		OtherIdentifier:   []credential.IdentifierEntry{{Type: "IdentifierEntry", Identifier: "34479", IdentifierType: "ext:educationProgramIdentifier"}},
 		ResultDescription: a.ResultDescription,
-		CreditsAvailable:  ptr(2.5), ECTSCredits: ptr(2.5), EQFLevel: ptr(6), NLQFLevel: "entry-1", StudyLoad: ptr(70), TimeInvestment: ptr(60),
-		EducationProgramIdentifier: "34479", LearningOutcome: "Can run a t-test.", AssessmentType: "written exam",
+		CreditsAvailable:  ptr(2.5), StudyLoad: ptr(70), TimeInvestment: ptr(60),
+		LearningOutcome: "Can run a t-test.", AssessmentType: "written exam",
 		AssessmentSupervised: ptr(true), AssessmentIdentityVerified: ptr(true), QualityAssuranceName: "NVAO",
 		QualityAssuranceURL: "https://www.nvao.net/", QualityAssuranceDescription: "Accredited",
 		Participation: "blended", Stackable: ptr(true), GradeAchievedRequired: ptr(true), Microcredential: ptr(true),
@@ -249,13 +260,17 @@ func TestIssueVerifies(t *testing.T) {
 		t.Errorf("achievement\n got %s\nwant %s", got, wantJSON)
 	}
 	doc := decode(t, ic.JSON)
-	if nlqf := doc["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["nlqfLevel"]; nlqf != "entry-1" {
-		t.Errorf("nlqfLevel = %v", nlqf)
+	for _, old := range []string{"ectsCredits", "eqfLevel", "nlqfLevel", "educationProgramIdentifier"} {
+		if v, ok := doc["credentialSubject"].(map[string]any)["achievement"].(map[string]any)[old]; ok {
+			t.Errorf("achievement has %s (%v): OB 3.0's own property replaces it", old, v)
+		}
 	}
 
 	p := c.Issuer
 	if p.ID != issuerDID || p.Name != "Mathematics" || p.URL != e.iss.URL || p.Email != e.iss.Email || p.Image == nil ||
-		p.ParentOrg == nil || p.ParentOrg.SchacHome != "uni.example.org" || p.ParentOrg.BRIN != "21PB" ||
+		p.ParentOrg == nil || mustJSON(t, p.ParentOrg.OtherIdentifier) != mustJSON(t, []credential.IdentifierEntry{
+		{Type: "IdentifierEntry", Identifier: "uni.example.org", IdentifierType: "ext:schacHome"},
+		{Type: "IdentifierEntry", Identifier: "21PB", IdentifierType: "ext:BRIN"}}) ||
 		p.ParentOrg.InstitutionType != "WO" || p.ParentOrg.GradingTable != e.in.GradingTableURL || p.ParentOrg.Name != "Example University" {
 		t.Errorf("issuer = %s", mustJSON(t, p))
 	}
@@ -343,18 +358,12 @@ func TestIssueMinimal(t *testing.T) {
 		t.Error("credentialSubject.id without a holder DID")
 	}
 	a := subj["achievement"].(map[string]any)
-	if a["name"] != "Deelname" || a["nlqfLevel"] != "4" || a["achievementType"] != "Badge" || a["resultDescription"] != nil {
+	if a["name"] != "Deelname" || a["achievementType"] != "Badge" || a["resultDescription"] != nil {
 		t.Errorf("achievement = %v", a)
 	}
-	// badged's context makes nlqfLevel a plain string, "entry-1" as well
-	// as "4", never an ill-typed xsd:integer.
-	delete(doc, "proof")
-	nq, err := e.ld.Canonicalize(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(nq, `<https://w3id.org/badged/vocab#nlqfLevel> "4" .`) {
-		t.Errorf("nlqfLevel is not a plain literal in:\n%s", nq)
+	// The NLQF level is an OB 3.0 alignment, not a term of badged's.
+	if al, _ := a["alignment"].([]any); len(al) != 1 || al[0].(map[string]any)["targetCode"] != "4" {
+		t.Errorf("alignment = %v", a["alignment"])
 	}
 }
 
@@ -571,7 +580,9 @@ func TestIssuerProfile(t *testing.T) {
 		`"description":"The mathematics department","image":{"id":"https://uni.example.org/math.png","type":"Image"},"email":"math@uni.example.org",` +
 		`"parentOrg":{"id":"https://badges.example.edu/institutions/uni","type":["Profile"],"name":"Universiteit Voorbeeld",` +
 		`"description":"A research university","image":{"id":"https://uni.example.org/logo.png","type":"Image"},` +
-		`"schacHome":"uni.example.org","brin":"21PB","institutionType":"WO","gradingTable":"https://uni.example.org/grading"}}`
+		`"otherIdentifier":[{"type":"IdentifierEntry","identifier":"uni.example.org","identifierType":"ext:schacHome"},` +
+		`{"type":"IdentifierEntry","identifier":"21PB","identifierType":"ext:BRIN"}],` +
+		`"institutionType":"WO","gradingTable":"https://uni.example.org/grading"}}`
 	if got := mustJSON(t, p); got != want {
 		t.Errorf("profile\n got %s\nwant %s", got, want)
 	}

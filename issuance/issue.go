@@ -255,6 +255,7 @@ func (s *Service) build(r issuer.IssueRequest, id string, issuedAt time.Time, st
 	}
 	opts = append(opts, credential.WithEvidence(evidence(r.EvidenceURL, r.Narrative)...))
 
+	opts = append(opts, credential.WithBaseURL(s.base))
 	c, err := credential.New(*achievement, *s.profile(r.Institution, r.Issuer, lang), rcpt, opts...)
 	if err != nil {
 		return nil, time.Time{}, err
@@ -292,8 +293,10 @@ const (
 	achievementMicrocredential = "MicroCredential"
 )
 
-// achievement maps a badge class to an Achievement, one field to one
-// field; see issuer.BadgeClass.
+// achievement maps a badge class to an Achievement: ECTS credits to
+// creditsAvailable, EQF and NLQF levels to alignments, the programme code to
+// an otherIdentifier, the rest one field to one field; see
+// issuer.BadgeClass.
 func (s *Service) achievement(bc *issuer.BadgeClass, lang string, graded bool) *credential.Achievement {
 	a := &credential.Achievement{
 		ID:              s.base + "/badgeclasses/" + url.PathEscape(bc.ID),
@@ -305,13 +308,9 @@ func (s *Service) achievement(bc *issuer.BadgeClass, lang string, graded bool) *
 		InLanguage:      bc.Language,
 		Tag:             append([]string(nil), bc.Tags...),
 
-		ECTSCredits:                 bc.ECTSCredits,
 		CreditsAvailable:            bc.ECTSCredits,
-		EQFLevel:                    bc.EQFLevel,
-		NLQFLevel:                   string(bc.NLQFLevel),
 		StudyLoad:                   bc.StudyLoad,
 		TimeInvestment:              bc.TimeInvestment,
-		EducationProgramIdentifier:  bc.EducationProgramIdentifier,
 		LearningOutcome:             bc.LearningOutcome,
 		AssessmentType:              bc.AssessmentType,
 		AssessmentSupervised:        bc.AssessmentSupervised,
@@ -331,6 +330,16 @@ func (s *Service) achievement(bc *issuer.BadgeClass, lang string, graded bool) *
 	}
 	if bc.GradeAchievedRequired {
 		a.GradeAchievedRequired = ptr(true)
+	}
+	if bc.EducationProgramIdentifier != "" {
+		a.OtherIdentifier = []credential.IdentifierEntry{{Type: credential.TypeIdentifierEntry,
+			Identifier: bc.EducationProgramIdentifier, IdentifierType: credential.IdentifierProgramme}}
+	}
+	if bc.EQFLevel != nil {
+		a.Alignment = append(a.Alignment, credential.EQFAlignment(*bc.EQFLevel))
+	}
+	if bc.NLQFLevel != "" {
+		a.Alignment = append(a.Alignment, credential.NLQFAlignment(string(bc.NLQFLevel)))
 	}
 	for _, al := range bc.Alignments {
 		a.Alignment = append(a.Alignment, credential.Alignment{

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/badged/badged/contexts"
 	"io"
 	"net/url"
 	"strings"
@@ -104,6 +105,11 @@ func New(store Store, sealer *keys.Sealer, baseURL string, p *jsonld.Processor, 
 func (s *Service) IssuerDID(issuerID string) string {
 	return did.WebDID(s.host, append(append([]string(nil), s.path...), "issuers", issuerID)...)
 }
+
+// ContextURL is the URL of badged's v2 context under the base URL, which
+// credentials with badged's extension fields name and the server serves
+// (contexts.BadgedV2).
+func (s *Service) ContextURL() string { return contexts.BadgedV2URL(s.base) }
 
 // StatusListURL returns the URL a status list credential is served at.
 func (s *Service) StatusListURL(listID string) string {

@@ -17,9 +17,10 @@ const (
 const MaxAlignments = 8
 
 // BadgeClass is the template of a badge: what was learned, how it is
-// assessed and what it is worth. It becomes an Open Badges 3.0 Achievement;
-// field names follow credential.Achievement and badged's extension context
-// (contexts/files/badged-v1.jsonld) so that the mapping is one to one.
+// assessed and what it is worth. It becomes an Open Badges 3.0 Achievement:
+// OB 3.0's own properties where one fits (noted below), otherwise fields of
+// badged's extension context (contexts/files/badged-v2.jsonld) of the same
+// name.
 type BadgeClass struct {
 	ID            string
 	InstitutionID string
@@ -33,12 +34,12 @@ type BadgeClass struct {
 	Language    string // Achievement.inLanguage: "nl", "en" or another BCP 47 tag
 
 	LearningOutcome            string   // badged:learningOutcome
-	ECTSCredits                *float64 // badged:ectsCredits, at most one decimal
+	ECTSCredits                *float64 // creditsAvailable, at most one decimal
 	StudyLoad                  *int     // badged:studyLoad, hours
 	TimeInvestment             *int     // badged:timeInvestment, hours
-	EQFLevel                   *int     // badged:eqfLevel, 1-8
-	NLQFLevel                  NLQF     // badged:nlqfLevel
-	EducationProgramIdentifier string   // badged:educationProgramIdentifier, a CROHO or CREBO code
+	EQFLevel                   *int     // 1-8: an alignment (credential.EQFAlignment)
+	NLQFLevel                  NLQF     // an alignment (credential.NLQFAlignment)
+	EducationProgramIdentifier string   // a CROHO or CREBO code: an otherIdentifier (credential.IdentifierProgramme)
 	Alignments                 []Alignment
 
 	AssessmentType             string // badged:assessmentType

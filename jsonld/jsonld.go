@@ -32,7 +32,8 @@ const maxCachedContexts = 256
 // Processor expands and canonicalizes JSON-LD. It is safe for concurrent
 // use; make one and share it.
 type Processor struct {
-	opts *ld.JsonLdOptions
+	opts   *ld.JsonLdOptions
+	loader *contexts.Loader
 
 	mu    sync.RWMutex
 	cache map[string]*activeCtx
@@ -47,8 +48,12 @@ func New(loader *contexts.Loader) *Processor {
 	opts.SafeMode = true
 	opts.Algorithm = ld.AlgorithmURDNA2015
 	opts.ProcessingMode = ld.JsonLd_1_1
-	return &Processor{opts: opts, cache: make(map[string]*activeCtx)}
+	return &Processor{opts: opts, loader: loader, cache: make(map[string]*activeCtx)}
 }
+
+// Known reports whether the context at url is one p resolves (it fetches
+// none).
+func (p *Processor) Known(url string) bool { return p.loader.Known(url) }
 
 // Error is a JSON-LD problem with the document itself (as opposed to a bug):
 // an undefined term, a relative IRI, an unknown context.

@@ -126,6 +126,14 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 	verified := 0
 	var unsupported []string // the types of proofs badged does not check
 	var signers []signedBy   // the proofs that verified
+	// A context this verifier does not hold (another deployment's own, say)
+	// is never fetched: what it defines, and so what the proofs cover,
+	// cannot be known, which is no evidence of tampering.
+	unknown := v.unknownContexts(doc)
+	if len(unknown) > 0 {
+		rep.add(CheckJSONLD, Unchecked, unknownContextsMessage(unknown))
+		docChecked = true
+	}
 	for i, proof := range proofs {
 		label := "the proof"
 		if len(proofs) > 1 {
@@ -160,6 +168,11 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 		if err != nil {
 			rep.addReason(CheckProof, verdictOf(err), ReasonVerificationMethod, keyMessage(label, vm, err))
 			v.checkProofJSONLD(doc, proof, rep)
+			continue
+		}
+		if len(unknown) > 0 {
+			rep.add(CheckProof, Unchecked, fmt.Sprintf("%s could not be checked: it covers the context %s, which this verifier does not hold",
+				label, strings.Join(unknown, ", ")))
 			continue
 		}
 		var warnings []string
@@ -213,6 +226,9 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 	}
 	rep.otherwise(CheckJSONLD, Pass, "every term is defined by a known context and every IRI is absolute")
 	if verified == 0 && proof != nil && proof.Verdict == Unchecked {
+		if len(unknown) > 0 {
+			rep.otherwise(CheckSigner, Unchecked, "no proof could be checked")
+		}
 		rep.otherwise(CheckSigner, Unchecked, "the issuer's key could not be fetched")
 	}
 	rep.otherwise(CheckSigner, Skipped, "no verified proof")
@@ -248,6 +264,9 @@ func supportedProof(proof map[string]any) bool {
 // the proof is checked as a node of its own with the document's @context,
 // as eddsa-rdfc-2022 canonicalizes a proof configuration.
 func (v *Verifier) checkProofJSONLD(doc, proof map[string]any, rep *report) {
+	if len(v.unknownContexts(doc)) > 0 {
+		return // reported unchecked by dataIntegrity
+	}
 	config := make(map[string]any, len(proof)+1)
 	for k, val := range proof {
 		config[k] = val
@@ -394,4 +413,33 @@ func dateOf(doc map[string]any, names ...string) (time.Time, string) {
 		}
 	}
 	return time.Time{}, ""
+}
+
+// unknownContexts returns the context URLs of doc's @context that v's
+// JSON-LD processor does not hold.
+func (v *Verifier) unknownContexts(doc map[string]any) []string {
+	var urls []string
+	switch c := doc["@context"].(type) {
+	case string:
+		urls = []string{c}
+	case []any:
+		for _, e := range c {
+			if u, ok := e.(string); ok {
+				urls = append(urls, u)
+			}
+		}
+	}
+	var unknown []string
+	for _, u := range urls {
+		if !v.ld.Known(u) {
+			unknown = append(unknown, u)
+		}
+	}
+	return unknown
+}
+
+func unknownContextsMessage(unknown []string) string {
+	return fmt.Sprintf("the context %s is not one this verifier holds, and contexts are never fetched: "+
+		"what it defines, and so what the signature covers, could not be checked (an operator can add it with BADGED_CONTEXTS_DIR)",
+		strings.Join(unknown, ", "))
 }

@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/credential"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/verifier"
 )
@@ -328,10 +330,23 @@ func summarize(doc map[string]any) Summary {
 	if c, ok := a["criteria"].(map[string]any); ok {
 		s.Criteria, s.CriteriaURL = str(c, "narrative"), str(c, "id")
 	}
-	s.ECTS = num(a, "ectsCredits")
-	s.EQFLevel = num(a, "eqfLevel")
+	// OB 3.0's own properties; credentials issued before badged's v2
+	// context carry ectsCredits, eqfLevel and nlqfLevel instead.
+	s.ECTS = cmp.Or(num(a, "creditsAvailable"), num(a, "ectsCredits"))
+	for _, al := range objectsOf(a["alignment"]) {
+		code := str(al, "targetCode")
+		switch str(al, "targetFramework") {
+		case credential.FrameworkEQF:
+			if l, err := strconv.ParseFloat(code, 64); err == nil && s.EQFLevel == nil {
+				s.EQFLevel = &l
+			}
+		case credential.FrameworkNLQF:
+			s.NLQFLevel = cmp.Or(s.NLQFLevel, code)
+		}
+	}
+	s.EQFLevel = cmp.Or(s.EQFLevel, num(a, "eqfLevel"))
+	s.NLQFLevel = cmp.Or(s.NLQFLevel, str(a, "nlqfLevel"))
 	s.StudyLoad = num(a, "studyLoad")
-	s.NLQFLevel = str(a, "nlqfLevel")
 	s.Microcredential, _ = a["microcredential"].(bool)
 	if tags, ok := a["tag"].([]any); ok {
 		for _, t := range tags {
@@ -341,6 +356,24 @@ func summarize(doc map[string]any) Summary {
 		}
 	}
 	return s
+}
+
+// objectsOf returns v as a list of objects: a JSON-LD value may be one
+// object or an array of them.
+func objectsOf(v any) []map[string]any {
+	switch v := v.(type) {
+	case map[string]any:
+		return []map[string]any{v}
+	case []any:
+		var out []map[string]any
+		for _, e := range v {
+			if m, ok := e.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // issuedTime parses a summary's Issued date.

@@ -78,6 +78,7 @@ func matrix() map[string]matrixCase {
 	return map[string]matrixCase{
 		"GET /healthz":      {everyone, fixed(func(e *env) string { return "/healthz" })},
 		"GET /ns/badged/v1": {everyone, fixed(func(e *env) string { return "/ns/badged/v1" })},
+		"GET /ns/badged/v2": {everyone, fixed(func(e *env) string { return "/ns/badged/v2" })},
 		// The token endpoint authenticates the client in the request
 		// itself, whoever sends it (oauth_test.go covers its refusals).
 		"POST /oauth/token": {everyone, nil},

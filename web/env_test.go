@@ -19,10 +19,12 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/storage/bolt"
@@ -224,6 +226,13 @@ func (s *handlerSwap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := s.h
 	s.mu.RUnlock()
 	h.ServeHTTP(w, r)
+}
+
+// processorFor is the JSON-LD processor of a badged at base, as
+// cmd/badged wires it: the embedded contexts and badged's v2 context at
+// base's own URL.
+func processorFor(base string) *jsonld.Processor {
+	return jsonld.New(must(contexts.NewLoader().WithBase(base)))
 }
 
 func must[T any](v T, err error) T {

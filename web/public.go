@@ -27,7 +27,8 @@ type Publisher interface {
 	DIDDocument(ctx context.Context, issuerID string) (*did.Document, error)
 	IssuerProfile(ctx context.Context, issuerID string) (*credential.Profile, error)
 	StatusListCredential(ctx context.Context, listID string) ([]byte, time.Time, error)
-	InstitutionURL(institutionID string) string
+	InstitutionProfile(in *issuer.Institution, lang string) *credential.Profile
+	ContextURL() string
 }
 
 // InstitutionReader reads an institution by ID, for its public profile;
@@ -111,7 +112,7 @@ func (s *Server) handleIssuerProfile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeDocument(w, r, mediaJSONLD, profileMaxAge, withContext(prof), time.Time{})
+	s.writeDocument(w, r, mediaJSONLD, profileMaxAge, withContext(p, prof), time.Time{})
 }
 
 func (s *Server) handleInstitutionProfile(w http.ResponseWriter, r *http.Request) {
@@ -128,37 +129,17 @@ func (s *Server) handleInstitutionProfile(w http.ResponseWriter, r *http.Request
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeDocument(w, r, mediaJSONLD, profileMaxAge, withContext(institutionProfile(p, in)), in.Updated)
-}
-
-// institutionProfile is the Profile of an institution, with the fields the
-// issuer profile's parentOrg has (issuance.Service.IssuerProfile), in the
-// institution's default language.
-func institutionProfile(p Publisher, in *issuer.Institution) *credential.Profile {
-	lang := in.DefaultLanguage
-	prof := &credential.Profile{
-		ID:              p.InstitutionURL(in.ID),
-		Type:            credential.Types{credential.TypeProfile},
-		Name:            in.Name.In(lang),
-		Description:     in.Description.In(lang),
-		SchacHome:       in.SCHACHome,
-		BRIN:            in.BRIN,
-		InstitutionType: string(in.Type),
-		GradingTable:    in.GradingTableURL,
-	}
-	if in.ImageURL != "" {
-		prof.Image = &credential.Image{ID: in.ImageURL, Type: credential.TypeImage}
-	}
-	return prof
+	s.writeDocument(w, r, mediaJSONLD, profileMaxAge, withContext(p, p.InstitutionProfile(in, in.DefaultLanguage)), in.Updated)
 }
 
 // withContext makes a profile a JSON-LD document of its own: the Open
-// Badges context, and badged's for the extension fields.
-func withContext(p *credential.Profile) any {
+// Badges context, and badged's v2 context (the publisher's) for the
+// extension fields.
+func withContext(pub Publisher, p *credential.Profile) any {
 	return struct {
 		Context []string `json:"@context"`
 		*credential.Profile
-	}{[]string{contexts.VCv2, contexts.OB303, contexts.Badged}, p}
+	}{[]string{contexts.VCv2, contexts.OB303, pub.ContextURL()}, p}
 }
 
 func (s *Server) handleStatusList(w http.ResponseWriter, r *http.Request) {
@@ -190,9 +171,14 @@ func (s *Server) writeDocument(w http.ResponseWriter, r *http.Request, mediaType
 // Last-Modified. http.ServeContent answers If-None-Match and
 // If-Modified-Since with 304 (and HEAD and ranges as usual).
 func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, mediaType string, maxAge time.Duration, body []byte, modified time.Time) {
+	serveBody(w, r, mediaType, "public, max-age="+strconv.Itoa(int(maxAge/time.Second)), body, modified)
+}
+
+// serveBody is writeBody with the Cache-Control header given whole.
+func serveBody(w http.ResponseWriter, r *http.Request, mediaType, cacheControl string, body []byte, modified time.Time) {
 	h := w.Header()
 	h.Set("Content-Type", mediaType)
-	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(maxAge/time.Second)))
+	h.Set("Cache-Control", cacheControl)
 	h.Set("ETag", render.ETag(body))
 	// Verifiers running in browsers fetch these documents too.
 	h.Set("Access-Control-Allow-Origin", "*")

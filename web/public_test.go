@@ -1,22 +1,23 @@
 package web
 
 import (
+	"slices"
+
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/badged/badged/credential"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
-	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/verifier"
 )
@@ -35,7 +36,7 @@ func (e *env) public() *issuance.Service {
 		return p
 	}
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize)))
-	iss := must(issuance.New(e.db, sealer, publicBase, jsonld.New(contexts.NewLoader())))
+	iss := must(issuance.New(e.db, sealer, publicBase, processorFor(publicBase)))
 	e.set(func(a *API) {
 		a.Publisher = iss
 		a.InstitutionRecords = e.db
@@ -93,7 +94,7 @@ func TestPublicDocuments(t *testing.T) {
 	host := "localhost:" + must(url.Parse(e.ts.URL)).Port()
 	base := "http://" + host
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize)))
-	iss := must(issuance.New(e.db, sealer, base, jsonld.New(contexts.NewLoader())))
+	iss := must(issuance.New(e.db, sealer, base, processorFor(base)))
 	e.set(func(a *API) {
 		a.Publisher = iss
 		a.InstitutionRecords = e.db
@@ -121,7 +122,7 @@ func TestPublicDocuments(t *testing.T) {
 		t.Fatalf("status list URL %s is not under %s/status/", c.StatusList, base)
 	}
 
-	v := verifier.New(jsonld.New(contexts.NewLoader()), resolver,
+	v := verifier.New(processorFor(base), resolver,
 		verifier.WithStatus(verifier.HTTPFetcher{Client: client}))
 	res := v.Verify(ctx, c.JSON)
 	if !res.Verified || res.Issuer != issuerDID {
@@ -156,14 +157,17 @@ func TestPublicDocuments(t *testing.T) {
 	}
 	resp, body = e.get(client, prof.ParentOrg.ID)
 	var inst struct {
-		ID        string `json:"id"`
-		Name      string `json:"name"`
-		SchacHome string `json:"schacHome"`
+		Context         []string                     `json:"@context"`
+		ID              string                       `json:"id"`
+		Name            string                       `json:"name"`
+		OtherIdentifier []credential.IdentifierEntry `json:"otherIdentifier"`
 	}
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &inst) != nil {
 		t.Fatalf("institution profile: %d %s", resp.StatusCode, body)
 	}
-	if inst.ID != prof.ParentOrg.ID || inst.Name != "Universiteit" || inst.SchacHome != "i.example.edu" {
+	if inst.ID != prof.ParentOrg.ID || inst.Name != "Universiteit" || len(inst.OtherIdentifier) == 0 ||
+		inst.OtherIdentifier[0].IdentifierType != credential.IdentifierSchacHome || inst.OtherIdentifier[0].Identifier != "i.example.edu" ||
+		!slices.Contains(inst.Context, iss.ContextURL()) {
 		t.Errorf("institution profile %s", body)
 	}
 }

@@ -80,6 +80,7 @@ var publicCaching = map[string]struct {
 	forAnonymous bool
 }{
 	"GET /ns/badged/v1":                 {cache: "public, max-age=86400"},
+	"GET /ns/badged/v2":                 {cache: "public, max-age=31536000, immutable", etag: true},
 	"GET /issuers/{issuerID}/did.json":  {cache: "public, max-age=", etag: true},
 	"GET /issuers/{issuerID}":           {cache: "public, max-age=", etag: true},
 	"GET /institutions/{institutionID}": {cache: "public, max-age=", etag: true},

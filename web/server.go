@@ -201,9 +201,16 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	render.JSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.Version})
 }
 
-// registerContextRoutes publishes badged's own JSON-LD extension context, so
-// the URL in every credential that uses it can be dereferenced.
+// registerContextRoutes publishes badged's own JSON-LD extension contexts,
+// so that the URL in every credential that uses one can be dereferenced: v2
+// (the one credentials name, at this server's own URL) as an immutable
+// document with a strong ETag, readable from any origin; and v1 for those
+// who look up the old URL's document.
 func (s *Server) registerContextRoutes(r chi.Router) {
+	r.Get(contexts.BadgedV2Path, func(w http.ResponseWriter, r *http.Request) {
+		// The document never changes: a new one gets a new version path.
+		serveBody(w, r, mediaJSONLD, "public, max-age=31536000, immutable", contexts.BadgedV2(), time.Time{})
+	})
 	r.Get("/ns/badged/v1", func(w http.ResponseWriter, r *http.Request) {
 		b, _ := contexts.Bytes(contexts.Badged)
 		w.Header().Set("Content-Type", "application/ld+json")

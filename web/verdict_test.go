@@ -249,7 +249,8 @@ func TestBackpackUnreachableLists(t *testing.T) {
 	e := newEnv(t)
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize)))
 	e.set(func(a *API) {
-		a.Publisher = must(issuance.New(e.db, sealer, "https://localhost:"+must(url.Parse(e.ts.URL)).Port(), jsonld.New(contexts.NewLoader())))
+		base := "https://localhost:" + must(url.Parse(e.ts.URL)).Port()
+		a.Publisher = must(issuance.New(e.db, sealer, base, processorFor(base)))
 		a.InstitutionRecords = e.db
 	})
 	// A verifier that does not read this server's records in-process (as a

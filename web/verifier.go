@@ -63,13 +63,18 @@ func DefaultVerifier(client *http.Client, opts ...verifier.Option) *verifier.Ver
 // wallet import): the DID documents and status lists of its own issuers
 // are read in-process from own (see [issuance.OwnKeys] and
 // [issuance.OwnLists]), never fetched and never cached, so a revocation
-// shows at once; everything else is [DefaultVerifier]'s, through client.
+// shows at once; badged's v2 context at own's URL is read from memory;
+// everything else is [DefaultVerifier]'s, through client.
 // now is the clock of validity and of the caches; opts, such as
 // verifier.WithLimits, come after those.
 func ServerVerifier(client *http.Client, own *issuance.Service, now func() time.Time, opts ...verifier.Option) *verifier.Verifier {
 	opts = append([]verifier.Option{verifier.WithStatus(own.OwnLists(verifier.NewCachingFetcher(client, verifier.WithCacheClock(now)))),
 		verifier.WithClock(now)}, opts...)
-	return verifier.New(jsonld.New(contexts.NewLoader()), own.OwnKeys(did.NewResolver(client, did.WithNow(now))), opts...)
+	loader, err := contexts.NewLoader().With(own.ContextURL(), contexts.BadgedV2())
+	if err != nil {
+		panic(err) // unreachable: the embedded context is JSON
+	}
+	return verifier.New(jsonld.New(loader), own.OwnKeys(did.NewResolver(client, did.WithNow(now))), opts...)
 }
 
 // setPages builds the pages on cfg and the server's verifier (see

@@ -17,10 +17,8 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/effects"
 	"github.com/badged/badged/issuer"
-	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
@@ -64,7 +62,7 @@ func (e *env) walletWith(v *verifier.Verifier, opts ...wallet.Option) *walletEnv
 	}
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{9}, keys.MasterKeySize)))
 	is := issuer.NewService(e.db, issuer.WithCredentialIssuer(iss))
-	w := must(wallet.New(e.db, is, e.db, sealer, v, jsonld.New(contexts.NewLoader()), publicBase,
+	w := must(wallet.New(e.db, is, e.db, sealer, v, processorFor(publicBase), publicBase,
 		append([]wallet.Option{wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(e.egress())}, opts...)...))
 	e.set(func(a *API) {
 		a.Wallet = w

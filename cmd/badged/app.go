@@ -136,7 +136,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	// (BADGED_CONTEXTS_DIR), for signing, verifying and the wallet: it is
 	// safe for concurrent use, and its cache of parsed contexts is then
 	// warmed once.
-	loader, err := cfg.contextLoader()
+	loader, err := cfg.contextLoader(base)
 	if err != nil {
 		return nil, err
 	}

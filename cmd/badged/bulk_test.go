@@ -123,9 +123,9 @@ type server struct {
 
 var listening = regexp.MustCompile(`badged listening"? addr=(\S+) url=(\S+)`)
 
-func startServer(t *testing.T, bin, data string, env []string) *server {
+func startServer(t *testing.T, bin, data string, env []string, args ...string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -437,9 +437,20 @@ func envHelp() string {
 }
 
 // contextLoader returns the JSON-LD contexts badged reads with: the
-// embedded ones, and those of BADGED_CONTEXTS_DIR when set.
-func (c Config) contextLoader() (*contexts.Loader, error) {
+// embedded ones, badged's v2 context at the URL of each non-empty base
+// (the deployment's own, from memory), and those of BADGED_CONTEXTS_DIR
+// when set.
+func (c Config) contextLoader(bases ...string) (*contexts.Loader, error) {
 	l := contexts.NewLoader()
+	for _, base := range bases {
+		if base == "" {
+			continue
+		}
+		var err error
+		if l, err = l.WithBase(base); err != nil {
+			return nil, err
+		}
+	}
 	if c.ContextsDir == "" {
 		return l, nil
 	}

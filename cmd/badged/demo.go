@@ -26,7 +26,7 @@ var demoTerms = issuer.Terms{Version: "2026-1", Text: issuer.Text{
 
 // seedDemoCatalogue gives the demo institution something to look at: a
 // faculty with an issuer, three published badge classes as edubadges
-// institutions write them, the demo teacher as the issuer's awarder, and
+// institutions write them (the first with every edubadges field), the demo teacher as the issuer's awarder, and
 // direct awards waiting for the demo learners to claim.
 func seedDemoCatalogue(ctx context.Context, is *issuer.Service, in *issuer.Institution) error {
 	system := issuer.Actor{UserID: "system:demo", Superuser: true}
@@ -48,18 +48,23 @@ func seedDemoCatalogue(ctx context.Context, is *issuer.Service, in *issuer.Insti
 		return fmt.Errorf("demo awarder: %w", err)
 	}
 	yes := true
-	ects, eqf := 5.0, 6
+	ects, eqf, hours := 5.0, 6, 140
 	classes := []issuer.BadgeClass{
 		{
 			Name:        issuer.Text{EN: "Data Science Foundations", NL: "Grondslagen van data science"},
 			Description: issuer.Text{EN: "Statistics, programming in Python and data visualisation for beginners.", NL: "Statistiek, programmeren in Python en datavisualisatie voor beginners."},
-			Criteria:    issuer.Criteria{Narrative: "Pass the supervised final exam with at least a 6.0 and complete three graded lab assignments."},
-			Language:    issuer.LangEN, LearningOutcome: "Can clean, analyse and visualise a real data set and report on it.",
-			ECTSCredits: &ects, EQFLevel: &eqf, NLQFLevel: "6", EducationProgramIdentifier: "34479",
-			Alignments:     []issuer.Alignment{{TargetName: "Data science", TargetURL: "http://data.europa.eu/esco/skill/9a4a2b2f-0d2b-4ea6-b67d-2c6a3c1a7c43", TargetFramework: "ESCO"}},
+			Criteria: issuer.Criteria{URL: "https://www.university-example.org/dsi/foundations",
+				Narrative: "Pass the supervised final exam with at least a 6.0 and complete three graded lab assignments."},
+			Language: issuer.LangEN, LearningOutcome: "Can clean, analyse and visualise a real data set and report on it.",
+			// ECTS and a study load are exclusive (edubadges' rule); the time
+			// investment is the hours a learner spends besides.
+			ECTSCredits: &ects, TimeInvestment: &hours, EQFLevel: &eqf, NLQFLevel: "6", EducationProgramIdentifier: "34479",
+			Alignments: []issuer.Alignment{{TargetName: "Data science", TargetURL: "http://data.europa.eu/esco/skill/9a4a2b2f-0d2b-4ea6-b67d-2c6a3c1a7c43",
+				TargetFramework: "ESCO", TargetCode: "9a4a2b2f-0d2b-4ea6-b67d-2c6a3c1a7c43", TargetDescription: "Analyse data to find patterns and insights."}},
 			AssessmentType: "written exam", AssessmentSupervised: &yes, AssessmentIdentityVerified: &yes,
-			QualityAssurance: issuer.QualityAssurance{Name: "NVAO", URL: "https://www.nvao.net/"},
-			Stackable:        &yes, Participation: issuer.ParticipationBlended, GradeAchievedRequired: true,
+			QualityAssurance: issuer.QualityAssurance{Name: "NVAO", URL: "https://www.nvao.net/",
+				Description: "Offered within an NVAO-accredited bachelor's programme."},
+			Stackable: &yes, Participation: issuer.ParticipationBlended, GradeAchievedRequired: true,
 			Microcredential: true, Tags: []string{"data science", "python", "microcredential"},
 		},
 		{

@@ -86,7 +86,7 @@ reasons, and nothing is signed.`)
 	if err != nil {
 		return err
 	}
-	loader, err := cfg.contextLoader()
+	loader, err := cfg.contextLoader(cfg.BaseURL)
 	if err != nil {
 		return fmt.Errorf("issue: %w", err)
 	}

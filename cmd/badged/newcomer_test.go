@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -56,12 +58,18 @@ type browser struct {
 	client *http.Client
 }
 
-func newBrowser(t *testing.T) *browser {
+// newBrowser returns a browser; roots, when given, are the only
+// certificate authorities it trusts.
+func newBrowser(t *testing.T, roots ...*x509.CertPool) *browser {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &browser{t: t, client: &http.Client{Jar: jar, Timeout: 60 * time.Second}}
+	c := &http.Client{Jar: jar, Timeout: 60 * time.Second}
+	if len(roots) > 0 {
+		c.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots[0]}}
+	}
+	return &browser{t: t, client: c}
 }
 
 // page is an HTML page the browser is on.
@@ -225,18 +233,7 @@ func newcomer(t *testing.T, srv *server) {
 		t.Fatalf("base URL %s, want the default http://localhost:PORT", base)
 	}
 	b := newBrowser(t)
-
-	// Sign in as the first demo learner through the demo OpenID provider.
-	login := b.get(base + "/login")
-	idp := b.link(login, `a.provider[data-provider="demo-eduid"]`)
-	if !strings.HasPrefix(idp.url.String(), base+"/devidp/authorize") {
-		t.Fatalf("the demo learner's sign-in went to %s", idp.url)
-	}
-	learner := idp.doc.Find(`form.pick button[name="user"]`).First()
-	backpack := b.submit(idp, "form.pick", nil, nil, learner)
-	if backpack.url.Path != "/backpack" {
-		t.Fatalf("signed in, at %s, want the backpack", backpack.url)
-	}
+	backpack := signIn(t, b, base)
 
 	// Claim the first waiting award, accepting the institution's terms.
 	pending := backpack.doc.Find("article.pending")
@@ -244,10 +241,7 @@ func newcomer(t *testing.T, srv *server) {
 		t.Fatalf("no waiting award in the demo learner's backpack")
 	}
 	award := pending.First().AttrOr("data-award", "")
-	claimed := b.submit(backpack, `article[data-award="`+award+`"] form.claim`, url.Values{"terms": {"accepted"}}, nil, nil)
-	if claimed.url.Path != "/backpack/"+award {
-		t.Fatalf("claimed, at %s, want the credential's page", claimed.url)
-	}
+	claimed := claim(t, b, backpack, award)
 	backpack = b.link(claimed, `.crumbs a[href="/backpack"]`)
 	if backpack.doc.Find(`article[data-award="`+award+`"]`).Length() != 0 {
 		t.Fatalf("after the claim, the award still waits")
@@ -266,13 +260,7 @@ func newcomer(t *testing.T, srv *server) {
 	if state := cred.doc.Find("article.credential").AttrOr("data-state", ""); state != "issued" {
 		t.Errorf("credential page: state %q, want issued", state)
 	}
-	href, ok := cred.doc.Find(`a[data-format="json"]`).Attr("href")
-	if !ok {
-		t.Fatal("no JSON download on the credential page")
-	}
-	req, _ := http.NewRequest(http.MethodGet, cred.resolve(t, href).String(), nil)
-	req.Header.Set("Accept", "application/json")
-	_, genuine := b.do(req)
+	genuine := download(t, b, cred)
 	var vc map[string]any
 	if err := json.Unmarshal(genuine, &vc); err != nil {
 		t.Fatalf("download: %v: %.500s", err, genuine)
@@ -334,6 +322,47 @@ func newcomer(t *testing.T, srv *server) {
 			t.Errorf("POST /credentials/verify, tampered: the proof is not named as failed: %.1500s", out)
 		}
 	}
+}
+
+// signIn signs in on base as the first demo learner through the demo
+// OpenID provider, and returns the backpack.
+func signIn(t *testing.T, b *browser, base string) *page {
+	t.Helper()
+	login := b.get(base + "/login")
+	idp := b.link(login, `a.provider[data-provider="demo-eduid"]`)
+	if !strings.HasPrefix(idp.url.String(), base+"/devidp/authorize") {
+		t.Fatalf("the demo learner's sign-in went to %s", idp.url)
+	}
+	learner := idp.doc.Find(`form.pick button[name="user"]`).First()
+	backpack := b.submit(idp, "form.pick", nil, nil, learner)
+	if backpack.url.Path != "/backpack" {
+		t.Fatalf("signed in, at %s, want the backpack", backpack.url)
+	}
+	return backpack
+}
+
+// claim claims the waiting award on the backpack, accepting the
+// institution's terms, and returns the credential's page.
+func claim(t *testing.T, b *browser, backpack *page, award string) *page {
+	t.Helper()
+	claimed := b.submit(backpack, `article[data-award="`+award+`"] form.claim`, url.Values{"terms": {"accepted"}}, nil, nil)
+	if claimed.url.Path != "/backpack/"+award {
+		t.Fatalf("claimed, at %s, want the credential's page", claimed.url)
+	}
+	return claimed
+}
+
+// download follows the JSON download of a credential's page.
+func download(t *testing.T, b *browser, cred *page) []byte {
+	t.Helper()
+	href, ok := cred.doc.Find(`a[data-format="json"]`).Attr("href")
+	if !ok {
+		t.Fatal("no JSON download on the credential page")
+	}
+	req, _ := http.NewRequest(http.MethodGet, cred.resolve(t, href).String(), nil)
+	req.Header.Set("Accept", "application/json")
+	_, body := b.do(req)
+	return body
 }
 
 // tamper returns the credential with its achievement renamed, as a

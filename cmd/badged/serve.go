@@ -189,7 +189,8 @@ func seedDemoInstitution(ctx context.Context, is *issuer.Service, st store) erro
 	system := issuer.Actor{UserID: "system:demo", Superuser: true}
 	in, err := is.CreateInstitution(ctx, system, issuer.Institution{
 		Name: issuer.Text{EN: "Demo University", NL: "Demo Universiteit"}, SCHACHome: devidp.DemoSCHACHome,
-		BRIN: "00AA", Type: issuer.WO, Country: "NL", DefaultLanguage: issuer.LangEN, Terms: demoTerms})
+		BRIN: "00AA", Type: issuer.WO, Country: "NL", DefaultLanguage: issuer.LangEN, Terms: demoTerms,
+		GradingTableURL: "https://www.university-example.org/grading"})
 	if err != nil {
 		return err
 	}
@@ -314,7 +315,7 @@ func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
 		l = tls.NewListener(l, tc)
 	}
 	client := egress.NewClient(cfg.Egress)
-	loader, err := cfg.contextLoader()
+	loader, err := cfg.contextLoader(base)
 	if err != nil {
 		l.Close()
 		return fmt.Errorf("serve: %w", err)

@@ -89,7 +89,8 @@ else is fetched as without it.`)
 }
 
 // newVerifier wires the verifier as the server does for foreign issuers:
-// embedded contexts, keys and status lists through the egress policy of
+// embedded contexts (and badged's v2 context of BADGED_BASE_URL and of the
+// --server), keys and status lists through the egress policy of
 // cfg. A server URL (--server) adds that server's host to the policy's
 // allowed hosts and has its did:web DIDs fetched from the URL's origin
 // (did.WithServedAt); its status lists are at URLs under it already.
@@ -97,6 +98,7 @@ else is fetched as without it.`)
 func newVerifier(cfg Config, server string, opts ...verifier.Option) (*verifier.Verifier, error) {
 	policy := cfg.Egress
 	var didOpts []did.Option
+	bases := []string{cfg.BaseURL}
 	if server != "" {
 		u, err := url.Parse(server)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
@@ -114,10 +116,13 @@ func newVerifier(cfg Config, server string, opts ...verifier.Option) (*verifier.
 		policy.AllowHosts = append(slices.Clone(policy.AllowHosts), hosts...)
 		for _, h := range hosts {
 			didOpts = append(didOpts, did.WithServedAt(h, u.Scheme+"://"+u.Host))
+			// Its credentials name its badged v2 context under the same
+			// name as its DIDs.
+			bases = append(bases, u.Scheme+"://"+h)
 		}
 	}
 	client := egress.NewClient(policy)
-	loader, err := cfg.contextLoader()
+	loader, err := cfg.contextLoader(bases...)
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}

@@ -46,7 +46,11 @@ func localServer(t *testing.T) (*issuance.Service, string, *issuer.IssueRequest)
 	if err != nil {
 		t.Fatal(err)
 	}
-	iss, err := issuance.New(db, sealer, base, jsonld.New(contexts.NewLoader()))
+	loader, err := contexts.NewLoader().WithBase(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss, err := issuance.New(db, sealer, base, jsonld.New(loader))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@
 //   - badged's contexts, read from ../../contexts/files/, with the URL->file
 //     map parsed from ../../contexts/contexts.go (`fileOf` and its consts), so
 //     this stays in step with what badged embeds;
+//   - badged's v2 context at $BADGED_BASE_URL/ns/badged/v2, when set;
 //   - two contexts needed by the W3C test vectors (testdata/vectors/contexts);
 //   - did:key:z6Mk... DIDs and DID URLs (Ed25519 Multikey), resolved locally;
 //   - OB-style https verification methods `https://host/path#z6Mk...`: the key
@@ -64,6 +65,12 @@ const vectorContextFiles = new Map([
 export const CONTEXTS = new Map();
 for(const [url, file] of [...badgedContextFiles(), ...vectorContextFiles]) {
   CONTEXTS.set(url, JSON.parse(readFileSync(file, 'utf8')));
+}
+// badged's v2 context is named by each deployment's own URL: the one of
+// the deployment in BADGED_BASE_URL (the Go tests set it) is served too.
+if(process.env.BADGED_BASE_URL) {
+  CONTEXTS.set(process.env.BADGED_BASE_URL.replace(/\/+$/, '') + '/ns/badged/v2',
+    JSON.parse(readFileSync(path.join(REPO, 'contexts', 'files', 'badged-v2.jsonld'), 'utf8')));
 }
 
 const didKeyDriver = DidKey.driver();
