@@ -47,6 +47,7 @@ var allBuckets = [][]byte{
 	bktBulkJobs, bktBulkRows, idxBulkByClass, idxBulkActive, // bulk.go
 	bktLoginUsers, idxLoginSubjects, // login.go
 	bktWalletKeys, bktWalletItems, idxWalletIDs, // wallet.go
+	bktVCIOffers, idxVCICodes, idxVCITokens, bktVCINonces, // openid4vci.go
 }
 
 // DB is a bbolt database file.
