@@ -11,6 +11,9 @@ const (
 type Configuration struct {
 	ID     string
 	Format string
+	// SignAs is the format the [Issuer] is asked for (issuance's
+	// "ldp_vc" or "jwt").
+	SignAs string
 	// Metadata is the entry as published, without the fields every entry
 	// shares (proof types, binding methods), which [Metadata] adds.
 	Metadata map[string]any
@@ -26,11 +29,11 @@ var obContexts = []any{
 // Configurations are the credential configurations badged offers: an Open
 // Badge as eddsa-rdfc-2022 JSON-LD and as a VC-JWT.
 var Configurations = []Configuration{
-	{ID: "OpenBadgeCredential_ldp_vc", Format: FormatLDP, Metadata: map[string]any{
+	{ID: "OpenBadgeCredential_ldp_vc", Format: FormatLDP, SignAs: "ldp_vc", Metadata: map[string]any{
 		"cryptographic_suites_supported": []any{"eddsa-rdfc-2022"},
 		"credential_definition":          map[string]any{"@context": obContexts, "type": obTypes},
 	}},
-	{ID: "OpenBadgeCredential_jwt_vc_json", Format: FormatJWT, Metadata: map[string]any{
+	{ID: "OpenBadgeCredential_jwt_vc_json", Format: FormatJWT, SignAs: "jwt", Metadata: map[string]any{
 		"credential_signing_alg_values_supported": []any{"EdDSA"},
 		"credential_definition":                   map[string]any{"type": obTypes},
 	}},

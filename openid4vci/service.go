@@ -94,6 +94,7 @@ func (s *Service) digits(n int) (string, error) {
 // NewOffer is a created offer with its secrets, shown once.
 type NewOffer struct {
 	Offer  *Offer
+	Ref    string // the secret that names the offer in its URL
 	Code   string // the pre-authorized code
 	TxCode string // the transaction code to give the learner apart; empty when none
 	URI    string // openid-credential-offer://?credential_offer_uri=...
@@ -104,18 +105,15 @@ type NewOffer struct {
 // the award exists, is issued and may be offered by whoever asks. Errors
 // are the store's.
 func (s *Service) CreateOffer(ctx context.Context, awardID string, withTxCode bool) (*NewOffer, error) {
-	id, err := s.secret()
+	ref, err := s.secret()
 	if err != nil {
 		return nil, err
 	}
-	code, err := s.secret()
-	if err != nil {
-		return nil, err
-	}
+	code := codeOf(ref)
 	now := s.now().UTC()
-	o := &Offer{ID: id[:22], AwardID: awardID, Configurations: configurationIDs(), CodeHash: Hash(code),
+	o := &Offer{ID: Hash(ref), AwardID: awardID, Configurations: configurationIDs(), CodeHash: Hash(code),
 		Created: now, Expires: now.Add(CodeLifetime)}
-	n := &NewOffer{Offer: o, Code: code}
+	n := &NewOffer{Offer: o, Ref: ref, Code: code}
 	if withTxCode {
 		if n.TxCode, err = s.digits(TxCodeLength); err != nil {
 			return nil, err
@@ -125,26 +123,33 @@ func (s *Service) CreateOffer(ctx context.Context, awardID string, withTxCode bo
 	if err := s.store.CreateOffer(ctx, o); err != nil {
 		return nil, fmt.Errorf("create offer: %w", err)
 	}
-	n.URI = "openid-credential-offer://?credential_offer_uri=" + url.QueryEscape(s.OfferURL(o.ID))
+	n.URI = "openid-credential-offer://?credential_offer_uri=" + url.QueryEscape(s.OfferURL(ref))
 	return n, nil
 }
 
-// OfferURL is where the offer document of offer id is served.
-func (s *Service) OfferURL(id string) string { return s.issuer + "/openid4vci/offers/" + id }
+// OfferURL is where the offer document named by ref is served.
+func (s *Service) OfferURL(ref string) string { return s.issuer + PathOffers + ref }
 
-// OfferDocument returns the credential offer object of offer id, with the
-// pre-authorized code. The code travels only in this document, so the
-// offer id is itself a secret. The error is NotFound for an unknown or
+// codeOf derives an offer's pre-authorized code from its reference: the
+// offer document gives the code to whoever has the reference, so the
+// store keeps only hashes of both and the document is still servable.
+func codeOf(ref string) string {
+	h := sha256.Sum256([]byte("openid4vci pre-authorized code\x00" + ref))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
+
+// OfferDocument returns the credential offer object named by ref, with
+// its pre-authorized code. The error is NotFound for an unknown, used or
 // expired offer.
-func (s *Service) OfferDocument(ctx context.Context, id, code string) (map[string]any, error) {
-	o, err := s.store.Offer(ctx, id)
+func (s *Service) OfferDocument(ctx context.Context, ref string) (map[string]any, error) {
+	o, err := s.store.Offer(ctx, Hash(ref))
 	if err != nil {
 		return nil, err
 	}
 	if o.Redeemed || !s.now().Before(o.Expires) {
-		return nil, badged.Errorf(badged.NotFound, "offer %s has expired or was used", id)
+		return nil, badged.Errorf(badged.NotFound, "the offer has expired or was used")
 	}
-	grant := map[string]any{"pre-authorized_code": code}
+	grant := map[string]any{"pre-authorized_code": codeOf(ref)}
 	if o.TxCodeHash != "" {
 		grant["tx_code"] = map[string]any{"input_mode": "numeric", "length": TxCodeLength,
 			"description": "The code shown next to the QR code"}
@@ -152,7 +157,7 @@ func (s *Service) OfferDocument(ctx context.Context, id, code string) (map[strin
 	return map[string]any{
 		"credential_issuer":            s.issuer,
 		"credential_configuration_ids": o.Configurations,
-		"grants":                       map[string]any{"urn:ietf:params:oauth:grant-type:pre-authorized_code": grant},
+		"grants":                       map[string]any{GrantPreAuthorized: grant},
 	}, nil
 }
 

@@ -145,7 +145,7 @@ func offer(t *testing.T, s *openid4vci.Service, tx bool) *openid4vci.NewOffer {
 	if tx != (len(o.TxCode) == openid4vci.TxCodeLength) {
 		t.Fatalf("tx code %q", o.TxCode)
 	}
-	doc, err := s.OfferDocument(context.Background(), o.Offer.ID, o.Code)
+	doc, err := s.OfferDocument(context.Background(), o.Ref)
 	if err != nil || doc["credential_issuer"] != issuerURL {
 		t.Fatalf("OfferDocument = %v, %v", doc, err)
 	}
