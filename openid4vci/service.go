@@ -123,12 +123,18 @@ func (s *Service) CreateOffer(ctx context.Context, awardID string, withTxCode bo
 	if err := s.store.CreateOffer(ctx, o); err != nil {
 		return nil, fmt.Errorf("create offer: %w", err)
 	}
-	n.URI = "openid-credential-offer://?credential_offer_uri=" + url.QueryEscape(s.OfferURL(ref))
+	n.URI = s.OfferURI(ref)
 	return n, nil
 }
 
 // OfferURL is where the offer document named by ref is served.
 func (s *Service) OfferURL(ref string) string { return s.issuer + PathOffers + ref }
+
+// OfferURI is the openid-credential-offer:// URI of the offer named by
+// ref, for a QR code or an "add to my wallet" link.
+func (s *Service) OfferURI(ref string) string {
+	return "openid-credential-offer://?credential_offer_uri=" + url.QueryEscape(s.OfferURL(ref))
+}
 
 // codeOf derives an offer's pre-authorized code from its reference: the
 // offer document gives the code to whoever has the reference, so the

@@ -124,6 +124,8 @@ type API struct {
 	// reports (bulk award submissions).
 	Audit  *audit.Log
 	Outbox *notify.Outbox
+	// Optional: the OpenID4VCI issuer endpoints.
+	OpenID4VCI interface{ Routes(chi.Router) }
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
 	Throttle Throttle
@@ -161,6 +163,9 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.registerSharePageRoutes(r)
 	s.registerBackpackRoutes(r)
 	s.registerCatalogueRoutes(r)
+	if api.OpenID4VCI != nil {
+		api.OpenID4VCI.Routes(r)
+	}
 	if api.DevIDP != nil {
 		r.Mount("/devidp", api.DevIDP)
 	}
