@@ -6,18 +6,21 @@ import (
 	"fmt"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/credential"
+	"github.com/badged/badged/credential/dataintegrity"
 )
 
 // HolderCredential signs a copy of the award's issued credential for a
 // wallet: its credentialSubject.id is holderDID (the key the wallet proved
-// it holds), it gets a new id and its own revocation entry, and keeps the
-// award's status entry, so that revoking the award revokes the copy too.
+// it holds) and it gets a new urn:uuid id, but it keeps the award's status
+// entry, so that revoking the award revokes every copy too. A copy is not
+// stored: the award's credential is the record.
 // format is [FormatDataIntegrity] (the result is the credential object) or
 // [FormatJWT] (the compact JWT string).
 //
 // Errors: NotFound when the award has no issued credential; Invalid for a
-// revoked one or an unknown format; otherwise those of
-// [Service.SignCredential].
+// revoked one or an unknown format; otherwise the store's or a signing
+// failure.
 func (s *Service) HolderCredential(ctx context.Context, awardID, holderDID, format string) (any, error) {
 	c, err := s.store.CredentialByAward(ctx, awardID)
 	if err != nil {
@@ -34,13 +37,23 @@ func (s *Service) HolderCredential(ctx context.Context, awardID, holderDID, form
 		return nil, fmt.Errorf("stored credential %s: %v", c.ID, err)
 	}
 	delete(doc, "proof")
-	delete(doc, "id")
+	if doc["id"], err = credential.NewID(s.rand); err != nil {
+		return nil, fmt.Errorf("credential id: %w", err)
+	}
 	subject, ok := doc["credentialSubject"].(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("stored credential %s has no single credentialSubject", c.ID)
 	}
 	subject["id"] = holderDID
-	signed, err := s.SignCredential(ctx, c.IssuerID, doc, SignOptions{Format: format})
+	is, err := s.store.Issuer(ctx, c.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	key, vm, err := s.signer(ctx, is.InstitutionID, is.ID)
+	if err != nil {
+		return nil, err
+	}
+	signed, err := s.secure(doc, key, vm, SignOptions{Format: format, Cryptosuite: dataintegrity.RDFC}, true)
 	if err != nil {
 		return nil, err
 	}

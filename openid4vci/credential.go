@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/badged/badged"
 )
 
 // Issuer signs an award's credential for a holder; *issuance.Service is
@@ -24,7 +26,8 @@ type Request struct {
 // Credentials answers a credential request with one credential per proof,
 // each bound to its proof's key. Errors are *Error: invalid_token,
 // unknown_credential_configuration for one not offered, and those of
-// [Service.Holders]; otherwise the Issuer's.
+// [Service.Holders], credential_request_denied when the Issuer refuses
+// (a revoked award); otherwise the Issuer's.
 func (s *Service) Credentials(ctx context.Context, iss Issuer, r Request) ([]any, error) {
 	o, err := s.Authorize(ctx, r.AccessToken)
 	if err != nil {
@@ -41,6 +44,9 @@ func (s *Service) Credentials(ctx context.Context, iss Issuer, r Request) ([]any
 	out := make([]any, len(holders))
 	for i, h := range holders {
 		if out[i], err = iss.HolderCredential(ctx, o.AwardID, h, cfg.SignAs); err != nil {
+			if k := badged.KindOf(err); k == badged.Invalid || k == badged.NotFound {
+				return nil, &Error{Code: CodeDenied, Description: "the credential is no longer issued: " + badged.MessageOf(err), Err: err}
+			}
 			return nil, fmt.Errorf("issue for %s: %w", h, err)
 		}
 	}

@@ -13,6 +13,7 @@ const (
 	CodeInvalidNonce      = "invalid_nonce"
 	CodeUnknownCredConfig = "unknown_credential_configuration"
 	CodeCredentialRequest = "invalid_credential_request"
+	CodeDenied            = "credential_request_denied"
 	CodeServerError       = "server_error"
 )
 
