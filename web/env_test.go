@@ -24,6 +24,7 @@ import (
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/wallet"
 )
@@ -117,6 +118,7 @@ type testStore interface {
 	audit.Store
 	wallet.Store
 	wallet.Accounts
+	openid4vci.Store
 }
 
 // newEnv is the env on a fresh bbolt file.

@@ -77,6 +77,9 @@ type Server struct {
 	// institution admins read (nil: their routes answer 503).
 	Audit  *audit.Log
 	Outbox *notify.Outbox
+	// Offers creates OpenID4VCI offers of a learner's badge (nil: the
+	// route answers 503).
+	Offers OfferCreator
 
 	rates  *rateLimits
 	router chi.Router
@@ -124,8 +127,10 @@ type API struct {
 	// reports (bulk award submissions).
 	Audit  *audit.Log
 	Outbox *notify.Outbox
-	// Optional: the OpenID4VCI issuer endpoints.
+	// Optional: the OpenID4VCI issuer endpoints, and the offers of a
+	// learner's badge.
 	OpenID4VCI interface{ Routes(chi.Router) }
+	Offers     OfferCreator
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
 	Throttle Throttle
@@ -142,7 +147,7 @@ func NewServer(version string, log *slog.Logger, api API) *Server {
 	s.Publisher, s.InstitutionRecords, s.Insights = api.Publisher, api.InstitutionRecords, api.Insights
 	s.setVerifier(api)
 	s.Login, s.Demo = api.Login, api.Demo
-	s.Wallet = api.Wallet
+	s.Wallet, s.Offers = api.Wallet, api.Offers
 	s.Audit, s.Outbox = api.Audit, api.Outbox
 	r := chi.NewRouter()
 	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), s.limitBodyOrUpload)

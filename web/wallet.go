@@ -27,6 +27,7 @@ func (s *Server) registerWalletRoutes(r chi.Router) {
 	r.Get("/me/holdings/{holdingID}/qr.svg", s.handleQR)
 	r.Get("/me/holdings/{holdingID}/linkedin", s.handleLinkedIn)
 	r.Get("/me/holdings/{holdingID}/download/{format}", s.handleDownload)
+	r.Post("/me/holdings/{holdingID}/offer", s.handleOffer)
 	r.Get("/me/presentations", s.handlePresentations)
 	r.Post("/me/presentations", s.handleCreatePresentation)
 	r.Delete("/me/presentations/{presentationID}", s.handleDeletePresentation)

@@ -24,6 +24,7 @@ import (
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
@@ -66,6 +67,7 @@ func (e *env) walletWith(v *verifier.Verifier, opts ...wallet.Option) *walletEnv
 	w := must(wallet.New(e.db, is, e.db, sealer, v, jsonld.New(contexts.NewLoader()), publicBase,
 		append([]wallet.Option{wallet.WithUsers(e.db), wallet.WithAccounts(e.db), wallet.WithClock(e.clock.Now), wallet.WithEgress(e.egress())}, opts...)...))
 	e.srv.Wallet, e.srv.Verifier, e.srv.Egress = w, v, e.egress()
+	e.srv.Offers = openid4vci.New(e.db, publicBase, nil)
 	we := &walletEnv{env: e, is: is, w: w, v: v}
 	walletEnvs[e] = we
 	return we
@@ -626,6 +628,9 @@ func walletMatrix() map[string]matrixCase {
 		"GET /api/v1/me/holdings/{holdingID}/qr.svg":            {persons, holding("/qr.svg")},
 		"GET /api/v1/me/holdings/{holdingID}/linkedin":          {persons, holding("/linkedin")},
 		"GET /api/v1/me/holdings/{holdingID}/download/{format}": {persons, holding("/download/svg")},
+		"POST /api/v1/me/holdings/{holdingID}/offer": {persons, func(e *env) (string, any) {
+			return "/api/v1/me/holdings/" + e.holdingOf(matrixCaller) + "/offer", map[string]any{}
+		}},
 		"PUT /api/v1/me/holdings/{holdingID}/share": {persons, func(e *env) (string, any) {
 			return "/api/v1/me/holdings/" + e.holdingOf(matrixCaller) + "/share", map[string]bool{"public": true}
 		}},

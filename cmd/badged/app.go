@@ -188,7 +188,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	}
 	changes.SetActors(api.Wallet)
 	a.vci = openid4vci.New(st, base, did.NewResolver(client), openid4vci.WithClock(now))
-	api.OpenID4VCI = &webvci.Handler{Service: a.vci, Issuer: a.issuance, Log: log}
+	api.OpenID4VCI, api.Offers = &webvci.Handler{Service: a.vci, Issuer: a.issuance, Log: log}, a.vci
 	a.handler = web.NewServer(version, log, api)
 	return a, nil
 }
