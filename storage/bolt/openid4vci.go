@@ -3,11 +3,11 @@ package bolt
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/openid4vci"
+	"github.com/badged/badged/storage/internal/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -22,8 +22,8 @@ var (
 	bktVCINonces = []byte("openid4vci:nonces")
 )
 
-// vciFormat is the format number of offer records.
-const vciFormat = 1
+// vciFormat is the format number of offer records (record.Format).
+const vciFormat = record.Format
 
 type vciOfferRecord struct {
 	Format         int       `json:"format"`
@@ -53,16 +53,9 @@ func (r *vciOfferRecord) domain() *openid4vci.Offer {
 }
 
 func getVCIOffer(tx *bolt.Tx, id string) (*vciOfferRecord, error) {
-	data := tx.Bucket(bktVCIOffers).Get([]byte(id))
-	if data == nil {
-		return nil, badged.Errorf(badged.NotFound, "offer %s not found", id)
-	}
 	var r vciOfferRecord
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, badged.Wrap(badged.Internal, fmt.Errorf("offer %s: %v", id, err), "stored record unreadable")
-	}
-	if r.Format != vciFormat {
-		return nil, badged.Wrap(badged.Internal, fmt.Errorf("offer %s: unknown format %d", id, r.Format), "stored record unreadable")
+	if err := get(tx, bktVCIOffers, "offer", id, &r); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }
