@@ -26,7 +26,7 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func newService(t *testing.T) (*openid4vci.Service, *clock) {
+func newService(t testing.TB) (*openid4vci.Service, *clock) {
 	t.Helper()
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "badged.db"))
 	if err != nil {
@@ -46,7 +46,7 @@ func wantCode(t *testing.T, what string, err error, code string) {
 }
 
 // proofJWT signs a proof of possession with key; kid "" embeds the jwk.
-func proofJWT(t *testing.T, key crypto.Signer, alg gojose.SignatureAlgorithm, kid string, claims string) string {
+func proofJWT(t testing.TB, key crypto.Signer, alg gojose.SignatureAlgorithm, kid string, claims string) string {
 	t.Helper()
 	opts := (&gojose.SignerOptions{}).WithType(openid4vci.ProofType)
 	jwk := gojose.JSONWebKey{Key: key}
