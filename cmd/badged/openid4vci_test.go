@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -157,6 +158,36 @@ func TestOpenID4VCI(t *testing.T) {
 		return o
 	}
 	w := newVCIWallet(t, s)
+
+	t.Run("ok/metadata and QR code", func(t *testing.T) {
+		for path, want := range map[string]string{
+			"/.well-known/openid-credential-issuer":   "credential_issuer",
+			"/.well-known/oauth-authorization-server": "issuer",
+		} {
+			req, _ := http.NewRequest(http.MethodGet, s.url+path, nil)
+			if status, doc := w.do(req); status != http.StatusOK || doc[want] != w.base {
+				t.Errorf("%s: %d %v", path, status, doc)
+			}
+		}
+		o := newOffer(true)
+		resp, err := http.Get(s.url + openid4vci.PathOffers + o.Ref + "/qr.png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+			t.Errorf("qr.png: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		resp, err = http.Get(s.url + openid4vci.PathOffers + "unknown/qr.png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("qr.png of an unknown offer: %d", resp.StatusCode)
+		}
+	})
 
 	for _, cfg := range openid4vci.Configurations {
 		t.Run("ok/"+cfg.ID, func(t *testing.T) {
