@@ -19,6 +19,7 @@ targets=(
   "./statuslist FuzzDecode"
   "./verifier FuzzVerify"
   "./credential/ecdsasd FuzzParseDerived"
+  "./openid4vci FuzzHolders"
 )
 for t in "${targets[@]}"; do
   set -- $t

@@ -27,6 +27,7 @@ import (
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/render"
@@ -127,6 +128,7 @@ type testStore interface {
 	wallet.Store
 	wallet.Accounts
 	badgeimage.Store
+	openid4vci.Store
 }
 
 // newEnv is the env on a fresh bbolt file.

@@ -83,7 +83,9 @@ func classify(r *http.Request) routeClass {
 		return classVerifyPage
 	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && isPublicPage(p):
 		return classPage
-	case r.Method == http.MethodPost && p == "/oauth/token":
+	case r.Method == http.MethodPost && (p == "/oauth/token" || p == "/openid4vci/token" || p == "/openid4vci/nonce"):
+		// OpenID4VCI's token and nonce endpoints answer anyone: their
+		// guesses and the nonces they store are bounded per client.
 		return classToken
 	case strings.HasPrefix(p, "/login/"):
 		return classLogin

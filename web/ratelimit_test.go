@@ -62,6 +62,8 @@ func TestRateLimit(t *testing.T) {
 		{"fail/presentation-page", http.MethodGet, "/p/nothing", "", "", "text/html", true},
 		{"fail/oauth-token", http.MethodPost, "/oauth/token", tokenForm, "application/x-www-form-urlencoded", "", false},
 		{"fail/login", http.MethodGet, "/login/nowhere", "", "", "text/html", true},
+		{"fail/openid4vci-token", http.MethodPost, "/openid4vci/token", "grant_type=x", "application/x-www-form-urlencoded", "", false},
+		{"fail/openid4vci-nonce", http.MethodPost, "/openid4vci/nonce", "", "", "", false},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

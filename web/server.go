@@ -124,6 +124,10 @@ type API struct {
 	// Optional: the badge images, uploaded through the API and served
 	// under /images/.
 	Images badgeimage.Store
+	// Optional: the OpenID4VCI issuer endpoints, and the offers of a
+	// learner's badge.
+	OpenID4VCI interface{ Routes(chi.Router) }
+	Offers     api.OfferCreator
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
 	Throttle Throttle
@@ -140,7 +144,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.setVerifier(cfg)
 	s.api = api.New(api.Deps{Log: log, Issuer: cfg.Issuer, Auth: cfg.Auth, Institutions: cfg.Institutions,
 		InstitutionRecords: cfg.InstitutionRecords, Bulk: cfg.Bulk, Insights: cfg.Insights, Wallet: cfg.Wallet,
-		Audit: cfg.Audit, Outbox: cfg.Outbox, Images: cfg.Images, BaseURL: cfg.BaseURL, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		Audit: cfg.Audit, Outbox: cfg.Outbox, Images: cfg.Images, BaseURL: cfg.BaseURL, Offers: cfg.Offers, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.vcapi.HandleIssuerCredentialStatus})
 	s.setPages(cfg)
 	r := s.newRouter(cfg.Throttle, s.limitBodyOrUpload)
@@ -158,6 +162,9 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.registerWalletPublicRoutes(r)
 	s.images = cfg.Images
 	s.registerImageRoutes(r)
+	if cfg.OpenID4VCI != nil {
+		cfg.OpenID4VCI.Routes(r)
+	}
 	if cfg.DevIDP != nil {
 		r.Mount("/devidp", cfg.DevIDP)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
@@ -68,6 +69,7 @@ func (e *env) walletWith(v *verifier.Verifier, opts ...wallet.Option) *walletEnv
 		a.Wallet = w
 		a.Verifier = v
 		a.Egress = e.egress()
+		a.Offers = openid4vci.New(e.db, publicBase, nil)
 	})
 	we := &walletEnv{env: e, is: is, w: w, v: v}
 	walletEnvs[e] = we
@@ -629,6 +631,9 @@ func walletMatrix() map[string]matrixCase {
 		"GET /api/v1/me/holdings/{holdingID}/qr.svg":            {persons, holding("/qr.svg")},
 		"GET /api/v1/me/holdings/{holdingID}/linkedin":          {persons, holding("/linkedin")},
 		"GET /api/v1/me/holdings/{holdingID}/download/{format}": {persons, holding("/download/svg")},
+		"POST /api/v1/me/holdings/{holdingID}/offer": {persons, func(e *env) (string, any) {
+			return "/api/v1/me/holdings/" + e.holdingOf(matrixCaller) + "/offer", map[string]any{}
+		}},
 		"PUT /api/v1/me/holdings/{holdingID}/share": {persons, func(e *env) (string, any) {
 			return "/api/v1/me/holdings/" + e.holdingOf(matrixCaller) + "/share", map[string]bool{"public": true}
 		}},

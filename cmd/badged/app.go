@@ -19,6 +19,7 @@ import (
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/did"
 	"github.com/badged/badged/effects"
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/insights"
@@ -27,9 +28,11 @@ import (
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web"
+	webvci "github.com/badged/badged/web/openid4vci"
 )
 
 // deps are what the application takes from its surroundings rather than
@@ -62,6 +65,7 @@ type app struct {
 
 	issuer    *issuer.Service
 	issuance  *issuance.Service
+	vci       *openid4vci.Service // OpenID4VCI offers (badged offer, the tests)
 	auth      *auth.Service
 	deliverer *notify.Deliverer // nil without a Sender
 	worker    *bulk.Worker
@@ -183,6 +187,8 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 		return nil, err
 	}
 	changes.SetActors(api.Wallet)
+	a.vci = openid4vci.New(st, base, did.NewResolver(client), openid4vci.WithClock(now))
+	api.OpenID4VCI, api.Offers = &webvci.Handler{Service: a.vci, Issuer: a.issuance, Log: log}, a.vci
 	a.handler = web.NewServer(version, log, api)
 	return a, nil
 }

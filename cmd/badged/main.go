@@ -44,6 +44,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the badged server (issuer portal, backpack, verifier, API)", runServe},
 		{"session", "demo mode: start a platform administrator session and print its token", runSession},
+		{"offer", "create an OpenID4VCI credential offer for an issued award", runOffer},
 		{"issue", "sign a credential with a key file", runIssue},
 		{"verify", "verify credentials (JSON, JWT, baked PNG or SVG)", runVerify},
 		{"keys", "generate a signing key, or show a key's did:key", runKeys},

@@ -32,6 +32,7 @@ import (
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/storage/postgres"
 	"github.com/badged/badged/verifier"
@@ -121,6 +122,7 @@ type store interface {
 	wallet.Store
 	wallet.Accounts
 	badgeimage.Store
+	openid4vci.Store
 }
 
 // withLogin adds sign-in to api: with the providers of

@@ -31,7 +31,6 @@ import (
 // a real bbolt store; it returns the service and the base URL.
 func localServer(t *testing.T) (*issuance.Service, string, *issuer.IssueRequest) {
 	t.Helper()
-	ctx := context.Background()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +41,21 @@ func localServer(t *testing.T) (*issuance.Service, string, *issuer.IssueRequest)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	iss, req := issuanceFixture(t, db, base)
+	srv := web.NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
+		web.API{BaseURL: base, Issuer: issuer.NewService(db), Institutions: db, Publisher: iss, InstitutionRecords: db})
+	ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: srv}}
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return iss, base, req
+}
+
+// issuanceFixture is an issuance service on db with base URL base, and the
+// request of an award of a published badge class whose hierarchy is in
+// db; it issues nothing.
+func issuanceFixture(t *testing.T, db *bolt.DB, base string) (*issuance.Service, *issuer.IssueRequest) {
+	t.Helper()
+	ctx := context.Background()
 	sealer, err := keys.NewSealer(bytes.Repeat([]byte{5}, keys.MasterKeySize))
 	if err != nil {
 		t.Fatal(err)
@@ -72,12 +86,7 @@ func localServer(t *testing.T) (*issuance.Service, string, *issuer.IssueRequest)
 			t.Fatal(err)
 		}
 	}
-	srv := web.NewServer("test", slog.New(slog.NewTextHandler(io.Discard, nil)),
-		web.API{BaseURL: base, Issuer: issuer.NewService(db), Institutions: db, Publisher: iss, InstitutionRecords: db})
-	ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: srv}}
-	ts.Start()
-	t.Cleanup(ts.Close)
-	return iss, base, req
+	return iss, req
 }
 
 // TestVerifyServer checks a credential of a badged running on loopback

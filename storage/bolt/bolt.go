@@ -48,6 +48,7 @@ var allBuckets = [][]byte{
 	bktLoginUsers, idxLoginSubjects, // login.go
 	bktWalletKeys, bktWalletItems, idxWalletIDs, // wallet.go
 	bktImages, // image.go
+	bktVCIOffers, idxVCICodes, idxVCITokens, bktVCINonces, // openid4vci.go
 }
 
 // DB is a bbolt database file.

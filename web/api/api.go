@@ -46,6 +46,9 @@ type Deps struct {
 	// upload answers 503); BaseURL is where they are served.
 	Images  badgeimage.Store
 	BaseURL string
+	// Offers creates OpenID4VCI offers of a learner's badge (nil: the
+	// route answers 503).
+	Offers OfferCreator
 	// SecureCookies marks the session cookie Secure (an https base URL).
 	SecureCookies bool
 	// Authenticate establishes the caller of every /api/v1 request and

@@ -29,6 +29,7 @@ func (h *Handler) registerWalletRoutes(r chi.Router) {
 	r.Get("/me/holdings/{holdingID}/qr.svg", h.handle(h.handleQR))
 	r.Get("/me/holdings/{holdingID}/linkedin", h.handle(h.handleLinkedIn))
 	r.Get("/me/holdings/{holdingID}/download/{format}", h.handle(h.handleDownload))
+	r.Post("/me/holdings/{holdingID}/offer", h.handle(h.handleOffer))
 	r.Get("/me/presentations", h.handle(h.handlePresentations))
 	r.Post("/me/presentations", h.handle(h.handleCreatePresentation))
 	r.Delete("/me/presentations/{presentationID}", h.handle(h.handleDeletePresentation))
