@@ -47,7 +47,7 @@ var allBuckets = [][]byte{
 	bktBulkJobs, bktBulkRows, idxBulkByClass, idxBulkActive, // bulk.go
 	bktLoginUsers, idxLoginSubjects, // login.go
 	bktWalletKeys, bktWalletItems, idxWalletIDs, // wallet.go
-	bktImages, // image.go
+	bktImages,                                             // image.go
 	bktVCIOffers, idxVCICodes, idxVCITokens, bktVCINonces, // openid4vci.go
 }
 
