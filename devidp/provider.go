@@ -220,20 +220,21 @@ func (p *Provider) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail("invalid_request", "PKCE with code_challenge_method S256 is required")
 		return
 	}
+	// A login_hint naming a demo person signs that person in at once, as
+	// a provider with a session would (the home page's one-click demo
+	// accounts); any other GET shows the page to pick one.
+	pick := q.Get("user")
 	if r.Method == http.MethodGet {
-		p.showPage(w, q)
-		return
-	}
-	if q.Get("cancel") != "" {
+		if p.user(q.Get("login_hint")) == nil {
+			p.showPage(w, q)
+			return
+		}
+		pick = q.Get("login_hint")
+	} else if q.Get("cancel") != "" {
 		fail("access_denied", "the user cancelled")
 		return
 	}
-	var user *User
-	for i := range p.users {
-		if p.users[i].ID == q.Get("user") {
-			user = &p.users[i]
-		}
-	}
+	user := p.user(pick)
 	if user == nil {
 		p.showError(w, "pick one of the demo people")
 		return
@@ -250,6 +251,16 @@ func (p *Provider) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		scope: q.Get("scope"), user: user, expires: now.Add(CodeTTL), authTime: now}
 	p.mu.Unlock()
 	back(url.Values{"code": {code}})
+}
+
+// user returns the demo person with id, or nil.
+func (p *Provider) user(id string) *User {
+	for i := range p.users {
+		if id != "" && p.users[i].ID == id {
+			return &p.users[i]
+		}
+	}
+	return nil
 }
 
 func (p *Provider) showPage(w http.ResponseWriter, q url.Values) {

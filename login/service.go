@@ -201,8 +201,9 @@ func (s *Service) CallbackURL(name string) string {
 // provider's authorization URL to send the browser to, and the sealed
 // flow to keep in the browser (a cookie) for [Service.Finish]. next is
 // where to go after signing in; anything but a path on this site becomes
-// "/".
-func (s *Service) Begin(ctx context.Context, name, next string) (authURL, sealed string, err error) {
+// "/". hint, when set, is sent as the OpenID login_hint: who is about to
+// sign in (the home page's one-click demo accounts).
+func (s *Service) Begin(ctx context.Context, name, next, hint string) (authURL, sealed string, err error) {
 	p, err := s.provider(name)
 	if err != nil {
 		return "", "", err
@@ -224,7 +225,11 @@ func (s *Service) Begin(ctx context.Context, name, next string) (authURL, sealed
 	if sealed, err = s.sealer.seal(f); err != nil {
 		return "", "", err
 	}
-	authURL = s.oauth2Config(p, op).AuthCodeURL(f.State, oidc.Nonce(f.Nonce), oauth2.S256ChallengeOption(f.Verifier))
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(f.Nonce), oauth2.S256ChallengeOption(f.Verifier)}
+	if hint != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("login_hint", hint))
+	}
+	authURL = s.oauth2Config(p, op).AuthCodeURL(f.State, opts...)
 	return authURL, sealed, nil
 }
 

@@ -124,7 +124,7 @@ func (e *rp) authorize(authURL, user string) url.Values {
 // signIn runs a whole flow and returns its result.
 func (e *rp) signIn(provider, user string) (*login.Result, error) {
 	e.t.Helper()
-	authURL, sealed, err := e.svc.Begin(context.Background(), provider, "/backpack?x=1")
+	authURL, sealed, err := e.svc.Begin(context.Background(), provider, "/backpack?x=1", "")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestSignInRefusals(t *testing.T) {
 	e := newRP(t)
 	ctx := context.Background()
 	begin := func(t *testing.T) (string, string) {
-		authURL, sealed, err := e.svc.Begin(ctx, "eduid", "/")
+		authURL, sealed, err := e.svc.Begin(ctx, "eduid", "/", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -342,7 +342,7 @@ func TestSignInRefusals(t *testing.T) {
 		"fail/wrongly signed ID token":  misbehave(devidp.Misbehavior{ForeignKey: true}),
 		"fail/ID token for another aud": misbehave(devidp.Misbehavior{WrongAudience: true}),
 		"fail/unknown provider": func(t *testing.T) {
-			_, _, err := e.svc.Begin(ctx, "nope", "/")
+			_, _, err := e.svc.Begin(ctx, "nope", "/", "")
 			wantKind(t, err, badged.NotFound)
 		},
 	}

@@ -355,6 +355,9 @@ func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
 	for k, v := range awardMatrix() {
 		m[k] = v
 	}
+	for k, v := range portalMatrix() {
+		m[k] = v
+	}
 	return e, m
 }
 

@@ -206,7 +206,7 @@ var matrixFlow string
 // it sends the browser to; matrixPrepare adds the flow's cookie.
 func (e *env) matrixCallback() string {
 	e.t.Helper()
-	authURL, sealed, err := e.cfg.Login.Begin(context.Background(), "demo", "/healthz")
+	authURL, sealed, err := e.cfg.Login.Begin(context.Background(), "demo", "/healthz", "")
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -87,6 +87,7 @@ var publicCaching = map[string]struct {
 	"GET /status/{listID}":              {cache: "public, max-age=", etag: true},
 	"GET /static/verify.css":            {cache: "public, max-age=3600"},
 	"GET /static/backpack.css":          {cache: "public, max-age=3600"},
+	"GET /portal/static/{file}":         {cache: "public, max-age=3600"},
 	// The badge's own image (or a default one with its name), not the
 	// learner's data; a link preview fetches it.
 	"GET /s/{shareID}/image.png":    {cache: "public, max-age=300"},

@@ -37,6 +37,7 @@ import (
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/page/backpack"
 	"github.com/badged/badged/web/page/catalogue"
+	"github.com/badged/badged/web/page/portal"
 	"github.com/badged/badged/web/page/share"
 	"github.com/badged/badged/web/page/signin"
 	"github.com/badged/badged/web/render"
@@ -155,6 +156,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.pages.Routes(r)
 	backpack.New(s.pages).Routes(r)
 	catalogue.New(s.pages).Routes(r)
+	portal.New(s.pages, portal.Deps{}).Routes(r)
 	s.share = share.New(s.pages)
 	s.share.Routes(r)
 	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,

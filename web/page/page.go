@@ -62,6 +62,9 @@ type Deps struct {
 	WalletLearner func(r *http.Request) (issuer.Learner, error)
 	// MaxBody is the limit on a request body.
 	MaxBody func() int64
+	// Demo says the sign-in providers are demo accounts: the home page
+	// offers one-click sign-in as each (DemoAccounts).
+	Demo bool
 }
 
 // Handler is the site's page layer and the home page.
@@ -208,19 +211,36 @@ func (h *Handler) Session(next http.Handler) http.Handler {
 	})
 }
 
-// Base is what every learner's page shows around its content.
+// Base is what every page shows around its content.
 type Base struct {
-	Lang      string
-	T         map[string]string
-	Checks    map[string]string // the verify page's words for checks
-	LangURL   string            // this page in the other language
-	SignedIn  bool
+	Lang     string
+	T        map[string]string
+	Checks   map[string]string // the verify page's words for checks
+	LangURL  string            // this page in the other language
+	SignedIn bool
+	// Staff says the person signed in works for an institution (or runs
+	// the platform): the layout links the issuer portal and the backpack.
+	Staff bool
+	// Menu, when set, is the navigation of an area of the site (the
+	// issuer portal's); else a signed-in person sees the backpack's.
+	Menu      []MenuItem
 	Nav       string // the current item of the navigation
 	Notice    string // what the last action did
 	Error     string
 	Title     string
 	RequestID string
+	// Styles and Scripts are the page's own stylesheets and scripts
+	// beyond the site's, same-origin paths (a page with scripts gets
+	// script-src 'self' in its content security policy; none inline).
+	Styles, Scripts []string
 }
+
+// PageScripts are the scripts of the page, for [Handler.Render].
+func (b Base) PageScripts() []string { return b.Scripts }
+
+// MenuItem is one link of an area's navigation: Nav is the Base.Nav
+// that marks it current.
+type MenuItem struct{ Nav, URL, Text string }
 
 func (h *Handler) Base(w http.ResponseWriter, r *http.Request, nav string) Base {
 	lang := LangOf(w, r)
@@ -229,6 +249,7 @@ func (h *Handler) Base(w http.ResponseWriter, r *http.Request, nav string) Base 
 		RequestID: request.ID(r.Context())}
 	if pr := request.Principal(r); pr != nil && !pr.System() {
 		p.SignedIn = true
+		p.Staff = h.IsStaff(r.Context(), pr)
 	}
 	if n := r.URL.Query().Get("done"); n != "" {
 		p.Notice = t[noticeKeys[n]]
@@ -242,7 +263,8 @@ var noticeKeys = map[string]string{"claimed": "claimed", "rejected": "rejected",
 	"private": "sharedPrivate", "imported": "importDone", "requested": "requestDone"}
 
 // Render executes page (one of [Templates]) with data and sends it with the headers of a
-// page: a strict content security policy (no script at all), no framing;
+// page: a strict content security policy (no script but the page's own
+// same-origin Scripts, none inline), no framing;
 // nosniff, the Referrer-Policy and no caching (unless its handler set
 // another Cache-Control) come from [Server.secureHeaders]. A page its handler marked public (Cache-Control "public,
 // …", the catalogue to someone not signed in) gets, when its status is
@@ -258,7 +280,11 @@ func (h *Handler) Render(w http.ResponseWriter, r *http.Request, status int, pag
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data: https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	scripts := ""
+	if s, ok := data.(interface{ PageScripts() []string }); ok && len(s.PageScripts()) > 0 {
+		scripts = "; script-src 'self'; connect-src 'self'"
+	}
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data: https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"+scripts)
 	hd.Set("Vary", "Accept, Accept-Language, Cookie")
 	if status == http.StatusOK && strings.HasPrefix(hd.Get("Cache-Control"), "public") {
 		hd.Set("ETag", render.ETag(b.Bytes()))
@@ -269,14 +295,66 @@ func (h *Handler) Render(w http.ResponseWriter, r *http.Request, status int, pag
 	w.Write(b.Bytes())
 }
 
+// IsStaff reports whether p works for an institution (a membership that
+// is not a pending invitation) or runs the platform.
+func (h *Handler) IsStaff(ctx context.Context, p *auth.Principal) bool {
+	if p == nil || p.System() || h.Issuer == nil {
+		return false
+	}
+	if p.User.Superuser {
+		return true
+	}
+	ms, err := h.Issuer.Memberships(ctx, p.Actor())
+	if err != nil {
+		return false
+	}
+	for _, m := range ms {
+		if !m.Pending() {
+			return true
+		}
+	}
+	return false
+}
+
+// DemoAccount is a demo person the home page signs in with one click:
+// the provider to sign in with, the person (its login_hint) and where
+// they land.
+type DemoAccount struct{ ID, Provider, User, Next, Role, Text string }
+
+// DemoAccounts are the demo people of the home page: the institution's
+// admin and awarder, who land on the issuer portal, and a learner, who
+// lands on the backpack (the demo provider's people, devidp.DemoUsers).
+func DemoAccounts(t map[string]string) []DemoAccount {
+	return []DemoAccount{
+		{ID: "demo-admin", Provider: "demo-staff", User: "staff-admin", Next: "/portal", Role: t["demoAdmin"], Text: t["demoAdminText"]},
+		{ID: "demo-awarder", Provider: "demo-staff", User: "staff-teacher", Next: "/portal", Role: t["demoAwarder"], Text: t["demoAwarderText"]},
+		{ID: "demo-learner", Provider: "demo-eduid", User: "learner-anna", Next: "/backpack", Role: t["demoLearner"], Text: t["demoLearnerText"]},
+	}
+}
+
+// homePage is the site's front door.
+type homePage struct {
+	Base
+	Demo []DemoAccount
+}
+
 // handleHomePage is the site's root: for someone signed in, where
-// sign-in lands without a next page, their backpack; for a visitor, what
-// badged is and the three ways in (sign in, the catalogue, the verifier).
+// sign-in lands without a next page, the issuer portal (staff) or their
+// backpack; for a visitor, what badged is, the ways in (sign in, the
+// catalogue, the verifier) and, in demo mode, one-click sign-in as a
+// demo admin, awarder or learner.
 func (h *Handler) handleHomePage(w http.ResponseWriter, r *http.Request) {
-	p := h.Base(w, r, "")
+	p := homePage{Base: h.Base(w, r, "")}
 	if p.SignedIn {
-		http.Redirect(w, r, "/backpack", http.StatusSeeOther)
+		to := "/backpack"
+		if p.Staff {
+			to = "/portal"
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 		return
+	}
+	if h.Demo {
+		p.Demo = DemoAccounts(p.T)
 	}
 	p.Title = p.T["homeTitle"]
 	h.Render(w, r, http.StatusOK, sitePages["home"], p)

@@ -2,6 +2,7 @@ package page
 
 import (
 	"embed"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -23,13 +24,20 @@ var locales embed.FS
 var Languages = []string{"en", "nl"}
 
 // messages is every message of every language: language → id → text.
-var messages = loadMessages()
+var messages = loadMessages(locales)
 
-func loadMessages() map[string]map[string]string {
+// loadMessages loads every message file of fsys (locales/*.json, each
+// named for its language: en.json, or award.en.json for one part of a
+// page package's words) into one go-i18n bundle.
+func loadMessages(fsys fs.FS) map[string]map[string]string {
 	bundle := i18n.NewBundle(language.Dutch)
 	ids := map[string]bool{}
-	for _, lang := range Languages {
-		f, err := bundle.LoadMessageFileFS(locales, "locales/"+lang+".json")
+	files, err := fs.Glob(fsys, "locales/*.json")
+	if err != nil || len(files) == 0 {
+		panic("page: no message files in locales/") // embedded: a bug every test finds
+	}
+	for _, name := range files {
+		f, err := bundle.LoadMessageFileFS(fsys, name)
 		if err != nil {
 			panic(err) // embedded: a bad file is a bug every test finds
 		}
@@ -66,6 +74,20 @@ func Words(prefixes ...string) map[string]map[string]string {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// Catalogue returns the words of a page package whose messages are its
+// own (fsys holds its locales/*.json, message ids without a prefix), on
+// top of the words every page's layout uses (BackpackText): one
+// catalogue, kept in the folder of the pages that say them.
+func Catalogue(fsys fs.FS) map[string]map[string]string {
+	own := loadMessages(fsys)
+	out := map[string]map[string]string{}
+	for _, lang := range Languages {
+		out[lang] = maps.Clone(BackpackText[lang])
+		maps.Copy(out[lang], own[lang])
 	}
 	return out
 }

@@ -144,7 +144,7 @@ func (h *Handler) handleLoginStart(w http.ResponseWriter, r *http.Request) {
 		h.renderLogin(w, r, 0, badged.Errorf(badged.NotFound, "no sign-in provider is configured"))
 		return
 	}
-	authURL, sealed, err := h.Login.Begin(r.Context(), chi.URLParam(r, "provider"), r.URL.Query().Get("next"))
+	authURL, sealed, err := h.Login.Begin(r.Context(), chi.URLParam(r, "provider"), r.URL.Query().Get("next"), r.URL.Query().Get("login_hint"))
 	if err != nil {
 		h.renderLogin(w, r, 0, err)
 		return
