@@ -259,3 +259,14 @@ func (s *Service) Nonce(ctx context.Context) (string, error) {
 	}
 	return n, nil
 }
+
+// PurgeGrace is how long an expired offer is kept, so that a wallet
+// coming back to it still hears that it expired rather than that it never
+// existed.
+const PurgeGrace = 24 * time.Hour
+
+// Purge removes the offers and nonces that expired more than PurgeGrace
+// ago; serve runs it with the award flows' due work.
+func (s *Service) Purge(ctx context.Context) (offers, nonces int, err error) {
+	return s.store.PurgeExpired(ctx, s.now().UTC().Add(-PurgeGrace))
+}

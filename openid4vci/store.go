@@ -41,4 +41,8 @@ type Store interface {
 	// TakeNonce removes the nonce and returns its expiry; a second take
 	// of the same nonce is NotFound.
 	TakeNonce(ctx context.Context, hash string) (time.Time, error)
+	// PurgeExpired removes what expired before: the offers whose code
+	// and access token (if any) both expired, and the nonces. It returns
+	// how many offers and nonces it removed.
+	PurgeExpired(ctx context.Context, before time.Time) (offers, nonces int, err error)
 }

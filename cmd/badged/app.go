@@ -207,6 +207,7 @@ func (a *app) Run(ctx context.Context, l net.Listener) error {
 	loopCtx, stopLoops := context.WithCancel(ctx)
 	var loops sync.WaitGroup
 	loops.Go(func() { processDue(loopCtx, a.issuer, a.cfg.DueInterval, a.now, a.log) })
+	loops.Go(func() { purgeOffers(loopCtx, a.vci, time.Hour, a.log) })
 	if a.deliverer != nil {
 		loops.Go(func() { a.deliverer.Run(loopCtx, cmp.Or(a.cfg.MailInterval, 30*time.Second), a.now) })
 		a.log.Info("delivering mail", "smtp", a.cfg.SMTP)

@@ -380,6 +380,27 @@ func localBaseURL(addr net.Addr) string {
 	return "http://" + net.JoinHostPort(localName(host), port)
 }
 
+// purgeOffers removes expired OpenID4VCI offers and nonces now and every
+// interval until ctx ends; of several nodes doing it at once, each deletes
+// what is left.
+func purgeOffers(ctx context.Context, vci *openid4vci.Service, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		switch offers, nonces, err := vci.Purge(ctx); {
+		case err != nil && ctx.Err() == nil:
+			log.Error("purging expired offers failed", "err", err)
+		case offers+nonces > 0:
+			log.Info("purged expired offers", "offers", offers, "nonces", nonces)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // processDue runs the award flows' due work (scheduled sends, reminders,
 // expiries, retried issuance) every interval until ctx ends. Several
 // nodes may run it against one store at once: ProcessDue is idempotent

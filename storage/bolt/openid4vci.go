@@ -168,3 +168,60 @@ func (db *DB) TakeNonce(ctx context.Context, hash string) (time.Time, error) {
 	})
 	return expires, err
 }
+
+// PurgeExpired implements [openid4vci.Store].
+func (db *DB) PurgeExpired(ctx context.Context, before time.Time) (offers, nonces int, err error) {
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		offers, nonces = 0, 0
+		var dead []*vciOfferRecord
+		err := tx.Bucket(bktVCIOffers).ForEach(func(_, v []byte) error {
+			var r vciOfferRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return badged.Wrap(badged.Internal, err, "stored record unreadable")
+			}
+			if r.Expires.Before(before) && (r.TokenHash == "" || r.TokenExpires.Before(before)) {
+				dead = append(dead, &r)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range dead {
+			if err := tx.Bucket(bktVCIOffers).Delete([]byte(r.ID)); err != nil {
+				return err
+			}
+			if err := tx.Bucket(idxVCICodes).Delete([]byte(r.CodeHash)); err != nil {
+				return err
+			}
+			if r.TokenHash != "" {
+				if err := tx.Bucket(idxVCITokens).Delete([]byte(r.TokenHash)); err != nil {
+					return err
+				}
+			}
+		}
+		offers = len(dead)
+		var stale [][]byte
+		err = tx.Bucket(bktVCINonces).ForEach(func(k, v []byte) error {
+			var expires time.Time
+			if err := json.Unmarshal(v, &expires); err != nil {
+				return badged.Wrap(badged.Internal, err, "stored record unreadable")
+			}
+			if expires.Before(before) {
+				stale = append(stale, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range stale {
+			if err := tx.Bucket(bktVCINonces).Delete(k); err != nil {
+				return err
+			}
+		}
+		nonces = len(stale)
+		return nil
+	})
+	return offers, nonces, err
+}

@@ -99,6 +99,20 @@ func (db *DB) TakeNonce(ctx context.Context, hash string) (time.Time, error) {
 	return utc(expires), nil
 }
 
+// PurgeExpired implements [openid4vci.Store].
+func (db *DB) PurgeExpired(ctx context.Context, before time.Time) (offers, nonces int, err error) {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM openid4vci_offers
+		WHERE expires < $1 AND (token_hash IS NULL OR token_expires < $1)`, before)
+	if err != nil {
+		return 0, 0, err
+	}
+	offers = int(tag.RowsAffected())
+	if tag, err = db.pool.Exec(ctx, `DELETE FROM openid4vci_nonces WHERE expires < $1`, before); err != nil {
+		return offers, 0, err
+	}
+	return offers, int(tag.RowsAffected()), nil
+}
+
 // vciError is authError, nil for nil.
 func vciError(err error, what string) error {
 	if err == nil {

@@ -21,6 +21,7 @@ func RunOpenID4VCI(t *testing.T, newStore func(t *testing.T) openid4vci.Store) {
 		{"Offer", testVCIOffer},
 		{"Update", testVCIUpdate},
 		{"Nonce", testVCINonce},
+		{"Purge", testVCIPurge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
@@ -107,4 +108,68 @@ func testVCINonce(t *testing.T, s openid4vci.Store) {
 	}
 	_, err = s.TakeNonce(ctx, "n1")
 	wantAuthKind(t, "second take", err, badged.NotFound)
+}
+
+// testVCIPurge: PurgeExpired removes the offers whose code and token both
+// expired, with their indexes, and the expired nonces; nothing alive.
+func testVCIPurge(t *testing.T, s openid4vci.Store) {
+	ctx := context.Background()
+	// o1: code expired, never redeemed: dead. o2: code expired, token
+	// still valid: alive. o3: code still valid: alive. o4: code and token
+	// expired: dead.
+	for _, o := range []*openid4vci.Offer{vciOfferFixture("o1", "code1"), vciOfferFixture("o2", "code2"),
+		vciOfferFixture("o3", "code3"), vciOfferFixture("o4", "code4")} {
+		if o.ID == "o3" {
+			o.Expires = t0.Add(2 * time.Hour)
+		}
+		if err := s.CreateOffer(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	redeem := func(id, token string, expires time.Time) {
+		t.Helper()
+		if _, err := s.UpdateOffer(ctx, id, func(o *openid4vci.Offer) error {
+			o.Redeemed, o.TokenHash, o.TokenExpires = true, token, expires
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	redeem("o2", "tok2", t0.Add(2*time.Hour))
+	redeem("o4", "tok4", t0.Add(30*time.Minute))
+	for _, n := range []struct {
+		hash    string
+		expires time.Time
+	}{{"n-old", t0.Add(time.Minute)}, {"n-new", t0.Add(2 * time.Hour)}} {
+		if err := s.CreateNonce(ctx, n.hash, n.expires); err != nil {
+			t.Fatal(err)
+		}
+	}
+	offers, nonces, err := s.PurgeExpired(ctx, t0.Add(time.Hour))
+	if err != nil || offers != 2 || nonces != 1 {
+		t.Fatalf("PurgeExpired = %d offers, %d nonces, %v; want 2, 1", offers, nonces, err)
+	}
+	for _, id := range []string{"o1", "o4"} {
+		_, err := s.Offer(ctx, id)
+		wantAuthKind(t, "purged offer "+id, err, badged.NotFound)
+	}
+	_, err = s.OfferByCode(ctx, "code1")
+	wantAuthKind(t, "purged code", err, badged.NotFound)
+	_, err = s.OfferByToken(ctx, "tok4")
+	wantAuthKind(t, "purged token", err, badged.NotFound)
+	if got, err := s.OfferByToken(ctx, "tok2"); err != nil || got.ID != "o2" {
+		t.Errorf("OfferByToken(tok2) = %v, %v; want o2 kept", got, err)
+	}
+	if got, err := s.OfferByCode(ctx, "code3"); err != nil || got.ID != "o3" {
+		t.Errorf("OfferByCode(code3) = %v, %v; want o3 kept", got, err)
+	}
+	_, err = s.TakeNonce(ctx, "n-old")
+	wantAuthKind(t, "purged nonce", err, badged.NotFound)
+	if _, err := s.TakeNonce(ctx, "n-new"); err != nil {
+		t.Errorf("TakeNonce(n-new): %v; want it kept", err)
+	}
+	// Again: nothing left to purge.
+	if offers, nonces, err := s.PurgeExpired(ctx, t0.Add(time.Hour)); err != nil || offers != 0 || nonces != 0 {
+		t.Errorf("second PurgeExpired = %d, %d, %v; want 0, 0", offers, nonces, err)
+	}
 }
