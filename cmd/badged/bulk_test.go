@@ -217,6 +217,28 @@ func (s *server) call(t *testing.T, token, method, path string, body any, want i
 	}
 }
 
+// node is a node of the hierarchy as the API answers it.
+type node struct {
+	ID      string `json:"id"`
+	Version int64  `json:"version"`
+}
+
+// publishedBadgeClass creates, as the superuser of token, an institution
+// (uni.example.edu), a group, an issuer and a published badge class
+// "Statistics" through the API.
+func (s *server) publishedBadgeClass(t *testing.T, token string) (in, is, bc node) {
+	t.Helper()
+	var g node
+	s.call(t, token, "POST", "/api/v1/institutions", map[string]any{"name": map[string]string{"en": "University"},
+		"schacHome": "uni.example.edu", "institutionType": "WO", "country": "NL", "defaultLanguage": "nl"}, 201, &in)
+	s.call(t, token, "POST", "/api/v1/institutions/"+in.ID+"/groups", map[string]any{"name": map[string]string{"en": "Faculty"}}, 201, &g)
+	s.call(t, token, "POST", "/api/v1/groups/"+g.ID+"/issuers", map[string]any{"name": map[string]string{"en": "Department"}}, 201, &is)
+	s.call(t, token, "POST", "/api/v1/issuers/"+is.ID+"/badgeclasses", map[string]any{"name": map[string]string{"en": "Statistics"},
+		"description": map[string]string{"en": "Basic statistics"}, "criteria": map[string]string{"narrative": "Pass."}, "language": "en"}, 201, &bc)
+	s.call(t, token, "POST", "/api/v1/badgeclasses/"+bc.ID+"/publish", map[string]int64{"version": bc.Version}, 200, &bc)
+	return in, is, bc
+}
+
 type progress struct {
 	ID    string `json:"id"`
 	State string `json:"state"`
@@ -392,17 +414,7 @@ func killAndResume(t *testing.T, bin, data string, env []string, dsn string, ope
 	token := strings.TrimSpace(string(tok))
 
 	srv := startServer(t, bin, data, env)
-	var in, g, is, bc struct {
-		ID      string `json:"id"`
-		Version int64  `json:"version"`
-	}
-	srv.call(t, token, "POST", "/api/v1/institutions", map[string]any{"name": map[string]string{"en": "University"},
-		"schacHome": "uni.example.edu", "institutionType": "WO", "country": "NL", "defaultLanguage": "nl"}, 201, &in)
-	srv.call(t, token, "POST", "/api/v1/institutions/"+in.ID+"/groups", map[string]any{"name": map[string]string{"en": "Faculty"}}, 201, &g)
-	srv.call(t, token, "POST", "/api/v1/groups/"+g.ID+"/issuers", map[string]any{"name": map[string]string{"en": "Department"}}, 201, &is)
-	srv.call(t, token, "POST", "/api/v1/issuers/"+is.ID+"/badgeclasses", map[string]any{"name": map[string]string{"en": "Statistics"},
-		"description": map[string]string{"en": "Basic statistics"}, "criteria": map[string]string{"narrative": "Pass."}, "language": "en"}, 201, &bc)
-	srv.call(t, token, "POST", "/api/v1/badgeclasses/"+bc.ID+"/publish", map[string]int64{"version": bc.Version}, 200, nil)
+	in, _, bc := srv.publishedBadgeClass(t, token)
 
 	var file strings.Builder
 	file.WriteString("email;EPPN;narrative;evidence;grade\n")
