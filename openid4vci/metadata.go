@@ -23,6 +23,7 @@ func (s *Service) Metadata() map[string]any {
 			"proof_types_supported": map[string]any{
 				"jwt": map[string]any{"proof_signing_alg_values_supported": []any{"EdDSA", "ES256"}},
 			},
+			"scope": c.ID,
 			"credential_metadata": map[string]any{
 				"display": []any{map[string]any{"name": "Open Badge", "locale": "en"}},
 			},
@@ -46,10 +47,15 @@ func (s *Service) Metadata() map[string]any {
 // metadata (RFC 8414, /.well-known/oauth-authorization-server).
 func (s *Service) AuthorizationServerMetadata() map[string]any {
 	return map[string]any{
-		"issuer":                   s.issuer,
-		"token_endpoint":           s.issuer + PathToken,
-		"grant_types_supported":    []any{GrantPreAuthorized},
-		"response_types_supported": []any{},
+		"issuer":                                          s.issuer,
+		"authorization_endpoint":                          s.issuer + PathAuthorize,
+		"token_endpoint":                                  s.issuer + PathToken,
+		"grant_types_supported":                           []any{GrantAuthorizationCode, GrantPreAuthorized},
+		"response_types_supported":                        []any{"code"},
+		"code_challenge_methods_supported":                []any{"S256"},
+		"authorization_details_types_supported":           []any{"openid_credential"},
+		"token_endpoint_auth_methods_supported":           []any{"none"},
+		"authorization_response_iss_parameter_supported":  true,
 		"pre-authorized_grant_anonymous_access_supported": true,
 	}
 }

@@ -20,13 +20,16 @@ import (
 
 // Lifetimes and limits.
 const (
-	CodeLifetime  = 10 * time.Minute // a pre-authorized code
-	TokenLifetime = 5 * time.Minute  // an access token
-	NonceLifetime = 5 * time.Minute  // a c_nonce
-	MaxTxAttempts = 3                // wrong transaction codes before the offer is locked
-	TxCodeLength  = 6                // digits of a transaction code
-	MaxProofs     = 10               // proofs in one credential request (batch size)
-	proofMaxAge   = 5 * time.Minute  // how old a proof's iat may be
+	CodeLifetime = 10 * time.Minute // a pre-authorized code
+	// AuthorizationCodeLifetime bounds an authorization code: the wallet
+	// redeems it as soon as the browser comes back.
+	AuthorizationCodeLifetime = 5 * time.Minute
+	TokenLifetime             = 5 * time.Minute // an access token
+	NonceLifetime             = 5 * time.Minute // a c_nonce
+	MaxTxAttempts             = 3               // wrong transaction codes before the offer is locked
+	TxCodeLength              = 6               // digits of a transaction code
+	MaxProofs                 = 10              // proofs in one credential request (batch size)
+	proofMaxAge               = 5 * time.Minute // how old a proof's iat may be
 )
 
 // KeyResolver finds the public key of a proof's kid (a did:key or did:jwk
@@ -182,7 +185,7 @@ func (s *Service) Redeem(ctx context.Context, code, txCode string) (*Token, erro
 		return nil, fail(CodeInvalidRequest, "pre-authorized_code is missing")
 	}
 	o, err := s.store.OfferByCode(ctx, Hash(code))
-	if badged.KindOf(err) == badged.NotFound {
+	if badged.KindOf(err) == badged.NotFound || err == nil && o.Authorized() {
 		return nil, fail(CodeInvalidGrant, "the pre-authorized code is not known")
 	} else if err != nil {
 		return nil, err

@@ -19,7 +19,17 @@ type Offer struct {
 	Redeemed       bool      // the code was exchanged for a token
 	TokenHash      string    // hash of the access token, once redeemed
 	TokenExpires   time.Time
+	// For the authorization code flow, CodeHash is the hash of the
+	// authorization code, and the code is redeemed only by ClientID with
+	// RedirectURI and the PKCE verifier of CodeChallenge (S256). An offer
+	// without a CodeChallenge is a pre-authorized one.
+	ClientID      string
+	RedirectURI   string
+	CodeChallenge string
 }
+
+// Authorized reports whether o came from the authorization code flow.
+func (o *Offer) Authorized() bool { return o.CodeChallenge != "" }
 
 // Store keeps offers and nonces. Implementations: storage/bolt and
 // storage/postgres, checked by storage/storagetest.

@@ -3,6 +3,7 @@ package wallet
 import (
 	"time"
 
+	"github.com/badged/badged"
 	"github.com/badged/badged/verifier"
 )
 
@@ -116,6 +117,19 @@ type Holding struct {
 	Verification *verifier.Result
 	Share        *Share // nil: private, never shared
 	Created      time.Time
+}
+
+// Offerable says why h cannot be sent to the learner's own wallet over
+// OpenID4VCI (an Invalid error), or nil when it can: a badge this
+// platform issued and did not revoke.
+func (h *Holding) Offerable() error {
+	switch {
+	case h.AwardID == "":
+		return badged.Errorf(badged.Invalid, "only a badge this platform issued can be sent to a wallet")
+	case h.State == StateRevoked:
+		return badged.Errorf(badged.Invalid, "a revoked badge cannot be sent to a wallet")
+	}
+	return nil
 }
 
 // Summary is what a credential says, read from it for people.

@@ -34,7 +34,7 @@ func TestOffer(t *testing.T) {
 	if o.QR != openid4vci.PathOffers+ref+"/qr.png" || ref == "" {
 		t.Errorf("qr %s, offer ref %s", o.QR, ref)
 	}
-	doc, err := e.cfg.Offers.(*openid4vci.Service).OfferDocument(t.Context(), ref)
+	doc, err := e.cfg.VCI.OfferDocument(t.Context(), ref)
 	if err != nil || doc["grants"] == nil {
 		t.Errorf("offer document %v, %v", doc, err)
 	}

@@ -31,12 +31,15 @@ import (
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/page/backpack"
+	webvci "github.com/badged/badged/web/openid4vci"
 	"github.com/badged/badged/web/page/catalogue"
+	"github.com/badged/badged/web/page/consent"
 	"github.com/badged/badged/web/page/portal"
 	"github.com/badged/badged/web/page/share"
 	"github.com/badged/badged/web/page/signin"
@@ -125,10 +128,11 @@ type API struct {
 	// Optional: the badge images, uploaded through the API and served
 	// under /images/.
 	Images badgeimage.Store
-	// Optional: the OpenID4VCI issuer endpoints, and the offers of a
-	// learner's badge.
-	OpenID4VCI interface{ Routes(chi.Router) }
-	Offers     api.OfferCreator
+	// Optional: OpenID4VCI — the offers of a learner's badge (VCI), and
+	// with VCIIssuer, which makes the wallets' copies, the issuer
+	// endpoints and the consent page of the authorization code flow.
+	VCI       *openid4vci.Service
+	VCIIssuer openid4vci.Issuer
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
 	Throttle Throttle
@@ -145,7 +149,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.setVerifier(cfg)
 	s.api = api.New(api.Deps{Log: log, Issuer: cfg.Issuer, Auth: cfg.Auth, Institutions: cfg.Institutions,
 		InstitutionRecords: cfg.InstitutionRecords, Bulk: cfg.Bulk, Insights: cfg.Insights, Wallet: cfg.Wallet,
-		Audit: cfg.Audit, Outbox: cfg.Outbox, Images: cfg.Images, BaseURL: cfg.BaseURL, Offers: cfg.Offers, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		Audit: cfg.Audit, Outbox: cfg.Outbox, Images: cfg.Images, BaseURL: cfg.BaseURL, Offers: offerCreator(cfg.VCI), SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.vcapi.HandleIssuerCredentialStatus})
 	s.setPages(cfg)
 	r := s.newRouter(cfg.Throttle, s.limitBodyOrUpload)
@@ -164,14 +168,23 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.registerWalletPublicRoutes(r)
 	s.images = cfg.Images
 	s.registerImageRoutes(r)
-	if cfg.OpenID4VCI != nil {
-		cfg.OpenID4VCI.Routes(r)
+	if cfg.VCI != nil && cfg.VCIIssuer != nil {
+		(&webvci.Handler{Service: cfg.VCI, Issuer: cfg.VCIIssuer, Log: log}).Routes(r)
+		consent.New(s.pages, cfg.VCI).Routes(r)
 	}
 	if cfg.DevIDP != nil {
 		r.Mount("/devidp", cfg.DevIDP)
 	}
 	s.router = r
 	return s
+}
+
+// offerCreator is vci as the API's offer creator: nil without one.
+func offerCreator(vci *openid4vci.Service) api.OfferCreator {
+	if vci == nil {
+		return nil
+	}
+	return vci
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }

@@ -69,7 +69,7 @@ func (e *env) walletWith(v *verifier.Verifier, opts ...wallet.Option) *walletEnv
 		a.Wallet = w
 		a.Verifier = v
 		a.Egress = e.egress()
-		a.Offers = openid4vci.New(e.db, publicBase, nil)
+		a.VCI = openid4vci.New(e.db, publicBase, nil)
 	})
 	we := &walletEnv{env: e, is: is, w: w, v: v}
 	walletEnvs[e] = we

@@ -32,7 +32,6 @@ import (
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web"
-	webvci "github.com/badged/badged/web/openid4vci"
 )
 
 // deps are what the application takes from its surroundings rather than
@@ -188,7 +187,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	}
 	changes.SetActors(api.Wallet)
 	a.vci = openid4vci.New(st, base, did.NewResolver(client), openid4vci.WithClock(now))
-	api.OpenID4VCI, api.Offers = &webvci.Handler{Service: a.vci, Issuer: a.issuance, Log: log}, a.vci
+	api.VCI, api.VCIIssuer = a.vci, a.issuance
 	a.handler = web.NewServer(version, log, api)
 	return a, nil
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -13,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/openid4vci"
@@ -308,4 +312,191 @@ func mustAtoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// authorize runs the browser's part of the authorization code flow as
+// the learner of session: the wallet's request at the authorization
+// endpoint, the consent page, and the learner's answer (decision "send"
+// with the first badge offered, or "decline"). It returns where badged
+// sends the browser back.
+func (w *vciWallet) authorize(session string, q url.Values, decision string) *url.URL {
+	w.t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get, _ := http.NewRequest(http.MethodGet, w.s.url+openid4vci.PathAuthorize+"?"+q.Encode(), nil)
+	get.Header.Set("Accept", "text/html")
+	get.AddCookie(&http.Cookie{Name: "badged_session", Value: session})
+	resp, err := client.Do(get)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusSeeOther {
+		u, _ := url.Parse(resp.Header.Get("Location"))
+		return u
+	}
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		w.t.Fatalf("consent page: %d %v", resp.StatusCode, err)
+	}
+	form := url.Values{"decision": {decision}}
+	doc.Find("#consent-form input[type=hidden]").Each(func(_ int, in *goquery.Selection) {
+		form.Set(in.AttrOr("name", ""), in.AttrOr("value", ""))
+	})
+	if id, ok := doc.Find("input[name=holding]").First().Attr("value"); ok && decision == "send" {
+		form.Set("holding", id)
+	}
+	post, _ := http.NewRequest(http.MethodPost, w.s.url+openid4vci.PathAuthorize, strings.NewReader(form.Encode()))
+	post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	post.Header.Set("Accept", "text/html")
+	post.AddCookie(&http.Cookie{Name: "badged_session", Value: session})
+	resp, err = client.Do(post)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		w.t.Fatalf("consent: %d", resp.StatusCode)
+	}
+	u, _ := url.Parse(resp.Header.Get("Location"))
+	return u
+}
+
+func (w *vciWallet) exchange(code, clientID, redirectURI, verifier string) (int, map[string]any) {
+	form := url.Values{"grant_type": {openid4vci.GrantAuthorizationCode}, "code": {code}, "client_id": {clientID},
+		"redirect_uri": {redirectURI}, "code_verifier": {verifier}}
+	return w.post(openid4vci.PathToken, "application/x-www-form-urlencoded", form.Encode(), "")
+}
+
+// TestOpenID4VCIAuthorizationCode runs the wallet-initiated authorization
+// code flow: the learner signed in consents on badged's page to send one
+// of their badges, the wallet redeems the code with its PKCE verifier and
+// receives the credential; then the refusals, each with its protocol
+// error, at the redirect URI or on the page.
+func TestOpenID4VCIAuthorizationCode(t *testing.T) {
+	s := newStack(t, "bolt")
+	issuedAward(t, s)
+	learner := strings.TrimPrefix(s.session("learner-vci", "vci@student.example.nl"), "cookie:")
+	w := newVCIWallet(t, s)
+	const clientID, redirect = "https://wallet.example", "https://wallet.example/callback?app=1"
+	verifier := strings.Repeat("v", 20) + "-verifier-of-the-wallet-43+"
+	sum := sha256.Sum256([]byte(verifier))
+	challenge := base64.RawURLEncoding.EncodeToString(sum[:])
+	request := func(edit func(url.Values)) url.Values {
+		q := url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {redirect}, "state": {"st-1"},
+			"code_challenge": {challenge}, "code_challenge_method": {"S256"},
+			"authorization_details": {`[{"type":"openid_credential","credential_configuration_id":"OpenBadgeCredential_ldp_vc"}]`}}
+		if edit != nil {
+			edit(q)
+		}
+		return q
+	}
+	back := func(u *url.URL) url.Values {
+		t.Helper()
+		if u.Scheme+"://"+u.Host+u.Path != "https://wallet.example/callback" || u.Query().Get("app") != "1" {
+			t.Fatalf("sent back to %s", u)
+		}
+		q := u.Query()
+		if q.Get("state") != "st-1" || q.Get("iss") != w.base {
+			t.Errorf("redirect %s: state or iss", u)
+		}
+		return q
+	}
+
+	t.Run("ok", func(t *testing.T) {
+		code := back(w.authorize(learner, request(nil), "send")).Get("code")
+		status, tok := w.exchange(code, clientID, redirect, verifier)
+		access, _ := tok["access_token"].(string)
+		if status != http.StatusOK || access == "" {
+			t.Fatalf("token: %d %v", status, tok)
+		}
+		status, out := w.credential(access, "OpenBadgeCredential_ldp_vc", w.proof(w.base, w.nonce(), s.clock.Now()))
+		creds, _ := out["credentials"].([]any)
+		if status != http.StatusOK || len(creds) != 1 {
+			t.Fatalf("credential: %d %v", status, out)
+		}
+		raw, _ := json.Marshal(creds[0].(map[string]any)["credential"])
+		if res := s.verify(raw); res.Credential["credentialSubject"].(map[string]any)["id"] != w.did {
+			t.Errorf("the credential is not bound to the wallet's key")
+		}
+		// A configuration not asked for is refused.
+		status, out = w.credential(access, "OpenBadgeCredential_jwt_vc_json", w.proof(w.base, w.nonce(), s.clock.Now()))
+		wantProtocolError(t, "configuration not authorized", status, out, http.StatusBadRequest, openid4vci.CodeUnknownCredConfig)
+		// The code is single-use.
+		status, out = w.exchange(code, clientID, redirect, verifier)
+		wantProtocolError(t, "reused code", status, out, http.StatusBadRequest, openid4vci.CodeInvalidGrant)
+	})
+	t.Run("fail/code bound to the client, redirect URI and verifier", func(t *testing.T) {
+		for name, ex := range map[string][3]string{
+			"other client":       {"https://evil.example", redirect, verifier},
+			"other redirect URI": {clientID, "https://wallet.example/other", verifier},
+			"wrong verifier":     {clientID, redirect, verifier + "x"},
+		} {
+			code := back(w.authorize(learner, request(nil), "send")).Get("code")
+			status, out := w.exchange(code, ex[0], ex[1], ex[2])
+			wantProtocolError(t, name, status, out, http.StatusBadRequest, openid4vci.CodeInvalidGrant)
+			// A refused exchange does not use the code up for its wallet.
+			if status, _ := w.exchange(code, clientID, redirect, verifier); status != http.StatusOK {
+				t.Errorf("%s: the right exchange after it: %d", name, status)
+			}
+		}
+		code := back(w.authorize(learner, request(nil), "send")).Get("code")
+		status, out := w.token(code, "")
+		wantProtocolError(t, "as a pre-authorized code", status, out, http.StatusBadRequest, openid4vci.CodeInvalidGrant)
+		s.clock.Set(s.clock.Now().Add(openid4vci.AuthorizationCodeLifetime))
+		status, out = w.exchange(code, clientID, redirect, verifier)
+		wantProtocolError(t, "expired", status, out, http.StatusBadRequest, openid4vci.CodeInvalidGrant)
+	})
+	t.Run("fail/the learner declines", func(t *testing.T) {
+		q := back(w.authorize(learner, request(nil), "decline"))
+		if q.Get("error") != "access_denied" || q.Get("code") != "" {
+			t.Errorf("declined: %v", q)
+		}
+	})
+	t.Run("fail/errors sent back to the wallet", func(t *testing.T) {
+		for name, edit := range map[string]func(url.Values){
+			"unsupported_response_type": func(q url.Values) { q.Set("response_type", "token") },
+			"invalid_request":           func(q url.Values) { q.Del("code_challenge") },
+			"invalid_authorization_details": func(q url.Values) {
+				q.Set("authorization_details", `[{"type":"openid_credential","credential_configuration_id":"nope"}]`)
+			},
+			"invalid_scope": func(q url.Values) { q.Del("authorization_details") },
+		} {
+			if q := back(w.authorize(learner, request(edit), "send")); q.Get("error") != name {
+				t.Errorf("%s: sent back %v", name, q)
+			}
+		}
+	})
+	t.Run("fail/errors about the wallet shown, never redirected", func(t *testing.T) {
+		for name, edit := range map[string]func(url.Values){
+			"no client_id":           func(q url.Values) { q.Del("client_id") },
+			"relative redirect_uri":  func(q url.Values) { q.Set("redirect_uri", "/callback") },
+			"javascript redirect":    func(q url.Values) { q.Set("redirect_uri", "javascript:alert(1)") },
+			"redirect with fragment": func(q url.Values) { q.Set("redirect_uri", "https://wallet.example/cb#x") },
+		} {
+			req, _ := http.NewRequest(http.MethodGet, s.url+openid4vci.PathAuthorize+"?"+request(edit).Encode(), nil)
+			req.Header.Set("Accept", "text/html")
+			req.AddCookie(&http.Cookie{Name: "badged_session", Value: learner})
+			resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("%s: %d, want 400 on the page", name, resp.StatusCode)
+			}
+		}
+	})
+	t.Run("not signed in: to sign-in and back", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodGet, s.url+openid4vci.PathAuthorize+"?"+request(nil).Encode(), nil)
+		req.Header.Set("Accept", "text/html")
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") || !strings.Contains(loc, url.QueryEscape(openid4vci.PathAuthorize)) {
+			t.Errorf("not signed in: %d %s", resp.StatusCode, loc)
+		}
+	})
 }

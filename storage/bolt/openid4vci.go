@@ -38,18 +38,23 @@ type vciOfferRecord struct {
 	Redeemed       bool      `json:"redeemed,omitempty"`
 	TokenHash      string    `json:"tokenHash,omitempty"`
 	TokenExpires   time.Time `json:"tokenExpires,omitzero"`
+	ClientID       string    `json:"clientId,omitempty"`
+	RedirectURI    string    `json:"redirectUri,omitempty"`
+	CodeChallenge  string    `json:"codeChallenge,omitempty"`
 }
 
 func vciOfferRecordOf(o *openid4vci.Offer) *vciOfferRecord {
 	return &vciOfferRecord{Format: vciFormat, ID: o.ID, AwardID: o.AwardID, Configurations: o.Configurations,
 		CodeHash: o.CodeHash, TxCodeHash: o.TxCodeHash, TxAttempts: o.TxAttempts, Created: o.Created.UTC(),
-		Expires: o.Expires.UTC(), Redeemed: o.Redeemed, TokenHash: o.TokenHash, TokenExpires: o.TokenExpires.UTC()}
+		Expires: o.Expires.UTC(), Redeemed: o.Redeemed, TokenHash: o.TokenHash, TokenExpires: o.TokenExpires.UTC(),
+		ClientID: o.ClientID, RedirectURI: o.RedirectURI, CodeChallenge: o.CodeChallenge}
 }
 
 func (r *vciOfferRecord) domain() *openid4vci.Offer {
 	return &openid4vci.Offer{ID: r.ID, AwardID: r.AwardID, Configurations: r.Configurations, CodeHash: r.CodeHash,
 		TxCodeHash: r.TxCodeHash, TxAttempts: r.TxAttempts, Created: r.Created, Expires: r.Expires,
-		Redeemed: r.Redeemed, TokenHash: r.TokenHash, TokenExpires: r.TokenExpires}
+		Redeemed: r.Redeemed, TokenHash: r.TokenHash, TokenExpires: r.TokenExpires, ClientID: r.ClientID,
+		RedirectURI: r.RedirectURI, CodeChallenge: r.CodeChallenge}
 }
 
 func getVCIOffer(tx *bolt.Tx, id string) (*vciOfferRecord, error) {

@@ -11,12 +11,13 @@ import (
 var _ openid4vci.Store = (*DB)(nil)
 
 const vciOfferColumns = `id, award_id, configurations, code_hash, tx_code_hash, tx_attempts, created, expires,
-	redeemed, coalesce(token_hash, ''), coalesce(token_expires, '0001-01-01T00:00:00Z')`
+	redeemed, coalesce(token_hash, ''), coalesce(token_expires, '0001-01-01T00:00:00Z'), client_id, redirect_uri,
+	code_challenge`
 
 func scanVCIOffer(row pgx.Row) (*openid4vci.Offer, error) {
 	o := &openid4vci.Offer{}
 	if err := row.Scan(&o.ID, &o.AwardID, &o.Configurations, &o.CodeHash, &o.TxCodeHash, &o.TxAttempts, &o.Created,
-		&o.Expires, &o.Redeemed, &o.TokenHash, &o.TokenExpires); err != nil {
+		&o.Expires, &o.Redeemed, &o.TokenHash, &o.TokenExpires, &o.ClientID, &o.RedirectURI, &o.CodeChallenge); err != nil {
 		return nil, authError(err, "offer")
 	}
 	o.Created, o.Expires, o.TokenExpires = utc(o.Created), utc(o.Expires), utc(o.TokenExpires)
@@ -40,9 +41,10 @@ func nullIfZero(t time.Time) any {
 // CreateOffer implements [openid4vci.Store].
 func (db *DB) CreateOffer(ctx context.Context, o *openid4vci.Offer) error {
 	_, err := db.pool.Exec(ctx, `INSERT INTO openid4vci_offers (id, award_id, configurations, code_hash, tx_code_hash,
-		tx_attempts, created, expires, redeemed, token_hash, token_expires) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		tx_attempts, created, expires, redeemed, token_hash, token_expires, client_id, redirect_uri, code_challenge)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		o.ID, o.AwardID, nonNil(o.Configurations), o.CodeHash, o.TxCodeHash, o.TxAttempts, o.Created, o.Expires,
-		o.Redeemed, nullIfEmpty(o.TokenHash), nullIfZero(o.TokenExpires))
+		o.Redeemed, nullIfEmpty(o.TokenHash), nullIfZero(o.TokenExpires), o.ClientID, o.RedirectURI, o.CodeChallenge)
 	return vciError(err, "offer")
 }
 

@@ -34,6 +34,14 @@ func vciOfferFixture(id, code string) *openid4vci.Offer {
 		TokenExpires: time.Time{}.UTC()}
 }
 
+// vciAuthorizedFixture is an offer of the authorization code flow.
+func vciAuthorizedFixture(id, code string) *openid4vci.Offer {
+	o := vciOfferFixture(id, code)
+	o.TxCodeHash, o.ClientID, o.RedirectURI = "", "wallet-"+id, "https://wallet.example/cb?x=1"
+	o.CodeChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGemw-cM"
+	return o
+}
+
 func testVCIOffer(t *testing.T, s openid4vci.Store) {
 	ctx := context.Background()
 	want := vciOfferFixture("o1", "code1")
@@ -48,6 +56,13 @@ func testVCIOffer(t *testing.T, s openid4vci.Store) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Offer = %+v, want %+v", got, want)
+	}
+	authorized := vciAuthorizedFixture("o3", "code3")
+	if err := s.CreateOffer(ctx, authorized); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.OfferByCode(ctx, "code3"); err != nil || !reflect.DeepEqual(got, authorized) {
+		t.Errorf("authorized OfferByCode = %+v, %v; want %+v", got, err, authorized)
 	}
 	if got, err := s.OfferByCode(ctx, "code1"); err != nil || got.ID != "o1" {
 		t.Errorf("OfferByCode = %v, %v; want o1", got, err)

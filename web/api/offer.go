@@ -9,7 +9,6 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/openid4vci"
-	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/render"
 )
 
@@ -42,11 +41,8 @@ func (h *Handler) handleOffer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case hd.AwardID == "":
-		return badged.Errorf(badged.Invalid, "only a badge this platform issued can be sent to a wallet")
-	case hd.State == wallet.StateRevoked:
-		return badged.Errorf(badged.Invalid, "a revoked badge cannot be sent to a wallet")
+	if err := hd.Offerable(); err != nil {
+		return err
 	}
 	o, err := h.Offers.CreateOffer(r.Context(), hd.AwardID, true)
 	if err != nil {

@@ -1,7 +1,7 @@
 // Package openid4vci serves badged's OpenID4VCI 1.0 issuer endpoints: the
 // two metadata documents, credential offers by reference (and as QR
-// codes), and the token, nonce and credential endpoints of the
-// pre-authorized code flow. The protocol lives in package
+// codes), and the token (pre-authorized and authorization code grants),
+// nonce and credential endpoints. The protocol lives in package
 // [github.com/badged/badged/openid4vci]; this package only speaks HTTP.
 package openid4vci
 
@@ -27,7 +27,9 @@ type Handler struct {
 
 // Routes registers the endpoints on r, at the root of the credential
 // issuer identifier. Who may ask: anyone with the offer reference (which
-// carries the pre-authorized code), then the holder of the access token.
+// carries the pre-authorized code), or the wallet with the authorization
+// code the learner consented to (package consent serves the
+// authorization endpoint), then the holder of the access token.
 func (h *Handler) Routes(r chi.Router) {
 	r.Get("/.well-known/openid-credential-issuer", h.metadata)
 	r.Get("/.well-known/oauth-authorization-server", h.authorizationServer)
@@ -79,11 +81,17 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, &openid4vci.Error{Code: openid4vci.CodeInvalidRequest, Description: "the body must be form-encoded", Err: err})
 		return
 	}
-	if g := r.PostForm.Get("grant_type"); g != openid4vci.GrantPreAuthorized {
-		h.fail(w, r, &openid4vci.Error{Code: openid4vci.CodeUnsupportedGrant, Description: "grant_type must be " + openid4vci.GrantPreAuthorized})
-		return
+	var tok *openid4vci.Token
+	var err error
+	switch f := r.PostForm; f.Get("grant_type") {
+	case openid4vci.GrantPreAuthorized:
+		tok, err = h.Service.Redeem(r.Context(), f.Get("pre-authorized_code"), f.Get("tx_code"))
+	case openid4vci.GrantAuthorizationCode:
+		tok, err = h.Service.Exchange(r.Context(), f.Get("code"), f.Get("client_id"), f.Get("redirect_uri"), f.Get("code_verifier"))
+	default:
+		err = &openid4vci.Error{Code: openid4vci.CodeUnsupportedGrant, Description: "grant_type must be " +
+			openid4vci.GrantPreAuthorized + " or " + openid4vci.GrantAuthorizationCode}
 	}
-	tok, err := h.Service.Redeem(r.Context(), r.PostForm.Get("pre-authorized_code"), r.PostForm.Get("tx_code"))
 	if err != nil {
 		h.fail(w, r, err)
 		return

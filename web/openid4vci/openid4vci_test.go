@@ -35,7 +35,9 @@ func TestRefusals(t *testing.T) {
 		status                       int
 		code                         string
 	}{
-		{"fail/grant type", openid4vci.PathToken, "application/x-www-form-urlencoded", "grant_type=authorization_code&code=x", "", 400, openid4vci.CodeUnsupportedGrant},
+		{"fail/grant type", openid4vci.PathToken, "application/x-www-form-urlencoded", "grant_type=password&code=x", "", 400, openid4vci.CodeUnsupportedGrant},
+		{"fail/authorization code without verifier", openid4vci.PathToken, "application/x-www-form-urlencoded", "grant_type=authorization_code&code=x", "", 400, openid4vci.CodeInvalidRequest},
+		{"fail/unknown authorization code", openid4vci.PathToken, "application/x-www-form-urlencoded", "grant_type=authorization_code&code=x&code_verifier=y", "", 400, openid4vci.CodeInvalidGrant},
 		{"fail/no code", openid4vci.PathToken, "application/x-www-form-urlencoded", "grant_type=" + openid4vci.GrantPreAuthorized, "", 400, openid4vci.CodeInvalidRequest},
 		{"fail/unknown code", openid4vci.PathToken, "application/x-www-form-urlencoded", "grant_type=" + openid4vci.GrantPreAuthorized + "&pre-authorized_code=x", "", 400, openid4vci.CodeInvalidGrant},
 		{"fail/no bearer", openid4vci.PathCredential, "application/json", `{}`, "", 401, openid4vci.CodeInvalidToken},
