@@ -36,6 +36,9 @@ type AuthorizationRequest struct {
 	RedirectURI   string
 	State         string
 	CodeChallenge string
+	// IssuerState is the issuer_state of the offer the wallet answers,
+	// if any ([Service.OfferedAward]).
+	IssuerState string
 	// Configurations are the credential configurations asked for, by
 	// authorization_details or by scope.
 	Configurations []string
@@ -47,7 +50,7 @@ type AuthorizationRequest struct {
 // which.
 func ParseAuthorizationRequest(q url.Values) (*AuthorizationRequest, error) {
 	req := &AuthorizationRequest{ClientID: q.Get("client_id"), RedirectURI: q.Get("redirect_uri"),
-		State: q.Get("state"), CodeChallenge: q.Get("code_challenge")}
+		State: q.Get("state"), CodeChallenge: q.Get("code_challenge"), IssuerState: q.Get("issuer_state")}
 	if req.ClientID == "" {
 		return nil, fail(CodeInvalidRequest, "client_id is missing")
 	}
@@ -151,6 +154,21 @@ func (s *Service) Consent(ctx context.Context, req *AuthorizationRequest, awardI
 		return "", fmt.Errorf("store authorization: %w", err)
 	}
 	return withParams(req.RedirectURI, url.Values{"code": {code}}, req.State, s.issuer), nil
+}
+
+// OfferedAward returns the award of the pre-authorized offer whose
+// issuer_state (its id) a wallet's authorization request carries, while
+// it is valid; "" otherwise. It only preselects a badge on the consent
+// page: the learner still chooses, and only among their own.
+func (s *Service) OfferedAward(ctx context.Context, issuerState string) string {
+	if issuerState == "" {
+		return ""
+	}
+	o, err := s.store.Offer(ctx, issuerState)
+	if err != nil || o.Authorized() || o.Redeemed || !s.now().Before(o.Expires) {
+		return ""
+	}
+	return o.AwardID
 }
 
 // Denied is where to send the browser when the learner declines.

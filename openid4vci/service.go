@@ -163,10 +163,14 @@ func (s *Service) OfferDocument(ctx context.Context, ref string) (map[string]any
 		grant["tx_code"] = map[string]any{"input_mode": "numeric", "length": TxCodeLength,
 			"description": "The code shown next to the QR code"}
 	}
+	// The wallet may instead take the authorization code flow: its
+	// issuer_state, the offer's id, preselects the offered badge on the
+	// learner's consent page.
 	return map[string]any{
 		"credential_issuer":            s.issuer,
 		"credential_configuration_ids": o.Configurations,
-		"grants":                       map[string]any{GrantPreAuthorized: grant},
+		"grants": map[string]any{GrantPreAuthorized: grant,
+			GrantAuthorizationCode: map[string]any{"issuer_state": o.ID}},
 	}, nil
 }
 

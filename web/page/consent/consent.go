@@ -70,7 +70,7 @@ type consentPage struct {
 
 // params are the parameters of an authorization request the form carries.
 var params = []string{"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
-	"authorization_details", "scope"}
+	"authorization_details", "scope", "issuer_state"}
 
 // request parses the authorization request of r: a wallet's error goes
 // back to the wallet; an error about the wallet itself is shown here.
@@ -94,10 +94,13 @@ func (h *Handler) handleAsk(w http.ResponseWriter, r *http.Request) error {
 	if done || err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, req, r.URL.Query(), "", "")
+	// A wallet answering an offer of one of the learner's badges has it
+	// preselected.
+	return h.render(w, r, http.StatusOK, req, r.URL.Query(), h.VCI.OfferedAward(r.Context(), req.IssuerState), "")
 }
 
-// render shows the question, with fieldError beside the choice of badge.
+// render shows the question, with fieldError beside the choice of badge;
+// selected is the holding, or the award of the holding, chosen already.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, req *openid4vci.AuthorizationRequest, q url.Values, selected, fieldError string) error {
 	l, err := h.WalletLearner(r)
 	if err != nil {
@@ -129,6 +132,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, req
 	}
 	for _, hd := range holdings {
 		if hd.Offerable() == nil {
+			if selected != "" && hd.AwardID == selected {
+				p.SelectedID = hd.ID
+			}
 			p.Choices = append(p.Choices, choice{ID: hd.ID, Name: hd.Summary.Name, Issuer: hd.Summary.IssuerName,
 				Image: page.ImageURL(hd.Summary)})
 		}
