@@ -131,6 +131,7 @@ func matrix() map[string]matrixCase {
 		"GET /backpack/{holdingID}":                {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) })},
 		"POST /backpack/{holdingID}/share":         {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) + "/share" })},
 		"POST /backpack/{holdingID}/presentations": {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) + "/presentations" })},
+		"POST /backpack/{holdingID}/wallet":        {persons, fixed(func(e *env) string { return "/backpack/" + e.holdingOf(matrixCaller) + "/wallet" })},
 		"GET /backpack/awards/{awardID}":           {persons, fixed(func(e *env) string { return "/backpack/awards/" + e.holdingOf(matrixCaller) })},
 		"POST /backpack/awards/{awardID}/claim":    {personsButSU, fixed(func(e *env) string { return "/backpack/awards/" + e.pendingOf(matrixCaller) + "/claim" })},
 		"POST /backpack/awards/{awardID}/reject":   {personsButSU, fixed(func(e *env) string { return "/backpack/awards/" + e.pendingOf(matrixCaller) + "/reject" })},

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/page"
 )
@@ -32,6 +33,10 @@ func TestBackpackInBrowser(t *testing.T) {
 	// codes, and so the screenshots, are the same on every run.
 	e := newEnv(t)
 	e.walletWith(nil, wallet.WithRand(rand.NewChaCha8([32]byte{1})))
+	e.set(func(a *API) {
+		a.VCI = openid4vci.New(e.db, publicBase, nil, openid4vci.WithRand(rand.NewChaCha8([32]byte{2})))
+		a.VCIIssuer = e.public()
+	})
 	we := e.backpack()
 	ctx0 := context.Background()
 	a := we.claim(learner)
@@ -116,6 +121,22 @@ func TestBackpackInBrowser(t *testing.T) {
 	shoot("backpack-credential.png", "/backpack/"+a.ID, "#verification", func() {
 		if attr("#verification", "data-verified") != "true" || attr("#share-state", "data-public") != "true" {
 			t.Error("the credential page does not show it verified and public")
+		}
+	})
+	// "Add to my wallet": the offer's QR code and transaction code, after
+	// a click (a form post).
+	shoot("backpack-wallet.png", "/backpack/"+a.ID, "#wallet-button", func() {
+		if err := chromedp.Do(ctx, chromedp.Click("#wallet-button"), chromedp.WaitVisible("#wallet-qr"),
+			chromedp.ScrollIntoView("#wallet")); err != nil {
+			t.Fatal(err)
+		}
+		if len(text("#wallet-tx-code")) != openid4vci.TxCodeLength || !strings.HasPrefix(attr("#wallet-link", "href"), "openid-credential-offer://") {
+			t.Error("the wallet offer shows no transaction code or link")
+		}
+		loaded := `new Promise(done => { const img = document.querySelector("#wallet-qr");
+			img.complete ? done(img.naturalWidth) : img.addEventListener("load", () => done(img.naturalWidth)) })`
+		if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](loaded, chromedp.EvalAwaitPromise)); err != nil || w == 0 {
+			t.Errorf("the QR code image did not load (%v)", err)
 		}
 	})
 	shoot("share-page.png", "/s/"+sh.ID, "#verification", func() {

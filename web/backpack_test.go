@@ -563,6 +563,7 @@ func (e *env) ownerShare() string {
 var backpackForms = map[string]func(e *env) url.Values{
 	"POST /backpack/{holdingID}/share":         func(*env) url.Values { return url.Values{"public": {"true"}} },
 	"POST /backpack/{holdingID}/presentations": func(*env) url.Values { return url.Values{"challenge": {"c"}} },
+	"POST /backpack/{holdingID}/wallet":        func(*env) url.Values { return url.Values{} },
 	"POST /backpack/awards/{awardID}/claim":    func(*env) url.Values { return claimForm(true, "") },
 	"POST /backpack/awards/{awardID}/reject":   func(*env) url.Values { return url.Values{} },
 	"POST /backpack/account/delete":            func(*env) url.Values { return url.Values{"confirm": {"yes"}} },

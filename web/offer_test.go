@@ -43,3 +43,46 @@ func TestOffer(t *testing.T) {
 		t.Errorf("another learner's holding: %d %s", resp.StatusCode, body)
 	}
 }
+
+// TestBackpackWalletOffer: "Add to my wallet" on a credential's page makes
+// an offer and shows its QR code, its openid-credential-offer:// link and
+// the transaction code, on a page no cache stores; the offer's document is
+// served. A revoked badge offers no wallet and its form is refused.
+func TestBackpackWalletOffer(t *testing.T) {
+	we := newWalletEnv(t).backpack()
+	a := we.claim(learner)
+	resp, doc := we.browse(learner, "GET", "/backpack/"+a.ID, nil, true)
+	wantPage(t, resp, doc, 200)
+	if doc.Find("#wallet-form").Length() != 1 {
+		t.Fatal("no \"Add to my wallet\" form on the credential's page")
+	}
+	resp, doc = we.browse(learner, "POST", "/backpack/"+a.ID+"/wallet", url.Values{}, true)
+	wantPage(t, resp, doc, 200)
+	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+		t.Errorf("Cache-Control %q", cc)
+	}
+	link, _ := doc.Find("#wallet-link").Attr("href")
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme != "openid-credential-offer" {
+		t.Fatalf("wallet link %q", link)
+	}
+	ref := strings.TrimPrefix(u.Query().Get("credential_offer_uri"), publicBase+openid4vci.PathOffers)
+	if src, _ := doc.Find("#wallet-qr").Attr("src"); src != openid4vci.PathOffers+ref+"/qr.png" {
+		t.Errorf("QR code %q, offer %q", src, ref)
+	}
+	if code := strings.TrimSpace(doc.Find("#wallet-tx-code").Text()); len(code) != openid4vci.TxCodeLength {
+		t.Errorf("transaction code %q", code)
+	}
+	if _, err := we.cfg.VCI.OfferDocument(t.Context(), ref); err != nil {
+		t.Errorf("offer document: %v", err)
+	}
+
+	must(we.is.RevokeAward(t.Context(), root, a.ID, "awarded in error"))
+	resp, doc = we.browse(learner, "GET", "/backpack/"+a.ID, nil, true)
+	wantPage(t, resp, doc, 200)
+	if doc.Find("#wallet").Length() != 0 {
+		t.Error("a revoked badge offers to go to a wallet")
+	}
+	resp, doc = we.browse(learner, "POST", "/backpack/"+a.ID+"/wallet", url.Values{}, true)
+	wantPage(t, resp, doc, http.StatusBadRequest)
+}

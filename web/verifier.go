@@ -83,7 +83,7 @@ func (s *Server) setPages(cfg API) {
 	s.pages = page.New(page.Deps{Log: s.Log, Now: s.now, Issuer: cfg.Issuer, Auth: cfg.Auth, Wallet: cfg.Wallet,
 		Issuers: s.Issuers, InstitutionRecords: cfg.InstitutionRecords,
 		Institutions: cfg.Institutions, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
-		Authenticate: s.authenticate, WalletLearner: s.api.WalletLearner, MaxBody: s.maxBody, Demo: cfg.Demo})
+		Authenticate: s.authenticate, WalletLearner: s.api.WalletLearner, MaxBody: s.maxBody, Demo: cfg.Demo, Offers: offerCreator(cfg.VCI)})
 }
 
 // now is the server's clock: Now, read when it is asked (tests set it).

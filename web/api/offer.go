@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -9,14 +8,12 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/openid4vci"
+	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
 )
 
-// OfferCreator creates OpenID4VCI credential offers for awards;
-// *openid4vci.Service is one.
-type OfferCreator interface {
-	CreateOffer(ctx context.Context, awardID string, withTxCode bool) (*openid4vci.NewOffer, error)
-}
+// OfferCreator creates OpenID4VCI credential offers for awards.
+type OfferCreator = page.OfferCreator
 
 // Offer is the JSON form of a credential offer made for the caller's wallet.
 type Offer struct {

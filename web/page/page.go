@@ -33,6 +33,7 @@ import (
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/render"
@@ -65,6 +66,15 @@ type Deps struct {
 	// Demo says the sign-in providers are demo accounts: the home page
 	// offers one-click sign-in as each (DemoAccounts).
 	Demo bool
+	// Offers makes OpenID4VCI offers of a learner's badge for their own
+	// wallet (nil: the backpack offers none).
+	Offers OfferCreator
+}
+
+// OfferCreator creates OpenID4VCI credential offers for awards;
+// *openid4vci.Service is one.
+type OfferCreator interface {
+	CreateOffer(ctx context.Context, awardID string, withTxCode bool) (*openid4vci.NewOffer, error)
 }
 
 // Handler is the site's page layer and the home page.

@@ -24,6 +24,7 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
@@ -59,6 +60,7 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Get("/{holdingID}", h.Handle(h.handleCredentialPage))
 		r.Post("/{holdingID}/share", h.Handle(h.handleShareForm))
 		r.Post("/{holdingID}/presentations", h.Handle(h.handlePresentationForm))
+		r.Post("/{holdingID}/wallet", h.Handle(h.handleWalletOfferForm))
 	})
 }
 
@@ -358,8 +360,22 @@ type credentialPage struct {
 	JSON, JWT    bool
 	Presentation *presentationPageView
 	PresError    string
-	Challenge    string
-	Domain       string
+	// ToWallet says the badge can be sent to the learner's own wallet
+	// (OpenID4VCI); Offer is the offer just made for it.
+	ToWallet  bool
+	Offer     *walletOfferView
+	Challenge string
+	Domain    string
+}
+
+// walletOfferView is an OpenID4VCI offer of the badge, for the learner's
+// wallet app: a QR code to scan, the link for a wallet on this device, and
+// the transaction code to type in.
+type walletOfferView struct {
+	URI     template.URL // openid-credential-offer://…
+	QR      string
+	TxCode  string
+	Minutes int // how long it works
 }
 
 type presentationPageView struct {
@@ -393,6 +409,36 @@ func (h *Handler) handleCredentialPage(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
+// handleWalletOfferForm makes an OpenID4VCI offer of the learner's badge
+// and shows it on the credential's page: a QR code for the wallet app, a
+// link for a wallet on this device and the transaction code, shown once
+// (the answer is not stored by any cache).
+func (h *Handler) handleWalletOfferForm(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.WalletLearner(r)
+	if err != nil {
+		return err
+	}
+	p, err := h.credentialPage(w, r, l, chi.URLParam(r, "holdingID"))
+	if err != nil {
+		return err
+	}
+	if h.Offers == nil {
+		return badged.Errorf(badged.Unavailable, "sending badges to wallets is not available on this server")
+	}
+	if err := p.H.Offerable(); err != nil {
+		return err
+	}
+	o, err := h.Offers.CreateOffer(r.Context(), p.H.AwardID, true)
+	if err != nil {
+		return err
+	}
+	p.Offer = &walletOfferView{URI: template.URL(o.URI), QR: openid4vci.PathOffers + o.Ref + "/qr.png", TxCode: o.TxCode,
+		Minutes: int(o.Offer.Expires.Sub(h.Clock()).Round(time.Minute).Minutes())}
+	w.Header().Set("Cache-Control", "no-store")
+	h.Render(w, r, http.StatusOK, backpackPages["backpack_credential"], p)
+	return nil
+}
+
 func (h *Handler) credentialPage(w http.ResponseWriter, r *http.Request, l issuer.Learner, id string) (*credentialPage, error) {
 	hd, err := h.Wallet.Holding(r.Context(), l, id)
 	if err != nil {
@@ -406,6 +452,7 @@ func (h *Handler) credentialPage(w http.ResponseWriter, r *http.Request, l issue
 	p.Meaning = page.MeaningOf(hd.Credential, hd.Verification, hd.Summary)
 	p.V, p.Results = page.VerificationOf(p.Checks, hd.Verification, h.Clock())
 	p.Presentable = wallet.Presentable(hd.State)
+	p.ToWallet = h.Offers != nil && hd.Offerable() == nil
 	if p.Card.Public {
 		p.ShareURL = h.Wallet.ShareURL(hd.Share.ID)
 		if p.Presentable {
