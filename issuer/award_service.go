@@ -914,6 +914,21 @@ func (s *Service) Award(ctx context.Context, actor Actor, id string) (*Award, er
 	return a, nil
 }
 
+// OfferableAward returns the award id for staff to offer to the
+// learner's wallet (OpenID4VCI): the actor must be allowed to award it,
+// and its credential must be issued and not revoked. Errors: NotFound,
+// Forbidden, Conflict for an award without a live credential.
+func (s *Service) OfferableAward(ctx context.Context, actor Actor, id string) (*Award, error) {
+	a, err := s.staffAward(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.State != AwardAccepted || a.CredentialID == "" {
+		return nil, badged.Errorf(badged.Conflict, "the award is %s: only an issued credential can be offered to a wallet", a.State)
+	}
+	return a, nil
+}
+
 // BadgeClassAwards lists the awards of a badge class the actor may read.
 // Errors: NotFound for an unknown badge class; Forbidden; Invalid for a
 // bad filter.

@@ -91,6 +91,11 @@ func awardMatrix() map[string]matrixCase {
 		"POST /api/v1/awards/{awardID}/revoke": {awardB, func(e *env) (string, any) {
 			return "/api/v1/awards/" + e.acceptedB().ID + "/revoke", map[string]string{"reason": "fraud"}
 		}},
+		// Staff who may award B offer an issued award to the learner's
+		// wallet (offer.go).
+		"POST /api/v1/awards/{awardID}/offer": {awardB, func(e *env) (string, any) {
+			return "/api/v1/awards/" + e.acceptedB().ID + "/offer", map[string]any{}
+		}},
 		"GET /api/v1/me/awards": {people, fixed(func(e *env) string { return "/api/v1/me/awards?state=sent" })},
 		"GET /api/v1/me/awards/{awardID}": {onlyLearner, fixed(func(e *env) string {
 			return "/api/v1/me/awards/" + e.directB().ID

@@ -86,3 +86,22 @@ func TestBackpackWalletOffer(t *testing.T) {
 	resp, doc = we.browse(learner, "POST", "/backpack/"+a.ID+"/wallet", url.Values{}, true)
 	wantPage(t, resp, doc, http.StatusBadRequest)
 }
+
+// TestStaffOffer: staff who may award a badge class offer an issued award
+// to the learner's wallet; an award without a live credential is 409.
+func TestStaffOffer(t *testing.T) {
+	e := newEnv(t)
+	e.enableIssuance()
+	e.wallet()
+	e.awarding()
+	resp, body := e.do(instAdmin, http.MethodPost, "/api/v1/awards/"+e.acceptedB().ID+"/offer", map[string]any{})
+	var o api.Offer
+	if resp.StatusCode != http.StatusCreated || json.Unmarshal(body, &o) != nil || !strings.HasPrefix(o.URI, "openid-credential-offer://") ||
+		len(o.TxCode) != openid4vci.TxCodeLength {
+		t.Fatalf("offer: %d %s", resp.StatusCode, body)
+	}
+	resp, body = e.do(instAdmin, http.MethodPost, "/api/v1/awards/"+e.requestB().ID+"/offer", map[string]any{})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("offer of a request: %d %s", resp.StatusCode, body)
+	}
+}

@@ -29,6 +29,7 @@ func (h *Handler) registerAwardRoutes(r chi.Router) {
 	r.Delete("/awards/{awardID}", h.handle(h.handleDeleteAward))
 	r.Post("/awards/{awardID}/deny", h.handle(h.handleDenyRequest))
 	r.Post("/awards/{awardID}/revoke", h.handle(h.handleRevokeAward))
+	r.Post("/awards/{awardID}/offer", h.handle(h.handleStaffOffer))
 	r.Get("/me/awards", h.handle(h.handleMyAwards))
 	r.Get("/me/awards/{awardID}", h.handle(h.handleMyAward))
 	r.Post("/me/awards/{awardID}/claim", h.handle(h.handleClaimAward))
