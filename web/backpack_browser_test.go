@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -137,6 +138,16 @@ func TestBackpackInBrowser(t *testing.T) {
 			img.complete ? done(img.naturalWidth) : img.addEventListener("load", () => done(img.naturalWidth)) })`
 		if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](loaded, chromedp.EvalAwaitPromise)); err != nil || w == 0 {
 			t.Errorf("the QR code image did not load (%v)", err)
+		}
+	})
+	// A wallet app's authorization request (the authorization code flow):
+	// the consent page.
+	ask := url.Values{"response_type": {"code"}, "client_id": {"https://wallet.example"},
+		"redirect_uri": {"https://wallet.example/callback"}, "state": {"s"}, "code_challenge_method": {"S256"},
+		"code_challenge": {strings.Repeat("c", 43)}, "scope": {openid4vci.Configurations[0].ID}}
+	shoot("wallet-consent.png", openid4vci.PathAuthorize+"?"+ask.Encode(), "#consent-form", func() {
+		if !strings.Contains(text("#consent-host"), "wallet.example") || !strings.Contains(text("#consent-form"), "Statistics") {
+			t.Error("the consent page does not say where the badge goes, or does not offer it")
 		}
 	})
 	shoot("share-page.png", "/s/"+sh.ID, "#verification", func() {
