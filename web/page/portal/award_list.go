@@ -73,8 +73,8 @@ func (h *Handler) awardsIn(ctx context.Context, a issuer.Actor, w awardWindow, l
 // awardRow is one award in a list.
 type awardRow struct {
 	ID, Recipient, Class, ClassID, State, StateText, Created, Narrative, Grade, Reason string
-	Evidence                                                                          []string
-	MayRevoke                                                                         bool
+	Evidence                                                                           []string
+	MayRevoke                                                                          bool
 }
 
 func recipientText(rc issuer.Recipient) string {

@@ -128,8 +128,8 @@ func (h *Handler) handleRequestsPost(w http.ResponseWriter, r *http.Request) err
 	if action == "approve" {
 		approved, err := h.Issuer.ApproveRequests(r.Context(), p.Actor, ids...)
 		if err != nil && len(approved) == 0 {
-			if k := badged.KindOf(err); k == badged.Internal || k == badged.Unavailable {
-				return err
+			if k := badged.KindOf(err); k != badged.Conflict && k != badged.Invalid {
+				return err // not theirs to decide, or not there: the error page
 			}
 			p.Error = page.Sentence(badged.MessageOf(err))
 			return refuse(render.Status(badged.KindOf(err)))
@@ -151,6 +151,11 @@ func (h *Handler) handleRequestsPost(w http.ResponseWriter, r *http.Request) err
 				continue
 			}
 			done++
+		}
+	}
+	if done == 0 && len(errs) > 0 {
+		if k := badged.KindOf(errs[0]); k != badged.Conflict && k != badged.Invalid {
+			return errs[0]
 		}
 	}
 	doneKey := map[string]string{"approve": "approved", "deny": "denied"}[action]
