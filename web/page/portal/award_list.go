@@ -114,8 +114,7 @@ type awardsPage struct {
 	Filter  awardsFilter
 	Errors  fieldErrors
 	Awards  []awardRow
-	// Next is the query of the next page; First that of the first, when
-	// this is not it.
+	// Next is the next page; First the first, when this is not it.
 	Next, First string
 }
 
@@ -192,11 +191,11 @@ func (h *Handler) handleAwards(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if q.Get("cursor") != "" {
-		p.First = keep.Encode()
+		p.First = "/portal/awards?" + keep.Encode()
 	}
 	if !next.IsZero() {
 		keep.Set("cursor", next.String())
-		p.Next = keep.Encode()
+		p.Next = "/portal/awards?" + keep.Encode()
 	}
 	h.Render(w, r, http.StatusOK, awardPages["award_list"], p)
 	return nil
