@@ -251,7 +251,7 @@ func TestPortalAwardCSV(t *testing.T) {
 		file string
 		rows []string // the rows the report names
 	}{
-		"fail/malformed rows": {file: "email;grade\nok@example.org;7\nnot-an-email;8\n;9\nok@example.org;6\n", rows: []string{"3", "4", "5"}},
+		"fail/malformed rows":  {file: "email;grade\nok@example.org;7\nnot-an-email;8\n;9\nok@example.org;6\n", rows: []string{"3", "4", "5"}},
 		"fail/wrong delimiter": {file: "email;evidence\nanna@example.org,https://x.example\n", rows: nil},
 		"fail/unknown column":  {file: "mail;score\nanna@example.org;8\n", rows: []string{"1"}},
 		"fail/empty":           {file: "", rows: []string{"0"}},
