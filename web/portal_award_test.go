@@ -7,6 +7,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -528,3 +531,43 @@ func TestPortalAwardsAndRevoke(t *testing.T) {
 
 // awardsPerPageForTest is one more than a page of the awarded list.
 const awardsPerPageForTest = 25
+
+// TestPortalAwardWords: every word the award pages say is in every
+// language: the ids their templates and handlers name, and those made
+// from a state or kind.
+func TestPortalAwardWords(t *testing.T) {
+	files, _ := filepath.Glob("page/portal/templates/award_*.html")
+	code, _ := filepath.Glob("page/portal/award*.go")
+	ids := map[string]bool{}
+	used := regexp.MustCompile(`\.T\.([A-Za-z_]+)|\bt\["([A-Za-z_]+)"\]|\.T\["([A-Za-z_]+)"\]|"(award[A-Z][A-Za-z]+)"`)
+	for _, f := range append(files, code...) {
+		b := must(os.ReadFile(f))
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			ids[m[1]+m[2]+m[3]+m[4]] = true
+		}
+	}
+	if len(files) < 8 || len(ids) < 100 {
+		t.Fatalf("read %d templates and %d ids: not the award pages", len(files), len(ids))
+	}
+	delete(ids, "awardPages") // names in code, not words
+	delete(ids, "awardID")
+	for _, s := range issuer.AwardStates {
+		ids["awardState_"+string(s)] = true
+	}
+	for _, s := range []bulk.State{bulk.Validating, bulk.Rejected, bulk.Queued, bulk.Running, bulk.Done, bulk.Failed} {
+		ids["awardJob_"+string(s)] = true
+	}
+	for _, k := range []issuer.AwardKind{issuer.KindDirect, issuer.KindRequest} {
+		ids["awardKind_"+string(k)] = true
+	}
+	for _, s := range []issuer.AwardState{issuer.AwardRejected, issuer.AwardExpired, issuer.AwardDeleted} {
+		ids["awardLearnerGone_"+string(s)] = true
+	}
+	for _, lang := range []string{"en", "nl"} {
+		for id := range ids {
+			if strings.TrimSpace(portal.Text[lang][id]) == "" {
+				t.Errorf("%s: no words for %q", lang, id)
+			}
+		}
+	}
+}

@@ -133,11 +133,17 @@ var awardNotices = map[string]string{"awarded": "awardDoneAwarded", "scheduled":
 func (h *Handler) awardBase(w http.ResponseWriter, r *http.Request, nav string) Base {
 	b := h.base(w, r, nav)
 	b.Styles = append(b.Styles, "/portal/static/award.css")
-	if key, ok := awardNotices[r.URL.Query().Get("done")]; ok {
+	if done := r.URL.Query().Get("done"); awardNotices[done] != "" {
 		n, _ := strconv.Atoi(r.URL.Query().Get("count"))
-		b.Notice = strings.ReplaceAll(b.T[key], "{count}", strconv.Itoa(max(n, 1)))
+		b.Notice = noticeText(b.T, done, n)
 	}
 	return b
+}
+
+// noticeText says what the action done (a key of awardNotices) did to n
+// awards or requests.
+func noticeText(t map[string]string, done string, n int) string {
+	return strings.ReplaceAll(t[awardNotices[done]], "{count}", strconv.Itoa(max(n, 1)))
 }
 
 // fieldErrors are a refused form's messages by field name, for the
@@ -263,6 +269,22 @@ func (h *Handler) handleAwardForm(w http.ResponseWriter, r *http.Request) error 
 // scheduleLayout is the value of a datetime-local input, read as UTC.
 const scheduleLayout = "2006-01-02T15:04"
 
+// schedule reads the schedule field of a form, v: zero for none (send
+// now), else a time in the future; a problem goes to errs.
+func (h *Handler) schedule(t map[string]string, errs fieldErrors, v string) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
+	at, err := time.ParseInLocation(scheduleLayout, v, time.UTC)
+	switch {
+	case err != nil:
+		errs.add("scheduled_at", t["awardScheduleInvalid"])
+	case !at.After(h.Clock()):
+		errs.add("scheduled_at", t["awardSchedulePast"])
+	}
+	return at
+}
+
 // handleAwardPost awards the badge class to the learner of the form, at
 // once or at the scheduled time; a refused form comes back with 422, as
 // typed, each message beside its field.
@@ -292,17 +314,7 @@ func (h *Handler) handleAwardPost(w http.ResponseWriter, r *http.Request) error 
 	default:
 		row.Recipient.Email = f.Recipient
 	}
-	var scheduled time.Time
-	if f.ScheduledAt != "" {
-		t, err := time.ParseInLocation(scheduleLayout, f.ScheduledAt, time.UTC)
-		switch {
-		case err != nil:
-			p.Errors.add("scheduled_at", p.T["awardScheduleInvalid"])
-		case !t.After(h.Clock()):
-			p.Errors.add("scheduled_at", p.T["awardSchedulePast"])
-		}
-		scheduled = t
-	}
+	scheduled := h.schedule(p.T, p.Errors, f.ScheduledAt)
 	if len(p.Errors) == 0 {
 		_, err = h.Issuer.DirectAward(r.Context(), p.Actor, p.Class.ID, []issuer.DirectAwardInput{row}, scheduled)
 		if badged.KindOf(err) == badged.Invalid && len(badged.FieldsOf(err)) > 0 {

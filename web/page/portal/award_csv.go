@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -109,17 +108,7 @@ func (h *Handler) handleAwardCSVPost(w http.ResponseWriter, r *http.Request) err
 	}
 	defer r.MultipartForm.RemoveAll()
 	p.ScheduledAt = strings.TrimSpace(r.PostFormValue("scheduled_at"))
-	var scheduled time.Time
-	if p.ScheduledAt != "" {
-		t, err := time.ParseInLocation(scheduleLayout, p.ScheduledAt, time.UTC)
-		switch {
-		case err != nil:
-			p.Errors.add("scheduled_at", p.T["awardScheduleInvalid"])
-		case !t.After(h.Clock()):
-			p.Errors.add("scheduled_at", p.T["awardSchedulePast"])
-		}
-		scheduled = t
-	}
+	scheduled := h.schedule(p.T, p.Errors, p.ScheduledAt)
 	file, _, err := r.FormFile("file")
 	if err != nil {
 		p.Errors.add("file", p.T["awardCSVFileMissing"])

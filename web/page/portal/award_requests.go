@@ -177,7 +177,7 @@ func (h *Handler) handleRequestsPost(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if done > 0 {
-		p.Notice = strings.ReplaceAll(p.T[awardNotices[doneKey]], "{count}", strconv.Itoa(done))
+		p.Notice = noticeText(p.T, doneKey, done)
 	}
 	for _, err := range errs {
 		p.Failures = append(p.Failures, joined(err)...)
