@@ -186,7 +186,7 @@ func TestPortalAwardInBrowser(t *testing.T) {
 		chromedp.SendKeys("#reason", "Awarded in error: the exam was not passed."))
 	step("revoked",
 		chromedp.Click("#revoke-submit"),
-		chromedp.WaitVisible("#learner-reason"))
+		chromedp.WaitVisible(`#award-state[data-state="revoked"]`))
 	if got := text("#learner-reason"); got != "Awarded in error: the exam was not passed." {
 		t.Errorf("the learner's view says %q", got)
 	}

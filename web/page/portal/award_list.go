@@ -96,7 +96,7 @@ func dateTimeText(lang string, t time.Time) string {
 func (h *Handler) awardRow(t map[string]string, lang string, a *issuer.Award, classes map[string]classChoice) awardRow {
 	c := classes[a.BadgeClassID]
 	row := awardRow{ID: a.ID, Recipient: recipientText(a.Recipient), Class: cmp.Or(c.Name, a.BadgeClassID), ClassID: a.BadgeClassID,
-		State: string(a.State), StateText: stateText(t, a.State), Created: dateTimeText(lang, a.Created),
+		State: string(a.State), StateText: stateText(t, a.State), Created: page.DateText(lang, a.Created.Format(time.RFC3339)),
 		Narrative: a.Narrative, Grade: a.Grade, Evidence: a.EvidenceURLs, Reason: cmp.Or(a.RevokeReason, a.DenyReason),
 		MayRevoke: c.MayAward && a.State == issuer.AwardAccepted && a.CredentialID != ""}
 	return row
@@ -321,7 +321,7 @@ func (h *Handler) revokePage(w http.ResponseWriter, r *http.Request) (*revokePag
 	p.A = h.awardRow(p.T, p.Lang, a, map[string]classChoice{a.BadgeClassID: class})
 	p.Title = p.T["awardRevokeTitle"]
 	revoked := *a
-	revoked.State = issuer.AwardRevoked
+	revoked.State, revoked.RevokeReason = issuer.AwardRevoked, p.T["awardRevokeReasonPlaceholder"]
 	p.Preview = learnerViewOf(p.T, p.Lang, &revoked)
 	return p, nil
 }
@@ -345,7 +345,9 @@ func (h *Handler) handleRevokePost(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	p.Reason = strings.TrimSpace(r.PostFormValue("reason"))
-	p.Preview.Reason = p.Reason
+	if p.Reason != "" {
+		p.Preview.Reason = p.Reason
+	}
 	_, err = h.Issuer.RevokeAward(r.Context(), p.Actor, p.A.ID, p.Reason)
 	if fields := badged.FieldsOf(err); badged.KindOf(err) == badged.Invalid && len(fields) > 0 {
 		for _, fe := range fields {
