@@ -8,6 +8,7 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/web/api"
 	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/portal"
 )
 
 // limitBody refuses a request whose declared body exceeds MaxBodyBytes
@@ -70,11 +71,12 @@ func (s *Server) tooLargePage(w http.ResponseWriter, r *http.Request, max int64)
 }
 
 // limitBodyOrUpload is limitBody for every request but an upload (a bulk
-// award file, an image), whose handler bounds the body itself.
+// award file, through the API or the portal, an image), whose handler
+// bounds the body itself.
 func (s *Server) limitBodyOrUpload(next http.Handler) http.Handler {
 	limited := s.limitBody(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if api.IsUpload(r) {
+		if api.IsUpload(r) || portal.IsUpload(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

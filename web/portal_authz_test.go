@@ -7,11 +7,48 @@ import "slices"
 // is the issuer service's to say, as on the API.
 var staff = slices.DeleteFunc(slices.Clone(persons), func(c string) bool { return c == learner })
 
+// staffAwardB and staffReadB are the staff who may award, and read, B:
+// the portal is not for the institution's systems.
+var (
+	staffAwardB = slices.DeleteFunc(slices.Clone(awardB), func(c string) bool { return !slices.Contains(staff, c) })
+	staffReadB  = slices.DeleteFunc(slices.Clone(readB), func(c string) bool { return !slices.Contains(staff, c) })
+)
+
 // portalMatrix is who may call each route of the issuer portal
 // (web/page/portal), and how.
 func portalMatrix() map[string]matrixCase {
 	return map[string]matrixCase{
 		"GET /portal/static/{file}": {everyone, fixed(func(e *env) string { return "/portal/static/portal.css" })},
 		"GET /portal":               {staff, fixed(func(e *env) string { return "/portal" })},
+
+		// Awarding (portal/award*.go): the staff who may award B award it,
+		// decide its requests and revoke; those who may read B see its
+		// awards and jobs. The forms post as a browser does (portalAwardForms).
+		"GET /portal/award": {staff, fixed(func(e *env) string { return "/portal/award" })},
+		"GET /portal/badgeclasses/{badgeClassID}/award": {staffAwardB, fixed(func(e *env) string {
+			e.publishB()
+			return "/portal/badgeclasses/" + e.B.ID + "/award"
+		})},
+		"POST /portal/badgeclasses/{badgeClassID}/award": {staffAwardB, fixed(func(e *env) string {
+			e.publishB()
+			return "/portal/badgeclasses/" + e.B.ID + "/award"
+		})},
+		"GET /portal/badgeclasses/{badgeClassID}/award/csv": {staffAwardB, fixed(func(e *env) string {
+			e.publishB()
+			return "/portal/badgeclasses/" + e.B.ID + "/award/csv"
+		})},
+		"POST /portal/badgeclasses/{badgeClassID}/award/csv": {staffAwardB, fixed(func(e *env) string {
+			e.publishB()
+			return "/portal/badgeclasses/" + e.B.ID + "/award/csv"
+		})},
+		"GET /portal/award/jobs/{jobID}":          {staffReadB, fixed(func(e *env) string { return "/portal/award/jobs/" + e.bulkJob().ID })},
+		"GET /portal/award/jobs/{jobID}/progress": {staffReadB, fixed(func(e *env) string { return "/portal/award/jobs/" + e.bulkJob().ID + "/progress" })},
+		"GET /portal/requests":                    {staffAwardB, fixed(func(e *env) string { return "/portal/requests?badgeclass=" + e.B.ID })},
+		// The request to approve is made in matrixPrepare, with the form.
+		"POST /portal/requests":                {staffAwardB, fixed(func(e *env) string { return "/portal/requests" })},
+		"GET /portal/awards":                   {staffReadB, fixed(func(e *env) string { return "/portal/awards?badgeclass=" + e.B.ID })},
+		"GET /portal/awards/{awardID}":         {staffReadB, fixed(func(e *env) string { return "/portal/awards/" + e.directB().ID })},
+		"GET /portal/awards/{awardID}/revoke":  {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/revoke" })},
+		"POST /portal/awards/{awardID}/revoke": {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/revoke" })},
 	}
 }

@@ -160,7 +160,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.pages.Routes(r)
 	backpack.New(s.pages).Routes(r)
 	catalogue.New(s.pages).Routes(r)
-	portal.New(s.pages, portal.Deps{}).Routes(r)
+	portal.New(s.pages, portal.Deps{Bulk: cfg.Bulk}).Routes(r)
 	s.share = share.New(s.pages)
 	s.share.Routes(r)
 	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,

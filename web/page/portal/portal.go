@@ -24,6 +24,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/request"
@@ -45,7 +46,10 @@ var Text = page.Catalogue(locales)
 var pages = page.Templates(templates, "overview")
 
 // Deps are what the portal uses beyond the site's page layer.
-type Deps struct{}
+type Deps struct {
+	// Bulk runs the CSV awards; without it their pages answer 503.
+	Bulk *bulk.Service
+}
 
 // Handler serves the issuer portal.
 type Handler struct {
@@ -75,6 +79,7 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Route("/portal", func(r chi.Router) {
 		r.Use(h.Session, h.requireStaff)
 		r.Get("/", h.Handle(h.handleOverview))
+		h.awardRoutes(r)
 	})
 }
 
@@ -102,6 +107,9 @@ func (h *Handler) requireStaff(next http.Handler) http.Handler {
 // adds its entry.
 var menu = []struct{ Nav, URL, Key string }{
 	{"overview", "/portal", "navOverview"},
+	{"award", "/portal/award", "awardNavAward"},
+	{"requests", "/portal/requests", "awardNavRequests"},
+	{"awards", "/portal/awards", "awardNavAwards"},
 }
 
 // Base is what every portal page shows around its content: the site's
