@@ -166,4 +166,3 @@ func allEqual(ids []string, want string) bool {
 	}
 	return true
 }
-
