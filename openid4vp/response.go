@@ -71,7 +71,7 @@ func (s *Service) check(ctx context.Context, ref string, t *Transaction, r Respo
 	}
 	if r.Error != "" {
 		// The wallet's error response: recorded, not refused.
-		out.Error, out.Description = r.Error, r.ErrorDescription
+		out.Error, out.Description, out.Declined = r.Error, r.ErrorDescription, true
 		return nil
 	}
 	if r.VPToken == "" {

@@ -26,6 +26,9 @@ type Outcome struct {
 	// the wallet sent (access_denied when the holder declined); empty
 	// when the presentation was accepted. Description says why.
 	Error, Description string
+	// Declined says Error is the wallet's own error response (the holder
+	// declined, or the wallet could not answer), not a refusal.
+	Declined bool
 	// Result is the verifier's result of the presentation
 	// (verifier.Result as JSON), when it was checked.
 	Result json.RawMessage

@@ -31,10 +31,13 @@ import (
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/openid4vp"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
+	webvp "github.com/badged/badged/web/openid4vp"
 	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/ask"
 	"github.com/badged/badged/web/page/backpack"
 	"github.com/badged/badged/web/page/catalogue"
 	"github.com/badged/badged/web/page/portal"
@@ -129,6 +132,12 @@ type API struct {
 	// learner's badge.
 	OpenID4VCI interface{ Routes(chi.Router) }
 	Offers     api.OfferCreator
+	// Optional: the OpenID4VP verifier (its endpoints, the employer's page
+	// and the backpack's answer page), with the names of what credentials
+	// carry and the resolver of request objects' keys.
+	OpenID4VP      *openid4vp.Service
+	CredentialName ask.CredentialNames
+	RequestKeys    openid4vp.KeyResolver
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
 	Throttle Throttle
@@ -166,6 +175,11 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.registerImageRoutes(r)
 	if cfg.OpenID4VCI != nil {
 		cfg.OpenID4VCI.Routes(r)
+	}
+	if cfg.OpenID4VP != nil {
+		(&webvp.Handler{Service: cfg.OpenID4VP, Log: log}).Routes(r)
+		ask.New(s.pages, ask.Deps{Verifier: cfg.OpenID4VP, Catalogue: catalogue.New(s.pages), Names: cfg.CredentialName,
+			Egress: s.Egress, Keys: cfg.RequestKeys}).Routes(r)
 	}
 	if cfg.DevIDP != nil {
 		r.Mount("/devidp", cfg.DevIDP)

@@ -36,13 +36,14 @@ type vpOutcome struct {
 	Received    time.Time       `json:"received"`
 	Error       string          `json:"error,omitempty"`
 	Description string          `json:"description,omitempty"`
+	Declined    bool            `json:"declined,omitempty"`
 	Result      json.RawMessage `json:"result,omitempty"`
 }
 
 func vpTransactionRecordOf(t *openid4vp.Transaction) *vpTransactionRecord {
 	r := &vpTransactionRecord{Format: record.Format, ID: t.ID, Ask: vpAsk(t.Ask), Created: t.Created.UTC(), Expires: t.Expires.UTC()}
 	if o := t.Outcome; o != nil {
-		r.Outcome = &vpOutcome{Received: o.Received.UTC(), Error: o.Error, Description: o.Description, Result: o.Result}
+		r.Outcome = &vpOutcome{Received: o.Received.UTC(), Error: o.Error, Description: o.Description, Declined: o.Declined, Result: o.Result}
 	}
 	return r
 }
@@ -50,7 +51,7 @@ func vpTransactionRecordOf(t *openid4vp.Transaction) *vpTransactionRecord {
 func (r *vpTransactionRecord) domain() *openid4vp.Transaction {
 	t := &openid4vp.Transaction{ID: r.ID, Ask: openid4vp.Ask(r.Ask), Created: r.Created, Expires: r.Expires}
 	if o := r.Outcome; o != nil {
-		t.Outcome = &openid4vp.Outcome{Received: o.Received, Error: o.Error, Description: o.Description, Result: o.Result}
+		t.Outcome = &openid4vp.Outcome{Received: o.Received, Error: o.Error, Description: o.Description, Declined: o.Declined, Result: o.Result}
 	}
 	return t
 }

@@ -24,6 +24,7 @@ type vpOutcome struct {
 	Received    time.Time       `json:"received"`
 	Error       string          `json:"error,omitempty"`
 	Description string          `json:"description,omitempty"`
+	Declined    bool            `json:"declined,omitempty"`
 	Result      json.RawMessage `json:"result,omitempty"`
 }
 
@@ -31,7 +32,7 @@ func vpOutcomeOf(o *openid4vp.Outcome) any {
 	if o == nil {
 		return nil
 	}
-	return vpOutcome{Received: o.Received.UTC(), Error: o.Error, Description: o.Description, Result: o.Result}
+	return vpOutcome{Received: o.Received.UTC(), Error: o.Error, Description: o.Description, Declined: o.Declined, Result: o.Result}
 }
 
 func scanVPTransaction(row pgx.Row) (*openid4vp.Transaction, error) {
@@ -44,7 +45,7 @@ func scanVPTransaction(row pgx.Row) (*openid4vp.Transaction, error) {
 	t.Ask = openid4vp.Ask(ask)
 	t.Created, t.Expires = utc(t.Created), utc(t.Expires)
 	if out != nil {
-		t.Outcome = &openid4vp.Outcome{Received: utc(out.Received), Error: out.Error, Description: out.Description, Result: out.Result}
+		t.Outcome = &openid4vp.Outcome{Received: utc(out.Received), Error: out.Error, Description: out.Description, Declined: out.Declined, Result: out.Result}
 	}
 	return t, nil
 }

@@ -55,7 +55,7 @@ func testVPTransaction(t *testing.T, s openid4vp.Store) {
 	}); err != refuse {
 		t.Errorf("aborted update: %v, want fn's error", err)
 	}
-	out := &openid4vp.Outcome{Received: now, Error: "invalid_request", Description: "why", Result: json.RawMessage(`{"verdict":"invalid"}`)}
+	out := &openid4vp.Outcome{Received: now, Error: "access_denied", Description: "why", Declined: true, Result: json.RawMessage(`{"verdict":"invalid"}`)}
 	if _, err := s.UpdateTransaction(ctx, "t1", func(tr *openid4vp.Transaction) error {
 		if tr.Outcome != nil {
 			t.Errorf("aborted update was stored: %+v", tr.Outcome)
@@ -66,7 +66,7 @@ func testVPTransaction(t *testing.T, s openid4vp.Store) {
 		t.Fatal(err)
 	}
 	got, err = s.Transaction(ctx, "t1")
-	if err != nil || got.Outcome == nil || got.Outcome.Error != out.Error || got.Outcome.Description != out.Description ||
+	if err != nil || got.Outcome == nil || got.Outcome.Error != out.Error || got.Outcome.Description != out.Description || !got.Outcome.Declined ||
 		!got.Outcome.Received.Equal(now) || !jsonEqual(got.Outcome.Result, out.Result) {
 		t.Errorf("outcome %+v, %v; want %+v", got.Outcome, err, out)
 	}
