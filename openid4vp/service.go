@@ -194,3 +194,10 @@ func (o ownKeys) ResolveKey(ctx context.Context, vmURL string) (*did.Key, error)
 	}
 	return doc.Key(vmURL)
 }
+
+// Expired reports whether t may no longer be answered by the service's
+// clock.
+func (s *Service) Expired(t *Transaction) bool { return !s.now().Before(t.Expires) }
+
+// Now is the service's clock, which the backpack also checks requests by.
+func (s *Service) Now() time.Time { return s.now() }

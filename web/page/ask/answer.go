@@ -62,7 +62,7 @@ func (h *Handler) showRequest(r *http.Request, p *answerPage) error {
 	if err != nil {
 		return err
 	}
-	req, err := openid4vp.FetchRequest(r.Context(), h.Egress, h.Keys, p.Link, h.Clock())
+	req, err := openid4vp.FetchRequest(r.Context(), h.Egress, h.Keys, p.Link, h.Verifier.Now())
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (h *Handler) present(r *http.Request, p *answerPage, holdings []string, con
 	if err != nil {
 		return err
 	}
-	req, err := openid4vp.FetchRequest(r.Context(), h.Egress, h.Keys, p.Link, h.Clock())
+	req, err := openid4vp.FetchRequest(r.Context(), h.Egress, h.Keys, p.Link, h.Verifier.Now())
 	if err != nil {
 		return err
 	}

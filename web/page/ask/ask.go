@@ -214,7 +214,7 @@ func (h *Handler) handleView(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case t.Outcome != nil:
 		p.Outcome = h.outcomeView(p.Base, t.Outcome)
-	case !h.Clock().Before(t.Expires):
+	case h.Verifier.Expired(t):
 		p.Expired = true
 	default:
 		p.Waiting = true
@@ -289,5 +289,5 @@ func (h *Handler) handleStatus(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	return json.NewEncoder(w).Encode(map[string]bool{"answered": t.Outcome != nil, "expired": !h.Clock().Before(t.Expires)})
+	return json.NewEncoder(w).Encode(map[string]bool{"answered": t.Outcome != nil, "expired": h.Verifier.Expired(t)})
 }
