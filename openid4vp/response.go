@@ -124,7 +124,7 @@ func judge(ask Ask, res *verifier.Result) *Error {
 		if !ask.Matches(doc) {
 			return fail(CodeInvalidRequest, "credential %d is not what was asked for", i+1)
 		}
-		if ids := subjectIDs(doc); holder == "" || len(ids) == 0 || !allEqual(ids, holder) {
+		if !BoundTo(doc, holder) {
 			return fail(CodeInvalidRequest, "credential %d is not bound to the holder who signed the presentation (%s)", i+1, holder)
 		}
 	}
@@ -146,6 +146,15 @@ func failures(res *verifier.Result) string {
 		}
 	}
 	return strings.Join(msgs, "; ")
+}
+
+// BoundTo reports whether a credential (decoded JSON) is bound to holder:
+// every credentialSubject has an id, and it is holder's DID. A credential
+// whose subject is named otherwise (a hashed e-mail address) is not: a
+// presentation of it proves nothing about who presents it.
+func BoundTo(cred map[string]any, holder string) bool {
+	ids := subjectIDs(cred)
+	return holder != "" && len(ids) > 0 && len(ids) == len(listOf(cred["credentialSubject"])) && allEqual(ids, holder)
 }
 
 func subjectIDs(cred map[string]any) []string {

@@ -364,3 +364,119 @@ func TestOpenID4VP(t *testing.T) {
 		}
 	})
 }
+
+// browse sends a browser's request as who (a "cookie:" session) and
+// returns the status and the page.
+func browse(t *testing.T, s *stack, who, method, path string, form url.Values) (int, *goquery.Document) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, s.url+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept", "text/html")
+	req.Header.Set("Cookie", "badged_session="+strings.TrimPrefix(who, "cookie:"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, doc
+}
+
+// TestOpenID4VPBackpack has a learner answer an employer's request from
+// the backpack: the backpack fetches the request through the egress
+// guard (the test's policy allows this server's loopback address, as an
+// operator would allow a host), shows who asks and the learner's matching
+// credentials, and posts the presentation once the learner consents; the
+// employer's page then shows it valid. Without the allowance the guard
+// refuses the fetch.
+func TestOpenID4VPBackpack(t *testing.T) {
+	var allowed string
+	s := newStack(t, "bolt", func(c *Config) {
+		u, _ := url.Parse(c.BaseURL)
+		allowed = u.Host
+		c.Egress.AllowHosts = append(c.Egress.AllowHosts, u.Host)
+	})
+	learner := s.session("learner-vci", "vci@student.example.nl")
+	// The learner's backpack exists before the award, so that its
+	// credential is issued to the backpack's DID (holder binding).
+	s.call(learner, http.MethodGet, "/api/v1/me/wallet", nil, http.StatusOK, nil)
+	awardID := issuedAward(t, s)
+	path := askAsEmployer(t, s, url.Values{"kind": {"any"}})
+	link, _ := employerPage(t, s, path).Find("#link").Attr("value")
+
+	status, doc := browse(t, s, learner, http.MethodGet, "/backpack/answer?request="+url.QueryEscape(link), nil)
+	holdings := doc.Find(`#answer-form input[name="holding"]`)
+	if status != http.StatusOK || holdings.Length() != 1 || doc.Find("#client-id").Text() != s.app.vp.ClientID() {
+		t.Fatalf("answer page: %d, %d holdings, client %q, error %q", status, holdings.Length(), doc.Find("#client-id").Text(), doc.Find("#error").Text())
+	}
+	holding, _ := holdings.Attr("value")
+
+	t.Run("fail/without consent", func(t *testing.T) {
+		status, doc := browse(t, s, learner, http.MethodPost, "/backpack/answer", url.Values{"request": {link}, "holding": {holding}})
+		if status != http.StatusBadRequest || doc.Find("#error").Length() != 1 || doc.Find("#sent").Length() != 0 {
+			t.Errorf("%d, error %q", status, doc.Find("#error").Text())
+		}
+	})
+	t.Run("fail/not signed in", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodGet, s.url+"/backpack/answer", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%d, want 401", resp.StatusCode)
+		}
+	})
+	t.Run("ok/presented", func(t *testing.T) {
+		status, doc := browse(t, s, learner, http.MethodPost, "/backpack/answer", url.Values{"request": {link}, "holding": {holding}, "consent": {"yes"}})
+		if status != http.StatusOK || doc.Find("#sent").Length() != 1 {
+			u, _ := url.Parse(link)
+			resp, _ := http.Get(strings.Replace(u.Query().Get("request_uri"), s.app.cfg.BaseURL, s.url, 1))
+			b, _ := io.ReadAll(resp.Body)
+			t.Fatalf("%d, error %q; request_uri now %s", status, doc.Find("#error").Text(), b)
+		}
+		if v, _ := employerPage(t, s, path).Find("#outcome").Attr("data-verdict"); v != "valid" {
+			t.Errorf("employer's page: %q, want valid", v)
+		}
+		// The request took its answer: the verifier no longer serves it.
+		status, doc = browse(t, s, learner, http.MethodPost, "/backpack/answer", url.Values{"request": {link}, "holding": {holding}, "consent": {"yes"}})
+		if status == http.StatusOK || doc.Find("#sent").Length() != 0 || !strings.Contains(doc.Find("#error").Text(), "400") {
+			t.Errorf("again: %d, error %q", status, doc.Find("#error").Text())
+		}
+	})
+	t.Run("fail/revoked is not offered", func(t *testing.T) {
+		s.call(s.staff, http.MethodPost, "/api/v1/awards/"+awardID+"/revoke", map[string]string{"reason": "Fraude"}, http.StatusOK, nil)
+		link, _ := employerPage(t, s, askAsEmployer(t, s, url.Values{"kind": {"any"}})).Find("#link").Attr("value")
+		_, doc := browse(t, s, learner, http.MethodGet, "/backpack/answer?request="+url.QueryEscape(link), nil)
+		if n := doc.Find(`#answer-form input[name="holding"]`).Length(); n != 0 || doc.Find("#none").Length() != 1 {
+			t.Errorf("%d holdings offered after revocation", n)
+		}
+	})
+	if allowed == "" {
+		t.Fatal("no base URL host")
+	}
+}
+
+// TestOpenID4VPBackpackEgress checks that the backpack fetches a request
+// only where the egress policy allows: without an allowance, this
+// server's loopback address is refused and the page says so.
+func TestOpenID4VPBackpackEgress(t *testing.T) {
+	s := newStack(t, "bolt")
+	issuedAward(t, s)
+	learner := s.session("learner-vci", "vci@student.example.nl")
+	link, _ := employerPage(t, s, askAsEmployer(t, s, url.Values{"kind": {"any"}})).Find("#link").Attr("value")
+	status, doc := browse(t, s, learner, http.MethodGet, "/backpack/answer?request="+url.QueryEscape(link), nil)
+	if status != http.StatusBadGateway || doc.Find("#error").Length() != 1 || doc.Find("#answer-form").Length() != 0 {
+		t.Errorf("%d, error %q; want 502 and the guard's refusal", status, doc.Find("#error").Text())
+	}
+}

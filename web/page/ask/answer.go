@@ -78,7 +78,8 @@ func (h *Handler) showRequest(r *http.Request, p *answerPage) error {
 	}
 	for _, hd := range all {
 		var doc map[string]any
-		if hd.Format != wallet.FormatJSON || !wallet.Presentable(hd.State) || json.Unmarshal(hd.Credential, &doc) != nil || !q.Matches(doc) {
+		if hd.Format != wallet.FormatJSON || !wallet.Presentable(hd.State) || json.Unmarshal(hd.Credential, &doc) != nil ||
+			!q.Matches(doc) || !openid4vp.BoundTo(doc, l.HolderDID) {
 			continue
 		}
 		p.Holdings = append(p.Holdings, answerHolding{ID: hd.ID, Card: page.Card{ID: hd.ID, Name: hd.Summary.Name,
@@ -131,16 +132,16 @@ func (h *Handler) handleAnswer(w http.ResponseWriter, r *http.Request) error {
 	p.Nav = "answer"
 	p.Title = p.T["answerTitle"]
 	w.Header().Set("Cache-Control", "no-store")
-	err := h.present(r, p, r.PostForm["holding"], r.PostForm.Get("consent") == "yes")
+	posted, err := h.present(r, p, r.PostForm["holding"], r.PostForm.Get("consent") == "yes")
 	if err != nil {
 		p.Error = h.problem(p.T, err)
-		if p.Request == nil {
-			h.Render(w, r, statusOf(err), pages["answer"], p)
-			return nil
-		}
-		// Show the request again, to choose anew.
-		if serr := h.showRequest(r, p); serr != nil {
-			p.Error = h.problem(p.T, serr)
+		if p.Request != nil && !posted {
+			// Show the request again, to choose anew.
+			if serr := h.showRequest(r, p); serr != nil {
+				p.Error = h.problem(p.T, serr)
+			}
+		} else {
+			p.Request = nil
 		}
 		h.Render(w, r, statusOf(err), pages["answer"], p)
 		return nil
@@ -150,31 +151,33 @@ func (h *Handler) handleAnswer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *Handler) present(r *http.Request, p *answerPage, holdings []string, consent bool) error {
+// present signs and posts the presentation; posted says it reached the
+// verifier, which took the request's one answer even when it refused it.
+func (h *Handler) present(r *http.Request, p *answerPage, holdings []string, consent bool) (posted bool, err error) {
 	if len(p.Link) > maxLink {
-		return badged.Errorf(badged.Invalid, "the link is longer than %d bytes", maxLink)
+		return false, badged.Errorf(badged.Invalid, "the link is longer than %d bytes", maxLink)
 	}
 	l, err := h.WalletLearner(r)
 	if err != nil {
-		return err
+		return false, err
 	}
 	req, err := openid4vp.FetchRequest(r.Context(), h.Egress, h.Keys, p.Link, h.Verifier.Now())
 	if err != nil {
-		return err
+		return false, err
 	}
 	p.Request = req
 	switch {
 	case !consent:
-		return badged.Errorf(badged.Invalid, "confirm that you want to show the chosen credentials to this verifier")
+		return false, badged.Errorf(badged.Invalid, "confirm that you want to show the chosen credentials to this verifier")
 	case len(holdings) == 0:
-		return badged.Errorf(badged.Invalid, "choose at least one credential to present")
+		return false, badged.Errorf(badged.Invalid, "choose at least one credential to present")
 	}
 	vp, err := h.Wallet.SignedPresentation(r.Context(), l, wallet.PresentationRequest{HoldingIDs: holdings,
 		Challenge: req.Nonce, Domain: req.ClientID})
 	if err != nil {
-		return err
+		return false, err
 	}
-	return req.Answer(r.Context(), h.Egress, vp)
+	return true, req.Answer(r.Context(), h.Egress, vp)
 }
 
 // problem says err for the page: a protocol error with the verifier's or
