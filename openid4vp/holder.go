@@ -131,6 +131,17 @@ func FetchRequest(ctx context.Context, client *http.Client, keys KeyResolver, li
 		ResponseURI: c.ResponseURI, State: c.State, Nonce: c.Nonce, Query: q, Expires: time.Unix(*c.Exp, 0)}, nil
 }
 
+// Decline tells the verifier the holder declined: the error response
+// access_denied, posted to its response_uri through client. Errors are
+// [Request.Answer]'s.
+func (r *Request) Decline(ctx context.Context, client *http.Client) error {
+	form := url.Values{"error": {CodeAccessDenied}, "error_description": {"the holder declined to present"}}
+	if r.State != "" {
+		form.Set("state", r.State)
+	}
+	return r.post(ctx, client, form)
+}
+
 // Answer posts presentation (an ldp_vp) as the answer to the request's
 // first credential query, to its response_uri, through client (the
 // egress guard). Errors: the egress guard's *badged.Error when the
@@ -145,6 +156,11 @@ func (r *Request) Answer(ctx context.Context, client *http.Client, presentation 
 	if r.State != "" {
 		form.Set("state", r.State)
 	}
+	return r.post(ctx, client, form)
+}
+
+// post form-posts a response to the request's response_uri.
+func (r *Request) post(ctx context.Context, client *http.Client, form url.Values) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.ResponseURI, strings.NewReader(form.Encode()))
 	if err != nil {
 		return fail(CodeInvalidRequest, "the response_uri is not a valid address")

@@ -175,7 +175,7 @@ func (s *Service) Purge(ctx context.Context) (int, error) {
 }
 
 // OwnKeys returns a resolver that reads this verifier's own key from
-// memory and asks next for any other, so that badged's backpack checks
+// memory and asks next (if any) for any other, so that badged's backpack checks
 // badged's requests without fetching its own DID document.
 func (s *Service) OwnKeys(next KeyResolver) KeyResolver { return ownKeys{s, next} }
 
@@ -186,6 +186,9 @@ type ownKeys struct {
 
 func (o ownKeys) ResolveKey(ctx context.Context, vmURL string) (*did.Key, error) {
 	if d, _, _ := strings.Cut(vmURL, "#"); d != o.s.did {
+		if o.next == nil {
+			return nil, badged.Errorf(badged.NotFound, "only this verifier's own key is known")
+		}
 		return o.next.ResolveKey(ctx, vmURL)
 	}
 	doc, err := o.s.DIDDocument()

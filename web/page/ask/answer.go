@@ -24,8 +24,9 @@ type answerPage struct {
 	Request  *openid4vp.Request
 	Asks     []string // what the query asks, in words
 	Holdings []answerHolding
-	// Sent says the presentation was posted and accepted.
-	Sent bool
+	// Sent says the presentation was posted and accepted, or Declined
+	// the refusal to present posted.
+	Sent, Declined bool
 }
 
 type answerHolding struct {
@@ -36,6 +37,9 @@ type answerHolding struct {
 // handleAnswerForm shows the paste form, or, with ?request=<link>, who
 // asks for what and the learner's credentials that match.
 func (h *Handler) handleAnswerForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.WalletLearner(r); err != nil {
+		return err
+	}
 	p := &answerPage{Base: h.base(w, r), Link: strings.TrimSpace(r.URL.Query().Get("request"))}
 	p.Nav = "answer"
 	p.Title = p.T["answerTitle"]
@@ -125,6 +129,9 @@ func asksOf(t map[string]string, q openid4vp.CredentialQuery) []string {
 // again, the presentation signed with the backpack's key for its nonce
 // and client_id, and posted to its response_uri through the egress guard.
 func (h *Handler) handleAnswer(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.WalletLearner(r); err != nil {
+		return err
+	}
 	if err := r.ParseForm(); err != nil {
 		return badged.Errorf(badged.Invalid, "the form could not be read")
 	}
@@ -132,7 +139,13 @@ func (h *Handler) handleAnswer(w http.ResponseWriter, r *http.Request) error {
 	p.Nav = "answer"
 	p.Title = p.T["answerTitle"]
 	w.Header().Set("Cache-Control", "no-store")
-	posted, err := h.present(r, p, r.PostForm["holding"], r.PostForm.Get("consent") == "yes")
+	var posted bool
+	var err error
+	if r.PostForm.Get("decline") == "yes" {
+		posted, err = h.decline(r, p)
+	} else {
+		posted, err = h.present(r, p, r.PostForm["holding"], r.PostForm.Get("consent") == "yes")
+	}
 	if err != nil {
 		p.Error = h.problem(p.T, err)
 		if p.Request != nil && !posted {
@@ -146,7 +159,7 @@ func (h *Handler) handleAnswer(w http.ResponseWriter, r *http.Request) error {
 		h.Render(w, r, statusOf(err), pages["answer"], p)
 		return nil
 	}
-	p.Sent = true
+	p.Sent, p.Declined = true, r.PostForm.Get("decline") == "yes"
 	h.Render(w, r, http.StatusOK, pages["answer"], p)
 	return nil
 }
@@ -178,6 +191,19 @@ func (h *Handler) present(r *http.Request, p *answerPage, holdings []string, con
 		return false, err
 	}
 	return true, req.Answer(r.Context(), h.Egress, vp)
+}
+
+// decline tells the verifier of the link that the learner declined.
+func (h *Handler) decline(r *http.Request, p *answerPage) (posted bool, err error) {
+	if len(p.Link) > maxLink {
+		return false, badged.Errorf(badged.Invalid, "the link is longer than %d bytes", maxLink)
+	}
+	req, err := openid4vp.FetchRequest(r.Context(), h.Egress, h.Keys, p.Link, h.Verifier.Now())
+	if err != nil {
+		return false, err
+	}
+	p.Request = req
+	return true, req.Decline(r.Context(), h.Egress)
 }
 
 // problem says err for the page: a protocol error with the verifier's or
