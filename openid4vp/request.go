@@ -35,7 +35,6 @@ func (s *Service) RequestObject(ctx context.Context, ref string) (string, error)
 	}
 	now := s.now()
 	claims := map[string]any{
-		"iss":             s.ClientID(),
 		"aud":             StaticAudience,
 		"client_id":       s.ClientID(),
 		"response_type":   "vp_token",
