@@ -454,6 +454,17 @@ func TestOpenID4VPBackpack(t *testing.T) {
 			t.Errorf("again: %d, error %q", status, doc.Find("#error").Text())
 		}
 	})
+	t.Run("ok/declined", func(t *testing.T) {
+		path := askAsEmployer(t, s, url.Values{"kind": {"any"}})
+		link, _ := employerPage(t, s, path).Find("#link").Attr("value")
+		status, doc := browse(t, s, learner, http.MethodPost, "/backpack/answer", url.Values{"request": {link}, "decline": {"yes"}})
+		if status != http.StatusOK || doc.Find("#declined").Length() != 1 {
+			t.Fatalf("%d, error %q", status, doc.Find("#error").Text())
+		}
+		if v, _ := employerPage(t, s, path).Find("#outcome").Attr("data-verdict"); v != "declined" {
+			t.Errorf("employer's page: %q, want declined", v)
+		}
+	})
 	t.Run("fail/revoked is not offered", func(t *testing.T) {
 		s.call(s.staff, http.MethodPost, "/api/v1/awards/"+awardID+"/revoke", map[string]string{"reason": "Fraude"}, http.StatusOK, nil)
 		link, _ := employerPage(t, s, askAsEmployer(t, s, url.Values{"kind": {"any"}})).Find("#link").Attr("value")
