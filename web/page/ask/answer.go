@@ -95,13 +95,16 @@ func (h *Handler) showRequest(r *http.Request, p *answerPage) error {
 // asksOf says a credential query in words: the credential types and the
 // claim values it asks for.
 func asksOf(t map[string]string, q openid4vp.CredentialQuery) []string {
-	var out []string
+	var out, sets []string
 	for _, set := range q.Meta.TypeValues {
 		var names []string
 		for _, iri := range set {
 			names = append(names, iri[strings.LastIndexAny(iri, "#/")+1:])
 		}
-		out = append(out, t["asksType"]+" "+strings.Join(names, " + "))
+		sets = append(sets, strings.Join(names, " + "))
+	}
+	if len(sets) > 0 {
+		out = append(out, t["asksType"]+" "+strings.Join(sets, " "+t["asksOr"]+" "))
 	}
 	for _, c := range q.Claims {
 		var path, values []string
