@@ -14,9 +14,13 @@ const (
 	AskIssuer     = "issuer"     // a badge issued by one of the issuers (DIDs) in Values
 )
 
-// CredentialQueryID is the id of the one credential query of badged's
-// DCQL queries: vp_token carries the presentations under it.
-const CredentialQueryID = "openbadge"
+// The ids of the credential queries of badged's DCQL queries, one a
+// format; the wallet answers one of them (credential_sets), and vp_token
+// carries the presentation under its id.
+const (
+	CredentialQueryID    = "openbadge"     // ldp_vc
+	CredentialQueryIDJWT = "openbadge_jwt" // jwt_vc_json
+)
 
 // Formats of credential queries, as OpenID4VP 1.0 Appendix B names them.
 const (
@@ -76,24 +80,31 @@ func (a Ask) claimPath() []any {
 	return nil
 }
 
-// DCQL returns the ask as a DCQL query (OpenID4VP 1.0 section 6): one
-// credential query, id [CredentialQueryID], for an Open Badge as ldp_vc
-// bound to its holder, with the claim values an ask narrows by.
+// DCQL returns the ask as a DCQL query (OpenID4VP 1.0 section 6): an Open
+// Badge bound to its holder, with the claim values an ask narrows by, as
+// ldp_vc ([CredentialQueryID]) or as jwt_vc_json ([CredentialQueryIDJWT]):
+// one credential set whose options are either.
 func (a Ask) DCQL() map[string]any {
-	q := map[string]any{
-		"id":     CredentialQueryID,
-		"format": FormatLDP,
-		"meta":   map[string]any{"type_values": obTypeIRIs},
-		// Holder binding is the default (require_cryptographic_holder_binding true).
-	}
-	if path := a.claimPath(); path != nil {
-		values := make([]any, len(a.Values))
-		for i, v := range a.Values {
-			values[i] = v
+	query := func(id, format string) map[string]any {
+		q := map[string]any{
+			"id":     id,
+			"format": format,
+			"meta":   map[string]any{"type_values": obTypeIRIs},
+			// Holder binding is the default (require_cryptographic_holder_binding true).
 		}
-		q["claims"] = []any{map[string]any{"path": path, "values": values}}
+		if path := a.claimPath(); path != nil {
+			values := make([]any, len(a.Values))
+			for i, v := range a.Values {
+				values[i] = v
+			}
+			q["claims"] = []any{map[string]any{"path": path, "values": values}}
+		}
+		return q
 	}
-	return map[string]any{"credentials": []any{q}}
+	return map[string]any{
+		"credentials":     []any{query(CredentialQueryID, FormatLDP), query(CredentialQueryIDJWT, FormatJWT)},
+		"credential_sets": []any{map[string]any{"options": []any{[]any{CredentialQueryID}, []any{CredentialQueryIDJWT}}}},
+	}
 }
 
 // Matches reports whether a credential (decoded JSON) is what the ask asks
@@ -125,6 +136,17 @@ type ClaimQuery struct {
 	ID     string `json:"id"`
 	Path   []any  `json:"path"`
 	Values []any  `json:"values"`
+}
+
+// ByFormat returns the first credential query for format, and false when
+// there is none.
+func (q *Query) ByFormat(format string) (CredentialQuery, bool) {
+	for _, c := range q.Credentials {
+		if c.Format == format {
+			return c, true
+		}
+	}
+	return CredentialQuery{}, false
 }
 
 // ParseQuery reads a DCQL query (decoded JSON). The error is *Error

@@ -143,12 +143,12 @@ func (r *Request) Decline(ctx context.Context, client *http.Client) error {
 }
 
 // Answer posts presentation (an ldp_vp) as the answer to the request's
-// first credential query, to its response_uri, through client (the
+// credential query queryID, to its response_uri, through client (the
 // egress guard). Errors: the egress guard's *badged.Error when the
 // verifier cannot be reached; *Error with the verifier's error code when
 // it refuses the presentation.
-func (r *Request) Answer(ctx context.Context, client *http.Client, presentation map[string]any) error {
-	token, err := json.Marshal(map[string]any{r.Query.Credentials[0].ID: []any{presentation}})
+func (r *Request) Answer(ctx context.Context, client *http.Client, queryID string, presentation map[string]any) error {
+	token, err := json.Marshal(map[string]any{queryID: []any{presentation}})
 	if err != nil {
 		return fmt.Errorf("encode vp_token: %w", err)
 	}

@@ -24,6 +24,10 @@ import (
 // noVerifier stands for package verifier where no presentation is checked.
 type noVerifier struct{}
 
+func (noVerifier) VerifyPresentationJWT(context.Context, string, verifier.PresentationOptions) *verifier.Result {
+	return &verifier.Result{Verdict: verifier.Invalid}
+}
+
 func (noVerifier) VerifyPresentation(context.Context, map[string]any, verifier.PresentationOptions) *verifier.Result {
 	return &verifier.Result{Verdict: verifier.Invalid}
 }

@@ -20,6 +20,7 @@ const StaticAudience = "https://self-issued.me/v2"
 // checks.
 var vpFormats = map[string]any{
 	FormatLDP: map[string]any{"proof_type_values": []any{"DataIntegrityProof"}, "cryptosuite_values": []any{"eddsa-rdfc-2022"}},
+	FormatJWT: map[string]any{"alg_values": []any{"EdDSA", "ES256"}},
 }
 
 // RequestObject returns the signed request object of ref (JWS compact,

@@ -84,18 +84,30 @@ func (s *Service) check(ctx context.Context, ref string, t *Transaction, r Respo
 	if err := json.Unmarshal([]byte(r.VPToken), &token); err != nil {
 		return &Error{Code: CodeInvalidRequest, Description: "vp_token must be a JSON object of arrays of presentations by credential query id", Err: err}
 	}
-	presented := token[CredentialQueryID]
-	switch {
-	case len(token) != 1 || presented == nil:
-		return fail(CodeInvalidRequest, "vp_token must answer the one credential query, %q", CredentialQueryID)
-	case len(presented) != 1:
-		return fail(CodeInvalidRequest, "vp_token must carry one presentation for %q", CredentialQueryID)
+	if len(token) != 1 {
+		return fail(CodeInvalidRequest, "vp_token must answer one credential query, %q or %q", CredentialQueryID, CredentialQueryIDJWT)
 	}
-	doc, ok := presented[0].(map[string]any)
-	if !ok {
-		return fail(CodeInvalidRequest, "the presentation must be an ldp_vp (a JSON object): the request asked for ldp_vc")
+	opts := verifier.PresentationOptions{Challenge: nonceOf(ref), Domain: s.ClientID()}
+	var res *verifier.Result
+	for id, presented := range token {
+		if len(presented) != 1 {
+			return fail(CodeInvalidRequest, "vp_token must carry one presentation for %q", id)
+		}
+		switch p := presented[0].(type) {
+		case map[string]any:
+			if id != CredentialQueryID {
+				return fail(CodeInvalidRequest, "an ldp_vp answers %q", CredentialQueryID)
+			}
+			res = s.verifier.VerifyPresentation(ctx, p, opts)
+		case string:
+			if id != CredentialQueryIDJWT {
+				return fail(CodeInvalidRequest, "a VP-JWT answers %q", CredentialQueryIDJWT)
+			}
+			res = s.verifier.VerifyPresentationJWT(ctx, p, opts)
+		default:
+			return fail(CodeInvalidRequest, "a presentation is an ldp_vp (a JSON object) or a VP-JWT (a string)")
+		}
 	}
-	res := s.verifier.VerifyPresentation(ctx, doc, verifier.PresentationOptions{Challenge: nonceOf(ref), Domain: s.ClientID()})
 	if b, err := json.Marshal(res); err == nil {
 		out.Result = b
 	}

@@ -32,10 +32,11 @@ const (
 	didSegment   = "openid4vp"
 )
 
-// PresentationVerifier checks a presentation and what it carries;
-// *verifier.Verifier is one.
+// PresentationVerifier checks a presentation, Data Integrity or VP-JWT,
+// and what it carries; *verifier.Verifier is one.
 type PresentationVerifier interface {
 	VerifyPresentation(ctx context.Context, doc map[string]any, o verifier.PresentationOptions) *verifier.Result
+	VerifyPresentationJWT(ctx context.Context, token string, o verifier.PresentationOptions) *verifier.Result
 }
 
 // Service runs badged's verifier side of OpenID4VP.

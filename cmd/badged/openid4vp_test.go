@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	gojose "github.com/go-jose/go-jose/v4"
@@ -38,18 +39,55 @@ type vpRequest struct {
 // Open Badge whose subject is w's did:key.
 func (w *vciWallet) ldpCredential(awardID string) map[string]any {
 	w.t.Helper()
+	return w.takeCredential(awardID, "OpenBadgeCredential_ldp_vc").(map[string]any)
+}
+
+// jwtCredential has w take the award as a VC-JWT, bound as ldpCredential's.
+func (w *vciWallet) jwtCredential(awardID string) string {
+	w.t.Helper()
+	return w.takeCredential(awardID, "OpenBadgeCredential_jwt_vc_json").(string)
+}
+
+// vpJWT signs a VP-JWT of credentials with w's key, for nonce and aud.
+func (w *vciWallet) vpJWT(nonce, aud string, creds ...string) string {
+	w.t.Helper()
+	list := make([]any, len(creds))
+	for i, c := range creds {
+		list[i] = c
+	}
+	signer, err := gojose.NewSigner(gojose.SigningKey{Algorithm: gojose.EdDSA, Key: gojose.JSONWebKey{Key: w.key, KeyID: w.kid}},
+		(&gojose.SignerOptions{}).WithType("JWT"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	now := w.s.clock.Now()
+	claims, _ := json.Marshal(map[string]any{"iss": w.did, "aud": aud, "nonce": nonce, "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(),
+		"vp": map[string]any{"@context": []any{"https://www.w3.org/ns/credentials/v2"}, "type": []any{"VerifiablePresentation"},
+			"holder": w.did, "verifiableCredential": list}})
+	jws, err := signer.Sign(claims)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	out, _ := jws.CompactSerialize()
+	return out
+}
+
+// takeCredential has w take a credential of the award over OpenID4VCI in
+// the configuration config.
+func (w *vciWallet) takeCredential(awardID, config string) any {
+	w.t.Helper()
 	o, err := w.s.app.vci.CreateOffer(context.Background(), awardID, false)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	_, tok := w.token(w.offer(o.URI), "")
 	access, _ := tok["access_token"].(string)
-	status, out := w.credential(access, "OpenBadgeCredential_ldp_vc", w.proof(w.base, w.nonce(), w.s.clock.Now()))
+	status, out := w.credential(access, config, w.proof(w.base, w.nonce(), w.s.clock.Now()))
 	creds, _ := out["credentials"].([]any)
 	if status != http.StatusOK || len(creds) != 1 {
 		w.t.Fatalf("credential: %d %v", status, out)
 	}
-	return creds[0].(map[string]any)["credential"].(map[string]any)
+	return creds[0].(map[string]any)["credential"]
 }
 
 // fetchRequest GETs the request object of an openid4vp:// link, with a
@@ -260,6 +298,33 @@ func TestOpenID4VP(t *testing.T) {
 			if status, out := respond(t, s, r, url.Values{"vp_token": {vpToken(vp)}, "state": {r.State}}); status != http.StatusOK {
 				t.Errorf("%v: %d %v", form, status, out)
 			}
+		}
+	})
+
+	t.Run("ok/jwt_vc_json", func(t *testing.T) {
+		jwtCred := w.jwtCredential(awardID)
+		jwtToken := func(vp string) string {
+			b, _ := json.Marshal(map[string]any{openid4vp.CredentialQueryIDJWT: []any{vp}})
+			return string(b)
+		}
+		path, r := start(t, anyBadge)
+		status, out := respond(t, s, r, url.Values{"vp_token": {jwtToken(w.vpJWT(r.Nonce, r.ClientID, jwtCred))}, "state": {r.State}})
+		if status != http.StatusOK {
+			t.Fatalf("response: %d %v", status, out)
+		}
+		if v, _ := employerPage(t, s, path).Find("#outcome").Attr("data-verdict"); v != "valid" {
+			t.Errorf("page: verdict %q, want valid", v)
+		}
+		for why, vp := range map[string]func(r vpRequest) string{
+			"nonce":     func(r vpRequest) string { return w.vpJWT("another nonce", r.ClientID, jwtCred) },
+			"client_id": func(r vpRequest) string { return w.vpJWT(r.Nonce, "decentralized_identifier:did:web:other.example", jwtCred) },
+		} {
+			path, r := start(t, anyBadge)
+			status, out := respond(t, s, r, url.Values{"vp_token": {jwtToken(vp(r))}, "state": {r.State}})
+			if status != http.StatusBadRequest || out["error"] != openid4vp.CodeInvalidRequest || !strings.Contains(out["error_description"].(string), why) {
+				t.Errorf("%s: %d %v", why, status, out)
+			}
+			refusedOnPage(t, path, why)
 		}
 	})
 

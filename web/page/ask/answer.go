@@ -71,11 +71,12 @@ func (h *Handler) showRequest(r *http.Request, p *answerPage) error {
 		return err
 	}
 	p.Request = req
-	q := req.Query.Credentials[0]
-	p.Asks = asksOf(p.T, q)
-	if q.Format != openid4vp.FormatLDP {
-		return &openid4vp.Error{Code: openid4vp.CodeVPFormats, Description: "the verifier asks for " + q.Format + "; badged's backpack presents ldp_vc"}
+	q, ok := req.Query.ByFormat(openid4vp.FormatLDP)
+	if !ok {
+		p.Asks = asksOf(p.T, req.Query.Credentials[0])
+		return &openid4vp.Error{Code: openid4vp.CodeVPFormats, Description: "the verifier asks for " + req.Query.Credentials[0].Format + "; badged's backpack presents ldp_vc"}
 	}
+	p.Asks = asksOf(p.T, q)
 	all, err := h.Wallet.Holdings(r.Context(), l, wallet.Filter{})
 	if err != nil {
 		return err
@@ -188,12 +189,16 @@ func (h *Handler) present(r *http.Request, p *answerPage, holdings []string, con
 	case len(holdings) == 0:
 		return false, badged.Errorf(badged.Invalid, "choose at least one credential to present")
 	}
+	q, ok := req.Query.ByFormat(openid4vp.FormatLDP)
+	if !ok {
+		return false, &openid4vp.Error{Code: openid4vp.CodeVPFormats, Description: "the verifier does not ask for ldp_vc, which badged's backpack presents"}
+	}
 	vp, err := h.Wallet.SignedPresentation(r.Context(), l, wallet.PresentationRequest{HoldingIDs: holdings,
 		Challenge: req.Nonce, Domain: req.ClientID})
 	if err != nil {
 		return false, err
 	}
-	return true, req.Answer(r.Context(), h.Egress, vp)
+	return true, req.Answer(r.Context(), h.Egress, q.ID, vp)
 }
 
 // decline tells the verifier of the link that the learner declined.
