@@ -316,8 +316,10 @@ func TestOpenID4VP(t *testing.T) {
 			t.Errorf("page: verdict %q, want valid", v)
 		}
 		for why, vp := range map[string]func(r vpRequest) string{
-			"nonce":     func(r vpRequest) string { return w.vpJWT("another nonce", r.ClientID, jwtCred) },
-			"client_id": func(r vpRequest) string { return w.vpJWT(r.Nonce, "decentralized_identifier:did:web:other.example", jwtCred) },
+			"nonce": func(r vpRequest) string { return w.vpJWT("another nonce", r.ClientID, jwtCred) },
+			"client_id": func(r vpRequest) string {
+				return w.vpJWT(r.Nonce, "decentralized_identifier:did:web:other.example", jwtCred)
+			},
 		} {
 			path, r := start(t, anyBadge)
 			status, out := respond(t, s, r, url.Values{"vp_token": {jwtToken(vp(r))}, "state": {r.State}})
