@@ -5,7 +5,6 @@ import (
 	"crypto"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -299,7 +298,7 @@ const (
 // issuer.BadgeClass.
 func (s *Service) achievement(bc *issuer.BadgeClass, lang string, graded bool) *credential.Achievement {
 	a := &credential.Achievement{
-		ID:              s.base + "/badgeclasses/" + url.PathEscape(bc.ID),
+		ID:              s.AchievementID(bc.ID),
 		Type:            credential.Types{credential.TypeAchievement},
 		AchievementType: achievementBadge,
 		Name:            bc.Name.In(lang),

@@ -106,6 +106,12 @@ func (s *Service) IssuerDID(issuerID string) string {
 	return did.WebDID(s.host, append(append([]string(nil), s.path...), "issuers", issuerID)...)
 }
 
+// AchievementID returns the id of a badge class's Achievement in the
+// credentials badged issues: <base>/badgeclasses/<id>.
+func (s *Service) AchievementID(badgeClassID string) string {
+	return s.base + "/badgeclasses/" + url.PathEscape(badgeClassID)
+}
+
 // ContextURL is the URL of badged's v2 context under the base URL, which
 // credentials with badged's extension fields name and the server serves
 // (contexts.BadgedV2).

@@ -46,10 +46,17 @@ func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o Prese
 		v.presentationProof(ctx, doc, proofs[0], holder, o, rep, res)
 	}
 
-	creds := credential.List(doc["verifiableCredential"])
+	v.presentedCredentials(ctx, credential.List(doc["verifiableCredential"]), rep, res)
+	return rep.result(res)
+}
+
+// presentedCredentials verifies the credentials a presentation carries
+// into res.Credentials, and says on the holder check which did not verify
+// (none is checked when there are more than the limit).
+func (v *Verifier) presentedCredentials(ctx context.Context, creds []any, rep *report, res *Result) {
 	if len(creds) > v.limits.Credentials {
 		rep.add(CheckHolder, Fail, fmt.Sprintf("the presentation carries %d credentials; badged verifies at most %d in one presentation, so none was checked", len(creds), v.limits.Credentials))
-		return rep.result(res)
+		return
 	}
 	for i, c := range creds {
 		var r *Result
@@ -77,7 +84,6 @@ func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o Prese
 	if len(res.Credentials) == 0 {
 		rep.add(CheckHolder, Warning, "the presentation carries no credentials")
 	}
-	return rep.result(res)
 }
 
 func (v *Verifier) presentationProof(ctx context.Context, doc, proof map[string]any, holder string, o PresentationOptions, rep *report, res *Result) {

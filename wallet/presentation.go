@@ -41,7 +41,51 @@ func (s *Service) CreatePresentation(ctx context.Context, l issuer.Learner, req 
 	if err := unauthorized(l); err != nil {
 		return nil, err
 	}
+	if req.TTL < 0 || req.TTL > MaxPresentationTTL {
+		return nil, badged.Errorf(badged.Invalid, "a presentation lives at most %d days", int(MaxPresentationTTL.Hours()/24))
+	}
+	id, err := s.newID("vp_")
+	if err != nil {
+		return nil, err
+	}
 	req.Challenge, req.Domain = strings.TrimSpace(req.Challenge), strings.TrimSpace(req.Domain)
+	signed, err := s.signPresentation(ctx, l, req, s.PresentationURL(id))
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(signed)
+	if err != nil {
+		return nil, fmt.Errorf("encode presentation: %w", err)
+	}
+	now := s.timestamp()
+	ttl := req.TTL
+	if ttl == 0 {
+		ttl = s.presTTL
+	}
+	p := &Presentation{ID: id, UserID: l.UserID, HoldingIDs: append([]string(nil), req.HoldingIDs...),
+		Challenge: req.Challenge, Domain: req.Domain, JSON: raw, Created: now, Expires: now.Add(ttl)}
+	if err := s.store.CreatePresentation(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// SignedPresentation returns a verifiable presentation of the learner's
+// chosen holdings for a verifier that asked in person (OpenID4VP: the
+// challenge its nonce, the domain its client_id), signed as
+// [Service.CreatePresentation] signs, without an id and without keeping
+// it. Errors are CreatePresentation's.
+func (s *Service) SignedPresentation(ctx context.Context, l issuer.Learner, req PresentationRequest) (map[string]any, error) {
+	req.Challenge, req.Domain = strings.TrimSpace(req.Challenge), strings.TrimSpace(req.Domain)
+	return s.signPresentation(ctx, l, req, "")
+}
+
+// signPresentation checks req and signs the presentation of its holdings
+// with the learner's wallet key; id, when set, is the presentation's.
+func (s *Service) signPresentation(ctx context.Context, l issuer.Learner, req PresentationRequest, id string) (map[string]any, error) {
+	if err := unauthorized(l); err != nil {
+		return nil, err
+	}
 	switch {
 	case len(req.HoldingIDs) == 0:
 		return nil, badged.Errorf(badged.Invalid, "choose at least one credential to present")
@@ -51,8 +95,6 @@ func (s *Service) CreatePresentation(ctx context.Context, l issuer.Learner, req 
 		return nil, badged.Errorf(badged.Invalid, "the challenge is required: the verifier gives it, so that a presentation cannot be replayed")
 	case len(req.Challenge) > maxChallenge || len(req.Domain) > maxChallenge:
 		return nil, badged.Errorf(badged.Invalid, "the challenge and domain are at most %d bytes", maxChallenge)
-	case req.TTL < 0 || req.TTL > MaxPresentationTTL:
-		return nil, badged.Errorf(badged.Invalid, "a presentation lives at most %d days", int(MaxPresentationTTL.Hours()/24))
 	}
 	var creds []any
 	for _, id := range req.HoldingIDs {
@@ -76,37 +118,19 @@ func (s *Service) CreatePresentation(ctx context.Context, l issuer.Learner, req 
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.newID("vp_")
-	if err != nil {
-		return nil, err
-	}
 	signed, err := SignPresentation(s.proofs, key, PresentationDocument{
-		ID: s.PresentationURL(id), Credentials: creds, Challenge: req.Challenge, Domain: req.Domain, Created: s.now(),
+		ID: id, Credentials: creds, Challenge: req.Challenge, Domain: req.Domain, Created: s.now(),
 	})
 	if err != nil {
 		return nil, badged.Wrap(badged.Internal, err, "the presentation could not be signed")
 	}
-	raw, err := json.Marshal(signed)
-	if err != nil {
-		return nil, fmt.Errorf("encode presentation: %w", err)
-	}
-	now := s.timestamp()
-	ttl := req.TTL
-	if ttl == 0 {
-		ttl = s.presTTL
-	}
-	p := &Presentation{ID: id, UserID: l.UserID, HoldingIDs: append([]string(nil), req.HoldingIDs...),
-		Challenge: req.Challenge, Domain: req.Domain, JSON: raw, Created: now, Expires: now.Add(ttl)}
-	if err := s.store.CreatePresentation(ctx, p); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return signed, nil
 }
 
 // PresentationDocument is what a wallet presentation says besides its
 // holder, who is the signing key's did:key.
 type PresentationDocument struct {
-	ID                string // the presentation's URL
+	ID                string // the presentation's URL; empty for none
 	Credentials       []any  // the credentials, as decoded JSON objects
 	Challenge, Domain string // the verifier's
 	Created           time.Time
@@ -125,10 +149,12 @@ func SignPresentation(proofs *dataintegrity.Suite, key ed25519.PrivateKey, d Pre
 	k := &Key{DID: holder}
 	doc := map[string]any{
 		"@context":             []any{"https://www.w3.org/ns/credentials/v2"},
-		"id":                   d.ID,
 		"type":                 []any{"VerifiablePresentation"},
 		"holder":               holder,
 		"verifiableCredential": d.Credentials,
+	}
+	if d.ID != "" {
+		doc["id"] = d.ID
 	}
 	return proofs.Sign(doc, key, dataintegrity.Options{
 		Cryptosuite: dataintegrity.RDFC, VerificationMethod: k.VerificationMethod(), Created: d.Created,

@@ -28,6 +28,7 @@ import (
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/openid4vci"
+	"github.com/badged/badged/openid4vp"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/render"
@@ -129,6 +130,7 @@ type testStore interface {
 	wallet.Accounts
 	badgeimage.Store
 	openid4vci.Store
+	openid4vp.Store
 }
 
 // newEnv is the env on a fresh bbolt file.

@@ -77,9 +77,13 @@ const (
 func classify(r *http.Request) routeClass {
 	p := r.URL.Path
 	switch {
-	case r.Method == http.MethodPost && (p == "/credentials/verify" || p == "/presentations/verify"):
+	case r.Method == http.MethodPost && (p == "/credentials/verify" || p == "/presentations/verify" ||
+		strings.HasPrefix(p, "/openid4vp/response/")):
+		// A wallet's OpenID4VP answer is a presentation to verify.
 		return classVerify
-	case p == "/verify":
+	case p == "/verify", r.Method == http.MethodPost && (p == "/verify/ask" || p == "/verify/ask/"):
+		// Asking for a badge stores a request: bounded per client as
+		// the verify page is.
 		return classVerifyPage
 	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && isPublicPage(p):
 		return classPage

@@ -64,6 +64,8 @@ func TestRateLimit(t *testing.T) {
 		{"fail/login", http.MethodGet, "/login/nowhere", "", "", "text/html", true},
 		{"fail/openid4vci-token", http.MethodPost, "/openid4vci/token", "grant_type=x", "application/x-www-form-urlencoded", "", false},
 		{"fail/openid4vci-nonce", http.MethodPost, "/openid4vci/nonce", "", "", "", false},
+		{"fail/openid4vp-response", http.MethodPost, "/openid4vp/response/x", "state=x", "application/x-www-form-urlencoded", "", false},
+		{"fail/ask-form", http.MethodPost, "/verify/ask/", "kind=any", "application/x-www-form-urlencoded", "text/html", true},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

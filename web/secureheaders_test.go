@@ -88,6 +88,9 @@ var publicCaching = map[string]struct {
 	"GET /static/verify.css":            {cache: "public, max-age=3600"},
 	"GET /static/backpack.css":          {cache: "public, max-age=3600"},
 	"GET /portal/static/{file}":         {cache: "public, max-age=3600"},
+	// The OpenID4VP verifier's DID document and the employer page's script.
+	"GET /openid4vp/did.json":       {cache: "public, max-age=300"},
+	"GET /verify/ask/static/ask.js": {cache: "public, max-age=3600"},
 	// The badge's own image (or a default one with its name), not the
 	// learner's data; a link preview fetches it.
 	"GET /s/{shareID}/image.png":    {cache: "public, max-age=300"},

@@ -32,11 +32,14 @@ import (
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/openid4vci"
+	"github.com/badged/badged/openid4vp"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
 	webvci "github.com/badged/badged/web/openid4vci"
+	webvp "github.com/badged/badged/web/openid4vp"
 	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/ask"
 	"github.com/badged/badged/web/page/backpack"
 	"github.com/badged/badged/web/page/catalogue"
 	"github.com/badged/badged/web/page/consent"
@@ -133,6 +136,12 @@ type API struct {
 	// endpoints and the consent page of the authorization code flow.
 	VCI       *openid4vci.Service
 	VCIIssuer openid4vci.Issuer
+	// Optional: the OpenID4VP verifier (its endpoints, the employer's page
+	// and the backpack's answer page), with the names of what credentials
+	// carry and the resolver of request objects' keys.
+	OpenID4VP      *openid4vp.Service
+	CredentialName ask.CredentialNames
+	RequestKeys    openid4vp.KeyResolver
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
 	Throttle Throttle
@@ -171,6 +180,11 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	if cfg.VCI != nil && cfg.VCIIssuer != nil {
 		(&webvci.Handler{Service: cfg.VCI, Issuer: cfg.VCIIssuer, Log: log}).Routes(r)
 		consent.New(s.pages, cfg.VCI).Routes(r)
+	}
+	if cfg.OpenID4VP != nil {
+		(&webvp.Handler{Service: cfg.OpenID4VP, Log: log}).Routes(r)
+		ask.New(s.pages, ask.Deps{Verifier: cfg.OpenID4VP, Catalogue: catalogue.New(s.pages), Names: cfg.CredentialName,
+			Egress: s.Egress, Keys: cfg.RequestKeys}).Routes(r)
 	}
 	if cfg.DevIDP != nil {
 		r.Mount("/devidp", cfg.DevIDP)

@@ -29,6 +29,7 @@ import (
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/openid4vci"
+	"github.com/badged/badged/openid4vp"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web"
@@ -65,6 +66,7 @@ type app struct {
 	issuer    *issuer.Service
 	issuance  *issuance.Service
 	vci       *openid4vci.Service // OpenID4VCI offers (badged offer, the tests)
+	vp        *openid4vp.Service  // the OpenID4VP verifier (the tests)
 	auth      *auth.Service
 	deliverer *notify.Deliverer // nil without a Sender
 	worker    *bulk.Worker
@@ -188,6 +190,9 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	changes.SetActors(api.Wallet)
 	a.vci = openid4vci.New(st, base, did.NewResolver(client), openid4vci.WithClock(now))
 	api.VCI, api.VCIIssuer = a.vci, a.issuance
+	if a.vp, err = withOpenID4VP(&api, st, mk, base, a.issuance, client, now); err != nil {
+		return nil, err
+	}
 	a.handler = web.NewServer(version, log, api)
 	return a, nil
 }
@@ -207,6 +212,7 @@ func (a *app) Run(ctx context.Context, l net.Listener) error {
 	var loops sync.WaitGroup
 	loops.Go(func() { processDue(loopCtx, a.issuer, a.cfg.DueInterval, a.now, a.log) })
 	loops.Go(func() { purgeOffers(loopCtx, a.vci, time.Hour, a.log) })
+	loops.Go(func() { purgeTransactions(loopCtx, a.vp, time.Hour, a.log) })
 	if a.deliverer != nil {
 		loops.Go(func() { a.deliverer.Run(loopCtx, cmp.Or(a.cfg.MailInterval, 30*time.Second), a.now) })
 		a.log.Info("delivering mail", "smtp", a.cfg.SMTP)

@@ -75,8 +75,9 @@ type stack struct {
 // (due work, mail delivery, bulk awards), and the tests also drive the due
 // work and delivery themselves at the clock's time. Its base URL is
 // serve's default, http://localhost:PORT of the listener, and it fetches
-// through the egress client serve builds from the configuration.
-func newStack(t *testing.T, kind string) *stack {
+// through the egress client serve builds from the configuration; configure,
+// if any, changes the configuration last (a test's egress allowance).
+func newStack(t *testing.T, kind string, configure ...func(*Config)) *stack {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir = t.TempDir()
@@ -97,6 +98,9 @@ func newStack(t *testing.T, kind string) *stack {
 	}
 	serverURL := "http://" + l.Addr().String()
 	cfg.BaseURL = localBaseURL(l.Addr())
+	for _, c := range configure {
+		c(&cfg)
+	}
 	smtpSrv := newSMTPServer(t)
 	sender, err := notify.NewSMTP(notify.Config{Host: smtpSrv.host, Port: smtpSrv.port, From: "badged <noreply@badges.test>", TLS: notify.TLSNone})
 	if err != nil {

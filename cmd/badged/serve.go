@@ -33,6 +33,7 @@ import (
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/openid4vci"
+	"github.com/badged/badged/openid4vp"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/storage/postgres"
 	"github.com/badged/badged/verifier"
@@ -123,6 +124,7 @@ type store interface {
 	wallet.Accounts
 	badgeimage.Store
 	openid4vci.Store
+	openid4vp.Store
 }
 
 // withLogin adds sign-in to api: with the providers of

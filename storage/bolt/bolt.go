@@ -49,6 +49,7 @@ var allBuckets = [][]byte{
 	bktWalletKeys, bktWalletItems, idxWalletIDs, // wallet.go
 	bktImages,                                             // image.go
 	bktVCIOffers, idxVCICodes, idxVCITokens, bktVCINonces, // openid4vci.go
+	bktVPTransactions, // openid4vp.go
 }
 
 // DB is a bbolt database file.

@@ -430,3 +430,11 @@ func (h *Handler) handleCatalogueRequest(w http.ResponseWriter, r *http.Request)
 	http.Redirect(w, r, "/backpack?done=requested#requests", http.StatusSeeOther)
 	return nil
 }
+
+// Entry is a badge class of the catalogue, with its issuer and institution.
+type Entry = catalogueEntry
+
+// Entries lists the catalogue: the published badge classes of issuers and
+// groups that are not archived (the employer's page of OpenID4VP offers
+// them to ask for).
+func (h *Handler) Entries(ctx context.Context) ([]Entry, error) { return h.catalogueEntries(ctx) }

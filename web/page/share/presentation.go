@@ -1,7 +1,6 @@
 package share
 
 import (
-	"cmp"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/page"
 )
 
@@ -20,20 +18,12 @@ import (
 // challenge and domain it was made for. An expired or unknown
 // presentation is 404 alike.
 
-type presentedCredential struct {
-	T       map[string]string
-	Card    page.Card
-	Meaning page.Meaning
-	V       page.Verdict
-	Results []page.Check
-}
-
 type presentationPage struct {
 	page.Base
 	URL, Holder, Challenge, Domain, Expires string
 	V                                       page.Verdict
 	Results                                 []page.Check
-	Credentials                             []presentedCredential
+	Credentials                             []page.Presented
 }
 
 func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request) error {
@@ -59,23 +49,7 @@ func (h *Handler) HandlePresentationPage(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	p.V, p.Results = page.VerificationOf(p.Checks, res, h.Clock())
-	if res != nil {
-		for _, cr := range res.Credentials {
-			pc := presentedCredential{T: p.T}
-			pc.V, pc.Results = page.VerificationOf(p.Checks, cr, h.Clock())
-			var sum wallet.Summary
-			var raw []byte
-			if cr.Credential != nil {
-				sum = wallet.Summarize(cr.Credential)
-				raw, _ = json.Marshal(cr.Credential)
-			}
-			state := cmp.Or(wallet.StateOf(cr), wallet.StateIssued)
-			pc.Card = page.Card{Name: cmp.Or(sum.Name, p.T["sharedBy"]), Issuer: cmp.Or(sum.IssuerName, sum.IssuerID),
-				Issued: page.DateText(p.Lang, sum.Issued), ValidUntil: page.DateText(p.Lang, sum.ValidUntil), State: state, Image: page.ImageURL(sum)}
-			pc.Meaning = page.MeaningOf(raw, cr, sum)
-			p.Credentials = append(p.Credentials, pc)
-		}
-	}
+	p.Credentials = page.PresentedOf(p.Base, res, h.Clock())
 	w.Header().Set("Cache-Control", "no-store")
 	h.Render(w, r, http.StatusOK, pages["presentation"], p)
 	return nil

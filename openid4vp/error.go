@@ -1,0 +1,35 @@
+package openid4vp
+
+import "fmt"
+
+// Protocol error codes (RFC 6749 section 4.1.2.1, RFC 9101 section 7,
+// OpenID4VP 1.0 section 8.5).
+const (
+	CodeInvalidRequest    = "invalid_request"
+	CodeInvalidRequestURI = "invalid_request_uri"
+	CodeAccessDenied      = "access_denied"
+	CodeVPFormats         = "vp_formats_not_supported"
+	CodeServerError       = "server_error"
+)
+
+// Error is a protocol failure: Code is the error code, Description the
+// human-readable error_description.
+type Error struct {
+	Code        string
+	Description string
+	Err         error // the cause, logged only
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Description, e.Err)
+	}
+	return e.Code + ": " + e.Description
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+func fail(code, format string, args ...any) *Error {
+	return &Error{Code: code, Description: fmt.Sprintf(format, args...)}
+}
