@@ -14,13 +14,11 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -79,65 +77,18 @@ type Entry struct {
 }
 
 // Cursor returns the position of e in the order of [Log.List].
-func (e *Entry) Cursor() Cursor { return Cursor{Time: e.Time, ID: e.ID} }
-
-// Cursor is a position in the trail, which is ordered newest first: by
-// Time descending, then ID descending. The zero cursor is the start.
-type Cursor struct {
-	Time time.Time
-	ID   string
-}
-
-// IsZero reports whether c is the start.
-func (c Cursor) IsZero() bool { return c.ID == "" && c.Time.IsZero() }
-
-// Before reports whether the position (t, id) comes after c, that is,
-// whether it is older.
-func (c Cursor) Before(t time.Time, id string) bool {
-	if c.IsZero() {
-		return true
-	}
-	return t.Before(c.Time) || t.Equal(c.Time) && id < c.ID
-}
-
-// String returns c in an opaque URL-safe form that [ParseCursor] reads;
-// the zero cursor is "".
-func (c Cursor) String() string {
-	if c.IsZero() {
-		return ""
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.Time.UnixNano(), 10) + "." + c.ID))
-}
-
-// ParseCursor reads the form [Cursor.String] writes. It fails with an
-// Invalid *badged.Error for anything else.
-func ParseCursor(s string) (Cursor, error) {
-	if s == "" {
-		return Cursor{}, nil
-	}
-	bad := badged.Errorf(badged.Invalid, "invalid page cursor")
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return Cursor{}, bad
-	}
-	ns, id, ok := strings.Cut(string(b), ".")
-	n, err := strconv.ParseInt(ns, 10, 64)
-	if !ok || err != nil || id == "" {
-		return Cursor{}, bad
-	}
-	return Cursor{Time: time.Unix(0, n).UTC(), ID: id}, nil
-}
+func (e *Entry) Cursor() badged.Cursor { return badged.Cursor{Time: e.Time, ID: e.ID} }
 
 // Query selects entries for [Store.Entries]. Empty fields match all.
 type Query struct {
 	InstitutionID string // required
 	Actor         string
 	Action        string
-	Target        Target    // Kind, ID or both
-	Since         time.Time // inclusive
-	Until         time.Time // exclusive
-	After         Cursor    // skip up to and including this position
-	Limit         int       // 0: no limit
+	Target        Target        // Kind, ID or both
+	Since         time.Time     // inclusive
+	Until         time.Time     // exclusive
+	After         badged.Cursor // skip up to and including this position
+	Limit         int           // 0: no limit
 }
 
 // Match reports whether e is selected by q, cursor and limit aside.
@@ -274,14 +225,14 @@ type Filter struct {
 
 // Page asks for one page of the trail.
 type Page struct {
-	After Cursor // the Next of the previous page; zero for the first
-	Limit int    // 0: a default of 50; at most 1000
+	After badged.Cursor // the Next of the previous page; zero for the first
+	Limit int           // 0: a default of 50; at most 1000
 }
 
 // EntryList is one page of the trail, newest first.
 type EntryList struct {
 	Entries []*Entry
-	Next    Cursor // zero on the last page
+	Next    badged.Cursor // zero on the last page
 }
 
 // List returns a page of institutionID's trail, newest first. It fails

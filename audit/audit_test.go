@@ -111,7 +111,7 @@ func TestListPages(t *testing.T) {
 		if list.Next.IsZero() {
 			break
 		}
-		if p.After, err = audit.ParseCursor(list.Next.String()); err != nil {
+		if p.After, err = badged.ParseCursor(list.Next.String()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -121,7 +121,7 @@ func TestListPages(t *testing.T) {
 	if _, err := l.List(ctx, "", audit.Filter{}, audit.Page{}); badged.KindOf(err) != badged.Invalid {
 		t.Errorf("List without institution: %v", err)
 	}
-	if _, err := audit.ParseCursor("!!"); badged.KindOf(err) != badged.Invalid {
+	if _, err := badged.ParseCursor("!!"); badged.KindOf(err) != badged.Invalid {
 		t.Errorf("ParseCursor: %v", err)
 	}
 }

@@ -309,7 +309,7 @@ func TestOutboxList(t *testing.T) {
 		if list.Next.IsZero() {
 			break
 		}
-		c, err := notify.ParseCursor(list.Next.String())
+		c, err := badged.ParseCursor(list.Next.String())
 		if err != nil {
 			t.Fatal(err)
 		}

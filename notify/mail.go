@@ -2,9 +2,6 @@ package notify
 
 import (
 	"context"
-	"encoding/base64"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/badged/badged"
@@ -45,62 +42,15 @@ type Mail struct {
 }
 
 // Cursor returns the position of m in the order of [Outbox.List].
-func (m *Mail) Cursor() Cursor { return Cursor{Time: m.Created, ID: m.ID} }
-
-// Cursor is a position in a list ordered newest first: by Time descending,
-// then ID descending. The zero cursor is the start.
-type Cursor struct {
-	Time time.Time
-	ID   string
-}
-
-// IsZero reports whether c is the start.
-func (c Cursor) IsZero() bool { return c.ID == "" && c.Time.IsZero() }
-
-// String returns c in an opaque URL-safe form that [ParseCursor] reads;
-// the zero cursor is "".
-func (c Cursor) String() string {
-	if c.IsZero() {
-		return ""
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.Time.UnixNano(), 10) + "." + c.ID))
-}
-
-// ParseCursor reads the form [Cursor.String] writes. It fails with an
-// Invalid *badged.Error for anything else.
-func ParseCursor(s string) (Cursor, error) {
-	if s == "" {
-		return Cursor{}, nil
-	}
-	bad := badged.Errorf(badged.Invalid, "invalid page cursor")
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return Cursor{}, bad
-	}
-	ns, id, ok := strings.Cut(string(b), ".")
-	n, err := strconv.ParseInt(ns, 10, 64)
-	if !ok || err != nil || id == "" {
-		return Cursor{}, bad
-	}
-	return Cursor{Time: time.Unix(0, n).UTC(), ID: id}, nil
-}
-
-// Before reports whether position (t, id) comes after c in newest-first
-// order, that is, whether it is older than c.
-func (c Cursor) Before(t time.Time, id string) bool {
-	if c.IsZero() {
-		return true
-	}
-	return t.Before(c.Time) || t.Equal(c.Time) && id < c.ID
-}
+func (m *Mail) Cursor() badged.Cursor { return badged.Cursor{Time: m.Created, ID: m.ID} }
 
 // MailQuery selects mails for [Store.Mails].
 type MailQuery struct {
-	InstitutionID string // required
-	Status        Status // empty: every status
-	To            string // exact address (compared case-insensitively); empty: all
-	After         Cursor // skip up to and including this position
-	Limit         int    // at most this many; 0: no limit
+	InstitutionID string        // required
+	Status        Status        // empty: every status
+	To            string        // exact address (compared case-insensitively); empty: all
+	After         badged.Cursor // skip up to and including this position
+	Limit         int           // at most this many; 0: no limit
 }
 
 // Store keeps the outbox. Storage adapters implement it; all of them pass

@@ -38,14 +38,14 @@ type Filter struct {
 
 // Page asks for one page of a newest-first list.
 type Page struct {
-	After Cursor // the Next of the previous page; zero for the first
-	Limit int    // 0: a default of 50; at most 1000
+	After badged.Cursor // the Next of the previous page; zero for the first
+	Limit int           // 0: a default of 50; at most 1000
 }
 
 // MailList is one page of the outbox, newest first.
 type MailList struct {
 	Mails []*Mail
-	Next  Cursor // zero on the last page
+	Next  badged.Cursor // zero on the last page
 }
 
 // Outbox renders messages and keeps them in a [Store] until a [Deliverer]

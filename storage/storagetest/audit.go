@@ -145,7 +145,7 @@ func testAuditPaging(t *testing.T, s audit.Store) {
 	}
 	t.Run("ok/after with until", func(t *testing.T) {
 		got, err := s.Entries(ctx, audit.Query{InstitutionID: "i1", Until: t0.Add(2 * time.Second),
-			After: audit.Cursor{Time: t0.Add(4 * time.Second), ID: "e8"}})
+			After: badged.Cursor{Time: t0.Add(4 * time.Second), ID: "e8"}})
 		if err != nil {
 			t.Fatal(err)
 		}

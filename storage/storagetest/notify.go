@@ -173,7 +173,7 @@ func testMailList(t *testing.T, s notify.Store) {
 	}{
 		{"ok/all", notify.MailQuery{InstitutionID: "i1"}, all},
 		{"ok/limit", notify.MailQuery{InstitutionID: "i1", Limit: 2}, all[:2]},
-		{"ok/after", notify.MailQuery{InstitutionID: "i1", After: notify.Cursor{Time: t0.Add(time.Second), ID: "m2"}}, []string{"m1", "m0"}},
+		{"ok/after", notify.MailQuery{InstitutionID: "i1", After: badged.Cursor{Time: t0.Add(time.Second), ID: "m2"}}, []string{"m1", "m0"}},
 		{"ok/status", notify.MailQuery{InstitutionID: "i1", Status: notify.Failed}, []string{"m3"}},
 		{"ok/to", notify.MailQuery{InstitutionID: "i1", To: "M4@example.org"}, []string{"m4"}},
 		{"ok/other institution", notify.MailQuery{InstitutionID: "i2"}, []string{"x"}},

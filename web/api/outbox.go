@@ -77,7 +77,7 @@ func (h *Handler) handleOutbox(w http.ResponseWriter, r *http.Request) error {
 	if p != nil {
 		problems = append(problems, *p)
 	}
-	after, err := notify.ParseCursor(q.Get("cursor"))
+	after, err := badged.ParseCursor(q.Get("cursor"))
 	if err != nil {
 		problems = append(problems, badged.FieldError{Field: "cursor", Message: "not a cursor of this list; start from the first page"})
 	}
