@@ -1,7 +1,6 @@
 package did
 
 import (
-	"container/list"
 	"context"
 	"crypto"
 	"encoding/json"
@@ -10,10 +9,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/cache"
 	"github.com/badged/badged/egress"
 	"github.com/pquerna/cachecontrol/cacheobject"
 )
@@ -70,16 +69,7 @@ type Resolver struct {
 	maxBytes   int64
 	servedAt   map[string]string // host → origin; see WithServedAt
 
-	mu    sync.Mutex
-	byDID map[string]*list.Element // of *cacheEntry
-	lru   *list.List               // most recently used first
-}
-
-type cacheEntry struct {
-	did     string
-	doc     *Document
-	fetched time.Time
-	expires time.Time
+	docs *cache.LRU[string, *Document]
 }
 
 // Option sets an optional parameter of a Resolver.
@@ -132,12 +122,11 @@ func NewResolver(client *http.Client, opts ...Option) *Resolver {
 		ttl:        defaultCacheTTL,
 		maxEntries: defaultCacheSize,
 		maxBytes:   defaultMaxDocument,
-		byDID:      make(map[string]*list.Element),
-		lru:        list.New(),
 	}
 	for _, o := range opts {
 		o(r)
 	}
+	r.docs = cache.New[string, *Document](r.maxEntries)
 	return r
 }
 
@@ -256,41 +245,18 @@ func (r *Resolver) ttlOf(header http.Header) time.Duration {
 // cached returns a copy of the cached document of did if it is still fresh
 // and was fetched no earlier than notBefore.
 func (r *Resolver) cached(did string, notBefore time.Time) (*Document, time.Time, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	el, ok := r.byDID[did]
+	e, ok := r.docs.Get(did, r.now(), notBefore)
 	if !ok {
 		return nil, time.Time{}, false
 	}
-	e := el.Value.(*cacheEntry)
-	if !r.now().Before(e.expires) || e.fetched.Before(notBefore) {
-		r.lru.Remove(el)
-		delete(r.byDID, did)
-		return nil, time.Time{}, false
-	}
-	r.lru.MoveToFront(el)
-	return e.doc.clone(), e.fetched, true
+	return e.Value.clone(), e.Stored, true
 }
 
 // store caches a copy of doc for ttl, evicting the least recently used
 // entries beyond the cache size.
 func (r *Resolver) store(did string, doc *Document, fetched time.Time, ttl time.Duration) {
-	if ttl <= 0 || r.maxEntries <= 0 {
-		return
-	}
-	e := &cacheEntry{did: did, doc: doc.clone(), fetched: fetched, expires: fetched.Add(ttl)}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if el, ok := r.byDID[did]; ok {
-		el.Value = e
-		r.lru.MoveToFront(el)
-		return
-	}
-	r.byDID[did] = r.lru.PushFront(e)
-	for r.lru.Len() > r.maxEntries {
-		last := r.lru.Back()
-		r.lru.Remove(last)
-		delete(r.byDID, last.Value.(*cacheEntry).did)
+	if ttl > 0 {
+		r.docs.Put(did, doc.clone(), fetched, fetched.Add(ttl))
 	}
 }
 

@@ -1,15 +1,14 @@
 package verifier
 
 import (
-	"container/list"
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pquerna/cachecontrol/cacheobject"
 
+	"github.com/badged/badged/cache"
 	"github.com/badged/badged/egress"
 )
 
@@ -32,16 +31,7 @@ type CachingFetcher struct {
 	maxEntries int
 	now        func() time.Time
 
-	mu    sync.Mutex
-	byURL map[string]*list.Element // of *fetched
-	lru   *list.List
-}
-
-type fetched struct {
-	url     string
-	body    []byte
-	fetched time.Time
-	expires time.Time
+	lists *cache.LRU[string, []byte]
 }
 
 // Defaults of a CachingFetcher.
@@ -82,12 +72,11 @@ func NewCachingFetcher(client *http.Client, opts ...CacheOption) *CachingFetcher
 		maxTTL:     DefaultStatusMaxTTL,
 		maxEntries: DefaultStatusEntries,
 		now:        time.Now,
-		byURL:      map[string]*list.Element{},
-		lru:        list.New(),
 	}
 	for _, o := range opts {
 		o(f)
 	}
+	f.lists = cache.New[string, []byte](f.maxEntries)
 	return f
 }
 
@@ -131,35 +120,13 @@ func (f *CachingFetcher) ttlOf(header http.Header) time.Duration {
 }
 
 func (f *CachingFetcher) cached(url string) ([]byte, time.Time, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	el, ok := f.byURL[url]
+	e, ok := f.lists.Get(url, f.now(), time.Time{})
 	if !ok {
 		return nil, time.Time{}, false
 	}
-	e := el.Value.(*fetched)
-	if !f.now().Before(e.expires) {
-		f.lru.Remove(el)
-		delete(f.byURL, url)
-		return nil, time.Time{}, false
-	}
-	f.lru.MoveToFront(el)
-	return append([]byte(nil), e.body...), e.fetched, true
+	return append([]byte(nil), e.Value...), e.Stored, true
 }
 
 func (f *CachingFetcher) store(url string, body []byte, at, expires time.Time) {
-	if f.maxEntries <= 0 {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if el, ok := f.byURL[url]; ok {
-		f.lru.Remove(el)
-	}
-	f.byURL[url] = f.lru.PushFront(&fetched{url: url, body: append([]byte(nil), body...), fetched: at, expires: expires})
-	for f.lru.Len() > f.maxEntries {
-		last := f.lru.Back()
-		f.lru.Remove(last)
-		delete(f.byURL, last.Value.(*fetched).url)
-	}
+	f.lists.Put(url, append([]byte(nil), body...), at, expires)
 }
