@@ -18,15 +18,28 @@ import (
 // localhost (a did:web may not name an IP address), and the egress policy
 // allows that host, as an operator would allow a verifier's host, so that
 // the backpack reaches it.
-func (e *env) enableOpenID4VP() *openid4vp.Service {
+func (e *env) enableOpenID4VP(opts ...openid4vp.Option) *openid4vp.Service {
+	e.t.Helper()
+	return e.enableOpenID4VPAt("", opts...)
+}
+
+// enableOpenID4VPAt is enableOpenID4VP with the base URL http://host: the
+// egress policy connects that host to the test server (ConnectTo) and
+// allows it, so that links and QR codes are the same on every run.
+func (e *env) enableOpenID4VPAt(host string, opts ...openid4vp.Option) *openid4vp.Service {
 	e.t.Helper()
 	u := must(url.Parse(e.ts.URL))
-	base := "http://localhost:" + u.Port()
 	p := egress.DefaultPolicy()
 	if e.policy != nil {
 		p = *e.policy
 	}
-	p.AllowHosts = append(p.AllowHosts, "localhost:"+u.Port())
+	if host == "" {
+		host = "localhost:" + u.Port()
+	} else {
+		p.ConnectTo = map[string]string{host + ":80": u.Host}
+	}
+	base := "http://" + host
+	p.AllowHosts = append(p.AllowHosts, host)
 	client := egress.NewClient(p)
 	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
 	iss := e.public()
@@ -37,7 +50,7 @@ func (e *env) enableOpenID4VP() *openid4vp.Service {
 		if v == nil {
 			v = ServerVerifier(client, iss, e.clock.Now)
 		}
-		vp = must(openid4vp.New(e.db, base, key, v, openid4vp.WithClock(e.clock.Now)))
+		vp = must(openid4vp.New(e.db, base, key, v, append([]openid4vp.Option{openid4vp.WithClock(e.clock.Now)}, opts...)...))
 		a.OpenID4VP, a.CredentialName, a.RequestKeys = vp, iss, vp.OwnKeys(nil)
 	})
 	return vp
