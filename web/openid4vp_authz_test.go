@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/openid4vp"
@@ -107,5 +110,32 @@ func init() {
 		st := must(vp.Start(context.Background(), openid4vp.Ask{Kind: openid4vp.AskAny}))
 		req.Body, req.ContentLength = readCloser(url.Values{"request": {st.URI}, "decline": {"yes"}}.Encode())
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+}
+
+// TestVerifyPageLinksAsk: the verify page links the employer's page where
+// the server has it, and not on a server without OpenID4VP.
+func TestVerifyPageLinksAsk(t *testing.T) {
+	e := newEnv(t)
+	links := func() int {
+		t.Helper()
+		req := e.request(anonymous, http.MethodGet, "/verify?lang=en", nil)
+		req.Header.Set("Accept", "text/html")
+		resp, body := e.send(req)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("verify page: %d", resp.StatusCode)
+		}
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc.Find(`a#ask-wallet[href^="/verify/ask/"]`).Length()
+	}
+	if n := links(); n != 0 {
+		t.Errorf("without OpenID4VP: %d links to /verify/ask", n)
+	}
+	e.enableOpenID4VP()
+	if n := links(); n != 1 {
+		t.Errorf("with OpenID4VP: %d links to /verify/ask, want 1", n)
 	}
 }
