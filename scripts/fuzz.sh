@@ -20,6 +20,7 @@ targets=(
   "./verifier FuzzVerify"
   "./credential/ecdsasd FuzzParseDerived"
   "./openid4vci FuzzHolders"
+  "./openid4vp FuzzParseQuery"
 )
 for t in "${targets[@]}"; do
   set -- $t

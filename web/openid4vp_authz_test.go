@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/badged/badged/egress"
 	"github.com/badged/badged/openid4vp"
@@ -18,15 +21,28 @@ import (
 // localhost (a did:web may not name an IP address), and the egress policy
 // allows that host, as an operator would allow a verifier's host, so that
 // the backpack reaches it.
-func (e *env) enableOpenID4VP() *openid4vp.Service {
+func (e *env) enableOpenID4VP(opts ...openid4vp.Option) *openid4vp.Service {
+	e.t.Helper()
+	return e.enableOpenID4VPAt("", opts...)
+}
+
+// enableOpenID4VPAt is enableOpenID4VP with the base URL http://host: the
+// egress policy connects that host to the test server (ConnectTo) and
+// allows it, so that links and QR codes are the same on every run.
+func (e *env) enableOpenID4VPAt(host string, opts ...openid4vp.Option) *openid4vp.Service {
 	e.t.Helper()
 	u := must(url.Parse(e.ts.URL))
-	base := "http://localhost:" + u.Port()
 	p := egress.DefaultPolicy()
 	if e.policy != nil {
 		p = *e.policy
 	}
-	p.AllowHosts = append(p.AllowHosts, "localhost:"+u.Port())
+	if host == "" {
+		host = "localhost:" + u.Port()
+	} else {
+		p.ConnectTo = map[string]string{host + ":80": u.Host}
+	}
+	base := "http://" + host
+	p.AllowHosts = append(p.AllowHosts, host)
 	client := egress.NewClient(p)
 	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
 	iss := e.public()
@@ -37,7 +53,7 @@ func (e *env) enableOpenID4VP() *openid4vp.Service {
 		if v == nil {
 			v = ServerVerifier(client, iss, e.clock.Now)
 		}
-		vp = must(openid4vp.New(e.db, base, key, v, openid4vp.WithClock(e.clock.Now)))
+		vp = must(openid4vp.New(e.db, base, key, v, append([]openid4vp.Option{openid4vp.WithClock(e.clock.Now)}, opts...)...))
 		a.OpenID4VP, a.CredentialName, a.RequestKeys = vp, iss, vp.OwnKeys(nil)
 	})
 	return vp
@@ -94,5 +110,32 @@ func init() {
 		st := must(vp.Start(context.Background(), openid4vp.Ask{Kind: openid4vp.AskAny}))
 		req.Body, req.ContentLength = readCloser(url.Values{"request": {st.URI}, "decline": {"yes"}}.Encode())
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+}
+
+// TestVerifyPageLinksAsk: the verify page links the employer's page where
+// the server has it, and not on a server without OpenID4VP.
+func TestVerifyPageLinksAsk(t *testing.T) {
+	e := newEnv(t)
+	links := func() int {
+		t.Helper()
+		req := e.request(anonymous, http.MethodGet, "/verify?lang=en", nil)
+		req.Header.Set("Accept", "text/html")
+		resp, body := e.send(req)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("verify page: %d", resp.StatusCode)
+		}
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc.Find(`a#ask-wallet[href^="/verify/ask/"]`).Length()
+	}
+	if n := links(); n != 0 {
+		t.Errorf("without OpenID4VP: %d links to /verify/ask", n)
+	}
+	e.enableOpenID4VP()
+	if n := links(); n != 1 {
+		t.Errorf("with OpenID4VP: %d links to /verify/ask, want 1", n)
 	}
 }

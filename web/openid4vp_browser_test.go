@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/badged/badged/openid4vp"
 )
 
 // TestOpenID4VPInBrowser runs both sides of OpenID4VP in Debian's
@@ -30,7 +33,9 @@ func TestOpenID4VPInBrowser(t *testing.T) {
 	e := newEnv(t)
 	we := e.backpack()
 	a := we.claim(learner)
-	e.enableOpenID4VP()
+	// A fixed verifier host and seeded secrets: the QR code and the
+	// link are the same on every run, and so the screenshots.
+	e.enableOpenID4VPAt("verifier.test", openid4vp.WithRand(rand.NewChaCha8([32]byte{2})))
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
 		chromedp.ExecPath(chromium),

@@ -165,7 +165,9 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.registerPublicRoutes(r)
 	s.api.Routes(r)
 	s.vcapi.Routes(r)
-	s.verifyPage(cfg.Wallet).Routes(r)
+	verifyPage := s.verifyPage(cfg.Wallet)
+	verifyPage.AskWallet = cfg.OpenID4VP != nil
+	verifyPage.Routes(r)
 	s.pages.Routes(r)
 	backpack.New(s.pages).Routes(r)
 	catalogue.New(s.pages).Routes(r)

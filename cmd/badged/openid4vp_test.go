@@ -226,9 +226,16 @@ func askAsEmployer(t *testing.T, s *stack, form url.Values) string {
 // asks on the page, a wallet (the test, with a credential it took over
 // OpenID4VCI) fetches the signed request and answers by direct_post, and
 // the employer's page shows the answer; then each refusal, with the
-// protocol error and the reason on the employer's page.
+// protocol error and the reason on the employer's page. It runs on bbolt
+// and on PostgreSQL (which skips when unreachable, except in CI).
 func TestOpenID4VP(t *testing.T) {
-	s := newStack(t, "bolt")
+	for _, kind := range []string{"bolt", "postgres"} {
+		t.Run(kind, func(t *testing.T) { testOpenID4VP(t, kind) })
+	}
+}
+
+func testOpenID4VP(t *testing.T, kind string) {
+	s := newStack(t, kind)
 	awardID := issuedAward(t, s)
 	w := newVCIWallet(t, s)
 	cred := w.ldpCredential(awardID)

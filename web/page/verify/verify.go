@@ -61,6 +61,9 @@ type Deps struct {
 	// request body.
 	Now     func() time.Time
 	MaxBody func() int64
+	// AskWallet links the employer's page of OpenID4VP (/verify/ask),
+	// where this server has it.
+	AskWallet bool
 }
 
 // Handler serves the verify page.
@@ -92,6 +95,7 @@ type verifyPage struct {
 	Detail     string // egress's or the wallet's message, in English, under "Technical details"
 	RequestID  string // shown with Detail, and logged
 	UploadHelp string // the size limit of an upload
+	AskWallet  bool   // link the employer's page of OpenID4VP
 	Result     *pageResult
 }
 
@@ -267,7 +271,7 @@ func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) newPage(w http.ResponseWriter, r *http.Request) *verifyPage {
 	lang := page.LangOf(w, r)
 	t := page.VerifyText[lang]
-	return &verifyPage{Lang: lang, T: t, UploadHelp: fmt.Sprintf(t["uploadLimit"], page.SizeText(h.MaxBody()))}
+	return &verifyPage{Lang: lang, T: t, UploadHelp: fmt.Sprintf(t["uploadLimit"], page.SizeText(h.MaxBody())), AskWallet: h.AskWallet}
 }
 
 func (h *Handler) renderPage(w http.ResponseWriter, status int, p *verifyPage) {
