@@ -151,6 +151,24 @@ func TestPortalAwardOne(t *testing.T) {
 		}
 	})
 
+	t.Run("ok/scheduled in the browser's time zone", func(t *testing.T) {
+		e.t = t
+		// award.js gives the offset: 10:00 at UTC+01:00 is 09:00 UTC.
+		day := e.clock.Now().AddDate(0, 0, 3).UTC().Format("2006-01-02")
+		resp, doc := e.browse(issAward, "POST", path, url.Values{"id_type": {"email"}, "recipient": {"zoe@example.org"},
+			"scheduled_at": {day + "T10:00"}, "tz_offset": {"60"}}, true)
+		wantPage(t, resp, doc, http.StatusOK)
+		for _, a := range e.awardsOfB() {
+			if a.Recipient.Email == "zoe@example.org" {
+				if got := a.ScheduledFor.UTC().Format("2006-01-02T15:04"); got != day+"T09:00" {
+					t.Errorf("scheduled for %s UTC, want %sT09:00", got, day)
+				}
+				return
+			}
+		}
+		t.Error("no award for zoe")
+	})
+
 	for name, tc := range map[string]struct {
 		edit         func(*issuer.BadgeClass)
 		form         url.Values
