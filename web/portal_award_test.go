@@ -311,6 +311,25 @@ func TestPortalAwardCSV(t *testing.T) {
 		}
 	})
 
+	t.Run("fail/too many rows", func(t *testing.T) {
+		e.t = t
+		// Over the site's body limit, under the file limit: the file
+		// reaches bulk.Parse, which refuses its rows.
+		var file strings.Builder
+		file.WriteString("email;narrative\n")
+		for i := range issuer.MaxDirectAwards + 1 {
+			fmt.Fprintf(&file, "learner%d@example.org;%s\n", i, strings.Repeat("x", 100))
+		}
+		if file.Len() <= DefaultMaxBodyBytes {
+			t.Fatalf("the file is only %d bytes", file.Len())
+		}
+		resp, doc := upload(issAward, file.String(), nil)
+		wantPage(t, resp, doc, http.StatusUnprocessableEntity)
+		if got := doc.Find("#file-error").Text(); !strings.Contains(got, "more than 10000 rows") {
+			t.Errorf("#file-error %q", got)
+		}
+	})
+
 	t.Run("fail/may not award", func(t *testing.T) {
 		e.t = t
 		resp, doc := upload(viewer, "email\nx@example.org\n", nil)
