@@ -30,7 +30,8 @@ var portalAwardForms = map[string]func(e *env) url.Values{
 	"POST /portal/requests": func(e *env) url.Values {
 		return url.Values{"id": {e.requestB().ID}, "action": {"approve"}}
 	},
-	"POST /portal/awards/{awardID}/revoke": func(*env) url.Values { return url.Values{"reason": {"Awarded in error"}} },
+	"POST /portal/awards/{awardID}/revoke":   func(*env) url.Values { return url.Values{"reason": {"Awarded in error"}} },
+	"POST /portal/awards/{awardID}/withdraw": func(*env) url.Values { return url.Values{} },
 }
 
 func init() {
@@ -564,6 +565,33 @@ func TestPortalAwardsAndRevoke(t *testing.T) {
 		resp, doc = e.browse(issAward, "POST", revoke, url.Values{"reason": {"again"}}, false)
 		wantPage(t, resp, doc, http.StatusConflict)
 	})
+}
+
+// TestPortalWithdraw: an unclaimed direct award can be withdrawn from its
+// page by whoever may award its badge class; then the learner sees
+// nothing of it.
+func TestPortalWithdraw(t *testing.T) {
+	e, _ := portalAwardEnv(t)
+	a := e.directB()
+	path := "/portal/awards/" + a.ID
+	_, doc := e.browse(viewer, "GET", path, nil, false)
+	if doc.Find("#withdraw-form").Length() != 0 {
+		t.Error("a viewer is offered to withdraw")
+	}
+	resp, doc := e.browse(viewer, "POST", path+"/withdraw", url.Values{}, false)
+	wantPage(t, resp, doc, http.StatusForbidden)
+	_, doc = e.browse(bcAward, "GET", path, nil, false)
+	if doc.Find("#withdraw-form").Length() != 1 {
+		t.Fatal("no withdraw form for the awarder")
+	}
+	resp, doc = e.browse(bcAward, "POST", path+"/withdraw", url.Values{}, true)
+	wantPage(t, resp, doc, http.StatusOK)
+	if doc.Find("#award-state").AttrOr("data-state", "") != "deleted" || doc.Find("#learner-view[data-where=none]").Length() != 1 ||
+		doc.Find("#withdraw-form").Length() != 0 {
+		t.Errorf("after withdrawing: %q", doc.Find("main").Text())
+	}
+	resp, doc = e.browse(bcAward, "POST", path+"/withdraw", url.Values{}, false)
+	wantPage(t, resp, doc, http.StatusConflict)
 }
 
 // awardsPerPageForTest is one more than a page of the awarded list.

@@ -52,6 +52,7 @@ func (h *Handler) awardRoutes(r chi.Router) {
 	r.Get("/awards/{awardID}", h.Handle(h.handleAwardDetail))
 	r.Get("/awards/{awardID}/revoke", h.Handle(h.handleRevokeForm))
 	r.Post("/awards/{awardID}/revoke", h.Handle(h.handleRevokePost))
+	r.Post("/awards/{awardID}/withdraw", h.Handle(h.handleWithdrawPost))
 }
 
 // IsUpload reports whether r uploads a CSV file of awards through the
@@ -127,7 +128,8 @@ func (h *Handler) mayAward(ctx context.Context, a issuer.Actor, p issuer.Path) (
 // for with ?done= (and ?count=): only these, so that a link cannot put
 // words on the page.
 var awardNotices = map[string]string{"awarded": "awardDoneAwarded", "scheduled": "awardDoneScheduled",
-	"approved": "awardDoneApproved", "denied": "awardDoneDenied", "revoked": "awardDoneRevoked"}
+	"approved": "awardDoneApproved", "denied": "awardDoneDenied", "revoked": "awardDoneRevoked",
+	"withdrawn": "awardDoneWithdrawn"}
 
 // awardBase is base with the notice of ?done= (awardNotices).
 func (h *Handler) awardBase(w http.ResponseWriter, r *http.Request, nav string) Base {
