@@ -107,3 +107,17 @@ func MessageOf(err error) string {
 	}
 	return "internal error"
 }
+
+// MessagesOf returns the [MessageOf] of each error err joins (errors.Join),
+// or of err itself when it joins none.
+func MessagesOf(err error) []string {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []string{MessageOf(err)}
+	}
+	var out []string
+	for _, e := range j.Unwrap() {
+		out = append(out, MessageOf(e))
+	}
+	return out
+}

@@ -1,7 +1,9 @@
 package badged
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -15,5 +17,21 @@ func TestInvalidFields(t *testing.T) {
 	}
 	if f := FieldsOf(Errorf(Invalid, "invalid group: name: required")); f != nil {
 		t.Errorf("fields read from a message: %+v", f)
+	}
+}
+
+func TestMessagesOf(t *testing.T) {
+	for name, tc := range map[string]struct {
+		err  error
+		want []string
+	}{
+		"ok/one":    {Errorf(Conflict, "changed"), []string{"changed"}},
+		"ok/joined": {errors.Join(Errorf(Conflict, "changed"), fmt.Errorf("db: down")), []string{"changed", "internal error"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got := MessagesOf(tc.err); !slices.Equal(got, tc.want) {
+				t.Errorf("MessagesOf = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -45,10 +45,11 @@ func portalMatrix() map[string]matrixCase {
 		"GET /portal/award/jobs/{jobID}/progress": {staffReadB, fixed(func(e *env) string { return "/portal/award/jobs/" + e.bulkJob().ID + "/progress" })},
 		"GET /portal/requests":                    {staffAwardB, fixed(func(e *env) string { return "/portal/requests?badgeclass=" + e.B.ID })},
 		// The request to approve is made in matrixPrepare, with the form.
-		"POST /portal/requests":                {staffAwardB, fixed(func(e *env) string { return "/portal/requests" })},
-		"GET /portal/awards":                   {staffReadB, fixed(func(e *env) string { return "/portal/awards?badgeclass=" + e.B.ID })},
-		"GET /portal/awards/{awardID}":         {staffReadB, fixed(func(e *env) string { return "/portal/awards/" + e.directB().ID })},
-		"GET /portal/awards/{awardID}/revoke":  {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/revoke" })},
-		"POST /portal/awards/{awardID}/revoke": {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/revoke" })},
+		"POST /portal/requests":                  {staffAwardB, fixed(func(e *env) string { return "/portal/requests" })},
+		"GET /portal/awards":                     {staffReadB, fixed(func(e *env) string { return "/portal/awards?badgeclass=" + e.B.ID })},
+		"GET /portal/awards/{awardID}":           {staffReadB, fixed(func(e *env) string { return "/portal/awards/" + e.directB().ID })},
+		"GET /portal/awards/{awardID}/revoke":    {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/revoke" })},
+		"POST /portal/awards/{awardID}/revoke":   {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/revoke" })},
+		"POST /portal/awards/{awardID}/withdraw": {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.directB().ID + "/withdraw" })},
 	}
 }

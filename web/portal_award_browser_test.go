@@ -107,6 +107,9 @@ func TestPortalAwardInBrowser(t *testing.T) {
 		chromedp.SendKeys("#narrative", "Passed the statistics exam with a project on survey data."),
 		chromedp.SendKeys("#evidence", "https://work.example/anna/survey"),
 		chromedp.SendKeys("#grade", "8.5"))
+	if got := text("#scheduled_at-hint"); !strings.Contains(got, "your time zone (UTC") {
+		t.Errorf("award.js did not say the schedule's time zone: %q", got)
+	}
 	step("awarded",
 		chromedp.Click("#award-submit"),
 		chromedp.WaitVisible("#awards"))

@@ -30,7 +30,8 @@ var portalAwardForms = map[string]func(e *env) url.Values{
 	"POST /portal/requests": func(e *env) url.Values {
 		return url.Values{"id": {e.requestB().ID}, "action": {"approve"}}
 	},
-	"POST /portal/awards/{awardID}/revoke": func(*env) url.Values { return url.Values{"reason": {"Awarded in error"}} },
+	"POST /portal/awards/{awardID}/revoke":   func(*env) url.Values { return url.Values{"reason": {"Awarded in error"}} },
+	"POST /portal/awards/{awardID}/withdraw": func(*env) url.Values { return url.Values{} },
 }
 
 func init() {
@@ -149,6 +150,24 @@ func TestPortalAwardOne(t *testing.T) {
 		if doc.Find("#awards tr[data-state=scheduled]").Length() != 1 {
 			t.Errorf("no scheduled award listed: %q", doc.Find("#awards").Text())
 		}
+	})
+
+	t.Run("ok/scheduled in the browser's time zone", func(t *testing.T) {
+		e.t = t
+		// award.js gives the offset: 10:00 at UTC+01:00 is 09:00 UTC.
+		day := e.clock.Now().AddDate(0, 0, 3).UTC().Format("2006-01-02")
+		resp, doc := e.browse(issAward, "POST", path, url.Values{"id_type": {"email"}, "recipient": {"zoe@example.org"},
+			"scheduled_at": {day + "T10:00"}, "tz_offset": {"60"}}, true)
+		wantPage(t, resp, doc, http.StatusOK)
+		for _, a := range e.awardsOfB() {
+			if a.Recipient.Email == "zoe@example.org" {
+				if got := a.ScheduledFor.UTC().Format("2006-01-02T15:04"); got != day+"T09:00" {
+					t.Errorf("scheduled for %s UTC, want %sT09:00", got, day)
+				}
+				return
+			}
+		}
+		t.Error("no award for zoe")
 	})
 
 	for name, tc := range map[string]struct {
@@ -290,6 +309,25 @@ func TestPortalAwardCSV(t *testing.T) {
 		wantPage(t, resp, doc, http.StatusUnprocessableEntity)
 		if doc.Find("#file-error").Length() != 1 {
 			t.Error("no message beside the file input")
+		}
+	})
+
+	t.Run("fail/too many rows", func(t *testing.T) {
+		e.t = t
+		// Over the site's body limit, under the file limit: the file
+		// reaches bulk.Parse, which refuses its rows.
+		var file strings.Builder
+		file.WriteString("email;narrative\n")
+		for i := range issuer.MaxDirectAwards + 1 {
+			fmt.Fprintf(&file, "learner%d@example.org;%s\n", i, strings.Repeat("x", 100))
+		}
+		if file.Len() <= DefaultMaxBodyBytes {
+			t.Fatalf("the file is only %d bytes", file.Len())
+		}
+		resp, doc := upload(issAward, file.String(), nil)
+		wantPage(t, resp, doc, http.StatusUnprocessableEntity)
+		if got := doc.Find("#file-error").Text(); !strings.Contains(got, "more than 10000 rows") {
+			t.Errorf("#file-error %q", got)
 		}
 	})
 
@@ -527,6 +565,33 @@ func TestPortalAwardsAndRevoke(t *testing.T) {
 		resp, doc = e.browse(issAward, "POST", revoke, url.Values{"reason": {"again"}}, false)
 		wantPage(t, resp, doc, http.StatusConflict)
 	})
+}
+
+// TestPortalWithdraw: an unclaimed direct award can be withdrawn from its
+// page by whoever may award its badge class; then the learner sees
+// nothing of it.
+func TestPortalWithdraw(t *testing.T) {
+	e, _ := portalAwardEnv(t)
+	a := e.directB()
+	path := "/portal/awards/" + a.ID
+	_, doc := e.browse(viewer, "GET", path, nil, false)
+	if doc.Find("#withdraw-form").Length() != 0 {
+		t.Error("a viewer is offered to withdraw")
+	}
+	resp, doc := e.browse(viewer, "POST", path+"/withdraw", url.Values{}, false)
+	wantPage(t, resp, doc, http.StatusForbidden)
+	_, doc = e.browse(bcAward, "GET", path, nil, false)
+	if doc.Find("#withdraw-form").Length() != 1 {
+		t.Fatal("no withdraw form for the awarder")
+	}
+	resp, doc = e.browse(bcAward, "POST", path+"/withdraw", url.Values{}, true)
+	wantPage(t, resp, doc, http.StatusOK)
+	if doc.Find("#award-state").AttrOr("data-state", "") != "deleted" || doc.Find("#learner-view[data-where=none]").Length() != 1 ||
+		doc.Find("#withdraw-form").Length() != 0 {
+		t.Errorf("after withdrawing: %q", doc.Find("main").Text())
+	}
+	resp, doc = e.browse(bcAward, "POST", path+"/withdraw", url.Values{}, false)
+	wantPage(t, resp, doc, http.StatusConflict)
 }
 
 // awardsPerPageForTest is one more than a page of the awarded list.

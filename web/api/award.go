@@ -284,25 +284,10 @@ func (h *Handler) handleApproveRequests(w http.ResponseWriter, r *http.Request) 
 		if h.Log != nil {
 			h.Log.Warn("approval: some requests failed", "request_id", request.ID(r.Context()), "err", err)
 		}
-		out.Errors = joinedMessages(err)
+		out.Errors = badged.MessagesOf(err)
 	}
 	render.JSON(w, http.StatusOK, out)
 	return nil
-}
-
-// joinedMessages returns the user-facing message of each error err joins.
-func joinedMessages(err error) []string {
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
-	}
-	out := make([]string, 0, len(errs))
-	for _, e := range errs {
-		out = append(out, badged.MessageOf(e))
-	}
-	return out
 }
 
 type reasonJSON struct {

@@ -52,6 +52,7 @@ func (h *Handler) awardRoutes(r chi.Router) {
 	r.Get("/awards/{awardID}", h.Handle(h.handleAwardDetail))
 	r.Get("/awards/{awardID}/revoke", h.Handle(h.handleRevokeForm))
 	r.Post("/awards/{awardID}/revoke", h.Handle(h.handleRevokePost))
+	r.Post("/awards/{awardID}/withdraw", h.Handle(h.handleWithdrawPost))
 }
 
 // IsUpload reports whether r uploads a CSV file of awards through the
@@ -127,7 +128,8 @@ func (h *Handler) mayAward(ctx context.Context, a issuer.Actor, p issuer.Path) (
 // for with ?done= (and ?count=): only these, so that a link cannot put
 // words on the page.
 var awardNotices = map[string]string{"awarded": "awardDoneAwarded", "scheduled": "awardDoneScheduled",
-	"approved": "awardDoneApproved", "denied": "awardDoneDenied", "revoked": "awardDoneRevoked"}
+	"approved": "awardDoneApproved", "denied": "awardDoneDenied", "revoked": "awardDoneRevoked",
+	"withdrawn": "awardDoneWithdrawn"}
 
 // awardBase is base with the notice of ?done= (awardNotices).
 func (h *Handler) awardBase(w http.ResponseWriter, r *http.Request, nav string) Base {
@@ -223,8 +225,6 @@ type awardFormPage struct {
 	Class  badgeClassView
 	Form   awardForm
 	Errors fieldErrors
-	// MinSchedule is the earliest schedule the date-time input offers.
-	MinSchedule string
 }
 
 // awardTarget reads the badge class of the request's URL when the person
@@ -251,7 +251,7 @@ func (h *Handler) awardFormPage(w http.ResponseWriter, r *http.Request) (*awardF
 	}
 	p.Class = c
 	p.Title = fmt.Sprintf(p.T["awardFormTitle"], c.Name)
-	p.MinSchedule = h.Clock().UTC().Format(scheduleLayout)
+	p.Scripts = []string{"/portal/static/award.js"}
 	return p, nil
 }
 
@@ -269,13 +269,19 @@ func (h *Handler) handleAwardForm(w http.ResponseWriter, r *http.Request) error 
 // scheduleLayout is the value of a datetime-local input, read as UTC.
 const scheduleLayout = "2006-01-02T15:04"
 
-// schedule reads the schedule field of a form, v: zero for none (send
-// now), else a time in the future; a problem goes to errs.
-func (h *Handler) schedule(t map[string]string, errs fieldErrors, v string) time.Time {
+// schedule reads the schedule fields of a form: v, a date and time
+// (empty: send now) in the browser's time zone, offset minutes east of
+// UTC as award.js gives it, else (no script) in UTC. A problem goes to
+// errs.
+func (h *Handler) schedule(t map[string]string, errs fieldErrors, v, offset string) time.Time {
 	if v == "" {
 		return time.Time{}
 	}
-	at, err := time.ParseInLocation(scheduleLayout, v, time.UTC)
+	zone := time.UTC
+	if m, err := strconv.Atoi(offset); err == nil && m >= -14*60 && m <= 14*60 {
+		zone = time.FixedZone("", m*60)
+	}
+	at, err := time.ParseInLocation(scheduleLayout, v, zone)
 	switch {
 	case err != nil:
 		errs.add("scheduled_at", t["awardScheduleInvalid"])
@@ -314,7 +320,7 @@ func (h *Handler) handleAwardPost(w http.ResponseWriter, r *http.Request) error 
 	default:
 		row.Recipient.Email = f.Recipient
 	}
-	scheduled := h.schedule(p.T, p.Errors, f.ScheduledAt)
+	scheduled := h.schedule(p.T, p.Errors, f.ScheduledAt, r.PostFormValue("tz_offset"))
 	if len(p.Errors) == 0 {
 		_, err = h.Issuer.DirectAward(r.Context(), p.Actor, p.Class.ID, []issuer.DirectAwardInput{row}, scheduled)
 		if badged.KindOf(err) == badged.Invalid && len(badged.FieldsOf(err)) > 0 {

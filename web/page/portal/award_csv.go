@@ -32,9 +32,8 @@ type csvPage struct {
 	ScheduledAt string
 	Errors      fieldErrors
 	// Report is the problems of a refused file, by row.
-	Report      bulk.Report
-	Jobs        []jobLine
-	MinSchedule string
+	Report bulk.Report
+	Jobs   []jobLine
 }
 
 func (h *Handler) bulkService() error {
@@ -55,7 +54,7 @@ func (h *Handler) csvPage(w http.ResponseWriter, r *http.Request) (*csvPage, err
 	}
 	p.Class = c
 	p.Title = p.T["awardCSVTitle"] + ": " + c.Name
-	p.MinSchedule = h.Clock().UTC().Format(scheduleLayout)
+	p.Scripts = []string{"/portal/static/award.js"}
 	jobs, err := h.Bulk.Jobs(r.Context(), p.Actor, c.ID)
 	if err != nil {
 		return nil, err
@@ -108,7 +107,7 @@ func (h *Handler) handleAwardCSVPost(w http.ResponseWriter, r *http.Request) err
 	}
 	defer r.MultipartForm.RemoveAll()
 	p.ScheduledAt = strings.TrimSpace(r.PostFormValue("scheduled_at"))
-	scheduled := h.schedule(p.T, p.Errors, p.ScheduledAt)
+	scheduled := h.schedule(p.T, p.Errors, p.ScheduledAt, r.PostFormValue("tz_offset"))
 	file, _, err := r.FormFile("file")
 	if err != nil {
 		p.Errors.add("file", p.T["awardCSVFileMissing"])

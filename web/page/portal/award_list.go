@@ -14,6 +14,7 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/request"
 )
 
 // awardsPerPage is how many awards a page of a list shows.
@@ -211,6 +212,9 @@ type awardDetailPage struct {
 	Dates     []dateLine
 	Learner   learnerView
 	MayRevoke bool
+	// MayWithdraw says the person may withdraw the award: a direct award
+	// not claimed yet, of a badge class they may award.
+	MayWithdraw bool
 }
 
 type dateLine struct{ Label, Value string }
@@ -268,6 +272,7 @@ func (h *Handler) handleAwardDetail(w http.ResponseWriter, r *http.Request) erro
 	}
 	p.Award, p.A = a, h.awardRow(p.T, p.Lang, a, map[string]classChoice{a.BadgeClassID: class})
 	p.MayRevoke = p.A.MayRevoke
+	p.MayWithdraw = may && a.Kind == issuer.KindDirect && (a.State == issuer.AwardSent || a.State == issuer.AwardScheduled)
 	p.Kind = p.T["awardKind_"+string(a.Kind)]
 	p.Title = p.A.Class + " · " + p.A.Recipient
 	for _, d := range []struct {
@@ -361,5 +366,16 @@ func (h *Handler) handleRevokePost(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	page.SeeOther(w, r, "/portal/awards/"+url.PathEscape(p.A.ID), "revoked")
+	return nil
+}
+
+// handleWithdrawPost withdraws a direct award the learner has not claimed
+// yet (issuer.Service.DeleteDirectAward): a typo in an address, say.
+func (h *Handler) handleWithdrawPost(w http.ResponseWriter, r *http.Request) error {
+	id := chi.URLParam(r, "awardID")
+	if _, err := h.Issuer.DeleteDirectAward(r.Context(), request.Actor(r), id); err != nil {
+		return err
+	}
+	page.SeeOther(w, r, "/portal/awards/"+url.PathEscape(id), "withdrawn")
 	return nil
 }

@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -180,22 +179,11 @@ func (h *Handler) handleRequestsPost(w http.ResponseWriter, r *http.Request) err
 		p.Notice = noticeText(p.T, doneKey, done)
 	}
 	for _, err := range errs {
-		p.Failures = append(p.Failures, joined(err)...)
+		for _, m := range badged.MessagesOf(err) {
+			p.Failures = append(p.Failures, page.Sentence(m))
+		}
 	}
 	p.Error = p.T["awardRequestsSomeFailed"]
 	h.Render(w, r, http.StatusOK, awardPages["award_requests"], p)
 	return nil
-}
-
-// joined returns the message of each error err joins, for people.
-func joined(err error) []string {
-	var j interface{ Unwrap() []error }
-	if errors.As(err, &j) {
-		var out []string
-		for _, e := range j.Unwrap() {
-			out = append(out, page.Sentence(badged.MessageOf(e)))
-		}
-		return out
-	}
-	return []string{page.Sentence(badged.MessageOf(err))}
 }
