@@ -51,5 +51,6 @@ func portalMatrix() map[string]matrixCase {
 		"GET /portal/awards/{awardID}/revoke":    {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/revoke" })},
 		"POST /portal/awards/{awardID}/revoke":   {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/revoke" })},
 		"POST /portal/awards/{awardID}/withdraw": {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.directB().ID + "/withdraw" })},
+		"POST /portal/awards/{awardID}/offer":    {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/offer" })},
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/web/page/portal"
 )
 
@@ -31,6 +32,7 @@ var portalAwardForms = map[string]func(e *env) url.Values{
 		return url.Values{"id": {e.requestB().ID}, "action": {"approve"}}
 	},
 	"POST /portal/awards/{awardID}/revoke":   func(*env) url.Values { return url.Values{"reason": {"Awarded in error"}} },
+	"POST /portal/awards/{awardID}/offer":    func(*env) url.Values { return url.Values{} },
 	"POST /portal/awards/{awardID}/withdraw": func(*env) url.Values { return url.Values{} },
 }
 
@@ -635,4 +637,35 @@ func TestPortalAwardWords(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPortalAwardOffer: on an issued award's page, staff who may award it
+// offer the credential to the learner's wallet and see the QR code, link
+// and transaction code; a viewer is not offered it, and an award without
+// a credential is refused.
+func TestPortalAwardOffer(t *testing.T) {
+	e, _ := portalAwardEnv(t)
+	e.enableIssuance()
+	e.wallet()
+	accepted := e.acceptedB()
+	resp, doc := e.browse(issAward, "GET", "/portal/awards/"+accepted.ID, nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if doc.Find("#offer-form").Length() != 1 {
+		t.Fatal("no offer form on an issued award's page")
+	}
+	resp, doc = e.browse(issAward, "POST", "/portal/awards/"+accepted.ID+"/offer", url.Values{}, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	link, _ := doc.Find("#wallet-link").Attr("href")
+	if !strings.HasPrefix(link, "openid-credential-offer://") || len(strings.TrimSpace(doc.Find("#wallet-tx-code").Text())) != openid4vci.TxCodeLength ||
+		!strings.Contains(resp.Header.Get("Cache-Control"), "no-store") {
+		t.Errorf("offer: link %q, code %q", link, doc.Find("#wallet-tx-code").Text())
+	}
+	resp, doc = e.browse(viewer, "GET", "/portal/awards/"+accepted.ID, nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if doc.Find("#offer-form").Length() != 0 {
+		t.Error("a viewer is offered to send the credential to a wallet")
+	}
+	direct := e.directB()
+	resp, doc = e.browse(issAward, "POST", "/portal/awards/"+direct.ID+"/offer", url.Values{}, false)
+	wantPage(t, resp, doc, http.StatusConflict)
 }

@@ -71,6 +71,23 @@ type Deps struct {
 	Offers OfferCreator
 }
 
+// WalletOffer is an OpenID4VCI offer of a badge shown on a page, for the
+// learner's wallet app: a QR code to scan, the link for a wallet on the
+// same device and the transaction code to type (the layout's
+// "walletOffer" block shows it).
+type WalletOffer struct {
+	URI     template.URL // openid-credential-offer://…
+	QR      string
+	TxCode  string
+	Minutes int // how long it works
+}
+
+// WalletOfferOf is o as shown at now.
+func WalletOfferOf(o *openid4vci.NewOffer, now time.Time) *WalletOffer {
+	return &WalletOffer{URI: template.URL(o.URI), QR: openid4vci.PathOffers + o.Ref + "/qr.png", TxCode: o.TxCode,
+		Minutes: int(o.Offer.Expires.Sub(now).Round(time.Minute).Minutes())}
+}
+
 // OfferCreator creates OpenID4VCI credential offers for awards;
 // *openid4vci.Service is one.
 type OfferCreator interface {

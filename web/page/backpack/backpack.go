@@ -24,7 +24,6 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
-	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
@@ -363,19 +362,9 @@ type credentialPage struct {
 	// ToWallet says the badge can be sent to the learner's own wallet
 	// (OpenID4VCI); Offer is the offer just made for it.
 	ToWallet  bool
-	Offer     *walletOfferView
+	Offer     *page.WalletOffer
 	Challenge string
 	Domain    string
-}
-
-// walletOfferView is an OpenID4VCI offer of the badge, for the learner's
-// wallet app: a QR code to scan, the link for a wallet on this device, and
-// the transaction code to type in.
-type walletOfferView struct {
-	URI     template.URL // openid-credential-offer://…
-	QR      string
-	TxCode  string
-	Minutes int // how long it works
 }
 
 type presentationPageView struct {
@@ -432,8 +421,7 @@ func (h *Handler) handleWalletOfferForm(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	p.Offer = &walletOfferView{URI: template.URL(o.URI), QR: openid4vci.PathOffers + o.Ref + "/qr.png", TxCode: o.TxCode,
-		Minutes: int(o.Offer.Expires.Sub(h.Clock()).Round(time.Minute).Minutes())}
+	p.Offer = page.WalletOfferOf(o, h.Clock())
 	w.Header().Set("Cache-Control", "no-store")
 	h.Render(w, r, http.StatusOK, backpackPages["backpack_credential"], p)
 	return nil

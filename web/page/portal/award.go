@@ -53,6 +53,7 @@ func (h *Handler) awardRoutes(r chi.Router) {
 	r.Get("/awards/{awardID}/revoke", h.Handle(h.handleRevokeForm))
 	r.Post("/awards/{awardID}/revoke", h.Handle(h.handleRevokePost))
 	r.Post("/awards/{awardID}/withdraw", h.Handle(h.handleWithdrawPost))
+	r.Post("/awards/{awardID}/offer", h.Handle(h.handleAwardOffer))
 }
 
 // IsUpload reports whether r uploads a CSV file of awards through the

@@ -215,6 +215,10 @@ type awardDetailPage struct {
 	// MayWithdraw says the person may withdraw the award: a direct award
 	// not claimed yet, of a badge class they may award.
 	MayWithdraw bool
+	// MayOffer says the person may offer the issued credential to the
+	// learner's wallet (OpenID4VCI); Offer is the offer just made.
+	MayOffer bool
+	Offer    *page.WalletOffer
 }
 
 type dateLine struct{ Label, Value string }
@@ -257,14 +261,49 @@ func learnerViewOf(t map[string]string, lang string, a *issuer.Award) learnerVie
 // handleAwardDetail shows one award as staff see it and as the learner
 // sees it.
 func (h *Handler) handleAwardDetail(w http.ResponseWriter, r *http.Request) error {
-	p := awardDetailPage{Base: h.awardBase(w, r, "awards")}
-	a, err := h.Issuer.Award(r.Context(), p.Actor, chi.URLParam(r, "awardID"))
+	p, err := h.awardDetail(w, r)
 	if err != nil {
 		return err
 	}
-	may, err := h.mayAward(r.Context(), p.Actor, a.Path())
+	h.Render(w, r, http.StatusOK, awardPages["award_detail"], p)
+	return nil
+}
+
+// handleAwardOffer offers the award's issued credential to the learner's
+// wallet, for staff who may award it (at a desk, say): the award's page
+// with the offer's QR code, link and transaction code, shown once.
+func (h *Handler) handleAwardOffer(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.awardDetail(w, r)
 	if err != nil {
 		return err
+	}
+	if h.Offers == nil {
+		return badged.Errorf(badged.Unavailable, "sending badges to wallets is not available on this server")
+	}
+	a, err := h.Issuer.OfferableAward(r.Context(), p.Actor, p.Award.ID)
+	if err != nil {
+		return err
+	}
+	o, err := h.Offers.CreateOffer(r.Context(), a.ID, true)
+	if err != nil {
+		return err
+	}
+	p.Offer = page.WalletOfferOf(o, h.Clock())
+	w.Header().Set("Cache-Control", "no-store")
+	h.Render(w, r, http.StatusOK, awardPages["award_detail"], p)
+	return nil
+}
+
+// awardDetail reads the award of the request's URL for its page.
+func (h *Handler) awardDetail(w http.ResponseWriter, r *http.Request) (*awardDetailPage, error) {
+	p := &awardDetailPage{Base: h.awardBase(w, r, "awards")}
+	a, err := h.Issuer.Award(r.Context(), p.Actor, chi.URLParam(r, "awardID"))
+	if err != nil {
+		return nil, err
+	}
+	may, err := h.mayAward(r.Context(), p.Actor, a.Path())
+	if err != nil {
+		return nil, err
 	}
 	class := classChoice{ID: a.BadgeClassID, MayAward: may}
 	if bc, err := h.Issuer.BadgeClass(r.Context(), p.Actor, a.BadgeClassID); err == nil {
@@ -286,8 +325,8 @@ func (h *Handler) handleAwardDetail(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	p.Learner = learnerViewOf(p.T, p.Lang, a)
-	h.Render(w, r, http.StatusOK, awardPages["award_detail"], p)
-	return nil
+	p.MayOffer = may && h.Offers != nil && a.State == issuer.AwardAccepted && a.CredentialID != ""
+	return p, nil
 }
 
 // ---- revocation
