@@ -583,6 +583,16 @@ func (s *Service) MayUpdateBadgeClass(ctx context.Context, a Actor, id string) e
 	return s.authorize(ctx, a, ActionUpdate, bc.Path())
 }
 
+// MayCreateBadgeClass reports, as an error, whether a may create badge
+// classes under issuer issuerID.
+func (s *Service) MayCreateBadgeClass(ctx context.Context, a Actor, issuerID string) error {
+	p, err := s.path(ctx, LevelIssuer, issuerID)
+	if err != nil {
+		return err
+	}
+	return s.authorize(ctx, a, ActionCreate, p)
+}
+
 // MayAward returns nil when a may award, and so change the status of the
 // credentials, of issuer issuerID. The error is NotFound for an unknown
 // issuer, Unauthorized without a user and Forbidden otherwise.

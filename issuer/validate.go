@@ -244,6 +244,20 @@ func hours(p *problems, field string, h *int) {
 	}
 }
 
+// Problems lists what is wrong with bc's fields, as saving it would
+// refuse them (for a form that found other problems first and shows all).
+func (bc *BadgeClass) Problems() []badged.FieldError {
+	c := *bc
+	normalBadgeClass(&c)
+	return badged.FieldsOf(validateBadgeClass(&c))
+}
+
+// PublishProblems lists what keeps bc from being published, field by
+// field (none when it can be), for a page to explain before publishing.
+func (bc *BadgeClass) PublishProblems() []badged.FieldError {
+	return badged.FieldsOf(validatePublishable(bc))
+}
+
 // validatePublishable checks what a badge class needs before it can be
 // awarded, as edubadges requires it: a language and criteria always, a
 // learning outcome and an EQF or NLQF level for microcredentials, with a

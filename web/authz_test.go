@@ -359,6 +359,9 @@ func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
 	for k, v := range portalMatrix() {
 		m[k] = v
 	}
+	for k, v := range badgeClassMatrix() {
+		m[k] = v
+	}
 	for k, v := range vpMatrix(e.enableOpenID4VP()) {
 		m[k] = v
 	}

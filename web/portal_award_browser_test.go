@@ -183,6 +183,9 @@ func TestPortalAwardInBrowser(t *testing.T) {
 		chromedp.WaitVisible("#awards-filter"),
 		chromedp.SetValue("#state", string(issuer.AwardAccepted)),
 		chromedp.Click("#filter-submit"),
+		// The filtered page (its select says so in the markup), not the
+		// one before it, which lists the award too.
+		chromedp.WaitReady(`#state option[value="`+string(issuer.AwardAccepted)+`"][selected]`),
 		chromedp.WaitVisible(`tr[data-award="`+req.ID+`"] a.award-revoke`),
 		chromedp.Click(`tr[data-award="`+req.ID+`"] a.award-revoke`),
 		chromedp.WaitVisible("#revoke-form"),

@@ -80,6 +80,7 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Use(h.Session, h.requireStaff)
 		r.Get("/", h.Handle(h.handleOverview))
 		h.awardRoutes(r)
+		h.badgeClassRoutes(r)
 	})
 }
 
@@ -143,6 +144,7 @@ type treeBadgeClass struct {
 type treeIssuer struct {
 	ID, Name     string
 	Archived     bool
+	MayCreate    bool // the person may create badge classes here
 	BadgeClasses []treeBadgeClass
 }
 
@@ -218,7 +220,8 @@ func (h *Handler) tree(ctx context.Context, a issuer.Actor, institutionID, lang 
 	for _, g := range t.Groups {
 		tg := treeGroup{ID: g.ID, Name: g.Name.In(lang), Archived: g.Archived}
 		for _, is := range g.Issuers {
-			ts := treeIssuer{ID: is.ID, Name: is.Name.In(lang), Archived: is.Archived}
+			ts := treeIssuer{ID: is.ID, Name: is.Name.In(lang), Archived: is.Archived,
+				MayCreate: !is.Archived && h.Issuer.MayCreateBadgeClass(ctx, a, is.ID) == nil}
 			for _, bc := range is.BadgeClasses {
 				ts.BadgeClasses = append(ts.BadgeClasses, treeBadgeClass{ID: bc.ID, Name: bc.Name.In(lang),
 					State: string(bc.State), Microcredential: bc.Microcredential})

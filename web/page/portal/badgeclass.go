@@ -1,0 +1,498 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/badged/badged"
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/request"
+)
+
+// The badge class's page and its editor: every field of issuer.BadgeClass,
+// the bilingual ones with Dutch and English side by side, refusals beside
+// their fields with the input kept, and what a microcredential still needs
+// before it can be published.
+
+var badgeClassPages = page.Templates(templates, "badgeclass_page", "badgeclass_edit")
+
+func (h *Handler) badgeClassRoutes(r chi.Router) {
+	r.Get("/issuers/{issuerID}/badgeclasses/new", h.Handle(h.handleNewBadgeClass))
+	r.Post("/issuers/{issuerID}/badgeclasses", h.Handle(h.handleCreateBadgeClass))
+	r.Get("/badgeclasses/{badgeClassID}", h.Handle(h.handleBadgeClass))
+	r.Get("/badgeclasses/{badgeClassID}/edit", h.Handle(h.handleEditBadgeClass))
+	r.Post("/badgeclasses/{badgeClassID}/edit", h.Handle(h.handleUpdateBadgeClass))
+	r.Post("/badgeclasses/{badgeClassID}/publish", h.Handle(h.handlePublishBadgeClass))
+	r.Post("/badgeclasses/{badgeClassID}/archive", h.Handle(h.handleArchiveBadgeClass))
+}
+
+// maxAlignmentRows is how many alignment rows the editor offers.
+const maxAlignmentRows = 3
+
+// formField is one input of the editor, as the template draws it.
+type formField struct {
+	ID                      string // of its input (a bilingual field's inputs: ID-nl, ID-en)
+	Name, Label, Help, Kind string // Kind: text, textarea, number, url, select, checkbox, bilingual
+	Value                   string
+	NL, EN                  string // a bilingual field's values
+	Error                   string // the refusal of this field (of either language, for bilingual ones)
+	Options                 []option
+	Required                bool
+}
+
+type option struct{ Value, Text string }
+
+type formSection struct {
+	ID, Title string
+	Fields    []formField
+}
+
+type badgeClassEditPage struct {
+	Base
+	Action, Cancel string
+	IssuerName     string
+	Version        int64
+	Sections       []formSection
+	Errors         []fieldProblem // every refusal, linking to its field
+}
+
+// fieldProblem is a refusal in the list at the top of a refused form.
+type fieldProblem struct{ Field, Label, Message string }
+
+type badgeClassPage struct {
+	Base
+	BC              *issuer.BadgeClass
+	Name            string
+	Issuer          string
+	Sections        []formSection // the fields, read-only
+	MayEdit         bool
+	MayAward        bool
+	Problems        []fieldProblem // what keeps a draft from being published
+	Microcredential bool
+}
+
+// formOf lays out bc's fields in the editor's sections, with the refusals
+// errs by field name (a bilingual field's nl and en errors shown at it).
+func formOf(t map[string]string, bc *issuer.BadgeClass, raw url.Values, errs map[string]string) []formSection {
+	val := func(name, v string) string {
+		if raw != nil {
+			return raw.Get(name)
+		}
+		return v
+	}
+	bi := func(name string, text issuer.Text, long bool, required bool) formField {
+		f := formField{ID: inputID(name), Name: name, Label: t["bc_"+name], Help: t["bc_"+name+"_help"], Kind: "bilingual",
+			NL: val(name+".nl", text.NL), EN: val(name+".en", text.EN), Required: required}
+		f.Error = strings.Join(nonEmpty(errs[name], errs[name+".nl"], errs[name+".en"]), "; ")
+		if long {
+			f.Kind = "bilingual-long"
+		}
+		return f
+	}
+	field := func(name, kind, v string) formField {
+		return formField{ID: inputID(name), Name: name, Label: t["bc_"+name], Help: t["bc_"+name+"_help"], Kind: kind, Value: val(name, v), Error: errs[name]}
+	}
+	check := func(name string, v bool) formField {
+		f := field(name, "checkbox", "")
+		if raw != nil {
+			f.Value = raw.Get(name)
+		} else if v {
+			f.Value = "on"
+		}
+		return f
+	}
+	tri := func(name string, v *bool) formField {
+		f := field(name, "select", triValue(v))
+		f.Options = []option{{"", t["bc_unknown"]}, {"yes", t["bc_yes"]}, {"no", t["bc_no"]}}
+		return f
+	}
+	lang := field("language", "select", bc.Language)
+	lang.Options = []option{{"", t["bc_choose"]}, {"nl", "Nederlands"}, {"en", "English"}}
+	nlqf := field("nlqfLevel", "select", string(bc.NLQFLevel))
+	nlqf.Options = []option{{"", t["bc_none"]}, {"entry-1", "1 (entree)"}, {"entry-2", "2 (entree)"}, {"entry-3", "3 (entree)"}}
+	eqf := field("eqfLevel", "select", intText(bc.EQFLevel))
+	eqf.Options = []option{{"", t["bc_none"]}}
+	for l := 1; l <= 8; l++ {
+		eqf.Options = append(eqf.Options, option{strconv.Itoa(l), strconv.Itoa(l)})
+		nlqf.Options = append(nlqf.Options, option{strconv.Itoa(l), strconv.Itoa(l)})
+	}
+	part := field("participation", "select", bc.Participation)
+	part.Options = []option{{"", t["bc_unknown"]}, {issuer.ParticipationOnline, t["bc_online"]},
+		{issuer.ParticipationOnsite, t["bc_onsite"]}, {issuer.ParticipationBlended, t["bc_blended"]}}
+	name := bi("name", bc.Name, false, true)
+	secs := []formSection{
+		{ID: "basics", Title: t["bc_sectionBasics"], Fields: []formField{name, bi("description", bc.Description, true, false), lang,
+			field("criteria.narrative", "textarea", bc.Criteria.Narrative), field("criteria.url", "url", bc.Criteria.URL),
+			field("tags", "text", strings.Join(bc.Tags, ", "))}},
+		{ID: "study", Title: t["bc_sectionStudy"], Fields: []formField{check("microcredential", bc.Microcredential),
+			field("learningOutcome", "textarea", bc.LearningOutcome), field("ectsCredits", "number", floatText(bc.ECTSCredits)),
+			field("studyLoad", "number", intText(bc.StudyLoad)), field("timeInvestment", "number", intText(bc.TimeInvestment)),
+			eqf, nlqf, field("educationProgramIdentifier", "text", bc.EducationProgramIdentifier), part, tri("stackable", bc.Stackable)}},
+		{ID: "assessment", Title: t["bc_sectionAssessment"], Fields: []formField{field("assessmentType", "text", bc.AssessmentType),
+			tri("assessmentSupervised", bc.AssessmentSupervised), tri("assessmentIdentityVerified", bc.AssessmentIdentityVerified),
+			field("qualityAssurance.name", "text", bc.QualityAssurance.Name), field("qualityAssurance.url", "url", bc.QualityAssurance.URL),
+			field("qualityAssurance.description", "textarea", bc.QualityAssurance.Description)}},
+		{ID: "awarding", Title: t["bc_sectionAwarding"], Fields: []formField{check("narrativeRequired", bc.NarrativeRequired),
+			check("evidenceRequired", bc.EvidenceRequired), check("gradeAchievedRequired", bc.GradeAchievedRequired),
+			field("expiryDays", "number", strconv.Itoa(bc.ExpiryDays))}},
+	}
+	align := formSection{ID: "alignments", Title: t["bc_sectionAlignments"]}
+	for i := range maxAlignmentRows {
+		var a issuer.Alignment
+		if i < len(bc.Alignments) {
+			a = bc.Alignments[i]
+		}
+		prefix := fmt.Sprintf("alignments[%d].", i)
+		for _, f := range []struct{ name, kind, v string }{{"targetName", "text", a.TargetName}, {"targetUrl", "url", a.TargetURL},
+			{"targetFramework", "text", a.TargetFramework}, {"targetCode", "text", a.TargetCode}} {
+			ff := formField{ID: inputID(prefix + f.name), Name: prefix + f.name, Label: fmt.Sprintf("%s %d: %s", t["bc_alignment"], i+1, t["bc_"+f.name]),
+				Kind: f.kind, Value: val(prefix+f.name, f.v), Error: errs[prefix+f.name]}
+			align.Fields = append(align.Fields, ff)
+		}
+	}
+	return append(secs, align)
+}
+
+func nonEmpty(xs ...string) []string {
+	var out []string
+	for _, x := range xs {
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func triValue(v *bool) string {
+	switch {
+	case v == nil:
+		return ""
+	case *v:
+		return "yes"
+	}
+	return "no"
+}
+
+func intText(v *int) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.Itoa(*v)
+}
+
+func floatText(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+// badgeClassOf reads the editor's form into bc (whose ID, issuer and
+// version the caller sets); a value that is not even of its kind (a word
+// where a number goes) is a refusal of its own, beside its field.
+func badgeClassOf(t map[string]string, f url.Values) (bc issuer.BadgeClass, errs []badged.FieldError) {
+	num := func(name string) *float64 {
+		v := strings.TrimSpace(f.Get(name))
+		if v == "" {
+			return nil
+		}
+		n, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", "."), 64)
+		if err != nil {
+			errs = append(errs, badged.FieldError{Field: name, Message: t["bc_notNumber"]})
+			return nil
+		}
+		return &n
+	}
+	whole := func(name string) *int {
+		n := num(name)
+		if n == nil {
+			return nil
+		}
+		if *n != float64(int(*n)) {
+			errs = append(errs, badged.FieldError{Field: name, Message: t["bc_notWhole"]})
+			return nil
+		}
+		i := int(*n)
+		return &i
+	}
+	tri := func(name string) *bool {
+		switch f.Get(name) {
+		case "yes":
+			b := true
+			return &b
+		case "no":
+			b := false
+			return &b
+		}
+		return nil
+	}
+	bc = issuer.BadgeClass{
+		Name:                       issuer.Text{NL: f.Get("name.nl"), EN: f.Get("name.en")},
+		Description:                issuer.Text{NL: f.Get("description.nl"), EN: f.Get("description.en")},
+		Criteria:                   issuer.Criteria{URL: strings.TrimSpace(f.Get("criteria.url")), Narrative: f.Get("criteria.narrative")},
+		Language:                   f.Get("language"),
+		LearningOutcome:            f.Get("learningOutcome"),
+		ECTSCredits:                num("ectsCredits"),
+		StudyLoad:                  whole("studyLoad"),
+		TimeInvestment:             whole("timeInvestment"),
+		EQFLevel:                   whole("eqfLevel"),
+		NLQFLevel:                  issuer.NLQF(f.Get("nlqfLevel")),
+		EducationProgramIdentifier: strings.TrimSpace(f.Get("educationProgramIdentifier")),
+		AssessmentType:             f.Get("assessmentType"),
+		AssessmentSupervised:       tri("assessmentSupervised"),
+		AssessmentIdentityVerified: tri("assessmentIdentityVerified"),
+		QualityAssurance: issuer.QualityAssurance{Name: f.Get("qualityAssurance.name"), URL: strings.TrimSpace(f.Get("qualityAssurance.url")),
+			Description: f.Get("qualityAssurance.description")},
+		Stackable:             tri("stackable"),
+		Participation:         f.Get("participation"),
+		GradeAchievedRequired: f.Get("gradeAchievedRequired") == "on",
+		EvidenceRequired:      f.Get("evidenceRequired") == "on",
+		NarrativeRequired:     f.Get("narrativeRequired") == "on",
+		Microcredential:       f.Get("microcredential") == "on",
+	}
+	if d := whole("expiryDays"); d != nil {
+		bc.ExpiryDays = *d
+	}
+	defer func() {
+		if len(errs) > 0 { // the rest of the form's refusals too, all at once
+			errs = append(errs, bc.Problems()...)
+		}
+	}()
+	for tag := range strings.SplitSeq(f.Get("tags"), ",") {
+		if tag = strings.TrimSpace(tag); tag != "" {
+			bc.Tags = append(bc.Tags, tag)
+		}
+	}
+	for i := range maxAlignmentRows {
+		prefix := fmt.Sprintf("alignments[%d].", i)
+		a := issuer.Alignment{TargetName: strings.TrimSpace(f.Get(prefix + "targetName")), TargetURL: strings.TrimSpace(f.Get(prefix + "targetUrl")),
+			TargetFramework: strings.TrimSpace(f.Get(prefix + "targetFramework")), TargetCode: strings.TrimSpace(f.Get(prefix + "targetCode"))}
+		if a != (issuer.Alignment{}) {
+			bc.Alignments = append(bc.Alignments, a)
+		}
+	}
+	return bc, errs
+}
+
+var alignmentField = regexp.MustCompile(`^alignments\[(\d+)\]\.(\w+)$`)
+
+// problemsOf are the refusals as the form lists them, each linked to its
+// field, and by field name for the fields themselves.
+func problemsOf(t map[string]string, errs []badged.FieldError) ([]fieldProblem, map[string]string) {
+	var list []fieldProblem
+	byField := map[string]string{}
+	for _, e := range errs {
+		field := e.Field
+		base, _, _ := strings.Cut(field, ".")
+		label := cmpOr(t["bc_"+field], t["bc_"+base], field)
+		if m := alignmentField.FindStringSubmatch(field); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			label = fmt.Sprintf("%s %d: %s", t["bc_alignment"], n+1, t["bc_"+m[2]])
+		}
+		msg := page.Sentence(e.Message)
+		if byField[field] != "" {
+			byField[field] += " " + msg
+		} else {
+			byField[field] = msg
+		}
+		list = append(list, fieldProblem{Field: fieldID(field), Label: label, Message: msg})
+	}
+	return list, byField
+}
+
+func cmpOr(xs ...string) string {
+	for _, x := range xs {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// inputID is the HTML id of a field's input.
+func inputID(name string) string {
+	return "f-" + strings.NewReplacer(".", "-", "[", "-", "]", "").Replace(name)
+}
+
+// fieldID is the id a refusal of field links to: a bilingual field's
+// Dutch input.
+func fieldID(field string) string {
+	switch field {
+	case "name", "description":
+		return inputID(field) + "-nl"
+	}
+	if base, lang, ok := strings.Cut(field, "."); ok && (base == "name" || base == "description") {
+		return inputID(base) + "-" + lang
+	}
+	return inputID(field)
+}
+
+func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, bc *issuer.BadgeClass, raw url.Values, errs []badged.FieldError) *badgeClassEditPage {
+	p := &badgeClassEditPage{Base: h.base(w, r, "overview")}
+	var byField map[string]string
+	p.Errors, byField = problemsOf(p.T, errs)
+	p.Sections = formOf(p.T, bc, raw, byField)
+	return p
+}
+
+func (h *Handler) handleNewBadgeClass(w http.ResponseWriter, r *http.Request) error {
+	is, err := h.Issuer.Issuer(r.Context(), actorOf(r), chi.URLParam(r, "issuerID"))
+	if err != nil {
+		return err
+	}
+	if err := h.Issuer.MayCreateBadgeClass(r.Context(), actorOf(r), is.ID); err != nil {
+		return err
+	}
+	p := h.editPage(w, r, &issuer.BadgeClass{Language: issuer.LangNL}, nil, nil)
+	p.Title, p.IssuerName = p.T["bc_newTitle"], is.Name.In(p.Lang)
+	p.Action, p.Cancel = "/portal/issuers/"+is.ID+"/badgeclasses", "/portal"
+	h.Render(w, r, http.StatusOK, badgeClassPages["badgeclass_edit"], p)
+	return nil
+}
+
+func (h *Handler) handleCreateBadgeClass(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badged.Errorf(badged.Invalid, "the form cannot be read")
+	}
+	is, err := h.Issuer.Issuer(r.Context(), actorOf(r), chi.URLParam(r, "issuerID"))
+	if err != nil {
+		return err
+	}
+	t := Text[page.LangOf(w, r)]
+	bc, errs := badgeClassOf(t, r.PostForm)
+	bc.IssuerID = is.ID
+	var created *issuer.BadgeClass
+	if len(errs) == 0 {
+		created, err = h.Issuer.CreateBadgeClass(r.Context(), actorOf(r), bc)
+		if errs = badged.FieldsOf(err); err != nil && len(errs) == 0 {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		p := h.editPage(w, r, &bc, r.PostForm, errs)
+		p.Title, p.IssuerName = p.T["bc_newTitle"], is.Name.In(p.Lang)
+		p.Action, p.Cancel = "/portal/issuers/"+is.ID+"/badgeclasses", "/portal"
+		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["badgeclass_edit"], p)
+		return nil
+	}
+	page.SeeOther(w, r, "/portal/badgeclasses/"+created.ID, "")
+	return nil
+}
+
+func (h *Handler) handleEditBadgeClass(w http.ResponseWriter, r *http.Request) error {
+	bc, err := h.Issuer.BadgeClass(r.Context(), actorOf(r), chi.URLParam(r, "badgeClassID"))
+	if err != nil {
+		return err
+	}
+	if err := h.Issuer.MayUpdateBadgeClass(r.Context(), actorOf(r), bc.ID); err != nil {
+		return err
+	}
+	p := h.editPage(w, r, bc, nil, nil)
+	p.Title, p.Version = p.T["bc_editTitle"]+": "+bc.Name.In(p.Lang), bc.Version
+	p.Action, p.Cancel = "/portal/badgeclasses/"+bc.ID+"/edit", "/portal/badgeclasses/"+bc.ID
+	h.Render(w, r, http.StatusOK, badgeClassPages["badgeclass_edit"], p)
+	return nil
+}
+
+func (h *Handler) handleUpdateBadgeClass(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badged.Errorf(badged.Invalid, "the form cannot be read")
+	}
+	old, err := h.Issuer.BadgeClass(r.Context(), actorOf(r), chi.URLParam(r, "badgeClassID"))
+	if err != nil {
+		return err
+	}
+	t := Text[page.LangOf(w, r)]
+	bc, errs := badgeClassOf(t, r.PostForm)
+	bc.ID, bc.IssuerID, bc.ImageURL = old.ID, old.IssuerID, old.ImageURL
+	bc.Version, _ = strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+	if len(errs) == 0 {
+		_, err = h.Issuer.UpdateBadgeClass(r.Context(), actorOf(r), bc)
+		if errs = badged.FieldsOf(err); err != nil && len(errs) == 0 {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		p := h.editPage(w, r, &bc, r.PostForm, errs)
+		p.Title, p.Version = p.T["bc_editTitle"]+": "+old.Name.In(p.Lang), bc.Version
+		p.Action, p.Cancel = "/portal/badgeclasses/"+old.ID+"/edit", "/portal/badgeclasses/"+old.ID
+		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["badgeclass_edit"], p)
+		return nil
+	}
+	page.SeeOther(w, r, "/portal/badgeclasses/"+old.ID, "saved")
+	return nil
+}
+
+// handleBadgeClass shows a badge class as the learner will see it, its
+// state and what the person may do with it; for a draft, what still keeps
+// it from being published.
+func (h *Handler) handleBadgeClass(w http.ResponseWriter, r *http.Request) error {
+	a := actorOf(r)
+	bc, err := h.Issuer.BadgeClass(r.Context(), a, chi.URLParam(r, "badgeClassID"))
+	if err != nil {
+		return err
+	}
+	p := badgeClassPage{Base: h.base(w, r, "overview"), BC: bc, Name: bc.Name.In(h.langOf(w, r))}
+	p.Title = p.Name
+	p.MayEdit = h.Issuer.MayUpdateBadgeClass(r.Context(), a, bc.ID) == nil
+	p.MayAward = bc.State == issuer.Published && h.Issuer.MayAward(r.Context(), a, bc.IssuerID) == nil
+	if is, err := h.Issuer.Issuer(r.Context(), a, bc.IssuerID); err == nil {
+		p.Issuer = is.Name.In(p.Lang)
+	}
+	p.Sections = formOf(p.T, bc, nil, nil)
+	if bc.State == issuer.Draft {
+		p.Problems, _ = problemsOf(p.T, bc.PublishProblems())
+	}
+	if r.URL.Query().Get("done") == "saved" {
+		p.Notice = p.T["bc_saved"]
+	}
+	h.Render(w, r, http.StatusOK, badgeClassPages["badgeclass_page"], p)
+	return nil
+}
+
+func (h *Handler) langOf(w http.ResponseWriter, r *http.Request) string { return page.LangOf(w, r) }
+
+// actorOf is the person of a portal request as the issuer service knows
+// them.
+func actorOf(r *http.Request) issuer.Actor {
+	if p := request.Principal(r); p != nil {
+		return p.Actor()
+	}
+	return issuer.Actor{}
+}
+
+// handlePublishBadgeClass publishes a draft; a refusal lists what is
+// missing on the badge class's page.
+func (h *Handler) handlePublishBadgeClass(w http.ResponseWriter, r *http.Request) error {
+	return h.setState(w, r, h.Issuer.PublishBadgeClass)
+}
+
+func (h *Handler) handleArchiveBadgeClass(w http.ResponseWriter, r *http.Request) error {
+	return h.setState(w, r, h.Issuer.ArchiveBadgeClass)
+}
+
+func (h *Handler) setState(w http.ResponseWriter, r *http.Request, change func(ctx context.Context, a issuer.Actor, id string, version int64) (*issuer.BadgeClass, error)) error {
+	if err := r.ParseForm(); err != nil {
+		return badged.Errorf(badged.Invalid, "the form cannot be read")
+	}
+	id := chi.URLParam(r, "badgeClassID")
+	version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+	if _, err := change(r.Context(), actorOf(r), id, version); err != nil {
+		if len(badged.FieldsOf(err)) > 0 {
+			// The page lists what is missing.
+			page.SeeOther(w, r, "/portal/badgeclasses/"+id, "")
+			return nil
+		}
+		return err
+	}
+	page.SeeOther(w, r, "/portal/badgeclasses/"+id, "")
+	return nil
+}

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/badged/badged/issuer"
+)
+
+// Who may use the badge class pages (portal/badgeclass.go): the admins of
+// S create; those who may update B edit and publish it, its admins
+// archive it; every staff reader of B sees its page. The forms post as a
+// browser does.
+var (
+	staffAdminS = slices.DeleteFunc(slices.Clone(adminS), func(c string) bool { return !slices.Contains(staff, c) })
+	staffEditB  = slices.DeleteFunc(slices.Clone(editB), func(c string) bool { return !slices.Contains(staff, c) })
+	staffAdminB = slices.DeleteFunc(slices.Clone(adminB), func(c string) bool { return !slices.Contains(staff, c) })
+)
+
+func badgeClassMatrix() map[string]matrixCase {
+	return map[string]matrixCase{
+		"GET /portal/issuers/{issuerID}/badgeclasses/new": {staffAdminS, fixed(func(e *env) string { return "/portal/issuers/" + e.S.ID + "/badgeclasses/new" })},
+		"POST /portal/issuers/{issuerID}/badgeclasses":    {staffAdminS, fixed(func(e *env) string { return "/portal/issuers/" + e.S.ID + "/badgeclasses" })},
+		"GET /portal/badgeclasses/{badgeClassID}":         {staffReadB, fixed(func(e *env) string { return "/portal/badgeclasses/" + e.B.ID })},
+		"GET /portal/badgeclasses/{badgeClassID}/edit":    {staffEditB, fixed(func(e *env) string { return "/portal/badgeclasses/" + e.B.ID + "/edit" })},
+		"POST /portal/badgeclasses/{badgeClassID}/edit":   {staffEditB, fixed(func(e *env) string { return "/portal/badgeclasses/" + e.B.ID + "/edit" })},
+		"POST /portal/badgeclasses/{badgeClassID}/publish": {staffEditB, fixed(func(e *env) string {
+			return "/portal/badgeclasses/" + e.B.ID + "/publish"
+		})},
+		"POST /portal/badgeclasses/{badgeClassID}/archive": {staffAdminB, fixed(func(e *env) string {
+			e.publishB()
+			return "/portal/badgeclasses/" + e.B.ID + "/archive"
+		})},
+	}
+}
+
+// badgeClassForm is the editor's form of B as stored, as a browser posts it.
+func (e *env) badgeClassForm() url.Values {
+	bc := must(e.db.BadgeClass(e.t.Context(), e.B.ID))
+	return url.Values{"version": {strconv.FormatInt(bc.Version, 10)}, "name.en": {bc.Name.EN}, "name.nl": {bc.Name.NL},
+		"description.en": {bc.Description.EN}, "language": {bc.Language}, "criteria.narrative": {bc.Criteria.Narrative},
+		"criteria.url": {bc.Criteria.URL}}
+}
+
+func init() {
+	forms := map[string]func(e *env) url.Values{
+		"POST /portal/issuers/{issuerID}/badgeclasses": func(e *env) url.Values {
+			return url.Values{"name.en": {fmt.Sprintf("Portal class %d", e.next())}, "language": {"en"}}
+		},
+		"POST /portal/badgeclasses/{badgeClassID}/edit":    (*env).badgeClassForm,
+		"POST /portal/badgeclasses/{badgeClassID}/publish": (*env).badgeClassForm,
+		"POST /portal/badgeclasses/{badgeClassID}/archive": (*env).badgeClassForm,
+	}
+	for route, form := range forms {
+		matrixPrepare[route] = func(e *env, caller string, req *http.Request) {
+			req.Body, req.ContentLength = readCloser(form(e).Encode())
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	}
+}
+
+// TestPortalBadgeClass: an issuer admin creates a badge class in the
+// editor; a refused form says why beside each field, lists every refusal
+// and keeps what was typed; the page of a microcredential draft lists what
+// publishing needs, and publishing works once it has it; an editor of
+// another badge class may not edit this one.
+func TestPortalBadgeClass(t *testing.T) {
+	e := newEnv(t)
+	e.backpack()
+	post := func(caller, path string, form url.Values) (*http.Response, string) {
+		t.Helper()
+		resp, doc := e.browse(caller, "POST", path, form, false)
+		html, _ := doc.Html()
+		return resp, html
+	}
+	bad := url.Values{"name.en": {""}, "description.en": {"Kept as typed"}, "ectsCredits": {"five"}, "eqfLevel": {"9"},
+		"criteria.url": {"not a url"}, "alignments[0].targetName": {"ESCO"}}
+	resp, doc := e.browse(issAdmin, "POST", "/portal/issuers/"+e.S.ID+"/badgeclasses", bad, false)
+	wantPage(t, resp, doc, http.StatusUnprocessableEntity)
+	for id, want := range map[string]string{"f-ectsCredits-error": "number", "f-name-error": "required", "f-eqfLevel-error": "1 to 8",
+		"f-criteria-url-error": "URL", "f-alignments-0-targetUrl-error": "required"} {
+		if got := doc.Find("#" + id).Text(); !strings.Contains(strings.ToLower(got), strings.ToLower(want)) {
+			t.Errorf("#%s = %q, want %q beside the field", id, got, want)
+		}
+	}
+	if v, _ := doc.Find("#f-description-en").Html(); v != "Kept as typed" || doc.Find("#form-errors li").Length() != 5 {
+		t.Errorf("input not kept (%q) or %d refusals listed", v, doc.Find("#form-errors li").Length())
+	}
+	if v, _ := doc.Find("#f-ectsCredits").Attr("aria-invalid"); v != "true" {
+		t.Error("the refused field is not marked aria-invalid")
+	}
+
+	form := url.Values{"name.en": {"Data Literacy"}, "name.nl": {"Datageletterdheid"}, "description.en": {"Reading data."},
+		"language": {"en"}, "criteria.narrative": {"Pass the test."}, "microcredential": {"on"}}
+	resp, _ = post(issAdmin, "/portal/issuers/"+e.S.ID+"/badgeclasses", form)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/portal/badgeclasses/") {
+		t.Fatalf("create: %d %s", resp.StatusCode, loc)
+	}
+	id := strings.TrimPrefix(loc, "/portal/badgeclasses/")
+	resp, doc = e.browse(issAdmin, "GET", loc, nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if n := doc.Find("#publish-problems li").Length(); n != 5 || doc.Find("#bc-publish").Length() != 0 {
+		t.Errorf("a microcredential draft: %d things to do before publishing, publish button %d", n, doc.Find("#bc-publish").Length())
+	}
+	bc := must(e.db.BadgeClass(t.Context(), id))
+	form.Set("version", strconv.FormatInt(bc.Version, 10))
+	for k, v := range map[string]string{"learningOutcome": "Reads a chart.", "eqfLevel": "5", "ectsCredits": "2,5",
+		"assessmentType": "Test", "qualityAssurance.name": "NVAO"} {
+		form.Set(k, v)
+	}
+	if resp, _ = post(issAdmin, loc+"/edit", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", resp.StatusCode)
+	}
+	resp, doc = e.browse(issAdmin, "GET", loc, nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if doc.Find("#bc-publish").Length() != 1 {
+		t.Fatalf("complete microcredential: no publish button; %s", doc.Find("#publish").Text())
+	}
+	bc = must(e.db.BadgeClass(t.Context(), id))
+	if *bc.ECTSCredits != 2.5 || bc.Name.NL != "Datageletterdheid" {
+		t.Errorf("stored %v ECTS, name %+v", *bc.ECTSCredits, bc.Name)
+	}
+	post(issAdmin, loc+"/publish", url.Values{"version": {strconv.FormatInt(bc.Version, 10)}})
+	if bc = must(e.db.BadgeClass(t.Context(), id)); bc.State != issuer.Published {
+		t.Errorf("after publishing: %s", bc.State)
+	}
+	resp, _ = post(bcEditor, loc+"/edit", form)
+	if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an editor of another badge class edits this one: %d", resp.StatusCode)
+	}
+}
