@@ -583,14 +583,24 @@ func (s *Service) MayUpdateBadgeClass(ctx context.Context, a Actor, id string) e
 	return s.authorize(ctx, a, ActionUpdate, bc.Path())
 }
 
-// MayCreateBadgeClass reports, as an error, whether a may create badge
-// classes under issuer issuerID.
-func (s *Service) MayCreateBadgeClass(ctx context.Context, a Actor, issuerID string) error {
-	p, err := s.path(ctx, LevelIssuer, issuerID)
+// MayCreate reports, as an error, whether a may create the children of
+// node id at level l (the badge classes of an issuer, the issuers of a
+// group): NotFound for an unknown node, Forbidden otherwise.
+func (s *Service) MayCreate(ctx context.Context, a Actor, l Level, id string) error {
+	p, err := s.path(ctx, l, id)
 	if err != nil {
 		return err
 	}
 	return s.authorize(ctx, a, ActionCreate, p)
+}
+
+// MayUpdate reports, as an error, whether a may change node id at level l.
+func (s *Service) MayUpdate(ctx context.Context, a Actor, l Level, id string) error {
+	p, err := s.path(ctx, l, id)
+	if err != nil {
+		return err
+	}
+	return s.authorize(ctx, a, ActionUpdate, p)
 }
 
 // MayAward returns nil when a may award, and so change the status of the

@@ -20,10 +20,15 @@ var (
 	staffAdminS = slices.DeleteFunc(slices.Clone(adminS), func(c string) bool { return !slices.Contains(staff, c) })
 	staffEditB  = slices.DeleteFunc(slices.Clone(editB), func(c string) bool { return !slices.Contains(staff, c) })
 	staffAdminB = slices.DeleteFunc(slices.Clone(adminB), func(c string) bool { return !slices.Contains(staff, c) })
+	staffAdminG = slices.DeleteFunc(slices.Clone(adminG), func(c string) bool { return !slices.Contains(staff, c) })
 )
 
 func badgeClassMatrix() map[string]matrixCase {
 	return map[string]matrixCase{
+		"GET /portal/groups/{groupID}/issuers/new":        {staffAdminG, fixed(func(e *env) string { return "/portal/groups/" + e.G.ID + "/issuers/new" })},
+		"POST /portal/groups/{groupID}/issuers":           {staffAdminG, fixed(func(e *env) string { return "/portal/groups/" + e.G.ID + "/issuers" })},
+		"GET /portal/issuers/{issuerID}/edit":             {staffAdminS, fixed(func(e *env) string { return "/portal/issuers/" + e.S.ID + "/edit" })},
+		"POST /portal/issuers/{issuerID}/edit":            {staffAdminS, fixed(func(e *env) string { return "/portal/issuers/" + e.S.ID + "/edit" })},
 		"GET /portal/issuers/{issuerID}/badgeclasses/new": {staffAdminS, fixed(func(e *env) string { return "/portal/issuers/" + e.S.ID + "/badgeclasses/new" })},
 		"POST /portal/issuers/{issuerID}/badgeclasses":    {staffAdminS, fixed(func(e *env) string { return "/portal/issuers/" + e.S.ID + "/badgeclasses" })},
 		"GET /portal/badgeclasses/{badgeClassID}":         {staffReadB, fixed(func(e *env) string { return "/portal/badgeclasses/" + e.B.ID })},
@@ -51,6 +56,13 @@ func init() {
 	forms := map[string]func(e *env) url.Values{
 		"POST /portal/issuers/{issuerID}/badgeclasses": func(e *env) url.Values {
 			return url.Values{"name.en": {fmt.Sprintf("Portal class %d", e.next())}, "language": {"en"}}
+		},
+		"POST /portal/groups/{groupID}/issuers": func(e *env) url.Values {
+			return url.Values{"name.en": {fmt.Sprintf("Portal issuer %d", e.next())}}
+		},
+		"POST /portal/issuers/{issuerID}/edit": func(e *env) url.Values {
+			is := must(e.db.Issuer(e.t.Context(), e.S.ID))
+			return url.Values{"version": {strconv.FormatInt(is.Version, 10)}, "name.en": {is.Name.EN}, "name.nl": {is.Name.NL}}
 		},
 		"POST /portal/badgeclasses/{badgeClassID}/edit":    (*env).badgeClassForm,
 		"POST /portal/badgeclasses/{badgeClassID}/publish": (*env).badgeClassForm,
@@ -134,4 +146,35 @@ func TestPortalBadgeClass(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
 		t.Errorf("an editor of another badge class edits this one: %d", resp.StatusCode)
 	}
+}
+
+// TestPortalIssuer: a group admin creates an issuer from the tree; a bad
+// address is refused beside its field with the input kept; the issuer
+// appears in the tree with "New badge class".
+func TestPortalIssuer(t *testing.T) {
+	e := newEnv(t)
+	e.backpack()
+	resp, doc := e.browse(groupAdmin, "GET", "/portal", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if href, _ := doc.Find(`a.new-issuer`).Attr("href"); href != "/portal/groups/"+e.G.ID+"/issuers/new" {
+		t.Fatalf("no New issuer link for the group admin: %q", href)
+	}
+	form := url.Values{"name.nl": {"Faculteit Rechten"}, "email": {"not an address"}}
+	resp, doc = e.browse(groupAdmin, "POST", "/portal/groups/"+e.G.ID+"/issuers", form, false)
+	wantPage(t, resp, doc, http.StatusUnprocessableEntity)
+	if doc.Find("#f-email-error").Length() != 1 || doc.Find("#f-name-nl").AttrOr("value", "") != "Faculteit Rechten" {
+		t.Errorf("refusal: %q, name kept %q", doc.Find("#f-email-error").Text(), doc.Find("#f-name-nl").AttrOr("value", ""))
+	}
+	form.Set("email", "rechten@example.edu")
+	resp, _ = e.browse(groupAdmin, "POST", "/portal/groups/"+e.G.ID+"/issuers", form, false)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	resp, doc = e.browse(groupAdmin, "GET", "/portal", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if !strings.Contains(doc.Find(".tree").Text(), "Faculteit Rechten") {
+		t.Error("the new issuer is not in the tree")
+	}
+	resp, doc = e.browse(issAward, "GET", "/portal/groups/"+e.G.ID+"/issuers/new", nil, false)
+	wantPage(t, resp, doc, http.StatusForbidden)
 }

@@ -22,9 +22,13 @@ import (
 // their fields with the input kept, and what a microcredential still needs
 // before it can be published.
 
-var badgeClassPages = page.Templates(templates, "badgeclass_page", "badgeclass_edit")
+var badgeClassPages = page.Templates(templates, "badgeclass_page", "node_edit")
 
 func (h *Handler) badgeClassRoutes(r chi.Router) {
+	r.Get("/groups/{groupID}/issuers/new", h.Handle(h.handleNewIssuer))
+	r.Post("/groups/{groupID}/issuers", h.Handle(h.handleCreateIssuer))
+	r.Get("/issuers/{issuerID}/edit", h.Handle(h.handleEditIssuer))
+	r.Post("/issuers/{issuerID}/edit", h.Handle(h.handleUpdateIssuer))
 	r.Get("/issuers/{issuerID}/badgeclasses/new", h.Handle(h.handleNewBadgeClass))
 	r.Post("/issuers/{issuerID}/badgeclasses", h.Handle(h.handleCreateBadgeClass))
 	r.Get("/badgeclasses/{badgeClassID}", h.Handle(h.handleBadgeClass))
@@ -55,6 +59,8 @@ type formSection struct {
 	Fields    []formField
 }
 
+// badgeClassEditPage is the editor of a node of the tree: a badge class
+// or an issuer (IssuerName: the issuer a new badge class goes under).
 type badgeClassEditPage struct {
 	Base
 	Action, Cancel string
@@ -348,13 +354,13 @@ func (h *Handler) handleNewBadgeClass(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if err := h.Issuer.MayCreateBadgeClass(r.Context(), actorOf(r), is.ID); err != nil {
+	if err := h.Issuer.MayCreate(r.Context(), actorOf(r), issuer.LevelIssuer, is.ID); err != nil {
 		return err
 	}
 	p := h.editPage(w, r, &issuer.BadgeClass{Language: issuer.LangNL}, nil, nil)
 	p.Title, p.IssuerName = p.T["bc_newTitle"], is.Name.In(p.Lang)
 	p.Action, p.Cancel = "/portal/issuers/"+is.ID+"/badgeclasses", "/portal"
-	h.Render(w, r, http.StatusOK, badgeClassPages["badgeclass_edit"], p)
+	h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], p)
 	return nil
 }
 
@@ -380,7 +386,7 @@ func (h *Handler) handleCreateBadgeClass(w http.ResponseWriter, r *http.Request)
 		p := h.editPage(w, r, &bc, r.PostForm, errs)
 		p.Title, p.IssuerName = p.T["bc_newTitle"], is.Name.In(p.Lang)
 		p.Action, p.Cancel = "/portal/issuers/"+is.ID+"/badgeclasses", "/portal"
-		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["badgeclass_edit"], p)
+		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], p)
 		return nil
 	}
 	page.SeeOther(w, r, "/portal/badgeclasses/"+created.ID, "")
@@ -398,7 +404,7 @@ func (h *Handler) handleEditBadgeClass(w http.ResponseWriter, r *http.Request) e
 	p := h.editPage(w, r, bc, nil, nil)
 	p.Title, p.Version = p.T["bc_editTitle"]+": "+bc.Name.In(p.Lang), bc.Version
 	p.Action, p.Cancel = "/portal/badgeclasses/"+bc.ID+"/edit", "/portal/badgeclasses/"+bc.ID
-	h.Render(w, r, http.StatusOK, badgeClassPages["badgeclass_edit"], p)
+	h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], p)
 	return nil
 }
 
@@ -424,7 +430,7 @@ func (h *Handler) handleUpdateBadgeClass(w http.ResponseWriter, r *http.Request)
 		p := h.editPage(w, r, &bc, r.PostForm, errs)
 		p.Title, p.Version = p.T["bc_editTitle"]+": "+old.Name.In(p.Lang), bc.Version
 		p.Action, p.Cancel = "/portal/badgeclasses/"+old.ID+"/edit", "/portal/badgeclasses/"+old.ID
-		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["badgeclass_edit"], p)
+		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], p)
 		return nil
 	}
 	page.SeeOther(w, r, "/portal/badgeclasses/"+old.ID, "saved")
@@ -494,5 +500,113 @@ func (h *Handler) setState(w http.ResponseWriter, r *http.Request, change func(c
 		return err
 	}
 	page.SeeOther(w, r, "/portal/badgeclasses/"+id, "")
+	return nil
+}
+
+// ---- issuers
+
+// issuerForm lays out an issuer's fields, as the editor does a badge
+// class's.
+func issuerForm(t map[string]string, is *issuer.Issuer, raw url.Values, errs map[string]string) []formSection {
+	val := func(name, v string) string {
+		if raw != nil {
+			return raw.Get(name)
+		}
+		return v
+	}
+	bi := func(name string, text issuer.Text, kind string, required bool) formField {
+		return formField{ID: inputID(name), Name: name, Label: t["bc_"+name], Kind: kind, NL: val(name+".nl", text.NL),
+			EN: val(name+".en", text.EN), Required: required,
+			Error: strings.Join(nonEmpty(errs[name], errs[name+".nl"], errs[name+".en"]), "; ")}
+	}
+	field := func(name, kind, v string) formField {
+		return formField{ID: inputID(name), Name: name, Label: t["bc_"+name], Help: t["bc_issuer_"+name+"_help"], Kind: kind,
+			Value: val(name, v), Error: errs[name]}
+	}
+	return []formSection{{ID: "issuer", Title: t["bc_sectionIssuer"], Fields: []formField{bi("name", is.Name, "bilingual", true),
+		bi("description", is.Description, "bilingual-long", false), field("url", "url", is.URL), field("email", "email", is.Email)}}}
+}
+
+func issuerOf(f url.Values) issuer.Issuer {
+	return issuer.Issuer{Name: issuer.Text{NL: f.Get("name.nl"), EN: f.Get("name.en")},
+		Description: issuer.Text{NL: f.Get("description.nl"), EN: f.Get("description.en")},
+		URL:         strings.TrimSpace(f.Get("url")), Email: strings.TrimSpace(f.Get("email"))}
+}
+
+// issuerEditPage is the editor page of is (new when is.ID is empty, under
+// group groupID) with the refusals errs and the input raw kept.
+func (h *Handler) issuerEditPage(w http.ResponseWriter, r *http.Request, groupID string, is *issuer.Issuer, raw url.Values, errs []badged.FieldError) *badgeClassEditPage {
+	p := &badgeClassEditPage{Base: h.base(w, r, "overview"), Cancel: "/portal"}
+	var byField map[string]string
+	p.Errors, byField = problemsOf(p.T, errs)
+	p.Sections = issuerForm(p.T, is, raw, byField)
+	if is.ID == "" {
+		p.Title, p.Action = p.T["bc_newIssuerTitle"], "/portal/groups/"+groupID+"/issuers"
+	} else {
+		p.Title, p.Action, p.Version = p.T["bc_editTitle"]+": "+is.Name.In(p.Lang), "/portal/issuers/"+is.ID+"/edit", is.Version
+	}
+	return p
+}
+
+func (h *Handler) handleNewIssuer(w http.ResponseWriter, r *http.Request) error {
+	g, err := h.Issuer.Group(r.Context(), actorOf(r), chi.URLParam(r, "groupID"))
+	if err != nil {
+		return err
+	}
+	if err := h.Issuer.MayCreate(r.Context(), actorOf(r), issuer.LevelGroup, g.ID); err != nil {
+		return err
+	}
+	h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], h.issuerEditPage(w, r, g.ID, &issuer.Issuer{}, nil, nil))
+	return nil
+}
+
+func (h *Handler) handleCreateIssuer(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badged.Errorf(badged.Invalid, "the form cannot be read")
+	}
+	in := issuerOf(r.PostForm)
+	in.GroupID = chi.URLParam(r, "groupID")
+	is, err := h.Issuer.CreateIssuer(r.Context(), actorOf(r), in)
+	if errs := badged.FieldsOf(err); len(errs) > 0 {
+		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], h.issuerEditPage(w, r, in.GroupID, &in, r.PostForm, errs))
+		return nil
+	} else if err != nil {
+		return err
+	}
+	page.SeeOther(w, r, "/portal#issuer-"+is.ID, "")
+	return nil
+}
+
+func (h *Handler) handleEditIssuer(w http.ResponseWriter, r *http.Request) error {
+	is, err := h.Issuer.Issuer(r.Context(), actorOf(r), chi.URLParam(r, "issuerID"))
+	if err != nil {
+		return err
+	}
+	if err := h.Issuer.MayUpdate(r.Context(), actorOf(r), issuer.LevelIssuer, is.ID); err != nil {
+		return err
+	}
+	h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], h.issuerEditPage(w, r, is.GroupID, is, nil, nil))
+	return nil
+}
+
+func (h *Handler) handleUpdateIssuer(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badged.Errorf(badged.Invalid, "the form cannot be read")
+	}
+	old, err := h.Issuer.Issuer(r.Context(), actorOf(r), chi.URLParam(r, "issuerID"))
+	if err != nil {
+		return err
+	}
+	in := issuerOf(r.PostForm)
+	in.ID, in.GroupID, in.ImageURL = old.ID, old.GroupID, old.ImageURL
+	in.Version, _ = strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+	_, err = h.Issuer.UpdateIssuer(r.Context(), actorOf(r), in)
+	if errs := badged.FieldsOf(err); len(errs) > 0 {
+		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], h.issuerEditPage(w, r, in.GroupID, &in, r.PostForm, errs))
+		return nil
+	} else if err != nil {
+		return err
+	}
+	page.SeeOther(w, r, "/portal#issuer-"+old.ID, "")
 	return nil
 }

@@ -145,13 +145,15 @@ type treeIssuer struct {
 	ID, Name     string
 	Archived     bool
 	MayCreate    bool // the person may create badge classes here
+	MayEdit      bool // the person may edit the issuer
 	BadgeClasses []treeBadgeClass
 }
 
 type treeGroup struct {
-	ID, Name string
-	Archived bool
-	Issuers  []treeIssuer
+	ID, Name  string
+	Archived  bool
+	MayCreate bool // the person may create issuers here
+	Issuers   []treeIssuer
 }
 
 type treeInstitution struct {
@@ -218,10 +220,12 @@ func (h *Handler) tree(ctx context.Context, a issuer.Actor, institutionID, lang 
 	}
 	ti := &treeInstitution{ID: t.Institution.ID, Name: t.Institution.Name.In(lang), SCHACHome: t.Institution.SCHACHome}
 	for _, g := range t.Groups {
-		tg := treeGroup{ID: g.ID, Name: g.Name.In(lang), Archived: g.Archived}
+		tg := treeGroup{ID: g.ID, Name: g.Name.In(lang), Archived: g.Archived,
+			MayCreate: !g.Archived && h.Issuer.MayCreate(ctx, a, issuer.LevelGroup, g.ID) == nil}
 		for _, is := range g.Issuers {
 			ts := treeIssuer{ID: is.ID, Name: is.Name.In(lang), Archived: is.Archived,
-				MayCreate: !is.Archived && h.Issuer.MayCreateBadgeClass(ctx, a, is.ID) == nil}
+				MayCreate: !is.Archived && h.Issuer.MayCreate(ctx, a, issuer.LevelIssuer, is.ID) == nil,
+				MayEdit:   h.Issuer.MayUpdate(ctx, a, issuer.LevelIssuer, is.ID) == nil}
 			for _, bc := range is.BadgeClasses {
 				ts.BadgeClasses = append(ts.BadgeClasses, treeBadgeClass{ID: bc.ID, Name: bc.Name.In(lang),
 					State: string(bc.State), Microcredential: bc.Microcredential})
