@@ -152,8 +152,7 @@ func TestUploadImage(t *testing.T) {
 		t.Errorf("a viewer's upload was stored: %v", err)
 	}
 
-	header := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x01\x86\xa0\x00\x01\x86\xa0\x08\x06\x00\x00\x00")
-	header = binary.BigEndian.AppendUint32(header, crc32.ChecksumIEEE(header[12:]))
+	header := hugePNGHeader(100000, 100000)
 	tests := []struct {
 		name   string
 		body   []byte
@@ -177,4 +176,14 @@ func TestUploadImage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hugePNGHeader is the start of a PNG declaring w × h pixels: its
+// signature and IHDR chunk, with a valid CRC, and no pixels.
+func hugePNGHeader(w, h uint32) []byte {
+	header := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
+	header = binary.BigEndian.AppendUint32(header, w)
+	header = binary.BigEndian.AppendUint32(header, h)
+	header = append(header, 8, 6, 0, 0, 0)
+	return binary.BigEndian.AppendUint32(header, crc32.ChecksumIEEE(header[12:]))
 }

@@ -1,13 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/badged/badged/issuer"
 )
@@ -36,6 +40,9 @@ func badgeClassMatrix() map[string]matrixCase {
 		"POST /portal/badgeclasses/{badgeClassID}/edit":   {staffEditB, fixed(func(e *env) string { return "/portal/badgeclasses/" + e.B.ID + "/edit" })},
 		"POST /portal/badgeclasses/{badgeClassID}/publish": {staffEditB, fixed(func(e *env) string {
 			return "/portal/badgeclasses/" + e.B.ID + "/publish"
+		})},
+		"POST /portal/badgeclasses/{badgeClassID}/image": {staffEditB, fixed(func(e *env) string {
+			return "/portal/badgeclasses/" + e.B.ID + "/image"
 		})},
 		"POST /portal/badgeclasses/{badgeClassID}/archive": {staffAdminB, fixed(func(e *env) string {
 			e.publishB()
@@ -67,6 +74,11 @@ func init() {
 		"POST /portal/badgeclasses/{badgeClassID}/edit":    (*env).badgeClassForm,
 		"POST /portal/badgeclasses/{badgeClassID}/publish": (*env).badgeClassForm,
 		"POST /portal/badgeclasses/{badgeClassID}/archive": (*env).badgeClassForm,
+	}
+	matrixPrepare["POST /portal/badgeclasses/{badgeClassID}/image"] = func(e *env, caller string, req *http.Request) {
+		body, ct := imageUpload("badge.svg", []byte(testSVG))
+		req.Body, req.ContentLength = readCloser(body)
+		req.Header.Set("Content-Type", ct)
 	}
 	for route, form := range forms {
 		matrixPrepare[route] = func(e *env, caller string, req *http.Request) {
@@ -177,4 +189,69 @@ func TestPortalIssuer(t *testing.T) {
 	}
 	resp, doc = e.browse(issAward, "GET", "/portal/groups/"+e.G.ID+"/issuers/new", nil, false)
 	wantPage(t, resp, doc, http.StatusForbidden)
+}
+
+// imageUpload is the multipart body of the badge class page's image form.
+func imageUpload(name string, file []byte) (body, contentType string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, _ := mw.CreateFormFile("image", name)
+	fw.Write(file)
+	mw.Close()
+	return b.String(), mw.FormDataContentType()
+}
+
+// TestPortalBadgeClassImage: the badge class page shows the drawn default
+// image until one is uploaded; an uploaded SVG is sanitized, stored and
+// served, and becomes the badge class's image; a script in an SVG, a file
+// that is no image, and a PNG declaring 100,000 × 100,000 pixels are each
+// refused beside the upload, the image unchanged.
+func TestPortalBadgeClassImage(t *testing.T) {
+	e := newEnv(t)
+	e.backpack()
+	page := "/portal/badgeclasses/" + e.B.ID
+	resp, doc := e.browse(issAdmin, "GET", page, nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if src, _ := doc.Find("#bc-image").Attr("src"); !strings.HasPrefix(src, "data:image/svg+xml;base64,") || doc.Find("#image-form").Length() != 1 {
+		t.Fatalf("default image %.40q, upload form %d", src, doc.Find("#image-form").Length())
+	}
+	upload := func(name string, file []byte) (*http.Response, *goquery.Document) {
+		t.Helper()
+		body, ct := imageUpload(name, file)
+		req := e.request(issAdmin, "POST", page+"/image", nil)
+		req.Body, req.ContentLength = readCloser(body)
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Accept", "text/html")
+		resp, b := e.send(req)
+		doc, _ := goquery.NewDocumentFromReader(bytes.NewReader(b))
+		return resp, doc
+	}
+	huge := hugePNGHeader(100000, 100000)
+	for name, file := range map[string][]byte{
+		"script.svg": []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`),
+		"notes.png":  []byte("not an image at all"),
+		"huge.png":   huge,
+	} {
+		resp, doc := upload(name, file)
+		if resp.StatusCode != http.StatusUnprocessableEntity || strings.TrimSpace(doc.Find("#f-image-error").Text()) == "" {
+			t.Errorf("%s: %d, %q", name, resp.StatusCode, doc.Find("#f-image-error").Text())
+		}
+	}
+	if bc := must(e.db.BadgeClass(t.Context(), e.B.ID)); bc.ImageURL != "" {
+		t.Fatalf("a refused image was set: %s", bc.ImageURL)
+	}
+	// The upload goes back to the badge class's page, which says so.
+	resp, doc = upload("badge.svg", []byte(testSVG))
+	if resp.StatusCode != http.StatusOK || doc.Find("#notice").Length() != 1 {
+		t.Fatalf("upload: %d, notice %q", resp.StatusCode, doc.Find("#notice").Text())
+	}
+	bc := must(e.db.BadgeClass(t.Context(), e.B.ID))
+	u, err := url.Parse(bc.ImageURL)
+	if err != nil || !strings.HasPrefix(u.Path, "/images/") {
+		t.Fatalf("image URL %q", bc.ImageURL)
+	}
+	resp, body := e.do(anonymous, "GET", u.Path, nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "svg") || bytes.Contains(body, []byte("<script")) {
+		t.Errorf("served image: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 }

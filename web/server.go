@@ -156,9 +156,13 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s := &Server{Version: version, Log: log, BaseURL: cfg.BaseURL, Auth: cfg.Auth, MaxBodyBytes: DefaultMaxBodyBytes}
 	s.Publisher, s.InstitutionRecords = cfg.Publisher, cfg.InstitutionRecords
 	s.setVerifier(cfg)
+	var uploads *badgeimage.Uploads
+	if cfg.Images != nil {
+		uploads = badgeimage.NewUploads(cfg.Images, cfg.BaseURL)
+	}
 	s.api = api.New(api.Deps{Log: log, Issuer: cfg.Issuer, Auth: cfg.Auth, Institutions: cfg.Institutions,
 		InstitutionRecords: cfg.InstitutionRecords, Bulk: cfg.Bulk, Insights: cfg.Insights, Wallet: cfg.Wallet,
-		Audit: cfg.Audit, Outbox: cfg.Outbox, Images: cfg.Images, BaseURL: cfg.BaseURL, Offers: offerCreator(cfg.VCI), SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		Audit: cfg.Audit, Outbox: cfg.Outbox, Uploads: uploads, Offers: offerCreator(cfg.VCI), SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.vcapi.HandleIssuerCredentialStatus})
 	s.setPages(cfg)
 	r := s.newRouter(cfg.Throttle, s.limitBodyOrUpload)
@@ -171,7 +175,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s.pages.Routes(r)
 	backpack.New(s.pages).Routes(r)
 	catalogue.New(s.pages).Routes(r)
-	portal.New(s.pages, portal.Deps{Bulk: cfg.Bulk}).Routes(r)
+	portal.New(s.pages, portal.Deps{Bulk: cfg.Bulk, Uploads: uploads}).Routes(r)
 	s.share = share.New(s.pages)
 	s.share.Routes(r)
 	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,

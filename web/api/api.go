@@ -42,10 +42,9 @@ type Deps struct {
 	// and Outbox the mail outbox, both for institution admins.
 	Audit  *audit.Log
 	Outbox *notify.Outbox
-	// Images stores the badge images uploaded for badge classes (nil: the
-	// upload answers 503); BaseURL is where they are served.
-	Images  badgeimage.Store
-	BaseURL string
+	// Uploads takes the badge images uploaded for badge classes (nil: the
+	// upload answers 503).
+	Uploads *badgeimage.Uploads
 	// Offers creates OpenID4VCI offers of a learner's badge (nil: the
 	// route answers 503).
 	Offers OfferCreator
@@ -62,11 +61,10 @@ type Deps struct {
 // Handler serves the JSON API.
 type Handler struct {
 	Deps
-	imageSlots chan struct{} // bounds the image uploads decoded at once
 }
 
 // New returns the API on d.
-func New(d Deps) *Handler { return &Handler{Deps: d, imageSlots: make(chan struct{}, maxImageUploads)} }
+func New(d Deps) *Handler { return &Handler{Deps: d} }
 
 // InstitutionLister lists every institution, for a platform
 // administrator's list. issuer.Store implements it. (issuer.Service has no

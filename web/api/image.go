@@ -1,23 +1,14 @@
 package api
 
 import (
-	"context"
 	"net/http"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
 )
-
-// maxImageUploads is how many uploaded images are decoded at once; more
-// wait, their files read (at most 2 MiB each). Decoding may take up to
-// 70 MB (docs/benchmarks.md): a few small files declaring the largest
-// image allowed must not exhaust memory.
-const maxImageUploads = 2
 
 // registerImageUploadRoutes adds the upload of a badge class's image.
 func (h *Handler) registerImageUploadRoutes(r chi.Router) {
@@ -37,61 +28,25 @@ func isImageUpload(r *http.Request) bool { return isBadgeClassUpload(r, "image")
 // 413.
 func (h *Handler) handleImageUpload(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "badgeClassID")
-	if h.Images == nil {
+	if h.Uploads == nil {
 		return badged.Errorf(badged.Unavailable, "badge images are not configured")
 	}
 	if err := h.Issuer.MayUpdateBadgeClass(r.Context(), request.Actor(r), id); err != nil {
 		return err
 	}
-	file, err := badgeimage.ReadUpload(r.Body)
+	imageURL, err := h.Uploads.Put(r.Context(), r.Body, r.Host)
 	if err != nil {
-		if badged.KindOf(err) == badged.Internal { // reading the body failed
-			err = badged.Wrap(badged.Invalid, err, "The upload was interrupted; send the image again.")
-		}
-		return err
-	}
-	release, err := h.decodeSlot(r.Context())
-	if err != nil {
-		return err
-	}
-	im, err := badgeimage.Sanitize(file)
-	release()
-	if err != nil {
-		return err
-	}
-	if err := h.Images.PutImage(r.Context(), im); err != nil {
 		return err
 	}
 	bc, err := h.Issuer.BadgeClass(r.Context(), request.Actor(r), id)
 	if err != nil {
 		return err
 	}
-	bc.ImageURL = h.imageURL(r, im)
+	bc.ImageURL = imageURL
 	got, err := h.Issuer.UpdateBadgeClass(r.Context(), request.Actor(r), *bc)
 	if err != nil {
 		return err
 	}
 	render.JSON(w, http.StatusOK, BadgeClassOf(got))
 	return nil
-}
-
-// decodeSlot waits for one of the maxImageUploads turns to decode an
-// image, or for ctx to end (Unavailable); release gives the turn back.
-func (h *Handler) decodeSlot(ctx context.Context) (release func(), err error) {
-	select {
-	case h.imageSlots <- struct{}{}:
-		return func() { <-h.imageSlots }, nil
-	case <-ctx.Done():
-		return nil, badged.Wrap(badged.Unavailable, ctx.Err(), "The upload was cancelled while waiting for others to finish.")
-	}
-}
-
-// imageURL is the absolute URL im is served at: under the base URL, or,
-// on a server without one (tests), the host the request named.
-func (h *Handler) imageURL(r *http.Request, im *badgeimage.Image) string {
-	base := strings.TrimSuffix(h.BaseURL, "/")
-	if base == "" {
-		base = "http://" + r.Host
-	}
-	return base + "/images/" + im.Name()
 }

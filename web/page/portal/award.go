@@ -56,8 +56,9 @@ func (h *Handler) awardRoutes(r chi.Router) {
 	r.Post("/awards/{awardID}/offer", h.Handle(h.handleAwardOffer))
 }
 
-// IsUpload reports whether r uploads a CSV file of awards through the
-// portal: its handler bounds the body at the file limit, not the site's.
+// IsUpload reports whether r uploads a file through the portal (a CSV
+// file of awards, a badge class's image): its handler bounds the body at
+// the file's limit, not the site's.
 func IsUpload(r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		return false
@@ -67,7 +68,7 @@ func IsUpload(r *http.Request) bool {
 		return false
 	}
 	id, tail, _ := strings.Cut(rest, "/")
-	return id != "" && tail == "award/csv"
+	return id != "" && (tail == "award/csv" || tail == "image")
 }
 
 // classChoice is a badge class in a list of them: what the person may

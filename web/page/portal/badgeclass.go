@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/request"
 )
@@ -36,6 +38,7 @@ func (h *Handler) badgeClassRoutes(r chi.Router) {
 	r.Post("/badgeclasses/{badgeClassID}/edit", h.Handle(h.handleUpdateBadgeClass))
 	r.Post("/badgeclasses/{badgeClassID}/publish", h.Handle(h.handlePublishBadgeClass))
 	r.Post("/badgeclasses/{badgeClassID}/archive", h.Handle(h.handleArchiveBadgeClass))
+	r.Post("/badgeclasses/{badgeClassID}/image", h.Handle(h.handleBadgeClassImage))
 }
 
 // maxAlignmentRows is how many alignment rows the editor offers.
@@ -83,6 +86,9 @@ type badgeClassPage struct {
 	MayAward        bool
 	Problems        []fieldProblem // what keeps a draft from being published
 	Microcredential bool
+	Image           template.URL // its image, or the default one drawn from its name
+	MayUpload       bool         // the person may upload its image
+	ImageError      string       // why an uploaded image was refused
 }
 
 // formOf lays out bc's fields in the editor's sections, with the refusals
@@ -441,12 +447,77 @@ func (h *Handler) handleUpdateBadgeClass(w http.ResponseWriter, r *http.Request)
 // state and what the person may do with it; for a draft, what still keeps
 // it from being published.
 func (h *Handler) handleBadgeClass(w http.ResponseWriter, r *http.Request) error {
-	a := actorOf(r)
-	bc, err := h.Issuer.BadgeClass(r.Context(), a, chi.URLParam(r, "badgeClassID"))
+	p, err := h.badgeClassPage(w, r)
 	if err != nil {
 		return err
 	}
-	p := badgeClassPage{Base: h.base(w, r, "overview"), BC: bc, Name: bc.Name.In(h.langOf(w, r))}
+	h.Render(w, r, http.StatusOK, badgeClassPages["badgeclass_page"], p)
+	return nil
+}
+
+// handleBadgeClassImage makes the uploaded file (the form's "image": PNG,
+// JPEG or SVG) the badge class's image: read at most badgeimage.MaxBytes,
+// decoded within the pixel limits, SVG sanitized, stored and served by
+// badged. A refused image is said beside the upload on the badge class's
+// page; nothing else changes.
+func (h *Handler) handleBadgeClassImage(w http.ResponseWriter, r *http.Request) error {
+	id, a := chi.URLParam(r, "badgeClassID"), actorOf(r)
+	if err := h.Issuer.MayUpdateBadgeClass(r.Context(), a, id); err != nil {
+		return err
+	}
+	if h.Uploads == nil {
+		return badged.Errorf(badged.Unavailable, "badge images are not configured")
+	}
+	imageURL, err := h.upload(r)
+	if err == nil {
+		var bc *issuer.BadgeClass
+		if bc, err = h.Issuer.BadgeClass(r.Context(), a, id); err == nil {
+			bc.ImageURL = imageURL
+			_, err = h.Issuer.UpdateBadgeClass(r.Context(), a, *bc)
+		}
+	}
+	switch k := badged.KindOf(err); {
+	case err == nil:
+		page.SeeOther(w, r, "/portal/badgeclasses/"+id, "imageSaved")
+		return nil
+	case k == badged.Invalid || k == badged.TooLarge:
+		p, perr := h.badgeClassPage(w, r)
+		if perr != nil {
+			return perr
+		}
+		p.ImageError = page.Sentence(badged.MessageOf(err))
+		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["badgeclass_page"], p)
+		return nil
+	default:
+		return err
+	}
+}
+
+// upload reads the form's file "image" into the uploads, part by part, so
+// that nothing but the image is read into memory.
+func (h *Handler) upload(r *http.Request) (string, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return "", badged.Errorf(badged.Invalid, "choose an image file to upload")
+	}
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			return "", badged.Errorf(badged.Invalid, "choose an image file to upload")
+		}
+		if part.FormName() == "image" && part.FileName() != "" {
+			return h.Uploads.Put(r.Context(), part, r.Host)
+		}
+	}
+}
+
+func (h *Handler) badgeClassPage(w http.ResponseWriter, r *http.Request) (*badgeClassPage, error) {
+	a := actorOf(r)
+	bc, err := h.Issuer.BadgeClass(r.Context(), a, chi.URLParam(r, "badgeClassID"))
+	if err != nil {
+		return nil, err
+	}
+	p := &badgeClassPage{Base: h.base(w, r, "overview"), BC: bc, Name: bc.Name.In(h.langOf(w, r))}
 	p.Title = p.Name
 	p.MayEdit = h.Issuer.MayUpdateBadgeClass(r.Context(), a, bc.ID) == nil
 	p.MayAward = bc.State == issuer.Published && h.Issuer.MayAward(r.Context(), a, bc.IssuerID) == nil
@@ -457,11 +528,15 @@ func (h *Handler) handleBadgeClass(w http.ResponseWriter, r *http.Request) error
 	if bc.State == issuer.Draft {
 		p.Problems, _ = problemsOf(p.T, bc.PublishProblems())
 	}
-	if r.URL.Query().Get("done") == "saved" {
+	switch r.URL.Query().Get("done") {
+	case "saved":
 		p.Notice = p.T["bc_saved"]
+	case "imageSaved":
+		p.Notice = p.T["bc_imageSaved"]
 	}
-	h.Render(w, r, http.StatusOK, badgeClassPages["badgeclass_page"], p)
-	return nil
+	p.Image = page.ImageURL(wallet.Summary{Name: p.Name, Image: bc.ImageURL})
+	p.MayUpload = p.MayEdit && h.Uploads != nil && bc.State != issuer.Archived
+	return p, nil
 }
 
 func (h *Handler) langOf(w http.ResponseWriter, r *http.Request) string { return page.LangOf(w, r) }

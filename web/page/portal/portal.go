@@ -24,6 +24,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/web/page"
@@ -49,6 +50,8 @@ var pages = page.Templates(templates, "overview")
 type Deps struct {
 	// Bulk runs the CSV awards; without it their pages answer 503.
 	Bulk *bulk.Service
+	// Uploads takes badge images; without it the editor offers none.
+	Uploads *badgeimage.Uploads
 }
 
 // Handler serves the issuer portal.
