@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/badged/badged/badgeimage"
+)
+
+// chromium is Debian's Chromium, which the browser tests drive.
+const chromium = "/usr/bin/chromium"
+
+// TestPortalWalk is the issuer portal's walk (issue 10, acceptance 1, as
+// far as the portal goes today) in a real browser against the real binary
+// serving the README's demo, by clicking and typing only, from the home
+// page: the demo admin's one-click sign-in lands on the institution's
+// tree; she creates a badge class with every section of the editor
+// filled, uploads its image and publishes it; she awards it to the demo
+// learner Anna; she switches the portal to English and back; she signs
+// out, and Anna's one-click sign-in shows the award waiting in her
+// backpack, which she claims. Then the same portal at phone width. A
+// screenshot per step goes to docs/screenshots/walk-*.png. It skips
+// without Chromium, except in CI.
+func TestPortalWalk(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing: install Debian's chromium (.ci/run does)", chromium)
+		}
+		t.Skipf("%s is missing: install Debian's chromium package to run the browser walk", chromium)
+	}
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "badged")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	srv := startServer(t, bin, filepath.Join(t.TempDir(), "data"), nil)
+
+	image := filepath.Join(t.TempDir(), "badge.png")
+	if err := os.WriteFile(image, badgeimage.Default("Open Science", "Data Science Institute").Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1100, 1000),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancelT()
+
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("step %s: %v", name, err)
+		}
+		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("step %s: screenshot: %v", name, err)
+		}
+		if err := os.MkdirAll(filepath.Join("..", "..", "docs", "screenshots"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", "walk-"+name+".png"), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return s
+	}
+
+	// 1. The front door, in English, and the admin's one click.
+	step("1-home", chromedp.Navigate(srv.base+"/?lang=en"), chromedp.WaitVisible("#demo"))
+	step("2-portal",
+		chromedp.Click("#demo-admin"),
+		chromedp.WaitVisible(".tree"))
+	if !strings.Contains(text(".tree"), "Data Science Institute") {
+		t.Fatalf("the portal's tree does not show the demo issuer: %q", text(".tree"))
+	}
+
+	// 2. A new badge class under the demo issuer, every section filled.
+	step("3-editor",
+		chromedp.Click(`a.new-badgeclass`),
+		chromedp.WaitVisible("#badgeclass-form"),
+		chromedp.SendKeys("#f-name-en", "Open Science"),
+		chromedp.SendKeys("#f-name-nl", "Open wetenschap"),
+		chromedp.SendKeys("#f-description-en", "Sharing data, code and papers openly."),
+		chromedp.SendKeys("#f-description-nl", "Data, code en artikelen open delen."),
+		chromedp.SetValue("#f-language", "en"),
+		chromedp.SendKeys("#f-criteria-narrative", "Publish a dataset with a licence and a README."),
+		chromedp.SendKeys("#f-tags", "open science, research"),
+		chromedp.Click("#f-microcredential"),
+		chromedp.SendKeys("#f-learningOutcome", "Publishes research data FAIR."),
+		chromedp.SendKeys("#f-ectsCredits", "1.5"),
+		chromedp.SetValue("#f-eqfLevel", "6"),
+		chromedp.SetValue("#f-participation", "online"),
+		chromedp.SendKeys("#f-assessmentType", "Assignment"),
+		chromedp.SetValue("#f-assessmentSupervised", "no"),
+		chromedp.SendKeys("#f-qualityAssurance-name", "NVAO"),
+		chromedp.SendKeys("#f-qualityAssurance-url", "https://www.nvao.net/"),
+		chromedp.SendKeys("#f-expiryDays", "0"),
+		chromedp.SendKeys("#f-alignments-0-targetName", "Open science"),
+		chromedp.SendKeys("#f-alignments-0-targetUrl", "http://data.europa.eu/esco/skill/open-science"),
+		chromedp.SendKeys("#f-alignments-0-targetFramework", "ESCO"),
+	)
+	step("4-badgeclass",
+		chromedp.Click("#badgeclass-save"),
+		chromedp.WaitVisible("#bc-state"),
+	)
+	if got := text("#bc-state"); !strings.Contains(got, "draft") {
+		t.Errorf("the new badge class is %q, want a draft", got)
+	}
+	step("5-image",
+		chromedp.SetUploadFiles("#f-image", []string{image}),
+		chromedp.Click("#image-submit"),
+		chromedp.WaitVisible("#notice"),
+	)
+	if src := attr(t, ctx, "#bc-image", "src"); !strings.Contains(src, "/images/") {
+		t.Errorf("the uploaded image is not the badge class's: %q", src)
+	}
+	step("6-published",
+		chromedp.Click("#bc-publish"),
+		chromedp.WaitVisible(`#bc-state[data-state="published"]`),
+	)
+
+	// 3. Award it to Anna.
+	step("7-award",
+		chromedp.Click("#bc-award"),
+		chromedp.WaitVisible("#recipient"),
+		chromedp.SendKeys("#recipient", "anna.devries@student.example.org"),
+		chromedp.SendKeys("#narrative", "Published the course's dataset."),
+	)
+	step("8-awarded",
+		chromedp.Click("#award-submit"),
+		chromedp.WaitVisible("#notice"),
+	)
+
+	// 4. The language switch: Dutch, remembered on the next page, and back.
+	// Each wait names the language too, so that it is the new page that
+	// is waited for, never the one before it.
+	step("9-dutch",
+		chromedp.Click("a.lang"),
+		chromedp.WaitVisible(`html[lang="nl"] main`),
+		chromedp.Click(`a[data-nav="overview"]`),
+		chromedp.WaitVisible(`html[lang="nl"] .tree`),
+	)
+	if !strings.Contains(text("h1"), "Uw instelling") {
+		t.Errorf("after switching to Dutch the portal says %q", text("h1"))
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("a.lang"), chromedp.WaitVisible(`html[lang="en"] .tree`)); err != nil {
+		t.Fatal(err)
+	}
+
+	// 5. Anna signs in with one click and finds the badge waiting.
+	step("10-signed-out",
+		chromedp.Click("#logout"),
+		chromedp.WaitReady(`a.provider[data-provider="demo-eduid"]`)) // signed out: the sign-in page
+	step("11-backpack",
+		chromedp.Navigate(srv.base+"/"),
+		chromedp.WaitVisible("#demo-learner"),
+		chromedp.Click("#demo-learner"),
+		chromedp.WaitVisible("#pending"),
+	)
+	if !strings.Contains(text("#pending"), "Open Science") {
+		t.Fatalf("Anna's backpack does not show the award: %q", text("#pending"))
+	}
+
+	// 6. The portal at phone width.
+	step("12-phone",
+		chromedp.Click("#logout"),
+		chromedp.WaitReady(`a.provider[data-provider="demo-eduid"]`),
+		chromedp.EmulateViewport(375, 800),
+		chromedp.Navigate(srv.base+"/"),
+		chromedp.WaitVisible("#demo-admin"),
+		chromedp.Click("#demo-admin"),
+		chromedp.WaitVisible(".tree"),
+	)
+	if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 380 {
+		t.Errorf("at 375 px the portal is %d px wide (%v): it scrolls sideways", w, err)
+	}
+}
+
+func attr(t *testing.T, ctx context.Context, sel, name string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.AttributeValue(sel, name))
+	if err != nil {
+		t.Fatalf("%s: %v", sel, err)
+	}
+	return v.Value
+}
