@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// axeViolation is one rule axe-core found broken on a page.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []string `json:"target"`
+	} `json:"nodes"`
+}
+
+// TestAccessibility runs axe-core (npm, pinned in interop/) in Chromium on
+// every page of the real binary's demo that the demo admin and the demo
+// learner reach by following links from the home page, the portal, the
+// backpack, the help, the catalogue and the verify page (GET links only,
+// never sign-out), with the WCAG 2.0 and 2.1 A and AA rules: no serious or
+// critical violation may remain. axe is evaluated through the DevTools
+// protocol, so the pages' strict content security policy stays as it is.
+// It skips without Chromium or interop/node_modules, except in CI.
+func TestAccessibility(t *testing.T) {
+	axeJS, err := os.ReadFile(filepath.Join("..", "..", "interop", "node_modules", "axe-core", "axe.min.js"))
+	_, chromeErr := os.Stat(chromium)
+	if err != nil || chromeErr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("axe-core or Chromium missing (CI=true: must not skip): %v %v", err, chromeErr)
+		}
+		t.Skip("needs Debian's chromium and `cd interop && npm ci` (axe-core)")
+	}
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "badged")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	srv := startServer(t, bin, filepath.Join(t.TempDir(), "data"), nil)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
+		chromedp.ExecPath(chromium), chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1100, 1000))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	defer cancelT()
+
+	base, err := url.Parse(srv.base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	// crawl checks every page reachable from the starts, as the person
+	// signed in now.
+	crawl := func(who string, starts ...string) {
+		seen := map[string]bool{}
+		queue := slices.Clone(starts)
+		for len(queue) > 0 && len(seen) < 60 {
+			path := queue[0]
+			queue = queue[1:]
+			if seen[path] {
+				continue
+			}
+			seen[path] = true
+			if err := chromedp.Do(ctx, chromedp.Navigate(srv.base+path), chromedp.WaitReady("body")); err != nil {
+				t.Fatalf("%s %s: %v", who, path, err)
+			}
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](string(axeJS))); err != nil {
+				t.Fatalf("%s %s: loading axe: %v", who, path, err)
+			}
+			res, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag",
+				values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatalf("%s %s: axe: %v", who, path, err)
+			}
+			var violations []axeViolation
+			if err := json.Unmarshal([]byte(res), &violations); err != nil {
+				t.Fatal(err)
+			}
+			checked++
+			for _, v := range violations {
+				if v.Impact != "serious" && v.Impact != "critical" {
+					t.Logf("%s %s: %s (%s): %s", who, path, v.ID, v.Impact, v.Help)
+				}
+				if v.Impact == "serious" || v.Impact == "critical" {
+					var nodes []string
+					for _, n := range v.Nodes {
+						nodes = append(nodes, strings.Join(n.Target, " "))
+					}
+					t.Errorf("%s %s: %s (%s): %s at %s", who, path, v.ID, v.Impact, v.Help, strings.Join(nodes, ", "))
+				}
+			}
+			links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]")].map(a => a.href)`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range links {
+				u, err := url.Parse(l)
+				if err != nil || u.Host != base.Host || strings.HasPrefix(u.Path, "/login") || strings.HasPrefix(u.Path, "/api/") ||
+					strings.HasPrefix(u.Path, "/images/") || strings.HasPrefix(u.Path, "/static/") || strings.HasPrefix(u.Path, "/portal/static/") ||
+					strings.HasSuffix(u.Path, ".png") || strings.HasSuffix(u.Path, ".svg") || strings.HasSuffix(u.Path, ".json") ||
+					strings.HasSuffix(u.Path, ".csv") || strings.HasPrefix(u.Path, "/devidp") || strings.HasPrefix(u.Path, "/ns/") ||
+					strings.HasPrefix(u.Path, "/issuers/") || strings.HasPrefix(u.Path, "/institutions/") || strings.HasPrefix(u.Path, "/status/") {
+					continue
+				}
+				p := u.Path
+				if u.RawQuery != "" && !strings.Contains(u.RawQuery, "lang=") {
+					p += "?" + u.RawQuery
+				}
+				if !seen[p] {
+					queue = append(queue, p)
+				}
+			}
+		}
+	}
+	crawl("anonymous", "/", "/verify", "/catalogue/", "/help")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.base+"/"), chromedp.WaitVisible("#demo-admin"), chromedp.Click("#demo-admin"),
+		chromedp.WaitVisible(".tree")); err != nil {
+		t.Fatal(err)
+	}
+	crawl("admin", "/portal", "/portal/award", "/portal/requests", "/portal/awards")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.base+"/"), chromedp.Click("#logout"), chromedp.WaitReady(`a.provider`),
+		chromedp.Navigate(srv.base+"/"), chromedp.WaitVisible("#demo-learner"), chromedp.Click("#demo-learner"),
+		chromedp.WaitVisible("#main")); err != nil {
+		t.Fatal(err)
+	}
+	crawl("learner", "/backpack", "/backpack/import", "/backpack/account")
+	t.Logf("axe-core checked %d pages", checked)
+}
