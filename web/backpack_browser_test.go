@@ -2,17 +2,18 @@ package web
 
 import (
 	"context"
+	"github.com/badged/badged/internal/browsertest"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/badged/badged/internal/browsertest"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/wallet"
@@ -24,12 +25,7 @@ import (
 // in with a session cookie, and saves screenshots of the three to docs/.
 // It skips without Chromium, except in CI.
 func TestBackpackInBrowser(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: install Debian's chromium (.ci/run does)", chromium)
-		}
-		t.Skipf("%s is missing: install Debian's chromium package to run the browser test", chromium)
-	}
+	browsertest.Need(t)
 	// The wallet's randomness is seeded, so that share ids and their QR
 	// codes, and so the screenshots, are the same on every run.
 	e := newEnv(t)
@@ -45,28 +41,7 @@ func TestBackpackInBrowser(t *testing.T) {
 	sh := must(we.w.SetPublic(ctx0, l, a.ID, true))
 	we.sendAward(learner) // a pending award to claim
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 1300),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelT()
+	ctx := browsertest.Start(t, 1000, 1300, 60*time.Second)
 
 	// The browser reaches the server through a front that signs it in at
 	// /test-signin: it sets the session cookie, as the login callback

@@ -2,16 +2,17 @@ package web
 
 import (
 	"context"
+	"github.com/badged/badged/internal/browsertest"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/badged/badged/internal/browsertest"
 	"github.com/badged/badged/openid4vp"
 )
 
@@ -24,12 +25,7 @@ import (
 // saves screenshots of each step to docs/screenshots/vp-*.png, and skips
 // without Chromium, except in CI.
 func TestOpenID4VPInBrowser(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: install Debian's chromium (.ci/run does)", chromium)
-		}
-		t.Skipf("%s is missing: install Debian's chromium package to run the browser test", chromium)
-	}
+	browsertest.Need(t)
 	e := newEnv(t)
 	we := e.backpack()
 	a := we.claim(learner)
@@ -37,28 +33,7 @@ func TestOpenID4VPInBrowser(t *testing.T) {
 	// link are the same on every run, and so the screenshots.
 	e.enableOpenID4VPAt("verifier.test", openid4vp.WithRand(rand.NewChaCha8([32]byte{2})))
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 1300),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	employer, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(employer); err != nil {
-		t.Fatal(err)
-	}
-	employer, cancelT := context.WithTimeout(employer, 90*time.Second)
-	defer cancelT()
+	employer := browsertest.Start(t, 1000, 1300, 90*time.Second)
 	learnerTab, cancelL := chromedp.NewContext(employer)
 	defer cancelL()
 

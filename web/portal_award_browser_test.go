@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/badged/badged/internal/browsertest"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/internal/browsertest"
 	"github.com/badged/badged/issuer"
 )
 
@@ -24,12 +26,7 @@ import (
 // goes to docs/screenshots/portal-award-*.png. It skips without Chromium,
 // except in CI.
 func TestPortalAwardInBrowser(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: install Debian's chromium (.ci/run does)", chromium)
-		}
-		t.Skipf("%s is missing: install Debian's chromium package to run the browser test", chromium)
-	}
+	browsertest.Need(t)
 	e := newEnv(t)
 	we := e.awarding()
 	// One row a batch, so that the job moves row by row; the worker
@@ -39,28 +36,7 @@ func TestPortalAwardInBrowser(t *testing.T) {
 	e.publishB()
 	req := e.requestB()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 1100),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	defer cancelT()
+	ctx := browsertest.Start(t, 1000, 1100, 90*time.Second)
 
 	// The browser signs in as the awarder at /test-signin, as the login
 	// callback would, and lands on the portal.

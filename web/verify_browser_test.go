@@ -1,12 +1,11 @@
 package web
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/badged/badged/internal/browsertest"
 	"github.com/badged/badged/web/page"
 	"github.com/chromedp/chromedp"
 )
@@ -20,38 +19,10 @@ const chromium = "/usr/bin/chromium"
 // screenshots of the form and the three verdicts to docs/. It skips
 // without Chromium, except in CI.
 func TestVerifyPageInBrowser(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: install Debian's chromium (.ci/run does)", chromium)
-		}
-		t.Skipf("%s is missing: install Debian's chromium package to run the browser test", chromium)
-	}
+	browsertest.Need(t)
 	e := newVerifyEnv(t, true)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 1300),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// Start the browser on a context without a deadline, then bound the
-	// steps.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelT()
+	ctx := browsertest.Start(t, 1000, 1300, 60*time.Second)
 
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(e.ts.URL+"/verify?lang=en"),

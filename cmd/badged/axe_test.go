@@ -1,8 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
+	"github.com/badged/badged/internal/browsertest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -34,13 +34,13 @@ type axeViolation struct {
 // protocol, so the pages' strict content security policy stays as it is.
 // It skips without Chromium or interop/node_modules, except in CI.
 func TestAccessibility(t *testing.T) {
+	browsertest.Need(t)
 	axeJS, err := os.ReadFile(filepath.Join("..", "..", "interop", "node_modules", "axe-core", "axe.min.js"))
-	_, chromeErr := os.Stat(chromium)
-	if err != nil || chromeErr != nil {
+	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("axe-core or Chromium missing (CI=true: must not skip): %v %v", err, chromeErr)
+			t.Fatalf("axe-core missing (CI=true: must not skip): %v", err)
 		}
-		t.Skip("needs Debian's chromium and `cd interop && npm ci` (axe-core)")
+		t.Skip("needs axe-core: run `cd interop && npm ci`")
 	}
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -51,18 +51,7 @@ func TestAccessibility(t *testing.T) {
 	}
 	srv := startServer(t, bin, filepath.Join(t.TempDir(), "data"), nil)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
-		chromedp.ExecPath(chromium), chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1100, 1000))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
-	defer cancelT()
+	ctx := browsertest.Start(t, 1100, 1000, 4*time.Minute)
 
 	base, err := url.Parse(srv.base)
 	if err != nil {

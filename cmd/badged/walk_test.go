@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/badged/badged/internal/browsertest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,10 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/badged/badged/badgeimage"
+	"github.com/badged/badged/internal/browsertest"
 )
-
-// chromium is Debian's Chromium, which the browser tests drive.
-const chromium = "/usr/bin/chromium"
 
 // TestPortalWalk is the issuer portal's walk (issue 10, acceptance 1, as
 // far as the portal goes today) in a real browser against the real binary
@@ -29,12 +28,7 @@ const chromium = "/usr/bin/chromium"
 // screenshot per step goes to docs/screenshots/walk-*.png. It skips
 // without Chromium, except in CI.
 func TestPortalWalk(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: install Debian's chromium (.ci/run does)", chromium)
-		}
-		t.Skipf("%s is missing: install Debian's chromium package to run the browser walk", chromium)
-	}
+	browsertest.Need(t)
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -49,25 +43,7 @@ func TestPortalWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1100, 1000),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelT()
+	ctx := browsertest.Start(t, 1100, 1000, 2*time.Minute)
 
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
