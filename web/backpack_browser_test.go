@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"github.com/badged/badged/internal/browsertest"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"github.com/badged/badged/internal/browsertest"
 	"net/http"
 	"net/http/httptest"
 	"os"

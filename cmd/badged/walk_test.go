@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"github.com/badged/badged/internal/browsertest"
 	"os"
 	"os/exec"
 	"path/filepath"
