@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"html/template"
@@ -304,7 +305,7 @@ func problemsOf(t map[string]string, errs []badged.FieldError) ([]fieldProblem, 
 	for _, e := range errs {
 		field := e.Field
 		base, _, _ := strings.Cut(field, ".")
-		label := cmpOr(t["bc_"+field], t["bc_"+base], field)
+		label := cmp.Or(t["bc_"+field], t["bc_"+base], field)
 		if m := alignmentField.FindStringSubmatch(field); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			label = fmt.Sprintf("%s %d: %s", t["bc_alignment"], n+1, t["bc_"+m[2]])
@@ -318,15 +319,6 @@ func problemsOf(t map[string]string, errs []badged.FieldError) ([]fieldProblem, 
 		list = append(list, fieldProblem{Field: fieldID(field), Label: label, Message: msg})
 	}
 	return list, byField
-}
-
-func cmpOr(xs ...string) string {
-	for _, x := range xs {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 // inputID is the HTML id of a field's input.
@@ -517,7 +509,7 @@ func (h *Handler) badgeClassPage(w http.ResponseWriter, r *http.Request) (*badge
 	if err != nil {
 		return nil, err
 	}
-	p := &badgeClassPage{Base: h.base(w, r, "overview"), BC: bc, Name: bc.Name.In(h.langOf(w, r))}
+	p := &badgeClassPage{Base: h.base(w, r, "overview"), BC: bc, Name: bc.Name.In(page.LangOf(w, r))}
 	p.Title = p.Name
 	p.MayEdit = h.Issuer.MayUpdateBadgeClass(r.Context(), a, bc.ID) == nil
 	p.MayAward = bc.State == issuer.Published && h.Issuer.MayAward(r.Context(), a, bc.IssuerID) == nil
@@ -538,8 +530,6 @@ func (h *Handler) badgeClassPage(w http.ResponseWriter, r *http.Request) (*badge
 	p.MayUpload = p.MayEdit && h.Uploads != nil && bc.State != issuer.Archived
 	return p, nil
 }
-
-func (h *Handler) langOf(w http.ResponseWriter, r *http.Request) string { return page.LangOf(w, r) }
 
 // actorOf is the person of a portal request as the issuer service knows
 // them.
