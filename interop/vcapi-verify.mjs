@@ -7,9 +7,15 @@
 //
 // Usage: node vcapi-verify.mjs DOCS.json FILE...
 //   DOCS.json: {"<did:web DID or status list URL>": <document>, ...}
-//   FILE: a JSON credential with a Data Integrity proof.
+//   FILE: a JSON credential with a Data Integrity proof, or (a file whose
+//   content is a compact JWS) a VC-JWT as OB 3.0 and OpenID4VCI's
+//   jwt_vc_json carry it (the payload is the credential, or VC-JWT 1.1's
+//   `vc` claim), signed EdDSA by the key its header's `kid` names in the
+//   issuer's DID document.
+//   Contexts other than the standard ones must be in DOCS too.
 // The key's controller must be the credential's issuer (vc's
-// CredentialIssuancePurpose). credentialStatus is checked: each
+// CredentialIssuancePurpose; for a VC-JWT, the kid's DID and `iss` must be
+// the issuer, and exp/nbf hold). credentialStatus is checked: each
 // BitstringStatusListEntry's list credential is itself verified with the
 // same stack and the entry's bit read from its encodedList (gzip, base64url
 // multibase, first bit the most significant of the first byte, as the
@@ -19,6 +25,8 @@
 import {readFileSync} from 'node:fs';
 import {gunzipSync} from 'node:zlib';
 import * as vc from '@digitalbazaar/vc';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as jose from 'jose';
 import {CONTEXTS} from './lib/loader.mjs';
 import {errorText, verifySuites} from './lib/suites.mjs';
 
@@ -79,7 +87,7 @@ function checkStatusWith(documentLoader, statuses) {
       if(subject.statusPurpose !== e.statusPurpose) {
         return {verified: false, error: new Error(`status list purpose ${subject.statusPurpose} != entry's ${e.statusPurpose}`)};
       }
-      if(list.issuer !== credential.issuer && list.issuer?.id !== (credential.issuer?.id ?? credential.issuer)) {
+      if((list.issuer?.id ?? list.issuer) !== (credential.issuer?.id ?? credential.issuer)) {
         return {verified: false, error: new Error('the status list has another issuer')};
       }
       if(bitAt(subject.encodedList, Number(e.statusListIndex))) {
@@ -89,6 +97,36 @@ function checkStatusWith(documentLoader, statuses) {
     }
     return {verified: true};
   };
+}
+
+const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+// Verifies a VC-JWT with the key its kid names in a served DID document and
+// returns its credential, for the status check that follows.
+async function verifyVCJWT(token, documentLoader) {
+  const header = jose.decodeProtectedHeader(token);
+  if(header.alg !== 'EdDSA') {
+    throw new Error(`unsupported JWT alg "${header.alg}" (EdDSA only)`);
+  }
+  const {document: vm} = await documentLoader(header.kid);
+  const keyPair = await Ed25519Multikey.from(vm);
+  const jwk = await Ed25519Multikey.toJwk({keyPair});
+  const key = await jose.importJWK({...jwk, alg: 'EdDSA'}, 'EdDSA');
+  const {payload} = await jose.jwtVerify(token, key, {algorithms: ['EdDSA']});
+  // OB 3.0's VC-JWT: the payload is the credential with the JWT's claims
+  // beside its properties; VC-JWT 1.1 puts it under a vc claim.
+  const credential = payload.vc ?? payload;
+  if(![].concat(credential?.type ?? []).includes('VerifiableCredential')) {
+    throw new Error('the JWT carries no credential');
+  }
+  const issuer = credential.issuer?.id ?? credential.issuer;
+  if(payload.iss !== issuer) {
+    throw new Error(`JWT iss "${payload.iss}" is not the issuer "${issuer}"`);
+  }
+  if(header.kid.split('#')[0] !== issuer || vm.controller !== issuer) {
+    throw new Error(`JWT key ${header.kid} is not the issuer's "${issuer}"`);
+  }
+  return credential;
 }
 
 const args = process.argv.slice(2);
@@ -102,14 +140,20 @@ for(const file of args.slice(1)) {
   const statuses = [];
   let out;
   try {
-    const credential = JSON.parse(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8').trim();
     const documentLoader = loaderOf(docs);
-    const res = await vc.verifyCredential({
-      credential, suite: verifySuites(), documentLoader,
-      checkStatus: checkStatusWith(documentLoader, statuses),
-      purpose: new vc.CredentialIssuancePurpose(),
-    });
-    out = {verified: res.verified, error: res.verified ? '' : errorText(res)};
+    if(JWS.test(text)) {
+      const credential = await verifyVCJWT(text, documentLoader);
+      const res = await checkStatusWith(documentLoader, statuses)({credential});
+      out = {verified: res.verified, error: res.verified ? '' : res.error.message};
+    } else {
+      const res = await vc.verifyCredential({
+        credential: JSON.parse(text), suite: verifySuites(), documentLoader,
+        checkStatus: checkStatusWith(documentLoader, statuses),
+        purpose: new vc.CredentialIssuancePurpose(),
+      });
+      out = {verified: res.verified, error: res.verified ? '' : errorText(res)};
+    }
   } catch(e) {
     out = {verified: false, error: e?.message ?? String(e)};
   }

@@ -17,6 +17,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/badged/badged/credential"
+	"github.com/badged/badged/did"
 	"github.com/badged/badged/openid4vci"
 )
 
@@ -26,14 +28,19 @@ import (
 // pre-authorized code and a transaction code (interop/openid4vci.mjs);
 // badged's verifier must accept each, bound to the wallet's did:jwk, and
 // the wallet's second redemption of the code must be refused with
-// invalid_grant. It skips without node or interop/node_modules, and fails
-// instead under CI=true.
+// invalid_grant. The credentials are then checked by an independent
+// verifier, Digital Bazaar's stack (interop/vcapi-verify.mjs), with only the
+// DID document and status list the server serves: both verify; after the
+// award is revoked, both fail as revoked. It skips without node or
+// interop/node_modules, and fails instead under CI=true.
 func TestOpenID4VCIInterop(t *testing.T) {
 	interop := needWalletInterop(t)
 	s := newStack(t, "bolt")
 	awardID := issuedAward(t, s)
 	// The wallet dates its proofs by the wall clock.
 	s.clock.Set(time.Now().UTC())
+	dir := t.TempDir()
+	var issued []string // what the wallet received, one file per configuration
 	for _, cfg := range openid4vci.Configurations {
 		t.Run(cfg.ID, func(t *testing.T) {
 			o, err := s.app.vci.CreateOffer(context.Background(), awardID, true)
@@ -80,8 +87,103 @@ func TestOpenID4VCIInterop(t *testing.T) {
 			if got.ReuseError != openid4vci.CodeInvalidGrant {
 				t.Errorf("second redemption: %q, want %s", got.ReuseError, openid4vci.CodeInvalidGrant)
 			}
+			f := filepath.Join(dir, cfg.ID+".json")
+			if err := os.WriteFile(f, []byte(raw), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			issued = append(issued, f)
 		})
 	}
+	if len(issued) != len(openid4vci.Configurations) {
+		t.Fatalf("the wallet received %d of %d credentials", len(issued), len(openid4vci.Configurations))
+	}
+	for f, l := range digitalBazaarVerify(t, s, interop, issued) {
+		if !l.Verified {
+			t.Errorf("%s: Digital Bazaar does not verify the wallet's credential: %s", filepath.Base(f), l.Error)
+		}
+	}
+	staff := s.session("staff-awarder", "awarder@uu.example.nl") // s.staff's is older than the clock's jump
+	s.call(staff, http.MethodPost, "/api/v1/awards/"+awardID+"/revoke", map[string]string{"reason": "Fraude"}, http.StatusOK, nil)
+	for f, l := range digitalBazaarVerify(t, s, interop, issued) {
+		if l.Verified || l.Status != "revoked" {
+			t.Errorf("%s: revoked, yet Digital Bazaar says verified=%v status=%q (%s)", filepath.Base(f), l.Verified, l.Status, l.Error)
+		}
+	}
+}
+
+// digitalBazaarVerify checks credential files (JSON with a Data Integrity
+// proof, or a VC-JWT) with interop/vcapi-verify.mjs, giving it the issuer's
+// DID document, the contexts it serves and the status lists as the server
+// serves them now, and
+// returns its verdict per file.
+func digitalBazaarVerify(t *testing.T, s *stack, interop string, files []string) map[string]dbLine {
+	t.Helper()
+	docs := map[string]any{}
+	get := func(u string) any {
+		var doc any
+		resp, err := http.Get(u)
+		if err == nil {
+			defer resp.Body.Close()
+			err = json.NewDecoder(resp.Body).Decode(&doc)
+		}
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %v", u, err)
+		}
+		return doc
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := s.verifier.Verify(t.Context(), b) // for what it reads; its verdict is checked elsewhere
+		issuerID := res.Issuer
+		// badged serves its did:web documents, and the context of its own
+		// terms, over plain http on the loopback base URL the tests use.
+		u, err := did.WebURL(issuerID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := s.app.cfg.BaseURL
+		docs[issuerID] = get(base + u[len("https://")+len(strings.TrimPrefix(base, "http://")):])
+		for _, c := range credential.List(res.Credential["@context"]) {
+			if c, ok := c.(string); ok && strings.HasPrefix(c, base+"/") {
+				docs[c] = get(c)
+			}
+		}
+		for _, e := range credential.List(res.Credential["credentialStatus"]) {
+			list, _ := e.(map[string]any)["statusListCredential"].(string)
+			docs[list] = get(list)
+		}
+	}
+	docsFile := filepath.Join(t.TempDir(), "docs.json")
+	b, _ := json.Marshal(docs)
+	if err := os.WriteFile(docsFile, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", append([]string{"vcapi-verify.mjs", docsFile}, files...)...)
+	cmd.Dir = interop
+	out, _ := cmd.Output() // exits 1 when a file fails: the lines say which
+	got := map[string]dbLine{}
+	for line := range strings.Lines(string(out)) {
+		var l dbLine
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("vcapi-verify.mjs printed %q: %v", line, err)
+		}
+		got[l.File] = l
+	}
+	if len(got) != len(files) {
+		t.Fatalf("vcapi-verify.mjs reported %d of %d files:\n%s", len(got), len(files), out)
+	}
+	return got
+}
+
+// dbLine is one line of interop/vcapi-verify.mjs's output.
+type dbLine struct {
+	File     string `json:"file"`
+	Verified bool   `json:"verified"`
+	Error    string `json:"error"`
+	Status   string `json:"status"`
 }
 
 // needWalletInterop returns the interop directory with the npm wallet
