@@ -171,8 +171,8 @@ func setup(b *testing.B, db store) (*issuer.Service, string) {
 		ID: "stats", InstitutionID: "uni", GroupID: "fac", IssuerID: "math",
 		Name: issuer.Text{EN: "Statistics"}, Description: issuer.Text{EN: "Basic statistics"},
 		ImageURL: "https://uni.example.org/stats.png",
-		Criteria: issuer.Criteria{URL: "https://uni.example.org/stats/criteria", Narrative: "Pass the exam."},
-		Language: issuer.LangEN, LearningOutcome: "Can run a t-test.", StudyLoad: ptr(70), EQFLevel: ptr(6),
+		Criteria: issuer.Criteria{URL: "https://uni.example.org/stats/criteria", Narrative: issuer.Text{EN: "Pass the exam."}},
+		Language: issuer.LangEN, LearningOutcome: issuer.Text{EN: "Can run a t-test."}, StudyLoad: ptr(70), EQFLevel: ptr(6),
 		ExpiryDays: 365, Tags: []string{"statistics"}, State: issuer.Published, Created: now, Updated: now,
 	}
 	for _, err := range []error{

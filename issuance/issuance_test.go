@@ -97,8 +97,8 @@ func (e *env) hierarchy(t testing.TB) {
 		ID: "stats", InstitutionID: "uni", GroupID: "fac", IssuerID: "math",
 		Name: issuer.Text{NL: "Statistiek", EN: "Statistics"}, Description: issuer.Text{NL: "Basisstatistiek", EN: "Basic statistics"},
 		ImageURL: "https://uni.example.org/stats.png",
-		Criteria: issuer.Criteria{URL: "https://uni.example.org/stats/criteria", Narrative: "Pass the *exam*."},
-		Language: issuer.LangEN, LearningOutcome: "Can run a t-test.", ECTSCredits: ptr(2.5), StudyLoad: ptr(70),
+		Criteria: issuer.Criteria{URL: "https://uni.example.org/stats/criteria", Narrative: issuer.Text{EN: "Pass the *exam*."}},
+		Language: issuer.LangEN, LearningOutcome: issuer.Text{EN: "Can run a t-test."}, ECTSCredits: ptr(2.5), StudyLoad: ptr(70),
 		TimeInvestment: ptr(60), EQFLevel: ptr(6), NLQFLevel: issuer.NLQFEntry1, EducationProgramIdentifier: "34479",
 		Alignments: []issuer.Alignment{{TargetName: "Statistics", TargetURL: "http://data.europa.eu/esco/skill/abc",
 			TargetDescription: "apply statistics", TargetFramework: "ESCO", TargetCode: "abc"}},
@@ -342,7 +342,7 @@ func TestIssueMinimal(t *testing.T) {
 	bc := &issuer.BadgeClass{
 		ID: "plain", InstitutionID: "uni", GroupID: "fac", IssuerID: "math",
 		Name: issuer.Text{NL: "Deelname"}, Description: issuer.Text{NL: "Deelgenomen"},
-		Criteria: issuer.Criteria{Narrative: "Aanwezig zijn."}, Language: issuer.LangNL, NLQFLevel: "4",
+		Criteria: issuer.Criteria{Narrative: issuer.Text{EN: "Aanwezig zijn."}}, Language: issuer.LangNL, NLQFLevel: "4",
 		State: issuer.Published, Created: t0, Updated: t0,
 	}
 	r := issuer.IssueRequest{AwardID: "a", Institution: e.in, Group: e.grp, Issuer: e.iss, BadgeClass: bc,

@@ -310,7 +310,7 @@ func (s *Service) achievement(bc *issuer.BadgeClass, lang string, graded bool) *
 		CreditsAvailable:            bc.ECTSCredits,
 		StudyLoad:                   bc.StudyLoad,
 		TimeInvestment:              bc.TimeInvestment,
-		LearningOutcome:             bc.LearningOutcome,
+		LearningOutcome:             bc.LearningOutcome.In(lang),
 		AssessmentType:              bc.AssessmentType,
 		AssessmentSupervised:        bc.AssessmentSupervised,
 		AssessmentIdentityVerified:  bc.AssessmentIdentityVerified,
@@ -320,8 +320,8 @@ func (s *Service) achievement(bc *issuer.BadgeClass, lang string, graded bool) *
 		Participation:               bc.Participation,
 		Stackable:                   bc.Stackable,
 	}
-	if bc.Criteria.URL != "" || bc.Criteria.Narrative != "" {
-		a.Criteria = &credential.Criteria{ID: bc.Criteria.URL, Narrative: bc.Criteria.Narrative}
+	if bc.Criteria.URL != "" || !bc.Criteria.Narrative.IsZero() {
+		a.Criteria = &credential.Criteria{ID: bc.Criteria.URL, Narrative: bc.Criteria.Narrative.In(lang)}
 	}
 	if bc.Microcredential {
 		a.AchievementType = achievementMicrocredential

@@ -33,7 +33,7 @@ type BadgeClass struct {
 	Criteria    Criteria
 	Language    string // Achievement.inLanguage: "nl", "en" or another BCP 47 tag
 
-	LearningOutcome            string   // badged:learningOutcome
+	LearningOutcome            Text     // badged:learningOutcome, in Dutch and English
 	ECTSCredits                *float64 // creditsAvailable, at most one decimal
 	StudyLoad                  *int     // badged:studyLoad, hours
 	TimeInvestment             *int     // badged:timeInvestment, hours
@@ -64,7 +64,7 @@ type BadgeClass struct {
 // Criteria says how a badge is earned: a URL, a Markdown narrative, or both.
 type Criteria struct {
 	URL       string
-	Narrative string
+	Narrative Text
 }
 
 // Alignment links a badge class to an item of a framework, e.g. an ESCO

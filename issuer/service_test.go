@@ -70,7 +70,7 @@ func institution() issuer.Institution {
 func badgeClass(issuerID string) issuer.BadgeClass {
 	return issuer.BadgeClass{
 		IssuerID: issuerID, Name: issuer.Text{EN: "Statistics"}, Description: issuer.Text{EN: "Basic statistics"},
-		Criteria: issuer.Criteria{Narrative: "Pass the exam."}, Language: "en",
+		Criteria: issuer.Criteria{Narrative: issuer.Text{EN: "Pass the exam."}}, Language: "en",
 	}
 }
 
@@ -399,14 +399,14 @@ func TestValidation(t *testing.T) {
 				t.Errorf("message %q lacks %s", badged.MessageOf(err), field)
 			}
 		}
-		created.LearningOutcome, created.EQFLevel, created.ECTSCredits = "Can do it", ptr(5), f(3)
+		created.LearningOutcome, created.EQFLevel, created.ECTSCredits = issuer.Text{EN: "Can do it"}, ptr(5), f(3)
 		created.AssessmentType, created.QualityAssurance.Name = "testing", "NVAO"
 		created, err = e.svc.UpdateBadgeClass(ctx, root, *created)
 		must(t, err)
 		created, err = e.svc.PublishBadgeClass(ctx, root, created.ID, created.Version)
 		must(t, err)
 		// Published, it must stay complete.
-		created.LearningOutcome = ""
+		created.LearningOutcome = issuer.Text{}
 		_, err = e.svc.UpdateBadgeClass(ctx, root, *created)
 		wantKind(t, err, badged.Invalid)
 		archived, err := e.svc.ArchiveBadgeClass(ctx, root, created.ID, created.Version)

@@ -166,11 +166,11 @@ func checkBadgeClass(p *problems, bc *BadgeClass) {
 	p.text("description", bc.Description, false, maxDescription)
 	p.url("imageUrl", bc.ImageURL)
 	p.url("criteria.url", bc.Criteria.URL)
-	p.length("criteria.narrative", bc.Criteria.Narrative, maxDescription)
+	p.text("criteria.narrative", bc.Criteria.Narrative, false, maxDescription)
 	if bc.Language != "" && !languageRE.MatchString(bc.Language) {
 		p.add("language", "must be a language tag such as nl or en")
 	}
-	p.length("learningOutcome", bc.LearningOutcome, maxDescription)
+	p.text("learningOutcome", bc.LearningOutcome, false, maxDescription)
 	if e := bc.ECTSCredits; e != nil {
 		if math.IsNaN(*e) || *e < 0 || *e > maxECTS {
 			p.add("ectsCredits", "must be between 0 and "+strconv.Itoa(maxECTS))
@@ -272,11 +272,11 @@ func validatePublishable(bc *BadgeClass) error {
 	if bc.Description.IsZero() {
 		p.add("description", "required to publish")
 	}
-	if bc.Criteria.URL == "" && strings.TrimSpace(bc.Criteria.Narrative) == "" {
+	if bc.Criteria.URL == "" && bc.Criteria.Narrative.IsZero() {
 		p.add("criteria", "required to publish: a URL or a narrative")
 	}
 	if bc.Microcredential {
-		if strings.TrimSpace(bc.LearningOutcome) == "" {
+		if bc.LearningOutcome.IsZero() {
 			p.add("learningOutcome", "required for a microcredential")
 		}
 		if bc.EQFLevel == nil && bc.NLQFLevel == "" {

@@ -39,8 +39,8 @@ func (we *walletEnv) catalogueFixture() (ds, draft, archived *issuer.BadgeClass)
 		eqf, ects := 6, 5.0
 		b.EQFLevel, b.ECTSCredits, b.Microcredential = &eqf, &ects, true
 		b.NarrativeRequired, b.EvidenceRequired = true, true
-		b.Criteria = issuer.Criteria{Narrative: "Build a model and defend it.", URL: "https://i.example.edu/criteria/ds"}
-		b.LearningOutcome = "Models data."
+		b.Criteria = issuer.Criteria{Narrative: issuer.Text{EN: "Build a model and defend it."}, URL: "https://i.example.edu/criteria/ds"}
+		b.LearningOutcome = issuer.Text{EN: "Models data."}
 		b.Description = issuer.Text{EN: "Machine learning and data analysis."}
 	})
 	draft = create(we.S.ID, "Draft Badge", false, nil)

@@ -253,7 +253,7 @@ func institutionFixture(schac string) issuer.Institution {
 
 func badgeClassFixture(issuerID string) issuer.BadgeClass {
 	return issuer.BadgeClass{IssuerID: issuerID, Name: issuer.Text{EN: "Statistics"}, Description: issuer.Text{EN: "Basic statistics"},
-		Criteria: issuer.Criteria{Narrative: "Pass the exam."}, Language: "en"}
+		Criteria: issuer.Criteria{Narrative: issuer.Text{EN: "Pass the exam."}}, Language: "en"}
 }
 
 func (e *env) session(u auth.User) string {

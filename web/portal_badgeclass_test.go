@@ -55,7 +55,7 @@ func badgeClassMatrix() map[string]matrixCase {
 func (e *env) badgeClassForm() url.Values {
 	bc := must(e.db.BadgeClass(e.t.Context(), e.B.ID))
 	return url.Values{"version": {strconv.FormatInt(bc.Version, 10)}, "name.en": {bc.Name.EN}, "name.nl": {bc.Name.NL},
-		"description.en": {bc.Description.EN}, "language": {bc.Language}, "criteria.narrative": {bc.Criteria.Narrative},
+		"description.en": {bc.Description.EN}, "language": {bc.Language}, "criteria.narrative.en": {bc.Criteria.Narrative.EN}, "criteria.narrative.nl": {bc.Criteria.Narrative.NL},
 		"criteria.url": {bc.Criteria.URL}}
 }
 
@@ -120,7 +120,7 @@ func TestPortalBadgeClass(t *testing.T) {
 	}
 
 	form := url.Values{"name.en": {"Data Literacy"}, "name.nl": {"Datageletterdheid"}, "description.en": {"Reading data."},
-		"language": {"en"}, "criteria.narrative": {"Pass the test."}, "microcredential": {"on"}}
+		"language": {"en"}, "criteria.narrative.en": {"Pass the test."}, "microcredential": {"on"}}
 	resp, _ = post(issAdmin, "/portal/issuers/"+e.S.ID+"/badgeclasses", form)
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/portal/badgeclasses/") {
@@ -134,7 +134,7 @@ func TestPortalBadgeClass(t *testing.T) {
 	}
 	bc := must(e.db.BadgeClass(t.Context(), id))
 	form.Set("version", strconv.FormatInt(bc.Version, 10))
-	for k, v := range map[string]string{"learningOutcome": "Reads a chart.", "eqfLevel": "5", "ectsCredits": "2,5",
+	for k, v := range map[string]string{"learningOutcome.en": "Reads a chart.", "eqfLevel": "5", "ectsCredits": "2,5",
 		"assessmentType": "Test", "qualityAssurance.name": "NVAO"} {
 		form.Set(k, v)
 	}

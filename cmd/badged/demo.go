@@ -54,8 +54,10 @@ func seedDemoCatalogue(ctx context.Context, is *issuer.Service, in *issuer.Insti
 			Name:        issuer.Text{EN: "Data Science Foundations", NL: "Grondslagen van data science"},
 			Description: issuer.Text{EN: "Statistics, programming in Python and data visualisation for beginners.", NL: "Statistiek, programmeren in Python en datavisualisatie voor beginners."},
 			Criteria: issuer.Criteria{URL: "https://www.university-example.org/dsi/foundations",
-				Narrative: "Pass the supervised final exam with at least a 6.0 and complete three graded lab assignments."},
-			Language: issuer.LangEN, LearningOutcome: "Can clean, analyse and visualise a real data set and report on it.",
+				Narrative: issuer.Text{EN: "Pass the supervised final exam with at least a 6.0 and complete three graded lab assignments.",
+					NL: "Haal het gesurveilleerde eindtentamen met minstens een 6,0 en rond drie beoordeelde practicumopdrachten af."}},
+			Language: issuer.LangEN, LearningOutcome: issuer.Text{EN: "Can clean, analyse and visualise a real data set and report on it.",
+				NL: "Kan een echte dataset opschonen, analyseren en visualiseren en erover rapporteren."},
 			// ECTS and a study load are exclusive (edubadges' rule); the time
 			// investment is the hours a learner spends besides.
 			ECTSCredits: &ects, TimeInvestment: &hours, EQFLevel: &eqf, NLQFLevel: "6", EducationProgramIdentifier: "34479",
@@ -70,14 +72,16 @@ func seedDemoCatalogue(ctx context.Context, is *issuer.Service, in *issuer.Insti
 		{
 			Name:        issuer.Text{EN: "Research Integrity", NL: "Wetenschappelijke integriteit"},
 			Description: issuer.Text{EN: "Took part in the research integrity workshop.", NL: "Heeft deelgenomen aan de workshop wetenschappelijke integriteit."},
-			Criteria:    issuer.Criteria{Narrative: "Attend the full workshop and discuss two dilemma cases."},
-			Language:    issuer.LangEN, Participation: issuer.ParticipationOnsite, Tags: []string{"research", "ethics"},
+			Criteria: issuer.Criteria{Narrative: issuer.Text{EN: "Attend the full workshop and discuss two dilemma cases.",
+				NL: "Volg de hele workshop en bespreek twee dilemma's."}},
+			Language: issuer.LangEN, Participation: issuer.ParticipationOnsite, Tags: []string{"research", "ethics"},
 		},
 		{
 			Name:        issuer.Text{EN: "Academic Writing", NL: "Academisch schrijven"},
 			Description: issuer.Text{EN: "Writes a clear, well-sourced academic text.", NL: "Schrijft een heldere, goed onderbouwde academische tekst."},
-			Criteria:    issuer.Criteria{Narrative: "Submit an essay that meets the rubric; a short motivation is required with the request."},
-			Language:    issuer.LangEN, NarrativeRequired: true, ExpiryDays: 5 * 365, Tags: []string{"writing"},
+			Criteria: issuer.Criteria{Narrative: issuer.Text{EN: "Submit an essay that meets the rubric; a short motivation is required with the request.",
+				NL: "Lever een essay in dat aan de rubric voldoet; bij de aanvraag hoort een korte motivatie."}},
+			Language: issuer.LangEN, NarrativeRequired: true, ExpiryDays: 5 * 365, Tags: []string{"writing"},
 		},
 	}
 	var published []*issuer.BadgeClass

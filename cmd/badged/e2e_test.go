@@ -156,7 +156,7 @@ func (s *stack) badgeClass(name string, expiryDays int) *issuer.BadgeClass {
 	ctx := context.Background()
 	bc := need(s.is.CreateBadgeClass(ctx, e2eRoot, issuer.BadgeClass{IssuerID: s.issr.ID,
 		Name: issuer.Text{NL: name, EN: name}, Description: issuer.Text{NL: "Een badge", EN: "A badge"},
-		Criteria: issuer.Criteria{Narrative: "Haal het tentamen."}, Language: "nl", ExpiryDays: expiryDays}))
+		Criteria: issuer.Criteria{Narrative: issuer.Text{EN: "Haal het tentamen."}}, Language: "nl", ExpiryDays: expiryDays}))
 	return need(s.is.PublishBadgeClass(ctx, e2eRoot, bc.ID, bc.Version))
 }
 

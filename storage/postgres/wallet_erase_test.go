@@ -38,7 +38,7 @@ func TestEraseLearner(t *testing.T) {
 	g := mustDo(is.CreateGroup(ctx, root, issuer.Group{InstitutionID: in.ID, Name: issuer.Text{EN: "Faculty"}}))
 	s := mustDo(is.CreateIssuer(ctx, root, issuer.Issuer{GroupID: g.ID, Name: issuer.Text{EN: "Dept"}}))
 	bc := mustDo(is.CreateBadgeClass(ctx, root, issuer.BadgeClass{IssuerID: s.ID, Name: issuer.Text{EN: "Stats"},
-		Description: issuer.Text{EN: "d"}, Criteria: issuer.Criteria{Narrative: "c"}, Language: "en"}))
+		Description: issuer.Text{EN: "d"}, Criteria: issuer.Criteria{Narrative: issuer.Text{EN: "c"}}, Language: "en"}))
 	bc.State = issuer.Published
 	if err := db.UpdateBadgeClass(ctx, bc); err != nil {
 		t.Fatal(err)

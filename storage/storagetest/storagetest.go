@@ -78,8 +78,8 @@ func badgeClass(id, inst, grp, iss string, created time.Time) *issuer.BadgeClass
 		ID: id, InstitutionID: inst, GroupID: grp, IssuerID: iss,
 		Name: issuer.Text{NL: "Statistiek", EN: "Statistics"}, Description: issuer.Text{EN: "Basic statistics"},
 		ImageURL: "https://example.org/b.png",
-		Criteria: issuer.Criteria{URL: "https://example.org/criteria", Narrative: "Pass the *exam*."},
-		Language: "en", LearningOutcome: "Can compute a mean.", ECTSCredits: ptr(2.5), TimeInvestment: ptr(60),
+		Criteria: issuer.Criteria{URL: "https://example.org/criteria", Narrative: issuer.Text{EN: "Pass the *exam*.", NL: "Haal het *tentamen*."}},
+		Language: "en", LearningOutcome: issuer.Text{EN: "Can compute a mean."}, ECTSCredits: ptr(2.5), TimeInvestment: ptr(60),
 		EQFLevel: ptr(6), NLQFLevel: issuer.NLQFEntry2, EducationProgramIdentifier: "34479",
 		Alignments: []issuer.Alignment{
 			{TargetName: "statistics", TargetURL: "http://data.europa.eu/esco/skill/x", TargetFramework: "ESCO", TargetCode: "x"},

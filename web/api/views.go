@@ -116,7 +116,7 @@ func (j *Issuer) domain() issuer.Issuer {
 // Criteria are how a badge class is earned.
 type Criteria struct {
 	URL       string `json:"url,omitempty"`
-	Narrative string `json:"narrative,omitempty"`
+	Narrative Text   `json:"narrative,omitzero"`
 }
 
 // Alignment is a framework a badge class aligns to (ESCO, say).
@@ -146,7 +146,7 @@ type BadgeClass struct {
 	ImageURL                   string           `json:"imageUrl,omitempty"`
 	Criteria                   Criteria         `json:"criteria"`
 	Language                   string           `json:"language,omitempty"`
-	LearningOutcome            string           `json:"learningOutcome,omitempty"`
+	LearningOutcome            Text             `json:"learningOutcome,omitzero"`
 	ECTSCredits                *float64         `json:"ectsCredits,omitempty"`
 	StudyLoad                  *int             `json:"studyLoad,omitempty"`
 	TimeInvestment             *int             `json:"timeInvestment,omitempty"`
@@ -176,8 +176,8 @@ type BadgeClass struct {
 func BadgeClassOf(bc *issuer.BadgeClass) BadgeClass {
 	j := BadgeClass{ID: bc.ID, InstitutionID: bc.InstitutionID, GroupID: bc.GroupID, IssuerID: bc.IssuerID,
 		Name: textView(bc.Name), Description: textView(bc.Description), ImageURL: bc.ImageURL,
-		Criteria: Criteria{bc.Criteria.URL, bc.Criteria.Narrative}, Language: bc.Language,
-		LearningOutcome: bc.LearningOutcome, ECTSCredits: bc.ECTSCredits, StudyLoad: bc.StudyLoad,
+		Criteria: Criteria{bc.Criteria.URL, textView(bc.Criteria.Narrative)}, Language: bc.Language,
+		LearningOutcome: textView(bc.LearningOutcome), ECTSCredits: bc.ECTSCredits, StudyLoad: bc.StudyLoad,
 		TimeInvestment: bc.TimeInvestment, EQFLevel: bc.EQFLevel, NLQFLevel: string(bc.NLQFLevel),
 		EducationProgramIdentifier: bc.EducationProgramIdentifier, AssessmentType: bc.AssessmentType,
 		AssessmentSupervised: bc.AssessmentSupervised, AssessmentIdentityVerified: bc.AssessmentIdentityVerified,
@@ -194,8 +194,8 @@ func BadgeClassOf(bc *issuer.BadgeClass) BadgeClass {
 
 func (j *BadgeClass) domain() issuer.BadgeClass {
 	bc := issuer.BadgeClass{Name: j.Name.domain(), Description: j.Description.domain(), ImageURL: j.ImageURL,
-		Criteria: issuer.Criteria{URL: j.Criteria.URL, Narrative: j.Criteria.Narrative}, Language: j.Language,
-		LearningOutcome: j.LearningOutcome, ECTSCredits: j.ECTSCredits, StudyLoad: j.StudyLoad,
+		Criteria: issuer.Criteria{URL: j.Criteria.URL, Narrative: j.Criteria.Narrative.domain()}, Language: j.Language,
+		LearningOutcome: j.LearningOutcome.domain(), ECTSCredits: j.ECTSCredits, StudyLoad: j.StudyLoad,
 		TimeInvestment: j.TimeInvestment, EQFLevel: j.EQFLevel, NLQFLevel: issuer.NLQF(j.NLQFLevel),
 		EducationProgramIdentifier: j.EducationProgramIdentifier, AssessmentType: j.AssessmentType,
 		AssessmentSupervised: j.AssessmentSupervised, AssessmentIdentityVerified: j.AssessmentIdentityVerified,

@@ -24,6 +24,18 @@ type Text struct {
 func text(t issuer.Text) Text    { return Text{NL: t.NL, EN: t.EN} }
 func (t Text) text() issuer.Text { return issuer.Text{NL: t.NL, EN: t.EN} }
 
+// orLegacy is t, or, for a record written when the field had one language,
+// that text in lang (English unless lang is Dutch).
+func (t Text) orLegacy(legacy, lang string) issuer.Text {
+	switch {
+	case t != Text{} || legacy == "":
+		return t.text()
+	case lang == issuer.LangNL:
+		return issuer.Text{NL: legacy}
+	}
+	return issuer.Text{EN: legacy}
+}
+
 // Meta is what every record has.
 type Meta struct {
 	Format  int       `json:"format"`
@@ -167,9 +179,11 @@ type BadgeClass struct {
 	Description                 Text        `json:"description"`
 	ImageURL                    string      `json:"imageUrl,omitempty"`
 	CriteriaURL                 string      `json:"criteriaUrl,omitempty"`
-	CriteriaNarrative           string      `json:"criteriaNarrative,omitempty"`
+	CriteriaNarrative           Text        `json:"criteriaNarrativeText,omitzero"`
+	LegacyCriteriaNarrative     string      `json:"criteriaNarrative,omitempty"` // format 1: in Language only
 	Language                    string      `json:"inLanguage,omitempty"`
-	LearningOutcome             string      `json:"learningOutcome,omitempty"`
+	LearningOutcome             Text        `json:"learningOutcomeText,omitzero"`
+	LegacyLearningOutcome       string      `json:"learningOutcome,omitempty"` // format 1: in Language only
 	ECTSCredits                 *float64    `json:"ectsCredits,omitempty"`
 	StudyLoad                   *int        `json:"studyLoad,omitempty"`
 	TimeInvestment              *int        `json:"timeInvestment,omitempty"`
@@ -200,8 +214,8 @@ func FromBadgeClass(bc *issuer.BadgeClass) *BadgeClass {
 		Meta:          meta(bc.ID, bc.Version, bc.Created, bc.Updated),
 		InstitutionID: bc.InstitutionID, GroupID: bc.GroupID, IssuerID: bc.IssuerID,
 		Name: text(bc.Name), Description: text(bc.Description), ImageURL: bc.ImageURL,
-		CriteriaURL: bc.Criteria.URL, CriteriaNarrative: bc.Criteria.Narrative, Language: bc.Language,
-		LearningOutcome: bc.LearningOutcome, ECTSCredits: bc.ECTSCredits, StudyLoad: bc.StudyLoad,
+		CriteriaURL: bc.Criteria.URL, CriteriaNarrative: text(bc.Criteria.Narrative), Language: bc.Language,
+		LearningOutcome: text(bc.LearningOutcome), ECTSCredits: bc.ECTSCredits, StudyLoad: bc.StudyLoad,
 		TimeInvestment: bc.TimeInvestment, EQFLevel: bc.EQFLevel, NLQFLevel: string(bc.NLQFLevel),
 		EducationProgramIdentifier: bc.EducationProgramIdentifier,
 		AssessmentType:             bc.AssessmentType, AssessmentSupervised: bc.AssessmentSupervised,
@@ -225,8 +239,8 @@ func (r *BadgeClass) Domain() *issuer.BadgeClass {
 	bc := &issuer.BadgeClass{
 		ID: r.ID, InstitutionID: r.InstitutionID, GroupID: r.GroupID, IssuerID: r.IssuerID,
 		Name: r.Name.text(), Description: r.Description.text(), ImageURL: r.ImageURL,
-		Criteria: issuer.Criteria{URL: r.CriteriaURL, Narrative: r.CriteriaNarrative}, Language: r.Language,
-		LearningOutcome: r.LearningOutcome, ECTSCredits: r.ECTSCredits, StudyLoad: r.StudyLoad,
+		Criteria: issuer.Criteria{URL: r.CriteriaURL, Narrative: r.CriteriaNarrative.orLegacy(r.LegacyCriteriaNarrative, r.Language)},
+		Language: r.Language, LearningOutcome: r.LearningOutcome.orLegacy(r.LegacyLearningOutcome, r.Language), ECTSCredits: r.ECTSCredits, StudyLoad: r.StudyLoad,
 		TimeInvestment: r.TimeInvestment, EQFLevel: r.EQFLevel, NLQFLevel: issuer.NLQF(r.NLQFLevel),
 		EducationProgramIdentifier: r.EducationProgramIdentifier,
 		AssessmentType:             r.AssessmentType, AssessmentSupervised: r.AssessmentSupervised,

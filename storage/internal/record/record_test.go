@@ -30,3 +30,31 @@ func TestInstitutionTerms(t *testing.T) {
 		t.Errorf("terms %+v, want %+v", got.Terms, terms)
 	}
 }
+
+// TestBadgeClassBilingualTexts reads badge class records written when the
+// criteria narrative and the learning outcome had one language (the badge
+// class's), and round-trips the bilingual ones.
+func TestBadgeClassBilingualTexts(t *testing.T) {
+	for lang, want := range map[string]issuer.Text{"nl": {NL: "Haal het tentamen."}, "en": {EN: "Haal het tentamen."}, "de": {EN: "Haal het tentamen."}} {
+		old := `{"format":1,"id":"b1","version":1,"created":"2026-03-01T09:30:00Z","updated":"2026-03-01T09:30:00Z",` +
+			`"institution":"i","group":"g","issuer":"s","name":{"nl":"Statistiek"},"description":{},` +
+			`"criteriaNarrative":"Haal het tentamen.","learningOutcome":"Haal het tentamen.","inLanguage":"` + lang + `","state":"draft"}`
+		var r BadgeClass
+		if err := Decode([]byte(old), &r); err != nil {
+			t.Fatal(err)
+		}
+		bc := r.Domain()
+		if bc.Criteria.Narrative != want || bc.LearningOutcome != want {
+			t.Errorf("%s: old record read as narrative %+v, outcome %+v; want %+v", lang, bc.Criteria.Narrative, bc.LearningOutcome, want)
+		}
+		both := issuer.Text{NL: "Haal het tentamen.", EN: "Pass the exam."}
+		bc.Criteria.Narrative, bc.LearningOutcome = both, issuer.Text{EN: "Reads a chart."}
+		w := FromBadgeClass(bc)
+		if w.LegacyCriteriaNarrative != "" || w.LegacyLearningOutcome != "" {
+			t.Errorf("%s: the one-language fields are written again: %+v", lang, w)
+		}
+		if got := w.Domain(); got.Criteria.Narrative != both || got.LearningOutcome != bc.LearningOutcome {
+			t.Errorf("%s: round trip %+v %+v", lang, got.Criteria.Narrative, got.LearningOutcome)
+		}
+	}
+}

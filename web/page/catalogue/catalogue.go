@@ -188,7 +188,7 @@ func (f catalogueFilter) match(e catalogueEntry, lang string) bool {
 		return true
 	}
 	hay := strings.ToLower(strings.Join(append([]string{bc.Name.NL, bc.Name.EN, bc.Description.NL, bc.Description.EN,
-		bc.LearningOutcome, e.Issuer.Name.In(lang), e.Institution.Name.In(lang)}, bc.Tags...), "\n"))
+		bc.LearningOutcome.NL, bc.LearningOutcome.EN, e.Issuer.Name.In(lang), e.Institution.Name.In(lang)}, bc.Tags...), "\n"))
 	for _, w := range strings.Fields(strings.ToLower(f.Text)) {
 		if !strings.Contains(hay, w) {
 			return false
@@ -333,7 +333,7 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 		v := float64(*bc.StudyLoad)
 		sum.StudyLoad = &v
 	}
-	p.Meaning = page.Meaning{Summary: sum, LearningOutcome: bc.LearningOutcome}
+	p.Meaning = page.Meaning{Summary: sum, LearningOutcome: bc.LearningOutcome.In(p.Lang)}
 	if bc.TimeInvestment != nil {
 		p.Meaning.TimeInvestment = strconv.Itoa(*bc.TimeInvestment)
 	}
@@ -341,7 +341,7 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 		p.Meaning.Alignments = append(p.Meaning.Alignments, page.Alignment{Name: a.TargetName, URL: page.HTTPURL(a.TargetURL),
 			Framework: a.TargetFramework, Code: a.TargetCode})
 	}
-	p.CriteriaText, p.CriteriaURL = bc.Criteria.Narrative, page.HTTPURL(bc.Criteria.URL)
+	p.CriteriaText, p.CriteriaURL = bc.Criteria.Narrative.In(p.Lang), page.HTTPURL(bc.Criteria.URL)
 	p.IssuerURL = page.HTTPURL(e.Issuer.URL)
 	p.NarrativeRequired, p.EvidenceRequired = bc.NarrativeRequired, bc.EvidenceRequired
 	pr := request.Principal(r)

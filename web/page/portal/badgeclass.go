@@ -28,10 +28,6 @@ import (
 var badgeClassPages = page.Templates(templates, "badgeclass_page", "node_edit")
 
 func (h *Handler) badgeClassRoutes(r chi.Router) {
-	r.Get("/groups/{groupID}/issuers/new", h.Handle(h.handleNewIssuer))
-	r.Post("/groups/{groupID}/issuers", h.Handle(h.handleCreateIssuer))
-	r.Get("/issuers/{issuerID}/edit", h.Handle(h.handleEditIssuer))
-	r.Post("/issuers/{issuerID}/edit", h.Handle(h.handleUpdateIssuer))
 	r.Get("/issuers/{issuerID}/badgeclasses/new", h.Handle(h.handleNewBadgeClass))
 	r.Post("/issuers/{issuerID}/badgeclasses", h.Handle(h.handleCreateBadgeClass))
 	r.Get("/badgeclasses/{badgeClassID}", h.Handle(h.handleBadgeClass))
@@ -95,37 +91,19 @@ type badgeClassPage struct {
 // formOf lays out bc's fields in the editor's sections, with the refusals
 // errs by field name (a bilingual field's nl and en errors shown at it).
 func formOf(t map[string]string, bc *issuer.BadgeClass, raw url.Values, errs map[string]string) []formSection {
-	val := func(name, v string) string {
-		if raw != nil {
-			return raw.Get(name)
-		}
-		return v
-	}
-	bi := func(name string, text issuer.Text, long bool, required bool) formField {
-		f := formField{ID: inputID(name), Name: name, Label: t["bc_"+name], Help: t["bc_"+name+"_help"], Kind: "bilingual",
-			NL: val(name+".nl", text.NL), EN: val(name+".en", text.EN), Required: required}
-		f.Error = strings.Join(nonEmpty(errs[name], errs[name+".nl"], errs[name+".en"]), "; ")
-		if long {
-			f.Kind = "bilingual-long"
-		}
-		return f
-	}
-	field := func(name, kind, v string) formField {
-		return formField{ID: inputID(name), Name: name, Label: t["bc_"+name], Help: t["bc_"+name+"_help"], Kind: kind, Value: val(name, v), Error: errs[name]}
-	}
+	f := fields{t, raw, errs}
+	field := f.one
 	check := func(name string, v bool) formField {
-		f := field(name, "checkbox", "")
+		c := field(name, "checkbox", "")
 		if raw != nil {
-			f.Value = raw.Get(name)
+			c.Value = raw.Get(name)
 		} else if v {
-			f.Value = "on"
+			c.Value = "on"
 		}
-		return f
+		return c
 	}
 	tri := func(name string, v *bool) formField {
-		f := field(name, "select", triValue(v))
-		f.Options = []option{{"", t["bc_unknown"]}, {"yes", t["bc_yes"]}, {"no", t["bc_no"]}}
-		return f
+		return field(name, "select", triValue(v), option{"", t["bc_unknown"]}, option{"yes", t["bc_yes"]}, option{"no", t["bc_no"]})
 	}
 	lang := field("language", "select", bc.Language)
 	lang.Options = []option{{"", t["bc_choose"]}, {"nl", "Nederlands"}, {"en", "English"}}
@@ -140,13 +118,13 @@ func formOf(t map[string]string, bc *issuer.BadgeClass, raw url.Values, errs map
 	part := field("participation", "select", bc.Participation)
 	part.Options = []option{{"", t["bc_unknown"]}, {issuer.ParticipationOnline, t["bc_online"]},
 		{issuer.ParticipationOnsite, t["bc_onsite"]}, {issuer.ParticipationBlended, t["bc_blended"]}}
-	name := bi("name", bc.Name, false, true)
+	name := f.text("name", bc.Name, "bilingual", true)
 	secs := []formSection{
-		{ID: "basics", Title: t["bc_sectionBasics"], Fields: []formField{name, bi("description", bc.Description, true, false), lang,
-			field("criteria.narrative", "textarea", bc.Criteria.Narrative), field("criteria.url", "url", bc.Criteria.URL),
+		{ID: "basics", Title: t["bc_sectionBasics"], Fields: []formField{name, f.text("description", bc.Description, "bilingual-long", false), lang,
+			f.text("criteria.narrative", bc.Criteria.Narrative, "bilingual-long", false), field("criteria.url", "url", bc.Criteria.URL),
 			field("tags", "text", strings.Join(bc.Tags, ", "))}},
 		{ID: "study", Title: t["bc_sectionStudy"], Fields: []formField{check("microcredential", bc.Microcredential),
-			field("learningOutcome", "textarea", bc.LearningOutcome), field("ectsCredits", "number", floatText(bc.ECTSCredits)),
+			f.text("learningOutcome", bc.LearningOutcome, "bilingual-long", false), field("ectsCredits", "number", floatText(bc.ECTSCredits)),
 			field("studyLoad", "number", intText(bc.StudyLoad)), field("timeInvestment", "number", intText(bc.TimeInvestment)),
 			eqf, nlqf, field("educationProgramIdentifier", "text", bc.EducationProgramIdentifier), part, tri("stackable", bc.Stackable)}},
 		{ID: "assessment", Title: t["bc_sectionAssessment"], Fields: []formField{field("assessmentType", "text", bc.AssessmentType),
@@ -164,10 +142,10 @@ func formOf(t map[string]string, bc *issuer.BadgeClass, raw url.Values, errs map
 			a = bc.Alignments[i]
 		}
 		prefix := fmt.Sprintf("alignments[%d].", i)
-		for _, f := range []struct{ name, kind, v string }{{"targetName", "text", a.TargetName}, {"targetUrl", "url", a.TargetURL},
+		for _, a := range []struct{ name, kind, v string }{{"targetName", "text", a.TargetName}, {"targetUrl", "url", a.TargetURL},
 			{"targetFramework", "text", a.TargetFramework}, {"targetCode", "text", a.TargetCode}} {
-			ff := formField{ID: inputID(prefix + f.name), Name: prefix + f.name, Label: fmt.Sprintf("%s %d: %s", t["bc_alignment"], i+1, t["bc_"+f.name]),
-				Kind: f.kind, Value: val(prefix+f.name, f.v), Error: errs[prefix+f.name]}
+			ff := formField{ID: inputID(prefix + a.name), Name: prefix + a.name, Label: fmt.Sprintf("%s %d: %s", t["bc_alignment"], i+1, t["bc_"+a.name]),
+				Kind: a.kind, Value: f.val(prefix+a.name, a.v), Error: errs[prefix+a.name]}
 			align.Fields = append(align.Fields, ff)
 		}
 	}
@@ -250,9 +228,9 @@ func badgeClassOf(t map[string]string, f url.Values) (bc issuer.BadgeClass, errs
 	bc = issuer.BadgeClass{
 		Name:                       issuer.Text{NL: f.Get("name.nl"), EN: f.Get("name.en")},
 		Description:                issuer.Text{NL: f.Get("description.nl"), EN: f.Get("description.en")},
-		Criteria:                   issuer.Criteria{URL: strings.TrimSpace(f.Get("criteria.url")), Narrative: f.Get("criteria.narrative")},
+		Criteria:                   issuer.Criteria{URL: strings.TrimSpace(f.Get("criteria.url")), Narrative: textOf(f, "criteria.narrative")},
 		Language:                   f.Get("language"),
-		LearningOutcome:            f.Get("learningOutcome"),
+		LearningOutcome:            textOf(f, "learningOutcome"),
 		ECTSCredits:                num("ectsCredits"),
 		StudyLoad:                  whole("studyLoad"),
 		TimeInvestment:             whole("timeInvestment"),
@@ -304,7 +282,7 @@ func problemsOf(t map[string]string, errs []badged.FieldError) ([]fieldProblem, 
 	byField := map[string]string{}
 	for _, e := range errs {
 		field := e.Field
-		base, _, _ := strings.Cut(field, ".")
+		base, _ := bilingual(field)
 		label := cmp.Or(t["bc_"+field], t["bc_"+base], field)
 		if m := alignmentField.FindStringSubmatch(field); m != nil {
 			n, _ := strconv.Atoi(m[1])
@@ -326,15 +304,26 @@ func inputID(name string) string {
 	return "f-" + strings.NewReplacer(".", "-", "[", "-", "]", "").Replace(name)
 }
 
-// fieldID is the id a refusal of field links to: a bilingual field's
-// Dutch input.
-func fieldID(field string) string {
-	switch field {
-	case "name", "description":
-		return inputID(field) + "-nl"
+// bilingualFields are the fields edited in Dutch and English side by side.
+var bilingualFields = map[string]bool{"name": true, "description": true, "terms.text": true,
+	"criteria.narrative": true, "learningOutcome": true}
+
+// bilingual splits a field name into its base and language ("terms.text.nl"
+// is "terms.text" in "nl"); lang is empty for a field that is not
+// bilingual, or a bilingual one as a whole.
+func bilingual(field string) (base, lang string) {
+	if i := strings.LastIndexByte(field, '.'); i > 0 && bilingualFields[field[:i]] && (field[i+1:] == "nl" || field[i+1:] == "en") {
+		return field[:i], field[i+1:]
 	}
-	if base, lang, ok := strings.Cut(field, "."); ok && (base == "name" || base == "description") {
-		return inputID(base) + "-" + lang
+	return field, ""
+}
+
+// fieldID is the id a refusal of field links to: for a bilingual field,
+// the input of its language, or its Dutch one.
+func fieldID(field string) string {
+	base, lang := bilingual(field)
+	if bilingualFields[base] {
+		return inputID(base) + "-" + cmp.Or(lang, "nl")
 	}
 	return inputID(field)
 }
@@ -565,113 +554,5 @@ func (h *Handler) setState(w http.ResponseWriter, r *http.Request, change func(c
 		return err
 	}
 	page.SeeOther(w, r, "/portal/badgeclasses/"+id, "")
-	return nil
-}
-
-// ---- issuers
-
-// issuerForm lays out an issuer's fields, as the editor does a badge
-// class's.
-func issuerForm(t map[string]string, is *issuer.Issuer, raw url.Values, errs map[string]string) []formSection {
-	val := func(name, v string) string {
-		if raw != nil {
-			return raw.Get(name)
-		}
-		return v
-	}
-	bi := func(name string, text issuer.Text, kind string, required bool) formField {
-		return formField{ID: inputID(name), Name: name, Label: t["bc_"+name], Kind: kind, NL: val(name+".nl", text.NL),
-			EN: val(name+".en", text.EN), Required: required,
-			Error: strings.Join(nonEmpty(errs[name], errs[name+".nl"], errs[name+".en"]), "; ")}
-	}
-	field := func(name, kind, v string) formField {
-		return formField{ID: inputID(name), Name: name, Label: t["bc_"+name], Help: t["bc_issuer_"+name+"_help"], Kind: kind,
-			Value: val(name, v), Error: errs[name]}
-	}
-	return []formSection{{ID: "issuer", Title: t["bc_sectionIssuer"], Fields: []formField{bi("name", is.Name, "bilingual", true),
-		bi("description", is.Description, "bilingual-long", false), field("url", "url", is.URL), field("email", "email", is.Email)}}}
-}
-
-func issuerOf(f url.Values) issuer.Issuer {
-	return issuer.Issuer{Name: issuer.Text{NL: f.Get("name.nl"), EN: f.Get("name.en")},
-		Description: issuer.Text{NL: f.Get("description.nl"), EN: f.Get("description.en")},
-		URL:         strings.TrimSpace(f.Get("url")), Email: strings.TrimSpace(f.Get("email"))}
-}
-
-// issuerEditPage is the editor page of is (new when is.ID is empty, under
-// group groupID) with the refusals errs and the input raw kept.
-func (h *Handler) issuerEditPage(w http.ResponseWriter, r *http.Request, groupID string, is *issuer.Issuer, raw url.Values, errs []badged.FieldError) *badgeClassEditPage {
-	p := &badgeClassEditPage{Base: h.base(w, r, "overview"), Cancel: "/portal"}
-	var byField map[string]string
-	p.Errors, byField = problemsOf(p.T, errs)
-	p.Sections = issuerForm(p.T, is, raw, byField)
-	if is.ID == "" {
-		p.Title, p.Action = p.T["bc_newIssuerTitle"], "/portal/groups/"+groupID+"/issuers"
-	} else {
-		p.Title, p.Action, p.Version = p.T["bc_editTitle"]+": "+is.Name.In(p.Lang), "/portal/issuers/"+is.ID+"/edit", is.Version
-	}
-	return p
-}
-
-func (h *Handler) handleNewIssuer(w http.ResponseWriter, r *http.Request) error {
-	g, err := h.Issuer.Group(r.Context(), actorOf(r), chi.URLParam(r, "groupID"))
-	if err != nil {
-		return err
-	}
-	if err := h.Issuer.MayCreate(r.Context(), actorOf(r), issuer.LevelGroup, g.ID); err != nil {
-		return err
-	}
-	h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], h.issuerEditPage(w, r, g.ID, &issuer.Issuer{}, nil, nil))
-	return nil
-}
-
-func (h *Handler) handleCreateIssuer(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return badged.Errorf(badged.Invalid, "the form cannot be read")
-	}
-	in := issuerOf(r.PostForm)
-	in.GroupID = chi.URLParam(r, "groupID")
-	is, err := h.Issuer.CreateIssuer(r.Context(), actorOf(r), in)
-	if errs := badged.FieldsOf(err); len(errs) > 0 {
-		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], h.issuerEditPage(w, r, in.GroupID, &in, r.PostForm, errs))
-		return nil
-	} else if err != nil {
-		return err
-	}
-	page.SeeOther(w, r, "/portal#issuer-"+is.ID, "")
-	return nil
-}
-
-func (h *Handler) handleEditIssuer(w http.ResponseWriter, r *http.Request) error {
-	is, err := h.Issuer.Issuer(r.Context(), actorOf(r), chi.URLParam(r, "issuerID"))
-	if err != nil {
-		return err
-	}
-	if err := h.Issuer.MayUpdate(r.Context(), actorOf(r), issuer.LevelIssuer, is.ID); err != nil {
-		return err
-	}
-	h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], h.issuerEditPage(w, r, is.GroupID, is, nil, nil))
-	return nil
-}
-
-func (h *Handler) handleUpdateIssuer(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return badged.Errorf(badged.Invalid, "the form cannot be read")
-	}
-	old, err := h.Issuer.Issuer(r.Context(), actorOf(r), chi.URLParam(r, "issuerID"))
-	if err != nil {
-		return err
-	}
-	in := issuerOf(r.PostForm)
-	in.ID, in.GroupID, in.ImageURL = old.ID, old.GroupID, old.ImageURL
-	in.Version, _ = strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
-	_, err = h.Issuer.UpdateIssuer(r.Context(), actorOf(r), in)
-	if errs := badged.FieldsOf(err); len(errs) > 0 {
-		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], h.issuerEditPage(w, r, in.GroupID, &in, r.PostForm, errs))
-		return nil
-	} else if err != nil {
-		return err
-	}
-	page.SeeOther(w, r, "/portal#issuer-"+old.ID, "")
 	return nil
 }

@@ -83,6 +83,7 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Use(h.Session, h.requireStaff)
 		r.Get("/", h.Handle(h.handleOverview))
 		h.awardRoutes(r)
+		h.treeRoutes(r)
 		h.badgeClassRoutes(r)
 	})
 }
@@ -156,11 +157,14 @@ type treeGroup struct {
 	ID, Name  string
 	Archived  bool
 	MayCreate bool // the person may create issuers here
+	MayEdit   bool // the person may edit and archive the group
 	Issuers   []treeIssuer
 }
 
 type treeInstitution struct {
 	ID, Name, SCHACHome string
+	MayCreate           bool // the person may create issuer groups here
+	MayEdit             bool // the person may edit the institution
 	Groups              []treeGroup
 }
 
@@ -221,14 +225,17 @@ func (h *Handler) tree(ctx context.Context, a issuer.Actor, institutionID, lang 
 	if err != nil {
 		return nil, err
 	}
-	ti := &treeInstitution{ID: t.Institution.ID, Name: t.Institution.Name.In(lang), SCHACHome: t.Institution.SCHACHome}
+	ti := &treeInstitution{ID: t.Institution.ID, Name: t.Institution.Name.In(lang), SCHACHome: t.Institution.SCHACHome,
+		MayCreate: h.Issuer.MayCreate(ctx, a, issuer.LevelInstitution, institutionID) == nil,
+		MayEdit:   h.Issuer.MayUpdate(ctx, a, issuer.LevelInstitution, institutionID) == nil}
 	for _, g := range t.Groups {
 		tg := treeGroup{ID: g.ID, Name: g.Name.In(lang), Archived: g.Archived,
-			MayCreate: !g.Archived && h.Issuer.MayCreate(ctx, a, issuer.LevelGroup, g.ID) == nil}
+			MayCreate: !g.Archived && h.Issuer.MayCreate(ctx, a, issuer.LevelGroup, g.ID) == nil,
+			MayEdit:   !g.Archived && h.Issuer.MayUpdate(ctx, a, issuer.LevelGroup, g.ID) == nil}
 		for _, is := range g.Issuers {
 			ts := treeIssuer{ID: is.ID, Name: is.Name.In(lang), Archived: is.Archived,
 				MayCreate: !is.Archived && h.Issuer.MayCreate(ctx, a, issuer.LevelIssuer, is.ID) == nil,
-				MayEdit:   h.Issuer.MayUpdate(ctx, a, issuer.LevelIssuer, is.ID) == nil}
+				MayEdit:   !is.Archived && h.Issuer.MayUpdate(ctx, a, issuer.LevelIssuer, is.ID) == nil}
 			for _, bc := range is.BadgeClasses {
 				ts.BadgeClasses = append(ts.BadgeClasses, treeBadgeClass{ID: bc.ID, Name: bc.Name.In(lang),
 					State: string(bc.State), Microcredential: bc.Microcredential})

@@ -1,0 +1,147 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Who may use the tree's upper levels (portal/tree.go): the admins of the
+// institution edit it and create its groups; the admins of G edit and
+// archive it; the admins of S archive S. The forms post as a browser does.
+var staffAdminI = slices.DeleteFunc(slices.Clone(adminI), func(c string) bool { return !slices.Contains(staff, c) })
+
+func treeMatrix() map[string]matrixCase {
+	path := func(p func(e *env) string) func(e *env) (string, any) { return fixed(p) }
+	return map[string]matrixCase{
+		"GET /portal/institutions/{institutionID}/edit":       {staffAdminI, path(func(e *env) string { return "/portal/institutions/" + e.I.ID + "/edit" })},
+		"POST /portal/institutions/{institutionID}/edit":      {staffAdminI, path(func(e *env) string { return "/portal/institutions/" + e.I.ID + "/edit" })},
+		"GET /portal/institutions/{institutionID}/groups/new": {staffAdminI, path(func(e *env) string { return "/portal/institutions/" + e.I.ID + "/groups/new" })},
+		"POST /portal/institutions/{institutionID}/groups":    {staffAdminI, path(func(e *env) string { return "/portal/institutions/" + e.I.ID + "/groups" })},
+		"GET /portal/groups/{groupID}/edit":                   {staffAdminG, path(func(e *env) string { return "/portal/groups/" + e.G.ID + "/edit" })},
+		"POST /portal/groups/{groupID}/edit":                  {staffAdminG, path(func(e *env) string { return "/portal/groups/" + e.G.ID + "/edit" })},
+		"GET /portal/groups/{groupID}/archive":                {staffAdminG, path(func(e *env) string { return "/portal/groups/" + e.G.ID + "/archive" })},
+		"POST /portal/groups/{groupID}/archive":               {staffAdminG, path(func(e *env) string { return "/portal/groups/" + e.G.ID + "/archive" })},
+		"GET /portal/issuers/{issuerID}/archive":              {staffAdminS, path(func(e *env) string { return "/portal/issuers/" + e.S.ID + "/archive" })},
+		"POST /portal/issuers/{issuerID}/archive":             {staffAdminS, path(func(e *env) string { return "/portal/issuers/" + e.S.ID + "/archive" })},
+	}
+}
+
+// institutionForm is the institution editor's form of I as stored.
+func (e *env) institutionForm() url.Values {
+	in := must(e.db.Institution(e.t.Context(), e.I.ID))
+	return url.Values{"version": {strconv.FormatInt(in.Version, 10)}, "name.nl": {in.Name.NL}, "name.en": {in.Name.EN},
+		"schacHome": {in.SCHACHome}, "brin": {in.BRIN}, "type": {string(in.Type)}, "country": {in.Country},
+		"defaultLanguage": {in.DefaultLanguage}, "terms.version": {in.Terms.Version},
+		"terms.text.nl": {in.Terms.Text.NL}, "terms.text.en": {in.Terms.Text.EN}}
+}
+
+func init() {
+	forms := map[string]func(e *env) url.Values{
+		"POST /portal/institutions/{institutionID}/edit": (*env).institutionForm,
+		"POST /portal/institutions/{institutionID}/groups": func(e *env) url.Values {
+			return url.Values{"name.en": {"Portal group " + strconv.Itoa(e.next())}}
+		},
+		"POST /portal/groups/{groupID}/edit": func(e *env) url.Values {
+			g := must(e.db.Group(e.t.Context(), e.G.ID))
+			return url.Values{"version": {strconv.FormatInt(g.Version, 10)}, "name.en": {g.Name.EN}, "name.nl": {g.Name.NL}}
+		},
+		"POST /portal/groups/{groupID}/archive": func(e *env) url.Values {
+			return url.Values{"version": {strconv.FormatInt(must(e.db.Group(e.t.Context(), e.G.ID)).Version, 10)}}
+		},
+		"POST /portal/issuers/{issuerID}/archive": func(e *env) url.Values {
+			return url.Values{"version": {strconv.FormatInt(must(e.db.Issuer(e.t.Context(), e.S.ID)).Version, 10)}}
+		},
+	}
+	for route, form := range forms {
+		matrixPrepare[route] = func(e *env, caller string, req *http.Request) {
+			req.Body, req.ContentLength = readCloser(form(e).Encode())
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	}
+}
+
+// TestPortalTree: the institution admin sees the links of every level;
+// edits the institution (a refusal is shown beside its field, what was
+// typed kept; the terms in both languages saved); creates an issuer group
+// and renames it; archives an issuer and then the group after confirming,
+// and the tree shows both archived with no more links to change them. An
+// issuer's awarder sees none of these links and is refused the pages.
+func TestPortalTree(t *testing.T) {
+	e := newEnv(t)
+	e.backpack()
+	resp, doc := e.browse(instAdmin, "GET", "/portal", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	for _, sel := range []string{"a.edit-institution", "a.new-group", "a.edit-group", "a.archive-group", "a.edit-issuer", "a.archive-issuer"} {
+		if doc.Find(sel).Length() == 0 {
+			t.Errorf("the institution admin has no %s link", sel)
+		}
+	}
+
+	edit := "/portal/institutions/" + e.I.ID + "/edit"
+	form := e.institutionForm()
+	form.Set("brin", "not a brin")
+	form.Set("terms.text.nl", "Ik ga akkoord.")
+	resp, doc = e.browse(instAdmin, "POST", edit, form, false)
+	wantPage(t, resp, doc, http.StatusUnprocessableEntity)
+	if !strings.Contains(doc.Find("#f-brin-error").Text(), "four") || doc.Find("#f-brin").AttrOr("value", "") != "not a brin" ||
+		doc.Find("#f-terms-text-nl").Text() != "Ik ga akkoord." {
+		t.Errorf("refusal %q, kept %q and %q", doc.Find("#f-brin-error").Text(), doc.Find("#f-brin").AttrOr("value", ""), doc.Find("#f-terms-text-nl").Text())
+	}
+	if href, _ := doc.Find("#form-errors a").First().Attr("href"); href != "#f-brin" {
+		t.Errorf("the list of refusals links to %q, want #f-brin", href)
+	}
+	form.Set("brin", "21PD")
+	form.Set("terms.version", "2026-2")
+	form.Set("terms.text.en", "I agree.")
+	if resp, _ = e.browse(instAdmin, "POST", edit, form, false); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit institution: %d", resp.StatusCode)
+	}
+	if in := must(e.db.Institution(t.Context(), e.I.ID)); in.BRIN != "21PD" || in.Terms.Text.NL != "Ik ga akkoord." || in.Terms.Text.EN != "I agree." {
+		t.Errorf("institution stored as BRIN %q, terms %+v", in.BRIN, in.Terms)
+	}
+
+	resp, _ = e.browse(instAdmin, "POST", "/portal/institutions/"+e.I.ID+"/groups", url.Values{"name.nl": {"Faculteit Geesteswetenschappen"}}, false)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create group: %d", resp.StatusCode)
+	}
+	groupID := strings.TrimPrefix(resp.Header.Get("Location"), "/portal#group-")
+	g := must(e.db.Group(t.Context(), groupID))
+	resp, _ = e.browse(instAdmin, "POST", "/portal/groups/"+groupID+"/edit", url.Values{"version": {strconv.FormatInt(g.Version, 10)},
+		"name.nl": {"Faculteit Geesteswetenschappen"}, "name.en": {"Faculty of Humanities"}}, false)
+	if g = must(e.db.Group(t.Context(), groupID)); resp.StatusCode != http.StatusSeeOther || g.Name.EN != "Faculty of Humanities" {
+		t.Errorf("rename group: %d, %+v", resp.StatusCode, g.Name)
+	}
+
+	archive := func(kind, id string, version int64) {
+		t.Helper()
+		resp, doc := e.browse(instAdmin, "GET", "/portal/"+kind+"/"+id+"/archive", nil, false)
+		wantPage(t, resp, doc, http.StatusOK)
+		if doc.Find("#archive-form input[name=version]").AttrOr("value", "") != strconv.FormatInt(version, 10) {
+			t.Fatalf("%s archive page: no confirmation form with the version", kind)
+		}
+		if resp, _ = e.browse(instAdmin, "POST", "/portal/"+kind+"/"+id+"/archive", url.Values{"version": {strconv.FormatInt(version, 10)}}, false); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("archive %s: %d", kind, resp.StatusCode)
+		}
+	}
+	archive("issuers", e.S.ID, must(e.db.Issuer(t.Context(), e.S.ID)).Version)
+	archive("groups", e.G.ID, must(e.db.Group(t.Context(), e.G.ID)).Version)
+	resp, doc = e.browse(instAdmin, "GET", "/portal", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	group := doc.Find(`[data-group="` + e.G.ID + `"]`)
+	if group.Find(".state.archived").Length() != 2 || group.Find("a.edit-group, a.archive-group, a.archive-issuer, a.new-issuer, a.new-badgeclass").Length() != 0 {
+		t.Errorf("archived group and issuer: %d marks, %d links to change them", group.Find(".state.archived").Length(),
+			group.Find("a.edit-group, a.archive-group, a.archive-issuer, a.new-issuer, a.new-badgeclass").Length())
+	}
+
+	resp, doc = e.browse(issAward, "GET", "/portal", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if n := doc.Find("a.edit-institution, a.new-group, a.edit-group, a.archive-group, a.archive-issuer").Length(); n != 0 {
+		t.Errorf("an issuer's awarder sees %d links to change the tree", n)
+	}
+	resp, doc = e.browse(issAward, "GET", edit, nil, false)
+	wantPage(t, resp, doc, http.StatusForbidden)
+}
