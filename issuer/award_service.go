@@ -233,6 +233,9 @@ func (s *Service) RequestBadge(ctx context.Context, l Learner, badgeClassID, nar
 	if err != nil {
 		return nil, err
 	}
+	if err := s.holdsPrerequisites(ctx, l, bc); err != nil {
+		return nil, err
+	}
 	narrative, evidenceURLs = strings.TrimSpace(narrative), trimAll(evidenceURLs)
 	var p problems
 	checkEvidence(&p, bc, "", narrative, evidenceURLs)

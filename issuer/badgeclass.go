@@ -54,6 +54,7 @@ type BadgeClass struct {
 	ExpiryDays                 int    // credentials expire this many days after issuance; 0 never
 	Microcredential            bool   // badged:microcredential
 	Tags                       []string
+	Prerequisites              []string // badge classes a learner must hold before requesting this one (see prerequisite.go)
 
 	State   State
 	Version int64

@@ -439,6 +439,9 @@ func (s *Service) CreateBadgeClass(ctx context.Context, a Actor, bc BadgeClass) 
 	if err := validateBadgeClass(&bc); err != nil {
 		return nil, err
 	}
+	if err := s.checkPrerequisites(ctx, &bc); err != nil {
+		return nil, err
+	}
 	bc.ID, bc.InstitutionID, bc.GroupID, bc.Version, bc.State = s.newID(), is.InstitutionID, is.GroupID, 0, Draft
 	bc.Created = s.timestamp()
 	bc.Updated = bc.Created
@@ -451,7 +454,9 @@ func (s *Service) CreateBadgeClass(ctx context.Context, a Actor, bc BadgeClass) 
 
 func normalBadgeClass(bc *BadgeClass) {
 	bc.Name, bc.Description = bc.Name.trimmed(), bc.Description.trimmed()
+	bc.Criteria.Narrative, bc.LearningOutcome = bc.Criteria.Narrative.trimmed(), bc.LearningOutcome.trimmed()
 	bc.Alignments = append([]Alignment(nil), bc.Alignments...)
+	bc.Prerequisites = normalPrerequisites(bc.Prerequisites)
 	tags := make([]string, 0, len(bc.Tags))
 	for _, t := range bc.Tags {
 		tags = append(tags, strings.TrimSpace(t))
@@ -513,6 +518,9 @@ func (s *Service) UpdateBadgeClass(ctx context.Context, a Actor, bc BadgeClass) 
 		check = validatePublishable
 	}
 	if err := check(&bc); err != nil {
+		return nil, err
+	}
+	if err := s.checkPrerequisites(ctx, &bc); err != nil {
 		return nil, err
 	}
 	bc.InstitutionID, bc.GroupID, bc.IssuerID = old.InstitutionID, old.GroupID, old.IssuerID

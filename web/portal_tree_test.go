@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/badged/badged/issuer"
 )
 
 // Who may use the tree's upper levels (portal/tree.go): the admins of the
@@ -144,4 +146,57 @@ func TestPortalTree(t *testing.T) {
 	}
 	resp, doc = e.browse(issAward, "GET", edit, nil, false)
 	wantPage(t, resp, doc, http.StatusForbidden)
+}
+
+// TestPortalPrerequisites: the badge class editor offers the institution's
+// published badge classes as prerequisites and refuses one that is not
+// published beside the field, keeping the choice; the chosen one is shown
+// on the badge class's page and, once published, in the catalogue with a
+// link, and a learner without it is refused the request.
+func TestPortalPrerequisites(t *testing.T) {
+	e := newEnv(t)
+	e.backpack()
+	e.publishB()
+	newPage := "/portal/issuers/" + e.S.ID + "/badgeclasses"
+	resp, doc := e.browse(issAdmin, "GET", newPage+"/new", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if doc.Find(`#f-prerequisites option[value="` + e.B.ID + `"]`).Length() != 1 {
+		t.Fatalf("the editor does not offer the published B as a prerequisite: %q", doc.Find("#f-prerequisites").Text())
+	}
+	draft := must(e.db.BadgeClass(t.Context(), e.B.ID))
+	draft.ID, draft.State = "a-draft", issuer.Draft
+	must(0, e.db.CreateBadgeClass(t.Context(), draft))
+	form := url.Values{"name.en": {"Advanced statistics"}, "description.en": {"The sequel."}, "language": {"en"},
+		"criteria.narrative.en": {"Pass the second exam."}, "prerequisites": {e.B.ID, "a-draft"}}
+	resp, doc = e.browse(issAdmin, "POST", newPage, form, false)
+	wantPage(t, resp, doc, http.StatusUnprocessableEntity)
+	if !strings.Contains(doc.Find("#f-prerequisites-error").Text(), "published") || doc.Find(`#f-prerequisites option[selected]`).Length() != 1 {
+		t.Errorf("refusal %q; chosen options kept: %d", doc.Find("#f-prerequisites-error").Text(), doc.Find(`#f-prerequisites option[selected]`).Length())
+	}
+	form["prerequisites"] = []string{e.B.ID}
+	resp, _ = e.browse(issAdmin, "POST", newPage, form, false)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	loc := resp.Header.Get("Location")
+	id := strings.TrimPrefix(loc, "/portal/badgeclasses/")
+	resp, doc = e.browse(issAdmin, "GET", loc, nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	bName := must(e.db.BadgeClass(t.Context(), e.B.ID)).Name.In("en")
+	if !strings.Contains(doc.Find("#sec-awarding").Parent().Text(), bName) {
+		t.Errorf("the badge class page does not show the prerequisite %q", bName)
+	}
+	bc := must(e.db.BadgeClass(t.Context(), id))
+	if resp, _ = e.browse(issAdmin, "POST", loc+"/publish", url.Values{"version": {strconv.FormatInt(bc.Version, 10)}}, false); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish: %d", resp.StatusCode)
+	}
+	resp, doc = e.browse(learner, "GET", "/catalogue/"+id, nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if href, _ := doc.Find("#prerequisites a").Attr("href"); href != "/catalogue/"+e.B.ID {
+		t.Errorf("the catalogue links the prerequisite as %q", href)
+	}
+	resp, doc = e.browse(learner, "POST", "/catalogue/"+id+"/request", url.Values{}, false)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(doc.Find("main").Text(), "hold first: "+bName) {
+		t.Errorf("a learner without the prerequisite: %d %q, want 409 naming %q", resp.StatusCode, doc.Find("main").Text(), bName)
+	}
 }

@@ -166,6 +166,7 @@ type BadgeClass struct {
 	ExpiryDays                 int              `json:"expiryDays,omitempty"`
 	Microcredential            bool             `json:"microcredential"`
 	Tags                       []string         `json:"tags,omitempty"`
+	Prerequisites              []string         `json:"prerequisites,omitempty"`
 	State                      string           `json:"state,omitempty"`
 	Version                    int64            `json:"version"`
 	Created                    time.Time        `json:"created,omitzero"`
@@ -184,7 +185,7 @@ func BadgeClassOf(bc *issuer.BadgeClass) BadgeClass {
 		QualityAssurance: QualityAssurance{bc.QualityAssurance.Name, bc.QualityAssurance.URL, bc.QualityAssurance.Description},
 		Stackable:        bc.Stackable, Participation: bc.Participation, GradeAchievedRequired: bc.GradeAchievedRequired,
 		EvidenceRequired: bc.EvidenceRequired, NarrativeRequired: bc.NarrativeRequired, ExpiryDays: bc.ExpiryDays,
-		Microcredential: bc.Microcredential, Tags: bc.Tags, State: string(bc.State), Version: bc.Version,
+		Microcredential: bc.Microcredential, Tags: bc.Tags, Prerequisites: bc.Prerequisites, State: string(bc.State), Version: bc.Version,
 		Created: ts(bc.Created), Updated: ts(bc.Updated)}
 	for _, a := range bc.Alignments {
 		j.Alignments = append(j.Alignments, Alignment(a))
@@ -203,7 +204,7 @@ func (j *BadgeClass) domain() issuer.BadgeClass {
 			Description: j.QualityAssurance.Description},
 		Stackable: j.Stackable, Participation: j.Participation, GradeAchievedRequired: j.GradeAchievedRequired,
 		EvidenceRequired: j.EvidenceRequired, NarrativeRequired: j.NarrativeRequired, ExpiryDays: j.ExpiryDays,
-		Microcredential: j.Microcredential, Tags: j.Tags, Version: j.Version}
+		Microcredential: j.Microcredential, Tags: j.Tags, Prerequisites: j.Prerequisites, Version: j.Version}
 	for _, a := range j.Alignments {
 		bc.Alignments = append(bc.Alignments, issuer.Alignment(a))
 	}

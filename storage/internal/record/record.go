@@ -205,6 +205,7 @@ type BadgeClass struct {
 	ExpiryDays                  int         `json:"expiryDays,omitempty"`
 	Microcredential             bool        `json:"microcredential,omitempty"`
 	Tags                        []string    `json:"tag,omitempty"`
+	Prerequisites               []string    `json:"prerequisites,omitempty"`
 	State                       string      `json:"state"`
 }
 
@@ -226,7 +227,7 @@ func FromBadgeClass(bc *issuer.BadgeClass) *BadgeClass {
 		Stackable:                   bc.Stackable, Participation: bc.Participation,
 		GradeAchievedRequired: bc.GradeAchievedRequired, EvidenceRequired: bc.EvidenceRequired,
 		NarrativeRequired: bc.NarrativeRequired, ExpiryDays: bc.ExpiryDays, Microcredential: bc.Microcredential,
-		Tags: append([]string(nil), bc.Tags...), State: string(bc.State),
+		Tags: append([]string(nil), bc.Tags...), Prerequisites: append([]string(nil), bc.Prerequisites...), State: string(bc.State),
 	}
 	for _, a := range bc.Alignments {
 		r.Alignments = append(r.Alignments, Alignment(a))
@@ -250,7 +251,7 @@ func (r *BadgeClass) Domain() *issuer.BadgeClass {
 		},
 		Stackable: r.Stackable, Participation: r.Participation, GradeAchievedRequired: r.GradeAchievedRequired,
 		EvidenceRequired: r.EvidenceRequired, NarrativeRequired: r.NarrativeRequired, ExpiryDays: r.ExpiryDays,
-		Microcredential: r.Microcredential, Tags: r.Tags, State: issuer.State(r.State),
+		Microcredential: r.Microcredential, Tags: r.Tags, Prerequisites: r.Prerequisites, State: issuer.State(r.State),
 		Version: r.Version, Created: r.Created, Updated: r.Updated,
 	}
 	for _, a := range r.Alignments {

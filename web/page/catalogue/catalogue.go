@@ -289,6 +289,7 @@ type catalogueBadgePage struct {
 	IssuerURL           string
 	CriteriaText        string
 	CriteriaURL         string
+	Prerequisites       []prerequisite // what a learner must hold before requesting it
 	NarrativeRequired   bool
 	EvidenceRequired    bool
 	Requested           string // the date of the learner's open request, if any
@@ -296,6 +297,10 @@ type catalogueBadgePage struct {
 	LoginURL            string
 	CanRequest          bool
 }
+
+// prerequisite is a badge class a learner must hold first: its catalogue
+// page, if it is listed there.
+type prerequisite struct{ ID, Name string }
 
 func (h *Handler) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.catalogueBadgePage(w, r, chi.URLParam(r, "badgeClassID"))
@@ -342,6 +347,13 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 			Framework: a.TargetFramework, Code: a.TargetCode})
 	}
 	p.CriteriaText, p.CriteriaURL = bc.Criteria.Narrative.In(p.Lang), page.HTTPURL(bc.Criteria.URL)
+	for _, id := range bc.Prerequisites {
+		if pre, err := h.catalogueEntry(ctx, id); err == nil {
+			p.Prerequisites = append(p.Prerequisites, prerequisite{ID: id, Name: pre.BC.Name.In(p.Lang)})
+		} else if badged.KindOf(err) != badged.NotFound {
+			return nil, err
+		}
+	}
 	p.IssuerURL = page.HTTPURL(e.Issuer.URL)
 	p.NarrativeRequired, p.EvidenceRequired = bc.NarrativeRequired, bc.EvidenceRequired
 	pr := request.Principal(r)

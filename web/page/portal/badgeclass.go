@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -49,7 +50,14 @@ type formField struct {
 	NL, EN                  string // a bilingual field's values
 	Error                   string // the refusal of this field (of either language, for bilingual ones)
 	Options                 []option
+	Choices                 []choice // a multiselect's options, each chosen or not
 	Required                bool
+}
+
+// choice is an option of a multiselect field.
+type choice struct {
+	Value, Text string
+	Chosen      bool
 }
 
 type option struct{ Value, Text string }
@@ -90,7 +98,7 @@ type badgeClassPage struct {
 
 // formOf lays out bc's fields in the editor's sections, with the refusals
 // errs by field name (a bilingual field's nl and en errors shown at it).
-func formOf(t map[string]string, bc *issuer.BadgeClass, raw url.Values, errs map[string]string) []formSection {
+func formOf(t map[string]string, bc *issuer.BadgeClass, raw url.Values, errs map[string]string, required []option) []formSection {
 	f := fields{t, raw, errs}
 	field := f.one
 	check := func(name string, v bool) formField {
@@ -133,7 +141,7 @@ func formOf(t map[string]string, bc *issuer.BadgeClass, raw url.Values, errs map
 			field("qualityAssurance.description", "textarea", bc.QualityAssurance.Description)}},
 		{ID: "awarding", Title: t["bc_sectionAwarding"], Fields: []formField{check("narrativeRequired", bc.NarrativeRequired),
 			check("evidenceRequired", bc.EvidenceRequired), check("gradeAchievedRequired", bc.GradeAchievedRequired),
-			field("expiryDays", "number", strconv.Itoa(bc.ExpiryDays))}},
+			field("expiryDays", "number", strconv.Itoa(bc.ExpiryDays)), prerequisitesField(f, bc.Prerequisites, required)}},
 	}
 	align := formSection{ID: "alignments", Title: t["bc_sectionAlignments"]}
 	for i := range maxAlignmentRows {
@@ -150,6 +158,40 @@ func formOf(t map[string]string, bc *issuer.BadgeClass, raw url.Values, errs map
 		}
 	}
 	return append(secs, align)
+}
+
+// prerequisitesField is the choice of the badge classes a learner must
+// hold first, among the published ones of the institution (candidates).
+func prerequisitesField(f fields, held []string, candidates []option) formField {
+	ff := f.one("prerequisites", "multiselect", "")
+	chosen := held
+	if f.raw != nil {
+		chosen = f.raw["prerequisites"]
+	}
+	for _, c := range candidates {
+		ff.Choices = append(ff.Choices, choice{Value: c.Value, Text: c.Text, Chosen: slices.Contains(chosen, c.Value)})
+	}
+	return ff
+}
+
+// prerequisiteCandidates are the badge classes bc may require: the
+// published ones of its institution that a sees, but bc itself.
+func (h *Handler) prerequisiteCandidates(ctx context.Context, a issuer.Actor, bc *issuer.BadgeClass, lang string) ([]option, error) {
+	t, err := h.Issuer.Tree(ctx, a, bc.InstitutionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []option
+	for _, g := range t.Groups {
+		for _, is := range g.Issuers {
+			for _, c := range is.BadgeClasses {
+				if c.State == issuer.Published && c.ID != bc.ID {
+					out = append(out, option{c.ID, c.Name.In(lang) + " (" + is.Name.In(lang) + ")"})
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 func nonEmpty(xs ...string) []string {
@@ -226,8 +268,8 @@ func badgeClassOf(t map[string]string, f url.Values) (bc issuer.BadgeClass, errs
 		return nil
 	}
 	bc = issuer.BadgeClass{
-		Name:                       issuer.Text{NL: f.Get("name.nl"), EN: f.Get("name.en")},
-		Description:                issuer.Text{NL: f.Get("description.nl"), EN: f.Get("description.en")},
+		Name:                       textOf(f, "name"),
+		Description:                textOf(f, "description"),
 		Criteria:                   issuer.Criteria{URL: strings.TrimSpace(f.Get("criteria.url")), Narrative: textOf(f, "criteria.narrative")},
 		Language:                   f.Get("language"),
 		LearningOutcome:            textOf(f, "learningOutcome"),
@@ -248,6 +290,7 @@ func badgeClassOf(t map[string]string, f url.Values) (bc issuer.BadgeClass, errs
 		EvidenceRequired:      f.Get("evidenceRequired") == "on",
 		NarrativeRequired:     f.Get("narrativeRequired") == "on",
 		Microcredential:       f.Get("microcredential") == "on",
+		Prerequisites:         f["prerequisites"],
 	}
 	if d := whole("expiryDays"); d != nil {
 		bc.ExpiryDays = *d
@@ -328,12 +371,16 @@ func fieldID(field string) string {
 	return inputID(field)
 }
 
-func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, bc *issuer.BadgeClass, raw url.Values, errs []badged.FieldError) *badgeClassEditPage {
+func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, bc *issuer.BadgeClass, raw url.Values, errs []badged.FieldError) (*badgeClassEditPage, error) {
 	p := &badgeClassEditPage{Base: h.base(w, r, "overview")}
+	candidates, err := h.prerequisiteCandidates(r.Context(), actorOf(r), bc, p.Lang)
+	if err != nil {
+		return nil, err
+	}
 	var byField map[string]string
 	p.Errors, byField = problemsOf(p.T, errs)
-	p.Sections = formOf(p.T, bc, raw, byField)
-	return p
+	p.Sections = formOf(p.T, bc, raw, byField, candidates)
+	return p, nil
 }
 
 func (h *Handler) handleNewBadgeClass(w http.ResponseWriter, r *http.Request) error {
@@ -344,7 +391,10 @@ func (h *Handler) handleNewBadgeClass(w http.ResponseWriter, r *http.Request) er
 	if err := h.Issuer.MayCreate(r.Context(), actorOf(r), issuer.LevelIssuer, is.ID); err != nil {
 		return err
 	}
-	p := h.editPage(w, r, &issuer.BadgeClass{Language: issuer.LangNL}, nil, nil)
+	p, err := h.editPage(w, r, &issuer.BadgeClass{InstitutionID: is.InstitutionID, Language: issuer.LangNL}, nil, nil)
+	if err != nil {
+		return err
+	}
 	p.Title, p.IssuerName = p.T["bc_newTitle"], is.Name.In(p.Lang)
 	p.Action, p.Cancel = "/portal/issuers/"+is.ID+"/badgeclasses", "/portal"
 	h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], p)
@@ -361,7 +411,7 @@ func (h *Handler) handleCreateBadgeClass(w http.ResponseWriter, r *http.Request)
 	}
 	t := Text[page.LangOf(w, r)]
 	bc, errs := badgeClassOf(t, r.PostForm)
-	bc.IssuerID = is.ID
+	bc.IssuerID, bc.InstitutionID = is.ID, is.InstitutionID
 	var created *issuer.BadgeClass
 	if len(errs) == 0 {
 		created, err = h.Issuer.CreateBadgeClass(r.Context(), actorOf(r), bc)
@@ -370,7 +420,10 @@ func (h *Handler) handleCreateBadgeClass(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	if len(errs) > 0 {
-		p := h.editPage(w, r, &bc, r.PostForm, errs)
+		p, err := h.editPage(w, r, &bc, r.PostForm, errs)
+		if err != nil {
+			return err
+		}
 		p.Title, p.IssuerName = p.T["bc_newTitle"], is.Name.In(p.Lang)
 		p.Action, p.Cancel = "/portal/issuers/"+is.ID+"/badgeclasses", "/portal"
 		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], p)
@@ -388,7 +441,10 @@ func (h *Handler) handleEditBadgeClass(w http.ResponseWriter, r *http.Request) e
 	if err := h.Issuer.MayUpdateBadgeClass(r.Context(), actorOf(r), bc.ID); err != nil {
 		return err
 	}
-	p := h.editPage(w, r, bc, nil, nil)
+	p, err := h.editPage(w, r, bc, nil, nil)
+	if err != nil {
+		return err
+	}
 	p.Title, p.Version = p.T["bc_editTitle"]+": "+bc.Name.In(p.Lang), bc.Version
 	p.Action, p.Cancel = "/portal/badgeclasses/"+bc.ID+"/edit", "/portal/badgeclasses/"+bc.ID
 	h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], p)
@@ -405,7 +461,7 @@ func (h *Handler) handleUpdateBadgeClass(w http.ResponseWriter, r *http.Request)
 	}
 	t := Text[page.LangOf(w, r)]
 	bc, errs := badgeClassOf(t, r.PostForm)
-	bc.ID, bc.IssuerID, bc.ImageURL = old.ID, old.IssuerID, old.ImageURL
+	bc.ID, bc.IssuerID, bc.InstitutionID, bc.ImageURL = old.ID, old.IssuerID, old.InstitutionID, old.ImageURL
 	bc.Version, _ = strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
 	if len(errs) == 0 {
 		_, err = h.Issuer.UpdateBadgeClass(r.Context(), actorOf(r), bc)
@@ -414,7 +470,10 @@ func (h *Handler) handleUpdateBadgeClass(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	if len(errs) > 0 {
-		p := h.editPage(w, r, &bc, r.PostForm, errs)
+		p, err := h.editPage(w, r, &bc, r.PostForm, errs)
+		if err != nil {
+			return err
+		}
 		p.Title, p.Version = p.T["bc_editTitle"]+": "+old.Name.In(p.Lang), bc.Version
 		p.Action, p.Cancel = "/portal/badgeclasses/"+old.ID+"/edit", "/portal/badgeclasses/"+old.ID
 		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], p)
@@ -505,7 +564,11 @@ func (h *Handler) badgeClassPage(w http.ResponseWriter, r *http.Request) (*badge
 	if is, err := h.Issuer.Issuer(r.Context(), a, bc.IssuerID); err == nil {
 		p.Issuer = is.Name.In(p.Lang)
 	}
-	p.Sections = formOf(p.T, bc, nil, nil)
+	candidates, err := h.prerequisiteCandidates(r.Context(), a, bc, p.Lang)
+	if err != nil {
+		return nil, err
+	}
+	p.Sections = formOf(p.T, bc, nil, nil, candidates)
 	if bc.State == issuer.Draft {
 		p.Problems, _ = problemsOf(p.T, bc.PublishProblems())
 	}
