@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -198,5 +199,40 @@ func TestPortalPrerequisites(t *testing.T) {
 	resp, doc = e.browse(learner, "POST", "/catalogue/"+id+"/request", url.Values{}, false)
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(doc.Find("main").Text(), "hold first: "+bName) {
 		t.Errorf("a learner without the prerequisite: %d %q, want 409 naming %q", resp.StatusCode, doc.Find("main").Text(), bName)
+	}
+}
+
+// TestBadgeClassTextsAPI: the API takes a badge class's criteria narrative
+// and learning outcome in both languages, and still reads a plain string
+// (as clients sent before) as the text in the badge class's language.
+func TestBadgeClassTextsAPI(t *testing.T) {
+	e := newEnv(t)
+	path := "/api/v1/issuers/" + e.S.ID + "/badgeclasses"
+	for _, c := range []struct {
+		lang      string
+		narrative any
+		want      issuer.Text
+	}{
+		{"en", map[string]string{"nl": "Haal het tentamen.", "en": "Pass the exam."}, issuer.Text{NL: "Haal het tentamen.", EN: "Pass the exam."}},
+		{"nl", "Haal het tentamen.", issuer.Text{NL: "Haal het tentamen."}},
+		{"en", "Pass the exam.", issuer.Text{EN: "Pass the exam."}},
+	} {
+		body := map[string]any{"name": map[string]string{"en": "Statistics"}, "language": c.lang,
+			"criteria": map[string]any{"narrative": c.narrative}, "learningOutcome": c.narrative}
+		resp, out := e.do(issAdmin, http.MethodPost, path, body)
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("%v: %d %s", c.narrative, resp.StatusCode, out)
+		}
+		var got struct {
+			ID       string
+			Criteria struct{ Narrative issuer.Text }
+		}
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatal(err)
+		}
+		bc := must(e.db.BadgeClass(t.Context(), got.ID))
+		if bc.Criteria.Narrative != c.want || bc.LearningOutcome != c.want || got.Criteria.Narrative != c.want {
+			t.Errorf("%s %v: stored %+v and %+v, answered %+v; want %+v", c.lang, c.narrative, bc.Criteria.Narrative, bc.LearningOutcome, got.Criteria.Narrative, c.want)
+		}
 	}
 }

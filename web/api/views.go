@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/badged/badged/auth"
@@ -11,15 +12,42 @@ import (
 // same shape, ignoring id, the parent IDs, state and timestamps, which
 // the URL and the service decide.
 
-// Text is a text in Dutch and English.
+// Text is a text in Dutch and English: {"nl": "...", "en": "..."}. A
+// plain JSON string is read too, as the text in one language: a badge
+// class's own language, English elsewhere (a badge class's criteria
+// narrative and learning outcome were plain strings before they had two
+// languages, and clients may still send them so).
 type Text struct {
-	NL string `json:"nl,omitempty"`
-	EN string `json:"en,omitempty"`
+	NL    string `json:"nl,omitempty"`
+	EN    string `json:"en,omitempty"`
+	plain string
 }
 
-func textView(t issuer.Text) Text  { return Text{t.NL, t.EN} }
-func (t Text) domain() issuer.Text { return issuer.Text{NL: t.NL, EN: t.EN} }
-func ts(t time.Time) time.Time     { return t.UTC() }
+// UnmarshalJSON reads an object of languages, or a plain string.
+func (t *Text) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		*t = Text{}
+		return json.Unmarshal(b, &t.plain)
+	}
+	type text Text
+	return json.Unmarshal(b, (*text)(t))
+}
+
+func textView(t issuer.Text) Text  { return Text{NL: t.NL, EN: t.EN} }
+func (t Text) domain() issuer.Text { return t.in(issuer.LangEN) }
+
+// in is the text, a plain string read as the text in lang.
+func (t Text) in(lang string) issuer.Text {
+	switch {
+	case t.plain == "":
+		return issuer.Text{NL: t.NL, EN: t.EN}
+	case lang == issuer.LangNL:
+		return issuer.Text{NL: t.plain}
+	}
+	return issuer.Text{EN: t.plain}
+}
+
+func ts(t time.Time) time.Time { return t.UTC() }
 
 // Institution is the JSON form of an institution.
 type Institution struct {
@@ -194,9 +222,9 @@ func BadgeClassOf(bc *issuer.BadgeClass) BadgeClass {
 }
 
 func (j *BadgeClass) domain() issuer.BadgeClass {
-	bc := issuer.BadgeClass{Name: j.Name.domain(), Description: j.Description.domain(), ImageURL: j.ImageURL,
-		Criteria: issuer.Criteria{URL: j.Criteria.URL, Narrative: j.Criteria.Narrative.domain()}, Language: j.Language,
-		LearningOutcome: j.LearningOutcome.domain(), ECTSCredits: j.ECTSCredits, StudyLoad: j.StudyLoad,
+	bc := issuer.BadgeClass{Name: j.Name.in(j.Language), Description: j.Description.in(j.Language), ImageURL: j.ImageURL,
+		Criteria: issuer.Criteria{URL: j.Criteria.URL, Narrative: j.Criteria.Narrative.in(j.Language)}, Language: j.Language,
+		LearningOutcome: j.LearningOutcome.in(j.Language), ECTSCredits: j.ECTSCredits, StudyLoad: j.StudyLoad,
 		TimeInvestment: j.TimeInvestment, EQFLevel: j.EQFLevel, NLQFLevel: issuer.NLQF(j.NLQFLevel),
 		EducationProgramIdentifier: j.EducationProgramIdentifier, AssessmentType: j.AssessmentType,
 		AssessmentSupervised: j.AssessmentSupervised, AssessmentIdentityVerified: j.AssessmentIdentityVerified,
