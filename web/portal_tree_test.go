@@ -161,7 +161,7 @@ func TestPortalPrerequisites(t *testing.T) {
 	newPage := "/portal/issuers/" + e.S.ID + "/badgeclasses"
 	resp, doc := e.browse(issAdmin, "GET", newPage+"/new", nil, false)
 	wantPage(t, resp, doc, http.StatusOK)
-	if doc.Find(`#f-prerequisites option[value="` + e.B.ID + `"]`).Length() != 1 {
+	if doc.Find(`#f-prerequisites option[value="`+e.B.ID+`"]`).Length() != 1 {
 		t.Fatalf("the editor does not offer the published B as a prerequisite: %q", doc.Find("#f-prerequisites").Text())
 	}
 	draft := must(e.db.BadgeClass(t.Context(), e.B.ID))
