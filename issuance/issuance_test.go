@@ -342,7 +342,7 @@ func TestIssueMinimal(t *testing.T) {
 	bc := &issuer.BadgeClass{
 		ID: "plain", InstitutionID: "uni", GroupID: "fac", IssuerID: "math",
 		Name: issuer.Text{NL: "Deelname"}, Description: issuer.Text{NL: "Deelgenomen"},
-		Criteria: issuer.Criteria{Narrative: issuer.Text{EN: "Aanwezig zijn."}}, Language: issuer.LangNL, NLQFLevel: "4",
+		Criteria: issuer.Criteria{Narrative: issuer.Text{NL: "Aanwezig zijn."}}, Language: issuer.LangNL, NLQFLevel: "4",
 		State: issuer.Published, Created: t0, Updated: t0,
 	}
 	r := issuer.IssueRequest{AwardID: "a", Institution: e.in, Group: e.grp, Issuer: e.iss, BadgeClass: bc,
@@ -615,5 +615,35 @@ func TestSignCredentialKeepsInput(t *testing.T) {
 				t.Fatalf("the input changed: %s -> %s (backing array %v)", before, after, ctxList[:cap(ctxList)])
 			}
 		})
+	}
+}
+
+// TestPreview: the editor's preview is the credential an award would get,
+// in the badge class's language, unsigned, with a sample learner; a badge
+// class that cannot make an achievement yet is Invalid.
+func TestPreview(t *testing.T) {
+	e := newEnv(t)
+	r := e.request("")
+	bc := *r.BadgeClass
+	bc.Language = issuer.LangNL
+	bc.Criteria.Narrative = issuer.Text{NL: "Haal het tentamen.", EN: "Pass the exam."}
+	r.BadgeClass, r.Recipient = &bc, issuer.Recipient{}
+	doc, err := e.svc.Preview(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := doc["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
+	if a["criteria"].(map[string]any)["narrative"] != "Haal het tentamen." || a["name"] != bc.Name.In(issuer.LangNL) {
+		t.Errorf("achievement %v, want the Dutch texts", a)
+	}
+	if _, ok := doc["proof"]; ok {
+		t.Error("the preview is signed")
+	}
+	if ids, _ := doc["credentialSubject"].(map[string]any)["identifier"].([]any); len(ids) != 1 {
+		t.Errorf("identifier %v, want the sample learner's", doc["credentialSubject"])
+	}
+	bc.Name = issuer.Text{}
+	if _, err := e.svc.Preview(r); badged.KindOf(err) != badged.Invalid {
+		t.Errorf("preview without a name: %v, want Invalid", err)
 	}
 }

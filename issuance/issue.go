@@ -361,3 +361,24 @@ func (s *Service) achievement(bc *issuer.BadgeClass, lang string, graded bool) *
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Preview returns the credential an award of r's badge class would get,
+// unsigned and without storing anything: for the badge class editor, which
+// shows it while the class is edited. Its id and status entry are
+// placeholders, the recipient is r's (or a sample learner), and it is
+// dated now. The error is Invalid when the badge class cannot make a
+// valid achievement yet (no name, say).
+func (s *Service) Preview(r issuer.IssueRequest) (map[string]any, error) {
+	if r.Institution == nil || r.Issuer == nil || r.BadgeClass == nil {
+		return nil, badged.Errorf(badged.Invalid, "preview: the institution, issuer and badge class are required")
+	}
+	if r.Recipient.EduID == "" && r.Recipient.Email == "" && r.Recipient.EPPN == "" && r.Recipient.HolderDID == "" {
+		r.Recipient.Email = "learner@example.org"
+	}
+	listURL := s.StatusListURL("preview")
+	doc, _, err := s.build(r, "urn:uuid:00000000-0000-4000-8000-000000000000", s.now().UTC().Truncate(time.Second), credential.StatusEntry{
+		ID: listURL + "#0", Type: statuslist.TypeBitstring, StatusPurpose: statuslist.PurposeRevocation,
+		StatusListIndex: "0", StatusListCredential: listURL,
+	})
+	return doc, err
+}

@@ -81,3 +81,38 @@ func (s *Service) Tree(ctx context.Context, a Actor, institutionID string) (*Tre
 	}
 	return t, nil
 }
+
+// Lineage returns the institution, group and issuer a badge class is
+// issued under, for one who may edit it: who may update the stored badge
+// class bc.ID, or, for a new one (no ID), who may create badge classes at
+// bc.IssuerID. The badge class editor's preview builds a credential with
+// them, for people (a badge class's editor) who may not read those nodes
+// themselves.
+func (s *Service) Lineage(ctx context.Context, a Actor, bc *BadgeClass) (*Institution, *Group, *Issuer, error) {
+	issuerID := bc.IssuerID
+	if bc.ID != "" {
+		if err := s.MayUpdateBadgeClass(ctx, a, bc.ID); err != nil {
+			return nil, nil, nil, err
+		}
+		stored, err := s.store.BadgeClass(ctx, bc.ID)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		issuerID = stored.IssuerID
+	} else if err := s.MayCreate(ctx, a, LevelIssuer, issuerID); err != nil {
+		return nil, nil, nil, err
+	}
+	is, err := s.store.Issuer(ctx, issuerID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	g, err := s.store.Group(ctx, is.GroupID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	in, err := s.store.Institution(ctx, is.InstitutionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return in, g, is, nil
+}

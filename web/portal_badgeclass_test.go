@@ -44,6 +44,14 @@ func badgeClassMatrix() map[string]matrixCase {
 		"POST /portal/badgeclasses/{badgeClassID}/image": {staffEditB, fixed(func(e *env) string {
 			return "/portal/badgeclasses/" + e.B.ID + "/image"
 		})},
+		"POST /portal/issuers/{issuerID}/badgeclasses/preview": {staffAdminS, fixed(func(e *env) string {
+			e.public()
+			return "/portal/issuers/" + e.S.ID + "/badgeclasses/preview"
+		})},
+		"POST /portal/badgeclasses/{badgeClassID}/preview": {staffEditB, fixed(func(e *env) string {
+			e.public()
+			return "/portal/badgeclasses/" + e.B.ID + "/preview"
+		})},
 		"POST /portal/badgeclasses/{badgeClassID}/archive": {staffAdminB, fixed(func(e *env) string {
 			e.publishB()
 			return "/portal/badgeclasses/" + e.B.ID + "/archive"
@@ -72,6 +80,10 @@ func init() {
 			return url.Values{"version": {strconv.FormatInt(is.Version, 10)}, "name.en": {is.Name.EN}, "name.nl": {is.Name.NL}}
 		},
 		"POST /portal/badgeclasses/{badgeClassID}/edit":    (*env).badgeClassForm,
+		"POST /portal/badgeclasses/{badgeClassID}/preview": (*env).badgeClassForm,
+		"POST /portal/issuers/{issuerID}/badgeclasses/preview": func(e *env) url.Values {
+			return url.Values{"name.en": {"Preview"}, "language": {"en"}}
+		},
 		"POST /portal/badgeclasses/{badgeClassID}/publish": (*env).badgeClassForm,
 		"POST /portal/badgeclasses/{badgeClassID}/archive": (*env).badgeClassForm,
 	}

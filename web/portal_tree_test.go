@@ -236,3 +236,46 @@ func TestBadgeClassTextsAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestPortalPreview: the badge class editor shows, with the Preview
+// button, the credential an award of the class as typed would get and how
+// the catalogue and backpack show it, keeping the form and saving nothing;
+// its preview address (for the live preview script) answers the same
+// fragment, or says why no credential can be made yet.
+func TestPortalPreview(t *testing.T) {
+	e := newEnv(t)
+	e.backpack()
+	e.public()
+	newPage := "/portal/issuers/" + e.S.ID + "/badgeclasses"
+	resp, doc := e.browse(issAdmin, "GET", newPage+"/new", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if doc.Find("#badgeclass-form").AttrOr("data-preview", "") != newPage+"/preview" || doc.Find("#badgeclass-preview").Length() != 1 {
+		t.Fatalf("editor: preview address %q, button %d", doc.Find("#badgeclass-form").AttrOr("data-preview", ""), doc.Find("#badgeclass-preview").Length())
+	}
+	before := len(must(e.db.BadgeClasses(t.Context(), e.S.ID)))
+	form := url.Values{"name.en": {"Open Science"}, "name.nl": {"Open wetenschap"}, "description.en": {"Sharing openly."},
+		"language": {"en"}, "criteria.narrative.en": {"Publish a dataset."}, "ectsCredits": {"1.5"}, "preview": {"1"}}
+	resp, doc = e.browse(issAdmin, "POST", newPage, form, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if got := strings.TrimSpace(doc.Find("#preview-name").Text()); got != "Open Science" {
+		t.Errorf("preview name %q", got)
+	}
+	if js := doc.Find("#preview-credential pre").Text(); !strings.Contains(js, `"OpenBadgeCredential"`) || !strings.Contains(js, "Publish a dataset.") {
+		t.Errorf("preview credential %.300q", js)
+	}
+	if doc.Find("#ects").Text() != "1.5" || doc.Find("#f-name-nl").AttrOr("value", "") != "Open wetenschap" {
+		t.Errorf("preview ECTS %q; form kept: %q", doc.Find("#ects").Text(), doc.Find("#f-name-nl").AttrOr("value", ""))
+	}
+	if after := len(must(e.db.BadgeClasses(t.Context(), e.S.ID))); after != before {
+		t.Errorf("the preview saved a badge class: %d, was %d", after, before)
+	}
+
+	resp, doc = e.browse(issAdmin, "POST", newPage+"/preview", url.Values{"name.en": {""}, "language": {"en"}}, false)
+	if resp.StatusCode != http.StatusOK || doc.Find("#preview-problem").Length() != 1 || doc.Find("html head").Length() != 0 && doc.Find("nav").Length() != 0 {
+		t.Errorf("fragment of a nameless class: %d, problem %q", resp.StatusCode, doc.Find("#preview-problem").Text())
+	}
+	resp, doc = e.browse(issAward, "POST", newPage+"/preview", form, false)
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an awarder's preview of a new class: %d", resp.StatusCode)
+	}
+}

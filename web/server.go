@@ -132,6 +132,8 @@ type API struct {
 	// Optional: the badge images, uploaded through the API and served
 	// under /images/.
 	Images badgeimage.Store
+	// Optional: the badge class editor's preview of a credential.
+	Previews portal.Previewer
 	// Optional: OpenID4VCI — the offers of a learner's badge (VCI), and
 	// with VCIIssuer, which makes the wallets' copies, the issuer
 	// endpoints and the consent page of the authorization code flow.
@@ -177,7 +179,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	backpack.New(s.pages).Routes(r)
 	catalogue.New(s.pages).Routes(r)
 	help.New(s.pages).Routes(r)
-	portal.New(s.pages, portal.Deps{Bulk: cfg.Bulk, Uploads: uploads}).Routes(r)
+	portal.New(s.pages, portal.Deps{Bulk: cfg.Bulk, Uploads: uploads, Previews: cfg.Previews}).Routes(r)
 	s.share = share.New(s.pages)
 	s.share.Routes(r)
 	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,

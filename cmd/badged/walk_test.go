@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/internal/browsertest"
@@ -23,7 +24,9 @@ import (
 // filled, uploads its image and publishes it; she awards it to the demo
 // learner Anna; she switches the portal to English and back; she signs
 // out, and Anna's one-click sign-in shows the award waiting in her
-// backpack, which she claims. Then the same portal at phone width. A
+// backpack, which she claims. Then the same portal at phone width. On
+// the way, the badge class editor is used by keyboard only
+// (keyboardEditor), and its live preview follows the typing. A
 // screenshot per step goes to docs/screenshots/walk-*.png. It skips
 // without Chromium, except in CI.
 func TestPortalWalk(t *testing.T) {
@@ -78,7 +81,15 @@ func TestPortalWalk(t *testing.T) {
 		t.Fatalf("the portal's tree does not show the demo issuer: %q", text(".tree"))
 	}
 
-	// 2. A new badge class under the demo issuer, every section filled.
+	// The badge class editor by keyboard only: from the tree to a saved
+	// badge class.
+	keyboardEditor(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.base+"/portal"), chromedp.WaitVisible(".tree")); err != nil {
+		t.Fatal(err)
+	}
+
+	// 2. A new badge class under the demo issuer, every section filled;
+	// the preview beside the form follows what is typed.
 	step("3-editor",
 		chromedp.Click(`a.new-badgeclass`),
 		chromedp.WaitVisible("#badgeclass-form"),
@@ -104,6 +115,9 @@ func TestPortalWalk(t *testing.T) {
 		chromedp.SendKeys("#f-alignments-0-targetName", "Open science"),
 		chromedp.SendKeys("#f-alignments-0-targetUrl", "http://data.europa.eu/esco/skill/open-science"),
 		chromedp.SendKeys("#f-alignments-0-targetFramework", "ESCO"),
+		chromedp.Poll[chromedp.Void](`(document.getElementById("preview-name") || {}).textContent === "Open Science" &&
+			(document.getElementById("ects") || {}).textContent === "1.5" &&
+			(document.getElementById("preview-credential") || {textContent: ""}).textContent.includes("https://www.nvao.net/")`),
 	)
 	step("4-badgeclass",
 		chromedp.Click("#badgeclass-save"),
@@ -189,4 +203,92 @@ func attr(t *testing.T, ctx context.Context, sel, name string) string {
 		t.Fatalf("%s: %v", sel, err)
 	}
 	return v.Value
+}
+
+// keyboardEditor uses the badge class editor by keyboard only, from the
+// portal's tree (the page ctx shows): Tab reaches the issuer's "New badge
+// class" link and Enter follows it; Tab then visits every control of the
+// form in the order of the page, each with a visible focus outline; the
+// required fields are typed into (the language chosen by typing its first
+// letter), and Enter on Save saves the badge class.
+func keyboardEditor(t *testing.T, ctx context.Context) {
+	t.Helper()
+	focused := func() (sel string) {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+			const e = document.activeElement;
+			if (!e || e === document.body) return "";
+			const s = getComputedStyle(e);
+			const ring = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
+			return (e.closest("#badgeclass-form") ? "" : "~") + (e.id ? "#" + e.id : e.tagName.toLowerCase() + "." + e.className) +
+				(ring ? "" : " (no focus ring)");
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tab := func() string {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+		return focused()
+	}
+	var seen []string
+	for i := 0; ; i++ {
+		if i == 150 {
+			t.Fatalf("keyboard: Tab never reached the New badge class link; visited %q", seen)
+		}
+		f := tab()
+		seen = append(seen, f)
+		if strings.HasPrefix(f, "~a.new-badgeclass") {
+			break
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#badgeclass-form")); err != nil {
+		t.Fatalf("keyboard: Enter on New badge class: %v", err)
+	}
+	want, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(
+		"#badgeclass-form input:not([type=hidden]), #badgeclass-form select, #badgeclass-form textarea, #badgeclass-form button, #badgeclass-form a[href]")]
+		.map(e => e.id ? "#" + e.id : e.tagName.toLowerCase() + "." + e.className)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed := map[string]string{"#f-name-en": "Keyboard Badge", "#f-description-en": "Made without a mouse.",
+		"#f-language": "E", "#f-criteria-narrative-en": "Use only the keyboard."}
+	var got []string
+	for len(got) < len(want) {
+		f := tab()
+		if strings.HasSuffix(f, "(no focus ring)") {
+			t.Errorf("keyboard: %s has no visible focus", f)
+		}
+		if strings.HasPrefix(f, "~") {
+			if len(got) == 0 {
+				continue // the page's own links before the form
+			}
+			t.Fatalf("keyboard: Tab left the form at %s before reaching Save; visited %q", f, got)
+		}
+		got = append(got, strings.TrimSuffix(f, " (no focus ring)"))
+		if v, ok := typed[f]; ok {
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if f == "#badgeclass-save" {
+			break
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(want[:len(got)], " ") || got[len(got)-1] != "#badgeclass-save" {
+		t.Fatalf("keyboard: Tab visited the form as\n%q\nwant the page's order\n%q", got, want)
+	}
+	if v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("f-language").value + "|" + document.getElementById("f-name-en").value`)); err != nil || v != "en|Keyboard Badge" {
+		t.Errorf("keyboard: the form holds %q (%v), want what was typed", v, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("#bc-state")); err != nil {
+		t.Fatalf("keyboard: Enter on Save: %v", err)
+	}
+	if name, err := chromedp.Run(ctx, chromedp.Text("h1")); err != nil || !strings.Contains(name, "Keyboard Badge") {
+		t.Errorf("keyboard: saved badge class page says %q (%v)", name, err)
+	}
 }

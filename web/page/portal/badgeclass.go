@@ -30,6 +30,8 @@ var badgeClassPages = page.Templates(templates, "badgeclass_page", "node_edit")
 
 func (h *Handler) badgeClassRoutes(r chi.Router) {
 	r.Get("/issuers/{issuerID}/badgeclasses/new", h.Handle(h.handleNewBadgeClass))
+	r.Post("/issuers/{issuerID}/badgeclasses/preview", h.Handle(h.handlePreview))
+	r.Post("/badgeclasses/{badgeClassID}/preview", h.Handle(h.handlePreview))
 	r.Post("/issuers/{issuerID}/badgeclasses", h.Handle(h.handleCreateBadgeClass))
 	r.Get("/badgeclasses/{badgeClassID}", h.Handle(h.handleBadgeClass))
 	r.Get("/badgeclasses/{badgeClassID}/edit", h.Handle(h.handleEditBadgeClass))
@@ -76,6 +78,8 @@ type badgeClassEditPage struct {
 	Version        int64
 	Sections       []formSection
 	Errors         []fieldProblem // every refusal, linking to its field
+	PreviewURL     string         // where static/preview.js gets the preview (badge classes only)
+	Preview        *preview       // shown after the Preview button
 }
 
 // fieldProblem is a refusal in the list at the top of a refused form.
@@ -371,7 +375,10 @@ func fieldID(field string) string {
 	return inputID(field)
 }
 
-func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, bc *issuer.BadgeClass, raw url.Values, errs []badged.FieldError) (*badgeClassEditPage, error) {
+// classEditor is the editor page of bc with the input raw and the
+// refusals errs: a new badge class of issuer is, or (is nil) the stored
+// badge class old as edited.
+func (h *Handler) classEditor(w http.ResponseWriter, r *http.Request, is *issuer.Issuer, old, bc *issuer.BadgeClass, raw url.Values, errs []badged.FieldError) (*badgeClassEditPage, error) {
 	p := &badgeClassEditPage{Base: h.base(w, r, "overview")}
 	candidates, err := h.prerequisiteCandidates(r.Context(), actorOf(r), bc, p.Lang)
 	if err != nil {
@@ -380,7 +387,63 @@ func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, bc *issuer.Ba
 	var byField map[string]string
 	p.Errors, byField = problemsOf(p.T, errs)
 	p.Sections = formOf(p.T, bc, raw, byField, candidates)
+	if old == nil {
+		p.Title, p.IssuerName = p.T["bc_newTitle"], is.Name.In(p.Lang)
+		p.Action, p.Cancel = "/portal/issuers/"+is.ID+"/badgeclasses", "/portal"
+	} else {
+		p.Title, p.Version = p.T["bc_editTitle"]+": "+old.Name.In(p.Lang), bc.Version
+		p.Action, p.Cancel = "/portal/badgeclasses/"+old.ID+"/edit", "/portal/badgeclasses/"+old.ID
+	}
+	if h.Previews != nil {
+		p.PreviewURL = strings.TrimSuffix(p.Action, "/edit") + "/preview"
+		p.Scripts = append(p.Scripts, "/portal/static/preview.js")
+	}
 	return p, nil
+}
+
+// saveClass ends a post of the editor: with the Preview button, the editor
+// again with the preview of bc as typed; else save (create or update) bc
+// and go to its page, or show the editor with the refusals. errs are the
+// form's own refusals (a word where a number goes).
+func (h *Handler) saveClass(w http.ResponseWriter, r *http.Request, is *issuer.Issuer, old *issuer.BadgeClass, bc issuer.BadgeClass, errs []badged.FieldError) error {
+	ctx, a := r.Context(), actorOf(r)
+	if r.PostForm.Get("preview") != "" && h.Previews != nil {
+		p, err := h.classEditor(w, r, is, old, &bc, r.PostForm, nil)
+		if err != nil {
+			return err
+		}
+		if p.Preview, err = h.preview(ctx, a, &bc, p.Lang); err != nil {
+			return err
+		}
+		h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], p)
+		return nil
+	}
+	saved := old
+	if len(errs) == 0 {
+		var err error
+		if old == nil {
+			saved, err = h.Issuer.CreateBadgeClass(ctx, a, bc)
+		} else {
+			_, err = h.Issuer.UpdateBadgeClass(ctx, a, bc)
+		}
+		if errs = badged.FieldsOf(err); err != nil && len(errs) == 0 {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		p, err := h.classEditor(w, r, is, old, &bc, r.PostForm, errs)
+		if err != nil {
+			return err
+		}
+		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], p)
+		return nil
+	}
+	done := ""
+	if old != nil {
+		done = "saved"
+	}
+	page.SeeOther(w, r, "/portal/badgeclasses/"+saved.ID, done)
+	return nil
 }
 
 func (h *Handler) handleNewBadgeClass(w http.ResponseWriter, r *http.Request) error {
@@ -391,12 +454,10 @@ func (h *Handler) handleNewBadgeClass(w http.ResponseWriter, r *http.Request) er
 	if err := h.Issuer.MayCreate(r.Context(), actorOf(r), issuer.LevelIssuer, is.ID); err != nil {
 		return err
 	}
-	p, err := h.editPage(w, r, &issuer.BadgeClass{InstitutionID: is.InstitutionID, Language: issuer.LangNL}, nil, nil)
+	p, err := h.classEditor(w, r, is, nil, &issuer.BadgeClass{InstitutionID: is.InstitutionID, Language: issuer.LangNL}, nil, nil)
 	if err != nil {
 		return err
 	}
-	p.Title, p.IssuerName = p.T["bc_newTitle"], is.Name.In(p.Lang)
-	p.Action, p.Cancel = "/portal/issuers/"+is.ID+"/badgeclasses", "/portal"
 	h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], p)
 	return nil
 }
@@ -409,28 +470,9 @@ func (h *Handler) handleCreateBadgeClass(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	t := Text[page.LangOf(w, r)]
-	bc, errs := badgeClassOf(t, r.PostForm)
+	bc, errs := badgeClassOf(Text[page.LangOf(w, r)], r.PostForm)
 	bc.IssuerID, bc.InstitutionID = is.ID, is.InstitutionID
-	var created *issuer.BadgeClass
-	if len(errs) == 0 {
-		created, err = h.Issuer.CreateBadgeClass(r.Context(), actorOf(r), bc)
-		if errs = badged.FieldsOf(err); err != nil && len(errs) == 0 {
-			return err
-		}
-	}
-	if len(errs) > 0 {
-		p, err := h.editPage(w, r, &bc, r.PostForm, errs)
-		if err != nil {
-			return err
-		}
-		p.Title, p.IssuerName = p.T["bc_newTitle"], is.Name.In(p.Lang)
-		p.Action, p.Cancel = "/portal/issuers/"+is.ID+"/badgeclasses", "/portal"
-		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], p)
-		return nil
-	}
-	page.SeeOther(w, r, "/portal/badgeclasses/"+created.ID, "")
-	return nil
+	return h.saveClass(w, r, is, nil, bc, errs)
 }
 
 func (h *Handler) handleEditBadgeClass(w http.ResponseWriter, r *http.Request) error {
@@ -441,12 +483,10 @@ func (h *Handler) handleEditBadgeClass(w http.ResponseWriter, r *http.Request) e
 	if err := h.Issuer.MayUpdateBadgeClass(r.Context(), actorOf(r), bc.ID); err != nil {
 		return err
 	}
-	p, err := h.editPage(w, r, bc, nil, nil)
+	p, err := h.classEditor(w, r, nil, bc, bc, nil, nil)
 	if err != nil {
 		return err
 	}
-	p.Title, p.Version = p.T["bc_editTitle"]+": "+bc.Name.In(p.Lang), bc.Version
-	p.Action, p.Cancel = "/portal/badgeclasses/"+bc.ID+"/edit", "/portal/badgeclasses/"+bc.ID
 	h.Render(w, r, http.StatusOK, badgeClassPages["node_edit"], p)
 	return nil
 }
@@ -459,28 +499,10 @@ func (h *Handler) handleUpdateBadgeClass(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	t := Text[page.LangOf(w, r)]
-	bc, errs := badgeClassOf(t, r.PostForm)
+	bc, errs := badgeClassOf(Text[page.LangOf(w, r)], r.PostForm)
 	bc.ID, bc.IssuerID, bc.InstitutionID, bc.ImageURL = old.ID, old.IssuerID, old.InstitutionID, old.ImageURL
 	bc.Version, _ = strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
-	if len(errs) == 0 {
-		_, err = h.Issuer.UpdateBadgeClass(r.Context(), actorOf(r), bc)
-		if errs = badged.FieldsOf(err); err != nil && len(errs) == 0 {
-			return err
-		}
-	}
-	if len(errs) > 0 {
-		p, err := h.editPage(w, r, &bc, r.PostForm, errs)
-		if err != nil {
-			return err
-		}
-		p.Title, p.Version = p.T["bc_editTitle"]+": "+old.Name.In(p.Lang), bc.Version
-		p.Action, p.Cancel = "/portal/badgeclasses/"+old.ID+"/edit", "/portal/badgeclasses/"+old.ID
-		h.Render(w, r, http.StatusUnprocessableEntity, badgeClassPages["node_edit"], p)
-		return nil
-	}
-	page.SeeOther(w, r, "/portal/badgeclasses/"+old.ID, "saved")
-	return nil
+	return h.saveClass(w, r, nil, old, bc, errs)
 }
 
 // handleBadgeClass shows a badge class as the learner will see it, its

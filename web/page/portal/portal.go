@@ -52,6 +52,9 @@ type Deps struct {
 	Bulk *bulk.Service
 	// Uploads takes badge images; without it the editor offers none.
 	Uploads *badgeimage.Uploads
+	// Previews builds the editor's preview of a credential; without it
+	// the editor shows none.
+	Previews Previewer
 }
 
 // Handler serves the issuer portal.
