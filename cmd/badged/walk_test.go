@@ -50,7 +50,10 @@ func TestPortalWalk(t *testing.T) {
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("step %s: %v", name, err)
+			// Say where the browser was, for a failure in CI.
+			where, _ := chromedp.Run(context.WithoutCancel(ctx), chromedp.Location())
+			main, _ := chromedp.Run(context.WithoutCancel(ctx), chromedp.Evaluate[string](`document.querySelector("main") ? document.querySelector("main").innerText : ""`))
+			t.Fatalf("step %s: %v\nat %s:\n%.2000s", name, err, where, main)
 		}
 		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
@@ -138,6 +141,14 @@ func TestPortalWalk(t *testing.T) {
 		chromedp.Click("#bc-publish"),
 		chromedp.WaitVisible(`#bc-state[data-state="published"]`),
 	)
+	here, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	openScience := here[strings.LastIndex(here, "/")+1:]
+	if i := strings.IndexAny(openScience, "?#"); i >= 0 {
+		openScience = openScience[:i]
+	}
 
 	// 3. Award it to Anna.
 	step("7-award",
@@ -180,9 +191,91 @@ func TestPortalWalk(t *testing.T) {
 	if !strings.Contains(text("#pending"), "Open Science") {
 		t.Fatalf("Anna's backpack does not show the award: %q", text("#pending"))
 	}
+	step("12-claimed",
+		chromedp.Click(`//article[contains(@class, "pending")][contains(., "Open Science")]//input[@type="checkbox"]`),
+		chromedp.Click(`//article[contains(@class, "pending")][contains(., "Open Science")]//button[contains(@class, "primary")]`),
+		chromedp.WaitVisible(`#notice`), // the claimed badge's own page
+	)
+	if !strings.Contains(text("h1"), "Open Science") {
+		t.Errorf("after claiming, Anna sees %q", text("h1"))
+	}
 
-	// 6. The portal at phone width.
-	step("12-phone",
+	// 6. Anna requests a badge in the catalogue; the admin approves the
+	// request, awards Open Science by CSV and watches the job to its end,
+	// and revokes the approved badge with a reason, which Anna then sees.
+	step("13-requested",
+		chromedp.Click("#nav-catalogue"),
+		chromedp.WaitVisible(`//h3/a[contains(., "Academic Writing")]`),
+		chromedp.Click(`//h3/a[contains(., "Academic Writing")]`),
+		chromedp.WaitVisible("#request-form"),
+		chromedp.SendKeys("#narrative", "I wrote the essay on open data in the spring term."),
+		chromedp.Click("#request-submit"),
+		chromedp.WaitVisible("#notice"), // back in the backpack, under My requests
+	)
+	if !strings.Contains(text("#requests"), "Academic Writing") {
+		t.Errorf("Anna's requests: %q", text("#requests"))
+	}
+	step("14-approve",
+		chromedp.Click("#logout"),
+		chromedp.WaitReady(`a.provider[data-provider="demo-eduid"]`),
+		chromedp.Navigate(srv.base+"/"),
+		chromedp.WaitVisible("#demo-admin"),
+		chromedp.Click("#demo-admin"),
+		chromedp.WaitVisible(".tree"),
+		chromedp.Click(`a[data-nav="requests"]`),
+		chromedp.WaitVisible(`//ul[@id="requests"]//li[contains(., "Academic Writing")]//input`),
+		chromedp.Click(`//ul[@id="requests"]//li[contains(., "Academic Writing")]//input`),
+		chromedp.Click("#approve-submit"),
+		chromedp.WaitVisible("#notice"),
+	)
+	csv := filepath.Join(t.TempDir(), "cohort.csv")
+	if err := os.WriteFile(csv, []byte("email,narrative\npiet@student.example.org,Joined the data sprint.\nsara@student.example.org,Joined the data sprint.\nlotte@student.example.org,Joined the data sprint.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	step("15-csv",
+		chromedp.Click(`a[data-nav="award"]`),
+		chromedp.WaitVisible(`#award-csv-`+openScience),
+		chromedp.Click(`#award-csv-`+openScience),
+		chromedp.WaitVisible("#csv-form"),
+		chromedp.SetUploadFiles("#file", []string{csv}),
+		chromedp.Click("#csv-submit"),
+		chromedp.WaitVisible("#job-progress"),
+		// The progress bar moves as the job runs (award.js polls it); at
+		// the end the page reloads and lists each row's outcome.
+		chromedp.WaitVisible(`//section[@id="job"][@data-final="true"]`),
+		chromedp.WaitVisible("#job-rows"),
+	)
+	if bar, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(p => p.value + "/" + p.max)(document.getElementById("job-progress"))`)); err != nil || bar != "3/3" {
+		t.Errorf("the CSV job's progress bar ended at %q (%v), want 3/3", bar, err)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#job-rows tbody tr").length`)); err != nil || n != 3 {
+		t.Errorf("the CSV job lists %d rows (%v), want 3", n, err)
+	}
+	step("16-revoke",
+		chromedp.Click(`a[data-nav="awards"]`),
+		chromedp.WaitVisible(`//tr[contains(., "Academic Writing")]//a[contains(@class, "award-revoke")]`),
+		chromedp.Click(`//tr[contains(., "Academic Writing")]//a[contains(@class, "award-revoke")]`),
+		chromedp.WaitVisible("#revoke-form"),
+		chromedp.SendKeys("#reason", "Approved in error: the essay was not yet graded."),
+		chromedp.Click("#revoke-submit"),
+		chromedp.WaitVisible(`#award-state[data-state="revoked"]`),
+	)
+	step("17-learner-revoked",
+		chromedp.Click("#logout"),
+		chromedp.WaitReady(`a.provider[data-provider="demo-eduid"]`),
+		chromedp.Navigate(srv.base+"/"),
+		chromedp.WaitVisible("#demo-learner"),
+		chromedp.Click("#demo-learner"),
+		chromedp.WaitVisible(`#credentials li.card.holding[data-state="revoked"]`),
+		chromedp.Click(`#credentials li.card.holding[data-state="revoked"] h3 a`),
+		chromedp.WaitVisible("#revoke-reason"),
+	)
+	if !strings.Contains(text("#revoke-reason"), "not yet graded") {
+		t.Errorf("Anna's revoked badge says %q", text("#revoke-reason"))
+	}
+
+	// 7. The portal at phone width.
+	step("18-phone",
 		chromedp.Click("#logout"),
 		chromedp.WaitReady(`a.provider[data-provider="demo-eduid"]`),
 		chromedp.EmulateViewport(375, 800),
