@@ -1,6 +1,7 @@
 package bulk
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -30,20 +31,22 @@ type Service struct {
 	newID  func() string
 	wake   func()
 	log    *slog.Logger
+	change func(issuer.Change)
 }
 
 // Option sets an optional setting of a [Service] or [Worker].
 type Option func(*settings)
 
 type settings struct {
-	now   func() time.Time
-	newID func() string
-	wake  func()
-	lease time.Duration
-	batch int
-	poll  time.Duration
-	owner string
-	log   *slog.Logger
+	now    func() time.Time
+	newID  func() string
+	wake   func()
+	lease  time.Duration
+	batch  int
+	poll   time.Duration
+	owner  string
+	log    *slog.Logger
+	change func(issuer.Change)
 }
 
 // WithClock makes the service or worker read the time from now.
@@ -68,6 +71,21 @@ func WithBatch(n int) Option { return func(s *settings) { s.batch = n } }
 // seconds); [Worker.Wake] makes it look at once.
 func WithPoll(d time.Duration) Option { return func(s *settings) { s.poll = d } }
 
+// WithChanges makes the service report each accepted submission to fn,
+// as a change of action [ChangeSubmit] (for the audit trail), after it is
+// stored.
+func WithChanges(fn func(issuer.Change)) Option { return func(s *settings) { s.change = fn } }
+
+// ChangeSubmit is the action of an accepted submission's change.
+const ChangeSubmit = "bulk.submit"
+
+// Submission is what a submission's change says of it.
+type Submission struct {
+	BadgeClass  string
+	Rows        int
+	ScheduledAt time.Time `json:",omitzero"`
+}
+
 // WithLogger makes the worker log to log.
 func WithLogger(log *slog.Logger) Option { return func(s *settings) { s.log = log } }
 
@@ -90,7 +108,7 @@ func randomID() string {
 // is.
 func NewService(store Store, is Issuer, opts ...Option) *Service {
 	st := apply(opts)
-	return &Service{store: store, issuer: is, now: st.now, newID: st.newID, wake: st.wake, log: st.log}
+	return &Service{store: store, issuer: is, now: st.now, newID: st.newID, wake: st.wake, log: st.log, change: st.change}
 }
 
 func (s *Service) timestamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -140,6 +158,11 @@ func (s *Service) Submit(ctx context.Context, actor issuer.Actor, badgeClassID s
 	}
 	if j.State == Rejected {
 		return nil, &RejectedError{Job: j}
+	}
+	if s.change != nil {
+		s.change(issuer.Change{Action: ChangeSubmit, InstitutionID: j.InstitutionID, TargetKind: "bulkjob", TargetID: j.ID,
+			ActorID: cmp.Or(actor.UserID, "system"), After: &Submission{BadgeClass: j.BadgeClassID, Rows: j.Total, ScheduledAt: j.ScheduledAt},
+			At: j.Created})
 	}
 	if s.wake != nil {
 		s.wake()

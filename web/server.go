@@ -179,7 +179,8 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	backpack.New(s.pages).Routes(r)
 	catalogue.New(s.pages).Routes(r)
 	help.New(s.pages).Routes(r)
-	portal.New(s.pages, portal.Deps{Bulk: cfg.Bulk, Uploads: uploads, Previews: cfg.Previews}).Routes(r)
+	portal.New(s.pages, portal.Deps{Bulk: cfg.Bulk, Uploads: uploads, Previews: cfg.Previews,
+		Insights: cfg.Insights, Audit: cfg.Audit}).Routes(r)
 	s.share = share.New(s.pages)
 	s.share.Routes(r)
 	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,

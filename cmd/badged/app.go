@@ -174,7 +174,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	a.worker = bulk.NewWorker(st, a.issuer, bulk.WithLogger(log), bulk.WithClock(now))
 	a.auth = auth.NewService(st, a.issuer, auth.WithChanges(changes.Change), auth.WithClock(now))
 	api := web.API{BaseURL: base, Issuer: a.issuer, Auth: a.auth, Institutions: st,
-		Bulk:  bulk.NewService(st, a.issuer, bulk.WithWake(a.worker.Wake), bulk.WithClock(now)),
+		Bulk:  bulk.NewService(st, a.issuer, bulk.WithWake(a.worker.Wake), bulk.WithClock(now), bulk.WithChanges(changes.Change)),
 		Audit: trail, Outbox: outbox, Images: st}
 	api.Publisher, api.InstitutionRecords, api.Insights = a.issuance, st, insights.New(st, a.issuer, insights.WithClock(now))
 	api.Previews = a.issuance

@@ -260,6 +260,22 @@ func TestPortalWalk(t *testing.T) {
 		chromedp.Click("#revoke-submit"),
 		chromedp.WaitVisible(`#award-state[data-state="revoked"]`),
 	)
+	step("16b-insights",
+		chromedp.Click(`a[data-nav="insights"]`),
+		chromedp.WaitVisible("svg#chart-months"),
+	)
+	if got := text("#total-revoked"); strings.TrimSpace(got) != "1" {
+		t.Errorf("insights: %q revoked, want 1", got)
+	}
+	step("16c-audit",
+		chromedp.Click(`a[data-nav="audit"]`),
+		chromedp.WaitVisible("#audit"),
+	)
+	for _, want := range []string{"Award revoked", "Request approved", "Badge class published", "CSV awards submitted"} {
+		if !strings.Contains(text("#audit"), want) {
+			t.Errorf("the audit trail has no %q", want)
+		}
+	}
 	step("17-learner-revoked",
 		chromedp.Click("#logout"),
 		chromedp.WaitReady(`a.provider[data-provider="demo-eduid"]`),

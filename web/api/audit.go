@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -134,66 +133,3 @@ func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	render.JSON(w, http.StatusOK, page)
 	return nil
 }
-
-// auditSubmissions records the accepted bulk award submissions in the
-// audit trail: the bulk service reports no changes of its own. The entry
-// ID is the job's, so a job is recorded once.
-func (h *Handler) auditSubmissions(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h.Audit == nil || !IsBulkUpload(r) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := &capture{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		if rec.status != http.StatusAccepted {
-			return
-		}
-		var job BulkJob
-		if err := json.Unmarshal(rec.body.Bytes(), &job); err != nil || job.ID == "" {
-			return
-		}
-		bc, err := h.Issuer.BadgeClass(r.Context(), request.Actor(r), job.BadgeClassID)
-		if err != nil {
-			h.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
-			return
-		}
-		details := map[string]any{"badgeClass": job.BadgeClassID, "rows": job.Total}
-		if job.ScheduledAt != nil {
-			details["scheduledAt"] = job.ScheduledAt
-		}
-		b, _ := json.Marshal(details)
-		_, err = h.Audit.Record(r.Context(), audit.Entry{ID: "bulk.submit:" + job.ID, Time: job.Created,
-			InstitutionID: bc.InstitutionID, Actor: request.Actor(r).UserID, Action: "bulk.submit",
-			Target: audit.Target{Kind: "bulkjob", ID: job.ID}, Details: b})
-		if err != nil {
-			h.Log.Error("audit: bulk submission not recorded", "job", job.ID, "err", err)
-		}
-	})
-}
-
-// capture passes a response on and keeps its status and (small) body.
-type capture struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (c *capture) WriteHeader(status int) {
-	if c.status == 0 {
-		c.status = status
-	}
-	c.ResponseWriter.WriteHeader(status)
-}
-
-func (c *capture) Write(b []byte) (int, error) {
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
-	if c.body.Len() < 1<<20 {
-		c.body.Write(b)
-	}
-	return c.ResponseWriter.Write(b)
-}
-
-func (c *capture) Unwrap() http.ResponseWriter { return c.ResponseWriter }

@@ -24,8 +24,10 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/audit"
 	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/request"
@@ -55,6 +57,10 @@ type Deps struct {
 	// Previews builds the editor's preview of a credential; without it
 	// the editor shows none.
 	Previews Previewer
+	// Insights and Audit serve the insights and audit trail pages;
+	// without them those answer 503.
+	Insights *insights.Service
+	Audit    *audit.Log
 }
 
 // Handler serves the issuer portal.
@@ -86,6 +92,8 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Use(h.Session, h.requireStaff)
 		r.Get("/", h.Handle(h.handleOverview))
 		h.awardRoutes(r)
+		h.insightsRoutes(r)
+		h.auditRoutes(r)
 		h.treeRoutes(r)
 		h.badgeClassRoutes(r)
 	})
@@ -112,12 +120,17 @@ func (h *Handler) requireStaff(next http.Handler) http.Handler {
 }
 
 // menu is the portal's navigation, in order: each part of the portal
-// adds its entry.
-var menu = []struct{ Nav, URL, Key string }{
-	{"overview", "/portal", "navOverview"},
-	{"award", "/portal/award", "awardNavAward"},
-	{"requests", "/portal/requests", "awardNavRequests"},
-	{"awards", "/portal/awards", "awardNavAwards"},
+// adds its entry. Admin entries are shown to institution admins only.
+var menu = []struct {
+	Nav, URL, Key string
+	Admin         bool
+}{
+	{"overview", "/portal", "navOverview", false},
+	{"award", "/portal/award", "awardNavAward", false},
+	{"requests", "/portal/requests", "awardNavRequests", false},
+	{"awards", "/portal/awards", "awardNavAwards", false},
+	{"insights", "/portal/insights", "navInsights", false},
+	{"audit", "/portal/audit", "navAudit", true},
 }
 
 // Base is what every portal page shows around its content: the site's
@@ -132,13 +145,29 @@ func (h *Handler) base(w http.ResponseWriter, r *http.Request, nav string) Base 
 	b := Base{Base: h.Base(w, r, nav)}
 	b.T = Text[b.Lang]
 	b.Styles = []string{"/portal/static/portal.css"}
-	for _, m := range menu {
-		b.Menu = append(b.Menu, page.MenuItem{Nav: m.Nav, URL: m.URL, Text: b.T[m.Key]})
-	}
 	if p := request.Principal(r); p != nil {
 		b.Actor = p.Actor()
 	}
+	admin := false
+	if ids, err := h.adminInstitutions(r.Context(), b.Actor); err == nil && len(ids) > 0 {
+		admin = true
+	}
+	for _, m := range menu {
+		if !m.Admin || admin {
+			b.Menu = append(b.Menu, page.MenuItem{Nav: m.Nav, URL: m.URL, Text: b.T[m.Key]})
+		}
+	}
 	return b
+}
+
+// adminInstitutions are the institutions a administrates: those whose
+// audit trail and outbox they may read.
+func (h *Handler) adminInstitutions(ctx context.Context, a issuer.Actor) ([]string, error) {
+	ids, err := h.institutionIDs(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ids, func(id string) bool { return h.Issuer.AuthorizeInstitutionAdmin(ctx, a, id) != nil }), nil
 }
 
 // ---- the overview: the institution tree
