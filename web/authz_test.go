@@ -163,6 +163,7 @@ func matrix() map[string]matrixCase {
 		})},
 
 		// The OpenAPI description of the API (public.go) is public.
+		"GET /developers":          {everyone, fixed(func(e *env) string { return "/developers" })},
 		"GET /api/v1/openapi.json": {everyone, fixed(func(e *env) string { return "/api/v1/openapi.json" })},
 		"GET /api/v1/me":           {signedIn, fixed(func(e *env) string { return "/api/v1/me" })},
 		"GET /api/v1/institutions": {signedIn, fixed(func(e *env) string { return "/api/v1/institutions" })},

@@ -79,11 +79,8 @@ func (s *Server) registerPublicRoutes(r chi.Router) {
 	r.Get("/issuers/{issuerID}", s.handleIssuerProfile)
 	r.Get("/institutions/{institutionID}", s.handleInstitutionProfile)
 	r.Get("/status/{listID}", s.handleStatusList)
-	r.Get(OpenAPIPath, handleOpenAPI)
+	r.Get(openapi.Path, handleOpenAPI)
 }
-
-// OpenAPIPath is where the OpenAPI description of the API is served.
-const OpenAPIPath = "/api/v1/openapi.json"
 
 // openAPIDocument is the OpenAPI description, read once.
 var openAPIDocument = openapi.JSON()

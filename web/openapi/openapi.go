@@ -25,6 +25,9 @@ import (
 	"strings"
 )
 
+// Path is where web serves the document.
+const Path = "/api/v1/openapi.json"
+
 //go:embed openapi.json
 var document []byte
 
@@ -62,6 +65,9 @@ type Operation struct {
 	RequestTypes   []string
 	RequestExample string
 	Responses      []Response
+	// ResponseExample is an example of the first successful answer that
+	// has one.
+	ResponseExample string
 }
 
 // Parameter is a path, query or header parameter.
@@ -109,7 +115,9 @@ type (
 	response struct {
 		Ref         string `json:"$ref"`
 		Description string
-		Content     map[string]json.RawMessage
+		Content     map[string]struct {
+			Example json.RawMessage
+		}
 	}
 	operation struct {
 		Tags        []string
@@ -197,10 +205,9 @@ func (d *doc) operation(method, path string, o operation) (Operation, error) {
 	slices.Sort(op.Security)
 	for _, p := range o.Parameters {
 		if p.Ref != "" {
-			name, _ := strings.CutPrefix(p.Ref, "#/components/parameters/")
-			got, ok := d.Components.Parameters[name]
-			if !ok {
-				return op, fmt.Errorf("%s %s: no parameter %s", method, path, p.Ref)
+			got, err := component(p.Ref, "parameters", d.Components.Parameters)
+			if err != nil {
+				return op, fmt.Errorf("%s %s: %v", method, path, err)
 			}
 			p = got
 		}
@@ -234,16 +241,31 @@ func (d *doc) operation(method, path string, o operation) (Operation, error) {
 	for _, status := range slices.Sorted(maps.Keys(o.Responses)) {
 		r := o.Responses[status]
 		if r.Ref != "" {
-			name, _ := strings.CutPrefix(r.Ref, "#/components/responses/")
-			got, ok := d.Components.Responses[name]
-			if !ok {
-				return op, fmt.Errorf("%s %s: no response %s", method, path, r.Ref)
+			got, err := component(r.Ref, "responses", d.Components.Responses)
+			if err != nil {
+				return op, fmt.Errorf("%s %s: %v", method, path, err)
 			}
 			r = got
 		}
 		op.Responses = append(op.Responses, Response{Status: status, Description: r.Description, Types: slices.Sorted(maps.Keys(r.Content))})
+		for _, t := range slices.Sorted(maps.Keys(r.Content)) {
+			if ex := r.Content[t].Example; len(ex) > 0 && op.ResponseExample == "" && strings.HasPrefix(status, "2") {
+				op.ResponseExample = example(ex)
+			}
+		}
 	}
 	return op, nil
+}
+
+// component is what ref, a reference to one of the document's components
+// of kind ("#/components/<kind>/<name>"), names among those.
+func component[T any](ref, kind string, components map[string]T) (T, error) {
+	name, local := strings.CutPrefix(ref, "#/components/"+kind+"/")
+	c, ok := components[name]
+	if !local || !ok {
+		return c, fmt.Errorf("no %s %s", kind, ref)
+	}
+	return c, nil
 }
 
 // describe says a parameter's type in a word or two: "string",
