@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -12,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/badged/badged/audit"
 
 	"github.com/badged/badged/web/openapi"
 )
@@ -154,7 +157,10 @@ func (o *openAPIResponses) check(t *testing.T, method, template string, resp *ht
 func TestOpenAPIResponsesMatch(t *testing.T) {
 	e, _ := matrixEnv(t)
 	o := newOpenAPIResponses(t)
-	holding := e.holdingOf(learner)
+	holding := e.holdingOf(learner) // an award of B, claimed, and its credential
+	e.mail(true)                    // a failed mail in I's outbox
+	must(e.cfg.Audit.Record(context.Background(), audit.Entry{InstitutionID: e.I.ID, Actor: "user-" + instAdmin,
+		Action: audit.ActionAwardRevoke, Target: audit.Target{Kind: "award", ID: "a-1"}, Details: json.RawMessage(`{"reason":"test"}`)}))
 	for _, c := range []struct {
 		name, caller, method, template, path string
 		body                                 any
@@ -170,6 +176,10 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 		{"ok/clients", instAdmin, "GET", "/api/v1/institutions/{institutionID}/clients", "/api/v1/institutions/" + e.I.ID + "/clients", nil, 200},
 		{"ok/new client", instAdmin, "POST", "/api/v1/institutions/{institutionID}/clients", "/api/v1/institutions/" + e.I.ID + "/clients",
 			map[string]any{"name": "LMS"}, 201},
+		{"ok/audit trail", instAdmin, "GET", "/api/v1/institutions/{institutionID}/audit", "/api/v1/institutions/" + e.I.ID + "/audit", nil, 200},
+		{"ok/insights", instAdmin, "GET", "/api/v1/institutions/{institutionID}/insights", "/api/v1/institutions/" + e.I.ID + "/insights?level=badgeclass", nil, 200},
+		{"ok/outbox", instAdmin, "GET", "/api/v1/institutions/{institutionID}/outbox", "/api/v1/institutions/" + e.I.ID + "/outbox", nil, 200},
+		{"ok/awards", instAdmin, "GET", "/api/v1/badgeclasses/{badgeClassID}/awards", "/api/v1/badgeclasses/" + e.B.ID + "/awards", nil, 200},
 		{"ok/my awards", learner, "GET", "/api/v1/me/awards", "/api/v1/me/awards", nil, 200},
 		{"ok/holdings", learner, "GET", "/api/v1/me/holdings", "/api/v1/me/holdings", nil, 200},
 		{"ok/holding", learner, "GET", "/api/v1/me/holdings/{holdingID}", "/api/v1/me/holdings/" + holding, nil, 200},
@@ -188,6 +198,9 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 			resp, body := e.do(c.caller, c.method, c.path, c.body)
 			if resp.StatusCode != c.want {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.want, body)
+			}
+			if bytes.Contains(body, []byte(`"items": []`)) {
+				t.Fatalf("an empty list checks little: %s", body)
 			}
 			o.check(t, c.method, c.template, resp, body)
 		})
