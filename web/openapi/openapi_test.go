@@ -168,5 +168,5 @@ func ExampleParse() {
 			fmt.Println(op.Route(), "—", op.Summary, op.Security)
 		}
 	}
-	// Output: GET /api/v1/me — Who the caller is [clientCredentials sessionCookie]
+	// Output: GET /api/v1/me — Who the caller is [apiToken clientCredentials sessionCookie]
 }
