@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,6 +70,69 @@ func TestDocumentIsValid(t *testing.T) {
 			t.Errorf("schema %s: %v", name, err)
 		}
 	}
+}
+
+// TestExamplesMatchSchemas validates every example of the document (of a
+// request body or a response, as the developers' page shows them) against
+// the schema beside it.
+func TestExamplesMatchSchemas(t *testing.T) {
+	c := compiler(t)
+	doc, _ := jsonschema.UnmarshalJSON(bytes.NewReader(openapi.JSON()))
+	n := 0
+	for path, item := range doc.(map[string]any)["paths"].(map[string]any) {
+		for method, op := range item.(map[string]any) {
+			op := op.(map[string]any)
+			at := []string{"paths", path, method}
+			var contents [][]string
+			if rb, ok := op["requestBody"].(map[string]any); ok {
+				for mt := range rb["content"].(map[string]any) {
+					contents = append(contents, append(slices.Clone(at), "requestBody", "content", mt))
+				}
+			}
+			for status, r := range op["responses"].(map[string]any) {
+				for mt := range mapOf(r.(map[string]any)["content"]) {
+					contents = append(contents, append(slices.Clone(at), "responses", status, "content", mt))
+				}
+			}
+			for _, keys := range contents {
+				media := lookup(doc, keys)
+				ex, ok := media["example"]
+				if !ok {
+					continue
+				}
+				n++
+				sch, err := c.Compile(docURL + "#" + pointer(append(keys, "schema")...))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := sch.Validate(ex); err != nil {
+					t.Errorf("%s %s: the example of %s does not match its schema: %v", strings.ToUpper(method), path, strings.Join(keys[3:], " "), err)
+				}
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("%d examples checked", n)
+	}
+}
+
+func mapOf(v any) map[string]any { m, _ := v.(map[string]any); return m }
+
+// lookup is the object at keys in doc.
+func lookup(doc any, keys []string) map[string]any {
+	for _, k := range keys {
+		doc = mapOf(doc)[k]
+	}
+	return mapOf(doc)
+}
+
+// pointer is the JSON pointer of the path of keys.
+func pointer(keys ...string) string {
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k))
+	}
+	return b.String()
 }
 
 // TestDocumentIsValidRejects shows that the validation has teeth: a
