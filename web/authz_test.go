@@ -162,6 +162,9 @@ func matrix() map[string]matrixCase {
 			return "/catalogue/" + bc.ID + "/request"
 		})},
 
+		// The OpenAPI description of the API (public.go) is public.
+		"GET /developers":          {everyone, fixed(func(e *env) string { return "/developers" })},
+		"GET /api/v1/openapi.json": {everyone, fixed(func(e *env) string { return "/api/v1/openapi.json" })},
 		"GET /api/v1/me":           {signedIn, fixed(func(e *env) string { return "/api/v1/me" })},
 		"GET /api/v1/institutions": {signedIn, fixed(func(e *env) string { return "/api/v1/institutions" })},
 		"POST /api/v1/institutions": {onlySU, func(e *env) (string, any) {

@@ -15,6 +15,7 @@ import (
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/web/openapi"
 	"github.com/badged/badged/web/render"
 )
 
@@ -78,6 +79,17 @@ func (s *Server) registerPublicRoutes(r chi.Router) {
 	r.Get("/issuers/{issuerID}", s.handleIssuerProfile)
 	r.Get("/institutions/{institutionID}", s.handleInstitutionProfile)
 	r.Get("/status/{listID}", s.handleStatusList)
+	r.Get(openapi.Path, handleOpenAPI)
+}
+
+// openAPIDocument is the OpenAPI description, read once.
+var openAPIDocument = openapi.JSON()
+
+// handleOpenAPI serves the OpenAPI description of the API, public and
+// readable from any origin (API explorers run in browsers), with a strong
+// ETag: it changes only with the binary.
+func handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	serveBody(w, r, "application/json", "public, max-age=3600", openAPIDocument, time.Time{})
 }
 
 func (s *Server) publisher() (Publisher, error) {

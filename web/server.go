@@ -43,6 +43,7 @@ import (
 	"github.com/badged/badged/web/page/backpack"
 	"github.com/badged/badged/web/page/catalogue"
 	"github.com/badged/badged/web/page/consent"
+	"github.com/badged/badged/web/page/developers"
 	"github.com/badged/badged/web/page/help"
 	"github.com/badged/badged/web/page/portal"
 	"github.com/badged/badged/web/page/share"
@@ -179,6 +180,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	backpack.New(s.pages).Routes(r)
 	catalogue.New(s.pages).Routes(r)
 	help.New(s.pages).Routes(r)
+	developers.New(s.pages).Routes(r)
 	portal.New(s.pages, portal.Deps{Bulk: cfg.Bulk, Uploads: uploads, Previews: cfg.Previews,
 		Insights: cfg.Insights, Audit: cfg.Audit}).Routes(r)
 	s.share = share.New(s.pages)
