@@ -611,6 +611,17 @@ func (s *Service) MayUpdate(ctx context.Context, a Actor, l Level, id string) er
 	return s.authorize(ctx, a, ActionUpdate, p)
 }
 
+// MayAdministrateUsers reports, as an error, whether a may see and change
+// the staff of node id at level l: NotFound for an unknown node, Forbidden
+// otherwise.
+func (s *Service) MayAdministrateUsers(ctx context.Context, a Actor, l Level, id string) error {
+	p, err := s.path(ctx, l, id)
+	if err != nil {
+		return err
+	}
+	return s.authorize(ctx, a, ActionAdministrateUsers, p)
+}
+
 // MayAward returns nil when a may award, and so change the status of the
 // credentials, of issuer issuerID. The error is NotFound for an unknown
 // issuer, Unauthorized without a user and Forbidden otherwise.

@@ -96,6 +96,8 @@ type env struct {
 	ownClient       *auth.Client
 	ownClientSecret string
 	n               int
+	// member is the membership the matrix's portal staff forms act on.
+	member *issuer.Membership
 	// policy is the egress policy of e.egress (nil: egress.DefaultPolicy),
 	// set before the first use; egressClient is the client made from it.
 	policy       *egress.Policy

@@ -93,6 +93,7 @@ type badgeClassPage struct {
 	Sections        []formSection // the fields, read-only
 	MayEdit         bool
 	MayAward        bool
+	MayStaff        bool           // the person may see and change its staff
 	Problems        []fieldProblem // what keeps a draft from being published
 	Microcredential bool
 	Image           template.URL // its image, or the default one drawn from its name
@@ -583,6 +584,7 @@ func (h *Handler) badgeClassPage(w http.ResponseWriter, r *http.Request) (*badge
 	p.Title = p.Name
 	p.MayEdit = h.Issuer.MayUpdateBadgeClass(r.Context(), a, bc.ID) == nil
 	p.MayAward = bc.State == issuer.Published && h.Issuer.MayAward(r.Context(), a, bc.IssuerID) == nil
+	p.MayStaff = h.Issuer.MayAdministrateUsers(r.Context(), a, issuer.LevelBadgeClass, bc.ID) == nil
 	if is, err := h.Issuer.Issuer(r.Context(), a, bc.IssuerID); err == nil {
 		p.Issuer = is.Name.In(p.Lang)
 	}

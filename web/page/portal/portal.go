@@ -95,6 +95,7 @@ func (h *Handler) Routes(r chi.Router) {
 		h.insightsRoutes(r)
 		h.auditRoutes(r)
 		h.treeRoutes(r)
+		h.staffRoutes(r)
 		h.badgeClassRoutes(r)
 	})
 }
@@ -182,6 +183,7 @@ type treeIssuer struct {
 	Archived     bool
 	MayCreate    bool // the person may create badge classes here
 	MayEdit      bool // the person may edit the issuer
+	MayStaff     bool // the person may see and change its staff
 	BadgeClasses []treeBadgeClass
 }
 
@@ -190,6 +192,7 @@ type treeGroup struct {
 	Archived  bool
 	MayCreate bool // the person may create issuers here
 	MayEdit   bool // the person may edit and archive the group
+	MayStaff  bool // the person may see and change its staff
 	Issuers   []treeIssuer
 }
 
@@ -197,6 +200,7 @@ type treeInstitution struct {
 	ID, Name, SCHACHome string
 	MayCreate           bool // the person may create issuer groups here
 	MayEdit             bool // the person may edit the institution
+	MayStaff            bool // the person may see and change its staff
 	Groups              []treeGroup
 }
 
@@ -259,15 +263,18 @@ func (h *Handler) tree(ctx context.Context, a issuer.Actor, institutionID, lang 
 	}
 	ti := &treeInstitution{ID: t.Institution.ID, Name: t.Institution.Name.In(lang), SCHACHome: t.Institution.SCHACHome,
 		MayCreate: h.Issuer.MayCreate(ctx, a, issuer.LevelInstitution, institutionID) == nil,
-		MayEdit:   h.Issuer.MayUpdate(ctx, a, issuer.LevelInstitution, institutionID) == nil}
+		MayEdit:   h.Issuer.MayUpdate(ctx, a, issuer.LevelInstitution, institutionID) == nil,
+		MayStaff:  h.Issuer.MayAdministrateUsers(ctx, a, issuer.LevelInstitution, institutionID) == nil}
 	for _, g := range t.Groups {
 		tg := treeGroup{ID: g.ID, Name: g.Name.In(lang), Archived: g.Archived,
 			MayCreate: !g.Archived && h.Issuer.MayCreate(ctx, a, issuer.LevelGroup, g.ID) == nil,
-			MayEdit:   !g.Archived && h.Issuer.MayUpdate(ctx, a, issuer.LevelGroup, g.ID) == nil}
+			MayEdit:   !g.Archived && h.Issuer.MayUpdate(ctx, a, issuer.LevelGroup, g.ID) == nil,
+			MayStaff:  h.Issuer.MayAdministrateUsers(ctx, a, issuer.LevelGroup, g.ID) == nil}
 		for _, is := range g.Issuers {
 			ts := treeIssuer{ID: is.ID, Name: is.Name.In(lang), Archived: is.Archived,
 				MayCreate: !is.Archived && h.Issuer.MayCreate(ctx, a, issuer.LevelIssuer, is.ID) == nil,
-				MayEdit:   !is.Archived && h.Issuer.MayUpdate(ctx, a, issuer.LevelIssuer, is.ID) == nil}
+				MayEdit:   !is.Archived && h.Issuer.MayUpdate(ctx, a, issuer.LevelIssuer, is.ID) == nil,
+				MayStaff:  h.Issuer.MayAdministrateUsers(ctx, a, issuer.LevelIssuer, is.ID) == nil}
 			for _, bc := range is.BadgeClasses {
 				ts.BadgeClasses = append(ts.BadgeClasses, treeBadgeClass{ID: bc.ID, Name: bc.Name.In(lang),
 					State: string(bc.State), Microcredential: bc.Microcredential})
