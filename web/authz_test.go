@@ -374,6 +374,9 @@ func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
 	for k, v := range staffMatrix() {
 		m[k] = v
 	}
+	for k, v := range adminMatrix() {
+		m[k] = v
+	}
 	for k, v := range vpMatrix(e.enableOpenID4VP()) {
 		m[k] = v
 	}

@@ -68,16 +68,9 @@ func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		return badged.Errorf(badged.Unavailable, "the audit trail is not available")
 	}
 	q := r.URL.Query()
-	p.InstitutionID = cmp.Or(q.Get("institution"), ids[0])
+	p.InstitutionID, p.Institutions = h.institutionChoice(r, p.Actor, p.Lang, ids)
 	if err := h.Issuer.AuthorizeInstitutionAdmin(r.Context(), p.Actor, p.InstitutionID); err != nil {
 		return err
-	}
-	for _, id := range ids {
-		name := id
-		if in, err := h.Issuer.Institution(r.Context(), p.Actor, id); err == nil {
-			name = in.Name.In(p.Lang)
-		}
-		p.Institutions = append(p.Institutions, option{id, name})
 	}
 	p.Who, p.What, p.Kind, p.Object = q.Get("actor"), q.Get("action"), q.Get("kind"), q.Get("object")
 	p.Since, p.Until = q.Get("since"), q.Get("until")

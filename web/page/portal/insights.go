@@ -128,17 +128,8 @@ func (h *Handler) insightsQuery(p *insightsPage, r *http.Request) (insights.Quer
 		return insights.Query{}, badged.Errorf(badged.Forbidden, "you work for no institution")
 	}
 	q := r.URL.Query()
-	p.InstitutionID, p.From, p.To = q.Get("institution"), q.Get("from"), q.Get("to")
-	if p.InstitutionID == "" {
-		p.InstitutionID = ids[0]
-	}
-	for _, id := range ids {
-		name := id
-		if in, err := h.Issuer.Institution(r.Context(), p.Actor, id); err == nil {
-			name = in.Name.In(p.Lang)
-		}
-		p.Institutions = append(p.Institutions, option{id, name})
-	}
+	p.InstitutionID, p.Institutions = h.institutionChoice(r, p.Actor, p.Lang, ids)
+	p.From, p.To = q.Get("from"), q.Get("to")
 	p.Errors = map[string]string{}
 	iq := insights.Query{InstitutionID: p.InstitutionID, Level: insights.LevelBadgeClass}
 	for _, f := range []struct {

@@ -29,6 +29,7 @@ import (
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/notify"
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/request"
 )
@@ -61,6 +62,8 @@ type Deps struct {
 	// without them those answer 503.
 	Insights *insights.Service
 	Audit    *audit.Log
+	// Outbox serves the outbox page; without it that answers 503.
+	Outbox *notify.Outbox
 }
 
 // Handler serves the issuer portal.
@@ -94,6 +97,7 @@ func (h *Handler) Routes(r chi.Router) {
 		h.awardRoutes(r)
 		h.insightsRoutes(r)
 		h.auditRoutes(r)
+		h.adminRoutes(r)
 		h.treeRoutes(r)
 		h.staffRoutes(r)
 		h.badgeClassRoutes(r)
@@ -132,6 +136,8 @@ var menu = []struct {
 	{"awards", "/portal/awards", "awardNavAwards", false},
 	{"insights", "/portal/insights", "navInsights", false},
 	{"audit", "/portal/audit", "navAudit", true},
+	{"clients", "/portal/clients", "navClients", true},
+	{"outbox", "/portal/outbox", "navOutbox", true},
 }
 
 // Base is what every portal page shows around its content: the site's
@@ -159,6 +165,25 @@ func (h *Handler) base(w http.ResponseWriter, r *http.Request, nav string) Base 
 		}
 	}
 	return b
+}
+
+// institutionChoice is the institution a page is about, from ?institution=
+// among ids (the first by default; an unknown one is the service's to
+// refuse), and ids as the options to choose from, by name in lang.
+func (h *Handler) institutionChoice(r *http.Request, a issuer.Actor, lang string, ids []string) (string, []option) {
+	var opts []option
+	for _, id := range ids {
+		name := id
+		if in, err := h.Issuer.Institution(r.Context(), a, id); err == nil {
+			name = in.Name.In(lang)
+		}
+		opts = append(opts, option{id, name})
+	}
+	chosen := r.URL.Query().Get("institution")
+	if chosen == "" && len(ids) > 0 {
+		chosen = ids[0]
+	}
+	return chosen, opts
 }
 
 // adminInstitutions are the institutions a administrates: those whose
