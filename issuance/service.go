@@ -178,6 +178,22 @@ func (s *Service) RotateKey(ctx context.Context, institutionID string) error {
 	return badged.Errorf(badged.Unavailable, "the key ring of %s keeps changing; try again", institutionID)
 }
 
+// PublicKeys returns the public keys of the institution's ring, current
+// first, then retired ones from the most recently retired; what every
+// issuer's DID document of the institution lists. It creates the ring
+// when the institution has none.
+func (s *Service) PublicKeys(ctx context.Context, institutionID string) ([]keys.PublicKey, error) {
+	r, _, err := s.ring(ctx, institutionID)
+	if err != nil {
+		return nil, err
+	}
+	pubs, err := r.Public()
+	if err != nil {
+		return nil, badged.Wrap(badged.Internal, err, "the key ring is unreadable")
+	}
+	return pubs, nil
+}
+
 // signer returns the current key of the institution and the
 // verification method an issuer signs with.
 //

@@ -16,7 +16,9 @@ func adminMatrix() map[string]matrixCase {
 			c, _ := e.client(e.I.ID)
 			return "/portal/clients/" + c.ID + "/revoke?institution=" + e.I.ID
 		})},
-		"GET /portal/outbox": {staffAdminI, fixed(func(e *env) string { return "/portal/outbox?institution=" + e.I.ID })},
+		"GET /portal/keys":         {staffAdminI, fixed(func(e *env) string { return "/portal/keys?institution=" + e.I.ID })},
+		"POST /portal/keys/rotate": {staffAdminI, fixed(func(e *env) string { return "/portal/keys/rotate?institution=" + e.I.ID })},
+		"GET /portal/outbox":       {staffAdminI, fixed(func(e *env) string { return "/portal/outbox?institution=" + e.I.ID })},
 		"POST /portal/outbox/{mailID}/retry": {staffAdminI, fixed(func(e *env) string {
 			return "/portal/outbox/" + e.mail(true) + "/retry?institution=" + e.I.ID
 		})},
@@ -24,6 +26,10 @@ func adminMatrix() map[string]matrixCase {
 }
 
 func init() {
+	matrixPrepare["POST /portal/keys/rotate"] = func(e *env, caller string, req *http.Request) {
+		req.Body, req.ContentLength = readCloser(url.Values{"confirm": {"on"}}.Encode())
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
 	matrixPrepare["POST /portal/clients"] = func(e *env, caller string, req *http.Request) {
 		req.Body, req.ContentLength = readCloser(url.Values{"name": {"Osiris"}}.Encode())
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -102,5 +108,56 @@ func TestPortalOutbox(t *testing.T) {
 	wantPage(t, resp, doc, http.StatusOK)
 	if doc.Find(`tr[data-mail="`+failed+`"]`).Length() != 1 {
 		t.Errorf("the retried mail is not pending: %q", doc.Find("main").Text())
+	}
+}
+
+// TestPortalKeys: the institution admin sees the current signing key,
+// which the issuer's DID document lists; a rotation without the
+// confirmation is refused beside the box; a confirmed one makes a new key
+// current and the old one retired — both in the DID document, so that
+// credentials signed before keep verifying — and is in the audit trail.
+func TestPortalKeys(t *testing.T) {
+	e, _ := auditEnv(t)
+	e.public()
+	resp, doc := e.browse(instAdmin, "GET", "/portal/keys", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	old := doc.Find(`#keys tr[data-current="true"]`).AttrOr("data-key", "")
+	if old == "" || doc.Find("#keys tbody tr").Length() != 1 {
+		t.Fatalf("keys: %q", doc.Find("#keys").Text())
+	}
+	didURL := doc.Find(`#did-documents a`).First().AttrOr("href", "")
+	didDoc := func() string {
+		t.Helper()
+		resp, body := e.do(allowAll, "GET", didURL, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", didURL, resp.StatusCode)
+		}
+		return string(body)
+	}
+	if !strings.Contains(didDoc(), old) {
+		t.Fatalf("the DID document %s does not list the current key %s", didURL, old)
+	}
+	resp, doc = e.browse(instAdmin, "POST", "/portal/keys/rotate", url.Values{"institution": {e.I.ID}}, false)
+	wantPage(t, resp, doc, http.StatusUnprocessableEntity)
+	if doc.Find("#confirm-error").Length() != 1 {
+		t.Error("an unconfirmed rotation: no refusal beside the box")
+	}
+	resp, _ = e.browse(instAdmin, "POST", "/portal/keys/rotate", url.Values{"institution": {e.I.ID}, "confirm": {"on"}}, false)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("rotate: %d", resp.StatusCode)
+	}
+	resp, doc = e.browse(instAdmin, "GET", "/portal/keys", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	current := doc.Find(`#keys tr[data-current="true"]`).AttrOr("data-key", "")
+	if current == "" || current == old || doc.Find(`#keys tr[data-key="`+old+`"][data-current="false"]`).Length() != 1 {
+		t.Fatalf("after the rotation: %q", doc.Find("#keys").Text())
+	}
+	if d := didDoc(); !strings.Contains(d, old) || !strings.Contains(d, current) {
+		t.Errorf("the DID document does not list both keys: %s", d)
+	}
+	resp, doc = e.browse(instAdmin, "GET", "/portal/audit?action=key.rotate", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if doc.Find("#audit tbody tr").Length() != 1 {
+		t.Errorf("the rotation is not in the audit trail: %q", doc.Find("main").Text())
 	}
 }

@@ -38,7 +38,7 @@ func (e *env) public() *issuance.Service {
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize)))
 	iss := must(issuance.New(e.db, sealer, publicBase, processorFor(publicBase)))
 	e.set(func(a *API) {
-		a.Publisher, a.Previews = iss, iss
+		a.Publisher, a.Previews, a.Keys = iss, iss, iss
 		a.InstitutionRecords = e.db
 		a.Insights = insights.New(e.db, e.is, insights.WithClock(e.clock.Now))
 	})
@@ -96,7 +96,7 @@ func TestPublicDocuments(t *testing.T) {
 	sealer := must(keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize)))
 	iss := must(issuance.New(e.db, sealer, base, processorFor(base)))
 	e.set(func(a *API) {
-		a.Publisher, a.Previews = iss, iss
+		a.Publisher, a.Previews, a.Keys = iss, iss, iss
 		a.InstitutionRecords = e.db
 	})
 	policy := egress.DefaultPolicy()

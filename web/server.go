@@ -133,8 +133,10 @@ type API struct {
 	// Optional: the badge images, uploaded through the API and served
 	// under /images/.
 	Images badgeimage.Store
-	// Optional: the badge class editor's preview of a credential.
+	// Optional: the badge class editor's preview of a credential, and the
+	// institutions' signing keys for their admins.
 	Previews portal.Previewer
+	Keys     portal.KeyRing
 	// Optional: OpenID4VCI — the offers of a learner's badge (VCI), and
 	// with VCIIssuer, which makes the wallets' copies, the issuer
 	// endpoints and the consent page of the authorization code flow.
@@ -182,7 +184,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	help.New(s.pages).Routes(r)
 	developers.New(s.pages).Routes(r)
 	portal.New(s.pages, portal.Deps{Bulk: cfg.Bulk, Uploads: uploads, Previews: cfg.Previews,
-		Insights: cfg.Insights, Audit: cfg.Audit, Outbox: cfg.Outbox}).Routes(r)
+		Insights: cfg.Insights, Audit: cfg.Audit, Outbox: cfg.Outbox, Keys: cfg.Keys}).Routes(r)
 	s.share = share.New(s.pages)
 	s.share.Routes(r)
 	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,

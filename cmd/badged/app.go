@@ -177,7 +177,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 		Bulk:  bulk.NewService(st, a.issuer, bulk.WithWake(a.worker.Wake), bulk.WithClock(now), bulk.WithChanges(changes.Change)),
 		Audit: trail, Outbox: outbox, Images: st}
 	api.Publisher, api.InstitutionRecords, api.Insights = a.issuance, st, insights.New(st, a.issuer, insights.WithClock(now))
-	api.Previews = a.issuance
+	api.Previews, api.Keys = a.issuance, a.issuance
 	if err := withLogin(ctx, &api, cfg, demo, st, mk, now, log); err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ var auditActions = []string{
 	"badgeclass.create", "badgeclass.update", "badgeclass.publish", "badgeclass.archive",
 	"institution.update", "group.create", "group.update", "group.archive", "issuer.create", "issuer.update", "issuer.archive",
 	audit.ActionStaffInvite, audit.ActionStaffGrant, "staff.change", audit.ActionStaffRevoke,
-	audit.ActionClientCreate, audit.ActionClientRevoke, audit.ActionCredentialIssue, audit.ActionCredentialRevoke,
+	audit.ActionClientCreate, audit.ActionClientRevoke, ActionKeyRotate, audit.ActionCredentialIssue, audit.ActionCredentialRevoke,
 	"bulk.submit",
 }
 

@@ -64,6 +64,9 @@ type Deps struct {
 	Audit    *audit.Log
 	// Outbox serves the outbox page; without it that answers 503.
 	Outbox *notify.Outbox
+	// Keys are the institutions' signing keys; without them the keys
+	// page answers 503.
+	Keys KeyRing
 }
 
 // Handler serves the issuer portal.
@@ -98,6 +101,7 @@ func (h *Handler) Routes(r chi.Router) {
 		h.insightsRoutes(r)
 		h.auditRoutes(r)
 		h.adminRoutes(r)
+		h.keyRoutes(r)
 		h.treeRoutes(r)
 		h.staffRoutes(r)
 		h.badgeClassRoutes(r)
@@ -138,6 +142,7 @@ var menu = []struct {
 	{"audit", "/portal/audit", "navAudit", true},
 	{"clients", "/portal/clients", "navClients", true},
 	{"outbox", "/portal/outbox", "navOutbox", true},
+	{"keys", "/portal/keys", "navKeys", true},
 }
 
 // Base is what every portal page shows around its content: the site's
