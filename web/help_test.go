@@ -10,8 +10,9 @@ import (
 	"github.com/badged/badged/web/page/help"
 )
 
-// TestHelp: /help, linked from every page's footer, has a guide per role
-// and the questions, in Dutch and English, with no word missing.
+// TestHelp: /help, linked from every page's footer, has a guide per role,
+// each with its picture (taken by TestPortalWalk), and the questions, in
+// Dutch and English, with no word missing.
 func TestHelp(t *testing.T) {
 	e := newEnv(t)
 	e.backpack()
@@ -21,6 +22,14 @@ func TestHelp(t *testing.T) {
 		for _, id := range []string{"admin", "awarder", "learner", "employer", "faq"} {
 			if doc.Find("#"+id+" h2").Length() != 1 {
 				t.Errorf("%s: no %s section", lang, id)
+			}
+		}
+		for _, id := range []string{"admin", "awarder", "learner", "employer"} {
+			img := doc.Find("#" + id + " figure img")
+			src, alt := img.AttrOr("src", ""), img.AttrOr("alt", "")
+			resp, body := e.do(anonymous, "GET", src, nil)
+			if alt == "" || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" || len(body) < 1000 {
+				t.Errorf("%s: the %s guide's picture %q (alt %q): %d %s, %d bytes", lang, id, src, alt, resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
 			}
 		}
 		doc.Find("li, summary, details p").Each(func(_ int, s *goquery.Selection) {

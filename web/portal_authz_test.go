@@ -21,7 +21,8 @@ func portalMatrix() map[string]matrixCase {
 		"GET /portal/static/{file}": {everyone, fixed(func(e *env) string { return "/portal/static/portal.css" })},
 		"GET /portal":               {staff, fixed(func(e *env) string { return "/portal" })},
 		// The help (web/page/help) is public.
-		"GET /help": {everyone, fixed(func(e *env) string { return "/help" })},
+		"GET /help":               {everyone, fixed(func(e *env) string { return "/help" })},
+		"GET /help/static/{file}": {everyone, fixed(func(e *env) string { return "/help/static/admin.jpg" })},
 
 		// Awarding (portal/award*.go): the staff who may award B award it,
 		// decide its requests and revoke; those who may read B see its

@@ -90,6 +90,7 @@ var publicCaching = map[string]struct {
 	"GET /api/v1/openapi.json":  {cache: "public, max-age=3600", etag: true},
 	"GET /static/backpack.css":  {cache: "public, max-age=3600"},
 	"GET /portal/static/{file}": {cache: "public, max-age=3600"},
+	"GET /help/static/{file}":   {cache: "public, max-age=3600"},
 	// The OpenID4VP verifier's DID document and the employer page's script.
 	"GET /openid4vp/did.json":       {cache: "public, max-age=300"},
 	"GET /verify/ask/static/ask.js": {cache: "public, max-age=3600"},

@@ -66,6 +66,18 @@ func TestPortalWalk(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// helpShot writes what the browser shows as the help's picture of a
+	// role's guide (web/page/help/static), a JPEG small enough to embed.
+	helpShot := func(name string) {
+		t.Helper()
+		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(55))
+		if err != nil {
+			t.Fatalf("help picture %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "..", "web", "page", "help", "static", name+".jpg"), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(sel))
@@ -83,6 +95,7 @@ func TestPortalWalk(t *testing.T) {
 	if !strings.Contains(text(".tree"), "Data Science Institute") {
 		t.Fatalf("the portal's tree does not show the demo issuer: %q", text(".tree"))
 	}
+	helpShot("admin")
 
 	// The badge class editor by keyboard only: from the tree to a saved
 	// badge class.
@@ -157,6 +170,7 @@ func TestPortalWalk(t *testing.T) {
 		chromedp.SendKeys("#recipient", "anna.devries@student.example.org"),
 		chromedp.SendKeys("#narrative", "Published the course's dataset."),
 	)
+	helpShot("awarder")
 	step("8-awarded",
 		chromedp.Click("#award-submit"),
 		chromedp.WaitVisible("#notice"),
@@ -191,6 +205,7 @@ func TestPortalWalk(t *testing.T) {
 	if !strings.Contains(text("#pending"), "Open Science") {
 		t.Fatalf("Anna's backpack does not show the award: %q", text("#pending"))
 	}
+	helpShot("learner")
 	step("12-claimed",
 		chromedp.Click(`//article[contains(@class, "pending")][contains(., "Open Science")]//input[@type="checkbox"]`),
 		chromedp.Click(`//article[contains(@class, "pending")][contains(., "Open Science")]//button[contains(@class, "primary")]`),
@@ -275,6 +290,14 @@ func TestPortalWalk(t *testing.T) {
 		if !strings.Contains(text("#audit"), want) {
 			t.Errorf("the audit trail has no %q", want)
 		}
+	}
+	// The verify page, for the employers' guide.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.base+"/verify?lang=en"), chromedp.WaitVisible("#verify-form")); err != nil {
+		t.Fatal(err)
+	}
+	helpShot("employer")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.base+"/portal"), chromedp.WaitVisible(".tree")); err != nil {
+		t.Fatal(err)
 	}
 	step("17-learner-revoked",
 		chromedp.Click("#logout"),
