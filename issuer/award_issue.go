@@ -1,0 +1,125 @@
+package issuer
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/badged/badged"
+)
+
+// Revocation, and the issuance of an accepted award's credential.
+
+func (s *Service) RevokeAward(ctx context.Context, actor Actor, id, reason string) (*Award, error) {
+	ci, err := s.credentialIssuer()
+	if err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	var p problems
+	if reason == "" {
+		p.add("reason", "required")
+	}
+	p.length("reason", reason, maxReason)
+	if err := p.err("revocation"); err != nil {
+		return nil, err
+	}
+	a, err := s.staffAward(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := a.State.Next(TriggerRevoke); !ok {
+		return nil, badged.Errorf(badged.Conflict, "cannot revoke an award that is %s", a.State)
+	}
+	if a.CredentialID == "" {
+		return nil, badged.Errorf(badged.Conflict, "the credential is still being issued; try again in a moment")
+	}
+	if err := ci.Revoke(ctx, a.ID, reason); err != nil {
+		return nil, fmt.Errorf("revoke the credential of award %s: %w", a.ID, err)
+	}
+	now := s.timestamp()
+	err = s.transition(ctx, a, TriggerRevoke, now, change{
+		edit:    func(a *Award) { a.RevokedBy, a.RevokedAt, a.RevokeReason = actor.UserID, now, reason },
+		kind:    EventRevoked,
+		actorID: actor.UserID,
+		reason:  reason,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// issueCredential issues the credential of the accepted award a, unless
+// it has one, and stores its ID in a. The credential issuer is idempotent
+// per award, so a retry returns the same credential.
+func (s *Service) issueCredential(ctx context.Context, a *Award, actorID string, emit func(Event)) error {
+	if a.CredentialID != "" {
+		return nil
+	}
+	ci, err := s.credentialIssuer()
+	if err != nil {
+		return err
+	}
+	in, err := s.store.Institution(ctx, a.InstitutionID)
+	if err != nil {
+		return fmt.Errorf("issue award %s: %w", a.ID, err)
+	}
+	g, err := s.store.Group(ctx, a.GroupID)
+	if err != nil {
+		return fmt.Errorf("issue award %s: %w", a.ID, err)
+	}
+	is, err := s.store.Issuer(ctx, a.IssuerID)
+	if err != nil {
+		return fmt.Errorf("issue award %s: %w", a.ID, err)
+	}
+	bc, err := s.store.BadgeClass(ctx, a.BadgeClassID)
+	if err != nil {
+		return fmt.Errorf("issue award %s: %w", a.ID, err)
+	}
+	issuedAt := a.Claimed
+	if a.Kind == KindRequest {
+		issuedAt = a.Decided
+	}
+	cred, err := ci.Issue(ctx, IssueRequest{
+		AwardID: a.ID, Institution: in, Group: g, Issuer: is, BadgeClass: bc, Recipient: a.Recipient,
+		Narrative: a.Narrative, EvidenceURL: slices.Clone(a.EvidenceURLs), Grade: a.Grade, IssuedAt: issuedAt,
+	})
+	if err != nil {
+		return fmt.Errorf("issue the credential of award %s: %w", a.ID, err)
+	}
+	for range 3 {
+		next := *a
+		next.CredentialID, next.Updated = cred.ID, s.timestamp()
+		e := newEvent(EventIssued, &next, next.State, actorID, next.Updated)
+		e.CredentialID = cred.ID
+		err = s.updateAward(ctx, &next, e, emit)
+		if err == nil {
+			*a = next
+			return nil
+		}
+		if badged.KindOf(err) != badged.Conflict {
+			return fmt.Errorf("record the credential of award %s: %w", a.ID, err)
+		}
+		// Changed meanwhile: by another issuance, or a revocation.
+		cur, rerr := s.store.Award(ctx, a.ID)
+		if rerr != nil {
+			return fmt.Errorf("record the credential of award %s: %w", a.ID, rerr)
+		}
+		*a = *cur
+		switch {
+		case a.CredentialID != "":
+			return nil
+		case a.State == AwardRevoked:
+			// Revoked while being issued: the new credential must not stay valid.
+			if err := ci.Revoke(ctx, a.ID, a.RevokeReason); err != nil {
+				return fmt.Errorf("revoke the credential of award %s: %w", a.ID, err)
+			}
+			return nil
+		case a.State != AwardAccepted:
+			return badged.Errorf(badged.Conflict, "award %s is %s", a.ID, a.State)
+		}
+	}
+	return fmt.Errorf("record the credential of award %s: %w", a.ID, err)
+}
