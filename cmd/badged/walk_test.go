@@ -16,19 +16,22 @@ import (
 	"github.com/badged/badged/internal/browsertest"
 )
 
-// TestPortalWalk is the issuer portal's walk (issue 10, acceptance 1, as
-// far as the portal goes today) in a real browser against the real binary
-// serving the README's demo, by clicking and typing only, from the home
-// page: the demo admin's one-click sign-in lands on the institution's
-// tree; she creates a badge class with every section of the editor
-// filled, uploads its image and publishes it; she awards it to the demo
-// learner Anna; she switches the portal to English and back; she signs
-// out, and Anna's one-click sign-in shows the award waiting in her
-// backpack, which she claims. Then the same portal at phone width. On
-// the way, the badge class editor is used by keyboard only
-// (keyboardEditor), and its live preview follows the typing. A
-// screenshot per step goes to docs/screenshots/walk-*.png. It skips
-// without Chromium, except in CI.
+// TestPortalWalk is the issuer portal's walk (issue 10, acceptance 1) in a
+// real browser against the real binary serving the README's demo, by
+// clicking and typing only, from the home page: the demo admin's one-click
+// sign-in lands on the institution's tree; the badge class editor is used
+// by keyboard only (keyboardEditor); she creates an issuer, and under it a
+// badge class with every section of the editor filled while the live
+// preview follows, uploads its image and publishes it; she awards it to
+// the demo learner Anna; she switches the portal to Dutch and back; Anna's
+// one-click sign-in shows the award waiting in her backpack, she claims it
+// and requests another badge in the catalogue; the admin approves the
+// request, awards by CSV and watches the job to its end, revokes the
+// approved badge with a reason, and finds all of it in the insights and
+// the audit trail; Anna sees the revocation with its reason. Then the
+// portal at phone width. A screenshot per step goes to
+// docs/screenshots/walk-*.png, and the help's pictures to
+// web/page/help/static. It skips without Chromium, except in CI.
 func TestPortalWalk(t *testing.T) {
 	browsertest.Need(t)
 	if testing.Short() {
@@ -104,10 +107,26 @@ func TestPortalWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// 2. A new badge class under the demo issuer, every section filled;
-	// the preview beside the form follows what is typed.
+	// 2. A new issuer in the demo faculty, and a new badge class under it,
+	// every section filled; the preview beside the form follows what is
+	// typed.
+	step("2b-issuer",
+		chromedp.Click(`a.new-issuer`),
+		chromedp.WaitVisible("#badgeclass-form"),
+		chromedp.SendKeys("#f-name-nl", "Bureau Open Wetenschap"),
+		chromedp.SendKeys("#f-name-en", "Open Science Office"),
+		chromedp.SendKeys("#f-description-en", "Supports researchers in sharing data and code."),
+		chromedp.SendKeys("#f-url", "https://www.university-example.org/open-science"),
+		chromedp.SendKeys("#f-email", "openscience@university-example.org"),
+		chromedp.Click("#badgeclass-save"),
+		chromedp.WaitVisible(`//li[@data-issuer][contains(., "Open Science Office")]`),
+	)
+	office, err := chromedp.Run(ctx, chromedp.AttributeValue(`//li[@data-issuer][contains(., "Open Science Office")]`, "data-issuer"))
+	if err != nil || office.Value == "" {
+		t.Fatalf("the new issuer is not in the tree: %v", err)
+	}
 	step("3-editor",
-		chromedp.Click(`a.new-badgeclass`),
+		chromedp.Click(`#issuer-`+office.Value+` a.new-badgeclass`),
 		chromedp.WaitVisible("#badgeclass-form"),
 		chromedp.SendKeys("#f-name-en", "Open Science"),
 		chromedp.SendKeys("#f-name-nl", "Open wetenschap"),
