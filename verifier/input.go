@@ -22,6 +22,10 @@ import (
 // with a baked credential. It never fails: every problem, from unreadable
 // input to a revoked credential, is a failed check in the Result.
 func (v *Verifier) Verify(ctx context.Context, input []byte) *Result {
+	return v.observed(v.verifyInput(ctx, input))
+}
+
+func (v *Verifier) verifyInput(ctx context.Context, input []byte) *Result {
 	v = v.begin()
 	rep := newReport()
 	res := &Result{}

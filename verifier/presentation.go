@@ -22,9 +22,9 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, doc map[string]any, o
 	v = v.begin()
 	rep, res := newReport(), &Result{Container: "json"}
 	if v.tooDeep(doc, rep) {
-		return rep.result(res)
+		return v.observed(rep.result(res))
 	}
-	return v.presentation(ctx, doc, o, rep, res)
+	return v.observed(v.presentation(ctx, doc, o, rep, res))
 }
 
 func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o PresentationOptions, rep *report, res *Result) *Result {

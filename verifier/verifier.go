@@ -272,6 +272,19 @@ type Verifier struct {
 	maxDepth int
 	limits   Limits
 	budget   *budget // of the verification under way; nil on the Verifier New returns
+	observe  func(*Result)
+}
+
+// WithResults makes the verifier pass every result of Verify and
+// VerifyPresentation to fn (for metrics); fn must not change it.
+func WithResults(fn func(*Result)) Option { return func(v *Verifier) { v.observe = fn } }
+
+// observed passes res to the WithResults callback, and returns it.
+func (v *Verifier) observed(res *Result) *Result {
+	if v.observe != nil {
+		v.observe(res)
+	}
+	return res
 }
 
 // Limits on input.

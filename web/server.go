@@ -29,6 +29,7 @@ import (
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/metrics"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/openid4vci"
@@ -72,6 +73,10 @@ type Server struct {
 	InstitutionRecords InstitutionReader
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
 	MaxBodyBytes int64
+	// metrics counts the requests (nil: not counted), served at /metrics
+	// when metricsRoute is set.
+	metrics      *metrics.Metrics
+	metricsRoute bool
 	// Verifier verifies for the VC-API and the pages; Egress is the
 	// guarded client the verify page fetches shared links with; Issuers
 	// says who an issuer is. See API.
@@ -137,6 +142,12 @@ type API struct {
 	// institutions' signing keys for their admins.
 	Previews portal.Previewer
 	Keys     portal.KeyRing
+	// Optional: the Prometheus metrics, which the requests are counted in;
+	// with MetricsRoute they are also served at /metrics on this server
+	// (otherwise the operator serves Metrics.Handler on an address of its
+	// own).
+	Metrics      *metrics.Metrics
+	MetricsRoute bool
 	// Optional: OpenID4VCI — the offers of a learner's badge (VCI), and
 	// with VCIIssuer, which makes the wallets' copies, the issuer
 	// endpoints and the consent page of the authorization code flow.
@@ -161,6 +172,7 @@ const DefaultMaxBodyBytes = 1 << 20
 func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	s := &Server{Version: version, Log: log, BaseURL: cfg.BaseURL, Auth: cfg.Auth, MaxBodyBytes: DefaultMaxBodyBytes}
 	s.Publisher, s.InstitutionRecords = cfg.Publisher, cfg.InstitutionRecords
+	s.metrics, s.metricsRoute = cfg.Metrics, cfg.MetricsRoute
 	s.setVerifier(cfg)
 	var uploads *badgeimage.Uploads
 	if cfg.Images != nil {
@@ -275,13 +287,16 @@ func (s *Server) registerContextRoutes(r chi.Router) {
 // badged's JSON-LD context.
 func (s *Server) newRouter(t Throttle, limit func(http.Handler) http.Handler) chi.Router {
 	r := chi.NewRouter()
-	r.Use(requestID, s.secureHeaders, s.recoverer, s.crossOrigin(), limit)
+	r.Use(requestID, s.observe, s.secureHeaders, s.recoverer, s.crossOrigin(), limit)
 	r.Use(s.throttle(t)...)
 	// HEAD is answered by every GET route, as GET without the body (health
 	// checks and link checkers send it).
 	r.Use(headAsGet)
 	s.registerErrorRoutes(r)
 	r.Get("/healthz", s.handleHealth)
+	if s.metrics != nil && s.metricsRoute {
+		r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
+	}
 	s.registerContextRoutes(r)
 	return r
 }

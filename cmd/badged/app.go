@@ -27,6 +27,7 @@ import (
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/keys"
+	"github.com/badged/badged/metrics"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/openid4vp"
@@ -71,6 +72,7 @@ type app struct {
 	deliverer *notify.Deliverer // nil without a Sender
 	worker    *bulk.Worker
 	handler   *web.Server
+	metrics   *metrics.Metrics
 	// tls is how Run speaks https (nil: plain http); acme, when set, gets
 	// its certificates (see serverTLS).
 	tls  *tls.Config
@@ -165,7 +167,9 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 			}
 			return ""
 		}))
+	a.metrics = metrics.New()
 	a.issuer = issuer.NewService(st, issuer.WithCredentialIssuer(a.issuance), issuer.WithEffects(changes.Awards),
+		issuer.WithEvents(func(e issuer.Event) { a.metrics.AwardEvent(string(e.Kind)) }),
 		issuer.WithChanges(changes.Change), issuer.WithClaimPeriod(time.Duration(cfg.ClaimDays)*24*time.Hour),
 		issuer.WithReminders(cfg.ReminderDays...), issuer.WithClock(now))
 	if sender != nil {
@@ -178,10 +182,12 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 		Audit: trail, Outbox: outbox, Images: st}
 	api.Publisher, api.InstitutionRecords, api.Insights = a.issuance, st, insights.New(st, a.issuer, insights.WithClock(now))
 	api.Previews, api.Keys = a.issuance, a.issuance
+	api.Metrics, api.MetricsRoute = a.metrics, cfg.MetricsAddr == ""
 	if err := withLogin(ctx, &api, cfg, demo, st, mk, now, log); err != nil {
 		return nil, err
 	}
-	if err := withVerifier(&api, cfg, st, a.issuance, client, now, verifier.WithJSONLD(ld)); err != nil {
+	if err := withVerifier(&api, cfg, st, a.issuance, client, now, verifier.WithJSONLD(ld),
+		verifier.WithResults(func(r *verifier.Result) { a.metrics.Verified(string(r.Verdict)) })); err != nil {
 		return nil, err
 	}
 	if api.Wallet, err = wallet.New(st, a.issuer, st, sealer, api.Verifier, ld, base,
@@ -222,6 +228,15 @@ func (a *app) Run(ctx context.Context, l net.Listener) error {
 	}
 	workerDone := make(chan error, 1)
 	loops.Go(func() { workerDone <- a.worker.Run(loopCtx) })
+	if a.cfg.MetricsAddr != "" {
+		stop, err := serveMetrics(ctx, a.cfg.MetricsAddr, a.metrics, a.log)
+		if err != nil {
+			stopLoops()
+			loops.Wait()
+			return err
+		}
+		defer stop()
+	}
 	a.log.Info("badged listening", "addr", l.Addr().String(), "url", a.cfg.BaseURL, "data", a.cfg.DataDir, "version", version)
 	err := a.handler.Serve(ctx, l)
 	stopLoops()
@@ -263,4 +278,23 @@ func checkMasterKey(ctx context.Context, st store, sealer *keys.Sealer, from str
 		return nil
 	}
 	return nil
+}
+
+// serveMetrics serves m at /metrics on its own address (BADGED_METRICS_ADDR),
+// apart from the public listener; stop shuts it down.
+func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, log *slog.Logger) (stop func(), err error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(l)
+	log.Info("metrics listening", "addr", l.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}, nil
 }

@@ -63,7 +63,7 @@ func TestAccessibility(t *testing.T) {
 	crawl := func(who string, starts ...string) {
 		seen := map[string]bool{}
 		queue := slices.Clone(starts)
-		for len(queue) > 0 && len(seen) < 60 {
+		for len(queue) > 0 && len(seen) < 90 {
 			path := queue[0]
 			queue = queue[1:]
 			if seen[path] {
@@ -126,7 +126,8 @@ func TestAccessibility(t *testing.T) {
 		chromedp.WaitVisible(".tree")); err != nil {
 		t.Fatal(err)
 	}
-	crawl("admin", "/portal", "/portal/award", "/portal/requests", "/portal/awards")
+	crawl("admin", "/portal", "/portal/award", "/portal/requests", "/portal/awards", "/portal/insights", "/portal/audit",
+		"/portal/clients", "/portal/outbox", "/portal/keys", "/developers")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.base+"/"), chromedp.Click("#logout"), chromedp.WaitReady(`a.provider`),
 		chromedp.Navigate(srv.base+"/"), chromedp.WaitVisible("#demo-learner"), chromedp.Click("#demo-learner"),
 		chromedp.WaitVisible("#main")); err != nil {

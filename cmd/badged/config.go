@@ -68,6 +68,9 @@ type Config struct {
 	Throttle web.Throttle // BADGED_MAX_VERIFICATIONS, BADGED_RATE_*, BADGED_TRUSTED_PROXIES
 	// VerifyLimits bound the work of one verification.
 	VerifyLimits verifier.Limits // BADGED_VERIFY_*
+
+	LogFormat   string // BADGED_LOG_FORMAT: text (default) or json
+	MetricsAddr string // BADGED_METRICS_ADDR: serve /metrics there instead of on Addr
 }
 
 // DefaultConfig is the embedded default: loopback, ./data, demo mode.
@@ -95,6 +98,17 @@ type envVar struct {
 
 var envVars = []envVar{
 	{"BADGED_ADDR", "address to listen on (default 127.0.0.1:8080)", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"BADGED_LOG_FORMAT", "text (default) or json: one JSON object per log line, the access log included", func(c *Config, v string) error {
+		if v != "text" && v != "json" {
+			return fmt.Errorf("BADGED_LOG_FORMAT=%q: text or json", v)
+		}
+		c.LogFormat = v
+		return nil
+	}},
+	{"BADGED_METRICS_ADDR", "address to serve the Prometheus metrics (/metrics) on, apart from the public one (default: /metrics on BADGED_ADDR)", func(c *Config, v string) error {
+		c.MetricsAddr = v
+		return nil
+	}},
 	{"BADGED_DATA", "data directory (default ./data)", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"BADGED_BASE_URL", "public URL of this server, e.g. https://badges.example.edu (default http://ADDR)", func(c *Config, v string) error {
 		c.BaseURL = strings.TrimRight(v, "/")

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -85,7 +86,7 @@ other service needed. Flags override the environment.
 	if _, _, err := configuredKeys(cfg); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(env.stdout, nil))
+	log := newLogger(cfg, env.stdout)
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -290,7 +291,7 @@ func configuredKeys(cfg Config) (env, kept []byte, err error) {
 // nothing is written; keys and status lists come through the egress
 // policy of cfg, and issuers are known only from BADGED_TRUSTED_ISSUERS.
 func serveVerifier(ctx context.Context, cfg Config, env *environment) error {
-	log := slog.New(slog.NewTextHandler(env.stdout, nil))
+	log := newLogger(cfg, env.stdout)
 	trusted, err := trustedIssuers(cfg)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -429,4 +430,13 @@ func processDue(ctx context.Context, is *issuer.Service, interval time.Duration,
 		case <-t.C:
 		}
 	}
+}
+
+// newLogger is serve's log on w: text, or JSON lines when
+// BADGED_LOG_FORMAT=json.
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
 }
