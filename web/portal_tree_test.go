@@ -20,6 +20,8 @@ var staffAdminI = slices.DeleteFunc(slices.Clone(adminI), func(c string) bool { 
 func treeMatrix() map[string]matrixCase {
 	path := func(p func(e *env) string) func(e *env) (string, any) { return fixed(p) }
 	return map[string]matrixCase{
+		"GET /portal/institutions/new":                        {onlySU, path(func(e *env) string { return "/portal/institutions/new" })},
+		"POST /portal/institutions":                           {onlySU, path(func(e *env) string { return "/portal/institutions" })},
 		"GET /portal/institutions/{institutionID}/edit":       {staffAdminI, path(func(e *env) string { return "/portal/institutions/" + e.I.ID + "/edit" })},
 		"POST /portal/institutions/{institutionID}/edit":      {staffAdminI, path(func(e *env) string { return "/portal/institutions/" + e.I.ID + "/edit" })},
 		"GET /portal/institutions/{institutionID}/groups/new": {staffAdminI, path(func(e *env) string { return "/portal/institutions/" + e.I.ID + "/groups/new" })},
@@ -44,6 +46,11 @@ func (e *env) institutionForm() url.Values {
 
 func init() {
 	forms := map[string]func(e *env) url.Values{
+		"POST /portal/institutions": func(e *env) url.Values {
+			n := strconv.Itoa(e.next())
+			return url.Values{"name.nl": {"Hogeschool " + n}, "schacHome": {"hs" + n + ".example.nl"}, "type": {"HBO"},
+				"country": {"NL"}, "defaultLanguage": {"nl"}}
+		},
 		"POST /portal/institutions/{institutionID}/edit": (*env).institutionForm,
 		"POST /portal/institutions/{institutionID}/groups": func(e *env) url.Values {
 			return url.Values{"name.en": {"Portal group " + strconv.Itoa(e.next())}}
@@ -72,7 +79,8 @@ func init() {
 // typed kept; the terms in both languages saved); creates an issuer group
 // and renames it; archives an issuer and then the group after confirming,
 // and the tree shows both archived with no more links to change them. An
-// issuer's awarder sees none of these links and is refused the pages.
+// issuer's awarder sees none of these links and is refused the pages. A
+// platform administrator creates an institution.
 func TestPortalTree(t *testing.T) {
 	e := newEnv(t)
 	e.backpack()
@@ -147,6 +155,29 @@ func TestPortalTree(t *testing.T) {
 	}
 	resp, doc = e.browse(issAward, "GET", edit, nil, false)
 	wantPage(t, resp, doc, http.StatusForbidden)
+
+	// A platform administrator creates an institution.
+	resp, doc = e.browse(superuser, "GET", "/portal", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if doc.Find("a.new-institution").Length() != 1 {
+		t.Error("the platform administrator has no New institution link")
+	}
+	form = url.Values{"name.nl": {"Hogeschool Zuid"}, "schacHome": {"Not A Domain"}, "type": {"HBO"}, "country": {"NL"}, "defaultLanguage": {"nl"}}
+	resp, doc = e.browse(superuser, "POST", "/portal/institutions", form, false)
+	wantPage(t, resp, doc, http.StatusUnprocessableEntity)
+	if doc.Find("#f-schacHome-error").Length() != 1 || doc.Find("#f-name-nl").AttrOr("value", "") != "Hogeschool Zuid" {
+		t.Errorf("a bad SCHAC home: %q", doc.Find("#form-errors").Text())
+	}
+	form.Set("schacHome", "hs-zuid.example.nl")
+	resp, _ = e.browse(superuser, "POST", "/portal/institutions", form, false)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create institution: %d", resp.StatusCode)
+	}
+	resp, doc = e.browse(superuser, "GET", "/portal", nil, false)
+	wantPage(t, resp, doc, http.StatusOK)
+	if !strings.Contains(doc.Find("main").Text(), "Hogeschool Zuid") {
+		t.Error("the new institution is not in the platform administrator's portal")
+	}
 }
 
 // TestPortalPrerequisites: the badge class editor offers the institution's

@@ -22,6 +22,8 @@ import (
 var treePages = page.Templates(templates, "node_edit", "node_archive")
 
 func (h *Handler) treeRoutes(r chi.Router) {
+	r.Get("/institutions/new", h.Handle(h.handleNewInstitution))
+	r.Post("/institutions", h.Handle(h.handleCreateInstitution))
 	r.Get("/institutions/{institutionID}/edit", h.Handle(h.handleEditInstitution))
 	r.Post("/institutions/{institutionID}/edit", h.Handle(h.handleUpdateInstitution))
 	r.Get("/institutions/{institutionID}/groups/new", h.Handle(h.handleNewGroup))
@@ -115,7 +117,11 @@ func textOf(f url.Values, name string) issuer.Text {
 
 func institutionEdit(in *issuer.Institution, lang string) nodeEdit {
 	t := Text[lang]
-	return nodeEdit{title: t["tree_editInstitution"] + ": " + in.Name.In(lang), action: "/portal/institutions/" + in.ID + "/edit",
+	title, action := t["tree_editInstitution"]+": "+in.Name.In(lang), "/portal/institutions/"+in.ID+"/edit"
+	if in.ID == "" {
+		title, action = t["tree_newInstitution"], "/portal/institutions"
+	}
+	return nodeEdit{title: title, action: action,
 		cancel: "/portal", version: in.Version,
 		form: func(t map[string]string, raw url.Values, errs map[string]string) []formSection {
 			f := fields{t, raw, errs}
@@ -142,6 +148,31 @@ func institutionOf(f url.Values, old *issuer.Institution, version int64) issuer.
 	in.Terms = issuer.Terms{Version: strings.TrimSpace(f.Get("terms.version")), Text: textOf(f, "terms.text")}
 	in.Version = version
 	return in
+}
+
+// handleNewInstitution is the form of a new institution, for platform
+// administrators (the service refuses anyone else).
+func (h *Handler) handleNewInstitution(w http.ResponseWriter, r *http.Request) error {
+	if !actorOf(r).Superuser {
+		return badged.Errorf(badged.Forbidden, "only a platform administrator may create an institution")
+	}
+	in := &issuer.Institution{Type: issuer.WO, Country: "NL", DefaultLanguage: issuer.LangNL}
+	h.renderNode(w, r, http.StatusOK, institutionEdit(in, page.LangOf(w, r)), nil, nil)
+	return nil
+}
+
+func (h *Handler) handleCreateInstitution(w http.ResponseWriter, r *http.Request) error {
+	f, _, err := postForm(r)
+	if err != nil {
+		return err
+	}
+	in := institutionOf(f, &issuer.Institution{}, 0)
+	created, err := h.Issuer.CreateInstitution(r.Context(), actorOf(r), in)
+	done := "/portal"
+	if created != nil {
+		done += "#inst-" + created.ID
+	}
+	return h.saveNode(w, r, institutionEdit(&in, page.LangOf(w, r)), err, done)
 }
 
 func (h *Handler) handleEditInstitution(w http.ResponseWriter, r *http.Request) error {
