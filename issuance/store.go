@@ -71,6 +71,11 @@ type Store interface {
 	CreateCredential(ctx context.Context, c *Credential) error
 	// CredentialByAward returns the credential issued for an award.
 	CredentialByAward(ctx context.Context, awardID string) (*Credential, error)
+	// Credentials returns up to limit stored credentials, in the order of
+	// their award IDs, after the award ID after ("" for the first): a
+	// page of every credential, for a check of all of them (badged verify
+	// --all).
+	Credentials(ctx context.Context, after string, limit int) ([]*Credential, error)
 	// Credential returns the credential with the given id.
 	Credential(ctx context.Context, id string) (*Credential, error)
 	// Revoke marks the award's credential revoked (at, reason) and sets its

@@ -407,6 +407,27 @@ func (db *DB) CredentialByAward(ctx context.Context, awardID string) (*issuance.
 	return r.domain(), nil
 }
 
+// Credentials implements [issuance.Store].
+func (db *DB) Credentials(ctx context.Context, after string, limit int) ([]*issuance.Credential, error) {
+	var out []*issuance.Credential
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bktCredentials).Cursor()
+		k, v := c.Seek([]byte(after))
+		if after != "" && string(k) == after {
+			k, v = c.Next()
+		}
+		for ; k != nil && len(out) < limit; k, v = c.Next() {
+			var r credentialRecord
+			if err := decodeIssuance(v, "credential of award", string(k), &r); err != nil {
+				return err
+			}
+			out = append(out, r.domain())
+		}
+		return nil
+	})
+	return out, err
+}
+
 // Credential implements [issuance.Store].
 func (db *DB) Credential(ctx context.Context, id string) (*issuance.Credential, error) {
 	var r credentialRecord

@@ -393,6 +393,27 @@ func (db *DB) CredentialByAward(ctx context.Context, awardID string) (*issuance.
 	return c, nil
 }
 
+// Credentials implements [issuance.Store].
+func (db *DB) Credentials(ctx context.Context, after string, limit int) ([]*issuance.Credential, error) {
+	rows, err := db.pool.Query(ctx, "SELECT "+credentialColumns+" FROM issuance_credentials WHERE award_id > $1 ORDER BY award_id LIMIT $2", after, limit)
+	if err != nil {
+		return nil, issuanceError(err, "credentials", "")
+	}
+	defer rows.Close()
+	var out []*issuance.Credential
+	for rows.Next() {
+		c, err := scanCredential(rows)
+		if err != nil {
+			return nil, issuanceError(err, "credentials", "")
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, issuanceError(err, "credentials", "")
+	}
+	return out, nil
+}
+
 // Credential implements [issuance.Store].
 func (db *DB) Credential(ctx context.Context, id string) (*issuance.Credential, error) {
 	c, err := scanCredential(db.pool.QueryRow(ctx, "SELECT "+credentialColumns+" FROM issuance_credentials WHERE id = $1", id))

@@ -376,6 +376,28 @@ func testCredential(t *testing.T, s issuance.Store) {
 	wantKind(t, err, badged.NotFound)
 	_, err = s.Credential(ctx, "nope")
 	wantKind(t, err, badged.NotFound)
+
+	// Every credential, a page at a time, in the order of award IDs.
+	var pages [][]string
+	for after := ""; ; {
+		page, err := s.Credentials(ctx, after, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		pages = append(pages, []string{page[0].AwardID})
+		after = page[0].AwardID
+	}
+	if len(pages) != 2 || pages[0][0] != "a1" || pages[1][0] != "a2" {
+		t.Errorf("Credentials pages = %v, want [a1] [a2]", pages)
+	}
+	if all, err := s.Credentials(ctx, "", 10); err != nil || len(all) != 2 {
+		t.Errorf("Credentials(\"\", 10) = %d, %v", len(all), err)
+	} else {
+		sameCredential(t, all[0], c)
+	}
 }
 
 // testCredentialReservesSlot checks FreeSlot and the reservation
