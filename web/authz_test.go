@@ -349,6 +349,7 @@ func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
 		a.Bulk = bulk.NewService(e.db, e.is)
 		a.Audit = audit.New(e.db)
 		a.Outbox = must(notify.NewOutbox(e.db))
+		a.Backup = e.db.(api.Backuper)
 	})
 	e.enableLogin()
 	e.awarding()

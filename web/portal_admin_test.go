@@ -16,6 +16,8 @@ func adminMatrix() map[string]matrixCase {
 			c, _ := e.client(e.I.ID)
 			return "/portal/clients/" + c.ID + "/revoke?institution=" + e.I.ID
 		})},
+		// The online backup (web/api/backup.go), for platform administrators.
+		"GET /api/v1/admin/backup": {onlySU, fixed(func(e *env) string { return "/api/v1/admin/backup" })},
 		"GET /portal/keys":         {staffAdminI, fixed(func(e *env) string { return "/portal/keys?institution=" + e.I.ID })},
 		"POST /portal/keys/rotate": {staffAdminI, fixed(func(e *env) string { return "/portal/keys/rotate?institution=" + e.I.ID })},
 		"GET /portal/outbox":       {staffAdminI, fixed(func(e *env) string { return "/portal/outbox?institution=" + e.I.ID })},

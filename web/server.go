@@ -148,6 +148,8 @@ type API struct {
 	// own).
 	Metrics      *metrics.Metrics
 	MetricsRoute bool
+	// Optional: the online backup of the store (bbolt).
+	Backup api.Backuper
 	// Optional: OpenID4VCI — the offers of a learner's badge (VCI), and
 	// with VCIIssuer, which makes the wallets' copies, the issuer
 	// endpoints and the consent page of the authorization code flow.
@@ -180,7 +182,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	}
 	s.api = api.New(api.Deps{Log: log, Issuer: cfg.Issuer, Auth: cfg.Auth, Institutions: cfg.Institutions,
 		InstitutionRecords: cfg.InstitutionRecords, Bulk: cfg.Bulk, Insights: cfg.Insights, Wallet: cfg.Wallet,
-		Audit: cfg.Audit, Outbox: cfg.Outbox, Uploads: uploads, Offers: offerCreator(cfg.VCI), SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		Audit: cfg.Audit, Outbox: cfg.Outbox, Uploads: uploads, Offers: offerCreator(cfg.VCI), Backup: cfg.Backup, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.vcapi.HandleIssuerCredentialStatus})
 	s.setPages(cfg)
 	r := s.newRouter(cfg.Throttle, s.limitBodyOrUpload)

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -183,6 +184,11 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	api.Publisher, api.InstitutionRecords, api.Insights = a.issuance, st, insights.New(st, a.issuer, insights.WithClock(now))
 	api.Previews, api.Keys = a.issuance, a.issuance
 	api.Metrics, api.MetricsRoute = a.metrics, cfg.MetricsAddr == ""
+	if b, ok := st.(interface {
+		Backup(io.Writer) (int64, error)
+	}); ok { // bbolt; PostgreSQL has pg_dump
+		api.Backup = b
+	}
 	if err := withLogin(ctx, &api, cfg, demo, st, mk, now, log); err != nil {
 		return nil, err
 	}

@@ -46,7 +46,9 @@ func commands() []command {
 		{"session", "demo mode: start a platform administrator session and print its token", runSession},
 		{"offer", "create an OpenID4VCI credential offer for an issued award", runOffer},
 		{"issue", "sign a credential with a key file", runIssue},
-		{"verify", "verify credentials (JSON, JWT, baked PNG or SVG)", runVerify},
+		{"verify", "verify credentials (JSON, JWT, baked PNG or SVG), or every stored one (--all)", runVerify},
+		{"backup", "copy the embedded database, also while the server runs", runBackup},
+		{"restore", "restore a backup into a fresh data directory", runRestore},
 		{"keys", "generate a signing key, or show a key's did:key", runKeys},
 		{"version", "print badged's version", runVersion},
 	}

@@ -160,3 +160,72 @@ func TestMetricsAndJSONLogs(t *testing.T) {
 		t.Errorf("%d access lines, want one per request", access)
 	}
 }
+
+// TestBackupRestoreVerifyAll backs up the real binary's demo while it
+// serves (the data directory's own file is refused then, with the way to
+// do it), restores the copy into a fresh data directory (never over an
+// existing database), and checks every credential there with verify
+// --all; the same check under another base URL, whose issuers are then
+// not this store's, fails. With the server stopped, the file itself is
+// backed up.
+func TestBackupRestoreVerifyAll(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "badged")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	data, dir := filepath.Join(t.TempDir(), "data"), t.TempDir()
+	badged := func(env []string, args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	token, err := badged(nil, "session", "--data", data)
+	if err != nil {
+		t.Fatalf("badged session: %v\n%s", err, token)
+	}
+	token = strings.TrimSpace(token)
+	srv := startServer(t, bin, data, nil)
+	if out, err := badged(nil, "offer", "--demo", "--server", srv.base); err != nil {
+		t.Fatalf("badged offer --demo (claims a badge): %v\n%s", err, out)
+	}
+
+	file := filepath.Join(dir, "backup.db")
+	if out, err := badged(nil, "backup", "--out", file, "--data", data); err == nil || !strings.Contains(out, "--server") {
+		t.Errorf("backup of a served data directory: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Error("a refused backup left a file")
+	}
+	if out, err := badged(nil, "backup", "--out", file, "--server", srv.url, "--token", "not-a-session"); err == nil {
+		t.Errorf("backup with a wrong token: %s", out)
+	}
+	if out, err := badged(nil, "backup", "--out", file, "--server", srv.url, "--token", token); err != nil {
+		t.Fatalf("backup while serving: %v\n%s", err, out)
+	}
+
+	restored := filepath.Join(dir, "restored")
+	if out, err := badged(nil, "restore", "--data", restored, file); err != nil {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	if out, err := badged(nil, "restore", "--data", restored, file); err == nil || !strings.Contains(out, "fresh data directory") {
+		t.Errorf("restore over a database: %v\n%s", err, out)
+	}
+	out, err := badged([]string{"BADGED_BASE_URL=" + srv.base}, "verify", "--all", "--data", restored)
+	if err != nil || !strings.Contains(out, " 0 do not") || strings.HasPrefix(out, "0 credentials") {
+		t.Fatalf("verify --all of the restored copy: %v\n%s", err, out)
+	}
+	t.Logf("verify --all: %s", strings.TrimSpace(out))
+	if out, err := badged([]string{"BADGED_BASE_URL=https://elsewhere.example"}, "verify", "--all", "--data", restored); err == nil ||
+		!strings.Contains(out, " 1 do not") {
+		t.Errorf("verify --all under another base URL: %v\n%s", err, out)
+	}
+
+	srv.kill(t)
+	if out, err := badged(nil, "backup", "--out", filepath.Join(dir, "offline.db"), "--data", data); err != nil {
+		t.Errorf("backup of a stopped server's data directory: %v\n%s", err, out)
+	}
+}

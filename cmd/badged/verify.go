@@ -16,7 +16,8 @@ import (
 )
 
 func runVerify(ctx context.Context, args []string, env *environment) error {
-	fs := newFlagSet(env, "verify", "[--json] [--server URL] FILE...",
+	var dataDir string
+	fs := newFlagSet(env, "verify", "[--json] [--server URL] FILE... | --all [--data DIR]",
 		`Verifies each FILE ("-" for stdin): a JSON-LD credential or presentation, a
 VC-JWT, or a PNG or SVG image with a baked credential. Prints a report of
 every check per input and exits 0 only if every input is valid.
@@ -31,11 +32,29 @@ With --server URL, the credentials of the badged server at URL are checked
 against that server: the did:web DIDs of its host are fetched from URL (over
 http when URL says http), and it may be on this machine or this network, so a
 local demo server (--server http://localhost:8080) can be checked. Everything
-else is fetched as without it.`)
+else is fetched as without it.
+
+With --all, every credential stored in the data directory (or PostgreSQL)
+is checked instead, with the keys and status lists of the store itself: after
+a restore, say. BADGED_BASE_URL must be the base URL they were issued under.
+A revoked credential counts as verifying (its issuer revoked it); the command
+fails if any other does not verify.`)
+	all := fs.Bool("all", false, "verify every credential in the store (see --data) instead of files")
+	fs.StringVar(&dataDir, "data", "", "data directory for --all (BADGED_DATA)")
 	asJSON := fs.Bool("json", false, "print one JSON result per input (a line each) instead of the report")
 	server := fs.String("server", "", "URL of the badged server whose DID documents and status lists to fetch from it\n(e.g. http://localhost:8080), even on loopback or plain http")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *all {
+		cfg, err := loadConfig(env.getenv)
+		if err != nil {
+			return err
+		}
+		if dataDir != "" {
+			cfg.DataDir = dataDir
+		}
+		return verifyAll(ctx, cfg, env)
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()

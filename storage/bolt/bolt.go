@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/badged/badged"
@@ -188,4 +189,15 @@ func list[R any, D any](ctx context.Context, db *DB, index, bucket []byte, what,
 		return nil
 	})
 	return out, err
+}
+
+// Backup writes a consistent copy of the whole database file to w, from
+// one read transaction, while the store stays in use: what `badged backup`
+// saves of a running server. It returns the bytes written.
+func (db *DB) Backup(w io.Writer) (n int64, err error) {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
 }

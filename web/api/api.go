@@ -48,6 +48,9 @@ type Deps struct {
 	// Offers creates OpenID4VCI offers of a learner's badge (nil: the
 	// route answers 503).
 	Offers OfferCreator
+	// Backup copies the store for GET /api/v1/admin/backup (nil: 503, as
+	// on PostgreSQL).
+	Backup Backuper
 	// SecureCookies marks the session cookie Secure (an https base URL).
 	SecureCookies bool
 	// Authenticate establishes the caller of every /api/v1 request and
@@ -110,6 +113,7 @@ func (h *Handler) registerAPIRoutes(r chi.Router) {
 	h.registerWalletRoutes(r)
 	h.registerAwardRoutes(r)
 	h.registerAuditRoutes(r)
+	h.registerBackupRoutes(r)
 	h.registerOutboxRoutes(r)
 }
 
