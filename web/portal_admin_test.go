@@ -28,14 +28,10 @@ func adminMatrix() map[string]matrixCase {
 }
 
 func init() {
-	matrixPrepare["POST /portal/keys/rotate"] = func(e *env, caller string, req *http.Request) {
-		req.Body, req.ContentLength = readCloser(url.Values{"confirm": {"on"}}.Encode())
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	matrixPrepare["POST /portal/clients"] = func(e *env, caller string, req *http.Request) {
-		req.Body, req.ContentLength = readCloser(url.Values{"name": {"Osiris"}}.Encode())
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
+	postForms(map[string]func(e *env) url.Values{
+		"POST /portal/keys/rotate": func(*env) url.Values { return url.Values{"confirm": {"on"}} },
+		"POST /portal/clients":     func(*env) url.Values { return url.Values{"name": {"Osiris"}} },
+	})
 }
 
 // TestPortalClients: the institution admin creates an API client limited

@@ -1,6 +1,10 @@
 package web
 
-import "slices"
+import (
+	"net/http"
+	"net/url"
+	"slices"
+)
 
 // staff are the callers who work for an institution: every person but
 // the learner. The portal's pages are theirs; what each may change there
@@ -55,5 +59,16 @@ func portalMatrix() map[string]matrixCase {
 		"POST /portal/awards/{awardID}/revoke":   {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/revoke" })},
 		"POST /portal/awards/{awardID}/withdraw": {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.directB().ID + "/withdraw" })},
 		"POST /portal/awards/{awardID}/offer":    {staffAwardB, fixed(func(e *env) string { return "/portal/awards/" + e.acceptedB().ID + "/offer" })},
+	}
+}
+
+// postForms makes the authorization matrix post each route's form,
+// urlencoded as a browser sends it.
+func postForms(forms map[string]func(e *env) url.Values) {
+	for route, form := range forms {
+		matrixPrepare[route] = func(e *env, caller string, req *http.Request) {
+			req.Body, req.ContentLength = readCloser(form(e).Encode())
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
 	}
 }

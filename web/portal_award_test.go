@@ -37,12 +37,7 @@ var portalAwardForms = map[string]func(e *env) url.Values{
 }
 
 func init() {
-	for route, form := range portalAwardForms {
-		matrixPrepare[route] = func(e *env, caller string, req *http.Request) {
-			req.Body, req.ContentLength = readCloser(form(e).Encode())
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-	}
+	postForms(portalAwardForms)
 	matrixPrepare["POST /portal/badgeclasses/{badgeClassID}/award/csv"] = func(e *env, caller string, req *http.Request) {
 		body, ct := csvUpload(fmt.Sprintf("email;grade\nportal-csv%d@example.org;8\n", e.next()), nil)
 		req.Body, req.ContentLength = readCloser(body)

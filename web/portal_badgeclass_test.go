@@ -92,12 +92,7 @@ func init() {
 		req.Body, req.ContentLength = readCloser(body)
 		req.Header.Set("Content-Type", ct)
 	}
-	for route, form := range forms {
-		matrixPrepare[route] = func(e *env, caller string, req *http.Request) {
-			req.Body, req.ContentLength = readCloser(form(e).Encode())
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-	}
+	postForms(forms)
 }
 
 // TestPortalBadgeClass: an issuer admin creates a badge class in the

@@ -46,12 +46,7 @@ func init() {
 			return url.Values{"version": {strconv.FormatInt(e.member.Version, 10)}}
 		},
 	}
-	for route, form := range forms {
-		matrixPrepare[route] = func(e *env, caller string, req *http.Request) {
-			req.Body, req.ContentLength = readCloser(form(e).Encode())
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-	}
+	postForms(forms)
 }
 
 // TestPortalStaff: the institution admin opens an issuer's staff from the

@@ -66,12 +66,7 @@ func init() {
 			return url.Values{"version": {strconv.FormatInt(must(e.db.Issuer(e.t.Context(), e.S.ID)).Version, 10)}}
 		},
 	}
-	for route, form := range forms {
-		matrixPrepare[route] = func(e *env, caller string, req *http.Request) {
-			req.Body, req.ContentLength = readCloser(form(e).Encode())
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-	}
+	postForms(forms)
 }
 
 // TestPortalTree: the institution admin sees the links of every level;

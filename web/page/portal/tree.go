@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,14 +31,14 @@ func (h *Handler) treeRoutes(r chi.Router) {
 	r.Post("/institutions/{institutionID}/groups", h.Handle(h.handleCreateGroup))
 	r.Get("/groups/{groupID}/edit", h.Handle(h.handleEditGroup))
 	r.Post("/groups/{groupID}/edit", h.Handle(h.handleUpdateGroup))
-	r.Get("/groups/{groupID}/archive", h.Handle(h.handleArchiveGroupPage))
-	r.Post("/groups/{groupID}/archive", h.Handle(h.handleArchiveGroup))
 	r.Get("/groups/{groupID}/issuers/new", h.Handle(h.handleNewIssuer))
 	r.Post("/groups/{groupID}/issuers", h.Handle(h.handleCreateIssuer))
 	r.Get("/issuers/{issuerID}/edit", h.Handle(h.handleEditIssuer))
 	r.Post("/issuers/{issuerID}/edit", h.Handle(h.handleUpdateIssuer))
-	r.Get("/issuers/{issuerID}/archive", h.Handle(h.handleArchiveIssuerPage))
-	r.Post("/issuers/{issuerID}/archive", h.Handle(h.handleArchiveIssuer))
+	r.Get("/groups/{groupID}/archive", h.Handle(h.handleArchivePage("groups")))
+	r.Post("/groups/{groupID}/archive", h.Handle(h.handleArchive("groups")))
+	r.Get("/issuers/{issuerID}/archive", h.Handle(h.handleArchivePage("issuers")))
+	r.Post("/issuers/{issuerID}/archive", h.Handle(h.handleArchive("issuers")))
 }
 
 // nodeEdit is one editor page of a node: its title, where the form goes,
@@ -345,6 +346,47 @@ func (h *Handler) handleUpdateIssuer(w http.ResponseWriter, r *http.Request) err
 
 // ---- archiving
 
+// archivable is a group or an issuer as its archive pages see it: its
+// level, the URL parameter of its ID, its name and version, the words of
+// what archiving it means, the anchor of the tree it returns to, and the
+// service's archive call.
+type archivable struct {
+	level               issuer.Level
+	kind, param, anchor string // "group" or "issuer" (its word), its ID's URL parameter, its tree anchor
+	consequence         string // the message key of what archiving means
+	read                func(ctx context.Context, a issuer.Actor, id string) (issuer.Text, int64, error)
+	archive             func(ctx context.Context, a issuer.Actor, id string, version int64) error
+}
+
+func (h *Handler) archivables() map[string]archivable {
+	return map[string]archivable{
+		"groups": {level: issuer.LevelGroup, kind: "group", param: "groupID", anchor: "group-", consequence: "tree_archiveGroupConsequence",
+			read: func(ctx context.Context, a issuer.Actor, id string) (issuer.Text, int64, error) {
+				g, err := h.Issuer.Group(ctx, a, id)
+				if err != nil {
+					return issuer.Text{}, 0, err
+				}
+				return g.Name, g.Version, nil
+			},
+			archive: func(ctx context.Context, a issuer.Actor, id string, version int64) error {
+				_, err := h.Issuer.ArchiveGroup(ctx, a, id, version)
+				return err
+			}},
+		"issuers": {level: issuer.LevelIssuer, kind: "issuer", param: "issuerID", anchor: "issuer-", consequence: "tree_archiveIssuerConsequence",
+			read: func(ctx context.Context, a issuer.Actor, id string) (issuer.Text, int64, error) {
+				is, err := h.Issuer.Issuer(ctx, a, id)
+				if err != nil {
+					return issuer.Text{}, 0, err
+				}
+				return is.Name, is.Version, nil
+			},
+			archive: func(ctx context.Context, a issuer.Actor, id string, version int64) error {
+				_, err := h.Issuer.ArchiveIssuer(ctx, a, id, version)
+				return err
+			}},
+	}
+}
+
 // archivePage asks to confirm archiving a group or an issuer.
 type archivePage struct {
 	Base
@@ -352,58 +394,42 @@ type archivePage struct {
 	Version                                 int64
 }
 
-func (h *Handler) handleArchiveGroupPage(w http.ResponseWriter, r *http.Request) error {
-	g, err := h.Issuer.Group(r.Context(), actorOf(r), chi.URLParam(r, "groupID"))
-	if err != nil {
-		return err
+// handleArchivePage asks the person who may change the group or issuer
+// of the URL (path: "groups" or "issuers") to confirm archiving it.
+func (h *Handler) handleArchivePage(path string) page.HandlerFunc {
+	n := h.archivables()[path]
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id := chi.URLParam(r, n.param)
+		name, version, err := n.read(r.Context(), actorOf(r), id)
+		if err != nil {
+			return err
+		}
+		if err := h.Issuer.MayUpdate(r.Context(), actorOf(r), n.level, id); err != nil {
+			return err
+		}
+		p := archivePage{Base: h.base(w, r, "overview"), Action: "/portal/" + path + "/" + id + "/archive",
+			Cancel: "/portal#" + n.anchor + id, Version: version}
+		p.Name, p.What, p.Consequence = name.In(p.Lang), p.T[n.kind], p.T[n.consequence]
+		p.Title = p.T["tree_archiveTitle"] + ": " + p.Name
+		h.Render(w, r, http.StatusOK, treePages["node_archive"], p)
+		return nil
 	}
-	if err := h.Issuer.MayUpdate(r.Context(), actorOf(r), issuer.LevelGroup, g.ID); err != nil {
-		return err
-	}
-	p := archivePage{Base: h.base(w, r, "overview"), Action: "/portal/groups/" + g.ID + "/archive", Cancel: "/portal#group-" + g.ID, Version: g.Version}
-	p.Name, p.What, p.Consequence = g.Name.In(p.Lang), p.T["group"], p.T["tree_archiveGroupConsequence"]
-	p.Title = p.T["tree_archiveTitle"] + ": " + p.Name
-	h.Render(w, r, http.StatusOK, treePages["node_archive"], p)
-	return nil
 }
 
-func (h *Handler) handleArchiveGroup(w http.ResponseWriter, r *http.Request) error {
-	_, version, err := postForm(r)
-	if err != nil {
-		return err
+// handleArchive archives the group or issuer of the URL at the version
+// the confirmation was made for.
+func (h *Handler) handleArchive(path string) page.HandlerFunc {
+	n := h.archivables()[path]
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id := chi.URLParam(r, n.param)
+		_, version, err := postForm(r)
+		if err != nil {
+			return err
+		}
+		if err := n.archive(r.Context(), actorOf(r), id, version); err != nil {
+			return err
+		}
+		page.SeeOther(w, r, "/portal#"+n.anchor+id, "")
+		return nil
 	}
-	g, err := h.Issuer.ArchiveGroup(r.Context(), actorOf(r), chi.URLParam(r, "groupID"), version)
-	if err != nil {
-		return err
-	}
-	page.SeeOther(w, r, "/portal#group-"+g.ID, "")
-	return nil
-}
-
-func (h *Handler) handleArchiveIssuerPage(w http.ResponseWriter, r *http.Request) error {
-	is, err := h.Issuer.Issuer(r.Context(), actorOf(r), chi.URLParam(r, "issuerID"))
-	if err != nil {
-		return err
-	}
-	if err := h.Issuer.MayUpdate(r.Context(), actorOf(r), issuer.LevelIssuer, is.ID); err != nil {
-		return err
-	}
-	p := archivePage{Base: h.base(w, r, "overview"), Action: "/portal/issuers/" + is.ID + "/archive", Cancel: "/portal#issuer-" + is.ID, Version: is.Version}
-	p.Name, p.What, p.Consequence = is.Name.In(p.Lang), p.T["issuer"], p.T["tree_archiveIssuerConsequence"]
-	p.Title = p.T["tree_archiveTitle"] + ": " + p.Name
-	h.Render(w, r, http.StatusOK, treePages["node_archive"], p)
-	return nil
-}
-
-func (h *Handler) handleArchiveIssuer(w http.ResponseWriter, r *http.Request) error {
-	_, version, err := postForm(r)
-	if err != nil {
-		return err
-	}
-	is, err := h.Issuer.ArchiveIssuer(r.Context(), actorOf(r), chi.URLParam(r, "issuerID"), version)
-	if err != nil {
-		return err
-	}
-	page.SeeOther(w, r, "/portal#issuer-"+is.ID, "")
-	return nil
 }
