@@ -1,6 +1,10 @@
 package credential
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/badged/badged/jsonld"
+)
 
 // Subject is whom a credential document names as its subject: the ids
 // and the identifiers of its credentialSubject (one, or each of a list),
@@ -16,7 +20,7 @@ type Subject struct {
 // skipped: a document that names nobody gives the zero Subject.
 func SubjectOf(doc map[string]any) Subject {
 	var s Subject
-	for _, subj := range List(doc["credentialSubject"]) {
+	for _, subj := range jsonld.List(doc["credentialSubject"]) {
 		m, ok := subj.(map[string]any)
 		if !ok {
 			continue
@@ -27,7 +31,7 @@ func SubjectOf(doc map[string]any) Subject {
 		if n, ok := m["name"].(string); ok && s.Name == "" {
 			s.Name = n
 		}
-		for _, raw := range List(m["identifier"]) {
+		for _, raw := range jsonld.List(m["identifier"]) {
 			o, ok := raw.(map[string]any)
 			if !ok {
 				continue
@@ -68,17 +72,4 @@ func (s Subject) Names(identity string) bool {
 		}
 	}
 	return false
-}
-
-// List returns a JSON value as a list: itself when it is one, nil for
-// nil, else the one value it is (JSON-LD lets a single value stand for a
-// list of one).
-func List(v any) []any {
-	switch l := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return l
-	}
-	return []any{v}
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/badged/badged/jsonld"
 )
 
 // Type values used by Open Badges 3.0 and VC 2.0.
@@ -114,13 +116,13 @@ func (c *Credential) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	if err := oneOrMany(aux.Proof, &c.Proof); err != nil {
+	if err := jsonld.DecodeOneOrMany(aux.Proof, &c.Proof); err != nil {
 		return err
 	}
-	if err := oneOrMany(aux.CredentialSchema, &c.CredentialSchema); err != nil {
+	if err := jsonld.DecodeOneOrMany(aux.CredentialSchema, &c.CredentialSchema); err != nil {
 		return err
 	}
-	if err := oneOrMany(aux.Evidence, &c.Evidence); err != nil {
+	if err := jsonld.DecodeOneOrMany(aux.Evidence, &c.Evidence); err != nil {
 		return err
 	}
 	if c.ValidFrom == "" {
@@ -129,23 +131,6 @@ func (c *Credential) UnmarshalJSON(b []byte) error {
 	if c.ValidUntil == "" {
 		c.ValidUntil = aux.ExpirationDate
 	}
-	return nil
-}
-
-// oneOrMany decodes raw, a JSON object or array of objects, into dst.
-func oneOrMany[T any](raw json.RawMessage, dst *[]T) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil
-	}
-	if raw[0] == '[' {
-		return json.Unmarshal(raw, dst)
-	}
-	var one T
-	if err := json.Unmarshal(raw, &one); err != nil {
-		return err
-	}
-	*dst = []T{one}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/jsonld"
 	"github.com/mr-tron/base58"
 )
 
@@ -79,11 +80,11 @@ func (d *Document) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	var ctx []any
-	if err := oneOrMany(w.Context, &ctx); err != nil {
+	if err := jsonld.DecodeOneOrMany(w.Context, &ctx); err != nil {
 		return badged.Errorf(badged.Invalid, "DID document @context: %v", err)
 	}
 	var controller []string
-	if err := oneOrMany(w.Controller, &controller); err != nil {
+	if err := jsonld.DecodeOneOrMany(w.Controller, &controller); err != nil {
 		return badged.Errorf(badged.Invalid, "DID document controller: %v", err)
 	}
 	*d = Document{
@@ -94,23 +95,6 @@ func (d *Document) UnmarshalJSON(b []byte) error {
 		Authentication:     w.Authentication,
 		AssertionMethod:    w.AssertionMethod,
 	}
-	return nil
-}
-
-// oneOrMany decodes raw, a JSON value or an array of them, into the slice
-// *out.
-func oneOrMany[T any](raw json.RawMessage, out *[]T) error {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	if raw[0] == '[' {
-		return json.Unmarshal(raw, out)
-	}
-	var one T
-	if err := json.Unmarshal(raw, &one); err != nil {
-		return err
-	}
-	*out = []T{one}
 	return nil
 }
 

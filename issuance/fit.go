@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/credential"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/jsonld"
 )
 
 // BadgeClassOf returns the badge class of issuerID whose credential doc is:
@@ -29,7 +29,7 @@ func (s *Service) BadgeClassOf(ctx context.Context, issuerID string, doc map[str
 	}
 	prefix := s.base + "/badgeclasses/"
 	var id, name string
-	subjects := credential.List(doc["credentialSubject"])
+	subjects := jsonld.List(doc["credentialSubject"])
 	if len(subjects) == 0 {
 		return nil, refuse("the credential has no credentialSubject")
 	}

@@ -6,12 +6,13 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/badged/badged/contexts"
 	"io"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/badged/badged/contexts"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/credential/dataintegrity"

@@ -18,6 +18,7 @@ import (
 	"github.com/badged/badged/credential/dataintegrity"
 	"github.com/badged/badged/credential/jose"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/statuslist"
 )
 
@@ -229,7 +230,7 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 	if v1 {
 		// The VC 1.1 context does not define the status entry's terms;
 		// they are given as VC 2.0 defines them.
-		out["@context"] = append(slices.Clone(credential.List(out["@context"])), bitstringEntryContext())
+		out["@context"] = append(slices.Clone(jsonld.List(out["@context"])), bitstringEntryContext())
 	}
 	key, vm, err := s.signer(ctx, is.InstitutionID, is.ID)
 	if err != nil {
@@ -353,7 +354,7 @@ func withStatusEntry(status any, entry map[string]any) any {
 	if status == nil {
 		return entry
 	}
-	l := credential.List(status)
+	l := jsonld.List(status)
 	out := make([]any, 0, len(l)+1)
 	return append(append(out, l...), entry)
 }
@@ -382,7 +383,7 @@ func signFailure(err error) error {
 
 // firstContext returns the credential's first @context URL, or "".
 func firstContext(doc map[string]any) string {
-	if l := credential.List(doc["@context"]); len(l) > 0 {
+	if l := jsonld.List(doc["@context"]); len(l) > 0 {
 		s, _ := l[0].(string)
 		return s
 	}
@@ -393,7 +394,7 @@ func firstContext(doc map[string]any) string {
 // with the Data Integrity v2 context appended, unless it already names a
 // Data Integrity context.
 func withDataIntegrityContext(ctx any) any {
-	l := credential.List(ctx)
+	l := jsonld.List(ctx)
 	for _, c := range l {
 		if c == contexts.DataIntegrityV2 || c == contexts.DataIntegrityV1 {
 			return ctx
@@ -407,12 +408,12 @@ func withDataIntegrityContext(ctx any) any {
 // isOpenBadge reports whether doc is an Open Badge by its type or context,
 // as the verifier judges it.
 func isOpenBadge(doc map[string]any) bool {
-	for _, c := range credential.List(doc["@context"]) {
+	for _, c := range jsonld.List(doc["@context"]) {
 		if s, ok := c.(string); ok && strings.HasPrefix(s, "https://purl.imsglobal.org/spec/ob/v3p0/context") {
 			return true
 		}
 	}
-	for _, t := range credential.List(doc["type"]) {
+	for _, t := range jsonld.List(doc["type"]) {
 		switch t {
 		case credential.TypeOpenBadgeCredential, credential.TypeAchievementCredential, credential.TypeEndorsementCredential:
 			return true

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/credential"
 	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/statuslist"
 )
 
@@ -145,7 +145,7 @@ func (s *Service) suspensionEntry(raw []byte) (listID string, idx int, ok bool) 
 	if json.Unmarshal(raw, &doc) != nil {
 		return "", 0, false
 	}
-	for _, e := range credential.List(doc["credentialStatus"]) {
+	for _, e := range jsonld.List(doc["credentialStatus"]) {
 		m, _ := e.(map[string]any)
 		if m["type"] != statuslist.TypeBitstring || m["statusPurpose"] != statuslist.PurposeSuspension {
 			continue

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/jsonld"
 )
 
 // What an employer may ask for ([Ask.Kind]).
@@ -187,7 +188,7 @@ var typeIRIs = map[string]string{
 func (q CredentialQuery) Matches(cred map[string]any) bool {
 	if len(q.Meta.TypeValues) > 0 {
 		have := map[string]bool{}
-		for _, t := range listOf(cred["type"]) {
+		for _, t := range jsonld.List(cred["type"]) {
 			s, _ := t.(string)
 			have[s] = true
 			if iri, ok := typeIRIs[s]; ok {
@@ -241,7 +242,7 @@ func selectPath(set []any, path []any) []any {
 					}
 				}
 			case nil:
-				next = append(next, listOf(v)...)
+				next = append(next, jsonld.List(v)...)
 			case float64:
 				if l, ok := v.([]any); ok && p >= 0 && int(p) < len(l) && p == float64(int(p)) {
 					next = append(next, l[int(p)])
@@ -251,14 +252,4 @@ func selectPath(set []any, path []any) []any {
 		set = next
 	}
 	return set
-}
-
-func listOf(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	if v == nil {
-		return nil
-	}
-	return []any{v}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/verifier"
 )
 
@@ -166,7 +167,7 @@ func failures(res *verifier.Result) string {
 // presentation of it proves nothing about who presents it.
 func BoundTo(cred map[string]any, holder string) bool {
 	ids := subjectIDs(cred)
-	return holder != "" && len(ids) > 0 && len(ids) == len(listOf(cred["credentialSubject"])) && allEqual(ids, holder)
+	return holder != "" && len(ids) > 0 && len(ids) == len(jsonld.List(cred["credentialSubject"])) && allEqual(ids, holder)
 }
 
 func subjectIDs(cred map[string]any) []string {

@@ -88,7 +88,7 @@ func (v *Verifier) structure(doc map[string]any, rep *report, res *Result) {
 // usesOBContext reports whether the credential declares an Open Badges
 // context: then it must be an Open Badge, and is judged as one.
 func usesOBContext(doc map[string]any) bool {
-	for _, c := range credential.List(doc["@context"]) {
+	for _, c := range jsonld.List(doc["@context"]) {
 		if s, ok := c.(string); ok && strings.HasPrefix(s, "https://purl.imsglobal.org/spec/ob/v3p0/context") {
 			return true
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/bake"
 	"github.com/badged/badged/contexts"
-	"github.com/badged/badged/credential"
+	"github.com/badged/badged/jsonld"
 )
 
 // Verify reads input as whatever a person may hold and verifies it: a
@@ -74,7 +74,7 @@ func (v *Verifier) verifyInput(ctx context.Context, input []byte) *Result {
 // the JWT that secures the credential.
 func (v *Verifier) envelope(ctx context.Context, doc map[string]any, rep *report, res *Result) *Result {
 	res.Kind = "credential"
-	if list := credential.List(doc["@context"]); len(list) == 0 || list[0] != contexts.VCv2 {
+	if list := jsonld.List(doc["@context"]); len(list) == 0 || list[0] != contexts.VCv2 {
 		rep.add(CheckContext, Fail, "an EnvelopedVerifiableCredential's @context must begin with "+contexts.VCv2+", which defines it")
 		return rep.result(res)
 	}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/badged/badged/credential"
 	"github.com/badged/badged/credential/dataintegrity"
+	"github.com/badged/badged/jsonld"
 )
 
 // PresentationOptions are what the verifier asked the holder for.
@@ -46,7 +46,7 @@ func (v *Verifier) presentation(ctx context.Context, doc map[string]any, o Prese
 		v.presentationProof(ctx, doc, proofs[0], holder, o, rep, res)
 	}
 
-	v.presentedCredentials(ctx, credential.List(doc["verifiableCredential"]), rep, res)
+	v.presentedCredentials(ctx, jsonld.List(doc["verifiableCredential"]), rep, res)
 	return rep.result(res)
 }
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/badged/badged/credential"
+	"github.com/badged/badged/jsonld"
 	gojose "github.com/go-jose/go-jose/v4"
 )
 
@@ -44,7 +44,7 @@ func (v *Verifier) VerifyPresentationJWT(ctx context.Context, token string, o Pr
 	res.Credential = vp
 	rep.add(CheckFormat, Pass, fmt.Sprintf("read as a JWT verifiable presentation (%s)", jws.Signatures[0].Protected.Algorithm))
 	v.presentationJWTProof(ctx, jws, claims, vp, o, rep, res)
-	v.presentedCredentials(ctx, credential.List(vp["verifiableCredential"]), rep, res)
+	v.presentedCredentials(ctx, jsonld.List(vp["verifiableCredential"]), rep, res)
 	return rep.result(res)
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/badged/badged/internal/browsertest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/badged/badged/internal/browsertest"
 
 	"github.com/chromedp/chromedp"
 )

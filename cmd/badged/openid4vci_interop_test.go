@@ -17,8 +17,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"github.com/badged/badged/credential"
 	"github.com/badged/badged/did"
+	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/openid4vci"
 )
 
@@ -146,12 +146,12 @@ func digitalBazaarVerify(t *testing.T, s *stack, interop string, files []string)
 		}
 		base := s.app.cfg.BaseURL
 		docs[issuerID] = get(base + u[len("https://")+len(strings.TrimPrefix(base, "http://")):])
-		for _, c := range credential.List(res.Credential["@context"]) {
+		for _, c := range jsonld.List(res.Credential["@context"]) {
 			if c, ok := c.(string); ok && strings.HasPrefix(c, base+"/") {
 				docs[c] = get(c)
 			}
 		}
-		for _, e := range credential.List(res.Credential["credentialStatus"]) {
+		for _, e := range jsonld.List(res.Credential["credentialStatus"]) {
 			list, _ := e.(map[string]any)["statusListCredential"].(string)
 			docs[list] = get(list)
 		}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/badged/badged/jsonld"
 	"github.com/multiformats/go-multibase"
 )
 
@@ -196,16 +197,9 @@ func domainMatches(got any, want string) bool {
 // contextPrefix reports whether proof's @context is the start of the
 // document's.
 func contextPrefix(proofCtx, docCtx any) bool {
-	p, d := asList(proofCtx), asList(docCtx)
+	p, d := jsonld.List(proofCtx), jsonld.List(docCtx)
 	if len(p) > len(d) {
 		return false
 	}
 	return reflect.DeepEqual(p, d[:len(p)])
-}
-
-func asList(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	return []any{v}
 }

@@ -233,16 +233,9 @@ func canonicalize(p *jsonld.Processor, doc map[string]any, what string) (string,
 // contextPrefix reports whether proof's @context is the start of the
 // document's.
 func contextPrefix(proofCtx, docCtx any) bool {
-	p, d := asList(proofCtx), asList(docCtx)
+	p, d := jsonld.List(proofCtx), jsonld.List(docCtx)
 	if len(p) > len(d) {
 		return false
 	}
 	return reflect.DeepEqual(p, d[:len(p)])
-}
-
-func asList(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	return []any{v}
 }

@@ -30,8 +30,8 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/badgeimage"
-	"github.com/badged/badged/credential"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/verifier"
@@ -547,14 +547,14 @@ func MeaningOf(b []byte, res *verifier.Result, sum wallet.Summary) Meaning {
 		if v, ok := a["timeInvestment"].(float64); ok {
 			m.TimeInvestment = strconv.FormatFloat(v, 'f', -1, 64)
 		}
-		for _, raw := range credential.List(a["alignment"]) {
+		for _, raw := range jsonld.List(a["alignment"]) {
 			if o, ok := raw.(map[string]any); ok {
 				m.Alignments = append(m.Alignments, Alignment{Name: str(o, "targetName"), URL: HTTPURL(str(o, "targetUrl")),
 					Framework: str(o, "targetFramework"), Code: str(o, "targetCode")})
 			}
 		}
 	}
-	for _, raw := range credential.List(doc["evidence"]) {
+	for _, raw := range jsonld.List(doc["evidence"]) {
 		if o, ok := raw.(map[string]any); ok {
 			m.Evidence = append(m.Evidence, Evidence{Name: str(o, "name"), URL: HTTPURL(str(o, "id")),
 				Narrative: str(o, "narrative"), Description: str(o, "description")})
