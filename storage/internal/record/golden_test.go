@@ -51,7 +51,7 @@ func TestGoldenRecords(t *testing.T) {
 				TargetFramework: "ESCO", TargetCode: "x"}},
 			AssessmentType: "written exam", AssessmentSupervised: &yes, AssessmentIdentityVerified: &no,
 			QualityAssurance: issuer.QualityAssurance{Name: "NVAO", URL: "https://www.nvao.net/", Description: "Accredited."},
-			Stackable: &yes, Participation: issuer.ParticipationBlended, GradeAchievedRequired: true, EvidenceRequired: true,
+			Stackable:        &yes, Participation: issuer.ParticipationBlended, GradeAchievedRequired: true, EvidenceRequired: true,
 			NarrativeRequired: true, ExpiryDays: 365, Microcredential: true, Tags: []string{"statistics", "science"},
 			Prerequisites: []string{"bc-0"}, State: issuer.Published, Version: 4, Created: at, Updated: later}},
 		{kind: "membership", want: &issuer.Membership{ID: "m-1", InstitutionID: "inst-1", Role: issuer.RoleIssuerAwarder, NodeID: "issuer-1",
