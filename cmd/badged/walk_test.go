@@ -22,13 +22,15 @@ import (
 // sign-in lands on the institution's tree; the badge class editor is used
 // by keyboard only (keyboardEditor); she creates an issuer, and under it a
 // badge class with every section of the editor filled while the live
-// preview follows, uploads its image and publishes it; she awards it to
-// the demo learner Anna; she switches the portal to Dutch and back; Anna's
-// one-click sign-in shows the award waiting in her backpack, she claims it
-// and requests another badge in the catalogue; the admin approves the
-// request, awards by CSV and watches the job to its end, revokes the
-// approved badge with a reason, and finds all of it in the insights and
-// the audit trail; Anna sees the revocation with its reason. Then the
+// preview follows, uploads its image and publishes it, and invites the
+// demo teacher Eric as the new issuer's awarder; Eric signs in with one
+// click (which binds the invitation) and awards the badge to the demo
+// learner Anna, and switches the portal to Dutch and back; Anna's one-click
+// sign-in shows the award waiting in her backpack, she claims it and
+// requests another badge in the catalogue; Eric approves the request,
+// awards by CSV and watches the job to its end, and revokes the approved
+// badge with a reason; the admin finds all of it in the insights and the
+// audit trail; Anna sees the revocation with its reason. Then the
 // portal at phone width. A screenshot per step goes to
 // docs/screenshots/walk-*.png, and the help's pictures to
 // web/page/help/static. It skips without Chromium, except in CI.
@@ -182,8 +184,27 @@ func TestPortalWalk(t *testing.T) {
 		openScience = openScience[:i]
 	}
 
-	// 3. Award it to Anna.
+	// 3. The admin makes the demo teacher, Eric, an awarder of the new
+	// issuer (an invitation his next sign-in binds); he signs in with one
+	// click and awards the badge to Anna.
+	step("6b-staff",
+		chromedp.Navigate(srv.base+"/portal"),
+		chromedp.WaitVisible(`a.staff-link[href="/portal/staff/issuer/`+office.Value+`"]`),
+		chromedp.Click(`a.staff-link[href="/portal/staff/issuer/`+office.Value+`"]`),
+		chromedp.WaitVisible("#invite-form"),
+		chromedp.SendKeys("#email", "eric.teacher@university-example.org"),
+		chromedp.SetValue("#role", "issuer_awarder"),
+		chromedp.Click("#invite-submit"),
+		chromedp.WaitVisible("#notice"),
+	)
+	signIn := func(who, wait string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(chromedp.Click("#logout"), chromedp.WaitReady(`a.provider[data-provider="demo-eduid"]`),
+			chromedp.Navigate(srv.base+"/"), chromedp.WaitVisible("#"+who), chromedp.Click("#"+who), chromedp.WaitVisible(wait))
+	}
 	step("7-award",
+		signIn("demo-awarder", ".tree"),
+		chromedp.Click(`//li[@data-badgeclass="`+openScience+`"]/a`),
+		chromedp.WaitVisible("#bc-award"),
 		chromedp.Click("#bc-award"),
 		chromedp.WaitVisible("#recipient"),
 		chromedp.SendKeys("#recipient", "anna.devries@student.example.org"),
@@ -250,12 +271,7 @@ func TestPortalWalk(t *testing.T) {
 		t.Errorf("Anna's requests: %q", text("#requests"))
 	}
 	step("14-approve",
-		chromedp.Click("#logout"),
-		chromedp.WaitReady(`a.provider[data-provider="demo-eduid"]`),
-		chromedp.Navigate(srv.base+"/"),
-		chromedp.WaitVisible("#demo-admin"),
-		chromedp.Click("#demo-admin"),
-		chromedp.WaitVisible(".tree"),
+		signIn("demo-awarder", ".tree"),
 		chromedp.Click(`a[data-nav="requests"]`),
 		chromedp.WaitVisible(`//ul[@id="requests"]//li[contains(., "Academic Writing")]//input`),
 		chromedp.Click(`//ul[@id="requests"]//li[contains(., "Academic Writing")]//input`),
@@ -295,6 +311,7 @@ func TestPortalWalk(t *testing.T) {
 		chromedp.WaitVisible(`#award-state[data-state="revoked"]`),
 	)
 	step("16b-insights",
+		signIn("demo-admin", ".tree"),
 		chromedp.Click(`a[data-nav="insights"]`),
 		chromedp.WaitVisible("svg#chart-months"),
 	)
