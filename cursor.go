@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// Cursor is a position in a list ordered newest first: by Time
-// descending, then ID descending (the audit trail, the outbox). The zero
-// cursor is the start. Its String form is what the API's ?cursor= and
-// pages' next links carry.
+// Cursor is a position in a list ordered by Time, then ID: newest first
+// for the audit trail and the outbox (see Before), oldest first for awards
+// (issuer.AwardQuery). The zero cursor is the start. Its String form is
+// what the API's ?cursor= and pages' next links carry.
 type Cursor struct {
 	Time time.Time
 	ID   string

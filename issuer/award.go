@@ -2,9 +2,7 @@ package issuer
 
 import (
 	"context"
-	"encoding/base64"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -162,7 +160,7 @@ func (a *Award) Path() Path {
 }
 
 // Cursor returns the position of a in the order of award lists.
-func (a *Award) Cursor() AwardCursor { return AwardCursor{Created: a.Created, ID: a.ID} }
+func (a *Award) Cursor() badged.Cursor { return badged.Cursor{Time: a.Created, ID: a.ID} }
 
 // Learner is a signed-in learner: the user and every identifier the login
 // established for them. Emails are verified addresses.
@@ -213,44 +211,6 @@ func (l Learner) Matches(r Recipient) bool {
 	return false
 }
 
-// AwardCursor is a position in a list of awards, which are ordered by
-// Created, then ID. The zero cursor is the start.
-type AwardCursor struct {
-	Created time.Time
-	ID      string
-}
-
-// IsZero reports whether c is the start.
-func (c AwardCursor) IsZero() bool { return c.ID == "" && c.Created.IsZero() }
-
-// String returns c in an opaque URL-safe form that [ParseAwardCursor]
-// reads; the zero cursor is "".
-func (c AwardCursor) String() string {
-	if c.IsZero() {
-		return ""
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.Created.UnixNano(), 10) + "." + c.ID))
-}
-
-// ParseAwardCursor reads the form [AwardCursor.String] writes. It fails
-// with an Invalid *badged.Error for anything else.
-func ParseAwardCursor(s string) (AwardCursor, error) {
-	if s == "" {
-		return AwardCursor{}, nil
-	}
-	bad := badged.Errorf(badged.Invalid, "invalid page cursor")
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return AwardCursor{}, bad
-	}
-	ns, id, ok := strings.Cut(string(b), ".")
-	n, err := strconv.ParseInt(ns, 10, 64)
-	if !ok || err != nil || id == "" {
-		return AwardCursor{}, bad
-	}
-	return AwardCursor{Created: time.Unix(0, n).UTC(), ID: id}, nil
-}
-
 // AwardQuery selects awards for [AwardStore.Awards]. Exactly one of
 // BadgeClassID, BundleID and Learner is set.
 type AwardQuery struct {
@@ -262,7 +222,7 @@ type AwardQuery struct {
 	// States keeps the awards in one of these states; empty keeps all.
 	States []AwardState
 	// After skips the awards up to and including this position.
-	After AwardCursor
+	After badged.Cursor
 	// Limit is the most awards returned; 0 means no limit.
 	Limit int
 }

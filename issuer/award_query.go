@@ -13,16 +13,16 @@ import (
 
 // AwardFilter narrows and pages a list of awards.
 type AwardFilter struct {
-	States []AwardState // empty: every state
-	After  AwardCursor  // the Next of the previous page; zero for the first
-	Limit  int          // 0: a default of 50; at most 1000
+	States []AwardState  // empty: every state
+	After  badged.Cursor // the Next of the previous page; zero for the first
+	Limit  int           // 0: a default of 50; at most 1000
 }
 
 // AwardPage is one page of a list of awards, ordered by creation.
 type AwardPage struct {
 	Awards []*Award
 	// Next is the cursor of the next page; zero on the last page.
-	Next AwardCursor
+	Next badged.Cursor
 }
 
 func (s *Service) page(ctx context.Context, q AwardQuery, f AwardFilter) (*AwardPage, error) {

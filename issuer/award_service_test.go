@@ -773,7 +773,7 @@ func TestAwardLists(t *testing.T) {
 		if p.Next.IsZero() {
 			break
 		}
-		f.After, err = issuer.ParseAwardCursor(p.Next.String())
+		f.After, err = badged.ParseCursor(p.Next.String())
 		must(t, err)
 	}
 	if len(got) != 9 || got[8] != req.ID {

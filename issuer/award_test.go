@@ -2,9 +2,7 @@ package issuer_test
 
 import (
 	"testing"
-	"time"
 
-	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
 )
 
@@ -77,21 +75,5 @@ func TestLearnerMatches(t *testing.T) {
 	}
 	if (issuer.Learner{}).Matches(issuer.Recipient{}) {
 		t.Error("empty learner matches empty recipient")
-	}
-}
-
-func TestAwardCursor(t *testing.T) {
-	c := issuer.AwardCursor{Created: time.Date(2026, 5, 1, 12, 0, 0, 123000, time.UTC), ID: "id.with.dots"}
-	got, err := issuer.ParseAwardCursor(c.String())
-	must(t, err)
-	if !got.Created.Equal(c.Created) || got.ID != c.ID {
-		t.Errorf("round trip: %+v, want %+v", got, c)
-	}
-	if z, err := issuer.ParseAwardCursor(""); err != nil || !z.IsZero() || (issuer.AwardCursor{}).String() != "" {
-		t.Errorf("zero cursor: %+v, %v", z, err)
-	}
-	for _, bad := range []string{"!!", "bm90LWEtY3Vyc29y", "MTIz"} {
-		_, err := issuer.ParseAwardCursor(bad)
-		wantKind(t, err, badged.Invalid)
 	}
 }

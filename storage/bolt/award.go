@@ -264,7 +264,7 @@ func (db *DB) Awards(ctx context.Context, q issuer.AwardQuery) ([]*issuer.Award,
 	}
 	var after []byte
 	if !q.After.IsZero() {
-		after = position(q.After.Created, q.After.ID)
+		after = position(q.After.Time, q.After.ID)
 	}
 	out := []*issuer.Award{}
 	err := db.view(ctx, func(tx *bolt.Tx) error {

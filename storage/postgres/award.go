@@ -226,7 +226,7 @@ func (db *DB) Awards(ctx context.Context, aq issuer.AwardQuery) ([]*issuer.Award
 		q.sql.WriteString(" AND state = ANY(" + q.arg(states) + ")")
 	}
 	if !aq.After.IsZero() {
-		q.sql.WriteString(" AND (created_ns, id) > (" + q.arg(aq.After.Created.UnixNano()) + ", " + q.arg(aq.After.ID) + ")")
+		q.sql.WriteString(" AND (created_ns, id) > (" + q.arg(aq.After.Time.UnixNano()) + ", " + q.arg(aq.After.ID) + ")")
 	}
 	q.sql.WriteString(" ORDER BY created_ns, id LIMIT " + q.arg(limitArg(aq.Limit)))
 	return list(ctx, db.pool, "award", (*record.Award).Domain, q.sql.String(), q.args...)

@@ -216,7 +216,7 @@ func testAwardsByLearner(t *testing.T, s issuer.Store) {
 	wantIDs(t, "awards by user", as, err, "byEmail2", "byUser")
 	as, err = s.Awards(ctx, issuer.AwardQuery{Learner: me, States: []issuer.AwardState{issuer.AwardAccepted, issuer.AwardRequested}})
 	wantIDs(t, "accepted or requested awards of the learner", as, err, "byEmail2", "byUser")
-	as, err = s.Awards(ctx, issuer.AwardQuery{Learner: me, After: issuer.AwardCursor{Created: t0.Add(2 * time.Second), ID: "byEmail2"}, Limit: 2})
+	as, err = s.Awards(ctx, issuer.AwardQuery{Learner: me, After: badged.Cursor{Time: t0.Add(2 * time.Second), ID: "byEmail2"}, Limit: 2})
 	wantIDs(t, "a page of the learner's awards", as, err, "byEPPN", "byEduID")
 }
 
@@ -255,7 +255,7 @@ func testAwardPagination(t *testing.T, s issuer.Store) {
 	for _, limit := range []int{1, 4, 5, 23, 50} {
 		var (
 			got   []string
-			after issuer.AwardCursor
+			after badged.Cursor
 		)
 		for page := 0; ; page++ {
 			as, err := s.Awards(ctx, issuer.AwardQuery{BadgeClassID: "b1", After: after, Limit: limit})

@@ -145,7 +145,7 @@ func awardFilter(r *http.Request) (issuer.AwardFilter, error) {
 		f.Limit = n
 	}
 	if v := q.Get("cursor"); v != "" {
-		c, err := issuer.ParseAwardCursor(v)
+		c, err := badged.ParseCursor(v)
 		if err != nil {
 			problems = append(problems, badged.FieldError{Field: "cursor", Message: "unknown or no longer valid; start from the first page"})
 		}

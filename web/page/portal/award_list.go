@@ -27,18 +27,18 @@ type awardWindow struct {
 	Classes     []string
 	States      []issuer.AwardState
 	From, Until time.Time
-	After       issuer.AwardCursor
+	After       badged.Cursor
 }
 
 // awardsIn reads one page of the awards of w, ordered by creation as
-// every list of awards is (issuer.AwardCursor): each badge class's page
+// every list of awards is (badged.Cursor): each badge class's page
 // through issuer.Service.BadgeClassAwards, which checks that a may read
 // it, merged; and the cursor of the next page (zero on the last).
-func (h *Handler) awardsIn(ctx context.Context, a issuer.Actor, w awardWindow, limit int) ([]*issuer.Award, issuer.AwardCursor, error) {
+func (h *Handler) awardsIn(ctx context.Context, a issuer.Actor, w awardWindow, limit int) ([]*issuer.Award, badged.Cursor, error) {
 	after := w.After
 	if after.IsZero() && !w.From.IsZero() {
 		// No award sits at an empty ID: the list starts at From.
-		after = issuer.AwardCursor{Created: w.From}
+		after = badged.Cursor{Time: w.From}
 	}
 	inWindow := func(x *issuer.Award) bool { return w.Until.IsZero() || x.Created.Before(w.Until) }
 	var (
@@ -48,7 +48,7 @@ func (h *Handler) awardsIn(ctx context.Context, a issuer.Actor, w awardWindow, l
 	for _, id := range w.Classes {
 		p, err := h.Issuer.BadgeClassAwards(ctx, a, id, issuer.AwardFilter{States: w.States, After: after, Limit: limit})
 		if err != nil {
-			return nil, issuer.AwardCursor{}, err
+			return nil, badged.Cursor{}, err
 		}
 		all = append(all, p.Awards...)
 		// The class has more, and they may fall in the window.
@@ -68,7 +68,7 @@ func (h *Handler) awardsIn(ctx context.Context, a issuer.Actor, w awardWindow, l
 	case more && len(all) > 0:
 		return all, all[len(all)-1].Cursor(), nil
 	}
-	return all, issuer.AwardCursor{}, nil
+	return all, badged.Cursor{}, nil
 }
 
 // awardRow is one award in a list.
@@ -169,7 +169,7 @@ func (h *Handler) handleAwards(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if c := q.Get("cursor"); c != "" {
-		if win.After, err = issuer.ParseAwardCursor(c); err != nil {
+		if win.After, err = badged.ParseCursor(c); err != nil {
 			p.Errors.add("cursor", p.T["awardFilterCursorInvalid"])
 		}
 	}
