@@ -560,10 +560,8 @@ func TestNegative(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
 			res := e.v.Verify(context.Background(), tt.input)
-			elapsed := time.Since(start)
-			t.Logf("%v\n%s", elapsed, describe(res))
+			t.Logf("%s", describe(res))
 			if len(res.Checks) == 0 {
 				t.Fatal("no checks reported")
 			}
@@ -611,9 +609,6 @@ func TestNegative(t *testing.T) {
 			}
 			if tt.reason != "" && c.Reason != tt.reason {
 				t.Errorf("check %s: reason %q, want %q\n%s", c.ID, c.Reason, tt.reason, describe(res))
-			}
-			if tt.fail == verifier.CheckFormat && elapsed > time.Second {
-				t.Errorf("took %v to refuse unreadable input", elapsed)
 			}
 		})
 	}

@@ -52,7 +52,7 @@ func TestAccessibility(t *testing.T) {
 	}
 	srv := startServer(t, bin, filepath.Join(t.TempDir(), "data"), nil)
 
-	ctx := browsertest.Start(t, 1100, 1000, 4*time.Minute)
+	ctx := browsertest.Start(t, 1100, 1000, 10*time.Minute) // a bound on a hang, not on speed: some 80 pages under the race detector
 
 	base, err := url.Parse(srv.base)
 	if err != nil {

@@ -50,7 +50,7 @@ func TestPortalWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx := browsertest.Start(t, 1100, 1000, 2*time.Minute)
+	ctx := browsertest.Start(t, 1100, 1000, 6*time.Minute) // a bound on a hang, not on speed
 
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
