@@ -40,6 +40,8 @@ type env struct {
 	ownBC    *issuer.BadgeClass // uni's own badge class
 	bc       *issuer.BadgeClass // poly's drawing
 	credID   string             // a credential of drawing
+	// issueDrawing issues a credential of drawing for a new award.
+	issueDrawing func(awardID string) []byte
 }
 
 func newEnv(t *testing.T) *env {
@@ -60,7 +62,8 @@ func newEnv(t *testing.T) *env {
 	}
 	ld := jsonld.New(loader)
 	e := &env{db: db, alice: issuer.Actor{UserID: "alice"}, bob: issuer.Actor{UserID: "bob"}, eve: issuer.Actor{UserID: "eve"}}
-	if e.iss, err = issuance.New(db, sealer, base, ld, issuance.WithClock(func() time.Time { return t0 })); err != nil {
+	if e.iss, err = issuance.New(db, sealer, base, ld, issuance.WithClock(func() time.Time { return t0 }),
+		issuance.WithEndorsements(endorsement.Embedded(db))); err != nil {
 		t.Fatal(err)
 	}
 	is := issuer.NewService(db, issuer.WithClock(func() time.Time { return t0 }))
@@ -110,6 +113,16 @@ func newEnv(t *testing.T) *env {
 		Recipient: aw.Recipient, IssuedAt: t0})
 	must(err)
 	e.credID = c.ID
+	e.issueDrawing = func(awardID string) []byte {
+		t.Helper()
+		a := *aw
+		a.ID = awardID
+		must(db.CreateAwards(ctx, []*issuer.Award{&a}, issuer.Effects{}))
+		c, err := e.iss.Issue(ctx, issuer.IssueRequest{AwardID: a.ID, Institution: poly, Issuer: art, BadgeClass: drawing,
+			Recipient: a.Recipient, IssuedAt: t0})
+		must(err)
+		return c.JSON
+	}
 	_ = uni
 	return e
 }
@@ -164,8 +177,27 @@ func TestEndorseAcceptRevoke(t *testing.T) {
 	if err != nil || len(shown) != 1 || shown[0].ID != en.ID {
 		t.Errorf("Shown after accept = %v, %v", shown, err)
 	}
-	if emb, _ := e.svc.Embedded(ctx, e.bc.ID); len(emb) != 1 {
+	if emb, _ := endorsement.Embedded(e.db)(ctx, e.bc.ID); len(emb) != 1 {
 		t.Errorf("Embedded = %d, want 1", len(emb))
+	}
+	// A credential issued from now on embeds it in its achievement, and
+	// verifies with it.
+	raw := e.issueDrawing("aw2")
+	var issued struct {
+		CredentialSubject struct {
+			Achievement struct {
+				Endorsement []map[string]any `json:"endorsement"`
+			} `json:"achievement"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(raw, &issued); err != nil {
+		t.Fatal(err)
+	}
+	if got := issued.CredentialSubject.Achievement.Endorsement; len(got) != 1 || got[0]["id"] != en.SignedID {
+		t.Errorf("achievement.endorsement = %v", got)
+	}
+	if res := e.verifier.Verify(ctx, raw); !res.Verified {
+		t.Errorf("a credential embedding an endorsement does not verify: %+v", res)
 	}
 	if _, err := e.svc.Decline(ctx, e.bob, en.ID, en.Version); badged.KindOf(err) != badged.Conflict {
 		t.Errorf("decline an accepted one: %v, want Conflict", err)
@@ -226,7 +258,7 @@ func TestEndorseCredential(t *testing.T) {
 	if shown, _ := e.svc.Shown(ctx, e.bc.ID, base+"/credentials/other"); len(shown) != 0 {
 		t.Errorf("shown with another credential: %v", shown)
 	}
-	if emb, _ := e.svc.Embedded(ctx, e.bc.ID); len(emb) != 0 {
+	if emb, _ := endorsement.Embedded(e.db)(ctx, e.bc.ID); len(emb) != 0 {
 		t.Errorf("a credential's endorsement embedded in the badge class's: %d", len(emb))
 	}
 }

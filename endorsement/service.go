@@ -333,7 +333,11 @@ func (s *Service) Revoke(ctx context.Context, a issuer.Actor, id string, version
 // of that credential. Anyone may read them; they are what the catalogue,
 // the share page and the backpack show.
 func (s *Service) Shown(ctx context.Context, badgeClassID, credentialID string) ([]*Endorsement, error) {
-	all, err := s.store.EndorsementsOfBadgeClass(ctx, badgeClassID)
+	return shown(ctx, s.store, badgeClassID, credentialID)
+}
+
+func shown(ctx context.Context, st Store, badgeClassID, credentialID string) ([]*Endorsement, error) {
+	all, err := st.EndorsementsOfBadgeClass(ctx, badgeClassID)
 	if err != nil {
 		return nil, err
 	}
@@ -346,19 +350,24 @@ func (s *Service) Shown(ctx context.Context, badgeClassID, credentialID string) 
 	return out, nil
 }
 
-// Embedded returns the signed EndorsementCredentials of a badge class's
-// public endorsements (not of single credentials), for the achievement's
-// endorsement array of credentials issued from now on.
-func (s *Service) Embedded(ctx context.Context, badgeClassID string) ([]json.RawMessage, error) {
-	shown, err := s.Shown(ctx, badgeClassID, "")
-	if err != nil {
-		return nil, err
+// Embedded returns a function giving the signed EndorsementCredentials of
+// a badge class's public endorsements (not those of single credentials),
+// which package issuance puts in the achievement's endorsement array of
+// the credentials it issues from then on (issuance.WithEndorsements). It
+// reads st only, so that issuance, which this package signs with, can be
+// built first.
+func Embedded(st Store) func(ctx context.Context, badgeClassID string) ([]json.RawMessage, error) {
+	return func(ctx context.Context, badgeClassID string) ([]json.RawMessage, error) {
+		l, err := shown(ctx, st, badgeClassID, "")
+		if err != nil {
+			return nil, err
+		}
+		out := make([]json.RawMessage, 0, len(l))
+		for _, e := range l {
+			out = append(out, json.RawMessage(e.Credential))
+		}
+		return out, nil
 	}
-	out := make([]json.RawMessage, 0, len(shown))
-	for _, e := range shown {
-		out = append(out, json.RawMessage(e.Credential))
-	}
-	return out, nil
 }
 
 // timestamp is now in UTC at microsecond precision, as every store reads

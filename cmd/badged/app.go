@@ -22,6 +22,7 @@ import (
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/effects"
 	"github.com/badged/badged/egress"
+	"github.com/badged/badged/endorsement"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
@@ -147,7 +148,8 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	}
 	ld := jsonld.New(loader)
 
-	if a.issuance, err = issuance.New(st, sealer, base, ld, issuance.WithClock(now)); err != nil {
+	if a.issuance, err = issuance.New(st, sealer, base, ld, issuance.WithClock(now),
+		issuance.WithEndorsements(endorsement.Embedded(st))); err != nil {
 		return nil, err
 	}
 	outbox, err := notify.NewOutbox(st, notify.WithClock(now))
@@ -177,6 +179,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 		Bulk:  bulk.NewService(st, a.issuer, bulk.WithWake(a.worker.Wake), bulk.WithClock(now)),
 		Audit: trail, Outbox: outbox, Images: st}
 	api.Publisher, api.InstitutionRecords, api.Insights = a.issuance, st, insights.New(st, a.issuer, insights.WithClock(now))
+	api.Endorsements = endorsement.NewService(st, st, a.issuer, a.issuance, endorsement.WithClock(now))
 	if err := withLogin(ctx, &api, cfg, demo, st, mk, now, log); err != nil {
 		return nil, err
 	}
