@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -141,15 +142,15 @@ func (s *Service) Create(ctx context.Context, a issuer.Actor, r Request) (*Endor
 	if err != nil {
 		return nil, err
 	}
+	e.EndorsedInstitutionID = bc.InstitutionID
+	if e.EndorsedInstitutionID == e.InstitutionID {
+		return nil, badged.Errorf(badged.Forbidden, "an institution cannot endorse its own badge classes or credentials")
+	}
 	if e.Target == TargetBadgeClass {
 		if bc.State != issuer.Published {
 			return nil, badged.InvalidFields("endorsement", badged.FieldError{Field: "badgeClassId", Message: "only a published badge class can be endorsed"})
 		}
 		e.SubjectID = s.signer.AchievementID(bc.ID)
-	}
-	e.EndorsedInstitutionID = bc.InstitutionID
-	if e.EndorsedInstitutionID == e.InstitutionID {
-		return nil, badged.Errorf(badged.Forbidden, "an institution cannot endorse its own badge classes or credentials")
 	}
 	made, err := s.store.EndorsementsByIssuer(ctx, is.ID)
 	if err != nil {
@@ -334,6 +335,22 @@ func (s *Service) Revoke(ctx context.Context, a issuer.Actor, id string, version
 // the share page and the backpack show.
 func (s *Service) Shown(ctx context.Context, badgeClassID, credentialID string) ([]*Endorsement, error) {
 	return shown(ctx, s.store, badgeClassID, credentialID)
+}
+
+// ShownFor is Shown for the badge class whose Achievement id (in
+// badged's credentials) is achievementID; an id of no badge class of this
+// server has none.
+func (s *Service) ShownFor(ctx context.Context, achievementID, credentialID string) ([]*Endorsement, error) {
+	prefix := s.signer.AchievementID("")
+	rest, ok := strings.CutPrefix(achievementID, prefix)
+	if !ok || rest == "" || strings.Contains(rest, "/") {
+		return []*Endorsement{}, nil
+	}
+	id, err := url.PathUnescape(rest)
+	if err != nil {
+		return []*Endorsement{}, nil
+	}
+	return shown(ctx, s.store, id, credentialID)
 }
 
 func shown(ctx context.Context, st Store, badgeClassID, credentialID string) ([]*Endorsement, error) {

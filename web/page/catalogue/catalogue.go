@@ -295,6 +295,8 @@ type catalogueBadgePage struct {
 	Narrative, Evidence string // the form as sent, after a refusal
 	LoginURL            string
 	CanRequest          bool
+	// Endorsements are the badge class's accepted endorsements.
+	Endorsements []page.Endorsement
 }
 
 func (h *Handler) handleCatalogueBadgePage(w http.ResponseWriter, r *http.Request) error {
@@ -344,6 +346,7 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 	p.CriteriaText, p.CriteriaURL = bc.Criteria.Narrative, page.HTTPURL(bc.Criteria.URL)
 	p.IssuerURL = page.HTTPURL(e.Issuer.URL)
 	p.NarrativeRequired, p.EvidenceRequired = bc.NarrativeRequired, bc.EvidenceRequired
+	p.Endorsements = h.EndorsementsOf(ctx, p.Lang, bc.ID)
 	pr := request.Principal(r)
 	switch {
 	case pr == nil:
