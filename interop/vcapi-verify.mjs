@@ -79,7 +79,8 @@ function checkStatusWith(documentLoader, statuses) {
       if(subject.statusPurpose !== e.statusPurpose) {
         return {verified: false, error: new Error(`status list purpose ${subject.statusPurpose} != entry's ${e.statusPurpose}`)};
       }
-      if(list.issuer !== credential.issuer && list.issuer?.id !== (credential.issuer?.id ?? credential.issuer)) {
+      // Either issuer may be a URL or a profile with an id.
+      if((list.issuer?.id ?? list.issuer) !== (credential.issuer?.id ?? credential.issuer)) {
         return {verified: false, error: new Error('the status list has another issuer')};
       }
       if(bitAt(subject.encodedList, Number(e.statusListIndex))) {
