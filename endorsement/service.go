@@ -271,18 +271,9 @@ func (s *Service) Decline(ctx context.Context, a issuer.Actor, id string, versio
 }
 
 func (s *Service) decide(ctx context.Context, a issuer.Actor, id string, version int64, to State) (*Endorsement, error) {
-	e, err := s.store.Endorsement(ctx, id)
+	e, err := s.changing(ctx, a, id, version, to)
 	if err != nil {
 		return nil, err
-	}
-	if err := s.access.MayUpdate(ctx, a, issuer.LevelBadgeClass, e.BadgeClassID); err != nil {
-		return nil, err
-	}
-	if e.Version != version {
-		return nil, badged.Errorf(badged.Conflict, "the endorsement was changed by someone else (version %d, not %d); reload and try again", e.Version, version)
-	}
-	if !may(e.State, to) {
-		return nil, notAllowed(e.State, to)
 	}
 	e.State, e.DecidedBy = to, a.UserID
 	e.Decided = s.timestamp()
@@ -293,23 +284,39 @@ func (s *Service) decide(ctx context.Context, a issuer.Actor, id string, version
 	return e, nil
 }
 
-// Revoke withdraws an endorsement, pending or accepted: its credential's
-// revocation bit is set, so that every verifier sees it, and it is no
-// longer shown. The actor needs the update permission on the endorsing
-// issuer.
-func (s *Service) Revoke(ctx context.Context, a issuer.Actor, id string, version int64, reason string) (*Endorsement, error) {
+// changing reads endorsement id for a change to state to, which must be
+// allowed from its state, at version, by a: revoking needs the update
+// permission on the endorsing issuer, deciding on the endorsed badge
+// class.
+func (s *Service) changing(ctx context.Context, a issuer.Actor, id string, version int64, to State) (*Endorsement, error) {
 	e, err := s.store.Endorsement(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.access.MayUpdate(ctx, a, issuer.LevelIssuer, e.IssuerID); err != nil {
+	level, node := issuer.LevelBadgeClass, e.BadgeClassID
+	if to == Revoked {
+		level, node = issuer.LevelIssuer, e.IssuerID
+	}
+	if err := s.access.MayUpdate(ctx, a, level, node); err != nil {
 		return nil, err
 	}
 	if e.Version != version {
 		return nil, badged.Errorf(badged.Conflict, "the endorsement was changed by someone else (version %d, not %d); reload and try again", e.Version, version)
 	}
-	if !may(e.State, Revoked) {
-		return nil, notAllowed(e.State, Revoked)
+	if !may(e.State, to) {
+		return nil, notAllowed(e.State, to)
+	}
+	return e, nil
+}
+
+// Revoke withdraws an endorsement, pending or accepted: its credential's
+// revocation bit is set, so that every verifier sees it, and it is no
+// longer shown. The actor needs the update permission on the endorsing
+// issuer.
+func (s *Service) Revoke(ctx context.Context, a issuer.Actor, id string, version int64, reason string) (*Endorsement, error) {
+	e, err := s.changing(ctx, a, id, version, Revoked)
+	if err != nil {
+		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > MaxComment {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -22,7 +23,7 @@ func (e *env) enableEndorsements() *endorsement.Service {
 		return e.cfg.Endorsements
 	}
 	iss := e.enableIssuance()
-	svc := endorsement.NewService(e.db, e.db, e.is, iss)
+	svc := endorsement.NewService(e.db, e.db, e.is, iss, endorsement.WithClock(e.clock.Now))
 	e.set(func(a *API) { a.Endorsements = svc })
 	return svc
 }
@@ -80,6 +81,8 @@ func endorsementMatrix() map[string]matrixCase {
 func TestEndorsementAPI(t *testing.T) {
 	e := newEnv(t)
 	e.enableEndorsements()
+	// As serve: the server verifies its own credentials in-process.
+	e.set(func(a *API) { a.Verifier = ServerVerifier(e.egress(), e.public(), time.Now) })
 	xbc := e.xBadgeClass()
 	resp, body := e.do(issAdmin, http.MethodPost, "/api/v1/endorsements", map[string]string{"issuerId": e.S.ID, "badgeClassId": xbc.ID, "comment": "Good course."})
 	if resp.StatusCode != http.StatusCreated {
@@ -102,6 +105,26 @@ func TestEndorsementAPI(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || decodeJSON[struct{ State string }](t, body).State != "accepted" {
 		t.Errorf("accept: %d %s", resp.StatusCode, body)
 	}
+	// The VC-API verifies it like any credential, until it is revoked.
+	verified := func() (bool, string) {
+		t.Helper()
+		resp, body := e.do(anonymous, http.MethodPost, "/credentials/verify", map[string]any{"verifiableCredential": en.Credential})
+		ok := decodeJSON[struct{ Verified bool }](t, body).Verified
+		if want := map[bool]int{true: http.StatusOK, false: http.StatusUnprocessableEntity}[ok]; resp.StatusCode != want {
+			t.Errorf("verify: status %d, want %d for verified=%v", resp.StatusCode, want, ok)
+		}
+		return ok, string(body)
+	}
+	if ok, body := verified(); !ok {
+		t.Errorf("the VC-API does not verify the endorsement: %s", body)
+	}
+	resp, body = e.do(issAdmin, http.MethodPost, "/api/v1/endorsements/"+en.ID+"/revoke", map[string]any{"version": en.Version + 1, "reason": "withdrawn"})
+	if resp.StatusCode != http.StatusOK || decodeJSON[struct{ State string }](t, body).State != "revoked" {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, body)
+	}
+	if ok, body := verified(); ok || !strings.Contains(body, "revoked") {
+		t.Errorf("the VC-API does not see the endorsement revoked: %s", body)
+	}
 	for name, c := range map[string]struct {
 		caller, path string
 		body         any
@@ -110,7 +133,7 @@ func TestEndorsementAPI(t *testing.T) {
 		"fail/own institution": {issAdmin, "/api/v1/endorsements", map[string]string{"issuerId": e.S.ID, "badgeClassId": e.B.ID, "comment": "x"}, http.StatusForbidden},
 		"fail/no comment":      {issAdmin, "/api/v1/endorsements", map[string]string{"issuerId": e.S.ID, "badgeClassId": e.xBadgeClass().ID}, http.StatusBadRequest},
 		"fail/unknown field":   {issAdmin, "/api/v1/endorsements", map[string]string{"issuer": e.S.ID}, http.StatusBadRequest},
-		"fail/accept twice":    {otherAdmin, "/api/v1/endorsements/" + en.ID + "/accept", map[string]int64{"version": en.Version + 1}, http.StatusConflict},
+		"fail/accept revoked":  {otherAdmin, "/api/v1/endorsements/" + en.ID + "/accept", map[string]int64{"version": en.Version + 2}, http.StatusConflict},
 		"fail/no version":      {otherAdmin, "/api/v1/endorsements/" + en.ID + "/decline", map[string]any{}, http.StatusBadRequest},
 		"fail/unknown":         {otherAdmin, "/api/v1/endorsements/nope/decline", map[string]int64{"version": 1}, http.StatusNotFound},
 	} {
@@ -140,7 +163,10 @@ func TestEndorsementPages(t *testing.T) {
 		return must(e.is.CreateIssuer(ctx, root, issuer.Issuer{GroupID: g.ID, Name: issuer.Text{EN: "X department"}})).ID
 	}
 	x1, x2 := xIssuer(), xIssuer()
-	accept := func(en *endorsement.Endorsement) { must(svc.Accept(ctx, root, en.ID, en.Version)) }
+	accept := func(en *endorsement.Endorsement) {
+		must(svc.Accept(ctx, root, en.ID, en.Version))
+		e.clock.Add(time.Second) // listed in the order made
+	}
 	accept(must(svc.Create(ctx, root, endorsement.Request{IssuerID: x1, BadgeClassID: e.B.ID, Comment: "A fine course."})))
 	accept(must(svc.Create(ctx, root, endorsement.Request{IssuerID: x1, CredentialID: credID, Comment: "Outstanding work."})))
 	must(svc.Create(ctx, root, endorsement.Request{IssuerID: x2, BadgeClassID: e.B.ID, Comment: "Pending praise."}))
