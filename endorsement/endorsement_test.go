@@ -44,7 +44,7 @@ type env struct {
 	issueDrawing func(awardID string) []byte
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "badged.db"))
