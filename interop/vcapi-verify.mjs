@@ -87,6 +87,7 @@ function checkStatusWith(documentLoader, statuses) {
       if(subject.statusPurpose !== e.statusPurpose) {
         return {verified: false, error: new Error(`status list purpose ${subject.statusPurpose} != entry's ${e.statusPurpose}`)};
       }
+      // Either issuer may be a URL or a profile with an id.
       if((list.issuer?.id ?? list.issuer) !== (credential.issuer?.id ?? credential.issuer)) {
         return {verified: false, error: new Error('the status list has another issuer')};
       }

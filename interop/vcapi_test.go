@@ -17,6 +17,7 @@ import (
 
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/endorsement"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/jsonld"
@@ -33,6 +34,11 @@ type vcapiServer struct {
 	base     string
 	issuerID string
 	token    string
+	// The services behind the server, for what no API route of the
+	// SIS's token does.
+	db      *bolt.DB
+	is      *issuer.Service
+	endorse *endorsement.Service
 }
 
 func newVCAPIServer(t *testing.T) *vcapiServer {
@@ -55,8 +61,9 @@ func newVCAPIServer(t *testing.T) *vcapiServer {
 	}
 	is := issuer.NewService(db)
 	au := auth.NewService(db, is)
+	endorse := endorsement.NewService(db, db, is, iss)
 	ts.Config.Handler = web.NewServer("interop", slog.New(slog.NewTextHandler(io.Discard, nil)), web.API{
-		Issuer: is, Auth: au, Institutions: db, Publisher: iss, InstitutionRecords: db, Credentials: iss,
+		Issuer: is, Auth: au, Institutions: db, Publisher: iss, InstitutionRecords: db, Credentials: iss, Endorsements: endorse,
 		Throttle: web.Throttle{Verify: -1, Token: -1, Login: -1},
 	})
 	ts.Start()
@@ -92,7 +99,7 @@ func newVCAPIServer(t *testing.T) *vcapiServer {
 	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
 		t.Fatalf("token: %s %v", resp.Status, err)
 	}
-	return &vcapiServer{t: t, ts: ts, base: base, issuerID: s.ID, token: tok.AccessToken}
+	return &vcapiServer{t: t, ts: ts, base: base, issuerID: s.ID, token: tok.AccessToken, db: db, is: is, endorse: endorse}
 }
 
 // post sends body to path with the client's token and returns the status

@@ -48,6 +48,20 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 	if err != nil {
 		return nil, err
 	}
+	var endorsements []any
+	if s.endorsements != nil {
+		raws, err := s.endorsements(ctx, r.BadgeClass.ID)
+		if err != nil {
+			return nil, fmt.Errorf("endorsements of %s: %w", r.BadgeClass.ID, err)
+		}
+		for _, raw := range raws {
+			var v any
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return nil, badged.Wrap(badged.Internal, err, "a stored endorsement is unreadable")
+			}
+			endorsements = append(endorsements, v)
+		}
+	}
 	uuid, err := credential.NewID(s.rand)
 	if err != nil {
 		return nil, fmt.Errorf("credential id: %w", err)
@@ -64,7 +78,7 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 		if err != nil {
 			return nil, err
 		}
-		c, err := s.sign(r, id, issuedAt, slot, key, vm)
+		c, err := s.sign(r, id, issuedAt, slot, key, vm, endorsements)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +136,8 @@ func (s *Service) slot(ctx context.Context, awardID, issuerID string, reserve bo
 // sign builds the credential of r with the status entry of slot and
 // signs it twice with key as vm: as eddsa-rdfc-2022 JSON-LD and as an OB
 // 3.0 VC-JWT.
-func (s *Service) sign(r issuer.IssueRequest, id string, issuedAt time.Time, slot Slot, key crypto.Signer, vm string) (*Credential, error) {
+// endorsements, when any, go in the achievement's endorsement array.
+func (s *Service) sign(r issuer.IssueRequest, id string, issuedAt time.Time, slot Slot, key crypto.Signer, vm string, endorsements []any) (*Credential, error) {
 	listURL := s.StatusListURL(slot.ListID)
 	doc, validUntil, err := s.build(r, id, issuedAt, credential.StatusEntry{
 		ID:                   listURL + "#" + strconv.Itoa(slot.Index),
@@ -133,6 +148,11 @@ func (s *Service) sign(r issuer.IssueRequest, id string, issuedAt time.Time, slo
 	})
 	if err != nil {
 		return nil, err
+	}
+	if len(endorsements) > 0 {
+		if a, ok := doc["credentialSubject"].(map[string]any)["achievement"].(map[string]any); ok {
+			a["endorsement"] = endorsements
+		}
 	}
 	signed, err := s.proofs.Sign(doc, key, dataintegrity.Options{
 		Cryptosuite:        dataintegrity.RDFC,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,10 @@ type Service struct {
 	// GZIP setup costs more than the rest of an allocation.
 	emptyList string
 
+	// endorsements gives the signed endorsements of a badge class that
+	// the achievements of its credentials embed; nil: none.
+	endorsements func(ctx context.Context, badgeClassID string) ([]json.RawMessage, error)
+
 	// signers caches each institution's unsealed current key by key ring
 	// version, so that issuing reads the ring but unseals (AES-GCM) and
 	// derives the Ed25519 key only when the ring changed.
@@ -65,6 +70,14 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // credential and list ids, status list indexes. It must be safe for
 // concurrent use.
 func WithRand(r io.Reader) Option { return func(s *Service) { s.rand = r } }
+
+// WithEndorsements sets where the endorsements of a badge class come
+// from (package endorsement's Embedded): Issue puts them, signed
+// EndorsementCredentials, in the endorsement array of the credential's
+// achievement, as OB 3.0 allows.
+func WithEndorsements(f func(ctx context.Context, badgeClassID string) ([]json.RawMessage, error)) Option {
+	return func(s *Service) { s.endorsements = f }
+}
 
 // New returns a Service storing in store, sealing keys with sealer,
 // publishing under baseURL (the https URL badged is reached at, e.g.

@@ -353,6 +353,7 @@ func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
 	})
 	e.enableLogin()
 	e.awarding()
+	e.enableEndorsements()
 	m := matrix()
 	for k, v := range walletMatrix() {
 		m[k] = v
@@ -361,6 +362,9 @@ func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
 		m[k] = v
 	}
 	for k, v := range portalMatrix() {
+		m[k] = v
+	}
+	for k, v := range endorsementMatrix() {
 		m[k] = v
 	}
 	for k, v := range badgeClassMatrix() {

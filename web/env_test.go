@@ -21,6 +21,7 @@ import (
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/egress"
+	"github.com/badged/badged/endorsement"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
@@ -133,6 +134,7 @@ type testStore interface {
 	badgeimage.Store
 	openid4vci.Store
 	openid4vp.Store
+	endorsement.Store
 }
 
 // newEnv is the env on a fresh bbolt file.

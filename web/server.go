@@ -27,6 +27,7 @@ import (
 	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/contexts"
+	"github.com/badged/badged/endorsement"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/login"
@@ -161,6 +162,9 @@ type API struct {
 	OpenID4VP      *openid4vp.Service
 	CredentialName ask.CredentialNames
 	RequestKeys    openid4vp.KeyResolver
+	// Optional: endorsements, made and decided through the API and shown
+	// on the catalogue, share and backpack pages.
+	Endorsements *endorsement.Service
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
 	Throttle Throttle
@@ -182,7 +186,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	}
 	s.api = api.New(api.Deps{Log: log, Issuer: cfg.Issuer, Auth: cfg.Auth, Institutions: cfg.Institutions,
 		InstitutionRecords: cfg.InstitutionRecords, Bulk: cfg.Bulk, Insights: cfg.Insights, Wallet: cfg.Wallet,
-		Audit: cfg.Audit, Outbox: cfg.Outbox, Uploads: uploads, Offers: offerCreator(cfg.VCI), Backup: cfg.Backup, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		Audit: cfg.Audit, Outbox: cfg.Outbox, Uploads: uploads, Offers: offerCreator(cfg.VCI), Backup: cfg.Backup, Endorsements: cfg.Endorsements, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Authenticate: s.authenticate, RequireJSON: s.requireJSON, IssuerCredentialStatus: s.vcapi.HandleIssuerCredentialStatus})
 	s.setPages(cfg)
 	r := s.newRouter(cfg.Throttle, s.limitBodyOrUpload)

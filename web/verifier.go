@@ -84,6 +84,9 @@ func (s *Server) setPages(cfg API) {
 		Issuers: s.Issuers, InstitutionRecords: cfg.InstitutionRecords,
 		Institutions: cfg.Institutions, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Authenticate: s.authenticate, WalletLearner: s.api.WalletLearner, MaxBody: s.maxBody, Demo: cfg.Demo, Offers: offerCreator(cfg.VCI)})
+	if cfg.Endorsements != nil { // a nil *Service is not a nil EndorsementReader
+		s.pages.Endorsements = cfg.Endorsements
+	}
 }
 
 // now is the server's clock: Now, read when it is asked (tests set it).

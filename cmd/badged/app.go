@@ -23,6 +23,7 @@ import (
 	"github.com/badged/badged/did"
 	"github.com/badged/badged/effects"
 	"github.com/badged/badged/egress"
+	"github.com/badged/badged/endorsement"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
@@ -150,7 +151,8 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	}
 	ld := jsonld.New(loader)
 
-	if a.issuance, err = issuance.New(st, sealer, base, ld, issuance.WithClock(now)); err != nil {
+	if a.issuance, err = issuance.New(st, sealer, base, ld, issuance.WithClock(now),
+		issuance.WithEndorsements(endorsement.Embedded(st))); err != nil {
 		return nil, err
 	}
 	outbox, err := notify.NewOutbox(st, notify.WithClock(now))
@@ -189,6 +191,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	}); ok { // bbolt; PostgreSQL has pg_dump
 		api.Backup = b
 	}
+	api.Endorsements = endorsement.NewService(st, st, a.issuer, a.issuance, endorsement.WithClock(now))
 	if err := withLogin(ctx, &api, cfg, demo, st, mk, now, log); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/devidp"
 	"github.com/badged/badged/egress"
+	"github.com/badged/badged/endorsement"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
@@ -126,6 +127,7 @@ type store interface {
 	badgeimage.Store
 	openid4vci.Store
 	openid4vp.Store
+	endorsement.Store
 }
 
 // withLogin adds sign-in to api: with the providers of

@@ -50,7 +50,8 @@ var allBuckets = [][]byte{
 	bktWalletKeys, bktWalletItems, idxWalletIDs, // wallet.go
 	bktImages,                                             // image.go
 	bktVCIOffers, idxVCICodes, idxVCITokens, bktVCINonces, // openid4vci.go
-	bktVPTransactions, // openid4vp.go
+	bktVPTransactions,                                                // openid4vp.go
+	bktEndorsements, idxEndorsementsByClass, idxEndorsementsByIssuer, // endorsement.go
 }
 
 // DB is a bbolt database file.

@@ -1,6 +1,6 @@
 // Package api is badged's JSON API: /api/v1 (institutions, groups,
 // issuers, badge classes, staff, clients, awards, bulk awards, insights,
-// the audit trail, the outbox and the learner's backpack) and the OAuth 2.0
+// the audit trail, the outbox, endorsements and the learner's backpack) and the OAuth 2.0
 // token endpoint /oauth/token. Every route but the token endpoint needs an
 // authenticated caller; each handler calls a service with the caller's
 // actor, and the service decides what it may do. Errors are sent as
@@ -18,6 +18,7 @@ import (
 	"github.com/badged/badged/auth"
 	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/endorsement"
 	"github.com/badged/badged/insights"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/notify"
@@ -56,6 +57,9 @@ type Deps struct {
 	// Authenticate establishes the caller of every /api/v1 request and
 	// RequireJSON refuses a body that is not JSON: web's middleware.
 	Authenticate, RequireJSON func(http.Handler) http.Handler
+	// Endorsements makes and decides endorsements (nil: their routes
+	// answer 503).
+	Endorsements *endorsement.Service
 	// IssuerCredentialStatus changes the status of a credential an issuer
 	// issued through the VC-API (POST /api/v1/issuers/{issuerID}/credentials/status).
 	IssuerCredentialStatus render.HandlerFunc
@@ -115,6 +119,7 @@ func (h *Handler) registerAPIRoutes(r chi.Router) {
 	h.registerAuditRoutes(r)
 	h.registerBackupRoutes(r)
 	h.registerOutboxRoutes(r)
+	h.registerEndorsementRoutes(r)
 }
 
 // created sends v with 201 and its location.

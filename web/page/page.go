@@ -66,6 +66,9 @@ type Deps struct {
 	// Demo says the sign-in providers are demo accounts: the home page
 	// offers one-click sign-in as each (DemoAccounts).
 	Demo bool
+	// Endorsements gives the accepted endorsements the catalogue, share
+	// and backpack pages show (nil: none).
+	Endorsements EndorsementReader
 	// Offers makes OpenID4VCI offers of a learner's badge for their own
 	// wallet (nil: the backpack offers none).
 	Offers OfferCreator

@@ -365,6 +365,9 @@ type credentialPage struct {
 	Offer     *page.WalletOffer
 	Challenge string
 	Domain    string
+	// Endorsements are the accepted endorsements of the credential and
+	// of its badge class, when badged issued it.
+	Endorsements []page.Endorsement
 }
 
 type presentationPageView struct {
@@ -440,6 +443,7 @@ func (h *Handler) credentialPage(w http.ResponseWriter, r *http.Request, l issue
 	p.Meaning = page.MeaningOf(hd.Credential, hd.Verification, hd.Summary)
 	p.V, p.Results = page.VerificationOf(p.Checks, hd.Verification, h.Clock())
 	p.Presentable = wallet.Presentable(hd.State)
+	p.Endorsements = h.EndorsementsFor(r.Context(), p.Lang, hd.Summary.AchievementID, hd.CredentialID)
 	p.ToWallet = h.Offers != nil && hd.Offerable() == nil
 	if p.Card.Public {
 		p.ShareURL = h.Wallet.ShareURL(hd.Share.ID)

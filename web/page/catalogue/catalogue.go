@@ -296,6 +296,8 @@ type catalogueBadgePage struct {
 	Narrative, Evidence string // the form as sent, after a refusal
 	LoginURL            string
 	CanRequest          bool
+	// Endorsements are the badge class's accepted endorsements.
+	Endorsements []page.Endorsement
 }
 
 // prerequisite is a badge class a learner must hold first: its catalogue
@@ -356,6 +358,7 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 	}
 	p.IssuerURL = page.HTTPURL(e.Issuer.URL)
 	p.NarrativeRequired, p.EvidenceRequired = bc.NarrativeRequired, bc.EvidenceRequired
+	p.Endorsements = h.EndorsementsOf(ctx, p.Lang, bc.ID)
 	pr := request.Principal(r)
 	switch {
 	case pr == nil:

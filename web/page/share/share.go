@@ -55,6 +55,9 @@ type sharePage struct {
 	OGImage     string
 	Description string
 	VerifyURL   string
+	// Endorsements are the accepted endorsements of the credential and
+	// of its badge class, when badged issued it.
+	Endorsements []page.Endorsement
 }
 
 // HandleSharePage shows a public credential (GET /s/{shareID} for a
@@ -78,6 +81,7 @@ func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) error 
 		ValidUntil: page.DateText(p.Lang, sum.ValidUntil), State: pub.State, Image: page.ImageURL(sum), Public: true}
 	p.Meaning = page.MeaningOf(pub.Credential, pub.Verification, sum)
 	p.V, p.Results = page.VerificationOf(p.Checks, pub.Verification, h.Clock())
+	p.Endorsements = h.EndorsementsFor(r.Context(), p.Lang, sum.AchievementID, page.CredentialIDOf(pub.Credential))
 	if res := pub.Verification; res != nil {
 		p.Known, p.Signed, p.KeyUnknown = page.KnownOf(r.Context(), h.Issuers, p.Lang, res), res.SignedByIssuer(), page.KeyUnknown(res)
 	}

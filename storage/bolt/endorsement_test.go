@@ -1,0 +1,12 @@
+package bolt_test
+
+import (
+	"testing"
+
+	"github.com/badged/badged/endorsement"
+	"github.com/badged/badged/storage/storagetest"
+)
+
+func TestEndorsementStore(t *testing.T) {
+	storagetest.RunEndorsements(t, func(t *testing.T) endorsement.Store { return openDB(t) })
+}
