@@ -49,7 +49,8 @@ var allBuckets = [][]byte{
 	bktWalletKeys, bktWalletItems, idxWalletIDs, // wallet.go
 	bktImages,                                             // image.go
 	bktVCIOffers, idxVCICodes, idxVCITokens, bktVCINonces, // openid4vci.go
-	bktVPTransactions, // openid4vp.go
+	bktVPTransactions,                                                      // openid4vp.go
+	bktOBClients, bktOBGrants, idxOBGrantsUser, bktOBTokens, bktOBProfiles, // obapi.go
 }
 
 // DB is a bbolt database file.
