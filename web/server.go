@@ -196,7 +196,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 		consent.New(s.pages, cfg.VCI).Routes(r)
 	}
 	if cfg.OBAPI != nil && cfg.Wallet != nil {
-		(&webob.Handler{Service: cfg.OBAPI, Wallet: cfg.Wallet, Log: log}).Routes(r)
+		(&webob.Handler{Service: cfg.OBAPI, Wallet: cfg.Wallet, Verifier: s.Verifier, Log: log}).Routes(r)
 		apps.New(s.pages, cfg.OBAPI).Routes(r)
 	}
 	if cfg.OpenID4VP != nil {

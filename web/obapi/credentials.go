@@ -131,6 +131,11 @@ func (h *Handler) upsert(w http.ResponseWriter, r *http.Request, l issuer.Learne
 	if id == "" {
 		return badged.Errorf(badged.Invalid, "the body is not a credential with an id: a JSON object or a compact JWS")
 	}
+	// Verified first, also when the backpack holds a credential of this
+	// id: only a credential that verifies may answer "held already".
+	if res := h.Verifier.Verify(r.Context(), body); !res.Verified {
+		return wallet.Refused(res)
+	}
 	held, err := h.Wallet.Holdings(r.Context(), l, wallet.Filter{})
 	if err != nil {
 		return err

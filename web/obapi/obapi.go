@@ -28,6 +28,7 @@ import (
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/obapi"
+	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/render"
 	"github.com/badged/badged/web/request"
@@ -37,7 +38,9 @@ import (
 type Handler struct {
 	Service *obapi.Service
 	Wallet  *wallet.Service
-	Log     *slog.Logger
+	// Verifier checks a pushed credential before anything else.
+	Verifier *verifier.Verifier
+	Log      *slog.Logger
 	// Name is the name of the service in the discovery document.
 	Name string
 }
