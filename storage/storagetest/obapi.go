@@ -30,7 +30,7 @@ func RunOBAPI(t *testing.T, newStore func(t *testing.T) obapi.Store) {
 func obClientFixture(id string) *obapi.Client {
 	return &obapi.Client{ID: id, SecretHash: "sh-" + id, Name: "App " + id, URI: "https://app.example/",
 		RedirectURIs: []string{"https://app.example/cb", "http://127.0.0.1:8080/cb"},
-		Scopes: []string{obapi.ScopeCredentialReadonly, obapi.ScopeProfileReadonly}, Created: t0}
+		Scopes:       []string{obapi.ScopeCredentialReadonly, obapi.ScopeProfileReadonly}, Created: t0}
 }
 
 func obGrantFixture(id, client, user string, created time.Time) *obapi.Grant {
