@@ -1,6 +1,6 @@
 package obapi
 
-import "fmt"
+import "github.com/badged/badged/oauth"
 
 // OAuth 2.0 error codes (RFC 6749 section 5.2, RFC 7591 section 3.2.2,
 // RFC 6750 section 3.1).
@@ -20,22 +20,6 @@ const (
 
 // Error is a protocol failure: Code is the OAuth 2.0 error code sent to
 // the client, Description the error_description.
-type Error struct {
-	Code        string
-	Description string
-	Err         error // the cause, logged only
-}
+type Error = oauth.Error
 
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Code, e.Description, e.Err)
-	}
-	return e.Code + ": " + e.Description
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-func fail(code, format string, args ...any) *Error {
-	return &Error{Code: code, Description: fmt.Sprintf(format, args...)}
-}
+func fail(code, format string, args ...any) *Error { return oauth.Fail(code, format, args...) }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/auth"
+	"github.com/badged/badged/oauth"
 )
 
 // Lifetimes of codes and tokens.
@@ -190,35 +191,7 @@ type AuthorizationRequest struct {
 
 // RedirectError is an authorization error to send back to the client at
 // its (registered) redirect URI.
-type RedirectError struct {
-	Err                *Error
-	RedirectURI, State string
-}
-
-func (e *RedirectError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the protocol error.
-func (e *RedirectError) Unwrap() error { return e.Err }
-
-// URL is the redirect URI with the error, the state and the issuer.
-func (e *RedirectError) URL(issuer string) string {
-	return withParams(e.RedirectURI, url.Values{"error": {e.Err.Code}, "error_description": {e.Err.Description}}, e.State, issuer)
-}
-
-// withParams adds params, state and iss (RFC 9207) to the query of uri.
-func withParams(uri string, params url.Values, state, issuer string) string {
-	if state != "" {
-		params.Set("state", state)
-	}
-	params.Set("iss", issuer)
-	u, _ := url.Parse(uri)
-	q := u.Query()
-	for k, v := range params {
-		q[k] = v
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+type RedirectError = oauth.RedirectError
 
 // ParseAuthorization checks an authorization request. An unknown client
 // or a redirect URI the client did not register is an *Error to show the
@@ -295,7 +268,7 @@ func (s *Service) Consent(ctx context.Context, req *AuthorizationRequest, userID
 	if err := s.store.CreateToken(ctx, t); err != nil {
 		return "", fmt.Errorf("store code: %w", err)
 	}
-	return withParams(req.RedirectURI, url.Values{"code": {code}}, req.State, s.base), nil
+	return oauth.WithParams(req.RedirectURI, url.Values{"code": {code}}, req.State, s.base), nil
 }
 
 // Tokens is a token response (RFC 6749 section 5.1).
