@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -136,14 +135,7 @@ func (a *obApp) exchange(code, redirect, verifier string) (int, map[string]any) 
 // wallet DID, signed with a did:key (which badged resolves offline): as a
 // JSON-LD credential with an eddsa-rdfc-2022 proof, and as a VC-JWT.
 func foreignCredential(t *testing.T, subject string) (ldp []byte, jwt string, tampered []byte) {
-	b, err := os.ReadFile("../../testdata/credential-3kb.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := unsigned(t)
 	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
 	issuerDID, err := did.KeyDID(key.Public())
 	if err != nil {
@@ -152,7 +144,6 @@ func foreignCredential(t *testing.T, subject string) (ldp []byte, jwt string, ta
 	vm := issuerDID + "#" + strings.TrimPrefix(issuerDID, "did:key:")
 	doc["issuer"].(map[string]any)["id"] = issuerDID
 	doc["validFrom"] = "2025-09-01T00:00:00Z"
-	delete(doc, "credentialStatus")
 	cs := doc["credentialSubject"].(map[string]any)
 	delete(cs, "identifier")
 	cs["id"] = subject
