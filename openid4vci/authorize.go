@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/oauth"
 )
 
 // The authorization code flow (OpenID4VCI 1.0 section 5, RFC 6749 with
@@ -103,35 +104,7 @@ func ParseAuthorizationRequest(q url.Values) (*AuthorizationRequest, error) {
 
 // RedirectError is an authorization error to send back to the wallet at
 // its redirect URI.
-type RedirectError struct {
-	Err                *Error
-	RedirectURI, State string
-}
-
-func (e *RedirectError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the protocol error.
-func (e *RedirectError) Unwrap() error { return e.Err }
-
-// URL is the redirect URI with the error.
-func (e *RedirectError) URL(issuer string) string {
-	return withParams(e.RedirectURI, url.Values{"error": {e.Err.Code}, "error_description": {e.Err.Description}}, e.State, issuer)
-}
-
-// withParams adds params, state and iss (RFC 9207) to the query of uri.
-func withParams(uri string, params url.Values, state, issuer string) string {
-	if state != "" {
-		params.Set("state", state)
-	}
-	params.Set("iss", issuer)
-	u, _ := url.Parse(uri)
-	q := u.Query()
-	for k, v := range params {
-		q[k] = v
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+type RedirectError = oauth.RedirectError
 
 // Consent records the learner's consent to send the award's credential
 // to the wallet of req, and returns where to send the browser: the
@@ -153,7 +126,7 @@ func (s *Service) Consent(ctx context.Context, req *AuthorizationRequest, awardI
 	if err := s.store.CreateOffer(ctx, o); err != nil {
 		return "", fmt.Errorf("store authorization: %w", err)
 	}
-	return withParams(req.RedirectURI, url.Values{"code": {code}}, req.State, s.issuer), nil
+	return oauth.WithParams(req.RedirectURI, url.Values{"code": {code}}, req.State, s.issuer), nil
 }
 
 // OfferedAward returns the award of the pre-authorized offer whose

@@ -1,6 +1,6 @@
 package openid4vp
 
-import "fmt"
+import "github.com/badged/badged/oauth"
 
 // Protocol error codes (RFC 6749 section 4.1.2.1, RFC 9101 section 7,
 // OpenID4VP 1.0 section 8.5).
@@ -14,22 +14,6 @@ const (
 
 // Error is a protocol failure: Code is the error code, Description the
 // human-readable error_description.
-type Error struct {
-	Code        string
-	Description string
-	Err         error // the cause, logged only
-}
+type Error = oauth.Error
 
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Code, e.Description, e.Err)
-	}
-	return e.Code + ": " + e.Description
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-func fail(code, format string, args ...any) *Error {
-	return &Error{Code: code, Description: fmt.Sprintf(format, args...)}
-}
+func fail(code, format string, args ...any) *Error { return oauth.Fail(code, format, args...) }

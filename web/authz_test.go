@@ -382,6 +382,9 @@ func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
 	for k, v := range adminMatrix() {
 		m[k] = v
 	}
+	for k, v := range obMatrix(e.enableOBAPI()) {
+		m[k] = v
+	}
 	for k, v := range vpMatrix(e.enableOpenID4VP()) {
 		m[k] = v
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/badged/badged/jsonld"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/obapi"
 	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/openid4vp"
 	"github.com/badged/badged/storage/bolt"
@@ -135,6 +136,7 @@ type testStore interface {
 	openid4vci.Store
 	openid4vp.Store
 	endorsement.Store
+	obapi.Store
 }
 
 // newEnv is the env on a fresh bbolt file.

@@ -20,10 +20,11 @@ import (
 )
 
 // openAPIScope are the prefixes of the routes the OpenAPI document must
-// describe: the JSON API, the OAuth token endpoint, the VC-API and the
-// Open Badges 3.0 API. The pages, the public documents, OpenID4VCI/VP and
-// sign-in are not in it.
-var openAPIScope = []string{"/api/", "/oauth/", "/credentials/", "/presentations/", "/ims/"}
+// describe: the JSON API, the OAuth token endpoint and the VC-API. The
+// pages, the public documents, OpenID4VCI/VP, sign-in and the Open Badges
+// 3.0 API (/ims/ob/v3p0, which serves its own OpenAPI document at its
+// discovery endpoint, as 1EdTech's specification says) are not in it.
+var openAPIScope = []string{"/api/", "/oauth/", "/credentials/", "/presentations/"}
 
 func inOpenAPIScope(path string) bool {
 	for _, p := range openAPIScope {

@@ -87,9 +87,11 @@ func classify(r *http.Request) routeClass {
 		return classVerifyPage
 	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && isPublicPage(p):
 		return classPage
-	case r.Method == http.MethodPost && (p == "/oauth/token" || p == "/openid4vci/token" || p == "/openid4vci/nonce"):
+	case r.Method == http.MethodPost && (p == "/oauth/token" || p == "/openid4vci/token" || p == "/openid4vci/nonce" ||
+		p == "/ims/ob/v3p0/token" || p == "/ims/ob/v3p0/register" || p == "/ims/ob/v3p0/revoke"):
 		// OpenID4VCI's token and nonce endpoints answer anyone: their
-		// guesses and the nonces they store are bounded per client.
+		// guesses and the nonces they store are bounded per client; so
+		// do the Open Badges API's registration, token and revocation.
 		return classToken
 	case strings.HasPrefix(p, "/login/"):
 		return classLogin

@@ -92,7 +92,9 @@ var publicCaching = map[string]struct {
 	"GET /portal/static/{file}": {cache: "public, max-age=3600"},
 	"GET /help/static/{file}":   {cache: "public, max-age=3600"},
 	// The OpenID4VP verifier's DID document and the employer page's script.
-	"GET /openid4vp/did.json":       {cache: "public, max-age=300"},
+	"GET /openid4vp/did.json": {cache: "public, max-age=300"},
+	// The Open Badges API's discovery document (its OpenAPI description).
+	"GET /ims/ob/v3p0/discovery":    {cache: "public, max-age=3600"},
 	"GET /verify/ask/static/ask.js": {cache: "public, max-age=3600"},
 	// The badge's own image (or a default one with its name), not the
 	// learner's data; a link preview fetches it.

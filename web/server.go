@@ -33,14 +33,17 @@ import (
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/metrics"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/obapi"
 	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/openid4vp"
 	"github.com/badged/badged/verifier"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/api"
+	webob "github.com/badged/badged/web/obapi"
 	webvci "github.com/badged/badged/web/openid4vci"
 	webvp "github.com/badged/badged/web/openid4vp"
 	"github.com/badged/badged/web/page"
+	"github.com/badged/badged/web/page/apps"
 	"github.com/badged/badged/web/page/ask"
 	"github.com/badged/badged/web/page/backpack"
 	"github.com/badged/badged/web/page/catalogue"
@@ -165,6 +168,9 @@ type API struct {
 	// Optional: endorsements, made and decided through the API and shown
 	// on the catalogue, share and backpack pages.
 	Endorsements *endorsement.Service
+	// Optional, with Wallet: the Open Badges 3.0 API under /ims/ob/v3p0
+	// and its pages (consent, connected applications).
+	OBAPI *obapi.Service
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
 	Throttle Throttle
@@ -213,6 +219,10 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	if cfg.VCI != nil && cfg.VCIIssuer != nil {
 		(&webvci.Handler{Service: cfg.VCI, Issuer: cfg.VCIIssuer, Log: log}).Routes(r)
 		consent.New(s.pages, cfg.VCI).Routes(r)
+	}
+	if cfg.OBAPI != nil && cfg.Wallet != nil {
+		(&webob.Handler{Service: cfg.OBAPI, Wallet: cfg.Wallet, Verifier: s.Verifier, Log: log}).Routes(r)
+		apps.New(s.pages, cfg.OBAPI).Routes(r)
 	}
 	if cfg.OpenID4VP != nil {
 		(&webvp.Handler{Service: cfg.OpenID4VP, Log: log}).Routes(r)

@@ -31,6 +31,7 @@ import (
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/metrics"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/obapi"
 	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/openid4vp"
 	"github.com/badged/badged/verifier"
@@ -206,6 +207,7 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	changes.SetActors(api.Wallet)
 	a.vci = openid4vci.New(st, base, did.NewResolver(client), openid4vci.WithClock(now))
 	api.VCI, api.VCIIssuer = a.vci, a.issuance
+	api.OBAPI = obapi.New(st, base, obapi.WithClock(now))
 	if a.vp, err = withOpenID4VP(&api, st, mk, base, a.issuance, client, now); err != nil {
 		return nil, err
 	}

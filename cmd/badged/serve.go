@@ -34,6 +34,7 @@ import (
 	"github.com/badged/badged/keys"
 	"github.com/badged/badged/login"
 	"github.com/badged/badged/notify"
+	"github.com/badged/badged/obapi"
 	"github.com/badged/badged/openid4vci"
 	"github.com/badged/badged/openid4vp"
 	"github.com/badged/badged/storage/bolt"
@@ -126,6 +127,7 @@ type store interface {
 	wallet.Accounts
 	badgeimage.Store
 	openid4vci.Store
+	obapi.Store
 	openid4vp.Store
 	endorsement.Store
 }

@@ -52,6 +52,7 @@ var allBuckets = [][]byte{
 	bktVCIOffers, idxVCICodes, idxVCITokens, bktVCINonces, // openid4vci.go
 	bktVPTransactions,                                                // openid4vp.go
 	bktEndorsements, idxEndorsementsByClass, idxEndorsementsByIssuer, // endorsement.go
+	bktOBClients, bktOBGrants, idxOBGrantsUser, bktOBTokens, bktOBProfiles, // obapi.go
 }
 
 // DB is a bbolt database file.

@@ -1,0 +1,12 @@
+package bolt_test
+
+import (
+	"testing"
+
+	"github.com/badged/badged/obapi"
+	"github.com/badged/badged/storage/storagetest"
+)
+
+func TestOBAPIStore(t *testing.T) {
+	storagetest.RunOBAPI(t, func(t *testing.T) obapi.Store { return newStore(t).(obapi.Store) })
+}
