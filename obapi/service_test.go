@@ -48,7 +48,9 @@ func TestRegister(t *testing.T) {
 		code string
 	}{
 		{"ok/https", func(*obapi.Registration) {}, ""},
-		{"ok/loopback http", func(r *obapi.Registration) { r.RedirectURIs = []string{"http://127.0.0.1:8080/cb", "http://localhost/cb"} }, ""},
+		{"ok/loopback http", func(r *obapi.Registration) {
+			r.RedirectURIs = []string{"http://127.0.0.1:8080/cb", "http://localhost/cb"}
+		}, ""},
 		{"fail/no name", func(r *obapi.Registration) { r.Name = " " }, obapi.CodeInvalidClientMetadata},
 		{"fail/http client_uri", func(r *obapi.Registration) { r.URI = "http://app.example" }, obapi.CodeInvalidClientMetadata},
 		{"fail/no redirect URI", func(r *obapi.Registration) { r.RedirectURIs = nil }, obapi.CodeInvalidRedirectURI},
