@@ -89,22 +89,28 @@ func (v *Verifier) checkEntry(ctx context.Context, doc map[string]any, e statusl
 	// would recurse) and require the credential's issuer to have signed it.
 	// A list that cannot be trusted leaves the status unknown: it says
 	// nothing against the credential, whose issuer chose the list's URL.
-	lv := *v
-	lv.status = nil
-	listResult := lv.Verify(ctx, body)
-	if !listResult.Verified {
-		var why []string
-		for _, c := range append(listResult.Failed(), listResult.Unchecked()...) {
-			why = append(why, c.ID+": "+c.Message)
+	// A list whose bytes were verified a moment ago is not verified again.
+	list, ok := v.verifiedListOf(body)
+	if !ok {
+		lv := *v
+		lv.status = nil
+		listResult := lv.Verify(ctx, body)
+		if !listResult.Verified {
+			var why []string
+			for _, c := range append(listResult.Failed(), listResult.Unchecked()...) {
+				why = append(why, c.ID+": "+c.Message)
+			}
+			rep.add(CheckStatus, Unchecked, fmt.Sprintf("the status list %s could not be trusted (%s)", e.ListCredential, strings.Join(why, "; ")))
+			return
 		}
-		rep.add(CheckStatus, Unchecked, fmt.Sprintf("the status list %s could not be trusted (%s)", e.ListCredential, strings.Join(why, "; ")))
+		v.rememberList(body, listResult)
+		list = verifiedList{issuer: listResult.Issuer, credential: listResult.Credential}
+	}
+	if list.issuer != res.Issuer {
+		rep.add(CheckStatus, Unchecked, fmt.Sprintf("the status list %s was issued by %s, not by the credential's issuer", e.ListCredential, list.issuer))
 		return
 	}
-	if listResult.Issuer != res.Issuer {
-		rep.add(CheckStatus, Unchecked, fmt.Sprintf("the status list %s was issued by %s, not by the credential's issuer", e.ListCredential, listResult.Issuer))
-		return
-	}
-	set, err := statuslist.Check(e, listResult.Credential)
+	set, err := statuslist.Check(e, list.credential)
 	switch {
 	case err != nil:
 		rep.add(CheckStatus, verdictOf(err), badged.MessageOf(err))

@@ -271,7 +271,8 @@ type Verifier struct {
 	maxInput int
 	maxDepth int
 	limits   Limits
-	budget   *budget // of the verification under way; nil on the Verifier New returns
+	budget   *budget   // of the verification under way; nil on the Verifier New returns
+	lists    *listMemo // verified status lists
 	observe  func(*Result)
 }
 
@@ -317,6 +318,7 @@ func New(p *jsonld.Processor, keys KeyResolver, opts ...Option) *Verifier {
 		maxInput: DefaultMaxInput,
 		maxDepth: DefaultMaxDepth,
 		limits:   DefaultLimits(),
+		lists:    newListMemo(),
 	}
 	for _, o := range opts {
 		o(v)

@@ -170,8 +170,11 @@ func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award, fx issuer.Effect
 	if err := checkAward(r); err != nil {
 		return err
 	}
-	var old record.Award
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	// Concurrent updates (claims by many learners) share a commit; batch
+	// may run fn again, so fn has no effect outside tx but on r, which it
+	// sets anew from the stored record each time.
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
+		var old record.Award
 		if err := get(tx, bktAwards, "award", a.ID, &old); err != nil {
 			return err
 		}

@@ -57,7 +57,8 @@ var allBuckets = [][]byte{
 
 // DB is a bbolt database file.
 type DB struct {
-	bolt *bolt.DB
+	bolt    *bolt.DB
+	commits committer // see batch
 }
 
 // Open opens (creating when needed) the database file at path. It waits up

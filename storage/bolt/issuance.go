@@ -333,12 +333,8 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 		StatusList: c.StatusList, StatusIdx: c.StatusIdx, IssuedAt: c.IssuedAt, ValidUntil: c.ValidUntil,
 		Revoked: c.Revoked, RevocationReason: c.RevocationReason, JSON: bytes.Clone(c.JSON), JWT: string(c.JWT),
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	// bbolt runs fn again, alone, when it fails in a batch, so fn has no
-	// effect outside tx.
-	return db.bolt.Batch(func(tx *bolt.Tx) error {
+	// batch may run fn again, so fn has no effect outside tx.
+	return db.batch(ctx, func(tx *bolt.Tx) error {
 		if tx.Bucket(bktCredentials).Get([]byte(c.AwardID)) != nil {
 			return badged.Errorf(badged.Conflict, "credential of award %s already exists", c.AwardID)
 		}
