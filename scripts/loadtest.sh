@@ -8,6 +8,13 @@
 #
 #   scripts/loadtest.sh [DURATION] [CONNECTIONS] [THREADS]   (default 20s 8 1)
 #
+# Each connection sends its next request as soon as the last is answered
+# (the most the server does: "saturated"). With PACE_MS=N set as well, a
+# second run per format has every connection wait N ms after each answer,
+# so the server is loaded at a steady rate below saturation ("paced"): the
+# latency a client sees at that load, rather than the queueing at the
+# limit. LOADTEST_RESULTS=FILE also writes one line per run to FILE:
+# "load format verifications/s p50_ms p99_ms max_ms requests errors".
 # Needs wrk (Debian package wrk) and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +23,8 @@ export PATH=$PATH:/usr/local/go/bin
 DURATION=${1:-20s}
 CONNS=${2:-8}
 THREADS=${3:-1}
+PACE_MS=${PACE_MS:-0}
+RESULTS=${LOADTEST_RESULTS:-/dev/null}
 command -v wrk >/dev/null || { echo "loadtest: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -65,6 +74,7 @@ for _ in $(seq 100); do
 done
 curl -fsS "http://$addr/healthz" >/dev/null
 
+: >"$RESULTS"
 for f in rdfc jwt; do
   out=$(curl -fsS -H 'Content-Type: application/json' --data-binary "@$work/body-$f.json" "http://$addr/credentials/verify")
   echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(0 if r["verified"] else "not verified: %s" % r["errors"])'
@@ -74,6 +84,9 @@ wrk.headers["Content-Type"] = "application/json"
 local f = io.open("$work/body-$f.json", "rb")
 wrk.body = f:read("*a")
 f:close()
+if $PACE_MS > 0 and os.getenv("PACED") == "1" then
+  delay = function() return $PACE_MS end
+end
 done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   io.write(string.format("RESULT %.1f %.2f %.2f %.2f %d %d\n",
@@ -86,15 +99,22 @@ done
 
 echo "wrk -t$THREADS -c$CONNS -d$DURATION -s <format>.lua http://$addr/credentials/verify  ($(nproc) cores, $(go version | cut -d' ' -f3))"
 echo
-echo "| format | body | verifications/s | p50 ms | p99 ms | max ms | requests | errors |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| format | load | body | verifications/s | p50 ms | p99 ms | max ms | requests | errors |"
+echo "|---|---|---|---|---|---|---|---|---|"
+loads=saturated
+[ "$PACE_MS" -gt 0 ] && loads="saturated paced"
 for f in rdfc jwt; do
   # Warm up (connections, caches), then measure.
   wrk -t"$THREADS" -c"$CONNS" -d3s -s "$work/$f.lua" "http://$addr/credentials/verify" >/dev/null
-  line=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$work/$f.lua" "http://$addr/credentials/verify" | grep '^RESULT')
-  read -r _ rps p50 p99 max n errs <<<"$line"
-  name=$([ "$f" = rdfc ] && echo eddsa-rdfc-2022 || echo "VC-JWT (EdDSA)")
-  echo "| $name | $(stat -c %s "$work/body-$f.json") B | $rps | $p50 | $p99 | $max | $n | $errs |"
+  for load in $loads; do
+    paced=0 label="saturated, $CONNS connections"
+    [ "$load" = paced ] && paced=1 label="paced, $CONNS connections each waiting ${PACE_MS} ms"
+    line=$(PACED=$paced wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$work/$f.lua" "http://$addr/credentials/verify" | grep '^RESULT')
+    read -r _ rps p50 p99 max n errs <<<"$line"
+    name=$([ "$f" = rdfc ] && echo eddsa-rdfc-2022 || echo "VC-JWT (EdDSA)")
+    echo "| $name | $label | $(stat -c %s "$work/body-$f.json") B | $rps | $p50 | $p99 | $max | $n | $errs |"
+    echo "$load $f $rps $p50 $p99 $max $n $errs" >>"$RESULTS"
+  done
 done
 if [ -n "$(ls -A "$work/node")" ]; then
   echo "loadtest: the verifier-only node wrote files: $(ls -A "$work/node")" >&2

@@ -212,6 +212,12 @@ func ListCredential(id, issuer string, purpose string, l *List, validFrom time.T
 // differs, or the index is outside the list; TooLarge for a bitstring over
 // [MaxBytes].
 func Check(entry Entry, listCredential map[string]any) (set bool, err error) {
+	return CheckWith(entry, listCredential, Decode)
+}
+
+// CheckWith is [Check] with the bitstring decoded by decode, such as a
+// caller's remembered [Decode] of the same list.
+func CheckWith(entry Entry, listCredential map[string]any, decode func(encoded string) (*List, error)) (set bool, err error) {
 	credType, subjectType := "BitstringStatusListCredential", "BitstringStatusList"
 	switch entry.Type {
 	case TypeBitstring:
@@ -237,7 +243,7 @@ func Check(entry Entry, listCredential map[string]any) (set bool, err error) {
 	if !ok {
 		return false, badged.Errorf(badged.Invalid, "the status list credential has no encodedList")
 	}
-	l, err := Decode(encoded)
+	l, err := decode(encoded)
 	if err != nil {
 		return false, err
 	}

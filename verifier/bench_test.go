@@ -84,28 +84,39 @@ func BenchmarkVerify(b *testing.B) {
 	inputs["vc-jwt"] = []byte(tok)
 
 	clock := func() time.Time { return validFrom.Add(24 * time.Hour) }
-	v := verifier.New(proc, did.NewResolver(nil),
-		verifier.WithStatus(benchStatus{listURL: listJSON}), verifier.WithClock(clock))
 	ctx := context.Background()
-	for _, name := range []string{dataintegrity.RDFC, dataintegrity.JCS, "vc-jwt"} {
-		b.Run(name, func(b *testing.B) {
-			in := inputs[name]
-			res := v.Verify(ctx, in)
-			if !res.Verified {
-				b.Fatalf("does not verify: %v", res.Failed())
-			}
-			for _, c := range res.Checks {
-				if c.Verdict == verifier.Skipped {
-					b.Fatalf("check %s was skipped: %s", c.ID, c.Message)
+	// "again" verifies one credential over and over, as a partner
+	// re-checking does: what depends only on its content is remembered.
+	// "first" verifies it as if never seen (no content memo).
+	for _, again := range []bool{false, true} {
+		v := verifier.New(proc, did.NewResolver(nil),
+			verifier.WithStatus(benchStatus{listURL: listJSON}), verifier.WithClock(clock))
+		seen := "again"
+		if !again {
+			v = verifier.New(proc, did.NewResolver(nil),
+				verifier.WithStatus(benchStatus{listURL: listJSON}), verifier.WithClock(clock), verifier.WithContentMemo(0))
+			seen = "first"
+		}
+		for _, name := range []string{dataintegrity.RDFC, dataintegrity.JCS, "vc-jwt"} {
+			b.Run(name+"/"+seen, func(b *testing.B) {
+				in := inputs[name]
+				res := v.Verify(ctx, in)
+				if !res.Verified {
+					b.Fatalf("does not verify: %v", res.Failed())
 				}
-			}
-			b.SetBytes(int64(len(in)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if !v.Verify(ctx, in).Verified {
-					b.Fatal("does not verify")
+				for _, c := range res.Checks {
+					if c.Verdict == verifier.Skipped {
+						b.Fatalf("check %s was skipped: %s", c.ID, c.Message)
+					}
 				}
-			}
-		})
+				b.SetBytes(int64(len(in)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if !v.Verify(ctx, in).Verified {
+						b.Fatal("does not verify")
+					}
+				}
+			})
+		}
 	}
 }

@@ -19,8 +19,9 @@ import (
 // obTypes are the types that make a credential an Open Badge.
 var obTypes = []string{credential.TypeOpenBadgeCredential, credential.TypeAchievementCredential, credential.TypeEndorsementCredential}
 
-// credential verifies a credential with embedded proofs.
-func (v *Verifier) credential(ctx context.Context, doc map[string]any, rep *report, res *Result) *Result {
+// credential verifies a credential with embedded proofs; c is its content
+// for the memo.
+func (v *Verifier) credential(ctx context.Context, doc map[string]any, c content, rep *report, res *Result) *Result {
 	res.Kind = "credential"
 	res.Credential = doc
 	rep.add(CheckFormat, Pass, "read as a JSON-LD credential")
@@ -28,7 +29,7 @@ func (v *Verifier) credential(ctx context.Context, doc map[string]any, rep *repo
 		rep.add(CheckType, Fail, "the document's type does not include VerifiableCredential")
 		return rep.result(res)
 	}
-	v.structure(doc, rep, res)
+	v.structure(doc, c, rep, res)
 
 	proofs, err := dataintegrity.Proofs(doc)
 	switch {
@@ -39,7 +40,7 @@ func (v *Verifier) credential(ctx context.Context, doc map[string]any, rep *repo
 	case len(proofs) > v.limits.Proofs:
 		rep.add(CheckProof, Fail, fmt.Sprintf("the credential has %d proofs; badged checks at most %d, so none was checked", len(proofs), v.limits.Proofs))
 	default:
-		v.dataIntegrity(ctx, doc, proofs, rep, res)
+		v.dataIntegrity(ctx, doc, c, proofs, rep, res)
 	}
 	v.validity(doc, rep)
 	v.checkStatus(ctx, doc, rep, res)
@@ -48,13 +49,13 @@ func (v *Verifier) credential(ctx context.Context, doc map[string]any, rep *repo
 
 // structure runs the structural rules (Open Badges 3.0 for Open Badges,
 // VC 2.0 for other credentials) and records the issuer.
-func (v *Verifier) structure(doc map[string]any, rep *report, res *Result) {
+func (v *Verifier) structure(doc map[string]any, c content, rep *report, res *Result) {
 	res.Issuer, res.IssuerName = issuerOf(doc)
 	var problems []credential.Problem
 	if hasType(doc, obTypes...) || usesOBContext(doc) {
-		problems = credential.Validate(doc)
+		problems = c.problems(doc, credential.Validate)
 	} else {
-		problems = credential.ValidateVC(doc)
+		problems = c.problems(doc, credential.ValidateVC)
 	}
 	for _, p := range problems {
 		verdict := Fail
@@ -121,7 +122,7 @@ func issuerOf(doc map[string]any) (id, name string) {
 // dataIntegrity verifies the embedded proofs: the credential is signed when
 // at least one supported proof verifies and none fails; proofs of a type
 // badged does not know are reported as not checked.
-func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs []map[string]any, rep *report, res *Result) {
+func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, c content, proofs []map[string]any, rep *report, res *Result) {
 	docChecked := false
 	verified := 0
 	var unsupported []string // the types of proofs badged does not check
@@ -179,7 +180,9 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 		if suite == ecdsasd.Cryptosuite {
 			err = v.verifyECDSASD(doc, proof, key)
 		} else {
-			warnings, err = v.proofs.Verify(doc, proof, key.PublicKey, dataintegrity.VerifyOptions{Purpose: dataintegrity.AssertionMethod, Now: v.now()})
+			warnings, err = c.proof(i, key.PublicKey, expiresOf(proof), func() ([]string, error) {
+				return v.proofs.Verify(doc, proof, key.PublicKey, dataintegrity.VerifyOptions{Purpose: dataintegrity.AssertionMethod, Now: v.now()})
+			})
 		}
 		var de *dataintegrity.Error
 		switch {
@@ -211,7 +214,7 @@ func (v *Verifier) dataIntegrity(ctx context.Context, doc map[string]any, proofs
 	}
 	v.signers(doc, signers, rep, res)
 	if !docChecked {
-		if err := v.ld.Check(withoutProofs(doc)); err != nil {
+		if err := c.soundJSONLD(func() error { return v.ld.Check(withoutProofs(doc)) }); err != nil {
 			rep.add(CheckJSONLD, Fail, jsonldMessage(err))
 		}
 	}
@@ -252,6 +255,14 @@ func (v *Verifier) verifyECDSASD(doc, proof map[string]any, key *did.Key) error 
 	}
 	pub, _ := key.PublicKey.(*ecdsa.PublicKey)
 	return ecdsasd.Verify(v.ld, doc, proof, pub)
+}
+
+// expiresOf returns a proof's expires, zero when it has none (or none
+// that reads as a time, which fails the proof).
+func expiresOf(proof map[string]any) time.Time {
+	s, _ := proof["expires"].(string)
+	t, _ := time.Parse(time.RFC3339, s)
+	return t
 }
 
 func supportedProof(proof map[string]any) bool {

@@ -56,7 +56,7 @@ func (v *Verifier) verifyInput(ctx context.Context, input []byte) *Result {
 		if hasType(doc, "EnvelopedVerifiableCredential") {
 			return v.envelope(ctx, doc, rep, res)
 		}
-		return v.credential(ctx, doc, rep, res)
+		return v.credential(ctx, doc, v.contentOfBytes(payload), rep, res)
 	}
 	if looksLikeJWT(payload) {
 		if res.Container == "json" {
@@ -95,7 +95,7 @@ func (v *Verifier) VerifyCredential(ctx context.Context, doc map[string]any) *Re
 	if v.tooDeep(doc, rep) {
 		return rep.result(res)
 	}
-	return v.credential(ctx, doc, rep, res)
+	return v.credential(ctx, doc, v.contentOf(doc), rep, res)
 }
 
 // VerifyJWT verifies a credential secured as a compact JWT (VC-JWT as Open

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/credential/jose"
@@ -42,8 +43,9 @@ func (v *Verifier) jwt(ctx context.Context, token string, rep *report, res *Resu
 		rep.add(CheckType, Fail, "the credential's type does not include VerifiableCredential")
 		return rep.result(res)
 	}
-	v.structure(doc, rep, res)
-	if err := v.ld.Check(withoutProofs(doc)); err != nil {
+	c := v.contentOfBytes([]byte(token))
+	v.structure(doc, c, rep, res)
+	if err := c.soundJSONLD(func() error { return v.ld.Check(withoutProofs(doc)) }); err != nil {
 		rep.add(CheckJSONLD, Fail, jsonldMessage(err))
 	} else {
 		rep.add(CheckJSONLD, Pass, "every term is defined by a known context and every IRI is absolute")
@@ -57,7 +59,7 @@ func (v *Verifier) jwt(ctx context.Context, token string, rep *report, res *Resu
 	} else if err != nil {
 		rep.add(CheckProof, Fail, badged.MessageOf(err))
 		rep.add(CheckSigner, Skipped, "no verified signature")
-	} else if err := t.Verify(key.PublicKey); err != nil {
+	} else if _, err := c.proof(0, key.PublicKey, time.Time{}, func() ([]string, error) { return nil, t.Verify(key.PublicKey) }); err != nil {
 		rep.add(CheckProof, Fail, badged.MessageOf(err))
 		rep.add(CheckSigner, Skipped, "no verified signature")
 	} else {

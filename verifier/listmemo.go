@@ -2,9 +2,11 @@ package verifier
 
 import (
 	"crypto/sha256"
+	"sync"
 	"time"
 
 	"github.com/badged/badged/cache"
+	"github.com/badged/badged/statuslist"
 )
 
 // A verified status list credential is remembered by the SHA-256 of its
@@ -20,10 +22,22 @@ const (
 )
 
 // verifiedList is what a status check needs of a verified list: who
-// issued it and the list credential as read (read only: it is shared).
+// issued it, the list credential as read (read only: it is shared), and
+// its bitstring, decoded once however many credentials it answers for.
 type verifiedList struct {
 	issuer     string
 	credential map[string]any
+	bits       func(encoded string) (*statuslist.List, error)
+}
+
+func newVerifiedList(issuer string, credential map[string]any) verifiedList {
+	decoded := sync.OnceValues(func() (*statuslist.List, error) {
+		subject, _ := credential["credentialSubject"].(map[string]any)
+		encoded, _ := subject["encodedList"].(string)
+		return statuslist.Decode(encoded)
+	})
+	// The one list this holds is the one statuslist.CheckWith passes.
+	return verifiedList{issuer: issuer, credential: credential, bits: func(string) (*statuslist.List, error) { return decoded() }}
 }
 
 // listMemo holds verified status lists by the SHA-256 of their bytes.
@@ -42,9 +56,9 @@ func (v *Verifier) verifiedListOf(body []byte) (verifiedList, bool) {
 	return e.Value, ok
 }
 
-// rememberList keeps the verification of the list body, which res (a
+// rememberList keeps list, the verification of the list body, which res (a
 // verified result) reports.
-func (v *Verifier) rememberList(body []byte, res *Result) {
+func (v *Verifier) rememberList(body []byte, list verifiedList, res *Result) {
 	if v.lists == nil || !res.Verified {
 		return
 	}
@@ -53,5 +67,5 @@ func (v *Verifier) rememberList(body []byte, res *Result) {
 	if until, _ := dateOf(res.Credential, "validUntil", "expirationDate"); !until.IsZero() && until.Before(expires) {
 		expires = until
 	}
-	v.lists.Put(sha256.Sum256(body), verifiedList{issuer: res.Issuer, credential: res.Credential}, now, expires)
+	v.lists.Put(sha256.Sum256(body), list, now, expires)
 }

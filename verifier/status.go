@@ -94,6 +94,7 @@ func (v *Verifier) checkEntry(ctx context.Context, doc map[string]any, e statusl
 	if !ok {
 		lv := *v
 		lv.status = nil
+		lv.memo = nil // remembered by its bytes, below
 		listResult := lv.Verify(ctx, body)
 		if !listResult.Verified {
 			var why []string
@@ -103,14 +104,14 @@ func (v *Verifier) checkEntry(ctx context.Context, doc map[string]any, e statusl
 			rep.add(CheckStatus, Unchecked, fmt.Sprintf("the status list %s could not be trusted (%s)", e.ListCredential, strings.Join(why, "; ")))
 			return
 		}
-		v.rememberList(body, listResult)
-		list = verifiedList{issuer: listResult.Issuer, credential: listResult.Credential}
+		list = newVerifiedList(listResult.Issuer, listResult.Credential)
+		v.rememberList(body, list, listResult)
 	}
 	if list.issuer != res.Issuer {
 		rep.add(CheckStatus, Unchecked, fmt.Sprintf("the status list %s was issued by %s, not by the credential's issuer", e.ListCredential, list.issuer))
 		return
 	}
-	set, err := statuslist.Check(e, list.credential)
+	set, err := statuslist.CheckWith(e, list.credential, list.bits)
 	switch {
 	case err != nil:
 		rep.add(CheckStatus, verdictOf(err), badged.MessageOf(err))

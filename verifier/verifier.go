@@ -273,6 +273,7 @@ type Verifier struct {
 	limits   Limits
 	budget   *budget   // of the verification under way; nil on the Verifier New returns
 	lists    *listMemo // verified status lists
+	memo     *contentMemo
 	observe  func(*Result)
 }
 
@@ -319,6 +320,7 @@ func New(p *jsonld.Processor, keys KeyResolver, opts ...Option) *Verifier {
 		maxDepth: DefaultMaxDepth,
 		limits:   DefaultLimits(),
 		lists:    newListMemo(),
+		memo:     newContentMemo(memoEntries),
 	}
 	for _, o := range opts {
 		o(v)
