@@ -86,3 +86,11 @@ func (c *LRU[K, V]) Len() int {
 	defer c.mu.Unlock()
 	return c.order.Len()
 }
+
+// Clear drops every entry.
+func (c *LRU[K, V]) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.byKey)
+	c.order.Init()
+}

@@ -12,7 +12,7 @@ var t0 = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 
 // TestLRU: entries are fresh until they expire; too old for notBefore is a
 // miss; the least recently used goes first past the bound; a bound of zero
-// caches nothing; an expired entry is never stored.
+// caches nothing; an expired entry is never stored; Clear drops all.
 func TestLRU(t *testing.T) {
 	c := cache.New[string, int](2)
 	c.Put("a", 1, t0, t0.Add(time.Minute))
@@ -39,6 +39,14 @@ func TestLRU(t *testing.T) {
 	c.Put("e", 5, t0, t0)
 	if _, ok := c.Get("e", t0.Add(-time.Second), time.Time{}); ok {
 		t.Error("an expired entry was stored")
+	}
+	c.Clear()
+	if _, ok := c.Get("b", t0, time.Time{}); ok || c.Len() != 0 {
+		t.Errorf("after Clear: %d entries", c.Len())
+	}
+	c.Put("f", 6, t0, t0.Add(time.Hour))
+	if _, ok := c.Get("f", t0, time.Time{}); !ok {
+		t.Error("an entry put after Clear is missing")
 	}
 	none := cache.New[string, int](0)
 	none.Put("a", 1, t0, t0.Add(time.Hour))

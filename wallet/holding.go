@@ -223,21 +223,15 @@ func (s *Service) check(ctx context.Context, h *Holding) {
 	// The stored state is part of the key: a revocation on this platform
 	// changes it, so the next look verifies again and shows it at once.
 	key := h.ID + "\x00" + h.CredentialID + "\x00" + h.State
-	s.mu.Lock()
-	c, ok := s.cache[key]
-	s.mu.Unlock()
 	now := s.now()
-	if !ok || !now.Before(c.expires) {
-		c = cached{res: s.verify.Verify(ctx, h.Credential), expires: now.Add(s.ttl)}
-		s.mu.Lock()
-		if len(s.cache) > 10000 {
-			clear(s.cache)
-		}
-		s.cache[key] = c
-		s.mu.Unlock()
+	e, ok := s.checked.Get(key, now, time.Time{})
+	res := e.Value
+	if !ok {
+		res = s.verify.Verify(ctx, h.Credential)
+		s.checked.Put(key, res, now, now.Add(s.ttl))
 	}
-	h.Verification = c.res
-	state := StateOf(c.res)
+	h.Verification = res
+	state := StateOf(res)
 	if state == StateUnchecked && h.Source == SourcePlatform && h.State != StateIssued {
 		state = h.State
 	}

@@ -163,8 +163,6 @@ func (s *Service) DeleteAccount(ctx context.Context, l issuer.Learner) error {
 			return fmt.Errorf("erase account: %w", err)
 		}
 	}
-	s.mu.Lock()
-	clear(s.cache)
-	s.mu.Unlock()
+	s.checked.Clear() // the erased learner's verifications with the rest
 	return nil
 }

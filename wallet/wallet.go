@@ -5,11 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"github.com/badged/badged/cache"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/badged/badged"
@@ -116,15 +116,11 @@ type Service struct {
 	rand     io.Reader
 	ttl      time.Duration
 	presTTL  time.Duration
-
-	mu    sync.Mutex
-	cache map[string]cached // holding key → verification
+	checked  *cache.LRU[string, *verifier.Result] // holding key → its verification, for ttl
 }
 
-type cached struct {
-	res     *verifier.Result
-	expires time.Time
-}
+// checkedEntries bounds the verifications the service remembers.
+const checkedEntries = 10000
 
 // Defaults.
 const (
@@ -175,7 +171,7 @@ func New(store Store, awards Awards, creds Credentials, sealer *keys.Sealer, v *
 	s := &Service{
 		store: store, awards: awards, creds: creds, sealer: sealer, verify: v, proofs: dataintegrity.New(p),
 		base: strings.TrimRight(baseURL, "/"), now: time.Now, rand: rand.Reader,
-		ttl: DefaultVerifyTTL, presTTL: DefaultPresentationTTL, cache: map[string]cached{},
+		ttl: DefaultVerifyTTL, presTTL: DefaultPresentationTTL, checked: cache.New[string, *verifier.Result](checkedEntries),
 	}
 	for _, o := range opts {
 		o(s)
