@@ -25,7 +25,8 @@ const (
 // Issue signs an OpenBadgeCredential for the award, as eddsa-rdfc-2022
 // JSON-LD and as an OB 3.0 VC-JWT, and stores both; see
 // [issuer.CredentialIssuer]. Issuing an award again returns the stored
-// credential, also when two calls race. The error is Invalid when the
+// credential, also when two calls race. A request's Record change is
+// stored with the credential (see [issuer.IssueRequest]). The error is Invalid when the
 // request lacks its award, hierarchy or a recipient identifier, or when the
 // badge class cannot make a valid achievement (no name, description or
 // criteria); otherwise it is the store's or a signing failure.
@@ -67,6 +68,12 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 		return nil, fmt.Errorf("credential id: %w", err)
 	}
 	id := s.base + "/credentials/" + uuid[len("urn:uuid:"):]
+	var change issuer.AwardChange
+	if r.Record != nil {
+		if change, err = r.Record(id); err != nil {
+			return nil, err
+		}
+	}
 	// The index is proposed, the credential signed, and then the index
 	// reserved and the credential stored in one write. Another issuance
 	// taking the proposed index first (rare: indexes are drawn at random
@@ -82,9 +89,16 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 		if err != nil {
 			return nil, err
 		}
+		if change.Award != nil {
+			c.Award = change.Award
+			c.Effects.Audit = append(c.Effects.Audit, change.Effects.Audit...)
+			c.Effects.Mails = append(c.Effects.Mails, change.Effects.Mails...)
+		}
 		err = s.store.CreateCredential(ctx, c)
 		if err == nil {
-			return issued(c), nil
+			ic := issued(c)
+			ic.Recorded = c.Award != nil
+			return ic, nil
 		}
 		if badged.KindOf(err) != badged.Conflict {
 			return nil, fmt.Errorf("store credential: %w", err)

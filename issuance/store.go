@@ -102,6 +102,11 @@ type Credential struct {
 	// in its transaction (entries and mails whose ID exists are skipped);
 	// they are not part of the stored credential.
 	Effects issuer.Effects
+	// Award, when set, is the award this credential completes, as the
+	// change leaves it: [Store.CreateCredential] updates it in the same
+	// transaction (Conflict when its Version is not the stored one), and
+	// sets its Version to the stored one after.
+	Award *issuer.Award
 }
 
 // Allocation asks [Store.Allocate] for an index.

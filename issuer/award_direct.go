@@ -220,8 +220,9 @@ func (s *Service) send(a *Award, now time.Time) {
 // NotFound; Forbidden when the award is not the learner's; Conflict when
 // the institution's terms have another version, or the award is not
 // waiting for a claim, has passed its deadline, or was changed meanwhile
-// (an expiry that won the race); the issuer's error, after which the claim stands and
-// [Service.ProcessDue] retries the issuance. Without a credential issuer
+// (an expiry that won the race); the issuer's error. The claim and its
+// credential are stored together, or neither: after an error the learner
+// may claim again. Without a credential issuer
 // it fails with Unavailable.
 func (s *Service) ClaimAward(ctx context.Context, l Learner, id, termsVersion string) (*Award, error) {
 	if _, err := s.credentialIssuer(); err != nil {
@@ -260,11 +261,16 @@ func (s *Service) ClaimAward(ctx context.Context, l Learner, id, termsVersion st
 			a.Recipient.Name = l.Name
 		}
 	}
-	if err := s.transition(ctx, a, TriggerClaim, now, change{edit: claim, kind: EventAccepted, actorID: l.UserID}); err != nil {
-		return nil, err
+	to, ok := a.State.Next(TriggerClaim)
+	if !ok {
+		return nil, badged.Errorf(badged.Conflict, "cannot %s an award that is %s", TriggerClaim, a.State)
 	}
-	if err := s.issueCredential(ctx, a, l.UserID, s.emit); err != nil {
-		return nil, err
+	next := *a
+	next.State, next.Updated = to, now
+	claim(&next)
+	accepted := newEvent(EventAccepted, &next, a.State, l.UserID, now)
+	if err := s.acceptWithCredential(ctx, a, &next, accepted, l.UserID); err != nil {
+		return nil, fmt.Errorf("%s award %s: %w", TriggerClaim, a.ID, err)
 	}
 	return a, nil
 }

@@ -88,7 +88,7 @@ func (s *Service) ProcessDue(ctx context.Context, now time.Time) ([]Event, error
 				a.Updated = now
 				e := newEvent(EventReminder, a, a.State, "", now)
 				e.DaysLeft = mark
-				if err := s.updateAward(ctx, a, e, record); err != nil {
+				if err := s.updateAward(ctx, a, record, e); err != nil {
 					return false, fmt.Errorf("remind award %s: %w", a.ID, err)
 				}
 				return true, nil

@@ -58,16 +58,18 @@ func (s *Service) createAwards(ctx context.Context, awards []*Award, events []Ev
 	return nil
 }
 
-// updateAward stores the changed award a with the effects of its event e,
-// then reports e to report.
-func (s *Service) updateAward(ctx context.Context, a *Award, e Event, report func(Event)) error {
-	fx, err := s.effectsOf(ctx, []Event{e})
+// updateAward stores the changed award a with the effects of its events,
+// then reports them to report.
+func (s *Service) updateAward(ctx context.Context, a *Award, report func(Event), events ...Event) error {
+	fx, err := s.effectsOf(ctx, events)
 	if err != nil {
 		return err
 	}
 	if err := s.store.UpdateAward(ctx, a, fx); err != nil {
 		return err
 	}
-	report(e)
+	for _, e := range events {
+		report(e)
+	}
 	return nil
 }

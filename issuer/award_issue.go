@@ -62,30 +62,11 @@ func (s *Service) issueCredential(ctx context.Context, a *Award, actorID string,
 	if err != nil {
 		return err
 	}
-	in, err := s.store.Institution(ctx, a.InstitutionID)
+	req, err := s.issueRequest(ctx, a)
 	if err != nil {
-		return fmt.Errorf("issue award %s: %w", a.ID, err)
+		return err
 	}
-	g, err := s.store.Group(ctx, a.GroupID)
-	if err != nil {
-		return fmt.Errorf("issue award %s: %w", a.ID, err)
-	}
-	is, err := s.store.Issuer(ctx, a.IssuerID)
-	if err != nil {
-		return fmt.Errorf("issue award %s: %w", a.ID, err)
-	}
-	bc, err := s.store.BadgeClass(ctx, a.BadgeClassID)
-	if err != nil {
-		return fmt.Errorf("issue award %s: %w", a.ID, err)
-	}
-	issuedAt := a.Claimed
-	if a.Kind == KindRequest {
-		issuedAt = a.Decided
-	}
-	cred, err := ci.Issue(ctx, IssueRequest{
-		AwardID: a.ID, Institution: in, Group: g, Issuer: is, BadgeClass: bc, Recipient: a.Recipient,
-		Narrative: a.Narrative, EvidenceURL: slices.Clone(a.EvidenceURLs), Grade: a.Grade, IssuedAt: issuedAt,
-	})
+	cred, err := ci.Issue(ctx, req)
 	if err != nil {
 		return fmt.Errorf("issue the credential of award %s: %w", a.ID, err)
 	}
@@ -94,7 +75,7 @@ func (s *Service) issueCredential(ctx context.Context, a *Award, actorID string,
 		next.CredentialID, next.Updated = cred.ID, s.timestamp()
 		e := newEvent(EventIssued, &next, next.State, actorID, next.Updated)
 		e.CredentialID = cred.ID
-		err = s.updateAward(ctx, &next, e, emit)
+		err = s.updateAward(ctx, &next, emit, e)
 		if err == nil {
 			*a = next
 			return nil
@@ -122,4 +103,88 @@ func (s *Service) issueCredential(ctx context.Context, a *Award, actorID string,
 		}
 	}
 	return fmt.Errorf("record the credential of award %s: %w", a.ID, err)
+}
+
+// issueRequest is what the credential of the accepted award a states.
+func (s *Service) issueRequest(ctx context.Context, a *Award) (IssueRequest, error) {
+	in, err := s.store.Institution(ctx, a.InstitutionID)
+	if err != nil {
+		return IssueRequest{}, fmt.Errorf("issue award %s: %w", a.ID, err)
+	}
+	g, err := s.store.Group(ctx, a.GroupID)
+	if err != nil {
+		return IssueRequest{}, fmt.Errorf("issue award %s: %w", a.ID, err)
+	}
+	is, err := s.store.Issuer(ctx, a.IssuerID)
+	if err != nil {
+		return IssueRequest{}, fmt.Errorf("issue award %s: %w", a.ID, err)
+	}
+	bc, err := s.store.BadgeClass(ctx, a.BadgeClassID)
+	if err != nil {
+		return IssueRequest{}, fmt.Errorf("issue award %s: %w", a.ID, err)
+	}
+	issuedAt := a.Claimed
+	if a.Kind == KindRequest {
+		issuedAt = a.Decided
+	}
+	return IssueRequest{
+		AwardID: a.ID, Institution: in, Group: g, Issuer: is, BadgeClass: bc, Recipient: a.Recipient,
+		Narrative: a.Narrative, EvidenceURL: slices.Clone(a.EvidenceURLs), Grade: a.Grade, IssuedAt: issuedAt,
+	}, nil
+}
+
+// acceptWithCredential stores next, the award a as accepting it leaves it
+// (the event accepted), together with its credential: the credential
+// issuer stores both in one transaction ([IssueRequest.Record]), so that
+// the award is accepted with its credential or not at all, and a claim
+// costs one write. When the issuer did not record the change (the award
+// had a credential already), the change is stored on its own, with the
+// credential's ID, and fails with Conflict if the award changed meanwhile.
+func (s *Service) acceptWithCredential(ctx context.Context, a, next *Award, accepted Event, actorID string) error {
+	ci, err := s.credentialIssuer()
+	if err != nil {
+		return err
+	}
+	req, err := s.issueRequest(ctx, next)
+	if err != nil {
+		return err
+	}
+	// withCredential is next with the credential id, and its events.
+	withCredential := func(id string) (*Award, []Event) {
+		n := *next
+		n.CredentialID = id
+		issued := newEvent(EventIssued, &n, n.State, actorID, n.Updated)
+		issued.CredentialID = id
+		return &n, []Event{accepted, issued}
+	}
+	var (
+		recorded *Award
+		events   []Event
+	)
+	req.Record = func(id string) (AwardChange, error) {
+		n, evs := withCredential(id)
+		fx, err := s.effectsOf(ctx, evs)
+		if err != nil {
+			return AwardChange{}, err
+		}
+		recorded, events = n, evs
+		return AwardChange{Award: n, Effects: fx}, nil
+	}
+	cred, err := ci.Issue(ctx, req)
+	if err != nil {
+		return fmt.Errorf("issue the credential of award %s: %w", a.ID, err)
+	}
+	if !cred.Recorded {
+		n, evs := withCredential(cred.ID)
+		if err := s.updateAward(ctx, n, s.emit, evs...); err != nil {
+			return fmt.Errorf("accept award %s: %w", a.ID, err)
+		}
+		*a = *n
+		return nil
+	}
+	*a = *recorded
+	for _, e := range events {
+		s.emit(e)
+	}
+	return nil
 }

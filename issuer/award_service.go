@@ -132,7 +132,7 @@ func (s *Service) transition(ctx context.Context, a *Award, t Trigger, now time.
 	if report == nil {
 		report = s.emit
 	}
-	if err := s.updateAward(ctx, a, e, report); err != nil {
+	if err := s.updateAward(ctx, a, report, e); err != nil {
 		return fmt.Errorf("%s award %s: %w", t, a.ID, err)
 	}
 	return nil

@@ -17,27 +17,43 @@ import (
 )
 
 // credentials is a small real CredentialIssuer for tests: it "signs" by
-// recording, idempotently per award, as the contract requires. It is a
-// test double of the seam to package issuance, not of storage.
+// recording, idempotently per award, and stores a request's Record change
+// before it records (under its lock: as one transaction would), as the
+// contract requires. It is a test double of the seam to package issuance,
+// not of storage.
 type credentials struct {
 	mu      sync.Mutex
+	store   issuer.Store
 	issued  map[string]issuer.IssueRequest
 	revoked map[string]string
 	calls   int
 	fail    error
 }
 
-func (c *credentials) Issue(_ context.Context, r issuer.IssueRequest) (*issuer.IssuedCredential, error) {
+func (c *credentials) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.IssuedCredential, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.calls++
 	if c.fail != nil {
 		return nil, c.fail
 	}
-	if _, ok := c.issued[r.AwardID]; !ok {
-		c.issued[r.AwardID] = r
+	id := "urn:cred:" + r.AwardID
+	if prior, ok := c.issued[r.AwardID]; ok {
+		return &issuer.IssuedCredential{ID: id, AwardID: r.AwardID, IssuedAt: prior.IssuedAt}, nil
 	}
-	return &issuer.IssuedCredential{ID: "urn:cred:" + r.AwardID, AwardID: r.AwardID, IssuedAt: c.issued[r.AwardID].IssuedAt}, nil
+	recorded := false
+	if r.Record != nil {
+		change, err := r.Record(id)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.store.UpdateAward(ctx, change.Award, change.Effects); err != nil {
+			return nil, err
+		}
+		recorded = true
+	}
+	c.issued[r.AwardID] = r
+	return &issuer.IssuedCredential{ID: id, AwardID: r.AwardID, IssuedAt: r.IssuedAt, Recorded: recorded}, nil
 }
 
 func (c *credentials) Revoke(_ context.Context, awardID, reason string) error {
@@ -82,7 +98,7 @@ func newAwardEnv(t *testing.T, opts ...issuer.Option) *awardEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &awardEnv{ci: &credentials{issued: map[string]issuer.IssueRequest{}, revoked: map[string]string{}}, now: start}
+	e := &awardEnv{ci: &credentials{store: db, issued: map[string]issuer.IssueRequest{}, revoked: map[string]string{}}, now: start}
 	n := 0
 	var idMu sync.Mutex
 	opts = append([]issuer.Option{
@@ -659,21 +675,43 @@ func TestRevokeAndDelete(t *testing.T) {
 	wantKind(t, err, badged.Conflict)
 }
 
-// TestIssuanceRetry: when the issuer fails, the claim stands and
-// ProcessDue issues the credential later, once.
+// TestIssuanceRetry: when the issuer fails, a claim changes nothing (the
+// award waits for a claim, without a credential) and the learner claims
+// again; an approval stands and ProcessDue issues its credential later,
+// once.
 func TestIssuanceRetry(t *testing.T) {
 	ctx := context.Background()
 	e := newAwardEnv(t)
 	a := direct(t, e, "b", time.Time{}, issuer.DirectAwardInput{Recipient: issuer.Recipient{Email: "alice@example.org"}})[0]
 	e.ci.fail = badged.Errorf(badged.Unavailable, "signer down")
+	e.took()
 	_, err := e.svc.ClaimAward(ctx, alice, a.ID, "v1")
 	wantKind(t, err, badged.Unavailable)
 	got, err := e.db.Award(ctx, a.ID)
 	must(t, err)
+	if got.State != issuer.AwardSent || got.CredentialID != "" || got.Version != a.Version {
+		t.Fatalf("after a failed issuance: %+v", got)
+	}
+	wantEvents(t, e.took())
+	e.ci.fail = nil
+	claimed, err := e.svc.ClaimAward(ctx, alice, a.ID, "v1")
+	must(t, err)
+	if claimed.State != issuer.AwardAccepted || claimed.CredentialID != "urn:cred:"+a.ID {
+		t.Fatalf("claimed again: %+v", claimed)
+	}
+	wantEvents(t, e.took(), issuer.EventAccepted, issuer.EventIssued)
+
+	req, err := e.svc.RequestBadge(ctx, alice, e.ids["b"], "", nil)
+	must(t, err)
+	e.ci.fail = badged.Errorf(badged.Unavailable, "signer down")
+	_, err = e.svc.ApproveRequests(ctx, e.awarder, req.ID)
+	wantKind(t, err, badged.Unavailable)
+	got, err = e.db.Award(ctx, req.ID)
+	must(t, err)
 	if got.State != issuer.AwardAccepted || got.CredentialID != "" {
 		t.Fatalf("after a failed issuance: %+v", got)
 	}
-	_, err = e.svc.RevokeAward(ctx, e.awarder, a.ID, "x")
+	_, err = e.svc.RevokeAward(ctx, e.awarder, req.ID, "x")
 	wantKind(t, err, badged.Conflict)
 	evs, err := e.svc.ProcessDue(ctx, start)
 	wantKind(t, err, badged.Unavailable)
@@ -687,9 +725,9 @@ func TestIssuanceRetry(t *testing.T) {
 	evs, err = e.svc.ProcessDue(ctx, start)
 	must(t, err)
 	wantEvents(t, kinds(evs))
-	got, err = e.db.Award(ctx, a.ID)
+	got, err = e.db.Award(ctx, req.ID)
 	must(t, err)
-	if got.CredentialID != "urn:cred:"+a.ID {
+	if got.CredentialID != "urn:cred:"+req.ID {
 		t.Fatal(got.CredentialID)
 	}
 

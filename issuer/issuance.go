@@ -33,6 +33,22 @@ type IssueRequest struct {
 	EvidenceURL []string // evidence URLs given with the award
 	Grade       string   // the grade achieved, when given
 	IssuedAt    time.Time
+	// Record, when set, returns the award change that the credential
+	// completes (an award accepted, with the credential's ID), given the
+	// credential's ID before anything is stored. The issuer stores the
+	// change in the same transaction as the credential, so that the award
+	// and its credential are written at once or not at all, and says so in
+	// [IssuedCredential.Recorded] (not set when the award had a credential
+	// already, which Issue returns without storing anything).
+	Record func(credentialID string) (AwardChange, error)
+}
+
+// AwardChange is an award as a change leaves it (its Version still the
+// one read: the store checks it and sets the next), with the change's
+// effects.
+type AwardChange struct {
+	Award   *Award
+	Effects Effects
 }
 
 // Recipient identifies who receives an award. At least one identifier is
@@ -49,6 +65,9 @@ type Recipient struct {
 
 // IssuedCredential is a signed credential as stored.
 type IssuedCredential struct {
+	// Recorded is set when the request's Record change was stored with
+	// the credential; not when the award had a credential already.
+	Recorded bool `json:"-"`
 	ID      string // the credential's id (a URL or urn:uuid)
 	AwardID string
 	JSON    []byte // the signed credential, eddsa-rdfc-2022

@@ -166,39 +166,64 @@ func (db *DB) Award(ctx context.Context, id string) (*issuer.Award, error) {
 
 // UpdateAward implements [issuer.AwardStore].
 func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award, fx issuer.Effects) error {
-	r := record.FromAward(a)
-	if err := checkAward(r); err != nil {
+	u, err := newAwardUpdate(a)
+	if err != nil {
 		return err
 	}
 	// Concurrent updates (claims by many learners) share a commit; batch
-	// may run fn again, so fn has no effect outside tx but on r, which it
-	// sets anew from the stored record each time.
-	err := db.batch(ctx, func(tx *bolt.Tx) error {
-		var old record.Award
-		if err := get(tx, bktAwards, "award", a.ID, &old); err != nil {
-			return err
-		}
-		if old.Version != a.Version {
-			return conflict("award", a.ID, old.Version, a.Version)
-		}
-		r.Version, r.Created, r.Kind, r.BundleID = old.Version+1, old.Created, old.Kind, old.BundleID
-		r.InstitutionID, r.GroupID, r.IssuerID, r.BadgeClassID = old.InstitutionID, old.GroupID, old.IssuerID, old.BadgeClassID
-		if err := indexAward(tx, &old, true); err != nil {
-			return err
-		}
-		if err := put(tx, bktAwards, a.ID, r); err != nil {
-			return err
-		}
-		if err := indexAward(tx, r, false); err != nil {
+	// may run fn again, so fn has no effect outside tx but on u's record,
+	// which it sets anew from the stored record each time.
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
+		if err := u.write(tx); err != nil {
 			return err
 		}
 		return writeEffects(tx, fx)
 	})
 	if err == nil {
-		a.Version, a.Created, a.Kind, a.BundleID = r.Version, r.Created, issuer.AwardKind(r.Kind), r.BundleID
-		a.InstitutionID, a.GroupID, a.IssuerID, a.BadgeClassID = r.InstitutionID, r.GroupID, r.IssuerID, r.BadgeClassID
+		u.done()
 	}
 	return err
+}
+
+// awardUpdate is an award's update, written in a transaction by write
+// and reported back to the award by done once committed.
+type awardUpdate struct {
+	a *issuer.Award
+	r *record.Award
+}
+
+func newAwardUpdate(a *issuer.Award) (awardUpdate, error) {
+	r := record.FromAward(a)
+	return awardUpdate{a, r}, checkAward(r)
+}
+
+// write stores the award in tx when its version is the stored one
+// (Conflict otherwise), keeping what an update never changes.
+func (u awardUpdate) write(tx *bolt.Tx) error {
+	r := u.r
+	var old record.Award
+	if err := get(tx, bktAwards, "award", r.ID, &old); err != nil {
+		return err
+	}
+	if old.Version != u.a.Version {
+		return conflict("award", r.ID, old.Version, u.a.Version)
+	}
+	r.Version, r.Created, r.Kind, r.BundleID = old.Version+1, old.Created, old.Kind, old.BundleID
+	r.InstitutionID, r.GroupID, r.IssuerID, r.BadgeClassID = old.InstitutionID, old.GroupID, old.IssuerID, old.BadgeClassID
+	if err := indexAward(tx, &old, true); err != nil {
+		return err
+	}
+	if err := put(tx, bktAwards, r.ID, r); err != nil {
+		return err
+	}
+	return indexAward(tx, r, false)
+}
+
+// done sets the award's stored version and kept fields.
+func (u awardUpdate) done() {
+	a, r := u.a, u.r
+	a.Version, a.Created, a.Kind, a.BundleID = r.Version, r.Created, issuer.AwardKind(r.Kind), r.BundleID
+	a.InstitutionID, a.GroupID, a.IssuerID, a.BadgeClassID = r.InstitutionID, r.GroupID, r.IssuerID, r.BadgeClassID
 }
 
 // position returns the part of an index key after its parent: the time

@@ -333,8 +333,17 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 		StatusList: c.StatusList, StatusIdx: c.StatusIdx, IssuedAt: c.IssuedAt, ValidUntil: c.ValidUntil,
 		Revoked: c.Revoked, RevocationReason: c.RevocationReason, JSON: bytes.Clone(c.JSON), JWT: string(c.JWT),
 	}
-	// batch may run fn again, so fn has no effect outside tx.
-	return db.batch(ctx, func(tx *bolt.Tx) error {
+	var award *awardUpdate
+	if c.Award != nil {
+		u, err := newAwardUpdate(c.Award)
+		if err != nil {
+			return err
+		}
+		award = &u
+	}
+	// batch may run fn again, so fn has no effect outside tx (but on the
+	// award update's record, set anew each time).
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		if tx.Bucket(bktCredentials).Get([]byte(c.AwardID)) != nil {
 			return badged.Errorf(badged.Conflict, "credential of award %s already exists", c.AwardID)
 		}
@@ -350,8 +359,17 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 		if err := tx.Bucket(idxCredentials).Put([]byte(c.ID), []byte(c.AwardID)); err != nil {
 			return err
 		}
+		if award != nil {
+			if err := award.write(tx); err != nil {
+				return err
+			}
+		}
 		return writeEffects(tx, c.Effects)
 	})
+	if err == nil && award != nil {
+		award.done()
+	}
+	return err
 }
 
 // reserve reserves c's status list index for its award, unless the award

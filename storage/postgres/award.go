@@ -134,13 +134,30 @@ func (db *DB) Award(ctx context.Context, id string) (*issuer.Award, error) {
 
 // UpdateAward implements [issuer.AwardStore].
 func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award, fx issuer.Effects) error {
-	r := record.FromAward(a)
 	b := &pgx.Batch{}
-	effects, err := queueEffects(b, fx)
-	if err != nil {
+	if _, err := queueEffects(b, fx); err != nil {
 		return err
 	}
-	err = update(ctx, db, tAwards, "award", r,
+	r := record.FromAward(a)
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := updateAward(ctx, tx, r); err != nil {
+			return err
+		}
+		if b.Len() == 0 {
+			return nil
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err == nil {
+		updated(a, r)
+	}
+	return err
+}
+
+// updateAward stores the award r in tx when its version is the stored
+// one (Conflict otherwise), keeping what an update never changes.
+func updateAward(ctx context.Context, tx pgx.Tx, r *record.Award) error {
+	return updateIn(ctx, tx, tAwards, "award", r,
 		func(_ pgx.Tx, old, next *record.Award) error {
 			next.Kind, next.BundleID = old.Kind, old.BundleID
 			next.InstitutionID, next.GroupID, next.IssuerID, next.BadgeClassID = old.InstitutionID, old.GroupID, old.IssuerID, old.BadgeClassID
@@ -151,16 +168,14 @@ func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award, fx issuer.Effect
 			_, err := tx.Exec(ctx, `UPDATE awards SET state = $2, recipient_user = $3, recipient_eduid = $4, recipient_eppn = $5,
 				recipient_email = $6, scheduled_ns = $7, deadline_ns = $8, reminders = $9, credential_id = $10, version = $11,
 				data = $12 WHERE id = $1`, append(args, data)...)
-			if err != nil || effects == 0 {
-				return err
-			}
-			return tx.SendBatch(ctx, b).Close()
+			return err
 		})
-	if err == nil {
-		a.Version, a.Created, a.Kind, a.BundleID = r.Version, r.Created, issuer.AwardKind(r.Kind), r.BundleID
-		a.InstitutionID, a.GroupID, a.IssuerID, a.BadgeClassID = r.InstitutionID, r.GroupID, r.IssuerID, r.BadgeClassID
-	}
-	return err
+}
+
+// updated sets a's stored version and kept fields from r, once stored.
+func updated(a *issuer.Award, r *record.Award) {
+	a.Version, a.Created, a.Kind, a.BundleID = r.Version, r.Created, issuer.AwardKind(r.Kind), r.BundleID
+	a.InstitutionID, a.GroupID, a.IssuerID, a.BadgeClassID = r.InstitutionID, r.GroupID, r.IssuerID, r.BadgeClassID
 }
 
 // query builds a statement with numbered arguments.

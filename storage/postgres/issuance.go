@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/badged/badged/storage/internal/record"
 	"time"
 
 	"github.com/badged/badged"
@@ -296,6 +297,10 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 	if _, err := queueEffects(effects, c.Effects); err != nil {
 		return err
 	}
+	var award *record.Award // the award the credential completes, if any
+	if c.Award != nil {
+		award = record.FromAward(c.Award)
+	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if err := reserve(ctx, tx, c); err != nil {
 			return err
@@ -310,8 +315,14 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			c.AwardID, c.ID, c.IssuerID, c.ListID, c.StatusList, c.StatusIdx, c.IssuedAt, optTime(c.ValidUntil),
 			optTime(c.Revoked), c.RevocationReason, c.JSON, string(c.JWT))
-		return err
+		if err != nil || award == nil {
+			return err
+		}
+		return updateAward(ctx, tx, award)
 	})
+	if err == nil && award != nil {
+		updated(c.Award, award)
+	}
 	if err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "23503" {

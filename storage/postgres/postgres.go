@@ -211,30 +211,35 @@ func list[R any, P rec[R], D any](ctx context.Context, q querier, what string, d
 // next's, after keep has copied the fixed fields from the stored record;
 // write stores next (at its new version) in the transaction.
 func update[R any, P rec[R]](ctx context.Context, db *DB, table, what string, next P, keep func(tx pgx.Tx, old, next P) error, write func(tx pgx.Tx, data []byte) error) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		return updateIn[R, P](ctx, tx, table, what, next, keep, write)
+	})
+}
+
+// updateIn is [update] in the transaction tx.
+func updateIn[R any, P rec[R]](ctx context.Context, tx pgx.Tx, table, what string, next P, keep func(tx pgx.Tx, old, next P) error, write func(tx pgx.Tx, data []byte) error) error {
 	h := next.Header()
 	given := h.Version
-	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		old, err := get[R, P](ctx, tx, table, what, h.ID, true)
-		if err != nil {
-			return err
-		}
-		if v := old.Header().Version; v != given {
-			return conflict(what, h.ID, v, given)
-		}
-		h.Created = old.Header().Created
-		if err := keep(tx, old, next); err != nil {
-			return err
-		}
-		h.Version = given + 1
-		data, err := json.Marshal(next)
-		if err != nil {
-			return err
-		}
-		if err := write(tx, data); err != nil {
-			return storeError(err, what, h.ID, "")
-		}
-		return nil
-	})
+	old, err := get[R, P](ctx, tx, table, what, h.ID, true)
+	if err != nil {
+		return err
+	}
+	if v := old.Header().Version; v != given {
+		return conflict(what, h.ID, v, given)
+	}
+	h.Created = old.Header().Created
+	if err := keep(tx, old, next); err != nil {
+		return err
+	}
+	h.Version = given + 1
+	data, err := json.Marshal(next)
+	if err != nil {
+		return err
+	}
+	if err := write(tx, data); err != nil {
+		return storeError(err, what, h.ID, "")
+	}
+	return nil
 }
 
 func encode(r any) ([]byte, error) {

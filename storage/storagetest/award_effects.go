@@ -38,6 +38,7 @@ func RunAwardEffects(t *testing.T, newStore func(t *testing.T) EffectsStore) {
 		{"Update", testEffectsUpdate},
 		{"UpdateFails", testEffectsUpdateFails},
 		{"Credential", testEffectsCredential},
+		{"CredentialWithAward", testCredentialWithAward},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
@@ -194,3 +195,57 @@ func testEffectsCredential(t *testing.T, s EffectsStore) {
 	wantKind(t, s.CreateCredential(ctx, dup), badged.Conflict)
 	wantStored(t, s, "after a refused issuance", []string{"issued-entry-api-1"}, []string{"issued-mail-api-1"})
 }
+
+// testCredentialWithAward checks that a credential that completes an award
+// (a claim) is stored with the award's change and its effects, all in one
+// transaction: a stale award (an expiry that won) stores neither the
+// credential, nor its status list index, nor the effects.
+func testCredentialWithAward(t *testing.T, s EffectsStore) {
+	ctx := context.Background()
+	tree(t, s)
+	for _, id := range []string{"a1", "a2"} {
+		must(t, s.CreateAwards(ctx, []*issuer.Award{directAward(id, t0, issuer.Recipient{Email: id + "@example.org"})}, issuer.Effects{}))
+	}
+	a1, err := s.Award(ctx, "a1")
+	must(t, err)
+	slot, err := s.Allocate(ctx, allocation("a1", "iss", "L", 16, emptyList(t)))
+	must(t, err)
+	c := storedCredential("a1", "https://badges.example.org/credentials/1", slot)
+	claimed := *a1
+	claimed.State, claimed.CredentialID, claimed.Updated = issuer.AwardAccepted, c.ID, t0.Add(time.Hour)
+	c.Award, c.Effects = &claimed, effectsOf("claimed", t0, "a1")
+	must(t, s.CreateCredential(ctx, c))
+	if claimed.Version != a1.Version+1 {
+		t.Errorf("the award's version after the write: %d, want %d", claimed.Version, a1.Version+1)
+	}
+	got, err := s.Award(ctx, "a1")
+	must(t, err)
+	if got.State != issuer.AwardAccepted || got.CredentialID != c.ID || got.Version != a1.Version+1 {
+		t.Errorf("award stored with its credential: %+v", got)
+	}
+	if _, err := s.CredentialByAward(ctx, "a1"); err != nil {
+		t.Errorf("credential: %v", err)
+	}
+	wantStored(t, s, "after a claim", []string{"claimed-entry-a1"}, []string{"claimed-mail-a1"})
+
+	// a2 expires first; its claim, stale, stores nothing.
+	a2, err := s.Award(ctx, "a2")
+	must(t, err)
+	stale := *a2
+	a2.State = issuer.AwardExpired
+	must(t, s.UpdateAward(ctx, a2, issuer.Effects{}))
+	free, err := s.FreeSlot(ctx, allocation("a2", "iss", "L", 16, emptyList(t)))
+	must(t, err)
+	lost := storedCredential("a2", "https://badges.example.org/credentials/2", free)
+	stale.State, stale.CredentialID = issuer.AwardAccepted, lost.ID
+	lost.Award, lost.Effects = &stale, effectsOf("claimed", t0, "a2")
+	wantKind(t, s.CreateCredential(ctx, lost), badged.Conflict)
+	wantKind(t, errOf(s.CredentialByAward(ctx, "a2")), badged.NotFound)
+	if again, err := s.FreeSlot(ctx, allocation("a2", "iss", "L", 16, emptyList(t))); err != nil || again.Held {
+		t.Errorf("the lost claim holds a status list index: %+v, %v", again, err)
+	}
+	wantStored(t, s, "after a stale claim", []string{"claimed-entry-a1"}, []string{"claimed-mail-a1"})
+}
+
+// errOf returns the error of a call's two results.
+func errOf[T any](_ T, err error) error { return err }
