@@ -53,6 +53,7 @@ var allBuckets = [][]byte{
 	bktVPTransactions,                                                // openid4vp.go
 	bktEndorsements, idxEndorsementsByClass, idxEndorsementsByIssuer, // endorsement.go
 	bktOBClients, bktOBGrants, idxOBGrantsUser, bktOBTokens, bktOBProfiles, // obapi.go
+	bktLTIPlatforms, idxLTIIssuers, idxLTIInstitution, bktLTINonces, bktLTILinks, bktLTIToolKey, // lti.go
 }
 
 // DB is a bbolt database file.

@@ -2,6 +2,7 @@ package bolt_test
 
 import (
 	"context"
+	"github.com/badged/badged/lti"
 	"path/filepath"
 	"testing"
 
@@ -46,4 +47,8 @@ func TestCredentialWithoutJWT(t *testing.T) {
 	if c.JWT != nil || c.StatusIdx != 7 || string(c.JSON) != `{"id":"https://badges.example.org/credentials/1"}` {
 		t.Fatalf("old record read as %+v", c)
 	}
+}
+
+func TestLTI(t *testing.T) {
+	storagetest.RunLTI(t, func(t *testing.T) lti.Store { return openDB(t) })
 }
