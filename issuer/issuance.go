@@ -67,10 +67,10 @@ type Recipient struct {
 type IssuedCredential struct {
 	// Recorded is set when the request's Record change was stored with
 	// the credential; not when the award had a credential already.
-	Recorded bool `json:"-"`
-	ID      string // the credential's id (a URL or urn:uuid)
-	AwardID string
-	JSON    []byte // the signed credential, eddsa-rdfc-2022
+	Recorded bool   `json:"-"`
+	ID       string // the credential's id (a URL or urn:uuid)
+	AwardID  string
+	JSON     []byte // the signed credential, eddsa-rdfc-2022
 	// JWT is the same credential signed as an OB 3.0 VC-JWT (EdDSA, the
 	// same verification method as kid); empty for a credential issued
 	// before badged signed both forms.

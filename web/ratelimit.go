@@ -93,6 +93,9 @@ func classify(r *http.Request) routeClass {
 		// guesses and the nonces they store are bounded per client; so
 		// do the Open Badges API's registration, token and revocation.
 		return classToken
+	case p == "/lti/login":
+		// A learning platform's login initiation stores a nonce.
+		return classToken
 	case strings.HasPrefix(p, "/login/"):
 		return classLogin
 	}

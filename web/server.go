@@ -14,6 +14,8 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"github.com/badged/badged/lti"
+	ltipage "github.com/badged/badged/web/page/lti"
 	"log/slog"
 	"net"
 	"net/http"
@@ -171,6 +173,8 @@ type API struct {
 	// Optional, with Wallet: the Open Badges 3.0 API under /ims/ob/v3p0
 	// and its pages (consent, connected applications).
 	OBAPI *obapi.Service
+	// Optional: badged as an LTI 1.3 tool for learning platforms (/lti/).
+	LTI *lti.Service
 	// Optional: the limits on public endpoints (zero fields: the
 	// defaults of [DefaultThrottle]).
 	Throttle Throttle
@@ -223,6 +227,9 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	if cfg.OBAPI != nil && cfg.Wallet != nil {
 		(&webob.Handler{Service: cfg.OBAPI, Wallet: cfg.Wallet, Verifier: s.Verifier, Log: log}).Routes(r)
 		apps.New(s.pages, cfg.OBAPI).Routes(r)
+	}
+	if cfg.LTI != nil {
+		ltipage.New(s.pages, cfg.LTI).Routes(r)
 	}
 	if cfg.OpenID4VP != nil {
 		(&webvp.Handler{Service: cfg.OpenID4VP, Log: log}).Routes(r)

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/badged/badged/lti"
 	"io"
 	"log/slog"
 	"net"
@@ -71,6 +72,7 @@ type app struct {
 	issuance  *issuance.Service
 	vci       *openid4vci.Service // OpenID4VCI offers (badged offer, the tests)
 	vp        *openid4vp.Service  // the OpenID4VP verifier (the tests)
+	lti       *lti.Service        // the LTI 1.3 tool (the tests register platforms)
 	auth      *auth.Service
 	deliverer *notify.Deliverer // nil without a Sender
 	worker    *bulk.Worker
@@ -208,6 +210,8 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	a.vci = openid4vci.New(st, base, did.NewResolver(client), openid4vci.WithClock(now))
 	api.VCI, api.VCIIssuer = a.vci, a.issuance
 	api.OBAPI = obapi.New(st, base, obapi.WithClock(now))
+	api.LTI = lti.New(st, a.issuer, sealer, base, client, lti.WithClock(now))
+	a.lti = api.LTI
 	if a.vp, err = withOpenID4VP(&api, st, mk, base, a.issuance, client, now); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/badged/badged/lti"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -130,6 +131,7 @@ type store interface {
 	obapi.Store
 	openid4vp.Store
 	endorsement.Store
+	lti.Store
 }
 
 // withLogin adds sign-in to api: with the providers of

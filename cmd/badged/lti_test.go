@@ -1,0 +1,375 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	gojose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/lti"
+)
+
+// platform is a learning platform simulated for the LTI tests: its own
+// RSA key and JWKS, a token endpoint that checks badged's client
+// assertion against badged's published key set, and NRPS and AGS
+// services for one course whose learners a, c and d completed (c has no
+// email, d is inactive) and b did not.
+type platform struct {
+	t        *testing.T
+	srv      *httptest.Server
+	key      *rsa.PrivateKey
+	toolJWKS string // badged's key set, which the platform registered
+	tokens   atomic.Int32
+	now      func() time.Time // the platform's clock: the server's
+}
+
+const (
+	platformClient     = "badged-at-canvas"
+	platformDeployment = "deployment-1"
+	platformCourse     = "course-42"
+	platformToken      = "platform-access-token"
+)
+
+func newPlatform(t *testing.T, toolJWKS string) *platform {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &platform{t: t, key: key, toolJWKS: toolJWKS, now: time.Now}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(gojose.JSONWebKeySet{Keys: []gojose.JSONWebKey{{Key: &key.PublicKey, KeyID: "platform-1", Algorithm: "RS256", Use: "sig"}}})
+	})
+	mux.HandleFunc("POST /token", p.handleToken)
+	mux.HandleFunc("GET /nrps/"+platformCourse, p.bearer(map[string]any{"members": []map[string]any{
+		{"user_id": "u-a", "status": "Active", "email": "A@student.example.nl", "name": "Anna", "roles": []string{lti.RoleLearner}},
+		{"user_id": "u-b", "status": "Active", "email": "b@student.example.nl", "name": "Bo", "roles": []string{lti.RoleLearner}},
+		{"user_id": "u-c", "status": "Active", "name": "Cas", "roles": []string{lti.RoleLearner}},
+		{"user_id": "u-d", "status": "Inactive", "email": "d@student.example.nl", "name": "Dirk", "roles": []string{lti.RoleLearner}},
+		{"user_id": "u-teacher", "status": "Active", "email": "t@uu.example.nl", "name": "Tess", "roles": []string{lti.RoleInstructor}},
+	}}))
+	p.srv = httptest.NewServer(mux)
+	t.Cleanup(p.srv.Close)
+	lineItem := p.srv.URL + "/ags/" + platformCourse + "/lineitems/1"
+	mux.HandleFunc("GET /ags/"+platformCourse+"/lineitems", p.bearer([]map[string]any{{"id": lineItem, "scoreMaximum": 10, "label": "Final exam"}}))
+	mux.HandleFunc("GET /ags/"+platformCourse+"/lineitems/1/results", p.bearer([]map[string]any{
+		{"userId": "u-a", "resultScore": 10, "resultMaximum": 10},
+		{"userId": "u-b", "resultScore": 6, "resultMaximum": 10},
+		{"userId": "u-c", "resultScore": 10, "resultMaximum": 10},
+		{"userId": "u-d", "resultScore": 10, "resultMaximum": 10},
+	}))
+	return p
+}
+
+// handleToken grants a token for a client assertion that badged's key
+// signed for this token endpoint.
+func (p *platform) handleToken(w http.ResponseWriter, r *http.Request) {
+	fail := func(why string) {
+		p.t.Errorf("platform token endpoint: %s", why)
+		http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
+	}
+	if r.FormValue("grant_type") != "client_credentials" || r.FormValue("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+		fail("not a client_credentials grant with a JWT assertion")
+		return
+	}
+	res, err := http.Get(p.toolJWKS)
+	if err != nil {
+		fail(err.Error())
+		return
+	}
+	defer res.Body.Close()
+	var set gojose.JSONWebKeySet
+	if err := json.NewDecoder(res.Body).Decode(&set); err != nil || len(set.Keys) != 1 {
+		fail("badged's key set is not one key")
+		return
+	}
+	tok, err := jwt.ParseSigned(r.FormValue("client_assertion"), []gojose.SignatureAlgorithm{gojose.RS256})
+	if err != nil {
+		fail(err.Error())
+		return
+	}
+	var c jwt.Claims
+	if err := tok.Claims(set.Keys[0].Key, &c); err != nil {
+		fail("the assertion is not signed by badged's key: " + err.Error())
+		return
+	}
+	if err := c.Validate(jwt.Expected{Issuer: platformClient, Subject: platformClient, AnyAudience: jwt.Audience{p.srv.URL + "/token"}, Time: p.now()}); err != nil {
+		fail(err.Error())
+		return
+	}
+	if !strings.Contains(r.FormValue("scope"), "contextmembership.readonly") {
+		fail("no NRPS scope")
+		return
+	}
+	p.tokens.Add(1)
+	json.NewEncoder(w).Encode(map[string]any{"access_token": platformToken, "token_type": "Bearer", "expires_in": 3600})
+}
+
+// bearer answers v to requests with the platform's access token.
+func (p *platform) bearer(v any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+platformToken {
+			http.Error(w, "no token", http.StatusUnauthorized)
+			return
+		}
+		json.NewEncoder(w).Encode(v)
+	}
+}
+
+// idToken is the platform's id_token for a launch, edited by edits.
+func (p *platform) idToken(t *testing.T, key *rsa.PrivateKey, nonce string, instructor bool, edits ...func(map[string]any)) string {
+	t.Helper()
+	now := p.now()
+	role := lti.RoleLearner
+	if instructor {
+		role = lti.RoleInstructor
+	}
+	claims := map[string]any{
+		"iss": p.srv.URL, "aud": platformClient, "sub": "u-teacher", "exp": now.Add(5 * time.Minute).Unix(), "iat": now.Unix(),
+		"nonce": nonce, "name": "Tess", "email": "t@uu.example.nl",
+		"https://purl.imsglobal.org/spec/lti/claim/message_type":  "LtiResourceLinkRequest",
+		"https://purl.imsglobal.org/spec/lti/claim/version":       "1.3.0",
+		"https://purl.imsglobal.org/spec/lti/claim/deployment_id": platformDeployment,
+		"https://purl.imsglobal.org/spec/lti/claim/roles":         []string{role},
+		"https://purl.imsglobal.org/spec/lti/claim/context":       map[string]any{"id": platformCourse, "title": "Data Science 101"},
+		"https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": map[string]any{
+			"context_memberships_url": p.srv.URL + "/nrps/" + platformCourse, "service_versions": []string{"2.0"}},
+		"https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": map[string]any{
+			"lineitems": p.srv.URL + "/ags/" + platformCourse + "/lineitems"},
+	}
+	for _, edit := range edits {
+		edit(claims)
+	}
+	signer, err := gojose.NewSigner(gojose.SigningKey{Algorithm: gojose.RS256, Key: key},
+		(&gojose.SignerOptions{}).WithType("JWT").WithHeader("kid", "platform-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := jwt.Signed(signer).Claims(claims).Serialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// ltiLogin starts a launch as the platform does: the browser posts the
+// login initiation, badged answers with a redirect to the platform's
+// authorization endpoint and a state cookie. It returns the nonce and
+// state of that redirect, and the cookie.
+func ltiLogin(t *testing.T, s *stack, p *platform, deployment string) (nonce, state string, cookie *http.Cookie) {
+	t.Helper()
+	form := url.Values{"iss": {p.srv.URL}, "login_hint": {"u-teacher"}, "target_link_uri": {s.app.cfg.BaseURL + lti.LaunchPath},
+		"client_id": {platformClient}, "lti_deployment_id": {deployment}, "lti_message_hint": {"hint-1"}}
+	req, _ := http.NewRequest(http.MethodPost, s.url+lti.LoginPath, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site") // the platform's page posts it
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc, err := url.Parse(res.Header.Get("Location"))
+	if res.StatusCode != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), p.srv.URL+"/auth?") {
+		t.Fatalf("login: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	q := loc.Query()
+	if q.Get("client_id") != platformClient || q.Get("redirect_uri") != s.app.cfg.BaseURL+lti.LaunchPath || q.Get("response_mode") != "form_post" ||
+		q.Get("login_hint") != "u-teacher" || q.Get("lti_message_hint") != "hint-1" || q.Get("scope") != "openid" {
+		t.Fatalf("authorization request: %v", q)
+	}
+	for _, c := range res.Cookies() {
+		if c.Name == "badged_lti_state" {
+			cookie = c
+		}
+	}
+	if cookie == nil || cookie.Value != q.Get("state") || !cookie.Secure || cookie.SameSite != http.SameSiteNoneMode {
+		t.Fatalf("state cookie: %+v", cookie)
+	}
+	return q.Get("nonce"), q.Get("state"), cookie
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// ltiPost posts a form to badged as the framed page (or the platform's
+// auto-submitted form) does, with the state cookie when given.
+func ltiPost(t *testing.T, s *stack, path string, form url.Values, cookie *http.Cookie) (int, *goquery.Document) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.url+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "text/html")
+	if path == lti.LaunchPath {
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+	}
+	if cookie != nil {
+		req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, doc
+}
+
+// TestLTILaunch is issue #13's acceptance 2: launches over real HTTP from
+// a platform simulated here (its own keys and JWKS, allowed by the
+// operator's egress policy). A valid instructor launch links the course to
+// a badge class; a bad signature, a replayed nonce, a wrong deployment,
+// an expired token and a state of another browser are each refused with
+// why; the platform's NRPS and AGS answers lead to awards for exactly the
+// learners who completed, which they claim in their backpack.
+func TestLTILaunch(t *testing.T) {
+	var p *platform
+	var toolJWKS string
+	s := newStack(t, "bolt", func(c *Config) {
+		toolJWKS = c.BaseURL + lti.JWKSPath
+		p = newPlatform(t, "")
+		u, _ := url.Parse(p.srv.URL)
+		c.Egress.AllowHosts = append(c.Egress.AllowHosts, u.Host)
+	})
+	p.toolJWKS, p.now = strings.Replace(toolJWKS, s.app.cfg.BaseURL, s.url, 1), s.clock.Now
+	ctx := context.Background()
+	bc := s.badgeClass("Data Science", 0)
+	plat, err := s.app.lti.RegisterPlatform(ctx, e2eRoot, lti.Platform{InstitutionID: s.inst.ID, IssuerID: s.issr.ID, Name: "Canvas",
+		Issuer: p.srv.URL, ClientID: platformClient, DeploymentIDs: []string{platformDeployment},
+		JWKSURL: p.srv.URL + "/jwks", AuthURL: p.srv.URL + "/auth", TokenURL: p.srv.URL + "/token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.app.lti.RegisterPlatform(ctx, e2eRoot, *plat); err == nil {
+		t.Error("the same platform registered twice")
+	}
+
+	// The tool's configuration and keys, for the platform's administrator.
+	var config map[string]any
+	s.call("", http.MethodGet, lti.ConfigPath, nil, http.StatusOK, &config)
+	if config["initiate_login_uri"] != s.app.cfg.BaseURL+lti.LoginPath || config["jwks_uri"] != s.app.cfg.BaseURL+lti.JWKSPath {
+		t.Errorf("configuration: %v", config)
+	}
+
+	launch := func(t *testing.T, instructor bool, edits ...func(map[string]any)) (int, *goquery.Document) {
+		nonce, state, cookie := ltiLogin(t, s, p, platformDeployment)
+		return ltiPost(t, s, lti.LaunchPath, url.Values{"id_token": {p.idToken(t, p.key, nonce, instructor, edits...)}, "state": {state}}, cookie)
+	}
+	refused := func(t *testing.T, status int, doc *goquery.Document, why string) {
+		t.Helper()
+		if status != http.StatusUnauthorized || !strings.Contains(doc.Text(), why) || doc.Find("#lti-link").Length() != 0 {
+			t.Errorf("want 401 saying %q; got %d: %s", why, status, strings.Join(strings.Fields(doc.Find("main").Text()), " "))
+		}
+	}
+
+	status, doc := launch(t, true)
+	box := doc.Find(`#lti-link input[name="badgeClass"][value="` + bc.ID + `"]`)
+	if status != http.StatusOK || box.Length() != 1 {
+		t.Fatalf("instructor launch: %d, %s", status, strings.Join(strings.Fields(doc.Find("main").Text()), " "))
+	}
+	token, _ := doc.Find(`#lti-link input[name="launch"]`).Attr("value")
+	status, doc = ltiPost(t, s, lti.CoursePath+"/link", url.Values{"launch": {token}, "badgeClass": {bc.ID}}, nil)
+	if status != http.StatusOK || doc.Find("#lti-saved").Length() != 1 || doc.Find(`input[value="`+bc.ID+`"][checked]`).Length() != 1 {
+		t.Fatalf("link: %d %s", status, doc.Find("#lti-problem").Text())
+	}
+	if l, err := s.app.lti.Course(ctx, &lti.Launch{PlatformID: plat.ID, ContextID: platformCourse, Instructor: true}); err != nil ||
+		!slices.Equal(l.Link.BadgeClasses, []string{bc.ID}) {
+		t.Fatalf("course link stored: %+v, %v", l, err)
+	}
+
+	t.Run("awards/completed learners", func(t *testing.T) {
+		status, doc := ltiPost(t, s, lti.CoursePath+"/award", url.Values{"launch": {token}}, nil)
+		completed := doc.Find("#lti-completed li").Map(func(_ int, s *goquery.Selection) string { return s.Text() })
+		if status != http.StatusOK || !slices.Equal(completed, []string{"a@student.example.nl"}) || doc.Find("#lti-skipped li").Text() != "Cas" {
+			t.Fatalf("award: %d, completed %v, skipped %q, problem %q", status, completed, doc.Find("#lti-skipped li").Text(), doc.Find("#lti-problem").Text())
+		}
+		page, err := s.is.BadgeClassAwards(ctx, e2eRoot, bc.ID, issuer.AwardFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var to []string
+		for _, a := range page.Awards {
+			to = append(to, a.Recipient.Email)
+			if a.State != issuer.AwardSent || a.Kind != issuer.KindDirect || a.AwardedBy != lti.UserPrefix+plat.ID {
+				t.Errorf("award %s: %s %s by %s", a.ID, a.Kind, a.State, a.AwardedBy)
+			}
+		}
+		if !slices.Equal(to, []string{"a@student.example.nl"}) || p.tokens.Load() == 0 {
+			t.Errorf("awards to %v (%d tokens)", to, p.tokens.Load())
+		}
+	})
+
+	t.Run("learner launch", func(t *testing.T) {
+		status, doc := launch(t, false)
+		if status != http.StatusOK || doc.Find("#lti-learner").Length() != 1 || doc.Find("#lti-link").Length() != 0 {
+			t.Fatalf("learner launch: %d", status)
+		}
+		token, _ := doc.Find(`input[name="launch"]`).Attr("value")
+		if token == "" {
+			return // a learner's page has no forms at all
+		}
+		if status, _ := ltiPost(t, s, lti.CoursePath+"/award", url.Values{"launch": {token}}, nil); status != http.StatusForbidden {
+			t.Errorf("a learner awards: %d", status)
+		}
+	})
+
+	t.Run("fail/bad signature", func(t *testing.T) {
+		other, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nonce, state, cookie := ltiLogin(t, s, p, platformDeployment)
+		status, doc := ltiPost(t, s, lti.LaunchPath, url.Values{"id_token": {p.idToken(t, other, nonce, true)}, "state": {state}}, cookie)
+		refused(t, status, doc, "signature does not verify")
+	})
+	t.Run("fail/replayed nonce", func(t *testing.T) {
+		nonce, state, cookie := ltiLogin(t, s, p, platformDeployment)
+		form := url.Values{"id_token": {p.idToken(t, p.key, nonce, true)}, "state": {state}}
+		if status, _ := ltiPost(t, s, lti.LaunchPath, form, cookie); status != http.StatusOK {
+			t.Fatalf("first launch: %d", status)
+		}
+		status, doc := ltiPost(t, s, lti.LaunchPath, form, cookie)
+		refused(t, status, doc, "replayed launch")
+	})
+	t.Run("fail/wrong deployment", func(t *testing.T) {
+		status, doc := launch(t, true, func(c map[string]any) { c["https://purl.imsglobal.org/spec/lti/claim/deployment_id"] = "deployment-9" })
+		refused(t, status, doc, `deployment "deployment-9"`)
+	})
+	t.Run("fail/expired", func(t *testing.T) {
+		status, doc := launch(t, true, func(c map[string]any) {
+			c["exp"], c["iat"] = p.now().Add(-10*time.Minute).Unix(), p.now().Add(-20*time.Minute).Unix()
+		})
+		refused(t, status, doc, "expired")
+	})
+	t.Run("fail/another browser's state", func(t *testing.T) {
+		nonce, _, cookie := ltiLogin(t, s, p, platformDeployment)
+		status, doc := ltiPost(t, s, lti.LaunchPath, url.Values{"id_token": {p.idToken(t, p.key, nonce, true)}, "state": {"forged"}}, cookie)
+		refused(t, status, doc, "state does not match")
+	})
+	t.Run("fail/unregistered deployment at login", func(t *testing.T) {
+		form := url.Values{"iss": {p.srv.URL}, "login_hint": {"u"}, "client_id": {platformClient}, "lti_deployment_id": {"deployment-9"}}
+		req, _ := http.NewRequest(http.MethodPost, s.url+lti.LoginPath, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("login from an unregistered deployment: %d", res.StatusCode)
+		}
+	})
+}
