@@ -124,6 +124,9 @@ func New(store Store, awards Awarder, sealer *keys.Sealer, base string, client *
 	return s
 }
 
+// BaseURL is badged's public URL, under which the tool's endpoints are.
+func (s *Service) BaseURL() string { return s.base }
+
 // Endpoints of the tool, under its base URL.
 const (
 	LoginPath  = "/lti/login"

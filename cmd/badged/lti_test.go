@@ -247,15 +247,31 @@ func TestLTILaunch(t *testing.T) {
 	p.toolJWKS, p.now = strings.Replace(toolJWKS, s.app.cfg.BaseURL, s.url, 1), s.clock.Now
 	ctx := context.Background()
 	bc := s.badgeClass("Data Science", 0)
-	plat, err := s.app.lti.RegisterPlatform(ctx, e2eRoot, lti.Platform{InstitutionID: s.inst.ID, IssuerID: s.issr.ID, Name: "Canvas",
-		Issuer: p.srv.URL, ClientID: platformClient, DeploymentIDs: []string{platformDeployment},
-		JWKSURL: p.srv.URL + "/jwks", AuthURL: p.srv.URL + "/auth", TokenURL: p.srv.URL + "/token"})
-	if err != nil {
-		t.Fatal(err)
+	// The institution's admin registers the platform in the portal.
+	need(s.is.GrantRole(ctx, e2eRoot, "lms-admin", issuer.RoleInstitutionAdmin, s.inst.ID))
+	admin := s.session("lms-admin", "admin@uu.example.nl")
+	registration := url.Values{"institution": {s.inst.ID}, "name": {"Canvas"}, "iss": {p.srv.URL}, "clientId": {platformClient},
+		"deployments": {platformDeployment}, "jwksUrl": {p.srv.URL + "/jwks"}, "authUrl": {p.srv.URL + "/auth"},
+		"tokenUrl": {p.srv.URL + "/token"}, "issuerId": {s.issr.ID}}
+	if status, doc := browse(t, s, admin, http.MethodPost, "/portal/lms", url.Values{"institution": {s.inst.ID}, "name": {"Canvas"}}); status != http.StatusUnprocessableEntity ||
+		doc.Find("#lms-iss-error").Length() != 1 || doc.Find(`#lms-name[value="Canvas"]`).Length() != 1 {
+		t.Fatalf("an incomplete registration: %d", status)
 	}
-	if _, err := s.app.lti.RegisterPlatform(ctx, e2eRoot, *plat); err == nil {
-		t.Error("the same platform registered twice")
+	if status, doc := browse(t, s, admin, http.MethodPost, "/portal/lms", registration); status != http.StatusOK || doc.Find("#lms-platforms tr[data-platform]").Length() != 1 ||
+		!strings.Contains(doc.Find("#lms-tool").Text(), s.app.cfg.BaseURL+lti.LoginPath) {
+		t.Fatalf("registration: %d, %d platforms", status, doc.Find("#lms-platforms tr[data-platform]").Length())
 	}
+	if status, doc := browse(t, s, admin, http.MethodPost, "/portal/lms", registration); status != http.StatusUnprocessableEntity || doc.Find("#lms-client-error").Length() != 1 {
+		t.Errorf("the same platform registered twice: %d", status)
+	}
+	if status, _ := browse(t, s, s.staff, http.MethodGet, "/portal/lms", nil); status != http.StatusForbidden {
+		t.Errorf("an awarder sees the learning platforms: %d", status)
+	}
+	plats, err := s.app.lti.Platforms(ctx, e2eRoot, s.inst.ID)
+	if err != nil || len(plats) != 1 {
+		t.Fatalf("platforms: %v, %v", plats, err)
+	}
+	plat := plats[0]
 
 	// The tool's configuration and keys, for the platform's administrator.
 	var config map[string]any

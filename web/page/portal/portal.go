@@ -16,6 +16,7 @@ package portal
 import (
 	"context"
 	"embed"
+	"github.com/badged/badged/lti"
 	"mime"
 	"net/http"
 	"path"
@@ -67,6 +68,8 @@ type Deps struct {
 	// Keys are the institutions' signing keys; without them the keys
 	// page answers 503.
 	Keys KeyRing
+	// LTI registers learning platforms; without it the page answers 503.
+	LTI *lti.Service
 }
 
 // Handler serves the issuer portal.
@@ -101,6 +104,7 @@ func (h *Handler) Routes(r chi.Router) {
 		h.insightsRoutes(r)
 		h.auditRoutes(r)
 		h.adminRoutes(r)
+		h.lmsRoutes(r)
 		h.keyRoutes(r)
 		h.treeRoutes(r)
 		h.staffRoutes(r)
@@ -143,6 +147,7 @@ var menu = []struct {
 	{"clients", "/portal/clients", "navClients", true},
 	{"outbox", "/portal/outbox", "navOutbox", true},
 	{"keys", "/portal/keys", "navKeys", true},
+	{"lms", "/portal/lms", "navLMS", true},
 }
 
 // Base is what every portal page shows around its content: the site's
