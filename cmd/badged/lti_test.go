@@ -297,6 +297,13 @@ func TestLTILaunch(t *testing.T) {
 		t.Fatalf("instructor launch: %d, %s", status, strings.Join(strings.Fields(doc.Find("main").Text()), " "))
 	}
 	token, _ := doc.Find(`#lti-link input[name="launch"]`).Attr("value")
+	if status, doc := ltiPost(t, s, lti.CoursePath+"/link", url.Values{"launch": {token}, "badgeClass": {"someone-elses"}}, nil); status != http.StatusUnprocessableEntity ||
+		doc.Find("#lti-problem").Length() != 1 {
+		t.Errorf("linking a badge class the platform may not award: %d", status)
+	}
+	if status, _ := ltiPost(t, s, lti.CoursePath+"/link", url.Values{"launch": {token + "x"}, "badgeClass": {bc.ID}}, nil); status != http.StatusUnauthorized {
+		t.Errorf("an altered launch: %d", status)
+	}
 	status, doc = ltiPost(t, s, lti.CoursePath+"/link", url.Values{"launch": {token}, "badgeClass": {bc.ID}}, nil)
 	if status != http.StatusOK || doc.Find("#lti-saved").Length() != 1 || doc.Find(`input[value="`+bc.ID+`"][checked]`).Length() != 1 {
 		t.Fatalf("link: %d %s", status, doc.Find("#lti-problem").Text())

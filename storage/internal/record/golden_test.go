@@ -11,6 +11,7 @@ import (
 
 	"github.com/badged/badged/bulk"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/lti"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden record files in testdata/")
@@ -66,6 +67,11 @@ func TestGoldenRecords(t *testing.T) {
 		{kind: "bulkjob", want: &bulk.Job{ID: "job-1", InstitutionID: "inst-1", BadgeClassID: "bc-1", CreatedBy: "user-1", Superuser: false,
 			State: bulk.Running, Total: 3, Done: 1, Report: bulk.Report{{Row: 2, Message: "not an email address"}}, ScheduledAt: at,
 			LeaseOwner: "node-a", LeaseUntil: later, Version: 2, Created: at, Updated: later}},
+		{kind: "ltiplatform", want: &lti.Platform{ID: "plat_1", InstitutionID: "inst-1", IssuerID: "issuer-1", Name: "Canvas",
+			Issuer: "https://canvas.example.edu", ClientID: "1000", DeploymentIDs: []string{"d1", "d2"},
+			JWKSURL: "https://canvas.example.edu/jwks", AuthURL: "https://canvas.example.edu/auth", TokenURL: "https://canvas.example.edu/token", Created: at}},
+		{kind: "ltilink", want: &lti.Link{PlatformID: "plat_1", ContextID: "course-42", Title: "Data Science 101", BadgeClasses: []string{"bc-1"},
+			Memberships: "https://canvas.example.edu/nrps/42", LineItems: "https://canvas.example.edu/ags/42/lineitems", Version: 2, Updated: later}},
 	}
 	for _, r := range records {
 		t.Run(r.kind, func(t *testing.T) {
@@ -116,6 +122,10 @@ func codec(v any) (stored any, read func([]byte) (any, error)) {
 		return FromAward(v), func(b []byte) (any, error) { var r Award; err := Decode(b, &r); return r.Domain(), err }
 	case *bulk.Job:
 		return FromJob(v), func(b []byte) (any, error) { var r BulkJob; err := Decode(b, &r); return r.Domain(), err }
+	case *lti.Platform:
+		return FromLTIPlatform(v), func(b []byte) (any, error) { var r LTIPlatform; err := Decode(b, &r); return r.Domain(), err }
+	case *lti.Link:
+		return FromLTILink(v), func(b []byte) (any, error) { var r LTILink; err := Decode(b, &r); return r.Domain(), err }
 	}
 	panic("no codec")
 }
