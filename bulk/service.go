@@ -32,6 +32,7 @@ type Service struct {
 	wake   func()
 	log    *slog.Logger
 	change func(issuer.Change)
+	rows   func(done int, state State)
 }
 
 // Option sets an optional setting of a [Service] or [Worker].
@@ -47,7 +48,13 @@ type settings struct {
 	owner  string
 	log    *slog.Logger
 	change func(issuer.Change)
+	rows   func(done int, state State)
 }
+
+// WithProgress makes the worker report each batch of rows it awarded
+// (done, the batch's size) and a job's end (done 0, the state it ended
+// in: Done or Failed), for the metrics.
+func WithProgress(fn func(done int, state State)) Option { return func(s *settings) { s.rows = fn } }
 
 // WithClock makes the service or worker read the time from now.
 func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }

@@ -120,9 +120,18 @@ func (w *Worker) process(ctx context.Context, j *Job) error {
 		if err := w.store.UpdateJob(ctx, j, w.st.owner); err != nil {
 			return fmt.Errorf("job %s: progress: %w", j.ID, err)
 		}
+		w.progress(len(rows), "")
 	}
+	w.progress(0, Done)
 	w.st.log.Info("bulk award job done", "job", j.ID, "rows", j.Total, "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// progress reports to the WithProgress callback, if any.
+func (w *Worker) progress(done int, state State) {
+	if w.st.rows != nil {
+		w.st.rows(done, state)
+	}
 }
 
 func (w *Worker) fail(ctx context.Context, j *Job, p Problem) error {
@@ -132,5 +141,6 @@ func (w *Worker) fail(ctx context.Context, j *Job, p Problem) error {
 		return fmt.Errorf("job %s: mark failed: %w", j.ID, err)
 	}
 	w.st.log.Warn("bulk award job failed", "job", j.ID, "row", p.Row, "reason", p.Message)
+	w.progress(0, Failed)
 	return nil
 }

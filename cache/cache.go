@@ -6,6 +6,7 @@ package cache
 import (
 	"container/list"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,7 +20,8 @@ type Entry[V any] struct {
 // LRU is a bounded cache of entries by key. It is safe for concurrent use.
 // The zero value is not usable; see [New].
 type LRU[K comparable, V any] struct {
-	max int
+	max   int
+	count *lookups // nil: not counted (see Named)
 
 	mu    sync.Mutex
 	byKey map[K]*list.Element // of *item
@@ -40,7 +42,10 @@ func New[K comparable, V any](max int) *LRU[K, V] {
 // Get returns the entry of key while it is fresh at now (and was stored
 // no earlier than notBefore, when that is set), marking it recently used.
 // An expired or too old entry is dropped.
-func (c *LRU[K, V]) Get(key K, now, notBefore time.Time) (Entry[V], bool) {
+func (c *LRU[K, V]) Get(key K, now, notBefore time.Time) (e Entry[V], ok bool) {
+	if c.count != nil {
+		defer func() { c.count.add(ok) }()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.byKey[key]
@@ -85,6 +90,55 @@ func (c *LRU[K, V]) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.order.Len()
+}
+
+// Named counts c's lookups, hits and misses, under name (with those of
+// every other cache of that name), for [Lookups]; it returns c.
+func (c *LRU[K, V]) Named(name string) *LRU[K, V] {
+	c.count = lookupsOf(name)
+	return c
+}
+
+// lookups counts a name's hits and misses.
+type lookups struct{ hits, misses atomic.Uint64 }
+
+func (l *lookups) add(hit bool) {
+	if hit {
+		l.hits.Add(1)
+	} else {
+		l.misses.Add(1)
+	}
+}
+
+var (
+	namesMu sync.Mutex
+	names   = map[string]*lookups{}
+)
+
+func lookupsOf(name string) *lookups {
+	namesMu.Lock()
+	defer namesMu.Unlock()
+	l, ok := names[name]
+	if !ok {
+		l = &lookups{}
+		names[name] = l
+	}
+	return l
+}
+
+// Counts are a named cache's lookups so far.
+type Counts struct{ Hits, Misses uint64 }
+
+// Lookups returns the lookups of every named cache of the process so far,
+// by name: what the metrics report.
+func Lookups() map[string]Counts {
+	namesMu.Lock()
+	defer namesMu.Unlock()
+	out := make(map[string]Counts, len(names))
+	for n, l := range names {
+		out[n] = Counts{Hits: l.hits.Load(), Misses: l.misses.Load()}
+	}
+	return out
 }
 
 // Clear drops every entry.

@@ -126,7 +126,7 @@ func NewResolver(client *http.Client, opts ...Option) *Resolver {
 	for _, o := range opts {
 		o(r)
 	}
-	r.docs = cache.New[string, *Document](r.maxEntries)
+	r.docs = cache.New[string, *Document](r.maxEntries).Named("did_documents")
 	return r
 }
 

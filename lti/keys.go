@@ -33,7 +33,7 @@ type jwksCache struct {
 }
 
 func newJWKSCache() *jwksCache {
-	return &jwksCache{lru: cache.New[string, *gojose.JSONWebKeySet](64)}
+	return &jwksCache{lru: cache.New[string, *gojose.JSONWebKeySet](64).Named("lti_platform_keys")}
 }
 
 // get returns the key set at url, fetched through client (the egress

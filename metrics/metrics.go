@@ -1,8 +1,9 @@
 // Package metrics is badged's Prometheus metrics: one registry per server
 // with the families an operator watches (HTTP requests by route and status
-// with their latency, verifications by result, award events, cache hits
-// and misses, and gauges read when scraped), plus the Go runtime's and the
-// process's. Every method of a nil *Metrics does nothing, so that code
+// with their latency, verifications by result, award events, mail
+// attempts, bulk job progress, store latency, cache hits and misses, and
+// gauges read when scraped, such as the outbox's due mails), plus the Go
+// runtime's and the process's. Every method of a nil *Metrics does nothing, so that code
 // that records need not ask whether metrics are on.
 package metrics
 
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/badged/badged/cache"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -23,7 +25,10 @@ type Metrics struct {
 	duration      *prometheus.HistogramVec
 	verifications *prometheus.CounterVec
 	awards        *prometheus.CounterVec
-	cache         *prometheus.CounterVec
+	mails         *prometheus.CounterVec
+	bulkRows      prometheus.Counter
+	bulkJobs      *prometheus.CounterVec
+	store         *prometheus.HistogramVec
 }
 
 // New returns the metrics on a fresh registry.
@@ -38,9 +43,23 @@ func New() *Metrics {
 		Help: "Credentials and presentations verified, by result (valid, invalid, unknown)."}, []string{"result"})
 	m.awards = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "badged_award_events_total",
 		Help: "Award state changes and reminders, by event (requested, approved, sent, claimed, revoked, ...)."}, []string{"event"})
-	m.cache = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "badged_cache_lookups_total",
-		Help: "Lookups in badged's caches (DID documents, status lists), by cache and outcome (hit, miss)."}, []string{"cache", "outcome"})
-	m.reg.MustRegister(m.requests, m.duration, m.verifications, m.awards, m.cache,
+	m.mails = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "badged_mail_attempts_total",
+		Help: "Mails the outbox tried to send, by outcome (sent, retrying, failed: given up)."}, []string{"outcome"})
+	m.bulkRows = prometheus.NewCounter(prometheus.CounterOpts{Name: "badged_bulk_rows_awarded_total",
+		Help: "Rows of bulk award jobs awarded."})
+	m.bulkJobs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "badged_bulk_jobs_total",
+		Help: "Bulk award jobs ended, by state (done, failed)."}, []string{"state"})
+	m.store = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "badged_store_seconds",
+		Help:    "Time the store takes, by store (bolt, postgres) and operation (bolt: commit of a group of writes; postgres: the statement's kind).",
+		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}, []string{"store", "op"})
+	// Every outcome is exposed from the start, at zero.
+	for _, o := range []string{"sent", "retrying", "failed"} {
+		m.mails.WithLabelValues(o)
+	}
+	for _, st := range []string{"done", "failed"} {
+		m.bulkJobs.WithLabelValues(st)
+	}
+	m.reg.MustRegister(m.requests, m.duration, m.verifications, m.awards, m.mails, m.bulkRows, m.bulkJobs, m.store, cacheCollector{},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -79,16 +98,51 @@ func (m *Metrics) AwardEvent(event string) {
 	m.awards.WithLabelValues(event).Inc()
 }
 
-// CacheLookup records a lookup in cache name.
-func (m *Metrics) CacheLookup(name string, hit bool) {
+// MailRound records a delivery round's outcomes.
+func (m *Metrics) MailRound(sent, retrying, failed int) {
 	if m == nil {
 		return
 	}
-	outcome := "miss"
-	if hit {
-		outcome = "hit"
+	m.mails.WithLabelValues("sent").Add(float64(sent))
+	m.mails.WithLabelValues("retrying").Add(float64(retrying))
+	m.mails.WithLabelValues("failed").Add(float64(failed))
+}
+
+// BulkProgress records rows of a bulk job awarded, or, with a state, a
+// job's end.
+func (m *Metrics) BulkProgress(rows int, state string) {
+	if m == nil {
+		return
 	}
-	m.cache.WithLabelValues(name, outcome).Inc()
+	m.bulkRows.Add(float64(rows))
+	if state != "" {
+		m.bulkJobs.WithLabelValues(state).Inc()
+	}
+}
+
+// StoreTime records how long an operation of a store took.
+func (m *Metrics) StoreTime(store, op string, took time.Duration) {
+	if m == nil {
+		return
+	}
+	m.store.WithLabelValues(store, op).Observe(took.Seconds())
+}
+
+// cacheCollector reports the lookups of badged's named caches (package
+// cache), read when scraped.
+type cacheCollector struct{}
+
+var cacheDesc = prometheus.NewDesc("badged_cache_lookups_total",
+	"Lookups in badged's caches (DID documents, status lists, verified content, ...), by cache and outcome (hit, miss).",
+	[]string{"cache", "outcome"}, nil)
+
+func (cacheCollector) Describe(ch chan<- *prometheus.Desc) { ch <- cacheDesc }
+
+func (cacheCollector) Collect(ch chan<- prometheus.Metric) {
+	for name, c := range cache.Lookups() {
+		ch <- prometheus.MustNewConstMetric(cacheDesc, prometheus.CounterValue, float64(c.Hits), name, "hit")
+		ch <- prometheus.MustNewConstMetric(cacheDesc, prometheus.CounterValue, float64(c.Misses), name, "miss")
+	}
 }
 
 // Gauge adds a gauge read by f at each scrape, such as the outbox's depth.

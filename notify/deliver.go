@@ -37,6 +37,7 @@ const (
 // process dies between the server's acceptance and the mail being marked
 // sent, the mail is sent again when the lease expires.
 type Deliverer struct {
+	report      func(Report) // see WithReports
 	store       Store
 	sender      Sender
 	maxAttempts int
@@ -61,6 +62,10 @@ func WithBackoff(f func(attempt int) time.Duration) DelivererOption {
 // WithLease sets how long a claimed mail is kept from other deliverers;
 // it must exceed the sender's timeout. The default is [DefaultLease].
 func WithLease(l time.Duration) DelivererOption { return func(d *Deliverer) { d.lease = l } }
+
+// WithReports passes the report of every delivery round to fn (for the
+// metrics).
+func WithReports(fn func(Report)) DelivererOption { return func(d *Deliverer) { d.report = fn } }
 
 // WithLogger sets where [Deliverer.Run] logs failed rounds; the default is
 // slog.Default().
@@ -92,8 +97,10 @@ type Report struct {
 // records each outcome. A mail another deliverer claimed meanwhile is
 // skipped. It stops early when ctx ends, and fails only when the store
 // does (wrapping its error); failures to send are recorded on the mails.
-func (d *Deliverer) DeliverDue(ctx context.Context, now time.Time) (Report, error) {
-	var r Report
+func (d *Deliverer) DeliverDue(ctx context.Context, now time.Time) (r Report, err error) {
+	if d.report != nil {
+		defer func() { d.report(r) }()
+	}
 	now = now.UTC().Truncate(time.Microsecond)
 	due, err := d.store.DueMails(ctx, now, defaultBatch)
 	if err != nil {

@@ -44,7 +44,7 @@ func newVerifiedList(issuer string, credential map[string]any) verifiedList {
 type listMemo = cache.LRU[[sha256.Size]byte, verifiedList]
 
 func newListMemo() *listMemo {
-	return cache.New[[sha256.Size]byte, verifiedList](statusVerifiedEntries)
+	return cache.New[[sha256.Size]byte, verifiedList](statusVerifiedEntries).Named("verified_status_lists")
 }
 
 // verifiedListOf returns the remembered verification of the list body.

@@ -44,9 +44,9 @@ func newContentMemo(entries int) *contentMemo {
 		return nil
 	}
 	return &contentMemo{
-		structure: cache.New[digest, []credential.Problem](entries),
-		jsonld:    cache.New[digest, error](entries),
-		proofs:    cache.New[digest, []string](entries),
+		structure: cache.New[digest, []credential.Problem](entries).Named("content_structure"),
+		jsonld:    cache.New[digest, error](entries).Named("content_jsonld"),
+		proofs:    cache.New[digest, []string](entries).Named("content_proofs"),
 	}
 }
 

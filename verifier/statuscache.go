@@ -76,7 +76,7 @@ func NewCachingFetcher(client *http.Client, opts ...CacheOption) *CachingFetcher
 	for _, o := range opts {
 		o(f)
 	}
-	f.lists = cache.New[string, []byte](f.maxEntries)
+	f.lists = cache.New[string, []byte](f.maxEntries).Named("status_lists")
 	return f
 }
 

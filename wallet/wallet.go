@@ -171,7 +171,7 @@ func New(store Store, awards Awards, creds Credentials, sealer *keys.Sealer, v *
 	s := &Service{
 		store: store, awards: awards, creds: creds, sealer: sealer, verify: v, proofs: dataintegrity.New(p),
 		base: strings.TrimRight(baseURL, "/"), now: time.Now, rand: rand.Reader,
-		ttl: DefaultVerifyTTL, presTTL: DefaultPresentationTTL, checked: cache.New[string, *verifier.Result](checkedEntries),
+		ttl: DefaultVerifyTTL, presTTL: DefaultPresentationTTL, checked: cache.New[string, *verifier.Result](checkedEntries).Named("holding_verifications"),
 	}
 	for _, o := range opts {
 		o(s)

@@ -40,6 +40,9 @@ import (
 	"github.com/badged/badged/web"
 )
 
+// outboxGaugeBound bounds the due mails a scrape counts.
+const outboxGaugeBound = 10000
+
 // deps are what the application takes from its surroundings rather than
 // from the configuration: serve gives the real ones, the end-to-end tests
 // their own. Every field is optional.
@@ -131,8 +134,9 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	if err != nil {
 		return nil, err
 	}
+	a.metrics = metrics.New()
 	var st store
-	if st, a.close, err = openStore(ctx, cfg); err != nil {
+	if st, a.close, err = openStore(ctx, cfg, a.metrics); err != nil {
 		return nil, err
 	}
 	defer func() {
@@ -173,15 +177,25 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 			}
 			return ""
 		}))
-	a.metrics = metrics.New()
 	a.issuer = issuer.NewService(st, issuer.WithCredentialIssuer(a.issuance), issuer.WithEffects(changes.Awards),
 		issuer.WithEvents(func(e issuer.Event) { a.metrics.AwardEvent(string(e.Kind)) }),
 		issuer.WithChanges(changes.Change), issuer.WithClaimPeriod(time.Duration(cfg.ClaimDays)*24*time.Hour),
 		issuer.WithReminders(cfg.ReminderDays...), issuer.WithClock(now))
 	if sender != nil {
-		a.deliverer = notify.NewDeliverer(st, sender, notify.WithLogger(log))
+		a.deliverer = notify.NewDeliverer(st, sender, notify.WithLogger(log),
+			notify.WithReports(func(r notify.Report) { a.metrics.MailRound(r.Sent, r.Retrying, r.Failed) }))
 	}
-	a.worker = bulk.NewWorker(st, a.issuer, bulk.WithLogger(log), bulk.WithClock(now))
+	a.worker = bulk.NewWorker(st, a.issuer, bulk.WithLogger(log), bulk.WithClock(now),
+		bulk.WithProgress(func(rows int, state bulk.State) { a.metrics.BulkProgress(rows, string(state)) }))
+	// The outbox's due mails, counted when scraped (up to a bound, so
+	// that a scrape stays cheap).
+	a.metrics.Gauge("badged_outbox_due_mails", "Mails due to be sent now (counted up to 10,000).", func() float64 {
+		due, err := st.DueMails(context.Background(), now(), outboxGaugeBound)
+		if err != nil {
+			return -1
+		}
+		return float64(len(due))
+	})
 	a.auth = auth.NewService(st, a.issuer, auth.WithChanges(changes.Change), auth.WithClock(now))
 	api := web.API{BaseURL: base, Issuer: a.issuer, Auth: a.auth, Institutions: st,
 		Bulk:  bulk.NewService(st, a.issuer, bulk.WithWake(a.worker.Wake), bulk.WithClock(now), bulk.WithChanges(changes.Change)),

@@ -206,7 +206,7 @@ func verifyAll(ctx context.Context, cfg Config, env *environment) error {
 			return fmt.Errorf("verify --all: no database in %s", cfg.DataDir)
 		}
 	}
-	st, closeStore, err := openStore(ctx, cfg)
+	st, closeStore, err := openStore(ctx, cfg, nil)
 	if err != nil {
 		if errors.Is(err, bbolt.ErrTimeout) {
 			return fmt.Errorf("verify --all: the database in %s is open in a running server: stop it, or verify a restored copy", cfg.DataDir)

@@ -76,7 +76,7 @@ asks for an offer of one of her badges.
 	if _, err := os.Stat(cfg.DataDir); err != nil && cfg.DatabaseURL == "" {
 		return fmt.Errorf("offer: data directory: %w", err)
 	}
-	st, closeStore, err := openStore(ctx, cfg)
+	st, closeStore, err := openStore(ctx, cfg, nil)
 	if err != nil {
 		return fmt.Errorf("offer: %w", err)
 	}

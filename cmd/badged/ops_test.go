@@ -120,13 +120,19 @@ func TestMetricsAndJSONLogs(t *testing.T) {
 		"badged_http_request_duration_seconds": {"route", "/credentials/verify"},
 		"badged_verifications_total":           {"result", "invalid"},
 		"badged_award_events_total":            {"event", "direct-award-sent"},
+		"badged_cache_lookups_total":           {"cache", "content_structure"},
+		"badged_store_seconds":                 {"store", "bolt"},
+		"badged_mail_attempts_total":           {"outcome", "failed"},
+		"badged_bulk_jobs_total":               {"state", "done"},
 	} {
 		if !label(family, want[0], want[1]) {
 			t.Errorf("/metrics: no %s{%s=%q} in\n%s", family, want[0], want[1], families[family])
 		}
 	}
-	if _, ok := families["go_goroutines"]; !ok {
-		t.Error("/metrics: no Go runtime metrics")
+	for _, family := range []string{"go_goroutines", "badged_outbox_due_mails", "badged_bulk_rows_awarded_total"} {
+		if _, ok := families[family]; !ok {
+			t.Errorf("/metrics: no %s", family)
+		}
 	}
 	for name := range families {
 		if !model.LegacyValidation.IsValidMetricName(name) {

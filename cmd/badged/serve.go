@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/badged/badged/lti"
+	"github.com/badged/badged/metrics"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -212,20 +213,28 @@ func seedDemoInstitution(ctx context.Context, is *issuer.Service, st store) erro
 }
 
 // openStore opens PostgreSQL when BADGED_DATABASE_URL is set, else the
-// bbolt file badged.db in the data directory. Errors never quote the URL,
-// which may hold a password.
-func openStore(ctx context.Context, cfg Config) (store, func(), error) {
+// bbolt file badged.db in the data directory, timing its work into m (nil:
+// not timed). Errors never quote the URL, which may hold a password.
+func openStore(ctx context.Context, cfg Config, m *metrics.Metrics) (store, func(), error) {
 	if u := cfg.DatabaseURL; u != "" {
 		if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
 			return nil, nil, errors.New("BADGED_DATABASE_URL: not a postgres:// URL")
 		}
-		db, err := postgres.Open(ctx, u)
+		var opts []postgres.Option
+		if m != nil {
+			opts = append(opts, postgres.WithTimer(func(op string, took time.Duration) { m.StoreTime("postgres", op, took) }))
+		}
+		db, err := postgres.Open(ctx, u, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
 		return db, db.Close, nil
 	}
-	db, err := bolt.Open(filepath.Join(cfg.DataDir, "badged.db"))
+	var opts []bolt.Option
+	if m != nil {
+		opts = append(opts, bolt.WithTimer(func(op string, took time.Duration) { m.StoreTime("bolt", op, took) }))
+	}
+	db, err := bolt.Open(filepath.Join(cfg.DataDir, "badged.db"), opts...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -41,7 +41,7 @@ the server is stopped: only one process can open the file.
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("session: data directory: %w", err)
 	}
-	st, closeStore, err := openStore(ctx, cfg)
+	st, closeStore, err := openStore(ctx, cfg, nil)
 	if err != nil {
 		return fmt.Errorf("session: %w", err)
 	}

@@ -60,11 +60,12 @@ var allBuckets = [][]byte{
 type DB struct {
 	bolt    *bolt.DB
 	commits committer // see batch
+	timer   func(op string, took time.Duration)
 }
 
 // Open opens (creating when needed) the database file at path. It waits up
 // to a second for another process holding the file to let go, then fails.
-func Open(path string) (*DB, error) {
+func Open(path string, opts ...Option) (*DB, error) {
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -81,7 +82,30 @@ func Open(path string) (*DB, error) {
 		b.Close()
 		return nil, fmt.Errorf("open %s: create buckets: %w", path, err)
 	}
-	return &DB{bolt: b}, nil
+	db := &DB{bolt: b}
+	for _, o := range opts {
+		o(db)
+	}
+	return db, nil
+}
+
+// Option configures a DB.
+type Option func(*DB)
+
+// WithTimer passes how long each transaction took to f, by op: "commit"
+// (a group of concurrent writes), "update" (a write on its own) and
+// "view" (a read), for the metrics.
+func WithTimer(f func(op string, took time.Duration)) Option { return func(db *DB) { db.timer = f } }
+
+// timed runs fn, passing its duration to the timer, if any.
+func (db *DB) timed(op string, fn func() error) error {
+	if db.timer == nil {
+		return fn()
+	}
+	start := time.Now()
+	err := fn()
+	db.timer(op, time.Since(start))
+	return err
 }
 
 // Close closes the file.
@@ -91,14 +115,14 @@ func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.Update(fn)
+	return db.timed("update", func() error { return db.bolt.Update(fn) })
 }
 
 func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.View(fn)
+	return db.timed("view", func() error { return db.bolt.View(fn) })
 }
 
 // indexKey returns parent, 0x00, created (order-preserving), id.

@@ -73,14 +73,16 @@ func (db *DB) commitQueued() {
 func (db *DB) commitGroup(q []*write) {
 	for len(q) > 0 {
 		failed := -1
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			for i, w := range q {
-				if err := run(w.fn, tx); err != nil {
-					failed = i
-					return err
+		err := db.timed("commit", func() error {
+			return db.bolt.Update(func(tx *bolt.Tx) error {
+				for i, w := range q {
+					if err := run(w.fn, tx); err != nil {
+						failed = i
+						return err
+					}
 				}
-			}
-			return nil
+				return nil
+			})
 		})
 		switch {
 		case failed < 0: // committed, or the commit itself failed

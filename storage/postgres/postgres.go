@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strings"
+	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuer"
@@ -41,10 +43,17 @@ type DB struct {
 // libpq takes; search_path may be set in it) and applies the migrations
 // it lacks. Processes opening the same database at once apply each
 // migration once.
-func Open(ctx context.Context, dsn string) (*DB, error) {
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse DSN: %v", err) // the parser's message may quote the password
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.timer != nil {
+		cfg.ConnConfig.Tracer = timer(o.timer)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -55,6 +64,37 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	return &DB{pool: pool}, nil
+}
+
+// Option configures a DB.
+type Option func(*options)
+
+type options struct{ timer func(op string, took time.Duration) }
+
+// WithTimer passes how long each statement took to f, by op: the
+// statement's kind (select, insert, update, delete, with, ...), never its
+// text, for the metrics.
+func WithTimer(f func(op string, took time.Duration)) Option { return func(o *options) { o.timer = f } }
+
+// timer is a pgx query tracer that times statements.
+type timer func(op string, took time.Duration)
+
+type traceStart struct{}
+
+type started struct {
+	at time.Time
+	op string
+}
+
+func (t timer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	op, _, _ := strings.Cut(strings.TrimSpace(d.SQL), " ")
+	return context.WithValue(ctx, traceStart{}, started{time.Now(), strings.ToLower(op)})
+}
+
+func (t timer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryEndData) {
+	if s, ok := ctx.Value(traceStart{}).(started); ok {
+		t(s.op, time.Since(s.at))
+	}
 }
 
 // Close closes every connection.
