@@ -34,10 +34,15 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 	if err := checkRequest(&r); err != nil {
 		return nil, err
 	}
-	if c, err := s.store.CredentialByAward(ctx, r.AwardID); err == nil {
-		return issued(c), nil
-	} else if badged.KindOf(err) != badged.NotFound {
-		return nil, err
+	// A request that records its award's change (a claim) comes from an
+	// award without a credential: the store refuses a second credential of
+	// an award anyway, and the loop below then returns the stored one.
+	if r.Record == nil {
+		if c, err := s.store.CredentialByAward(ctx, r.AwardID); err == nil {
+			return issued(c), nil
+		} else if badged.KindOf(err) != badged.NotFound {
+			return nil, err
+		}
 	}
 	issuedAt := r.IssuedAt
 	if issuedAt.IsZero() {

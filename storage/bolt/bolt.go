@@ -42,7 +42,7 @@ var allBuckets = [][]byte{
 	idxInstitutions, idxGroups, idxIssuers, idxBadgeClasses, idxMembersByNode, idxMembersByUser, idxInvitations,
 	bktAwards, idxAwardsByClass, idxAwardsByBundle, idxAwardsByRecipient, idxAwardsScheduled, idxAwardsDeadline, idxAwardsUnissued, idxAwardsOpenRequest,
 	bktSessions, bktClients, bktAccessTokens, idxClientSecrets, idxClientsByInst, // auth.go
-	bktKeyRings, bktStatusLists, bktCredentials, idxCurrentList, idxSlots, idxSlotOfAward, idxCredentials, // issuance.go
+	bktKeyRings, bktStatusLists, bktCredentials, idxCurrentList, idxSlots, idxSlotOfAward, idxCredentials, idxAllocated, // issuance.go
 	bktMails, idxMailsDue, idxMailsByInst, // notify.go
 	bktAudit, idxAuditIDs, // audit.go
 	bktBulkJobs, bktBulkRows, idxBulkByClass, idxBulkActive, // bulk.go

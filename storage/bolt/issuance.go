@@ -25,7 +25,29 @@ var (
 	idxSlots       = []byte("idx:statuslists:slots")   // list ID, 0x00, index (4 bytes) → award ID
 	idxSlotOfAward = []byte("idx:statuslists:award")   // award ID → slotRecord
 	idxCredentials = []byte("idx:credentials:id")      // credential ID → award ID
+	// idxAllocated counts a list's reserved indexes (8 bytes, big
+	// endian), so that a reservation rewrites 8 bytes rather than the
+	// whole list record with its signed credential. A list without a count
+	// here (written before it existed) has it in its record.
+	idxAllocated = []byte("idx:statuslists:allocated") // list ID → count
 )
+
+// getList reads the status list id, with its count of reserved indexes.
+func getList(tx *bolt.Tx, id string, l *statusListRecord) error {
+	if err := getIssuance(tx, bktStatusLists, "status list", id, l); err != nil {
+		return err
+	}
+	if v := tx.Bucket(idxAllocated).Get([]byte(id)); len(v) == 8 {
+		l.Allocated = int(binary.BigEndian.Uint64(v))
+	}
+	return nil
+}
+
+// countReserved counts one more reserved index of l.
+func countReserved(tx *bolt.Tx, l *statusListRecord) error {
+	l.Allocated++
+	return tx.Bucket(idxAllocated).Put([]byte(l.ID), binary.BigEndian.AppendUint64(nil, uint64(l.Allocated)))
+}
 
 // issuanceFormat is the format number of the records below.
 const issuanceFormat = 1
@@ -194,7 +216,7 @@ func (db *DB) Allocate(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 		curKey := append(append([]byte(a.IssuerID), 0), a.Purpose...)
 		var l statusListRecord
 		if id := tx.Bucket(idxCurrentList).Get(curKey); id != nil {
-			if err := getIssuance(tx, bktStatusLists, "status list", string(id), &l); err != nil {
+			if err := getList(tx, string(id), &l); err != nil {
 				return err
 			}
 		}
@@ -225,9 +247,13 @@ func (db *DB) Allocate(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 		if err := put(tx, idxSlotOfAward, a.AwardID, slotRecord{Format: issuanceFormat, ListID: l.ID, Index: idx}); err != nil {
 			return err
 		}
-		l.Allocated++
 		slot.ListID, slot.Index = l.ID, idx
-		return put(tx, bktStatusLists, l.ID, l)
+		if slot.NewList {
+			if err := put(tx, bktStatusLists, l.ID, l); err != nil {
+				return err
+			}
+		}
+		return countReserved(tx, &l)
 	})
 	return slot, err
 }
@@ -259,7 +285,7 @@ func freeIndex(a *issuance.Allocation, size int, taken func(int) bool) (int, err
 // StatusList implements [issuance.Store].
 func (db *DB) StatusList(ctx context.Context, id string) (*issuance.StatusList, error) {
 	var l statusListRecord
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return getIssuance(tx, bktStatusLists, "status list", id, &l) }); err != nil {
+	if err := db.view(ctx, func(tx *bolt.Tx) error { return getList(tx, id, &l) }); err != nil {
 		return nil, err
 	}
 	return l.domain(), nil
@@ -269,7 +295,7 @@ func (db *DB) StatusList(ctx context.Context, id string) (*issuance.StatusList, 
 func (db *DB) PutListCredential(ctx context.Context, id string, version int64, credential []byte, signed time.Time) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		var l statusListRecord
-		if err := getIssuance(tx, bktStatusLists, "status list", id, &l); err != nil {
+		if err := getList(tx, id, &l); err != nil {
 			return err
 		}
 		if l.Credential != nil && l.CredentialVersion >= version {
@@ -298,7 +324,7 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 			return notFound("status list of issuer", a.IssuerID)
 		}
 		var l statusListRecord
-		if err := getIssuance(tx, bktStatusLists, "status list", string(id), &l); err != nil {
+		if err := getList(tx, string(id), &l); err != nil {
 			return err
 		}
 		if l.Allocated >= l.Size {
@@ -333,6 +359,12 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 		StatusList: c.StatusList, StatusIdx: c.StatusIdx, IssuedAt: c.IssuedAt, ValidUntil: c.ValidUntil,
 		Revoked: c.Revoked, RevocationReason: c.RevocationReason, JSON: bytes.Clone(c.JSON), JWT: string(c.JWT),
 	}
+	// Encoded before the write, which may share its transaction (and its
+	// time holding bbolt's one writer) with others.
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode credential %s: %w", c.ID, err)
+	}
 	var award *awardUpdate
 	if c.Award != nil {
 		u, err := newAwardUpdate(c.Award)
@@ -343,7 +375,7 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 	}
 	// batch may run fn again, so fn has no effect outside tx (but on the
 	// award update's record, set anew each time).
-	err := db.batch(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		if tx.Bucket(bktCredentials).Get([]byte(c.AwardID)) != nil {
 			return badged.Errorf(badged.Conflict, "credential of award %s already exists", c.AwardID)
 		}
@@ -353,7 +385,7 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 		if err := reserve(tx, c); err != nil {
 			return err
 		}
-		if err := put(tx, bktCredentials, c.AwardID, r); err != nil {
+		if err := tx.Bucket(bktCredentials).Put([]byte(c.AwardID), data); err != nil {
 			return err
 		}
 		if err := tx.Bucket(idxCredentials).Put([]byte(c.ID), []byte(c.AwardID)); err != nil {
@@ -387,7 +419,7 @@ func reserve(tx *bolt.Tx, c *issuance.Credential) error {
 		return nil
 	}
 	var l statusListRecord
-	if err := getIssuance(tx, bktStatusLists, "status list", c.ListID, &l); err != nil {
+	if err := getList(tx, c.ListID, &l); err != nil {
 		return err
 	}
 	switch {
@@ -406,8 +438,7 @@ func reserve(tx *bolt.Tx, c *issuance.Credential) error {
 	if err := put(tx, idxSlotOfAward, c.AwardID, slotRecord{Format: issuanceFormat, ListID: l.ID, Index: c.StatusIdx}); err != nil {
 		return err
 	}
-	l.Allocated++
-	return put(tx, bktStatusLists, l.ID, l)
+	return countReserved(tx, &l)
 }
 
 // CredentialByAward implements [issuance.Store].
@@ -466,7 +497,7 @@ func (db *DB) Revoke(ctx context.Context, awardID, reason string, at time.Time) 
 			return err
 		}
 		var l statusListRecord
-		if err := getIssuance(tx, bktStatusLists, "status list", c.ListID, &l); err != nil {
+		if err := getList(tx, c.ListID, &l); err != nil {
 			return err
 		}
 		out = l.domain()
@@ -491,7 +522,7 @@ func (db *DB) SetStatus(ctx context.Context, listID string, idx int, set bool) (
 	var out *issuance.StatusList
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		var l statusListRecord
-		if err := getIssuance(tx, bktStatusLists, "status list", listID, &l); err != nil {
+		if err := getList(tx, listID, &l); err != nil {
 			return err
 		}
 		out = l.domain()
