@@ -165,12 +165,16 @@ func updateAward(ctx context.Context, tx pgx.Tx, r *record.Award) error {
 		},
 		func(tx pgx.Tx, data []byte) error {
 			args := append([]any{r.ID}, awardColumns(r)...)
-			_, err := tx.Exec(ctx, `UPDATE awards SET state = $2, recipient_user = $3, recipient_eduid = $4, recipient_eppn = $5,
-				recipient_email = $6, scheduled_ns = $7, deadline_ns = $8, reminders = $9, credential_id = $10, version = $11,
-				data = $12 WHERE id = $1`, append(args, data)...)
+			_, err := tx.Exec(ctx, awardUpdateSQL, append(args, data)...)
 			return err
 		})
 }
+
+// awardUpdateSQL writes an award's columns ($1 its ID, $2..$11 those of
+// awardColumns, $12 its data).
+const awardUpdateSQL = `UPDATE awards SET state = $2, recipient_user = $3, recipient_eduid = $4, recipient_eppn = $5,
+	recipient_email = $6, scheduled_ns = $7, deadline_ns = $8, reminders = $9, credential_id = $10, version = $11,
+	data = $12 WHERE id = $1`
 
 // updated sets a's stored version and kept fields from r, once stored.
 func updated(a *issuer.Award, r *record.Award) {

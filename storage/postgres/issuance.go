@@ -287,91 +287,99 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 }
 
 // CreateCredential implements [issuance.Store]: one transaction reserves
-// the index (locking the list's row for its count, as Allocate does) and
-// inserts the credential.
+// the index (counting it on the list's row, whose constraint refuses a
+// count over its size), inserts the credential, writes its effects and
+// updates the award it completes, sent to the server as one pipeline: the
+// answers are read once, and only a refusal costs another query, to say
+// why.
 func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) error {
 	if c.ID == "" || c.AwardID == "" {
 		return badged.Errorf(badged.Invalid, "a credential needs an id and an award")
 	}
-	effects := &pgx.Batch{}
-	if _, err := queueEffects(effects, c.Effects); err != nil {
-		return err
-	}
-	var award *record.Award // the award the credential completes, if any
+	var (
+		award       *record.Award // the award the credential completes, if any
+		awardData   []byte
+		reserved    int64
+		awardStored int64
+	)
 	if c.Award != nil {
 		award = record.FromAward(c.Award)
-	}
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if err := reserve(ctx, tx, c); err != nil {
+		award.Version = c.Award.Version + 1
+		var err error
+		if awardData, err = json.Marshal(award); err != nil {
 			return err
 		}
-		if effects.Len() > 0 {
-			if err := tx.SendBatch(ctx, effects).Close(); err != nil {
-				return err
-			}
+	}
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(`WITH slot AS (INSERT INTO issuance_status_slots (list_id, idx, award_id) VALUES ($1, $2, $3)
+				ON CONFLICT DO NOTHING RETURNING 1)
+			UPDATE issuance_status_lists SET allocated = allocated + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM slot)`,
+			c.ListID, c.StatusIdx, c.AwardID).Exec(func(ct pgconn.CommandTag) error { reserved = ct.RowsAffected(); return nil })
+		if _, err := queueEffects(b, c.Effects); err != nil {
+			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO issuance_credentials
+		b.Queue(`INSERT INTO issuance_credentials
 			(award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential, jwt)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			c.AwardID, c.ID, c.IssuerID, c.ListID, c.StatusList, c.StatusIdx, c.IssuedAt, optTime(c.ValidUntil),
 			optTime(c.Revoked), c.RevocationReason, c.JSON, string(c.JWT))
-		if err != nil || award == nil {
+		if award != nil {
+			args := append(append([]any{award.ID}, awardColumns(award)...), awardData, c.Award.Version)
+			b.Queue(awardUpdateSQL+" AND version = $13", args...).Exec(func(ct pgconn.CommandTag) error { awardStored = ct.RowsAffected(); return nil })
+		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
-		return updateAward(ctx, tx, award)
+		if reserved == 0 {
+			if err := heldBy(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		if award != nil && awardStored == 0 {
+			var v int64
+			if err := tx.QueryRow(ctx, "SELECT version FROM awards WHERE id = $1", award.ID).Scan(&v); err != nil {
+				return issuanceError(err, "award", award.ID)
+			}
+			return conflict("award", award.ID, v, c.Award.Version)
+		}
+		return nil
 	})
 	if err == nil && award != nil {
-		updated(c.Award, award)
+		c.Award.Version = award.Version
 	}
 	if err != nil {
 		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23503" {
+		switch {
+		case errors.As(err, &pe) && pe.Code == "23503":
 			return badged.Errorf(badged.NotFound, "status list %s not found", c.ListID)
+		case errors.As(err, &pe) && pe.Code == "23514":
+			return badged.Errorf(badged.Conflict, "status list %s is full", c.ListID)
 		}
 		return issuanceError(err, "credential", c.ID)
 	}
 	return nil
 }
 
-// reserve reserves c's status list index for its award in tx, unless the
-// award holds it already.
-func reserve(ctx context.Context, tx pgx.Tx, c *issuance.Credential) error {
+// heldBy explains a reservation that inserted nothing: fine when the
+// award holds c's index already, Conflict when the index is another
+// award's or the award holds another.
+func heldBy(ctx context.Context, tx pgx.Tx, c *issuance.Credential) error {
 	var (
 		listID string
 		idx    int
 	)
 	err := tx.QueryRow(ctx, "SELECT list_id, idx FROM issuance_status_slots WHERE award_id = $1", c.AwardID).Scan(&listID, &idx)
 	switch {
-	case err == nil && (listID != c.ListID || idx != c.StatusIdx):
-		return badged.Errorf(badged.Conflict, "award %s holds index %d of status list %s, not %d of %s",
-			c.AwardID, idx, listID, c.StatusIdx, c.ListID)
-	case err == nil:
-		return nil
-	case !errors.Is(err, pgx.ErrNoRows):
-		return err
-	}
-	var size, allocated int
-	err = tx.QueryRow(ctx, "SELECT size, allocated FROM issuance_status_lists WHERE id = $1 FOR UPDATE", c.ListID).Scan(&size, &allocated)
-	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return notFound("status list", c.ListID)
+		return badged.Errorf(badged.Conflict, "index %d of status list %s is taken", c.StatusIdx, c.ListID)
 	case err != nil:
 		return err
-	case c.StatusIdx < 0 || c.StatusIdx >= size:
-		return badged.Errorf(badged.Invalid, "status list %s has no index %d", c.ListID, c.StatusIdx)
-	case allocated >= size:
-		return badged.Errorf(badged.Conflict, "status list %s is full", c.ListID)
+	case listID != c.ListID || idx != c.StatusIdx:
+		return badged.Errorf(badged.Conflict, "award %s holds index %d of status list %s, not %d of %s",
+			c.AwardID, idx, listID, c.StatusIdx, c.ListID)
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO issuance_status_slots (list_id, idx, award_id) VALUES ($1, $2, $3)
-		ON CONFLICT (list_id, idx) DO NOTHING`, c.ListID, c.StatusIdx, c.AwardID)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
-		return badged.Errorf(badged.Conflict, "index %d of status list %s is taken", c.StatusIdx, c.ListID)
-	}
-	_, err = tx.Exec(ctx, "UPDATE issuance_status_lists SET allocated = allocated + 1 WHERE id = $1", c.ListID)
-	return err
+	return nil
 }
 
 const credentialColumns = `award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential, jwt`
