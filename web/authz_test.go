@@ -388,6 +388,9 @@ func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
 	for k, v := range vpMatrix(e.enableOpenID4VP()) {
 		m[k] = v
 	}
+	for k, v := range ltiMatrix(e.enableLTI()) {
+		m[k] = v
+	}
 	return e, m
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/badged/badged/lti"
 	"io"
 	"log/slog"
 	"net/http"
@@ -77,10 +78,11 @@ func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.
 // (group G, issuer S in G, badge class B in S) and institution X, and a
 // credential for each caller.
 type env struct {
-	t  *testing.T
-	db testStore
-	is *issuer.Service
-	au *auth.Service
+	lti *ltiFixture // see enableLTI
+	t   *testing.T
+	db  testStore
+	is  *issuer.Service
+	au  *auth.Service
 	// cfg is what srv was built from: [env.set] changes it and builds the
 	// server anew, as serve builds it, behind the same ts.
 	cfg     API
@@ -137,6 +139,7 @@ type testStore interface {
 	openid4vp.Store
 	endorsement.Store
 	obapi.Store
+	lti.Store
 }
 
 // newEnv is the env on a fresh bbolt file.

@@ -93,6 +93,8 @@ var publicCaching = map[string]struct {
 	"GET /help/static/{file}":   {cache: "public, max-age=3600"},
 	// The OpenID4VP verifier's DID document and the employer page's script.
 	"GET /openid4vp/did.json": {cache: "public, max-age=300"},
+	// The LTI tool's public key set, which learning platforms fetch.
+	"GET /lti/jwks": {cache: "public, max-age=300"},
 	// The Open Badges API's discovery document (its OpenAPI description).
 	"GET /ims/ob/v3p0/discovery":    {cache: "public, max-age=3600"},
 	"GET /verify/ask/static/ask.js": {cache: "public, max-age=3600"},

@@ -4,175 +4,28 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	gojose "github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/lti"
+	"github.com/badged/badged/lti/ltitest"
 )
-
-// platform is a learning platform simulated for the LTI tests: its own
-// RSA key and JWKS, a token endpoint that checks badged's client
-// assertion against badged's published key set, and NRPS and AGS
-// services for one course whose learners a, c and d completed (c has no
-// email, d is inactive) and b did not.
-type platform struct {
-	t        *testing.T
-	srv      *httptest.Server
-	key      *rsa.PrivateKey
-	toolJWKS string // badged's key set, which the platform registered
-	tokens   atomic.Int32
-	now      func() time.Time // the platform's clock: the server's
-}
-
-const (
-	platformClient     = "badged-at-canvas"
-	platformDeployment = "deployment-1"
-	platformCourse     = "course-42"
-	platformToken      = "platform-access-token"
-)
-
-func newPlatform(t *testing.T, toolJWKS string) *platform {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &platform{t: t, key: key, toolJWKS: toolJWKS, now: time.Now}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(gojose.JSONWebKeySet{Keys: []gojose.JSONWebKey{{Key: &key.PublicKey, KeyID: "platform-1", Algorithm: "RS256", Use: "sig"}}})
-	})
-	mux.HandleFunc("POST /token", p.handleToken)
-	mux.HandleFunc("GET /nrps/"+platformCourse, p.bearer(map[string]any{"members": []map[string]any{
-		{"user_id": "u-a", "status": "Active", "email": "A@student.example.nl", "name": "Anna", "roles": []string{lti.RoleLearner}},
-		{"user_id": "u-b", "status": "Active", "email": "b@student.example.nl", "name": "Bo", "roles": []string{lti.RoleLearner}},
-		{"user_id": "u-c", "status": "Active", "name": "Cas", "roles": []string{lti.RoleLearner}},
-		{"user_id": "u-d", "status": "Inactive", "email": "d@student.example.nl", "name": "Dirk", "roles": []string{lti.RoleLearner}},
-		{"user_id": "u-teacher", "status": "Active", "email": "t@uu.example.nl", "name": "Tess", "roles": []string{lti.RoleInstructor}},
-	}}))
-	p.srv = httptest.NewServer(mux)
-	t.Cleanup(p.srv.Close)
-	lineItem := p.srv.URL + "/ags/" + platformCourse + "/lineitems/1"
-	mux.HandleFunc("GET /ags/"+platformCourse+"/lineitems", p.bearer([]map[string]any{{"id": lineItem, "scoreMaximum": 10, "label": "Final exam"}}))
-	mux.HandleFunc("GET /ags/"+platformCourse+"/lineitems/1/results", p.bearer([]map[string]any{
-		{"userId": "u-a", "resultScore": 10, "resultMaximum": 10},
-		{"userId": "u-b", "resultScore": 6, "resultMaximum": 10},
-		{"userId": "u-c", "resultScore": 10, "resultMaximum": 10},
-		{"userId": "u-d", "resultScore": 10, "resultMaximum": 10},
-	}))
-	return p
-}
-
-// handleToken grants a token for a client assertion that badged's key
-// signed for this token endpoint.
-func (p *platform) handleToken(w http.ResponseWriter, r *http.Request) {
-	fail := func(why string) {
-		p.t.Errorf("platform token endpoint: %s", why)
-		http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
-	}
-	if r.FormValue("grant_type") != "client_credentials" || r.FormValue("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
-		fail("not a client_credentials grant with a JWT assertion")
-		return
-	}
-	res, err := http.Get(p.toolJWKS)
-	if err != nil {
-		fail(err.Error())
-		return
-	}
-	defer res.Body.Close()
-	var set gojose.JSONWebKeySet
-	if err := json.NewDecoder(res.Body).Decode(&set); err != nil || len(set.Keys) != 1 {
-		fail("badged's key set is not one key")
-		return
-	}
-	tok, err := jwt.ParseSigned(r.FormValue("client_assertion"), []gojose.SignatureAlgorithm{gojose.RS256})
-	if err != nil {
-		fail(err.Error())
-		return
-	}
-	var c jwt.Claims
-	if err := tok.Claims(set.Keys[0].Key, &c); err != nil {
-		fail("the assertion is not signed by badged's key: " + err.Error())
-		return
-	}
-	if err := c.Validate(jwt.Expected{Issuer: platformClient, Subject: platformClient, AnyAudience: jwt.Audience{p.srv.URL + "/token"}, Time: p.now()}); err != nil {
-		fail(err.Error())
-		return
-	}
-	if !strings.Contains(r.FormValue("scope"), "contextmembership.readonly") {
-		fail("no NRPS scope")
-		return
-	}
-	p.tokens.Add(1)
-	json.NewEncoder(w).Encode(map[string]any{"access_token": platformToken, "token_type": "Bearer", "expires_in": 3600})
-}
-
-// bearer answers v to requests with the platform's access token.
-func (p *platform) bearer(v any) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer "+platformToken {
-			http.Error(w, "no token", http.StatusUnauthorized)
-			return
-		}
-		json.NewEncoder(w).Encode(v)
-	}
-}
-
-// idToken is the platform's id_token for a launch, edited by edits.
-func (p *platform) idToken(t *testing.T, key *rsa.PrivateKey, nonce string, instructor bool, edits ...func(map[string]any)) string {
-	t.Helper()
-	now := p.now()
-	role := lti.RoleLearner
-	if instructor {
-		role = lti.RoleInstructor
-	}
-	claims := map[string]any{
-		"iss": p.srv.URL, "aud": platformClient, "sub": "u-teacher", "exp": now.Add(5 * time.Minute).Unix(), "iat": now.Unix(),
-		"nonce": nonce, "name": "Tess", "email": "t@uu.example.nl",
-		"https://purl.imsglobal.org/spec/lti/claim/message_type":  "LtiResourceLinkRequest",
-		"https://purl.imsglobal.org/spec/lti/claim/version":       "1.3.0",
-		"https://purl.imsglobal.org/spec/lti/claim/deployment_id": platformDeployment,
-		"https://purl.imsglobal.org/spec/lti/claim/roles":         []string{role},
-		"https://purl.imsglobal.org/spec/lti/claim/context":       map[string]any{"id": platformCourse, "title": "Data Science 101"},
-		"https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": map[string]any{
-			"context_memberships_url": p.srv.URL + "/nrps/" + platformCourse, "service_versions": []string{"2.0"}},
-		"https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": map[string]any{
-			"lineitems": p.srv.URL + "/ags/" + platformCourse + "/lineitems"},
-	}
-	for _, edit := range edits {
-		edit(claims)
-	}
-	signer, err := gojose.NewSigner(gojose.SigningKey{Algorithm: gojose.RS256, Key: key},
-		(&gojose.SignerOptions{}).WithType("JWT").WithHeader("kid", "platform-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := jwt.Signed(signer).Claims(claims).Serialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
-}
 
 // ltiLogin starts a launch as the platform does: the browser posts the
 // login initiation, badged answers with a redirect to the platform's
 // authorization endpoint and a state cookie. It returns the nonce and
 // state of that redirect, and the cookie.
-func ltiLogin(t *testing.T, s *stack, p *platform, deployment string) (nonce, state string, cookie *http.Cookie) {
+func ltiLogin(t *testing.T, s *stack, p *ltitest.Platform, deployment string) (nonce, state string, cookie *http.Cookie) {
 	t.Helper()
-	form := url.Values{"iss": {p.srv.URL}, "login_hint": {"u-teacher"}, "target_link_uri": {s.app.cfg.BaseURL + lti.LaunchPath},
-		"client_id": {platformClient}, "lti_deployment_id": {deployment}, "lti_message_hint": {"hint-1"}}
+	form := url.Values{"iss": {p.URL}, "login_hint": {"u-teacher"}, "target_link_uri": {s.app.cfg.BaseURL + lti.LaunchPath},
+		"client_id": {ltitest.ClientID}, "lti_deployment_id": {deployment}, "lti_message_hint": {"hint-1"}}
 	req, _ := http.NewRequest(http.MethodPost, s.url+lti.LoginPath, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site") // the platform's page posts it
@@ -182,11 +35,11 @@ func ltiLogin(t *testing.T, s *stack, p *platform, deployment string) (nonce, st
 	}
 	res.Body.Close()
 	loc, err := url.Parse(res.Header.Get("Location"))
-	if res.StatusCode != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), p.srv.URL+"/auth?") {
+	if res.StatusCode != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), p.URL+"/auth?") {
 		t.Fatalf("login: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	q := loc.Query()
-	if q.Get("client_id") != platformClient || q.Get("redirect_uri") != s.app.cfg.BaseURL+lti.LaunchPath || q.Get("response_mode") != "form_post" ||
+	if q.Get("client_id") != ltitest.ClientID || q.Get("redirect_uri") != s.app.cfg.BaseURL+lti.LaunchPath || q.Get("response_mode") != "form_post" ||
 		q.Get("login_hint") != "u-teacher" || q.Get("lti_message_hint") != "hint-1" || q.Get("scope") != "openid" {
 		t.Fatalf("authorization request: %v", q)
 	}
@@ -236,23 +89,23 @@ func ltiPost(t *testing.T, s *stack, path string, form url.Values, cookie *http.
 // why; the platform's NRPS and AGS answers lead to awards for exactly the
 // learners who completed, which they claim in their backpack.
 func TestLTILaunch(t *testing.T) {
-	var p *platform
+	var p *ltitest.Platform
 	var toolJWKS string
 	s := newStack(t, "bolt", func(c *Config) {
 		toolJWKS = c.BaseURL + lti.JWKSPath
-		p = newPlatform(t, "")
-		u, _ := url.Parse(p.srv.URL)
+		p = ltitest.NewPlatform(t, "")
+		u, _ := url.Parse(p.URL)
 		c.Egress.AllowHosts = append(c.Egress.AllowHosts, u.Host)
 	})
-	p.toolJWKS, p.now = strings.Replace(toolJWKS, s.app.cfg.BaseURL, s.url, 1), s.clock.Now
+	p.ToolJWKS, p.Now = strings.Replace(toolJWKS, s.app.cfg.BaseURL, s.url, 1), s.clock.Now
 	ctx := context.Background()
 	bc := s.badgeClass("Data Science", 0)
 	// The institution's admin registers the platform in the portal.
 	need(s.is.GrantRole(ctx, e2eRoot, "lms-admin", issuer.RoleInstitutionAdmin, s.inst.ID))
 	admin := s.session("lms-admin", "admin@uu.example.nl")
-	registration := url.Values{"institution": {s.inst.ID}, "name": {"Canvas"}, "iss": {p.srv.URL}, "clientId": {platformClient},
-		"deployments": {platformDeployment}, "jwksUrl": {p.srv.URL + "/jwks"}, "authUrl": {p.srv.URL + "/auth"},
-		"tokenUrl": {p.srv.URL + "/token"}, "issuerId": {s.issr.ID}}
+	registration := url.Values{"institution": {s.inst.ID}, "name": {"Canvas"}, "iss": {p.URL}, "clientId": {ltitest.ClientID},
+		"deployments": {ltitest.Deployment}, "jwksUrl": {p.URL + "/jwks"}, "authUrl": {p.URL + "/auth"},
+		"tokenUrl": {p.URL + "/token"}, "issuerId": {s.issr.ID}}
 	if status, doc := browse(t, s, admin, http.MethodPost, "/portal/lms", url.Values{"institution": {s.inst.ID}, "name": {"Canvas"}}); status != http.StatusUnprocessableEntity ||
 		doc.Find("#lms-iss-error").Length() != 1 || doc.Find(`#lms-name[value="Canvas"]`).Length() != 1 {
 		t.Fatalf("an incomplete registration: %d", status)
@@ -281,8 +134,8 @@ func TestLTILaunch(t *testing.T) {
 	}
 
 	launch := func(t *testing.T, instructor bool, edits ...func(map[string]any)) (int, *goquery.Document) {
-		nonce, state, cookie := ltiLogin(t, s, p, platformDeployment)
-		return ltiPost(t, s, lti.LaunchPath, url.Values{"id_token": {p.idToken(t, p.key, nonce, instructor, edits...)}, "state": {state}}, cookie)
+		nonce, state, cookie := ltiLogin(t, s, p, ltitest.Deployment)
+		return ltiPost(t, s, lti.LaunchPath, url.Values{"id_token": {p.IDToken(t, p.Key, nonce, instructor, edits...)}, "state": {state}}, cookie)
 	}
 	refused := func(t *testing.T, status int, doc *goquery.Document, why string) {
 		t.Helper()
@@ -308,7 +161,7 @@ func TestLTILaunch(t *testing.T) {
 	if status != http.StatusOK || doc.Find("#lti-saved").Length() != 1 || doc.Find(`input[value="`+bc.ID+`"][checked]`).Length() != 1 {
 		t.Fatalf("link: %d %s", status, doc.Find("#lti-problem").Text())
 	}
-	if l, err := s.app.lti.Course(ctx, &lti.Launch{PlatformID: plat.ID, ContextID: platformCourse, Instructor: true}); err != nil ||
+	if l, err := s.app.lti.Course(ctx, &lti.Launch{PlatformID: plat.ID, ContextID: ltitest.Course, Instructor: true}); err != nil ||
 		!slices.Equal(l.Link.BadgeClasses, []string{bc.ID}) {
 		t.Fatalf("course link stored: %+v, %v", l, err)
 	}
@@ -330,8 +183,8 @@ func TestLTILaunch(t *testing.T) {
 				t.Errorf("award %s: %s %s by %s", a.ID, a.Kind, a.State, a.AwardedBy)
 			}
 		}
-		if !slices.Equal(to, []string{"a@student.example.nl"}) || p.tokens.Load() == 0 {
-			t.Errorf("awards to %v (%d tokens)", to, p.tokens.Load())
+		if !slices.Equal(to, []string{"a@student.example.nl"}) || p.Tokens.Load() == 0 {
+			t.Errorf("awards to %v (%d tokens)", to, p.Tokens.Load())
 		}
 	})
 
@@ -354,13 +207,13 @@ func TestLTILaunch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		nonce, state, cookie := ltiLogin(t, s, p, platformDeployment)
-		status, doc := ltiPost(t, s, lti.LaunchPath, url.Values{"id_token": {p.idToken(t, other, nonce, true)}, "state": {state}}, cookie)
+		nonce, state, cookie := ltiLogin(t, s, p, ltitest.Deployment)
+		status, doc := ltiPost(t, s, lti.LaunchPath, url.Values{"id_token": {p.IDToken(t, other, nonce, true)}, "state": {state}}, cookie)
 		refused(t, status, doc, "signature does not verify")
 	})
 	t.Run("fail/replayed nonce", func(t *testing.T) {
-		nonce, state, cookie := ltiLogin(t, s, p, platformDeployment)
-		form := url.Values{"id_token": {p.idToken(t, p.key, nonce, true)}, "state": {state}}
+		nonce, state, cookie := ltiLogin(t, s, p, ltitest.Deployment)
+		form := url.Values{"id_token": {p.IDToken(t, p.Key, nonce, true)}, "state": {state}}
 		if status, _ := ltiPost(t, s, lti.LaunchPath, form, cookie); status != http.StatusOK {
 			t.Fatalf("first launch: %d", status)
 		}
@@ -373,17 +226,17 @@ func TestLTILaunch(t *testing.T) {
 	})
 	t.Run("fail/expired", func(t *testing.T) {
 		status, doc := launch(t, true, func(c map[string]any) {
-			c["exp"], c["iat"] = p.now().Add(-10*time.Minute).Unix(), p.now().Add(-20*time.Minute).Unix()
+			c["exp"], c["iat"] = p.Now().Add(-10*time.Minute).Unix(), p.Now().Add(-20*time.Minute).Unix()
 		})
 		refused(t, status, doc, "expired")
 	})
 	t.Run("fail/another browser's state", func(t *testing.T) {
-		nonce, _, cookie := ltiLogin(t, s, p, platformDeployment)
-		status, doc := ltiPost(t, s, lti.LaunchPath, url.Values{"id_token": {p.idToken(t, p.key, nonce, true)}, "state": {"forged"}}, cookie)
+		nonce, _, cookie := ltiLogin(t, s, p, ltitest.Deployment)
+		status, doc := ltiPost(t, s, lti.LaunchPath, url.Values{"id_token": {p.IDToken(t, p.Key, nonce, true)}, "state": {"forged"}}, cookie)
 		refused(t, status, doc, "state does not match")
 	})
 	t.Run("fail/unregistered deployment at login", func(t *testing.T) {
-		form := url.Values{"iss": {p.srv.URL}, "login_hint": {"u"}, "client_id": {platformClient}, "lti_deployment_id": {"deployment-9"}}
+		form := url.Values{"iss": {p.URL}, "login_hint": {"u"}, "client_id": {ltitest.ClientID}, "lti_deployment_id": {"deployment-9"}}
 		req, _ := http.NewRequest(http.MethodPost, s.url+lti.LoginPath, strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		res, err := noRedirect.Do(req)
