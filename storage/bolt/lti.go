@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -98,27 +97,12 @@ func (db *DB) Platforms(ctx context.Context, institutionID string) ([]*lti.Platf
 
 // CreateLTINonce implements [lti.Store].
 func (db *DB) CreateLTINonce(ctx context.Context, hash string, expires time.Time) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		return insert(tx, bktLTINonces, "nonce", hash, expires.UTC())
-	})
+	return db.createNonce(ctx, bktLTINonces, hash, expires)
 }
 
-// TakeLTINonce implements [lti.Store]: a nonce is taken once, and not
-// after it expired (nor is it kept then).
+// TakeLTINonce implements [lti.Store].
 func (db *DB) TakeLTINonce(ctx context.Context, hash string) (time.Time, error) {
-	var expires time.Time
-	err := db.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bktLTINonces)
-		data := b.Get([]byte(hash))
-		if hash == "" || data == nil {
-			return badged.Errorf(badged.NotFound, "nonce not found")
-		}
-		if err := json.Unmarshal(data, &expires); err != nil {
-			return badged.Wrap(badged.Internal, err, "stored record unreadable")
-		}
-		return b.Delete([]byte(hash))
-	})
-	return expires, err
+	return db.takeNonce(ctx, bktLTINonces, hash)
 }
 
 // PutLink implements [lti.Store].

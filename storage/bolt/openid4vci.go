@@ -152,16 +152,28 @@ func (db *DB) UpdateOffer(ctx context.Context, id string, fn func(*openid4vci.Of
 
 // CreateNonce implements [openid4vci.Store].
 func (db *DB) CreateNonce(ctx context.Context, hash string, expires time.Time) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		return insert(tx, bktVCINonces, "nonce", hash, expires.UTC())
-	})
+	return db.createNonce(ctx, bktVCINonces, hash, expires)
 }
 
 // TakeNonce implements [openid4vci.Store].
 func (db *DB) TakeNonce(ctx context.Context, hash string) (time.Time, error) {
+	return db.takeNonce(ctx, bktVCINonces, hash)
+}
+
+// createNonce stores a nonce's hash in bucket until expires (Conflict
+// when it exists).
+func (db *DB) createNonce(ctx context.Context, bucket []byte, hash string, expires time.Time) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		return insert(tx, bucket, "nonce", hash, expires.UTC())
+	})
+}
+
+// takeNonce removes a nonce's hash from bucket and returns its expiry:
+// NotFound when it is not there (never stored, or taken before).
+func (db *DB) takeNonce(ctx context.Context, bucket []byte, hash string) (time.Time, error) {
 	var expires time.Time
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bktVCINonces)
+		b := tx.Bucket(bucket)
 		data := b.Get([]byte(hash))
 		if hash == "" || data == nil {
 			return badged.Errorf(badged.NotFound, "nonce not found")
