@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -355,41 +356,10 @@ func matrixEnv(t *testing.T) (*env, map[string]matrixCase) {
 	e.awarding()
 	e.enableEndorsements()
 	m := matrix()
-	for k, v := range walletMatrix() {
-		m[k] = v
-	}
-	for k, v := range awardMatrix() {
-		m[k] = v
-	}
-	for k, v := range portalMatrix() {
-		m[k] = v
-	}
-	for k, v := range endorsementMatrix() {
-		m[k] = v
-	}
-	for k, v := range badgeClassMatrix() {
-		m[k] = v
-	}
-	for k, v := range treeMatrix() {
-		m[k] = v
-	}
-	for k, v := range insightsMatrix() {
-		m[k] = v
-	}
-	for k, v := range staffMatrix() {
-		m[k] = v
-	}
-	for k, v := range adminMatrix() {
-		m[k] = v
-	}
-	for k, v := range obMatrix(e.enableOBAPI()) {
-		m[k] = v
-	}
-	for k, v := range vpMatrix(e.enableOpenID4VP()) {
-		m[k] = v
-	}
-	for k, v := range ltiMatrix(e.enableLTI()) {
-		m[k] = v
+	for _, part := range []map[string]matrixCase{walletMatrix(), awardMatrix(), portalMatrix(), endorsementMatrix(),
+		badgeClassMatrix(), treeMatrix(), insightsMatrix(), staffMatrix(), adminMatrix(),
+		obMatrix(e.enableOBAPI()), vpMatrix(e.enableOpenID4VP()), ltiMatrix(e.enableLTI())} {
+		maps.Copy(m, part)
 	}
 	return e, m
 }
