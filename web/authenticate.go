@@ -35,8 +35,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.writeError(w, r, err)
 				return
 			}
-		} else if c, cerr := r.Cookie(request.SessionCookie); cerr == nil && c.Value != "" {
-			if p, err = s.Auth.SessionPrincipal(r.Context(), c.Value); err != nil {
+		} else if session := request.SessionToken(r); session != "" {
+			if p, err = s.Auth.SessionPrincipal(r.Context(), session); err != nil {
 				if badged.KindOf(err) == badged.Unauthorized {
 					http.SetCookie(w, s.SessionCookie("", time.Time{}))
 				}

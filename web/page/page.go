@@ -217,8 +217,9 @@ func (h *Handler) Session(next http.Handler) http.Handler {
 			return
 		}
 		var p *auth.Principal
-		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" {
-			p, err = h.Auth.SessionPrincipal(r.Context(), c.Value)
+		if token := request.SessionToken(r); token != "" {
+			var err error
+			p, err = h.Auth.SessionPrincipal(r.Context(), token)
 			switch {
 			case badged.KindOf(err) == badged.Unauthorized:
 				http.SetCookie(w, request.NewSessionCookie("", time.Time{}, h.SecureCookies))
@@ -625,8 +626,8 @@ func SizeText(n int64) string {
 // to someone signed in.
 func (h *Handler) OptionalSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" && h.Auth != nil {
-			if p, err := h.Auth.SessionPrincipal(r.Context(), c.Value); err == nil && p != nil {
+		if token := request.SessionToken(r); token != "" && h.Auth != nil {
+			if p, err := h.Auth.SessionPrincipal(r.Context(), token); err == nil && p != nil {
 				r = r.WithContext(request.WithPrincipal(r.Context(), p))
 			}
 		}

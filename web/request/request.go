@@ -57,6 +57,15 @@ func Actor(r *http.Request) issuer.Actor { return Principal(r).Actor() }
 // SessionCookie is the name of the cookie that holds a session token.
 const SessionCookie = "badged_session"
 
+// SessionToken is the session cookie's token of r, "" without one: the
+// one reader of the cookie.
+func SessionToken(r *http.Request) string {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
 // NewSessionCookie returns the cookie that carries a session token until
 // expires: HttpOnly, SameSite=Lax, and Secure when secure (the base URL is
 // https). An empty token returns a cookie that deletes it.

@@ -111,9 +111,7 @@ func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 	}
-	if c, cerr := r.Cookie(request.SessionCookie); cerr == nil && c.Value != "" {
-		lp.SignedIn = true
-	}
+	lp.SignedIn = request.SessionToken(r) != ""
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
@@ -187,8 +185,8 @@ func (h *Handler) handleLoginCallback(w http.ResponseWriter, r *http.Request) {
 // and goes to the login page. Cross-origin posts are refused by the
 // router's cross-origin protection.
 func (h *Handler) handleLogout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(request.SessionCookie); err == nil && c.Value != "" {
-		if err := h.Auth.RevokeSession(r.Context(), c.Value); err != nil {
+	if token := request.SessionToken(r); token != "" {
+		if err := h.Auth.RevokeSession(r.Context(), token); err != nil {
 			h.renderLogin(w, r, 0, err)
 			return
 		}
