@@ -66,10 +66,7 @@ type sharePage struct {
 // private or unknown share is 404 alike. It, what it means and its live
 // verification, with OpenGraph and Twitter card tags for link previews.
 func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) error {
-	if h.Wallet == nil {
-		return badged.Errorf(badged.NotFound, "nothing is shared at this address")
-	}
-	pub, err := h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
+	pub, err := h.publicShare(r)
 	if err != nil {
 		return err
 	}
@@ -116,11 +113,7 @@ func (h *Handler) HandleSharePage(w http.ResponseWriter, r *http.Request) error 
 // link previews: its own when the credential carries a PNG, else a drawn
 // badge. (An https image is linked directly by og:image.)
 func (h *Handler) handleShareImage(w http.ResponseWriter, r *http.Request) {
-	if h.Wallet == nil {
-		render.Error(w, r, h.Log, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
-		return
-	}
-	pub, err := h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
+	pub, err := h.publicShare(r)
 	if err != nil {
 		render.Error(w, r, h.Log, err)
 		return
@@ -137,11 +130,7 @@ func (h *Handler) handleShareImage(w http.ResponseWriter, r *http.Request) {
 // handleShareCredential sends a public credential as its issuer signed it
 // (JSON-LD or a VC-JWT), to download or to verify elsewhere.
 func (h *Handler) handleShareCredential(w http.ResponseWriter, r *http.Request) {
-	if h.Wallet == nil {
-		render.Error(w, r, h.Log, badged.Errorf(badged.NotFound, "nothing is shared at this address"))
-		return
-	}
-	pub, err := h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
+	pub, err := h.publicShare(r)
 	if err != nil {
 		render.Error(w, r, h.Log, err)
 		return
@@ -154,6 +143,15 @@ func (h *Handler) handleShareCredential(w http.ResponseWriter, r *http.Request) 
 	w.Header().Set("Content-Disposition", `inline; filename="credential.`+ext+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(pub.Credential)
+}
+
+// publicShare is the public share the request's address names: NotFound
+// without a wallet, and for a private or unknown share alike.
+func (h *Handler) publicShare(r *http.Request) (*wallet.Public, error) {
+	if h.Wallet == nil {
+		return nil, badged.Errorf(badged.NotFound, "nothing is shared at this address")
+	}
+	return h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
 }
 
 // dataPNG decodes a data: URL of a PNG.
