@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"strconv"
 	"time"
+
+	"github.com/badged/badged"
 )
 
 // State is where a [Job] is in its life.
@@ -94,4 +96,37 @@ type Store interface {
 // resume at once instead of after their lease.
 type LeaseResetter interface {
 	ResetLeases(ctx context.Context) error
+}
+
+// The lease rule, one for every store: a worker claims a job that is
+// queued, or running with its lease run out; it then holds it until its
+// lease ends, and only its own updates of the version it read apply.
+
+// Claimable reports whether a worker may claim j at now.
+func (j *Job) Claimable(now time.Time) bool {
+	return j.State == Queued || (j.State == Running && j.LeaseUntil.Before(now))
+}
+
+// Claim makes j the owner's, running, for lease from now.
+func (j *Job) Claim(owner string, now time.Time, lease time.Duration) {
+	j.State, j.LeaseOwner, j.LeaseUntil, j.Updated = Running, owner, now.Add(lease), now
+	j.Version++
+}
+
+// Apply applies update, a change the worker owner made to the version of
+// j it read, to j as stored: Conflict when another worker holds j, or j
+// changed since or ended. A final state ends the lease.
+func (j *Job) Apply(update *Job, owner string) error {
+	if j.LeaseOwner != "" && j.LeaseOwner != owner {
+		return badged.Errorf(badged.Conflict, "bulk award %s is being worked on by another worker", j.ID)
+	}
+	if j.Version != update.Version || j.State.Final() {
+		return badged.Errorf(badged.Conflict, "bulk award %s was changed by another worker", j.ID)
+	}
+	j.State, j.Done, j.Report, j.LeaseUntil, j.Updated = update.State, update.Done, update.Report, update.LeaseUntil, update.Updated
+	if j.State.Final() {
+		j.LeaseOwner, j.LeaseUntil = "", time.Time{}
+	}
+	j.Version++
+	return nil
 }

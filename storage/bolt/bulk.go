@@ -152,11 +152,12 @@ func (db *DB) ClaimJob(ctx context.Context, owner string, now time.Time, lease t
 			if err != nil {
 				return err
 			}
-			if r.State == string(bulk.Running) && !r.LeaseUntil.Before(now) {
+			j := r.Domain()
+			if !j.Claimable(now) {
 				continue
 			}
-			r.State, r.LeaseOwner, r.LeaseUntil, r.Updated = string(bulk.Running), owner, now.Add(lease), now
-			r.Version++
+			j.Claim(owner, now, lease)
+			r = record.FromJob(j)
 			if err := put(tx, bktBulkJobs, r.ID, r); err != nil {
 				return err
 			}
@@ -178,18 +179,12 @@ func (db *DB) UpdateJob(ctx context.Context, j *bulk.Job, owner string) error {
 		if err != nil {
 			return err
 		}
-		if r.LeaseOwner != "" && r.LeaseOwner != owner {
-			return badged.Errorf(badged.Conflict, "bulk award %s is being worked on by another worker", j.ID)
-		}
-		if r.Version != j.Version || bulk.State(r.State).Final() {
-			return badged.Errorf(badged.Conflict, "bulk award %s was changed by another worker", j.ID)
-		}
 		wasActive := active(r)
-		r.State, r.Done, r.Report, r.LeaseUntil, r.Updated = string(j.State), j.Done, j.Report, j.LeaseUntil, j.Updated
-		if j.State.Final() {
-			r.LeaseOwner, r.LeaseUntil = "", time.Time{}
+		stored := r.Domain()
+		if err := stored.Apply(j, owner); err != nil {
+			return err
 		}
-		r.Version++
+		r = record.FromJob(stored)
 		if err := put(tx, bktBulkJobs, r.ID, r); err != nil {
 			return err
 		}

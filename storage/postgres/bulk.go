@@ -159,8 +159,9 @@ func (db *DB) ClaimJob(ctx context.Context, owner string, now time.Time, lease t
 		if err != nil {
 			return err
 		}
-		r.State, r.LeaseOwner, r.LeaseUntil, r.Updated = string(bulk.Running), owner, now.Add(lease), now
-		r.Version++
+		j := r.Domain()
+		j.Claim(owner, now, lease)
+		r = record.FromJob(j)
 		if err := db.putJob(ctx, tx, r); err != nil {
 			return err
 		}
@@ -200,17 +201,11 @@ func (db *DB) UpdateJob(ctx context.Context, j *bulk.Job, owner string) error {
 		if err != nil {
 			return err
 		}
-		if r.LeaseOwner != "" && r.LeaseOwner != owner {
-			return badged.Errorf(badged.Conflict, "bulk award %s is being worked on by another worker", j.ID)
+		stored := r.Domain()
+		if err := stored.Apply(j, owner); err != nil {
+			return err
 		}
-		if r.Version != j.Version || bulk.State(r.State).Final() {
-			return badged.Errorf(badged.Conflict, "bulk award %s was changed by another worker", j.ID)
-		}
-		r.State, r.Done, r.Report, r.LeaseUntil, r.Updated = string(j.State), j.Done, j.Report, j.LeaseUntil, j.Updated
-		if j.State.Final() {
-			r.LeaseOwner, r.LeaseUntil = "", time.Time{}
-		}
-		r.Version++
+		r = record.FromJob(stored)
 		if err := db.putJob(ctx, tx, r); err != nil {
 			return err
 		}
