@@ -69,7 +69,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 // Option configures a DB.
 type Option func(*options)
 
-type options struct{ timer func(op string, took time.Duration) }
+type options struct {
+	timer func(op string, took time.Duration)
+}
 
 // WithTimer passes how long each statement took to f, by op: the
 // statement's kind (select, insert, update, delete, with, ...), never its
