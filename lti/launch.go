@@ -229,9 +229,9 @@ func (s *Service) verifySignature(ctx context.Context, p *Platform, tok *jwt.JSO
 }
 
 // Seal returns l as an opaque token for the launch page's forms, which
-// Open reads back: the launch's authority travels with the page (an LMS
-// frames it, where cookies may be blocked), sealed so that it cannot be
-// made up or altered.
+// Open reads back: the launch's authority travels with the page, needing
+// no cookie (a browser may refuse those of a site it reached from
+// another), sealed so that it cannot be made up or altered.
 func (s *Service) Seal(l *Launch) (string, error) {
 	b, err := json.Marshal(l)
 	if err != nil {
