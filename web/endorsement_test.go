@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -71,7 +72,27 @@ func endorsementMatrix() map[string]matrixCase {
 			en := e.pendingEndorsement()
 			return "/api/v1/endorsements/" + en.ID + "/revoke", map[string]any{"version": en.Version, "reason": "withdrawn"}
 		}},
-		"GET /api/v1/issuers/{issuerID}/endorsements":          {readS, fixed(func(e *env) string { return "/api/v1/issuers/" + e.S.ID + "/endorsements" })},
+		"GET /api/v1/issuers/{issuerID}/endorsements": {readS, fixed(func(e *env) string { return "/api/v1/issuers/" + e.S.ID + "/endorsements" })},
+		// The portal's pages of the same (portal/endorsements.go): every
+		// staff member sees the list and the form; the actions are as above.
+		"GET /portal/endorsements":     {staff, fixed(func(e *env) string { return "/portal/endorsements" })},
+		"GET /portal/endorsements/new": {staff, fixed(func(e *env) string { return "/portal/endorsements/new?badgeClass=" + e.xBadgeClass().ID })},
+		"POST /portal/endorsements":    {adminS, fixed(func(e *env) string { return "/portal/endorsements" })},
+		"POST /portal/endorsements/{endorsementID}/accept": {[]string{superuser, otherAdmin}, fixed(func(e *env) string {
+			en := e.pendingEndorsement()
+			e.formValues = url.Values{"version": {fmt.Sprint(en.Version)}}
+			return "/portal/endorsements/" + en.ID + "/accept"
+		})},
+		"POST /portal/endorsements/{endorsementID}/decline": {[]string{superuser, otherAdmin}, fixed(func(e *env) string {
+			en := e.pendingEndorsement()
+			e.formValues = url.Values{"version": {fmt.Sprint(en.Version)}}
+			return "/portal/endorsements/" + en.ID + "/decline"
+		})},
+		"POST /portal/endorsements/{endorsementID}/revoke": {adminS, fixed(func(e *env) string {
+			en := e.pendingEndorsement()
+			e.formValues = url.Values{"version": {fmt.Sprint(en.Version)}, "reason": {"withdrawn"}}
+			return "/portal/endorsements/" + en.ID + "/revoke"
+		})},
 		"GET /api/v1/badgeclasses/{badgeClassID}/endorsements": {readB, fixed(func(e *env) string { return "/api/v1/badgeclasses/" + e.B.ID + "/endorsements" })},
 	}
 }
@@ -197,5 +218,79 @@ func TestEndorsementPages(t *testing.T) {
 				t.Errorf("heading %q", h)
 			}
 		})
+	}
+}
+
+func init() {
+	postForms(map[string]func(e *env) url.Values{
+		"POST /portal/endorsements": func(e *env) url.Values {
+			return url.Values{"issuer": {e.S.ID}, "badgeClass": {e.xBadgeClass().ID}, "comment": {"Good."}}
+		},
+		"POST /portal/endorsements/{endorsementID}/accept":  func(e *env) url.Values { return e.formValues },
+		"POST /portal/endorsements/{endorsementID}/decline": func(e *env) url.Values { return e.formValues },
+		"POST /portal/endorsements/{endorsementID}/revoke":  func(e *env) url.Values { return e.formValues },
+	})
+}
+
+// TestPortalEndorsements: an issuer admin of I endorses a badge class of X
+// from its catalogue page through the portal; X's admin sees it waiting
+// and accepts it; the catalogue then shows it; I's admin revokes it, with
+// a reason, and the catalogue no longer does. Each step without curl.
+func TestPortalEndorsements(t *testing.T) {
+	e := newEnv(t)
+	e.enableEndorsements()
+	e.public()
+	xbc := e.xBadgeClass()
+	_, doc := e.browse(issAdmin, http.MethodGet, "/catalogue/"+xbc.ID, nil, false)
+	link, ok := doc.Find("#endorse-link").Attr("href")
+	if !ok {
+		t.Fatal("no endorse link on the catalogue page for staff")
+	}
+	resp, doc := e.browse(issAdmin, http.MethodGet, link, nil, false)
+	if resp.StatusCode != http.StatusOK || doc.Find(`#endorse-issuer option[value="`+e.S.ID+`"]`).Length() != 1 {
+		t.Fatalf("endorse form: %d", resp.StatusCode)
+	}
+	resp, doc = e.browse(issAdmin, http.MethodPost, "/portal/endorsements",
+		url.Values{"badgeClass": {xbc.ID}, "issuer": {e.S.ID}, "comment": {"A well assessed course."}}, true)
+	if resp.StatusCode != http.StatusOK || doc.Find("#endorse-done").Length() != 1 || doc.Find("#endorsements-given tr[data-endorsement]").Length() != 1 {
+		t.Fatalf("after endorsing: %d %s", resp.StatusCode, doc.Find("main").Text())
+	}
+	// Twice is refused beside the field, the comment kept.
+	resp, doc = e.browse(issAdmin, http.MethodPost, "/portal/endorsements",
+		url.Values{"badgeClass": {xbc.ID}, "issuer": {e.S.ID}, "comment": {"Again."}}, true)
+	if resp.StatusCode != http.StatusUnprocessableEntity || doc.Find("#endorse-issuer-error").Length() != 1 || doc.Find("#endorse-comment").Text() != "Again." {
+		t.Errorf("a second endorsement: %d", resp.StatusCode)
+	}
+
+	_, doc = e.browse(otherAdmin, http.MethodGet, "/portal/endorsements", nil, false)
+	row := doc.Find("#endorsements-received tr[data-endorsement]")
+	id, _ := row.Attr("data-endorsement")
+	version, _ := row.Find(`form[action$="/accept"] input[name="version"]`).Attr("value")
+	if row.Length() != 1 || version == "" {
+		t.Fatalf("X's admin sees %d received", row.Length())
+	}
+	if resp, _ := e.browse(issAdmin, http.MethodPost, "/portal/endorsements/"+id+"/accept", url.Values{"version": {version}}, false); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("the endorser accepts its own endorsement: %d", resp.StatusCode)
+	}
+	resp, doc = e.browse(otherAdmin, http.MethodPost, "/portal/endorsements/"+id+"/accept", url.Values{"version": {version}}, true)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(doc.Find("#endorse-done").Text(), "accepted") {
+		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+	shown := func() bool {
+		_, doc := e.browse(anonymous, http.MethodGet, "/catalogue/"+xbc.ID, nil, false)
+		return strings.Contains(doc.Text(), "A well assessed course.")
+	}
+	if !shown() {
+		t.Error("the accepted endorsement is not on the catalogue page")
+	}
+
+	_, doc = e.browse(issAdmin, http.MethodGet, "/portal/endorsements", nil, false)
+	version, _ = doc.Find(`#endorsements-given form[action$="/revoke"] input[name="version"]`).Attr("value")
+	resp, doc = e.browse(issAdmin, http.MethodPost, "/portal/endorsements/"+id+"/revoke", url.Values{"version": {version}, "reason": {"The course changed."}}, true)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(doc.Find("#endorse-done").Text(), "revoked") {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, doc.Find("main").Text())
+	}
+	if shown() {
+		t.Error("the revoked endorsement is still on the catalogue page")
 	}
 }

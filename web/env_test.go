@@ -79,10 +79,13 @@ func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.
 // credential for each caller.
 type env struct {
 	lti *ltiFixture // see enableLTI
-	t   *testing.T
-	db  testStore
-	is  *issuer.Service
-	au  *auth.Service
+	// formValues is the form the matrix's last built call posts, for
+	// routes whose form depends on what the build made.
+	formValues url.Values
+	t          *testing.T
+	db         testStore
+	is         *issuer.Service
+	au         *auth.Service
 	// cfg is what srv was built from: [env.set] changes it and builds the
 	// server anew, as serve builds it, behind the same ts.
 	cfg     API

@@ -212,7 +212,7 @@ func NewServer(version string, log *slog.Logger, cfg API) *Server {
 	help.New(s.pages).Routes(r)
 	developers.New(s.pages).Routes(r)
 	portal.New(s.pages, portal.Deps{Bulk: cfg.Bulk, Uploads: uploads, Previews: cfg.Previews,
-		Insights: cfg.Insights, Audit: cfg.Audit, Outbox: cfg.Outbox, Keys: cfg.Keys, LTI: cfg.LTI}).Routes(r)
+		Insights: cfg.Insights, Audit: cfg.Audit, Outbox: cfg.Outbox, Keys: cfg.Keys, LTI: cfg.LTI, Endorse: cfg.Endorsements}).Routes(r)
 	s.share = share.New(s.pages)
 	s.share.Routes(r)
 	signin.New(signin.Deps{Log: log, Login: cfg.Login, Demo: cfg.Demo, Auth: cfg.Auth,

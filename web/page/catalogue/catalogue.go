@@ -298,6 +298,8 @@ type catalogueBadgePage struct {
 	CanRequest          bool
 	// Endorsements are the badge class's accepted endorsements.
 	Endorsements []page.Endorsement
+	// CanEndorse offers institution staff the endorsement form.
+	CanEndorse bool
 }
 
 // prerequisite is a badge class a learner must hold first: its catalogue
@@ -365,6 +367,7 @@ func (h *Handler) catalogueBadgePage(w http.ResponseWriter, r *http.Request, id 
 		p.LoginURL = "/login?next=" + url.QueryEscape("/catalogue/"+bc.ID)
 	case pr.System():
 	default:
+		p.CanEndorse = h.IsStaff(ctx, pr)
 		p.CanRequest = h.Issuer != nil && h.Wallet != nil
 		if p.CanRequest {
 			if a := h.openRequest(ctx, pr, bc.ID); a != nil {

@@ -16,6 +16,7 @@ package portal
 import (
 	"context"
 	"embed"
+	"github.com/badged/badged/endorsement"
 	"github.com/badged/badged/lti"
 	"mime"
 	"net/http"
@@ -70,6 +71,9 @@ type Deps struct {
 	Keys KeyRing
 	// LTI registers learning platforms; without it the page answers 503.
 	LTI *lti.Service
+	// Endorse makes and decides endorsements; without it their pages
+	// answer 503.
+	Endorse *endorsement.Service
 }
 
 // Handler serves the issuer portal.
@@ -105,6 +109,7 @@ func (h *Handler) Routes(r chi.Router) {
 		h.auditRoutes(r)
 		h.adminRoutes(r)
 		h.lmsRoutes(r)
+		h.endorsementRoutes(r)
 		h.keyRoutes(r)
 		h.treeRoutes(r)
 		h.staffRoutes(r)
@@ -148,6 +153,7 @@ var menu = []struct {
 	{"outbox", "/portal/outbox", "navOutbox", true},
 	{"keys", "/portal/keys", "navKeys", true},
 	{"lms", "/portal/lms", "navLMS", true},
+	{"endorsements", "/portal/endorsements", "navEndorsements", false},
 }
 
 // Base is what every portal page shows around its content: the site's
