@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +43,8 @@ type env struct {
 	credID   string             // a credential of drawing
 	// issueDrawing issues a credential of drawing for a new award.
 	issueDrawing func(awardID string) []byte
+	// changes are those the service reported, for the audit trail.
+	changes []issuer.Change
 }
 
 func newEnv(t testing.TB) *env {
@@ -67,7 +70,8 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	is := issuer.NewService(db, issuer.WithClock(func() time.Time { return t0 }))
-	e.svc = endorsement.NewService(db, db, is, e.iss, endorsement.WithClock(func() time.Time { return t0 }))
+	e.svc = endorsement.NewService(db, db, is, e.iss, endorsement.WithClock(func() time.Time { return t0 }),
+		endorsement.WithChanges(func(c issuer.Change) { e.changes = append(e.changes, c) }))
 	client := egress.NewClient(egress.DefaultPolicy())
 	e.verifier = verifier.New(ld, e.iss.OwnKeys(did.NewResolver(client)),
 		verifier.WithStatus(e.iss.OwnLists(verifier.HTTPFetcher{Client: client})),
@@ -306,4 +310,38 @@ func hasErrors(ps []credential.Problem) bool {
 		}
 	}
 	return false
+}
+
+// TestEndorsementChanges: making, deciding and revoking are reported for
+// the audit trail, each to the institution whose act it is, by whom, with
+// what was endorsed and never the credential.
+func TestEndorsementChanges(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	en, err := e.svc.Create(ctx, e.alice, endorsement.Request{IssuerID: mathID(t, e), BadgeClassID: e.bc.ID, Comment: "Good."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if en, err = e.svc.Accept(ctx, e.bob, en.ID, en.Version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = e.svc.Revoke(ctx, e.alice, en.ID, en.Version, "changed"); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ action, inst, actor string }{
+		{endorsement.ChangeCreate, en.InstitutionID, "alice"},
+		{endorsement.ChangeAccept, en.EndorsedInstitutionID, "bob"},
+		{endorsement.ChangeRevoke, en.InstitutionID, "alice"},
+	}
+	if len(e.changes) != len(want) {
+		t.Fatalf("%d changes reported: %+v", len(e.changes), e.changes)
+	}
+	for i, w := range want {
+		c := e.changes[i]
+		b, _ := json.Marshal(c.After)
+		if c.Action != w.action || c.InstitutionID != w.inst || c.ActorID != w.actor || c.TargetKind != "endorsement" || c.TargetID != en.ID ||
+			strings.Contains(string(b), "proof") || !strings.Contains(string(b), e.bc.ID) {
+			t.Errorf("change %d: %+v %s, want %+v", i, c, b, w)
+		}
+	}
 }

@@ -57,6 +57,44 @@ type Service struct {
 	access    Access
 	signer    Signer
 	now       func() time.Time
+	changes   func(issuer.Change)
+}
+
+// WithChanges makes the service report every endorsement it makes,
+// decides or revokes to fn (the audit trail), after it is stored: to the
+// endorsing institution's trail for a creation and a revocation, to the
+// endorsed one's for a decision.
+func WithChanges(fn func(issuer.Change)) Option { return func(s *Service) { s.changes = fn } }
+
+// Audit actions of endorsements.
+const (
+	ChangeCreate  = "endorsement.create"
+	ChangeAccept  = "endorsement.accept"
+	ChangeDecline = "endorsement.decline"
+	ChangeRevoke  = "endorsement.revoke"
+)
+
+// changed reports a stored change of e by a, if changes are reported.
+func (s *Service) changed(action string, a issuer.Actor, e *Endorsement) {
+	if s.changes == nil {
+		return
+	}
+	inst := e.InstitutionID
+	if action == ChangeAccept || action == ChangeDecline {
+		inst = e.EndorsedInstitutionID
+	}
+	actor := a.UserID
+	if actor == "" {
+		actor = "system"
+	}
+	// What the trail keeps of it: who endorsed what, and where it stands.
+	summary := map[string]any{"issuer": e.IssuerID, "badgeClass": e.BadgeClassID, "credential": e.CredentialID,
+		"state": e.State, "comment": e.Comment}
+	if e.RevokeReason != "" {
+		summary["reason"] = e.RevokeReason
+	}
+	s.changes(issuer.Change{Action: action, InstitutionID: inst, TargetKind: "endorsement", TargetID: e.ID,
+		ActorID: actor, After: summary, At: e.Updated})
 }
 
 // Option sets an optional property of a [Service].
@@ -183,6 +221,7 @@ func (s *Service) Create(ctx context.Context, a issuer.Actor, r Request) (*Endor
 	if err := s.store.CreateEndorsement(ctx, e); err != nil {
 		return nil, err
 	}
+	s.changed(ChangeCreate, a, e)
 	return e, nil
 }
 
@@ -281,6 +320,11 @@ func (s *Service) decide(ctx context.Context, a issuer.Actor, id string, version
 	if err := s.store.UpdateEndorsement(ctx, e); err != nil {
 		return nil, err
 	}
+	action := ChangeAccept
+	if to == Declined {
+		action = ChangeDecline
+	}
+	s.changed(action, a, e)
 	return e, nil
 }
 
@@ -333,6 +377,7 @@ func (s *Service) Revoke(ctx context.Context, a issuer.Actor, id string, version
 	if err := s.store.UpdateEndorsement(ctx, e); err != nil {
 		return nil, err
 	}
+	s.changed(ChangeRevoke, a, e)
 	return e, nil
 }
 

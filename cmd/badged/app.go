@@ -208,7 +208,8 @@ func newApp(ctx context.Context, cfg Config, d deps) (_ *app, err error) {
 	}); ok { // bbolt; PostgreSQL has pg_dump
 		api.Backup = b
 	}
-	api.Endorsements = endorsement.NewService(st, st, a.issuer, a.issuance, endorsement.WithClock(now))
+	api.Endorsements = endorsement.NewService(st, st, a.issuer, a.issuance, endorsement.WithClock(now),
+		endorsement.WithChanges(changes.Change))
 	if err := withLogin(ctx, &api, cfg, demo, st, mk, now, log); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"cmp"
+	"github.com/badged/badged/endorsement"
 	"net/http"
 	"net/url"
 	"time"
@@ -31,11 +32,11 @@ var auditActions = []string{
 	"institution.update", "group.create", "group.update", "group.archive", "issuer.create", "issuer.update", "issuer.archive",
 	audit.ActionStaffInvite, audit.ActionStaffGrant, "staff.change", audit.ActionStaffRevoke,
 	audit.ActionClientCreate, audit.ActionClientRevoke, ActionKeyRotate, audit.ActionCredentialIssue, audit.ActionCredentialRevoke,
-	"bulk.submit",
+	"bulk.submit", endorsement.ChangeCreate, endorsement.ChangeAccept, endorsement.ChangeDecline, endorsement.ChangeRevoke,
 }
 
 // auditKinds are the kinds of object an entry can be about.
-var auditKinds = []string{"award", "badgeclass", "issuer", "group", "institution", "membership", "client", "credential", "bulkjob"}
+var auditKinds = []string{"award", "badgeclass", "issuer", "group", "institution", "membership", "client", "credential", "bulkjob", "endorsement"}
 
 type auditEntry struct {
 	Time, Actor, Action, Kind, ID, Link string
