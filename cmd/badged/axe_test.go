@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"github.com/badged/badged/obapi"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -134,6 +137,24 @@ func TestAccessibility(t *testing.T) {
 		chromedp.WaitVisible("#main")); err != nil {
 		t.Fatal(err)
 	}
-	crawl("learner", "/backpack", "/backpack/import", "/backpack/account")
+	// The Open Badges API's consent page, for an application registered
+	// as another host would register, and the connected applications.
+	reg, _ := json.Marshal(map[string]any{"client_name": "Portfolio", "client_uri": "https://portfolio.example",
+		"redirect_uris": []string{"https://portfolio.example/cb"}, "scope": strings.Join(obapi.Scopes, " ")})
+	resp, err := http.Post(srv.base+obapi.PathRegister, "application/json", bytes.NewReader(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var client struct {
+		ID string `json:"client_id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&client); err != nil || client.ID == "" {
+		t.Fatalf("register an application: %d, %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	consent := obapi.PathAuthorize + "?" + url.Values{"response_type": {"code"}, "client_id": {client.ID},
+		"redirect_uri": {"https://portfolio.example/cb"}, "state": {"s"}, "scope": {strings.Join(obapi.Scopes, " ")},
+		"code_challenge": {"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"}, "code_challenge_method": {"S256"}}.Encode()
+	crawl("learner", "/backpack", "/backpack/import", "/backpack/account", consent, "/backpack/apps")
 	t.Logf("axe-core checked %d pages", checked)
 }
