@@ -310,7 +310,7 @@ func (s *Service) Exchange(ctx context.Context, c *Client, code, redirectURI, ve
 	case subtle.ConstantTimeCompare([]byte(oauth2.S256ChallengeFromVerifier(verifier)), []byte(t.CodeChallenge)) != 1:
 		return nil, fail(CodeInvalidGrant, "the code_verifier does not match the code_challenge")
 	}
-	return s.issue(ctx, g, now)
+	return s.issue(ctx, g, now, nil)
 }
 
 // Refresh exchanges a refresh token of client c for new tokens: the old
@@ -325,8 +325,10 @@ func (s *Service) Refresh(ctx context.Context, c *Client, refresh, scope string)
 	if err != nil {
 		return nil, err
 	}
+	var narrower []string
 	if scope != "" {
-		if _, ok := parseScope(scope, g.Scopes); !ok {
+		var ok bool
+		if narrower, ok = parseScope(scope, g.Scopes); !ok {
 			return nil, fail(CodeInvalidScope, "scope must be within the scopes the learner granted")
 		}
 	}
@@ -342,7 +344,7 @@ func (s *Service) Refresh(ctx context.Context, c *Client, refresh, scope string)
 	} else if err != nil {
 		return nil, fmt.Errorf("use refresh token: %w", err)
 	}
-	return s.issue(ctx, g, now)
+	return s.issue(ctx, g, now, narrower)
 }
 
 // token finds the code or refresh token secret of kind, of client c and
@@ -374,8 +376,10 @@ func kindName(kind string) string {
 	return kind + " token"
 }
 
-// issue makes a new access and refresh token of g.
-func (s *Service) issue(ctx context.Context, g *Grant, now time.Time) (*Tokens, error) {
+// issue makes a new access and refresh token of g: the access token for
+// scopes when given (a refresh that asked for fewer, RFC 6749 section 6),
+// else for the grant's; the refresh token always for the grant's.
+func (s *Service) issue(ctx context.Context, g *Grant, now time.Time, scopes []string) (*Tokens, error) {
 	access, err := s.secret()
 	if err != nil {
 		return nil, err
@@ -385,15 +389,18 @@ func (s *Service) issue(ctx context.Context, g *Grant, now time.Time) (*Tokens, 
 		return nil, err
 	}
 	for _, t := range []*Token{
-		{Hash: auth.Hash(access), Kind: KindAccess, GrantID: g.ID, Created: now, Expires: now.Add(AccessLifetime)},
+		{Hash: auth.Hash(access), Kind: KindAccess, GrantID: g.ID, Created: now, Expires: now.Add(AccessLifetime), Scopes: scopes},
 		{Hash: auth.Hash(refresh), Kind: KindRefresh, GrantID: g.ID, Created: now, Expires: now.Add(RefreshLifetime)},
 	} {
 		if err := s.store.CreateToken(ctx, t); err != nil {
 			return nil, fmt.Errorf("store token: %w", err)
 		}
 	}
+	if len(scopes) == 0 {
+		scopes = g.Scopes
+	}
 	return &Tokens{AccessToken: access, TokenType: "Bearer", ExpiresIn: int(AccessLifetime.Seconds()),
-		RefreshToken: refresh, Scope: strings.Join(g.Scopes, " ")}, nil
+		RefreshToken: refresh, Scope: strings.Join(scopes, " ")}, nil
 }
 
 // Revoke revokes a token of client c (RFC 7009): an access token alone,
@@ -429,10 +436,17 @@ func (s *Service) Revoke(ctx context.Context, c *Client, token string) error {
 // Access is what a valid access token allows.
 type Access struct {
 	Grant *Grant
+	// Scopes are the token's own, when fewer than the grant's.
+	Scopes []string
 }
 
 // Allows reports whether the access includes scope.
-func (a *Access) Allows(scope string) bool { return slices.Contains(a.Grant.Scopes, scope) }
+func (a *Access) Allows(scope string) bool {
+	if len(a.Scopes) > 0 {
+		return slices.Contains(a.Scopes, scope)
+	}
+	return slices.Contains(a.Grant.Scopes, scope)
+}
 
 // Authenticate checks a bearer access token. Errors: *Error
 // invalid_token; the store's.
@@ -459,7 +473,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Access, erro
 	if !g.Active() {
 		return nil, fail(CodeInvalidToken, "the learner's authorization was revoked")
 	}
-	return &Access{Grant: g}, nil
+	return &Access{Grant: g, Scopes: t.Scopes}, nil
 }
 
 // Connection is an application the learner connected: an active grant

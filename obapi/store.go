@@ -51,6 +51,9 @@ type Token struct {
 	Created       time.Time
 	Expires       time.Time
 	Used          time.Time // zero until used (a code, a refresh token) or revoked
+	// Scopes are an access token's scopes when a refresh asked for fewer
+	// than its grant's; empty, the grant's.
+	Scopes []string
 }
 
 // Profile is what a learner changed of their profile through the API

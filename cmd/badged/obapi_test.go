@@ -351,6 +351,22 @@ func testOpenBadgesAPI(t *testing.T, s *stack) {
 	}
 	status, out = a.form(obapi.PathToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh2}, "scope": {"https://purl.imsglobal.org/spec/ob/v3p0/scope/other"}})
 	wantOAuthError(t, "refresh with a wider scope", status, out, http.StatusBadRequest, obapi.CodeInvalidScope)
+	// A refresh that asks for fewer scopes gets an access token for just
+	// those (RFC 6749 section 6); its new refresh token keeps the grant's.
+	status, tok = a.form(obapi.PathToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh2}, "scope": {obapi.ScopeProfileReadonly}})
+	narrow, _ := tok["access_token"].(string)
+	if status != http.StatusOK || tok["scope"] != obapi.ScopeProfileReadonly {
+		t.Fatalf("refresh with a narrower scope: %d %v", status, tok)
+	}
+	if resp, b := a.api(http.MethodGet, obapi.PathProfile, narrow, "", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("the narrower token reads the profile: %d %s", resp.StatusCode, b)
+	}
+	resp, b = a.api(http.MethodGet, obapi.PathCredential, narrow, "", nil)
+	wantStatusInfo(t, "the narrower token reads credentials", resp, b, http.StatusForbidden, "forbidden")
+	if status, tok = a.form(obapi.PathToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok["refresh_token"].(string)}}); status != http.StatusOK ||
+		tok["scope"] != strings.Join(obapi.Scopes, " ") {
+		t.Errorf("the next refresh, without scope: %d %v", status, tok)
+	}
 	status, out = a.form(obapi.PathToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}})
 	wantOAuthError(t, "old refresh token", status, out, http.StatusBadRequest, obapi.CodeInvalidGrant)
 	resp, b = a.api(http.MethodGet, obapi.PathProfile, access2, "", nil)

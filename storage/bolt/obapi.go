@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/badged/badged"
@@ -54,6 +55,7 @@ type obTokenRecord struct {
 	Created       time.Time `json:"created"`
 	Expires       time.Time `json:"expires"`
 	Used          time.Time `json:"used,omitzero"`
+	Scopes        []string  `json:"scopes,omitempty"`
 }
 
 type obProfileRecord struct {
@@ -76,7 +78,7 @@ func (r *obGrantRecord) domain() *obapi.Grant {
 
 func (r *obTokenRecord) domain() *obapi.Token {
 	return &obapi.Token{Hash: r.Hash, Kind: r.Kind, GrantID: r.GrantID, RedirectURI: r.RedirectURI,
-		CodeChallenge: r.CodeChallenge, Created: r.Created, Expires: r.Expires, Used: r.Used}
+		CodeChallenge: r.CodeChallenge, Created: r.Created, Expires: r.Expires, Used: r.Used, Scopes: slices.Clone(r.Scopes)}
 }
 
 // CreateOBClient implements [obapi.Store].
@@ -143,7 +145,7 @@ func (db *DB) CreateToken(ctx context.Context, t *obapi.Token) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		return insert(tx, bktOBTokens, "token", t.Hash, &obTokenRecord{Format: record.Format, Hash: t.Hash,
 			Kind: t.Kind, GrantID: t.GrantID, RedirectURI: t.RedirectURI, CodeChallenge: t.CodeChallenge,
-			Created: t.Created.UTC(), Expires: t.Expires.UTC(), Used: t.Used.UTC()})
+			Created: t.Created.UTC(), Expires: t.Expires.UTC(), Used: t.Used.UTC(), Scopes: slices.Clone(t.Scopes)})
 	})
 }
 

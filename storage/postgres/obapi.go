@@ -95,9 +95,13 @@ func (db *DB) RevokeGrant(ctx context.Context, id string, at time.Time) error {
 
 // CreateToken implements [obapi.Store].
 func (db *DB) CreateToken(ctx context.Context, t *obapi.Token) error {
-	_, err := db.pool.Exec(ctx, `INSERT INTO obapi_tokens (hash, kind, grant_id, redirect_uri, code_challenge, created, expires, used)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, t.Hash, t.Kind, t.GrantID, t.RedirectURI, t.CodeChallenge,
-		t.Created, t.Expires, nullTime(t.Used))
+	scopes := t.Scopes
+	if scopes == nil {
+		scopes = []string{}
+	}
+	_, err := db.pool.Exec(ctx, `INSERT INTO obapi_tokens (hash, kind, grant_id, redirect_uri, code_challenge, created, expires, used, scopes)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, t.Hash, t.Kind, t.GrantID, t.RedirectURI, t.CodeChallenge,
+		t.Created, t.Expires, nullTime(t.Used), scopes)
 	return obError(err, "token")
 }
 
@@ -105,13 +109,16 @@ func (db *DB) CreateToken(ctx context.Context, t *obapi.Token) error {
 func (db *DB) Token(ctx context.Context, hash string) (*obapi.Token, error) {
 	t := &obapi.Token{}
 	var used *time.Time
-	err := db.pool.QueryRow(ctx, `SELECT hash, kind, grant_id, redirect_uri, code_challenge, created, expires, used
+	err := db.pool.QueryRow(ctx, `SELECT hash, kind, grant_id, redirect_uri, code_challenge, created, expires, used, scopes
 		FROM obapi_tokens WHERE hash = $1`, hash).Scan(&t.Hash, &t.Kind, &t.GrantID, &t.RedirectURI, &t.CodeChallenge,
-		&t.Created, &t.Expires, &used)
+		&t.Created, &t.Expires, &used, &t.Scopes)
 	if err != nil {
 		return nil, obError(err, "token")
 	}
 	t.Created, t.Expires, t.Used = utc(t.Created), utc(t.Expires), utc(fromNull(used))
+	if len(t.Scopes) == 0 {
+		t.Scopes = nil
+	}
 	return t, nil
 }
 

@@ -106,7 +106,9 @@ func testOBToken(t *testing.T, s obapi.Store) {
 	code := &obapi.Token{Hash: "h1", Kind: obapi.KindCode, GrantID: "g1", RedirectURI: "https://app.example/cb",
 		CodeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGemw-cM", Created: t0, Expires: t0.Add(time.Minute)}
 	refresh := &obapi.Token{Hash: "h2", Kind: obapi.KindRefresh, GrantID: "g1", Created: t0, Expires: t0.Add(time.Hour)}
-	for _, tk := range []*obapi.Token{code, refresh} {
+	narrow := &obapi.Token{Hash: "h3", Kind: obapi.KindAccess, GrantID: "g1", Created: t0, Expires: t0.Add(time.Hour),
+		Scopes: []string{obapi.ScopeCredentialReadonly}}
+	for _, tk := range []*obapi.Token{code, refresh, narrow} {
 		if err := s.CreateToken(ctx, tk); err != nil {
 			t.Fatal(err)
 		}
@@ -118,6 +120,9 @@ func testOBToken(t *testing.T, s obapi.Store) {
 	}
 	if !reflect.DeepEqual(got, code) {
 		t.Errorf("Token = %+v, want %+v", got, code)
+	}
+	if got, err := s.Token(ctx, "h3"); err != nil || !reflect.DeepEqual(got, narrow) {
+		t.Errorf("an access token with its own scopes: %+v, %v; want %+v", got, err, narrow)
 	}
 	at := t0.Add(time.Second)
 	if err := s.UseToken(ctx, "h1", at); err != nil {
