@@ -157,11 +157,7 @@ func writeEffects(tx *bolt.Tx, fx issuer.Effects) error {
 
 // Award implements [issuer.AwardStore].
 func (db *DB) Award(ctx context.Context, id string) (*issuer.Award, error) {
-	var r record.Award
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktAwards, "award", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.Domain(), nil
+	return read(ctx, db, bktAwards, "award", id, (*record.Award).Domain)
 }
 
 // UpdateAward implements [issuer.AwardStore].

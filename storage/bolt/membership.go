@@ -84,11 +84,7 @@ func (db *DB) CreateMembership(ctx context.Context, m *issuer.Membership) error 
 
 // Membership implements [issuer.Store].
 func (db *DB) Membership(ctx context.Context, id string) (*issuer.Membership, error) {
-	var r record.Membership
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktMemberships, "membership", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.Domain(), nil
+	return read(ctx, db, bktMemberships, "membership", id, (*record.Membership).Domain)
 }
 
 // UpdateMembership implements [issuer.Store].
