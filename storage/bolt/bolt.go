@@ -134,6 +134,28 @@ func indexKey(parent string, created time.Time, id string) []byte {
 	return append(k, id...)
 }
 
+// indexEntry is a key of an index bucket.
+type indexEntry struct {
+	bucket []byte
+	key    []byte
+}
+
+// setIndex puts the index entries of a record, or deletes them when del.
+func setIndex(tx *bolt.Tx, entries []indexEntry, del bool) error {
+	for _, e := range entries {
+		var err error
+		if del {
+			err = tx.Bucket(e.bucket).Delete(e.key)
+		} else {
+			err = tx.Bucket(e.bucket).Put(e.key, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func prefix(parent string) []byte { return append([]byte(parent), 0) }
 
 func notFound(what, id string) error {

@@ -10,28 +10,13 @@ import (
 
 // indexMembership adds (or, with del, removes) m's index entries.
 func indexMembership(tx *bolt.Tx, m *record.Membership, del bool) error {
-	type entry struct {
-		bucket []byte
-		key    []byte
-	}
-	entries := []entry{{idxMembersByNode, indexKey(m.NodeID, m.Created, m.ID)}}
+	entries := []indexEntry{{idxMembersByNode, indexKey(m.NodeID, m.Created, m.ID)}}
 	if m.UserID != "" {
-		entries = append(entries, entry{idxMembersByUser, indexKey(m.UserID, m.Created, m.ID)})
+		entries = append(entries, indexEntry{idxMembersByUser, indexKey(m.UserID, m.Created, m.ID)})
 	} else if m.Email != "" {
-		entries = append(entries, entry{idxInvitations, indexKey(m.Email, m.Created, m.ID)})
+		entries = append(entries, indexEntry{idxInvitations, indexKey(m.Email, m.Created, m.ID)})
 	}
-	for _, e := range entries {
-		var err error
-		if del {
-			err = tx.Bucket(e.bucket).Delete(e.key)
-		} else {
-			err = tx.Bucket(e.bucket).Put(e.key, nil)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return setIndex(tx, entries, del)
 }
 
 func activeAdmin(m *record.Membership) bool {
