@@ -4,21 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/contexts"
 	"github.com/badged/badged/credential"
-	"github.com/badged/badged/did"
-	"github.com/badged/badged/egress"
 	"github.com/badged/badged/endorsement"
 	"github.com/badged/badged/issuance"
+	"github.com/badged/badged/issuance/issuancetest"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/jsonld"
-	"github.com/badged/badged/keys"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/verifier"
 )
@@ -50,20 +46,8 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := bolt.Open(filepath.Join(t.TempDir(), "badged.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	sealer, err := keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	loader, err := contexts.NewLoader().WithBase(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ld := jsonld.New(loader)
+	db, sealer, ld := issuancetest.Open(t, base)
+	var err error
 	e := &env{db: db, alice: issuer.Actor{UserID: "alice"}, bob: issuer.Actor{UserID: "bob"}, eve: issuer.Actor{UserID: "eve"}}
 	if e.iss, err = issuance.New(db, sealer, base, ld, issuance.WithClock(func() time.Time { return t0 }),
 		issuance.WithEndorsements(endorsement.Embedded(db))); err != nil {
@@ -72,10 +56,7 @@ func newEnv(t testing.TB) *env {
 	is := issuer.NewService(db, issuer.WithClock(func() time.Time { return t0 }))
 	e.svc = endorsement.NewService(db, db, is, e.iss, endorsement.WithClock(func() time.Time { return t0 }),
 		endorsement.WithChanges(func(c issuer.Change) { e.changes = append(e.changes, c) }))
-	client := egress.NewClient(egress.DefaultPolicy())
-	e.verifier = verifier.New(ld, e.iss.OwnKeys(did.NewResolver(client)),
-		verifier.WithStatus(e.iss.OwnLists(verifier.HTTPFetcher{Client: client})),
-		verifier.WithClock(func() time.Time { return t0.Add(time.Hour) }))
+	e.verifier = issuancetest.Verifier(ld, e.iss, t0.Add(time.Hour))
 
 	root := issuer.Actor{UserID: "root", Superuser: true}
 	must := func(err error) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,11 +16,10 @@ import (
 	"github.com/badged/badged/credential"
 	"github.com/badged/badged/credential/jose"
 	"github.com/badged/badged/did"
-	"github.com/badged/badged/egress"
 	"github.com/badged/badged/issuance"
+	"github.com/badged/badged/issuance/issuancetest"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/jsonld"
-	"github.com/badged/badged/keys"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/verifier"
 )
@@ -49,32 +47,15 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	db, err := bolt.Open(filepath.Join(t.TempDir(), "badged.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	sealer, err := keys.NewSealer(bytes.Repeat([]byte{42}, keys.MasterKeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// As cfg.contextLoader: badged's v2 context at the deployment's own URL.
-	loader, err := contexts.NewLoader().WithBase(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{db: db, ld: jsonld.New(loader)}
+	db, sealer, ld := issuancetest.Open(t, base)
+	e := &env{db: db, ld: ld}
+	var err error
 	e.svc, err = issuance.New(db, sealer, base, e.ld, issuance.WithClock(func() time.Time { return t0 }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.hierarchy(t)
-	// The server's own DIDs and lists are read in-process; anything else
-	// goes through the real egress policy.
-	client := egress.NewClient(egress.DefaultPolicy())
-	e.verifier = verifier.New(e.ld, e.svc.OwnKeys(did.NewResolver(client)),
-		verifier.WithStatus(e.svc.OwnLists(verifier.HTTPFetcher{Client: client})),
-		verifier.WithClock(func() time.Time { return t0.Add(time.Hour) }))
+	e.verifier = issuancetest.Verifier(e.ld, e.svc, t0.Add(time.Hour))
 	return e
 }
 

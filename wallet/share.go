@@ -74,9 +74,14 @@ type Public struct {
 // PublicShare returns a shared credential and its live verification
 // result, for anyone. Errors: NotFound when there is no such share, it is
 // private, or its holding is gone; the same error in every case, so that
-// a private credential cannot be told from none.
+// a private credential cannot be told from none. A nil Service (a server
+// without wallets) shares nothing: every page and API that shows a share
+// looks it up here alone.
 func (s *Service) PublicShare(ctx context.Context, shareID string) (*Public, error) {
 	notFound := badged.Errorf(badged.NotFound, "nothing is shared at this address")
+	if s == nil {
+		return nil, notFound // a server without wallets shares nothing
+	}
 	sh, err := s.store.ShareByID(ctx, shareID)
 	if err != nil {
 		if badged.KindOf(err) == badged.NotFound {

@@ -86,6 +86,30 @@ func wantPage(t *testing.T, resp *http.Response, doc *goquery.Document, status i
 	}
 }
 
+// postRefused posts form as caller to path, as a browser does, and wants
+// the form back (422) with a refusal beside field (#f-<field>-error)
+// that says why ("" for any); the caller checks what it kept.
+func (e *env) postRefused(t *testing.T, caller, path string, form url.Values, field, why string) *goquery.Document {
+	t.Helper()
+	resp, doc := e.browse(caller, "POST", path, form, false)
+	wantPage(t, resp, doc, http.StatusUnprocessableEntity)
+	if got := doc.Find("#f-" + field + "-error"); got.Length() != 1 || !strings.Contains(got.Text(), why) {
+		t.Errorf("POST %s: refusal beside %s %q, want one saying %q (listed: %q)", path, field, got.Text(), why, doc.Find("#form-errors").Text())
+	}
+	return doc
+}
+
+// postAccepted posts form as caller to path and wants it taken (303),
+// returning the answer (its Location says where to).
+func (e *env) postAccepted(t *testing.T, caller, path string, form url.Values) *http.Response {
+	t.Helper()
+	resp, _ := e.browse(caller, "POST", path, form, false)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST %s: %d, want 303", path, resp.StatusCode)
+	}
+	return resp
+}
+
 // sendAward makes a direct award of badge class B to caller's address,
 // waiting for their claim.
 func (we *walletEnv) sendAward(caller string) *issuer.Award {

@@ -31,26 +31,14 @@ func portalMatrix() map[string]matrixCase {
 		// Awarding (portal/award*.go): the staff who may award B award it,
 		// decide its requests and revoke; those who may read B see its
 		// awards and jobs. The forms post as a browser does (portalAwardForms).
-		"GET /portal/award": {staff, fixed(func(e *env) string { return "/portal/award" })},
-		"GET /portal/badgeclasses/{badgeClassID}/award": {staffAwardB, fixed(func(e *env) string {
-			e.publishB()
-			return "/portal/badgeclasses/" + e.B.ID + "/award"
-		})},
-		"POST /portal/badgeclasses/{badgeClassID}/award": {staffAwardB, fixed(func(e *env) string {
-			e.publishB()
-			return "/portal/badgeclasses/" + e.B.ID + "/award"
-		})},
-		"GET /portal/badgeclasses/{badgeClassID}/award/csv": {staffAwardB, fixed(func(e *env) string {
-			e.publishB()
-			return "/portal/badgeclasses/" + e.B.ID + "/award/csv"
-		})},
-		"POST /portal/badgeclasses/{badgeClassID}/award/csv": {staffAwardB, fixed(func(e *env) string {
-			e.publishB()
-			return "/portal/badgeclasses/" + e.B.ID + "/award/csv"
-		})},
-		"GET /portal/award/jobs/{jobID}":          {staffReadB, fixed(func(e *env) string { return "/portal/award/jobs/" + e.bulkJob().ID })},
-		"GET /portal/award/jobs/{jobID}/progress": {staffReadB, fixed(func(e *env) string { return "/portal/award/jobs/" + e.bulkJob().ID + "/progress" })},
-		"GET /portal/requests":                    {staffAwardB, fixed(func(e *env) string { return "/portal/requests?badgeclass=" + e.B.ID })},
+		"GET /portal/award":                                  {staff, fixed(func(e *env) string { return "/portal/award" })},
+		"GET /portal/badgeclasses/{badgeClassID}/award":      {staffAwardB, bPath((*env).publishB, "/award")},
+		"POST /portal/badgeclasses/{badgeClassID}/award":     {staffAwardB, bPath((*env).publishB, "/award")},
+		"GET /portal/badgeclasses/{badgeClassID}/award/csv":  {staffAwardB, bPath((*env).publishB, "/award/csv")},
+		"POST /portal/badgeclasses/{badgeClassID}/award/csv": {staffAwardB, bPath((*env).publishB, "/award/csv")},
+		"GET /portal/award/jobs/{jobID}":                     {staffReadB, fixed(func(e *env) string { return "/portal/award/jobs/" + e.bulkJob().ID })},
+		"GET /portal/award/jobs/{jobID}/progress":            {staffReadB, fixed(func(e *env) string { return "/portal/award/jobs/" + e.bulkJob().ID + "/progress" })},
+		"GET /portal/requests":                               {staffAwardB, fixed(func(e *env) string { return "/portal/requests?badgeclass=" + e.B.ID })},
 		// The request to approve is made in matrixPrepare, with the form.
 		"POST /portal/requests":                  {staffAwardB, fixed(func(e *env) string { return "/portal/requests" })},
 		"GET /portal/awards":                     {staffReadB, fixed(func(e *env) string { return "/portal/awards?badgeclass=" + e.B.ID })},
@@ -71,4 +59,15 @@ func postForms(forms map[string]func(e *env) url.Values) {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
 	}
+}
+
+// bPath is the matrix's address of badge class B's page suffix, after
+// prepare (nil for none) readied B.
+func bPath(prepare func(*env), suffix string) func(e *env) (string, any) {
+	return fixed(func(e *env) string {
+		if prepare != nil {
+			prepare(e)
+		}
+		return "/portal/badgeclasses/" + e.B.ID + suffix
+	})
 }

@@ -91,11 +91,9 @@ func TestPortalTree(t *testing.T) {
 	form := e.institutionForm()
 	form.Set("brin", "not a brin")
 	form.Set("terms.text.nl", "Ik ga akkoord.")
-	resp, doc = e.browse(instAdmin, "POST", edit, form, false)
-	wantPage(t, resp, doc, http.StatusUnprocessableEntity)
-	if !strings.Contains(doc.Find("#f-brin-error").Text(), "four") || doc.Find("#f-brin").AttrOr("value", "") != "not a brin" ||
-		doc.Find("#f-terms-text-nl").Text() != "Ik ga akkoord." {
-		t.Errorf("refusal %q, kept %q and %q", doc.Find("#f-brin-error").Text(), doc.Find("#f-brin").AttrOr("value", ""), doc.Find("#f-terms-text-nl").Text())
+	doc = e.postRefused(t, instAdmin, edit, form, "brin", "four")
+	if doc.Find("#f-brin").AttrOr("value", "") != "not a brin" || doc.Find("#f-terms-text-nl").Text() != "Ik ga akkoord." {
+		t.Errorf("kept %q and %q", doc.Find("#f-brin").AttrOr("value", ""), doc.Find("#f-terms-text-nl").Text())
 	}
 	if href, _ := doc.Find("#form-errors a").First().Attr("href"); href != "#f-brin" {
 		t.Errorf("the list of refusals links to %q, want #f-brin", href)
@@ -103,9 +101,7 @@ func TestPortalTree(t *testing.T) {
 	form.Set("brin", "21PD")
 	form.Set("terms.version", "2026-2")
 	form.Set("terms.text.en", "I agree.")
-	if resp, _ = e.browse(instAdmin, "POST", edit, form, false); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("edit institution: %d", resp.StatusCode)
-	}
+	e.postAccepted(t, instAdmin, edit, form)
 	if in := must(e.db.Institution(t.Context(), e.I.ID)); in.BRIN != "21PD" || in.Terms.Text.NL != "Ik ga akkoord." || in.Terms.Text.EN != "I agree." {
 		t.Errorf("institution stored as BRIN %q, terms %+v", in.BRIN, in.Terms)
 	}
@@ -158,16 +154,12 @@ func TestPortalTree(t *testing.T) {
 		t.Error("the platform administrator has no New institution link")
 	}
 	form = url.Values{"name.nl": {"Hogeschool Zuid"}, "schacHome": {"Not A Domain"}, "type": {"HBO"}, "country": {"NL"}, "defaultLanguage": {"nl"}}
-	resp, doc = e.browse(superuser, "POST", "/portal/institutions", form, false)
-	wantPage(t, resp, doc, http.StatusUnprocessableEntity)
-	if doc.Find("#f-schacHome-error").Length() != 1 || doc.Find("#f-name-nl").AttrOr("value", "") != "Hogeschool Zuid" {
-		t.Errorf("a bad SCHAC home: %q", doc.Find("#form-errors").Text())
+	doc = e.postRefused(t, superuser, "/portal/institutions", form, "schacHome", "")
+	if got := doc.Find("#f-name-nl").AttrOr("value", ""); got != "Hogeschool Zuid" {
+		t.Errorf("a bad SCHAC home: name kept %q", got)
 	}
 	form.Set("schacHome", "hs-zuid.example.nl")
-	resp, _ = e.browse(superuser, "POST", "/portal/institutions", form, false)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("create institution: %d", resp.StatusCode)
-	}
+	e.postAccepted(t, superuser, "/portal/institutions", form)
 	resp, doc = e.browse(superuser, "GET", "/portal", nil, false)
 	wantPage(t, resp, doc, http.StatusOK)
 	if !strings.Contains(doc.Find("main").Text(), "Hogeschool Zuid") {
@@ -195,17 +187,12 @@ func TestPortalPrerequisites(t *testing.T) {
 	must(0, e.db.CreateBadgeClass(t.Context(), draft))
 	form := url.Values{"name.en": {"Advanced statistics"}, "description.en": {"The sequel."}, "language": {"en"},
 		"criteria.narrative.en": {"Pass the second exam."}, "prerequisites": {e.B.ID, "a-draft"}}
-	resp, doc = e.browse(issAdmin, "POST", newPage, form, false)
-	wantPage(t, resp, doc, http.StatusUnprocessableEntity)
-	if !strings.Contains(doc.Find("#f-prerequisites-error").Text(), "published") || doc.Find(`#f-prerequisites option[selected]`).Length() != 1 {
-		t.Errorf("refusal %q; chosen options kept: %d", doc.Find("#f-prerequisites-error").Text(), doc.Find(`#f-prerequisites option[selected]`).Length())
+	doc = e.postRefused(t, issAdmin, newPage, form, "prerequisites", "published")
+	if n := doc.Find(`#f-prerequisites option[selected]`).Length(); n != 1 {
+		t.Errorf("chosen options kept: %d", n)
 	}
 	form["prerequisites"] = []string{e.B.ID}
-	resp, _ = e.browse(issAdmin, "POST", newPage, form, false)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("create: %d", resp.StatusCode)
-	}
-	loc := resp.Header.Get("Location")
+	loc := e.postAccepted(t, issAdmin, newPage, form).Header.Get("Location")
 	id := strings.TrimPrefix(loc, "/portal/badgeclasses/")
 	resp, doc = e.browse(issAdmin, "GET", loc, nil, false)
 	wantPage(t, resp, doc, http.StatusOK)

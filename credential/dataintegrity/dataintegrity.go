@@ -152,7 +152,7 @@ func (s *Suite) Sign(doc map[string]any, key crypto.Signer, o Options) (map[stri
 	if o.ID != "" {
 		proof["id"] = o.ID
 	}
-	unsigned, existing := withoutProof(doc)
+	unsigned, existing := WithoutProof(doc)
 	secured := unsigned
 	if len(o.PreviousProof) > 0 {
 		prev := make([]any, len(o.PreviousProof))
@@ -195,9 +195,10 @@ func (s *Suite) Sign(doc map[string]any, key crypto.Signer, o Options) (map[stri
 	return out, nil
 }
 
-// withoutProof returns a shallow copy of doc without "proof", and the
-// proofs it had (as a fresh slice).
-func withoutProof(doc map[string]any) (map[string]any, []any) {
+// WithoutProof returns a shallow copy of doc without "proof", and the
+// proofs it had (as a fresh slice): the document a proof signs. Shared
+// with the other cryptosuites (ecdsa-sd-2023).
+func WithoutProof(doc map[string]any) (map[string]any, []any) {
 	out := make(map[string]any, len(doc))
 	for k, v := range doc {
 		if k != "proof" {
@@ -217,7 +218,7 @@ func withoutProof(doc map[string]any) (map[string]any, []any) {
 // Proofs returns the proof objects of doc (an object or an array in the
 // wild), and an error if an entry is not an object.
 func Proofs(doc map[string]any) ([]map[string]any, error) {
-	_, raw := withoutProof(doc)
+	_, raw := WithoutProof(doc)
 	proofs := make([]map[string]any, 0, len(raw))
 	for _, p := range raw {
 		m, ok := p.(map[string]any)
@@ -280,8 +281,9 @@ func withProofs(unsigned map[string]any, proofs any) map[string]any {
 	return out
 }
 
-// signingInput is proofHash || docHash for the cryptosuite.
-func (s *Suite) signingInput(unsigned, proof map[string]any, suite string) ([]byte, error) {
+// ProofConfig returns the proof configuration a proof's hash is taken
+// of: proof without proofValue, with the @context of unsigned.
+func ProofConfig(unsigned, proof map[string]any) map[string]any {
 	config := make(map[string]any, len(proof)+1)
 	for k, v := range proof {
 		if k != "proofValue" {
@@ -289,6 +291,12 @@ func (s *Suite) signingInput(unsigned, proof map[string]any, suite string) ([]by
 		}
 	}
 	config["@context"] = unsigned["@context"]
+	return config
+}
+
+// signingInput is proofHash || docHash for the cryptosuite.
+func (s *Suite) signingInput(unsigned, proof map[string]any, suite string) ([]byte, error) {
+	config := ProofConfig(unsigned, proof)
 	var canon func(map[string]any) ([]byte, error)
 	switch suite {
 	case JCS:

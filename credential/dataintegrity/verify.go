@@ -71,8 +71,8 @@ func (s *Suite) Verify(doc, proof map[string]any, pub crypto.PublicKey, o Verify
 	if !ok || len(key) != ed25519.PublicKeySize {
 		return nil, failField(ReasonUnsupported, "verificationMethod", "the verification method's key is not an Ed25519 key")
 	}
-	unsigned, all := withoutProof(doc)
-	if pc, ok := proof["@context"]; ok && !contextPrefix(pc, unsigned["@context"]) {
+	unsigned, all := WithoutProof(doc)
+	if pc, ok := proof["@context"]; ok && !ContextPrefix(pc, unsigned["@context"]) {
 		return nil, failField(ReasonMalformed, "@context", "the proof's @context does not match the start of the document's @context")
 	}
 	prev, chained := proof["previousProof"]
@@ -194,9 +194,9 @@ func domainMatches(got any, want string) bool {
 	return false
 }
 
-// contextPrefix reports whether proof's @context is the start of the
-// document's.
-func contextPrefix(proofCtx, docCtx any) bool {
+// ContextPrefix reports whether proof's @context is the start of the
+// document's, as a proof that has its own @context must.
+func ContextPrefix(proofCtx, docCtx any) bool {
 	p, d := jsonld.List(proofCtx), jsonld.List(docCtx)
 	if len(p) > len(d) {
 		return false

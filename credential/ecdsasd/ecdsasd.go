@@ -30,7 +30,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"reflect"
 	"strings"
 	"time"
 
@@ -89,26 +88,14 @@ func Verify(p *jsonld.Processor, doc, proof map[string]any, pub *ecdsa.PublicKey
 		return err
 	}
 
-	unsigned := make(map[string]any, len(doc))
-	for k, v := range doc {
-		if k != "proof" {
-			unsigned[k] = v
-		}
-	}
-	if pc, ok := proof["@context"]; ok && !contextPrefix(pc, unsigned["@context"]) {
+	unsigned, _ := dataintegrity.WithoutProof(doc)
+	if pc, ok := proof["@context"]; ok && !dataintegrity.ContextPrefix(pc, unsigned["@context"]) {
 		return malformed("the proof's @context does not match the start of the document's @context")
 	}
 
 	// proofHash: the proof options (the proof without proofValue) with the
 	// document's @context, canonicalized and hashed.
-	config := make(map[string]any, len(proof)+1)
-	for k, v := range proof {
-		if k != "proofValue" {
-			config[k] = v
-		}
-	}
-	config["@context"] = unsigned["@context"]
-	configNQ, err := canonicalize(p, config, "the proof configuration")
+	configNQ, err := canonicalize(p, dataintegrity.ProofConfig(unsigned, proof), "the proof configuration")
 	if err != nil {
 		return err
 	}
@@ -228,14 +215,4 @@ func canonicalize(p *jsonld.Processor, doc map[string]any, what string) (string,
 		return "", fmt.Errorf("canonicalize %s: N-Quads do not end with a line feed", what)
 	}
 	return nq, nil
-}
-
-// contextPrefix reports whether proof's @context is the start of the
-// document's.
-func contextPrefix(proofCtx, docCtx any) bool {
-	p, d := jsonld.List(proofCtx), jsonld.List(docCtx)
-	if len(p) > len(d) {
-		return false
-	}
-	return reflect.DeepEqual(p, d[:len(p)])
 }

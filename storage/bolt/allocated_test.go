@@ -40,7 +40,9 @@ func TestAllocatedCount(t *testing.T) {
 		t.Fatalf("after a reservation: %+v, %v", l, err)
 	}
 	var stored statusListRecord
-	if err := db.bolt.View(func(tx *bolt.Tx) error { return getIssuance(tx, bktStatusLists, "status list", "L", &stored) }); err != nil || stored.Allocated != 5 {
+	if err := db.bolt.View(func(tx *bolt.Tx) error {
+		return getFormat(tx, bktStatusLists, "status list", "L", issuanceFormat, &stored)
+	}); err != nil || stored.Allocated != 5 {
 		t.Errorf("the list record was rewritten: %+v, %v", stored, err)
 	}
 }

@@ -92,7 +92,7 @@ func (db *DB) Entries(ctx context.Context, q audit.Query) ([]*audit.Entry, error
 		p := prefix(q.InstitutionID)
 		return reverseScanKeys(entries, q.InstitutionID, start, func(k []byte) (bool, error) {
 			var r auditRecord
-			if err := decodeFormat(entries.Get(k), "audit entry", string(k[len(p)+8:]), auditFormat, &r); err != nil {
+			if err := decode(entries.Get(k), "audit entry", string(k[len(p)+8:]), auditFormat, &r); err != nil {
 				return false, err
 			}
 			if !q.Since.IsZero() && r.Time.Before(q.Since) {

@@ -194,29 +194,24 @@ func (db *DB) AccessToken(ctx context.Context, hash string) (*auth.AccessToken, 
 }
 
 // getAuth is get for the auth records, which are not in the shared record
-// package and check their own format. A missing key is NotFound without
-// echoing the key, which may be a credential's hash.
-func getAuth(tx *bolt.Tx, bucket []byte, what, key string, r interface{ format() int }) error {
+// package and number their own format. A missing key is NotFound without
+// echoing the key, which may be a credential's hash (nor does an unreadable
+// record's logged error).
+func getAuth(tx *bolt.Tx, bucket []byte, what, key string, r any) error {
 	data := tx.Bucket(bucket).Get([]byte(key))
 	if data == nil {
 		return badged.Errorf(badged.NotFound, "%s not found", what)
 	}
-	if err := decodeAuth(data, r); err != nil {
-		return badged.Wrap(badged.Internal, err, "stored record unreadable")
-	}
-	return nil
+	return decode(data, what, "record", authFormat, r)
 }
 
-func listAuth[R any, P interface {
-	*R
-	format() int
-}, D any](ctx context.Context, db *DB, index, bucket []byte, what, parent string, domain func(P) D) ([]D, error) {
+func listAuth[R any, D any](ctx context.Context, db *DB, index, bucket []byte, what, parent string, domain func(*R) D) ([]D, error) {
 	out := []D{}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		p := prefix(parent)
 		c := tx.Bucket(index).Cursor()
 		for k, _ := c.Seek(p); k != nil && len(k) >= len(p)+8 && string(k[:len(p)]) == string(p); k, _ = c.Next() {
-			r := P(new(R))
+			r := new(R)
 			if err := getAuth(tx, bucket, what, string(k[len(p)+8:]), r); err != nil {
 				return badged.Wrap(badged.Internal, err, "index names a missing "+what)
 			}
@@ -226,7 +221,3 @@ func listAuth[R any, P interface {
 	})
 	return out, err
 }
-
-func (r *sessionRecord) format() int { return r.Format }
-func (r *clientRecord) format() int  { return r.Format }
-func (r *tokenRecord) format() int   { return r.Format }

@@ -1,25 +1,12 @@
 package bolt_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/badged/badged/auth"
-	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/storage/storagetest"
 )
 
 func TestAuthStore(t *testing.T) {
-	storagetest.RunAuth(t, func(t *testing.T) auth.Store {
-		db, err := bolt.Open(filepath.Join(t.TempDir(), "badged.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if err := db.Close(); err != nil {
-				t.Error(err)
-			}
-		})
-		return db
-	})
+	storagetest.RunAuth(t, func(t *testing.T) auth.Store { return openDB(t) })
 }

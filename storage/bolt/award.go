@@ -47,35 +47,23 @@ func openRequestKey(r *record.Award) []byte {
 // indexAward adds (or, with del, removes) r's index entries. Adding an
 // open request that exists fails with Conflict.
 func indexAward(tx *bolt.Tx, r *record.Award, del bool) error {
-	type entry struct {
-		bucket []byte
-		key    []byte
-	}
-	entries := []entry{{idxAwardsByClass, indexKey(r.BadgeClassID, r.Created, r.ID)}}
+	entries := []indexEntry{{idxAwardsByClass, indexKey(r.BadgeClassID, r.Created, r.ID)}}
 	if r.BundleID != "" {
-		entries = append(entries, entry{idxAwardsByBundle, indexKey(r.BundleID, r.Created, r.ID)})
+		entries = append(entries, indexEntry{idxAwardsByBundle, indexKey(r.BundleID, r.Created, r.ID)})
 	}
 	for _, k := range recipientKeys(r.Recipient) {
-		entries = append(entries, entry{idxAwardsByRecipient, indexKey(k, r.Created, r.ID)})
+		entries = append(entries, indexEntry{idxAwardsByRecipient, indexKey(k, r.Created, r.ID)})
 	}
 	switch {
 	case r.State == string(issuer.AwardScheduled):
-		entries = append(entries, entry{idxAwardsScheduled, indexKey("", r.ScheduledFor, r.ID)})
+		entries = append(entries, indexEntry{idxAwardsScheduled, indexKey("", r.ScheduledFor, r.ID)})
 	case r.State == string(issuer.AwardSent):
-		entries = append(entries, entry{idxAwardsDeadline, indexKey("", r.ClaimDeadline, r.ID)})
+		entries = append(entries, indexEntry{idxAwardsDeadline, indexKey("", r.ClaimDeadline, r.ID)})
 	case r.Unissued():
-		entries = append(entries, entry{idxAwardsUnissued, indexKey("", r.Created, r.ID)})
+		entries = append(entries, indexEntry{idxAwardsUnissued, indexKey("", r.Created, r.ID)})
 	}
-	for _, e := range entries {
-		var err error
-		if del {
-			err = tx.Bucket(e.bucket).Delete(e.key)
-		} else {
-			err = tx.Bucket(e.bucket).Put(e.key, nil)
-		}
-		if err != nil {
-			return err
-		}
+	if err := setIndex(tx, entries, del); err != nil {
+		return err
 	}
 	if !r.OpenRequest() {
 		return nil
@@ -157,11 +145,7 @@ func writeEffects(tx *bolt.Tx, fx issuer.Effects) error {
 
 // Award implements [issuer.AwardStore].
 func (db *DB) Award(ctx context.Context, id string) (*issuer.Award, error) {
-	var r record.Award
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktAwards, "award", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.Domain(), nil
+	return read(ctx, db, bktAwards, "award", id, (*record.Award).Domain)
 }
 
 // UpdateAward implements [issuer.AwardStore].

@@ -134,6 +134,28 @@ func indexKey(parent string, created time.Time, id string) []byte {
 	return append(k, id...)
 }
 
+// indexEntry is a key of an index bucket.
+type indexEntry struct {
+	bucket []byte
+	key    []byte
+}
+
+// setIndex puts the index entries of a record, or deletes them when del.
+func setIndex(tx *bolt.Tx, entries []indexEntry, del bool) error {
+	for _, e := range entries {
+		var err error
+		if del {
+			err = tx.Bucket(e.bucket).Delete(e.key)
+		} else {
+			err = tx.Bucket(e.bucket).Put(e.key, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func prefix(parent string) []byte { return append([]byte(parent), 0) }
 
 func notFound(what, id string) error {
@@ -156,16 +178,46 @@ func checkID(what, id string) error {
 	return nil
 }
 
-// get decodes the record id of bucket into r.
+// get decodes the record id of bucket, of the shared record package's
+// format, into r.
 func get(tx *bolt.Tx, bucket []byte, what, id string, r any) error {
-	data := tx.Bucket(bucket).Get([]byte(id))
+	return getFormat(tx, bucket, what, id, record.Format, r)
+}
+
+// getFormat decodes the record id of bucket into r, which must be of the
+// given format.
+func getFormat(tx *bolt.Tx, bucket []byte, what, id string, format int, r any) error {
+	return getAt(tx, bucket, []byte(id), what, id, format, r)
+}
+
+// getAt decodes the record at key of bucket (the record id of what) into
+// r, which must be of the given format: the one read of a record.
+func getAt(tx *bolt.Tx, bucket, key []byte, what, id string, format int, r any) error {
+	data := tx.Bucket(bucket).Get(key)
 	if data == nil {
 		return notFound(what, id)
 	}
-	if err := record.Decode(data, r); err != nil {
-		return badged.Wrap(badged.Internal, fmt.Errorf("%s %s: %w", what, id, err), "stored record unreadable")
+	return decode(data, what, id, format, r)
+}
+
+// decode decodes data, the record id of what, into r when its format
+// number is format; an unreadable record is Internal.
+func decode(data []byte, what, id string, format int, r any) error {
+	if err := record.DecodeFormat(data, format, r); err != nil {
+		return badged.Wrap(badged.Internal, fmt.Errorf("%s %s: %v", what, id, err), "stored record unreadable")
 	}
 	return nil
+}
+
+// read is a store's read of one record: the record id of bucket as the
+// domain value domain makes of it.
+func read[R any, D any](ctx context.Context, db *DB, bucket []byte, what, id string, domain func(*R) D) (D, error) {
+	var r R
+	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bucket, what, id, &r) }); err != nil {
+		var zero D
+		return zero, err
+	}
+	return domain(&r), nil
 }
 
 func exists(tx *bolt.Tx, bucket []byte, what, id string) error {
@@ -175,12 +227,19 @@ func exists(tx *bolt.Tx, bucket []byte, what, id string) error {
 	return nil
 }
 
+// put encodes r as the record id of bucket.
 func put(tx *bolt.Tx, bucket []byte, id string, r any) error {
+	return putAt(tx, bucket, []byte(id), r)
+}
+
+// putAt encodes r as the record at key of bucket: the one write of a
+// record.
+func putAt(tx *bolt.Tx, bucket, key []byte, r any) error {
 	data, err := json.Marshal(r)
 	if err != nil {
-		return fmt.Errorf("encode %s: %w", id, err)
+		return fmt.Errorf("encode %s: %w", key, err)
 	}
-	return tx.Bucket(bucket).Put([]byte(id), data)
+	return tx.Bucket(bucket).Put(key, data)
 }
 
 // insert puts a new record, failing with Conflict when the ID is taken.

@@ -9,7 +9,9 @@ import (
 	"github.com/badged/badged/storage/storagetest"
 )
 
-func newStore(t *testing.T) issuer.Store {
+// openDB opens a bbolt store in t's temporary directory, closed (and
+// checked) when t ends: every test's store.
+func openDB(t *testing.T) *bolt.DB {
 	t.Helper()
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "badged.db"))
 	if err != nil {
@@ -22,6 +24,8 @@ func newStore(t *testing.T) issuer.Store {
 	})
 	return db
 }
+
+func newStore(t *testing.T) issuer.Store { return openDB(t) }
 
 func TestStore(t *testing.T) {
 	storagetest.Run(t, newStore)

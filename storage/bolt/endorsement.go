@@ -39,11 +39,7 @@ func (db *DB) CreateEndorsement(ctx context.Context, e *endorsement.Endorsement)
 
 // Endorsement implements [endorsement.Store].
 func (db *DB) Endorsement(ctx context.Context, id string) (*endorsement.Endorsement, error) {
-	var r record.Endorsement
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktEndorsements, "endorsement", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.Domain(), nil
+	return read(ctx, db, bktEndorsements, "endorsement", id, (*record.Endorsement).Domain)
 }
 
 // UpdateEndorsement implements [endorsement.Store].

@@ -26,11 +26,7 @@ func (db *DB) CreateInstitution(ctx context.Context, in *issuer.Institution) err
 
 // Institution implements [issuer.Store].
 func (db *DB) Institution(ctx context.Context, id string) (*issuer.Institution, error) {
-	var r record.Institution
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktInstitutions, "institution", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.Domain(), nil
+	return read(ctx, db, bktInstitutions, "institution", id, (*record.Institution).Domain)
 }
 
 // UpdateInstitution implements [issuer.Store].
@@ -79,11 +75,7 @@ func (db *DB) CreateGroup(ctx context.Context, g *issuer.Group) error {
 
 // Group implements [issuer.Store].
 func (db *DB) Group(ctx context.Context, id string) (*issuer.Group, error) {
-	var r record.Group
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktGroups, "issuer group", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.Domain(), nil
+	return read(ctx, db, bktGroups, "issuer group", id, (*record.Group).Domain)
 }
 
 // UpdateGroup implements [issuer.Store].
@@ -134,11 +126,7 @@ func (db *DB) CreateIssuer(ctx context.Context, is *issuer.Issuer) error {
 
 // Issuer implements [issuer.Store].
 func (db *DB) Issuer(ctx context.Context, id string) (*issuer.Issuer, error) {
-	var r record.Issuer
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktIssuers, "issuer", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.Domain(), nil
+	return read(ctx, db, bktIssuers, "issuer", id, (*record.Issuer).Domain)
 }
 
 // UpdateIssuer implements [issuer.Store].
@@ -189,11 +177,7 @@ func (db *DB) CreateBadgeClass(ctx context.Context, bc *issuer.BadgeClass) error
 
 // BadgeClass implements [issuer.Store].
 func (db *DB) BadgeClass(ctx context.Context, id string) (*issuer.BadgeClass, error) {
-	var r record.BadgeClass
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktBadgeClasses, "badge class", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.Domain(), nil
+	return read(ctx, db, bktBadgeClasses, "badge class", id, (*record.BadgeClass).Domain)
 }
 
 // UpdateBadgeClass implements [issuer.Store].

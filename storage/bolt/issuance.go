@@ -34,7 +34,7 @@ var (
 
 // getList reads the status list id, with its count of reserved indexes.
 func getList(tx *bolt.Tx, id string, l *statusListRecord) error {
-	if err := getIssuance(tx, bktStatusLists, "status list", id, l); err != nil {
+	if err := getFormat(tx, bktStatusLists, "status list", id, issuanceFormat, l); err != nil {
 		return err
 	}
 	if v := tx.Bucket(idxAllocated).Get([]byte(id)); len(v) == 8 {
@@ -116,37 +116,11 @@ func (r *credentialRecord) domain() *issuance.Credential {
 	return c
 }
 
-// decodeIssuance reads a record of this file, checking its format.
-func decodeIssuance(data []byte, what, id string, r any) error {
-	var f struct {
-		Format int `json:"format"`
-	}
-	err := json.Unmarshal(data, &f)
-	if err == nil && f.Format != issuanceFormat {
-		err = fmt.Errorf("unknown format %d", f.Format)
-	}
-	if err == nil {
-		err = json.Unmarshal(data, r)
-	}
-	if err != nil {
-		return badged.Wrap(badged.Internal, fmt.Errorf("%s %s: %v", what, id, err), "stored record unreadable")
-	}
-	return nil
-}
-
-func getIssuance(tx *bolt.Tx, bucket []byte, what, id string, r any) error {
-	data := tx.Bucket(bucket).Get([]byte(id))
-	if data == nil {
-		return notFound(what, id)
-	}
-	return decodeIssuance(data, what, id, r)
-}
-
 // KeyRing implements [issuance.Store].
 func (db *DB) KeyRing(ctx context.Context, institutionID string) (*keys.Ring, int64, error) {
 	var r keyRingRecord
 	if err := db.view(ctx, func(tx *bolt.Tx) error {
-		return getIssuance(tx, bktKeyRings, "key ring of institution", institutionID, &r)
+		return getFormat(tx, bktKeyRings, "key ring of institution", institutionID, issuanceFormat, &r)
 	}); err != nil {
 		return nil, 0, err
 	}
@@ -171,7 +145,7 @@ func (db *DB) PutKeyRing(ctx context.Context, institutionID string, ring *keys.R
 		var stored int64
 		if data := tx.Bucket(bktKeyRings).Get([]byte(institutionID)); data != nil {
 			var old keyRingRecord
-			if err := decodeIssuance(data, "key ring of institution", institutionID, &old); err != nil {
+			if err := decode(data, "key ring of institution", institutionID, issuanceFormat, &old); err != nil {
 				return err
 			}
 			stored = old.Version
@@ -207,7 +181,7 @@ func (db *DB) Allocate(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		if data := tx.Bucket(idxSlotOfAward).Get([]byte(a.AwardID)); data != nil {
 			var s slotRecord
-			if err := decodeIssuance(data, "status slot of award", a.AwardID, &s); err != nil {
+			if err := decode(data, "status slot of award", a.AwardID, issuanceFormat, &s); err != nil {
 				return err
 			}
 			slot = issuance.Slot{ListID: s.ListID, Index: s.Index}
@@ -312,7 +286,7 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		if data := tx.Bucket(idxSlotOfAward).Get([]byte(a.AwardID)); data != nil {
 			var s slotRecord
-			if err := decodeIssuance(data, "status slot of award", a.AwardID, &s); err != nil {
+			if err := decode(data, "status slot of award", a.AwardID, issuanceFormat, &s); err != nil {
 				return err
 			}
 			slot = issuance.Slot{ListID: s.ListID, Index: s.Index, Held: true}
@@ -409,7 +383,7 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 func reserve(tx *bolt.Tx, c *issuance.Credential) error {
 	if data := tx.Bucket(idxSlotOfAward).Get([]byte(c.AwardID)); data != nil {
 		var s slotRecord
-		if err := decodeIssuance(data, "status slot of award", c.AwardID, &s); err != nil {
+		if err := decode(data, "status slot of award", c.AwardID, issuanceFormat, &s); err != nil {
 			return err
 		}
 		if s.ListID != c.ListID || s.Index != c.StatusIdx {
@@ -445,7 +419,7 @@ func reserve(tx *bolt.Tx, c *issuance.Credential) error {
 func (db *DB) CredentialByAward(ctx context.Context, awardID string) (*issuance.Credential, error) {
 	var r credentialRecord
 	if err := db.view(ctx, func(tx *bolt.Tx) error {
-		return getIssuance(tx, bktCredentials, "credential of award", awardID, &r)
+		return getFormat(tx, bktCredentials, "credential of award", awardID, issuanceFormat, &r)
 	}); err != nil {
 		return nil, err
 	}
@@ -463,7 +437,7 @@ func (db *DB) Credentials(ctx context.Context, after string, limit int) ([]*issu
 		}
 		for ; k != nil && len(out) < limit; k, v = c.Next() {
 			var r credentialRecord
-			if err := decodeIssuance(v, "credential of award", string(k), &r); err != nil {
+			if err := decode(v, "credential of award", string(k), issuanceFormat, &r); err != nil {
 				return err
 			}
 			out = append(out, r.domain())
@@ -481,7 +455,7 @@ func (db *DB) Credential(ctx context.Context, id string) (*issuance.Credential, 
 		if award == nil {
 			return notFound("credential", id)
 		}
-		return getIssuance(tx, bktCredentials, "credential of award", string(award), &r)
+		return getFormat(tx, bktCredentials, "credential of award", string(award), issuanceFormat, &r)
 	}); err != nil {
 		return nil, err
 	}
@@ -493,7 +467,7 @@ func (db *DB) Revoke(ctx context.Context, awardID, reason string, at time.Time) 
 	var out *issuance.StatusList
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		var c credentialRecord
-		if err := getIssuance(tx, bktCredentials, "credential of award", awardID, &c); err != nil {
+		if err := getFormat(tx, bktCredentials, "credential of award", awardID, issuanceFormat, &c); err != nil {
 			return err
 		}
 		var l statusListRecord

@@ -3,28 +3,15 @@ package bolt_test
 import (
 	"context"
 	"github.com/badged/badged/lti"
-	"path/filepath"
 	"testing"
 
 	"github.com/badged/badged/issuance"
-	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/storage/storagetest"
 	bbolt "go.etcd.io/bbolt"
 )
 
 func TestIssuanceStore(t *testing.T) {
-	storagetest.RunIssuance(t, func(t *testing.T) issuance.Store {
-		db, err := bolt.Open(filepath.Join(t.TempDir(), "badged.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if err := db.Close(); err != nil {
-				t.Error(err)
-			}
-		})
-		return db
-	})
+	storagetest.RunIssuance(t, func(t *testing.T) issuance.Store { return openDB(t) })
 }
 
 // TestCredentialWithoutJWT reads a credential record written before

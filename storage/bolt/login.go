@@ -2,8 +2,6 @@ package bolt
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/badged/badged"
@@ -55,16 +53,9 @@ func (r *loginUserRecord) domain() *login.User {
 func subjectKey(iss, sub string) []byte { return []byte(iss + "\x00" + sub) }
 
 func getLoginUser(tx *bolt.Tx, id string) (*loginUserRecord, error) {
-	data := tx.Bucket(bktLoginUsers).Get([]byte(id))
-	if data == nil {
-		return nil, badged.Errorf(badged.NotFound, "user %s not found", id)
-	}
 	var r loginUserRecord
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, badged.Wrap(badged.Internal, fmt.Errorf("user %s: %v", id, err), "stored record unreadable")
-	}
-	if r.Format != loginFormat {
-		return nil, badged.Wrap(badged.Internal, fmt.Errorf("user %s: unknown format %d", id, r.Format), "stored record unreadable")
+	if err := getFormat(tx, bktLoginUsers, "user", id, loginFormat, &r); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }

@@ -41,11 +41,7 @@ func (db *DB) CreatePlatform(ctx context.Context, p *lti.Platform) error {
 
 // Platform implements [lti.Store].
 func (db *DB) Platform(ctx context.Context, id string) (*lti.Platform, error) {
-	var r record.LTIPlatform
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktLTIPlatforms, "platform", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.Domain(), nil
+	return read(ctx, db, bktLTIPlatforms, "platform", id, (*record.LTIPlatform).Domain)
 }
 
 // PlatformByIssuer implements [lti.Store]: without a client id, the one

@@ -10,28 +10,13 @@ import (
 
 // indexMembership adds (or, with del, removes) m's index entries.
 func indexMembership(tx *bolt.Tx, m *record.Membership, del bool) error {
-	type entry struct {
-		bucket []byte
-		key    []byte
-	}
-	entries := []entry{{idxMembersByNode, indexKey(m.NodeID, m.Created, m.ID)}}
+	entries := []indexEntry{{idxMembersByNode, indexKey(m.NodeID, m.Created, m.ID)}}
 	if m.UserID != "" {
-		entries = append(entries, entry{idxMembersByUser, indexKey(m.UserID, m.Created, m.ID)})
+		entries = append(entries, indexEntry{idxMembersByUser, indexKey(m.UserID, m.Created, m.ID)})
 	} else if m.Email != "" {
-		entries = append(entries, entry{idxInvitations, indexKey(m.Email, m.Created, m.ID)})
+		entries = append(entries, indexEntry{idxInvitations, indexKey(m.Email, m.Created, m.ID)})
 	}
-	for _, e := range entries {
-		var err error
-		if del {
-			err = tx.Bucket(e.bucket).Delete(e.key)
-		} else {
-			err = tx.Bucket(e.bucket).Put(e.key, nil)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return setIndex(tx, entries, del)
 }
 
 func activeAdmin(m *record.Membership) bool {
@@ -84,11 +69,7 @@ func (db *DB) CreateMembership(ctx context.Context, m *issuer.Membership) error 
 
 // Membership implements [issuer.Store].
 func (db *DB) Membership(ctx context.Context, id string) (*issuer.Membership, error) {
-	var r record.Membership
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktMemberships, "membership", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.Domain(), nil
+	return read(ctx, db, bktMemberships, "membership", id, (*record.Membership).Domain)
 }
 
 // UpdateMembership implements [issuer.Store].

@@ -3,9 +3,7 @@ package bolt
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -63,7 +61,7 @@ func (r *mailRecord) domain() *notify.Mail {
 // expects the issuer records' header).
 func getMail(tx *bolt.Tx, id string) (*mailRecord, error) {
 	var r mailRecord
-	if err := getJSON(tx, bktMails, "mail", id, mailFormat, &r); err != nil {
+	if err := getFormat(tx, bktMails, "mail", id, mailFormat, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -209,34 +207,6 @@ func (db *DB) Mails(ctx context.Context, q notify.MailQuery) ([]*notify.Mail, er
 func reverseScan(index *bolt.Bucket, parent string, start []byte, fn func(id string) (bool, error)) error {
 	n := len(parent) + 1 + 8
 	return reverseScanKeys(index, parent, start, func(k []byte) (bool, error) { return fn(string(k[n:])) })
-}
-
-// getJSON decodes the record id of bucket into r, which must be of the
-// given format.
-func getJSON(tx *bolt.Tx, bucket []byte, what, id string, format int, r any) error {
-	data := tx.Bucket(bucket).Get([]byte(id))
-	if data == nil {
-		return notFound(what, id)
-	}
-	return decodeFormat(data, what, id, format, r)
-}
-
-// decodeFormat decodes data into r when its format number is format.
-func decodeFormat(data []byte, what, id string, format int, r any) error {
-	var f struct {
-		Format int `json:"format"`
-	}
-	err := json.Unmarshal(data, &f)
-	if err == nil && f.Format != format {
-		err = fmt.Errorf("unknown format %d", f.Format)
-	}
-	if err == nil {
-		err = json.Unmarshal(data, r)
-	}
-	if err != nil {
-		return badged.Wrap(badged.Internal, fmt.Errorf("%s %s: %v", what, id, err), "stored record unreadable")
-	}
-	return nil
 }
 
 // storeErr passes *badged.Errors on and makes any other error (of bbolt)

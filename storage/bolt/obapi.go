@@ -92,11 +92,7 @@ func (db *DB) CreateOBClient(ctx context.Context, c *obapi.Client) error {
 
 // OBClient implements [obapi.Store].
 func (db *DB) OBClient(ctx context.Context, id string) (*obapi.Client, error) {
-	var r obClientRecord
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktOBClients, "client", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.domain(), nil
+	return read(ctx, db, bktOBClients, "client", id, (*obClientRecord).domain)
 }
 
 // CreateGrant implements [obapi.Store].
@@ -113,11 +109,7 @@ func (db *DB) CreateGrant(ctx context.Context, g *obapi.Grant) error {
 
 // Grant implements [obapi.Store].
 func (db *DB) Grant(ctx context.Context, id string) (*obapi.Grant, error) {
-	var r obGrantRecord
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktOBGrants, "grant", id, &r) }); err != nil {
-		return nil, err
-	}
-	return r.domain(), nil
+	return read(ctx, db, bktOBGrants, "grant", id, (*obGrantRecord).domain)
 }
 
 // Grants implements [obapi.Store].
@@ -151,11 +143,7 @@ func (db *DB) CreateToken(ctx context.Context, t *obapi.Token) error {
 
 // Token implements [obapi.Store].
 func (db *DB) Token(ctx context.Context, hash string) (*obapi.Token, error) {
-	var r obTokenRecord
-	if err := db.view(ctx, func(tx *bolt.Tx) error { return get(tx, bktOBTokens, "token", hash, &r) }); err != nil {
-		return nil, err
-	}
-	return r.domain(), nil
+	return read(ctx, db, bktOBTokens, "token", hash, (*obTokenRecord).domain)
 }
 
 // UseToken implements [obapi.Store].

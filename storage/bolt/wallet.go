@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -102,22 +101,6 @@ func checkWalletIDs(ids ...string) error {
 	return nil
 }
 
-func walletGet(tx *bolt.Tx, bucket, key []byte, what, id string, r any) error {
-	data := tx.Bucket(bucket).Get(key)
-	if data == nil {
-		return notFound(what, id)
-	}
-	return decodeFormat(data, what, id, walletFormat, r)
-}
-
-func walletPut(tx *bolt.Tx, bucket, key []byte, r any) error {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode wallet record: %w", err)
-	}
-	return tx.Bucket(bucket).Put(key, data)
-}
-
 // walletList decodes every item of a kind of a user, by Created, then ID.
 func walletList[R any, D any](ctx context.Context, db *DB, userID, kind string, domain func(*R) D, order func(a, b D) int) ([]D, error) {
 	out := []D{}
@@ -126,7 +109,7 @@ func walletList[R any, D any](ctx context.Context, db *DB, userID, kind string, 
 		c := tx.Bucket(bktWalletItems).Cursor()
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 			var r R
-			if err := decodeFormat(v, kind, string(k[len(p):]), walletFormat, &r); err != nil {
+			if err := decode(v, kind, string(k[len(p):]), walletFormat, &r); err != nil {
 				return err
 			}
 			out = append(out, domain(&r))
@@ -141,7 +124,7 @@ func walletList[R any, D any](ctx context.Context, db *DB, userID, kind string, 
 func (db *DB) WalletKey(ctx context.Context, userID string) (*wallet.Key, error) {
 	var r walletKeyRecord
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return walletGet(tx, bktWalletKeys, []byte(userID), "wallet key of", userID, &r)
+		return getAt(tx, bktWalletKeys, []byte(userID), "wallet key of", userID, walletFormat, &r)
 	})
 	if err != nil {
 		return nil, storeErr(err)
@@ -158,7 +141,7 @@ func (db *DB) CreateWalletKey(ctx context.Context, k *wallet.Key) error {
 		if tx.Bucket(bktWalletKeys).Get([]byte(k.UserID)) != nil {
 			return badged.Errorf(badged.Conflict, "user %s has a wallet key", k.UserID)
 		}
-		return walletPut(tx, bktWalletKeys, []byte(k.UserID), &walletKeyRecord{Format: walletFormat, UserID: k.UserID,
+		return putAt(tx, bktWalletKeys, []byte(k.UserID), &walletKeyRecord{Format: walletFormat, UserID: k.UserID,
 			DID: k.DID, Sealed: k.Sealed, Created: k.Created.UTC()})
 	}))
 }
@@ -181,7 +164,7 @@ func (db *DB) PutShare(ctx context.Context, s *wallet.Share) error {
 			return badged.Errorf(badged.Conflict, "share %s exists", s.ID)
 		}
 		var old shareRecord
-		if err := walletGet(tx, bktWalletItems, itemKey(s.UserID, kindShare, s.HoldingID), "share", s.HoldingID, &old); err == nil && old.ID != s.ID {
+		if err := getAt(tx, bktWalletItems, itemKey(s.UserID, kindShare, s.HoldingID), "share", s.HoldingID, walletFormat, &old); err == nil && old.ID != s.ID {
 			if err := idx.Delete(publicKey(kindShare, old.ID)); err != nil {
 				return err
 			}
@@ -189,7 +172,7 @@ func (db *DB) PutShare(ctx context.Context, s *wallet.Share) error {
 		if err := idx.Put(publicKey(kindShare, s.ID), owner); err != nil {
 			return err
 		}
-		return walletPut(tx, bktWalletItems, itemKey(s.UserID, kindShare, s.HoldingID), r)
+		return putAt(tx, bktWalletItems, itemKey(s.UserID, kindShare, s.HoldingID), r)
 	}))
 }
 
@@ -197,7 +180,7 @@ func (db *DB) PutShare(ctx context.Context, s *wallet.Share) error {
 func (db *DB) Share(ctx context.Context, userID, holdingID string) (*wallet.Share, error) {
 	var r shareRecord
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return walletGet(tx, bktWalletItems, itemKey(userID, kindShare, holdingID), "share of", holdingID, &r)
+		return getAt(tx, bktWalletItems, itemKey(userID, kindShare, holdingID), "share of", holdingID, walletFormat, &r)
 	})
 	if err != nil {
 		return nil, storeErr(err)
@@ -214,7 +197,7 @@ func (db *DB) ShareByID(ctx context.Context, id string) (*wallet.Share, error) {
 			return notFound("share", id)
 		}
 		user, holding, _ := strings.Cut(string(owner), "\x00")
-		return walletGet(tx, bktWalletItems, itemKey(user, kindShare, holding), "share", id, &r)
+		return getAt(tx, bktWalletItems, itemKey(user, kindShare, holding), "share", id, walletFormat, &r)
 	})
 	if err != nil {
 		return nil, storeErr(err)
@@ -255,7 +238,7 @@ func walletInsert(tx *bolt.Tx, kind, userID, id string, r any) error {
 	if err := idx.Put(publicKey(kind, id), []byte(userID+"\x00"+id)); err != nil {
 		return err
 	}
-	return walletPut(tx, bktWalletItems, itemKey(userID, kind, id), r)
+	return putAt(tx, bktWalletItems, itemKey(userID, kind, id), r)
 }
 
 // walletDelete removes a user's item and its public ID.
@@ -274,7 +257,7 @@ func walletDelete(tx *bolt.Tx, kind, userID, id string) error {
 func (db *DB) Import(ctx context.Context, userID, id string) (*wallet.Import, error) {
 	var r importRecord
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return walletGet(tx, bktWalletItems, itemKey(userID, kindImport, id), "credential", id, &r)
+		return getAt(tx, bktWalletItems, itemKey(userID, kindImport, id), "credential", id, walletFormat, &r)
 	})
 	if err != nil {
 		return nil, storeErr(err)
@@ -296,7 +279,7 @@ func (db *DB) DeleteImport(ctx context.Context, userID, id string) error {
 			return err
 		}
 		var sh shareRecord
-		if walletGet(tx, bktWalletItems, itemKey(userID, kindShare, id), "share", id, &sh) == nil {
+		if getAt(tx, bktWalletItems, itemKey(userID, kindShare, id), "share", id, walletFormat, &sh) == nil {
 			if err := tx.Bucket(idxWalletIDs).Delete(publicKey(kindShare, sh.ID)); err != nil {
 				return err
 			}
@@ -332,7 +315,7 @@ func (db *DB) Presentation(ctx context.Context, id string) (*wallet.Presentation
 			return notFound("presentation", id)
 		}
 		user, _, _ := strings.Cut(string(owner), "\x00")
-		return walletGet(tx, bktWalletItems, itemKey(user, kindPresentation, id), "presentation", id, &r)
+		return getAt(tx, bktWalletItems, itemKey(user, kindPresentation, id), "presentation", id, walletFormat, &r)
 	})
 	if err != nil {
 		return nil, storeErr(err)
@@ -372,7 +355,7 @@ func (db *DB) PutCollection(ctx context.Context, c *wallet.Collection) error {
 		if string(owner) != c.UserID+"\x00"+c.ID {
 			return badged.Errorf(badged.Conflict, "collection %s exists", c.ID)
 		}
-		return walletPut(tx, bktWalletItems, itemKey(c.UserID, kindCollection, c.ID), r)
+		return putAt(tx, bktWalletItems, itemKey(c.UserID, kindCollection, c.ID), r)
 	}))
 }
 
@@ -380,7 +363,7 @@ func (db *DB) PutCollection(ctx context.Context, c *wallet.Collection) error {
 func (db *DB) Collection(ctx context.Context, userID, id string) (*wallet.Collection, error) {
 	var r collectionRecord
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return walletGet(tx, bktWalletItems, itemKey(userID, kindCollection, id), "collection", id, &r)
+		return getAt(tx, bktWalletItems, itemKey(userID, kindCollection, id), "collection", id, walletFormat, &r)
 	})
 	if err != nil {
 		return nil, storeErr(err)

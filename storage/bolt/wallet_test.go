@@ -1,25 +1,12 @@
 package bolt_test
 
 import (
-	"path/filepath"
 	"testing"
 
-	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/storage/storagetest"
 	"github.com/badged/badged/wallet"
 )
 
 func TestWalletStore(t *testing.T) {
-	storagetest.RunWallet(t, func(t *testing.T) wallet.Store {
-		db, err := bolt.Open(filepath.Join(t.TempDir(), "badged.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if err := db.Close(); err != nil {
-				t.Error(err)
-			}
-		})
-		return db
-	})
+	storagetest.RunWallet(t, func(t *testing.T) wallet.Store { return openDB(t) })
 }

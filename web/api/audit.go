@@ -56,17 +56,32 @@ func (h *Handler) requireInstitutionAdmin(r *http.Request, configured bool, what
 	return id, nil
 }
 
-// queryLimit reads ?limit=: 0 when absent.
-func queryLimit(q url.Values) (int, *badged.FieldError) {
-	v := q.Get("limit")
-	if v == "" {
-		return 0, nil
+// queryCursor reads ?limit= (0 when absent) and ?cursor= of a list paged
+// by a store's cursor, adding their problems to problems.
+func queryCursor(q url.Values, problems *[]badged.FieldError) (limit int, after badged.Cursor) {
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			*problems = append(*problems, badged.FieldError{Field: "limit", Message: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)})
+		} else {
+			limit = n
+		}
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > maxLimit {
-		return 0, &badged.FieldError{Field: "limit", Message: "must be a whole number from 1 to " + strconv.Itoa(maxLimit)}
+	after, err := badged.ParseCursor(q.Get("cursor"))
+	if err != nil {
+		*problems = append(*problems, badged.FieldError{Field: "cursor", Message: "not a cursor of this list; start from the first page"})
 	}
-	return n, nil
+	return limit, after
+}
+
+// sendCursorPage sends items, a store's page whose next cursor is next,
+// as a Page of their views, with a Link header to the next page.
+func sendCursorPage[T, V any](w http.ResponseWriter, r *http.Request, items []T, next badged.Cursor, view func(T) V) {
+	page := Page[V]{Items: mapSlice(items, view), Next: next.String()}
+	if page.Next != "" {
+		setNextLink(w, r, page.Next)
+	}
+	render.JSON(w, http.StatusOK, page)
 }
 
 // queryTime reads an RFC 3339 time parameter: zero when absent.
@@ -108,14 +123,7 @@ func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		kind, tid, _ := strings.Cut(t, ":")
 		f.Target = audit.Target{Kind: kind, ID: tid}
 	}
-	limit, p := queryLimit(q)
-	if p != nil {
-		problems = append(problems, *p)
-	}
-	after, err := badged.ParseCursor(q.Get("cursor"))
-	if err != nil {
-		problems = append(problems, badged.FieldError{Field: "cursor", Message: "not a cursor of this list; start from the first page"})
-	}
+	limit, after := queryCursor(q, &problems)
 	if len(problems) > 0 {
 		return badged.InvalidFields("audit query", problems...)
 	}
@@ -123,13 +131,6 @@ func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := Page[AuditEntry]{Items: make([]AuditEntry, 0, len(list.Entries)), Next: list.Next.String()}
-	for _, e := range list.Entries {
-		page.Items = append(page.Items, auditEntryView(e))
-	}
-	if page.Next != "" {
-		setNextLink(w, r, page.Next)
-	}
-	render.JSON(w, http.StatusOK, page)
+	sendCursorPage(w, r, list.Entries, list.Next, auditEntryView)
 	return nil
 }

@@ -73,14 +73,7 @@ func (h *Handler) handleOutbox(w http.ResponseWriter, r *http.Request) error {
 	if status != "" && !status.Valid() {
 		problems = append(problems, badged.FieldError{Field: "status", Message: "must be pending, sent or failed"})
 	}
-	limit, p := queryLimit(q)
-	if p != nil {
-		problems = append(problems, *p)
-	}
-	after, err := badged.ParseCursor(q.Get("cursor"))
-	if err != nil {
-		problems = append(problems, badged.FieldError{Field: "cursor", Message: "not a cursor of this list; start from the first page"})
-	}
+	limit, after := queryCursor(q, &problems)
 	if len(problems) > 0 {
 		return badged.InvalidFields("outbox query", problems...)
 	}
@@ -89,14 +82,7 @@ func (h *Handler) handleOutbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := Page[Mail]{Items: make([]Mail, 0, len(list.Mails)), Next: list.Next.String()}
-	for _, m := range list.Mails {
-		page.Items = append(page.Items, mailView(m))
-	}
-	if page.Next != "" {
-		setNextLink(w, r, page.Next)
-	}
-	render.JSON(w, http.StatusOK, page)
+	sendCursorPage(w, r, list.Mails, list.Next, mailView)
 	return nil
 }
 

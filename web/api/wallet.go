@@ -495,9 +495,6 @@ type PublicShare struct {
 // (GET /s/{shareID} for all but a browser, which web gives a page); a
 // private or unknown share is 404 alike.
 func (h *Handler) HandlePublicShare(w http.ResponseWriter, r *http.Request) error {
-	if h.Wallet == nil {
-		return badged.Errorf(badged.NotFound, "nothing is shared at this address")
-	}
 	p, err := h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
 	if err != nil {
 		return err

@@ -7,13 +7,12 @@ package openid4vci
 
 import (
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 
-	"github.com/badged/badged"
 	"github.com/badged/badged/openid4vci"
+	"github.com/badged/badged/web/render"
 	"github.com/go-chi/chi/v5"
 	qrcode "github.com/skip2/go-qrcode"
 )
@@ -41,11 +40,11 @@ func (h *Handler) Routes(r chi.Router) {
 }
 
 func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, h.Service.Metadata())
+	render.JSON(w, http.StatusOK, h.Service.Metadata())
 }
 
 func (h *Handler) authorizationServer(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, h.Service.AuthorizationServerMetadata())
+	render.JSON(w, http.StatusOK, h.Service.AuthorizationServerMetadata())
 }
 
 func (h *Handler) offer(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +54,7 @@ func (h *Handler) offer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, doc)
+	render.JSON(w, http.StatusOK, doc)
 }
 
 // offerQR shows the offer's openid-credential-offer:// URI as a QR code,
@@ -97,7 +96,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{"access_token": tok.AccessToken, "token_type": "Bearer", "expires_in": tok.ExpiresIn})
+	render.JSON(w, http.StatusOK, map[string]any{"access_token": tok.AccessToken, "token_type": "Bearer", "expires_in": tok.ExpiresIn})
 }
 
 func (h *Handler) nonce(w http.ResponseWriter, r *http.Request) {
@@ -107,7 +106,7 @@ func (h *Handler) nonce(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{"c_nonce": n})
+	render.JSON(w, http.StatusOK, map[string]any{"c_nonce": n})
 }
 
 // credentialRequest is the body of a credential request: proofs (1.0) or
@@ -154,33 +153,11 @@ func (h *Handler) credential(w http.ResponseWriter, r *http.Request) {
 		out[i] = map[string]any{"credential": c}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{"credentials": out})
+	render.JSON(w, http.StatusOK, map[string]any{"credentials": out})
 }
 
-// fail writes err as the protocol's JSON error object: invalid_token is
-// 401 with a WWW-Authenticate challenge, other protocol errors 400, an
-// unknown offer 404 and anything else a logged 500 server_error.
+// fail writes err as the protocol's JSON error object (see
+// [render.OAuthFail]).
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var pe *openid4vci.Error
-	status := http.StatusBadRequest
-	switch {
-	case errors.As(err, &pe):
-		if pe.Code == openid4vci.CodeInvalidToken {
-			status = http.StatusUnauthorized
-			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		}
-	case badged.KindOf(err) == badged.NotFound:
-		pe, status = &openid4vci.Error{Code: "not_found", Description: badged.MessageOf(err)}, http.StatusNotFound
-	default:
-		h.Log.ErrorContext(r.Context(), "openid4vci", "path", r.URL.Path, "err", err)
-		pe, status = &openid4vci.Error{Code: openid4vci.CodeServerError, Description: "the issuer failed"}, http.StatusInternalServerError
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, status, map[string]any{"error": pe.Code, "error_description": pe.Description})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	render.OAuthFail(w, r, h.Log, "issuer", err)
 }

@@ -7,12 +7,11 @@ package openid4vp
 
 import (
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 
-	"github.com/badged/badged"
 	"github.com/badged/badged/openid4vp"
+	"github.com/badged/badged/web/render"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -76,28 +75,11 @@ func (h *Handler) response(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{})
+	render.JSON(w, http.StatusOK, map[string]any{})
 }
 
-// fail writes err as the protocol's JSON error object: protocol errors
-// 400, anything else a logged 500 server_error.
+// fail writes err as the protocol's JSON error object (see
+// [render.OAuthFail]).
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var pe *openid4vp.Error
-	status := http.StatusBadRequest
-	switch {
-	case errors.As(err, &pe):
-	case badged.KindOf(err) == badged.NotFound:
-		pe, status = &openid4vp.Error{Code: "not_found", Description: badged.MessageOf(err)}, http.StatusNotFound
-	default:
-		h.Log.ErrorContext(r.Context(), "openid4vp", "path", r.URL.Path, "err", err)
-		pe, status = &openid4vp.Error{Code: openid4vp.CodeServerError, Description: "the verifier failed"}, http.StatusInternalServerError
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, status, map[string]any{"error": pe.Code, "error_description": pe.Description})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	render.OAuthFail(w, r, h.Log, "verifier", err)
 }

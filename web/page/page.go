@@ -410,6 +410,26 @@ func (h *Handler) Message(w http.ResponseWriter, r *http.Request, status int, ba
 	h.RenderMessage(w, r, p)
 }
 
+// Question routes a question to a signed-in person (an authorization
+// request's consent page): GET path asks, and the form posts the answer
+// to the same path. A browser without a session signs in and comes back.
+func (h *Handler) Question(r chi.Router, path string, ask, answer HandlerFunc) {
+	r.With(h.Session).Get(path, h.Handle(ask))
+	r.With(h.Session).Post(path, h.Handle(answer))
+}
+
+// Carried returns the parameters of q named in names that are set: a
+// request's parameters, which a form carries on to its answer.
+func Carried(q url.Values, names []string) url.Values {
+	out := url.Values{}
+	for _, k := range names {
+		if v := q.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
+}
+
 // HandlerFunc is a page handler that returns its error instead of
 // answering it: [Handler.Handle] answers it, once for every page, with
 // [Handler.Error].

@@ -288,14 +288,19 @@ func (r *Membership) Domain() *issuer.Membership {
 }
 
 // Decode reads a stored record into r, refusing formats it does not know.
-func Decode(data []byte, r any) error {
+func Decode(data []byte, r any) error { return DecodeFormat(data, Format, r) }
+
+// DecodeFormat reads a stored record into r when its format number is
+// format: the one decoder of stored records, for those of this package and
+// an adapter's own, which number their formats apart.
+func DecodeFormat(data []byte, format int, r any) error {
 	var m struct {
 		Format int `json:"format"`
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
 		return fmt.Errorf("decode record: %v", err)
 	}
-	if m.Format != Format {
+	if m.Format != format {
 		return fmt.Errorf("decode record: unknown format %d", m.Format)
 	}
 	if err := json.Unmarshal(data, r); err != nil {

@@ -48,8 +48,7 @@ func New(site *page.Handler, api *obapi.Service) *Handler {
 // URL) and the connected applications. The learner must be signed in: a
 // browser without a session goes to sign-in and comes back.
 func (h *Handler) Routes(r chi.Router) {
-	r.With(h.Session).Get(obapi.PathAuthorize, h.Handle(h.handleAsk))
-	r.With(h.Session).Post(obapi.PathAuthorize, h.Handle(h.handleAnswer))
+	h.Question(r, obapi.PathAuthorize, h.handleAsk, h.handleAnswer)
 	r.With(h.Session).Get(PathApps, h.Handle(h.handleApps))
 	r.With(h.Session).Post(PathApps+"/{grantID}/disconnect", h.Handle(h.handleDisconnect))
 }
@@ -112,15 +111,10 @@ func (h *Handler) handleAsk(w http.ResponseWriter, r *http.Request) error {
 	if done || err != nil {
 		return err
 	}
-	p := consentPage{Base: h.Base(w, r, ""), Params: url.Values{}, Client: req.Client, ClientHost: host(req.Client.URI),
-		RedirectHost: host(req.RedirectURI), Scopes: scopesOf(req.Scopes)}
+	p := consentPage{Base: h.Base(w, r, ""), Params: page.Carried(r.URL.Query(), params), Client: req.Client,
+		ClientHost: host(req.Client.URI), RedirectHost: host(req.RedirectURI), Scopes: scopesOf(req.Scopes)}
 	p.T = Text[p.Lang]
 	p.Title = p.T["title"]
-	for _, k := range params {
-		if v := r.URL.Query().Get(k); v != "" {
-			p.Params.Set(k, v)
-		}
-	}
 	h.Render(w, r, http.StatusOK, pages["consent"], p)
 	return nil
 }

@@ -47,8 +47,7 @@ func New(site *page.Handler, vci *openid4vci.Service) *Handler {
 // (a browser without a session goes to sign-in and comes back); the form
 // posts to the same URL.
 func (h *Handler) Routes(r chi.Router) {
-	r.With(h.Session).Get(openid4vci.PathAuthorize, h.Handle(h.handleAsk))
-	r.With(h.Session).Post(openid4vci.PathAuthorize, h.Handle(h.handleAnswer))
+	h.Question(r, openid4vci.PathAuthorize, h.handleAsk, h.handleAnswer)
 }
 
 // choice is one badge the learner may send.
@@ -110,15 +109,10 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, req
 	if err != nil {
 		return err
 	}
-	p := consentPage{Base: h.Base(w, r, ""), Params: url.Values{}, ClientID: req.ClientID, SelectedID: selected,
+	p := consentPage{Base: h.Base(w, r, ""), Params: page.Carried(q, params), ClientID: req.ClientID, SelectedID: selected,
 		FieldError: fieldError}
 	p.T = Text[p.Lang]
 	p.Title = p.T["title"]
-	for _, k := range params {
-		if v := q.Get(k); v != "" {
-			p.Params.Set(k, v)
-		}
-	}
 	if u, err := url.Parse(req.RedirectURI); err == nil {
 		p.RedirectHost = u.Host
 		if p.RedirectHost == "" {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/badged/badged"
 	"github.com/badged/badged/badgeimage"
 	"github.com/badged/badged/wallet"
 	"github.com/badged/badged/web/page"
@@ -145,12 +144,10 @@ func (h *Handler) handleShareCredential(w http.ResponseWriter, r *http.Request) 
 	w.Write(pub.Credential)
 }
 
-// publicShare is the public share the request's address names: NotFound
-// without a wallet, and for a private or unknown share alike.
+// publicShare is the public share the request's address names (see
+// [wallet.Service.PublicShare]): NotFound without a wallet, and for a
+// private or unknown share alike.
 func (h *Handler) publicShare(r *http.Request) (*wallet.Public, error) {
-	if h.Wallet == nil {
-		return nil, badged.Errorf(badged.NotFound, "nothing is shared at this address")
-	}
 	return h.Wallet.PublicShare(r.Context(), chi.URLParam(r, "shareID"))
 }
 
