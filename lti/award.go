@@ -1,6 +1,7 @@
 package lti
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -168,12 +169,12 @@ func (s *Service) AwardCompleted(ctx context.Context, l *Launch, lineItemID stri
 		}
 		email := strings.ToLower(strings.TrimSpace(m.Email))
 		if email == "" {
-			out.Skipped = append(out.Skipped, cmpOr(m.Name, m.UserID))
+			out.Skipped = append(out.Skipped, cmp.Or(m.Name, m.UserID))
 			continue
 		}
 		out.Completed = append(out.Completed, email)
 		rows = append(rows, issuer.DirectAwardInput{Recipient: issuer.Recipient{Email: email, Name: m.Name},
-			Narrative: fmt.Sprintf("Completed %s.", cmpOr(l.ContextTitle, "the course"))})
+			Narrative: fmt.Sprintf("Completed %s.", cmp.Or(l.ContextTitle, "the course"))})
 	}
 	if len(rows) == 0 {
 		return out, nil
@@ -285,11 +286,4 @@ func hostOf(base string) string {
 		return u.Host
 	}
 	return ""
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/badged/badged"
-	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/lti"
 	"github.com/badged/badged/web/page"
 	"github.com/badged/badged/web/render"
@@ -123,7 +122,7 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, l *lti.Launch, ed
 			return err
 		}
 		for _, bc := range c.BadgeClasses {
-			p.Choices = append(p.Choices, choice{ID: bc.ID, Name: badgeName(bc, p.Lang), Linked: slices.Contains(c.Link.BadgeClasses, bc.ID)})
+			p.Choices = append(p.Choices, choice{ID: bc.ID, Name: bc.Name.In(p.Lang), Linked: slices.Contains(c.Link.BadgeClasses, bc.ID)})
 		}
 	}
 	edit(p)
@@ -187,15 +186,4 @@ func (h *Handler) handleJWKS(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) handleConfig(w http.ResponseWriter, r *http.Request) {
 	render.JSON(w, http.StatusOK, h.Tool.Config())
-}
-
-// badgeName is a badge class's name in lang.
-func badgeName(bc *issuer.BadgeClass, lang string) string {
-	if lang == "nl" && bc.Name.NL != "" {
-		return bc.Name.NL
-	}
-	if bc.Name.EN != "" {
-		return bc.Name.EN
-	}
-	return bc.Name.NL
 }
