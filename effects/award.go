@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/issuer"
@@ -28,7 +29,7 @@ func AwardURL(baseURL, id string) string {
 // [issuer.WithEffects]. Every event gets an entry; see [AwardMessage] for
 // the mails, which a recipient whose address is not one email address
 // (no mail could reach it) goes without, logged. It reads the institution, issuer and badge class of a mail's
-// award (once per call), and the learner's pseudonym; it fails when a
+// award (once per call, and remembered for namesTTL), and the learner's pseudonym; it fails when a
 // read fails or an entry or mail is invalid, which fails the change.
 func (r *Recorder) Awards(ctx context.Context, events []issuer.Event) (issuer.Effects, error) {
 	var fx issuer.Effects
@@ -140,10 +141,15 @@ type named struct {
 
 // badge returns the language of e's institution (Dutch when it has none;
 // there is no per-learner language yet) and the names of e's badge in it,
-// read once per badge class into cache.
+// read once per badge class into cache, or remembered from a call less
+// than namesTTL ago.
 func (r *Recorder) badge(ctx context.Context, e issuer.Event, cache map[string]named) (string, notify.Badge, error) {
 	if n, ok := cache[e.BadgeClassID]; ok {
 		return n.lang, n.badge, nil
+	}
+	now := time.Now()
+	if n, ok := r.badges.Get(e.BadgeClassID, now, time.Time{}); ok {
+		return n.Value.lang, n.Value.badge, nil
 	}
 	in, err := r.hierarchy.Institution(ctx, e.InstitutionID)
 	if err != nil {
@@ -160,6 +166,7 @@ func (r *Recorder) badge(ctx context.Context, e issuer.Event, cache map[string]n
 	lang := notify.Lang(cmp.Or(in.DefaultLanguage, notify.LangNL))
 	b := notify.Badge{Name: bc.Name.In(lang), IssuerName: is.Name.In(lang), InstitutionName: in.Name.In(lang)}
 	cache[e.BadgeClassID] = named{lang, b}
+	r.badges.Put(e.BadgeClassID, named{lang, b}, now, now.Add(namesTTL))
 	return lang, b, nil
 }
 

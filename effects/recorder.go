@@ -5,8 +5,10 @@ import (
 	"context"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/badged/badged/audit"
+	"github.com/badged/badged/cache"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/notify"
 	"github.com/badged/badged/wallet"
@@ -38,7 +40,15 @@ type Recorder struct {
 	names     func(ctx context.Context, userID string) string
 	log       *slog.Logger
 	actors    atomic.Pointer[Actors]
+	// badges remembers the names [Recorder.Awards] puts in mails, by
+	// badge class, for namesTTL: a cohort's claims read them once.
+	badges *cache.LRU[string, named]
 }
+
+// namesTTL is how long a badge's names, as its mails show them, are
+// remembered: a renamed badge shows its new name in mails written this
+// long after.
+const namesTTL = 10 * time.Second
 
 // Option sets an optional setting of a [Recorder].
 type Option func(*Recorder)
@@ -57,7 +67,8 @@ func WithLogger(log *slog.Logger) Option { return func(r *Recorder) { r.log = lo
 // with outbox, reads names from h, and links mails to pages under
 // baseURL (scheme and host, no trailing slash).
 func New(trail *audit.Log, outbox *notify.Outbox, h Hierarchy, baseURL string, opts ...Option) *Recorder {
-	r := &Recorder{trail: trail, outbox: outbox, hierarchy: h, baseURL: baseURL}
+	r := &Recorder{trail: trail, outbox: outbox, hierarchy: h, baseURL: baseURL,
+		badges: cache.New[string, named](1024).Named("mail_names")}
 	for _, opt := range opts {
 		opt(r)
 	}

@@ -232,10 +232,12 @@ func (s *Service) ClaimAward(ctx context.Context, l Learner, id, termsVersion st
 	if err != nil {
 		return nil, err
 	}
-	in, err := s.store.Institution(ctx, a.InstitutionID)
+	// The whole lineage, which the credential states, in one read.
+	lineage, err := s.store.Lineage(ctx, a.Path())
 	if err != nil {
 		return nil, fmt.Errorf("claim award %s: %w", a.ID, err)
 	}
+	in := lineage.Institution
 	termsVersion = strings.TrimSpace(termsVersion)
 	switch {
 	case in.Terms.Version == "":
@@ -269,7 +271,7 @@ func (s *Service) ClaimAward(ctx context.Context, l Learner, id, termsVersion st
 	next.State, next.Updated = to, now
 	claim(&next)
 	accepted := newEvent(EventAccepted, &next, a.State, l.UserID, now)
-	if err := s.acceptWithCredential(ctx, a, &next, accepted, l.UserID); err != nil {
+	if err := s.acceptWithCredential(ctx, a, &next, &lineage, accepted, l.UserID); err != nil {
 		return nil, fmt.Errorf("%s award %s: %w", TriggerClaim, a.ID, err)
 	}
 	return a, nil

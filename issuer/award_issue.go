@@ -62,7 +62,7 @@ func (s *Service) issueCredential(ctx context.Context, a *Award, actorID string,
 	if err != nil {
 		return err
 	}
-	req, err := s.issueRequest(ctx, a)
+	req, err := s.issueRequest(ctx, a, nil)
 	if err != nil {
 		return err
 	}
@@ -105,24 +105,17 @@ func (s *Service) issueCredential(ctx context.Context, a *Award, actorID string,
 	return fmt.Errorf("record the credential of award %s: %w", a.ID, err)
 }
 
-// issueRequest is what the credential of the accepted award a states.
-func (s *Service) issueRequest(ctx context.Context, a *Award) (IssueRequest, error) {
-	in, err := s.store.Institution(ctx, a.InstitutionID)
-	if err != nil {
-		return IssueRequest{}, fmt.Errorf("issue award %s: %w", a.ID, err)
+// issueRequest is what the credential of the accepted award a states;
+// lineage is a's, when the caller has read it already, or nil.
+func (s *Service) issueRequest(ctx context.Context, a *Award, lineage *Lineage) (IssueRequest, error) {
+	if lineage == nil {
+		l, err := s.store.Lineage(ctx, a.Path())
+		if err != nil {
+			return IssueRequest{}, fmt.Errorf("issue award %s: %w", a.ID, err)
+		}
+		lineage = &l
 	}
-	g, err := s.store.Group(ctx, a.GroupID)
-	if err != nil {
-		return IssueRequest{}, fmt.Errorf("issue award %s: %w", a.ID, err)
-	}
-	is, err := s.store.Issuer(ctx, a.IssuerID)
-	if err != nil {
-		return IssueRequest{}, fmt.Errorf("issue award %s: %w", a.ID, err)
-	}
-	bc, err := s.store.BadgeClass(ctx, a.BadgeClassID)
-	if err != nil {
-		return IssueRequest{}, fmt.Errorf("issue award %s: %w", a.ID, err)
-	}
+	in, g, is, bc := lineage.Institution, lineage.Group, lineage.Issuer, lineage.BadgeClass
 	issuedAt := a.Claimed
 	if a.Kind == KindRequest {
 		issuedAt = a.Decided
@@ -140,12 +133,13 @@ func (s *Service) issueRequest(ctx context.Context, a *Award) (IssueRequest, err
 // costs one write. When the issuer did not record the change (the award
 // had a credential already), the change is stored on its own, with the
 // credential's ID, and fails with Conflict if the award changed meanwhile.
-func (s *Service) acceptWithCredential(ctx context.Context, a, next *Award, accepted Event, actorID string) error {
+// lineage is the award's, as the caller read it.
+func (s *Service) acceptWithCredential(ctx context.Context, a, next *Award, lineage *Lineage, accepted Event, actorID string) error {
 	ci, err := s.credentialIssuer()
 	if err != nil {
 		return err
 	}
-	req, err := s.issueRequest(ctx, next)
+	req, err := s.issueRequest(ctx, next, lineage)
 	if err != nil {
 		return err
 	}

@@ -109,6 +109,15 @@ type Path struct {
 	BadgeClass  string
 }
 
+// Lineage is a badge class with its ancestors, as [Store.Lineage] reads
+// them.
+type Lineage struct {
+	Institution *Institution
+	Group       *Group
+	Issuer      *Issuer
+	BadgeClass  *BadgeClass
+}
+
 // Level returns the level of the node p names, or 0 when p is empty.
 func (p Path) Level() Level {
 	switch {

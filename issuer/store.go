@@ -47,6 +47,10 @@ type Store interface {
 
 	CreateBadgeClass(ctx context.Context, bc *BadgeClass) error
 	BadgeClass(ctx context.Context, id string) (*BadgeClass, error)
+	// Lineage reads the institution, group, issuer and badge class that p
+	// names, in one read (an award's credential states all four); it
+	// fails with NotFound when one of them is missing.
+	Lineage(ctx context.Context, p Path) (Lineage, error)
 	UpdateBadgeClass(ctx context.Context, bc *BadgeClass) error
 	// BadgeClasses lists the badge classes of an issuer.
 	BadgeClasses(ctx context.Context, issuerID string) ([]*BadgeClass, error)

@@ -44,9 +44,8 @@ func openRequestKey(r *record.Award) []byte {
 	return append(prefix(r.BadgeClassID), r.Recipient.UserID...)
 }
 
-// indexAward adds (or, with del, removes) r's index entries. Adding an
-// open request that exists fails with Conflict.
-func indexAward(tx *bolt.Tx, r *record.Award, del bool) error {
+// awardIndex returns r's index entries, but its open request's.
+func awardIndex(r *record.Award) []indexEntry {
 	entries := []indexEntry{{idxAwardsByClass, indexKey(r.BadgeClassID, r.Created, r.ID)}}
 	if r.BundleID != "" {
 		entries = append(entries, indexEntry{idxAwardsByBundle, indexKey(r.BundleID, r.Created, r.ID)})
@@ -62,20 +61,65 @@ func indexAward(tx *bolt.Tx, r *record.Award, del bool) error {
 	case r.Unissued():
 		entries = append(entries, indexEntry{idxAwardsUnissued, indexKey("", r.Created, r.ID)})
 	}
-	if err := setIndex(tx, entries, del); err != nil {
+	return entries
+}
+
+// missing returns the entries of a that b lacks.
+func missing(a, b []indexEntry) []indexEntry {
+	var out []indexEntry
+	for _, e := range a {
+		if !slices.ContainsFunc(b, func(o indexEntry) bool { return bytes.Equal(o.bucket, e.bucket) && bytes.Equal(o.key, e.key) }) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// indexAward adds the index entries of the new award r. Adding an open
+// request that exists fails with Conflict.
+func indexAward(tx *bolt.Tx, r *record.Award) error { return reindexAward(tx, nil, r) }
+
+// reindexAward moves an award's index entries from those of old to those
+// of next (either may be nil): it touches only the entries that differ,
+// since every key written costs its page in the commit. Adding an open
+// request that exists fails with Conflict.
+func reindexAward(tx *bolt.Tx, old, next *record.Award) error {
+	var was, is []indexEntry
+	if old != nil {
+		was = awardIndex(old)
+	}
+	if next != nil {
+		is = awardIndex(next)
+	}
+	if err := setIndex(tx, missing(was, is), true); err != nil {
 		return err
 	}
-	if !r.OpenRequest() {
+	if err := setIndex(tx, missing(is, was), false); err != nil {
+		return err
+	}
+	b := tx.Bucket(idxAwardsOpenRequest)
+	var oldKey []byte
+	if old != nil && old.OpenRequest() {
+		oldKey = openRequestKey(old)
+	}
+	if next == nil || !next.OpenRequest() {
+		if oldKey != nil {
+			return b.Delete(oldKey)
+		}
 		return nil
 	}
-	b, k := tx.Bucket(idxAwardsOpenRequest), openRequestKey(r)
-	if del {
-		return b.Delete(k)
+	k := openRequestKey(next)
+	if oldKey != nil && !bytes.Equal(oldKey, k) {
+		if err := b.Delete(oldKey); err != nil {
+			return err
+		}
 	}
-	if id := b.Get(k); id != nil && string(id) != r.ID {
-		return badged.Errorf(badged.Conflict, "an open request for badge class %s by %s exists", r.BadgeClassID, r.Recipient.UserID)
+	if id := b.Get(k); id != nil && string(id) != next.ID {
+		return badged.Errorf(badged.Conflict, "an open request for badge class %s by %s exists", next.BadgeClassID, next.Recipient.UserID)
+	} else if id != nil {
+		return nil
 	}
-	return b.Put(k, []byte(r.ID))
+	return b.Put(k, []byte(next.ID))
 }
 
 // checkAward refuses identifiers the index keys cannot hold.
@@ -113,7 +157,7 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award, fx issue
 			if err := insert(tx, bktAwards, "award", r.ID, r); err != nil {
 				return err
 			}
-			if err := indexAward(tx, r, false); err != nil {
+			if err := indexAward(tx, r); err != nil {
 				return err
 			}
 		}
@@ -194,13 +238,10 @@ func (u awardUpdate) write(tx *bolt.Tx) error {
 	}
 	r.Version, r.Created, r.Kind, r.BundleID = old.Version+1, old.Created, old.Kind, old.BundleID
 	r.InstitutionID, r.GroupID, r.IssuerID, r.BadgeClassID = old.InstitutionID, old.GroupID, old.IssuerID, old.BadgeClassID
-	if err := indexAward(tx, &old, true); err != nil {
-		return err
-	}
 	if err := put(tx, bktAwards, r.ID, r); err != nil {
 		return err
 	}
-	return indexAward(tx, r, false)
+	return reindexAward(tx, &old, r)
 }
 
 // done sets the award's stored version and kept fields.

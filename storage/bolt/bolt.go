@@ -66,7 +66,10 @@ type DB struct {
 // Open opens (creating when needed) the database file at path. It waits up
 // to a second for another process holding the file to let go, then fails.
 func Open(path string, opts ...Option) (*DB, error) {
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	// The free page list is not written at each commit (it grows with the
+	// file, and a claim's commit would rewrite it) but rebuilt when the
+	// file is opened, and kept in a map, as etcd does.
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -180,6 +180,35 @@ func (db *DB) BadgeClass(ctx context.Context, id string) (*issuer.BadgeClass, er
 	return read(ctx, db, bktBadgeClasses, "badge class", id, (*record.BadgeClass).Domain)
 }
 
+// Lineage implements [issuer.Store] in one read transaction.
+func (db *DB) Lineage(ctx context.Context, p issuer.Path) (issuer.Lineage, error) {
+	var (
+		in record.Institution
+		g  record.Group
+		is record.Issuer
+		bc record.BadgeClass
+	)
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		for _, r := range []struct {
+			bucket   []byte
+			what, id string
+			into     any
+		}{
+			{bktInstitutions, "institution", p.Institution, &in}, {bktGroups, "issuer group", p.Group, &g},
+			{bktIssuers, "issuer", p.Issuer, &is}, {bktBadgeClasses, "badge class", p.BadgeClass, &bc},
+		} {
+			if err := get(tx, r.bucket, r.what, r.id, r.into); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return issuer.Lineage{}, err
+	}
+	return issuer.Lineage{Institution: in.Domain(), Group: g.Domain(), Issuer: is.Domain(), BadgeClass: bc.Domain()}, nil
+}
+
 // UpdateBadgeClass implements [issuer.Store].
 func (db *DB) UpdateBadgeClass(ctx context.Context, bc *issuer.BadgeClass) error {
 	r := record.FromBadgeClass(bc)

@@ -43,10 +43,33 @@ func getList(tx *bolt.Tx, id string, l *statusListRecord) error {
 	return nil
 }
 
-// countReserved counts one more reserved index of l.
-func countReserved(tx *bolt.Tx, l *statusListRecord) error {
-	l.Allocated++
-	return tx.Bucket(idxAllocated).Put([]byte(l.ID), binary.BigEndian.AppendUint64(nil, uint64(l.Allocated)))
+// listCount is what reserving an index reads of a status list: its size
+// and how many of its indexes are reserved, without decoding its
+// bitstring and signed credential.
+type listCount struct {
+	Format    int    `json:"format"`
+	ID        string `json:"id"`
+	Size      int    `json:"size"`
+	Allocated int    `json:"allocated"`
+}
+
+// getListCount reads the listCount of status list id.
+func getListCount(tx *bolt.Tx, id string) (listCount, error) {
+	var l listCount
+	if err := getFormat(tx, bktStatusLists, "status list", id, issuanceFormat, &l); err != nil {
+		return l, err
+	}
+	if v := tx.Bucket(idxAllocated).Get([]byte(id)); len(v) == 8 {
+		l.Allocated = int(binary.BigEndian.Uint64(v))
+	}
+	return l, nil
+}
+
+// countReserved counts one more reserved index of list id, of which
+// *allocated were reserved.
+func countReserved(tx *bolt.Tx, id string, allocated *int) error {
+	*allocated++
+	return tx.Bucket(idxAllocated).Put([]byte(id), binary.BigEndian.AppendUint64(nil, uint64(*allocated)))
 }
 
 // issuanceFormat is the format number of the records below.
@@ -227,7 +250,7 @@ func (db *DB) Allocate(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 				return err
 			}
 		}
-		return countReserved(tx, &l)
+		return countReserved(tx, l.ID, &l.Allocated)
 	})
 	return slot, err
 }
@@ -297,8 +320,8 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 		if id == nil {
 			return notFound("status list of issuer", a.IssuerID)
 		}
-		var l statusListRecord
-		if err := getList(tx, string(id), &l); err != nil {
+		l, err := getListCount(tx, string(id))
+		if err != nil {
 			return err
 		}
 		if l.Allocated >= l.Size {
@@ -392,8 +415,8 @@ func reserve(tx *bolt.Tx, c *issuance.Credential) error {
 		}
 		return nil
 	}
-	var l statusListRecord
-	if err := getList(tx, c.ListID, &l); err != nil {
+	l, err := getListCount(tx, c.ListID)
+	if err != nil {
 		return err
 	}
 	switch {
@@ -412,7 +435,7 @@ func reserve(tx *bolt.Tx, c *issuance.Credential) error {
 	if err := put(tx, idxSlotOfAward, c.AwardID, slotRecord{Format: issuanceFormat, ListID: l.ID, Index: c.StatusIdx}); err != nil {
 		return err
 	}
-	return countReserved(tx, &l)
+	return countReserved(tx, l.ID, &l.Allocated)
 }
 
 // CredentialByAward implements [issuance.Store].

@@ -48,15 +48,13 @@ func (db *DB) EraseRecipient(ctx context.Context, l issuer.Learner) (int, error)
 			if err := get(tx, bktAwards, "award", id, &r); err != nil {
 				return err
 			}
-			if err := indexAward(tx, &r, true); err != nil {
-				return err
-			}
+			old := r
 			r.EraseLearner()
 			r.Version++
 			if err := put(tx, bktAwards, id, &r); err != nil {
 				return err
 			}
-			if err := indexAward(tx, &r, false); err != nil {
+			if err := reindexAward(tx, &old, &r); err != nil {
 				return err
 			}
 			n++

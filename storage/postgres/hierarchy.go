@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/storage/internal/record"
@@ -192,6 +193,64 @@ func (db *DB) BadgeClass(ctx context.Context, id string) (*issuer.BadgeClass, er
 		return nil, err
 	}
 	return r.Domain(), nil
+}
+
+// Lineage implements [issuer.Store] with one query; when it finds
+// nothing, the records are read one by one to say which is missing.
+func (db *DB) Lineage(ctx context.Context, p issuer.Path) (issuer.Lineage, error) {
+	var (
+		data    [4][]byte
+		version [4]int64
+	)
+	err := db.pool.QueryRow(ctx, `SELECT i.data, i.version, g.data, g.version, s.data, s.version, b.data, b.version
+		FROM institutions i, issuer_groups g, issuers s, badge_classes b
+		WHERE i.id = $1 AND g.id = $2 AND s.id = $3 AND b.id = $4`, p.Institution, p.Group, p.Issuer, p.BadgeClass).
+		Scan(&data[0], &version[0], &data[1], &version[1], &data[2], &version[2], &data[3], &version[3])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return db.lineageOneByOne(ctx, p)
+	}
+	if err != nil {
+		return issuer.Lineage{}, storeError(err, "badge class", p.BadgeClass, "")
+	}
+	in, err := decode[record.Institution](data[0], version[0], "institution", p.Institution)
+	if err != nil {
+		return issuer.Lineage{}, err
+	}
+	g, err := decode[record.Group](data[1], version[1], "issuer group", p.Group)
+	if err != nil {
+		return issuer.Lineage{}, err
+	}
+	is, err := decode[record.Issuer](data[2], version[2], "issuer", p.Issuer)
+	if err != nil {
+		return issuer.Lineage{}, err
+	}
+	bc, err := decode[record.BadgeClass](data[3], version[3], "badge class", p.BadgeClass)
+	if err != nil {
+		return issuer.Lineage{}, err
+	}
+	return issuer.Lineage{Institution: in.Domain(), Group: g.Domain(), Issuer: is.Domain(), BadgeClass: bc.Domain()}, nil
+}
+
+// lineageOneByOne reads the lineage p names record by record, failing
+// with the first one's NotFound.
+func (db *DB) lineageOneByOne(ctx context.Context, p issuer.Path) (issuer.Lineage, error) {
+	var (
+		l   issuer.Lineage
+		err error
+	)
+	if l.Institution, err = db.Institution(ctx, p.Institution); err != nil {
+		return issuer.Lineage{}, err
+	}
+	if l.Group, err = db.Group(ctx, p.Group); err != nil {
+		return issuer.Lineage{}, err
+	}
+	if l.Issuer, err = db.Issuer(ctx, p.Issuer); err != nil {
+		return issuer.Lineage{}, err
+	}
+	if l.BadgeClass, err = db.BadgeClass(ctx, p.BadgeClass); err != nil {
+		return issuer.Lineage{}, err
+	}
+	return l, nil
 }
 
 // UpdateBadgeClass implements [issuer.Store].

@@ -141,7 +141,7 @@ func allocate(ctx context.Context, tx pgx.Tx, a *issuance.Allocation) (issuance.
 		id                   string
 		seq, size, allocated int
 	)
-	err = tx.QueryRow(ctx, `SELECT id, seq, size, allocated FROM issuance_status_lists
+	err = tx.QueryRow(ctx, `SELECT id, seq, size, `+allocatedColumn+` FROM issuance_status_lists
 		WHERE issuer_id = $1 AND purpose = $2 ORDER BY seq DESC LIMIT 1 FOR UPDATE`, a.IssuerID, a.Purpose).Scan(&id, &seq, &size, &allocated)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return slot, err
@@ -201,7 +201,17 @@ func allocate(ctx context.Context, tx pgx.Tx, a *issuance.Allocation) (issuance.
 	return slot, nil
 }
 
-const statusListColumns = `id, issuer_id, purpose, seq, size, allocated, encoded_list, version, credential, credential_version, signed_at, created_at`
+// allocatedColumn is how many indexes of a list (a row of
+// issuance_status_lists) are reserved: its own count plus those of
+// issuance_status_counts, where claims count theirs (migration 019).
+const allocatedColumn = `allocated + coalesce((SELECT sum(c.reserved) FROM issuance_status_counts c
+	WHERE c.list_id = issuance_status_lists.id), 0)::int`
+
+// countStripes is how many rows of issuance_status_counts a list's
+// claims spread their counts over.
+const countStripes = 16
+
+const statusListColumns = `id, issuer_id, purpose, seq, size, ` + allocatedColumn + `, encoded_list, version, credential, credential_version, signed_at, created_at`
 
 func scanStatusList(row pgx.Row) (*issuance.StatusList, error) {
 	var (
@@ -244,29 +254,49 @@ func (db *DB) PutListCredential(ctx context.Context, id string, version int64, c
 	return nil
 }
 
-// FreeSlot implements [issuance.Store] with reads only: the award's
-// slot, the issuer's current list, and one probe per candidate index.
+// FreeSlot implements [issuance.Store] with one read: the award's slot,
+// the issuer's current list and its count, and which of a few candidate
+// indexes are free; when all of those are taken (a list filling up), one
+// more probe per candidate.
 func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Slot, error) {
-	slot := issuance.Slot{Held: true}
-	err := db.pool.QueryRow(ctx, "SELECT list_id, idx FROM issuance_status_slots WHERE award_id = $1", a.AwardID).
-		Scan(&slot.ListID, &slot.Index)
-	if err == nil {
-		return slot, nil
+	candidates := make([]int32, freeSlotCandidates)
+	if a.Size <= 0 {
+		candidates = nil // drawn below, under the list's size
 	}
-	if !errors.Is(err, pgx.ErrNoRows) {
-		return issuance.Slot{}, issuanceError(err, "status slot of award", a.AwardID)
+	for i := range candidates {
+		c, err := a.Candidate(a.Size)
+		if err != nil {
+			return issuance.Slot{}, err
+		}
+		candidates[i] = int32(c)
 	}
 	var (
-		id              string
+		heldList        *string
+		heldIdx         *int
+		id              *string
 		size, allocated int
+		free            []int32
 	)
-	err = db.pool.QueryRow(ctx, `SELECT id, size, allocated FROM issuance_status_lists
-		WHERE issuer_id = $1 AND purpose = $2 ORDER BY seq DESC LIMIT 1`, a.IssuerID, a.Purpose).Scan(&id, &size, &allocated)
-	if err != nil {
-		return issuance.Slot{}, issuanceError(err, "status list of issuer", a.IssuerID)
-	}
-	if allocated >= size {
-		return issuance.Slot{}, badged.Errorf(badged.NotFound, "status list %s is full", id)
+	err := db.pool.QueryRow(ctx, `WITH cur AS (SELECT id, size, `+allocatedColumn+` AS allocated FROM issuance_status_lists
+			WHERE issuer_id = $2 AND purpose = $3 ORDER BY seq DESC LIMIT 1)
+		SELECT h.list_id, h.idx, cur.id, coalesce(cur.size, 0), coalesce(cur.allocated, 0),
+			ARRAY(SELECT c FROM unnest($4::int[]) AS c WHERE c < cur.size AND NOT EXISTS
+				(SELECT 1 FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = c))
+		FROM (SELECT 1) AS one
+		LEFT JOIN issuance_status_slots h ON h.award_id = $1
+		LEFT JOIN cur ON true`, a.AwardID, a.IssuerID, a.Purpose, candidates).
+		Scan(&heldList, &heldIdx, &id, &size, &allocated, &free)
+	switch {
+	case err != nil:
+		return issuance.Slot{}, issuanceError(err, "status slot of award", a.AwardID)
+	case heldList != nil:
+		return issuance.Slot{ListID: *heldList, Index: *heldIdx, Held: true}, nil
+	case id == nil:
+		return issuance.Slot{}, notFound("status list of issuer", a.IssuerID)
+	case allocated >= size:
+		return issuance.Slot{}, badged.Errorf(badged.NotFound, "status list %s is full", *id)
+	case len(free) > 0:
+		return issuance.Slot{ListID: *id, Index: int(free[0])}, nil
 	}
 	for range issuance.Probes {
 		i, err := a.Candidate(size)
@@ -274,17 +304,21 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 			return issuance.Slot{}, err
 		}
 		var taken bool
-		err = db.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM issuance_status_slots WHERE list_id = $1 AND idx = $2)", id, i).Scan(&taken)
+		err = db.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM issuance_status_slots WHERE list_id = $1 AND idx = $2)", *id, i).Scan(&taken)
 		if err != nil {
-			return issuance.Slot{}, issuanceError(err, "status list", id)
+			return issuance.Slot{}, issuanceError(err, "status list", *id)
 		}
 		if !taken {
-			return issuance.Slot{ListID: id, Index: i}, nil
+			return issuance.Slot{ListID: *id, Index: i}, nil
 		}
 	}
 	// A nearly full list: Allocate scans for a free index.
-	return issuance.Slot{}, badged.Errorf(badged.NotFound, "status list %s is nearly full", id)
+	return issuance.Slot{}, badged.Errorf(badged.NotFound, "status list %s is nearly full", *id)
 }
+
+// freeSlotCandidates is how many random indexes FreeSlot's one read
+// checks.
+const freeSlotCandidates = 4
 
 // CreateCredential implements [issuance.Store]: one transaction reserves
 // the index (counting it on the list's row, whose constraint refuses a
@@ -314,8 +348,9 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 		b := &pgx.Batch{}
 		b.Queue(`WITH slot AS (INSERT INTO issuance_status_slots (list_id, idx, award_id) VALUES ($1, $2, $3)
 				ON CONFLICT DO NOTHING RETURNING 1)
-			UPDATE issuance_status_lists SET allocated = allocated + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM slot)`,
-			c.ListID, c.StatusIdx, c.AwardID).Exec(func(ct pgconn.CommandTag) error { reserved = ct.RowsAffected(); return nil })
+			INSERT INTO issuance_status_counts (list_id, stripe, reserved) SELECT $1, $4, 1 FROM slot
+			ON CONFLICT (list_id, stripe) DO UPDATE SET reserved = issuance_status_counts.reserved + 1`,
+			c.ListID, c.StatusIdx, c.AwardID, c.StatusIdx%countStripes).Exec(func(ct pgconn.CommandTag) error { reserved = ct.RowsAffected(); return nil })
 		if _, err := queueEffects(b, c.Effects); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,6 +28,7 @@ func Run(t *testing.T, newStore func(t *testing.T) issuer.Store) {
 		{"Group", testGroup},
 		{"Issuer", testIssuer},
 		{"BadgeClass", testBadgeClass},
+		{"Lineage", testLineage},
 		{"NotFound", testNotFound},
 		{"Duplicate", testDuplicate},
 		{"Order", testOrder},
@@ -240,6 +242,33 @@ func testBadgeClass(t *testing.T, s issuer.Store) {
 		t.Errorf("update moved the badge class: %+v", again)
 	}
 	same(t, got, again)
+}
+
+// testLineage checks that Lineage reads the four records of a path as
+// their own reads do, and fails with NotFound when one is missing.
+func testLineage(t *testing.T, s issuer.Store) {
+	ctx := context.Background()
+	tree(t, s)
+	p := issuer.Path{Institution: "i1", Group: "g1", Issuer: "s1", BadgeClass: "b1"}
+	got, err := s.Lineage(ctx, p)
+	must(t, err)
+	in, _ := s.Institution(ctx, "i1")
+	g, _ := s.Group(ctx, "g1")
+	is, _ := s.Issuer(ctx, "s1")
+	bc, _ := s.BadgeClass(ctx, "b1")
+	same(t, got, issuer.Lineage{Institution: in, Group: g, Issuer: is, BadgeClass: bc})
+	for _, missing := range []issuer.Path{
+		{Institution: "nope", Group: "g1", Issuer: "s1", BadgeClass: "b1"},
+		{Institution: "i1", Group: "nope", Issuer: "s1", BadgeClass: "b1"},
+		{Institution: "i1", Group: "g1", Issuer: "nope", BadgeClass: "b1"},
+		{Institution: "i1", Group: "g1", Issuer: "s1", BadgeClass: "nope"},
+	} {
+		_, err := s.Lineage(ctx, missing)
+		wantKind(t, err, badged.NotFound)
+		if !strings.Contains(err.Error(), "nope") {
+			t.Errorf("Lineage(%+v) = %v, want it to name the missing record", missing, err)
+		}
+	}
 }
 
 func testNotFound(t *testing.T, s issuer.Store) {
