@@ -257,6 +257,25 @@ func NewID(r io.Reader) (string, error) {
 	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
 }
 
+// NewTimeID returns a credential id: a urn:uuid with a version 7 UUID
+// (RFC 9562), the milliseconds of t then random bits read from r, so that
+// ids sort by when they were made and a store's index of them grows at
+// its end. It reveals t to the millisecond, which a credential's
+// validFrom states to the second anyway. It fails only if r does.
+func NewTimeID(r io.Reader, t time.Time) (string, error) {
+	var b [16]byte
+	if _, err := io.ReadFull(r, b[6:]); err != nil {
+		return "", err
+	}
+	ms := uint64(t.UnixMilli())
+	for i := range 6 {
+		b[i] = byte(ms >> (40 - 8*i))
+	}
+	b[6] = b[6]&0x0f | 0x70
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+}
+
 // Map returns c as a generic JSON map, the form proof suites sign and
 // [Validate] checks. Numbers are float64. It returns an error only if c
 // holds a value JSON cannot encode (a NaN in a raw proof).

@@ -191,3 +191,32 @@ func TestNewExtensionNeedsBase(t *testing.T) {
 		t.Fatalf("err = %v, want Invalid", err)
 	}
 }
+
+// TestNewTimeID checks the version 7 layout (RFC 9562): the time's
+// milliseconds first, the version and variant bits, the random bits from
+// the reader, and that later ids sort after earlier ones.
+func TestNewTimeID(t *testing.T) {
+	t0 := time.Date(2026, 12, 5, 17, 0, 0, 123_000_000, time.UTC)
+	id, err := NewTimeID(bytes.NewReader(bytes.Repeat([]byte{0xff}, 10)), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2026-12-05T17:00:00.123Z is 1796490000123 ms: 0x01a24725f6fb.
+	if want := "urn:uuid:01a24725-f6fb-7fff-bfff-ffffffffffff"; id != want {
+		t.Errorf("NewTimeID = %s, want %s", id, want)
+	}
+	var prev string
+	for i := range 5 {
+		id, err := NewTimeID(bytes.NewReader(bytes.Repeat([]byte{byte(0xff - i)}, 10)), t0.Add(time.Duration(i)*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id <= prev {
+			t.Errorf("id %d = %s sorts before %s", i, id, prev)
+		}
+		prev = id
+	}
+	if _, err := NewTimeID(bytes.NewReader(nil), t0); err == nil {
+		t.Error("NewTimeID with an empty reader succeeded")
+	}
+}

@@ -137,3 +137,23 @@ func TestAwardURL(t *testing.T) {
 		t.Errorf("AwardURL = %s", got)
 	}
 }
+
+// TestEventID checks that event IDs are stable, differ per event, and
+// share their first four bytes (8 hex digits) within one award only.
+func TestEventID(t *testing.T) {
+	at := time.Date(2026, 12, 5, 17, 0, 0, 0, time.UTC)
+	accepted := issuer.Event{Kind: issuer.EventAccepted, AwardID: "a1", At: at}
+	issued := issuer.Event{Kind: issuer.EventIssued, AwardID: "a1", At: at}
+	other := issuer.Event{Kind: issuer.EventAccepted, AwardID: "a2", At: at}
+	a, i, o := effects.EventID(accepted), effects.EventID(issued), effects.EventID(other)
+	switch {
+	case len(a) != 32 || a != effects.EventID(accepted):
+		t.Errorf("EventID = %q, not 32 stable hex digits", a)
+	case a == i || a == o:
+		t.Errorf("events share an ID: %s %s %s", a, i, o)
+	case a[:8] != i[:8]:
+		t.Errorf("one award's events %s and %s do not share a prefix", a, i)
+	case a[:8] == o[:8]:
+		t.Errorf("two awards' events %s and %s share a prefix", a, o)
+	}
+}

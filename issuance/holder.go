@@ -37,7 +37,7 @@ func (s *Service) HolderCredential(ctx context.Context, awardID, holderDID, form
 		return nil, fmt.Errorf("stored credential %s: %v", c.ID, err)
 	}
 	delete(doc, "proof")
-	if doc["id"], err = credential.NewID(s.rand); err != nil {
+	if doc["id"], err = credential.NewTimeID(s.rand, s.now()); err != nil {
 		return nil, fmt.Errorf("credential id: %w", err)
 	}
 	subject, ok := doc["credentialSubject"].(map[string]any)

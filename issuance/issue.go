@@ -68,7 +68,7 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 			endorsements = append(endorsements, v)
 		}
 	}
-	uuid, err := credential.NewID(s.rand)
+	uuid, err := credential.NewTimeID(s.rand, s.now())
 	if err != nil {
 		return nil, fmt.Errorf("credential id: %w", err)
 	}

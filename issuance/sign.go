@@ -183,7 +183,7 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 	if v1 && o.Format == FormatDataIntegrity {
 		out["@context"] = withDataIntegrityContext(out["@context"])
 	}
-	uuid, err := credential.NewID(s.rand)
+	uuid, err := credential.NewTimeID(s.rand, s.now())
 	if err != nil {
 		return nil, fmt.Errorf("credential id: %w", err)
 	}

@@ -50,27 +50,45 @@ func (db *DB) Append(ctx context.Context, e *audit.Entry) error {
 
 // appendEntry adds e in tx; it fails with Conflict when its ID exists.
 func appendEntry(tx *bolt.Tx, e *audit.Entry) error {
-	if e.InstitutionID == "" || strings.ContainsRune(e.InstitutionID, 0) {
-		return badged.Errorf(badged.Invalid, "audit entry %s has no valid institution", e.ID)
-	}
-	if err := checkID("audit entry", e.ID); err != nil {
-		return err
-	}
-	r := &auditRecord{Format: auditFormat, ID: e.ID, Time: e.Time.UTC(), InstitutionID: e.InstitutionID,
-		Actor: e.Actor, Action: e.Action, TargetKind: e.Target.Kind, TargetID: e.Target.ID, Details: string(e.Details)}
-	ids := tx.Bucket(idxAuditIDs)
-	if ids.Get([]byte(e.ID)) != nil {
-		return badged.Errorf(badged.Conflict, "audit entry %s already exists", e.ID)
-	}
-	key := indexKey(r.InstitutionID, r.Time, r.ID)
-	data, err := json.Marshal(r)
+	w, err := encodeEntry(e)
 	if err != nil {
 		return err
 	}
-	if err := tx.Bucket(bktAudit).Put(key, data); err != nil {
+	return w.write(tx)
+}
+
+// entryWrite is an audit entry encoded for appendEntry's write, which
+// may happen in a transaction shared with other writes.
+type entryWrite struct {
+	id, key, data []byte
+}
+
+func encodeEntry(e *audit.Entry) (entryWrite, error) {
+	if e.InstitutionID == "" || strings.ContainsRune(e.InstitutionID, 0) {
+		return entryWrite{}, badged.Errorf(badged.Invalid, "audit entry %s has no valid institution", e.ID)
+	}
+	if err := checkID("audit entry", e.ID); err != nil {
+		return entryWrite{}, err
+	}
+	r := &auditRecord{Format: auditFormat, ID: e.ID, Time: e.Time.UTC(), InstitutionID: e.InstitutionID,
+		Actor: e.Actor, Action: e.Action, TargetKind: e.Target.Kind, TargetID: e.Target.ID, Details: string(e.Details)}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return entryWrite{}, err
+	}
+	return entryWrite{id: []byte(e.ID), key: indexKey(r.InstitutionID, r.Time, r.ID), data: data}, nil
+}
+
+// write adds the entry in tx; Conflict when its ID exists.
+func (w entryWrite) write(tx *bolt.Tx) error {
+	ids := tx.Bucket(idxAuditIDs)
+	if ids.Get(w.id) != nil {
+		return badged.Errorf(badged.Conflict, "audit entry %s already exists", w.id)
+	}
+	if err := tx.Bucket(bktAudit).Put(w.key, w.data); err != nil {
 		return err
 	}
-	return ids.Put([]byte(e.ID), key)
+	return ids.Put(w.id, w.key)
 }
 
 // Entries implements [audit.Store]. Filters other than the institution

@@ -145,7 +145,11 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award, fx issue
 			return err
 		}
 	}
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	effects, err := encodeEffects(fx)
+	if err != nil {
+		return err
+	}
+	err = db.update(ctx, func(tx *bolt.Tx) error {
 		classes := map[string]bool{}
 		for _, r := range rs {
 			if !classes[r.BadgeClassID] {
@@ -161,7 +165,7 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award, fx issue
 				return err
 			}
 		}
-		return writeEffects(tx, fx)
+		return effects.write(tx)
 	})
 	if err == nil {
 		for _, a := range awards {
@@ -171,16 +175,42 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award, fx issue
 	return err
 }
 
-// writeEffects adds the audit entries and mails of fx in tx, skipping
-// those whose ID exists.
-func writeEffects(tx *bolt.Tx, fx issuer.Effects) error {
+// effectWrites are the audit entries and mails of a change, encoded
+// before the transaction that stores them: a commit shared by many
+// writers does the least it can while it holds bbolt's one writer.
+type effectWrites struct {
+	entries []entryWrite
+	mails   []mailWrite
+}
+
+func encodeEffects(fx issuer.Effects) (effectWrites, error) {
+	var w effectWrites
 	for _, e := range fx.Audit {
-		if err := appendEntry(tx, e); err != nil && badged.KindOf(err) != badged.Conflict {
+		ew, err := encodeEntry(e)
+		if err != nil {
+			return effectWrites{}, err
+		}
+		w.entries = append(w.entries, ew)
+	}
+	for _, m := range fx.Mails {
+		mw, err := encodeMail(m)
+		if err != nil {
+			return effectWrites{}, err
+		}
+		w.mails = append(w.mails, mw)
+	}
+	return w, nil
+}
+
+// write adds the entries and mails in tx, skipping those whose ID exists.
+func (w effectWrites) write(tx *bolt.Tx) error {
+	for _, e := range w.entries {
+		if err := e.write(tx); err != nil && badged.KindOf(err) != badged.Conflict {
 			return err
 		}
 	}
-	for _, m := range fx.Mails {
-		if err := addMail(tx, m); err != nil && badged.KindOf(err) != badged.Conflict {
+	for _, m := range w.mails {
+		if err := m.write(tx); err != nil && badged.KindOf(err) != badged.Conflict {
 			return err
 		}
 	}
@@ -198,6 +228,10 @@ func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award, fx issuer.Effect
 	if err != nil {
 		return err
 	}
+	effects, err := encodeEffects(fx)
+	if err != nil {
+		return err
+	}
 	// Concurrent updates (claims by many learners) share a commit; batch
 	// may run fn again, so fn has no effect outside tx but on u's record,
 	// which it sets anew from the stored record each time.
@@ -205,7 +239,7 @@ func (db *DB) UpdateAward(ctx context.Context, a *issuer.Award, fx issuer.Effect
 		if err := u.write(tx); err != nil {
 			return err
 		}
-		return writeEffects(tx, fx)
+		return effects.write(tx)
 	})
 	if err == nil {
 		u.done()

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -112,5 +113,123 @@ func TestBatch(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBatchWaits checks that, after a group of several writes, a smaller
+// group waits for as many, and commits as soon as they are queued (not
+// when its wait ends), and that a lone write after the load does not
+// wait. groupDelay is made long, so that a wait that ran out would fail
+// the test's deadline.
+func TestBatchWaits(t *testing.T) {
+	defer func(d time.Duration) { groupDelay = d }(groupDelay)
+	groupDelay = time.Minute
+	db, err := Open(filepath.Join(t.TempDir(), "badged.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	bucket := []byte("batch-test")
+	if err := db.update(ctx, func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		txIDs = map[string]int{}
+		wg    sync.WaitGroup
+	)
+	// write queues a write of key, which, when hold is not nil, closes
+	// entered and waits for hold inside its transaction (the first time).
+	write := func(key string, entered, hold chan struct{}) {
+		wg.Go(func() {
+			err := db.batch(ctx, func(tx *bolt.Tx) error {
+				if hold != nil {
+					select {
+					case <-entered:
+					default:
+						close(entered)
+					}
+					<-hold
+				}
+				mu.Lock()
+				txIDs[key] = tx.ID()
+				mu.Unlock()
+				return tx.Bucket(bucket).Put([]byte(key), []byte("v"))
+			})
+			if err != nil {
+				t.Errorf("write %s: %v", key, err)
+			}
+		})
+	}
+	queued := func(n int) {
+		for {
+			db.commits.mu.Lock()
+			q := len(db.commits.queue)
+			db.commits.mu.Unlock()
+			if q >= n {
+				return
+			}
+			runtime.Gosched()
+		}
+	}
+	inA, releaseA, inB, releaseB := make(chan struct{}), make(chan struct{}), make(chan struct{}), make(chan struct{})
+	write("a", inA, releaseA) // group A, held
+	<-inA
+	write("b1", inB, releaseB)
+	queued(1)
+	for _, k := range []string{"b2", "b3", "b4"} {
+		write(k, nil, nil)
+	}
+	queued(4)
+	close(releaseA) // group B: the four b, held by b1
+	<-inB
+	write("c1", nil, nil)
+	queued(1)
+	close(releaseB) // B commits; c1 waits for three more
+	for deadline := time.Now().Add(20 * time.Second); ; runtime.Gosched() {
+		db.commits.mu.Lock()
+		waiting := db.commits.want
+		db.commits.mu.Unlock()
+		if waiting == 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after a group of four, a write of its own waits for %d", waiting)
+		}
+	}
+	for _, k := range []string{"c2", "c3", "c4"} {
+		write(k, nil, nil)
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("a full group waited for its timer")
+	}
+	for _, k := range []string{"b2", "b3", "b4"} {
+		if txIDs[k] != txIDs["b1"] {
+			t.Errorf("write %s in transaction %d, b1 in %d", k, txIDs[k], txIDs["b1"])
+		}
+	}
+	for _, k := range []string{"c2", "c3", "c4"} {
+		if txIDs[k] != txIDs["c1"] {
+			t.Errorf("write %s in transaction %d, c1 in %d: the group did not wait for it", k, txIDs[k], txIDs["c1"])
+		}
+	}
+
+	// Idle now: a lone write commits at once.
+	lone := make(chan error, 1)
+	go func() {
+		lone <- db.batch(ctx, func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte("lone"), []byte("v")) })
+	}()
+	select {
+	case err := <-lone:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("a lone write after the load waited for a group")
 	}
 }

@@ -119,6 +119,10 @@ type credentialRecord struct {
 	// JWT is the VC-JWT form; absent from records written before badged
 	// signed both forms, which read as an empty JWT.
 	JWT string `json:"jwt,omitempty"`
+	// JWTHeader and JWTSignature are set, in a packed record (pack.go),
+	// instead of JWT: the payload follows the record.
+	JWTHeader    string `json:"jwtHeader,omitempty"`
+	JWTSignature string `json:"jwtSignature,omitempty"`
 }
 
 func (r *statusListRecord) domain() *issuance.StatusList {
@@ -358,9 +362,13 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 	}
 	// Encoded before the write, which may share its transaction (and its
 	// time holding bbolt's one writer) with others.
-	data, err := json.Marshal(r)
+	data, err := packCredential(r)
 	if err != nil {
-		return fmt.Errorf("encode credential %s: %w", c.ID, err)
+		return err
+	}
+	effects, err := encodeEffects(c.Effects)
+	if err != nil {
+		return err
 	}
 	var award *awardUpdate
 	if c.Award != nil {
@@ -393,7 +401,7 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 				return err
 			}
 		}
-		return writeEffects(tx, c.Effects)
+		return effects.write(tx)
 	})
 	if err == nil && award != nil {
 		award.done()
@@ -442,7 +450,7 @@ func reserve(tx *bolt.Tx, c *issuance.Credential) error {
 func (db *DB) CredentialByAward(ctx context.Context, awardID string) (*issuance.Credential, error) {
 	var r credentialRecord
 	if err := db.view(ctx, func(tx *bolt.Tx) error {
-		return getFormat(tx, bktCredentials, "credential of award", awardID, issuanceFormat, &r)
+		return getCredential(tx, awardID, &r)
 	}); err != nil {
 		return nil, err
 	}
@@ -460,7 +468,7 @@ func (db *DB) Credentials(ctx context.Context, after string, limit int) ([]*issu
 		}
 		for ; k != nil && len(out) < limit; k, v = c.Next() {
 			var r credentialRecord
-			if err := decode(v, "credential of award", string(k), issuanceFormat, &r); err != nil {
+			if err := decodeCredential(v, string(k), &r); err != nil {
 				return err
 			}
 			out = append(out, r.domain())
@@ -478,7 +486,7 @@ func (db *DB) Credential(ctx context.Context, id string) (*issuance.Credential, 
 		if award == nil {
 			return notFound("credential", id)
 		}
-		return getFormat(tx, bktCredentials, "credential of award", string(award), issuanceFormat, &r)
+		return getCredential(tx, string(award), &r)
 	}); err != nil {
 		return nil, err
 	}
@@ -490,7 +498,7 @@ func (db *DB) Revoke(ctx context.Context, awardID, reason string, at time.Time) 
 	var out *issuance.StatusList
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		var c credentialRecord
-		if err := getFormat(tx, bktCredentials, "credential of award", awardID, issuanceFormat, &c); err != nil {
+		if err := getCredential(tx, awardID, &c); err != nil {
 			return err
 		}
 		var l statusListRecord
@@ -502,7 +510,11 @@ func (db *DB) Revoke(ctx context.Context, awardID, reason string, at time.Time) 
 			return nil
 		}
 		c.Revoked, c.RevocationReason = at, reason
-		if err := put(tx, bktCredentials, awardID, c); err != nil {
+		data, err := packCredential(c)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bktCredentials).Put([]byte(awardID), data); err != nil {
 			return err
 		}
 		if _, err := issuance.SetBit(out, c.StatusIdx); err != nil {

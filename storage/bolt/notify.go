@@ -3,7 +3,9 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -79,26 +81,55 @@ func (db *DB) AddMail(ctx context.Context, m *notify.Mail) error {
 // addMail adds m at version 1 in tx; it fails with Conflict when its ID
 // exists.
 func addMail(tx *bolt.Tx, m *notify.Mail) error {
+	w, err := encodeMail(m)
+	if err != nil {
+		return err
+	}
+	return w.write(tx)
+}
+
+// mailWrite is a new mail encoded for addMail's write, which may happen
+// in a transaction shared with other writes.
+type mailWrite struct {
+	id, data  []byte
+	due, inst []byte // index keys; due is nil unless the mail is pending
+}
+
+func encodeMail(m *notify.Mail) (mailWrite, error) {
 	if m.InstitutionID == "" || strings.ContainsRune(m.InstitutionID, 0) {
-		return badged.Errorf(badged.Invalid, "mail %s has no valid institution", m.ID)
+		return mailWrite{}, badged.Errorf(badged.Invalid, "mail %s has no valid institution", m.ID)
 	}
 	if err := checkID("mail", m.ID); err != nil {
-		return err
+		return mailWrite{}, err
 	}
 	r := fromMail(m)
 	r.Version = 1
-	if tx.Bucket(bktMails).Get([]byte(m.ID)) != nil {
-		return badged.Errorf(badged.Conflict, "mail %s already exists", m.ID)
+	data, err := json.Marshal(r)
+	if err != nil {
+		return mailWrite{}, fmt.Errorf("encode mail %s: %w", m.ID, err)
 	}
-	if err := put(tx, bktMails, m.ID, r); err != nil {
+	w := mailWrite{id: []byte(m.ID), data: data, inst: indexKey(r.InstitutionID, r.Created, r.ID)}
+	if r.Status == string(notify.Pending) {
+		w.due = indexKey("", r.NextAttempt, r.ID)
+	}
+	return w, nil
+}
+
+// write adds the mail in tx; Conflict when its ID exists.
+func (w mailWrite) write(tx *bolt.Tx) error {
+	mails := tx.Bucket(bktMails)
+	if mails.Get(w.id) != nil {
+		return badged.Errorf(badged.Conflict, "mail %s already exists", w.id)
+	}
+	if err := mails.Put(w.id, w.data); err != nil {
 		return err
 	}
-	if r.Status == string(notify.Pending) {
-		if err := tx.Bucket(idxMailsDue).Put(indexKey("", r.NextAttempt, r.ID), nil); err != nil {
+	if w.due != nil {
+		if err := tx.Bucket(idxMailsDue).Put(w.due, nil); err != nil {
 			return err
 		}
 	}
-	return tx.Bucket(idxMailsByInst).Put(indexKey(r.InstitutionID, r.Created, r.ID), nil)
+	return tx.Bucket(idxMailsByInst).Put(w.inst, nil)
 }
 
 // Mail implements [notify.Store].

@@ -5,8 +5,11 @@
 package record
 
 import (
+	"bytes"
 	"encoding/json"
+	"encoding/json/jsontext"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/badged/badged/issuer"
@@ -294,19 +297,52 @@ func Decode(data []byte, r any) error { return DecodeFormat(data, Format, r) }
 // format: the one decoder of stored records, for those of this package and
 // an adapter's own, which number their formats apart.
 func DecodeFormat(data []byte, format int, r any) error {
-	var m struct {
-		Format int `json:"format"`
-	}
-	if err := json.Unmarshal(data, &m); err != nil {
+	if got, err := formatOf(data); err != nil {
 		return fmt.Errorf("decode record: %v", err)
-	}
-	if m.Format != format {
-		return fmt.Errorf("decode record: unknown format %d", m.Format)
+	} else if got != format {
+		return fmt.Errorf("decode record: unknown format %d", got)
 	}
 	if err := json.Unmarshal(data, r); err != nil {
 		return fmt.Errorf("decode record: %v", err)
 	}
 	return nil
+}
+
+// formatOf returns the format number of a stored record: the value of
+// its top-level "format" member (0 when it has none), read without
+// decoding the rest when, as records are written, it comes first.
+func formatOf(data []byte) (int, error) {
+	d := jsontext.NewDecoder(bytes.NewReader(data))
+	if tok, err := d.ReadToken(); err != nil {
+		return 0, err
+	} else if tok.Kind() != '{' {
+		return 0, fmt.Errorf("a record is a JSON object, not %s", tok.Kind())
+	}
+	for d.PeekKind() != '}' {
+		name, err := d.ReadToken()
+		if err != nil {
+			return 0, err
+		}
+		if name.String() != "format" {
+			if err := d.SkipValue(); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		v, err := d.ReadToken()
+		if err != nil {
+			return 0, err
+		}
+		if v.Kind() != '0' {
+			return 0, fmt.Errorf("the format is not a number")
+		}
+		n, err := strconv.Atoi(v.String())
+		if err != nil {
+			return 0, fmt.Errorf("format %s: %v", v.String(), err)
+		}
+		return n, nil
+	}
+	return 0, nil
 }
 
 // Header returns the fields every record has.

@@ -58,3 +58,30 @@ func TestBadgeClassBilingualTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeFormat checks that a record's format is found wherever its
+// member is, and that a missing, unknown or malformed one is refused.
+func TestDecodeFormat(t *testing.T) {
+	var r struct {
+		Format int    `json:"format"`
+		Name   string `json:"name"`
+	}
+	for _, tt := range []struct {
+		data string
+		ok   bool
+	}{
+		{`{"format":7,"name":"first"}`, true},
+		{`{"name":"later","nested":{"format":1},"format":7}`, true},
+		{`{"name":"none"}`, false},
+		{`{"format":8,"name":"unknown"}`, false},
+		{`{"format":"7"}`, false},
+		{`{"format":7.5}`, false},
+		{`[7]`, false},
+		{`{"format":7,"name":`, false}, // the rest is decoded too
+	} {
+		err := DecodeFormat([]byte(tt.data), 7, &r)
+		if (err == nil) != tt.ok {
+			t.Errorf("DecodeFormat(%s) = %v, want ok %v", tt.data, err, tt.ok)
+		}
+	}
+}
