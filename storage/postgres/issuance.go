@@ -255,9 +255,10 @@ func (db *DB) PutListCredential(ctx context.Context, id string, version int64, c
 }
 
 // FreeSlot implements [issuance.Store] with one read: the award's slot,
-// the issuer's current list and its count, and which of a few candidate
-// indexes are free; when all of those are taken (a list filling up), one
-// more probe per candidate.
+// the issuer's current list, and which of a few candidate indexes are
+// free; when all of those are taken (a list filling up), one more probe
+// per candidate. It does not count the list's reserved indexes: a full
+// list has no free candidate, and Allocate, which counts, starts the next.
 func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Slot, error) {
 	candidates := make([]int32, freeSlotCandidates)
 	if a.Size <= 0 {
@@ -271,21 +272,21 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 		candidates[i] = int32(c)
 	}
 	var (
-		heldList        *string
-		heldIdx         *int
-		id              *string
-		size, allocated int
-		free            []int32
+		heldList *string
+		heldIdx  *int
+		id       *string
+		size     int
+		free     []int32
 	)
-	err := db.pool.QueryRow(ctx, `WITH cur AS (SELECT id, size, `+allocatedColumn+` AS allocated FROM issuance_status_lists
+	err := db.pool.QueryRow(ctx, `WITH cur AS (SELECT id, size FROM issuance_status_lists
 			WHERE issuer_id = $2 AND purpose = $3 ORDER BY seq DESC LIMIT 1)
-		SELECT h.list_id, h.idx, cur.id, coalesce(cur.size, 0), coalesce(cur.allocated, 0),
+		SELECT h.list_id, h.idx, cur.id, coalesce(cur.size, 0),
 			ARRAY(SELECT c FROM unnest($4::int[]) AS c WHERE c < cur.size AND NOT EXISTS
 				(SELECT 1 FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = c))
 		FROM (SELECT 1) AS one
 		LEFT JOIN issuance_status_slots h ON h.award_id = $1
 		LEFT JOIN cur ON true`, a.AwardID, a.IssuerID, a.Purpose, candidates).
-		Scan(&heldList, &heldIdx, &id, &size, &allocated, &free)
+		Scan(&heldList, &heldIdx, &id, &size, &free)
 	switch {
 	case err != nil:
 		return issuance.Slot{}, issuanceError(err, "status slot of award", a.AwardID)
@@ -293,8 +294,6 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 		return issuance.Slot{ListID: *heldList, Index: *heldIdx, Held: true}, nil
 	case id == nil:
 		return issuance.Slot{}, notFound("status list of issuer", a.IssuerID)
-	case allocated >= size:
-		return issuance.Slot{}, badged.Errorf(badged.NotFound, "status list %s is full", *id)
 	case len(free) > 0:
 		return issuance.Slot{ListID: *id, Index: int(free[0])}, nil
 	}
@@ -320,21 +319,20 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 // checks.
 const freeSlotCandidates = 4
 
-// CreateCredential implements [issuance.Store]: one transaction reserves
-// the index (counting it on the list's row, whose constraint refuses a
-// count over its size), inserts the credential, writes its effects and
-// updates the award it completes, sent to the server as one pipeline: the
-// answers are read once, and only a refusal costs another query, to say
-// why.
+// CreateCredential implements [issuance.Store]: it reserves the index
+// (counted on one of its list's count rows), inserts the credential,
+// writes its effects and updates the award it completes, as one batch
+// that the server runs as one implicit transaction: one round trip. A
+// reservation of an index that is not free for the award, or an award
+// changed meanwhile, fails its statement (badged_refuse), which undoes
+// the batch; only then is the server asked again, to say why.
 func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) error {
 	if c.ID == "" || c.AwardID == "" {
 		return badged.Errorf(badged.Invalid, "a credential needs an id and an award")
 	}
 	var (
-		award       *record.Award // the award the credential completes, if any
-		awardData   []byte
-		reserved    int64
-		awardStored int64
+		award     *record.Award // the award the credential completes, if any
+		awardData []byte
 	)
 	if c.Award != nil {
 		award = record.FromAward(c.Award)
@@ -344,62 +342,65 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 			return err
 		}
 	}
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		b.Queue(`WITH slot AS (INSERT INTO issuance_status_slots (list_id, idx, award_id) VALUES ($1, $2, $3)
-				ON CONFLICT DO NOTHING RETURNING 1)
-			INSERT INTO issuance_status_counts (list_id, stripe, reserved) SELECT $1, $4, 1 FROM slot
-			ON CONFLICT (list_id, stripe) DO UPDATE SET reserved = issuance_status_counts.reserved + 1`,
-			c.ListID, c.StatusIdx, c.AwardID, c.StatusIdx%countStripes).Exec(func(ct pgconn.CommandTag) error { reserved = ct.RowsAffected(); return nil })
-		if _, err := queueEffects(b, c.Effects); err != nil {
-			return err
-		}
-		b.Queue(`INSERT INTO issuance_credentials
-			(award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential, jwt)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			c.AwardID, c.ID, c.IssuerID, c.ListID, c.StatusList, c.StatusIdx, c.IssuedAt, optTime(c.ValidUntil),
-			optTime(c.Revoked), c.RevocationReason, c.JSON, string(c.JWT))
+	b := &pgx.Batch{}
+	b.Queue(`WITH slot AS (INSERT INTO issuance_status_slots (list_id, idx, award_id) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING RETURNING 1),
+		counted AS (INSERT INTO issuance_status_counts (list_id, stripe, reserved) SELECT $1, $4, 1 FROM slot
+			ON CONFLICT (list_id, stripe) DO UPDATE SET reserved = issuance_status_counts.reserved + 1)
+		SELECT badged_refuse('`+refusedIndex+`', 'the index is not free for the award') WHERE NOT EXISTS (SELECT 1 FROM slot)
+			AND NOT EXISTS (SELECT 1 FROM issuance_status_slots WHERE list_id = $1 AND idx = $2 AND award_id = $3)`,
+		c.ListID, c.StatusIdx, c.AwardID, c.StatusIdx%countStripes)
+	if _, err := queueEffects(b, c.Effects); err != nil {
+		return err
+	}
+	b.Queue(`INSERT INTO issuance_credentials
+		(award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential, jwt)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		c.AwardID, c.ID, c.IssuerID, c.ListID, c.StatusList, c.StatusIdx, c.IssuedAt, optTime(c.ValidUntil),
+		optTime(c.Revoked), c.RevocationReason, c.JSON, string(c.JWT))
+	if award != nil {
+		args := append(append([]any{award.ID}, awardColumns(award)...), awardData, c.Award.Version)
+		b.Queue(`WITH updated AS (`+awardUpdateSQL+` AND version = $13 RETURNING 1)
+			SELECT badged_refuse('`+refusedAward+`', 'the award changed') WHERE NOT EXISTS (SELECT 1 FROM updated)`, args...)
+	}
+	err := db.pool.SendBatch(ctx, b).Close()
+	if err == nil {
 		if award != nil {
-			args := append(append([]any{award.ID}, awardColumns(award)...), awardData, c.Award.Version)
-			b.Queue(awardUpdateSQL+" AND version = $13", args...).Exec(func(ct pgconn.CommandTag) error { awardStored = ct.RowsAffected(); return nil })
-		}
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return err
-		}
-		if reserved == 0 {
-			if err := heldBy(ctx, tx, c); err != nil {
-				return err
-			}
-		}
-		if award != nil && awardStored == 0 {
-			var v int64
-			if err := tx.QueryRow(ctx, "SELECT version FROM awards WHERE id = $1", award.ID).Scan(&v); err != nil {
-				return issuanceError(err, "award", award.ID)
-			}
-			return conflict("award", award.ID, v, c.Award.Version)
+			c.Award.Version = award.Version
 		}
 		return nil
-	})
-	if err == nil && award != nil {
-		c.Award.Version = award.Version
 	}
-	if err != nil {
-		var pe *pgconn.PgError
-		switch {
-		case errors.As(err, &pe) && pe.Code == "23503":
-			return badged.Errorf(badged.NotFound, "status list %s not found", c.ListID)
-		case errors.As(err, &pe) && pe.Code == "23514":
-			return badged.Errorf(badged.Conflict, "status list %s is full", c.ListID)
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &pe) && pe.Code == refusedIndex:
+		if err := heldBy(ctx, db.pool, c); err != nil {
+			return err
 		}
-		return issuanceError(err, "credential", c.ID)
+		return badged.Errorf(badged.Conflict, "index %d of status list %s is taken", c.StatusIdx, c.ListID)
+	case errors.As(err, &pe) && pe.Code == refusedAward:
+		var v int64
+		if err := db.pool.QueryRow(ctx, "SELECT version FROM awards WHERE id = $1", award.ID).Scan(&v); err != nil {
+			return issuanceError(err, "award", award.ID)
+		}
+		return conflict("award", award.ID, v, c.Award.Version)
+	case errors.As(err, &pe) && pe.Code == "23503":
+		return badged.Errorf(badged.NotFound, "status list %s not found", c.ListID)
+	case errors.As(err, &pe) && pe.Code == "23514":
+		return badged.Errorf(badged.Conflict, "status list %s is full", c.ListID)
 	}
-	return nil
+	return issuanceError(err, "credential", c.ID)
 }
+
+// The SQLSTATE codes of CreateCredential's refusals (badged_refuse).
+const (
+	refusedIndex = "BDG01"
+	refusedAward = "BDG02"
+)
 
 // heldBy explains a reservation that inserted nothing: fine when the
 // award holds c's index already, Conflict when the index is another
 // award's or the award holds another.
-func heldBy(ctx context.Context, tx pgx.Tx, c *issuance.Credential) error {
+func heldBy(ctx context.Context, tx querier, c *issuance.Credential) error {
 	var (
 		listID string
 		idx    int

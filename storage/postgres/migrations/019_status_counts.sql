@@ -12,3 +12,13 @@ CREATE TABLE issuance_status_counts (
 	reserved integer  NOT NULL CHECK (reserved > 0),
 	PRIMARY KEY (list_id, stripe)
 );
+
+-- badged_refuse fails the statement, and so the transaction, with the
+-- SQLSTATE code and message given: a batch sent as one implicit
+-- transaction ends with a refusal that a check in SQL makes, instead of
+-- asking the server again before committing.
+CREATE FUNCTION badged_refuse(code text, message text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION USING ERRCODE = code, MESSAGE = message;
+END
+$$;
