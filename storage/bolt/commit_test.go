@@ -14,21 +14,29 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// batchDB opens a new database with one bucket for writes, closed at the
+// test's end.
+func batchDB(t *testing.T) (*DB, []byte) {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "badged.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	bucket := []byte("batch-test")
+	if err := db.update(context.Background(), func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return db, bucket
+}
+
 // TestBatch queues writes while a commit is held open and checks that
 // they share one transaction, that a failing write and a panicking one
 // get their own error without losing the writes queued beside them, and
 // that every other write is stored.
 func TestBatch(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "badged.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, bucket := batchDB(t)
 	ctx := context.Background()
-	bucket := []byte("batch-test")
-	if err := db.update(ctx, func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
-		t.Fatal(err)
-	}
 	errNo := errors.New("refused")
 	const n = 40
 	fail, panics := 7, 13
@@ -101,7 +109,7 @@ func TestBatch(t *testing.T) {
 	if len(ids) > 3 {
 		t.Errorf("%d queued writes took %d transactions, want at most 3", n-2, len(ids))
 	}
-	err = db.view(ctx, func(tx *bolt.Tx) error {
+	err := db.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		for i := range n {
 			stored := b.Get(fmt.Appendf(nil, "k%d", i)) != nil
@@ -124,16 +132,8 @@ func TestBatch(t *testing.T) {
 func TestBatchWaits(t *testing.T) {
 	defer func(d time.Duration) { groupDelay = d }(groupDelay)
 	groupDelay = time.Minute
-	db, err := Open(filepath.Join(t.TempDir(), "badged.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, bucket := batchDB(t)
 	ctx := context.Background()
-	bucket := []byte("batch-test")
-	if err := db.update(ctx, func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
-		t.Fatal(err)
-	}
 	var (
 		mu    sync.Mutex
 		txIDs = map[string]int{}
