@@ -143,6 +143,11 @@ awk -v load_before="$load_before" -v load_after="$load_after" -v cpus="$cpus" \
 		print "credentials (eddsa-rdfc-2022 and VC-JWT) on every core (`sign-s/run`, measured right after the flow,"
 		print "so both meet the same load); issue #12 bounds it at 4x."
 		print ""
+		print "Where the time goes (docs/operations.md, \"How awards are written\"): a claim is one write. bbolt"
+		print "commits concurrent claims in groups, and a commit costs the B+tree pages it writes (some 20 per"
+		print "claim, two fsyncs per group); PostgreSQL runs on the same two cores as badged, and a claim costs"
+		print "five round trips (the award, its lineage, the key ring, a free index, and the write as one batch)."
+		print ""
 		if (floor == "")
 			print "**Floor (bbolt under 60 s on this machine): not measured.**"
 		else
