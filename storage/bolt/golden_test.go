@@ -3,16 +3,15 @@ package bolt
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden record files in testdata/records/")
+	"github.com/badged/badged/internal/golden"
+)
 
 // TestGoldenRecords pins the stored form of the records this adapter
 // defines itself (those both stores keep are pinned by
@@ -40,7 +39,7 @@ func TestGoldenRecords(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, r.kind+".json", append(got, '\n'))
+			golden.Check(t, filepath.Join("testdata", "records", r.kind+".json"), append(got, '\n'))
 			compact, err := json.Marshal(r.record) // as stored; raw JSON kept as it is
 			if err != nil {
 				t.Fatal(err)
@@ -69,7 +68,7 @@ func TestGoldenRecords(t *testing.T) {
 		// new Go may deflate the same input otherwise), and the file, as
 		// once written, must keep reading back as the record.
 		path := filepath.Join("testdata", "records", "credential.packed")
-		if *update {
+		if golden.Updating() {
 			if err := os.WriteFile(path, packed, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -94,28 +93,6 @@ func TestGoldenRecords(t *testing.T) {
 			t.Errorf("%s read back as %+v, %v", path, back, err)
 		}
 	})
-}
-
-// golden compares got with the file testdata/records/name, or rewrites
-// the file with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "records", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("the stored form of %s changed:\n got %s\nwant %s", name, got, want)
-	}
 }
 
 // fill sets every exported field of v, recursively, to a value derived

@@ -2,19 +2,16 @@ package record
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/badged/badged/bulk"
+	"github.com/badged/badged/internal/golden"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/lti"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden record files in testdata/")
 
 // TestGoldenRecords pins the stored form of each record both stores keep
 // (bbolt's values, PostgreSQL's data columns): a representative value of
@@ -81,18 +78,7 @@ func TestGoldenRecords(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", r.kind+".json")
-			if *update {
-				if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to write it)", err)
-			}
-			if string(got)+"\n" != string(want) {
-				t.Errorf("the stored form of a %s changed:\n%s\nwant (%s):\n%s", r.kind, got, path, want)
-			}
+			want := golden.Check(t, path, append(got, '\n'))
 			back, err := read(want)
 			if err != nil {
 				t.Fatal(err)
