@@ -29,11 +29,10 @@ func AwardURL(baseURL, id string) string {
 // [issuer.WithEffects]. Every event gets an entry; see [AwardMessage] for
 // the mails, which a recipient whose address is not one email address
 // (no mail could reach it) goes without, logged. It reads the institution, issuer and badge class of a mail's
-// award (once per call, and remembered for namesTTL), and the learner's pseudonym; it fails when a
+// award (remembered for namesTTL), and the learner's pseudonym; it fails when a
 // read fails or an entry or mail is invalid, which fails the change.
 func (r *Recorder) Awards(ctx context.Context, events []issuer.Event) (issuer.Effects, error) {
 	var fx issuer.Effects
-	names := map[string]named{}
 	for _, e := range events {
 		entry, err := r.trail.Prepare(AwardEntry(e, r.actor(ctx, e)))
 		if err != nil {
@@ -48,7 +47,7 @@ func (r *Recorder) Awards(ctx context.Context, events []issuer.Event) (issuer.Ef
 			r.logger().Warn("notify: no mail for an award to a malformed address", "award", e.AwardID, "event", e.Kind)
 			continue
 		}
-		lang, badge, err := r.badge(ctx, e, names)
+		lang, badge, err := r.badge(ctx, e)
 		if err != nil {
 			return issuer.Effects{}, err
 		}
@@ -144,12 +143,8 @@ type named struct {
 
 // badge returns the language of e's institution (Dutch when it has none;
 // there is no per-learner language yet) and the names of e's badge in it,
-// read once per badge class into cache, or remembered from a call less
-// than namesTTL ago.
-func (r *Recorder) badge(ctx context.Context, e issuer.Event, cache map[string]named) (string, notify.Badge, error) {
-	if n, ok := cache[e.BadgeClassID]; ok {
-		return n.lang, n.badge, nil
-	}
+// remembered for namesTTL after they are read.
+func (r *Recorder) badge(ctx context.Context, e issuer.Event) (string, notify.Badge, error) {
 	now := time.Now()
 	if n, ok := r.badges.Get(e.BadgeClassID, now, time.Time{}); ok {
 		return n.Value.lang, n.Value.badge, nil
@@ -168,7 +163,6 @@ func (r *Recorder) badge(ctx context.Context, e issuer.Event, cache map[string]n
 	}
 	lang := notify.Lang(cmp.Or(in.DefaultLanguage, notify.LangNL))
 	b := notify.Badge{Name: bc.Name.In(lang), IssuerName: is.Name.In(lang), InstitutionName: in.Name.In(lang)}
-	cache[e.BadgeClassID] = named{lang, b}
 	r.badges.Put(e.BadgeClassID, named{lang, b}, now, now.Add(namesTTL))
 	return lang, b, nil
 }
