@@ -37,10 +37,17 @@ func getList(tx *bolt.Tx, id string, l *statusListRecord) error {
 	if err := getFormat(tx, bktStatusLists, "status list", id, issuanceFormat, l); err != nil {
 		return err
 	}
-	if v := tx.Bucket(idxAllocated).Get([]byte(id)); len(v) == 8 {
-		l.Allocated = int(binary.BigEndian.Uint64(v))
-	}
+	l.Allocated = reserved(tx, id, l.Allocated)
 	return nil
+}
+
+// reserved is how many indexes of list id are reserved: its count in
+// idxAllocated, or recorded, the count its record holds, when it has none.
+func reserved(tx *bolt.Tx, id string, recorded int) int {
+	if v := tx.Bucket(idxAllocated).Get([]byte(id)); len(v) == 8 {
+		return int(binary.BigEndian.Uint64(v))
+	}
+	return recorded
 }
 
 // listCount is what reserving an index reads of a status list: its size
@@ -59,9 +66,7 @@ func getListCount(tx *bolt.Tx, id string) (listCount, error) {
 	if err := getFormat(tx, bktStatusLists, "status list", id, issuanceFormat, &l); err != nil {
 		return l, err
 	}
-	if v := tx.Bucket(idxAllocated).Get([]byte(id)); len(v) == 8 {
-		l.Allocated = int(binary.BigEndian.Uint64(v))
-	}
+	l.Allocated = reserved(tx, id, l.Allocated)
 	return l, nil
 }
 
