@@ -385,8 +385,6 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 		return conflict("award", award.ID, v, c.Award.Version)
 	case errors.As(err, &pe) && pe.Code == "23503":
 		return badged.Errorf(badged.NotFound, "status list %s not found", c.ListID)
-	case errors.As(err, &pe) && pe.Code == "23514":
-		return badged.Errorf(badged.Conflict, "status list %s is full", c.ListID)
 	}
 	return issuanceError(err, "credential", c.ID)
 }
