@@ -30,6 +30,12 @@ const auditInsert = `INSERT INTO audit_entries
 	(id, institution_id, time, actor, action, target_kind, target_id, details)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json)`
 
+// auditInsertRows inserts the rows of auditArgs, as arrays, skipping
+// those whose ID exists.
+var auditInsertRows = `INSERT INTO audit_entries (id, institution_id, time, actor, action, target_kind, target_id, details)
+	SELECT * FROM ` + unnest("text", "text", "timestamptz", "text", "text", "text", "text", "json") + `
+	ON CONFLICT (id) DO NOTHING`
+
 func auditArgs(e *audit.Entry) ([]any, error) {
 	if e.ID == "" || e.InstitutionID == "" {
 		return nil, badged.Errorf(badged.Invalid, "an audit entry needs an ID and an institution")

@@ -38,6 +38,10 @@ func awardColumns(r *record.Award) []any {
 	}
 }
 
+// awardRemindersColumn is where the reminders are among awardColumns:
+// an []int32, which a row of an unnest cannot hold.
+const awardRemindersColumn = 7
+
 const awardInsert = `INSERT INTO awards (id, state, recipient_user, recipient_eduid, recipient_eppn, recipient_email,
 	scheduled_ns, deadline_ns, reminders, credential_id, version, institution_id, badge_class_id, bundle_id, kind, created_ns, data)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
@@ -104,23 +108,41 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award, fx issue
 }
 
 // queueEffects queues the inserts of the audit entries and mails of fx
-// on b, each skipped when its ID exists, and returns how many it queued.
+// on b, one statement for each kind whatever their number, each row
+// skipped when its ID exists, and returns how many statements it queued.
 func queueEffects(b *pgx.Batch, fx issuer.Effects) (int, error) {
-	for _, e := range fx.Audit {
-		args, err := auditArgs(e)
-		if err != nil {
-			return 0, err
+	return queueEffectsOf(b, []issuer.Effects{fx})
+}
+
+// queueEffectsOf is queueEffects of the effects of several changes.
+func queueEffectsOf(b *pgx.Batch, fxs []issuer.Effects) (int, error) {
+	var entries, mails [][]any
+	for _, fx := range fxs {
+		for _, e := range fx.Audit {
+			args, err := auditArgs(e)
+			if err != nil {
+				return 0, err
+			}
+			entries = append(entries, args)
 		}
-		b.Queue(auditInsert+` ON CONFLICT (id) DO NOTHING`, args...)
-	}
-	for _, m := range fx.Mails {
-		args, err := mailArgs(m)
-		if err != nil {
-			return 0, err
+		for _, m := range fx.Mails {
+			args, err := mailArgs(m)
+			if err != nil {
+				return 0, err
+			}
+			mails = append(mails, args)
 		}
-		b.Queue(mailInsert+` ON CONFLICT (id) DO NOTHING`, args...)
 	}
-	return len(fx.Audit) + len(fx.Mails), nil
+	queued := 0
+	if len(entries) > 0 {
+		b.Queue(auditInsertRows, columnArrays(entries)...)
+		queued++
+	}
+	if len(mails) > 0 {
+		b.Queue(mailInsertRows, columnArrays(mails)...)
+		queued++
+	}
+	return queued, nil
 }
 
 // Award implements [issuer.AwardStore].

@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/badged/badged/storage/internal/record"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuance"
+	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/keys"
+	"github.com/badged/badged/storage/internal/record"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -260,11 +263,11 @@ func (db *DB) PutListCredential(ctx context.Context, id string, version int64, c
 // per candidate. It does not count the list's reserved indexes: a full
 // list has no free candidate, and Allocate, which counts, starts the next.
 func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Slot, error) {
-	candidates := make([]int32, freeSlotCandidates)
-	if a.Size <= 0 {
-		candidates = nil // drawn below, under the list's size
-	}
+	candidates := [freeSlotCandidates]int32{-1, -1, -1, -1} // without a.Size, drawn below under the list's size
 	for i := range candidates {
+		if a.Size <= 0 {
+			break
+		}
 		c, err := a.Candidate(a.Size)
 		if err != nil {
 			return issuance.Slot{}, err
@@ -276,17 +279,23 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 		heldIdx  *int
 		id       *string
 		size     int
-		free     []int32
+		taken    []*int32
 	)
+	// Each candidate is looked up by both columns of the primary key, in
+	// a subquery of its own, so that the read costs the same however full
+	// the list is, whatever plan the server caches for it (an anti join of
+	// the candidates scanned every index of the list).
 	err := db.pool.QueryRow(ctx, `WITH cur AS (SELECT id, size FROM issuance_status_lists
 			WHERE issuer_id = $2 AND purpose = $3 ORDER BY seq DESC LIMIT 1)
-		SELECT h.list_id, h.idx, cur.id, coalesce(cur.size, 0),
-			ARRAY(SELECT c FROM unnest($4::int[]) AS c WHERE c < cur.size AND NOT EXISTS
-				(SELECT 1 FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = c))
+		SELECT h.list_id, h.idx, cur.id, coalesce(cur.size, 0), ARRAY[
+			(SELECT s.idx FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = $4),
+			(SELECT s.idx FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = $5),
+			(SELECT s.idx FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = $6),
+			(SELECT s.idx FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = $7)]
 		FROM (SELECT 1) AS one
 		LEFT JOIN issuance_status_slots h ON h.award_id = $1
-		LEFT JOIN cur ON true`, a.AwardID, a.IssuerID, a.Purpose, candidates).
-		Scan(&heldList, &heldIdx, &id, &size, &free)
+		LEFT JOIN cur ON true`, a.AwardID, a.IssuerID, a.Purpose, candidates[0], candidates[1], candidates[2], candidates[3]).
+		Scan(&heldList, &heldIdx, &id, &size, &taken)
 	switch {
 	case err != nil:
 		return issuance.Slot{}, issuanceError(err, "status slot of award", a.AwardID)
@@ -294,8 +303,11 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 		return issuance.Slot{ListID: *heldList, Index: *heldIdx, Held: true}, nil
 	case id == nil:
 		return issuance.Slot{}, notFound("status list of issuer", a.IssuerID)
-	case len(free) > 0:
-		return issuance.Slot{ListID: *id, Index: int(free[0])}, nil
+	}
+	for _, c := range candidates {
+		if c >= 0 && int(c) < size && !slices.ContainsFunc(taken, func(t *int32) bool { return t != nil && *t == c }) {
+			return issuance.Slot{ListID: *id, Index: int(c)}, nil
+		}
 	}
 	for range issuance.Probes {
 		i, err := a.Candidate(size)
@@ -321,27 +333,63 @@ const freeSlotCandidates = 4
 
 // CreateCredential implements [issuance.Store]: it reserves the index
 // (counted on one of its list's count rows), inserts the credential,
-// writes its effects and updates the award it completes, as one batch
-// that the server runs as one implicit transaction: one round trip. A
-// reservation of an index that is not free for the award, or an award
-// changed meanwhile, fails its statement (badged_refuse), which undoes
-// the batch; only then is the server asked again, to say why.
+// writes its effects and updates the award it completes, in one implicit
+// transaction: one round trip. Concurrent calls are written together
+// (groupCommit), one statement per table for all of them. A reservation
+// of an index that is not free for its award, or an award changed
+// meanwhile, fails its statement (badged_refuse), which undoes the
+// transaction; a call written alone is then explained by asking the
+// server again.
 func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) error {
-	if c.ID == "" || c.AwardID == "" {
-		return badged.Errorf(badged.Invalid, "a credential needs an id and an award")
+	w, err := newCredentialWrite(c)
+	if err != nil {
+		return err
 	}
-	var (
-		award     *record.Award // the award the credential completes, if any
-		awardData []byte
-	)
+	if err := db.credentialWrites.do(ctx, w, db.writeCredential, db.writeCredentials); err != nil {
+		return err
+	}
+	if w.award != nil {
+		c.Award.Version = w.award.Version
+	}
+	return nil
+}
+
+// credentialWrite is a credential to store, with the award record it
+// completes, if any, encoded.
+type credentialWrite struct {
+	c         *issuance.Credential
+	award     *record.Award
+	awardData []byte
+}
+
+func newCredentialWrite(c *issuance.Credential) (*credentialWrite, error) {
+	if c.ID == "" || c.AwardID == "" {
+		return nil, badged.Errorf(badged.Invalid, "a credential needs an id and an award")
+	}
+	w := &credentialWrite{c: c}
 	if c.Award != nil {
-		award = record.FromAward(c.Award)
-		award.Version = c.Award.Version + 1
+		w.award = record.FromAward(c.Award)
+		w.award.Version = c.Award.Version + 1
 		var err error
-		if awardData, err = json.Marshal(award); err != nil {
-			return err
+		if w.awardData, err = json.Marshal(w.award); err != nil {
+			return nil, err
 		}
 	}
+	return w, nil
+}
+
+func (w *credentialWrite) args() []any {
+	c := w.c
+	return []any{c.AwardID, c.ID, c.IssuerID, c.ListID, c.StatusList, c.StatusIdx, c.IssuedAt, optTime(c.ValidUntil),
+		optTime(c.Revoked), c.RevocationReason, c.JSON, string(c.JWT)}
+}
+
+const credentialInsert = `INSERT INTO issuance_credentials (` + credentialColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+
+// writeCredential stores one credential.
+func (db *DB) writeCredential(ctx context.Context, w *credentialWrite) error {
+	c, award := w.c, w.award
 	b := &pgx.Batch{}
 	b.Queue(`WITH slot AS (INSERT INTO issuance_status_slots (list_id, idx, award_id) VALUES ($1, $2, $3)
 			ON CONFLICT DO NOTHING RETURNING 1),
@@ -353,21 +401,14 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 	if _, err := queueEffects(b, c.Effects); err != nil {
 		return err
 	}
-	b.Queue(`INSERT INTO issuance_credentials
-		(award_id, id, issuer_id, list_id, status_list, idx, issued_at, valid_until, revoked_at, revocation_reason, credential, jwt)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		c.AwardID, c.ID, c.IssuerID, c.ListID, c.StatusList, c.StatusIdx, c.IssuedAt, optTime(c.ValidUntil),
-		optTime(c.Revoked), c.RevocationReason, c.JSON, string(c.JWT))
+	b.Queue(credentialInsert, w.args()...)
 	if award != nil {
-		args := append(append([]any{award.ID}, awardColumns(award)...), awardData, c.Award.Version)
+		args := append(append([]any{award.ID}, awardColumns(award)...), w.awardData, c.Award.Version)
 		b.Queue(`WITH updated AS (`+awardUpdateSQL+` AND version = $13 RETURNING 1)
 			SELECT badged_refuse('`+refusedAward+`', 'the award changed') WHERE NOT EXISTS (SELECT 1 FROM updated)`, args...)
 	}
 	err := db.pool.SendBatch(ctx, b).Close()
 	if err == nil {
-		if award != nil {
-			c.Award.Version = award.Version
-		}
 		return nil
 	}
 	var pe *pgconn.PgError
@@ -387,6 +428,56 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 		return badged.Errorf(badged.NotFound, "status list %s not found", c.ListID)
 	}
 	return issuanceError(err, "credential", c.ID)
+}
+
+// writeCredentials stores several credentials in one transaction, one
+// statement per table, or none of them: any refusal or error fails the
+// whole group, whose members are then written one by one.
+func (db *DB) writeCredentials(ctx context.Context, ws []*credentialWrite) error {
+	var (
+		slots, creds, awards [][]any
+		fxs                  []issuer.Effects
+	)
+	for _, w := range ws {
+		c := w.c
+		slots = append(slots, []any{c.ListID, c.StatusIdx, c.AwardID})
+		creds = append(creds, w.args())
+		fxs = append(fxs, c.Effects)
+		if w.award != nil {
+			cols := awardColumns(w.award)
+			row := append([]any{w.award.ID}, slices.Delete(cols, awardRemindersColumn, awardRemindersColumn+1)...)
+			awards = append(awards, append(row, w.awardData, c.Award.Version))
+		}
+	}
+	b := &pgx.Batch{}
+	b.Queue(`WITH slot AS (INSERT INTO issuance_status_slots (list_id, idx, award_id)
+			SELECT * FROM `+unnest("text", "integer", "text")+` AS s (list_id, idx, award_id) ORDER BY list_id, idx
+			ON CONFLICT DO NOTHING RETURNING list_id, idx),
+		counted AS (INSERT INTO issuance_status_counts (list_id, stripe, reserved)
+			SELECT list_id, idx % `+strconv.Itoa(countStripes)+`, count(*) FROM slot GROUP BY 1, 2 ORDER BY 1, 2
+			ON CONFLICT (list_id, stripe) DO UPDATE SET reserved = issuance_status_counts.reserved + excluded.reserved)
+		SELECT badged_refuse('`+refusedIndex+`', 'an index is not free for its award')
+		WHERE (SELECT count(*) FROM slot) <> cardinality($1::text[])`, columnArrays(slots)...)
+	if _, err := queueEffectsOf(b, fxs); err != nil {
+		return err
+	}
+	b.Queue(`INSERT INTO issuance_credentials (`+credentialColumns+`) SELECT * FROM `+
+		unnest("text", "text", "text", "text", "text", "integer", "timestamptz", "timestamptz", "timestamptz", "text", "bytea", "text"),
+		columnArrays(creds)...)
+	if len(awards) > 0 {
+		b.Queue(`WITH updated AS (UPDATE awards SET state = v.state, recipient_user = v.recipient_user,
+				recipient_eduid = v.recipient_eduid, recipient_eppn = v.recipient_eppn, recipient_email = v.recipient_email,
+				scheduled_ns = v.scheduled_ns, deadline_ns = v.deadline_ns,
+				reminders = ARRAY(SELECT jsonb_array_elements_text(v.data -> 'reminders')::integer),
+				credential_id = v.credential_id, version = v.version, data = v.data
+			FROM `+unnest("text", "text", "text", "text", "text", "text", "bigint", "bigint", "text", "bigint", "jsonb", "bigint")+`
+				AS v (id, state, recipient_user, recipient_eduid, recipient_eppn, recipient_email,
+					scheduled_ns, deadline_ns, credential_id, version, data, expected)
+			WHERE awards.id = v.id AND awards.version = v.expected RETURNING 1)
+			SELECT badged_refuse('`+refusedAward+`', 'an award changed')
+			WHERE (SELECT count(*) FROM updated) <> cardinality($1::text[])`, columnArrays(awards)...)
+	}
+	return db.pool.SendBatch(ctx, b).Close()
 }
 
 // The SQLSTATE codes of CreateCredential's refusals (badged_refuse).

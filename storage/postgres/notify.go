@@ -67,6 +67,16 @@ func (db *DB) AddMail(ctx context.Context, m *notify.Mail) error {
 const mailInsert = `INSERT INTO notify_mails (` + mailColumns + `)
 	VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
 
+// mailInsertRows inserts the rows of mailArgs, as arrays, skipping those
+// whose ID exists.
+var mailInsertRows = `INSERT INTO notify_mails (` + mailColumns + `)
+	SELECT id, institution_id, 1, recipient, lang, template, subject, text_body, html_body,
+		status, attempts, next_attempt, last_error, sent, created
+	FROM ` + unnest("text", "text", "text", "text", "text", "text", "text", "text", "text", "integer", "timestamptz", "text", "timestamptz", "timestamptz") + `
+		AS m (id, institution_id, recipient, lang, template, subject, text_body, html_body,
+			status, attempts, next_attempt, last_error, sent, created)
+	ON CONFLICT (id) DO NOTHING`
+
 func mailArgs(m *notify.Mail) ([]any, error) {
 	if m.ID == "" || m.InstitutionID == "" {
 		return nil, badged.Errorf(badged.Invalid, "a mail needs an ID and an institution")

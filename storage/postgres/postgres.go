@@ -36,7 +36,8 @@ const migrationLock int32 = 0x0badbed
 
 // DB is a PostgreSQL database.
 type DB struct {
-	pool *pgxpool.Pool
+	pool             *pgxpool.Pool
+	credentialWrites groupCommit[*credentialWrite]
 }
 
 // Open connects to the database dsn names (a URL or key=value string, as

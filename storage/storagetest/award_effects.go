@@ -3,7 +3,9 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +41,7 @@ func RunAwardEffects(t *testing.T, newStore func(t *testing.T) EffectsStore) {
 		{"UpdateFails", testEffectsUpdateFails},
 		{"Credential", testEffectsCredential},
 		{"CredentialWithAward", testCredentialWithAward},
+		{"ClaimsTogether", testClaimsTogether},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
@@ -245,6 +248,105 @@ func testCredentialWithAward(t *testing.T, s EffectsStore) {
 		t.Errorf("the lost claim holds a status list index: %+v, %v", again, err)
 	}
 	wantStored(t, s, "after a stale claim", []string{"claimed-entry-a1"}, []string{"claimed-mail-a1"})
+}
+
+// testClaimsTogether stores many claims at once, as a cohort claiming
+// its badges does (a store may write them together), in two waves: the
+// first all sound, the second with one stale claim and two at the same
+// status list index. Each claim stands or falls on its own: the stale one
+// and one of the two fail with Conflict, storing nothing of theirs, and
+// every other is stored whole, its award's reminders kept.
+func testClaimsTogether(t *testing.T, s EffectsStore) {
+	ctx := context.Background()
+	tree(t, s)
+	const n = 24
+	var awards []*issuer.Award
+	for i := range n {
+		a := directAward(fmt.Sprintf("a%02d", i), t0, issuer.Recipient{Email: fmt.Sprintf("a%02d@example.org", i)})
+		a.Reminders = []int{i % 3, 7}
+		awards = append(awards, a)
+	}
+	must(t, s.CreateAwards(ctx, awards, issuer.Effects{}))
+	seed, err := s.Allocate(ctx, allocation("seed", "iss", "L", 64, emptyList(t)))
+	must(t, err)
+	var free []int // the list's indexes but the seed's
+	for i := range 64 {
+		if i != seed.Index {
+			free = append(free, i)
+		}
+	}
+	const stale, twinA, twinB = 15, 20, 21 // in the second wave
+	claims := make([]*issuance.Credential, n)
+	for i, a := range awards {
+		stored, err := s.Award(ctx, a.ID)
+		must(t, err)
+		if i == stale {
+			expired := *stored
+			expired.State = issuer.AwardExpired
+			must(t, s.UpdateAward(ctx, &expired, issuer.Effects{}))
+		}
+		idx := free[i]
+		if i == twinB {
+			idx = free[twinA]
+		}
+		c := storedCredential(a.ID, "https://badges.example.org/credentials/"+a.ID, issuance.Slot{ListID: "L", Index: idx})
+		claimed := *stored
+		claimed.State, claimed.CredentialID, claimed.Updated = issuer.AwardAccepted, c.ID, t0.Add(time.Hour)
+		c.Award, c.Effects = &claimed, effectsOf("claimed", t0, a.ID)
+		claims[i] = c
+	}
+	errs := make([]error, n)
+	for _, wave := range [][2]int{{0, n / 2}, {n / 2, n}} {
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := wave[0]; i < wave[1]; i++ {
+			wg.Go(func() {
+				<-start
+				errs[i] = s.CreateCredential(ctx, claims[i])
+			})
+		}
+		close(start)
+		wg.Wait()
+	}
+
+	var entries, mails []string
+	for i, a := range awards {
+		err := errs[i]
+		switch {
+		case i == stale:
+			wantKind(t, err, badged.Conflict)
+		case i == twinA || i == twinB:
+			if err != nil {
+				wantKind(t, err, badged.Conflict)
+			}
+		default:
+			must(t, err)
+		}
+		c, cerr := s.CredentialByAward(ctx, a.ID)
+		if (err == nil) != (cerr == nil) {
+			t.Fatalf("claim %s: %v, yet its credential reads %v", a.ID, err, cerr)
+		}
+		got, gerr := s.Award(ctx, a.ID)
+		must(t, gerr)
+		if err != nil {
+			if got.State == issuer.AwardAccepted {
+				t.Errorf("award %s of a failed claim was stored accepted", a.ID)
+			}
+			continue
+		}
+		entries, mails = append(entries, "claimed-entry-"+a.ID), append(mails, "claimed-mail-"+a.ID)
+		if c.StatusIdx != claims[i].StatusIdx || got.State != issuer.AwardAccepted || got.CredentialID != c.ID ||
+			got.Version != claims[i].Award.Version || !slices.Equal(got.Reminders, a.Reminders) {
+			t.Errorf("claim %s stored as %+v with credential at %d", a.ID, got, c.StatusIdx)
+		}
+	}
+	if (errs[twinA] == nil) == (errs[twinB] == nil) {
+		t.Errorf("two claims at one index: %v and %v; want one to fail with Conflict", errs[twinA], errs[twinB])
+	}
+	wantStored(t, s, "after the claims", entries, mails)
+	if l, err := s.StatusList(ctx, "L"); err != nil || l.Allocated != n-1 {
+		t.Errorf("status list = %+v, %v; want %d indexes reserved", l, err, n-1)
+	}
 }
 
 // errOf returns the error of a call's two results.
