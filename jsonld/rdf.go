@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/gowebpki/jcs"
 	"github.com/piprate/json-gold/ld"
@@ -221,20 +222,53 @@ func checkIRI(what, iri string, blankOK bool) error {
 	if !strings.HasPrefix(iri, "http://") && !strings.HasPrefix(iri, "https://") {
 		return nil
 	}
+	if !validURL(iri) {
+		return invalid("%s %q is not a valid IRI; it would not be signed", what, iri)
+	}
+	return nil
+}
+
+// validURL reports json-gold's URL check of an http(s) IRI, remembered.
+// An IRI whose path, query and fragment are plain characters (plainPath)
+// is valid exactly when its scheme and authority with "/" are: most IRIs
+// of a credential (its ID, its status entry) are new each time, their
+// origins are not.
+func validURL(iri string) bool {
+	key := iri
+	_, rest, _ := strings.Cut(iri, "://")
+	authority := len(iri) - len(rest)
+	if end := strings.IndexAny(rest, "/?#"); end > 0 && rest[end] == '/' && plainPath(rest[end:]) &&
+		utf8.RuneCountInString(iri) < maxURLRunes {
+		key = iri[:authority+end+1]
+	}
 	iriValidity.RLock()
-	ok, seen := iriValidity.m[iri]
+	ok, seen := iriValidity.m[key]
 	iriValidity.RUnlock()
 	if !seen {
-		ok = ld.IsURL(iri)
+		ok = ld.IsURL(key)
 		iriValidity.Lock()
 		if len(iriValidity.m) >= maxRememberedIRIs {
 			iriValidity.m = map[string]bool{}
 		}
-		iriValidity.m[iri] = ok
+		iriValidity.m[key] = ok
 		iriValidity.Unlock()
 	}
-	if !ok {
-		return invalid("%s %q is not a valid IRI; it would not be signed", what, iri)
+	return ok
+}
+
+// maxURLRunes is the length from which json-gold's URL check refuses an
+// IRI.
+const maxURLRunes = 2083
+
+// plainPath reports whether p has only characters that json-gold's URL
+// check accepts in any path, query or fragment: no space, no control, no
+// percent sign (whose escapes are checked), nothing outside ASCII.
+func plainPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=:@/?#", c) >= 0) {
+			return false
+		}
 	}
-	return nil
+	return true
 }

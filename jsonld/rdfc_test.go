@@ -217,3 +217,28 @@ func TestPoisonDatasetRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestValidURL checks that validURL, which remembers an answer per origin
+// for IRIs with a plain path, answers as json-gold's URL check of the
+// whole IRI does, for IRIs whose origin it has already seen and for
+// IRIs whose path is not plain.
+func TestValidURL(t *testing.T) {
+	origins := []string{
+		"https://badges.example.edu", "http://localhost:8080", "https://user:pw@example.org",
+		"https://exa mple.org", "https://.example.org", "https://example.org:123456", "http://[::1]:80",
+		"https://xn--bcher-kva.example", "https://bücher.example", "https://-bad-.example", "https://a",
+	}
+	paths := []string{
+		"/", "/credentials/0193c6ee-7f1a-7b2c-9d3e-123456789abc", "/status/L1#42", "/a?b=c&d=e#f",
+		"/with space", "/tab\there", "/percent%zz", "/percent%20ok", "/ünïcode", "/" + strings.Repeat("a", 2100),
+		"/quote\"d", "/x<y>", "/;,=@:!$'()*+~",
+	}
+	for _, o := range origins {
+		for _, p := range paths {
+			iri := o + p
+			if got, want := validURL(iri), ld.IsURL(iri); got != want {
+				t.Errorf("validURL(%q) = %v, json-gold says %v", iri, got, want)
+			}
+		}
+	}
+}
