@@ -49,7 +49,7 @@ func (s *Service) HolderCredential(ctx context.Context, awardID, holderDID, form
 	if err != nil {
 		return nil, err
 	}
-	key, vm, err := s.signer(ctx, is.InstitutionID, is.ID)
+	key, vm, _, err := s.signer(ctx, is.InstitutionID, is.ID)
 	if err != nil {
 		return nil, err
 	}

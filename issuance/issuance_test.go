@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/badged/badged/issuance/issuancetest"
 	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/jsonld"
+	"github.com/badged/badged/keys"
 	"github.com/badged/badged/storage/bolt"
 	"github.com/badged/badged/verifier"
 )
@@ -626,5 +628,72 @@ func TestPreview(t *testing.T) {
 	bc.Name = issuer.Text{}
 	if _, err := e.svc.Preview(r); badged.KindOf(err) != badged.Invalid {
 		t.Errorf("preview without a name: %v, want Invalid", err)
+	}
+}
+
+// TestClaimAfterChangesElsewhere claims on one node (issuer and issuance
+// services that remember the lineage and the key they used), while
+// another node, on the same store, edits the badge class and rotates the
+// key: the next claim on the first node states the new name and is signed
+// with the new key (its first write, made from what it remembered, is
+// refused by the store and made again).
+func TestClaimAfterChangesElsewhere(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	admin := issuer.Actor{UserID: "admin", Superuser: true}
+	clock := issuer.WithClock(func() time.Time { return t0 })
+	node := issuer.NewService(e.db, issuer.WithCredentialIssuer(e.svc), clock)
+	elsewhere := issuer.NewService(e.db, clock)
+	awards, err := node.DirectAward(ctx, admin, e.bc.ID, []issuer.DirectAwardInput{
+		{Recipient: issuer.Recipient{Email: "a@example.org"}, Grade: "8"}, {Recipient: issuer.Recipient{Email: "b@example.org"}, Grade: "7"},
+	}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim := func(i int) map[string]any {
+		t.Helper()
+		l := issuer.Learner{UserID: fmt.Sprint("u", i), Emails: []string{awards[i].Recipient.Email}}
+		if _, err := node.ClaimAward(ctx, l, awards[i].ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		c, err := e.db.CredentialByAward(ctx, awards[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.verify(t, c.JSON)
+		return decode(t, c.JSON)
+	}
+	first := claim(0)
+
+	bc, err := elsewhere.BadgeClass(ctx, admin, e.bc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bc.Name, bc.StudyLoad = issuer.Text{NL: "Statistiek II", EN: "Statistics II"}, nil
+	if _, err := elsewhere.UpdateBadgeClass(ctx, admin, *bc); err != nil {
+		t.Fatal(err)
+	}
+	sealer, err := keys.NewSealer(bytes.Repeat([]byte{42}, keys.MasterKeySize)) // issuancetest.Open's
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := issuance.New(e.db, sealer, base, e.ld, issuance.WithClock(func() time.Time { return t0 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.RotateKey(ctx, "uni"); err != nil {
+		t.Fatal(err)
+	}
+	second := claim(1)
+
+	name := func(doc map[string]any) any {
+		return doc["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["name"]
+	}
+	vm := func(doc map[string]any) any { return doc["proof"].([]any)[0].(map[string]any)["verificationMethod"] }
+	if name(second) != "Statistics II" || name(first) == name(second) {
+		t.Errorf("achievement names %v then %v; want the edit stated", name(first), name(second))
+	}
+	if vm(first) == vm(second) {
+		t.Errorf("both claims signed with %v; want the rotated key", vm(first))
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -50,10 +52,6 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 	}
 	issuedAt = issuedAt.UTC().Truncate(time.Second)
 
-	key, vm, err := s.signer(ctx, r.Institution.ID, r.Issuer.ID)
-	if err != nil {
-		return nil, err
-	}
 	var endorsements []any
 	if s.endorsements != nil {
 		raws, err := s.endorsements(ctx, r.BadgeClass.ID)
@@ -84,8 +82,20 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 	// taking the proposed index first (rare: indexes are drawn at random
 	// among some 131,000) makes that write fail with Conflict, and the
 	// credential is signed again with another; the last attempt reserves
-	// through Allocate first.
+	// through Allocate first. The key is the one remembered for the
+	// institution, and the write states its ring's version: after a
+	// rotation elsewhere it is refused (ErrStale), and the credential is
+	// signed again, once, with the ring read afresh.
+	fresh := false // read the ring rather than use the remembered key
 	for attempt := 1; ; attempt++ {
+		signer := s.rememberedSigner
+		if fresh {
+			signer = s.signer
+		}
+		key, vm, ring, err := signer(ctx, r.Institution.ID, r.Issuer.ID)
+		if err != nil {
+			return nil, err
+		}
 		slot, err := s.slot(ctx, r.AwardID, r.Issuer.ID, attempt == issueAttempts)
 		if err != nil {
 			return nil, err
@@ -99,11 +109,20 @@ func (s *Service) Issue(ctx context.Context, r issuer.IssueRequest) (*issuer.Iss
 			c.Effects.Audit = append(c.Effects.Audit, change.Effects.Audit...)
 			c.Effects.Mails = append(c.Effects.Mails, change.Effects.Mails...)
 		}
+		c.Unchanged = append(slices.Clip(r.Unchanged), issuer.Stamp{Kind: issuer.StampKeyRing, ID: r.Institution.ID, Version: ring})
 		err = s.store.CreateCredential(ctx, c)
 		if err == nil {
 			ic := issued(c)
 			ic.Recorded = c.Award != nil
 			return ic, nil
+		}
+		if errors.Is(err, issuer.ErrStale) {
+			s.forget(r.Institution.ID, ring)
+			if fresh { // what the request states changed
+				return nil, fmt.Errorf("store credential: %w", err)
+			}
+			fresh, attempt = true, attempt-1
+			continue
 		}
 		if badged.KindOf(err) != badged.Conflict {
 			return nil, fmt.Errorf("store credential: %w", err)

@@ -208,15 +208,15 @@ func (s *Service) PublicKeys(ctx context.Context, institutionID string) ([]keys.
 	return pubs, nil
 }
 
-// signer returns the current key of the institution and the
-// verification method an issuer signs with.
+// signer returns the current key of the institution, the verification
+// method an issuer signs with, and the key ring's version.
 //
 // The ring is read every time, so a rotation by any node is used at once;
 // the unsealed key is cached per ring version.
-func (s *Service) signer(ctx context.Context, institutionID, issuerID string) (crypto.Signer, string, error) {
+func (s *Service) signer(ctx context.Context, institutionID, issuerID string) (crypto.Signer, string, int64, error) {
 	r, version, err := s.ring(ctx, institutionID)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	s.mu.Lock()
 	c, ok := s.signers[institutionID]
@@ -225,9 +225,9 @@ func (s *Service) signer(ctx context.Context, institutionID, issuerID string) (c
 		key, mk, err := r.Signer(s.sealer)
 		if err != nil {
 			if errors.Is(err, keys.ErrUnknownKey) || errors.Is(err, keys.ErrCorrupt) {
-				return nil, "", badged.Wrap(badged.Internal, err, "the signing key cannot be unsealed with the configured master key")
+				return nil, "", 0, badged.Wrap(badged.Internal, err, "the signing key cannot be unsealed with the configured master key")
 			}
-			return nil, "", err
+			return nil, "", 0, err
 		}
 		c = cachedSigner{version: version, key: key, keyID: mk}
 		s.mu.Lock()
@@ -236,7 +236,29 @@ func (s *Service) signer(ctx context.Context, institutionID, issuerID string) (c
 		}
 		s.mu.Unlock()
 	}
-	return c.key, s.IssuerDID(issuerID) + "#" + c.keyID, nil
+	return c.key, s.IssuerDID(issuerID) + "#" + c.keyID, c.version, nil
+}
+
+// rememberedSigner is signer without reading the ring when its key is
+// cached already: for a write that states the ring's version (a Stamp),
+// which the store refuses when a rotation came meanwhile (then forget).
+func (s *Service) rememberedSigner(ctx context.Context, institutionID, issuerID string) (crypto.Signer, string, int64, error) {
+	s.mu.Lock()
+	c, ok := s.signers[institutionID]
+	s.mu.Unlock()
+	if ok {
+		return c.key, s.IssuerDID(issuerID) + "#" + c.keyID, c.version, nil
+	}
+	return s.signer(ctx, institutionID, issuerID)
+}
+
+// forget drops the cached key of the institution, when it is of version.
+func (s *Service) forget(institutionID string, version int64) {
+	s.mu.Lock()
+	if c, ok := s.signers[institutionID]; ok && c.version == version {
+		delete(s.signers, institutionID)
+	}
+	s.mu.Unlock()
 }
 
 // DIDDocument returns the did:web document of an issuer: the keys of its

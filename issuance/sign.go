@@ -232,7 +232,7 @@ func (s *Service) SignCredential(ctx context.Context, issuerID string, doc map[s
 		// they are given as VC 2.0 defines them.
 		out["@context"] = append(slices.Clone(jsonld.List(out["@context"])), bitstringEntryContext())
 	}
-	key, vm, err := s.signer(ctx, is.InstitutionID, is.ID)
+	key, vm, _, err := s.signer(ctx, is.InstitutionID, is.ID)
 	if err != nil {
 		return nil, err
 	}

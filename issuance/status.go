@@ -55,7 +55,7 @@ func (s *Service) signList(ctx context.Context, l *StatusList) (*StatusList, err
 	if err != nil {
 		return nil, fmt.Errorf("issuer of status list %s: %w", l.ID, err)
 	}
-	key, vm, err := s.signer(ctx, is.InstitutionID, is.ID)
+	key, vm, _, err := s.signer(ctx, is.InstitutionID, is.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -107,6 +107,10 @@ type Credential struct {
 	// transaction (Conflict when its Version is not the stored one), and
 	// sets its Version to the stored one after.
 	Award *issuer.Award
+	// Unchanged are the records the credential states, at the versions
+	// read: [Store.CreateCredential] stores nothing, and fails with
+	// Conflict wrapping [issuer.ErrStale], when one has another version.
+	Unchanged []issuer.Stamp
 }
 
 // Allocation asks [Store.Allocate] for an index.

@@ -3,6 +3,7 @@ package issuer
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -232,24 +233,40 @@ func (s *Service) ClaimAward(ctx context.Context, l Learner, id, termsVersion st
 	if err != nil {
 		return nil, err
 	}
-	// The whole lineage, which the credential states, in one read.
-	lineage, err := s.store.Lineage(ctx, a.Path())
-	if err != nil {
-		return nil, fmt.Errorf("claim award %s: %w", a.ID, err)
+	// The lineage, which the credential states, as remembered from an
+	// earlier claim or read; a claim refused because a record of it has
+	// changed since is made again from a fresh read.
+	for fresh := false; ; fresh = true {
+		lineage, err := s.lineage(ctx, a.Path(), fresh)
+		if err != nil {
+			return nil, fmt.Errorf("claim award %s: %w", a.ID, err)
+		}
+		err = s.claim(ctx, l, a, termsVersion, &lineage)
+		if errors.Is(err, ErrStale) && !fresh {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return a, nil
 	}
+}
+
+// claim is ClaimAward of a, which lineage states.
+func (s *Service) claim(ctx context.Context, l Learner, a *Award, termsVersion string, lineage *Lineage) error {
 	in := lineage.Institution
 	termsVersion = strings.TrimSpace(termsVersion)
 	switch {
 	case in.Terms.Version == "":
 		// The institution has no terms of its own: any version is accepted.
 	case termsVersion == "":
-		return nil, badged.Errorf(badged.Invalid, "accept the terms first")
+		return badged.Errorf(badged.Invalid, "accept the terms first")
 	case termsVersion != in.Terms.Version:
-		return nil, badged.Errorf(badged.Conflict, "the terms changed; read and accept the current version")
+		return badged.Errorf(badged.Conflict, "the terms changed; read and accept the current version")
 	}
 	now := s.timestamp()
 	if a.State == AwardSent && !now.Before(a.ClaimDeadline) {
-		return nil, badged.Errorf(badged.Conflict, "the award expired on %s", a.ClaimDeadline.Format(time.DateOnly))
+		return badged.Errorf(badged.Conflict, "the award expired on %s", a.ClaimDeadline.Format(time.DateOnly))
 	}
 	claim := func(a *Award) {
 		a.Claimed, a.TermsVersion, a.Recipient.UserID = now, termsVersion, l.UserID
@@ -265,16 +282,16 @@ func (s *Service) ClaimAward(ctx context.Context, l Learner, id, termsVersion st
 	}
 	to, ok := a.State.Next(TriggerClaim)
 	if !ok {
-		return nil, badged.Errorf(badged.Conflict, "cannot %s an award that is %s", TriggerClaim, a.State)
+		return badged.Errorf(badged.Conflict, "cannot %s an award that is %s", TriggerClaim, a.State)
 	}
 	next := *a
 	next.State, next.Updated = to, now
 	claim(&next)
 	accepted := newEvent(EventAccepted, &next, a.State, l.UserID, now)
-	if err := s.acceptWithCredential(ctx, a, &next, &lineage, accepted, l.UserID); err != nil {
-		return nil, fmt.Errorf("%s award %s: %w", TriggerClaim, a.ID, err)
+	if err := s.acceptWithCredential(ctx, a, &next, lineage, accepted, l.UserID); err != nil {
+		return fmt.Errorf("%s award %s: %w", TriggerClaim, a.ID, err)
 	}
-	return a, nil
+	return nil
 }
 
 // RejectAward declines the direct award id for the learner. Errors:

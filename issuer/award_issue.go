@@ -123,6 +123,7 @@ func (s *Service) issueRequest(ctx context.Context, a *Award, lineage *Lineage) 
 	return IssueRequest{
 		AwardID: a.ID, Institution: in, Group: g, Issuer: is, BadgeClass: bc, Recipient: a.Recipient,
 		Narrative: a.Narrative, EvidenceURL: slices.Clone(a.EvidenceURLs), Grade: a.Grade, IssuedAt: issuedAt,
+		Unchanged: lineage.Stamps(),
 	}, nil
 }
 

@@ -56,6 +56,11 @@ func WithChanges(fn func(Change)) Option { return func(s *Service) { s.changes =
 
 // changed reports a change when a callback is installed.
 func (s *Service) changed(action, kind, id, institutionID string, a Actor, before, after any, at time.Time) {
+	if kind != "membership" {
+		// What this node remembers for claims is read afresh; other
+		// nodes' claims are refused by the store and read it then.
+		s.lineages.Clear()
+	}
 	if s.changes == nil {
 		return
 	}

@@ -41,6 +41,10 @@ type IssueRequest struct {
 	// [IssuedCredential.Recorded] (not set when the award had a credential
 	// already, which Issue returns without storing anything).
 	Record func(credentialID string) (AwardChange, error)
+	// Unchanged are the records the request was made from, at the
+	// versions read: the credential is stored only while they have them
+	// (else Conflict wrapping [ErrStale]).
+	Unchanged []Stamp
 }
 
 // AwardChange is an award as a change leaves it (its Version still the

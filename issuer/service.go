@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/badged/badged"
+	"github.com/badged/badged/cache"
 )
 
 // Actor is the user on whose behalf the [Service] acts, as the login layer
@@ -38,6 +39,8 @@ type Service struct {
 	award awardSettings // award flows' settings, see award_service.go
 	// changes receives the hierarchy's changes; see WithChanges.
 	changes func(Change)
+	// lineages remembers the lineage claims state (see lineage).
+	lineages *cache.LRU[Path, Lineage]
 }
 
 // Option sets an optional dependency of a [Service].
@@ -52,11 +55,36 @@ func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = n
 
 // NewService returns a Service that keeps its records in store.
 func NewService(store Store, opts ...Option) *Service {
-	s := &Service{store: store, now: time.Now, newID: randomID}
+	s := &Service{store: store, now: time.Now, newID: randomID,
+		lineages: cache.New[Path, Lineage](lineageEntries).Named("lineages")}
 	for _, o := range opts {
 		o(s)
 	}
 	return s
+}
+
+// lineageEntries and lineageTTL bound the lineages a Service remembers.
+const (
+	lineageEntries = 1024
+	lineageTTL     = 5 * time.Minute
+)
+
+// lineage returns the lineage p names, as remembered (unless fresh) or
+// read, and remembered. A write made from a remembered lineage states its
+// versions ([Lineage.Stamps]): the store refuses it when one changed.
+func (s *Service) lineage(ctx context.Context, p Path, fresh bool) (Lineage, error) {
+	now := time.Now()
+	if !fresh {
+		if e, ok := s.lineages.Get(p, now, time.Time{}); ok {
+			return e.Value, nil
+		}
+	}
+	l, err := s.store.Lineage(ctx, p)
+	if err != nil {
+		return Lineage{}, err
+	}
+	s.lineages.Put(p, l, now, now.Add(lineageTTL))
+	return l, nil
 }
 
 func randomID() string {

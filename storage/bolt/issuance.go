@@ -6,11 +6,14 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/badged/badged"
 	"github.com/badged/badged/issuance"
+	"github.com/badged/badged/issuer"
 	"github.com/badged/badged/keys"
+	"github.com/badged/badged/storage/internal/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -347,6 +350,34 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 	return slot, err
 }
 
+// stampBuckets are where the records of each kind of stamp are.
+var stampBuckets = map[issuer.StampKind][]byte{
+	issuer.StampInstitution: bktInstitutions, issuer.StampGroup: bktGroups, issuer.StampIssuer: bktIssuers,
+	issuer.StampBadgeClass: bktBadgeClasses, issuer.StampKeyRing: bktKeyRings,
+}
+
+// unchanged fails with Conflict wrapping issuer.ErrStale unless each
+// stamped record has its stamp's version.
+func unchanged(tx *bolt.Tx, stamps []issuer.Stamp) error {
+	for _, st := range stamps {
+		bucket, ok := stampBuckets[st.Kind]
+		if !ok {
+			return badged.Errorf(badged.Invalid, "a write cannot depend on a record of kind %q", st.Kind)
+		}
+		version := int64(-1) // none: gone
+		if data := tx.Bucket(bucket).Get([]byte(st.ID)); data != nil {
+			var err error
+			if version, err = record.VersionOf(data); err != nil {
+				return badged.Wrap(badged.Internal, fmt.Errorf("%s %s: %v", st.Kind, st.ID, err), "stored record unreadable")
+			}
+		}
+		if version != st.Version {
+			return badged.Wrap(badged.Conflict, issuer.ErrStale, fmt.Sprintf("the %s %s changed meanwhile; try again", strings.ReplaceAll(string(st.Kind), "_", " "), st.ID))
+		}
+	}
+	return nil
+}
+
 // CreateCredential implements [issuance.Store]. It runs in a bbolt batch
 // ([bolt.DB.Batch]): concurrent calls share one write transaction, and so
 // one commit's fsyncs.
@@ -386,6 +417,9 @@ func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) erro
 	// batch may run fn again, so fn has no effect outside tx (but on the
 	// award update's record, set anew each time).
 	err = db.batch(ctx, func(tx *bolt.Tx) error {
+		if err := unchanged(tx, c.Unchanged); err != nil {
+			return err
+		}
 		if tx.Bucket(bktCredentials).Get([]byte(c.AwardID)) != nil {
 			return badged.Errorf(badged.Conflict, "credential of award %s already exists", c.AwardID)
 		}

@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/badged/badged"
@@ -391,6 +393,9 @@ const credentialInsert = `INSERT INTO issuance_credentials (` + credentialColumn
 func (db *DB) writeCredential(ctx context.Context, w *credentialWrite) error {
 	c, award := w.c, w.award
 	b := &pgx.Batch{}
+	if err := queueUnchanged(b, c.Unchanged); err != nil {
+		return err
+	}
 	b.Queue(`WITH slot AS (INSERT INTO issuance_status_slots (list_id, idx, award_id) VALUES ($1, $2, $3)
 			ON CONFLICT DO NOTHING RETURNING 1),
 		counted AS (INSERT INTO issuance_status_counts (list_id, stripe, reserved) SELECT $1, $4, 1 FROM slot
@@ -424,6 +429,8 @@ func (db *DB) writeCredential(ctx context.Context, w *credentialWrite) error {
 			return issuanceError(err, "award", award.ID)
 		}
 		return conflict("award", award.ID, v, c.Award.Version)
+	case errors.As(err, &pe) && pe.Code == refusedStale:
+		return badged.Wrap(badged.Conflict, issuer.ErrStale, "a record the credential states changed meanwhile; try again")
 	case errors.As(err, &pe) && pe.Code == "23503":
 		return badged.Errorf(badged.NotFound, "status list %s not found", c.ListID)
 	}
@@ -437,9 +444,11 @@ func (db *DB) writeCredentials(ctx context.Context, ws []*credentialWrite) error
 	var (
 		slots, creds, awards [][]any
 		fxs                  []issuer.Effects
+		stamps               []issuer.Stamp
 	)
 	for _, w := range ws {
 		c := w.c
+		stamps = append(stamps, c.Unchanged...)
 		slots = append(slots, []any{c.ListID, c.StatusIdx, c.AwardID})
 		creds = append(creds, w.args())
 		fxs = append(fxs, c.Effects)
@@ -450,6 +459,9 @@ func (db *DB) writeCredentials(ctx context.Context, ws []*credentialWrite) error
 		}
 	}
 	b := &pgx.Batch{}
+	if err := queueUnchanged(b, stamps); err != nil {
+		return err
+	}
 	b.Queue(`WITH slot AS (INSERT INTO issuance_status_slots (list_id, idx, award_id)
 			SELECT * FROM `+unnest("text", "integer", "text")+` AS s (list_id, idx, award_id) ORDER BY list_id, idx
 			ON CONFLICT DO NOTHING RETURNING list_id, idx),
@@ -484,7 +496,47 @@ func (db *DB) writeCredentials(ctx context.Context, ws []*credentialWrite) error
 const (
 	refusedIndex = "BDG01"
 	refusedAward = "BDG02"
+	refusedStale = "BDG03"
 )
+
+// stampTables are the table and key column of each kind of stamp.
+var stampTables = map[issuer.StampKind][2]string{
+	issuer.StampInstitution: {"institutions", "id"}, issuer.StampGroup: {"issuer_groups", "id"},
+	issuer.StampIssuer: {"issuers", "id"}, issuer.StampBadgeClass: {"badge_classes", "id"},
+	issuer.StampKeyRing: {"issuance_key_rings", "institution_id"},
+}
+
+// queueUnchanged queues a statement refused (refusedStale) unless each
+// stamped record has its stamp's version: each looked up by its key, the
+// same stamps (sorted, once each) making the same statement.
+func queueUnchanged(b *pgx.Batch, stamps []issuer.Stamp) error {
+	if len(stamps) == 0 {
+		return nil
+	}
+	stamps = slices.Clone(stamps)
+	slices.SortFunc(stamps, func(a, b issuer.Stamp) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Version, b.Version))
+	})
+	stamps = slices.Compact(stamps)
+	var (
+		q    strings.Builder
+		args []any
+	)
+	q.WriteString("SELECT badged_refuse('" + refusedStale + "', 'a record the write was prepared from changed') WHERE ")
+	for i, st := range stamps {
+		t, ok := stampTables[st.Kind]
+		if !ok {
+			return badged.Errorf(badged.Invalid, "a write cannot depend on a record of kind %q", st.Kind)
+		}
+		if i > 0 {
+			q.WriteString(" OR ")
+		}
+		fmt.Fprintf(&q, "(SELECT version FROM %s WHERE %s = $%d) IS DISTINCT FROM $%d::bigint", t[0], t[1], len(args)+1, len(args)+2)
+		args = append(args, st.ID, st.Version)
+	}
+	b.Queue(q.String(), args...)
+	return nil
+}
 
 // heldBy explains a reservation that inserted nothing: fine when the
 // award holds c's index already, Conflict when the index is another

@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/badged/badged/audit"
 	"github.com/badged/badged/issuance"
 	"github.com/badged/badged/issuer"
+	"github.com/badged/badged/keys"
 	"github.com/badged/badged/notify"
 )
 
@@ -42,6 +44,7 @@ func RunAwardEffects(t *testing.T, newStore func(t *testing.T) EffectsStore) {
 		{"Credential", testEffectsCredential},
 		{"CredentialWithAward", testCredentialWithAward},
 		{"ClaimsTogether", testClaimsTogether},
+		{"CredentialStamps", testCredentialStamps},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
@@ -347,6 +350,63 @@ func testClaimsTogether(t *testing.T, s EffectsStore) {
 	if l, err := s.StatusList(ctx, "L"); err != nil || l.Allocated != n-1 {
 		t.Errorf("status list = %+v, %v; want %d indexes reserved", l, err, n-1)
 	}
+}
+
+// testCredentialStamps checks that a credential is stored only while the
+// records it was made from (its Unchanged stamps: the lineage and the key
+// ring) have the versions it states: after a badge class edit or a key
+// rotation, or for a record that is not there, the write is refused with
+// Conflict wrapping issuer.ErrStale and stores nothing.
+func testCredentialStamps(t *testing.T, s EffectsStore) {
+	ctx := context.Background()
+	tree(t, s)
+	ring, err := s.PutKeyRing(ctx, "i1", &keys.Ring{}, 0)
+	must(t, err)
+	stamps := func() []issuer.Stamp {
+		l, err := s.Lineage(ctx, issuer.Path{Institution: "i1", Group: "g1", Issuer: "s1", BadgeClass: "b1"})
+		must(t, err)
+		_, v, err := s.KeyRing(ctx, "i1")
+		must(t, err)
+		return append(l.Stamps(), issuer.Stamp{Kind: issuer.StampKeyRing, ID: "i1", Version: v})
+	}
+	seed, err := s.Allocate(ctx, allocation("seed", "iss", "L", 64, emptyList(t)))
+	must(t, err)
+	next := 0
+	write := func(award string, unchanged []issuer.Stamp) error {
+		next++
+		if next == seed.Index {
+			next++
+		}
+		c := storedCredential(award, "https://badges.example.org/credentials/"+award, issuance.Slot{ListID: "L", Index: next})
+		c.Unchanged, c.Effects = unchanged, effectsOf("issued", t0, award)
+		return s.CreateCredential(ctx, c)
+	}
+	stale := func(award string, unchanged []issuer.Stamp) {
+		t.Helper()
+		err := write(award, unchanged)
+		wantKind(t, err, badged.Conflict)
+		if !errors.Is(err, issuer.ErrStale) {
+			t.Errorf("refusal of %s: %v, want issuer.ErrStale", award, err)
+		}
+		wantKind(t, errOf(s.CredentialByAward(ctx, award)), badged.NotFound)
+	}
+
+	read := stamps()
+	must(t, write("a1", read))
+	bc, err := s.BadgeClass(ctx, "b1")
+	must(t, err)
+	bc.Description = issuer.Text{EN: "Statistics, revised"}
+	must(t, s.UpdateBadgeClass(ctx, bc))
+	stale("a2", read)
+	read = stamps()
+	must(t, write("a3", read))
+	_, err = s.PutKeyRing(ctx, "i1", &keys.Ring{}, ring)
+	must(t, err)
+	stale("a4", read)
+	stale("a5", append(stamps(), issuer.Stamp{Kind: issuer.StampBadgeClass, ID: "gone", Version: 1}))
+	must(t, write("a6", stamps()))
+	wantStored(t, s, "after the writes", []string{"issued-entry-a1", "issued-entry-a3", "issued-entry-a6"},
+		[]string{"issued-mail-a1", "issued-mail-a3", "issued-mail-a6"})
 }
 
 // errOf returns the error of a call's two results.

@@ -312,6 +312,27 @@ func DecodeFormat(data []byte, format int, r any) error {
 // its top-level "format" member (0 when it has none), read without
 // decoding the rest when, as records are written, it comes first.
 func formatOf(data []byte) (int, error) {
+	n, err := intMember(data, "format")
+	if err != nil {
+		return 0, fmt.Errorf("format: %v", err)
+	}
+	return int(n), nil
+}
+
+// VersionOf returns the version of a stored record (its top-level
+// "version" member, 0 when it has none), read without decoding what
+// comes after it.
+func VersionOf(data []byte) (int64, error) {
+	n, err := intMember(data, "version")
+	if err != nil {
+		return 0, fmt.Errorf("decode record version: %v", err)
+	}
+	return n, nil
+}
+
+// intMember returns the integer value of the top-level member name of
+// the JSON object data (0 when it has none), reading no further.
+func intMember(data []byte, name string) (int64, error) {
 	d := jsontext.NewDecoder(bytes.NewReader(data))
 	if tok, err := d.ReadToken(); err != nil {
 		return 0, err
@@ -319,11 +340,11 @@ func formatOf(data []byte) (int, error) {
 		return 0, fmt.Errorf("a record is a JSON object, not %s", tok.Kind())
 	}
 	for d.PeekKind() != '}' {
-		name, err := d.ReadToken()
+		key, err := d.ReadToken()
 		if err != nil {
 			return 0, err
 		}
-		if name.String() != "format" {
+		if key.String() != name {
 			if err := d.SkipValue(); err != nil {
 				return 0, err
 			}
@@ -334,13 +355,9 @@ func formatOf(data []byte) (int, error) {
 			return 0, err
 		}
 		if v.Kind() != '0' {
-			return 0, fmt.Errorf("the format is not a number")
+			return 0, fmt.Errorf("%s is not a number", name)
 		}
-		n, err := strconv.Atoi(v.String())
-		if err != nil {
-			return 0, fmt.Errorf("format %s: %v", v.String(), err)
-		}
-		return n, nil
+		return strconv.ParseInt(v.String(), 10, 64)
 	}
 	return 0, nil
 }

@@ -85,3 +85,24 @@ func TestDecodeFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionOf checks that a record's version is read wherever it is
+// among its top-level members, and only there.
+func TestVersionOf(t *testing.T) {
+	for _, tt := range []struct {
+		data string
+		want int64
+		ok   bool
+	}{
+		{`{"format":1,"id":"i1","version":3,"name":"x"}`, 3, true},
+		{`{"nested":{"version":9},"version":12}`, 12, true},
+		{`{"format":1}`, 0, true},
+		{`{"version":"3"}`, 0, false},
+		{`[1]`, 0, false},
+	} {
+		got, err := VersionOf([]byte(tt.data))
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("VersionOf(%s) = %d, %v; want %d (ok %v)", tt.data, got, err, tt.want, tt.ok)
+		}
+	}
+}
