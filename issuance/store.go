@@ -50,9 +50,13 @@ type Store interface {
 	// [Store.CreateCredential] reserves the index and stores it: the
 	// award's own index when it holds one (Slot.Held), or otherwise an
 	// index drawn as Allocate draws it among the free ones of the issuer's
-	// current list for the purpose. It fails with NotFound when the issuer
-	// has no such list or the list is full: then Allocate, which creates
-	// lists, is the way.
+	// current list for the purpose. A store that proposes indexes it found
+	// free for earlier calls may propose another to an award that holds
+	// one (from an Allocate whose credential was never stored), or one
+	// another node took since: CreateCredential then fails with Conflict,
+	// and Allocate returns the held index. It fails with NotFound when the
+	// issuer has no such list or the list is full: then Allocate, which
+	// creates lists, is the way.
 	FreeSlot(ctx context.Context, a *Allocation) (Slot, error)
 	// StatusList returns a status list.
 	StatusList(ctx context.Context, id string) (*StatusList, error)

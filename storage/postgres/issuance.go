@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/badged/badged"
@@ -259,16 +260,24 @@ func (db *DB) PutListCredential(ctx context.Context, id string, version int64, c
 	return nil
 }
 
-// FreeSlot implements [issuance.Store] with one read: the award's slot,
-// the issuer's current list, and which of a few candidate indexes are
-// free; when all of those are taken (a list filling up), one more probe
-// per candidate. It does not count the list's reserved indexes: a full
-// list has no free candidate, and Allocate, which counts, starts the next.
+// FreeSlot implements [issuance.Store]. Most calls read nothing: they
+// take an index from the node's candidates (freeSlots), free ones of the
+// issuer's current list that one read found for many claims. That read,
+// when none is left, also answers for the award itself: its own index
+// when it holds one, else a free one. An index of this node's candidates
+// that another node reserved meanwhile (rare: indexes are drawn among
+// some 131,000) makes CreateCredential fail with Conflict, and the
+// credential is signed again with another.
 func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Slot, error) {
-	candidates := [freeSlotCandidates]int32{-1, -1, -1, -1} // without a.Size, drawn below under the list's size
+	key := a.IssuerID + "\x00" + a.Purpose
+	if slot, ok := db.freeSlots.take(key); ok {
+		return slot, nil
+	}
+	var candidates [freeSlotCandidates]int32 // without a.Size, drawn below under the list's size
 	for i := range candidates {
+		candidates[i] = -1
 		if a.Size <= 0 {
-			break
+			continue
 		}
 		c, err := a.Candidate(a.Size)
 		if err != nil {
@@ -283,21 +292,11 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 		size     int
 		taken    []*int32
 	)
-	// Each candidate is looked up by both columns of the primary key, in
-	// a subquery of its own, so that the read costs the same however full
-	// the list is, whatever plan the server caches for it (an anti join of
-	// the candidates scanned every index of the list).
-	err := db.pool.QueryRow(ctx, `WITH cur AS (SELECT id, size FROM issuance_status_lists
-			WHERE issuer_id = $2 AND purpose = $3 ORDER BY seq DESC LIMIT 1)
-		SELECT h.list_id, h.idx, cur.id, coalesce(cur.size, 0), ARRAY[
-			(SELECT s.idx FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = $4),
-			(SELECT s.idx FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = $5),
-			(SELECT s.idx FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = $6),
-			(SELECT s.idx FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = $7)]
-		FROM (SELECT 1) AS one
-		LEFT JOIN issuance_status_slots h ON h.award_id = $1
-		LEFT JOIN cur ON true`, a.AwardID, a.IssuerID, a.Purpose, candidates[0], candidates[1], candidates[2], candidates[3]).
-		Scan(&heldList, &heldIdx, &id, &size, &taken)
+	args := []any{a.AwardID, a.IssuerID, a.Purpose}
+	for _, c := range candidates {
+		args = append(args, c)
+	}
+	err := db.pool.QueryRow(ctx, freeSlotSQL, args...).Scan(&heldList, &heldIdx, &id, &size, &taken)
 	switch {
 	case err != nil:
 		return issuance.Slot{}, issuanceError(err, "status slot of award", a.AwardID)
@@ -306,10 +305,14 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 	case id == nil:
 		return issuance.Slot{}, notFound("status list of issuer", a.IssuerID)
 	}
+	var free []int
 	for _, c := range candidates {
 		if c >= 0 && int(c) < size && !slices.ContainsFunc(taken, func(t *int32) bool { return t != nil && *t == c }) {
-			return issuance.Slot{ListID: *id, Index: int(c)}, nil
+			free = append(free, int(c))
 		}
+	}
+	if idx, ok := db.freeSlots.add(key, *id, free); ok {
+		return issuance.Slot{ListID: *id, Index: idx}, nil
 	}
 	for range issuance.Probes {
 		i, err := a.Candidate(size)
@@ -329,9 +332,100 @@ func (db *DB) FreeSlot(ctx context.Context, a *issuance.Allocation) (issuance.Sl
 	return issuance.Slot{}, badged.Errorf(badged.NotFound, "status list %s is nearly full", *id)
 }
 
-// freeSlotCandidates is how many random indexes FreeSlot's one read
-// checks.
-const freeSlotCandidates = 4
+// freeSlotCandidates is how many random indexes FreeSlot's read checks:
+// one for the claim that reads, the others for the next claims.
+const freeSlotCandidates = 32
+
+// freeSlotSQL reads the slot award $1 holds, issuer $2's current list of
+// purpose $3, and which of the candidates $4… are taken there: each
+// looked up by both columns of the primary key, in a subquery of its own,
+// so that the read costs the same however full the list is, whatever plan
+// the server caches for it (an anti join of the candidates scanned every
+// index of the list).
+var freeSlotSQL = func() string {
+	var b strings.Builder
+	b.WriteString(`WITH cur AS (SELECT id, size FROM issuance_status_lists
+			WHERE issuer_id = $2 AND purpose = $3 ORDER BY seq DESC LIMIT 1)
+		SELECT h.list_id, h.idx, cur.id, coalesce(cur.size, 0), ARRAY[`)
+	for i := range freeSlotCandidates {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "(SELECT s.idx FROM issuance_status_slots s WHERE s.list_id = cur.id AND s.idx = $%d)", i+4)
+	}
+	b.WriteString(`]
+		FROM (SELECT 1) AS one
+		LEFT JOIN issuance_status_slots h ON h.award_id = $1
+		LEFT JOIN cur ON true`)
+	return b.String()
+}()
+
+// freeSlots are, by issuer and purpose, the free indexes FreeSlot found
+// and has not proposed yet, and those it proposed lately: a later read
+// finds an index free until the claim it went to is stored, and must not
+// propose it again.
+type freeSlots struct {
+	mu    sync.Mutex
+	lists map[string]*freeList
+}
+
+type freeList struct {
+	id     string
+	unused []int            // free, not proposed yet
+	seen   map[int]struct{} // unused or proposed lately
+	order  []int            // seen, oldest first
+}
+
+// maxSeenSlots bounds the indexes remembered as proposed, per list.
+const maxSeenSlots = 4096
+
+// take returns the next unused index of key, if any.
+func (f *freeSlots) take(key string) (issuance.Slot, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	l := f.lists[key]
+	if l == nil || len(l.unused) == 0 {
+		return issuance.Slot{}, false
+	}
+	idx := l.unused[len(l.unused)-1]
+	l.unused = l.unused[:len(l.unused)-1]
+	return issuance.Slot{ListID: l.id, Index: idx}, true
+}
+
+// add keeps the free indexes of list id (key's current one) that it has
+// not seen, and returns the first of them, proposed now.
+func (f *freeSlots) add(key, id string, free []int) (int, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.lists == nil {
+		f.lists = map[string]*freeList{}
+	}
+	l := f.lists[key]
+	if l == nil || l.id != id { // the issuer's current list changed
+		l = &freeList{id: id, seen: map[int]struct{}{}}
+		f.lists[key] = l
+	}
+	first, ok := -1, false
+	for _, idx := range free {
+		if _, seen := l.seen[idx]; seen {
+			continue
+		}
+		l.seen[idx] = struct{}{}
+		l.order = append(l.order, idx)
+		if ok {
+			l.unused = append(l.unused, idx)
+		} else {
+			first, ok = idx, true
+		}
+	}
+	for len(l.order) > maxSeenSlots {
+		if !slices.Contains(l.unused, l.order[0]) {
+			delete(l.seen, l.order[0])
+		}
+		l.order = l.order[1:]
+	}
+	return first, ok
+}
 
 // CreateCredential implements [issuance.Store]: it reserves the index
 // (counted on one of its list's count rows), inserts the credential,

@@ -38,6 +38,7 @@ const migrationLock int32 = 0x0badbed
 type DB struct {
 	pool             *pgxpool.Pool
 	credentialWrites groupCommit[*credentialWrite]
+	freeSlots        freeSlots // FreeSlot's candidates
 }
 
 // Open connects to the database dsn names (a URL or key=value string, as
