@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/badged/badged"
@@ -113,6 +114,23 @@ func WithCredentialSchema(s ...CredentialSchema) Option {
 // set without [WithBaseURL], and an error if the
 // randomness fails.
 func New(achievement Achievement, issuer Profile, recipient Recipient, opts ...Option) (*Credential, error) {
+	return build(achievement, issuer, recipient, true, opts)
+}
+
+// Document returns the credential [New] makes as the JSON map a signer
+// takes ([Credential.Map]). It builds it without New's copies of the
+// inputs, which the map, decoded afresh, never shares.
+func Document(achievement Achievement, issuer Profile, recipient Recipient, opts ...Option) (map[string]any, error) {
+	c, err := build(achievement, issuer, recipient, false, opts)
+	if err != nil {
+		return nil, err
+	}
+	return c.Map()
+}
+
+// build makes the credential of New and Document; with deep, it shares
+// no memory with the inputs (else only the slices it changes are copied).
+func build(achievement Achievement, issuer Profile, recipient Recipient, deep bool, opts []Option) (*Credential, error) {
 	o := options{now: time.Now, rand: rand.Reader}
 	for _, opt := range opts {
 		opt(&o)
@@ -142,20 +160,20 @@ func New(achievement Achievement, issuer Profile, recipient Recipient, opts ...O
 
 	// Copy what the caller may still hold, so the credential shares no
 	// memory with the inputs.
-	achievement, issuer = deepCopy(achievement), deepCopy(issuer)
-	ids := deepCopy(recipient.Identifiers)
+	achievement, issuer = keep(deep, achievement), keep(deep, issuer)
+	ids := keepSlice(deep, recipient.Identifiers)
 	for i := range ids {
 		if ids[i].Type == "" {
 			ids[i].Type = TypeIdentityObject
 		}
 	}
-	results := deepCopy(o.results)
+	results := keepSlice(deep, o.results)
 	for i := range results {
 		if len(results[i].Type) == 0 {
 			results[i].Type = Types{TypeResult}
 		}
 	}
-	evidence := deepCopy(o.evidence)
+	evidence := keepSlice(deep, o.evidence)
 	for i := range evidence {
 		if len(evidence[i].Type) == 0 {
 			evidence[i].Type = Types{TypeEvidence}
@@ -182,7 +200,7 @@ func New(achievement Achievement, issuer Profile, recipient Recipient, opts ...O
 		ValidFrom:   FormatTime(from),
 		Name:        achievement.Name,
 		Description: o.description,
-		Image:       deepCopy(o.image),
+		Image:       keep(deep, o.image),
 		CredentialSubject: AchievementSubject{
 			ID:          recipient.DID,
 			Type:        Types{TypeAchievementSubject},
@@ -191,8 +209,8 @@ func New(achievement Achievement, issuer Profile, recipient Recipient, opts ...O
 			Result:      results,
 			Narrative:   o.narrative,
 		},
-		CredentialStatus: deepCopy(o.status),
-		CredentialSchema: deepCopy(o.schemas),
+		CredentialStatus: keep(deep, o.status),
+		CredentialSchema: keep(deep, o.schemas),
 		Evidence:         evidence,
 	}
 	if o.name != "" {
@@ -229,6 +247,22 @@ func checkInputs(a *Achievement, issuer *Profile, r *Recipient) error {
 		issuer.Type = Types{TypeProfile}
 	}
 	return nil
+}
+
+// keep returns v, or with deep a copy of it sharing no memory with it.
+func keep[T any](deep bool, v T) T {
+	if deep {
+		return deepCopy(v)
+	}
+	return v
+}
+
+// keepSlice returns a copy of s: deep, or of its elements only.
+func keepSlice[S ~[]E, E any](deep bool, s S) S {
+	if deep {
+		return deepCopy(s)
+	}
+	return slices.Clone(s)
 }
 
 // deepCopy returns a copy of v sharing no memory with it, by a JSON round

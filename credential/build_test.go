@@ -135,6 +135,40 @@ func TestNewCopiesInputs(t *testing.T) {
 	}
 }
 
+// TestDocument checks that Document makes the map of New's credential,
+// and leaves the inputs as they were (a missing identifier type is set on
+// the credential's copy only).
+func TestDocument(t *testing.T) {
+	id, err := NewIdentityObject(IdentityEmail, "student@example.edu", bytes.NewReader(make([]byte, 16)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id.Type = ""
+	ids := []IdentityObject{id}
+	opts := []Option{WithClock(func() time.Time { return testNow }), WithID("urn:uuid:3978344f-8596-4c3a-a978-8fcaba3903c5"),
+		WithExpiry(365 * 24 * time.Hour), WithEvidence(Evidence{ID: "https://example.edu/e/1"}), WithResults(Result{Value: "8"}),
+		WithStatus(StatusEntry{ID: "https://example.edu/status/1#7", Type: TypeBitstringStatusEntry, StatusPurpose: "revocation",
+			StatusListIndex: "7", StatusListCredential: "https://example.edu/status/1"})}
+	c, err := New(testAchievement(), testIssuer(), Recipient{Identifiers: ids}, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := c.Map()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Document(testAchievement(), testIssuer(), Recipient{Identifiers: ids}, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+		t.Errorf("Document = %s\nwant %s", g, w)
+	}
+	if ids[0].Type != "" {
+		t.Errorf("Document set the caller's identifier type to %q", ids[0].Type)
+	}
+}
+
 func TestParse(t *testing.T) {
 	c, err := Parse(mustRead(t, fixtures+"simple-did-web-method.json"))
 	if err != nil {
@@ -219,4 +253,13 @@ func TestNewTimeID(t *testing.T) {
 	if _, err := NewTimeID(bytes.NewReader(nil), t0); err == nil {
 		t.Error("NewTimeID with an empty reader succeeded")
 	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

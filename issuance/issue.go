@@ -313,11 +313,7 @@ func (s *Service) build(r issuer.IssueRequest, id string, issuedAt time.Time, st
 	opts = append(opts, credential.WithEvidence(evidence(r.EvidenceURL, r.Narrative)...))
 
 	opts = append(opts, credential.WithBaseURL(s.base))
-	c, err := credential.New(*achievement, *s.profile(r.Institution, r.Issuer, lang), rcpt, opts...)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	doc, err := c.Map()
+	doc, err := credential.Document(*achievement, *s.profile(r.Institution, r.Issuer, lang), rcpt, opts...)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
