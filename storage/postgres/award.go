@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +61,7 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award, fx issue
 	if len(awards) == 0 {
 		return nil
 	}
-	b := &pgx.Batch{}
+	rows := make([][]any, 0, len(awards))
 	for _, a := range awards {
 		r := record.FromAward(a)
 		r.Version = 1
@@ -71,15 +72,61 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award, fx issue
 		if err != nil {
 			return err
 		}
-		args := append([]any{r.ID}, awardColumns(r)...)
-		args = append(args, r.InstitutionID, r.BadgeClassID, r.BundleID, r.Kind, r.Created.UnixNano(), data)
-		b.Queue(awardInsert, args...)
+		row := append([]any{r.ID}, awardColumns(r)...)
+		rows = append(rows, append(row, r.InstitutionID, r.BadgeClassID, r.BundleID, r.Kind, r.Created.UnixNano(), data))
+	}
+	// All in one statement; when the server refuses it, the awards one by
+	// one, to say which award it refused.
+	b := &pgx.Batch{}
+	all := make([][]any, len(rows))
+	for i, row := range rows {
+		all[i] = slices.Delete(slices.Clone(row), awardRemindersColumn+1, awardRemindersColumn+2)
+	}
+	b.Queue(awardInsertRows, columnArrays(all)...)
+	if _, err := queueEffects(b, fx); err != nil {
+		return err
+	}
+	err := db.pool.SendBatch(ctx, b).Close()
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "23503") {
+		err = db.createAwardsOneByOne(ctx, awards, rows, fx)
+	}
+	if err != nil {
+		if badged.KindOf(err) == badged.Internal {
+			return storeError(err, "award", "", "")
+		}
+		return err
+	}
+	for _, a := range awards {
+		a.Version = 1
+	}
+	return nil
+}
+
+// awardInsertRows inserts the rows of awardInsert but the reminders, as
+// arrays; the reminders column is read from each record.
+var awardInsertRows = `INSERT INTO awards (id, state, recipient_user, recipient_eduid, recipient_eppn, recipient_email,
+	scheduled_ns, deadline_ns, reminders, credential_id, version, institution_id, badge_class_id, bundle_id, kind, created_ns, data)
+	SELECT id, state, recipient_user, recipient_eduid, recipient_eppn, recipient_email, scheduled_ns, deadline_ns,
+		ARRAY(SELECT jsonb_array_elements_text(data -> 'reminders')::integer), credential_id, version,
+		institution_id, badge_class_id, bundle_id, kind, created_ns, data
+	FROM ` + unnest("text", "text", "text", "text", "text", "text", "bigint", "bigint", "text", "bigint",
+	"text", "text", "text", "text", "bigint", "jsonb") + `
+		AS a (id, state, recipient_user, recipient_eduid, recipient_eppn, recipient_email, scheduled_ns, deadline_ns,
+			credential_id, version, institution_id, badge_class_id, bundle_id, kind, created_ns, data)`
+
+// createAwardsOneByOne is CreateAwards with a statement per award: the
+// error names the award refused.
+func (db *DB) createAwardsOneByOne(ctx context.Context, awards []*issuer.Award, rows [][]any, fx issuer.Effects) error {
+	b := &pgx.Batch{}
+	for _, row := range rows {
+		b.Queue(awardInsert, row...)
 	}
 	effects, err := queueEffects(b, fx)
 	if err != nil {
 		return err
 	}
-	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		br := tx.SendBatch(ctx, b)
 		for _, a := range awards {
 			if _, err := br.Exec(); err != nil {
@@ -95,16 +142,6 @@ func (db *DB) CreateAwards(ctx context.Context, awards []*issuer.Award, fx issue
 		}
 		return br.Close()
 	})
-	if err != nil {
-		if badged.KindOf(err) == badged.Internal {
-			return storeError(err, "award", "", "")
-		}
-		return err
-	}
-	for _, a := range awards {
-		a.Version = 1
-	}
-	return nil
 }
 
 // queueEffects queues the inserts of the audit entries and mails of fx
