@@ -10,16 +10,22 @@ import (
 // plans, starts and ends the statement once for all of them, where one
 // statement per row costs that each time.
 
-// unnest returns "unnest($1::t1[], $2::t2[], …)" for columns of the
-// given types.
+// unnest returns "unnest((SELECT $1::t1[]), $2::t2[], …)" for columns
+// of the given types. The first array is read through a subquery, so that
+// the server cannot count the rows when it plans: its plan is then the
+// same for any number of rows, and it keeps one (a generic plan) instead
+// of planning the statement again for each group it writes.
 func unnest(types ...string) string {
 	var b strings.Builder
 	b.WriteString("unnest(")
 	for i, t := range types {
-		if i > 0 {
+		arg := "$" + strconv.Itoa(i+1) + "::" + t + "[]"
+		if i == 0 {
+			arg = "(SELECT " + arg + ")"
+		} else {
 			b.WriteString(", ")
 		}
-		b.WriteString("$" + strconv.Itoa(i+1) + "::" + t + "[]")
+		b.WriteString(arg)
 	}
 	b.WriteString(")")
 	return b.String()
