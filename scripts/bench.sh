@@ -148,8 +148,8 @@ awk -v load_before="$load_before" -v load_after="$load_after" -v cpus="$cpus" \
 		print "claim, two fsyncs per group); PostgreSQL runs on the same two cores as badged, and a claim costs"
 		print "two round trips (the award, and its part of a group write: one statement per table for the claims"
 		print "that arrived together); the lineage and the key are remembered, a free index is read once per 32"
-		print "claims. What is left over signing is mostly the server's inserts and index updates, badged's JSON"
-		print "and mail rendering, garbage collection, and, with 8 claimers, time waiting for the disk to sync."
+		print "claims. What is left over signing is mostly the inserts and index updates of the server, the JSON"
+		print "and mail rendering of badged, garbage collection, and, with 8 claimers, time waiting for the disk to sync."
 		print ""
 		if (floor == "")
 			print "**Floor (bbolt under 60 s on this machine): not measured.**"

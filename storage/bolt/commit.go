@@ -36,6 +36,7 @@ const groupMax = 8
 type write struct {
 	fn   func(*bolt.Tx) error
 	done chan error
+	turn chan struct{} // this write's goroutine commits the queue next
 }
 
 // batch runs fn in a write transaction shared with the writes of other
@@ -48,7 +49,7 @@ func (db *DB) batch(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w := &write{fn: fn, done: make(chan error, 1)}
+	w := &write{fn: fn, done: make(chan error, 1), turn: make(chan struct{}, 1)}
 	c := &db.commits
 	c.mu.Lock()
 	c.queue = append(c.queue, w)
@@ -61,12 +62,21 @@ func (db *DB) batch(ctx context.Context, fn func(*bolt.Tx) error) error {
 	c.mu.Unlock()
 	if lead {
 		db.commitQueued()
+		return <-w.done
 	}
-	return <-w.done
+	select {
+	case err := <-w.done:
+		return err
+	case <-w.turn:
+		db.commitQueued()
+		return <-w.done
+	}
 }
 
-// commitQueued commits the queued writes, group after group, until the
-// queue is empty.
+// commitQueued commits the queued writes as one group, and hands the
+// writes queued meanwhile to the goroutine of the first of them, which
+// commits them next: the goroutine that committed returns to its own work
+// at once, instead of committing others' writes as long as they come.
 func (db *DB) commitQueued() {
 	c := &db.commits
 	for {
@@ -94,6 +104,14 @@ func (db *DB) commitQueued() {
 		}
 		c.mu.Unlock()
 		db.commitGroup(q)
+		c.mu.Lock()
+		if len(c.queue) > 0 {
+			next := c.queue[0]
+			c.mu.Unlock()
+			next.turn <- struct{}{}
+			return
+		}
+		c.mu.Unlock()
 	}
 }
 
