@@ -233,3 +233,55 @@ func TestBatchWaits(t *testing.T) {
 		t.Fatal("a lone write after the load waited for a group")
 	}
 }
+
+// TestBatchHandsOver checks that the goroutine that commits a group
+// returns once its group is committed, and the writes queued meanwhile are
+// committed by one of their own goroutines: write b, queued while a's
+// commit is held, waits inside its transaction for a's batch call to have
+// returned, which it could not do if a's goroutine committed b.
+func TestBatchHandsOver(t *testing.T) {
+	db, bucket := batchDB(t)
+	ctx := context.Background()
+	inA, releaseA, aReturned := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		err := db.batch(ctx, func(tx *bolt.Tx) error {
+			select {
+			case <-inA:
+			default:
+				close(inA)
+			}
+			<-releaseA
+			return tx.Bucket(bucket).Put([]byte("a"), []byte("v"))
+		})
+		if err != nil {
+			t.Errorf("write a: %v", err)
+		}
+		close(aReturned)
+	})
+	<-inA
+	wg.Go(func() {
+		err := db.batch(ctx, func(tx *bolt.Tx) error {
+			select {
+			case <-aReturned:
+			case <-time.After(time.Minute): // a failure, not a timing: a's goroutine is committing b
+				return errors.New("write a's goroutine committed write b")
+			}
+			return tx.Bucket(bucket).Put([]byte("b"), []byte("v"))
+		})
+		if err != nil {
+			t.Errorf("write b: %v", err)
+		}
+	})
+	for {
+		db.commits.mu.Lock()
+		q := len(db.commits.queue)
+		db.commits.mu.Unlock()
+		if q == 1 {
+			break
+		}
+		runtime.Gosched()
+	}
+	close(releaseA)
+	wg.Wait()
+}
