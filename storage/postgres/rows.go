@@ -32,18 +32,47 @@ func unnest(types ...string) string {
 }
 
 // columnArrays pivots rows of statement arguments, each as long as the
-// first, into one array per column: the arguments of an unnest.
+// first, into one array per column: the arguments of an unnest. A column
+// of strings or of byte slices is a typed slice, which the driver encodes
+// without looking at each element's type.
 func columnArrays(rows [][]any) []any {
 	if len(rows) == 0 {
 		return nil
 	}
 	cols := make([]any, len(rows[0]))
 	for i := range cols {
-		col := make([]any, len(rows))
-		for j, r := range rows {
-			col[j] = r[i]
-		}
-		cols[i] = col
+		cols[i] = column(rows, i)
 	}
 	return cols
+}
+
+// column returns column i of rows, typed when every value has one type.
+func column(rows [][]any, i int) any {
+	switch rows[0][i].(type) {
+	case string:
+		if col, ok := typedColumn[string](rows, i); ok {
+			return col
+		}
+	case []byte:
+		if col, ok := typedColumn[[]byte](rows, i); ok {
+			return col
+		}
+	}
+	col := make([]any, len(rows))
+	for j, r := range rows {
+		col[j] = r[i]
+	}
+	return col
+}
+
+func typedColumn[T any](rows [][]any, i int) ([]T, bool) {
+	col := make([]T, len(rows))
+	for j, r := range rows {
+		v, ok := r[i].(T)
+		if !ok {
+			return nil, false
+		}
+		col[j] = v
+	}
+	return col, true
 }
