@@ -9,7 +9,9 @@
 # measured seconds per operation. AWARD_BENCH=0 skips the award flow
 # benchmark (benchmarks.BenchmarkAward10k: 10,000 direct awards created and
 # claimed on bbolt and on PostgreSQL, TEST_POSTGRES_DSN or 127.0.0.1:5432,
-# skipped without it), which runs on every core, as a deployment would.
+# skipped without it), which runs on every core, as a deployment would;
+# AWARD_RUNS (default 3) times, the bound judged on each store's median
+# ratio (a single run on a shared VM moves by a tenth either way).
 #
 # Both sides run on one core: Go with -cpu 1 (GOMAXPROCS=1), node with its
 # single JavaScript thread and UV_THREADPOOL_SIZE=1. Every operation works on
@@ -43,14 +45,15 @@ UV_THREADPOOL_SIZE=1 node interop/bench.mjs --seconds "${benchtime%s}" "$credent
 cat "$tmp/node.json" "$tmp/node.err" >&2
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-award_cmd="go test -run '^\$' -bench BenchmarkAward10k -benchtime 1x -timeout 30m ./benchmarks"
+award_runs=${AWARD_RUNS:-3}
+award_cmd="go test -run '^\$' -bench BenchmarkAward10k -benchtime 1x -count $award_runs -timeout 30m ./benchmarks"
 : >"$tmp/award.txt"
 award_load_before=
 award_load_after=
 if [ "${AWARD_BENCH:-1}" != 0 ]; then
 	award_load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "bench.sh: $award_cmd" >&2
-	go test -run '^$' -bench BenchmarkAward10k -benchtime 1x -timeout 30m ./benchmarks | tee "$tmp/award.txt" >&2
+	go test -run '^$' -bench BenchmarkAward10k -benchtime 1x -count "$award_runs" -timeout 30m ./benchmarks | tee "$tmp/award.txt" >&2
 	award_load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 fi
 
@@ -113,7 +116,7 @@ awk -v load_before="$load_before" -v load_after="$load_after" -v cpus="$cpus" \
 	function cat(file,   line) { while ((getline line < file) > 0) print line; close(file) }
 	# award prints the section of BenchmarkAward10k, whose metrics are
 	# value/unit pairs after the iteration count.
-	function award(   line, f, n, i, store, m, rows, floor, lb) {
+	function award(   line, f, n, i, store, m, rows, floor, lb, runs, ratios, order, names, stores, k, a, b, r, t, med) {
 		print "## Award flow: 10,000 direct awards created and claimed"
 		print ""
 		print "`benchmarks` `BenchmarkAward10k`: 10,000 direct awards created through `issuer.Service.DirectAward` in"
@@ -130,15 +133,27 @@ awk -v load_before="$load_before" -v load_after="$load_after" -v cpus="$cpus" \
 			delete m
 			for (i = 3; i < n; i += 2) m[f[i + 1]] = f[i]
 			if (!rows++) {
-				print "| Store | total s | awards/s | create s | claim (and issue) s | sign only, all cores s | ratio (bound <= 4x) |"
-				print "|---|---:|---:|---:|---:|---:|---:|"
+				print "| Store | run | total s | awards/s | create s | claim (and issue) s | sign only, all cores s | ratio |"
+				print "|---|---:|---:|---:|---:|---:|---:|---:|"
 			}
-			x = m["x-sign"] == "" ? "n/a" : sprintf("%.1fx %s", m["x-sign"], m["x-sign"] + 0 <= 4 ? "holds" : "does NOT hold")
-			printf "| %s | %.1f | %.0f | %.1f | %.1f | %.1f | %s |\n", store, m["s/run"], m["awards/s"], m["create-s/run"], m["claim-s/run"], m["sign-s/run"], x
-			if (store == "bolt") floor = m["s/run"]
+			runs[store]++
+			ratios[store, runs[store]] = m["x-sign"] + 0
+			if (!(store in order)) { order[store] = ++stores; names[stores] = store }
+			printf "| %s | %d | %.1f | %.0f | %.1f | %.1f | %.1f | %.2fx |\n", store, runs[store], m["s/run"], m["awards/s"], m["create-s/run"], m["claim-s/run"], m["sign-s/run"], m["x-sign"]
+			if (store == "bolt" && (floor == "" || m["s/run"] + 0 < floor + 0)) floor = m["s/run"]
 		}
 		close(awardfile)
 		print ""
+		# The bound is judged on the median ratio of each store: a single run on
+		# a shared VM moves by a tenth either way.
+		for (i = 1; i <= stores; i++) {
+			store = names[i]
+			k = runs[store]
+			for (a = 1; a <= k; a++) r[a] = ratios[store, a]
+			for (a = 1; a <= k; a++) for (b = a + 1; b <= k; b++) if (r[b] < r[a]) { t = r[a]; r[a] = r[b]; r[b] = t }
+			med = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
+			printf "**%s: median ratio of %d runs %.2fx (bound <= 4x): %s.**\n\n", store, k, med, med <= 4 ? "holds" : "does NOT hold"
+		}
 		print "Ratio: the award flow'"'"'s total time over the time the same run takes just to sign the same 10,000"
 		print "credentials (eddsa-rdfc-2022 and VC-JWT) on every core (`sign-s/run`, measured right after the flow,"
 		print "so both meet the same load); issue #12 bounds it at 4x."
