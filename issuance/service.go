@@ -47,8 +47,9 @@ type Service struct {
 	endorsements func(ctx context.Context, badgeClassID string) ([]json.RawMessage, error)
 
 	// signers caches each institution's unsealed current key by key ring
-	// version, so that issuing reads the ring but unseals (AES-GCM) and
-	// derives the Ed25519 key only when the ring changed.
+	// version: it is unsealed (AES-GCM) and its Ed25519 key derived only
+	// when the ring changed, and Issue signs with it without reading the
+	// ring (its write states the version; see rememberedSigner).
 	mu      sync.Mutex
 	signers map[string]cachedSigner
 }

@@ -378,9 +378,10 @@ func unchanged(tx *bolt.Tx, stamps []issuer.Stamp) error {
 	return nil
 }
 
-// CreateCredential implements [issuance.Store]. It runs in a bbolt batch
-// ([bolt.DB.Batch]): concurrent calls share one write transaction, and so
-// one commit's fsyncs.
+// CreateCredential implements [issuance.Store]. It runs in the store's
+// group commit (batch): concurrent calls share one write transaction, and
+// so one commit's fsyncs. Its stamps (c.Unchanged) are checked in that
+// transaction.
 func (db *DB) CreateCredential(ctx context.Context, c *issuance.Credential) error {
 	if err := checkID("credential", c.ID); err != nil {
 		return err
